@@ -1,0 +1,1 @@
+"""newsdigest runtime: settings, composition root, scheduler, chat commands and adapters."""

@@ -1,0 +1,69 @@
+"""Platform-neutral types shared by the command logic and the Telegram/Discord adapters.
+
+Commands are written once (bot.commands.CommandService) against these types; each
+adapter turns its library's update/interaction into an `Invocation`, answers the
+`PlatformGate` questions with its own API, and renders the `Reply`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from digest.models import ChatRef, Story
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One command as typed by a user."""
+
+    chat: ChatRef  # where the command was typed
+    user_id: str
+    name: str  # ASCII command name without the slash: "subscribe"
+    args: tuple[str, ...] = ()
+    user_language: str | None = None  # client language hint ("ar", "en-US"...)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What to answer. `text` is plain text (the adapter escapes/formats it);
+    `stories` are rendered with the platform's story formatter."""
+
+    text: str = ""
+    stories: tuple[Story, ...] = ()
+    header: str | None = None  # digest header shown before the stories
+    ephemeral: bool = False  # Discord: visible to the caller only
+    language: str = "ar"
+
+
+class PlatformGate(Protocol):
+    """Questions only the platform can answer."""
+
+    async def is_admin(self, chat: ChatRef, user_id: str) -> bool:
+        """May this user change the chat's subscriptions? (Telegram: creator/administrator;
+        Discord: Manage Channels or Manage Server; private chats: always True.)"""
+        ...
+
+    async def resolve_target(self, ref: str, user_id: str) -> ChatRef:
+        """Resolve a managed target named in arguments (`@channel`, `<#123>`), checking
+        that the user administers it and the bot can post there.
+        Raises PermissionError with a user-facing reason, or LookupError if unknown."""
+        ...
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """A rendered message ready for a platform sender."""
+
+    text: str = ""  # Telegram: HTML; Discord: message content
+    embeds: Sequence[dict[str, object]] = field(default_factory=tuple)  # Discord embeds
+    disable_preview: bool = True
+
+
+class ChatSender(Protocol):
+    """Sends rendered messages. Raises the digest.errors DeliveryError family only."""
+
+    async def send(self, chat: ChatRef, message: OutgoingMessage) -> str:
+        """Returns the platform's message id."""
+        ...

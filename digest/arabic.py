@@ -1,0 +1,75 @@
+"""Arabic text normalisation and tokenisation.
+
+`normalize` is for matching and scoring only (dedup keys, topic lexicons, ROUGE); text
+shown to users is never normalised.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Harakat, tanwin, shadda, sukun, superscript alef, Quranic marks.
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
+_TATWEEL = "\u0640"
+# Bidi controls and zero-width characters that sneak into feed text.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_LETTER_MAP = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ة": "ه",
+        "ؤ": "و",
+        "ئ": "ي",
+        # Persian/Urdu forms seen in Arabic feeds
+        "ک": "ك",
+        "ی": "ي",
+        "ې": "ي",
+        "ھ": "ه",
+    }
+)
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_TOKEN = re.compile(r"[^\W_]+(?:[.\-][^\W_]+)*")
+_ARABIC_LETTER = re.compile("[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff]")
+_LATIN_LETTER = re.compile("[A-Za-z]")
+
+
+def strip_diacritics(text: str) -> str:
+    """Remove harakat and tatweel, keep everything else."""
+    return _DIACRITICS.sub("", text).replace(_TATWEEL, "")
+
+
+def normalize(text: str) -> str:
+    """Fold Arabic spelling variants for matching: diacritics, tatweel, alef/hamza forms,
+    alef maqsura -> ya, ta marbuta -> ha, Persian letters, Arabic-Indic digits, case."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", text)
+    text = strip_diacritics(text)
+    text = text.translate(_LETTER_MAP).translate(_DIGITS)
+    return text.casefold()
+
+
+def tokenize(text: str) -> list[str]:
+    """Normalised word tokens; Latin names such as ``gpt-4o`` or ``01.ai`` stay whole."""
+    return _TOKEN.findall(normalize(text).replace("_", " "))
+
+
+def arabic_ratio(text: str) -> float:
+    """Share of letters that are Arabic (0.0 for text without letters)."""
+    arabic = len(_ARABIC_LETTER.findall(text))
+    latin = len(_LATIN_LETTER.findall(text))
+    total = arabic + latin
+    return arabic / total if total else 0.0
+
+
+def is_arabic(text: str) -> bool:
+    """True when most letters are Arabic."""
+    return arabic_ratio(text) >= 0.5
+
+
+def detect_language(text: str) -> str:
+    """'ar' or 'en' (the two languages the summariser and replies support)."""
+    return "ar" if is_arabic(text) else "en"

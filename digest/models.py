@@ -1,0 +1,208 @@
+"""Domain types. Frozen dataclasses; every datetime is timezone-aware UTC."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+# --- feeds ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    """A feed as configured by the operator (config/feeds.yaml)."""
+
+    url: str
+    name: str | None = None
+    enabled: bool = True
+    tech_only: bool = False  # general news feed: keep only technology stories
+    language: str = "ar"
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A feed as stored, with its fetch state."""
+
+    url: str
+    name: str | None = None
+    title: str | None = None
+    enabled: bool = True
+    tech_only: bool = False
+    language: str = "ar"
+    etag: str | None = None
+    last_modified: str | None = None
+    last_fetched_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_error: str | None = None
+    error_count: int = 0
+    next_fetch_at: datetime | None = None
+    disabled_reason: str | None = None
+
+
+class FetchStatus(StrEnum):
+    OK = "ok"
+    NOT_MODIFIED = "not_modified"
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What the fetch phase got for one feed (errors are raised, not returned)."""
+
+    requested_url: str
+    status: FetchStatus
+    http_status: int | None = None
+    content: bytes = b""
+    content_type: str | None = None
+    final_url: str | None = None  # after redirects
+    permanent_redirect: str | None = None  # set only when every hop was 301/308
+    etag: str | None = None
+    last_modified: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One item as parsed from a feed, before dedup and summarising."""
+
+    feed_url: str
+    title: str
+    url: str | None = None
+    guid: str | None = None
+    summary: str = ""  # plain text of the feed's description
+    content: str = ""  # plain text of full content, when the feed carries it
+    published: datetime | None = None
+    author: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    url: str
+    title: str | None
+    link: str | None
+    language: str | None
+    entries: tuple[Entry, ...]
+    warnings: tuple[str, ...] = ()  # recoverable problems (bozo), shown in feed status
+
+
+# --- articles ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopicMatch:
+    """A topic assigned to an article, with the terms that caused it (for `why`)."""
+
+    topic: str  # slug from config/topics.yaml, or "kw:<keyword>"
+    score: float
+    terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Article:
+    """A stored, deduplicated article."""
+
+    id: int
+    feed_url: str
+    title: str
+    url: str | None
+    canonical_url: str | None
+    guid: str | None
+    text: str
+    published: datetime | None
+    fetched_at: datetime
+    language: str = "ar"
+    bullets: tuple[str, ...] = ()
+    summary_method: str | None = None
+    topics: tuple[TopicMatch, ...] = ()
+    is_tech: bool = True
+    announce: bool = True  # False: seen on a feed's first fetch, never posted
+    cluster_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Story:
+    """One digest entry: an article, its bullets and every source that carried it."""
+
+    article_id: int
+    title: str
+    url: str | None
+    bullets: tuple[str, ...]
+    published: datetime | None
+    source: Source
+    topics: tuple[str, ...] = ()
+    other_sources: tuple[Source, ...] = ()
+    language: str = "ar"
+
+
+# --- chats and subscriptions ---------------------------------------------------------
+
+
+class Platform(StrEnum):
+    TELEGRAM = "telegram"
+    DISCORD = "discord"
+
+
+class ChatKind(StrEnum):
+    PRIVATE = "private"
+    GROUP = "group"
+    CHANNEL = "channel"
+
+
+class DeliveryMode(StrEnum):
+    INSTANT = "instant"
+    SCHEDULED = "scheduled"
+    OFF = "off"
+
+
+@dataclass(frozen=True)
+class ChatRef:
+    """Where messages go: a Telegram chat/channel or a Discord channel."""
+
+    platform: Platform
+    chat_id: str
+    kind: ChatKind = ChatKind.PRIVATE
+
+
+@dataclass(frozen=True)
+class ChatSettings:
+    """Per-chat state: what it follows and how it wants it."""
+
+    chat: ChatRef
+    language: str = "ar"
+    topics: frozenset[str] = frozenset()
+    keywords: frozenset[str] = frozenset()
+    mode: DeliveryMode = DeliveryMode.INSTANT
+    schedule_time: str | None = None  # "HH:MM" in `timezone`, for scheduled mode
+    timezone: str = "UTC"
+    paused_reason: str | None = None  # set when the platform forbade us (403, gone)
+    last_digest_at: datetime | None = None
+    webhook_url: str | None = None  # Discord webhook delivery, optional
+    title: str | None = None
+
+
+class DeliveryState(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # gave up (message rejected); kept for the record
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One (chat, article) in the outbox. Unique per pair: at most one is ever sent."""
+
+    id: int
+    chat: ChatRef
+    article_id: int
+    state: DeliveryState
+    created_at: datetime
+    due_at: datetime
+    attempts: int = 0
+    last_error: str | None = None
+    sent_at: datetime | None = None

@@ -1,0 +1,188 @@
+"""Ports: the interfaces the core depends on. Adapters implement them.
+
+Storage conventions (as in lemon24/reader): all datetimes are aware UTC; methods say
+what they raise; nothing here returns ORM objects, only frozen domain types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Protocol
+
+from .models import (
+    Article,
+    ChatRef,
+    ChatSettings,
+    Delivery,
+    Entry,
+    Feed,
+    FeedConfig,
+    FetchResult,
+    TopicMatch,
+)
+
+
+class Fetcher(Protocol):
+    async def fetch(self, url: str, *, etag: str | None, last_modified: str | None) -> FetchResult:
+        """Conditional GET of one feed.
+
+        Raises: FetchError (retry later), FeedGoneError (410), FeedNotFoundError (404),
+        BlockedAddressError (private address not allowed).
+        """
+        ...
+
+
+class Summarizer(Protocol):
+    name: str
+
+    def summarize(self, title: str, text: str, *, language: str = "ar") -> tuple[str, ...]:
+        """Return 3-5 bullets (fewer only when the text has fewer sentences). Never raises
+        on odd text; an empty text gives ()."""
+        ...
+
+
+class TopicClassifier(Protocol):
+    def classify(self, title: str, text: str) -> tuple[TopicMatch, ...]:
+        """Topics for an article, strongest first, each with the terms that matched."""
+        ...
+
+    def is_technology(self, title: str, text: str) -> bool:
+        """The tech relevance filter, for feeds marked tech_only."""
+        ...
+
+
+class Storage(Protocol):
+    """Persistent state. Implementations: digest.storage.SqlStorage (SQLite, PostgreSQL)."""
+
+    # feeds
+    def sync_feeds(self, configs: Iterable[FeedConfig]) -> None:
+        """Add configured feeds that are missing; update name/tech_only/enabled of the rest.
+        Feeds disabled by the system (410, too many failures) stay disabled."""
+        ...
+
+    def get_feed(self, url: str) -> Feed:
+        """Raises NotFoundError."""
+        ...
+
+    def get_feeds(self, *, enabled: bool | None = None) -> list[Feed]: ...
+
+    def record_fetch_success(
+        self,
+        url: str,
+        *,
+        at: datetime,
+        etag: str | None,
+        last_modified: str | None,
+        title: str | None,
+        next_fetch_at: datetime | None = None,
+        warning: str | None = None,
+    ) -> None:
+        """Store conditional-GET validators and clear the error run. Raises NotFoundError."""
+        ...
+
+    def record_fetch_error(
+        self, url: str, *, at: datetime, error: str, next_fetch_at: datetime | None
+    ) -> int:
+        """Count one more failure in a row; returns the new count. Raises NotFoundError."""
+        ...
+
+    def move_feed(self, old_url: str, new_url: str) -> None:
+        """A permanent redirect: the feed now lives at new_url (articles keep their feed).
+        Raises NotFoundError."""
+        ...
+
+    def disable_feed(self, url: str, reason: str) -> None:
+        """Raises NotFoundError."""
+        ...
+
+    def claim_due_feeds(
+        self, *, now: datetime, owner: str, lease_seconds: float, limit: int
+    ) -> list[Feed]:
+        """Enabled feeds whose next_fetch_at has passed and whose lease is free, leased to
+        `owner` so that another process does not poll them at the same time."""
+        ...
+
+    def release_feed(self, url: str, owner: str) -> None: ...
+
+    # articles
+    def has_article(self, keys: Sequence[str]) -> bool:
+        """True if any identity key (see digest.identity.article_keys) is already stored."""
+        ...
+
+    def add_article(
+        self,
+        entry: Entry,
+        *,
+        keys: Sequence[str],
+        text: str,
+        canonical_url: str | None,
+        fetched_at: datetime,
+        bullets: tuple[str, ...],
+        summary_method: str,
+        topics: tuple[TopicMatch, ...],
+        is_tech: bool,
+        announce: bool,
+        cluster_id: int | None = None,
+    ) -> Article | None:
+        """Store a new article; returns None (and stores nothing) if any key exists."""
+        ...
+
+    def get_article(self, article_id: int) -> Article:
+        """Raises NotFoundError."""
+        ...
+
+    def find_article(self, url: str) -> Article | None:
+        """By URL or canonical URL."""
+        ...
+
+    def get_articles(
+        self,
+        *,
+        since: datetime | None = None,
+        announce: bool | None = None,
+        limit: int | None = None,
+        feed_url: str | None = None,
+    ) -> list[Article]:
+        """Newest first (by fetched_at, then id)."""
+        ...
+
+    def set_summary(self, article_id: int, bullets: tuple[str, ...], method: str) -> None: ...
+
+    def set_topics(self, article_id: int, topics: tuple[TopicMatch, ...]) -> None: ...
+
+    # chats
+    def get_chat(self, chat: ChatRef) -> ChatSettings:
+        """Settings of a chat; a chat never seen gets defaults (not stored until saved)."""
+        ...
+
+    def save_chat(self, settings: ChatSettings) -> None: ...
+
+    def get_chats(self, *, include_paused: bool = False) -> list[ChatSettings]: ...
+
+    def pause_chat(self, chat: ChatRef, reason: str) -> None: ...
+
+    def migrate_chat(self, chat: ChatRef, new_chat_id: str) -> ChatRef:
+        """Move settings and delivery history to a new chat id; returns the new ref."""
+        ...
+
+    # outbox
+    def enqueue(self, chat: ChatRef, article_ids: Sequence[int], *, due_at: datetime) -> int:
+        """Queue (chat, article) pairs not queued before; returns how many were new."""
+        ...
+
+    def pending_deliveries(
+        self, *, now: datetime, limit: int, chat: ChatRef | None = None
+    ) -> list[Delivery]:
+        """Due, unsent deliveries, oldest first."""
+        ...
+
+    def mark_sent(self, delivery_ids: Sequence[int], *, at: datetime) -> None: ...
+
+    def mark_retry(self, delivery_ids: Sequence[int], *, error: str, due_at: datetime) -> None: ...
+
+    def mark_failed(self, delivery_ids: Sequence[int], *, error: str) -> None: ...
+
+    def was_delivered(self, chat: ChatRef, article_id: int) -> bool: ...
+
+    def close(self) -> None: ...
