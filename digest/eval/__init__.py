@@ -1,0 +1,1 @@
+"""Evaluation harnesses (ROUGE for summaries, P/R/F1 for topics and clusters)."""
