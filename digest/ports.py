@@ -61,6 +61,18 @@ class Storage(Protocol):
         Feeds disabled by the system (410, too many failures) stay disabled."""
         ...
 
+    def add_feed(self, config: FeedConfig) -> Feed:
+        """Add one feed (idempotent: an existing feed keeps its state); returns it."""
+        ...
+
+    def enable_feed(self, url: str) -> None:
+        """Re-enable a feed and forget its error run. Raises NotFoundError."""
+        ...
+
+    def remove_feed(self, url: str) -> None:
+        """Forget a feed; its articles stay. Raises NotFoundError."""
+        ...
+
     def get_feed(self, url: str) -> Feed:
         """Raises NotFoundError."""
         ...
@@ -132,6 +144,14 @@ class Storage(Protocol):
         """Raises NotFoundError."""
         ...
 
+    def get_articles_by_ids(self, ids: Sequence[int]) -> list[Article]:
+        """Articles in the order of `ids`; missing ids are skipped."""
+        ...
+
+    def get_cluster(self, cluster_id: int) -> list[Article]:
+        """Every article of one story cluster (same story, several sources), oldest first."""
+        ...
+
     def find_article(self, url: str) -> Article | None:
         """By URL or canonical URL."""
         ...
@@ -162,6 +182,8 @@ class Storage(Protocol):
 
     def pause_chat(self, chat: ChatRef, reason: str) -> None: ...
 
+    def resume_chat(self, chat: ChatRef) -> None: ...
+
     def migrate_chat(self, chat: ChatRef, new_chat_id: str) -> ChatRef:
         """Move settings and delivery history to a new chat id; returns the new ref."""
         ...
@@ -175,6 +197,10 @@ class Storage(Protocol):
         self, *, now: datetime, limit: int, chat: ChatRef | None = None
     ) -> list[Delivery]:
         """Due, unsent deliveries, oldest first."""
+        ...
+
+    def count_pending(self) -> int:
+        """Deliveries waiting in the outbox (for /health and metrics)."""
         ...
 
     def mark_sent(self, delivery_ids: Sequence[int], *, at: datetime) -> None: ...
