@@ -1,0 +1,331 @@
+"""Our own sentence splitter for Arabic (and English) news text.
+
+What it handles, and why:
+
+* Headlines and section headings: a short line without final punctuation is its own
+  segment, flagged ``heading`` so that summarisers can skip it.
+* Hard-wrapped text (newspaper archives break lines every ~75 characters, mid-sentence):
+  detected per document and unwrapped before splitting.
+* Arabic punctuation: ``؟`` ends a sentence; ``،`` and ``؛`` never do, but `clauses` cuts
+  an over-long sentence there into clean clauses.
+* ``...`` / ``…`` end a sentence when a new one follows.
+* Glued sentences (``البواب.يقوم``): a full stop between Arabic letters is a boundary.
+* Not boundaries: decimals (``3.5``), dotted names (``01.ai``, ``GPT-4o``), Latin
+  abbreviations (``U.S.``, ``Dr.``), single-letter Arabic abbreviations (``د.``).
+* Quotes: a full stop inside “…”, «…» or "…" does not end the sentence when the quote
+  closes nearby, so sentences keep their quotes balanced.
+
+Display text is kept as written (only invisible bidi marks are removed and spaces
+collapsed); matching code normalises separately with `digest.arabic.normalize`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = [
+    "Sentence",
+    "clauses",
+    "clean_line",
+    "quotes_balanced",
+    "segment",
+    "shorten",
+    "split_sentences",
+]
+
+# Bidi controls and zero-width characters (EASC wraps commas in U+200F).
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_LIST_MARKER = re.compile(r"^\s*(?:[-•*▪●◦–—·]+|\(?\d{1,2}[.)])\s+")
+
+_TERMINATORS = ".!?؟…۔"
+_CLOSERS = "”»\"')]’"
+_FINAL = re.compile(r"[.!?؟…۔:]['\"”»’)\]]*\s*$")
+_QUOTE_PAIRS = {"“": "”", "«": "»", '"': '"'}
+# Beyond this distance an opening quote is treated as stray and does not protect stops.
+_MAX_QUOTE_SPAN = 400
+_HEADING_MAX_WORDS = 14
+
+_ARABIC_LETTER = re.compile("[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff]")
+
+
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_LATIN_ABBREVIATIONS = _wordset(
+    "mr mrs ms dr prof sr jr st inc ltd co corp vs etc e.g i.e al no fig jan feb mar apr "
+    "jun jul aug sep sept oct nov dec gen gov sen rep mt approx dept est"
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One segment of a document, in reading order."""
+
+    text: str
+    index: int  # position among the document's segments (0-based)
+    paragraph: int  # which paragraph (after unwrapping) it came from
+    terminated: bool  # ended with sentence-final punctuation
+    heading: bool = False  # a short unpunctuated line: title, section heading, link
+
+
+def _is_arabic_letter(ch: str) -> bool:
+    return bool(_ARABIC_LETTER.match(ch))
+
+
+def clean_line(text: str) -> str:
+    """Remove invisible marks, collapse spaces, strip list markers."""
+    text = _INVISIBLE.sub("", text)
+    text = _SPACES.sub(" ", text).strip()
+    return _LIST_MARKER.sub("", text, count=1).strip()
+
+
+def _is_terminated(line: str) -> bool:
+    return bool(_FINAL.search(line))
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Lines of the text as paragraphs; hard-wrapped documents are unwrapped first."""
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = []
+    for line in raw:
+        cleaned = _INVISIBLE.sub("", line)
+        cleaned = _SPACES.sub(" ", cleaned).strip()
+        lines.append(cleaned)
+    non_empty = [line for line in lines if line]
+    if not non_empty:
+        return []
+    widest = max(len(line) for line in non_empty)
+    long_open = [
+        line for line in non_empty if not _is_terminated(line) and len(line) >= 0.7 * widest
+    ]
+    wrapped = widest <= 160 and len(long_open) >= 2 and len(long_open) >= 0.3 * len(non_empty)
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        if not line:
+            if current:
+                paragraphs.append(" ".join(current))
+                current = []
+            continue
+        if wrapped and current and _LIST_MARKER.match(line):
+            paragraphs.append(" ".join(current))
+            current = []
+        current.append(line)
+        if not wrapped or _is_terminated(line):
+            paragraphs.append(" ".join(current))
+            current = []
+    if current:
+        paragraphs.append(" ".join(current))
+    return [clean_line(p) for p in paragraphs if clean_line(p)]
+
+
+def _protected_spans(text: str) -> list[tuple[int, int]]:
+    """Spans inside quotes that close within _MAX_QUOTE_SPAN characters."""
+    spans: list[tuple[int, int]] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        closer = _QUOTE_PAIRS.get(ch)
+        if closer is None:
+            i += 1
+            continue
+        end = text.find(closer, i + 1, min(n, i + 1 + _MAX_QUOTE_SPAN))
+        if end == -1:
+            i += 1
+            continue
+        spans.append((i, end))
+        i = end + 1
+    return spans
+
+
+def _previous_word(text: str, dot: int) -> str:
+    start = dot
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return text[start:dot]
+
+
+def _is_boundary(text: str, pos: int, end: int) -> bool:
+    """Whether the terminator run text[pos:end] ends a sentence."""
+    run = text[pos:end]
+    prev = text[pos - 1] if pos > 0 else ""
+    nxt = text[end] if end < len(text) else ""
+    if not nxt:
+        return True
+    if run == ".":
+        if nxt.isspace():
+            word = _previous_word(text, pos).lstrip("(\"'“«")
+            bare = word.casefold()
+            if bare in _LATIN_ABBREVIATIONS:
+                return False
+            # U.S. / J. Smith / e.g. : single Latin letters between dots
+            if re.fullmatch(r"(?:[A-Za-z]\.)*[A-Za-z]", word):
+                return False
+            # د. / م. as a standalone word: Arabic title abbreviations
+            if len(word) == 1 and _is_arabic_letter(word):
+                return False
+            following = text[end:].lstrip()
+            # English sentences start with a capital; a lower-case word continues
+            return not (following[:1].isascii() and following[:1].islower())
+        # glued: "البواب.يقوم" is a boundary, "3.5", "01.ai", "example.com" are not
+        return _is_arabic_letter(nxt) and (_is_arabic_letter(prev) or prev.isdigit())
+    if nxt.isspace():
+        return True
+    return _is_arabic_letter(nxt)
+
+
+def _split_paragraph(paragraph: str) -> list[tuple[str, bool]]:
+    """(sentence, terminated) pairs of one paragraph."""
+    protected = _protected_spans(paragraph)
+    pieces: list[tuple[str, bool]] = []
+    start = 0
+    i = 0
+    n = len(paragraph)
+    span_index = 0
+    while i < n:
+        while span_index < len(protected) and protected[span_index][1] < i:
+            span_index += 1
+        ch = paragraph[i]
+        if ch not in _TERMINATORS:
+            i += 1
+            continue
+        end = i
+        while end < n and paragraph[end] in _TERMINATORS:
+            end += 1
+        inside = (
+            span_index < len(protected) and protected[span_index][0] < i < protected[span_index][1]
+        )
+        if inside:
+            # a stop right before the closing quote ends the sentence after the quote
+            close = protected[span_index][1]
+            after = paragraph[close + 1 : close + 2]
+            if end == close and (not after or after.isspace()):
+                end = close + 1
+            else:
+                i = end
+                continue
+        elif not _is_boundary(paragraph, i, end):
+            i = end
+            continue
+        while end < n and paragraph[end] in _CLOSERS and _closer_belongs(paragraph, start, end):
+            end += 1
+        pieces.append((paragraph[start:end].strip(), True))
+        start = end
+        i = end
+    rest = paragraph[start:].strip()
+    if rest:
+        pieces.append((rest, _is_terminated(rest)))
+    return _merge_fragments(pieces)
+
+
+def _closer_belongs(paragraph: str, start: int, end: int) -> bool:
+    """A closing quote/bracket after a stop belongs to the sentence if it closes one."""
+    piece = paragraph[start:end]
+    ch = paragraph[end]
+    if ch in "”»’":
+        opener = {"”": "“", "»": "«", "’": "‘"}[ch]
+        return piece.count(opener) > piece.count(ch)
+    if ch == '"':
+        return piece.count('"') % 2 == 1
+    if ch == "'":
+        return piece.count("'") % 2 == 1
+    if ch == ")":
+        return piece.count("(") > piece.count(")")
+    if ch == "]":
+        return piece.count("[") > piece.count("]")
+    return False
+
+
+def _has_letters(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
+
+
+def _merge_fragments(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """Glue pieces without letters (stray numbers, lone punctuation) to a neighbour."""
+    merged: list[tuple[str, bool]] = []
+    for text, terminated in pieces:
+        if not text:
+            continue
+        if not _has_letters(text) and merged:
+            previous, _ = merged[-1]
+            merged[-1] = (f"{previous} {text}".strip(), terminated)
+            continue
+        merged.append((text, terminated))
+    if len(merged) > 1 and not _has_letters(merged[0][0]):
+        first, _ = merged.pop(0)
+        text, terminated = merged[0]
+        merged[0] = (f"{first} {text}", terminated)
+    return [(text, terminated) for text, terminated in merged if _has_letters(text)]
+
+
+def segment(text: str) -> list[Sentence]:
+    """Split a document into sentences and headings, in reading order."""
+    out: list[Sentence] = []
+    paragraphs = _paragraphs(text)
+    for p_index, paragraph in enumerate(paragraphs):
+        pieces = _split_paragraph(paragraph)
+        for piece, terminated in pieces:
+            heading = (
+                len(pieces) == 1
+                and not terminated
+                and len(piece.split()) <= _HEADING_MAX_WORDS
+                and len(paragraphs) > 1
+            )
+            out.append(Sentence(piece, len(out), p_index, terminated, heading))
+    return out
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentence (and heading) strings of a document, in order."""
+    return [sentence.text for sentence in segment(text)]
+
+
+_CLAUSE_CUT = re.compile(r"(?<=[،؛;])\s+|(?<=[^\d],)\s+|(?<=\d,)\s+(?=\D)")
+
+
+def clauses(sentence: str) -> list[str]:
+    """Comma/semicolon clauses of a sentence, punctuation kept on the left piece.
+    Thousands separators (``1,000``) are not cuts."""
+    parts = [part.strip() for part in _CLAUSE_CUT.split(sentence)]
+    return [part for part in parts if part]
+
+
+def quotes_balanced(text: str) -> bool:
+    """True when every opening quote or bracket in text is closed, and vice versa."""
+    if text.count('"') % 2:
+        return False
+    for opener, closer in (("“", "”"), ("«", "»"), ("(", ")"), ("[", "]")):
+        depth = 0
+        for ch in text:
+            if ch == opener:
+                depth += 1
+            elif ch == closer:
+                depth -= 1
+                if depth < 0:
+                    return False
+        if depth:
+            return False
+    return True
+
+
+def shorten(sentence: str, max_chars: int, *, min_words: int = 6) -> str | None:
+    """The sentence itself if short enough, else its longest clean leading clause run
+    (cut at ``،``/``؛``/``,``/``;``, ending with a full stop) within max_chars, or None
+    when no such clause of at least min_words words with balanced quotes exists."""
+    if len(sentence) <= max_chars:
+        return sentence
+    parts = clauses(sentence)
+    best: str | None = None
+    prefix = ""
+    for part in parts[:-1]:
+        prefix = f"{prefix} {part}".strip()
+        candidate = prefix.rstrip("،؛,;: ") + "."
+        if len(candidate) > max_chars:
+            break
+        if len(candidate.split()) >= min_words and quotes_balanced(candidate):
+            best = candidate
+    return best

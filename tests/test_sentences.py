@@ -1,0 +1,162 @@
+"""Sentence splitter: Arabic punctuation, headings, glued stops, quotes, abbreviations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from digest.sentences import (
+    clauses,
+    quotes_balanced,
+    segment,
+    shorten,
+    split_sentences,
+)
+
+
+def test_arabic_question_mark_and_exclamation_end_sentences() -> None:
+    assert split_sentences("هل وصل النموذج؟ نعم وصل! وانتهى الأمر.") == [
+        "هل وصل النموذج؟",
+        "نعم وصل!",
+        "وانتهى الأمر.",
+    ]
+
+
+def test_arabic_comma_and_semicolon_do_not_end_sentences() -> None:
+    text = "أعلنت الشركة، المتخصصة في الرقائق، عن نموذج جديد؛ وهو الأسرع حتى الآن."
+    assert split_sentences(text) == [text]
+
+
+def test_glued_sentences_are_split() -> None:
+    assert split_sentences("جلس البواب.يقوم الرجل بعمله كل يوم.") == [
+        "جلس البواب.",
+        "يقوم الرجل بعمله كل يوم.",
+    ]
+    # a year glued to the next sentence, as in EASC
+    assert split_sentences("حصل على الجائزة عام 1959.أتم دراسته مبكرا.") == [
+        "حصل على الجائزة عام 1959.",
+        "أتم دراسته مبكرا.",
+    ]
+
+
+def test_decimals_dotted_names_and_abbreviations_are_not_boundaries() -> None:
+    text = "تفوق Claude Sonnet 3.5 وشركة 01.ai ونموذج GPT-4o على نماذج U.S. المنافسة."
+    assert split_sentences(text) == [text]
+    assert split_sentences("Dr. Smith met the U.S. team. They agreed.") == [
+        "Dr. Smith met the U.S. team.",
+        "They agreed.",
+    ]
+    assert split_sentences("قال د. أحمد إن النتائج جيدة. ثم غادر.") == [
+        "قال د. أحمد إن النتائج جيدة.",
+        "ثم غادر.",
+    ]
+
+
+def test_ellipsis_ends_a_sentence_and_stays_with_it() -> None:
+    assert split_sentences("انتظر الجميع... ثم جاء الخبر.") == ["انتظر الجميع...", "ثم جاء الخبر."]
+    assert split_sentences("انتظر الجميع… ثم جاء الخبر.") == ["انتظر الجميع…", "ثم جاء الخبر."]
+
+
+def test_stops_inside_quotes_keep_the_quote_whole() -> None:
+    text = "قال ناديلا: “إن ما أنجزته DeepSeek مدهش. علينا أخذه بجدية”. ثم غادر المنصة."
+    parts = split_sentences(text)
+    assert parts == [
+        "قال ناديلا: “إن ما أنجزته DeepSeek مدهش. علينا أخذه بجدية”.",
+        "ثم غادر المنصة.",
+    ]
+    assert all(quotes_balanced(p) for p in parts)
+    assert split_sentences('قال: "هذا جيد. وذاك أيضا." ثم غادر.') == [
+        'قال: "هذا جيد. وذاك أيضا."',
+        "ثم غادر.",
+    ]
+    assert split_sentences("شعارهم «الحاجة أم الاختراع. دائما» كما قالوا. انتهى.") == [
+        "شعارهم «الحاجة أم الاختراع. دائما» كما قالوا.",
+        "انتهى.",
+    ]
+
+
+def test_unclosed_quote_does_not_swallow_the_paragraph() -> None:
+    parts = split_sentences("قال “هذا كلام بلا نهاية. وهذه جملة ثانية. وثالثة.")
+    assert len(parts) == 3
+
+
+def test_headlines_without_final_punctuation_are_headings(fixtures: Path) -> None:
+    text = (fixtures / "summarize" / "deepseek-article.ar.txt").read_text(encoding="utf-8")
+    sentences = segment(text)
+    headings = [s.text for s in sentences if s.heading]
+    assert headings[0].startswith("نموذج الذكاء الاصطناعي الصيني")
+    assert "إنجاز لافت بتكلفة منخفضة" in headings
+    assert "«الحاجة أمّ الاختراق»" in headings
+    body = [s for s in sentences if not s.heading]
+    assert all(s.terminated for s in body)
+    # the paragraph with two sentences is split, the others stay whole
+    assert any(s.text.startswith("المثير للاهتمام أن النموذج") for s in body)
+    assert [s.index for s in sentences] == list(range(len(sentences)))
+
+
+def test_a_single_unpunctuated_line_is_a_sentence_not_a_heading() -> None:
+    (only,) = segment("الشركة تطلق نموذجا جديدا")
+    assert not only.heading
+    assert not only.terminated
+
+
+def test_hard_wrapped_text_is_unwrapped() -> None:
+    text = (
+        "أكدت السعودية حرصها على ضرورة تعزيز الإصلاحات في هيكل النظام المالي الدولي من\n"
+        "أجل دعم جهود البلدان النامية لتحقيق نمو اقتصادي مصحوب بالمساواة الاجتماعية.\n"
+        " وقال وزير الخارجية في كلمة ألقاها نيابة عن خادم الحرمين الشريفين مساء أمس أمام\n"
+        "مؤتمر قمة دول أمريكا الجنوبية ودول الجامعة العربية المنعقد في برازيليا اليوم.\n"
+        "ونجحت الدول العربية في استخدام هذه القمة منبرا للدفاع عن القضية الفلسطينية\n"
+        "والمطالبة بسيادة العراق.\n"
+    )
+    sentences = segment(text)
+    assert [s.text.split()[0] for s in sentences] == ["أكدت", "وقال", "ونجحت"]
+    assert "الدولي من أجل دعم" in sentences[0].text
+    assert not any(s.heading for s in sentences)
+
+
+def test_invisible_marks_and_list_markers_are_removed() -> None:
+    text = "تتكون\u200f,\u200f عند التبخر.\n- البند الأول من القائمة.\n• البند الثاني."
+    assert split_sentences(text) == [
+        "تتكون, عند التبخر.",
+        "البند الأول من القائمة.",
+        "البند الثاني.",
+    ]
+
+
+def test_empty_and_punctuation_only_text() -> None:
+    assert split_sentences("") == []
+    assert split_sentences(" \n\n ... \n") == []
+
+
+def test_clauses_cut_at_arabic_comma_and_semicolon_but_not_thousands() -> None:
+    assert clauses("أولا، ثانيا؛ ثالثا بلغ 1,000 دولار, رابعا") == [
+        "أولا،",
+        "ثانيا؛",
+        "ثالثا بلغ 1,000 دولار,",
+        "رابعا",
+    ]
+
+
+def test_shorten_returns_a_leading_clause_within_the_limit() -> None:
+    long = (
+        "عبّر ساتيا ناديلا، الرئيس التنفيذي لمايكروسوفت، عن إعجابه وقلقه في الوقت نفسه خلال "
+        "كلمته بمنتدى دافوس الاقتصادي، قائلاً: “إن ما أنجزته DeepSeek يعد تطورًا مدهشًا "
+        "وفعّالاً للغاية من حيث كفاءة الحوسبة. علينا أخذ هذه التطورات من الصين بجدية كبيرة”."
+    )
+    short = shorten(long, 220)
+    assert short is not None
+    assert len(short) <= 220
+    assert short.endswith("الاقتصادي.")
+    assert long.startswith(short[:-1])
+    assert shorten("قصيرة.", 220) == "قصيرة."
+    assert shorten("كلمة " * 80, 220) is None  # no clause boundary: nothing clean to keep
+
+
+@given(st.text(alphabet='ابتثجح .،؟!\n"«»“”0123456789abc', max_size=200))
+def test_splitter_never_loses_letters(text: str) -> None:
+    joined = "".join(split_sentences(text))
+    letters = [c for c in text if c.isalpha()]
+    assert [c for c in joined if c.isalpha()] == letters

@@ -1,0 +1,189 @@
+"""Extractive summarizer: bullets are clean sentences of the article."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from digest.arabic import normalize, tokenize
+from digest.ports import Summarizer
+from digest.sentences import quotes_balanced, segment
+from digest.summarize import ExtractiveSummarizer
+from digest.summarize.extractive import is_boilerplate, strip_connective
+
+
+@pytest.fixture
+def seed(fixtures: Path) -> tuple[str, str]:
+    text = (fixtures / "summarize" / "deepseek-article.ar.txt").read_text(encoding="utf-8")
+    title, _, body = text.partition("\n")
+    return title, body
+
+
+def _article_words(text: str) -> str:
+    return " ".join(tokenize(text))
+
+
+def test_implements_the_port() -> None:
+    summarizer: Summarizer = ExtractiveSummarizer()
+    assert summarizer.name == "extractive"
+
+
+def test_seed_article_gives_3_to_5_real_sentences_not_headings(seed: tuple[str, str]) -> None:
+    title, body = seed
+    bullets = ExtractiveSummarizer().summarize(title, body)
+    assert 3 <= len(bullets) <= 5
+    headings = {s.text for s in segment(body) if s.heading}
+    article = _article_words(body)
+    for bullet in bullets:
+        assert bullet not in headings
+        assert len(bullet) <= 220
+        assert quotes_balanced(bullet)
+        assert bullet.endswith((".", "!", "؟", "?", "…"))
+        # the bullet is text of the article (a leading connective may have been dropped,
+        # a long sentence cut to its leading clause)
+        assert _article_words(bullet) in article
+    assert len(set(bullets)) == len(bullets)
+
+
+def test_seed_article_with_title_as_first_line(seed: tuple[str, str]) -> None:
+    title, body = seed
+    bullets = ExtractiveSummarizer().summarize("", f"{title}\n{body}")
+    assert 3 <= len(bullets) <= 5
+    assert all(not b.startswith("نموذج الذكاء الاصطناعي الصيني") for b in bullets)
+
+
+def test_bullets_follow_article_order(seed: tuple[str, str]) -> None:
+    title, body = seed
+    bullets = ExtractiveSummarizer().summarize(title, body)
+    folded = _article_words(body)
+    positions = [folded.index(_article_words(b)) for b in bullets]
+    assert positions == sorted(positions)
+
+
+def test_leading_connectives_are_stripped() -> None:
+    assert strip_connective("وأظهرت اختبارات مستقلة أن النموذج تفوق.") == (
+        "أظهرت اختبارات مستقلة أن النموذج تفوق."
+    )
+    assert strip_connective("كما كشف المختبر عن نموذج جديد.") == "كشف المختبر عن نموذج جديد."
+    assert strip_connective("ومن جهة أخرى، أعلنت الشركة عن أرباح.") == "أعلنت الشركة عن أرباح."
+    assert strip_connective("وقد توفي في فيينا.") == "قد توفي في فيينا."
+    assert strip_connective("فقد أشار الباحث إلى ذلك.") == "قد أشار الباحث إلى ذلك."
+    assert strip_connective("والنتيجة كانت مدهشة.") == "النتيجة كانت مدهشة."
+    # words that merely begin with waw/fa stay whole
+    assert strip_connective("وادي السيليكون قلق.") == "وادي السيليكون قلق."
+    assert strip_connective("والده كان معلمه الأول.") == "والده كان معلمه الأول."
+    assert strip_connective("فيينا عاصمة الموسيقى.") == "فيينا عاصمة الموسيقى."
+    assert strip_connective("However, the chips shipped.", "en") == "The chips shipped."
+
+
+def test_connective_sentence_becomes_a_standalone_bullet() -> None:
+    text = (
+        "أطلقت شركة إنفيديا معالجها الجديد للذكاء الاصطناعي في معرض كبير.\n"
+        "وأظهرت اختبارات مستقلة أن المعالج الجديد أسرع بكثير من الجيل السابق للشركة.\n"
+        "كما أعلنت الشركة عن خطط لزيادة إنتاج المعالجات الجديدة هذا العام في مصانعها.\n"
+        "ويتوقع المحللون ارتفاع مبيعات الشركة بشكل كبير خلال الأشهر المقبلة."
+    )
+    bullets = ExtractiveSummarizer().summarize("إنفيديا تطلق معالجا جديدا", text)
+    assert len(bullets) == 3
+    assert not any(b.startswith(("كما ", "وأظهرت")) for b in bullets)
+
+
+def test_boilerplate_is_never_a_bullet() -> None:
+    text = (
+        "أعلنت شركة آبل عن هاتف جديد يدعم ميزات الذكاء الاصطناعي المتقدمة.\n"
+        "اقرأ أيضا: سامسونج تطلق هاتفها الجديد المنافس في الأسواق العالمية.\n"
+        "ويأتي الهاتف بمعالج أسرع وبطارية أكبر من الجيل السابق بحسب الشركة.\n"
+        "جميع الحقوق محفوظة لموقع التقنية العربية 2025.\n"
+        "فيسبوك تويتر واتساب\n"
+        "ويبدأ بيع الهاتف في الأسواق الشهر المقبل بسعر يبدأ من 999 دولارا.\n"
+        "وتتوقع الشركة مبيعات قياسية للهاتف في الربع الأول من العام المقبل."
+    )
+    bullets = ExtractiveSummarizer().summarize("آبل تعلن عن هاتف جديد", text)
+    assert 3 <= len(bullets) <= 5
+    assert not any(is_boilerplate(b) for b in bullets)
+    assert not any("اقرأ" in b or "الحقوق" in b or "فيسبوك" in b for b in bullets)
+
+
+def test_duplicate_sentences_give_one_bullet() -> None:
+    repeated = "أعلنت الشركة عن نموذج جديد للذكاء الاصطناعي يعمل على الهواتف."
+    text = "\n".join(
+        [
+            repeated,
+            "ويعمل النموذج دون اتصال بالإنترنت ويحافظ على خصوصية بيانات المستخدمين.",
+            repeated,
+            "وتخطط الشركة لإتاحة النموذج مجانا للمطورين خلال الأشهر الثلاثة المقبلة.",
+            "ويدعم النموذج اللغة العربية إلى جانب أكثر من عشرين لغة أخرى حول العالم.",
+        ]
+    )
+    bullets = ExtractiveSummarizer().summarize("نموذج جديد", text)
+    folded = [normalize(b) for b in bullets]
+    assert len(folded) == len(set(folded))
+    assert sum("اعلنت الشركه عن نموذج جديد" in b for b in folded) == 1
+
+
+def test_overlong_sentence_is_cut_to_a_clean_clause() -> None:
+    long_sentence = (
+        "أعلنت الشركة الصينية الناشئة، التي تأسست قبل عامين فقط في مدينة هانغتشو، "
+        "عن نموذج لغوي جديد مفتوح المصدر يتفوق على النماذج الأميركية في اختبارات البرمجة "
+        "والرياضيات، وذلك رغم القيود المفروضة على تصدير الرقائق المتقدمة إلى الصين، "
+        "مما أثار قلق المستثمرين في وادي السيليكون وأدى إلى تراجع أسهم شركات الرقائق."
+    )
+    assert len(long_sentence) > 220
+    text = "\n".join(
+        [
+            long_sentence,
+            "ويعمل النموذج على معالجات أقل قوة من تلك المستخدمة في الولايات المتحدة.",
+            "وتقول الشركة إن تكلفة تدريب النموذج لم تتجاوز ستة ملايين دولار أميركي.",
+        ]
+    )
+    bullets = ExtractiveSummarizer().summarize("نموذج صيني جديد", text)
+    assert all(len(b) <= 220 for b in bullets)
+    first = bullets[0]
+    assert first.endswith(".")
+    assert long_sentence.startswith(first[:-1])
+
+
+def test_english_article() -> None:
+    text = (
+        "Nvidia unveiled its new Blackwell chips for artificial intelligence on Monday. "
+        "The company said the chips are four times faster than the previous H100 generation. "
+        "However, analysts warned that supply will remain tight until late 2025. "
+        "Shares of Nvidia rose 3.5 percent in early trading in New York. "
+        "The U.S. government is reviewing export rules for the chips."
+    )
+    bullets = ExtractiveSummarizer().summarize("Nvidia unveils Blackwell", text, language="en")
+    assert 3 <= len(bullets) <= 5
+    assert all(b[0].isupper() for b in bullets)
+    assert not any(b.startswith("However") for b in bullets)
+    sentences = [
+        "Nvidia unveiled its new Blackwell chips for artificial intelligence on Monday.",
+        "The company said the chips are four times faster than the previous H100 generation.",
+        "Analysts warned that supply will remain tight until late 2025.",
+        "Shares of Nvidia rose 3.5 percent in early trading in New York.",
+        "The U.S. government is reviewing export rules for the chips.",
+    ]
+    assert set(bullets) <= set(sentences)
+
+
+def test_odd_input_never_raises() -> None:
+    summarizer = ExtractiveSummarizer()
+    assert summarizer.summarize("", "") == ()
+    assert summarizer.summarize("عنوان", "   \n\n") == ()
+    assert summarizer.summarize("x", "... ؟؟ !!") == ()
+    one = summarizer.summarize("", "جملة واحدة فقط في هذا النص القصير جدا.")
+    assert one == ("جملة واحدة فقط في هذا النص القصير جدا.",)
+
+
+def test_select_respects_budgets(seed: tuple[str, str]) -> None:
+    title, body = seed
+    summarizer = ExtractiveSummarizer()
+    three = summarizer.select(title, body, max_sentences=3)
+    assert len(three) == 3
+    assert [s.index for s in three] == sorted(s.index for s in three)
+    budget = 40
+    chosen = summarizer.select(title, body, max_tokens=budget)
+    lengths = [len(tokenize(s.text)) for s in chosen]
+    assert sum(lengths) >= budget
+    # the budget was not yet reached before the last sentence was added
+    assert sum(lengths) - max(lengths) < budget
