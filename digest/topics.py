@@ -1,0 +1,543 @@
+"""Topic catalogue, lexicon topic classifier and subscription matching.
+
+The catalogue (config/topics.yaml) lists technology topics with names, the aliases users
+type in /subscribe, and lexicons of Arabic words/stems and Latin names. Matching works on
+`digest.arabic.tokenize` output (normalised: no diacritics or tatweel, folded alef, ya and
+ta-marbuta forms) and strips attached Arabic prefixes (و ف ب ك ل ال and combinations) so that
+"وبالذكاء" matches "ذكاء". Lexicon matching also folds common suffixes (ه ها ات ين ون ...);
+free keywords only fold prefixes, because a user's keyword is usually a name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import yaml
+
+from .arabic import normalize, tokenize
+from .errors import ConfigError
+from .models import TopicMatch
+
+# --- normalised word forms -----------------------------------------------------------
+
+# Attached proclitics, longest first. "لل" is ل + ال with the alef dropped.
+_PREFIXES = (
+    "وبال",
+    "فبال",
+    "وكال",
+    "ولل",
+    "فلل",
+    "وال",
+    "فال",
+    "بال",
+    "كال",
+    "لل",
+    "ال",
+    "وب",
+    "ول",
+    "وك",
+    "فب",
+    "فل",
+    "فك",
+    "و",
+    "ف",
+    "ب",
+    "ك",
+    "ل",
+)
+# Attached pronouns and plural/dual endings (normalised spelling: ة -> ه, ى -> ي).
+_SUFFIXES = (
+    "هما",
+    "كما",
+    "تان",
+    "تين",
+    "ها",
+    "هم",
+    "هن",
+    "كم",
+    "نا",
+    "ات",
+    "ان",
+    "ين",
+    "ون",
+    "يه",
+    "ه",
+    "ي",
+    "ك",
+)
+_MIN_STEM = 2  # letters that must remain after stripping
+_ARABIC_LEAD = re.compile("^[\u0621-\u064a]{1,4}(?=[a-z0-9])")
+_LATIN = re.compile("[a-z0-9]")
+
+
+def _is_latin(word: str) -> bool:
+    return bool(_LATIN.match(word))
+
+
+def _without_prefixes(token: str) -> set[str]:
+    forms = {token}
+    for prefix in _PREFIXES:
+        if token.startswith(prefix) and len(token) - len(prefix) >= _MIN_STEM:
+            forms.add(token[len(prefix) :])
+    return forms
+
+
+def _without_suffixes(form: str) -> set[str]:
+    forms = {form}
+    for suffix in _SUFFIXES:
+        if form.endswith(suffix) and len(form) - len(suffix) >= _MIN_STEM:
+            base = form[: -len(suffix)]
+            forms.add(base)
+            if base.endswith("ت") and suffix not in ("ات", "تان", "تين"):
+                forms.add(base[:-1] + "ه")  # شركتها -> شركة
+            if suffix in ("ات", "تان", "تين"):
+                forms.add(base + "ه")  # تقنيات -> تقنية
+    return forms
+
+
+def _latin_forms(token: str) -> set[str]:
+    token = _ARABIC_LEAD.sub("", token)  # "وgpt-4o" -> "gpt-4o"
+    forms = {token}
+    if token.endswith("s") and len(token) > 3:
+        forms.add(token[:-1])
+    for index, char in enumerate(token):
+        if char == "-" and index > 0:
+            forms.add(token[:index])  # "gpt-4o" also counts as "gpt"
+    return forms
+
+
+def word_forms(token: str, *, suffixes: bool = True) -> frozenset[str]:
+    """Every form a normalised token may stand for, the token itself included."""
+    if _LATIN.search(token) and (_is_latin(token) or _ARABIC_LEAD.match(token)):
+        return frozenset(_latin_forms(token))
+    forms = _without_prefixes(token)
+    if suffixes:
+        forms = {variant for form in forms for variant in _without_suffixes(form)}
+    return frozenset(forms)
+
+
+# --- compiled lexicons ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Word:
+    key: str
+    stem: bool  # "برمج*": any form starting with key
+
+    def matches(self, forms: frozenset[str]) -> bool:
+        if self.stem:
+            return any(form.startswith(self.key) for form in forms)
+        return self.key in forms
+
+
+@dataclass(frozen=True)
+class _Term:
+    label: str  # as written in the catalogue or by the user
+    words: tuple[_Word, ...]
+
+
+def _compile_term(label: str) -> _Term | None:
+    words: list[_Word] = []
+    for raw in label.split():
+        stem = raw.endswith("*")
+        pieces = tokenize(raw.rstrip("*"))
+        for index, piece in enumerate(pieces):
+            key = piece
+            if not _is_latin(key) and key.startswith("ال") and len(key) - 2 >= 3:
+                key = key[2:]  # the article is stripped from text tokens as well
+            words.append(_Word(key, stem and index == len(pieces) - 1))
+    return _Term(label, tuple(words)) if words else None
+
+
+class _Lexicon:
+    """Terms indexed by their first word, so a text is scanned once per token."""
+
+    def __init__(self, labels: Iterable[str]) -> None:
+        self._exact: dict[str, list[_Term]] = {}
+        self._stems: dict[str, list[_Term]] = {}
+        seen: set[tuple[_Word, ...]] = set()
+        for label in labels:
+            term = _compile_term(label)
+            if term is None or term.words in seen:
+                continue  # spelling variants of one term count once
+            seen.add(term.words)
+            first = term.words[0]
+            index = self._stems if first.stem else self._exact
+            index.setdefault(first.key, []).append(term)
+        self._stem_lengths = sorted({len(key) for key in self._stems})
+
+    def count(self, tokens: Sequence[frozenset[str]]) -> dict[str, int]:
+        """Occurrences of each term label in a sequence of token forms."""
+        counts: dict[str, int] = {}
+        covered_until = 0  # tokens inside a longer match do not start a shorter one
+        for position, forms in enumerate(tokens):
+            if position < covered_until:
+                continue
+            best: _Term | None = None
+            for term in self._candidates(forms):
+                end = position + len(term.words)
+                if end > len(tokens) or (best is not None and len(term.words) <= len(best.words)):
+                    continue
+                if all(
+                    word.matches(tokens[position + offset])
+                    for offset, word in enumerate(term.words[1:], start=1)
+                ):
+                    best = term
+            if best is not None:
+                counts[best.label] = counts.get(best.label, 0) + 1
+                covered_until = position + len(best.words)
+        return counts
+
+    def _candidates(self, forms: frozenset[str]) -> list[_Term]:
+        found: list[_Term] = []
+        seen: set[int] = set()
+
+        def add(terms: list[_Term] | None) -> None:
+            for term in terms or ():
+                if id(term) not in seen:
+                    seen.add(id(term))
+                    found.append(term)
+
+        for form in forms:
+            add(self._exact.get(form))
+            for length in self._stem_lengths:
+                if length > len(form):
+                    break
+                add(self._stems.get(form[:length]))
+        return found
+
+
+def _token_forms(
+    text: str, *, suffixes: bool, cache: dict[str, frozenset[str]]
+) -> list[frozenset[str]]:
+    out = []
+    for token in tokenize(text):
+        forms = cache.get(token)
+        if forms is None:
+            forms = word_forms(token, suffixes=suffixes)
+            cache[token] = forms
+        out.append(forms)
+    return out
+
+
+# --- catalogue ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One subscribable technology topic."""
+
+    slug: str
+    name_ar: str
+    name_en: str
+    colour: int  # Discord embed colour, 0xRRGGBB
+    aliases: tuple[str, ...] = ()
+    lexicon_ar: tuple[str, ...] = ()
+    lexicon_latin: tuple[str, ...] = ()
+
+    def name(self, language: str = "ar") -> str:
+        return self.name_ar if language == "ar" else self.name_en
+
+    @property
+    def lexicon(self) -> tuple[str, ...]:
+        return self.lexicon_ar + self.lexicon_latin
+
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_ALIAS_NOISE = re.compile(r"[#_\-]+")
+
+
+def alias_key(text: str) -> str:
+    """How /subscribe input and aliases are compared: normalised, "#", "_" and "-" as
+    spaces, whitespace collapsed."""
+    return " ".join(_ALIAS_NOISE.sub(" ", normalize(text)).split())
+
+
+def _alias_keys(text: str) -> set[str]:
+    key = alias_key(text)
+    keys = {key}
+    bare = " ".join(
+        word[2:] if word.startswith("ال") and len(word) > 4 else word for word in key.split()
+    )
+    keys.add(bare)  # "ذكاء اصطناعي" == "الذكاء الاصطناعي"
+    return {k for k in keys if k}
+
+
+@dataclass(frozen=True)
+class TopicCatalog:
+    """The topics of config/topics.yaml, validated. Build with `TopicCatalog.load`."""
+
+    topics: tuple[Topic, ...]
+    technology_terms: tuple[str, ...] = ()
+    source: str = "<memory>"
+    _by_alias: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_topics(
+        cls, topics: Sequence[Topic], technology_terms: Sequence[str] = (), source: str = "<memory>"
+    ) -> TopicCatalog:
+        """Raises ConfigError if two topics share a slug or an alias."""
+        by_alias: dict[str, str] = {}
+        slugs: set[str] = set()
+        for index, topic in enumerate(topics):
+            where = f"{source}: topics[{index}]"
+            if topic.slug in slugs:
+                raise ConfigError(f"{where}.slug: duplicate slug {topic.slug!r}")
+            slugs.add(topic.slug)
+            names = (topic.slug, topic.name_ar, topic.name_en, *topic.aliases)
+            for name in names:
+                for key in _alias_keys(name):
+                    owner = by_alias.get(key)
+                    if owner is not None and owner != topic.slug:
+                        raise ConfigError(
+                            f"{where}.aliases: {name!r} is already an alias of topic {owner!r}"
+                        )
+                    by_alias[key] = topic.slug
+        return cls(tuple(topics), tuple(technology_terms), source, by_alias)
+
+    @classmethod
+    def load(cls, path: Path) -> TopicCatalog:
+        """Read and validate a topics YAML file. Raises ConfigError naming file and field."""
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except OSError as error:
+            raise ConfigError(f"{path}: cannot read topics file: {error}") from error
+        except yaml.YAMLError as error:
+            raise ConfigError(f"{path}: invalid YAML: {error}") from error
+        return cls.parse(data, source=str(path))
+
+    @classmethod
+    def parse(cls, data: Any, *, source: str = "<memory>") -> TopicCatalog:
+        """Validate already-loaded YAML data. Raises ConfigError naming the field."""
+        if not isinstance(data, dict):
+            raise ConfigError(f"{source}: expected a mapping with a 'topics' list")
+        raw_topics = data.get("topics")
+        if not isinstance(raw_topics, list) or not raw_topics:
+            raise ConfigError(f"{source}: topics: expected a non-empty list")
+        topics = [
+            _parse_topic(raw, f"{source}: topics[{index}]") for index, raw in enumerate(raw_topics)
+        ]
+        terms = data.get("technology_terms", {}) or {}
+        if not isinstance(terms, dict):
+            raise ConfigError(f"{source}: technology_terms: expected a mapping with ar/latin lists")
+        tech = _string_list(terms.get("ar"), f"{source}: technology_terms.ar") + _string_list(
+            terms.get("latin"), f"{source}: technology_terms.latin"
+        )
+        return cls.from_topics(topics, tech, source)
+
+    @property
+    def slugs(self) -> tuple[str, ...]:
+        return tuple(topic.slug for topic in self.topics)
+
+    def get(self, slug: str) -> Topic | None:
+        for topic in self.topics:
+            if topic.slug == slug:
+                return topic
+        return None
+
+    def resolve(self, user_text: str) -> Topic | None:
+        """The topic a user means by "/subscribe <user_text>" (slug, name or alias in
+        Arabic or English, any spelling variant), or None if it is not a topic."""
+        for key in _alias_keys(user_text):
+            slug = self._by_alias.get(key)
+            if slug is not None:
+                return self.get(slug)
+        return None
+
+
+def _string_list(value: Any, where: str, *, required: bool = False) -> tuple[str, ...]:
+    if value is None and not required:
+        return ()
+    if not isinstance(value, list) or (required and not value):
+        raise ConfigError(f"{where}: expected a {'non-empty ' if required else ''}list of strings")
+    out = []
+    for index, item in enumerate(value):
+        if isinstance(item, (int, float)) and not isinstance(item, bool):
+            item = str(item)  # "5g" is a string, but YAML reads bare 2018 as an int
+        if not isinstance(item, str) or not item.strip():
+            raise ConfigError(f"{where}[{index}]: expected a non-empty string, got {item!r}")
+        out.append(item.strip())
+    return tuple(out)
+
+
+def _required_text(raw: dict[str, Any], key: str, where: str) -> str:
+    value = raw.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{where}.{key}: expected a non-empty string")
+    return value.strip()
+
+
+def _parse_topic(raw: Any, where: str) -> Topic:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: expected a mapping")
+    slug = _required_text(raw, "slug", where)
+    if not _SLUG.match(slug):
+        raise ConfigError(
+            f"{where}.slug: {slug!r} must be lower-case ASCII letters, digits and '-'"
+        )
+    where = f"{where} ({slug})"
+    colour = raw.get("colour", raw.get("color"))
+    if isinstance(colour, str) and re.fullmatch(r"#?[0-9a-fA-F]{6}", colour):
+        colour = int(colour.lstrip("#"), 16)
+    if not isinstance(colour, int) or isinstance(colour, bool) or not 0 <= colour <= 0xFFFFFF:
+        raise ConfigError(
+            f"{where}.colour: expected an RGB integer 0x000000-0xFFFFFF, got {colour!r}"
+        )
+    lexicon = raw.get("lexicon")
+    if not isinstance(lexicon, dict):
+        raise ConfigError(f"{where}.lexicon: expected a mapping with 'ar' and 'latin' lists")
+    lexicon_ar = _string_list(lexicon.get("ar"), f"{where}.lexicon.ar", required=True)
+    lexicon_latin = _string_list(lexicon.get("latin"), f"{where}.lexicon.latin")
+    for index, term in enumerate(lexicon_ar + lexicon_latin):
+        if _compile_term(term) is None:
+            raise ConfigError(f"{where}.lexicon: term {index} ({term!r}) has no letters")
+    return Topic(
+        slug=slug,
+        name_ar=_required_text(raw, "name_ar", where),
+        name_en=_required_text(raw, "name_en", where),
+        colour=colour,
+        aliases=_string_list(raw.get("aliases"), f"{where}.aliases", required=True),
+        lexicon_ar=lexicon_ar,
+        lexicon_latin=lexicon_latin,
+    )
+
+
+def default_topics_path() -> Path:
+    """config/topics.yaml of this source tree (the composition root may pass another)."""
+    return Path(__file__).resolve().parent.parent / "config" / "topics.yaml"
+
+
+# --- classification -------------------------------------------------------------------
+
+TITLE_WEIGHT = 3.0
+BODY_CAP = 3  # occurrences of one term in the body that still add to the score
+MIN_TOPIC_SCORE = 3.0  # one title hit, or three body hits
+
+
+class RelevanceModel(Protocol):
+    """A technology-vs-rest model (digest.relevance.TechRelevanceModel)."""
+
+    def probability(self, title: str, text: str) -> float: ...
+
+
+@dataclass(frozen=True)
+class LexiconEvidence:
+    """What the lexicons found in one article (input to the relevance filter)."""
+
+    topics: tuple[TopicMatch, ...]
+    tech_score: float  # weighted hits of generic technology words
+
+
+class LexiconClassifier:
+    """digest.ports.TopicClassifier from the catalogue lexicons, optionally combined with a
+    trained relevance model for `is_technology`."""
+
+    def __init__(
+        self,
+        catalog: TopicCatalog,
+        relevance: RelevanceModel | None = None,
+        *,
+        min_score: float = MIN_TOPIC_SCORE,
+    ) -> None:
+        self.catalog = catalog
+        self.relevance = relevance
+        self._min_score = min_score
+        self._lexicons = {topic.slug: _Lexicon(topic.lexicon) for topic in catalog.topics}
+        self._tech = _Lexicon(catalog.technology_terms)
+
+    def classify(self, title: str, text: str) -> tuple[TopicMatch, ...]:
+        """Topics strongest first; terms are the matched lexicon entries, title hits first."""
+        return self.evidence(title, text).topics
+
+    def evidence(self, title: str, text: str) -> LexiconEvidence:
+        cache: dict[str, frozenset[str]] = {}
+        title_forms = _token_forms(title, suffixes=True, cache=cache)
+        body_forms = _token_forms(text, suffixes=True, cache=cache)
+        matches = []
+        for topic in self.catalog.topics:
+            lexicon = self._lexicons[topic.slug]
+            score, terms = _score(lexicon.count(title_forms), lexicon.count(body_forms))
+            if score >= self._min_score:
+                shown = tuple(_surface(term, title, text) for term in terms)
+                matches.append(TopicMatch(topic.slug, score, shown))
+        matches.sort(key=lambda match: (-match.score, match.topic))
+        tech_score, _ = _score(self._tech.count(title_forms), self._tech.count(body_forms))
+        return LexiconEvidence(tuple(matches), tech_score)
+
+    def is_technology(self, title: str, text: str) -> bool:
+        """Trained model when one is configured (see digest.relevance); otherwise any
+        catalogue topic matched."""
+        if self.relevance is not None:
+            return self.relevance.probability(title, text) >= 0.5
+        return bool(self.classify(title, text))
+
+
+def _score(
+    title_counts: Mapping[str, int], body_counts: Mapping[str, int]
+) -> tuple[float, list[str]]:
+    weights: dict[str, float] = {}
+    for term, count in title_counts.items():
+        weights[term] = weights.get(term, 0.0) + TITLE_WEIGHT * min(count, 1)
+    for term, count in body_counts.items():
+        weights[term] = weights.get(term, 0.0) + float(min(count, BODY_CAP))
+    ranked = sorted(weights, key=lambda term: (term not in title_counts, -weights[term], term))
+    return sum(weights.values()), ranked
+
+
+def _surface(term: str, title: str, text: str) -> str:
+    """A Latin term as the article spells it ("DeepSeek", not "deepseek")."""
+    if term.endswith("*"):
+        return term.rstrip("*") + "…"
+    if not _is_latin(normalize(term)):
+        return term
+    pattern = re.compile(rf"(?<![A-Za-z0-9]){re.escape(term)}(?![A-Za-z])", re.IGNORECASE)
+    found = pattern.search(title) or pattern.search(text)
+    return found.group(0) if found else term
+
+
+# --- subscriptions ----------------------------------------------------------------------
+
+ALL_TECHNOLOGY = "all-technology"
+
+
+def subscription_reasons(
+    topics: frozenset[str],
+    keywords: frozenset[str],
+    article_topics: tuple[TopicMatch, ...],
+    title: str,
+    text: str,
+) -> tuple[str, ...]:
+    """Why an (already technology-filtered) article matches a chat's subscriptions.
+
+    Returns "topic:<slug>" for each subscribed topic the article has (in the article's
+    order, strongest first) and "kw:<keyword>" for each keyword found in title or text
+    (sorted). Empty means no match. A chat with neither topics nor keywords follows all
+    technology: the result is ("all-technology",).
+    """
+    if not topics and not keywords:
+        return (ALL_TECHNOLOGY,)
+    reasons = [f"topic:{match.topic}" for match in article_topics if match.topic in topics]
+    if keywords:
+        found = keyword_hits(keywords, title, text)
+        reasons.extend(f"kw:{keyword}" for keyword in found)
+    return tuple(dict.fromkeys(reasons))
+
+
+def keyword_hits(keywords: Iterable[str], title: str, text: str) -> tuple[str, ...]:
+    """The keywords (as given) that occur in title or text, sorted. Arabic keywords match
+    with attached prefixes (و ف ب ك ل ال ...); Latin ones as whole words, any case."""
+    labels = {label: _clean_keyword(label) for label in keywords}
+    lexicon = _Lexicon(cleaned for cleaned in labels.values() if cleaned)
+    cache: dict[str, frozenset[str]] = {}
+    counts = lexicon.count(_token_forms(title, suffixes=False, cache=cache))
+    counts.update(lexicon.count(_token_forms(text, suffixes=False, cache=cache)))
+    return tuple(sorted(label for label, cleaned in labels.items() if cleaned in counts))
+
+
+def _clean_keyword(keyword: str) -> str:
+    # A user keyword is literal: "*" is not a stem marker and "#" is decoration.
+    return keyword.replace("*", " ").replace("#", " ").strip()

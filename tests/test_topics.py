@@ -1,0 +1,298 @@
+"""Topic catalogue, alias resolution, lexicon matching and subscription rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from digest.errors import ConfigError
+from digest.topics import (
+    ALL_TECHNOLOGY,
+    LexiconClassifier,
+    Topic,
+    TopicCatalog,
+    default_topics_path,
+    keyword_hits,
+    subscription_reasons,
+    word_forms,
+)
+
+SEED = Path(__file__).parent / "fixtures" / "topics" / "deepseek-article.ar.txt"
+
+
+@pytest.fixture(scope="module")
+def catalog() -> TopicCatalog:
+    return TopicCatalog.load(default_topics_path())
+
+
+@pytest.fixture(scope="module")
+def classifier(catalog: TopicCatalog) -> LexiconClassifier:
+    return LexiconClassifier(catalog)
+
+
+@pytest.fixture(scope="module")
+def seed() -> tuple[str, str]:
+    title, body = SEED.read_text(encoding="utf-8").split("\n", 1)
+    return title, body
+
+
+def tiny_catalog(*terms: str) -> LexiconClassifier:
+    topic = Topic("t", "اختبار", "Test", 0x123456, aliases=("test",), lexicon_ar=terms)
+    return LexiconClassifier(TopicCatalog.from_topics([topic]), min_score=1.0)
+
+
+def matched(classifier: LexiconClassifier, text: str) -> tuple[str, ...]:
+    found = classifier.classify("", text)
+    return found[0].terms if found else ()
+
+
+# --- the shipped catalogue --------------------------------------------------------------
+
+
+def test_shipped_catalogue_has_at_least_twelve_complete_topics(catalog: TopicCatalog) -> None:
+    assert len(catalog.topics) >= 12
+    for slug in ("ai", "phones", "cybersecurity", "hardware", "gaming", "space", "crypto", "ev"):
+        assert catalog.get(slug) is not None, slug
+    for topic in catalog.topics:
+        assert topic.name_ar and topic.name_en and topic.aliases
+        assert 0 <= topic.colour <= 0xFFFFFF
+        assert topic.lexicon_ar, topic.slug
+    assert len(set(catalog.slugs)) == len(catalog.slugs)
+
+
+def test_every_alias_and_name_resolves_to_its_own_topic(catalog: TopicCatalog) -> None:
+    for topic in catalog.topics:
+        for name in (topic.slug, topic.name_ar, topic.name_en, *topic.aliases):
+            resolved = catalog.resolve(name)
+            assert resolved is not None and resolved.slug == topic.slug, name
+
+
+@pytest.mark.parametrize(
+    ("typed", "slug"),
+    [
+        ("ذكاء", "ai"),
+        ("AI", "ai"),
+        ("ai", "ai"),
+        ("الذَّكاءُ الاصْطِناعيّ", "ai"),  # diacritics
+        ("ذكـــاء", "ai"),  # tatweel
+        ("#ذكاء_اصطناعي", "ai"),
+        ("  Artificial   Intelligence ", "ai"),
+        ("الهواتف الذكيه", "phones"),  # ta marbuta written as ha
+        ("إنترنت", "telecom"),
+        ("انترنت", "telecom"),  # alef without hamza
+        ("CRYPTO", "crypto"),
+        ("العاب", "gaming"),
+    ],
+)
+def test_resolve_folds_spelling(catalog: TopicCatalog, typed: str, slug: str) -> None:
+    topic = catalog.resolve(typed)
+    assert topic is not None and topic.slug == slug
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "سياسة", "football", "DeepSeek"])
+def test_resolve_returns_none_for_non_topics(catalog: TopicCatalog, typed: str) -> None:
+    assert catalog.resolve(typed) is None
+
+
+# --- validation ---------------------------------------------------------------------------
+
+
+def write_yaml(tmp_path: Path, data: object) -> Path:
+    path = tmp_path / "topics.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def minimal_topic(**overrides: object) -> dict[str, object]:
+    topic: dict[str, object] = {
+        "slug": "ai",
+        "name_ar": "الذكاء الاصطناعي",
+        "name_en": "AI",
+        "colour": 0x7C3AED,
+        "aliases": ["ai"],
+        "lexicon": {"ar": ["ذكاء اصطناعي"], "latin": ["gpt"]},
+    }
+    topic.update(overrides)
+    return topic
+
+
+@pytest.mark.parametrize(
+    ("topic", "field"),
+    [
+        (minimal_topic(colour=0x1000000), "colour"),
+        (minimal_topic(colour="red"), "colour"),
+        (minimal_topic(slug="Not A Slug"), "slug"),
+        (minimal_topic(name_en=""), "name_en"),
+        (minimal_topic(aliases=[]), "aliases"),
+        (minimal_topic(lexicon=["x"]), "lexicon"),
+        (minimal_topic(lexicon={"ar": []}), "lexicon.ar"),
+        (minimal_topic(lexicon={"ar": ["ok", None]}), "lexicon.ar[1]"),
+    ],
+)
+def test_invalid_topic_names_file_and_field(
+    tmp_path: Path, topic: dict[str, object], field: str
+) -> None:
+    path = write_yaml(tmp_path, {"topics": [topic]})
+    with pytest.raises(ConfigError) as error:
+        TopicCatalog.load(path)
+    assert str(path) in str(error.value)
+    assert field in str(error.value)
+
+
+def test_alias_shared_by_two_topics_is_rejected(tmp_path: Path) -> None:
+    second = minimal_topic(slug="phones", name_ar="هواتف", name_en="Phones", aliases=["AI"])
+    path = write_yaml(tmp_path, {"topics": [minimal_topic(), second]})
+    with pytest.raises(ConfigError, match=r"topics\[1\].*aliases.*'ai'"):
+        TopicCatalog.load(path)
+
+
+def test_broken_yaml_and_missing_file_are_config_errors(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("topics: [ {slug: ai", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"broken\.yaml"):
+        TopicCatalog.load(broken)
+    with pytest.raises(ConfigError, match=r"missing\.yaml"):
+        TopicCatalog.load(tmp_path / "missing.yaml")
+    with pytest.raises(ConfigError, match="topics"):
+        TopicCatalog.load(write_yaml(tmp_path, {"topics": []}))
+
+
+def test_hex_string_colour_is_accepted(tmp_path: Path) -> None:
+    catalog = TopicCatalog.load(write_yaml(tmp_path, {"topics": [minimal_topic(colour="#00ff00")]}))
+    assert catalog.topics[0].colour == 0x00FF00
+
+
+# --- lexicon matching rules -----------------------------------------------------------------
+
+
+def test_attached_prefixes_are_stripped() -> None:
+    clf = tiny_catalog("ذكاء اصطناعي")
+    for text in (
+        "وبالذكاء الاصطناعي",
+        "للذكاء الاصطناعي",
+        "فالذكاء الاصطناعي",
+        "كالذكاء الاصطناعي",
+    ):
+        assert matched(clf, text) == ("ذكاء اصطناعي",), text
+
+
+def test_diacritics_tatweel_alef_and_ta_marbuta_are_folded() -> None:
+    clf = tiny_catalog("شبكة", "إنترنت")
+    assert matched(clf, "الشَّبَكَةُ") == ("شبكة",)
+    assert matched(clf, "الشبكـــه") == ("شبكة",)
+    assert matched(clf, "الانترنت") == ("إنترنت",)
+    assert matched(clf, "الأنترنت") == ("إنترنت",)
+
+
+def test_common_suffixes_fold_to_the_lexicon_word() -> None:
+    clf = tiny_catalog("شركة", "تقنية")
+    assert matched(clf, "شركتها") == ("شركة",)
+    assert matched(clf, "تقنيات") == ("تقنية",)
+
+
+def test_lexicon_words_do_not_match_inside_other_words() -> None:
+    clf = tiny_catalog("سام")
+    assert matched(clf, "سامسونغ تطلق") == ()
+    clf = LexiconClassifier(
+        TopicCatalog.from_topics([Topic("t", "ت", "T", 1, ("t",), ("س",), ("ai",))]), min_score=1.0
+    )
+    assert matched(clf, "He said the airline was fine") == ()
+    assert matched(clf, "AI is here") == ("AI",)
+
+
+def test_stems_match_every_word_that_starts_with_them() -> None:
+    clf = tiny_catalog("برمج*")
+    assert matched(clf, "البرمجيات") == ("برمج…",)
+    assert matched(clf, "ومبرمجون") == ()  # stem is a prefix of the word, not a substring
+
+
+def test_longest_phrase_wins_over_its_parts() -> None:
+    clf = tiny_catalog("مواقع التواصل", "مواقع التواصل الاجتماعي")
+    assert matched(clf, "على مواقع التواصل الاجتماعي") == ("مواقع التواصل الاجتماعي",)
+
+
+def test_latin_names_keep_their_hyphenated_versions_and_arabic_prefixes() -> None:
+    forms = word_forms("وgpt-4o")
+    assert "gpt-4o" in forms and "gpt" in forms
+    topic = Topic("t", "ت", "T", 1, ("t",), ("س",), ("gpt", "gpt-4o"))
+    clf = LexiconClassifier(TopicCatalog.from_topics([topic]), min_score=1.0)
+    assert clf.classify("", "أطلقت وGPT-4o اليوم")[0].terms == ("GPT-4o",)
+    assert clf.classify("", "نموذج GPT-5 الجديد")[0].terms == ("GPT",)
+
+
+def test_title_matches_weigh_more_than_body_matches() -> None:
+    clf = tiny_catalog("روبوت")
+    in_title = clf.classify("روبوت جديد", "نص")[0].score
+    in_body = clf.classify("عنوان", "روبوت جديد")[0].score
+    assert in_title > in_body
+
+
+def test_one_passing_mention_in_a_long_body_is_not_a_topic(classifier: LexiconClassifier) -> None:
+    body = "قال الرئيس في مؤتمر صحفي إن المحادثات مستمرة. " * 5 + "ونشر بيانا على تويتر."
+    assert classifier.classify("محادثات السلام تستأنف", body) == ()
+
+
+# --- the seed article ---------------------------------------------------------------------
+
+
+def test_seed_article_is_ai_first_with_deepseek_as_a_reason(
+    classifier: LexiconClassifier, seed: tuple[str, str]
+) -> None:
+    title, body = seed
+    topics = classifier.classify(title, body)
+    assert topics[0].topic == "ai"
+    assert "DeepSeek" in topics[0].terms
+    assert "hardware" in [match.topic for match in topics]  # Nvidia H800, معالجات
+    assert classifier.is_technology(title, body)
+
+
+def test_keyword_deepseek_matches_the_seed_article(seed: tuple[str, str]) -> None:
+    title, body = seed
+    assert keyword_hits({"DeepSeek"}, title, body) == ("DeepSeek",)
+    assert keyword_hits({"deepseek", "NVIDIA", "GPT-4o"}, title, body) == (
+        "GPT-4o",
+        "NVIDIA",
+        "deepseek",
+    )
+    assert keyword_hits({"GPT-4", "Deep", "سام"}, title, body) == ()
+
+
+def test_arabic_keyword_matches_with_attached_prefixes_only() -> None:
+    assert keyword_hits({"ذكاء"}, "", "اهتمام متزايد بالذكاء") == ("ذكاء",)
+    assert keyword_hits({"هواوي"}, "", "ولهواوي حصة") == ("هواوي",)
+    assert keyword_hits({"ذكاء"}, "", "ذكاءات") == ()  # no suffix folding for user keywords
+    assert keyword_hits({"#تسلا"}, "تسلا تخفض الأسعار", "") == ("#تسلا",)
+
+
+# --- subscriptions ------------------------------------------------------------------------
+
+
+def test_chat_without_topics_or_keywords_follows_all_technology() -> None:
+    assert subscription_reasons(frozenset(), frozenset(), (), "أي عنوان", "") == (ALL_TECHNOLOGY,)
+
+
+def test_subscription_reasons_list_topics_then_keywords(
+    classifier: LexiconClassifier, seed: tuple[str, str]
+) -> None:
+    title, body = seed
+    topics = classifier.classify(title, body)
+    reasons = subscription_reasons(
+        frozenset({"hardware", "ai", "gaming"}),
+        frozenset({"DeepSeek", "Tesla"}),
+        topics,
+        title,
+        body,
+    )
+    assert reasons == ("topic:ai", "topic:hardware", "kw:DeepSeek")
+
+
+def test_no_matching_subscription_gives_no_reason(
+    classifier: LexiconClassifier, seed: tuple[str, str]
+) -> None:
+    title, body = seed
+    topics = classifier.classify(title, body)
+    assert (
+        subscription_reasons(frozenset({"gaming"}), frozenset({"Tesla"}), topics, title, body) == ()
+    )
