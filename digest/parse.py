@@ -1,0 +1,556 @@
+"""Parse phase: feed bytes -> ParsedFeed.
+
+feedparser does the XML work; this module decides the character encoding first (feeds lie
+about it: undeclared windows-1256 Arabic, UTF-8 declared as something else, BOMs, UTF-16
+without BOM), hands feedparser clean UTF-8, and turns its loosely typed output into
+frozen `Entry` values with plain text, UTC dates and absolute links.
+
+`parse_feed` raises only `ParseError`, whatever the input.
+"""
+
+from __future__ import annotations
+
+import calendar
+import codecs
+import gzip
+import io
+import json
+import re
+import time
+import zlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from html import unescape
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+
+from .arabic import detect_language
+from .errors import ParseError
+from .models import Entry, ParsedFeed
+
+# Bodies are capped by the fetcher; this bounds what a gzip bomb may expand to.
+MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024
+# A fallback headline made from the summary is cut at this many characters.
+FALLBACK_TITLE_CHARS = 90
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_XML_DECL_ENCODING = re.compile(
+    rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:\-]{1,40})["']"""
+)
+_XML_DECL_ENCODING_TEXT = re.compile(
+    r"""(^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["'])([^"']{0,40})(["'])"""
+)
+_CHARSET_PARAM = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:\-]{1,40})""", re.I)
+# Single-byte code pages that mis-declared Arabic feeds usually claim.
+_LATIN_SINGLE_BYTE = {"cp1252", "iso8859_1", "latin_1", "iso8859_15", "ascii"}
+_ARABIC_LETTERS = re.compile("[\u0621-\u064a]")
+_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>])", re.I | re.S)
+_HAS_ENTITY = re.compile(r"&(#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# <title> nested in these blocks is not the item's title, but feedparser would take it
+# (author job titles in Google's feeds, <image> inside <item>, channel <textInput>).
+_NESTED_TITLE_BLOCK = re.compile(
+    r"(<(?:[\w.-]+:)?(author|image|textinput)\b[^>]{0,500}(?<!/)>)(.{0,5000}?)(</(?:[\w.-]+:)?\2\s*>)",
+    re.I | re.S,
+)
+_NESTED_TITLE = re.compile(r"<((?:[\w.-]+:)?title)\b[^>]{0,200}>.{0,2000}?</\1\s*>", re.I | re.S)
+
+
+@dataclass(frozen=True)
+class _Decoded:
+    text: str
+    encoding: str
+    warning: str | None = None
+
+
+# --- public API ------------------------------------------------------------------------
+
+
+def parse_feed(content: bytes, *, url: str, content_type: str | None = None) -> ParsedFeed:
+    """Parse a feed document.
+
+    `url` is where the feed lives (used as the base for relative links and for entry
+    `feed_url`); `content_type` is the HTTP Content-Type header, whose charset is one hint
+    among others. Recoverable problems are returned in `ParsedFeed.warnings`.
+
+    Raises: ParseError when the bytes hold no feed we can read (empty, HTML page, garbage).
+    """
+    try:
+        return _parse(content, url=url, content_type=content_type)
+    except ParseError:
+        raise
+    except Exception as exc:  # feedparser or a codec tripping on hostile input
+        raise ParseError(url, f"unreadable feed ({type(exc).__name__}: {exc})") from exc
+
+
+def html_to_text(html: str) -> str:
+    """Plain text of an HTML fragment: tags dropped, entities unescaped, whitespace
+    collapsed, paragraph/line breaks kept as single "\\n"."""
+    parser = _TextExtractor()
+    try:
+        parser.feed(html)
+        parser.close()
+    except Exception:  # HTMLParser is lenient, but never let a fragment crash parsing
+        return clean_text(re.sub(r"<[^>]*>", " ", html))
+    return clean_text(parser.text())
+
+
+def clean_text(text: str) -> str:
+    """Collapse runs of spaces, drop control characters and blank lines; lines kept."""
+    if _HAS_ENTITY.search(text):  # double-escaped HTML ("&amp;eacute;") after one pass
+        text = unescape(text)
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+# --- decoding --------------------------------------------------------------------------
+
+
+def _parse(content: bytes, *, url: str, content_type: str | None) -> ParsedFeed:
+    warnings: list[str] = []
+    if not content or not content.strip():
+        raise ParseError(url, "empty document")
+    content = _maybe_decompress(content, url, warnings)
+    if _HTML_START.match(content[:4096]):
+        raise ParseError(url, "not a feed: the document is an HTML page")
+    stripped = content.lstrip()
+    if stripped.startswith((b"{", b"[")):
+        return _parse_json_feed(stripped, url=url, warnings=warnings)
+
+    decoded = decode_document(content, content_type)
+    if decoded.warning:
+        warnings.append(decoded.warning)
+    text = decoded.text.lstrip("\ufeff").lstrip()
+    # Tell feedparser the truth: the bytes it gets are UTF-8 whatever the prolog said.
+    text = _XML_DECL_ENCODING_TEXT.sub(r"\1utf-8\3", text, count=1)
+    text = _NESTED_TITLE_BLOCK.sub(_drop_nested_title, text)
+    headers = {"content-type": "application/xml; charset=utf-8"}
+    if _is_http(url):
+        headers["content-location"] = url
+    result = feedparser.parse(io.BytesIO(text.encode("utf-8")), response_headers=headers)
+    return _build(result, url=url, warnings=warnings)
+
+
+def _drop_nested_title(match: re.Match[str]) -> str:
+    inner = match.group(3)
+    if re.search(r"<(?:[\w.-]+:)?(?:item|entry)\b", inner, re.I):
+        return match.group(0)  # not a real block (unclosed or self-closing): leave it be
+    return match.group(1) + _NESTED_TITLE.sub("", inner) + match.group(4)
+
+
+def decode_document(content: bytes, content_type: str | None = None) -> _Decoded:
+    """Decide the encoding of a feed or page and decode it.
+
+    Order: BOM; UTF-16 by byte pattern; valid UTF-8 (a non-ASCII document that decodes
+    as UTF-8 is UTF-8, whatever it declares); the HTTP charset, then the declared one
+    (unless it is a Latin code page and the bytes read as Arabic in windows-1256);
+    windows-1256 when that yields mostly Arabic letters; charset detection; cp1252.
+    """
+    for bom, encoding in _BOMS:
+        if content.startswith(bom):
+            return _Decoded(content[len(bom) :].decode(encoding, errors="replace"), encoding)
+    head = content[:4]
+    if len(head) == 4 and 0 not in head[0::2] and head[1::2] == b"\x00\x00":
+        return _Decoded(content.decode("utf-16-le", errors="replace"), "utf-16-le")
+    if len(head) == 4 and head[0::2] == b"\x00\x00" and 0 not in head[1::2]:
+        return _Decoded(content.decode("utf-16-be", errors="replace"), "utf-16-be")
+
+    declared = [e for e in (_http_charset(content_type), _declared_charset(content)) if e]
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if declared and declared[0] not in ("utf_8", "ascii") and not content.isascii():
+            return _Decoded(text, "utf-8", f"declared {declared[0]} but the bytes are UTF-8")
+        return _Decoded(text, "utf-8")
+
+    arabic = _try_cp1256(content)
+    for encoding in declared:
+        if encoding.startswith(("utf_16", "utf_32", "utf_8")):
+            continue  # declared Unicode but not valid as such: a lie, try the rest
+        try:
+            text = content.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if encoding in _LATIN_SINGLE_BYTE and arabic is not None:
+            return _Decoded(arabic, "cp1256", f"declared {encoding} but the text is windows-1256")
+        return _Decoded(text, encoding)
+    if arabic is not None:
+        note = f"declared {declared[0]} but " if declared else ""
+        return _Decoded(arabic, "cp1256", f"{note}detected windows-1256 Arabic")
+    guessed = _detect(content)
+    if guessed is not None:
+        return _Decoded(guessed[0], guessed[1], f"encoding guessed as {guessed[1]}")
+    return _Decoded(content.decode("cp1252", errors="replace"), "cp1252", "unknown encoding")
+
+
+def _codec_name(label: str) -> str | None:
+    try:
+        return codecs.lookup(label.strip().lower()).name.replace("-", "_")
+    except (LookupError, ValueError):
+        return None
+
+
+def _http_charset(content_type: str | None) -> str | None:
+    if not content_type:
+        return None
+    match = _CHARSET_PARAM.search(content_type)
+    return _codec_name(match.group(1)) if match else None
+
+
+def _declared_charset(content: bytes) -> str | None:
+    match = _XML_DECL_ENCODING.match(content[:512])
+    if match is None:
+        match = re.search(
+            rb"""<meta[^>]{0,200}charset\s*=\s*["']?([A-Za-z0-9._:\-]{1,40})""",
+            content[:4096],
+            re.I,
+        )
+    return _codec_name(match.group(1).decode("ascii")) if match else None
+
+
+def _try_cp1256(content: bytes) -> str | None:
+    """The text as windows-1256 when that makes it mostly Arabic letters, else None."""
+    try:
+        text = content.decode("cp1256")
+    except UnicodeDecodeError:
+        return None
+    non_ascii_letters = [ch for ch in text if ord(ch) > 127 and ch.isalpha()]
+    if len(non_ascii_letters) < 8:
+        return None
+    arabic = sum(1 for ch in non_ascii_letters if _ARABIC_LETTERS.match(ch))
+    return text if arabic / len(non_ascii_letters) >= 0.8 else None
+
+
+def _detect(content: bytes) -> tuple[str, str] | None:
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # optional: trafilatura brings it in
+        return None
+    best = from_bytes(content[:200_000]).best()
+    if best is None or best.encoding is None:
+        return None
+    try:
+        return content.decode(best.encoding, errors="replace"), best.encoding
+    except LookupError:
+        return None
+
+
+def _maybe_decompress(content: bytes, url: str, warnings: list[str]) -> bytes:
+    """Some servers send gzip bodies without Content-Encoding; sniff the magic number."""
+    if not content.startswith(b"\x1f\x8b"):
+        return content
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(content)) as stream:
+            data = stream.read(MAX_DECOMPRESSED_BYTES + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ParseError(url, f"corrupt gzip body ({exc})") from exc
+    if len(data) > MAX_DECOMPRESSED_BYTES:
+        raise ParseError(url, "gzip body expands beyond the size cap")
+    warnings.append("body was gzip-compressed without Content-Encoding")
+    return data
+
+
+# --- building entries ------------------------------------------------------------------
+
+
+def _build(result: Any, *, url: str, warnings: list[str]) -> ParsedFeed:
+    feed: Mapping[str, Any] = result.get("feed", {}) or {}
+    raw_entries: list[Mapping[str, Any]] = list(result.get("entries", []) or [])
+    version: str = result.get("version", "") or ""
+    bozo_exc = result.get("bozo_exception") if result.get("bozo") else None
+
+    if not raw_entries:
+        if version and not bozo_exc:
+            pass  # a well-formed feed that has no items yet
+        elif version and (feed.get("title") or feed.get("link")):
+            warnings.append(_describe(bozo_exc))
+        else:
+            reason = _describe(bozo_exc) if bozo_exc else "no feed elements found"
+            raise ParseError(url, f"not a feed: {reason}")
+    elif bozo_exc is not None and not _harmless(bozo_exc):
+        warnings.append(
+            f"feed is malformed, recovered {len(raw_entries)} entries: {_describe(bozo_exc)}"
+        )
+
+    feed_link = _absolute(_str(feed.get("link")), url)
+    base = url if _is_http(url) else feed_link
+    entries: list[Entry] = []
+    seen: set[str] = set()
+    dropped_dupes = dropped_empty = 0
+    for raw in raw_entries:
+        entry = _entry(raw, feed_url=url, base=base)
+        if entry is None:
+            dropped_empty += 1
+            continue
+        key = entry.guid or entry.url
+        if key is not None:
+            if key in seen:
+                dropped_dupes += 1
+                continue
+            seen.add(key)
+        entries.append(entry)
+    if dropped_dupes:
+        warnings.append(f"{dropped_dupes} duplicate entries (same guid/link) dropped")
+    if dropped_empty:
+        warnings.append(f"{dropped_empty} entries without title, link or text dropped")
+    if raw_entries and not entries:
+        raise ParseError(url, "feed has entries but none with a title, link or text")
+
+    title = clean_text(_str(feed.get("title")) or "") or None
+    return ParsedFeed(
+        url=url,
+        title=title,
+        link=feed_link,
+        language=_feed_language(entries, _str(feed.get("language"))),
+        entries=tuple(entries),
+        warnings=tuple(warnings),
+    )
+
+
+def _entry(raw: Mapping[str, Any], *, feed_url: str, base: str | None) -> Entry | None:
+    summary = _detail_text(raw.get("summary_detail"), _str(raw.get("summary")))
+    contents = [_detail_text(c, None) for c in (raw.get("content") or []) if isinstance(c, Mapping)]
+    content = max(contents, key=len, default="")
+    if content == summary:
+        content = ""
+    title = _detail_text(raw.get("title_detail"), _str(raw.get("title"))).replace("\n", " ")
+    link = _absolute(_entry_link(raw), base)
+    guid = (_str(raw.get("id")) or "").strip() or None
+    if not title:
+        title = _fallback_title(summary or content)
+    if not title and not link and not summary and not content:
+        return None
+    author = clean_text(_str(raw.get("author")) or "") or None
+    sample = " ".join((title, summary[:500], content[:500]))
+    return Entry(
+        feed_url=feed_url,
+        title=title,
+        url=link,
+        guid=guid,
+        summary=summary,
+        content=content,
+        published=_date(raw.get("published_parsed")) or _date(raw.get("updated_parsed")),
+        author=author,
+        language=detect_language(sample) if sample.strip() else None,
+    )
+
+
+def _entry_link(raw: Mapping[str, Any]) -> str | None:
+    link = _str(raw.get("link"))
+    if link:
+        return link
+    for candidate in raw.get("links") or []:
+        if isinstance(candidate, Mapping) and candidate.get("rel", "alternate") == "alternate":
+            href = _str(candidate.get("href"))
+            if href:
+                return href
+    return None
+
+
+def _detail_text(detail: Any, fallback: str | None) -> str:
+    if isinstance(detail, Mapping):
+        value = _str(detail.get("value"))
+        kind = _str(detail.get("type")) or ""
+    else:
+        value, kind = fallback, "text/html"
+    if not value:
+        return ""
+    if kind == "text/plain":
+        return clean_text(value)
+    return html_to_text(value)
+
+
+def _fallback_title(text: str) -> str:
+    first = text.split("\n", 1)[0].strip()
+    if len(first) <= FALLBACK_TITLE_CHARS:
+        return first
+    cut = first[:FALLBACK_TITLE_CHARS].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+def _date(value: Any) -> datetime | None:
+    if not isinstance(value, time.struct_time):
+        return None
+    try:
+        moment = datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+    except (OverflowError, ValueError, OSError):
+        return None
+    return moment if 1990 <= moment.year <= 2200 else None
+
+
+def _absolute(link: str | None, base: str | None) -> str | None:
+    if not link:
+        return None
+    link = link.strip()
+    if not link:
+        return None
+    if base and not urlsplit(link).scheme:
+        try:
+            return urljoin(base, link)
+        except ValueError:
+            return link
+    return link
+
+
+def _feed_language(entries: Iterable[Entry], declared: str | None) -> str | None:
+    # Declared languages are often wrong (Persian feeds saying "en-us"): trust the text.
+    votes = [e.language for e in entries if e.language]
+    if votes:
+        return max(set(votes), key=votes.count)
+    if declared:
+        return declared.split("-")[0].lower() or None
+    return None
+
+
+def _harmless(exc: Any) -> bool:
+    # We transcode to UTF-8 ourselves, so feedparser's encoding notes are not news.
+    return type(exc).__name__ in {"CharacterEncodingOverride", "NonXMLContentType"}
+
+
+def _describe(exc: Any) -> str:
+    if exc is None:
+        return "no feed elements found"
+    message = (
+        str(getattr(exc, "getMessage", lambda: exc)()) if hasattr(exc, "getMessage") else str(exc)
+    )
+    line = getattr(exc, "getLineNumber", None)
+    where = f" (line {line()})" if callable(line) else ""
+    return f"{message or type(exc).__name__}{where}"
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _is_http(url: str) -> bool:
+    return url.lower().startswith(("http://", "https://"))
+
+
+# --- JSON Feed -------------------------------------------------------------------------
+
+
+def _parse_json_feed(document: bytes, *, url: str, warnings: list[str]) -> ParsedFeed:
+    """JSON Feed (jsonfeed.org) 1.x, which some sites serve where RSS was expected."""
+    try:
+        data = json.loads(decode_document(document).text)
+    except (ValueError, RecursionError) as exc:
+        raise ParseError(url, "not a feed: JSON that does not parse") from exc
+    if not isinstance(data, dict) or "jsonfeed.org" not in str(data.get("version", "")):
+        raise ParseError(url, "not a feed: JSON document that is not a JSON Feed")
+    items = data.get("items")
+    if not isinstance(items, list):
+        raise ParseError(url, "JSON Feed without an items list")
+    home = _str(data.get("home_page_url"))
+    base = url if _is_http(url) else home
+    entries: list[Entry] = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        html = _str(item.get("content_html"))
+        body = html_to_text(html) if html else clean_text(_str(item.get("content_text")) or "")
+        summary = clean_text(_str(item.get("summary")) or "")
+        title = clean_text(_str(item.get("title")) or "") or _fallback_title(summary or body)
+        link = _absolute(_str(item.get("url")), base)
+        if not (title or link or body):
+            continue
+        guid = item.get("id")
+        sample = " ".join((title, summary[:500], body[:500]))
+        entries.append(
+            Entry(
+                feed_url=url,
+                title=title,
+                url=link,
+                guid=str(guid) if guid not in (None, "") else None,
+                summary=summary or body[:500],
+                content=body if summary else "",
+                published=_iso_date(item.get("date_published"))
+                or _iso_date(item.get("date_modified")),
+                author=_json_author(item),
+                language=detect_language(sample) if sample.strip() else None,
+            )
+        )
+    warnings.append("JSON Feed (not RSS/Atom)")
+    return ParsedFeed(
+        url=url,
+        title=clean_text(_str(data.get("title")) or "") or None,
+        link=_absolute(home, url if _is_http(url) else None),
+        language=_feed_language(entries, _str(data.get("language"))),
+        entries=tuple(entries),
+        warnings=tuple(warnings),
+    )
+
+
+def _iso_date(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _json_author(item: Mapping[str, Any]) -> str | None:
+    authors = item.get("authors") or (
+        [item["author"]] if isinstance(item.get("author"), dict) else []
+    )
+    for author in authors if isinstance(authors, list) else []:
+        if isinstance(author, dict) and _str(author.get("name")):
+            return clean_text(str(author["name"])) or None
+    return None
+
+
+# --- HTML to text ----------------------------------------------------------------------
+
+_BLOCK_TAGS = frozenset(
+    {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"}
+    | {"pre", "tr", "table", "section", "article", "header", "footer", "figure"}
+    | {"figcaption", "dd", "dt", "hr"}
+)
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object"})
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self._parts: list[str] = []
+        self._skip_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            self._skip_depth += 1
+        elif tag in _BLOCK_TAGS:
+            self._parts.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCK_TAGS:
+            self._parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self._skip_depth = max(0, self._skip_depth - 1)
+        elif tag in _BLOCK_TAGS:
+            self._parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip_depth:
+            self._parts.append(data)
+
+    def text(self) -> str:
+        return "".join(self._parts)
