@@ -147,6 +147,7 @@ class Story:
 class Platform(StrEnum):
     TELEGRAM = "telegram"
     DISCORD = "discord"
+    CONSOLE = "console"  # the CLI's own "chat": what `newsdigest digest` already printed
 
 
 class ChatKind(StrEnum):

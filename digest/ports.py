@@ -171,6 +171,11 @@ class Storage(Protocol):
 
     def set_topics(self, article_id: int, topics: tuple[TopicMatch, ...]) -> None: ...
 
+    def set_placement(self, article_id: int, *, cluster_id: int | None, announce: bool) -> None:
+        """Record the article's story cluster and whether it may be posted.
+        Raises NotFoundError."""
+        ...
+
     # chats
     def get_chat(self, chat: ChatRef) -> ChatSettings:
         """Settings of a chat; a chat never seen gets defaults (not stored until saved)."""

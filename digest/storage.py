@@ -646,6 +646,18 @@ class SqlStorage:
             if result.rowcount == 0:
                 raise NotFoundError(f"no article {article_id}")
 
+    def set_placement(self, article_id: int, *, cluster_id: int | None, announce: bool) -> None:
+        """Record the article's story cluster and whether it may be posted.
+        Raises NotFoundError."""
+        with self._tx() as conn:
+            result = conn.execute(
+                update(articles)
+                .where(articles.c.id == article_id)
+                .values(cluster_id=cluster_id, announce=announce)
+            )
+            if result.rowcount == 0:
+                raise NotFoundError(f"no article {article_id}")
+
     def set_topics(self, article_id: int, topics: tuple[TopicMatch, ...]) -> None:
         with self._tx() as conn:
             result = conn.execute(

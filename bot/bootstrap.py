@@ -1,0 +1,187 @@
+"""The composition root: the one place that builds concrete parts and wires them.
+
+Everything else receives its collaborators through its constructor, so tests can pass
+fakes (a FakeClock, a storage on a temporary SQLite file, a fetcher for a loopback
+server) by giving them to `bootstrap` instead of monkeypatching modules.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from digest.clock import Clock, SystemClock
+from digest.errors import ParseError
+from digest.models import Feed, FeedConfig
+from digest.pipeline import ExtractedPage, PageLoader, Pipeline, PipelineSettings, StoryClusterer
+from digest.ports import Fetcher, Storage, Summarizer, TopicClassifier
+from digest.storage import SqlStorage
+from digest.topics import LexiconClassifier, TopicCatalog
+
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """Everything the CLI and the bots need, built once."""
+
+    settings: Settings
+    clock: Clock
+    storage: Storage
+    catalog: TopicCatalog
+    classifier: TopicClassifier
+    summarizer: Summarizer
+    fetcher: Fetcher
+    pipeline: Pipeline
+    closers: list[Any] = field(default_factory=list)
+
+    async def aclose(self) -> None:
+        for closer in reversed(self.closers):
+            result = closer()
+            if hasattr(result, "__await__"):
+                await result
+        self.storage.close()
+
+    def feeds(self) -> list[Feed]:
+        return self.storage.get_feeds()
+
+
+def build_summarizer(settings: Settings) -> Summarizer:
+    from digest.summarize import ExtractiveSummarizer
+
+    extractive = ExtractiveSummarizer()
+    if not settings.llm.url:
+        return extractive
+    from digest.summarize.llm import LLMSummarizer
+
+    return LLMSummarizer(
+        base_url=settings.llm.url,
+        model=settings.llm.model or "",
+        api_key=settings.llm.api_key.value or None,
+        timeout=settings.llm.timeout_seconds,
+        fallback=extractive,
+    )
+
+
+def build_classifier(catalog: TopicCatalog) -> TopicClassifier:
+    try:
+        from digest.relevance import load_default_model
+    except ImportError:  # the trained filter is optional: lexicons alone still classify
+        return LexiconClassifier(catalog)
+    return LexiconClassifier(catalog, load_default_model())
+
+
+def build_clusterer() -> StoryClusterer | None:
+    try:
+        from digest.cluster import StoryClusterer as Clusterer
+    except ImportError:
+        return None
+    return Clusterer(window=timedelta(days=2))
+
+
+def build_fetchers(settings: Settings) -> tuple[Fetcher, PageLoader, PageLoader, list[Any]]:
+    """The feed fetcher plus page loaders for full text (feeds' policy) and for URLs
+    typed by chat users (strict policy)."""
+    from digest.extract import extract_article
+    from digest.fetch import HttpFetcher
+    from digest.netguard import AddressPolicy
+
+    cfg = settings.fetch
+
+    def make(allow_private: bool) -> HttpFetcher:
+        return HttpFetcher(
+            timeout=cfg.timeout_seconds,
+            max_bytes=cfg.max_bytes,
+            user_agent=cfg.user_agent,
+            max_redirects=cfg.max_redirects,
+            policy=AddressPolicy(allow_private=allow_private, allowed_hosts=cfg.allowed_hosts),
+        )
+
+    feed_fetcher = make(cfg.allow_private_feeds)
+    url_fetcher = make(cfg.allow_private_urls)
+
+    def loader(fetcher: HttpFetcher) -> PageLoader:
+        async def load(url: str) -> ExtractedPage:
+            content, _content_type, final_url = await fetcher.fetch_page(url)
+            article = extract_article(content, url=final_url)
+            if not article.text.strip():
+                raise ParseError(url, "no article text found on the page")
+            return ExtractedPage(
+                title=article.title,
+                text=article.text,
+                published=article.published,
+                language=article.language,
+            )
+
+        return load
+
+    return (
+        feed_fetcher,
+        loader(feed_fetcher),
+        loader(url_fetcher),
+        [feed_fetcher.aclose, url_fetcher.aclose],
+    )
+
+
+def bootstrap(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    storage: Storage | None = None,
+    fetcher: Fetcher | None = None,
+    summarizer: Summarizer | None = None,
+    extra_feeds: tuple[FeedConfig, ...] = (),
+    sync_feeds: bool = True,
+) -> Services:
+    """Build the services from settings; any part may be given instead (tests)."""
+    clock = clock or SystemClock()
+    storage = storage or SqlStorage.from_url(settings.database_url)
+    if sync_feeds:
+        storage.sync_feeds(settings.feeds + extra_feeds)
+    catalog = TopicCatalog.load(settings.topics_path)
+    classifier = build_classifier(catalog)
+    summarizer = summarizer or build_summarizer(settings)
+    closers: list[Any] = []
+    page_loader: PageLoader | None = None
+    url_loader: PageLoader | None = None
+    if fetcher is None:
+        fetcher, page_loader, url_loader, closers = build_fetchers(settings)
+    backlog = settings.feed_announce_backlog | {f.url for f in extra_feeds}
+    if settings.poll.announce_backlog:
+        backlog = backlog | {f.url for f in settings.feeds}
+    pipeline = Pipeline(
+        storage=storage,
+        fetcher=fetcher,
+        summarizer=summarizer,
+        classifier=classifier,
+        clock=clock,
+        settings=PipelineSettings(
+            poll_interval=timedelta(minutes=settings.poll.interval_minutes),
+            announce_backlog=settings.poll.announce_backlog,
+            backlog_feeds=frozenset(backlog),
+            max_failures=settings.poll.max_failures,
+            backoff_base_seconds=settings.poll.backoff_base_seconds,
+            backoff_max_seconds=settings.poll.backoff_max_seconds,
+            max_items_per_feed=settings.poll.max_items_per_feed,
+            full_text=settings.fetch.full_text,
+            full_text_min_chars=settings.fetch.full_text_min_chars,
+        ),
+        clusterer=build_clusterer(),
+        page_loader=page_loader,
+        url_page_loader=url_loader,
+    )
+    return Services(
+        settings=settings,
+        clock=clock,
+        storage=storage,
+        catalog=catalog,
+        classifier=classifier,
+        summarizer=summarizer,
+        fetcher=fetcher,
+        pipeline=pipeline,
+        closers=closers,
+    )

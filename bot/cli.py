@@ -1,0 +1,343 @@
+"""The `newsdigest` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from digest.errors import ConfigError, NewsdigestError
+from digest.models import ChatKind, ChatRef, FeedConfig, Platform, Story
+
+from .bootstrap import Services, bootstrap
+from .settings import load_settings
+
+CONSOLE_CHAT = ChatRef(Platform.CONSOLE, "cli", ChatKind.PRIVATE)
+FORMATS = ("console", "telegram", "discord", "markdown", "json")
+
+EPILOG = """\
+أمثلة / examples:
+  newsdigest demo                      ملخص للخلاصات المرفقة / digest of the bundled feeds
+  newsdigest digest --format telegram  ما سيُرسل إلى تيليغرام / what Telegram would get
+  newsdigest summarize article.html    نقاط من مقال / bullets from one article
+  newsdigest run                       تشغيل البوت / start the bots
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsdigest",
+        description="Arabic tech-news digests for Telegram and Discord / "
+        "ملخصات أخبار التقنية العربية لتيليغرام وديسكورد",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--config", help="settings file (default: $NEWSDIGEST_CONFIG or the example)"
+    )
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    for name, help_text in (
+        ("digest", "poll feeds and print the new stories"),
+        ("demo", "the digest of the bundled feeds (same as digest)"),
+    ):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument(
+            "--feed",
+            action="append",
+            default=[],
+            metavar="URL|PATH",
+            help="poll only this feed (repeatable); added if not configured",
+        )
+        p.add_argument("--format", choices=FORMATS, default="console")
+        p.add_argument("--all", action="store_true", help="print stories already printed too")
+        p.add_argument("--limit", type=int, default=20, help="most stories to print (default 20)")
+        p.add_argument("--language", choices=("ar", "en"), default=None)
+
+    s = sub.add_parser("summarize", help="bullets for one article (file, URL or - for stdin)")
+    s.add_argument("source", nargs="?", help="PATH, URL or - (text or HTML)")
+    s.add_argument("--title", default=None, help="title (default: the first line / page title)")
+    s.add_argument("--json", action="store_true", help="print JSON")
+    s.add_argument("--batch", type=Path, help="JSONL input: {id, text[, title]} per line")
+    s.add_argument("--out", type=Path, help="JSONL output for --batch: {id, bullets}")
+
+    w = sub.add_parser("why", help="why an article got its topics (stored article URL)")
+    w.add_argument("url")
+
+    f = sub.add_parser("feeds", help="list feeds and their fetch state")
+    f.add_argument("action", nargs="?", choices=("list", "status", "enable"), default="list")
+    f.add_argument("url", nargs="?")
+
+    sub.add_parser("run", help="start the Telegram/Discord bots and the scheduler")
+
+    e = sub.add_parser("eval", help="evaluation reports")
+    e.add_argument("what", choices=("summaries", "topics", "clusters"))
+    e.add_argument("--corpus", type=Path, default=None)
+    e.add_argument("--no-sumy", action="store_true", help="summaries: skip the sumy baselines")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=[logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)],
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        if args.command == "eval":
+            return run_eval(args)
+        if args.command == "summarize" and not args.batch and not args.source:
+            parser.error("summarize needs PATH, URL, - or --batch")
+        settings = load_settings(args.config)
+        return asyncio.run(dispatch(args, settings))
+    except ConfigError as exc:
+        print(f"newsdigest: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except NewsdigestError as exc:
+        print(f"newsdigest: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+async def dispatch(args: argparse.Namespace, settings: object) -> int:
+    from .settings import Settings
+
+    assert isinstance(settings, Settings)
+    extra: tuple[FeedConfig, ...] = ()
+    if args.command in ("digest", "demo"):
+        extra = tuple(_adhoc_feed(f) for f in args.feed)
+    services = bootstrap(settings, extra_feeds=extra)
+    try:
+        if args.command in ("digest", "demo"):
+            return await cmd_digest(services, args, extra)
+        if args.command == "summarize":
+            return await cmd_summarize(services, args)
+        if args.command == "why":
+            return cmd_why(services, args.url)
+        if args.command == "feeds":
+            return cmd_feeds(services, args)
+        if args.command == "run":
+            from .runtime import run_bots
+
+            return await run_bots(services)
+        raise AssertionError(args.command)
+    finally:
+        await services.aclose()
+
+
+def _adhoc_feed(value: str) -> FeedConfig:
+    url = value if "://" in value else str(Path(value).expanduser().resolve())
+    return FeedConfig(url=url)
+
+
+async def cmd_digest(
+    services: Services, args: argparse.Namespace, extra: tuple[FeedConfig, ...]
+) -> int:
+    urls = [f.url for f in extra] or None
+    report = await services.pipeline.poll(urls)
+    for failed in report.errors:
+        print(f"⚠ {failed.url}: {failed.error}", file=sys.stderr)
+    storage = services.storage
+    language = args.language or services.settings.language
+    if args.all:
+        articles = [
+            a
+            for a in storage.get_articles(announce=True, limit=args.limit * 5)
+            if urls is None or a.feed_url in urls
+        ][: args.limit]
+    else:
+        recent = storage.get_articles(announce=True, limit=500)
+        if urls is not None:
+            recent = [a for a in recent if a.feed_url in urls]
+        storage.enqueue(CONSOLE_CHAT, [a.id for a in reversed(recent)], due_at=services.clock.now())
+        pending = storage.pending_deliveries(
+            now=services.clock.now(), limit=args.limit, chat=CONSOLE_CHAT
+        )
+        articles = storage.get_articles_by_ids([d.article_id for d in pending])
+        storage.mark_sent([d.id for d in pending], at=services.clock.now())
+    stories = services.pipeline.stories(articles)
+    print_stories(stories, fmt=args.format, language=language, out=sys.stdout)
+    if report.feeds and len(report.errors) == len(report.feeds):
+        return 1
+    return 0
+
+
+def print_stories(stories: list[Story], *, fmt: str, language: str, out: TextIO) -> None:
+    from digest.format import render
+    from digest.format.labels import label
+
+    if not stories:
+        print(label("no_new_stories", language), file=out)
+        return
+    header = label("digest_header", language)
+    if fmt == "console":
+        from digest.format.console import render_console
+
+        if out.isatty():
+            render_console(stories, header=header, language=language)
+            return
+        from digest.format.console import render_plain
+
+        print(render_plain(stories, header=header, language=language), file=out)
+        return
+    print(render(stories, fmt, header=header, language=language), file=out)
+
+
+async def cmd_summarize(services: Services, args: argparse.Namespace) -> int:
+    pipeline = services.pipeline
+    if args.batch:
+        if not args.out:
+            print("newsdigest: --batch needs --out", file=sys.stderr)
+            return 2
+        return summarize_batch(services, args.batch, args.out)
+    source: str = args.source
+    if source.startswith(("http://", "https://")):
+        story = await pipeline.summarize_url(source)
+        title, bullets = story.title, story.bullets
+    else:
+        raw = sys.stdin.read() if source == "-" else _read_text(Path(source))
+        title, body = _title_and_body(raw, args.title)
+        bullets = pipeline.summarize_text(title, body)
+    if args.json:
+        print(json.dumps({"title": title, "bullets": list(bullets)}, ensure_ascii=False, indent=2))
+    else:
+        from digest.arabic import detect_language
+        from digest.format.bidi import bidi_safe
+
+        lang = detect_language(" ".join(bullets) or title)
+        print(bidi_safe(title, lang))
+        for bullet in bullets:
+            print(bidi_safe(f"• {bullet}", lang))
+    return 0 if bullets else 1
+
+
+def summarize_batch(services: Services, src: Path, dst: Path) -> int:
+    errors = 0
+    with src.open(encoding="utf-8") as fin, dst.open("w", encoding="utf-8") as fout:
+        for number, line in enumerate(fin, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                text = item["text"]
+                title = item.get("title") or ""
+                if not isinstance(text, str):
+                    raise TypeError("text must be a string")
+            except (ValueError, KeyError, TypeError) as exc:
+                print(f"newsdigest: {src}:{number}: skipped: {exc}", file=sys.stderr)
+                errors += 1
+                continue
+            bullets = services.pipeline.summarize_text(title, text)
+            fout.write(
+                json.dumps({"id": item.get("id"), "bullets": list(bullets)}, ensure_ascii=False)
+                + "\n"
+            )
+    return 1 if errors else 0
+
+
+def _read_text(path: Path) -> str:
+    data = path.read_bytes()
+    if b"<" in data[:2048] and (b"<html" in data[:4096].lower() or b"<body" in data.lower()):
+        from digest.extract import extract_article
+
+        article = extract_article(data, url=None)
+        return f"{article.title or ''}\n{article.text}"
+    for encoding in ("utf-8-sig", "cp1256"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
+def _title_and_body(raw: str, title: str | None) -> tuple[str, str]:
+    if title:
+        return title, raw
+    lines = raw.strip().split("\n", 1)
+    first = lines[0].strip()
+    # A first line without final punctuation is a headline.
+    if len(lines) == 2 and len(first) <= 200 and not first.endswith((".", "؟", "?", "!")):
+        return first, lines[1]
+    return "", raw
+
+
+def cmd_why(services: Services, url: str) -> int:
+    from digest.identity import canonical_url
+
+    article = services.storage.find_article(url) or services.storage.find_article(
+        canonical_url(url)
+    )
+    if article is None:
+        print(f"newsdigest: no stored article with URL {url}", file=sys.stderr)
+        return 1
+    print(article.title)
+    if not article.topics:
+        print("  (no topic matched / لم يطابق أي موضوع)")
+    names = {t.slug: t for t in services.catalog.topics}
+    for match in article.topics:
+        topic = names.get(match.topic)
+        name = f"{topic.name_ar} / {topic.name_en}" if topic else match.topic
+        print(f"  {name}: score {match.score:.1f} — {', '.join(match.terms)}")
+    tech = "yes" if article.is_tech else "no"
+    posted = "yes" if article.announce else "no"
+    print(f"  technology: {tech}; posted: {posted}")
+    return 0
+
+
+def cmd_feeds(services: Services, args: argparse.Namespace) -> int:
+    storage = services.storage
+    if args.action == "enable":
+        if not args.url:
+            print("newsdigest: feeds enable URL", file=sys.stderr)
+            return 2
+        storage.enable_feed(args.url)
+        print(f"enabled {args.url}")
+        return 0
+    for feed in storage.get_feeds():
+        state = "on" if feed.enabled else f"off ({feed.disabled_reason or 'config'})"
+        line = f"{state:>4}  {feed.name or feed.title or ''}  {feed.url}"
+        if args.action == "status":
+            last = (
+                feed.last_success_at.isoformat(timespec="minutes")
+                if feed.last_success_at
+                else "never"
+            )
+            line += f"\n      last ok: {last}; failures in a row: {feed.error_count}"
+            if feed.last_error:
+                line += f"; last error: {feed.last_error}"
+            if feed.next_fetch_at:
+                line += f"; next: {feed.next_fetch_at.isoformat(timespec='minutes')}"
+        print(line)
+    return 0
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    root = Path(__file__).resolve().parent.parent
+    if args.what == "summaries":
+        from digest.eval.summaries import run_summary_eval
+
+        corpus = args.corpus or root.parent / "shared/corpora/easc/dev.jsonl"
+        print(run_summary_eval(corpus, include_sumy=not args.no_sumy))
+    elif args.what == "topics":
+        from digest.eval.topics import run_topic_eval
+
+        corpus = args.corpus or root.parent / "shared/corpora/ant/dev.jsonl"
+        print(run_topic_eval(corpus))
+    else:
+        from digest.eval.clusters import run_cluster_eval
+
+        print(run_cluster_eval())
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

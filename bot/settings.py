@@ -1,0 +1,383 @@
+"""Settings: a YAML file (NEWSDIGEST_CONFIG or --config) plus environment variables.
+
+Environment variables win over the file. Secrets (bot tokens, API keys) are read from
+the environment only, never from the file, and never appear in `repr` or logs.
+Every problem raises ConfigError naming the file and the field.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from platformdirs import user_data_dir
+
+from digest.errors import ConfigError
+from digest.models import FeedConfig
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG_DIR = PACKAGE_ROOT / "config"
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A value that must not be printed."""
+
+    value: str
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    def __str__(self) -> str:
+        return "***"
+
+    def __bool__(self) -> bool:
+        return bool(self.value)
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    timeout_seconds: float = 20.0
+    max_bytes: int = 5_000_000
+    user_agent: str = "newsdigest/0.1 (+https://github.com/newsdigest/newsdigest)"
+    max_redirects: int = 5
+    # Feeds come from the operator, so private hosts are allowed for them by default;
+    # URLs typed by chat users (/summary) are checked against `allow_private_urls`.
+    allow_private_feeds: bool = True
+    allow_private_urls: bool = False
+    allowed_hosts: frozenset[str] = frozenset()
+    full_text: bool = True  # fetch the article page when a feed item carries only a teaser
+    full_text_min_chars: int = 400
+
+
+@dataclass(frozen=True)
+class PollSettings:
+    interval_minutes: float = 15.0
+    # On a feed's first fetch, its existing items are remembered but not posted,
+    # unless the feed (or this default) says announce_backlog.
+    announce_backlog: bool = False
+    max_failures: int = 10  # a run of failures this long disables the feed
+    backoff_base_seconds: float = 60.0
+    backoff_max_seconds: float = 6 * 3600.0
+    max_items_per_feed: int = 50
+
+
+@dataclass(frozen=True)
+class LLMSettings:
+    url: str | None = None  # OpenAI-compatible base URL, e.g. http://127.0.0.1:8080/v1
+    model: str | None = None
+    api_key: Secret = Secret("")
+    timeout_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    token: Secret = Secret("")
+    api_url: str = "https://api.telegram.org"
+
+
+@dataclass(frozen=True)
+class DiscordSettings:
+    token: Secret = Secret("")
+    api_url: str | None = None  # None: discord.py's default REST base
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    feeds: tuple[FeedConfig, ...]
+    feed_announce_backlog: frozenset[str] = frozenset()
+    topics_path: Path = DEFAULT_CONFIG_DIR / "topics.yaml"
+    language: str = "ar"
+    timezone: str = "UTC"
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    poll: PollSettings = field(default_factory=PollSettings)
+    llm: LLMSettings = field(default_factory=LLMSettings)
+    telegram: TelegramSettings = field(default_factory=TelegramSettings)
+    discord: DiscordSettings = field(default_factory=DiscordSettings)
+    http_port: int | None = None  # /healthz and /metrics when set
+    source_path: Path | None = None
+
+
+def default_database_url() -> str:
+    folder = Path(user_data_dir("newsdigest", appauthor=False))
+    return f"sqlite:///{folder / 'newsdigest.sqlite3'}"
+
+
+def load_settings(
+    path: Path | str | None = None, *, env: Mapping[str, str] | None = None
+) -> Settings:
+    """Read settings. `path` defaults to $NEWSDIGEST_CONFIG, then config/settings.example.yaml
+    shipped with the project. Raises ConfigError."""
+    environ = os.environ if env is None else env
+    chosen = (
+        path or environ.get("NEWSDIGEST_CONFIG") or DEFAULT_CONFIG_DIR / "settings.example.yaml"
+    )
+    config_path = Path(chosen).expanduser()
+    raw = _read_yaml(config_path)
+    where = str(config_path)
+    base = config_path.parent
+
+    fetch = _fetch_settings(_section(raw, "fetch", where), where)
+    poll = _poll_settings(_section(raw, "poll", where), where)
+    feeds_file = raw.get("feeds_file", "feeds.yaml")
+    feeds, backlog = load_feeds(_resolve(base, _str(feeds_file, f"{where}: feeds_file")))
+
+    topics_path = _resolve(
+        base, _str(raw.get("topics_file", "topics.yaml"), f"{where}: topics_file")
+    )
+    if not topics_path.exists():
+        raise ConfigError(f"{where}: topics_file: {topics_path} does not exist")
+
+    database_url = environ.get("NEWSDIGEST_DATABASE_URL") or raw.get("database_url")
+    if database_url is None:
+        database_url = default_database_url()
+    database_url = _str(database_url, f"{where}: database_url")
+    if database_url.startswith("sqlite:///") and not database_url.startswith("sqlite:////"):
+        relative = database_url.removeprefix("sqlite:///")
+        if relative and relative != ":memory:":
+            database_url = f"sqlite:///{_resolve(base, relative)}"
+
+    language = _str(raw.get("language", "ar"), f"{where}: language")
+    if language not in {"ar", "en"}:
+        raise ConfigError(f"{where}: language: must be 'ar' or 'en', not {language!r}")
+    timezone = _str(raw.get("timezone", "UTC"), f"{where}: timezone")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"{where}: timezone: unknown time zone {timezone!r}") from exc
+
+    llm_raw = _section(raw, "llm", where)
+    llm = LLMSettings(
+        url=environ.get("NEWSDIGEST_LLM_URL") or llm_raw.get("url"),
+        model=environ.get("NEWSDIGEST_LLM_MODEL") or llm_raw.get("model"),
+        api_key=Secret(environ.get("NEWSDIGEST_LLM_API_KEY", "")),
+        timeout_seconds=_number(
+            llm_raw.get("timeout_seconds", 30.0), f"{where}: llm.timeout_seconds"
+        ),
+    )
+    if llm.url and not llm.model:
+        raise ConfigError(f"{where}: llm.model: required when llm.url is set")
+
+    telegram_raw = _section(raw, "telegram", where)
+    telegram = TelegramSettings(
+        token=Secret(environ.get("NEWSDIGEST_TELEGRAM_TOKEN", "")),
+        api_url=(
+            environ.get("NEWSDIGEST_TELEGRAM_API_URL")
+            or telegram_raw.get("api_url")
+            or "https://api.telegram.org"
+        ).rstrip("/"),
+    )
+    discord_raw = _section(raw, "discord", where)
+    discord = DiscordSettings(
+        token=Secret(environ.get("NEWSDIGEST_DISCORD_TOKEN", "")),
+        api_url=environ.get("NEWSDIGEST_DISCORD_API_URL") or discord_raw.get("api_url"),
+    )
+    for section in ("telegram", "discord"):
+        if "token" in _section(raw, section, where):
+            raise ConfigError(
+                f"{where}: {section}.token: tokens are read from the environment only "
+                f"(NEWSDIGEST_{section.upper()}_TOKEN), remove it from the file"
+            )
+
+    port_raw = environ.get("NEWSDIGEST_HTTP_PORT") or raw.get("http_port")
+    http_port = None if port_raw in (None, "") else int(_number(port_raw, f"{where}: http_port"))
+
+    return Settings(
+        database_url=database_url,
+        feeds=feeds,
+        feed_announce_backlog=backlog,
+        topics_path=topics_path,
+        language=language,
+        timezone=timezone,
+        fetch=fetch,
+        poll=poll,
+        llm=llm,
+        telegram=telegram,
+        discord=discord,
+        http_port=http_port,
+        source_path=config_path,
+    )
+
+
+def load_feeds(path: Path) -> tuple[tuple[FeedConfig, ...], frozenset[str]]:
+    """Read the feed list. Relative file paths are resolved against the file's folder.
+    Returns the feeds and the URLs whose existing items are announced on first fetch."""
+    raw = _read_yaml(path)
+    where = str(path)
+    items = raw.get("feeds")
+    if not isinstance(items, list) or not items:
+        raise ConfigError(f"{where}: feeds: expected a non-empty list")
+    configs: list[FeedConfig] = []
+    backlog: set[str] = set()
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        field_where = f"{where}: feeds[{index}]"
+        if not isinstance(item, dict):
+            raise ConfigError(f"{field_where}: expected a mapping with 'url'")
+        url = _str(item.get("url"), f"{field_where}.url")
+        if "://" not in url:
+            url = str(_resolve(path.parent, url))
+        elif not url.startswith(("http://", "https://", "file://")):
+            raise ConfigError(f"{field_where}.url: only http(s), file:// or a path, not {url!r}")
+        if url in seen:
+            raise ConfigError(f"{field_where}.url: {url} is listed twice")
+        seen.add(url)
+        unknown = set(item) - {
+            "url",
+            "name",
+            "enabled",
+            "tech_only",
+            "language",
+            "announce_backlog",
+        }
+        if unknown:
+            raise ConfigError(f"{field_where}: unknown field(s) {', '.join(sorted(unknown))}")
+        configs.append(
+            FeedConfig(
+                url=url,
+                name=item.get("name"),
+                enabled=_bool(item.get("enabled", True), f"{field_where}.enabled"),
+                tech_only=_bool(item.get("tech_only", False), f"{field_where}.tech_only"),
+                language=_str(item.get("language", "ar"), f"{field_where}.language"),
+            )
+        )
+        if _bool(item.get("announce_backlog", False), f"{field_where}.announce_backlog"):
+            backlog.add(url)
+    return tuple(configs), frozenset(backlog)
+
+
+def _fetch_settings(raw: Mapping[str, Any], where: str) -> FetchSettings:
+    d = FetchSettings()
+    hosts = raw.get("allowed_hosts", [])
+    if not isinstance(hosts, list):
+        raise ConfigError(f"{where}: fetch.allowed_hosts: expected a list of host names")
+    return FetchSettings(
+        timeout_seconds=_number(
+            raw.get("timeout_seconds", d.timeout_seconds),
+            f"{where}: fetch.timeout_seconds",
+            positive=True,
+        ),
+        max_bytes=int(
+            _number(raw.get("max_bytes", d.max_bytes), f"{where}: fetch.max_bytes", positive=True)
+        ),
+        user_agent=_str(raw.get("user_agent", d.user_agent), f"{where}: fetch.user_agent"),
+        max_redirects=int(
+            _number(raw.get("max_redirects", d.max_redirects), f"{where}: fetch.max_redirects")
+        ),
+        allow_private_feeds=_bool(
+            raw.get("allow_private_feeds", d.allow_private_feeds),
+            f"{where}: fetch.allow_private_feeds",
+        ),
+        allow_private_urls=_bool(
+            raw.get("allow_private_urls", d.allow_private_urls),
+            f"{where}: fetch.allow_private_urls",
+        ),
+        allowed_hosts=frozenset(str(h).lower() for h in hosts),
+        full_text=_bool(raw.get("full_text", d.full_text), f"{where}: fetch.full_text"),
+        full_text_min_chars=int(
+            _number(
+                raw.get("full_text_min_chars", d.full_text_min_chars),
+                f"{where}: fetch.full_text_min_chars",
+            )
+        ),
+    )
+
+
+def _poll_settings(raw: Mapping[str, Any], where: str) -> PollSettings:
+    d = PollSettings()
+    return PollSettings(
+        interval_minutes=_number(
+            raw.get("interval_minutes", d.interval_minutes),
+            f"{where}: poll.interval_minutes",
+            positive=True,
+        ),
+        announce_backlog=_bool(
+            raw.get("announce_backlog", d.announce_backlog), f"{where}: poll.announce_backlog"
+        ),
+        max_failures=int(
+            _number(
+                raw.get("max_failures", d.max_failures),
+                f"{where}: poll.max_failures",
+                positive=True,
+            )
+        ),
+        backoff_base_seconds=_number(
+            raw.get("backoff_base_seconds", d.backoff_base_seconds),
+            f"{where}: poll.backoff_base_seconds",
+            positive=True,
+        ),
+        backoff_max_seconds=_number(
+            raw.get("backoff_max_seconds", d.backoff_max_seconds),
+            f"{where}: poll.backoff_max_seconds",
+            positive=True,
+        ),
+        max_items_per_feed=int(
+            _number(
+                raw.get("max_items_per_feed", d.max_items_per_feed),
+                f"{where}: poll.max_items_per_feed",
+                positive=True,
+            )
+        ),
+    )
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: file not found") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: invalid YAML: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def _section(raw: Mapping[str, Any], name: str, where: str) -> Mapping[str, Any]:
+    value = raw.get(name, {})
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: {name}: expected a mapping")
+    return value
+
+
+def _resolve(base: Path, value: str) -> Path:
+    candidate = Path(value).expanduser()
+    return candidate if candidate.is_absolute() else (base / candidate).resolve()
+
+
+def _str(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{where}: expected a non-empty string, got {value!r}")
+    return value.strip()
+
+
+def _bool(value: Any, where: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in {"true", "yes", "1", "false", "no", "0"}:
+        return value.lower() in {"true", "yes", "1"}
+    raise ConfigError(f"{where}: expected true or false, got {value!r}")
+
+
+def _number(value: Any, where: str, *, positive: bool = False) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{where}: expected a number, got {value!r}") from exc
+    if positive and number <= 0:
+        raise ConfigError(f"{where}: must be greater than 0, got {value!r}")
+    return number

@@ -1,0 +1,449 @@
+"""The pipeline: fetch → parse → dedup → (full text) → summarize → classify → cluster → store.
+
+Each phase is a named method so reports and logs can say where a feed failed. Decisions
+(backoff, disabling, announcing, whether to fetch full text) are pure functions below.
+Errors of one feed never stop the others: they are recorded on the feed and reported.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from .arabic import detect_language
+from .clock import Clock
+from .errors import (
+    FeedError,
+    FeedGoneError,
+    FeedNotFoundError,
+    FetchError,
+    NewsdigestError,
+    ParseError,
+)
+from .identity import article_keys, canonical_url
+from .models import Article, Entry, Feed, FetchStatus, Source, Story
+from .parse import html_to_text, parse_feed
+from .ports import Fetcher, Storage, Summarizer, TopicClassifier
+
+log = logging.getLogger(__name__)
+
+
+class StoryClusterer(Protocol):
+    """Groups the same story from several sources (digest.cluster.StoryClusterer)."""
+
+    def add(self, article_id: int, title: str, text: str, published: datetime | None) -> int:
+        """Returns the cluster id: the id of the first article of the same story."""
+        ...
+
+
+@dataclass(frozen=True)
+class ExtractedPage:
+    title: str | None
+    text: str
+    published: datetime | None = None
+    language: str | None = None
+
+
+PageLoader = Callable[[str], Awaitable[ExtractedPage]]
+"""Fetches one article page and extracts its main text (raises FetchError/ParseError)."""
+
+
+@dataclass(frozen=True)
+class PipelineSettings:
+    poll_interval: timedelta = timedelta(minutes=15)
+    announce_backlog: bool = False
+    backlog_feeds: frozenset[str] = frozenset()
+    max_failures: int = 10
+    backoff_base_seconds: float = 60.0
+    backoff_max_seconds: float = 6 * 3600.0
+    max_items_per_feed: int = 50
+    full_text: bool = True
+    full_text_min_chars: int = 400
+
+
+class FeedOutcome(StrEnum):
+    NEW = "new"
+    UNCHANGED = "unchanged"  # 304, or nothing new in the feed
+    ERROR = "error"
+    DISABLED = "disabled"  # gone (410) or too many failures
+
+
+@dataclass(frozen=True)
+class FeedReport:
+    url: str
+    outcome: FeedOutcome
+    new_article_ids: tuple[int, ...] = ()
+    seen: int = 0  # entries that were already stored
+    error: str | None = None
+    warnings: tuple[str, ...] = ()
+    moved_to: str | None = None
+
+
+@dataclass(frozen=True)
+class PollReport:
+    feeds: tuple[FeedReport, ...] = field(default_factory=tuple)
+
+    @property
+    def new_article_ids(self) -> tuple[int, ...]:
+        return tuple(i for f in self.feeds for i in f.new_article_ids)
+
+    @property
+    def errors(self) -> tuple[FeedReport, ...]:
+        return tuple(
+            f for f in self.feeds if f.outcome in (FeedOutcome.ERROR, FeedOutcome.DISABLED)
+        )
+
+
+# --- decisions (pure) -------------------------------------------------------------------
+
+
+def backoff_seconds(failures: int, *, base: float, cap: float, rng: random.Random) -> float:
+    """Exponential backoff with full jitter on the upper half: base·2^(n-1), capped."""
+    ceiling = min(cap, base * 2.0 ** max(0, failures - 1))
+    return ceiling / 2 + rng.random() * ceiling / 2
+
+
+def should_disable(failures: int, max_failures: int) -> bool:
+    return failures >= max_failures
+
+
+def should_announce(
+    *, first_fetch: bool, backlog: bool, tech_only: bool, is_tech: bool, joins_cluster: bool
+) -> bool:
+    """Whether a new article may be posted (it is stored either way, so it is never
+    reconsidered): not on a feed's first fetch unless backlog is wanted, not when a
+    general feed's item is not technology, not when another source already told it."""
+    if first_fetch and not backlog:
+        return False
+    if tech_only and not is_tech:
+        return False
+    return not joins_cluster
+
+
+def needs_full_text(entry: Entry, *, min_chars: int) -> bool:
+    """A feed item that carries only a teaser gets its page fetched."""
+    body = entry.content or entry.summary
+    return bool(entry.url) and len(body) < min_chars and _is_http(entry.url or "")
+
+
+def source_name(feed: Feed | None, feed_url: str) -> str:
+    if feed is not None and (feed.name or feed.title):
+        return feed.name or feed.title or feed_url
+    host = urlsplit(feed_url).hostname
+    return host.removeprefix("www.") if host else feed_url.rsplit("/", 1)[-1]
+
+
+def _is_http(url: str) -> bool:
+    return url.startswith(("http://", "https://"))
+
+
+# --- the pipeline -----------------------------------------------------------------------
+
+
+class Pipeline:
+    """Polls feeds into storage and turns stored articles into stories."""
+
+    def __init__(
+        self,
+        *,
+        storage: Storage,
+        fetcher: Fetcher,
+        summarizer: Summarizer,
+        classifier: TopicClassifier,
+        clock: Clock,
+        settings: PipelineSettings | None = None,
+        clusterer: StoryClusterer | None = None,
+        page_loader: PageLoader | None = None,
+        url_page_loader: PageLoader | None = None,
+        rng: random.Random | None = None,
+        concurrency: int = 8,
+    ) -> None:
+        self._storage = storage
+        self._fetcher = fetcher
+        self._summarizer = summarizer
+        self._classifier = classifier
+        self._clock = clock
+        self._settings = settings or PipelineSettings()
+        self._clusterer = clusterer
+        self._page_loader = page_loader
+        # On-demand URLs from chat users go through a stricter loader (address guard).
+        self._url_page_loader = url_page_loader or page_loader
+        self._rng = rng or random.Random()
+        self._concurrency = concurrency
+
+    @property
+    def storage(self) -> Storage:
+        return self._storage
+
+    # poll ------------------------------------------------------------------------------
+
+    async def poll(
+        self, urls: Sequence[str] | None = None, *, owner: str = "local", due_only: bool = False
+    ) -> PollReport:
+        """Poll the given feeds (default: every enabled feed; `due_only`: those whose
+        backoff/interval has passed, leased to `owner` so processes share the work)."""
+        if due_only:
+            feeds = self._storage.claim_due_feeds(
+                now=self._clock.now(), owner=owner, lease_seconds=600, limit=10_000
+            )
+        elif urls is None:
+            feeds = self._storage.get_feeds(enabled=True)
+        else:
+            feeds = [self._storage.get_feed(u) for u in urls]
+        semaphore = asyncio.Semaphore(self._concurrency)
+
+        async def one(feed: Feed) -> FeedReport:
+            async with semaphore:
+                try:
+                    return await self.poll_feed(feed)
+                finally:
+                    if due_only:
+                        self._storage.release_feed(feed.url, owner)
+
+        reports = await asyncio.gather(*(one(f) for f in feeds))
+        return PollReport(tuple(reports))
+
+    async def poll_feed(self, feed: Feed) -> FeedReport:
+        """Run every phase for one feed. Never raises for feed problems."""
+        now = self._clock.now()
+        url = feed.url
+        try:
+            result = await self._fetcher.fetch(
+                url, etag=feed.etag, last_modified=feed.last_modified
+            )
+        except FeedGoneError as exc:
+            self._storage.record_fetch_error(url, at=now, error=exc.reason, next_fetch_at=None)
+            self._storage.disable_feed(url, f"gone: {exc.reason}")
+            log.warning("feed disabled (gone): %s", url)
+            return FeedReport(url, FeedOutcome.DISABLED, error=exc.reason)
+        except FeedError as exc:
+            return self._failed(feed, exc, now)
+
+        moved_to: str | None = None
+        if result.permanent_redirect and result.permanent_redirect != url:
+            self._storage.move_feed(url, result.permanent_redirect)
+            moved_to = url = result.permanent_redirect
+            log.info("feed moved permanently: %s -> %s", feed.url, url)
+
+        next_fetch = now + self._settings.poll_interval
+        if result.status is FetchStatus.NOT_MODIFIED:
+            self._storage.record_fetch_success(
+                url,
+                at=now,
+                etag=result.etag or feed.etag,
+                last_modified=result.last_modified or feed.last_modified,
+                title=None,
+                next_fetch_at=next_fetch,
+            )
+            return FeedReport(url, FeedOutcome.UNCHANGED, moved_to=moved_to)
+
+        try:
+            parsed = parse_feed(result.content, url=url, content_type=result.content_type)
+        except ParseError as exc:
+            return self._failed(feed, exc, now, url=url)
+
+        first_fetch = feed.last_success_at is None
+        backlog = self._settings.announce_backlog or feed.url in self._settings.backlog_feeds
+        new_ids: list[int] = []
+        seen = 0
+        for entry in parsed.entries[: self._settings.max_items_per_feed]:
+            if entry.feed_url != url:
+                entry = _with_feed(entry, url)
+            article = await self._ingest(
+                entry, feed=feed, first_fetch=first_fetch, backlog=backlog, now=now
+            )
+            if article is None:
+                seen += 1
+            else:
+                new_ids.append(article.id)
+
+        warning = "; ".join(parsed.warnings) or None
+        self._storage.record_fetch_success(
+            url,
+            at=now,
+            etag=result.etag,
+            last_modified=result.last_modified,
+            title=parsed.title,
+            next_fetch_at=next_fetch,
+            warning=warning,
+        )
+        outcome = FeedOutcome.NEW if new_ids else FeedOutcome.UNCHANGED
+        return FeedReport(
+            url,
+            outcome,
+            new_article_ids=tuple(new_ids),
+            seen=seen,
+            warnings=parsed.warnings,
+            moved_to=moved_to,
+        )
+
+    def _failed(
+        self, feed: Feed, exc: FeedError, now: datetime, url: str | None = None
+    ) -> FeedReport:
+        url = url or feed.url
+        failures = feed.error_count + 1
+        delay = backoff_seconds(
+            failures,
+            base=self._settings.backoff_base_seconds,
+            cap=self._settings.backoff_max_seconds,
+            rng=self._rng,
+        )
+        kind = type(exc).__name__
+        failures = self._storage.record_fetch_error(
+            url, at=now, error=f"{kind}: {exc.reason}", next_fetch_at=now + timedelta(seconds=delay)
+        )
+        if should_disable(failures, self._settings.max_failures) or (
+            isinstance(exc, FeedNotFoundError)
+            and should_disable(failures, max(3, self._settings.max_failures // 2))
+        ):
+            self._storage.disable_feed(url, f"{failures} failures in a row, last: {exc.reason}")
+            log.warning("feed disabled after %d failures: %s", failures, url)
+            return FeedReport(url, FeedOutcome.DISABLED, error=exc.reason)
+        level = logging.INFO if isinstance(exc, FetchError) else logging.WARNING
+        log.log(level, "feed failed (%s), retry in %.0fs: %s", kind, delay, exc)
+        return FeedReport(url, FeedOutcome.ERROR, error=f"{kind}: {exc.reason}")
+
+    # phases for one entry ----------------------------------------------------------------
+
+    async def _ingest(
+        self, entry: Entry, *, feed: Feed, first_fetch: bool, backlog: bool, now: datetime
+    ) -> Article | None:
+        keys = article_keys(entry)
+        if self._storage.has_article(keys):  # dedup
+            return None
+        text = await self._full_text(entry)
+        language = entry.language or feed.language or "ar"
+        bullets = await self._summarize(entry.title, text, language)
+        topics = self._classifier.classify(entry.title, text)
+        is_tech = self._classifier.is_technology(entry.title, text) if feed.tech_only else True
+        # Store first (the id is the cluster handle), then decide announcing by cluster.
+        article = self._storage.add_article(
+            entry,
+            keys=keys,
+            text=text,
+            canonical_url=canonical_url(entry.url) if entry.url else None,
+            fetched_at=now,
+            bullets=bullets,
+            summary_method=self._summarizer.name,
+            topics=topics,
+            is_tech=is_tech,
+            announce=False,
+        )
+        if article is None:
+            return None
+        cluster_id = article.id
+        if self._clusterer is not None:
+            cluster_id = self._clusterer.add(article.id, entry.title, text, entry.published)
+        announce = should_announce(
+            first_fetch=first_fetch,
+            backlog=backlog,
+            tech_only=feed.tech_only,
+            is_tech=is_tech,
+            joins_cluster=cluster_id != article.id,
+        )
+        self._storage.set_placement(article.id, cluster_id=cluster_id, announce=announce)
+        return self._storage.get_article(article.id)
+
+    async def _full_text(self, entry: Entry) -> str:
+        text = entry.content or entry.summary
+        if (
+            self._page_loader is None
+            or not self._settings.full_text
+            or not needs_full_text(entry, min_chars=self._settings.full_text_min_chars)
+        ):
+            return text
+        try:
+            page = await self._page_loader(entry.url or "")
+        except NewsdigestError as exc:
+            log.info("full text unavailable for %s: %s", entry.url, exc)
+            return text
+        return page.text if len(page.text) > len(text) else text
+
+    async def _summarize(self, title: str, text: str, language: str) -> tuple[str, ...]:
+        # Summarizers may block (an LLM call): keep the event loop free for the bots.
+        return await asyncio.to_thread(self._summarizer.summarize, title, text, language=language)
+
+    # stories ---------------------------------------------------------------------------
+
+    def story(self, article: Article) -> Story:
+        """The digest entry for an article, listing every source of its story."""
+        feeds = {f.url: f for f in self._storage.get_feeds()}
+        return self._story(article, feeds)
+
+    def stories(self, articles: Sequence[Article]) -> list[Story]:
+        feeds = {f.url: f for f in self._storage.get_feeds()}
+        return [self._story(a, feeds) for a in articles]
+
+    def _story(self, article: Article, feeds: dict[str, Feed]) -> Story:
+        source = Source(source_name(feeds.get(article.feed_url), article.feed_url), article.url)
+        others: list[Source] = []
+        if article.cluster_id is not None:
+            for other in self._storage.get_cluster(article.cluster_id):
+                if other.id == article.id:
+                    continue
+                name = source_name(feeds.get(other.feed_url), other.feed_url)
+                if name != source.name and name not in {s.name for s in others}:
+                    others.append(Source(name, other.url))
+        return Story(
+            article_id=article.id,
+            title=article.title,
+            url=article.url,
+            bullets=article.bullets,
+            published=article.published,
+            source=source,
+            topics=tuple(m.topic for m in article.topics),
+            other_sources=tuple(others),
+            language=article.language,
+        )
+
+    # on demand ---------------------------------------------------------------------------
+
+    async def summarize_url(self, url: str) -> Story:
+        """Summarize one article page (for /summary and the CLI). A stored article is
+        answered from storage. Raises FetchError, BlockedAddressError, ParseError."""
+        known = self._storage.find_article(url) or self._storage.find_article(canonical_url(url))
+        if known is not None and known.bullets:
+            return self.story(known)
+        if self._url_page_loader is None:
+            raise FetchError(url, "fetching article pages is not configured")
+        page = await self._url_page_loader(url)
+        title = page.title or url
+        language = page.language or detect_language(page.text)
+        bullets = await self._summarize(title, page.text, language)
+        if not bullets:
+            raise ParseError(url, "no article text found on the page")
+        host = urlsplit(url).hostname or url
+        return Story(
+            article_id=0,
+            title=title,
+            url=url,
+            bullets=bullets,
+            published=page.published,
+            source=Source(host.removeprefix("www."), url),
+            topics=tuple(m.topic for m in self._classifier.classify(title, page.text)),
+            language=language,
+        )
+
+    def summarize_text(
+        self, title: str, text_or_html: str, *, language: str | None = None
+    ) -> tuple[str, ...]:
+        """Bullets for a text or HTML document (the `summarize` CLI)."""
+        text = (
+            html_to_text(text_or_html)
+            if "<" in text_or_html and ">" in text_or_html
+            else text_or_html
+        )
+        return self._summarizer.summarize(title, text, language=language or detect_language(text))
+
+
+def _with_feed(entry: Entry, feed_url: str) -> Entry:
+    from dataclasses import replace
+
+    return replace(entry, feed_url=feed_url)
