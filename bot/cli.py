@@ -8,6 +8,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
@@ -165,20 +166,28 @@ async def cmd_digest(
         articles = storage.get_articles_by_ids([d.article_id for d in pending])
         storage.mark_sent([d.id for d in pending], at=services.clock.now())
     stories = services.pipeline.stories(articles)
-    print_stories(stories, fmt=args.format, language=language, out=sys.stdout)
+    print_stories(
+        stories,
+        fmt=args.format,
+        language=language,
+        out=sys.stdout,
+        today=services.clock.now().date(),
+    )
     if report.feeds and len(report.errors) == len(report.feeds):
         return 1
     return 0
 
 
-def print_stories(stories: list[Story], *, fmt: str, language: str, out: TextIO) -> None:
+def print_stories(
+    stories: list[Story], *, fmt: str, language: str, out: TextIO, today: date
+) -> None:
     from digest.format import render
-    from digest.format.labels import label
+    from digest.format.labels import digest_header, label
 
     if not stories:
-        print(label("no_new_stories", language), file=out)
+        print(label("no_new", language), file=out)
         return
-    header = label("digest_header", language)
+    header = digest_header(today, language)
     if fmt == "console":
         from digest.format.console import render_console
 
