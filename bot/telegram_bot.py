@@ -1,0 +1,646 @@
+"""Telegram adapter: python-telegram-bot on one side, bot.chat types on the other.
+
+* `TelegramSender` sends rendered HTML messages and translates telegram.error into the
+  digest.errors DeliveryError family (what the caller does next: wait, pause, migrate...).
+* `TelegramGate` answers the PlatformGate questions (admin checks, channel targets).
+* `TelegramBot` runs the PTB Application: commands in, replies out.
+
+Every Bot API address is configurable (`api_base_url`) so that a self-hosted Bot API
+server, or the fake one the tests start on 127.0.0.1, can stand in for api.telegram.org.
+The bot token is never written to logs or exception messages: PTB and httpx log request
+URLs that contain it, so a `TokenRedactor` filter rewrites those records.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import warnings
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from datetime import timedelta
+from typing import Any, Protocol
+
+import telegram
+import telegram.error as tg_error
+from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
+
+from bot.chat import Invocation, OutgoingMessage, PlatformGate, Reply
+from bot.i18n import command_descriptions, normalize_language, rtl_safe, t
+from digest.errors import (
+    ChatForbidden,
+    ChatMigrated,
+    ChatNotFound,
+    DeliveryError,
+    MessageRejected,
+    RetryAfter,
+    TransientDeliveryError,
+)
+from digest.format.telegram import escape_html, render_telegram
+from digest.models import ChatKind, ChatRef, Platform, Story
+
+DEFAULT_API_URL = "https://api.telegram.org"
+MAX_MESSAGE_UTF16 = 4096
+
+# Loggers that may print request URLs (and so the token): httpx logs every request at INFO,
+# PTB logs its base URL at DEBUG. Filters on a logger do not apply to its children, so
+# every logger PTB creates is named here.
+_LIBRARY_LOGGERS = (
+    "httpx",
+    "httpcore",
+    "telegram",
+    "telegram.Bot",
+    "telegram.ext",
+    "telegram.ext.Application",
+    "telegram.ext.ExtBot",
+    "telegram.ext.Updater",
+    "telegram.ext.JobQueue",
+    "telegram.ext.AIORateLimiter",
+    "telegram.ext.ConversationHandler",
+    "telegram.request.BaseRequest",
+    "telegram.request.HTTPXRequest",
+)
+
+
+# --- token redaction -----------------------------------------------------------------
+
+
+class TokenRedactor(logging.Filter):
+    """A logging filter that replaces the bot token (and its secret half) with `[REDACTED]`.
+
+    It rewrites the formatted message and any exception text of each record it sees.
+    """
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+        # The part after the colon is the secret; redact it on its own too (URL-encoded
+        # forms or a token split by a library would still leak it).
+        secret = token.split(":", 1)[1] if ":" in token else token
+        parts = sorted({token, secret} - {""}, key=len, reverse=True)
+        self._pattern = re.compile("|".join(re.escape(p) for p in parts)) if parts else None
+
+    def redact(self, text: str) -> str:
+        if self._pattern is None:
+            return text
+        return self._pattern.sub("[REDACTED]", text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self._pattern is None:
+            return True
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record: leave it to logging's own error handling
+            return True
+        redacted = self.redact(message)
+        if redacted != message:
+            record.msg = redacted
+            record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
+        return True
+
+    def install(self, extra_loggers: Iterable[logging.Logger] = ()) -> None:
+        """Attach to the library loggers, every existing telegram/httpx logger, the root
+        logger's handlers and `extra_loggers`. Idempotent per token."""
+        names = set(_LIBRARY_LOGGERS)
+        names.update(
+            name
+            for name in logging.root.manager.loggerDict
+            if name.startswith(("telegram", "httpx", "httpcore"))
+        )
+        targets: list[logging.Filterer] = [logging.getLogger(name) for name in names]
+        targets.extend(extra_loggers)
+        targets.extend(logging.getLogger().handlers)
+        for target in targets:
+            if not any(
+                isinstance(f, TokenRedactor) and f.token == self.token for f in target.filters
+            ):
+                target.addFilter(self)
+
+    def uninstall(self) -> None:
+        names = set(_LIBRARY_LOGGERS) | set(logging.root.manager.loggerDict)
+        targets: list[logging.Filterer] = [logging.getLogger(name) for name in names]
+        targets.extend(logging.getLogger().handlers)
+        for target in targets:
+            target.removeFilter(self)
+
+
+# --- error translation ---------------------------------------------------------------
+
+
+def _retry_seconds(exc: tg_error.RetryAfter) -> float:
+    with warnings.catch_warnings():
+        # PTB 22 warns that retry_after will become a timedelta; accept both.
+        warnings.simplefilter("ignore")
+        value: int | timedelta = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+_NOT_FOUND_MARKERS = ("chat not found", "peer_id_invalid", "user not found", "chat_id is empty")
+
+
+def translate_error(
+    exc: tg_error.TelegramError, chat_id: str, redact: Callable[[str], str] = str
+) -> DeliveryError:
+    """Map a telegram.error exception to the DeliveryError that says what to do next."""
+    message = redact(exc.message)
+    if isinstance(exc, tg_error.RetryAfter):
+        return RetryAfter(chat_id, _retry_seconds(exc))
+    if isinstance(exc, tg_error.ChatMigrated):
+        return ChatMigrated(chat_id, str(exc.new_chat_id))
+    if isinstance(exc, tg_error.Forbidden):
+        return ChatForbidden(chat_id, message)
+    if isinstance(exc, tg_error.BadRequest):  # before NetworkError: BadRequest subclasses it
+        if any(marker in message.lower() for marker in _NOT_FOUND_MARKERS):
+            return ChatNotFound(chat_id, message)
+        return MessageRejected(chat_id, message)
+    if isinstance(exc, tg_error.TimedOut):
+        return TransientDeliveryError(chat_id, f"timed out: {message}")
+    if isinstance(exc, tg_error.InvalidToken):
+        # Not the chat's fault: keep the delivery and retry once the operator fixes the token.
+        return TransientDeliveryError(
+            chat_id, "Telegram rejected the bot token; check NEWSDIGEST_TELEGRAM_TOKEN"
+        )
+    return TransientDeliveryError(chat_id, message)
+
+
+def _api_chat_id(chat_id: str) -> int | str:
+    """Telegram wants numeric ids as integers and channel names as '@name'."""
+    try:
+        return int(chat_id)
+    except ValueError:
+        return chat_id
+
+
+def make_bot(
+    token: str,
+    api_base_url: str = DEFAULT_API_URL,
+    *,
+    read_timeout: float = 10.0,
+    connection_pool_size: int = 64,
+) -> telegram.Bot:
+    """A PTB Bot talking to `api_base_url` (``https://api.telegram.org`` by default)."""
+    api = api_base_url.rstrip("/")
+    request = telegram.request.HTTPXRequest(
+        connection_pool_size=connection_pool_size, read_timeout=read_timeout
+    )
+    return telegram.Bot(
+        token, base_url=f"{api}/bot", base_file_url=f"{api}/file/bot", request=request
+    )
+
+
+# --- sender --------------------------------------------------------------------------
+
+
+class TelegramSender:
+    """bot.chat.ChatSender for Telegram: HTML parse mode, previews as the message asks.
+
+    It sends exactly once per call (no pacing, no retries): the delivery worker plans the
+    rate and handles the DeliveryError it raises.
+    """
+
+    def __init__(self, bot: telegram.Bot, *, redactor: TokenRedactor | None = None) -> None:
+        self._bot = bot
+        self._redactor = redactor or TokenRedactor(bot.token)
+
+    @property
+    def bot(self) -> telegram.Bot:
+        return self._bot
+
+    async def send(self, chat: ChatRef, message: OutgoingMessage) -> str:
+        """Send one HTML message; returns Telegram's message id.
+
+        Raises RetryAfter, ChatForbidden, ChatMigrated, ChatNotFound, MessageRejected or
+        TransientDeliveryError."""
+        try:
+            sent = await self._bot.send_message(
+                chat_id=_api_chat_id(chat.chat_id),
+                text=message.text,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=message.disable_preview),
+            )
+        except tg_error.TelegramError as exc:
+            # `from None`: the library's exception chain may carry request details.
+            raise translate_error(exc, chat.chat_id, self._redactor.redact) from None
+        return str(sent.message_id)
+
+
+# --- gate ----------------------------------------------------------------------------
+
+
+class TargetRefused(PermissionError):
+    """A managed target may not be used. `code` lets the command layer pick a translated
+    text: not_admin | bot_not_admin | bot_cannot_post | private_chat | unavailable."""
+
+    def __init__(self, target: str, code: str, message: str) -> None:
+        super().__init__(message)
+        self.target = target
+        self.code = code
+
+
+class TargetNotFound(LookupError):
+    """Telegram does not know the chat named in the arguments."""
+
+    def __init__(self, target: str, message: str) -> None:
+        super().__init__(message)
+        self.target = target
+
+
+_ADMIN_STATUSES = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR}
+
+
+def chat_kind(chat_type: str) -> ChatKind:
+    """Telegram chat.type → our ChatKind (a supergroup is a group to us)."""
+    if chat_type == ChatType.PRIVATE:
+        return ChatKind.PRIVATE
+    if chat_type == ChatType.CHANNEL:
+        return ChatKind.CHANNEL
+    return ChatKind.GROUP
+
+
+_TARGET = re.compile(r"^(@[A-Za-z][A-Za-z0-9_]{3,31}|-?\d{1,20})$")
+
+
+def looks_like_target(arg: str) -> bool:
+    """True for '@channelname' or a numeric chat id such as -1001234567890."""
+    return bool(_TARGET.match(arg))
+
+
+class TelegramGate:
+    """PlatformGate on the Bot API: getChat and getChatMember."""
+
+    def __init__(self, bot: telegram.Bot, *, logger: logging.Logger | None = None) -> None:
+        self._bot = bot
+        self._log = logger or logging.getLogger(__name__)
+
+    async def is_admin(self, chat: ChatRef, user_id: str) -> bool:
+        """Private chats: always. Groups and channels: creator or administrator.
+        Raises TargetRefused(code="unavailable") when Telegram cannot be asked right now."""
+        if chat.kind is ChatKind.PRIVATE:
+            return True
+        try:
+            member = await self._bot.get_chat_member(_api_chat_id(chat.chat_id), int(user_id))
+        except (tg_error.BadRequest, tg_error.Forbidden) as exc:
+            self._log.info("admin check in chat %s refused: %s", chat.chat_id, exc.message)
+            return False
+        except (ValueError, tg_error.TelegramError) as exc:
+            raise TargetRefused(
+                chat.chat_id,
+                "unavailable",
+                "could not check admin rights with Telegram right now; try again",
+            ) from exc
+        return member.status in _ADMIN_STATUSES
+
+    async def resolve_target(self, ref: str, user_id: str) -> ChatRef:
+        """'@channel' or a numeric id → ChatRef, if the user administers that chat and the
+        bot can post there. Raises TargetNotFound or TargetRefused (a PermissionError)."""
+        ref = ref.strip()
+        if not looks_like_target(ref):
+            raise TargetNotFound(ref, f"{ref!r} is not a chat: use @channelname or a chat id")
+        try:
+            chat = await self._bot.get_chat(_api_chat_id(ref))
+        except (tg_error.BadRequest, tg_error.Forbidden) as exc:
+            raise TargetNotFound(
+                ref,
+                f"Telegram does not know {ref} (or the bot cannot see it): "
+                "check the name and add the bot to it first",
+            ) from exc
+        except tg_error.TelegramError as exc:
+            raise TargetRefused(
+                ref, "unavailable", f"could not look up {ref} right now; try again"
+            ) from exc
+        if chat.type == ChatType.PRIVATE:
+            raise TargetRefused(ref, "private_chat", f"{ref} is a private chat, not a channel")
+        kind = chat_kind(chat.type)
+        bot_member = await self._member(ref, chat.id, self._bot.id, for_bot=True)
+        user_member = await self._member(ref, chat.id, int(user_id), for_bot=False)
+        if user_member.status not in _ADMIN_STATUSES:
+            raise TargetRefused(
+                ref, "not_admin", f"only administrators of {ref} can manage its subscriptions"
+            )
+        if kind is ChatKind.CHANNEL:
+            if bot_member.status != ChatMemberStatus.ADMINISTRATOR:
+                raise TargetRefused(
+                    ref,
+                    "bot_not_admin",
+                    f"add the bot as an administrator of {ref} so that it can post",
+                )
+            if not getattr(bot_member, "can_post_messages", False):
+                raise TargetRefused(
+                    ref,
+                    "bot_cannot_post",
+                    f"give the bot the 'Post messages' permission in {ref}",
+                )
+        elif bot_member.status in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED) or (
+            bot_member.status == ChatMemberStatus.RESTRICTED
+            and not getattr(bot_member, "can_send_messages", True)
+        ):
+            raise TargetRefused(ref, "bot_cannot_post", f"the bot cannot post in {ref}")
+        return ChatRef(Platform.TELEGRAM, str(chat.id), kind)
+
+    async def _member(
+        self, ref: str, chat_id: int, user_id: int, *, for_bot: bool
+    ) -> telegram.ChatMember:
+        try:
+            return await self._bot.get_chat_member(chat_id, user_id)
+        except (tg_error.BadRequest, tg_error.Forbidden) as exc:
+            # Channels hide their members from a bot that is not an admin there.
+            raise TargetRefused(
+                ref,
+                "bot_not_admin",
+                f"add the bot as an administrator of {ref} so that it can check admins and post",
+            ) from exc
+        except tg_error.TelegramError as exc:
+            who = "the bot's" if for_bot else "your"
+            raise TargetRefused(
+                ref, "unavailable", f"could not check {who} rights in {ref} right now; try again"
+            ) from exc
+
+
+# --- replies -------------------------------------------------------------------------
+
+
+class StoryRenderer(Protocol):
+    def __call__(
+        self, stories: Sequence[Story], *, header: str | None, language: str
+    ) -> list[str]: ...
+
+
+def split_plain_text(text: str, limit: int = MAX_MESSAGE_UTF16) -> list[str]:
+    """Cut plain text into chunks of at most `limit` UTF-16 units, at line breaks where
+    possible (a single over-long line is cut between characters, never inside a pair)."""
+    chunks: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while utf16_len(line) > limit:
+            cut = _utf16_prefix(line, limit)
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(line[:cut])
+            line = line[cut:]
+        candidate = f"{current}\n{line}" if current else line
+        if utf16_len(candidate) <= limit:
+            current = candidate
+        else:
+            chunks.append(current)
+            current = line
+    if current.strip():
+        chunks.append(current)
+    return [chunk for chunk in chunks if chunk.strip()]
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _utf16_prefix(text: str, limit: int) -> int:
+    """Longest prefix length (in code points) that fits in `limit` UTF-16 units."""
+    used = 0
+    for index, char in enumerate(text):
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > limit:
+            return index
+    return len(text)
+
+
+class TelegramReplyRenderer:
+    """Reply → HTML messages: the plain text escaped, RTL-safe and split under the limit,
+    then the stories through the Telegram story formatter."""
+
+    def __init__(
+        self, story_renderer: StoryRenderer = render_telegram, limit: int = MAX_MESSAGE_UTF16
+    ) -> None:
+        self._render_stories = story_renderer
+        self._limit = limit
+
+    def render(self, reply: Reply) -> list[str]:
+        messages: list[str] = []
+        if reply.text.strip():
+            text = rtl_safe(reply.text.strip(), reply.language)
+            # Telegram counts the text after entity parsing, i.e. the plain text.
+            messages += [escape_html(chunk) for chunk in split_plain_text(text, self._limit)]
+        if reply.stories or (reply.header and not reply.text.strip()):
+            messages += self._render_stories(
+                reply.stories, header=reply.header, language=reply.language
+            )
+        return messages
+
+
+# --- the bot -------------------------------------------------------------------------
+
+
+class CommandServicePort(Protocol):
+    """What TelegramBot needs from bot.commands.CommandService."""
+
+    async def handle(self, inv: Invocation, gate: PlatformGate) -> Reply: ...
+
+
+class ReplyPacer(Protocol):
+    """Waits until one more message may go to `chat` (the delivery rate limiter)."""
+
+    async def acquire(self, chat: ChatRef) -> None: ...
+
+
+CommandList = Callable[[str], Sequence[tuple[str, str]]]
+
+MAX_REPLY_ATTEMPTS = 5
+
+
+def _telegram_commands(language: str) -> Sequence[tuple[str, str]]:
+    return command_descriptions(language, platform="telegram")
+
+
+class TelegramBot:
+    """The Telegram side of `newsdigest run`: polls updates, runs commands, sends replies.
+
+    `sender` is the ChatSender for the delivery worker; it shares the bot's HTTP pool.
+    """
+
+    def __init__(
+        self,
+        token: str,
+        *,
+        command_service: CommandServicePort,
+        api_base_url: str = DEFAULT_API_URL,
+        renderer: TelegramReplyRenderer | None = None,
+        pacer: ReplyPacer | None = None,
+        logger: logging.Logger | None = None,
+        commands: CommandList = _telegram_commands,
+        poll_timeout: float = 10.0,
+        read_timeout: float = 10.0,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        if not token:
+            raise ValueError("a Telegram bot token is required (NEWSDIGEST_TELEGRAM_TOKEN)")
+        self._log = logger or logging.getLogger("newsdigest.telegram")
+        self._redactor = TokenRedactor(token)
+        # Before PTB builds its Bot: it logs the base URL (with the token) at DEBUG.
+        self._redactor.install([self._log])
+        self._commands = command_service
+        self._renderer = renderer or TelegramReplyRenderer()
+        self._pacer = pacer
+        self._command_list = commands
+        self._poll_timeout = poll_timeout
+        self._sleep = sleep
+        api = api_base_url.rstrip("/")
+        self._app = (
+            Application.builder()
+            .token(token)
+            .base_url(f"{api}/bot")
+            .base_file_url(f"{api}/file/bot")
+            .read_timeout(read_timeout)
+            .get_updates_read_timeout(poll_timeout + read_timeout)
+            .job_queue(None)  # scheduling is APScheduler's job in bot.scheduler
+            .build()
+        )
+        self._sender = TelegramSender(self._app.bot, redactor=self._redactor)
+        self._gate = TelegramGate(self._app.bot, logger=self._log)
+        names = [name for name, _ in commands("en")]
+        only_messages = filters.UpdateType.MESSAGE  # an edited command must not run twice
+        for name in names:
+            self._app.add_handler(CommandHandler(name, self._on_command, filters=only_messages))
+        self._app.add_handler(
+            MessageHandler(filters.COMMAND & only_messages, self._on_unknown_command)
+        )
+        self._app.add_error_handler(self._on_error)
+
+    @property
+    def sender(self) -> TelegramSender:
+        return self._sender
+
+    @property
+    def gate(self) -> TelegramGate:
+        return self._gate
+
+    @property
+    def application(self) -> Application[Any, Any, Any, Any, Any, Any]:
+        return self._app
+
+    async def start(self) -> None:
+        """Connect (getMe), register the command menus and start long polling."""
+        await self._app.initialize()
+        await self.register_commands()
+        await self._app.start()
+        updater = self._app.updater
+        assert updater is not None
+        await updater.start_polling(
+            timeout=timedelta(seconds=self._poll_timeout),
+            allowed_updates=["message"],
+            error_callback=self._on_polling_error,
+        )
+        self._log.info("Telegram bot @%s polling", self._app.bot.username)
+
+    async def stop(self) -> None:
+        updater = self._app.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if self._app.running:
+            await self._app.stop()
+        await self._app.shutdown()
+
+    async def register_commands(self) -> None:
+        """setMyCommands in Arabic, English and (Arabic) for every other client language.
+        A failure is logged, not fatal: commands still work without the menu."""
+        for language in ("ar", "en", None):
+            entries = self._command_list(language or "ar")
+            commands = [BotCommand(name, description) for name, description in entries]
+            try:
+                await self._app.bot.set_my_commands(
+                    commands, scope=BotCommandScopeDefault(), language_code=language
+                )
+            except tg_error.TelegramError as exc:
+                self._log.warning(
+                    "setMyCommands(%s) failed: %s", language or "default", exc.message
+                )
+
+    # --- updates -> invocations ------------------------------------------------------
+
+    def _invocation(self, update: Update, args: Sequence[str]) -> Invocation | None:
+        message = update.effective_message
+        chat = update.effective_chat
+        user = update.effective_user
+        if message is None or chat is None or user is None or not message.text:
+            return None
+        command = message.text.split(maxsplit=1)[0][1:]
+        name, _, addressee = command.partition("@")
+        if addressee and addressee.lower() != (self._app.bot.username or "").lower():
+            return None  # "/help@OtherBot" in a group is not for us
+        return Invocation(
+            chat=ChatRef(Platform.TELEGRAM, str(chat.id), chat_kind(chat.type)),
+            user_id=str(user.id),
+            name=name.lower(),
+            args=tuple(args),
+            user_language=user.language_code,
+        )
+
+    async def _on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        invocation = self._invocation(update, context.args or ())
+        if invocation is not None:
+            await self._run(invocation)
+
+    async def _on_unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        text = message.text if message is not None and message.text else ""
+        invocation = self._invocation(update, text.split()[1:])
+        if invocation is not None:
+            await self._run(invocation)
+
+    async def _run(self, invocation: Invocation) -> None:
+        try:
+            reply = await self._commands.handle(invocation, self._gate)
+        except Exception:
+            self._log.exception("command /%s failed", invocation.name)
+            language = normalize_language(invocation.user_language) or "ar"
+            reply = Reply(text=t("internal_error", language), language=language)
+        await self.send_reply(invocation.chat, reply)
+
+    # --- replies ---------------------------------------------------------------------
+
+    async def send_reply(self, chat: ChatRef, reply: Reply) -> int:
+        """Render and send a reply, paced like every other send; returns messages sent.
+        A 429 is waited out (nothing dropped); other errors are logged."""
+        sent = 0
+        for text in self._renderer.render(reply):
+            try:
+                await self._send_with_retry(chat, OutgoingMessage(text=text, disable_preview=True))
+            except DeliveryError as exc:
+                self._log.warning("reply to chat %s not sent: %s", chat.chat_id, exc.reason)
+                return sent
+            sent += 1
+        return sent
+
+    async def _send_with_retry(self, chat: ChatRef, message: OutgoingMessage) -> str:
+        for attempt in range(1, MAX_REPLY_ATTEMPTS + 1):
+            if self._pacer is not None:
+                await self._pacer.acquire(chat)
+            try:
+                return await self._sender.send(chat, message)
+            except RetryAfter as exc:
+                if attempt == MAX_REPLY_ATTEMPTS:
+                    raise
+                await self._sleep(exc.seconds)
+            except TransientDeliveryError:
+                if attempt == MAX_REPLY_ATTEMPTS:
+                    raise
+                await self._sleep(min(2.0**attempt, 30.0))
+        raise AssertionError("unreachable")
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        error = context.error
+        self._log.error(
+            "error while handling an update: %s",
+            self._redactor.redact(repr(error)),
+            exc_info=error if isinstance(error, BaseException) else None,
+        )
+
+    def _on_polling_error(self, error: tg_error.TelegramError) -> None:
+        # Network trouble while polling: PTB retries by itself; say so once per error.
+        self._log.warning("Telegram polling error: %s", self._redactor.redact(error.message))

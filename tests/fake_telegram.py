@@ -1,0 +1,838 @@
+"""A fake Telegram Bot API server on 127.0.0.1 for tests.
+
+python-telegram-bot talks to it over real HTTP (``Bot(base_url=f"{server.api_url}/bot")``).
+It behaves like the real Bot API where our code depends on it:
+
+* ``/bot<token>/<method>`` with form or JSON parameters; a wrong token gets 401.
+* ``getUpdates`` long-polls a queue that tests fill with ``push_command`` / ``push_update``.
+* ``sendMessage`` validates HTML like Telegram (allowed tags only, matching end tags, known
+  entities), measures the parsed text in UTF-16 units (4096 max) and enforces the flood
+  limits: 30 messages/s overall, 1/s per private chat, 20/min per group or channel. Over a
+  limit the answer is 429 with ``parameters.retry_after``; rejected sends do not count.
+* Per chat, tests can make it answer 403 (blocked), 400 with ``migrate_to_chat_id``,
+  400 "chat not found", or 5xx, and set member statuses for admin checks.
+
+Every accepted message is recorded in ``server.messages``; every call in ``server.calls``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import math
+import re
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.entities import name2codepoint
+from typing import Any
+
+from aiohttp import web
+
+MAX_MESSAGE_UTF16 = 4096
+
+ALLOWED_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "tg-spoiler",
+    "span",
+    "tg-emoji",
+}
+NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+
+
+class EntityParseError(ValueError):
+    """The text is not valid Telegram HTML; the message mimics the Bot API's description."""
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _byte_offset(text: str, index: int) -> int:
+    return len(text[:index].encode("utf-8"))
+
+
+_TAG_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
+_ATTR = re.compile(r"\s*([A-Za-z-]+)\s*(?:=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?")
+_ENTITY = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]*);")
+
+
+def _decode_entity(text: str, index: int) -> tuple[str, int]:
+    """Decode the entity starting at text[index] == '&'; returns (char, next index)."""
+    match = _ENTITY.match(text, index)
+    if match is None:
+        raise EntityParseError(
+            "Bad Request: can't parse entities: Unsupported entity or unescaped '&' "
+            f"at byte offset {_byte_offset(text, index)}"
+        )
+    body = match.group(1)
+    if body.startswith("#"):
+        code = int(body[2:], 16) if body[1:2] in ("x", "X") else int(body[1:])
+        if code == 0 or code > 0x10FFFF:
+            raise EntityParseError(
+                f"Bad Request: can't parse entities: Invalid character code at byte offset "
+                f"{_byte_offset(text, index)}"
+            )
+        return chr(code), match.end()
+    if body in NAMED_ENTITIES:
+        return NAMED_ENTITIES[body], match.end()
+    # Telegram knows only lt/gt/amp/quot by name; anything else (&nbsp;) is an error here so
+    # that our escaping bugs surface. name2codepoint is consulted only to word the error.
+    known = "known HTML" if body in name2codepoint else "unknown"
+    raise EntityParseError(
+        f"Bad Request: can't parse entities: Unsupported {known} entity &{body}; "
+        f"at byte offset {_byte_offset(text, index)}"
+    )
+
+
+def _decode_attr(raw: str) -> str:
+    if raw[:1] in ('"', "'"):
+        raw = raw[1:-1]
+    out: list[str] = []
+    i = 0
+    while i < len(raw):
+        if raw[i] == "&":
+            char, i = _decode_entity(raw, i)
+            out.append(char)
+        else:
+            out.append(raw[i])
+            i += 1
+    return "".join(out)
+
+
+def parse_telegram_html(text: str) -> str:
+    """Parse Telegram-flavoured HTML and return the visible plain text.
+
+    Raises EntityParseError with a Bot-API-like description for unsupported tags, unmatched
+    or missing end tags, bad attributes, bare '<' or '&'.
+    """
+    out: list[str] = []
+    stack: list[tuple[str, int]] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "&":
+            char, i = _decode_entity(text, i)
+            out.append(char)
+            continue
+        if ch == ">":
+            # Telegram tolerates a bare '>' in text, so do we.
+            out.append(ch)
+            i += 1
+            continue
+        if ch != "<":
+            out.append(ch)
+            i += 1
+            continue
+        start = i
+        close = text.find(">", i)
+        if close == -1:
+            raise EntityParseError(
+                "Bad Request: can't parse entities: Unclosed start tag at byte offset "
+                f"{_byte_offset(text, start)}"
+            )
+        inner = text[i + 1 : close]
+        if inner.startswith("/"):
+            name = inner[1:].strip().lower()
+            if not stack:
+                raise EntityParseError(
+                    f'Bad Request: can\'t parse entities: Unexpected end tag "{name}" at byte '
+                    f"offset {_byte_offset(text, start)}"
+                )
+            open_name, _ = stack.pop()
+            if name != open_name:
+                raise EntityParseError(
+                    "Bad Request: can't parse entities: Unmatched end tag at byte offset "
+                    f'{_byte_offset(text, start)}, expected "</{open_name}>", found "</{name}>"'
+                )
+            i = close + 1
+            continue
+        name_match = _TAG_NAME.match(inner)
+        if name_match is None:
+            raise EntityParseError(
+                "Bad Request: can't parse entities: Unsupported start tag at byte offset "
+                f"{_byte_offset(text, start)}"
+            )
+        name = name_match.group(0).lower()
+        if name not in ALLOWED_TAGS:
+            raise EntityParseError(
+                f'Bad Request: can\'t parse entities: Unsupported start tag "{name}" at byte '
+                f"offset {_byte_offset(text, start)}"
+            )
+        attrs: dict[str, str] = {}
+        rest = inner[name_match.end() :].rstrip()
+        if rest.endswith("/"):
+            raise EntityParseError(
+                "Bad Request: can't parse entities: Self-closing tags are not supported at "
+                f"byte offset {_byte_offset(text, start)}"
+            )
+        pos = 0
+        while pos < len(rest):
+            attr = _ATTR.match(rest, pos)
+            if attr is None or attr.end() == pos:
+                raise EntityParseError(
+                    "Bad Request: can't parse entities: Expected equal sign in declaration of "
+                    f"an attribute of the tag at byte offset {_byte_offset(text, start)}"
+                )
+            attrs[attr.group(1).lower()] = _decode_attr(attr.group(2) or "")
+            pos = attr.end()
+            while pos < len(rest) and rest[pos].isspace():
+                pos += 1
+        if name == "a" and not attrs.get("href"):
+            raise EntityParseError(
+                'Bad Request: can\'t parse entities: Tag "a" must have attribute "href" at '
+                f"byte offset {_byte_offset(text, start)}"
+            )
+        if name == "span" and attrs.get("class") != "tg-spoiler":
+            raise EntityParseError(
+                'Bad Request: can\'t parse entities: Tag "span" must have class "tg-spoiler" '
+                f"at byte offset {_byte_offset(text, start)}"
+            )
+        stack.append((name, start))
+        i = close + 1
+    if stack:
+        name, where = stack[-1]
+        raise EntityParseError(
+            "Bad Request: can't parse entities: Can't find end tag corresponding to start tag "
+            f'"{name}" at byte offset {_byte_offset(text, where)}'
+        )
+    return "".join(out)
+
+
+# --- state ---------------------------------------------------------------------------
+
+
+@dataclass
+class FakeUser:
+    id: int
+    first_name: str = "User"
+    username: str | None = None
+    language_code: str | None = None
+    is_bot: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "is_bot": self.is_bot,
+            "first_name": self.first_name,
+        }
+        if self.username:
+            data["username"] = self.username
+        if self.language_code:
+            data["language_code"] = self.language_code
+        return data
+
+
+@dataclass
+class FakeChat:
+    id: int
+    type: str  # private | group | supergroup | channel
+    title: str | None = None
+    username: str | None = None  # without "@"
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "type": self.type}
+        if self.type == "private":
+            data["first_name"] = self.title or "User"
+        else:
+            data["title"] = self.title or f"Chat {self.id}"
+        if self.username:
+            data["username"] = self.username
+        return data
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    """One message the fake accepted."""
+
+    message_id: int
+    chat_id: int
+    text: str  # as sent (HTML when parse_mode is HTML)
+    plain_text: str  # after entity parsing
+    parse_mode: str | None
+    disable_web_page_preview: bool | None
+    link_preview_options: dict[str, Any] | None
+    at: float  # time.monotonic() when accepted
+
+    @property
+    def preview_disabled(self) -> bool:
+        if self.link_preview_options is not None:
+            return bool(self.link_preview_options.get("is_disabled"))
+        return bool(self.disable_web_page_preview)
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    params: dict[str, Any]
+    status: int
+    at: float
+    response: dict[str, Any]
+
+
+@dataclass
+class _Failure:
+    status: int
+    description: str
+    parameters: dict[str, Any] | None = None
+    remaining: int | None = None  # None: until cleared
+
+
+@dataclass
+class RateLimits:
+    """Flood limits as Telegram documents them. Window tolerance absorbs jitter in arrival
+    times of a client that paces exactly at the limit."""
+
+    global_per_second: int = 30
+    private_per_second: int = 1
+    group_per_minute: int = 20
+    tolerance: float = 0.02
+
+
+@dataclass
+class _Window:
+    limit: int
+    seconds: float
+    times: deque[float] = field(default_factory=deque)
+
+    def wait_needed(self, now: float, tolerance: float) -> float:
+        """Seconds until one more message fits; 0 if it fits now."""
+        horizon = self.seconds - tolerance
+        while self.times and now - self.times[0] >= horizon:
+            self.times.popleft()
+        if len(self.times) < self.limit:
+            return 0.0
+        return self.times[0] + horizon - now
+
+    def add(self, now: float) -> None:
+        self.times.append(now)
+
+
+_ALWAYS_STRING = {"text", "parse_mode", "chat_id", "language_code", "callback_query_id"}
+
+
+def _decode_params(raw: dict[str, str]) -> dict[str, Any]:
+    """PTB sends form fields; non-string values are JSON encoded, strings are raw."""
+    params: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in _ALWAYS_STRING:
+            params[key] = value
+            continue
+        try:
+            params[key] = json.loads(value)
+        except (ValueError, TypeError):
+            params[key] = value
+    return params
+
+
+class FakeTelegram:
+    """The fake Bot API. Use as ``async with FakeTelegram(token) as server:``."""
+
+    def __init__(
+        self,
+        token: str = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz",
+        *,
+        bot_username: str = "newsdigest_test_bot",
+        limits: RateLimits | None = None,
+    ) -> None:
+        self.token = token
+        bot_id = int(token.split(":", 1)[0]) if token.split(":", 1)[0].isdigit() else 1
+        self.bot_user = FakeUser(bot_id, first_name="News Digest", username=bot_username)
+        self.bot_user.is_bot = True
+        self.limits = limits or RateLimits()
+        self.chats: dict[int, FakeChat] = {}
+        self.users: dict[int, FakeUser] = {}
+        # (chat_id, user_id) -> ChatMember JSON without "user"
+        self.members: dict[tuple[int, int], dict[str, Any]] = {}
+        self.messages: list[SentMessage] = []
+        self.calls: list[Call] = []
+        self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
+        self.rate_limited: list[Call] = []  # every 429 we answered
+        self._failures: dict[int | None, _Failure] = {}
+        self._stall: dict[int, float] = {}
+        self._global_window = _Window(self.limits.global_per_second, 1.0)
+        self._chat_windows: dict[int, _Window] = {}
+        self._updates: list[dict[str, Any]] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1)
+        self._new_update = asyncio.Event()
+        self._closing = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # --- lifecycle -------------------------------------------------------------------
+
+    @property
+    def api_url(self) -> str:
+        """Base URL to give the bot (PTB: ``base_url=f"{api_url}/bot"``)."""
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = int(self._runner.addresses[0][1])
+
+    async def stop(self) -> None:
+        self._closing.set()
+        self._new_update.set()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> FakeTelegram:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    # --- test set-up -----------------------------------------------------------------
+
+    def add_chat(
+        self,
+        chat_id: int,
+        kind: str = "private",
+        *,
+        title: str | None = None,
+        username: str | None = None,
+    ) -> FakeChat:
+        chat = FakeChat(chat_id, kind, title=title, username=username)
+        self.chats[chat_id] = chat
+        if kind in ("group", "supergroup"):
+            self.set_member(chat_id, self.bot_user.id, "member")
+        return chat
+
+    def add_user(
+        self, user_id: int, *, language_code: str | None = None, first_name: str = "User"
+    ) -> FakeUser:
+        user = FakeUser(user_id, first_name=first_name, language_code=language_code)
+        self.users[user_id] = user
+        if user_id not in self.chats:
+            self.add_chat(user_id, "private", title=first_name)
+        return user
+
+    def set_member(
+        self, chat_id: int, user_id: int, status: str, *, can_post_messages: bool = True
+    ) -> None:
+        """status: creator | administrator | member | restricted | left | kicked."""
+        self.members[(chat_id, user_id)] = {
+            "status": status,
+            "can_post_messages": can_post_messages,
+        }
+
+    def block(
+        self, chat_id: int, description: str = "Forbidden: bot was blocked by the user"
+    ) -> None:
+        self._failures[chat_id] = _Failure(403, description)
+
+    def migrate(self, chat_id: int, new_chat_id: int) -> None:
+        """The group became a supergroup: sends to the old id fail with migrate_to_chat_id."""
+        old = self.chats.get(chat_id)
+        self.add_chat(new_chat_id, "supergroup", title=old.title if old else None)
+        self._failures[chat_id] = _Failure(
+            400,
+            "Bad Request: group chat was upgraded to a supergroup chat",
+            {"migrate_to_chat_id": new_chat_id},
+        )
+
+    def delete_chat(self, chat_id: int) -> None:
+        self.chats.pop(chat_id, None)
+
+    def fail(self, chat_id: int | None, status: int = 500, *, times: int | None = 1) -> None:
+        """Answer the next `times` sends (to chat_id, or to any chat if None) with `status`."""
+        self._failures[chat_id] = _Failure(
+            status, f"Internal Server Error ({status})", remaining=times
+        )
+
+    def stall(self, chat_id: int, seconds: float) -> None:
+        """Delay answers to sends to this chat (to provoke client timeouts)."""
+        self._stall[chat_id] = seconds
+
+    def clear_failures(self, chat_id: int | None = None) -> None:
+        self._failures.pop(chat_id, None)
+        if chat_id is not None:
+            self._stall.pop(chat_id, None)
+
+    def push_update(self, update: dict[str, Any]) -> int:
+        update_id = next(self._update_ids)
+        self._updates.append({"update_id": update_id, **update})
+        self._new_update.set()
+        return update_id
+
+    def push_command(
+        self,
+        chat_id: int,
+        user_id: int,
+        text: str,
+    ) -> int:
+        """Queue a message as typed by `user_id` in `chat_id`; a leading /command gets a
+        bot_command entity as Telegram sets it. Returns the message id."""
+        chat = self.chats[chat_id]
+        user = self.users.get(user_id) or self.add_user(user_id)
+        message_id = next(self._message_ids)
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": chat.to_json(),
+            "from": user.to_json(),
+            "text": text,
+        }
+        command = re.match(r"/[A-Za-z0-9_]+(?:@[A-Za-z0-9_]+)?", text)
+        if command:
+            message["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": utf16_len(command.group(0))}
+            ]
+        self.push_update({"message": message})
+        return message_id
+
+    # --- assertions helpers ----------------------------------------------------------
+
+    def messages_to(self, chat_id: int) -> list[SentMessage]:
+        return [m for m in self.messages if m.chat_id == chat_id]
+
+    async def wait_for_messages(
+        self, count: int, *, chat_id: int | None = None, timeout: float = 10.0
+    ) -> list[SentMessage]:
+        """Wait until at least `count` messages were accepted (to chat_id, if given)."""
+
+        def current() -> list[SentMessage]:
+            return self.messages if chat_id is None else self.messages_to(chat_id)
+
+        deadline = time.monotonic() + timeout
+        while len(current()) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"expected {count} messages to {chat_id}, got {len(current())}: "
+                    f"{[m.plain_text[:80] for m in current()]}; calls: "
+                    f"{[(c.method, c.status) for c in self.calls[-10:]]}"
+                )
+            await asyncio.sleep(0.01)
+        return current()
+
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise AssertionError("condition not reached in time")
+            await asyncio.sleep(0.01)
+
+    # --- HTTP ------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        started = time.monotonic()
+        method = request.match_info["method"]
+        raw: dict[str, str] = {}
+        if request.content_type == "application/json":
+            body = await request.json()
+            raw = {k: v if isinstance(v, str) else json.dumps(v) for k, v in body.items()}
+        elif request.can_read_body:
+            form = await request.post()
+            raw = {k: v for k, v in form.items() if isinstance(v, str)}
+        raw.update({k: v for k, v in request.query.items()})
+        params = _decode_params(raw)
+        if request.match_info["token"] != self.token:
+            response = self._error(401, "Unauthorized")
+        else:
+            handler = getattr(self, f"_api_{method}", None)
+            if handler is None:
+                response = self._error(404, "Not Found")
+            else:
+                response = await handler(params)
+        body = json.loads(response.body) if isinstance(response.body, bytes) else {}
+        call = Call(method, params, response.status, started, body)
+        self.calls.append(call)
+        if response.status == 429:
+            self.rate_limited.append(call)
+        return response
+
+    @staticmethod
+    def _ok(result: Any) -> web.Response:
+        return web.json_response({"ok": True, "result": result})
+
+    @staticmethod
+    def _error(
+        status: int, description: str, parameters: dict[str, Any] | None = None
+    ) -> web.Response:
+        body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+        if parameters:
+            body["parameters"] = parameters
+        return web.json_response(body, status=status)
+
+    def _chat_from_param(self, value: Any) -> FakeChat | None:
+        if isinstance(value, str) and value.startswith("@"):
+            wanted = value[1:].lower()
+            return next(
+                (c for c in self.chats.values() if (c.username or "").lower() == wanted), None
+            )
+        try:
+            return self.chats.get(int(value))
+        except (TypeError, ValueError):
+            return None
+
+    # --- methods ---------------------------------------------------------------------
+
+    async def _api_getMe(self, params: dict[str, Any]) -> web.Response:
+        data = self.bot_user.to_json()
+        data.update(
+            {
+                "can_join_groups": True,
+                "can_read_all_group_messages": False,
+                "supports_inline_queries": False,
+            }
+        )
+        return self._ok(data)
+
+    async def _api_deleteWebhook(self, params: dict[str, Any]) -> web.Response:
+        if params.get("drop_pending_updates"):
+            self._updates.clear()
+        return self._ok(True)
+
+    async def _api_close(self, params: dict[str, Any]) -> web.Response:
+        return self._ok(True)
+
+    async def _api_logOut(self, params: dict[str, Any]) -> web.Response:
+        return self._ok(True)
+
+    async def _api_getUpdates(self, params: dict[str, Any]) -> web.Response:
+        offset = int(params.get("offset") or 0)
+        limit = int(params.get("limit") or 100)
+        timeout = float(params.get("timeout") or 0)
+        if offset:
+            # Telegram forgets every update before the confirmed offset.
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        deadline = time.monotonic() + timeout
+        while not self._updates and not self._closing.is_set():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            self._new_update.clear()
+            try:
+                await asyncio.wait_for(self._new_update.wait(), remaining)
+            except TimeoutError:
+                break
+        return self._ok(self._updates[:limit])
+
+    async def _api_setMyCommands(self, params: dict[str, Any]) -> web.Response:
+        commands = params.get("commands")
+        if not isinstance(commands, list) or not commands:
+            return self._error(400, "Bad Request: commands must be a non-empty list")
+        for command in commands:
+            name = command.get("command", "")
+            description = command.get("description", "")
+            if not re.fullmatch(r"[a-z0-9_]{1,32}", name):
+                return self._error(400, "Bad Request: BOT_COMMAND_INVALID")
+            if not 1 <= len(description) <= 256:
+                return self._error(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
+        key = (self._scope_key(params), str(params.get("language_code") or ""))
+        self.commands[key] = commands
+        return self._ok(True)
+
+    async def _api_getMyCommands(self, params: dict[str, Any]) -> web.Response:
+        key = (self._scope_key(params), str(params.get("language_code") or ""))
+        return self._ok(self.commands.get(key, []))
+
+    async def _api_deleteMyCommands(self, params: dict[str, Any]) -> web.Response:
+        key = (self._scope_key(params), str(params.get("language_code") or ""))
+        self.commands.pop(key, None)
+        return self._ok(True)
+
+    @staticmethod
+    def _scope_key(params: dict[str, Any]) -> str:
+        scope = params.get("scope")
+        return scope.get("type", "default") if isinstance(scope, dict) else "default"
+
+    async def _api_getChat(self, params: dict[str, Any]) -> web.Response:
+        chat = self._chat_from_param(params.get("chat_id"))
+        if chat is None:
+            return self._error(400, "Bad Request: chat not found")
+        data = chat.to_json()
+        data.update(
+            {
+                "accent_color_id": 0,
+                "max_reaction_count": 11,
+                "accepted_gift_types": {
+                    "unlimited_gifts": False,
+                    "limited_gifts": False,
+                    "unique_gifts": False,
+                    "premium_subscription": False,
+                    "gifts_from_channels": False,
+                },
+            }
+        )
+        return self._ok(data)
+
+    def _member_json(self, chat: FakeChat, user_id: int) -> dict[str, Any]:
+        user = self.bot_user if user_id == self.bot_user.id else self.users.get(user_id)
+        user_json = (user or FakeUser(user_id)).to_json()
+        state = self.members.get((chat.id, user_id), {"status": "left"})
+        status = state["status"]
+        data: dict[str, Any] = {"status": status, "user": user_json}
+        if status == "creator":
+            data["is_anonymous"] = False
+        elif status == "administrator":
+            data.update(
+                {
+                    "can_be_edited": False,
+                    "is_anonymous": False,
+                    "can_manage_chat": True,
+                    "can_delete_messages": True,
+                    "can_manage_video_chats": True,
+                    "can_restrict_members": True,
+                    "can_promote_members": False,
+                    "can_change_info": True,
+                    "can_invite_users": True,
+                    "can_post_stories": False,
+                    "can_edit_stories": False,
+                    "can_delete_stories": False,
+                }
+            )
+            if chat.type == "channel":
+                data["can_post_messages"] = state["can_post_messages"]
+                data["can_edit_messages"] = False
+        elif status == "restricted":
+            flags = [
+                "can_change_info",
+                "can_invite_users",
+                "can_pin_messages",
+                "can_send_polls",
+                "can_send_other_messages",
+                "can_add_web_page_previews",
+                "can_manage_topics",
+                "can_send_audios",
+                "can_send_documents",
+                "can_send_photos",
+                "can_send_videos",
+                "can_send_video_notes",
+                "can_send_voice_notes",
+            ]
+            data.update({flag: False for flag in flags})
+            data.update({"is_member": True, "can_send_messages": False, "until_date": 0})
+        elif status == "kicked":
+            data["until_date"] = 0
+        return data
+
+    async def _api_getChatMember(self, params: dict[str, Any]) -> web.Response:
+        chat = self._chat_from_param(params.get("chat_id"))
+        if chat is None:
+            return self._error(400, "Bad Request: chat not found")
+        bot_state = self.members.get((chat.id, self.bot_user.id))
+        if chat.type == "channel" and (bot_state is None or bot_state["status"] != "administrator"):
+            # Telegram: a bot that is not an admin of a channel cannot see its members.
+            return self._error(403, "Forbidden: bot is not a member of the channel chat")
+        try:
+            user_id = int(params.get("user_id"))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return self._error(400, "Bad Request: invalid user_id specified")
+        return self._ok(self._member_json(chat, user_id))
+
+    async def _api_getChatAdministrators(self, params: dict[str, Any]) -> web.Response:
+        chat = self._chat_from_param(params.get("chat_id"))
+        if chat is None:
+            return self._error(400, "Bad Request: chat not found")
+        admins = [
+            self._member_json(chat, user_id)
+            for (chat_id, user_id), state in self.members.items()
+            if chat_id == chat.id and state["status"] in ("creator", "administrator")
+        ]
+        return self._ok(admins)
+
+    async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> web.Response:
+        return self._ok(True)
+
+    async def _api_sendChatAction(self, params: dict[str, Any]) -> web.Response:
+        return self._ok(True)
+
+    async def _api_sendMessage(self, params: dict[str, Any]) -> web.Response:
+        chat_param = params.get("chat_id")
+        chat = self._chat_from_param(chat_param)
+        chat_key = chat.id if chat is not None else None
+        if chat_key is not None and chat_key in self._stall:
+            await asyncio.sleep(self._stall[chat_key])
+        failure = self._failures.get(chat_key) or self._failures.get(None)
+        if failure is not None:
+            if failure.remaining is not None:
+                failure.remaining -= 1
+                if failure.remaining <= 0:
+                    self._failures = {k: v for k, v in self._failures.items() if v is not failure}
+            return self._error(failure.status, failure.description, failure.parameters)
+        if chat is None:
+            return self._error(400, "Bad Request: chat not found")
+        text = params.get("text")
+        if not isinstance(text, str):
+            return self._error(400, "Bad Request: message text is empty")
+        parse_mode = params.get("parse_mode")
+        if parse_mode not in (None, "HTML"):
+            return self._error(400, f"Bad Request: unsupported parse_mode {parse_mode}")
+        try:
+            plain = parse_telegram_html(text) if parse_mode == "HTML" else text
+        except EntityParseError as exc:
+            return self._error(400, str(exc))
+        if not plain.strip():
+            return self._error(400, "Bad Request: message text is empty")
+        if utf16_len(plain) > MAX_MESSAGE_UTF16:
+            return self._error(400, "Bad Request: message is too long")
+        now = time.monotonic()
+        chat_window = self._chat_window(chat)
+        wait = max(
+            self._global_window.wait_needed(now, self.limits.tolerance),
+            chat_window.wait_needed(now, self.limits.tolerance),
+        )
+        if wait > 0:
+            retry_after = max(1, math.ceil(wait))
+            return self._error(
+                429,
+                f"Too Many Requests: retry after {retry_after}",
+                {"retry_after": retry_after},
+            )
+        self._global_window.add(now)
+        chat_window.add(now)
+        link_preview = params.get("link_preview_options")
+        message = SentMessage(
+            message_id=next(self._message_ids),
+            chat_id=chat.id,
+            text=text,
+            plain_text=plain,
+            parse_mode=parse_mode,
+            disable_web_page_preview=params.get("disable_web_page_preview"),
+            link_preview_options=link_preview if isinstance(link_preview, dict) else None,
+            at=now,
+        )
+        self.messages.append(message)
+        return self._ok(
+            {
+                "message_id": message.message_id,
+                "date": int(time.time()),
+                "chat": chat.to_json(),
+                "from": self.bot_user.to_json(),
+                "text": plain,
+            }
+        )
+
+    def _chat_window(self, chat: FakeChat) -> _Window:
+        window = self._chat_windows.get(chat.id)
+        if window is None:
+            if chat.type == "private":
+                window = _Window(self.limits.private_per_second, 1.0)
+            else:
+                window = _Window(self.limits.group_per_minute, 60.0)
+            self._chat_windows[chat.id] = window
+        return window

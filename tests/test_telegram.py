@@ -1,0 +1,486 @@
+"""Telegram adapter tests: python-telegram-bot makes real HTTP calls to tests/fake_telegram.py
+on 127.0.0.1."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator
+
+import pytest
+import telegram
+
+from bot.chat import Invocation, OutgoingMessage, PlatformGate, Reply
+from bot.i18n import command_descriptions, t
+from bot.telegram_bot import (
+    TargetNotFound,
+    TargetRefused,
+    TelegramBot,
+    TelegramGate,
+    TelegramSender,
+    TokenRedactor,
+    make_bot,
+)
+from digest.errors import (
+    ChatForbidden,
+    ChatMigrated,
+    ChatNotFound,
+    MessageRejected,
+    RetryAfter,
+    TransientDeliveryError,
+)
+from digest.models import ChatKind, ChatRef, Platform
+from tests.fake_telegram import EntityParseError, FakeTelegram, parse_telegram_html, utf16_len
+
+TOKEN = "123456:AAE-secret-part-of-the-token_xyz"
+SECRET = TOKEN.split(":", 1)[1]
+
+ALICE = 1001  # a private user
+BOB = 1002
+GROUP = -2001
+CHANNEL = -1003001
+
+
+def private(chat_id: int) -> ChatRef:
+    return ChatRef(Platform.TELEGRAM, str(chat_id), ChatKind.PRIVATE)
+
+
+def group(chat_id: int) -> ChatRef:
+    return ChatRef(Platform.TELEGRAM, str(chat_id), ChatKind.GROUP)
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram(TOKEN) as fake:
+        fake.add_user(ALICE, language_code="ar")
+        fake.add_user(BOB, language_code="en")
+        fake.add_chat(GROUP, "supergroup", title="Tech group")
+        fake.add_chat(CHANNEL, "channel", title="Tech channel", username="technews")
+        yield fake
+
+
+@pytest.fixture
+async def ptb_bot(server: FakeTelegram) -> AsyncIterator[telegram.Bot]:
+    bot = make_bot(TOKEN, server.api_url, read_timeout=2.0)
+    async with bot:
+        yield bot
+
+
+@pytest.fixture
+def sender(ptb_bot: telegram.Bot) -> TelegramSender:
+    return TelegramSender(ptb_bot)
+
+
+# --- the fake's HTML validation (the yardstick for everything we send) ---------------
+
+
+def test_fake_parses_allowed_html_to_plain_text() -> None:
+    text = (
+        '<b>عنوان</b> <a href="https://example.com/?a=1&amp;b=2">رابط</a> '
+        "<i>x</i><code>y</code><pre>z</pre><blockquote>q</blockquote>"
+        '<span class="tg-spoiler">s</span> &lt;tag&gt; &amp; &quot; &#1575;'
+    )
+    assert parse_telegram_html(text) == 'عنوان رابط xyzqs <tag> & " ا'
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("<div>x</div>", 'Unsupported start tag "div"'),
+        ("<b>x</i>", "Unmatched end tag"),
+        ("<b>x", "Can't find end tag"),
+        ("AT&T", "unescaped '&'"),
+        ("&nbsp;", "entity &nbsp;"),
+        ("a < b", "start tag at byte offset 2"),
+        ("<a>x</a>", 'must have attribute "href"'),
+        ("<br/>", 'Unsupported start tag "br"'),
+    ],
+)
+def test_fake_rejects_what_telegram_rejects(text: str, fragment: str) -> None:
+    with pytest.raises(EntityParseError, match="can't parse entities") as caught:
+        parse_telegram_html(text)
+    assert fragment in str(caught.value)
+
+
+def test_utf16_length_counts_surrogate_pairs() -> None:
+    assert utf16_len("ab") == 2
+    assert utf16_len("🚀") == 2
+    assert utf16_len("ذكاء") == 4
+
+
+# --- sender --------------------------------------------------------------------------
+
+
+async def test_sender_posts_html_with_previews_off(
+    server: FakeTelegram, sender: TelegramSender
+) -> None:
+    message_id = await sender.send(
+        private(ALICE), OutgoingMessage(text="<b>DeepSeek</b> &amp; ذكاء", disable_preview=True)
+    )
+    [sent] = server.messages_to(ALICE)
+    assert message_id == str(sent.message_id)
+    assert sent.parse_mode == "HTML"
+    assert sent.preview_disabled
+    assert sent.plain_text == "DeepSeek & ذكاء"
+
+
+async def test_sender_can_leave_previews_on(server: FakeTelegram, sender: TelegramSender) -> None:
+    await sender.send(private(ALICE), OutgoingMessage(text="x", disable_preview=False))
+    assert not server.messages_to(ALICE)[0].preview_disabled
+
+
+async def test_429_becomes_retry_after_with_servers_seconds(
+    server: FakeTelegram, sender: TelegramSender
+) -> None:
+    await sender.send(private(ALICE), OutgoingMessage(text="one"))
+    with pytest.raises(RetryAfter) as caught:
+        await sender.send(private(ALICE), OutgoingMessage(text="two"))
+    [limited] = server.rate_limited
+    assert caught.value.seconds == limited.response["parameters"]["retry_after"]
+    assert caught.value.chat_id == str(ALICE)
+    assert [m.plain_text for m in server.messages_to(ALICE)] == ["one"]
+
+
+async def test_group_limit_is_20_per_minute(server: FakeTelegram, sender: TelegramSender) -> None:
+    for n in range(20):
+        await sender.send(group(GROUP), OutgoingMessage(text=f"m{n}"))
+    with pytest.raises(RetryAfter) as caught:
+        await sender.send(group(GROUP), OutgoingMessage(text="m20"))
+    assert caught.value.seconds > 1  # the window is a minute, not a second
+    assert len(server.messages_to(GROUP)) == 20
+
+
+async def test_blocked_chat_is_forbidden(server: FakeTelegram, sender: TelegramSender) -> None:
+    server.block(ALICE)
+    with pytest.raises(ChatForbidden, match="blocked"):
+        await sender.send(private(ALICE), OutgoingMessage(text="x"))
+
+
+async def test_migrated_group_names_the_new_id(
+    server: FakeTelegram, sender: TelegramSender
+) -> None:
+    server.add_chat(-5, "group")
+    server.migrate(-5, -1009999)
+    with pytest.raises(ChatMigrated) as caught:
+        await sender.send(group(-5), OutgoingMessage(text="x"))
+    assert caught.value.new_chat_id == "-1009999"
+    await sender.send(group(-1009999), OutgoingMessage(text="x"))
+    assert len(server.messages_to(-1009999)) == 1
+
+
+async def test_unknown_chat_is_not_found(server: FakeTelegram, sender: TelegramSender) -> None:
+    server.delete_chat(BOB)
+    with pytest.raises(ChatNotFound):
+        await sender.send(private(BOB), OutgoingMessage(text="x"))
+
+
+async def test_bad_html_is_rejected_not_retried(
+    server: FakeTelegram, sender: TelegramSender
+) -> None:
+    with pytest.raises(MessageRejected, match=r"(?i)can't parse entities"):
+        await sender.send(private(ALICE), OutgoingMessage(text="<foo>x</foo>"))
+    with pytest.raises(MessageRejected, match=r"(?i)too long"):
+        await sender.send(private(BOB), OutgoingMessage(text="ب" * 4097))
+    assert server.messages == []
+
+
+async def test_server_error_and_timeout_are_transient(
+    server: FakeTelegram, sender: TelegramSender
+) -> None:
+    server.fail(ALICE, 500)
+    with pytest.raises(TransientDeliveryError):
+        await sender.send(private(ALICE), OutgoingMessage(text="x"))
+    server.fail(BOB, 502)
+    with pytest.raises(TransientDeliveryError):
+        await sender.send(private(BOB), OutgoingMessage(text="x"))
+    server.stall(GROUP, 3.0)  # the bot's read timeout is 2 s
+    with pytest.raises(TransientDeliveryError, match="timed out"):
+        await sender.send(group(GROUP), OutgoingMessage(text="x"))
+
+
+async def test_wrong_token_is_reported_without_the_token(server: FakeTelegram) -> None:
+    wrong = "123456:AAE-another-secret-that-is-wrong"
+    bot = make_bot(wrong, server.api_url)
+    with pytest.raises(TransientDeliveryError) as caught:
+        await TelegramSender(bot).send(private(ALICE), OutgoingMessage(text="x"))
+    assert "token" in str(caught.value)
+    assert "another-secret" not in str(caught.value)
+    await bot.shutdown()
+
+
+# --- token redaction -----------------------------------------------------------------
+
+
+async def test_token_never_reaches_the_logs(
+    server: FakeTelegram, caplog: pytest.LogCaptureFixture
+) -> None:
+    redactor = TokenRedactor(TOKEN)
+    redactor.install()
+    try:
+        caplog.set_level(logging.DEBUG)
+        bot = make_bot(TOKEN, server.api_url)
+        async with bot:
+            await TelegramSender(bot, redactor=redactor).send(
+                private(ALICE), OutgoingMessage(text="x")
+            )
+            logging.getLogger("telegram.ext.Updater").exception(
+                "boom", exc_info=RuntimeError(f"url {server.api_url}/bot{TOKEN}/getUpdates")
+            )
+    finally:
+        redactor.uninstall()
+    # httpx did log the request URLs (so the test looks at the right records)...
+    assert any(
+        r.name == "httpx" and "/bot[REDACTED]/sendMessage" in r.getMessage() for r in caplog.records
+    )
+    # ...and nothing anywhere shows the secret.
+    assert SECRET not in caplog.text
+    assert all(SECRET not in (r.exc_text or "") for r in caplog.records)
+
+
+def test_redactor_rewrites_args_and_exception_text() -> None:
+    redactor = TokenRedactor(TOKEN)
+    record = logging.LogRecord(
+        "httpx",
+        logging.INFO,
+        __file__,
+        1,
+        "HTTP Request: POST %s",
+        (f"http://x/bot{TOKEN}/m",),
+        None,
+    )
+    assert redactor.filter(record)
+    assert record.getMessage() == "HTTP Request: POST http://x/bot[REDACTED]/m"
+
+
+# --- gate ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def gate(ptb_bot: telegram.Bot) -> TelegramGate:
+    return TelegramGate(ptb_bot)
+
+
+async def test_private_chat_user_is_admin(gate: TelegramGate) -> None:
+    assert await gate.is_admin(private(ALICE), str(ALICE))
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [("creator", True), ("administrator", True), ("member", False), ("left", False)],
+)
+async def test_group_admin_check_uses_member_status(
+    server: FakeTelegram, gate: TelegramGate, status: str, expected: bool
+) -> None:
+    server.set_member(GROUP, BOB, status)
+    assert await gate.is_admin(group(GROUP), str(BOB)) is expected
+
+
+async def test_channel_target_resolves_when_user_and_bot_are_admins(
+    server: FakeTelegram, gate: TelegramGate
+) -> None:
+    server.set_member(CHANNEL, ALICE, "creator")
+    server.set_member(CHANNEL, server.bot_user.id, "administrator", can_post_messages=True)
+    for ref in ("@technews", str(CHANNEL)):
+        target = await gate.resolve_target(ref, str(ALICE))
+        assert target == ChatRef(Platform.TELEGRAM, str(CHANNEL), ChatKind.CHANNEL)
+
+
+async def test_channel_target_refusals_say_why(server: FakeTelegram, gate: TelegramGate) -> None:
+    server.set_member(CHANNEL, ALICE, "creator")
+    # The bot is not an admin: Telegram hides the member list from it.
+    with pytest.raises(TargetRefused) as caught:
+        await gate.resolve_target("@technews", str(ALICE))
+    assert caught.value.code == "bot_not_admin"
+    # The bot is an admin but may not post.
+    server.set_member(CHANNEL, server.bot_user.id, "administrator", can_post_messages=False)
+    with pytest.raises(TargetRefused) as caught:
+        await gate.resolve_target("@technews", str(ALICE))
+    assert caught.value.code == "bot_cannot_post"
+    # The user is no admin.
+    server.set_member(CHANNEL, server.bot_user.id, "administrator", can_post_messages=True)
+    server.set_member(CHANNEL, BOB, "member")
+    with pytest.raises(PermissionError) as refused:
+        await gate.resolve_target("@technews", str(BOB))
+    assert isinstance(refused.value, TargetRefused)
+    assert refused.value.code == "not_admin"
+
+
+async def test_unknown_or_malformed_target_is_lookup_error(gate: TelegramGate) -> None:
+    with pytest.raises(LookupError):
+        await gate.resolve_target("@nosuchchannel", str(ALICE))
+    with pytest.raises(TargetNotFound):
+        await gate.resolve_target("not a channel!", str(ALICE))
+
+
+# --- the bot: updates in, replies out (adapter side, with a recording command service) --
+
+
+class RecordingCommands:
+    """A stand-in CommandService that answers with what it was given, so the tests can
+    see exactly how Telegram updates became invocations."""
+
+    def __init__(self) -> None:
+        self.invocations: list[Invocation] = []
+
+    async def handle(self, inv: Invocation, gate: PlatformGate) -> Reply:
+        self.invocations.append(inv)
+        if inv.name == "boom":
+            raise RuntimeError("command crashed")
+        if inv.name == "long":
+            return Reply(text="\n".join(f"سطر {n} <{n}> & DeepSeek" for n in range(900)))
+        if inv.name == "admin":
+            is_admin = await gate.is_admin(inv.chat, inv.user_id)
+            return Reply(text=f"admin={is_admin}", language="en")
+        return Reply(text=f"{inv.name} {' '.join(inv.args)} <ok> & done", language="en")
+
+
+def all_commands(language: str) -> list[tuple[str, str]]:
+    names = ("start", "help", "subscribe", "admin", "long", "boom")
+    return [(name, f"{name} ({language})") for name in names]
+
+
+@pytest.fixture
+async def recording_bot(
+    server: FakeTelegram,
+) -> AsyncIterator[tuple[TelegramBot, RecordingCommands]]:
+    service = RecordingCommands()
+    bot = TelegramBot(
+        TOKEN,
+        command_service=service,
+        api_base_url=server.api_url,
+        commands=all_commands,
+        poll_timeout=1,
+    )
+    await bot.start()
+    try:
+        yield bot, service
+    finally:
+        await bot.stop()
+
+
+async def test_commands_become_invocations_and_replies_are_escaped_html(
+    server: FakeTelegram, recording_bot: tuple[TelegramBot, RecordingCommands]
+) -> None:
+    _, service = recording_bot
+    server.push_command(BOB, BOB, "/subscribe ai  DeepSeek")
+    [reply] = await server.wait_for_messages(1, chat_id=BOB)
+    [inv] = service.invocations
+    assert inv == Invocation(
+        chat=private(BOB),
+        user_id=str(BOB),
+        name="subscribe",
+        args=("ai", "DeepSeek"),
+        user_language="en",
+    )
+    assert reply.parse_mode == "HTML"
+    assert reply.plain_text == "subscribe ai DeepSeek <ok> & done"
+    assert reply.text == "subscribe ai DeepSeek &lt;ok&gt; &amp; done"
+
+
+async def test_group_commands_carry_group_kind_and_bot_address(
+    server: FakeTelegram, recording_bot: tuple[TelegramBot, RecordingCommands]
+) -> None:
+    _, service = recording_bot
+    server.push_command(GROUP, ALICE, "/help@newsdigest_test_bot")
+    server.push_command(GROUP, ALICE, "/help@some_other_bot")  # not for us: ignored
+    server.push_command(GROUP, ALICE, "/start")
+    await server.wait_for_messages(2, chat_id=GROUP)
+    assert [(i.name, i.chat) for i in service.invocations] == [
+        ("help", group(GROUP)),
+        ("start", group(GROUP)),
+    ]
+    assert service.invocations[0].user_language == "ar"
+
+
+async def test_unknown_commands_reach_the_service(
+    server: FakeTelegram, recording_bot: tuple[TelegramBot, RecordingCommands]
+) -> None:
+    _, service = recording_bot
+    server.push_command(ALICE, ALICE, "/frobnicate now please")
+    await server.wait_for_messages(1, chat_id=ALICE)
+    [inv] = service.invocations
+    assert (inv.name, inv.args) == ("frobnicate", ("now", "please"))
+
+
+async def test_plain_text_is_not_a_command(
+    server: FakeTelegram, recording_bot: tuple[TelegramBot, RecordingCommands]
+) -> None:
+    _, service = recording_bot
+    server.push_command(ALICE, ALICE, "hello there")
+    server.push_command(ALICE, ALICE, "/start")
+    await server.wait_for_messages(1, chat_id=ALICE)
+    assert [i.name for i in service.invocations] == ["start"]
+
+
+async def test_long_reply_is_split_paced_and_nothing_is_lost(
+    server: FakeTelegram, recording_bot: tuple[TelegramBot, RecordingCommands]
+) -> None:
+    server.push_command(ALICE, ALICE, "/long")
+    await server.wait_until(
+        lambda: any("سطر 899 " in m.plain_text for m in server.messages_to(ALICE)), timeout=30
+    )
+    sent = server.messages_to(ALICE)
+    lines = "\n".join(m.plain_text for m in sent).split("\n")
+    assert [line.lstrip("\u200f") for line in lines] == [
+        f"سطر {n} <{n}> & DeepSeek" for n in range(900)
+    ]
+    assert all(utf16_len(m.plain_text) <= 4096 for m in sent)
+    assert len(sent) > 1
+    # Private chats allow 1 message/s: the bot waited out each 429 instead of dropping.
+    assert len(server.rate_limited) >= 1
+
+
+async def test_a_crashing_command_gets_an_apology(
+    server: FakeTelegram, recording_bot: tuple[TelegramBot, RecordingCommands]
+) -> None:
+    server.push_command(BOB, BOB, "/boom")
+    [reply] = await server.wait_for_messages(1, chat_id=BOB)
+    assert reply.plain_text == t("internal_error", "en")
+
+
+async def test_gate_is_the_bots(
+    server: FakeTelegram, recording_bot: tuple[TelegramBot, RecordingCommands]
+) -> None:
+    server.set_member(GROUP, ALICE, "administrator")
+    server.set_member(GROUP, BOB, "member")
+    server.push_command(GROUP, ALICE, "/admin")
+    await server.wait_for_messages(1, chat_id=GROUP)
+    server.push_command(GROUP, BOB, "/admin")
+    await server.wait_for_messages(2, chat_id=GROUP)
+    assert [m.plain_text for m in server.messages_to(GROUP)] == ["admin=True", "admin=False"]
+
+
+async def test_command_menus_are_registered_in_arabic_and_english(
+    server: FakeTelegram, recording_bot: tuple[TelegramBot, RecordingCommands]
+) -> None:
+    assert server.commands[("default", "ar")][0] == {
+        "command": "start",
+        "description": "start (ar)",
+    }
+    assert server.commands[("default", "en")][0] == {
+        "command": "start",
+        "description": "start (en)",
+    }
+    assert server.commands[("default", "")] == server.commands[("default", "ar")]
+
+
+def test_real_command_menus_fit_telegram_rules() -> None:
+    for language in ("ar", "en"):
+        entries = command_descriptions(language, platform="telegram")
+        assert {name for name, _ in entries} >= {
+            "start",
+            "help",
+            "topics",
+            "subscribe",
+            "unsubscribe",
+            "mysubs",
+            "digest",
+            "latest",
+            "summary",
+            "schedule",
+            "feeds",
+            "lang",
+        }
+        for name, description in entries:
+            assert re.fullmatch(r"[a-z0-9_]{1,32}", name)
+            assert 3 <= len(description) <= 256
