@@ -1,0 +1,861 @@
+"""The Discord adapter: slash commands under ``/news``, a ChatSender and a PlatformGate.
+
+Commands are written once in ``bot.commands.CommandService``; this module only turns an
+interaction into an ``Invocation``, answers the gate's questions from Discord's permission
+data, and renders the ``Reply`` (text as message content, stories as embeds).
+
+discord.py keeps its REST base (``discord.http.Route.BASE``) and default gateway
+(``DiscordWebSocket.DEFAULT_GATEWAY``) as class attributes, so a custom ``api_base_url``
+applies to the whole process: one Discord bot per process.
+
+Discord has no Arabic client locale, so command descriptions are registered with the
+Arabic text as the default and English as the ``en-US``/``en-GB`` localisation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import aiohttp
+import discord
+import yarl
+from discord import app_commands
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from bot import i18n
+from bot.chat import Invocation, OutgoingMessage, PlatformGate, Reply
+from digest.errors import (
+    ChatForbidden,
+    ChatNotFound,
+    ConfigError,
+    DeliveryError,
+    MessageRejected,
+    RetryAfter,
+    TransientDeliveryError,
+)
+from digest.models import ChatKind, ChatRef, Platform
+
+MAX_CONTENT = 2000  # characters of message content
+MAX_EMBEDS_PER_MESSAGE = 10
+DEFAULT_RETRY_SECONDS = 60.0  # a 429 that does not say how long (Cloudflare ban)
+
+# Permissions the bot needs where it posts: View Channel, Send Messages, Embed Links,
+# Read Message History. Manage Webhooks is only needed to create webhooks, which we
+# leave to the server's admins. Used in the README's invite link.
+BOT_PERMISSIONS = discord.Permissions(
+    view_channel=True, send_messages=True, embed_links=True, read_message_history=True
+)
+
+_CHANNEL_REF = re.compile(r"^(?:<#(\d{15,21})>|(\d{15,21}))$")
+_WEBHOOK_TOKEN = re.compile(r"/webhooks/\d+/([A-Za-z0-9.\-_]{20,})")
+_DISCORD_LOGGER_PREFIXES = ("discord", "aiohttp")
+
+# Commands that may take long (fetch, summarise, query many stories): answer "thinking…"
+# at once instead of risking Discord's 3-second limit.
+SLOW_COMMANDS = frozenset({"summary", "digest", "latest"})
+# Others are answered directly when the command service is quick, deferred otherwise.
+DEFER_AFTER_SECONDS = 2.0
+
+
+# --- token redaction -----------------------------------------------------------------
+
+
+class TokenRedactor(logging.Filter):
+    """A logging filter that replaces the bot token and webhook tokens with `[REDACTED]`.
+
+    Webhook URLs carry their token in the path and discord.py logs request URLs at DEBUG
+    level, so every webhook token the sender uses is added here too.
+    """
+
+    def __init__(self, token: str = "") -> None:
+        super().__init__()
+        self.token = token
+        self._secrets: set[str] = {token} if token else set()
+        self._pattern: re.Pattern[str] | None = None
+        self._compile()
+
+    def add_secret(self, secret: str) -> None:
+        if secret and secret not in self._secrets:
+            self._secrets.add(secret)
+            self._compile()
+
+    def _compile(self) -> None:
+        parts = sorted(self._secrets, key=len, reverse=True)
+        self._pattern = re.compile("|".join(re.escape(p) for p in parts)) if parts else None
+
+    def redact(self, text: str) -> str:
+        if self._pattern is None:
+            return text
+        return self._pattern.sub("[REDACTED]", text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self._pattern is None:
+            return True
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record: leave it to logging's own error handling
+            return True
+        redacted = self.redact(message)
+        if redacted != message:
+            record.msg = redacted
+            record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
+        return True
+
+    def install(self, extra_loggers: Iterable[logging.Logger] = ()) -> None:
+        """Attach to every discord/aiohttp logger, the root logger's handlers and
+        `extra_loggers`. Idempotent."""
+        targets: list[logging.Filterer] = [
+            logging.getLogger(name)
+            for name in [*logging.root.manager.loggerDict, "discord"]
+            if name.startswith(_DISCORD_LOGGER_PREFIXES)
+        ]
+        targets.extend(extra_loggers)
+        targets.extend(logging.getLogger().handlers)
+        for target in targets:
+            if self not in target.filters:
+                target.addFilter(self)
+
+    def uninstall(self) -> None:
+        targets: list[logging.Filterer] = [
+            logging.getLogger(name) for name in logging.root.manager.loggerDict
+        ]
+        targets.extend(logging.getLogger().handlers)
+        for target in targets:
+            target.removeFilter(self)
+
+
+# --- error translation ---------------------------------------------------------------
+
+
+def _retry_after_of(exc: discord.HTTPException) -> float:
+    response = exc.response
+    header = response.headers.get("Retry-After") if response is not None else None
+    try:
+        return float(header) if header else DEFAULT_RETRY_SECONDS
+    except ValueError:
+        return DEFAULT_RETRY_SECONDS
+
+
+def translate_error(
+    exc: BaseException, chat_id: str, redact: Callable[[str], str] = str
+) -> DeliveryError:
+    """Map a discord.py / aiohttp exception to the DeliveryError that says what to do next."""
+    if isinstance(exc, discord.RateLimited):
+        return RetryAfter(chat_id, float(exc.retry_after))
+    if isinstance(exc, discord.HTTPException):
+        detail = redact(f"{exc.status} {exc.text or ''} (code {exc.code})".strip())
+        if isinstance(exc, discord.Forbidden):
+            return ChatForbidden(chat_id, detail)
+        if isinstance(exc, discord.NotFound):
+            return ChatNotFound(chat_id, detail)
+        if exc.status == 429:
+            return RetryAfter(chat_id, _retry_after_of(exc))
+        if exc.status == 401:
+            # Not the channel's fault: keep the delivery and retry once the token is fixed.
+            return TransientDeliveryError(
+                chat_id, "Discord rejected the bot token; check NEWSDIGEST_DISCORD_TOKEN"
+            )
+        if exc.status >= 500 or isinstance(exc, discord.DiscordServerError):
+            return TransientDeliveryError(chat_id, detail)
+        return MessageRejected(chat_id, detail)
+    if isinstance(exc, (aiohttp.ClientError, asyncio.TimeoutError, OSError)):
+        return TransientDeliveryError(chat_id, redact(f"network: {type(exc).__name__}: {exc}"))
+    return TransientDeliveryError(chat_id, redact(f"{type(exc).__name__}: {exc}"))
+
+
+# --- sender --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WebhookTarget:
+    """Deliver to a channel through one of its webhooks, under a custom name and avatar."""
+
+    url: str  # https://discord.com/api/webhooks/<id>/<token>
+    username: str | None = None
+    avatar_url: str | None = None
+
+
+WebhookLookup = Callable[[ChatRef], Awaitable[WebhookTarget | None]]
+
+_NO_MENTIONS = discord.AllowedMentions.none()  # news text must never ping anyone
+
+
+def _embeds(message: OutgoingMessage) -> list[discord.Embed]:
+    return [discord.Embed.from_dict(dict(e)) for e in message.embeds]
+
+
+class DiscordSender:
+    """bot.chat.ChatSender for Discord channels.
+
+    Bot messages go through discord.py's REST client (login is enough, no gateway);
+    channels with a webhook (``webhooks`` lookup) get it through the webhook instead, on a
+    session of their own, so webhook delivery needs neither login nor gateway.
+    It sends exactly once per call; discord.py itself waits out short rate limits
+    (up to ``max_ratelimit_timeout`` of the client), longer ones raise RetryAfter.
+    """
+
+    def __init__(
+        self,
+        client: discord.Client | None,
+        *,
+        webhooks: WebhookLookup | None = None,
+        redactor: TokenRedactor | None = None,
+    ) -> None:
+        self._client = client
+        self._webhooks = webhooks
+        self._redactor = redactor or TokenRedactor(
+            (client.http.token or "") if client is not None else ""
+        )
+        self._session: aiohttp.ClientSession | None = None
+
+    async def send(self, chat: ChatRef, message: OutgoingMessage) -> str:
+        """Send one message (content + up to 10 embeds); returns Discord's message id.
+
+        Raises RetryAfter, ChatForbidden, ChatNotFound, MessageRejected or
+        TransientDeliveryError."""
+        if len(message.embeds) > MAX_EMBEDS_PER_MESSAGE or len(message.text) > MAX_CONTENT:
+            raise MessageRejected(chat.chat_id, "more than 10 embeds or 2000 characters")
+        target = await self._webhooks(chat) if self._webhooks is not None else None
+        try:
+            if target is not None:
+                return await self._send_webhook(target, message)
+            return await self._send_bot(chat, message)
+        except DeliveryError:
+            raise
+        except Exception as exc:
+            # `from None`: the library's exception chain may carry request details.
+            raise translate_error(exc, chat.chat_id, self._redactor.redact) from None
+
+    async def _send_bot(self, chat: ChatRef, message: OutgoingMessage) -> str:
+        if self._client is None:
+            raise TransientDeliveryError(chat.chat_id, "no Discord bot connection configured")
+        try:
+            channel_id = int(chat.chat_id)
+        except ValueError:
+            raise ChatNotFound(chat.chat_id, "not a Discord channel id") from None
+        channel = self._client.get_partial_messageable(channel_id)
+        embeds = _embeds(message)
+        sent = await channel.send(
+            content=message.text or None,
+            embeds=embeds,
+            allowed_mentions=_NO_MENTIONS,
+            # Suppressing would hide our own embeds too; only link previews of plain text.
+            suppress_embeds=bool(message.disable_preview and not embeds),
+        )
+        return str(sent.id)
+
+    async def _send_webhook(self, target: WebhookTarget, message: OutgoingMessage) -> str:
+        token = _WEBHOOK_TOKEN.search(target.url)
+        if token:
+            self._redactor.add_secret(token.group(1))
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession()
+        try:
+            webhook = discord.Webhook.from_url(target.url, session=self._session)
+        except ValueError:
+            raise MessageRejected("webhook", "not a Discord webhook URL") from None
+        embeds = _embeds(message)
+        sent = await webhook.send(
+            content=message.text or discord.utils.MISSING,
+            embeds=embeds,
+            username=target.username or discord.utils.MISSING,
+            avatar_url=target.avatar_url or discord.utils.MISSING,
+            allowed_mentions=_NO_MENTIONS,
+            suppress_embeds=bool(message.disable_preview and not embeds),
+            wait=True,
+        )
+        return str(sent.id)
+
+    async def aclose(self) -> None:
+        """Close the webhook session (the bot's own session belongs to its client)."""
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+
+# --- gate ----------------------------------------------------------------------------
+
+
+class TargetRefused(PermissionError):
+    """A channel named in a command may not be managed. `code` lets the command layer pick
+    a text: not_admin | other_server | bot_cannot_post | not_text | unavailable."""
+
+    def __init__(self, target: str, code: str, message: str) -> None:
+        super().__init__(message)
+        self.target = target
+        self.code = code
+
+
+class TargetNotFound(LookupError):
+    """Discord does not know the channel named in the arguments (or the bot cannot see it)."""
+
+    def __init__(self, target: str, message: str) -> None:
+        super().__init__(message)
+        self.target = target
+
+
+def can_manage(permissions: discord.Permissions) -> bool:
+    """Manage Channels or Manage Server (Administrator implies both) = may change what a
+    channel receives."""
+    return bool(
+        permissions.administrator or permissions.manage_channels or permissions.manage_guild
+    )
+
+
+def missing_post_permissions(permissions: discord.Permissions) -> list[str]:
+    """What the bot lacks to post story embeds (empty when it can)."""
+    needed = {
+        "View Channel": permissions.view_channel,
+        "Send Messages": permissions.send_messages,
+        "Embed Links": permissions.embed_links,
+    }
+    return [name for name, ok in needed.items() if not ok]
+
+
+def parse_channel_ref(ref: str) -> int | None:
+    """'<#123…>' or a bare channel id → the id; None for anything else."""
+    match = _CHANNEL_REF.match(ref.strip())
+    if not match:
+        return None
+    return int(match.group(1) or match.group(2))
+
+
+def chat_of(channel_id: int, in_guild: bool) -> ChatRef:
+    return ChatRef(
+        Platform.DISCORD, str(channel_id), ChatKind.CHANNEL if in_guild else ChatKind.PRIVATE
+    )
+
+
+_TEXT_CHANNELS = (discord.TextChannel, discord.Thread)
+
+
+class DiscordGate:
+    """PlatformGate for one interaction: Discord sends the invoker's permissions with it,
+    and the guild cache (guilds intent) answers for other channels of the same server."""
+
+    def __init__(self, interaction: discord.Interaction[Any], client: discord.Client) -> None:
+        self._interaction = interaction
+        self._client = client
+
+    async def is_admin(self, chat: ChatRef, user_id: str) -> bool:
+        """DMs: always. Server channels: Manage Channels or Manage Server there."""
+        if chat.kind is ChatKind.PRIVATE:
+            return True
+        interaction = self._interaction
+        if interaction.guild_id is None:
+            return False
+        if str(interaction.channel_id) == chat.chat_id and str(interaction.user.id) == user_id:
+            return can_manage(interaction.permissions)
+        try:
+            channel = await self._channel(int(chat.chat_id))
+            member = await self._member(user_id)
+        except (TargetNotFound, TargetRefused, ValueError):
+            return False
+        if channel is None or member is None or channel.guild.id != interaction.guild_id:
+            return False
+        return can_manage(channel.permissions_for(member))
+
+    async def resolve_target(self, ref: str, user_id: str) -> ChatRef:
+        """'<#id>' or an id of a channel in this server → ChatRef, if the user may manage
+        it and the bot can post there. Raises TargetNotFound or TargetRefused."""
+        channel_id = parse_channel_ref(ref)
+        if channel_id is None:
+            raise TargetNotFound(ref, f"{ref!r} is not a channel: mention it like #news")
+        interaction = self._interaction
+        if interaction.guild_id is None:
+            raise TargetRefused(ref, "other_server", "name a channel from a server, not a DM")
+        channel = await self._channel(channel_id)
+        if channel is None:
+            raise TargetNotFound(ref, f"I cannot see <#{channel_id}>; check the bot is invited")
+        if channel.guild.id != interaction.guild_id:
+            raise TargetRefused(ref, "other_server", "that channel is in another server")
+        if not isinstance(channel, _TEXT_CHANNELS):
+            raise TargetRefused(ref, "not_text", f"<#{channel_id}> is not a text channel")
+        member = await self._member(user_id)
+        if member is None or not can_manage(channel.permissions_for(member)):
+            raise TargetRefused(
+                ref,
+                "not_admin",
+                f"you need Manage Channels or Manage Server in <#{channel_id}>",
+            )
+        me = channel.guild.me
+        if me is None:
+            raise TargetRefused(ref, "unavailable", "could not check the bot's permissions")
+        missing = missing_post_permissions(channel.permissions_for(me))
+        if missing:
+            raise TargetRefused(
+                ref,
+                "bot_cannot_post",
+                f"give the bot {', '.join(missing)} in <#{channel_id}>",
+            )
+        return chat_of(channel_id, in_guild=True)
+
+    async def _channel(self, channel_id: int) -> discord.abc.GuildChannel | discord.Thread | None:
+        guild = self._interaction.guild
+        cached = guild.get_channel_or_thread(channel_id) if guild is not None else None
+        if cached is None:
+            cached = self._client.get_channel(channel_id)  # type: ignore[assignment]
+        if cached is not None:
+            return (
+                cached if isinstance(cached, (discord.abc.GuildChannel, discord.Thread)) else None
+            )
+        try:
+            fetched = await self._client.fetch_channel(channel_id)
+        except discord.NotFound:
+            return None
+        except discord.Forbidden:
+            return None
+        except (discord.HTTPException, aiohttp.ClientError) as exc:
+            raise TargetRefused(str(channel_id), "unavailable", "Discord did not answer") from exc
+        if isinstance(fetched, (discord.abc.GuildChannel, discord.Thread)):
+            return fetched
+        return None
+
+    async def _member(self, user_id: str) -> discord.Member | None:
+        user = self._interaction.user
+        if isinstance(user, discord.Member) and str(user.id) == user_id:
+            return user
+        guild = self._interaction.guild
+        if guild is None:
+            return None
+        member = guild.get_member(int(user_id))
+        if member is not None:
+            return member
+        try:
+            return await guild.fetch_member(int(user_id))
+        except discord.HTTPException:
+            return None
+
+
+# --- reply rendering -----------------------------------------------------------------
+
+Payload = Mapping[str, Any]  # {"content": str, "embeds": [embed dicts]}
+ReplyRenderer = Callable[[Reply], Sequence[Payload]]
+
+
+def split_text(text: str, limit: int = MAX_CONTENT) -> list[str]:
+    """Split text into chunks of at most `limit` characters, at line breaks where possible,
+    else at spaces, else hard."""
+    chunks: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = rest.rfind("\n", 0, limit + 1)
+        if cut <= 0:
+            cut = rest.rfind(" ", 0, limit + 1)
+        if cut <= 0:  # no separator: cut hard and keep every character
+            chunks.append(rest[:limit])
+            rest = rest[limit:]
+            continue
+        chunks.append(rest[:cut])
+        rest = rest[cut + 1 :]  # drop only the separator we cut at
+    if rest.strip():
+        chunks.append(rest)
+    return chunks
+
+
+def render_reply(
+    reply: Reply, *, topic_colours: Mapping[str, int] | None = None
+) -> list[dict[str, Any]]:
+    """The default ReplyRenderer: text as message content (markdown escaped, split at 2000
+    characters), stories as embeds via digest.format.discord.render_discord."""
+    payloads: list[dict[str, Any]] = [
+        {"content": chunk, "embeds": []}
+        for chunk in split_text(discord.utils.escape_markdown(reply.text))
+    ]
+    if reply.stories:
+        from digest.format.discord import render_discord
+
+        payloads.extend(
+            dict(p)
+            for p in render_discord(
+                list(reply.stories),
+                header=reply.header,
+                language=reply.language,
+                topic_colours=dict(topic_colours or {}),
+            )
+        )
+    return payloads
+
+
+# --- the bot -------------------------------------------------------------------------
+
+
+class CommandHandler(Protocol):
+    """What the adapter needs from bot.commands.CommandService."""
+
+    async def handle(self, inv: Invocation, gate: PlatformGate) -> Reply: ...
+
+
+_ENGLISH_LOCALES = frozenset({discord.Locale.american_english, discord.Locale.british_english})
+
+# Texts only Discord shows (the group and its options); command descriptions come from
+# bot.i18n. (Arabic default, English localisation.)
+_GROUP_DESCRIPTION = ("أخبار التقنية العربية في نقاط", "Arabic tech news in key points")
+_OPTION_TEXTS: Mapping[str, tuple[str, str]] = {
+    "topic_or_keyword": (
+        "موضوع (مثل ai) أو كلمة مفتاحية أو all",
+        "A topic (like ai), a keyword, or all",
+    ),
+    "channel": ("القناة المقصودة (الافتراضي: هذه القناة)", "Which channel (default: this one)"),
+    "value": ("HH:MM [المنطقة الزمنية] أو instant أو off", "HH:MM [timezone], instant or off"),
+    "n": ("عدد الأخبار من 1 إلى 20", "How many stories, 1-20"),
+    "url": ("رابط المقال", "The article's link"),
+    "language": ("لغة الردود", "Reply language"),
+}
+
+
+def _text(ar: str, en: str) -> app_commands.locale_str:
+    return app_commands.locale_str(ar, en=en)
+
+
+def _command_text(name: str) -> app_commands.locale_str:
+    return _text(i18n.command_description(name, "ar"), i18n.command_description(name, "en"))
+
+
+def _option_text(name: str) -> app_commands.locale_str:
+    ar, en = _OPTION_TEXTS[name]
+    return _text(ar, en)
+
+
+class I18nTranslator(app_commands.Translator):
+    """Gives Discord the English text of each description for English clients; every
+    other locale sees the Arabic default (Discord has no Arabic locale)."""
+
+    async def translate(
+        self,
+        string: app_commands.locale_str,
+        locale: discord.Locale,
+        context: app_commands.TranslationContextTypes,
+    ) -> str | None:
+        if locale in _ENGLISH_LOCALES:
+            english = string.extras.get("en")
+            return str(english) if english else None
+        return None
+
+
+class _NewsClient(discord.Client):
+    def __init__(self, bot: DiscordBot, **options: Any) -> None:
+        super().__init__(**options)
+        self._bot = bot
+        self.tree: app_commands.CommandTree[_NewsClient] = app_commands.CommandTree(self)
+
+    async def setup_hook(self) -> None:
+        await self._bot._setup(self.tree)
+
+
+def _locale_code(locale: object) -> str:
+    value = getattr(locale, "value", locale)
+    return str(value)
+
+
+class DiscordBot:
+    """The Discord side of ``newsdigest run``: slash commands and the sender."""
+
+    def __init__(
+        self,
+        token: str,
+        command_service: CommandHandler,
+        renderer: ReplyRenderer = render_reply,
+        *,
+        api_base_url: str | None = None,
+        gateway_url: str | None = None,
+        logger: logging.Logger | None = None,
+        webhooks: WebhookLookup | None = None,
+        sync_commands: bool = True,
+        max_ratelimit_timeout: float = 30.0,
+        guild_ready_timeout: float = 2.0,
+    ) -> None:
+        if not token:
+            raise ConfigError("NEWSDIGEST_DISCORD_TOKEN is empty")
+        self._token = token
+        self._service = command_service
+        self._render = renderer
+        self._api_base_url = api_base_url.rstrip("/") if api_base_url else None
+        self._gateway_url = gateway_url
+        self._log = logger or logging.getLogger(__name__)
+        self._sync = sync_commands
+        self._redactor = TokenRedactor(token)
+        self._client = _NewsClient(
+            self,
+            intents=discord.Intents(guilds=True),  # no privileged intents needed
+            max_ratelimit_timeout=max_ratelimit_timeout,
+            guild_ready_timeout=guild_ready_timeout,
+            allowed_mentions=_NO_MENTIONS,
+        )
+        self._client.tree.add_command(self._build_group())
+        self._client.tree.error(self._on_tree_error)
+        self._sender = DiscordSender(self._client, webhooks=webhooks, redactor=self._redactor)
+        self._connect_task: asyncio.Task[None] | None = None
+        self._saved_bases: tuple[str, yarl.URL] | None = None
+        self.synced: list[app_commands.AppCommand] = []
+
+    @property
+    def sender(self) -> DiscordSender:
+        return self._sender
+
+    @property
+    def client(self) -> discord.Client:
+        return self._client
+
+    @property
+    def tree(self) -> app_commands.CommandTree[Any]:
+        return self._client.tree
+
+    # --- lifecycle -------------------------------------------------------------------
+
+    async def start(self, *, ready_timeout: float = 60.0) -> None:
+        """Log in, sync the slash commands, connect to the gateway and wait for READY.
+        Raises ConfigError for a rejected token."""
+        self._redactor.install([self._log])
+        if self._api_base_url is not None:
+            self._saved_bases = (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
+            Route.BASE = self._api_base_url
+        try:
+            await self._client.login(self._token)
+        except discord.LoginFailure:
+            await self._client.close()
+            raise ConfigError("Discord rejected NEWSDIGEST_DISCORD_TOKEN") from None
+        if self._gateway_url is not None:
+            DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self._gateway_url)
+        elif self._api_base_url is not None:
+            # A self-hosted proxy tells us its gateway like Discord does.
+            _, url, _ = await self._client.http.get_bot_gateway()
+            DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+        self._connect_task = asyncio.create_task(self._client.connect(reconnect=True))
+        ready = asyncio.create_task(self._client.wait_until_ready())
+        done, _ = await asyncio.wait(
+            {ready, self._connect_task},
+            timeout=ready_timeout,
+            return_when=asyncio.FIRST_COMPLETED,
+        )
+        if ready not in done:
+            ready.cancel()
+            if self._connect_task in done:
+                self._connect_task.result()  # re-raise why the gateway failed
+            raise TimeoutError("Discord gateway did not send READY")
+        self._log.info("discord: connected as %s", self._client.user)
+
+    async def stop(self) -> None:
+        await self._client.close()
+        if self._connect_task is not None:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await self._connect_task
+            self._connect_task = None
+        await self._sender.aclose()
+        if self._saved_bases is not None:
+            Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = self._saved_bases
+            self._saved_bases = None
+        self._redactor.uninstall()
+
+    async def _setup(self, tree: app_commands.CommandTree[Any]) -> None:
+        await tree.set_translator(I18nTranslator())
+        if self._sync:
+            self.synced = await tree.sync()
+            self._log.info("discord: synced %d application command(s)", len(self.synced))
+
+    # --- commands --------------------------------------------------------------------
+
+    def _build_group(self) -> app_commands.Group:
+        group = app_commands.Group(name="news", description=_text(*_GROUP_DESCRIPTION))
+        run = self._run
+
+        @group.command(name="help", description=_command_text("help"))
+        async def help_(interaction: discord.Interaction[Any]) -> None:
+            await run(interaction, "help")
+
+        @group.command(name="topics", description=_command_text("topics"))
+        async def topics(interaction: discord.Interaction[Any]) -> None:
+            await run(interaction, "topics")
+
+        @group.command(name="subscribe", description=_command_text("subscribe"))
+        @app_commands.describe(
+            topic_or_keyword=_option_text("topic_or_keyword"), channel=_option_text("channel")
+        )
+        async def subscribe(
+            interaction: discord.Interaction[Any],
+            topic_or_keyword: str,
+            channel: app_commands.AppCommandChannel | None = None,
+        ) -> None:
+            await run(interaction, "subscribe", topic_or_keyword.split(), channel)
+
+        @group.command(name="unsubscribe", description=_command_text("unsubscribe"))
+        @app_commands.describe(
+            topic_or_keyword=_option_text("topic_or_keyword"), channel=_option_text("channel")
+        )
+        async def unsubscribe(
+            interaction: discord.Interaction[Any],
+            topic_or_keyword: str,
+            channel: app_commands.AppCommandChannel | None = None,
+        ) -> None:
+            await run(interaction, "unsubscribe", topic_or_keyword.split(), channel)
+
+        @group.command(name="subscriptions", description=_command_text("subscriptions"))
+        @app_commands.describe(channel=_option_text("channel"))
+        async def subscriptions(
+            interaction: discord.Interaction[Any],
+            channel: app_commands.AppCommandChannel | None = None,
+        ) -> None:
+            await run(interaction, "mysubs", (), channel)
+
+        @group.command(name="digest", description=_command_text("digest"))
+        async def digest(interaction: discord.Interaction[Any]) -> None:
+            await run(interaction, "digest")
+
+        @group.command(name="latest", description=_command_text("latest"))
+        @app_commands.describe(n=_option_text("n"))
+        async def latest(
+            interaction: discord.Interaction[Any],
+            n: app_commands.Range[int, 1, 20] | None = None,
+        ) -> None:
+            await run(interaction, "latest", () if n is None else (str(n),))
+
+        @group.command(name="summary", description=_command_text("summary"))
+        @app_commands.describe(url=_option_text("url"))
+        async def summary(interaction: discord.Interaction[Any], url: str) -> None:
+            await run(interaction, "summary", (url.strip(),))
+
+        @group.command(name="schedule", description=_command_text("schedule"))
+        @app_commands.describe(value=_option_text("value"), channel=_option_text("channel"))
+        async def schedule(
+            interaction: discord.Interaction[Any],
+            value: str,
+            channel: app_commands.AppCommandChannel | None = None,
+        ) -> None:
+            await run(interaction, "schedule", value.split(), channel)
+
+        @group.command(name="feeds", description=_command_text("feeds"))
+        async def feeds(interaction: discord.Interaction[Any]) -> None:
+            await run(interaction, "feeds")
+
+        @group.command(name="lang", description=_command_text("lang"))
+        @app_commands.describe(language=_option_text("language"))
+        @app_commands.choices(
+            language=[
+                app_commands.Choice(name=_text("العربية", "Arabic"), value="ar"),
+                app_commands.Choice(name=_text("English", "English"), value="en"),
+            ]
+        )
+        async def lang(interaction: discord.Interaction[Any], language: str) -> None:
+            await run(interaction, "lang", (language,))
+
+        @group.command(name="health", description=_command_text("health"))
+        async def health(interaction: discord.Interaction[Any]) -> None:
+            await run(interaction, "health")
+
+        return group
+
+    def invocation_for(
+        self,
+        interaction: discord.Interaction[Any],
+        name: str,
+        args: Sequence[str],
+        target: ChatRef | None,
+    ) -> Invocation:
+        """The platform-neutral Invocation of a slash command."""
+        here = chat_of(interaction.channel_id or 0, in_guild=interaction.guild_id is not None)
+        return Invocation(
+            chat=target or here,
+            user_id=str(interaction.user.id),
+            name=name,
+            args=tuple(args),
+            user_language=_locale_code(interaction.locale),
+        )
+
+    async def _run(
+        self,
+        interaction: discord.Interaction[Any],
+        name: str,
+        args: Sequence[str] = (),
+        channel: app_commands.AppCommandChannel | None = None,
+    ) -> None:
+        gate = DiscordGate(interaction, self._client)
+        language = i18n.pick_language(None, _locale_code(interaction.locale))
+        target: ChatRef | None = None
+        if channel is not None and channel.id != interaction.channel_id:
+            try:
+                target = await gate.resolve_target(f"<#{channel.id}>", str(interaction.user.id))
+            except (PermissionError, LookupError) as exc:
+                text = i18n.t("target_denied", language, target=f"<#{channel.id}>", reason=exc)
+                await self._respond(interaction, Reply(text=text, ephemeral=True), deferred=False)
+                return
+        inv = self.invocation_for(interaction, name, args, target)
+        task = asyncio.create_task(self._handle(inv, gate, language))
+        deferred = False
+        if name in SLOW_COMMANDS:
+            await interaction.response.defer(thinking=True)
+            deferred = True
+        else:
+            done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER_SECONDS)
+            if task not in done:
+                await interaction.response.defer(thinking=True)
+                deferred = True
+        reply = await task
+        await self._respond(interaction, reply, deferred=deferred)
+
+    async def _handle(self, inv: Invocation, gate: PlatformGate, language: str) -> Reply:
+        try:
+            return await self._service.handle(inv, gate)
+        except Exception:
+            self._log.exception("discord: /news %s failed", inv.name)
+            return Reply(text=i18n.t("internal_error", language), ephemeral=True, language=language)
+
+    async def _respond(
+        self, interaction: discord.Interaction[Any], reply: Reply, *, deferred: bool
+    ) -> None:
+        payloads = list(self._render(reply)) or [{"content": "✅", "embeds": []}]
+        first, rest = payloads[0], payloads[1:]
+        content = str(first.get("content") or "") or None
+        embeds = [discord.Embed.from_dict(dict(e)) for e in first.get("embeds") or []]
+        ephemeral = reply.ephemeral
+        try:
+            if not deferred:
+                await interaction.response.send_message(
+                    content=content,
+                    embeds=embeds,
+                    ephemeral=ephemeral,
+                    allowed_mentions=_NO_MENTIONS,
+                )
+            elif ephemeral:
+                # The "thinking…" message is public; an ephemeral answer replaces it.
+                await interaction.delete_original_response()
+                rest = payloads
+            else:
+                await interaction.edit_original_response(
+                    content=content, embeds=embeds, allowed_mentions=_NO_MENTIONS
+                )
+            for payload in rest:
+                await interaction.followup.send(
+                    content=str(payload.get("content") or "") or discord.utils.MISSING,
+                    embeds=[discord.Embed.from_dict(dict(e)) for e in payload.get("embeds") or []],
+                    ephemeral=ephemeral,
+                    allowed_mentions=_NO_MENTIONS,
+                )
+        except discord.HTTPException as exc:
+            self._log.warning(
+                "discord: could not answer /news %s: %s",
+                interaction.command.name if interaction.command else "?",
+                self._redactor.redact(str(exc)),
+            )
+
+    async def _on_tree_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+    ) -> None:
+        language = i18n.pick_language(None, _locale_code(interaction.locale))
+        text = i18n.t("internal_error", language)
+        self._log.warning("discord: interaction failed: %s", self._redactor.redact(str(error)))
+        if not interaction.response.is_done():
+            with contextlib.suppress(discord.HTTPException):
+                await interaction.response.send_message(text, ephemeral=True)

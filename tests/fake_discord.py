@@ -1,0 +1,881 @@
+"""A small fake of Discord's REST API and gateway on 127.0.0.1, for adapter tests.
+
+discord.py talks to it for real: HTTP requests go to ``FakeDiscord.api_base`` (tests point
+``discord.http.Route.BASE`` there) and the websocket to ``FakeDiscord.gateway_url``. The fake
+validates what Discord validates for the things we send (message and embed limits), can be told
+to fail (403/404/429/5xx), and records every request and gateway frame for assertions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+API_PREFIX = "/api/v10"
+
+APP_ID = "900000000000000001"
+BOT_USER_ID = APP_ID  # Discord bots share the application's id
+GUILD_ID = "900000000000000100"
+OTHER_GUILD_ID = "900000000000000200"
+CHANNEL_ID = "900000000000000101"  # #news, the bot may post
+SECOND_CHANNEL_ID = "900000000000000102"  # #ai-news, the bot may post
+LOCKED_CHANNEL_ID = "900000000000000103"  # bot may not send messages here
+OTHER_GUILD_CHANNEL_ID = "900000000000000201"
+ADMIN_USER_ID = "900000000000001001"
+MEMBER_USER_ID = "900000000000001002"
+
+# Permission bits (https://discord.com/developers/docs/topics/permissions)
+ADMINISTRATOR = 1 << 3
+MANAGE_CHANNELS = 1 << 4
+MANAGE_GUILD = 1 << 5
+VIEW_CHANNEL = 1 << 10
+SEND_MESSAGES = 1 << 11
+EMBED_LINKS = 1 << 14
+READ_MESSAGE_HISTORY = 1 << 16
+USE_APPLICATION_COMMANDS = 1 << 31
+MEMBER_PERMISSIONS = VIEW_CHANNEL | SEND_MESSAGES | READ_MESSAGE_HISTORY | USE_APPLICATION_COMMANDS
+BOT_PERMISSIONS = VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | READ_MESSAGE_HISTORY
+
+# Discord's documented limits for one message
+MAX_CONTENT = 2000
+MAX_EMBEDS = 10
+MAX_TITLE = 256
+MAX_DESCRIPTION = 4096
+MAX_FOOTER = 2048
+MAX_AUTHOR = 256
+MAX_FIELDS = 25
+MAX_FIELD_NAME = 256
+MAX_FIELD_VALUE = 1024
+MAX_EMBED_TOTAL = 6000
+
+WEBHOOK_ID = "900000000000009001"
+WEBHOOK_TOKEN = "w" * 68
+WEBHOOK_URL = f"https://discord.com/api/webhooks/{WEBHOOK_ID}/{WEBHOOK_TOKEN}"
+
+_ERRORS: dict[int, tuple[int, str]] = {
+    400: (50035, "Invalid Form Body"),
+    401: (0, "401: Unauthorized"),
+    403: (50013, "Missing Permissions"),
+    404: (10003, "Unknown Channel"),
+    500: (0, "500: Internal Server Error"),
+    502: (0, "502: Bad Gateway"),
+    503: (0, "503: Service Unavailable"),
+}
+
+
+@dataclass
+class Failure:
+    """Answer the next ``times`` requests matching ``method`` and ``path`` (regex) with an error."""
+
+    method: str
+    path: str
+    status: int
+    code: int | None = None
+    message: str | None = None
+    retry_after: float | None = None
+    is_global: bool = False
+    times: int = 1
+    via_header: bool = True  # Discord's real 429s carry "Via"; Cloudflare bans do not
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: Any
+    status: int = 200
+
+
+@dataclass
+class Guild:
+    id: str
+    name: str
+    owner_id: str
+    channels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    roles: list[dict[str, Any]] = field(default_factory=list)
+    members: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    # Discord answers exactly "application/json" (no charset); discord.py only parses JSON then.
+    return web.Response(
+        body=json.dumps(body).encode(),
+        status=status,
+        headers={**(headers or {}), "Content-Type": "application/json"},
+    )
+
+
+def _user(user_id: str, name: str, *, bot: bool = False) -> dict[str, Any]:
+    return {
+        "id": user_id,
+        "username": name,
+        "global_name": name,
+        "discriminator": "0",
+        "avatar": None,
+        "bot": bot,
+        "public_flags": 0,
+    }
+
+
+def _member(user: dict[str, Any], roles: list[str]) -> dict[str, Any]:
+    return {
+        "user": user,
+        "roles": roles,
+        "joined_at": "2025-01-01T00:00:00+00:00",
+        "deaf": False,
+        "mute": False,
+        "flags": 0,
+        "nick": None,
+    }
+
+
+def _text_channel(
+    channel_id: str, guild_id: str, name: str, position: int, overwrites: list[dict[str, Any]]
+) -> dict[str, Any]:
+    return {
+        "id": channel_id,
+        "type": 0,
+        "guild_id": guild_id,
+        "name": name,
+        "position": position,
+        "permission_overwrites": overwrites,
+        "nsfw": False,
+        "parent_id": None,
+        "topic": None,
+        "last_message_id": None,
+        "rate_limit_per_user": 0,
+        "flags": 0,
+    }
+
+
+def embed_problems(payload: dict[str, Any]) -> dict[str, str]:
+    """Discord's checks on a message body; returns {json path: reason} for each violation."""
+    problems: dict[str, str] = {}
+    content = payload.get("content") or ""
+    if len(content) > MAX_CONTENT:
+        problems["content"] = f"Must be {MAX_CONTENT} or fewer in length."
+    embeds = payload.get("embeds") or []
+    if len(embeds) > MAX_EMBEDS:
+        problems["embeds"] = f"Must be {MAX_EMBEDS} or fewer in length."
+    total = 0
+    for i, embed in enumerate(embeds):
+        title = embed.get("title") or ""
+        description = embed.get("description") or ""
+        footer = (embed.get("footer") or {}).get("text") or ""
+        author = (embed.get("author") or {}).get("name") or ""
+        fields = embed.get("fields") or []
+        if len(title) > MAX_TITLE:
+            problems[f"embeds.{i}.title"] = f"Must be {MAX_TITLE} or fewer in length."
+        if len(description) > MAX_DESCRIPTION:
+            problems[f"embeds.{i}.description"] = f"Must be {MAX_DESCRIPTION} or fewer in length."
+        if len(footer) > MAX_FOOTER:
+            problems[f"embeds.{i}.footer.text"] = f"Must be {MAX_FOOTER} or fewer in length."
+        if len(author) > MAX_AUTHOR:
+            problems[f"embeds.{i}.author.name"] = f"Must be {MAX_AUTHOR} or fewer in length."
+        if len(fields) > MAX_FIELDS:
+            problems[f"embeds.{i}.fields"] = f"Must be {MAX_FIELDS} or fewer in length."
+        for j, fld in enumerate(fields):
+            if len(fld.get("name") or "") > MAX_FIELD_NAME:
+                problems[f"embeds.{i}.fields.{j}.name"] = "Too long."
+            if len(fld.get("value") or "") > MAX_FIELD_VALUE:
+                problems[f"embeds.{i}.fields.{j}.value"] = "Too long."
+        url = embed.get("url")
+        if url is not None and not re.match(r"^https?://", url):
+            problems[f"embeds.{i}.url"] = "Not a well formed URL."
+        colour = embed.get("color")
+        if colour is not None and not (0 <= int(colour) <= 0xFFFFFF):
+            problems[f"embeds.{i}.color"] = "Int value should be less than or equal to 16777215."
+        total += len(title) + len(description) + len(footer) + len(author)
+        total += sum(len(f.get("name") or "") + len(f.get("value") or "") for f in fields)
+    if total > MAX_EMBED_TOTAL:
+        problems["embeds"] = f"Embed size exceeds maximum size of {MAX_EMBED_TOTAL}"
+    if not content and not embeds:
+        problems["content"] = "Cannot send an empty message"
+    return problems
+
+
+class FakeDiscord:
+    """Fake REST + gateway. Use ``async with FakeDiscord() as fake``."""
+
+    def __init__(self, *, token: str = "fake-bot-token.abc.def") -> None:
+        self.token = token
+        self.requests: list[Recorded] = []
+        self.failures: list[Failure] = []
+        self.messages: dict[str, list[dict[str, Any]]] = {}  # channel id -> created messages
+        self.webhook_messages: list[dict[str, Any]] = []  # executed webhooks (delivery mode)
+        self.interaction_callbacks: dict[str, list[dict[str, Any]]] = {}  # interaction id -> bodies
+        self.followups: dict[str, list[dict[str, Any]]] = {}  # interaction token -> messages
+        self.original_edits: dict[str, list[dict[str, Any]]] = {}  # interaction token -> edits
+        self.synced_commands: list[dict[str, Any]] = []
+        self.identify_payloads: list[dict[str, Any]] = []
+        self.gateway_frames: list[dict[str, Any]] = []  # every frame the client sent
+        self.heartbeats = 0
+        self.known_webhooks: dict[str, str] = {WEBHOOK_ID: WEBHOOK_TOKEN}
+        self.bot_user = _user(BOT_USER_ID, "newsdigest", bot=True)
+        self.users = {
+            ADMIN_USER_ID: _user(ADMIN_USER_ID, "admin"),
+            MEMBER_USER_ID: _user(MEMBER_USER_ID, "member"),
+        }
+        self.guilds: dict[str, Guild] = {}
+        self._build_world()
+        self._ids = itertools.count(950000000000000000)
+        self._seq = itertools.count(1)
+        self._sockets: list[web.WebSocketResponse] = []
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # --- the world -------------------------------------------------------------------
+
+    def _build_world(self) -> None:
+        everyone: dict[str, Any] = {
+            "id": GUILD_ID,
+            "name": "@everyone",
+            "permissions": str(MEMBER_PERMISSIONS),
+            "position": 0,
+            "color": 0,
+            "hoist": False,
+            "managed": False,
+            "mentionable": False,
+            "flags": 0,
+        }
+        mods = dict(
+            everyone,
+            id="900000000000000110",
+            name="mods",
+            position=1,
+            permissions=str(MEMBER_PERMISSIONS | MANAGE_CHANNELS),
+        )
+        bot_role = dict(
+            everyone,
+            id="900000000000000111",
+            name="newsdigest",
+            position=2,
+            managed=True,
+            permissions=str(BOT_PERMISSIONS),
+        )
+        deny_send = [
+            {"id": bot_role["id"], "type": 0, "allow": "0", "deny": str(SEND_MESSAGES)},
+        ]
+        guild = Guild(id=GUILD_ID, name="Arabic Tech", owner_id="900000000000001999")
+        guild.roles = [everyone, mods, bot_role]
+        for cid, name, pos, ow in (
+            (CHANNEL_ID, "news", 0, []),
+            (SECOND_CHANNEL_ID, "ai-news", 1, []),
+            (LOCKED_CHANNEL_ID, "announcements", 2, deny_send),
+        ):
+            guild.channels[cid] = _text_channel(cid, GUILD_ID, name, pos, ow)
+        guild.members[BOT_USER_ID] = _member(self.bot_user, [bot_role["id"]])
+        guild.members[ADMIN_USER_ID] = _member(self.users[ADMIN_USER_ID], [mods["id"]])
+        guild.members[MEMBER_USER_ID] = _member(self.users[MEMBER_USER_ID], [])
+        other = Guild(id=OTHER_GUILD_ID, name="Elsewhere", owner_id="900000000000002999")
+        other.roles = [dict(everyone, id=OTHER_GUILD_ID)]
+        other.channels[OTHER_GUILD_CHANNEL_ID] = _text_channel(
+            OTHER_GUILD_CHANNEL_ID, OTHER_GUILD_ID, "general", 0, []
+        )
+        other.members[BOT_USER_ID] = _member(self.bot_user, [])
+        self.guilds = {GUILD_ID: guild, OTHER_GUILD_ID: other}
+
+    def find_channel(self, channel_id: str) -> dict[str, Any] | None:
+        for guild in self.guilds.values():
+            if channel_id in guild.channels:
+                return guild.channels[channel_id]
+        return None
+
+    def delete_channel(self, channel_id: str) -> None:
+        """The channel is gone: REST answers 404 Unknown Channel from now on."""
+        for guild in self.guilds.values():
+            guild.channels.pop(channel_id, None)
+
+    def permissions(self, guild_id: str, user_id: str, channel_id: str | None = None) -> int:
+        """Discord's permission computation (base role permissions, then channel overwrites)."""
+        guild = self.guilds[guild_id]
+        if user_id == guild.owner_id:
+            return (1 << 53) - 1
+        member = guild.members.get(user_id)
+        role_ids = set(member["roles"]) if member else set()
+        perms = 0
+        for role in guild.roles:
+            if role["id"] == guild_id or role["id"] in role_ids:
+                perms |= int(role["permissions"])
+        if perms & ADMINISTRATOR:
+            return (1 << 53) - 1
+        if channel_id is None:
+            return perms
+        overwrites = guild.channels[channel_id]["permission_overwrites"]
+        for ow in overwrites:
+            if ow["id"] == guild_id:
+                perms = (perms & ~int(ow["deny"])) | int(ow["allow"])
+        allow = deny = 0
+        for ow in overwrites:
+            if ow["type"] == 0 and ow["id"] in role_ids:
+                allow |= int(ow["allow"])
+                deny |= int(ow["deny"])
+        perms = (perms & ~deny) | allow
+        for ow in overwrites:
+            if ow["type"] == 1 and ow["id"] == user_id:
+                perms = (perms & ~int(ow["deny"])) | int(ow["allow"])
+        return perms
+
+    # --- failure injection -----------------------------------------------------------
+
+    def fail(
+        self,
+        method: str,
+        path: str,
+        status: int,
+        *,
+        code: int | None = None,
+        message: str | None = None,
+        retry_after: float | None = None,
+        is_global: bool = False,
+        times: int = 1,
+        via_header: bool = True,
+    ) -> None:
+        """Make the next ``times`` matching requests fail. ``path`` is a regex on the path
+        after /api/v10 (e.g. ``r"/channels/\\d+/messages"``)."""
+        self.failures.append(
+            Failure(
+                method,
+                path,
+                status,
+                code,
+                message,
+                retry_after,
+                is_global,
+                times,
+                via_header,
+            )
+        )
+
+    def _take_failure(self, method: str, path: str) -> Failure | None:
+        for failure in self.failures:
+            if failure.times > 0 and failure.method == method and re.fullmatch(failure.path, path):
+                failure.times -= 1
+                return failure
+        return None
+
+    @staticmethod
+    def error_response(failure: Failure) -> web.Response:
+        if failure.status == 429:
+            retry_after = failure.retry_after if failure.retry_after is not None else 1.0
+            body: dict[str, Any] = {
+                "message": "You are being rate limited.",
+                "retry_after": retry_after,
+                "global": failure.is_global,
+                "code": 0,
+            }
+            headers = {
+                "Retry-After": str(max(1, round(retry_after))),
+                "X-RateLimit-Limit": "5",
+                "X-RateLimit-Remaining": "0",
+                "X-RateLimit-Reset-After": str(retry_after),
+                "X-RateLimit-Bucket": "fakebucket",
+                "X-RateLimit-Scope": "global" if failure.is_global else "user",
+            }
+            if failure.is_global:
+                headers["X-RateLimit-Global"] = "true"
+            if failure.via_header:
+                headers["Via"] = "1.1 google"
+            return _json(body, status=429, headers=headers)
+        code, message = _ERRORS.get(failure.status, (0, f"{failure.status}: error"))
+        body = {
+            "code": failure.code if failure.code is not None else code,
+            "message": failure.message or message,
+        }
+        return _json(body, status=failure.status)
+
+    # --- waiting ---------------------------------------------------------------------
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
+        """Wait until ``predicate()`` is truthy (re-checked on every request/frame)."""
+
+        async def _wait() -> Any:
+            async with self._changed:
+                while True:
+                    result = predicate()
+                    if result:
+                        return result
+                    await self._changed.wait()
+
+        return await asyncio.wait_for(_wait(), timeout)
+
+    # --- lifecycle -------------------------------------------------------------------
+
+    async def __aenter__(self) -> FakeDiscord:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        app = web.Application(middlewares=[self._middleware])
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._rest)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = int(self._runner.addresses[0][1])
+
+    async def stop(self) -> None:
+        for ws in list(self._sockets):
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_base(self) -> str:
+        return f"http://127.0.0.1:{self.port}{API_PREFIX}"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    # --- REST ------------------------------------------------------------------------
+
+    @web.middleware
+    async def _middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        response: web.StreamResponse = await handler(request)
+        await self._notify()
+        return response
+
+    def next_id(self) -> str:
+        return str(next(self._ids))
+
+    def requests_to(self, method: str, path_regex: str) -> list[Recorded]:
+        return [r for r in self.requests if r.method == method and re.fullmatch(path_regex, r.path)]
+
+    async def _rest(self, request: web.Request) -> web.StreamResponse:
+        path = "/" + request.match_info["tail"]
+        body: Any = None
+        if request.can_read_body:
+            raw = await request.read()
+            ctype = request.headers.get("Content-Type", "")
+            if ctype.startswith("application/json"):
+                body = json.loads(raw)
+            elif ctype.startswith("multipart/"):
+                body = {"multipart": raw.decode("utf-8", "replace")}
+            else:
+                body = raw.decode("utf-8", "replace")
+        record = Recorded(request.method, path, dict(request.query), dict(request.headers), body)
+        self.requests.append(record)
+        response = await self._answer(request.method, path, request, record)
+        record.status = response.status
+        return response
+
+    def _authorised(self, request: web.Request) -> bool:
+        return request.headers.get("Authorization") == f"Bot {self.token}"
+
+    async def _answer(
+        self, method: str, path: str, request: web.Request, record: Recorded
+    ) -> web.Response:
+        failure = self._take_failure(method, path)
+        if failure is not None:
+            return self.error_response(failure)
+        body = record.body
+
+        # Interaction callbacks and webhooks are authorised by their token, not the bot's.
+        m = re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", path)
+        if m and method == "POST":
+            return self._interaction_callback(m.group(1), m.group(2), body)
+        m = re.fullmatch(r"/webhooks/(\d+)/([^/]+)(/messages/(@original|\d+))?", path)
+        if m:
+            return self._webhook(method, m.group(1), m.group(2), m.group(4), body, request)
+
+        if not self._authorised(request):
+            return _json({"message": "401: Unauthorized", "code": 0}, status=401)
+        if method == "GET" and path == "/users/@me":
+            return _json(self.bot_user)
+        if method == "GET" and path == "/oauth2/applications/@me":
+            return _json(self._application())
+        if method == "GET" and path in ("/gateway", "/gateway/bot"):
+            return _json(
+                {
+                    "url": self.gateway_url,
+                    "shards": 1,
+                    "session_start_limit": {
+                        "total": 1000,
+                        "remaining": 999,
+                        "reset_after": 0,
+                        "max_concurrency": 1,
+                    },
+                }
+            )
+        m = re.fullmatch(rf"/applications/{APP_ID}/commands", path)
+        if m and method == "PUT":
+            self.synced_commands = [dict(c, id=self.next_id(), application_id=APP_ID) for c in body]
+            for c in self.synced_commands:
+                c.setdefault("version", "1")
+            return _json(self.synced_commands)
+        if m and method == "GET":
+            return _json(self.synced_commands)
+        m = re.fullmatch(r"/channels/(\d+)", path)
+        if m and method == "GET":
+            channel = self.find_channel(m.group(1))
+            if channel is None:
+                return self.error_response(Failure("GET", path, 404))
+            return _json(channel)
+        m = re.fullmatch(r"/channels/(\d+)/messages", path)
+        if m and method == "POST":
+            return self._create_message(m.group(1), body)
+        m = re.fullmatch(r"/guilds/(\d+)", path)
+        if m and method == "GET":
+            guild = self.guilds.get(m.group(1))
+            if guild is None:
+                return self.error_response(Failure("GET", path, 404, 10004, "Unknown Guild"))
+            return _json(self._guild_payload(guild))
+        m = re.fullmatch(r"/guilds/(\d+)/channels", path)
+        if m and method == "GET":
+            guild = self.guilds.get(m.group(1))
+            if guild is None:
+                return self.error_response(Failure("GET", path, 404, 10004, "Unknown Guild"))
+            return _json(list(guild.channels.values()))
+        m = re.fullmatch(r"/guilds/(\d+)/members/(\d+)", path)
+        if m and method == "GET":
+            guild = self.guilds.get(m.group(1))
+            member = guild.members.get(m.group(2)) if guild else None
+            if member is None:
+                return self.error_response(Failure("GET", path, 404, 10007, "Unknown Member"))
+            return _json(member)
+        return _json({"message": "404: Not Found", "code": 0}, status=404)
+
+    def _application(self) -> dict[str, Any]:
+        return {
+            "id": APP_ID,
+            "name": "newsdigest",
+            "icon": None,
+            "description": "",
+            "bot_public": True,
+            "bot_require_code_grant": False,
+            "owner": _user("900000000000001999", "owner"),
+            "verify_key": "0" * 64,
+            "flags": 0,
+            "interactions_endpoint_url": None,
+            "summary": "",
+            "team": None,
+        }
+
+    def _guild_payload(self, guild: Guild, *, full: bool = False) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "id": guild.id,
+            "name": guild.name,
+            "owner_id": guild.owner_id,
+            "icon": None,
+            "splash": None,
+            "discovery_splash": None,
+            "afk_channel_id": None,
+            "afk_timeout": 300,
+            "verification_level": 0,
+            "default_message_notifications": 0,
+            "explicit_content_filter": 0,
+            "roles": guild.roles,
+            "emojis": [],
+            "features": [],
+            "mfa_level": 0,
+            "system_channel_id": None,
+            "system_channel_flags": 0,
+            "rules_channel_id": None,
+            "vanity_url_code": None,
+            "description": None,
+            "banner": None,
+            "premium_tier": 0,
+            "preferred_locale": "en-US",
+            "public_updates_channel_id": None,
+            "nsfw_level": 0,
+            "stickers": [],
+            "premium_progress_bar_enabled": False,
+        }
+        if full:
+            payload.update(
+                {
+                    "channels": list(guild.channels.values()),
+                    "threads": [],
+                    # Without the privileged members intent only the bot itself is sent.
+                    "members": [guild.members[BOT_USER_ID]],
+                    "member_count": len(guild.members),
+                    "voice_states": [],
+                    "presences": [],
+                    "joined_at": "2025-01-01T00:00:00+00:00",
+                    "large": False,
+                    "unavailable": False,
+                    "stage_instances": [],
+                    "guild_scheduled_events": [],
+                }
+            )
+        return payload
+
+    def _message(
+        self, channel_id: str, body: dict[str, Any], author: dict[str, Any]
+    ) -> dict[str, Any]:
+        return {
+            "id": self.next_id(),
+            "channel_id": channel_id,
+            "author": author,
+            "content": body.get("content") or "",
+            "timestamp": "2026-01-01T00:00:00+00:00",
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": body.get("embeds") or [],
+            "pinned": False,
+            "type": 0,
+            "flags": body.get("flags") or 0,
+        }
+
+    def _validation_error(self, problems: dict[str, str]) -> web.Response:
+        errors: dict[str, Any] = {}
+        for path, reason in problems.items():
+            node = errors
+            for part in path.split("."):
+                node = node.setdefault(part, {})
+            node["_errors"] = [{"code": "BASE_TYPE_BAD_LENGTH", "message": reason}]
+        return _json({"code": 50035, "message": "Invalid Form Body", "errors": errors}, status=400)
+
+    def _create_message(self, channel_id: str, body: dict[str, Any]) -> web.Response:
+        channel = self.find_channel(channel_id)
+        if channel is None:
+            return self.error_response(Failure("POST", "", 404))
+        perms = self.permissions(channel["guild_id"], BOT_USER_ID, channel_id)
+        if not perms & VIEW_CHANNEL:
+            return self.error_response(Failure("POST", "", 403, 50001, "Missing Access"))
+        if not perms & SEND_MESSAGES:
+            return self.error_response(Failure("POST", "", 403, 50013, "Missing Permissions"))
+        problems = embed_problems(body)
+        if problems:
+            return self._validation_error(problems)
+        message = self._message(channel_id, body, self.bot_user)
+        self.messages.setdefault(channel_id, []).append(message)
+        return _json(message)
+
+    def _interaction_callback(self, interaction_id: str, token: str, body: Any) -> web.Response:
+        data = body.get("data") or {}
+        if body.get("type") == 4:
+            problems = embed_problems(data)
+            if problems:
+                return self._validation_error(problems)
+        self.interaction_callbacks.setdefault(interaction_id, []).append(body)
+        message_id = self.next_id()
+        response: dict[str, Any] = {
+            "interaction": {
+                "id": interaction_id,
+                "type": 2,
+                "response_message_id": message_id,
+                "response_message_loading": body.get("type") == 5,
+                "response_message_ephemeral": bool((data.get("flags") or 0) & 64),
+            },
+        }
+        if body.get("type") in (4, 5):
+            msg = self._message(CHANNEL_ID, data, self.bot_user)
+            msg["id"] = message_id
+            response["resource"] = {"type": body["type"], "message": msg}
+        return _json(response)
+
+    def _webhook(
+        self,
+        method: str,
+        webhook_id: str,
+        token: str,
+        message_ref: str | None,
+        body: Any,
+        request: web.Request,
+    ) -> web.Response:
+        is_interaction = webhook_id == APP_ID
+        if not is_interaction and self.known_webhooks.get(webhook_id) != token:
+            return self.error_response(Failure(method, "", 404, 10015, "Unknown Webhook"))
+        if method in ("POST", "PATCH"):
+            problems = embed_problems(body or {})
+            if problems:
+                return self._validation_error(problems)
+        author = dict(self.bot_user)
+        if not is_interaction:
+            author = _user(webhook_id, (body or {}).get("username") or "Captain Hook", bot=True)
+        if method == "POST" and message_ref is None:
+            message = self._message(CHANNEL_ID, body, author)
+            message["webhook_id"] = webhook_id
+            if is_interaction:
+                self.followups.setdefault(token, []).append(body)
+            else:
+                self.webhook_messages.append(dict(body, _query=dict(request.query)))
+            if request.query.get("wait") in ("true", "1", "True"):
+                return _json(message)
+            return web.Response(status=204)
+        if method == "PATCH" and message_ref is not None:
+            if is_interaction:
+                self.original_edits.setdefault(token, []).append(body)
+            message = self._message(CHANNEL_ID, body, author)
+            return _json(message)
+        if method == "GET":
+            return _json({"id": webhook_id, "type": 1, "token": token})
+        return web.Response(status=204)
+
+    # --- gateway ---------------------------------------------------------------------
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_json({"op": 10, "d": {"heartbeat_interval": 41250}, "s": None, "t": None})
+        try:
+            async for msg in ws:
+                if msg.type != WSMsgType.TEXT:
+                    continue
+                frame = json.loads(msg.data)
+                self.gateway_frames.append(frame)
+                await self._on_frame(ws, frame)
+                await self._notify()
+        finally:
+            self._sockets.remove(ws)
+        return ws
+
+    async def _dispatch(self, ws: web.WebSocketResponse, event: str, data: Any) -> None:
+        await ws.send_json({"op": 0, "t": event, "s": next(self._seq), "d": data})
+
+    async def _on_frame(self, ws: web.WebSocketResponse, frame: dict[str, Any]) -> None:
+        op = frame.get("op")
+        if op == 1:
+            self.heartbeats += 1
+            await ws.send_json({"op": 11, "d": None, "s": None, "t": None})
+        elif op == 2:
+            self.identify_payloads.append(frame["d"])
+            if frame["d"].get("token") != self.token:
+                await ws.close(code=4004, message=b"Authentication failed.")
+                return
+            await self._dispatch(
+                ws,
+                "READY",
+                {
+                    "v": 10,
+                    "user": self.bot_user,
+                    "guilds": [{"id": gid, "unavailable": True} for gid in self.guilds],
+                    "session_id": "fake-session",
+                    "resume_gateway_url": self.gateway_url,
+                    "shard": [0, 1],
+                    "application": {"id": APP_ID, "flags": 0},
+                    "private_channels": [],
+                    "relationships": [],
+                },
+            )
+            for guild in self.guilds.values():
+                await self._dispatch(ws, "GUILD_CREATE", self._guild_payload(guild, full=True))
+        elif op == 6:
+            await self._dispatch(ws, "RESUMED", {})
+
+    async def wait_until_identified(self, timeout: float = 10.0) -> None:
+        await self.wait_for(lambda: self.identify_payloads and self._sockets, timeout)
+
+    # --- interactions ----------------------------------------------------------------
+
+    def interaction_payload(
+        self,
+        command: str,
+        options: dict[str, Any] | None = None,
+        *,
+        user_id: str = MEMBER_USER_ID,
+        channel_id: str = CHANNEL_ID,
+        guild_id: str | None = GUILD_ID,
+        locale: str = "en-US",
+        group: str = "news",
+    ) -> dict[str, Any]:
+        """A slash-command INTERACTION_CREATE payload for ``/news <command> [options]``.
+
+        Channel options (values naming a known channel id) get ``resolved.channels``;
+        ``member.permissions`` and ``app_permissions`` are computed from the fake guild.
+        """
+        interaction_id = self.next_id()
+        sub_options: list[dict[str, Any]] = []
+        resolved_channels: dict[str, Any] = {}
+        for name, value in (options or {}).items():
+            if isinstance(value, str) and self.find_channel(value) is not None:
+                channel = self.find_channel(value)
+                assert channel is not None
+                sub_options.append({"name": name, "type": 7, "value": value})
+                perms = self.permissions(channel["guild_id"], user_id, value)
+                resolved_channels[value] = {
+                    "id": value,
+                    "name": channel["name"],
+                    "type": channel["type"],
+                    "permissions": str(perms),
+                    "guild_id": channel["guild_id"],
+                }
+            elif isinstance(value, bool):
+                sub_options.append({"name": name, "type": 5, "value": value})
+            elif isinstance(value, int):
+                sub_options.append({"name": name, "type": 4, "value": value})
+            else:
+                sub_options.append({"name": name, "type": 3, "value": value})
+        data: dict[str, Any] = {
+            "id": "900000000000005000",
+            "name": group,
+            "type": 1,
+            "options": [{"name": command, "type": 1, "options": sub_options}],
+        }
+        if resolved_channels:
+            data["resolved"] = {"channels": resolved_channels}
+        user = self.users.get(user_id, _user(user_id, "someone"))
+        payload: dict[str, Any] = {
+            "id": interaction_id,
+            "application_id": APP_ID,
+            "type": 2,
+            "token": f"itoken-{interaction_id}",
+            "version": 1,
+            "data": data,
+            "locale": locale,
+            "attachment_size_limit": 8 * 1024 * 1024,
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": guild_id or "0"},
+            "context": 0 if guild_id else 1,
+        }
+        if guild_id is not None:
+            guild = self.guilds[guild_id]
+            channel = guild.channels[channel_id]
+            member = dict(guild.members.get(user_id) or _member(user, []))
+            member["permissions"] = str(self.permissions(guild_id, user_id, channel_id))
+            payload.update(
+                guild_id=guild_id,
+                guild_locale="en-US",
+                channel_id=channel_id,
+                channel=dict(channel),
+                member=member,
+                app_permissions=str(self.permissions(guild_id, BOT_USER_ID, channel_id)),
+                guild={"id": guild_id, "locale": "en-US", "features": []},
+            )
+        else:
+            payload.update(
+                channel_id=channel_id,
+                channel={"id": channel_id, "type": 1, "recipients": [user]},
+                user=user,
+                app_permissions=str(BOT_PERMISSIONS),
+            )
+        return payload
+
+    async def inject_interaction(self, payload: dict[str, Any]) -> str:
+        """Send INTERACTION_CREATE on every open gateway socket; returns the interaction id."""
+        for ws in list(self._sockets):
+            await self._dispatch(ws, "INTERACTION_CREATE", payload)
+        return str(payload["id"])
+
+    async def wait_for_response(self, interaction_id: str, timeout: float = 10.0) -> dict[str, Any]:
+        """The first callback body the client posted for this interaction."""
+        bodies = await self.wait_for(
+            lambda: self.interaction_callbacks.get(interaction_id), timeout
+        )
+        first: dict[str, Any] = bodies[0]
+        return first

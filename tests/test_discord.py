@@ -1,0 +1,571 @@
+"""The Discord adapter against a fake Discord on 127.0.0.1: discord.py makes real REST calls
+and holds a real gateway websocket; only its REST base and default gateway point at the fake."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+import pytest
+import yarl
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from bot import i18n
+from bot.chat import Invocation, OutgoingMessage, PlatformGate, Reply
+from bot.discord_bot import (
+    SLOW_COMMANDS,
+    DiscordBot,
+    DiscordSender,
+    TokenRedactor,
+    WebhookTarget,
+    split_text,
+)
+from digest.errors import (
+    ChatForbidden,
+    ChatNotFound,
+    MessageRejected,
+    RetryAfter,
+    TransientDeliveryError,
+)
+from digest.models import ChatKind, ChatRef, Platform
+from tests.fake_discord import (
+    ADMIN_USER_ID,
+    APP_ID,
+    CHANNEL_ID,
+    GUILD_ID,
+    LOCKED_CHANNEL_ID,
+    MEMBER_USER_ID,
+    OTHER_GUILD_CHANNEL_ID,
+    SECOND_CHANNEL_ID,
+    WEBHOOK_TOKEN,
+    WEBHOOK_URL,
+    FakeDiscord,
+)
+
+EPHEMERAL = 64
+
+
+@pytest.fixture
+async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
+    """The one place discord.py is pointed at the fake (restored after the test)."""
+    async with FakeDiscord() as server:
+        monkeypatch.setattr(Route, "BASE", server.api_base)
+        monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(server.gateway_url))
+        yield server
+
+
+@dataclass
+class ProbeService:
+    """A stand-in CommandService that records what the adapter passed and what the gate
+    answered, and echoes it back, so the test sees the adapter's mapping end to end."""
+
+    invocations: list[Invocation] = field(default_factory=list)
+    admin_answers: list[bool] = field(default_factory=list)
+    target_results: list[str] = field(default_factory=list)
+    reply: Reply | None = None
+
+    async def handle(self, inv: Invocation, gate: PlatformGate) -> Reply:
+        self.invocations.append(inv)
+        admin = await gate.is_admin(inv.chat, inv.user_id)
+        self.admin_answers.append(admin)
+        for arg in inv.args:
+            if arg.startswith("<#"):
+                try:
+                    ref = await gate.resolve_target(arg, inv.user_id)
+                    self.target_results.append(f"ok {ref.chat_id}")
+                except PermissionError as exc:
+                    self.target_results.append(f"refused {exc}")
+                except LookupError as exc:
+                    self.target_results.append(f"unknown {exc}")
+        if self.reply is not None:
+            return self.reply
+        return Reply(text=f"{inv.name} {' '.join(inv.args)} admin={admin}")
+
+
+@pytest.fixture
+def probe() -> ProbeService:
+    return ProbeService()
+
+
+@pytest.fixture
+async def bot(fake: FakeDiscord, probe: ProbeService) -> AsyncIterator[DiscordBot]:
+    discord_bot = DiscordBot(fake.token, probe, guild_ready_timeout=0.05)
+    await discord_bot.start(ready_timeout=20)
+    try:
+        yield discord_bot
+    finally:
+        await discord_bot.stop()
+
+
+async def run_command(
+    fake: FakeDiscord, command: str, options: dict[str, Any] | None = None, **kw: Any
+) -> tuple[str, dict[str, Any]]:
+    payload = fake.interaction_payload(command, options, **kw)
+    interaction_id = await fake.inject_interaction(payload)
+    return interaction_id, await fake.wait_for_response(interaction_id)
+
+
+async def original_edits(fake: FakeDiscord, interaction_id: str) -> list[dict[str, Any]]:
+    """The edits of the deferred answer ("thinking…" replaced by the real reply)."""
+    token = f"itoken-{interaction_id}"
+    edits: list[dict[str, Any]] = await fake.wait_for(lambda: fake.original_edits.get(token))
+    return edits
+
+
+# --- login, READY, command sync ------------------------------------------------------
+
+
+async def test_login_identifies_without_privileged_intents(
+    fake: FakeDiscord, bot: DiscordBot
+) -> None:
+    assert bot.client.user is not None and str(bot.client.user.id) == APP_ID
+    assert [r.path for r in fake.requests[:2]] == ["/users/@me", "/oauth2/applications/@me"]
+    identify = fake.identify_payloads[0]
+    assert identify["token"] == fake.token
+    intents = discord.Intents._from_value(identify["intents"])
+    assert intents.guilds
+    assert not (intents.members or intents.presences or intents.message_content)
+    assert bot.client.get_guild(int(GUILD_ID)) is not None  # GUILD_CREATE reached the cache
+
+
+async def test_commands_are_synced_under_news_with_arabic_and_english(
+    fake: FakeDiscord, bot: DiscordBot
+) -> None:
+    assert len(fake.requests_to("PUT", rf"/applications/{APP_ID}/commands")) == 1
+    (news,) = fake.synced_commands
+    assert news["name"] == "news"
+    subcommands = {o["name"]: o for o in news["options"]}
+    assert set(subcommands) == set(i18n.DISCORD_COMMANDS)
+    for name, sub in subcommands.items():
+        assert sub["description"] == i18n.command_description(name, "ar")
+        assert sub["description_localizations"]["en-US"] == i18n.command_description(name, "en")
+        assert sub["description_localizations"]["en-GB"] == i18n.command_description(name, "en")
+        assert 1 <= len(sub["description"]) <= 100
+    assert news["description_localizations"]["en-US"]
+    options = {
+        name: {o["name"]: o for o in sub.get("options", [])} for name, sub in subcommands.items()
+    }
+    assert options["subscribe"]["topic_or_keyword"]["required"] is True
+    assert options["subscribe"]["channel"]["type"] == 7 and not options["subscribe"]["channel"].get(
+        "required"
+    )
+    assert options["schedule"]["value"]["required"] is True
+    assert "channel" in options["schedule"]
+    latest_n = options["latest"]["n"]
+    assert (latest_n["type"], latest_n["min_value"], latest_n["max_value"]) == (4, 1, 20)
+    assert options["summary"]["url"]["required"] is True
+    assert {c["value"] for c in options["lang"]["language"]["choices"]} == {"ar", "en"}
+    assert options["subscribe"]["channel"]["description_localizations"]["en-US"]
+
+
+# --- commands ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "options", "name", "args"),
+    [
+        ("help", None, "help", ()),
+        ("topics", None, "topics", ()),
+        ("subscribe", {"topic_or_keyword": "ai"}, "subscribe", ("ai",)),
+        ("subscribe", {"topic_or_keyword": "DeepSeek أمن"}, "subscribe", ("DeepSeek", "أمن")),
+        ("unsubscribe", {"topic_or_keyword": "all"}, "unsubscribe", ("all",)),
+        ("subscriptions", None, "mysubs", ()),
+        ("latest", {"n": 5}, "latest", ("5",)),
+        ("latest", None, "latest", ()),
+        ("schedule", {"value": "08:30 Asia/Riyadh"}, "schedule", ("08:30", "Asia/Riyadh")),
+        ("schedule", {"value": "instant"}, "schedule", ("instant",)),
+        ("feeds", None, "feeds", ()),
+        ("lang", {"language": "en"}, "lang", ("en",)),
+        ("health", None, "health", ()),
+    ],
+)
+async def test_each_command_becomes_an_invocation_and_gets_an_answer(
+    fake: FakeDiscord,
+    bot: DiscordBot,
+    probe: ProbeService,
+    command: str,
+    options: dict[str, Any] | None,
+    name: str,
+    args: tuple[str, ...],
+) -> None:
+    interaction_id, response = await run_command(fake, command, options, locale="en-US")
+    (inv,) = probe.invocations
+    assert inv == Invocation(
+        chat=ChatRef(Platform.DISCORD, CHANNEL_ID, ChatKind.CHANNEL),
+        user_id=MEMBER_USER_ID,
+        name=name,
+        args=args,
+        user_language="en-US",
+    )
+    if name in SLOW_COMMANDS:  # "thinking…" first, then the answer edits it
+        assert response["type"] == 5
+        token = f"itoken-{interaction_id}"
+        answer = (await fake.wait_for(lambda: fake.original_edits.get(token)))[0]
+    else:
+        assert response["type"] == 4  # answered directly
+        answer = response["data"]
+    assert answer["content"].startswith(name)
+    assert answer["allowed_mentions"] == {"parse": []}
+
+
+async def test_slow_commands_defer_then_edit_the_original_answer(
+    fake: FakeDiscord, bot: DiscordBot, probe: ProbeService
+) -> None:
+    for command, options in (("summary", {"url": "https://aitnews.com/x"}), ("digest", None)):
+        interaction_id, first = await run_command(fake, command, options)
+        assert first["type"] == 5  # "thinking…"
+        edits = await original_edits(fake, interaction_id)
+        assert edits[0]["content"].startswith(command)
+    assert [i.args for i in probe.invocations] == [("https://aitnews.com/x",), ()]
+
+
+async def test_ephemeral_reply_after_defer_replaces_the_thinking_message(
+    fake: FakeDiscord, bot: DiscordBot, probe: ProbeService
+) -> None:
+    probe.reply = Reply(text="bad url", ephemeral=True)
+    interaction_id, first = await run_command(fake, "summary", {"url": "nope"})
+    token = f"itoken-{interaction_id}"
+    followups = await fake.wait_for(lambda: fake.followups.get(token))
+    assert first["type"] == 5
+    assert fake.requests_to("DELETE", rf"/webhooks/{APP_ID}/{token}/messages/@original")
+    assert followups[0]["content"] == "bad url"
+    assert followups[0]["flags"] & EPHEMERAL
+
+
+async def test_ephemeral_replies_are_flagged(
+    fake: FakeDiscord, bot: DiscordBot, probe: ProbeService
+) -> None:
+    probe.reply = Reply(text="only for you", ephemeral=True)
+    _, response = await run_command(fake, "topics")
+    assert response["data"]["flags"] & EPHEMERAL
+
+
+async def test_long_text_is_split_into_a_response_and_follow_ups(
+    fake: FakeDiscord, bot: DiscordBot, probe: ProbeService
+) -> None:
+    lines = [f"سطر رقم {i} " + "ن" * 80 for i in range(60)]  # ~5400 characters
+    probe.reply = Reply(text="\n".join(lines))
+    interaction_id, response = await run_command(fake, "feeds")
+    token = f"itoken-{interaction_id}"
+    followups = await fake.wait_for(
+        lambda: len(fake.followups.get(token, [])) >= 2 and fake.followups[token]
+    )
+    contents = [response["data"]["content"], *(f["content"] for f in followups)]
+    assert all(len(c) <= 2000 for c in contents)
+    assert "\n".join(contents).split("\n") == lines  # nothing lost, split at line breaks
+
+
+async def test_arabic_locale_hint_is_passed_on(
+    fake: FakeDiscord, bot: DiscordBot, probe: ProbeService
+) -> None:
+    await run_command(fake, "help", locale="ar")
+    assert probe.invocations[0].user_language == "ar"
+
+
+async def test_direct_message_is_a_private_chat_where_everyone_is_admin(
+    fake: FakeDiscord, bot: DiscordBot, probe: ProbeService
+) -> None:
+    dm_channel = "900000000000007001"
+    await run_command(
+        fake, "subscribe", {"topic_or_keyword": "ai"}, guild_id=None, channel_id=dm_channel
+    )
+    assert probe.invocations[0].chat == ChatRef(Platform.DISCORD, dm_channel, ChatKind.PRIVATE)
+    assert probe.admin_answers == [True]
+
+
+# --- permissions ---------------------------------------------------------------------
+
+
+async def test_manage_channels_makes_an_admin_plain_members_are_not(
+    fake: FakeDiscord, bot: DiscordBot, probe: ProbeService
+) -> None:
+    await run_command(fake, "subscribe", {"topic_or_keyword": "ai"}, user_id=MEMBER_USER_ID)
+    await run_command(fake, "subscribe", {"topic_or_keyword": "ai"}, user_id=ADMIN_USER_ID)
+    assert probe.admin_answers == [False, True]
+
+
+async def test_manage_server_alone_makes_an_admin(
+    fake: FakeDiscord, bot: DiscordBot, probe: ProbeService
+) -> None:
+    from tests.fake_discord import MANAGE_GUILD, MEMBER_PERMISSIONS
+
+    guild = fake.guilds[GUILD_ID]
+    guild.roles.append(
+        dict(
+            guild.roles[0],
+            id="900000000000000120",
+            name="server-mods",
+            position=3,
+            permissions=str(MEMBER_PERMISSIONS | MANAGE_GUILD),
+        )
+    )
+    guild.members[MEMBER_USER_ID]["roles"] = ["900000000000000120"]
+    await run_command(fake, "schedule", {"value": "off"}, user_id=MEMBER_USER_ID)
+    assert probe.admin_answers == [True]
+
+
+async def test_channel_option_targets_that_channel_when_allowed(
+    fake: FakeDiscord, bot: DiscordBot, probe: ProbeService
+) -> None:
+    _, response = await run_command(
+        fake,
+        "subscribe",
+        {"topic_or_keyword": "ai", "channel": SECOND_CHANNEL_ID},
+        user_id=ADMIN_USER_ID,
+    )
+    (inv,) = probe.invocations
+    assert inv.chat == ChatRef(Platform.DISCORD, SECOND_CHANNEL_ID, ChatKind.CHANNEL)
+    assert probe.admin_answers == [True]  # computed for #ai-news from the guild cache
+    assert response["type"] == 4
+
+
+async def test_channel_option_refused_for_members_and_where_the_bot_cannot_post(
+    fake: FakeDiscord, bot: DiscordBot, probe: ProbeService
+) -> None:
+    _, as_member = await run_command(
+        fake, "schedule", {"value": "08:00", "channel": SECOND_CHANNEL_ID}, user_id=MEMBER_USER_ID
+    )
+    _, locked = await run_command(
+        fake, "schedule", {"value": "08:00", "channel": LOCKED_CHANNEL_ID}, user_id=ADMIN_USER_ID
+    )
+    assert probe.invocations == []  # refused before any command logic ran
+    assert as_member["data"]["flags"] & EPHEMERAL
+    assert "Manage Channels" in as_member["data"]["content"]
+    assert locked["data"]["flags"] & EPHEMERAL
+    assert "Send Messages" in locked["data"]["content"]
+
+
+async def test_resolve_target_checks_server_and_existence(
+    fake: FakeDiscord, bot: DiscordBot, probe: ProbeService
+) -> None:
+    refs = [
+        f"<#{SECOND_CHANNEL_ID}>",
+        f"<#{OTHER_GUILD_CHANNEL_ID}>",
+        "<#900000000000000999>",
+        "<#x>",
+    ]
+    await run_command(
+        fake, "subscribe", {"topic_or_keyword": " ".join(refs)}, user_id=ADMIN_USER_ID
+    )
+    ok, other_server, unknown, garbage = probe.target_results
+    assert ok == f"ok {SECOND_CHANNEL_ID}"
+    assert other_server.startswith("refused") and "another server" in other_server
+    assert unknown.startswith("unknown")
+    assert garbage.startswith("unknown")
+
+
+# --- sender --------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def client(fake: FakeDiscord) -> AsyncIterator[discord.Client]:
+    """A logged-in client without gateway: enough for REST delivery."""
+    c = discord.Client(intents=discord.Intents(guilds=True), max_ratelimit_timeout=30)
+    await c.login(fake.token)
+    try:
+        yield c
+    finally:
+        await c.close()
+
+
+CHAT = ChatRef(Platform.DISCORD, CHANNEL_ID, ChatKind.CHANNEL)
+STORY_EMBED: dict[str, object] = {
+    "title": "DeepSeek تطلق نموذجًا جديدًا",
+    "url": "https://aitnews.com/deepseek",
+    "description": "\u200f• النقطة الأولى\n\u200f• النقطة الثانية",
+    "color": 0x3498DB,
+    "footer": {"text": "البوابة العربية للأخبار التقنية"},
+    "timestamp": "2026-01-01T08:00:00+00:00",
+}
+
+
+async def test_sender_posts_content_and_embeds_without_mentions(
+    fake: FakeDiscord, client: discord.Client
+) -> None:
+    sender = DiscordSender(client)
+    message_id = await sender.send(
+        CHAT, OutgoingMessage(text="@everyone ملخص", embeds=[STORY_EMBED])
+    )
+    (sent,) = fake.messages[CHANNEL_ID]
+    assert sent["id"] == message_id
+    assert sent["content"] == "@everyone ملخص"
+    assert sent["embeds"][0]["title"] == STORY_EMBED["title"]
+    assert sent["embeds"][0]["color"] == 0x3498DB
+    (request,) = fake.requests_to("POST", rf"/channels/{CHANNEL_ID}/messages")
+    assert request.body["allowed_mentions"] == {"parse": []}
+    assert not request.body.get("flags")  # embeds are not suppressed
+
+
+async def test_sender_translates_forbidden_and_not_found(
+    fake: FakeDiscord, client: discord.Client
+) -> None:
+    sender = DiscordSender(client)
+    locked = ChatRef(Platform.DISCORD, LOCKED_CHANNEL_ID, ChatKind.CHANNEL)
+    with pytest.raises(ChatForbidden, match="50013"):
+        await sender.send(locked, OutgoingMessage(text="x"))
+    fake.fail(
+        "POST", rf"/channels/{CHANNEL_ID}/messages", 403, code=50001, message="Missing Access"
+    )
+    with pytest.raises(ChatForbidden, match="50001"):
+        await sender.send(CHAT, OutgoingMessage(text="x"))
+    fake.delete_channel(SECOND_CHANNEL_ID)
+    gone = ChatRef(Platform.DISCORD, SECOND_CHANNEL_ID, ChatKind.CHANNEL)
+    with pytest.raises(ChatNotFound, match="10003"):
+        await sender.send(gone, OutgoingMessage(text="x"))
+    assert CHANNEL_ID not in fake.messages
+
+
+async def test_short_rate_limit_is_waited_out_without_loss_or_duplicate(
+    fake: FakeDiscord, client: discord.Client
+) -> None:
+    fake.fail("POST", rf"/channels/{CHANNEL_ID}/messages", 429, retry_after=0.05)
+    await DiscordSender(client).send(CHAT, OutgoingMessage(text="once"))
+    assert [m["content"] for m in fake.messages[CHANNEL_ID]] == ["once"]
+    assert [r.status for r in fake.requests_to("POST", rf"/channels/{CHANNEL_ID}/messages")] == [
+        429,
+        200,
+    ]
+
+
+async def test_long_rate_limit_raises_retry_after(
+    fake: FakeDiscord, client: discord.Client
+) -> None:
+    fake.fail("POST", rf"/channels/{CHANNEL_ID}/messages", 429, retry_after=120.0)
+    with pytest.raises(RetryAfter) as caught:
+        await DiscordSender(client).send(CHAT, OutgoingMessage(text="later"))
+    assert caught.value.seconds == 120.0
+    assert CHANNEL_ID not in fake.messages
+
+
+async def test_cloudflare_style_429_raises_retry_after_from_header(
+    fake: FakeDiscord, client: discord.Client
+) -> None:
+    fake.fail("POST", rf"/channels/{CHANNEL_ID}/messages", 429, retry_after=7.0, via_header=False)
+    with pytest.raises(RetryAfter) as caught:
+        await DiscordSender(client).send(CHAT, OutgoingMessage(text="later"))
+    assert caught.value.seconds == 7.0
+
+
+async def test_server_errors_and_network_failures_are_transient(
+    fake: FakeDiscord, client: discord.Client
+) -> None:
+    fake.fail("POST", rf"/channels/{CHANNEL_ID}/messages", 503)
+    with pytest.raises(TransientDeliveryError):
+        await DiscordSender(client).send(CHAT, OutgoingMessage(text="x"))
+    await fake.stop()  # nobody listens any more
+    with pytest.raises(TransientDeliveryError, match="network"):
+        await DiscordSender(client).send(CHAT, OutgoingMessage(text="x"))
+
+
+async def test_oversized_embed_is_rejected_by_discord_validation(
+    fake: FakeDiscord, client: discord.Client
+) -> None:
+    too_long = dict(STORY_EMBED, description="ن" * 4097)
+    with pytest.raises(MessageRejected, match="50035"):
+        await DiscordSender(client).send(CHAT, OutgoingMessage(embeds=[too_long]))
+    with pytest.raises(MessageRejected):
+        await DiscordSender(client).send(CHAT, OutgoingMessage(embeds=[STORY_EMBED] * 11))
+    assert CHANNEL_ID not in fake.messages
+
+
+# --- webhook delivery ----------------------------------------------------------------
+
+
+async def test_webhook_delivery_uses_custom_name_and_avatar_without_login(
+    fake: FakeDiscord,
+) -> None:
+    target = WebhookTarget(
+        WEBHOOK_URL, username="أخبار التقنية", avatar_url="https://example.org/a.png"
+    )
+
+    async def lookup(chat: ChatRef) -> WebhookTarget | None:
+        return target if chat == CHAT else None
+
+    sender = DiscordSender(None, webhooks=lookup)
+    try:
+        message_id = await sender.send(CHAT, OutgoingMessage(text="ملخص", embeds=[STORY_EMBED]))
+    finally:
+        await sender.aclose()
+    (sent,) = fake.webhook_messages
+    assert message_id
+    assert sent["username"] == "أخبار التقنية"
+    assert sent["avatar_url"] == "https://example.org/a.png"
+    assert sent["embeds"][0]["title"] == STORY_EMBED["title"]
+    assert sent["_query"]["wait"] in ("1", "true")
+    assert sent["allowed_mentions"] == {"parse": []}
+    assert not fake.requests_to("GET", "/users/@me")  # no bot login needed
+    assert CHANNEL_ID not in fake.messages
+
+
+async def test_deleted_webhook_is_chat_not_found(fake: FakeDiscord) -> None:
+    fake.known_webhooks.clear()
+
+    async def lookup(chat: ChatRef) -> WebhookTarget | None:
+        return WebhookTarget(WEBHOOK_URL)
+
+    sender = DiscordSender(None, webhooks=lookup)
+    try:
+        with pytest.raises(ChatNotFound, match="10015"):
+            await sender.send(CHAT, OutgoingMessage(text="x"))
+    finally:
+        await sender.aclose()
+
+
+# --- secrets -------------------------------------------------------------------------
+
+
+async def test_bot_and_webhook_tokens_never_reach_the_logs(
+    fake: FakeDiscord, probe: ProbeService, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+
+    async def lookup(chat: ChatRef) -> WebhookTarget | None:
+        return WebhookTarget(WEBHOOK_URL) if chat.chat_id == SECOND_CHANNEL_ID else None
+
+    discord_bot = DiscordBot(fake.token, probe, webhooks=lookup, guild_ready_timeout=0.05)
+    await discord_bot.start(ready_timeout=20)
+    try:
+        await discord_bot.sender.send(CHAT, OutgoingMessage(text="bot message"))
+        webhook_chat = ChatRef(Platform.DISCORD, SECOND_CHANNEL_ID, ChatKind.CHANNEL)
+        await discord_bot.sender.send(webhook_chat, OutgoingMessage(text="webhook message"))
+        logging.getLogger("discord.http").debug("leak attempt: Bot %s", fake.token)
+    finally:
+        await discord_bot.stop()
+    assert fake.webhook_messages and fake.messages[CHANNEL_ID]
+    assert "/webhooks/" in caplog.text  # discord.py did log the webhook request...
+    assert WEBHOOK_TOKEN not in caplog.text  # ...without its token
+    assert fake.token not in caplog.text
+    assert "[REDACTED]" in caplog.text
+
+
+def test_redactor_rewrites_messages_arguments_and_tracebacks() -> None:
+    redactor = TokenRedactor("s3cr3t.token")
+    redactor.add_secret("webhooktoken" * 6)
+    try:
+        raise RuntimeError("failed with s3cr3t.token")
+    except RuntimeError:
+        import sys
+
+        record = logging.LogRecord(
+            "discord.http",
+            logging.ERROR,
+            __file__,
+            1,
+            "auth %s and %s",
+            ("s3cr3t.token", "webhooktoken" * 6),
+            sys.exc_info(),
+        )
+    assert redactor.filter(record)
+    assert record.getMessage() == "auth [REDACTED] and [REDACTED]"
+    assert record.exc_text is not None and "s3cr3t" not in record.exc_text
+
+
+def test_split_text_keeps_every_line_and_respects_the_limit() -> None:
+    text = "\n".join(["a" * 30] * 10) + "\n" + "b" * 95
+    chunks = split_text(text, limit=100)
+    assert all(len(c) <= 100 for c in chunks)
+    assert "".join(chunks).replace("\n", "") == text.replace("\n", "")
