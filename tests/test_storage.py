@@ -247,3 +247,26 @@ def test_naive_datetimes_are_refused(storage: SqlStorage) -> None:
         storage.record_fetch_success(
             FEED, at=datetime(2026, 1, 1), etag=None, last_modified=None, title=None
         )
+
+
+def test_migrations_match_the_tables(storage: SqlStorage) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with storage.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+        version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    assert diff == []
+    assert version == "0001"
+
+
+def test_database_made_before_migrations_is_stamped(tmp_path: Path) -> None:
+    from sqlalchemy import create_engine
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    metadata.create_all(create_engine(url))
+    store = SqlStorage.from_url(url)
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0001"
+    store.add_feed(FeedConfig(FEED))
+    assert store.get_feed(FEED).url == FEED

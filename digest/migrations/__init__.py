@@ -1,0 +1,1 @@
+"""Alembic migrations for the newsdigest schema (see digest.storage.migrate)."""
