@@ -84,29 +84,31 @@ def build_clusterer() -> StoryClusterer | None:
 
 
 def build_fetchers(settings: Settings) -> tuple[Fetcher, PageLoader, PageLoader, list[Any]]:
-    """The feed fetcher plus page loaders for full text (feeds' policy) and for URLs
-    typed by chat users (strict policy)."""
+    """The feed fetcher plus page loaders: one for full text of feed items (the feeds'
+    address policy) and one for URLs typed by chat users (strict policy)."""
     from digest.extract import extract_article
     from digest.fetch import HttpFetcher
     from digest.netguard import AddressPolicy
 
     cfg = settings.fetch
+    feed_policy = AddressPolicy(
+        allow_private=cfg.allow_private_feeds, allowed_hosts=cfg.allowed_hosts
+    )
+    url_policy = AddressPolicy(
+        allow_private=cfg.allow_private_urls, allowed_hosts=cfg.allowed_hosts
+    )
+    fetcher = HttpFetcher(
+        timeout=cfg.timeout_seconds,
+        max_bytes=cfg.max_bytes,
+        user_agent=cfg.user_agent,
+        max_redirects=cfg.max_redirects,
+        policy=feed_policy,
+        page_policy=url_policy,
+    )
 
-    def make(allow_private: bool) -> HttpFetcher:
-        return HttpFetcher(
-            timeout=cfg.timeout_seconds,
-            max_bytes=cfg.max_bytes,
-            user_agent=cfg.user_agent,
-            max_redirects=cfg.max_redirects,
-            policy=AddressPolicy(allow_private=allow_private, allowed_hosts=cfg.allowed_hosts),
-        )
-
-    feed_fetcher = make(cfg.allow_private_feeds)
-    url_fetcher = make(cfg.allow_private_urls)
-
-    def loader(fetcher: HttpFetcher) -> PageLoader:
+    def loader(policy: AddressPolicy) -> PageLoader:
         async def load(url: str) -> ExtractedPage:
-            content, _content_type, final_url = await fetcher.fetch_page(url)
+            content, _content_type, final_url = await fetcher.fetch_page(url, policy=policy)
             article = extract_article(content, url=final_url)
             if not article.text.strip():
                 raise ParseError(url, "no article text found on the page")
@@ -119,12 +121,7 @@ def build_fetchers(settings: Settings) -> tuple[Fetcher, PageLoader, PageLoader,
 
         return load
 
-    return (
-        feed_fetcher,
-        loader(feed_fetcher),
-        loader(url_fetcher),
-        [feed_fetcher.aclose, url_fetcher.aclose],
-    )
+    return fetcher, loader(feed_policy), loader(url_policy), [fetcher.aclose]
 
 
 def bootstrap(

@@ -177,6 +177,7 @@ class Pipeline:
         self._url_page_loader = url_page_loader or page_loader
         self._rng = rng or random.Random()
         self._concurrency = concurrency
+        self._clusterer_warm = clusterer is None
 
     @property
     def storage(self) -> Storage:
@@ -197,6 +198,7 @@ class Pipeline:
             feeds = self._storage.get_feeds(enabled=True)
         else:
             feeds = [self._storage.get_feed(u) for u in urls]
+        self._warm_clusterer()
         semaphore = asyncio.Semaphore(self._concurrency)
 
         async def one(feed: Feed) -> FeedReport:
@@ -283,6 +285,15 @@ class Pipeline:
             warnings=parsed.warnings,
             moved_to=moved_to,
         )
+
+    def _warm_clusterer(self, window: int = 3000) -> None:
+        """Teach a fresh clusterer the recent stories, so that a restart does not post a
+        story again when one more source reports it."""
+        if self._clusterer_warm or self._clusterer is None:
+            return
+        self._clusterer_warm = True
+        for article in reversed(self._storage.get_articles(limit=window)):
+            self._clusterer.add(article.id, article.title, article.text, article.published)
 
     def _failed(
         self, feed: Feed, exc: FeedError, now: datetime, url: str | None = None
