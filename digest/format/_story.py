@@ -1,0 +1,72 @@
+"""The displayable parts of a Story, cleaned once for every formatter."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from digest.format._text import clean_inline
+from digest.format.bidi import strip_bidi_controls
+from digest.format.labels import label
+from digest.models import Source, Story
+
+MAX_URL_LENGTH = 2048
+
+
+def safe_url(url: str | None) -> str | None:
+    """`url` when it is an absolute http(s) URL fit for a link, else None.
+
+    Telegram rejects messages whose links are not valid URLs and a javascript: link
+    must never be rendered, so anything else is shown without a link."""
+    if not url:
+        return None
+    url = strip_bidi_controls(url).strip()
+    if not url or len(url) > MAX_URL_LENGTH:
+        return None
+    if any(ch.isspace() or unicodedata.category(ch) in {"Cc", "Cs"} for ch in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
+        return None
+    return url
+
+
+@dataclass(frozen=True)
+class StoryParts:
+    title: str
+    url: str | None
+    bullets: tuple[str, ...]
+    sources: tuple[Source, ...]  # the main source first, names cleaned, urls safe
+    published: datetime | None
+    language: str
+
+
+def story_parts(story: Story, language: str) -> StoryParts:
+    """Clean a story's text; `language` names the untitled placeholder."""
+    title = clean_inline(story.title) or label("untitled", language)
+    bullets = tuple(b for b in (clean_inline(b) for b in story.bullets) if b)
+    sources = []
+    for source in (story.source, *story.other_sources):
+        name = clean_inline(source.name)
+        url = safe_url(source.url)
+        if name or url:
+            sources.append(Source(name=name or (url or ""), url=url))
+    published = story.published.astimezone(UTC) if story.published else None
+    return StoryParts(
+        title=title,
+        url=safe_url(story.url),
+        bullets=bullets,
+        sources=tuple(sources),
+        published=published,
+        language=story.language,
+    )
+
+
+def format_time(moment: datetime) -> str:
+    """A UTC time for footers and source lines: "2026-12-01 08:30 UTC"."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")

@@ -1,0 +1,85 @@
+"""Text helpers shared by the formatters: cleaning, length in UTF-16 units, fitting."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+from digest.format.bidi import strip_bidi_controls
+
+_WHITESPACE = re.compile(r"\s+")
+ELLIPSIS = "…"
+
+
+def utf16_len(text: str) -> int:
+    """Length as Telegram and Discord (JavaScript) count it: UTF-16 code units."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def clean_inline(text: str) -> str:
+    """One line of display text: bidi controls, control characters and lone surrogates
+    removed, every run of whitespace (newlines included) turned into one space."""
+    text = strip_bidi_controls(text)
+    text = "".join(
+        " " if unicodedata.category(ch) == "Cc" else ch
+        for ch in text
+        if unicodedata.category(ch) != "Cs"
+    )
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def fits_prefix(text: str, fits: Callable[[str], bool]) -> int:
+    """Largest n such that fits(text[:n]) holds (binary search; 0 when nothing fits)."""
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if fits(text[:mid]):
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def truncate(text: str, fits: Callable[[str], bool]) -> str:
+    """`text` itself when it fits, else its longest prefix that fits with an ellipsis."""
+    if fits(text):
+        return text
+    n = fits_prefix(text, lambda prefix: fits(prefix.rstrip() + ELLIPSIS))
+    return text[:n].rstrip() + ELLIPSIS if n else ""
+
+
+def split_to_fit(text: str, fits: Callable[[str], bool]) -> list[str]:
+    """Cut cleaned `text` into pieces that each satisfy `fits`, at spaces when possible
+    and between characters otherwise. Joining the pieces with spaces gives `text` back
+    (up to the spaces at the cuts). `fits` must accept any single character."""
+    pieces: list[str] = []
+    words = text.split(" ")
+    i = 0
+    while i < len(words):
+        # Binary search the number of whole words that fit.
+        lo, hi = 0, len(words) - i
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if fits(" ".join(words[i : i + mid])):
+                lo = mid
+            else:
+                hi = mid - 1
+        if lo:
+            pieces.append(" ".join(words[i : i + lo]))
+            i += lo
+            continue
+        word = words[i]
+        n = fits_prefix(word, fits)
+        if n == 0:
+            raise ValueError("budget too small for a single character")
+        pieces.append(word[:n])
+        words[i] = word[n:]
+        if not words[i]:
+            i += 1
+    return [piece for piece in pieces if piece]
+
+
+def split_rendered(text: str, render: Callable[[str], str], budget: int) -> list[str]:
+    """Cut `text` into pieces whose rendering is at most `budget` UTF-16 units."""
+    return split_to_fit(text, lambda piece: utf16_len(render(piece)) <= budget)

@@ -1,0 +1,164 @@
+"""Telegram HTML: strict escaping, UTF-16 limits, splitting without loss."""
+
+from __future__ import annotations
+
+import pytest
+
+from digest.format.bidi import RLM
+from digest.format.telegram import TELEGRAM_LIMIT, escape_attr, escape_html, render_telegram
+from tests.format_checks import (
+    assert_subsequence,
+    check_isolates,
+    make_story,
+    parse_telegram,
+    utf16_units,
+    visible_text,
+)
+
+
+def test_titles_bullets_and_urls_are_escaped() -> None:
+    story = make_story(
+        1,
+        title='<script>alert("x")</script> & DeepSeek',
+        bullets=["a < b > c & d", 'قال "مرحبا" & <b>غامق</b>'],
+        url='https://example.com/a?x=1&y="2"<3>',
+    )
+    [message] = render_telegram([story], header=None, language="ar")
+    checker = parse_telegram(message)
+    text = "".join(checker.text)
+    assert '<script>alert("x")</script> & DeepSeek' in text.replace("\u2066", "").replace(
+        "\u2069", ""
+    )
+    assert "a < b > c & d" in text
+    assert checker.links[0] == 'https://example.com/a?x=1&y="2"<3>'
+    assert "&quot;2&quot;" in message  # quotes inside the attribute are entities
+    assert "<script>" not in message
+
+
+def test_escape_helpers_use_only_the_four_entities() -> None:
+    assert escape_html("<a & b>\"'") == "&lt;a &amp; b&gt;\"'"
+    assert escape_attr('"&<>') == "&quot;&amp;&lt;&gt;"
+
+
+def test_non_http_urls_are_not_linked() -> None:
+    story = make_story(1, url="javascript:alert(1)")
+    [message] = render_telegram([story], header=None, language="ar")
+    assert parse_telegram(message).links == ["https://aitnews.example/"]  # the source only
+
+
+def test_story_layout_bold_linked_title_bullets_and_sources() -> None:
+    story = make_story(7, other_sources=[("TechCrunch", "https://tc.example/x")])
+    [message] = render_telegram([story], header="ملخص أخبار التقنية", language="ar")
+    lines = message.split("\n")
+    assert lines[0] == "<b>ملخص أخبار التقنية</b>"
+    assert lines[2] == f'<b><a href="{story.url}">{story.title}</a></b>'
+    bullets = [line for line in lines if "•" in line]
+    assert len(bullets) == 3
+    assert all(line.startswith(RLM + "• ") for line in bullets)
+    assert lines[-1].startswith("المصادر: ")
+    assert "، " in lines[-1] and "TechCrunch" in lines[-1]
+    for line in lines:
+        check_isolates(line)
+
+
+def test_single_source_is_labelled_in_singular() -> None:
+    [message] = render_telegram([make_story(1)], header=None, language="ar")
+    assert message.split("\n")[-1].startswith("المصدر: ")
+    [english] = render_telegram([make_story(1, language="en")], header=None, language="en")
+    assert english.split("\n")[-1].startswith("Source: ")
+
+
+def test_no_stories() -> None:
+    assert render_telegram([], header=None, language="ar") == []
+    [message] = render_telegram([], header="ملخص", language="ar")
+    assert "لا جديد" in message
+    [english] = render_telegram([], header="Digest", language="en")
+    assert "No new stories" in english
+
+
+def test_limit_counts_utf16_units_of_astral_characters() -> None:
+    # 30 bullets of 100 emoji: 3000 code points but 6000 UTF-16 units.
+    story = make_story(1, bullets=["😀" * 100] * 30)
+    assert len("".join(story.bullets)) < TELEGRAM_LIMIT
+    messages = render_telegram([story], header=None, language="ar")
+    assert len(messages) >= 2
+    for message in messages:
+        assert utf16_units(message) <= TELEGRAM_LIMIT
+        parse_telegram(message)
+    assert "".join(visible_text(m) for m in messages).count("😀") == 3000
+
+
+def test_two_hundred_stories_lose_none_and_respect_the_limit() -> None:
+    stories = [make_story(n) for n in range(200)]
+    messages = render_telegram(stories, header="ملخص أخبار التقنية", language="ar")
+    assert len(messages) > 1
+    for message in messages:
+        assert utf16_units(message) <= TELEGRAM_LIMIT
+        parse_telegram(message)
+    texts = [visible_text(m) for m in messages]
+    titles = [t for text in texts for t in text.split("\n") if "ديب سيك تطلق" in t]
+    assert [int(t.rsplit(" ", 1)[1]) for t in titles] == list(range(200))
+    # Messages end at story boundaries: every message starts with a title or the header.
+    for text in texts[1:]:
+        assert "ديب سيك تطلق" in text.split("\n")[0]
+
+
+def test_a_story_longer_than_a_message_is_cut_between_bullets() -> None:
+    bullets = [f"النقطة رقم {n}: " + "كلمة " * 60 + "DeepSeek & <GPT-4o>" for n in range(40)]
+    story = make_story(1, bullets=bullets)
+    messages = render_telegram([make_story(0), story, make_story(2)], header=None, language="ar")
+    assert len(messages) >= 3
+    for message in messages:
+        assert utf16_units(message) <= TELEGRAM_LIMIT
+        parse_telegram(message)
+    texts = [visible_text(m) for m in messages]
+    # The long story starts a message; its continuations repeat the title and say so.
+    first_lines = [t.split("\n")[0] for t in texts]
+    assert first_lines == [make_story(0).title, story.title] + [story.title + " (تابع)"] * (
+        len(messages) - 2
+    )
+    assert make_story(2).title in texts[-1]
+    # Every bullet whole, in order: it was never cut, only moved to the next message.
+    lines = [line for t in texts for line in t.split("\n")]
+    bullet_lines = [line.replace(RLM, "") for line in lines if "النقطة رقم" in line]
+    assert [line.split(":")[0] for line in bullet_lines] == [f"• النقطة رقم {n}" for n in range(40)]
+    assert_subsequence([s.title for s in (make_story(0),)] + bullets, "\n".join(texts))
+
+
+def test_a_bullet_longer_than_a_message_is_cut_at_spaces() -> None:
+    words = [f"w{n}&<" for n in range(2500)]
+    story = make_story(1, bullets=[" ".join(words)])
+    messages = render_telegram([story], header=None, language="ar")
+    assert len(messages) >= 3
+    for message in messages:
+        assert utf16_units(message) <= TELEGRAM_LIMIT
+        parse_telegram(message)
+    text = " ".join(visible_text(m) for m in messages)
+    found = [w for w in text.replace("\n", " ").split(" ") if w.startswith("w") and "&" in w]
+    assert [w.strip("\u2066\u2069") for w in found] == words
+
+
+def test_word_longer_than_a_message_is_cut_between_characters() -> None:
+    story = make_story(1, bullets=["&" * 5000])
+    messages = render_telegram([story], header=None, language="ar")
+    for message in messages:
+        assert utf16_units(message) <= TELEGRAM_LIMIT
+        parse_telegram(message)
+    assert "".join(visible_text(m) for m in messages).count("&") == 5000
+
+
+def test_huge_title_is_shortened_with_ellipsis() -> None:
+    story = make_story(1, title="عنوان " * 2000)
+    [message] = render_telegram([story], header=None, language="ar")
+    title_line = visible_text(message).split("\n")[0]
+    assert title_line.endswith("…") and utf16_units(title_line) < TELEGRAM_LIMIT // 2
+
+
+def test_custom_limit() -> None:
+    messages = render_telegram(
+        [make_story(n) for n in range(20)], header=None, language="ar", limit=1024
+    )
+    assert len(messages) > 2
+    assert all(utf16_units(m) <= 1024 for m in messages)
+    with pytest.raises(ValueError):
+        render_telegram([], header=None, language="ar", limit=100)
