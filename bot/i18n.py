@@ -1,0 +1,373 @@
+"""Every user-facing bot text, in Arabic (the default) and English.
+
+`t(key, lang, **kw)` looks a text up and fills its ``{placeholders}``; a language we do
+not have falls back to Arabic. Command descriptions here feed Telegram's setMyCommands
+and Discord's localisations, so both platforms describe commands the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from types import MappingProxyType
+
+LANGUAGES: tuple[str, ...] = ("ar", "en")
+DEFAULT_LANGUAGE = "ar"
+
+_RLM = "\u200f"
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+_STRONG_LTR = re.compile("[A-Za-z0-9/@#<]")
+
+# Commands in the order menus show them. Telegram uses every name; Discord groups them
+# under /news and calls "mysubs" "subscriptions" (see DISCORD_COMMANDS).
+TELEGRAM_COMMANDS: tuple[str, ...] = (
+    "start",
+    "help",
+    "topics",
+    "subscribe",
+    "unsubscribe",
+    "mysubs",
+    "digest",
+    "latest",
+    "summary",
+    "schedule",
+    "feeds",
+    "lang",
+    "health",
+)
+DISCORD_COMMANDS: tuple[str, ...] = (
+    "help",
+    "topics",
+    "subscribe",
+    "unsubscribe",
+    "subscriptions",
+    "digest",
+    "latest",
+    "summary",
+    "schedule",
+    "feeds",
+    "lang",
+    "health",
+)
+
+
+def _texts(**entries: tuple[str, str]) -> Mapping[str, Mapping[str, str]]:
+    return MappingProxyType(
+        {key: MappingProxyType({"ar": ar, "en": en}) for key, (ar, en) in entries.items()}
+    )
+
+
+# Descriptions: Telegram allows 3-256 characters, Discord 1-100; keep them short.
+_DESCRIPTIONS = _texts(
+    start=("بدء الاستخدام ورسالة الترحيب", "Get started"),
+    help=("عرض الأوامر وطريقة استخدامها", "Show the commands and how to use them"),
+    topics=("المواضيع المتاحة للاشتراك", "Topics you can subscribe to"),
+    subscribe=("الاشتراك في موضوع أو كلمة مفتاحية", "Follow a topic or a keyword"),
+    unsubscribe=(
+        "إلغاء الاشتراك في موضوع أو كلمة أو الكل",
+        "Stop following a topic, keyword or all",
+    ),
+    mysubs=("اشتراكات هذه المحادثة وإعداداتها", "This chat's subscriptions and settings"),
+    subscriptions=("اشتراكات هذه القناة وإعداداتها", "This channel's subscriptions and settings"),
+    digest=("إرسال ملخص الأخبار الجديدة الآن", "Send a digest of new stories now"),
+    latest=("آخر الأخبار الملخصة (1-20)", "The latest summarised stories (1-20)"),
+    summary=("تلخيص مقال من رابط", "Summarise one article from a link"),
+    schedule=("موعد الملخص اليومي أو النشر الفوري أو الإيقاف", "Daily digest time, instant or off"),
+    feeds=("مصادر الأخبار المتابعة", "The news feeds we follow"),
+    lang=("لغة الردود: ar أو en", "Reply language: ar or en"),
+    health=("حالة مصادر الأخبار", "Status of the news feeds"),
+)
+
+# Usage lines. {p} is the command prefix: "/" on Telegram, "/news " on Discord.
+_USAGE = _texts(
+    subscribe=(
+        "{p}subscribe <موضوع|كلمة ...>  مثال: {p}subscribe ai أمن",
+        "{p}subscribe <topic|keyword ...>  e.g. {p}subscribe ai security",
+    ),
+    unsubscribe=(
+        "{p}unsubscribe <موضوع|كلمة|all>",
+        "{p}unsubscribe <topic|keyword|all>",
+    ),
+    latest=("{p}latest [عدد من 1 إلى 20]", "{p}latest [number 1-20]"),
+    summary=("{p}summary <رابط المقال>", "{p}summary <article link>"),
+    schedule=(
+        "{p}schedule <HH:MM [المنطقة الزمنية]> | instant | off"
+        "  مثال: {p}schedule 08:30 Asia/Riyadh",
+        "{p}schedule <HH:MM [timezone]> | instant | off  e.g. {p}schedule 08:30 Asia/Riyadh",
+    ),
+    lang=("{p}lang ar|en", "{p}lang ar|en"),
+)
+
+_MESSAGES = _texts(
+    welcome=(
+        "أهلًا! أنا بوت «ملخص الأخبار التقنية»: أقرأ أخبار التقنية العربية وأرسل لك كل خبر"
+        " في 3 إلى 5 نقاط، فور نشره أو في ملخص يومي، حسب المواضيع التي تختارها.\n"
+        "ابدأ بـ {p}topics لرؤية المواضيع، ثم {p}subscribe لاختيار ما يهمك.\n"
+        "{p}help لكل الأوامر.",
+        "Hello! I read Arabic technology news and send each story as 3-5 key points,"
+        " instantly or as a daily digest, filtered by the topics you choose.\n"
+        "Start with {p}topics, then {p}subscribe to pick what interests you.\n"
+        "{p}help lists every command.",
+    ),
+    help_header=("الأوامر المتاحة:", "Available commands:"),
+    help_footer=(
+        "في المجموعات والقنوات يغيّر الاشتراكات والمواعيد المشرفون فقط."
+        " لإدارة قناة من المحادثة الخاصة: {p}subscribe @القناة ai",
+        "In groups and channels only admins change subscriptions and schedules."
+        " To manage a channel from a private chat: {p}subscribe @channel ai",
+    ),
+    unknown_command=(
+        "لا أعرف الأمر {p}{name}. اكتب {p}help لرؤية الأوامر.",
+        "I don't know the command {p}{name}. Type {p}help to see the commands.",
+    ),
+    did_you_mean=("هل تقصد {p}{name}؟", "Did you mean {p}{name}?"),
+    usage=("الاستخدام: {usage}", "Usage: {usage}"),
+    admins_only=(
+        "تغيير إعدادات هذه المحادثة متاح للمشرفين فقط.",
+        "Only admins can change this chat's settings.",
+    ),
+    target_denied=("لا يمكن إدارة {target}: {reason}", "Cannot manage {target}: {reason}"),
+    target_unknown=(
+        "لم أجد {target}. تأكد من الاسم وأن البوت مضاف إليها.",
+        "I couldn't find {target}. Check the name and that the bot was added there.",
+    ),
+    one_target_only=("حدّد قناة واحدة فقط.", "Name only one channel."),
+    # topics
+    topics_header=("المواضيع المتاحة:", "Available topics:"),
+    topics_footer=(
+        "اشترك بكتابة {p}subscribe ثم اسم الموضوع، أو أي كلمة مفتاحية (مثل DeepSeek).",
+        "Subscribe with {p}subscribe and a topic name, or any keyword (like DeepSeek).",
+    ),
+    topics_empty=("لا توجد مواضيع معرّفة.", "No topics are defined."),
+    # subscriptions
+    subscribed_topics=("تم الاشتراك في: {items}", "Subscribed to: {items}"),
+    subscribed_keywords=("كلمات مفتاحية مضافة: {items}", "Keywords added: {items}"),
+    already_subscribed=("مشترك مسبقًا في: {items}", "Already following: {items}"),
+    bad_keyword=(
+        "كلمة غير صالحة: {items} (من 2 إلى {max} حرفًا)",
+        "Not a valid keyword: {items} (2 to {max} characters)",
+    ),
+    too_many_subscriptions=(
+        "بلغت الحد الأقصى ({max}) من الاشتراكات. ألغِ بعضها بـ {p}unsubscribe.",
+        "You reached the limit of {max} subscriptions. Remove some with {p}unsubscribe.",
+    ),
+    unsubscribed=("تم إلغاء الاشتراك في: {items}", "Unsubscribed from: {items}"),
+    unsubscribed_all=("تم إلغاء كل الاشتراكات.", "All subscriptions removed."),
+    not_subscribed=("غير مشترك في: {items}", "Not following: {items}"),
+    for_target=("({target})", "({target})"),
+    mysubs_header=("الاشتراكات{target}:", "Subscriptions{target}:"),
+    mysubs_topics=("المواضيع: {items}", "Topics: {items}"),
+    mysubs_keywords=("الكلمات المفتاحية: {items}", "Keywords: {items}"),
+    mysubs_none=(
+        "لا توجد اشتراكات بعد. اكتب {p}topics لرؤية المواضيع.",
+        "No subscriptions yet. Type {p}topics to see the topics.",
+    ),
+    mode_instant=(
+        "طريقة الإرسال: فوري، كل خبر عند نشره",
+        "Delivery: instant, each story as it comes",
+    ),
+    mode_scheduled=(
+        "طريقة الإرسال: ملخص يومي الساعة {time} ({tz})",
+        "Delivery: daily digest at {time} ({tz})",
+    ),
+    mode_off=(
+        "طريقة الإرسال: متوقف (اطلب الملخص بـ {p}digest)",
+        "Delivery: off (ask for a digest with {p}digest)",
+    ),
+    language_line=("لغة الردود: العربية", "Reply language: English"),
+    paused_line=(
+        "⚠️ الإرسال متوقف مؤقتًا: {reason}. أي أمر تعديل هنا يعيد تشغيله.",
+        "⚠️ Delivery is paused: {reason}. Any settings command here resumes it.",
+    ),
+    resumed=("تم استئناف الإرسال إلى هذه المحادثة.", "Delivery to this chat resumed."),
+    # digest / latest / summary
+    digest_header=("ملخص الأخبار التقنية — {count} خبر", "Tech news digest — {count} stories"),
+    digest_queued=(
+        "جارٍ إرسال ملخص من {count} خبر جديد.",
+        "Sending a digest of {count} new stories.",
+    ),
+    digest_nothing=(
+        "لا أخبار جديدة تطابق اشتراكاتك منذ آخر ملخص. جرّب {p}latest.",
+        "No new stories match your subscriptions since the last digest. Try {p}latest.",
+    ),
+    digest_no_subscriptions=(
+        "لا توجد اشتراكات بعد، فلا يمكن إعداد ملخص. ابدأ بـ {p}subscribe.",
+        "There are no subscriptions yet, so there is nothing to digest. Start with {p}subscribe.",
+    ),
+    latest_header=("آخر {count} خبر", "Latest {count} stories"),
+    latest_header_matching=(
+        "آخر {count} خبر يطابق اشتراكاتك",
+        "Latest {count} stories matching your subscriptions",
+    ),
+    latest_nothing=("لا توجد أخبار بعد.", "There are no stories yet."),
+    bad_count=(
+        "العدد يجب أن يكون رقمًا من {min} إلى {max}.",
+        "The number must be between {min} and {max}.",
+    ),
+    bad_url=(
+        "هذا ليس رابطًا صالحًا. أرسل رابطًا يبدأ بـ http:// أو https://",
+        "That is not a valid link. Send a link starting with http:// or https://",
+    ),
+    summary_working=("جارٍ التلخيص…", "Summarising…"),
+    summary_blocked=(
+        "لا يُسمح بجلب هذا العنوان (عنوان داخلي أو خاص).",
+        "Fetching this address is not allowed (internal or private address).",
+    ),
+    summary_not_found=("الصفحة غير موجودة.", "The page was not found."),
+    summary_fetch_failed=(
+        "تعذّر جلب الصفحة: {reason}",
+        "Could not fetch the page: {reason}",
+    ),
+    summary_parse_failed=(
+        "تعذّر استخراج نص مقال من هذه الصفحة.",
+        "Could not find article text on that page.",
+    ),
+    summary_failed=("تعذّر تلخيص المقال: {reason}", "Could not summarise the article: {reason}"),
+    summary_cooldown=(
+        "انتظر {seconds} ثانية قبل طلب تلخيص آخر.",
+        "Please wait {seconds} seconds before asking for another summary.",
+    ),
+    # schedule
+    schedule_set=(
+        "سيصل الملخص يوميًا الساعة {time} بتوقيت {tz}.",
+        "The digest will arrive daily at {time} {tz} time.",
+    ),
+    schedule_instant=(
+        "سيصل كل خبر فور نشره.",
+        "Each story will arrive as soon as it is published.",
+    ),
+    schedule_off=(
+        "أوقفت الإرسال التلقائي. يمكنك طلب الملخص بـ {p}digest.",
+        "Automatic delivery is off. You can still ask for a digest with {p}digest.",
+    ),
+    bad_time=(
+        "وقت غير صالح «{value}». اكتب الوقت بصيغة 24 ساعة مثل 08:30 أو 21:00.",
+        "Invalid time '{value}'. Write it as 24-hour HH:MM, like 08:30 or 21:00.",
+    ),
+    bad_timezone=(
+        "منطقة زمنية غير معروفة «{value}». استخدم اسمًا مثل Asia/Riyadh أو Africa/Cairo أو UTC+3.",
+        "Unknown timezone '{value}'. Use a name like Asia/Riyadh, Africa/Cairo or UTC+3.",
+    ),
+    # feeds / health
+    feeds_header=("المصادر المتابعة ({count}):", "Feeds we follow ({count}):"),
+    feeds_none=("لا توجد مصادر مفعّلة.", "No feeds are enabled."),
+    feeds_more=("… و{count} مصدر آخر", "… and {count} more"),
+    health_summary=(
+        "المصادر: {total} — سليمة {ok}، بها أخطاء {failing}، معطّلة {disabled}",
+        "Feeds: {total} — healthy {ok}, failing {failing}, disabled {disabled}",
+    ),
+    health_never=("لم يُجلب أي مصدر بعد.", "No feed has been fetched yet."),
+    health_failing_line=(
+        "✗ {name}: {error} ({count} محاولة فاشلة متتالية)",
+        "✗ {name}: {error} ({count} failures in a row)",
+    ),
+    health_disabled_line=("⏸ {name}: {reason}", "⏸ {name}: {reason}"),
+    health_last_success=("آخر جلب ناجح: {when}", "Last successful fetch: {when}"),
+    health_all_ok=("كل المصادر تعمل.", "All feeds are working."),
+    # lang
+    lang_set=("ستكون الردود بالعربية.", "Replies will be in English."),
+    bad_language=(
+        "اللغات المتاحة: ar (العربية) و en (English).",
+        "Languages: ar (Arabic), en (English).",
+    ),
+    # errors
+    internal_error=(
+        "حدث خطأ غير متوقع، حاول مرة أخرى لاحقًا.",
+        "Something went wrong, please try again later.",
+    ),
+    list_separator=("، ", ", "),
+    all_technology=("كل أخبار التقنية", "all technology news"),
+)
+
+
+def t(key: str, lang: str | None, **kw: object) -> str:
+    """The text `key` in `lang` (Arabic when the language is unknown), placeholders filled.
+
+    Raises KeyError for a key that does not exist: a typo must fail in tests, not show
+    a raw key to a user.
+    """
+    entry = _MESSAGES[key]
+    return entry.get(lang or DEFAULT_LANGUAGE, entry[DEFAULT_LANGUAGE]).format(**kw)
+
+
+def usage(command: str, lang: str | None, prefix: str = "/") -> str:
+    """The usage line of a command that takes arguments (KeyError for others)."""
+    entry = _USAGE[command]
+    return entry.get(lang or DEFAULT_LANGUAGE, entry[DEFAULT_LANGUAGE]).format(p=prefix)
+
+
+def has_usage(command: str) -> bool:
+    return command in _USAGE
+
+
+def command_description(command: str, lang: str | None) -> str:
+    """The short menu description of a command (KeyError for an unknown command)."""
+    entry = _DESCRIPTIONS[command]
+    return entry.get(lang or DEFAULT_LANGUAGE, entry[DEFAULT_LANGUAGE])
+
+
+def command_descriptions(lang: str, *, platform: str = "telegram") -> list[tuple[str, str]]:
+    """(name, description) pairs in menu order: Telegram's setMyCommands list, or
+    Discord's /news subcommands."""
+    names = DISCORD_COMMANDS if platform == "discord" else TELEGRAM_COMMANDS
+    return [(name, command_description(name, lang)) for name in names]
+
+
+def message_keys() -> frozenset[str]:
+    """Every text key (for completeness tests and tooling)."""
+    return frozenset(_MESSAGES)
+
+
+def normalize_language(code: str | None) -> str | None:
+    """'en-US', 'EN', 'english', 'عربي' -> 'en'/'ar'; None for anything we do not speak."""
+    if not code:
+        return None
+    value = code.strip().casefold().replace("_", "-")
+    if value in _LANGUAGE_NAMES:
+        return _LANGUAGE_NAMES[value]
+    primary = value.split("-", 1)[0]
+    return primary if primary in LANGUAGES else None
+
+
+_LANGUAGE_NAMES: Mapping[str, str] = MappingProxyType(
+    {
+        "arabic": "ar",
+        "عربي": "ar",
+        "عربى": "ar",
+        "العربية": "ar",
+        "العربيه": "ar",
+        "عربية": "ar",
+        "english": "en",
+        "انجليزي": "en",
+        "إنجليزي": "en",
+        "الانجليزية": "en",
+        "الإنجليزية": "en",
+        "انكليزي": "en",
+    }
+)
+
+
+def pick_language(chat_setting: str | None, user_language_hint: str | None) -> str:
+    """The reply language: the chat's explicit choice, else the user's client language
+    when we speak it, else Arabic."""
+    return (
+        normalize_language(chat_setting)
+        or normalize_language(user_language_hint)
+        or DEFAULT_LANGUAGE
+    )
+
+
+def rtl_safe(text: str, lang: str) -> str:
+    """Start every Arabic-reply line that opens with a Latin letter, digit or command
+    (``/subscribe ...``) with a right-to-left mark, so clients do not lay it out LTR."""
+    if lang != "ar":
+        return text
+    lines = []
+    for line in text.split("\n"):
+        stripped = line.lstrip()
+        first_strong = next(
+            (c for c in stripped if _ARABIC_LETTER.match(c) or _STRONG_LTR.match(c)), ""
+        )
+        needs_mark = bool(first_strong) and not _ARABIC_LETTER.match(first_strong)
+        lines.append(_RLM + line if needs_mark and not line.startswith(_RLM) else line)
+    return "\n".join(lines)

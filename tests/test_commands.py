@@ -1,0 +1,644 @@
+"""CommandService on real SQLite storage with a fake PlatformGate; pure parsers; i18n."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.chat import Invocation, Reply
+from bot.commands import (
+    BadArgument,
+    CommandLimits,
+    CommandService,
+    parse_count,
+    parse_schedule,
+    parse_subscription_terms,
+    parse_time,
+    parse_timezone,
+    parse_url,
+    split_targets,
+)
+from bot.i18n import (
+    DISCORD_COMMANDS,
+    LANGUAGES,
+    TELEGRAM_COMMANDS,
+    command_descriptions,
+    message_keys,
+    pick_language,
+    rtl_safe,
+    t,
+)
+from digest.clock import FakeClock
+from digest.errors import BlockedAddressError, FetchError, ParseError
+from digest.models import ChatKind, ChatRef, DeliveryMode, Platform, Source, Story
+from digest.storage import SqlStorage
+from tests.fakes import FakeGate, add_article, add_feed, dc, small_catalog, tg
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+USER = "u1"
+PRIVATE = tg("100")
+GROUP = tg("-200", ChatKind.GROUP)
+CHANNEL = tg("-100300", ChatKind.CHANNEL)
+
+
+class FakeSummarizer:
+    """The summarize-one-URL callable: a story for known URLs, scripted errors."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+        self.error: Exception | None = None
+
+    async def __call__(self, url: str) -> Story:
+        self.calls.append(url)
+        if self.error is not None:
+            raise self.error
+        return Story(
+            article_id=0,
+            title="مقال عند الطلب",
+            url=url,
+            bullets=("أولًا", "ثانيًا", "ثالثًا"),
+            published=None,
+            source=Source("example.org", url),
+        )
+
+
+@pytest.fixture
+def storage() -> Iterator[SqlStorage]:
+    store = SqlStorage.from_url("sqlite:///:memory:")
+    add_feed(store)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(T0)
+
+
+@pytest.fixture
+def summarizer() -> FakeSummarizer:
+    return FakeSummarizer()
+
+
+@pytest.fixture
+def service(storage: SqlStorage, clock: FakeClock, summarizer: FakeSummarizer) -> CommandService:
+    return CommandService(storage, small_catalog(), summarizer, clock, CommandLimits())
+
+
+@pytest.fixture
+def gate() -> FakeGate:
+    return FakeGate(
+        admins={GROUP: {"admin"}},
+        targets={"@news": (CHANNEL, {USER})},
+    )
+
+
+async def run(
+    service: CommandService,
+    gate: FakeGate,
+    name: str,
+    *args: str,
+    chat: ChatRef = PRIVATE,
+    user: str = USER,
+    language: str | None = None,
+) -> Reply:
+    return await service.handle(Invocation(chat, user, name, tuple(args), language), gate)
+
+
+# --- i18n --------------------------------------------------------------------------------
+
+
+def test_every_text_exists_in_every_language_and_formats() -> None:
+    sample = dict(
+        p="/",
+        name="x",
+        usage="u",
+        target="t",
+        reason="r",
+        items="i",
+        max=1,
+        min=1,
+        time="08:00",
+        tz="UTC",
+        count=2,
+        value="v",
+        seconds=3,
+        error="e",
+        when="w",
+        total=1,
+        ok=1,
+        failing=0,
+        disabled=0,
+    )
+    for key in message_keys():
+        texts = {lang: t(key, lang, **sample) for lang in LANGUAGES}
+        assert all(texts.values()), key
+    # English and Arabic texts differ (no untranslated copies) except pure markup.
+    differing = [k for k in message_keys() if t(k, "ar", **sample) != t(k, "en", **sample)]
+    assert len(differing) >= len(message_keys()) - 3
+
+
+def test_unknown_language_falls_back_to_arabic_and_unknown_key_fails() -> None:
+    assert t("admins_only", "fr") == t("admins_only", "ar")
+    with pytest.raises(KeyError):
+        t("no-such-text", "ar")
+
+
+def test_pick_language_prefers_chat_choice_then_client_then_arabic() -> None:
+    assert pick_language("en", "ar") == "en"
+    assert pick_language(None, "en-US") == "en"
+    assert pick_language(None, "de") == "ar"
+    assert pick_language(None, None) == "ar"
+    assert pick_language("xx", "en_GB") == "en"
+
+
+def test_command_descriptions_fit_platform_limits() -> None:
+    for lang in LANGUAGES:
+        telegram = command_descriptions(lang, platform="telegram")
+        assert [name for name, _ in telegram] == list(TELEGRAM_COMMANDS)
+        assert all(3 <= len(d) <= 256 for _, d in telegram)
+        discord = command_descriptions(lang, platform="discord")
+        assert [name for name, _ in discord] == list(DISCORD_COMMANDS)
+        assert all(1 <= len(d) <= 100 for _, d in discord)
+        assert all(name.isascii() and name.islower() for name, _ in telegram + discord)
+
+
+def test_rtl_safe_marks_arabic_lines_that_start_left_to_right() -> None:
+    text = "/subscribe ai — اشتراك\nاشتراك في DeepSeek\nDeepSeek يطلق نموذجًا"
+    lines = rtl_safe(text, "ar").split("\n")
+    assert lines[0].startswith("\u200f/subscribe")
+    assert lines[1] == "اشتراك في DeepSeek"
+    assert lines[2].startswith("\u200fDeepSeek")
+    assert rtl_safe(text, "en") == text
+
+
+# --- parsers -----------------------------------------------------------------------------
+
+
+def test_parse_count() -> None:
+    assert parse_count((), default=5, maximum=20) == 5
+    assert parse_count(("12",), default=5, maximum=20) == 12
+    assert parse_count(("١٢",), default=5, maximum=20) == 12
+    for bad in (("0",), ("21",), ("abc",), ("3", "4"), ("-2",)):
+        with pytest.raises(BadArgument) as info:
+            parse_count(bad, default=5, maximum=20)
+        assert info.value.key == "bad_count"
+
+
+@pytest.mark.parametrize(
+    ("text", "meridiem", "expected"),
+    [
+        ("8:30", None, "08:30"),
+        ("08:30", None, "08:30"),
+        ("٠٨:٣٠", None, "08:30"),
+        ("۲۱:۰۵", None, "21:05"),
+        ("23.59", None, "23:59"),
+        ("7", None, "07:00"),
+        ("9pm", None, "21:00"),
+        ("9", "م", "21:00"),
+        ("12", "am", "00:00"),
+        ("12:15", "pm", "12:15"),
+        ("٧:٠٠", "ص", "07:00"),
+    ],
+)
+def test_parse_time_accepts(text: str, meridiem: str | None, expected: str) -> None:
+    assert parse_time(text, meridiem) == expected
+
+
+@pytest.mark.parametrize("text", ["24:00", "7:60", "13pm", "ab:cd", "8:3", "", "0am", "8:30x"])
+def test_parse_time_rejects(text: str) -> None:
+    with pytest.raises(BadArgument) as info:
+        parse_time(text)
+    assert info.value.key == "bad_time"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Asia/Riyadh", "Asia/Riyadh"),
+        ("asia/riyadh", "Asia/Riyadh"),
+        ("Cairo", "Africa/Cairo"),
+        ("الرياض", "Asia/Riyadh"),
+        ("القاهره", "Africa/Cairo"),
+        ("الدار البيضاء", "Africa/Casablanca"),
+        ("utc", "UTC"),
+        ("UTC+3", "Etc/GMT-3"),
+        ("+03:00", "Etc/GMT-3"),
+        ("GMT-5", "Etc/GMT+5"),
+        ("UTC+٣", "Etc/GMT-3"),
+        ("America/New_York", "America/New_York"),
+        ("new york", "America/New_York"),
+    ],
+)
+def test_parse_timezone_accepts(text: str, expected: str) -> None:
+    assert parse_timezone(text) == expected
+
+
+@pytest.mark.parametrize("text", ["Mars/Olympus", "UTC+15", "+05:30", "../etc/passwd", "عمان"])
+def test_parse_timezone_rejects(text: str) -> None:
+    with pytest.raises(BadArgument) as info:
+        parse_timezone(text)
+    assert info.value.key == "bad_timezone"
+
+
+def test_parse_schedule() -> None:
+    assert parse_schedule(("instant",)).mode is DeliveryMode.INSTANT
+    assert parse_schedule(("فوري",)).mode is DeliveryMode.INSTANT
+    assert parse_schedule(("off",)).mode is DeliveryMode.OFF
+    assert parse_schedule(("إيقاف",)).mode is DeliveryMode.OFF
+    request = parse_schedule(("٠٨:٣٠", "Asia/Riyadh"))
+    assert (request.mode, request.time, request.timezone) == (
+        DeliveryMode.SCHEDULED,
+        "08:30",
+        "Asia/Riyadh",
+    )
+    assert parse_schedule(("9", "pm", "Cairo")).time == "21:00"
+    assert parse_schedule(("21:00",)).timezone is None
+    for bad in ((), ("instant", "now"), ("off", "x")):
+        with pytest.raises(BadArgument):
+            parse_schedule(bad)
+
+
+def test_parse_url() -> None:
+    assert parse_url(("https://example.org/a?b=1",)) == "https://example.org/a?b=1"
+    assert parse_url(("<https://example.org/a>",)) == "https://example.org/a"
+    assert parse_url(("www.example.org/x",)) == "https://www.example.org/x"
+    for bad in (("ftp://example.org/x",), ("not a url",), ("javascript:alert(1)",)):
+        with pytest.raises(BadArgument) as info:
+            parse_url(bad)
+        assert info.value.key == "bad_url"
+    with pytest.raises(BadArgument):
+        parse_url(())
+
+
+def test_split_targets() -> None:
+    assert split_targets(("@news", "ai")) == ("@news", ("ai",))
+    assert split_targets(("ai", "<#123>")) == ("<#123>", ("ai",))
+    assert split_targets(("https://t.me/news", "ai")) == ("@news", ("ai",))
+    assert split_targets(("ai", "amd")) == (None, ("ai", "amd"))
+    with pytest.raises(BadArgument):
+        split_targets(("@a1", "@b2", "ai"))
+
+
+def test_parse_subscription_terms_resolves_multiword_aliases_and_keywords() -> None:
+    catalog = small_catalog()
+    terms = parse_subscription_terms(("الذكاء", "الاصطناعي", "DeepSeek", "أمن"), catalog)
+    assert terms.topics == ("ai", "security")
+    assert terms.keywords == ("DeepSeek",)
+    # Commas make phrases.
+    terms = parse_subscription_terms(("open", "source,", "machine", "learning"), catalog)
+    assert terms.topics == ("ai",)
+    assert terms.keywords == ("open source",)
+    assert parse_subscription_terms(("all",), catalog).everything
+    assert parse_subscription_terms(("الكل",), catalog).everything
+
+
+# --- commands ----------------------------------------------------------------------------
+
+
+async def test_start_and_help_in_both_languages(service: CommandService, gate: FakeGate) -> None:
+    arabic = await run(service, gate, "start")
+    english = await run(service, gate, "start", language="en-US")
+    assert arabic.language == "ar" and english.language == "en"
+    assert "/topics" in arabic.text and "/subscribe" in english.text
+    assert arabic.text != english.text
+    help_en = await run(service, gate, "help", language="en")
+    for name in TELEGRAM_COMMANDS:
+        assert f"/{name}" in help_en.text
+    assert "HH:MM" in help_en.text  # usage lines are included
+    help_discord = await run(service, gate, "help", chat=dc("555"), language="en")
+    assert "/news subscriptions" in help_discord.text
+
+
+async def test_unknown_command_suggests_close_match(
+    service: CommandService, gate: FakeGate
+) -> None:
+    reply = await run(service, gate, "subscrib", "ai", language="en")
+    assert "subscrib" in reply.text and "/subscribe" in reply.text
+    assert reply.ephemeral
+    arabic = await run(service, gate, "frobnicate")
+    assert "/help" in arabic.text and arabic.language == "ar"
+
+
+async def test_topics_lists_every_topic_and_marks_subscribed(
+    service: CommandService, gate: FakeGate, storage: SqlStorage
+) -> None:
+    await run(service, gate, "subscribe", "ai")
+    reply = await run(service, gate, "topics", language="en")
+    assert reply.language == "ar"  # the chat now has a saved language (Arabic default)
+    for name in ("الذكاء الاصطناعي", "الأمن السيبراني", "الهواتف الذكية"):
+        assert name in reply.text
+    assert "✓ الذكاء الاصطناعي" in reply.text
+    assert "✓ الأمن" not in reply.text
+
+
+async def test_subscribe_topics_and_keywords(
+    service: CommandService, gate: FakeGate, storage: SqlStorage
+) -> None:
+    reply = await run(service, gate, "subscribe", "الذكاء", "الاصطناعي", "DeepSeek")
+    settings = storage.get_chat(PRIVATE)
+    assert settings.topics == {"ai"}
+    assert settings.keywords == {"DeepSeek"}
+    assert settings.mode is DeliveryMode.INSTANT
+    assert "الذكاء الاصطناعي" in reply.text and "DeepSeek" in reply.text
+    again = await run(service, gate, "subscribe", "ai", "deepseek")
+    assert t("already_subscribed", "ar", items="").split(":")[0] in again.text
+    assert storage.get_chat(PRIVATE).keywords == {"DeepSeek"}  # case-insensitive duplicate
+
+
+async def test_subscribe_in_english_client_saves_english(
+    service: CommandService, gate: FakeGate, storage: SqlStorage
+) -> None:
+    reply = await run(service, gate, "subscribe", "security", language="en")
+    assert "Subscribed to: Cybersecurity" in reply.text
+    assert storage.get_chat(PRIVATE).language == "en"
+
+
+async def test_subscribe_bad_arguments(
+    service: CommandService, gate: FakeGate, storage: SqlStorage
+) -> None:
+    empty = await run(service, gate, "subscribe", language="en")
+    assert "Usage: /subscribe" in empty.text and empty.ephemeral
+    bad = await run(service, gate, "subscribe", "x", language="en")
+    assert "Not a valid keyword: x" in bad.text
+    limited = CommandService(
+        storage,
+        small_catalog(),
+        FakeSummarizer(),
+        FakeClock(T0),
+        CommandLimits(max_subscriptions=2),
+    )
+    over = await run(limited, gate, "subscribe", "ai", "security", "phones", language="en")
+    assert "limit of 2" in over.text
+    assert storage.get_chat(PRIVATE).topics == frozenset()
+
+
+async def test_subscribe_all_and_unsubscribe(
+    service: CommandService, gate: FakeGate, storage: SqlStorage
+) -> None:
+    await run(service, gate, "subscribe", "ai", "أمن", "Nvidia")
+    reply = await run(service, gate, "unsubscribe", "ai", "nvidia", "phones", language="en")
+    settings = storage.get_chat(PRIVATE)
+    assert settings.topics == {"security"} and settings.keywords == frozenset()
+    assert "الذكاء الاصطناعي" in reply.text and "Nvidia" in reply.text  # removed
+    assert "الهواتف الذكية" in reply.text  # reported as not followed
+    cleared = await run(service, gate, "unsubscribe", "all")
+    assert cleared.text == t("unsubscribed_all", "ar")
+    settings = storage.get_chat(PRIVATE)
+    assert not settings.topics and settings.mode is DeliveryMode.OFF
+    everything = await run(service, gate, "subscribe", "all")
+    settings = storage.get_chat(PRIVATE)
+    assert not settings.topics and not settings.keywords
+    assert settings.mode is DeliveryMode.INSTANT
+    assert "كل أخبار التقنية" in everything.text
+    usage = await run(service, gate, "unsubscribe", language="en")
+    assert "/unsubscribe <topic|keyword|all>" in usage.text
+
+
+async def test_unsubscribing_the_last_subscription_stops_posts(
+    service: CommandService, gate: FakeGate, storage: SqlStorage
+) -> None:
+    await run(service, gate, "subscribe", "ai")
+    await run(service, gate, "unsubscribe", "ai")
+    assert storage.get_chat(PRIVATE).mode is DeliveryMode.OFF
+
+
+async def test_mysubs_shows_subscriptions_and_settings(
+    service: CommandService, gate: FakeGate
+) -> None:
+    empty = await run(service, gate, "mysubs", language="en")
+    assert "No subscriptions yet" in empty.text
+    await run(service, gate, "subscribe", "ai", "OpenAI", language="en")
+    await run(service, gate, "schedule", "07:15", "Africa/Cairo")
+    reply = await run(service, gate, "subscriptions")
+    assert "Artificial intelligence" in reply.text and "OpenAI" in reply.text
+    assert "07:15 (Africa/Cairo)" in reply.text
+    assert "English" in reply.text
+
+
+async def test_group_changes_need_admin_reading_does_not(
+    service: CommandService, gate: FakeGate, storage: SqlStorage
+) -> None:
+    denied = await run(service, gate, "subscribe", "ai", chat=GROUP, user="member")
+    assert denied.text == t("admins_only", "ar") and denied.ephemeral
+    assert storage.get_chat(GROUP).topics == frozenset()
+    for command, args in (("schedule", ("08:00",)), ("lang", ("en",)), ("unsubscribe", ("all",))):
+        refused = await run(service, gate, command, *args, chat=GROUP, user="member")
+        assert refused.text == t("admins_only", "ar"), command
+    assert GROUP not in [c.chat for c in storage.get_chats(include_paused=True)]  # not saved
+    allowed = await run(service, gate, "subscribe", "ai", chat=GROUP, user="admin")
+    assert "الذكاء الاصطناعي" in allowed.text
+    assert storage.get_chat(GROUP).topics == {"ai"}
+    for command in ("topics", "mysubs", "latest", "feeds", "health", "help", "digest"):
+        reply = await run(service, gate, command, chat=GROUP, user="member")
+        assert reply.text != t("admins_only", "ar"), command
+    assert (GROUP, "member") in gate.admin_checks
+    # private chats never ask the platform
+    gate.admin_checks.clear()
+    await run(service, gate, "subscribe", "ai")
+    assert gate.admin_checks == []
+
+
+async def test_manage_channel_from_private_chat(
+    service: CommandService, gate: FakeGate, storage: SqlStorage
+) -> None:
+    reply = await run(service, gate, "subscribe", "@news", "ai", language="en")
+    assert storage.get_chat(CHANNEL).topics == {"ai"}
+    assert storage.get_chat(PRIVATE).topics == frozenset()
+    assert CHANNEL.chat_id in reply.text
+    await run(service, gate, "schedule", "@news", "20:00", "Asia/Dubai")
+    channel = storage.get_chat(CHANNEL)
+    assert (channel.mode, channel.schedule_time, channel.timezone) == (
+        DeliveryMode.SCHEDULED,
+        "20:00",
+        "Asia/Dubai",
+    )
+    shown = await run(service, gate, "mysubs", "@news", language="en")
+    assert "20:00" in shown.text and CHANNEL.chat_id in shown.text
+    denied = await run(service, gate, "subscribe", "@news", "phones", user="stranger")
+    assert "you are not an admin there" in denied.text
+    assert storage.get_chat(CHANNEL).topics == {"ai"}
+    unknown = await run(service, gate, "subscribe", "@nowhere", "ai", language="en")
+    assert "couldn't find @nowhere" in unknown.text
+
+
+async def test_schedule_variants(
+    service: CommandService, gate: FakeGate, storage: SqlStorage, clock: FakeClock
+) -> None:
+    reply = await run(service, gate, "schedule", "٠٨:٣٠", "الرياض")
+    settings = storage.get_chat(PRIVATE)
+    assert (settings.mode, settings.schedule_time, settings.timezone) == (
+        DeliveryMode.SCHEDULED,
+        "08:30",
+        "Asia/Riyadh",
+    )
+    assert settings.last_digest_at == clock.now()  # counts from now
+    assert "08:30" in reply.text and "Asia/Riyadh" in reply.text
+    # time only: keeps the chat's timezone
+    await run(service, gate, "schedule", "21:00")
+    assert storage.get_chat(PRIVATE).timezone == "Asia/Riyadh"
+    await run(service, gate, "schedule", "instant")
+    assert storage.get_chat(PRIVATE).mode is DeliveryMode.INSTANT
+    off = await run(service, gate, "schedule", "off", language="en")
+    assert storage.get_chat(PRIVATE).mode is DeliveryMode.OFF
+    assert "/digest" in off.text
+    bad_time = await run(service, gate, "schedule", "25:00")
+    assert "25:00" in bad_time.text and "/schedule" in bad_time.text
+    bad_zone = await run(service, gate, "schedule", "08:00", "Mars/Base")
+    assert "Mars/Base" in bad_zone.text
+    assert storage.get_chat(PRIVATE).mode is DeliveryMode.OFF  # unchanged by bad input
+    empty = await run(service, gate, "schedule")
+    assert "HH:MM" in empty.text
+
+
+async def test_default_timezone_from_limits(
+    storage: SqlStorage, gate: FakeGate, clock: FakeClock
+) -> None:
+    service = CommandService(
+        storage,
+        small_catalog(),
+        FakeSummarizer(),
+        clock,
+        CommandLimits(default_timezone="Asia/Riyadh"),
+    )
+    await run(service, gate, "schedule", "08:00")
+    assert storage.get_chat(PRIVATE).timezone == "Asia/Riyadh"
+
+
+async def test_lang_switches_replies(
+    service: CommandService, gate: FakeGate, storage: SqlStorage
+) -> None:
+    reply = await run(service, gate, "lang", "en")
+    assert reply.text == t("lang_set", "en") and reply.language == "en"
+    assert storage.get_chat(PRIVATE).language == "en"
+    # choosing a language alone does not turn on "all technology" posts
+    assert storage.get_chat(PRIVATE).mode is DeliveryMode.OFF
+    after = await run(service, gate, "topics")
+    assert after.language == "en" and "Artificial intelligence" in after.text
+    back = await run(service, gate, "lang", "عربي")
+    assert back.language == "ar"
+    bad = await run(service, gate, "lang", "fr")
+    assert "ar" in bad.text and "en" in bad.text and bad.ephemeral
+
+
+async def test_latest(service: CommandService, gate: FakeGate, storage: SqlStorage) -> None:
+    empty = await run(service, gate, "latest")
+    assert empty.text == t("latest_nothing", "ar")
+    for i in range(8):
+        add_article(
+            storage, f"خبر {i}", at=T0 - timedelta(hours=8 - i), topics=("ai",) if i % 2 else ()
+        )
+    add_article(storage, "خبر رياضي", at=T0, is_tech=False)
+    default = await run(service, gate, "latest")
+    assert [s.title for s in default.stories] == ["خبر 7", "خبر 6", "خبر 5", "خبر 4", "خبر 3"]
+    assert default.stories[0].source.name == "تقنية اليوم"
+    three = await run(service, gate, "latest", "٣")
+    assert len(three.stories) == 3 and three.header
+    await run(service, gate, "subscribe", "ai")
+    matching = await run(service, gate, "latest", "2")
+    assert [s.title for s in matching.stories] == ["خبر 7", "خبر 5"]
+    for bad in (("0",), ("21",), ("many",)):
+        reply = await run(service, gate, "latest", *bad)
+        assert t("bad_count", "ar", min=1, max=20) in reply.text, bad
+        assert reply.stories == ()
+
+
+async def test_digest_sends_unseen_matching_stories_once(
+    service: CommandService, gate: FakeGate, storage: SqlStorage, clock: FakeClock
+) -> None:
+    await run(service, gate, "subscribe", "ai")
+    add_article(storage, "قديم جدًا", at=T0 - timedelta(days=3), topics=("ai",))
+    first = add_article(storage, "نموذج جديد", at=T0 - timedelta(hours=2), topics=("ai",))
+    add_article(storage, "هاتف جديد", at=T0 - timedelta(hours=1), topics=("phones",))
+    second = add_article(storage, "روبوت", at=T0 - timedelta(minutes=5), topics=("ai",))
+    reply = await run(service, gate, "digest")
+    assert [s.article_id for s in reply.stories] == [first, second]  # oldest first
+    assert reply.header and "2" in reply.header
+    assert storage.was_delivered(PRIVATE, first) and storage.was_delivered(PRIVATE, second)
+    assert storage.get_chat(PRIVATE).last_digest_at == clock.now()
+    clock.advance(60)
+    again = await run(service, gate, "digest")
+    assert again.stories == () and again.text == t("digest_nothing", "ar", p="/")
+    usage = await run(service, gate, "digest", "now")
+    assert usage.ephemeral
+
+
+async def test_digest_for_chat_without_subscriptions_means_all_technology(
+    service: CommandService, gate: FakeGate, storage: SqlStorage
+) -> None:
+    add_article(storage, "أي خبر تقني", at=T0 - timedelta(hours=1))
+    add_article(storage, "خبر رياضي", at=T0 - timedelta(hours=1), is_tech=False)
+    add_article(storage, "من أول جلب", at=T0 - timedelta(hours=1), announce=False)
+    reply = await run(service, gate, "digest")
+    assert [s.title for s in reply.stories] == ["أي خبر تقني"]
+
+
+async def test_summary(
+    service: CommandService, gate: FakeGate, summarizer: FakeSummarizer, clock: FakeClock
+) -> None:
+    reply = await run(service, gate, "summary", "https://example.org/a")
+    assert reply.stories[0].url == "https://example.org/a"
+    assert summarizer.calls == ["https://example.org/a"]
+    too_soon = await run(service, gate, "summary", "https://example.org/b", language="en")
+    assert "wait" in too_soon.text and len(summarizer.calls) == 1
+    cases = [
+        (BlockedAddressError("http://10.0.0.1/", "private"), "summary_blocked"),
+        (FetchError("https://example.org/x", "HTTP 404", status=404), "summary_not_found"),
+        (FetchError("https://example.org/x", "timed out"), "summary_fetch_failed"),
+        (ParseError("https://example.org/x", "no article"), "summary_parse_failed"),
+    ]
+    for error, key in cases:
+        clock.advance(60)
+        summarizer.error = error
+        failed = await run(service, gate, "summary", "https://example.org/x")
+        assert failed.stories == ()
+        expected = t(key, "ar", reason=getattr(error, "reason", ""))
+        assert failed.text == rtl_safe(expected, "ar"), key
+    bad = await run(service, gate, "summary", "nonsense", language="en")
+    assert "not a valid link" in bad.text
+    assert (await run(service, gate, "summary")).ephemeral
+
+
+async def test_feeds_and_health(
+    service: CommandService, gate: FakeGate, storage: SqlStorage, clock: FakeClock
+) -> None:
+    add_feed(storage, "https://broken.example/rss", "مصدر معطوب")
+    add_feed(storage, "https://gone.example/rss", "مصدر راحل")
+    storage.record_fetch_success(
+        "https://tech.example/feed", at=T0, etag=None, last_modified=None, title="Tech"
+    )
+    for _ in range(3):
+        storage.record_fetch_error(
+            "https://broken.example/rss", at=T0, error="HTTP 503", next_fetch_at=None
+        )
+    storage.disable_feed("https://gone.example/rss", "HTTP 410 gone")
+    feeds = await run(service, gate, "feeds", language="en")
+    assert "تقنية اليوم" in feeds.text and "https://broken.example/rss" in feeds.text
+    assert "https://gone.example/rss" not in feeds.text  # disabled feeds are not followed
+    health = await run(service, gate, "health", language="en")
+    assert "Feeds: 3 — healthy 1, failing 1, disabled 1" in health.text
+    assert "HTTP 503 (3 failures in a row)" in health.text
+    assert "HTTP 410 gone" in health.text
+    assert "2026-03-02 09:00" in health.text
+
+
+async def test_paused_chat_resumes_on_start(
+    service: CommandService, gate: FakeGate, storage: SqlStorage
+) -> None:
+    await run(service, gate, "subscribe", "ai")
+    storage.pause_chat(PRIVATE, "blocked by user")
+    status = await run(service, gate, "mysubs", language="en")
+    assert "blocked by user" in status.text
+    reply = await run(service, gate, "start")
+    assert t("resumed", "ar") in reply.text
+    assert storage.get_chat(PRIVATE).paused_reason is None
+
+
+async def test_discord_usage_uses_news_prefix(service: CommandService, gate: FakeGate) -> None:
+    reply = await run(service, gate, "latest", "99", chat=dc("42"), language="en")
+    assert "/news latest" in reply.text
+    assert reply.language == "en"
+    channel = dc("42")
+    assert channel.platform is Platform.DISCORD
