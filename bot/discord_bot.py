@@ -19,7 +19,7 @@ import contextlib
 import logging
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import aiohttp
@@ -40,7 +40,7 @@ from digest.errors import (
     RetryAfter,
     TransientDeliveryError,
 )
-from digest.models import ChatKind, ChatRef, Platform
+from digest.models import ChatKind, ChatRef, ChatSettings, Platform
 
 MAX_CONTENT = 2000  # characters of message content
 MAX_EMBEDS_PER_MESSAGE = 10
@@ -55,6 +55,16 @@ BOT_PERMISSIONS = discord.Permissions(
 
 _CHANNEL_REF = re.compile(r"^(?:<#(\d{15,21})>|(\d{15,21}))$")
 _WEBHOOK_TOKEN = re.compile(r"/webhooks/\d+/([A-Za-z0-9.\-_]{20,})")
+# Secrets we cannot know in advance: webhook and interaction tokens in URLs, and "token"
+# fields of gateway payloads that discord.py logs at DEBUG level.
+_SECRET_SHAPES = (
+    re.compile(r"((?:webhooks|interactions)/\d{15,21}/)[A-Za-z0-9.\-_]{20,}"),
+    re.compile(r"""(['"]token['"]:\s*['"])[^'"]+"""),
+)
+_WEBHOOK_URL = re.compile(
+    r"^https://(?:(?:canary|ptb)\.)?discord(?:app)?\.com/api/(?:v\d+/)?webhooks/"
+    r"(\d{15,21})/([A-Za-z0-9.\-_]{60,})/?$"
+)
 _DISCORD_LOGGER_PREFIXES = ("discord", "aiohttp")
 
 # Commands that may take long (fetch, summarise, query many stories): answer "thinking…"
@@ -91,13 +101,13 @@ class TokenRedactor(logging.Filter):
         self._pattern = re.compile("|".join(re.escape(p) for p in parts)) if parts else None
 
     def redact(self, text: str) -> str:
-        if self._pattern is None:
-            return text
-        return self._pattern.sub("[REDACTED]", text)
+        if self._pattern is not None:
+            text = self._pattern.sub("[REDACTED]", text)
+        for shape in _SECRET_SHAPES:
+            text = shape.sub(r"\1[REDACTED]", text)
+        return text
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self._pattern is None:
-            return True
         try:
             message = record.getMessage()
         except Exception:  # a malformed record: leave it to logging's own error handling
@@ -181,14 +191,59 @@ def translate_error(
 
 @dataclass(frozen=True)
 class WebhookTarget:
-    """Deliver to a channel through one of its webhooks, under a custom name and avatar."""
+    """Deliver to a channel through one of its webhooks, under a custom name and avatar
+    (None: the name and avatar the webhook was created with)."""
 
     url: str  # https://discord.com/api/webhooks/<id>/<token>
     username: str | None = None
     avatar_url: str | None = None
 
+    @classmethod
+    def from_setting(cls, value: str) -> WebhookTarget:
+        """Read ``ChatSettings.webhook_url``: the webhook URL, optionally followed by
+        ``?username=…&avatar_url=…`` (how we keep the custom name and avatar)."""
+        url = yarl.URL(value)
+        return cls(
+            url=str(url.with_query(None)),
+            username=url.query.get("username") or None,
+            avatar_url=url.query.get("avatar_url") or None,
+        )
+
+    def to_setting(self) -> str:
+        query = {
+            k: v for k, v in (("username", self.username), ("avatar_url", self.avatar_url)) if v
+        }
+        return str(yarl.URL(self.url).with_query(query or None))
+
+
+def parse_webhook_url(value: str) -> tuple[int, str] | None:
+    """A Discord webhook URL → (webhook id, token); None when it is not one."""
+    match = _WEBHOOK_URL.match(value.strip())
+    return (int(match.group(1)), match.group(2)) if match else None
+
 
 WebhookLookup = Callable[[ChatRef], Awaitable[WebhookTarget | None]]
+
+
+class ChatStore(Protocol):
+    """The part of digest.ports.Storage the webhook settings need."""
+
+    def get_chat(self, chat: ChatRef) -> ChatSettings: ...
+
+    def save_chat(self, settings: ChatSettings) -> None: ...
+
+
+def stored_webhooks(store: ChatStore) -> WebhookLookup:
+    """A WebhookLookup reading each channel's ``webhook_url`` from storage."""
+
+    async def lookup(chat: ChatRef) -> WebhookTarget | None:
+        if chat.platform is not Platform.DISCORD:
+            return None
+        value = store.get_chat(chat).webhook_url
+        return WebhookTarget.from_setting(value) if value else None
+
+    return lookup
+
 
 _NO_MENTIONS = discord.AllowedMentions.none()  # news text must never ping anyone
 
@@ -261,10 +316,8 @@ class DiscordSender:
         token = _WEBHOOK_TOKEN.search(target.url)
         if token:
             self._redactor.add_secret(token.group(1))
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession()
         try:
-            webhook = discord.Webhook.from_url(target.url, session=self._session)
+            webhook = discord.Webhook.from_url(target.url, session=self._webhook_session())
         except ValueError:
             raise MessageRejected("webhook", "not a Discord webhook URL") from None
         embeds = _embeds(message)
@@ -278,6 +331,28 @@ class DiscordSender:
             wait=True,
         )
         return str(sent.id)
+
+    def _webhook_session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession()
+        return self._session
+
+    async def webhook_channel(self, url: str) -> int:
+        """The id of the channel a webhook posts to (asks Discord with the webhook's own
+        token). Raises ChatNotFound for a deleted webhook, MessageRejected for a URL that
+        is not a webhook, TransientDeliveryError when Discord cannot be asked."""
+        parsed = parse_webhook_url(url)
+        if parsed is None:
+            raise MessageRejected("webhook", "not a Discord webhook URL")
+        self._redactor.add_secret(parsed[1])
+        webhook = discord.Webhook.from_url(url, session=self._webhook_session())
+        try:
+            fetched = await webhook.fetch()
+        except Exception as exc:
+            raise translate_error(exc, "webhook", self._redactor.redact) from None
+        if fetched.channel_id is None:
+            raise ChatNotFound("webhook", "the webhook has no channel")
+        return fetched.channel_id
 
     async def aclose(self) -> None:
         """Close the webhook session (the bot's own session belongs to its client)."""
@@ -514,7 +589,59 @@ _OPTION_TEXTS: Mapping[str, tuple[str, str]] = {
     "n": ("عدد الأخبار من 1 إلى 20", "How many stories, 1-20"),
     "url": ("رابط المقال", "The article's link"),
     "language": ("لغة الردود", "Reply language"),
+    "webhook_url": (
+        "رابط الـ webhook من إعدادات القناة، أو off للإيقاف",
+        "The webhook link from the channel's settings, or off",
+    ),
+    "webhook_name": ("اسم يظهر على الرسائل (اختياري)", "Name shown on the posts (optional)"),
+    "webhook_avatar": ("رابط https لصورة (اختياري)", "An https image link (optional)"),
 }
+_WEBHOOK_DESCRIPTION = (
+    "النشر عبر webhook باسم وصورة تختارهما",
+    "Post through a webhook with your own name and avatar",
+)
+# Texts of the Discord-only /news webhook command.
+_WEBHOOK_TEXTS: Mapping[str, tuple[str, str]] = {
+    "webhook_set": (
+        "ستصل أخبار {channel} عبر الـ webhook من الآن.",
+        "Stories for {channel} now go through the webhook.",
+    ),
+    "webhook_off": (
+        "أُوقف النشر عبر webhook في هذه القناة؛ سينشر البوت بنفسه.",
+        "Webhook delivery is off for this channel; the bot posts itself.",
+    ),
+    "webhook_bad_url": (
+        "هذا ليس رابط webhook. انسخه من إعدادات القناة ← التكامل ← Webhooks.",
+        "That is not a webhook link. Copy it from Channel settings → Integrations → Webhooks.",
+    ),
+    "webhook_unknown": (
+        "لا يعرف Discord هذا الـ webhook (ربما حُذف).",
+        "Discord does not know that webhook (was it deleted?).",
+    ),
+    "webhook_unavailable": (
+        "تعذّر التحقق من الـ webhook الآن؛ حاول لاحقًا.",
+        "Could not check the webhook right now; try again later.",
+    ),
+    "webhook_refused": ("لا يمكن استخدام {channel}: {reason}", "Cannot use {channel}: {reason}"),
+    "webhook_admins_only": (
+        "تغيير طريقة النشر متاح لمن يملك صلاحية إدارة القنوات فقط.",
+        "Only members with Manage Channels can change how this channel is posted to.",
+    ),
+    "webhook_bad_avatar": (
+        "رابط الصورة يجب أن يبدأ بـ https://",
+        "The avatar link must start with https://",
+    ),
+    "webhook_bad_name": (
+        "لا يقبل Discord اسمًا يحتوي على discord أو clyde.",
+        "Discord does not accept names containing 'discord' or 'clyde'.",
+    ),
+    "webhook_guild_only": ("الـ webhooks متاحة في الخوادم فقط.", "Webhooks only exist in servers."),
+}
+
+
+def _webhook_text(key: str, lang: str, **values: object) -> str:
+    ar, en = _WEBHOOK_TEXTS[key]
+    return i18n.rtl_safe((en if lang == "en" else ar).format(**values), lang)
 
 
 def _text(ar: str, en: str) -> app_commands.locale_str:
@@ -574,6 +701,7 @@ class DiscordBot:
         gateway_url: str | None = None,
         logger: logging.Logger | None = None,
         webhooks: WebhookLookup | None = None,
+        chat_store: ChatStore | None = None,
         sync_commands: bool = True,
         max_ratelimit_timeout: float = 30.0,
         guild_ready_timeout: float = 2.0,
@@ -595,6 +723,9 @@ class DiscordBot:
             guild_ready_timeout=guild_ready_timeout,
             allowed_mentions=_NO_MENTIONS,
         )
+        self._chat_store = chat_store
+        if webhooks is None and chat_store is not None:
+            webhooks = stored_webhooks(chat_store)
         self._client.tree.add_command(self._build_group())
         self._client.tree.error(self._on_tree_error)
         self._sender = DiscordSender(self._client, webhooks=webhooks, redactor=self._redactor)
@@ -755,7 +886,80 @@ class DiscordBot:
         async def health(interaction: discord.Interaction[Any]) -> None:
             await run(interaction, "health")
 
+        if self._chat_store is not None:
+
+            @group.command(name="webhook", description=_text(*_WEBHOOK_DESCRIPTION))
+            @app_commands.describe(
+                url=_option_text("webhook_url"),
+                name=_option_text("webhook_name"),
+                avatar_url=_option_text("webhook_avatar"),
+            )
+            async def webhook(
+                interaction: discord.Interaction[Any],
+                url: str,
+                name: app_commands.Range[str, 1, 80] | None = None,
+                avatar_url: str | None = None,
+            ) -> None:
+                await self._webhook_command(interaction, url.strip(), name, avatar_url)
+
         return group
+
+    async def _webhook_command(
+        self,
+        interaction: discord.Interaction[Any],
+        url: str,
+        name: str | None,
+        avatar_url: str | None,
+    ) -> None:
+        """/news webhook <url|off> [name] [avatar_url]: deliver this channel's stories
+        through a webhook (admins only). The webhook decides the channel."""
+        assert self._chat_store is not None
+        store = self._chat_store
+        lang = i18n.pick_language(None, _locale_code(interaction.locale))
+        gate = DiscordGate(interaction, self._client)
+        user_id = str(interaction.user.id)
+
+        async def answer(key: str, **values: object) -> None:
+            text = _webhook_text(key, lang, **values)
+            await interaction.edit_original_response(content=text, allowed_mentions=_NO_MENTIONS)
+
+        await interaction.response.defer(ephemeral=True, thinking=True)  # never show the URL
+        if interaction.guild_id is None:
+            await answer("webhook_guild_only")
+            return
+        if url.casefold() == "off":
+            here = chat_of(interaction.channel_id or 0, in_guild=True)
+            if not await gate.is_admin(here, user_id):
+                await answer("webhook_admins_only")
+                return
+            store.save_chat(replace(store.get_chat(here), webhook_url=None))
+            await answer("webhook_off")
+            return
+        if name is not None and re.search(r"discord|clyde", name, re.IGNORECASE):
+            await answer("webhook_bad_name")  # Discord refuses such webhook names
+            return
+        if avatar_url is not None and not avatar_url.startswith("https://"):
+            await answer("webhook_bad_avatar")
+            return
+        try:
+            channel_id = await self._sender.webhook_channel(url)
+        except MessageRejected:
+            await answer("webhook_bad_url")
+            return
+        except ChatNotFound:
+            await answer("webhook_unknown")
+            return
+        except DeliveryError:
+            await answer("webhook_unavailable")
+            return
+        try:
+            target = await gate.resolve_target(f"<#{channel_id}>", user_id)
+        except (PermissionError, LookupError) as exc:
+            await answer("webhook_refused", channel=f"<#{channel_id}>", reason=exc)
+            return
+        setting = WebhookTarget(url, username=name, avatar_url=avatar_url).to_setting()
+        store.save_chat(replace(store.get_chat(target), webhook_url=setting))
+        await answer("webhook_set", channel=f"<#{channel_id}>")
 
     def invocation_for(
         self,

@@ -219,7 +219,10 @@ class FakeDiscord:
         self.identify_payloads: list[dict[str, Any]] = []
         self.gateway_frames: list[dict[str, Any]] = []  # every frame the client sent
         self.heartbeats = 0
-        self.known_webhooks: dict[str, str] = {WEBHOOK_ID: WEBHOOK_TOKEN}
+        # webhook id -> its token, channel and name (as created in the channel's settings)
+        self.known_webhooks: dict[str, dict[str, str]] = {
+            WEBHOOK_ID: {"token": WEBHOOK_TOKEN, "channel_id": CHANNEL_ID, "name": "Tech News"}
+        }
         self.bot_user = _user(BOT_USER_ID, "newsdigest", bot=True)
         self.users = {
             ADMIN_USER_ID: _user(ADMIN_USER_ID, "admin"),
@@ -698,17 +701,22 @@ class FakeDiscord:
         request: web.Request,
     ) -> web.Response:
         is_interaction = webhook_id == APP_ID
-        if not is_interaction and self.known_webhooks.get(webhook_id) != token:
+        known = self.known_webhooks.get(webhook_id)
+        if not is_interaction and (known is None or known["token"] != token):
             return self.error_response(Failure(method, "", 404, 10015, "Unknown Webhook"))
         if method in ("POST", "PATCH"):
             problems = embed_problems(body or {})
+            username = (body or {}).get("username") or ""
+            if re.search("discord|clyde", username, re.IGNORECASE) or len(username) > 80:
+                problems["username"] = "Username cannot contain 'discord' or 'clyde'"
             if problems:
                 return self._validation_error(problems)
         author = dict(self.bot_user)
         if not is_interaction:
             author = _user(webhook_id, (body or {}).get("username") or "Captain Hook", bot=True)
         if method == "POST" and message_ref is None:
-            message = self._message(CHANNEL_ID, body, author)
+            channel_id = known["channel_id"] if known is not None else CHANNEL_ID
+            message = self._message(channel_id, body, author)
             message["webhook_id"] = webhook_id
             if is_interaction:
                 self.followups.setdefault(token, []).append(body)
@@ -722,8 +730,20 @@ class FakeDiscord:
                 self.original_edits.setdefault(token, []).append(body)
             message = self._message(CHANNEL_ID, body, author)
             return _json(message)
-        if method == "GET":
-            return _json({"id": webhook_id, "type": 1, "token": token})
+        if method == "GET" and known is not None:
+            channel = self.find_channel(known["channel_id"]) or {}
+            return _json(
+                {
+                    "id": webhook_id,
+                    "type": 1,
+                    "token": token,
+                    "name": known["name"],
+                    "avatar": None,
+                    "channel_id": known["channel_id"],
+                    "guild_id": channel.get("guild_id"),
+                    "application_id": None,
+                }
+            )
         return web.Response(status=204)
 
     # --- gateway ---------------------------------------------------------------------

@@ -4,8 +4,9 @@ and holds a real gateway websocket; only its REST base and default gateway point
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import discord
@@ -32,6 +33,7 @@ from digest.errors import (
     TransientDeliveryError,
 )
 from digest.models import ChatKind, ChatRef, Platform
+from digest.storage import SqlStorage
 from tests.fake_discord import (
     ADMIN_USER_ID,
     APP_ID,
@@ -569,3 +571,94 @@ def test_split_text_keeps_every_line_and_respects_the_limit() -> None:
     chunks = split_text(text, limit=100)
     assert all(len(c) <= 100 for c in chunks)
     assert "".join(chunks).replace("\n", "") == text.replace("\n", "")
+
+
+# --- /news webhook -------------------------------------------------------------------
+
+
+@pytest.fixture
+def storage(tmp_path: Path) -> Iterator[SqlStorage]:
+    store = SqlStorage.from_url(f"sqlite:///{tmp_path / 'newsdigest.db'}")
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@pytest.fixture
+async def store_bot(
+    fake: FakeDiscord, probe: ProbeService, storage: SqlStorage
+) -> AsyncIterator[DiscordBot]:
+    discord_bot = DiscordBot(fake.token, probe, chat_store=storage, guild_ready_timeout=0.05)
+    await discord_bot.start(ready_timeout=20)
+    try:
+        yield discord_bot
+    finally:
+        await discord_bot.stop()
+
+
+async def webhook_answer(fake: FakeDiscord, options: dict[str, Any], **kw: Any) -> str:
+    interaction_id, first = await run_command(fake, "webhook", options, **kw)
+    assert first["type"] == 5 and first["data"]["flags"] & EPHEMERAL  # the URL stays private
+    content: str = (await original_edits(fake, interaction_id))[0]["content"]
+    return content
+
+
+async def test_webhook_command_sets_up_webhook_delivery_with_name_and_avatar(
+    fake: FakeDiscord, store_bot: DiscordBot, storage: SqlStorage, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    options = {
+        "url": WEBHOOK_URL,
+        "name": "أخبار التقنية",
+        "avatar_url": "https://example.org/a.png",
+    }
+    answer = await webhook_answer(fake, options, user_id=ADMIN_USER_ID, locale="en-US")
+    assert f"<#{CHANNEL_ID}>" in answer and "webhook" in answer
+    stored = storage.get_chat(CHAT).webhook_url
+    assert stored is not None
+    assert WebhookTarget.from_setting(stored) == WebhookTarget(
+        WEBHOOK_URL, "أخبار التقنية", "https://example.org/a.png"
+    )
+    await store_bot.sender.send(CHAT, OutgoingMessage(text="via webhook", embeds=[STORY_EMBED]))
+    (sent,) = fake.webhook_messages
+    assert (sent["content"], sent["username"]) == ("via webhook", "أخبار التقنية")
+    assert CHANNEL_ID not in fake.messages  # not posted by the bot as well
+    assert WEBHOOK_TOKEN not in caplog.text  # not even from the logged gateway payload
+
+
+async def test_webhook_command_refusals(
+    fake: FakeDiscord, store_bot: DiscordBot, storage: SqlStorage
+) -> None:
+    as_member = await webhook_answer(
+        fake, {"url": WEBHOOK_URL}, user_id=MEMBER_USER_ID, locale="en-US"
+    )
+    not_a_webhook = await webhook_answer(
+        fake, {"url": "https://example.org/hook"}, user_id=ADMIN_USER_ID, locale="en-US"
+    )
+    bad_name = await webhook_answer(
+        fake, {"url": WEBHOOK_URL, "name": "Discord News"}, user_id=ADMIN_USER_ID, locale="en-US"
+    )
+    fake.known_webhooks.clear()
+    deleted = await webhook_answer(
+        fake, {"url": WEBHOOK_URL}, user_id=ADMIN_USER_ID, locale="en-US"
+    )
+    assert "Manage Channels" in as_member
+    assert "not a webhook link" in not_a_webhook
+    assert "discord" in bad_name
+    assert "does not know that webhook" in deleted
+    assert storage.get_chat(CHAT).webhook_url is None
+
+
+async def test_webhook_off_goes_back_to_bot_delivery(
+    fake: FakeDiscord, store_bot: DiscordBot, storage: SqlStorage
+) -> None:
+    await webhook_answer(fake, {"url": WEBHOOK_URL}, user_id=ADMIN_USER_ID)
+    assert storage.get_chat(CHAT).webhook_url == WEBHOOK_URL
+    refused = await webhook_answer(fake, {"url": "off"}, user_id=MEMBER_USER_ID)
+    assert storage.get_chat(CHAT).webhook_url == WEBHOOK_URL
+    await webhook_answer(fake, {"url": "off"}, user_id=ADMIN_USER_ID)
+    assert storage.get_chat(CHAT).webhook_url is None
+    assert refused != ""
+    await store_bot.sender.send(CHAT, OutgoingMessage(text="bot again"))
+    assert [m["content"] for m in fake.messages[CHANNEL_ID]] == ["bot again"]
