@@ -86,7 +86,6 @@ def build_clusterer() -> StoryClusterer | None:
 def build_fetchers(settings: Settings) -> tuple[Fetcher, PageLoader, PageLoader, list[Any]]:
     """The feed fetcher plus page loaders: one for full text of feed items (the feeds'
     address policy) and one for URLs typed by chat users (strict policy)."""
-    from digest.extract import extract_article
     from digest.fetch import HttpFetcher
     from digest.netguard import AddressPolicy
 
@@ -108,6 +107,9 @@ def build_fetchers(settings: Settings) -> tuple[Fetcher, PageLoader, PageLoader,
 
     def loader(policy: AddressPolicy) -> PageLoader:
         async def load(url: str) -> ExtractedPage:
+            # trafilatura is slow to import; only pay for it when a page is fetched.
+            from digest.extract import extract_article
+
             content, _content_type, final_url = await fetcher.fetch_page(url, policy=policy)
             article = extract_article(content, url=final_url)
             if not article.text.strip():

@@ -107,6 +107,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `newsdigest ... | head`: the reader went away, not an error
+        sys.stderr.close()
+        return 0
 
 
 async def dispatch(args: argparse.Namespace, settings: object) -> int:
@@ -165,6 +168,8 @@ async def cmd_digest(
         )
         articles = storage.get_articles_by_ids([d.article_id for d in pending])
         storage.mark_sent([d.id for d in pending], at=services.clock.now())
+    # Newest first, as a reader of news expects.
+    articles.sort(key=lambda a: (a.published or a.fetched_at, a.id), reverse=True)
     stories = services.pipeline.stories(articles)
     print_stories(
         stories,
@@ -311,7 +316,7 @@ def cmd_feeds(services: Services, args: argparse.Namespace) -> int:
         storage.enable_feed(args.url)
         print(f"enabled {args.url}")
         return 0
-    for feed in storage.get_feeds():
+    for feed in sorted(storage.get_feeds(), key=lambda f: not f.enabled):
         state = "on" if feed.enabled else f"off ({feed.disabled_reason or 'config'})"
         line = f"{state:>4}  {feed.name or feed.title or ''}  {feed.url}"
         if args.action == "status":
