@@ -1,0 +1,199 @@
+"""Full-text extraction of article pages (on-demand /summary, feeds with teasers only).
+
+trafilatura finds the article body (favouring precision: no comments, no widgets);
+when it finds nothing we fall back to the page's og:description / meta description,
+then to the page's plain text. The bytes are decoded by digest.parse.decode_document,
+which copes with Arabic pages whose charset is missing or wrong. No network access.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urljoin
+
+import trafilatura
+
+from .arabic import detect_language
+from .parse import clean_text, decode_document, html_to_text
+
+# Below this, trafilatura's "body" is a caption or a byline, not an article.
+MIN_BODY_CHARS = 80
+_REFRESH_URL = re.compile(r"""^\s*\d*\s*[;,]?\s*url\s*=\s*['"]?([^'"\s>]+)""", re.I)
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class ExtractedArticle:
+    """The readable part of a page. `text` is plain, paragraphs joined with "\\n";
+    empty when the page holds no readable text. `published` is UTC or None."""
+
+    title: str | None
+    text: str
+    published: datetime | None
+    language: str
+    method: str = "trafilatura"  # "trafilatura" | "description" | "page-text" | "none"
+    description: str | None = None
+    redirect_url: str | None = None  # a <meta http-equiv="refresh"> target, resolved
+
+
+def extract_article(
+    html: bytes | str, *, url: str | None, content_type: str | None = None
+) -> ExtractedArticle:
+    """Extract title, body text, publication date and language from an HTML page.
+
+    Never raises on odd input; a page without readable text gives text="" and
+    method="none".
+    """
+    markup = html if isinstance(html, str) else decode_document(html, content_type).text
+    meta = _read_meta(markup)
+    body, doc = _trafilatura(markup, url)
+    title = _first(_attr(doc, "title"), meta.get("og:title"), meta.get("twitter:title"))
+    title = title or (clean_text(meta["<title>"]) if meta.get("<title>") else None)
+    description = _first(
+        meta.get("og:description"), meta.get("description"), meta.get("twitter:description")
+    )
+    method = "trafilatura"
+    if len(body) < MIN_BODY_CHARS:
+        page_text = _page_text(markup)
+        candidates = [
+            (body, "trafilatura"),
+            (description or "", "description"),
+            (page_text, "page-text"),
+        ]
+        body, method = next(((t, m) for t, m in candidates if t), ("", "none"))
+    sample = " ".join(filter(None, (title, body[:2000])))
+    return ExtractedArticle(
+        title=title,
+        text=body,
+        published=_published(_attr(doc, "date"), meta),
+        language=detect_language(sample) if sample else "ar",
+        method=method,
+        description=description,
+        redirect_url=_refresh_target(meta.get("refresh"), url),
+    )
+
+
+def _trafilatura(markup: str, url: str | None) -> tuple[str, Any]:
+    if not markup.strip():
+        return "", None
+    try:
+        doc = trafilatura.bare_extraction(
+            markup,
+            url=url,
+            favor_precision=True,
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
+            include_links=False,
+            with_metadata=True,
+            # htmldate's extensive search hands free text to dateparser, which loads
+            # every locale (seconds per page); meta tags and markup are enough.
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+    except Exception:  # trafilatura/lxml on hostile markup; the fallbacks still apply
+        return "", None
+    text = _attr(doc, "text") or ""
+    return clean_text(text), doc
+
+
+def _attr(doc: Any, name: str) -> str | None:
+    if doc is None:
+        return None
+    value = doc.get(name) if isinstance(doc, dict) else getattr(doc, name, None)
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _first(*values: str | None) -> str | None:
+    for value in values:
+        if value and value.strip():
+            return clean_text(value)
+    return None
+
+
+def _page_text(markup: str) -> str:
+    body = re.search(r"<body\b.*", markup, re.I | re.S)
+    text = html_to_text(body.group(0) if body else markup)
+    return text if len(text) >= 20 else ""
+
+
+def _published(found: str | None, meta: dict[str, str]) -> datetime | None:
+    candidates = [
+        meta.get("article:published_time"),
+        meta.get("og:published_time"),
+        meta.get("datepublished"),
+        meta.get("date"),
+        found,
+    ]
+    for value in candidates:
+        moment = _iso(value)
+        if moment is not None:
+            return moment
+    return None
+
+
+def _iso(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    moment = moment.astimezone(UTC)
+    return moment if 1990 <= moment.year <= 2200 else None
+
+
+def _refresh_target(refresh: str | None, base: str | None) -> str | None:
+    match = _REFRESH_URL.match(refresh or "")
+    if match is None:
+        return None
+    target = match.group(1)
+    return urljoin(base, target) if base else target
+
+
+def _read_meta(markup: str) -> dict[str, str]:
+    collector = _MetaCollector()
+    try:
+        collector.feed(markup[:500_000])  # metadata lives in <head>
+        collector.close()
+    except Exception:  # HTMLParser is lenient; a broken head just yields less metadata
+        pass
+    return collector.meta
+
+
+class _MetaCollector(HTMLParser):
+    """<meta> name/property -> content (first wins), the <title> and a refresh target."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.meta: dict[str, str] = {}
+        self._in_title = False
+        self._title: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "title" and "<title>" not in self.meta:
+            self._in_title = True
+        if tag != "meta":
+            return
+        values = {k.lower(): v for k, v in attrs if v is not None}
+        key = values.get("property") or values.get("name") or values.get("itemprop")
+        if values.get("http-equiv", "").lower() == "refresh":
+            key = "refresh"
+        content = values.get("content")
+        if key and content is not None:
+            self.meta.setdefault(key.lower(), content)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title" and self._in_title:
+            self._in_title = False
+            self.meta.setdefault("<title>", "".join(self._title))
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self._title.append(data)
