@@ -19,7 +19,7 @@ import re
 import warnings
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 import telegram
 import telegram.error as tg_error
@@ -236,13 +236,41 @@ class TelegramSender:
 
 
 class TargetRefused(PermissionError):
-    """A managed target may not be used. `code` lets the command layer pick a translated
-    text: not_admin | bot_not_admin | bot_cannot_post | private_chat | unavailable."""
+    """A managed target may not be used. `code` says why: not_admin | bot_not_admin |
+    bot_cannot_post | private_chat | unavailable; `reason_in(lang)` words it for a reply
+    (str() is the English wording, for logs)."""
 
-    def __init__(self, target: str, code: str, message: str) -> None:
-        super().__init__(message)
+    _REASONS: ClassVar[dict[str, tuple[str, str]]] = {
+        "not_admin": (
+            "إدارة اشتراكات {target} متاحة لمشرفيها فقط",
+            "only administrators of {target} can manage its subscriptions",
+        ),
+        "bot_not_admin": (
+            "أضف البوت مشرفًا في {target} حتى يستطيع النشر والتحقق من المشرفين",
+            "add the bot as an administrator of {target} so that it can post and check admins",
+        ),
+        "bot_cannot_post": (
+            "امنح البوت صلاحية «نشر الرسائل» في {target}",
+            "give the bot the 'Post messages' permission in {target}",
+        ),
+        "private_chat": (
+            "{target} محادثة خاصة وليست قناة أو مجموعة",
+            "{target} is a private chat, not a channel or group",
+        ),
+        "unavailable": (
+            "تعذّر التحقق من الصلاحيات مع تيليغرام الآن؛ حاول بعد قليل",
+            "could not check permissions with Telegram right now; try again shortly",
+        ),
+    }
+
+    def __init__(self, target: str, code: str) -> None:
         self.target = target
         self.code = code
+        super().__init__(self.reason_in("en"))
+
+    def reason_in(self, language: str) -> str:
+        arabic, english = self._REASONS[self.code]
+        return (english if language == "en" else arabic).format(target=self.target)
 
 
 class TargetNotFound(LookupError):
@@ -291,11 +319,7 @@ class TelegramGate:
             self._log.info("admin check in chat %s refused: %s", chat.chat_id, exc.message)
             return False
         except (ValueError, tg_error.TelegramError) as exc:
-            raise TargetRefused(
-                chat.chat_id,
-                "unavailable",
-                "could not check admin rights with Telegram right now; try again",
-            ) from exc
+            raise TargetRefused(chat.chat_id, "unavailable") from exc
         return member.status in _ADMIN_STATUSES
 
     async def resolve_target(self, ref: str, user_id: str) -> ChatRef:
@@ -313,55 +337,34 @@ class TelegramGate:
                 "check the name and add the bot to it first",
             ) from exc
         except tg_error.TelegramError as exc:
-            raise TargetRefused(
-                ref, "unavailable", f"could not look up {ref} right now; try again"
-            ) from exc
+            raise TargetRefused(ref, "unavailable") from exc
         if chat.type == ChatType.PRIVATE:
-            raise TargetRefused(ref, "private_chat", f"{ref} is a private chat, not a channel")
+            raise TargetRefused(ref, "private_chat")
         kind = chat_kind(chat.type)
-        bot_member = await self._member(ref, chat.id, self._bot.id, for_bot=True)
-        user_member = await self._member(ref, chat.id, int(user_id), for_bot=False)
+        bot_member = await self._member(ref, chat.id, self._bot.id)
+        user_member = await self._member(ref, chat.id, int(user_id))
         if user_member.status not in _ADMIN_STATUSES:
-            raise TargetRefused(
-                ref, "not_admin", f"only administrators of {ref} can manage its subscriptions"
-            )
+            raise TargetRefused(ref, "not_admin")
         if kind is ChatKind.CHANNEL:
             if bot_member.status != ChatMemberStatus.ADMINISTRATOR:
-                raise TargetRefused(
-                    ref,
-                    "bot_not_admin",
-                    f"add the bot as an administrator of {ref} so that it can post",
-                )
+                raise TargetRefused(ref, "bot_not_admin")
             if not getattr(bot_member, "can_post_messages", False):
-                raise TargetRefused(
-                    ref,
-                    "bot_cannot_post",
-                    f"give the bot the 'Post messages' permission in {ref}",
-                )
+                raise TargetRefused(ref, "bot_cannot_post")
         elif bot_member.status in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED) or (
             bot_member.status == ChatMemberStatus.RESTRICTED
             and not getattr(bot_member, "can_send_messages", True)
         ):
-            raise TargetRefused(ref, "bot_cannot_post", f"the bot cannot post in {ref}")
+            raise TargetRefused(ref, "bot_cannot_post")
         return ChatRef(Platform.TELEGRAM, str(chat.id), kind)
 
-    async def _member(
-        self, ref: str, chat_id: int, user_id: int, *, for_bot: bool
-    ) -> telegram.ChatMember:
+    async def _member(self, ref: str, chat_id: int, user_id: int) -> telegram.ChatMember:
         try:
             return await self._bot.get_chat_member(chat_id, user_id)
         except (tg_error.BadRequest, tg_error.Forbidden) as exc:
             # Channels hide their members from a bot that is not an admin there.
-            raise TargetRefused(
-                ref,
-                "bot_not_admin",
-                f"add the bot as an administrator of {ref} so that it can check admins and post",
-            ) from exc
+            raise TargetRefused(ref, "bot_not_admin") from exc
         except tg_error.TelegramError as exc:
-            who = "the bot's" if for_bot else "your"
-            raise TargetRefused(
-                ref, "unavailable", f"could not check {who} rights in {ref} right now; try again"
-            ) from exc
+            raise TargetRefused(ref, "unavailable") from exc
 
 
 # --- replies -------------------------------------------------------------------------
@@ -490,6 +493,7 @@ class TelegramBot:
         self._command_list = commands
         self._poll_timeout = poll_timeout
         self._sleep = sleep
+        self.commands_handled = 0  # commands answered (replies sent or given up), for monitoring
         api = api_base_url.rstrip("/")
         self._app = (
             Application.builder()
@@ -600,7 +604,10 @@ class TelegramBot:
             self._log.exception("command /%s failed", invocation.name)
             language = normalize_language(invocation.user_language) or "ar"
             reply = Reply(text=t("internal_error", language), language=language)
-        await self.send_reply(invocation.chat, reply)
+        try:
+            await self.send_reply(invocation.chat, reply)
+        finally:
+            self.commands_handled += 1
 
     # --- replies ---------------------------------------------------------------------
 

@@ -6,11 +6,15 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import telegram
 
 from bot.chat import Invocation, OutgoingMessage, PlatformGate, Reply
+from bot.commands import CommandService
 from bot.i18n import command_descriptions, t
 from bot.telegram_bot import (
     TargetNotFound,
@@ -21,7 +25,10 @@ from bot.telegram_bot import (
     TokenRedactor,
     make_bot,
 )
+from digest.arabic import is_arabic
+from digest.clock import FakeClock
 from digest.errors import (
+    BlockedAddressError,
     ChatForbidden,
     ChatMigrated,
     ChatNotFound,
@@ -29,11 +36,36 @@ from digest.errors import (
     RetryAfter,
     TransientDeliveryError,
 )
-from digest.models import ChatKind, ChatRef, Platform
-from tests.fake_telegram import EntityParseError, FakeTelegram, parse_telegram_html, utf16_len
+from digest.format.bidi import strip_bidi_controls
+from digest.identity import article_keys
+from digest.models import (
+    Article,
+    ChatKind,
+    ChatRef,
+    ChatSettings,
+    DeliveryMode,
+    Entry,
+    FeedConfig,
+    Platform,
+    Source,
+    Story,
+    TopicMatch,
+)
+from digest.storage import SqlStorage
+from digest.topics import TopicCatalog
+from tests.conftest import ROOT
+from tests.fake_telegram import (
+    EntityParseError,
+    FakeTelegram,
+    RateLimits,
+    SentMessage,
+    parse_telegram_html,
+    utf16_len,
+)
 
 TOKEN = "123456:AAE-secret-part-of-the-token_xyz"
 SECRET = TOKEN.split(":", 1)[1]
+TOPICS = ROOT / "config" / "topics.yaml"
 
 ALICE = 1001  # a private user
 BOB = 1002
@@ -484,3 +516,288 @@ def test_real_command_menus_fit_telegram_rules() -> None:
         for name, description in entries:
             assert re.fullmatch(r"[a-z0-9_]{1,32}", name)
             assert 3 <= len(description) <= 256
+
+
+# --- every command, end to end: real CommandService, real SQLite, real PTB ------------
+
+FEED_URL = "https://tech.example/feed.xml"
+FEED_NAME = "تقنية اليوم"
+START = datetime(2026, 3, 1, 6, 0, tzinfo=UTC)
+
+
+def add_article(
+    storage: SqlStorage,
+    n: int,
+    *,
+    topics: tuple[str, ...] = ("ai",),
+    at: datetime = START,
+    bullets: tuple[str, ...] = (),
+) -> Article:
+    entry = Entry(
+        feed_url=FEED_URL,
+        title=f"خبر رقم {n} عن DeepSeek",
+        url=f"https://tech.example/news/{n}",
+        guid=f"guid-{n}",
+        published=at,
+        language="ar",
+    )
+    article = storage.add_article(
+        entry,
+        keys=article_keys(entry),
+        text=f"نص الخبر {n}.",
+        canonical_url=entry.url,
+        fetched_at=at,
+        bullets=bullets or (f"النقطة الأولى للخبر {n}", f"النقطة الثانية للخبر {n}"),
+        summary_method="test",
+        topics=tuple(TopicMatch(topic, 1.0) for topic in topics),
+        is_tech=True,
+        announce=True,
+    )
+    assert article is not None
+    return article
+
+
+def visible(messages: list[SentMessage]) -> str:
+    return strip_bidi_controls("\n".join(m.plain_text for m in messages))
+
+
+@dataclass
+class World:
+    server: FakeTelegram
+    storage: SqlStorage
+    clock: FakeClock
+    bot: TelegramBot
+    summarized: list[str]
+
+    async def ask(self, chat_id: int, user_id: int, text: str) -> list[SentMessage]:
+        """Type a command and return the messages the bot answered with."""
+        before = len(self.server.messages_to(chat_id))
+        handled = self.bot.commands_handled
+        self.server.push_command(chat_id, user_id, text)
+        await self.server.wait_until(lambda: self.bot.commands_handled > handled)
+        return self.server.messages_to(chat_id)[before:]
+
+    async def ask_text(self, chat_id: int, user_id: int, text: str) -> str:
+        """The answer as a reader sees it (bidi marks and isolates removed)."""
+        return visible(await self.ask(chat_id, user_id, text))
+
+    def settings(self, chat_id: int, kind: ChatKind = ChatKind.PRIVATE) -> ChatSettings:
+        return self.storage.get_chat(ChatRef(Platform.TELEGRAM, str(chat_id), kind))
+
+
+def summary_story(url: str) -> Story:
+    return Story(
+        article_id=0,
+        title="مقال عند الطلب",
+        url=url,
+        bullets=("أولى النقاط", "ثانية النقاط", "ثالثة النقاط"),
+        published=START,
+        source=Source("tech.example", url),
+    )
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    # Command logic is under test here, not flood control (tested above and in the
+    # broadcast), so the fake lets a private chat receive more than one reply a second.
+    limits = RateLimits(private_per_second=100, group_per_minute=1000)
+    async with FakeTelegram(TOKEN, limits=limits) as fake:
+        fake.add_user(ALICE, language_code="ar")
+        fake.add_user(BOB, language_code="en")
+        fake.add_chat(GROUP, "supergroup", title="Tech group")
+        fake.add_chat(CHANNEL, "channel", title="Tech channel", username="technews")
+        storage = SqlStorage.from_url(f"sqlite:///{tmp_path / 'bot.db'}")
+        storage.sync_feeds([FeedConfig(url=FEED_URL, name=FEED_NAME)])
+        clock = FakeClock(START)
+        summarized: list[str] = []
+
+        async def summarize_url(url: str) -> Story:
+            summarized.append(url)
+            if "127.0.0.1" in url:
+                raise BlockedAddressError(url, "loopback address")
+            return summary_story(url)
+
+        service = CommandService(storage, TopicCatalog.load(TOPICS), summarize_url, clock)
+        bot = TelegramBot(TOKEN, command_service=service, api_base_url=fake.api_url, poll_timeout=1)
+        await bot.start()
+        try:
+            yield World(fake, storage, clock, bot, summarized)
+        finally:
+            await bot.stop()
+            storage.close()
+
+
+async def test_start_welcomes_in_the_users_language(world: World) -> None:
+    arabic = await world.ask_text(ALICE, ALICE, "/start")
+    english = await world.ask_text(BOB, BOB, "/start")
+    assert "/topics" in arabic and "/subscribe" in arabic
+    assert is_arabic(arabic)
+    assert english.startswith("Hello")
+
+
+async def test_help_lists_every_command(world: World) -> None:
+    text = await world.ask_text(BOB, BOB, "/help")
+    for name, _ in command_descriptions("en", platform="telegram"):
+        assert f"/{name}" in text
+
+
+async def test_topics_lists_the_catalogue(world: World) -> None:
+    text = await world.ask_text(BOB, BOB, "/topics")
+    for topic in TopicCatalog.load(TOPICS).topics:
+        assert topic.name_en in text and topic.slug in text
+
+
+async def test_subscribe_mysubs_unsubscribe(world: World) -> None:
+    reply = await world.ask_text(BOB, BOB, "/subscribe ai DeepSeek")
+    settings = world.settings(BOB)
+    assert settings.topics == {"ai"}
+    assert settings.keywords == {"DeepSeek"}
+    assert "Artificial intelligence" in reply and "DeepSeek" in reply
+    mysubs = await world.ask_text(BOB, BOB, "/mysubs")
+    assert "Artificial intelligence" in mysubs and "DeepSeek" in mysubs
+    await world.ask(BOB, BOB, "/unsubscribe ai")
+    assert world.settings(BOB).topics == frozenset()
+    assert world.settings(BOB).keywords == {"DeepSeek"}
+    await world.ask(BOB, BOB, "/unsubscribe all")
+    assert world.settings(BOB).keywords == frozenset()
+    assert world.settings(BOB).mode is DeliveryMode.OFF
+
+
+async def test_bad_arguments_get_usage(world: World) -> None:
+    subscribe = await world.ask_text(BOB, BOB, "/subscribe")
+    assert "/subscribe <topic|keyword" in subscribe
+    latest = await world.ask_text(BOB, BOB, "/latest lots")
+    assert "/latest [number 1-20]" in latest
+    schedule = await world.ask_text(BOB, BOB, "/schedule 25:99")
+    assert "25:99" in schedule and "/schedule <HH:MM" in schedule
+    lang = await world.ask_text(BOB, BOB, "/lang klingon")
+    assert "/lang ar|en" in lang
+    summary = await world.ask_text(BOB, BOB, "/summary not-a-link")
+    assert "/summary <article link>" in summary
+    assert world.summarized == []
+    assert world.settings(BOB) == ChatSettings(chat=private(BOB))  # nothing was changed
+
+
+async def test_unknown_command_suggests_the_closest(world: World) -> None:
+    text = await world.ask_text(BOB, BOB, "/subscrbe ai")
+    assert "/subscrbe" in text and "/subscribe" in text and "/help" in text
+
+
+async def test_digest_sends_matching_new_stories_once(world: World) -> None:
+    add_article(world.storage, 1, topics=("ai",))
+    add_article(world.storage, 2, topics=("phones",))
+    add_article(world.storage, 3, topics=("ai",))
+    world.clock.advance(timedelta(hours=1))
+    await world.ask(ALICE, ALICE, "/subscribe ai")
+    digest = await world.ask(ALICE, ALICE, "/digest")
+    text = visible(digest)
+    assert "خبر رقم 1 عن DeepSeek" in text and "خبر رقم 3 عن DeepSeek" in text
+    assert "خبر رقم 2 " not in text
+    assert all(m.parse_mode == "HTML" and m.preview_disabled for m in digest)
+    assert any('href="https://tech.example/news/1"' in m.text for m in digest)
+    again = await world.ask_text(ALICE, ALICE, "/digest")
+    assert "خبر رقم" not in again  # nothing new since the last digest
+
+
+async def test_long_digest_is_split_under_the_limit(world: World) -> None:
+    long_bullets = tuple(f"نقطة طويلة {k} " + "كلمة " * 60 for k in range(5))
+    for n in range(30):
+        add_article(world.storage, n, bullets=long_bullets)
+    world.clock.advance(timedelta(minutes=5))
+    await world.ask(ALICE, ALICE, "/subscribe ai")
+    digest = await world.ask(ALICE, ALICE, "/digest")
+    assert len(digest) > 1
+    assert all(utf16_len(m.plain_text) <= 4096 for m in digest)
+    text = visible(digest)
+    assert all(f"خبر رقم {n} عن DeepSeek" in text for n in range(30))
+
+
+async def test_latest_shows_n_stories(world: World) -> None:
+    for n in range(4):
+        add_article(world.storage, n, at=START + timedelta(minutes=n))
+    text = await world.ask_text(BOB, BOB, "/latest 2")
+    assert "خبر رقم 3 " in text and "خبر رقم 2 " in text
+    assert "خبر رقم 1 " not in text
+
+
+async def test_summary_of_one_url(world: World) -> None:
+    text = await world.ask_text(BOB, BOB, "/summary https://tech.example/page")
+    assert world.summarized == ["https://tech.example/page"]
+    assert "مقال عند الطلب" in text and "ثالثة النقاط" in text
+    world.clock.advance(timedelta(minutes=1))
+    blocked = await world.ask_text(ALICE, ALICE, "/summary http://127.0.0.1/admin")
+    assert blocked == t("summary_blocked", "ar")
+
+
+async def test_schedule_instant_off(world: World) -> None:
+    await world.ask(BOB, BOB, "/subscribe ai")
+    reply = await world.ask_text(BOB, BOB, "/schedule 08:30 Asia/Riyadh")
+    settings = world.settings(BOB)
+    assert (settings.mode, settings.schedule_time, settings.timezone) == (
+        DeliveryMode.SCHEDULED,
+        "08:30",
+        "Asia/Riyadh",
+    )
+    assert "08:30" in reply
+    await world.ask(BOB, BOB, "/schedule instant")
+    assert world.settings(BOB).mode is DeliveryMode.INSTANT
+    await world.ask(BOB, BOB, "/schedule off")
+    assert world.settings(BOB).mode is DeliveryMode.OFF
+
+
+async def test_feeds_lists_the_sources(world: World) -> None:
+    text = await world.ask_text(BOB, BOB, "/feeds")
+    assert FEED_NAME in text and FEED_URL in text
+
+
+async def test_lang_switches_the_replies(world: World) -> None:
+    await world.ask(ALICE, ALICE, "/subscribe ai")
+    assert is_arabic(await world.ask_text(ALICE, ALICE, "/mysubs"))
+    await world.ask(ALICE, ALICE, "/lang en")
+    assert world.settings(ALICE).language == "en"
+    mysubs = await world.ask_text(ALICE, ALICE, "/mysubs")
+    assert "Artificial intelligence" in mysubs
+
+
+async def test_group_changes_are_for_admins_only(world: World) -> None:
+    world.server.set_member(GROUP, BOB, "member")
+    world.server.set_member(GROUP, ALICE, "administrator")
+    refused = await world.ask_text(GROUP, BOB, "/subscribe ai")
+    assert refused == t("admins_only", "en")
+    assert world.settings(GROUP, ChatKind.GROUP).topics == frozenset()
+    # Reading is for everyone.
+    assert "/subscribe" in await world.ask_text(GROUP, BOB, "/help")
+    await world.ask(GROUP, ALICE, "/subscribe ai")
+    assert world.settings(GROUP, ChatKind.GROUP).topics == {"ai"}
+    await world.ask(GROUP, BOB, "/schedule off")
+    assert world.settings(GROUP, ChatKind.GROUP).mode is not DeliveryMode.OFF
+
+
+async def test_channel_is_managed_from_a_private_chat(world: World) -> None:
+    world.server.set_member(CHANNEL, ALICE, "creator")
+    world.server.set_member(CHANNEL, world.server.bot_user.id, "administrator")
+    await world.ask(ALICE, ALICE, "/subscribe @technews ai")
+    channel = world.settings(CHANNEL, ChatKind.CHANNEL)
+    assert channel.topics == {"ai"}
+    assert world.settings(ALICE).topics == frozenset()  # the private chat is untouched
+    await world.ask(ALICE, ALICE, "/schedule @technews 07:00 Africa/Cairo")
+    channel = world.settings(CHANNEL, ChatKind.CHANNEL)
+    assert (channel.schedule_time, channel.timezone) == ("07:00", "Africa/Cairo")
+    assert "الذكاء الاصطناعي" in await world.ask_text(ALICE, ALICE, "/mysubs @technews")
+
+
+async def test_channel_refusals_reach_the_user(world: World) -> None:
+    world.server.set_member(CHANNEL, BOB, "member")
+    world.server.set_member(CHANNEL, world.server.bot_user.id, "administrator")
+    not_admin = await world.ask_text(BOB, BOB, "/subscribe @technews ai")
+    assert TargetRefused("@technews", "not_admin").reason_in("en") in not_admin
+    world.server.set_member(CHANNEL, ALICE, "creator")
+    world.server.set_member(
+        CHANNEL, world.server.bot_user.id, "administrator", can_post_messages=False
+    )
+    cannot_post = await world.ask_text(ALICE, ALICE, "/subscribe @technews ai")
+    refusal = TargetRefused("@technews", "bot_cannot_post")
+    assert refusal.reason_in("ar") in cannot_post or refusal.reason_in("en") in cannot_post
+    unknown = await world.ask_text(ALICE, ALICE, "/subscribe @nosuchchannel ai")
+    assert unknown == t("target_unknown", "ar", target="@nosuchchannel")
+    assert world.settings(CHANNEL, ChatKind.CHANNEL).topics == frozenset()
