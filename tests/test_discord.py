@@ -3,9 +3,11 @@ and holds a real gateway websocket; only its REST base and default gateway point
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +19,17 @@ from discord.http import Route
 
 from bot import i18n
 from bot.chat import Invocation, OutgoingMessage, PlatformGate, Reply
+from bot.commands import CommandLimits, CommandService
 from bot.discord_bot import (
     SLOW_COMMANDS,
     DiscordBot,
     DiscordSender,
     TokenRedactor,
     WebhookTarget,
+    render_reply,
     split_text,
 )
+from digest.clock import FakeClock
 from digest.errors import (
     ChatForbidden,
     ChatNotFound,
@@ -32,7 +37,8 @@ from digest.errors import (
     RetryAfter,
     TransientDeliveryError,
 )
-from digest.models import ChatKind, ChatRef, Platform
+from digest.format.discord import render_discord
+from digest.models import ChatKind, ChatRef, DeliveryMode, Platform, Source, Story
 from digest.storage import SqlStorage
 from tests.fake_discord import (
     ADMIN_USER_ID,
@@ -47,6 +53,7 @@ from tests.fake_discord import (
     WEBHOOK_URL,
     FakeDiscord,
 )
+from tests.fakes import add_article, add_feed, small_catalog
 
 EPHEMERAL = 64
 
@@ -662,3 +669,131 @@ async def test_webhook_off_goes_back_to_bot_delivery(
     assert refused != ""
     await store_bot.sender.send(CHAT, OutgoingMessage(text="bot again"))
     assert [m["content"] for m in fake.messages[CHANNEL_ID]] == ["bot again"]
+
+
+# --- with the real CommandService and storage ----------------------------------------
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+async def no_summaries(url: str) -> Story:
+    raise AssertionError("not used here")
+
+
+@pytest.fixture
+async def real_bot(fake: FakeDiscord, storage: SqlStorage) -> AsyncIterator[DiscordBot]:
+    add_feed(storage)
+    catalog = small_catalog()
+    service = CommandService(storage, catalog, no_summaries, FakeClock(T0), CommandLimits())
+    colours = {slug: topic.colour for slug in catalog.slugs if (topic := catalog.get(slug))}
+    discord_bot = DiscordBot(
+        fake.token,
+        service,
+        functools.partial(render_reply, topic_colours=colours),
+        chat_store=storage,
+        guild_ready_timeout=0.05,
+    )
+    await discord_bot.start(ready_timeout=20)
+    try:
+        yield discord_bot
+    finally:
+        await discord_bot.stop()
+
+
+async def test_members_may_read_but_not_change_a_channel(
+    fake: FakeDiscord, real_bot: DiscordBot, storage: SqlStorage
+) -> None:
+    _, topics = await run_command(fake, "topics", user_id=MEMBER_USER_ID, locale="en-US")
+    _, subscribe = await run_command(
+        fake, "subscribe", {"topic_or_keyword": "ai"}, user_id=MEMBER_USER_ID, locale="en-US"
+    )
+    _, schedule = await run_command(
+        fake, "schedule", {"value": "08:00"}, user_id=MEMBER_USER_ID, locale="en-US"
+    )
+    assert i18n.t("topics_header", "en") in topics["data"]["content"]
+    for refused in (subscribe, schedule):
+        assert refused["data"]["content"] == discord.utils.escape_markdown(
+            i18n.t("admins_only", "en")
+        )
+        assert refused["data"]["flags"] & EPHEMERAL
+    assert storage.get_chat(CHAT).topics == frozenset()
+    assert storage.get_chat(CHAT).schedule_time is None
+
+
+async def test_admin_subscribes_this_channel_and_schedules_another(
+    fake: FakeDiscord, real_bot: DiscordBot, storage: SqlStorage
+) -> None:
+    await run_command(fake, "subscribe", {"topic_or_keyword": "ai"}, user_id=ADMIN_USER_ID)
+    await run_command(
+        fake,
+        "schedule",
+        {"value": "08:30 Asia/Riyadh", "channel": SECOND_CHANNEL_ID},
+        user_id=ADMIN_USER_ID,
+    )
+    assert storage.get_chat(CHAT).topics == frozenset({"ai"})
+    second = storage.get_chat(ChatRef(Platform.DISCORD, SECOND_CHANNEL_ID, ChatKind.CHANNEL))
+    assert (second.schedule_time, second.timezone) == ("08:30", "Asia/Riyadh")
+    assert second.mode is DeliveryMode.SCHEDULED
+    assert storage.get_chat(CHAT).schedule_time is None
+
+
+async def test_latest_twenty_stories_arrive_as_embeds_within_discord_limits(
+    fake: FakeDiscord, real_bot: DiscordBot, storage: SqlStorage
+) -> None:
+    titles = [f"خبر تقني رقم {i}: DeepSeek و GPT-4o " + "ت" * 150 for i in range(20)]
+    for i, title in enumerate(titles):
+        add_article(
+            storage,
+            title,
+            at=T0 - timedelta(minutes=i),
+            topics=["ai"],
+            url=f"https://t.example/{i}",
+        )
+    interaction_id, first = await run_command(fake, "latest", {"n": 20}, user_id=MEMBER_USER_ID)
+    assert first["type"] == 5
+    token = f"itoken-{interaction_id}"
+    edits = await original_edits(fake, interaction_id)
+    wanted = {f"https://t.example/{i}" for i in range(20)}
+
+    def links() -> set[str]:
+        bodies = [*edits, *fake.followups.get(token, [])]
+        return {e.get("url") for b in bodies for e in b.get("embeds") or []}
+
+    await fake.wait_for(lambda: links() >= wanted)
+    bodies = [*edits, *fake.followups[token]]
+    # The fake answers 400 to any message over Discord's limits; all were accepted.
+    assert all(r.status < 400 for r in fake.requests if "/webhooks/" in r.path)
+    assert all(len(b.get("embeds") or []) <= 10 for b in bodies)
+    assert len(bodies) >= 3  # header, then 20 embeds need at least two more messages
+    assert links() == wanted
+
+
+async def test_digest_of_25_long_stories_is_split_into_valid_messages(
+    fake: FakeDiscord, client: discord.Client
+) -> None:
+    stories = [
+        Story(
+            article_id=i,
+            title=f"عنوان طويل جدًا للخبر {i} عن DeepSeek " + "ع" * 300,
+            url=f"https://aitnews.com/{i}",
+            bullets=tuple(f"النقطة {j} " + "ن" * 900 for j in range(5)),
+            published=T0,
+            source=Source("البوابة العربية للأخبار التقنية", "https://aitnews.com"),
+            topics=("ai",),
+        )
+        for i in range(25)
+    ]
+    payloads = render_discord(
+        stories, header="ملخص اليوم", language="ar", topic_colours={"ai": 0x7C3AED}
+    )
+    sender = DiscordSender(client)
+    for payload in payloads:
+        await sender.send(
+            CHAT,
+            OutgoingMessage(text=payload.get("content") or "", embeds=payload.get("embeds") or []),
+        )
+    sent = fake.messages[CHANNEL_ID]
+    assert len(sent) == len(payloads) > 3
+    assert sent[0]["content"] and not sent[0]["embeds"]  # the header comes first
+    links = {e.get("url") for m in sent for e in m["embeds"]}
+    assert {f"https://aitnews.com/{i}" for i in range(25)} <= links  # every story arrived
