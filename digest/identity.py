@@ -91,9 +91,10 @@ def article_keys(entry: Entry) -> list[str]:
     - ``guid:<feed>|<guid>`` when it has a GUID (GUIDs are only unique within a feed);
     - ``title:<feed>|<title key>`` so a re-posted item with a new link is still caught.
 
-    ``<feed>`` is the canonical feed URL, so http/https variants of a feed agree.
+    ``<feed>`` is ``entry.feed_url`` exactly as stored, so that Storage.move_feed can
+    rewrite these keys when a feed moves (a permanent redirect).
     """
-    feed = canonical_url(entry.feed_url)
+    feed = entry.feed_url
     keys: list[str] = []
     if entry.url and entry.url.strip():
         keys.append(f"url:{canonical_url(entry.url)}")
