@@ -28,6 +28,7 @@ from bot.discord_bot import (
     WebhookTarget,
     render_reply,
     split_text,
+    story_renderer,
 )
 from digest.clock import FakeClock
 from digest.errors import (
@@ -37,7 +38,6 @@ from digest.errors import (
     RetryAfter,
     TransientDeliveryError,
 )
-from digest.format.discord import render_discord
 from digest.models import ChatKind, ChatRef, DeliveryMode, Platform, Source, Story
 from digest.storage import SqlStorage
 from tests.fake_discord import (
@@ -783,17 +783,12 @@ async def test_digest_of_25_long_stories_is_split_into_valid_messages(
         )
         for i in range(25)
     ]
-    payloads = render_discord(
-        stories, header="ملخص اليوم", language="ar", topic_colours={"ai": 0x7C3AED}
-    )
+    messages = story_renderer({"ai": 0x7C3AED})(stories, "ملخص اليوم", "ar")
     sender = DiscordSender(client)
-    for payload in payloads:
-        await sender.send(
-            CHAT,
-            OutgoingMessage(text=payload.get("content") or "", embeds=payload.get("embeds") or []),
-        )
+    for message in messages:
+        await sender.send(CHAT, message)
     sent = fake.messages[CHANNEL_ID]
-    assert len(sent) == len(payloads) > 3
+    assert len(sent) == len(messages) > 3
     assert sent[0]["content"] and not sent[0]["embeds"]  # the header comes first
     links = {e.get("url") for m in sent for e in m["embeds"]}
     assert {f"https://aitnews.com/{i}" for i in range(25)} <= links  # every story arrived
