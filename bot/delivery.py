@@ -18,18 +18,35 @@ The decisions (`plan_recipients`, `matches`, `due_digest_chats`, `digest_window_
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+import asyncio
+import logging
+import random as _random
+from collections import deque
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Protocol
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.chat import ChatSender, OutgoingMessage
+from bot.i18n import t
 from digest.clock import Clock
+from digest.errors import (
+    ChatForbidden,
+    ChatMigrated,
+    ChatNotFound,
+    DeliveryError,
+    MessageRejected,
+    NotFoundError,
+    RetryAfter,
+)
 from digest.models import (
     Article,
+    ChatKind,
     ChatRef,
     ChatSettings,
+    Delivery,
     DeliveryMode,
     Feed,
     Platform,
@@ -38,6 +55,8 @@ from digest.models import (
 )
 from digest.ports import Storage
 from digest.topics import subscription_reasons
+
+log = logging.getLogger(__name__)
 
 DELIVERY_PLATFORMS: frozenset[Platform] = frozenset({Platform.TELEGRAM, Platform.DISCORD})
 
@@ -209,8 +228,6 @@ class FeedStoryLoader:
         return out
 
     def _feed(self, url: str) -> Feed | None:
-        from digest.errors import NotFoundError
-
         try:
             return self._storage.get_feed(url)
         except NotFoundError:
@@ -290,3 +307,519 @@ class DeliveryPlanner:
         now = self._clock.now()
         chats = [c for c in self._storage.get_chats() if c.chat.platform in self._platforms]
         return sum(self.enqueue_digest(settings) for settings in due_digest_chats(chats, now))
+
+
+# --- rate limiting -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most `count` messages in any `period` seconds. `even` also spaces them at
+    least period/count apart (a smooth stream instead of bursts)."""
+
+    count: int
+    period: float
+    even: bool = False
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    """The limits of one platform. `margin` seconds are added to every window so that
+    network jitter between us and the platform's clock cannot push us over."""
+
+    overall: RateLimit
+    private: RateLimit
+    group: RateLimit
+    channel: RateLimit
+    margin: float = 0.05
+
+    def for_chat(self, chat: ChatRef) -> RateLimit:
+        if chat.kind is ChatKind.PRIVATE:
+            return self.private
+        return self.group if chat.kind is ChatKind.GROUP else self.channel
+
+
+# Telegram Bot API FAQ: about 30 messages per second overall, one per second in a private
+# chat, 20 per minute in a group or channel.
+TELEGRAM_LIMITS = RateLimits(
+    overall=RateLimit(30, 1.0, even=True),
+    private=RateLimit(1, 1.0),
+    group=RateLimit(20, 60.0),
+    channel=RateLimit(20, 60.0),
+)
+# Discord: 5 messages per 5 s per channel; the global cap is 50 requests per second.
+DISCORD_LIMITS = RateLimits(
+    overall=RateLimit(50, 1.0, even=True),
+    private=RateLimit(5, 5.0),
+    group=RateLimit(5, 5.0),
+    channel=RateLimit(5, 5.0),
+)
+
+Sleep = Callable[[float], Awaitable[None]]
+_EPSILON = 1e-6
+
+
+class _Window:
+    """Send times within the last period (a sliding-window log)."""
+
+    __slots__ = ("blocked_until", "times")
+
+    def __init__(self) -> None:
+        self.times: deque[float] = deque()
+        self.blocked_until = 0.0
+
+    def next_allowed(self, limit: RateLimit, margin: float, now: float) -> float:
+        span = limit.period + margin
+        while self.times and self.times[0] <= now - span:
+            self.times.popleft()
+        at = max(now, self.blocked_until)
+        if len(self.times) >= limit.count:
+            at = max(at, self.times[len(self.times) - limit.count] + span)
+        if limit.even and self.times:
+            at = max(at, self.times[-1] + span / limit.count)
+        return at
+
+    def idle(self, now: float, span: float) -> bool:
+        return self.blocked_until <= now and (not self.times or self.times[-1] <= now - span)
+
+
+class RateLimiter:
+    """Plans sends to stay under a platform's overall and per-chat limits.
+
+    `acquire(chat)` waits (through the injected `sleep`) until both the overall window
+    and the chat's window allow one more message, then records it. Single event loop:
+    the check and the record happen without an await in between, so concurrent senders
+    cannot both take the last slot."""
+
+    def __init__(self, limits: RateLimits, clock: Clock, sleep: Sleep | None = None) -> None:
+        self.limits = limits
+        self._clock = clock
+        self._sleep = sleep or asyncio.sleep
+        self._overall = _Window()
+        self._chats: dict[ChatRef, _Window] = {}
+        self._acquired = 0
+
+    def _now(self) -> float:
+        return self._clock.now().timestamp()
+
+    def delay(self, chat: ChatRef) -> float:
+        """Seconds until a message to `chat` is allowed (0 when it is allowed now)."""
+        now = self._now()
+        return max(0.0, self._next_allowed(chat, now) - now)
+
+    def _next_allowed(self, chat: ChatRef, now: float) -> float:
+        window = self._chats.get(chat)
+        at = self._overall.next_allowed(self.limits.overall, self.limits.margin, now)
+        if window is not None:
+            at = max(at, window.next_allowed(self.limits.for_chat(chat), self.limits.margin, now))
+        return at
+
+    async def acquire(self, chat: ChatRef) -> None:
+        """Wait for a free slot for one message to `chat` and take it."""
+        while True:
+            now = self._now()
+            wait = self._next_allowed(chat, now) - now
+            if wait <= _EPSILON:
+                self._record(chat, now)
+                return
+            await self._sleep(max(wait, 0.001))
+
+    def _record(self, chat: ChatRef, now: float) -> None:
+        self._overall.times.append(now)
+        self._chats.setdefault(chat, _Window()).times.append(now)
+        self._acquired += 1
+        if self._acquired % 1000 == 0:
+            self._forget_idle(now)
+
+    def block(self, chat: ChatRef, seconds: float) -> None:
+        """The platform said "retry after": send nothing to `chat` for `seconds`."""
+        window = self._chats.setdefault(chat, _Window())
+        window.blocked_until = max(window.blocked_until, self._now() + seconds)
+
+    def block_all(self, seconds: float) -> None:
+        self._overall.blocked_until = max(self._overall.blocked_until, self._now() + seconds)
+
+    def _forget_idle(self, now: float) -> None:
+        # Keep memory flat over thousands of chats: windows with nothing recent go.
+        longest = max(self.limits.private.period, self.limits.group.period)
+        span = max(longest, self.limits.channel.period) + self.limits.margin
+        for chat in [c for c, w in self._chats.items() if w.idle(now, span)]:
+            del self._chats[chat]
+
+    @property
+    def tracked_chats(self) -> int:
+        return len(self._chats)
+
+
+# --- the outbox worker -------------------------------------------------------------------
+
+Renderer = Callable[[Sequence[Story], str | None, str], list[OutgoingMessage]]
+"""(stories, header, language) -> messages, split within the platform's limits."""
+
+
+@dataclass(frozen=True)
+class PlatformRoute:
+    """How one platform delivers: its sender, its story renderer and its rate limiter."""
+
+    sender: ChatSender
+    render: Renderer
+    limiter: RateLimiter
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    base_seconds: float = 5.0
+    max_seconds: float = 3600.0
+    max_attempts: int = 12  # then the rows are marked failed (kept for the record)
+    max_inline_wait: float = 60.0  # RetryAfter up to this long is waited out in place
+    max_inline_retries: int = 5
+    no_route_seconds: float = 3600.0  # rows of a platform that is not running
+
+
+def retry_delay(attempts: int, policy: RetryPolicy, random: Callable[[], float]) -> float:
+    """Exponential backoff with "equal jitter": half the step is fixed, half random, so
+    retries of many chats spread out but never come sooner than half the step."""
+    step = min(policy.max_seconds, policy.base_seconds * 2.0 ** min(max(attempts, 0), 60))
+    return step / 2 + random() * step / 2
+
+
+@dataclass(frozen=True)
+class Parcel:
+    """Messages that together carry some stories: their outbox rows are marked sent when
+    the last of these messages was accepted."""
+
+    article_ids: tuple[int, ...]
+    messages: tuple[OutgoingMessage, ...]
+
+
+def pack_parcels(
+    stories: Sequence[Story], header: str | None, render: Renderer, language: str
+) -> list[Parcel]:
+    """Split a digest into parcels, each as few messages as the renderer needs for it:
+    stories are added to a parcel while the renderer does not need another message for
+    them. Knowing which message carries which story lets a digest that fails half-way
+    resume without repeating the stories already accepted."""
+    parcels: list[Parcel] = []
+    chunk: list[Story] = []
+    messages: list[OutgoingMessage] = []
+    baseline = 0
+    for story in stories:
+        head = header if not parcels else None
+        if not chunk:
+            chunk, messages = [story], render([story], head, language)
+            baseline = len(messages)
+            continue
+        trial = render([*chunk, story], head, language)
+        if len(trial) <= baseline:
+            chunk.append(story)
+            messages = trial
+            continue
+        parcels.append(Parcel(tuple(s.article_id for s in chunk), tuple(messages)))
+        chunk, messages = [story], render([story], None, language)
+        baseline = len(messages)
+    if chunk:
+        parcels.append(Parcel(tuple(s.article_id for s in chunk), tuple(messages)))
+    return parcels
+
+
+@dataclass
+class DrainReport:
+    """What one drain did (counts of outbox rows, and messages accepted)."""
+
+    sent: int = 0
+    messages: int = 0
+    retried: int = 0
+    failed: int = 0
+    paused_chats: int = 0
+    migrated_chats: int = 0
+
+    def add(self, other: DrainReport) -> None:
+        for name in ("sent", "messages", "retried", "failed", "paused_chats", "migrated_chats"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retried + self.failed
+
+
+OnPause = Callable[[ChatSettings, str], Awaitable[None]]
+
+
+class DeliveryWorker:
+    """Sends due outbox rows, at most once per (chat, article).
+
+    Rows are grouped per chat. Instant chats get one message (or more, for a long story)
+    per story; scheduled chats one digest: a header and the stories. A row is marked
+    sent right after the platform accepted the last message carrying it, so a crash
+    repeats at most the one message in flight, and nothing is lost:
+
+    * RetryAfter: that chat waits (in place up to `max_inline_wait`, else its rows are
+      rescheduled for then); other chats go on.
+    * ChatForbidden / ChatNotFound: the chat is paused (`Storage.pause_chat`) and its
+      rows are marked failed with the reason (kept for the record, never retried blindly).
+    * ChatMigrated: the chat and its rows move to the new id (`Storage.migrate_chat`)
+      and the rows are sent there.
+    * TransientDeliveryError (and unknown errors): rows are retried with exponential
+      backoff and jitter; after `max_attempts` they are marked failed.
+    * MessageRejected: the rows of that message are marked failed; the rest go on.
+    """
+
+    def __init__(
+        self,
+        storage: Storage,
+        routes: Mapping[Platform, PlatformRoute],
+        clock: Clock,
+        *,
+        stories: StoryLoader | None = None,
+        policy: RetryPolicy | None = None,
+        batch_size: int = 200,
+        concurrency: int = 16,
+        max_rounds: int = 50,
+        random: Callable[[], float] | None = None,
+        sleep: Sleep | None = None,
+        on_pause: OnPause | None = None,
+    ) -> None:
+        self._storage = storage
+        self._routes = dict(routes)
+        self._clock = clock
+        self._stories = stories or FeedStoryLoader(storage)
+        self._policy = policy or RetryPolicy()
+        self._batch_size = batch_size
+        self._concurrency = max(1, concurrency)
+        self._max_rounds = max_rounds
+        self._random = random or _random.random
+        self._sleep = sleep or asyncio.sleep
+        self._on_pause = on_pause
+
+    async def drain(self) -> DrainReport:
+        """Deliver due rows in batches until none is due (or `max_rounds` batches)."""
+        total = DrainReport()
+        for _ in range(self._max_rounds):
+            rows = self._storage.pending_deliveries(now=self._clock.now(), limit=self._batch_size)
+            if not rows:
+                break
+            report = await self.deliver(rows)
+            total.add(report)
+            if report.handled == 0:
+                break  # nothing changed: do not spin on rows we cannot touch
+        return total
+
+    async def deliver(self, rows: Sequence[Delivery]) -> DrainReport:
+        """Deliver these outbox rows (grouped per chat, chats concurrently)."""
+        by_chat: dict[ChatRef, list[Delivery]] = {}
+        for row in rows:
+            by_chat.setdefault(row.chat, []).append(row)
+        gate = asyncio.Semaphore(self._concurrency)
+        reports = [DrainReport() for _ in by_chat]
+
+        async def one(chat: ChatRef, chat_rows: list[Delivery], report: DrainReport) -> None:
+            async with gate:
+                try:
+                    await self._deliver_chat(chat, chat_rows, report, depth=0)
+                except Exception:
+                    # A bug must not stop other chats' deliveries; the rows are retried.
+                    log.exception("delivery to %s failed unexpectedly", chat)
+                    self._retry(chat_rows, "internal error", report)
+
+        await asyncio.gather(
+            *(one(c, r, rep) for (c, r), rep in zip(by_chat.items(), reports, strict=True))
+        )
+        total = DrainReport()
+        for report in reports:
+            total.add(report)
+        return total
+
+    # one chat --------------------------------------------------------------------------
+
+    async def _deliver_chat(
+        self, chat: ChatRef, rows: list[Delivery], report: DrainReport, *, depth: int
+    ) -> None:
+        settings = self._storage.get_chat(chat)
+        if settings.paused_reason is not None:
+            self._fail(rows, f"chat paused: {settings.paused_reason}", report)
+            return
+        if settings.mode is DeliveryMode.OFF:
+            self._fail(rows, "delivery turned off", report)
+            return
+        route = self._routes.get(chat.platform)
+        if route is None:
+            due = self._clock.now() + timedelta(seconds=self._policy.no_route_seconds)
+            self._storage.mark_retry(
+                [r.id for r in rows], error=f"{chat.platform} is not running", due_at=due
+            )
+            report.retried += len(rows)
+            return
+        if settings.mode is DeliveryMode.SCHEDULED:
+            # The whole digest at once, even if the batch cut it.
+            rows = (
+                self._storage.pending_deliveries(now=self._clock.now(), limit=10_000, chat=chat)
+                or rows
+            )
+        row_of = {r.article_id: r for r in rows}
+        articles = []
+        for article_id in list(row_of):
+            try:
+                articles.append(self._storage.get_article(article_id))
+            except NotFoundError:
+                self._fail([row_of.pop(article_id)], "article no longer stored", report)
+        if not articles:
+            return
+        stories = self._stories.stories(articles)
+        language = settings.language
+        try:
+            if settings.mode is DeliveryMode.SCHEDULED:
+                header = t("digest_header", language, count=len(stories))
+                parcels = pack_parcels(stories, header, route.render, language)
+            else:
+                parcels = [
+                    Parcel((s.article_id,), tuple(route.render([s], None, language)))
+                    for s in stories
+                ]
+        except Exception as error:
+            # Rendering the same stories again would fail the same way.
+            log.exception("rendering for %s failed", chat)
+            self._fail(list(row_of.values()), f"render failed: {error}", report)
+            return
+
+        for index, parcel in enumerate(parcels):
+            parcel_rows = [row_of[a] for a in parcel.article_ids if a in row_of]
+            remaining = [row_of[a] for p in parcels[index:] for a in p.article_ids if a in row_of]
+            outcome = await self._send_parcel(chat, parcel, route, report)
+            if outcome.kind == "sent":
+                self._storage.mark_sent([r.id for r in parcel_rows], at=self._clock.now())
+                report.sent += len(parcel_rows)
+            elif outcome.kind == "rejected":
+                self._fail(parcel_rows, f"rejected: {outcome.error}", report)
+            elif outcome.kind == "forbidden":
+                self._storage.pause_chat(chat, outcome.error)
+                report.paused_chats += 1
+                self._fail(remaining, f"chat paused: {outcome.error}", report)
+                await self._notify_pause(settings, outcome.error)
+                return
+            elif outcome.kind == "migrated" and outcome.new_chat_id and depth < 2:
+                new_chat = self._storage.migrate_chat(chat, outcome.new_chat_id)
+                report.migrated_chats += 1
+                moved = self._storage.pending_deliveries(
+                    now=self._clock.now(), limit=10_000, chat=new_chat
+                )
+                if moved:
+                    await self._deliver_chat(new_chat, moved, report, depth=depth + 1)
+                return
+            elif outcome.kind == "later" and outcome.due_at is not None:
+                self._storage.mark_retry(
+                    [r.id for r in remaining], error=outcome.error, due_at=outcome.due_at
+                )
+                report.retried += len(remaining)
+                return
+            else:
+                self._retry(remaining, outcome.error, report)
+                return
+
+    async def _send_parcel(
+        self, chat: ChatRef, parcel: Parcel, route: PlatformRoute, report: DrainReport
+    ) -> _Outcome:
+        index = 0
+        waits = 0
+        while index < len(parcel.messages):
+            await route.limiter.acquire(chat)
+            try:
+                await route.sender.send(chat, parcel.messages[index])
+            except RetryAfter as error:
+                route.limiter.block(chat, error.seconds)
+                # A 429 may be about the whole bot: hold everything back briefly too.
+                route.limiter.block_all(min(error.seconds, 1.0))
+                waits += 1
+                if (
+                    error.seconds <= self._policy.max_inline_wait
+                    and waits <= self._policy.max_inline_retries
+                ):
+                    continue  # acquire() waits the time out, then the same message again
+                due = self._clock.now() + timedelta(seconds=error.seconds)
+                return _Outcome("later", error.reason, due_at=due)
+            except ChatMigrated as error:
+                return _Outcome("migrated", error.reason, new_chat_id=error.new_chat_id)
+            except (ChatForbidden, ChatNotFound) as error:
+                return _Outcome("forbidden", error.reason)
+            except MessageRejected as error:
+                return _Outcome("rejected", error.reason)
+            except DeliveryError as error:  # TransientDeliveryError and anything unnamed
+                return _Outcome("retry", error.reason)
+            except Exception as error:
+                log.exception("sender for %s raised a non-delivery error", chat.platform)
+                return _Outcome("retry", f"{type(error).__name__}: {error}")
+            report.messages += 1
+            index += 1
+        return _Outcome("sent")
+
+    # outcomes ------------------------------------------------------------------------
+
+    def _fail(self, rows: Sequence[Delivery], error: str, report: DrainReport) -> None:
+        if rows:
+            self._storage.mark_failed([r.id for r in rows], error=error)
+            report.failed += len(rows)
+
+    def _retry(self, rows: Sequence[Delivery], error: str, report: DrainReport) -> None:
+        if not rows:
+            return
+        attempts = max(r.attempts for r in rows)
+        if attempts + 1 >= self._policy.max_attempts:
+            self._fail(rows, f"gave up after {attempts + 1} attempts: {error}", report)
+            return
+        delay = retry_delay(attempts, self._policy, self._random)
+        due = self._clock.now() + timedelta(seconds=delay)
+        self._storage.mark_retry([r.id for r in rows], error=error, due_at=due)
+        report.retried += len(rows)
+
+    async def _notify_pause(self, settings: ChatSettings, reason: str) -> None:
+        if self._on_pause is None:
+            return
+        try:
+            await self._on_pause(settings, reason)
+        except Exception:
+            log.exception("pause notification for %s failed", settings.chat)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    kind: str  # sent | rejected | forbidden | migrated | later | retry
+    error: str = ""
+    new_chat_id: str | None = None
+    due_at: datetime | None = None
+
+
+# --- renderers for the bundled formatters -------------------------------------------------
+
+
+def telegram_renderer(
+    stories: Sequence[Story], header: str | None, language: str
+) -> list[OutgoingMessage]:
+    """Telegram HTML messages (digest.format.render_telegram); link previews stay off
+    for digests and on for a single instant story."""
+    from digest.format import render_telegram
+
+    preview_off = header is not None or len(stories) != 1
+    return [
+        OutgoingMessage(text=html, disable_preview=preview_off)
+        for html in render_telegram(stories, header=header, language=language)
+    ]
+
+
+def discord_renderer(topic_colours: Mapping[str, int] | None = None) -> Renderer:
+    """Discord payloads (digest.format.render_discord): content plus up to 10 embeds."""
+    from digest.format import render_discord
+
+    def render(
+        stories: Sequence[Story], header: str | None, language: str
+    ) -> list[OutgoingMessage]:
+        payloads = render_discord(
+            stories, header=header, language=language, topic_colours=topic_colours
+        )
+        return [
+            OutgoingMessage(
+                text=str(payload.get("content") or ""),
+                embeds=tuple(payload.get("embeds") or ()),
+            )
+            for payload in payloads
+        ]
+
+    return render

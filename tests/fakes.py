@@ -4,9 +4,11 @@ platform errors, a sleeper that moves a FakeClock, and helpers that store articl
 
 from __future__ import annotations
 
+import asyncio
+import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.chat import OutgoingMessage
 from digest.clock import FakeClock
@@ -115,6 +117,7 @@ class FakeSender:
         self.clock = clock
         self.sent: list[SentMessage] = []
         self.failures: dict[str, list[DeliveryError]] = {}
+        self.fail_on_attempt: dict[int, DeliveryError] = {}  # 1-based, over all chats
         self.attempts = 0
 
     def fail(self, chat_id: str, *errors: DeliveryError) -> None:
@@ -122,6 +125,8 @@ class FakeSender:
 
     async def send(self, chat: ChatRef, message: OutgoingMessage) -> str:
         self.attempts += 1
+        if self.attempts in self.fail_on_attempt:
+            raise self.fail_on_attempt.pop(self.attempts)
         queued = self.failures.get(chat.chat_id)
         if queued:
             raise queued.pop(0)
@@ -131,6 +136,38 @@ class FakeSender:
 
     def texts(self, chat_id: str) -> list[str]:
         return [s.message.text for s in self.sent if s.chat.chat_id == chat_id]
+
+
+class VirtualSleeper:
+    """`sleep` in virtual time for many concurrent tasks: the clock jumps to the earliest
+    wake-up only once every other task had a chance to run (or to go to sleep too)."""
+
+    def __init__(self, clock: FakeClock, idle_spins: int = 5) -> None:
+        self.clock = clock
+        self.idle_spins = idle_spins
+        self._sleepers: list[tuple[datetime, int, asyncio.Future[None]]] = []
+        self._seq = 0
+        self._driver: asyncio.Task[None] | None = None
+
+    async def __call__(self, seconds: float) -> None:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        self._seq += 1
+        wake = self.clock.now() + timedelta(seconds=max(seconds, 0.0))
+        heapq.heappush(self._sleepers, (wake, self._seq, future))
+        if self._driver is None or self._driver.done():
+            self._driver = loop.create_task(self._drive())
+        await future
+
+    async def _drive(self) -> None:
+        while self._sleepers:
+            for _ in range(self.idle_spins):
+                await asyncio.sleep(0)
+            wake, _, future = heapq.heappop(self._sleepers)
+            if wake > self.clock.now():
+                self.clock.set(wake)
+            if not future.done():
+                future.set_result(None)
 
 
 class FakeSleeper:

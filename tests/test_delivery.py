@@ -1,0 +1,555 @@
+"""Delivery: recipient planning, rate limiter math on a fake clock, the outbox worker
+against real SQLite with a fake sender that raises the platform errors."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.delivery import (
+    DISCORD_LIMITS,
+    TELEGRAM_LIMITS,
+    DeliveryPlanner,
+    DeliveryWorker,
+    PlatformRoute,
+    RateLimit,
+    RateLimiter,
+    RateLimits,
+    RetryPolicy,
+    pack_parcels,
+    plan_recipients,
+    retry_delay,
+    story_from_article,
+    telegram_renderer,
+)
+from digest.clock import FakeClock
+from digest.errors import (
+    ChatForbidden,
+    ChatMigrated,
+    ChatNotFound,
+    MessageRejected,
+    RetryAfter,
+    TransientDeliveryError,
+)
+from digest.models import (
+    Article,
+    ChatKind,
+    ChatRef,
+    ChatSettings,
+    DeliveryMode,
+    DeliveryState,
+    Platform,
+    Source,
+    Story,
+    TopicMatch,
+)
+from digest.storage import SqlStorage, deliveries
+from tests.fakes import (
+    FakeSender,
+    FakeSleeper,
+    VirtualSleeper,
+    add_article,
+    add_feed,
+    dc,
+    plain_renderer,
+    tg,
+)
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def article(
+    topics: Sequence[str] = (),
+    *,
+    title: str = "خبر",
+    text: str = "",
+    announce: bool = True,
+    is_tech: bool = True,
+) -> Article:
+    return Article(
+        id=1,
+        feed_url="https://tech.example/feed",
+        title=title,
+        url="https://tech.example/1",
+        canonical_url=None,
+        guid=None,
+        text=text,
+        published=None,
+        fetched_at=T0,
+        topics=tuple(TopicMatch(s, 1.0) for s in topics),
+        announce=announce,
+        is_tech=is_tech,
+    )
+
+
+# --- planning ----------------------------------------------------------------------------
+
+
+def test_plan_recipients_by_topic_keyword_mode_and_pause() -> None:
+    ai = ChatSettings(tg("1"), topics=frozenset({"ai"}))
+    phones = ChatSettings(tg("2"), topics=frozenset({"phones"}))
+    keyword = ChatSettings(dc("3"), keywords=frozenset({"DeepSeek"}))
+    everything = ChatSettings(tg("4"))
+    paused = ChatSettings(tg("5"), topics=frozenset({"ai"}), paused_reason="blocked")
+    scheduled = ChatSettings(tg("6"), topics=frozenset({"ai"}), mode=DeliveryMode.SCHEDULED)
+    off = ChatSettings(tg("7"), topics=frozenset({"ai"}), mode=DeliveryMode.OFF)
+    console = ChatSettings(ChatRef(Platform.CONSOLE, "cli"))
+    chats = [ai, phones, keyword, everything, paused, scheduled, off, console]
+    story = article(("ai",), title="ديب سيك", text="أطلقت DeepSeek نموذجًا")
+    assert plan_recipients(story, chats) == [ai.chat, keyword.chat, everything.chat]
+    assert plan_recipients(story, chats, modes={DeliveryMode.SCHEDULED}) == [scheduled.chat]
+    assert plan_recipients(replace(story, announce=False), chats) == []
+    assert plan_recipients(replace(story, is_tech=False), chats) == []
+    assert plan_recipients(article(("phones",)), chats) == [phones.chat, everything.chat]
+
+
+async def test_planner_enqueues_instant_and_due_digests(tmp_path: Path) -> None:
+    storage = SqlStorage.from_url("sqlite:///:memory:")
+    add_feed(storage)
+    clock = FakeClock(T0)
+    instant = ChatSettings(tg("1"), topics=frozenset({"ai"}))
+    digest = ChatSettings(
+        tg("2"),
+        topics=frozenset({"ai"}),
+        mode=DeliveryMode.SCHEDULED,
+        schedule_time="08:00",
+        timezone="Asia/Riyadh",  # 05:00 UTC
+        last_digest_at=T0 - timedelta(days=1),
+    )
+    for settings in (instant, digest):
+        storage.save_chat(settings)
+    first = add_article(storage, "نموذج", at=T0 - timedelta(hours=3), topics=("ai",))
+    other = add_article(storage, "هاتف", at=T0 - timedelta(hours=2), topics=("phones",))
+    planner = DeliveryPlanner(storage, clock)
+    stored = [storage.get_article(first), storage.get_article(other)]
+    assert planner.enqueue_instant(stored) == 1
+    assert planner.enqueue_instant(stored) == 0  # the outbox dedups pairs
+    rows = storage.pending_deliveries(now=T0, limit=10)
+    assert [(r.chat.chat_id, r.article_id) for r in rows] == [("1", first)]
+    # 09:00 UTC is 12:00 in Riyadh: today's 08:00 digest is due
+    assert planner.enqueue_due_digests() == 1
+    assert storage.get_chat(digest.chat).last_digest_at == T0
+    assert planner.enqueue_due_digests() == 0  # done for today
+    rows = storage.pending_deliveries(now=T0, limit=10, chat=digest.chat)
+    assert [r.article_id for r in rows] == [first]
+    storage.close()
+
+
+# --- rate limiter ------------------------------------------------------------------------
+
+
+def max_in_window(times: Sequence[float], span: float) -> int:
+    """Largest number of events in any half-open window of length `span`."""
+    best = 0
+    j = 0
+    for i, start in enumerate(times):
+        while j < len(times) and times[j] < start + span:
+            j += 1
+        best = max(best, j - i)
+    return best
+
+
+async def acquire_times(
+    limiter: RateLimiter, clock: FakeClock, chats: Sequence[ChatRef]
+) -> list[float]:
+    start = clock.now().timestamp()
+    times = []
+    for chat in chats:
+        await limiter.acquire(chat)
+        times.append(clock.now().timestamp() - start)
+    return times
+
+
+async def test_private_chat_one_message_per_second() -> None:
+    clock = FakeClock(T0)
+    limiter = RateLimiter(TELEGRAM_LIMITS, clock, FakeSleeper(clock))
+    times = await acquire_times(limiter, clock, [tg("1")] * 5)
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert all(gap >= 1.0 for gap in gaps)
+    assert all(gap <= 1.0 + 2 * TELEGRAM_LIMITS.margin for gap in gaps)  # not slower
+
+
+async def test_group_twenty_per_minute_allows_a_burst_then_waits() -> None:
+    clock = FakeClock(T0)
+    limiter = RateLimiter(TELEGRAM_LIMITS, clock, FakeSleeper(clock))
+    group = tg("-1", ChatKind.GROUP)
+    times = await acquire_times(limiter, clock, [group] * 45)
+    assert max_in_window(times, 60.0) == 20
+    assert times[19] < 1.0  # the first twenty go out as a burst (evenly, 30/s overall)
+    assert 60.0 <= times[20] <= 60.0 + 2 * TELEGRAM_LIMITS.margin
+
+
+async def test_overall_rate_stays_under_and_near_thirty_per_second() -> None:
+    clock = FakeClock(T0)
+    limiter = RateLimiter(TELEGRAM_LIMITS, clock, FakeSleeper(clock))
+    times = await acquire_times(limiter, clock, [tg(str(i)) for i in range(300)])
+    assert max_in_window(times, 1.0) <= 30
+    rate = (len(times) - 1) / (times[-1] - times[0])
+    assert 27.0 <= rate <= 30.0  # within 10 % of the allowed rate
+
+
+async def test_concurrent_acquirers_share_the_limits() -> None:
+    clock = FakeClock(T0)
+    sleeper = FakeSleeper(clock)
+    limiter = RateLimiter(
+        RateLimits(
+            overall=RateLimit(10, 1.0),
+            private=RateLimit(2, 1.0),
+            group=RateLimit(3, 10.0),
+            channel=RateLimit(3, 10.0),
+            margin=0.0,
+        ),
+        clock,
+        sleeper,
+    )
+    stamps: dict[str, list[float]] = {}
+
+    async def sender(chat: ChatRef, count: int) -> None:
+        for _ in range(count):
+            await limiter.acquire(chat)
+            stamps.setdefault(chat.chat_id, []).append(clock.now().timestamp())
+
+    await asyncio.gather(*(sender(tg(str(i)), 6) for i in range(8)))
+    everything = sorted(t for chat_times in stamps.values() for t in chat_times)
+    assert len(everything) == 48
+    assert max_in_window(everything, 1.0) <= 10
+    for chat_times in stamps.values():
+        assert max_in_window(chat_times, 1.0) <= 2
+
+
+async def test_block_after_retry_after_and_delay() -> None:
+    clock = FakeClock(T0)
+    limiter = RateLimiter(DISCORD_LIMITS, clock, FakeSleeper(clock))
+    channel = dc("9")
+    assert limiter.delay(channel) == 0.0
+    limiter.block(channel, 7.5)
+    assert limiter.delay(channel) == pytest.approx(7.5)
+    assert limiter.delay(dc("10")) == 0.0
+    await limiter.acquire(channel)
+    assert clock.now() - T0 >= timedelta(seconds=7.5)
+    times = await acquire_times(limiter, clock, [channel] * 11)
+    assert max_in_window(times, 5.0) <= 5
+
+
+async def test_limiter_forgets_idle_chats() -> None:
+    clock = FakeClock(T0)
+    limiter = RateLimiter(TELEGRAM_LIMITS, clock, FakeSleeper(clock))
+    await acquire_times(limiter, clock, [tg(str(i)) for i in range(999)])
+    clock.advance(120)
+    await limiter.acquire(tg("last"))
+    assert limiter.tracked_chats == 1
+
+
+# --- pure helpers ------------------------------------------------------------------------
+
+
+def test_retry_delay_grows_and_is_jittered_within_bounds() -> None:
+    policy = RetryPolicy(base_seconds=2, max_seconds=100)
+    assert retry_delay(0, policy, lambda: 0.0) == 1.0
+    assert retry_delay(0, policy, lambda: 1.0) == 2.0
+    assert retry_delay(3, policy, lambda: 0.5) == pytest.approx(12.0)
+    assert retry_delay(50, policy, lambda: 1.0) == 100.0
+
+
+def story(article_id: int, title: str = "") -> Story:
+    return Story(
+        article_id=article_id,
+        title=title or f"s{article_id}",
+        url=None,
+        bullets=("a", "b", "c"),
+        published=None,
+        source=Source("x", None),
+    )
+
+
+def test_pack_parcels_maps_messages_to_stories() -> None:
+    stories = [story(i) for i in range(1, 8)]
+    parcels = pack_parcels(stories, "H", plain_renderer, "ar")
+    assert [p.article_ids for p in parcels] == [(1, 2, 3), (4, 5, 6), (7,)]
+    assert parcels[0].messages[0].text.startswith("# H")
+    assert all(len(p.messages) == 1 for p in parcels)
+    rendered = [m.text for p in parcels for m in p.messages]
+    assert rendered == [m.text for m in plain_renderer(stories, "H", "ar")]
+
+
+def test_telegram_renderer_wraps_the_html_formatter() -> None:
+    stories = [story(1, "DeepSeek يطلق نموذجًا"), story(2, "هاتف جديد")]
+    digest = telegram_renderer(stories, "ملخص", "ar")
+    assert digest and all(m.disable_preview for m in digest)
+    assert "DeepSeek" in digest[0].text
+    single = telegram_renderer(stories[:1], None, "ar")
+    assert len(single) == 1 and not single[0].disable_preview
+
+
+def test_story_from_article_names_the_source() -> None:
+    built = story_from_article(replace(article(("ai", "kw:x")), bullets=("ب",)), None)
+    assert built.source.name == "tech.example"
+    assert built.topics == ("ai",)
+    assert built.bullets == ("ب",)
+
+
+# --- the worker --------------------------------------------------------------------------
+
+
+class World:
+    """Real SQLite storage, a fake clock and sleeper, a fake sender per platform."""
+
+    def __init__(self, url: str = "sqlite:///:memory:") -> None:
+        self.url = url
+        self.clock = FakeClock(T0)
+        self.sleeper: FakeSleeper | VirtualSleeper = FakeSleeper(self.clock)
+        self.storage = SqlStorage.from_url(url)
+        add_feed(self.storage)
+        self.telegram = FakeSender(self.clock)
+        self.discord = FakeSender(self.clock)
+        self.paused: list[tuple[ChatRef, str]] = []
+
+    def worker(self, *, with_discord: bool = True, **kw: object) -> DeliveryWorker:
+        routes = {
+            Platform.TELEGRAM: PlatformRoute(
+                self.telegram,
+                plain_renderer,
+                RateLimiter(TELEGRAM_LIMITS, self.clock, self.sleeper),
+            )
+        }
+        if with_discord:
+            routes[Platform.DISCORD] = PlatformRoute(
+                self.discord, plain_renderer, RateLimiter(DISCORD_LIMITS, self.clock, self.sleeper)
+            )
+
+        async def on_pause(settings: ChatSettings, reason: str) -> None:
+            self.paused.append((settings.chat, reason))
+
+        return DeliveryWorker(
+            self.storage,
+            routes,
+            self.clock,
+            random=lambda: 0.5,
+            sleep=self.sleeper,
+            on_pause=on_pause,
+            **kw,  # type: ignore[arg-type]
+        )
+
+    def chat(self, chat: ChatRef, **settings: object) -> ChatRef:
+        self.storage.save_chat(ChatSettings(chat, **settings))  # type: ignore[arg-type]
+        return chat
+
+    def articles(self, count: int, prefix: str = "خبر") -> list[int]:
+        return [
+            add_article(self.storage, f"{prefix} {i}", at=T0 - timedelta(minutes=count - i))
+            for i in range(count)
+        ]
+
+    def states(self) -> dict[tuple[str, int], str]:
+        with self.storage.engine.connect() as conn:
+            rows = conn.execute(deliveries.select()).all()
+        return {(r.chat_id, r.article_id): r.state for r in rows}
+
+
+@pytest.fixture
+def world() -> Iterator[World]:
+    w = World()
+    yield w
+    w.storage.close()
+
+
+async def test_instant_delivery_sends_each_story_once(world: World) -> None:
+    chat = world.chat(tg("1"))
+    ids = world.articles(3)
+    world.storage.enqueue(chat, ids, due_at=T0)
+    report = await world.worker().drain()
+    assert (report.sent, report.messages) == (3, 3)
+    assert [text.split("] ")[0] for text in world.telegram.texts("1")] == [f"[{i}" for i in ids]
+    assert set(world.states().values()) == {DeliveryState.SENT.value}
+    assert (await world.worker().drain()).sent == 0
+    assert world.storage.enqueue(chat, ids, due_at=T0) == 0  # at most once, also later
+    assert len(world.telegram.sent) == 3
+
+
+async def test_scheduled_chat_gets_one_digest(world: World) -> None:
+    chat = world.chat(tg("-5", ChatKind.GROUP), mode=DeliveryMode.SCHEDULED, schedule_time="08:00")
+    ids = world.articles(5)
+    world.storage.enqueue(chat, ids, due_at=T0)
+    report = await world.worker(batch_size=2).drain()  # the batch cut does not split it
+    assert report.sent == 5
+    texts = world.telegram.texts("-5")
+    assert len(texts) == 2  # header + 3 stories, then 2 stories
+    assert texts[0].startswith("# ") and "5" in texts[0].split("\n")[0]
+    assert "[" + str(ids[4]) + "]" in texts[1]
+
+
+async def test_digest_failing_half_way_resumes_without_repeats(world: World) -> None:
+    chat = world.chat(tg("-5", ChatKind.GROUP), mode=DeliveryMode.SCHEDULED, schedule_time="08:00")
+    ids = world.articles(5)
+    world.storage.enqueue(chat, ids, due_at=T0)
+    sender = world.telegram
+    sender.fail_on_attempt[2] = TransientDeliveryError("-5", "connection reset")
+    report = await world.worker().drain()
+    assert (report.sent, report.retried) == (3, 2)
+    states = world.states()
+    assert [states[("-5", i)] for i in ids] == ["sent"] * 3 + ["pending"] * 2
+    world.clock.advance(3600)
+    report = await world.worker().drain()
+    assert report.sent == 2
+    carried = [line for text in sender.texts("-5") for line in text.split("\n") if line[:1] == "["]
+    assert sorted(carried) == sorted(set(carried)) and len(carried) == 5  # each story once
+
+
+async def test_retry_after_is_waited_out_and_nothing_dropped(world: World) -> None:
+    chat = world.chat(tg("1"))
+    ids = world.articles(2)
+    world.storage.enqueue(chat, ids, due_at=T0)
+    world.telegram.fail("1", RetryAfter("1", 3))
+    report = await world.worker().drain()
+    assert report.sent == 2 and len(world.telegram.texts("1")) == 2
+    assert world.telegram.sent[0].at - T0 >= timedelta(seconds=3)
+
+
+async def test_long_retry_after_reschedules_the_rows(world: World) -> None:
+    chat = world.chat(tg("1"))
+    other = world.chat(tg("2"))
+    ids = world.articles(2)
+    world.storage.enqueue(chat, ids, due_at=T0)
+    world.storage.enqueue(other, ids, due_at=T0)
+    world.telegram.fail("1", RetryAfter("1", 600))
+    report = await world.worker().drain()
+    assert report.retried == 2 and len(world.telegram.texts("2")) == 2
+    assert world.telegram.texts("1") == []
+    assert all(
+        r.due_at >= T0 + timedelta(seconds=600)
+        for r in world.storage.pending_deliveries(now=T0 + timedelta(days=1), limit=10)
+    )
+    world.clock.set(T0 + timedelta(seconds=601))
+    assert (await world.worker().drain()).sent == 2
+    assert len(world.telegram.texts("1")) == 2
+
+
+async def test_forbidden_pauses_the_chat_and_keeps_the_record(world: World) -> None:
+    blocked = world.chat(tg("1"), topics=frozenset({"ai"}))
+    fine = world.chat(tg("2"))
+    ids = world.articles(3)
+    world.storage.enqueue(blocked, ids, due_at=T0)
+    world.storage.enqueue(fine, ids, due_at=T0)
+    world.telegram.fail("1", ChatForbidden("1", "bot was blocked by the user"))
+    report = await world.worker().drain()
+    assert report.paused_chats == 1 and report.failed == 3
+    assert world.storage.get_chat(blocked).paused_reason == "bot was blocked by the user"
+    assert blocked not in [c.chat for c in world.storage.get_chats()]
+    assert world.paused == [(blocked, "bot was blocked by the user")]
+    assert len(world.telegram.texts("2")) == 3
+    states = world.states()
+    assert [states[("1", i)] for i in ids] == ["failed"] * 3
+    # later rows for the paused chat are not sent either
+    more = world.articles(1, "لاحق")
+    world.storage.enqueue(blocked, more, due_at=T0)
+    assert (await world.worker().drain()).failed == 1
+    assert world.telegram.texts("1") == []
+
+
+async def test_not_found_discord_channel_is_paused(world: World) -> None:
+    gone = world.chat(dc("77"))
+    world.storage.enqueue(gone, world.articles(1), due_at=T0)
+    world.discord.fail("77", ChatNotFound("77", "Unknown Channel"))
+    report = await world.worker().drain()
+    assert report.paused_chats == 1
+    assert world.storage.get_chat(gone).paused_reason == "Unknown Channel"
+
+
+async def test_migrated_group_moves_and_gets_the_messages(world: World) -> None:
+    old = world.chat(tg("-10", ChatKind.GROUP), topics=frozenset({"ai"}))
+    ids = world.articles(2)
+    world.storage.enqueue(old, ids, due_at=T0)
+    world.telegram.fail("-10", ChatMigrated("-10", "-10042"))
+    report = await world.worker().drain()
+    assert report.migrated_chats == 1 and report.sent == 2
+    assert len(world.telegram.texts("-10042")) == 2 and world.telegram.texts("-10") == []
+    new = ChatRef(Platform.TELEGRAM, "-10042", ChatKind.GROUP)
+    assert world.storage.get_chat(new).topics == {"ai"}
+    assert all(world.storage.was_delivered(new, i) for i in ids)
+
+
+async def test_transient_errors_back_off_then_give_up(world: World) -> None:
+    chat = world.chat(tg("1"))
+    world.storage.enqueue(chat, world.articles(1), due_at=T0)
+    policy = RetryPolicy(base_seconds=10, max_seconds=1000, max_attempts=4)
+    world.telegram.fail("1", *[TransientDeliveryError("1", "timeout") for _ in range(10)])
+    delays = []
+    for _ in range(3):
+        before = world.clock.now()
+        assert (await world.worker(policy=policy).drain()).retried == 1
+        (row,) = world.storage.pending_deliveries(now=before + timedelta(days=1), limit=1)
+        delays.append((row.due_at - before).total_seconds())
+        world.clock.set(row.due_at)
+    assert delays == [7.5, 15.0, 30.0]  # 10·2^n, half fixed + half jitter (0.5)
+    report = await world.worker(policy=policy).drain()
+    assert report.failed == 1
+    with world.storage.engine.connect() as conn:
+        (stored,) = conn.execute(deliveries.select()).all()
+    assert stored.state == "failed"
+    assert stored.last_error == "gave up after 4 attempts: timeout"
+
+
+async def test_rejected_message_fails_only_its_story(world: World) -> None:
+    chat = world.chat(tg("1"))
+    ids = world.articles(3)
+    world.storage.enqueue(chat, ids, due_at=T0)
+    world.telegram.fail("1", MessageRejected("1", "can't parse entities"))
+    report = await world.worker().drain()
+    assert (report.failed, report.sent) == (1, 2)
+    states = world.states()
+    assert [states[("1", i)] for i in ids] == ["failed", "sent", "sent"]
+
+
+async def test_platform_without_sender_waits_for_it(world: World) -> None:
+    discord_chat = world.chat(dc("8"))
+    telegram_chat = world.chat(tg("9"))
+    ids = world.articles(1)
+    world.storage.enqueue(discord_chat, ids, due_at=T0)
+    world.storage.enqueue(telegram_chat, ids, due_at=T0)
+    report = await world.worker(with_discord=False).drain()
+    assert (report.sent, report.retried) == (1, 1)
+    assert world.states()[("8", ids[0])] == "pending"
+
+
+async def test_turned_off_chat_rows_are_not_sent(world: World) -> None:
+    chat = world.chat(tg("1"), mode=DeliveryMode.OFF)
+    world.storage.enqueue(chat, world.articles(1), due_at=T0)
+    assert (await world.worker().drain()).failed == 1
+    assert world.telegram.sent == []
+
+
+async def test_restart_does_not_repeat_deliveries(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'nd.sqlite3'}"
+    first = World(url)
+    chat = first.chat(tg("1"))
+    ids = first.articles(4)
+    first.storage.enqueue(chat, ids, due_at=T0)
+    # the process "dies" after delivering two rows
+    await first.worker().deliver(first.storage.pending_deliveries(now=T0, limit=2))
+    first.storage.close()
+    second = World(url)
+    report = await second.worker().drain()
+    assert report.sent == 2
+    delivered = first.telegram.texts("1") + second.telegram.texts("1")
+    assert sorted(delivered) == sorted(set(delivered)) and len(delivered) == 4
+    second.storage.close()
+
+
+async def test_broadcast_to_500_chats_near_the_allowed_rate(world: World) -> None:
+    world.sleeper = VirtualSleeper(world.clock)  # 16 chats at a time in virtual time
+    chats = [world.chat(tg(str(1000 + i))) for i in range(500)]
+    (article_id,) = world.articles(1)
+    for chat in chats:
+        world.storage.enqueue(chat, [article_id], due_at=T0)
+    report = await world.worker().drain()
+    assert report.sent == 500
+    times = sorted(s.at.timestamp() for s in world.telegram.sent)
+    assert max_in_window(times, 1.0) <= 30
+    rate = (len(times) - 1) / (times[-1] - times[0])
+    assert 27.0 <= rate <= 30.0
