@@ -619,8 +619,8 @@ _WEBHOOK_DESCRIPTION = (
     "النشر عبر webhook باسم وصورة تختارهما",
     "Post through a webhook with your own name and avatar",
 )
-# Texts of the Discord-only /news webhook command.
-_WEBHOOK_TEXTS: Mapping[str, tuple[str, str]] = {
+# Texts only the Discord adapter shows (/news webhook, pause notices).
+_DISCORD_TEXTS: Mapping[str, tuple[str, str]] = {
     "webhook_set": (
         "ستصل أخبار {channel} عبر الـ webhook من الآن.",
         "Stories for {channel} now go through the webhook.",
@@ -654,12 +654,20 @@ _WEBHOOK_TEXTS: Mapping[str, tuple[str, str]] = {
         "لا يقبل Discord اسمًا يحتوي على discord أو clyde.",
         "Discord does not accept names containing 'discord' or 'clyde'.",
     ),
+    "paused_notice": (
+        "توقّف نشر الأخبار في {channel} على خادم «{server}»: {reason}\n"
+        "أصلحوا صلاحيات البوت هناك (عرض القناة، إرسال الرسائل، تضمين الروابط)، ثم شغّلوا"
+        " /news subscribe أو /news schedule في تلك القناة لاستئناف النشر.",
+        "newsdigest stopped posting to {channel} on “{server}”: {reason}\n"
+        "Give the bot View Channel, Send Messages and Embed Links there, then run"
+        " /news subscribe or /news schedule in that channel to resume.",
+    ),
     "webhook_guild_only": ("الـ webhooks متاحة في الخوادم فقط.", "Webhooks only exist in servers."),
 }
 
 
-def _webhook_text(key: str, lang: str, **values: object) -> str:
-    ar, en = _WEBHOOK_TEXTS[key]
+def _discord_text(key: str, lang: str, **values: object) -> str:
+    ar, en = _DISCORD_TEXTS[key]
     return i18n.rtl_safe((en if lang == "en" else ar).format(**values), lang)
 
 
@@ -923,6 +931,47 @@ class DiscordBot:
 
         return group
 
+    async def on_pause(self, settings: ChatSettings, reason: str) -> None:
+        """bot.delivery's OnPause: tell the server's admins that a channel stopped
+        receiving news and why, in the server's system channel when the bot may post
+        there, else in a DM to the server owner. A deleted channel or a server the bot
+        left cannot be told (logged only)."""
+        if settings.chat.platform is not Platform.DISCORD:
+            return
+        try:
+            channel = self._client.get_channel(int(settings.chat.chat_id))
+        except ValueError:
+            return
+        guild = getattr(channel, "guild", None)
+        if not isinstance(guild, discord.Guild):
+            self._log.info("discord: paused %s, no server to tell", settings.chat.chat_id)
+            return
+        text = _discord_text(
+            "paused_notice",
+            settings.language,
+            channel=f"<#{settings.chat.chat_id}>",
+            server=guild.name,
+            reason=self._redactor.redact(reason),
+        )
+        system = guild.system_channel
+        me = guild.me
+        if (
+            system is not None
+            and system.id != int(settings.chat.chat_id)
+            and me is not None
+            and not missing_post_permissions(system.permissions_for(me))
+        ):
+            with contextlib.suppress(discord.HTTPException):
+                await system.send(text, allowed_mentions=_NO_MENTIONS)
+                return
+        if guild.owner_id is None:
+            return
+        try:
+            owner = guild.owner or await self._client.fetch_user(guild.owner_id)
+            await owner.send(text, allowed_mentions=_NO_MENTIONS)
+        except discord.HTTPException as exc:  # DMs closed: nothing more we can do
+            self._log.info("discord: could not tell the owner of %s: %s", guild.id, exc)
+
     async def _webhook_command(
         self,
         interaction: discord.Interaction[Any],
@@ -939,7 +988,7 @@ class DiscordBot:
         user_id = str(interaction.user.id)
 
         async def answer(key: str, **values: object) -> None:
-            text = _webhook_text(key, lang, **values)
+            text = _discord_text(key, lang, **values)
             await interaction.edit_original_response(content=text, allowed_mentions=_NO_MENTIONS)
 
         await interaction.response.defer(ephemeral=True, thinking=True)  # never show the URL

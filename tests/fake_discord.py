@@ -29,6 +29,7 @@ SECOND_CHANNEL_ID = "900000000000000102"  # #ai-news, the bot may post
 LOCKED_CHANNEL_ID = "900000000000000103"  # bot may not send messages here
 OTHER_GUILD_CHANNEL_ID = "900000000000000201"
 ADMIN_USER_ID = "900000000000001001"
+OWNER_USER_ID = "900000000000001999"
 MEMBER_USER_ID = "900000000000001002"
 
 # Permission bits (https://discord.com/developers/docs/topics/permissions)
@@ -100,6 +101,7 @@ class Guild:
     id: str
     name: str
     owner_id: str
+    system_channel_id: str | None = None
     channels: dict[str, dict[str, Any]] = field(default_factory=dict)
     roles: list[dict[str, Any]] = field(default_factory=list)
     members: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -227,7 +229,9 @@ class FakeDiscord:
         self.users = {
             ADMIN_USER_ID: _user(ADMIN_USER_ID, "admin"),
             MEMBER_USER_ID: _user(MEMBER_USER_ID, "member"),
+            OWNER_USER_ID: _user(OWNER_USER_ID, "owner"),
         }
+        self.dm_channels: dict[str, str] = {}  # DM channel id -> the user it talks to
         self.guilds: dict[str, Guild] = {}
         self._build_world()
         self._ids = itertools.count(950000000000000000)
@@ -269,7 +273,7 @@ class FakeDiscord:
         deny_send = [
             {"id": bot_role["id"], "type": 0, "allow": "0", "deny": str(SEND_MESSAGES)},
         ]
-        guild = Guild(id=GUILD_ID, name="Arabic Tech", owner_id="900000000000001999")
+        guild = Guild(id=GUILD_ID, name="Arabic Tech", owner_id=OWNER_USER_ID)
         guild.roles = [everyone, mods, bot_role]
         for cid, name, pos, ow in (
             (CHANNEL_ID, "news", 0, []),
@@ -504,6 +508,28 @@ class FakeDiscord:
             return _json({"message": "401: Unauthorized", "code": 0}, status=401)
         if method == "GET" and path == "/users/@me":
             return _json(self.bot_user)
+        m = re.fullmatch(r"/users/(\d+)", path)
+        if m and method == "GET":
+            user = self.users.get(m.group(1))
+            if user is None:
+                return self.error_response(Failure("GET", path, 404, 10013, "Unknown User"))
+            return _json(user)
+        if method == "POST" and path == "/users/@me/channels":
+            recipient = str(body["recipient_id"])
+            if recipient not in self.users:
+                return self.error_response(Failure("POST", path, 400, 50007, "Cannot DM"))
+            dm_id = next((c for c, u in self.dm_channels.items() if u == recipient), None)
+            if dm_id is None:
+                dm_id = self.next_id()
+                self.dm_channels[dm_id] = recipient
+            return _json(
+                {
+                    "id": dm_id,
+                    "type": 1,
+                    "recipients": [self.users[recipient]],
+                    "last_message_id": None,
+                }
+            )
         if method == "GET" and path == "/oauth2/applications/@me":
             return _json(self._application())
         if method == "GET" and path in ("/gateway", "/gateway/bot"):
@@ -590,7 +616,7 @@ class FakeDiscord:
             "emojis": [],
             "features": [],
             "mfa_level": 0,
-            "system_channel_id": None,
+            "system_channel_id": guild.system_channel_id,
             "system_channel_flags": 0,
             "rules_channel_id": None,
             "vanity_url_code": None,
@@ -653,6 +679,13 @@ class FakeDiscord:
         return _json({"code": 50035, "message": "Invalid Form Body", "errors": errors}, status=400)
 
     def _create_message(self, channel_id: str, body: dict[str, Any]) -> web.Response:
+        if channel_id in self.dm_channels:
+            problems = embed_problems(body)
+            if problems:
+                return self._validation_error(problems)
+            message = self._message(channel_id, body, self.bot_user)
+            self.messages.setdefault(channel_id, []).append(message)
+            return _json(message)
         channel = self.find_channel(channel_id)
         if channel is None:
             return self.error_response(Failure("POST", "", 404))

@@ -38,7 +38,7 @@ from digest.errors import (
     RetryAfter,
     TransientDeliveryError,
 )
-from digest.models import ChatKind, ChatRef, DeliveryMode, Platform, Source, Story
+from digest.models import ChatKind, ChatRef, ChatSettings, DeliveryMode, Platform, Source, Story
 from digest.storage import SqlStorage
 from tests.fake_discord import (
     ADMIN_USER_ID,
@@ -48,6 +48,7 @@ from tests.fake_discord import (
     LOCKED_CHANNEL_ID,
     MEMBER_USER_ID,
     OTHER_GUILD_CHANNEL_ID,
+    OWNER_USER_ID,
     SECOND_CHANNEL_ID,
     WEBHOOK_TOKEN,
     WEBHOOK_URL,
@@ -792,3 +793,37 @@ async def test_digest_of_25_long_stories_is_split_into_valid_messages(
     assert sent[0]["content"] and not sent[0]["embeds"]  # the header comes first
     links = {e.get("url") for m in sent for e in m["embeds"]}
     assert {f"https://aitnews.com/{i}" for i in range(25)} <= links  # every story arrived
+
+
+# --- telling admins about a paused channel --------------------------------------------
+
+
+async def test_pause_notice_goes_to_the_system_channel(
+    fake: FakeDiscord, probe: ProbeService
+) -> None:
+    fake.guilds[GUILD_ID].system_channel_id = SECOND_CHANNEL_ID
+    discord_bot = DiscordBot(fake.token, probe, guild_ready_timeout=0.05)
+    await discord_bot.start(ready_timeout=20)
+    try:
+        locked = ChatRef(Platform.DISCORD, LOCKED_CHANNEL_ID, ChatKind.CHANNEL)
+        await discord_bot.on_pause(
+            ChatSettings(chat=locked, language="en"), "403 Missing Permissions"
+        )
+    finally:
+        await discord_bot.stop()
+    (notice,) = fake.messages[SECOND_CHANNEL_ID]
+    assert f"<#{LOCKED_CHANNEL_ID}>" in notice["content"]
+    assert "403 Missing Permissions" in notice["content"]
+    assert "Send Messages" in notice["content"]
+
+
+async def test_pause_notice_falls_back_to_a_dm_to_the_owner(
+    fake: FakeDiscord, bot: DiscordBot
+) -> None:
+    locked = ChatRef(Platform.DISCORD, LOCKED_CHANNEL_ID, ChatKind.CHANNEL)
+    await bot.on_pause(ChatSettings(chat=locked, language="ar"), "403 Missing Permissions")
+    ((dm_id, owner),) = fake.dm_channels.items()
+    assert owner == OWNER_USER_ID
+    (notice,) = fake.messages[dm_id]
+    assert f"<#{LOCKED_CHANNEL_ID}>" in notice["content"] and "Arabic Tech" in notice["content"]
+    assert set(fake.messages) == {dm_id}  # nothing posted in the server itself
