@@ -1126,7 +1126,11 @@ class DiscordBot:
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
     ) -> None:
         language = i18n.pick_language(None, _locale_code(interaction.locale))
-        text = i18n.t("internal_error", language)
+        if isinstance(error, app_commands.CommandNotFound):
+            # A client with a stale command list (after an upgrade) used a removed one.
+            text = i18n.t("unknown_command", language, p="/news ", name=error.name)
+        else:
+            text = i18n.t("internal_error", language)
         self._log.warning("discord: interaction failed: %s", self._redactor.redact(str(error)))
         if not interaction.response.is_done():
             with contextlib.suppress(discord.HTTPException):

@@ -831,6 +831,12 @@ class FakeDiscord:
         elif op == 6:
             await self._dispatch(ws, "RESUMED", {})
 
+    async def drop_connections(self, code: int = 4000) -> None:
+        """Close every gateway socket as Discord does on a server restart; discord.py
+        should reconnect and RESUME."""
+        for ws in list(self._sockets):
+            await ws.close(code=code, message=b"Unknown error")
+
     async def wait_until_identified(self, timeout: float = 10.0) -> None:
         await self.wait_for(lambda: self.identify_payloads and self._sockets, timeout)
 

@@ -34,6 +34,7 @@ from digest.clock import FakeClock
 from digest.errors import (
     ChatForbidden,
     ChatNotFound,
+    ConfigError,
     MessageRejected,
     RetryAfter,
     TransientDeliveryError,
@@ -827,3 +828,59 @@ async def test_pause_notice_falls_back_to_a_dm_to_the_owner(
     (notice,) = fake.messages[dm_id]
     assert f"<#{LOCKED_CHANNEL_ID}>" in notice["content"] and "Arabic Tech" in notice["content"]
     assert set(fake.messages) == {dm_id}  # nothing posted in the server itself
+
+
+# --- lifecycle and robustness --------------------------------------------------------
+
+
+async def test_gateway_drop_is_resumed_and_commands_keep_working(
+    fake: FakeDiscord, bot: DiscordBot, probe: ProbeService
+) -> None:
+    await fake.drop_connections(code=4000)
+    await fake.wait_for(lambda: any(f.get("op") == 6 for f in fake.gateway_frames))
+    await fake.wait_for(lambda: fake._sockets)
+    _, response = await run_command(fake, "help")
+    assert response["data"]["content"].startswith("help")
+    assert len(fake.identify_payloads) == 1  # resumed, not a new session
+
+
+async def test_unknown_subcommand_and_failing_service_get_a_polite_answer(
+    fake: FakeDiscord, bot: DiscordBot, probe: ProbeService
+) -> None:
+    _, unknown = await run_command(fake, "bogus", locale="en-US")
+    assert unknown["data"]["content"] == i18n.t("unknown_command", "en", p="/news ", name="bogus")
+    assert unknown["data"]["flags"] & EPHEMERAL
+
+    async def broken(inv: Invocation, gate: PlatformGate) -> Reply:
+        raise RuntimeError("bug")
+
+    probe.handle = broken  # type: ignore[method-assign]
+    _, failed = await run_command(fake, "topics", locale="en-US")
+    assert failed["data"]["content"] == discord.utils.escape_markdown(
+        i18n.t("internal_error", "en")
+    )
+    assert failed["data"]["flags"] & EPHEMERAL
+
+
+async def test_rejected_token_is_a_config_error(fake: FakeDiscord, probe: ProbeService) -> None:
+    discord_bot = DiscordBot("wrong-token", probe)
+    with pytest.raises(ConfigError, match="NEWSDIGEST_DISCORD_TOKEN"):
+        await discord_bot.start(ready_timeout=20)
+    await discord_bot.stop()
+    assert not fake.identify_payloads
+
+
+async def test_api_base_url_finds_the_gateway_and_is_restored_on_stop(probe: ProbeService) -> None:
+    default_base = Route.BASE
+    default_gateway = DiscordWebSocket.DEFAULT_GATEWAY
+    async with FakeDiscord() as proxy:
+        discord_bot = DiscordBot(
+            proxy.token, probe, api_base_url=proxy.api_base, guild_ready_timeout=0.05
+        )
+        await discord_bot.start(ready_timeout=20)
+        try:
+            assert proxy.requests_to("GET", "/gateway/bot")
+            assert proxy.identify_payloads  # connected to the gateway /gateway/bot named
+        finally:
+            await discord_bot.stop()
+    assert (default_base, default_gateway) == (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
