@@ -136,11 +136,17 @@ class _Word:
 
 @dataclass(frozen=True)
 class _Term:
+    group: str  # topic slug (or "" for a single-group lexicon)
     label: str  # as written in the catalogue or by the user
     words: tuple[_Word, ...]
 
+    @property
+    def specificity(self) -> tuple[int, int, str]:
+        """Longer phrases, then longer words ("gpt-4o" over "gpt") win at one position."""
+        return (len(self.words), sum(len(word.key) for word in self.words), self.label)
 
-def _compile_term(label: str) -> _Term | None:
+
+def _compile_term(label: str, group: str = "") -> _Term | None:
     words: list[_Word] = []
     for raw in label.split():
         stem = raw.endswith("*")
@@ -150,65 +156,76 @@ def _compile_term(label: str) -> _Term | None:
             if not _is_latin(key) and key.startswith("ال") and len(key) - 2 >= 3:
                 key = key[2:]  # the article is stripped from text tokens as well
             words.append(_Word(key, stem and index == len(pieces) - 1))
-    return _Term(label, tuple(words)) if words else None
+    return _Term(group, label, tuple(words)) if words else None
+
+
+_CACHE_LIMIT = 50_000  # distinct tokens remembered per lexicon
 
 
 class _Lexicon:
-    """Terms indexed by their first word, so a text is scanned once per token."""
+    """Terms of several groups (topics) indexed by their first word, so that a text is
+    scanned once for all groups. Within a group, the longest phrase at a position wins
+    and its tokens do not start shorter matches."""
 
-    def __init__(self, labels: Iterable[str]) -> None:
+    def __init__(self, groups: Mapping[str, Iterable[str]]) -> None:
         self._exact: dict[str, list[_Term]] = {}
         self._stems: dict[str, list[_Term]] = {}
-        seen: set[tuple[_Word, ...]] = set()
-        for label in labels:
-            term = _compile_term(label)
-            if term is None or term.words in seen:
-                continue  # spelling variants of one term count once
-            seen.add(term.words)
-            first = term.words[0]
-            index = self._stems if first.stem else self._exact
-            index.setdefault(first.key, []).append(term)
+        seen: set[tuple[str, tuple[_Word, ...]]] = set()
+        for group, labels in groups.items():
+            for label in labels:
+                term = _compile_term(label, group)
+                if term is None or (group, term.words) in seen:
+                    continue  # spelling variants of one term count once
+                seen.add((group, term.words))
+                first = term.words[0]
+                index = self._stems if first.stem else self._exact
+                index.setdefault(first.key, []).append(term)
         self._stem_lengths = sorted({len(key) for key in self._stems})
+        self._cache: dict[frozenset[str], tuple[_Term, ...]] = {}
 
-    def count(self, tokens: Sequence[frozenset[str]]) -> dict[str, int]:
-        """Occurrences of each term label in a sequence of token forms."""
-        counts: dict[str, int] = {}
-        covered_until = 0  # tokens inside a longer match do not start a shorter one
+    def count(self, tokens: Sequence[frozenset[str]]) -> dict[str, dict[str, int]]:
+        """Occurrences of each term label, per group, in a sequence of token forms."""
+        counts: dict[str, dict[str, int]] = {}
+        covered_until: dict[str, int] = {}
         for position, forms in enumerate(tokens):
-            if position < covered_until:
-                continue
-            best: _Term | None = None
+            best: dict[str, _Term] = {}
             for term in self._candidates(forms):
-                end = position + len(term.words)
-                if end > len(tokens) or (best is not None and len(term.words) <= len(best.words)):
+                if position < covered_until.get(term.group, 0):
+                    continue
+                if position + len(term.words) > len(tokens):
+                    continue
+                current = best.get(term.group)
+                if current is not None and term.specificity <= current.specificity:
                     continue
                 if all(
                     word.matches(tokens[position + offset])
                     for offset, word in enumerate(term.words[1:], start=1)
                 ):
-                    best = term
-            if best is not None:
-                counts[best.label] = counts.get(best.label, 0) + 1
-                covered_until = position + len(best.words)
+                    best[term.group] = term
+            for group, term in best.items():
+                group_counts = counts.setdefault(group, {})
+                group_counts[term.label] = group_counts.get(term.label, 0) + 1
+                covered_until[group] = position + len(term.words)
         return counts
 
-    def _candidates(self, forms: frozenset[str]) -> list[_Term]:
-        found: list[_Term] = []
-        seen: set[int] = set()
-
-        def add(terms: list[_Term] | None) -> None:
-            for term in terms or ():
-                if id(term) not in seen:
-                    seen.add(id(term))
-                    found.append(term)
-
+    def _candidates(self, forms: frozenset[str]) -> tuple[_Term, ...]:
+        cached = self._cache.get(forms)
+        if cached is not None:
+            return cached
+        found: dict[int, _Term] = {}
         for form in forms:
-            add(self._exact.get(form))
+            for term in self._exact.get(form, ()):
+                found[id(term)] = term
             for length in self._stem_lengths:
                 if length > len(form):
                     break
-                add(self._stems.get(form[:length]))
-        return found
+                for term in self._stems.get(form[:length], ()):
+                    found[id(term)] = term
+        result = tuple(sorted(found.values(), key=lambda term: term.specificity, reverse=True))
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[forms] = result
+        return result
 
 
 def _token_forms(
@@ -421,7 +438,12 @@ MIN_TOPIC_SCORE = 3.0  # one title hit, or three body hits
 class RelevanceModel(Protocol):
     """A technology-vs-rest model (digest.relevance.TechRelevanceModel)."""
 
-    def probability(self, title: str, text: str) -> float: ...
+    @property
+    def threshold(self) -> float: ...
+
+    def probability(
+        self, title: str, text: str, evidence: LexiconEvidence | None = None
+    ) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -446,34 +468,42 @@ class LexiconClassifier:
         self.catalog = catalog
         self.relevance = relevance
         self._min_score = min_score
-        self._lexicons = {topic.slug: _Lexicon(topic.lexicon) for topic in catalog.topics}
-        self._tech = _Lexicon(catalog.technology_terms)
+        self._lexicon = _Lexicon({topic.slug: topic.lexicon for topic in catalog.topics})
+        self._tech = _Lexicon({"": catalog.technology_terms})
+        self._forms: dict[str, frozenset[str]] = {}
 
     def classify(self, title: str, text: str) -> tuple[TopicMatch, ...]:
         """Topics strongest first; terms are the matched lexicon entries, title hits first."""
         return self.evidence(title, text).topics
 
     def evidence(self, title: str, text: str) -> LexiconEvidence:
-        cache: dict[str, frozenset[str]] = {}
-        title_forms = _token_forms(title, suffixes=True, cache=cache)
-        body_forms = _token_forms(text, suffixes=True, cache=cache)
+        """Topic matches and the generic technology score of one article."""
+        if len(self._forms) >= _CACHE_LIMIT:
+            self._forms.clear()
+        title_forms = _token_forms(title, suffixes=True, cache=self._forms)
+        body_forms = _token_forms(text, suffixes=True, cache=self._forms)
+        in_title = self._lexicon.count(title_forms)
+        in_body = self._lexicon.count(body_forms)
         matches = []
         for topic in self.catalog.topics:
-            lexicon = self._lexicons[topic.slug]
-            score, terms = _score(lexicon.count(title_forms), lexicon.count(body_forms))
+            score, terms = _score(in_title.get(topic.slug, {}), in_body.get(topic.slug, {}))
             if score >= self._min_score:
                 shown = tuple(_surface(term, title, text) for term in terms)
                 matches.append(TopicMatch(topic.slug, score, shown))
         matches.sort(key=lambda match: (-match.score, match.topic))
-        tech_score, _ = _score(self._tech.count(title_forms), self._tech.count(body_forms))
+        tech_score, _ = _score(
+            self._tech.count(title_forms).get("", {}), self._tech.count(body_forms).get("", {})
+        )
         return LexiconEvidence(tuple(matches), tech_score)
 
     def is_technology(self, title: str, text: str) -> bool:
         """Trained model when one is configured (see digest.relevance); otherwise any
         catalogue topic matched."""
+        evidence = self.evidence(title, text)
         if self.relevance is not None:
-            return self.relevance.probability(title, text) >= 0.5
-        return bool(self.classify(title, text))
+            probability = self.relevance.probability(title, text, evidence)
+            return probability >= self.relevance.threshold
+        return bool(evidence.topics)
 
 
 def _score(
@@ -531,11 +561,11 @@ def keyword_hits(keywords: Iterable[str], title: str, text: str) -> tuple[str, .
     """The keywords (as given) that occur in title or text, sorted. Arabic keywords match
     with attached prefixes (و ف ب ك ل ال ...); Latin ones as whole words, any case."""
     labels = {label: _clean_keyword(label) for label in keywords}
-    lexicon = _Lexicon(cleaned for cleaned in labels.values() if cleaned)
+    lexicon = _Lexicon({"": [cleaned for cleaned in labels.values() if cleaned]})
     cache: dict[str, frozenset[str]] = {}
-    counts = lexicon.count(_token_forms(title, suffixes=False, cache=cache))
-    counts.update(lexicon.count(_token_forms(text, suffixes=False, cache=cache)))
-    return tuple(sorted(label for label, cleaned in labels.items() if cleaned in counts))
+    found = set(lexicon.count(_token_forms(title, suffixes=False, cache=cache)).get("", {}))
+    found |= set(lexicon.count(_token_forms(text, suffixes=False, cache=cache)).get("", {}))
+    return tuple(sorted(label for label, cleaned in labels.items() if cleaned in found))
 
 
 def _clean_keyword(keyword: str) -> str:

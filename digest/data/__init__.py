@@ -1,0 +1,1 @@
+"""Package data: the trained technology relevance model (weights only)."""

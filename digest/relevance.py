@@ -1,0 +1,338 @@
+"""Technology relevance filter: is this story from a general news feed about technology?
+
+A logistic-regression model over normalised, lightly stemmed Arabic unigrams and bigrams
+(body and title), title unigrams, and the catalogue lexicon's evidence (which topics
+matched, how many generic technology words). It is trained at build time from the ANT
+corpus (``python -m digest.relevance train --corpus ../shared/corpora/ant/dev.jsonl``) and
+shipped as ``digest/data/tech_relevance.json``: feature weights only, no corpus text.
+
+Split (deterministic): an ANT record is held out for testing when
+``int(sha1("newsdigest-relevance|" + id), 16) % 10 < 3`` (about 30 %); training uses the
+rest, each record twice, once as title + body and once as title + feed abstract, so the
+same model serves feeds with full text and feeds with only a summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import random
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from .arabic import tokenize
+from .errors import ConfigError
+from .topics import LexiconClassifier, LexiconEvidence, TopicCatalog, default_topics_path
+
+FORMAT_VERSION = 1
+DATA_FILE = "tech_relevance.json"
+SPLIT_SALT = "newsdigest-relevance|"
+TEST_SHARE = 3  # tenths of the corpus held out
+TECH_LABEL = "technology"
+
+# --- features -------------------------------------------------------------------------
+
+_PREFIXES = ("وبال", "فبال", "وال", "فال", "بال", "كال", "ولل", "لل", "ال")
+_SUFFIXES = ("هما", "كما", "ها", "هم", "ات", "ان", "ون", "ين", "يه", "ه", "ي")
+_TECH_SCORE_STEPS = (2, 4, 8, 16)
+
+
+def light_stem(token: str) -> str:
+    """A light Arabic stem of a normalised token (one prefix, one suffix), for features.
+    Latin tokens and digits are returned unchanged."""
+    if not token or not "\u0621" <= token[0] <= "\u064a":
+        return token
+    for prefix in _PREFIXES:
+        if token.startswith(prefix) and len(token) - len(prefix) >= 3:
+            token = token[len(prefix) :]
+            break
+    else:
+        if token[0] == "و" and len(token) >= 5:
+            token = token[1:]
+    for suffix in _SUFFIXES:
+        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+            return token[: -len(suffix)]
+    return token
+
+
+def features(title: str, text: str, evidence: LexiconEvidence | None) -> list[str]:
+    """Sorted, de-duplicated feature names of one article."""
+    found: set[str] = set()
+    title_stems = [light_stem(token) for token in tokenize(title)]
+    body_stems = [light_stem(token) for token in tokenize(text)]
+    found.update("t:" + stem for stem in title_stems)
+    for stems in (title_stems, body_stems):
+        found.update(stems)
+        found.update(f"{a} {b}" for a, b in pairwise(stems))
+    if evidence is not None:
+        found.update("lex:" + match.topic for match in evidence.topics)
+        if evidence.topics:
+            found.add("lex:any")
+        found.update(
+            f"lex:tech>={step}" for step in _TECH_SCORE_STEPS if evidence.tech_score >= step
+        )
+    return sorted(found)
+
+
+# --- the model ------------------------------------------------------------------------
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@dataclass(frozen=True)
+class TechRelevanceModel:
+    """Logistic regression over `features`, input scaled by 1/sqrt(number of known
+    features) so that a headline and a long article get comparable scores."""
+
+    bias: float
+    weights: Mapping[str, float]
+    threshold: float = 0.5
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    def probability(self, title: str, text: str, evidence: LexiconEvidence | None = None) -> float:
+        return self.probability_of(features(title, text, evidence))
+
+    def probability_of(self, names: Sequence[str]) -> float:
+        known = [self.weights[name] for name in names if name in self.weights]
+        if not known:
+            return _sigmoid(self.bias)
+        return _sigmoid(self.bias + sum(known) / math.sqrt(len(known)))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT_VERSION,
+            "kind": "logistic-regression",
+            "bias": round(self.bias, 4),
+            "threshold": self.threshold,
+            "metadata": dict(self.metadata),
+            "weights": {name: round(weight, 3) for name, weight in sorted(self.weights.items())},
+        }
+
+    @classmethod
+    def from_json(cls, data: Any, *, source: str = "<memory>") -> TechRelevanceModel:
+        """Raises ConfigError if the data is not a model of this format."""
+        if not isinstance(data, dict) or data.get("format") != FORMAT_VERSION:
+            raise ConfigError(f"{source}: not a tech relevance model of format {FORMAT_VERSION}")
+        weights = data.get("weights")
+        bias = data.get("bias")
+        threshold = data.get("threshold", 0.5)
+        if not isinstance(weights, dict) or not isinstance(bias, (int, float)):
+            raise ConfigError(f"{source}: weights (mapping) and bias (number) are required")
+        if not all(isinstance(value, (int, float)) for value in weights.values()):
+            raise ConfigError(f"{source}: weights: every weight must be a number")
+        if not isinstance(threshold, (int, float)) or not 0.0 < threshold < 1.0:
+            raise ConfigError(f"{source}: threshold: expected a number between 0 and 1")
+        metadata = data.get("metadata", {})
+        return cls(
+            float(bias),
+            {str(name): float(value) for name, value in weights.items()},
+            float(threshold),
+            metadata if isinstance(metadata, dict) else {},
+        )
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":"))
+        path.write_text(text + "\n", encoding="utf-8")
+
+
+def load_model(path: Path) -> TechRelevanceModel:
+    """Raises ConfigError (naming the file) if it is missing or not a model."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read relevance model: {error}") from error
+    except ValueError as error:
+        raise ConfigError(f"{path}: invalid JSON: {error}") from error
+    return TechRelevanceModel.from_json(data, source=str(path))
+
+
+def load_default_model() -> TechRelevanceModel:
+    """The model shipped as package data (digest/data/tech_relevance.json)."""
+    resource = resources.files("digest").joinpath("data", DATA_FILE)
+    try:
+        data = json.loads(resource.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ConfigError(
+            f"digest/data/{DATA_FILE}: cannot load relevance model: {error}"
+        ) from error
+    return TechRelevanceModel.from_json(data, source=f"digest/data/{DATA_FILE}")
+
+
+def default_classifier(topics_path: Path | None = None) -> LexiconClassifier:
+    """Catalogue lexicons plus the shipped relevance model."""
+    catalog = TopicCatalog.load(topics_path or default_topics_path())
+    return LexiconClassifier(catalog, load_default_model())
+
+
+# --- corpus, split and training ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CorpusRecord:
+    id: str
+    source: str
+    title: str
+    abstract: str
+    text: str
+    is_tech: bool
+
+
+def read_corpus(path: Path) -> list[CorpusRecord]:
+    """ANT-format JSON lines. Raises ConfigError naming the line of a bad record."""
+    records = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read corpus: {error}") from error
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            records.append(
+                CorpusRecord(
+                    id=str(row["id"]),
+                    source=str(row.get("source", "?")),
+                    title=str(row.get("title") or ""),
+                    abstract=str(row.get("abstract") or ""),
+                    text=str(row.get("text") or ""),
+                    is_tech=row["label"] == TECH_LABEL,
+                )
+            )
+        except (ValueError, KeyError, TypeError) as error:
+            raise ConfigError(f"{path}:{number}: bad corpus record: {error}") from error
+    return records
+
+
+def is_held_out(record_id: str) -> bool:
+    """The fixed train/test split (about 30 % test)."""
+    digest = hashlib.sha1((SPLIT_SALT + record_id).encode("utf-8")).hexdigest()
+    return int(digest, 16) % 10 < TEST_SHARE
+
+
+def split(records: Iterable[CorpusRecord]) -> tuple[list[CorpusRecord], list[CorpusRecord]]:
+    train: list[CorpusRecord] = []
+    test: list[CorpusRecord] = []
+    for record in records:
+        (test if is_held_out(record.id) else train).append(record)
+    return train, test
+
+
+@dataclass(frozen=True)
+class TrainingOptions:
+    min_df: int = 5  # a feature must occur in this many training examples
+    l2: float = 1e-4
+    epochs: int = 6
+    learning_rate: float = 0.5
+    prune_below: float = 0.3  # drop weights this small from the shipped file
+    seed: int = 20180218
+
+
+def _examples(
+    records: Sequence[CorpusRecord], classifier: LexiconClassifier
+) -> Iterator[tuple[list[str], bool]]:
+    for record in records:
+        for text in (record.text, record.abstract):
+            evidence = classifier.evidence(record.title, text)
+            yield features(record.title, text, evidence), record.is_tech
+
+
+def train(
+    records: Sequence[CorpusRecord],
+    classifier: LexiconClassifier,
+    options: TrainingOptions = TrainingOptions(),
+) -> TechRelevanceModel:
+    """Fit the model (AdaGrad on log loss with L2). Deterministic for the same input."""
+    examples = list(_examples(records, classifier))
+    frequency = Counter(name for names, _ in examples for name in names)
+    vocabulary = {name for name, count in frequency.items() if count >= options.min_df}
+    data = [([name for name in names if name in vocabulary], label) for names, label in examples]
+    weights: dict[str, float] = dict.fromkeys(vocabulary, 0.0)
+    squared: dict[str, float] = dict.fromkeys(vocabulary, 1e-8)
+    bias, bias_squared = 0.0, 1e-8
+    rng = random.Random(options.seed)
+    for _ in range(options.epochs):
+        rng.shuffle(data)
+        for names, label in data:
+            scale = 1.0 / math.sqrt(len(names)) if names else 0.0
+            z = bias + scale * sum(weights[name] for name in names)
+            error = _sigmoid(z) - (1.0 if label else 0.0)
+            for name in names:
+                gradient = error * scale + options.l2 * weights[name]
+                squared[name] += gradient * gradient
+                weights[name] -= options.learning_rate * gradient / math.sqrt(squared[name])
+            bias_squared += error * error
+            bias -= options.learning_rate * error / math.sqrt(bias_squared)
+    kept = {name: weight for name, weight in weights.items() if abs(weight) >= options.prune_below}
+    metadata = {
+        "trained_on": "ANT corpus v2.1 dev split (technology vs the rest)",
+        "split": f"held out when int(sha1('{SPLIT_SALT}' + id), 16) % 10 < {TEST_SHARE}",
+        "train_records": len(records),
+        "features": "light-stemmed unigrams+bigrams, title unigrams, catalogue lexicon hits",
+        "options": options.__dict__,
+    }
+    return TechRelevanceModel(bias, kept, 0.5, metadata)
+
+
+@dataclass(frozen=True)
+class Scores:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+
+    def add(self, predicted: bool, actual: bool) -> Scores:
+        return Scores(
+            self.tp + (predicted and actual),
+            self.fp + (predicted and not actual),
+            self.fn + (not predicted and actual),
+            self.tn + (not predicted and not actual),
+        )
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m digest.relevance")
+    sub = parser.add_subparsers(dest="command", required=True)
+    cmd = sub.add_parser("train", help="train the model from an ANT-format corpus")
+    cmd.add_argument("--corpus", type=Path, default=Path("../shared/corpora/ant/dev.jsonl"))
+    cmd.add_argument("--topics", type=Path, default=default_topics_path())
+    cmd.add_argument("--out", type=Path, default=Path(__file__).parent / "data" / DATA_FILE)
+    args = parser.parse_args(argv)
+    records = read_corpus(args.corpus)
+    train_part, test_part = split(records)
+    classifier = LexiconClassifier(TopicCatalog.load(args.topics))
+    model = train(train_part, classifier)
+    model.save(args.out)
+    size = args.out.stat().st_size
+    print(f"trained on {len(train_part)} records ({len(test_part)} held out)")
+    print(f"wrote {args.out}: {len(model.weights)} weights, {size / 1024:.0f} KiB")
+    print("evaluate with: python -m digest.eval.topics --corpus", args.corpus)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main())
