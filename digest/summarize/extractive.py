@@ -20,32 +20,67 @@ from dataclasses import dataclass, field
 from ..arabic import detect_language, normalize, tokenize
 from ..sentences import Sentence, quotes_balanced, segment, shorten
 
-__all__ = ["Candidate", "ExtractiveSummarizer", "Weights", "content_tokens", "strip_connective"]
+__all__ = [
+    "Candidate",
+    "ExtractiveSummarizer",
+    "Features",
+    "Weights",
+    "content_tokens",
+    "strip_connective",
+]
 
 
 @dataclass(frozen=True)
 class Weights:
-    """Scoring weights. Defaults were tuned on the tune half of EASC dev."""
+    """Scoring weights. Defaults were tuned on the tune half of EASC dev (see
+    digest.eval.summaries); the report half was not looked at while tuning."""
 
-    position: float = 1.0  # prior for early sentences
-    position_decay: float = 0.5  # pos prior = 1 / (1 + index) ** decay
-    title: float = 0.6  # similarity to the title (or lead sentence when untitled)
-    centrality: float = 0.8  # TF-IDF cosine to the document
-    entities: float = 0.1  # share of numbers / Latin names
-    length: float = 0.3  # prefer informative, not tiny sentences
+    position: float = 2.0  # prior for early sentences: 1 / (1 + index) ** decay
+    position_decay: float = 0.5
+    paragraph_start: float = 0.1  # first sentence of a paragraph
+    title: float = 0.8  # similarity to the title (or to the lead sentence when untitled)
+    lead: float = 0.2  # similarity to the lead sentence
+    centrality: float = 0.0  # TF-IDF cosine to the whole document (did not help on EASC)
+    entities: float = 0.0  # share of numbers / Latin names (did not help on EASC)
+    length: float = 0.2  # prefer informative, not tiny sentences
     length_target: int = 20  # content tokens at which the length prior saturates
-    mmr: float = 0.5  # redundancy penalty: score - mmr * max similarity to chosen
+    mmr: float = 0.1  # redundancy penalty: score - mmr * max similarity to chosen
     min_tokens: int = 4  # sentences with fewer content tokens are not candidates
+    long_penalty: float = 0.0  # per 50 word tokens beyond long_after
+    long_after: int = 50
+
+
+@dataclass(frozen=True)
+class Features:
+    """What the score of one candidate sentence is computed from (weights aside)."""
+
+    sentence: Sentence
+    rank_index: int  # position among candidates
+    paragraph_start: bool
+    title_sim: float
+    lead_sim: float
+    centrality: float
+    entities: float  # share of tokens that are numbers or Latin words
+    content_terms: int
+    tokens: int  # all word tokens (for length budgets)
+    vector: dict[str, float] = field(compare=False, repr=False)
+    norm: float = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """A sentence with its score (higher is better) and content terms."""
+    """A sentence with its score (higher is better)."""
 
-    sentence: Sentence
+    features: Features
     score: float
-    terms: Counter[str] = field(compare=False)
-    tokens: int  # all word tokens (for length budgets)
+
+    @property
+    def sentence(self) -> Sentence:
+        return self.features.sentence
+
+    @property
+    def tokens(self) -> int:
+        return self.features.tokens
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -261,11 +296,10 @@ class ExtractiveSummarizer:
 
     # -- ranking ----------------------------------------------------------------------
 
-    def rank(self, title: str, text: str) -> list[Candidate]:
-        """Candidate sentences of the article with scores, in article order.
+    def features(self, title: str, text: str) -> list[Features]:
+        """Candidate sentences of the article with their features, in article order.
         Headings, boilerplate, duplicates and tiny sentences are left out."""
         sentences = [s for s in segment(text) if not s.heading and not is_boilerplate(s.text)]
-        weights = self.weights
         seen: set[str] = set()
         kept: list[tuple[Sentence, Counter[str], int, int]] = []
         for sentence in sentences:
@@ -277,13 +311,12 @@ class ExtractiveSummarizer:
             terms = Counter(content_tokens(sentence.text))
             special = sum(1 for w in words if any(c.isdigit() for c in w) or w.isascii())
             kept.append((sentence, terms, len(words), special))
-        informative = [k for k in kept if sum(k[1].values()) >= weights.min_tokens]
+        informative = [k for k in kept if sum(k[1].values()) >= self.weights.min_tokens]
         # short texts: rather short sentences than fewer than min_bullets
-        kept = (
-            informative
-            if len(informative) >= self.min_bullets
-            else [k for k in kept if sum(k[1].values()) >= 2]
-        )
+        if len(informative) >= self.min_bullets:
+            kept = informative
+        else:
+            kept = [k for k in kept if sum(k[1].values()) >= 2]
         if not kept:
             return []
         count = len(kept)
@@ -298,39 +331,69 @@ class ExtractiveSummarizer:
             for term, value in vector.items():
                 centroid[term] = centroid.get(term, 0.0) + value
         centroid_norm = _norm(centroid)
-        title_terms = Counter(content_tokens(title)) if title.strip() else kept[0][1]
-        title_vector = {t: tf * idf.get(t, math.log(1.0 + count)) for t, tf in title_terms.items()}
+        unseen_idf = math.log(1.0 + count)
+        if title.strip():
+            title_terms = Counter(content_tokens(title))
+            title_vector = {t: tf * idf.get(t, unseen_idf) for t, tf in title_terms.items()}
+        else:
+            title_vector = vectors[0]
         title_norm = _norm(title_vector)
-
-        out: list[Candidate] = []
-        for rank_index, ((sentence, terms, n_words, special), vector, norm) in enumerate(
+        out: list[Features] = []
+        previous_paragraph = -1
+        for index, ((sentence, terms, n_words, special), vector, norm) in enumerate(
             zip(kept, vectors, norms, strict=True)
         ):
-            n_terms = sum(terms.values())
-            score = (
-                weights.position / (1.0 + rank_index) ** weights.position_decay
-                + weights.title * _cosine(vector, title_vector, norm, title_norm)
-                + weights.centrality * _cosine(vector, centroid, norm, centroid_norm)
-                + weights.entities * min(1.0, special / max(1, n_words) * 4)
-                + weights.length * min(1.0, n_terms / weights.length_target)
+            out.append(
+                Features(
+                    sentence=sentence,
+                    rank_index=index,
+                    paragraph_start=sentence.paragraph != previous_paragraph,
+                    title_sim=_cosine(vector, title_vector, norm, title_norm),
+                    lead_sim=_cosine(vector, vectors[0], norm, norms[0]),
+                    centrality=_cosine(vector, centroid, norm, centroid_norm),
+                    entities=special / max(1, n_words),
+                    content_terms=sum(terms.values()),
+                    tokens=n_words,
+                    vector=vector,
+                    norm=norm,
+                )
             )
-            out.append(Candidate(sentence, score, terms, n_words))
+            previous_paragraph = sentence.paragraph
         return out
 
-    def _mmr_order(self, candidates: Sequence[Candidate]) -> list[Candidate]:
+    def score(self, f: Features) -> float:
+        """Weighted sum of a sentence's features."""
+        w = self.weights
+        prior: float = w.position / (1.0 + f.rank_index) ** w.position_decay
+        return (
+            prior
+            + w.paragraph_start * f.paragraph_start
+            + w.title * f.title_sim
+            + w.lead * f.lead_sim
+            + w.centrality * f.centrality
+            + w.entities * min(1.0, f.entities * 4)
+            + w.length * min(1.0, f.content_terms / w.length_target)
+            - w.long_penalty * max(0, f.tokens - w.long_after) / 50
+        )
+
+    def rank(self, title: str, text: str) -> list[Candidate]:
+        """Candidates with scores, in article order."""
+        return [Candidate(f, self.score(f)) for f in self.features(title, text)]
+
+    def mmr_order(self, candidates: Sequence[Candidate]) -> list[Candidate]:
         """All candidates, greedily ordered by score minus redundancy with those before."""
-        vectors = [dict(c.terms) for c in candidates]
-        norms = [_norm({k: float(v) for k, v in vec.items()}) for vec in vectors]
-        float_vectors = [{k: float(v) for k, v in vec.items()} for vec in vectors]
         remaining = list(range(len(candidates)))
         max_sim = [0.0] * len(candidates)
         order: list[Candidate] = []
+        mmr = self.weights.mmr
         while remaining:
-            best = max(remaining, key=lambda i: candidates[i].score - self.weights.mmr * max_sim[i])
+            best = max(remaining, key=lambda i: candidates[i].score - mmr * max_sim[i])
             remaining.remove(best)
             order.append(candidates[best])
+            chosen = candidates[best].features
             for i in remaining:
-                sim = _cosine(float_vectors[i], float_vectors[best], norms[i], norms[best])
+                f = candidates[i].features
+                sim = _cosine(f.vector, chosen.vector, f.norm, chosen.norm)
                 if sim > max_sim[i]:
                     max_sim[i] = sim
         return order
@@ -342,19 +405,23 @@ class ExtractiveSummarizer:
         *,
         max_sentences: int | None = None,
         max_tokens: int | None = None,
+        article_order: bool = True,
     ) -> list[Sentence]:
-        """Best sentences, whole and in article order, within a budget of sentences
-        and/or word tokens (the last sentence may cross the token budget). For evals."""
+        """Best sentences, whole, within a budget of sentences and/or word tokens (the
+        last sentence may cross the token budget); in article order, or best first with
+        ``article_order=False``. For evals."""
         chosen: list[Candidate] = []
         used = 0
-        for candidate in self._mmr_order(self.rank(title, text)):
+        for candidate in self.mmr_order(self.rank(title, text)):
             if max_sentences is not None and len(chosen) >= max_sentences:
                 break
             if max_tokens is not None and used >= max_tokens:
                 break
             chosen.append(candidate)
             used += candidate.tokens
-        return [c.sentence for c in sorted(chosen, key=lambda c: c.sentence.index)]
+        if article_order:
+            chosen.sort(key=lambda c: c.sentence.index)
+        return [c.sentence for c in chosen]
 
     # -- bullets ----------------------------------------------------------------------
 
@@ -394,7 +461,7 @@ class ExtractiveSummarizer:
         wanted = max_bullets if max_bullets is not None else self._bullet_count(len(candidates))
         picked: list[tuple[int, str, set[str]]] = []
         title_key = " ".join(tokenize(title))
-        for candidate in self._mmr_order(candidates):
+        for candidate in self.mmr_order(candidates):
             if len(picked) >= wanted:
                 break
             bullet = self._bullet(candidate.sentence.text, language)

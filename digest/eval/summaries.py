@@ -1,0 +1,312 @@
+"""Summary eval on EASC: ours vs Lead vs sumy LexRank/TextRank, ROUGE-1/2/L F1.
+
+Every method chooses among the same sentences (our splitter), and is scored the same
+way: F1 against each of the article's five references, averaged, then averaged over
+articles, x100. Two budgets: the top 3 sentences, and the references' mean length in
+tokens (sentences are added by rank until the budget is reached; the summary is then
+cut to the budget). The corpus is split deterministically into a tune half (used to set
+`Weights`) and a report half; the report half is the headline.
+
+sumy (dev-only) is imported lazily and gets our sentence objects and tokenizer, so no
+nltk data is needed.
+
+Run: ``python -m digest.eval.summaries --corpus ../shared/corpora/easc/dev.jsonl``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pathlib
+import sys
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..sentences import Sentence, segment
+from ..summarize.extractive import ExtractiveSummarizer, Weights
+from .rouge import RougeScores, mean_scores, rouge_tokens, rouge_tokens_scores
+
+__all__ = [
+    "Budget",
+    "EvalArticle",
+    "evaluate",
+    "load_corpus",
+    "run_summary_eval",
+    "split_corpus",
+]
+
+
+@dataclass(frozen=True)
+class EvalArticle:
+    id: str
+    category: str
+    topic: int
+    text: str
+    references: tuple[str, ...]
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Either a number of sentences or the references' mean token length."""
+
+    name: str
+    sentences: int | None = None  # None: reference length in tokens
+
+
+TOP3 = Budget("top-3 sentences", sentences=3)
+REFERENCE_LENGTH = Budget("reference length")
+BUDGETS = (TOP3, REFERENCE_LENGTH)
+
+# A method maps (article, its segments, max sentences, max tokens) to the chosen
+# sentences as (position in the article, text), best first.
+Method = Callable[[EvalArticle, list[Sentence], int | None, int | None], list[tuple[int, str]]]
+
+
+def load_corpus(path: pathlib.Path) -> list[EvalArticle]:
+    """Read an EASC-style JSONL file. Raises FileNotFoundError, ValueError."""
+    articles = []
+    with path.open(encoding="utf-8") as handle:
+        for line_number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                articles.append(
+                    EvalArticle(
+                        id=str(record["id"]),
+                        category=str(record.get("category", "")),
+                        topic=int(record.get("topic", line_number)),
+                        text=str(record["text"]),
+                        references=tuple(str(s) for s in record["summaries"]),
+                        title=str(record.get("title", "")),
+                    )
+                )
+            except (KeyError, TypeError, ValueError) as error:
+                raise ValueError(f"{path}:{line_number}: bad record ({error})") from error
+    return articles
+
+
+def split_corpus(
+    articles: Sequence[EvalArticle],
+) -> tuple[list[EvalArticle], list[EvalArticle]]:
+    """(tune, report): inside each category, by topic number, alternate articles."""
+    by_category: dict[str, list[EvalArticle]] = defaultdict(list)
+    for article in articles:
+        by_category[article.category].append(article)
+    tune: list[EvalArticle] = []
+    report: list[EvalArticle] = []
+    for category in sorted(by_category):
+        for position, article in enumerate(sorted(by_category[category], key=lambda a: a.topic)):
+            (tune if position % 2 == 0 else report).append(article)
+    return tune, report
+
+
+def _reference_budget(article: EvalArticle) -> int:
+    lengths = [len(rouge_tokens(ref)) for ref in article.references]
+    return max(1, round(sum(lengths) / len(lengths)))
+
+
+def evaluate(articles: Sequence[EvalArticle], method: Method, budget: Budget) -> RougeScores:
+    """Mean ROUGE of one method at one budget over the articles."""
+    per_article = []
+    for article in articles:
+        sentences = segment(article.text)
+        max_tokens = None if budget.sentences else _reference_budget(article)
+        chosen = method(article, sentences, budget.sentences, max_tokens)
+        tokens = summary_tokens(chosen, max_tokens)
+        refs = [rouge_tokens(ref) for ref in article.references]
+        per_article.append(mean_scores([rouge_tokens_scores(tokens, ref) for ref in refs]))
+    return mean_scores(per_article)
+
+
+def summary_tokens(chosen: Sequence[tuple[int, str]], max_tokens: int | None) -> list[str]:
+    """Tokens of a summary: best-first sentences cut to the token budget (the last one
+    kept may be cut), then put back in article order."""
+    kept: list[tuple[int, list[str]]] = []
+    used = 0
+    for position, text in chosen:
+        tokens = rouge_tokens(text)
+        if max_tokens is not None:
+            if used >= max_tokens:
+                break
+            tokens = tokens[: max_tokens - used]
+        kept.append((position, tokens))
+        used += len(tokens)
+    kept.sort(key=lambda item: item[0])
+    return [token for _, tokens in kept for token in tokens]
+
+
+# --- methods ---------------------------------------------------------------------------
+
+
+def lead_method(
+    article: EvalArticle,
+    sentences: list[Sentence],
+    max_sentences: int | None,
+    max_tokens: int | None,
+) -> list[tuple[int, str]]:
+    """The first sentences of the article (headings skipped)."""
+    chosen: list[tuple[int, str]] = []
+    used = 0
+    for sentence in sentences:
+        if sentence.heading:
+            continue
+        if max_sentences is not None and len(chosen) >= max_sentences:
+            break
+        if max_tokens is not None and used >= max_tokens:
+            break
+        chosen.append((sentence.index, sentence.text))
+        used += len(rouge_tokens(sentence.text))
+    return chosen
+
+
+def ours_method(summarizer: ExtractiveSummarizer) -> Method:
+    def method(
+        article: EvalArticle,
+        sentences: list[Sentence],
+        max_sentences: int | None,
+        max_tokens: int | None,
+    ) -> list[tuple[int, str]]:
+        picked = summarizer.select(
+            article.title,
+            article.text,
+            max_sentences=max_sentences,
+            max_tokens=max_tokens,
+            article_order=False,
+        )
+        return [(s.index, s.text) for s in picked]
+
+    return method
+
+
+class _SumyTokenizer:
+    """What sumy needs from a tokenizer, built on our own splitter and tokenizer."""
+
+    language = "arabic"
+
+    def to_sentences(self, paragraph: str) -> tuple[str, ...]:
+        return tuple(s.text for s in segment(paragraph))
+
+    def to_words(self, sentence: str) -> tuple[str, ...]:
+        return tuple(rouge_tokens(sentence))
+
+
+def sumy_method(kind: str) -> Method:
+    """sumy's LexRank or TextRank over our sentences (imports sumy lazily)."""
+    from sumy.models.dom import ObjectDocumentModel, Paragraph
+    from sumy.models.dom import Sentence as SumySentence
+    from sumy.summarizers.lex_rank import LexRankSummarizer
+    from sumy.summarizers.text_rank import TextRankSummarizer
+
+    summarizer: Any = LexRankSummarizer() if kind == "lexrank" else TextRankSummarizer()
+    tokenizer = _SumyTokenizer()
+
+    def build_document(sentences: list[Sentence]) -> Any:
+        paragraphs: dict[int, list[Any]] = defaultdict(list)
+        for sentence in sentences:
+            paragraphs[sentence.paragraph].append(
+                SumySentence(sentence.text, tokenizer, is_heading=sentence.heading)
+            )
+        return ObjectDocumentModel([Paragraph(p) for _, p in sorted(paragraphs.items())])
+
+    def method(
+        article: EvalArticle,
+        sentences: list[Sentence],
+        max_sentences: int | None,
+        max_tokens: int | None,
+    ) -> list[tuple[int, str]]:
+        document = build_document(sentences)
+        taken: list[Any] = []
+
+        # sumy calls this with its sentences best rated first
+        def count(infos: Sequence[Any]) -> list[Any]:
+            used = 0
+            for info in infos:
+                if max_sentences is not None and len(taken) >= max_sentences:
+                    break
+                if max_tokens is not None and used >= max_tokens:
+                    break
+                taken.append(info)
+                used += len(info.sentence.words)
+            return list(taken)
+
+        summarizer(document, count)
+        return [(info.order, str(info.sentence)) for info in taken]
+
+    return method
+
+
+# --- report ----------------------------------------------------------------------------
+
+
+def _methods(include_sumy: bool, weights: Weights | None) -> list[tuple[str, Method]]:
+    methods: list[tuple[str, Method]] = [
+        ("ours (extractive)", ours_method(ExtractiveSummarizer(weights))),
+        ("Lead", lead_method),
+    ]
+    if include_sumy:
+        methods.append(("sumy LexRank", sumy_method("lexrank")))
+        methods.append(("sumy TextRank", sumy_method("textrank")))
+    return methods
+
+
+def _table(
+    title: str, articles: Sequence[EvalArticle], methods: list[tuple[str, Method]]
+) -> list[str]:
+    lines = [title]
+    results: dict[tuple[str, str], RougeScores] = {}
+    for budget in BUDGETS:
+        lines.append(f"  budget: {budget.name}")
+        lines.append(f"    {'method':<20}{'R1':>8}{'R2':>8}{'RL':>8}")
+        for name, method in methods:
+            scores = evaluate(articles, method, budget)
+            results[(name, budget.name)] = scores
+            r1, r2, rl = scores.scaled()
+            lines.append(f"    {name:<20}{r1:>8.1f}{r2:>8.1f}{rl:>8.1f}")
+        ours = results[("ours (extractive)", budget.name)].rouge1
+        lead = results[("Lead", budget.name)].rouge1
+        lines.append(f"    ours - Lead (R1): {100 * (ours - lead):+.1f}")
+    return lines
+
+
+def run_summary_eval(
+    corpus: pathlib.Path, *, include_sumy: bool = True, weights: Weights | None = None
+) -> str:
+    """The printable report: ROUGE-1/2/L F1 x100 on the report half (the headline) and
+    on the tune half, for ours, Lead and (optionally) sumy LexRank/TextRank."""
+    articles = load_corpus(corpus)
+    tune, report = split_corpus(articles)
+    methods = _methods(include_sumy, weights)
+    lines = [
+        f"Summary eval on {corpus} ({len(articles)} articles, "
+        f"{sum(len(a.references) for a in articles)} references)",
+        "ROUGE F1 x100, mean over each article's references, Arabic-normalised tokens, "
+        "no stemming.",
+        "Split: inside each category by topic number, even positions = tune "
+        f"({len(tune)} articles, used to set the weights), odd = report ({len(report)}).",
+        "",
+    ]
+    lines += _table(f"REPORT half ({len(report)} articles, held out from tuning)", report, methods)
+    lines.append("")
+    lines += _table(f"tune half ({len(tune)} articles, for reference)", tune, methods)
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--corpus", type=pathlib.Path, required=True)
+    parser.add_argument("--no-sumy", action="store_true", help="skip the sumy baselines")
+    args = parser.parse_args(argv)
+    try:
+        print(run_summary_eval(args.corpus, include_sumy=not args.no_sumy))
+    except (OSError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""Summary eval harness: budgets, split, methods, report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from digest.eval.summaries import (
+    REFERENCE_LENGTH,
+    TOP3,
+    EvalArticle,
+    evaluate,
+    lead_method,
+    load_corpus,
+    main,
+    run_summary_eval,
+    split_corpus,
+    summary_tokens,
+)
+
+EASC_DEV = Path(__file__).resolve().parent.parent.parent / "shared/corpora/easc/dev.jsonl"
+
+SENTENCES = [
+    "أعلنت الشركة عن نموذج جديد للذكاء الاصطناعي اليوم.",
+    "يعمل النموذج على الهواتف دون اتصال بالشبكة.",
+    "تخطط الشركة لإتاحته للمطورين مجانا.",
+    "وقال المدير إن الفريق عمل عليه عامين.",
+    "وتتوقع الشركة إقبالا كبيرا من المستخدمين.",
+]
+
+
+def _article(references: list[str]) -> EvalArticle:
+    return EvalArticle("a1", "tech", 1, " ".join(SENTENCES), tuple(references))
+
+
+def test_lead_is_perfect_when_references_are_the_lead() -> None:
+    article = _article([" ".join(SENTENCES[:3])] * 2)
+    scores = evaluate([article], lead_method, TOP3)
+    assert scores.scaled() == pytest.approx((100.0, 100.0, 100.0))
+    # reference length: same three sentences fit the budget exactly
+    assert evaluate([article], lead_method, REFERENCE_LENGTH).rouge1 == pytest.approx(1.0)
+
+
+def test_reference_length_budget_cuts_the_summary() -> None:
+    article = _article([SENTENCES[0]])  # 8 tokens
+    scores = evaluate([article], lead_method, REFERENCE_LENGTH)
+    # Lead's first sentence is exactly the reference; the cut drops everything after it
+    assert scores.rouge1 == pytest.approx(1.0)
+
+
+def test_summary_tokens_cuts_best_first_then_restores_article_order() -> None:
+    chosen = [(2, "ج د"), (0, "أ ب"), (1, "هـ و")]
+    # budget 3: all of the best sentence (2 tokens), one token of the next, none of the last
+    assert summary_tokens(chosen, 3) == ["ا", "ج", "د"]
+    assert summary_tokens(chosen, None) == ["ا", "ب", "ه", "و", "ج", "د"]
+
+
+def test_split_alternates_inside_each_category() -> None:
+    articles = [
+        EvalArticle(f"x{i}", "art" if i < 4 else "sport", i, "نص.", ("نص.",)) for i in range(7)
+    ]
+    tune, report = split_corpus(list(reversed(articles)))
+    assert [a.id for a in tune] == ["x0", "x2", "x4", "x6"]
+    assert [a.id for a in report] == ["x1", "x3", "x5"]
+
+
+def test_load_corpus_reports_the_bad_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "a", "text": "نص", "summaries": ["نص"]}\n{"id": "b"}\n', "utf-8")
+    with pytest.raises(ValueError, match=r"bad.jsonl:2"):
+        load_corpus(path)
+
+
+def test_cli_entry_reports_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--corpus", str(tmp_path / "missing.jsonl"), "--no-sumy"]) == 2
+    assert "error" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not EASC_DEV.exists(), reason="EASC dev corpus not beside the repository")
+def test_report_on_a_slice_of_easc_with_sumy(tmp_path: Path) -> None:
+    pytest.importorskip("sumy")
+    pytest.importorskip("numpy")
+    lines = EASC_DEV.read_text(encoding="utf-8").splitlines()[:8]
+    corpus = tmp_path / "slice.jsonl"
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = run_summary_eval(corpus)
+    for name in ("ours (extractive)", "Lead", "sumy LexRank", "sumy TextRank"):
+        rows = [line for line in report.splitlines() if line.strip().startswith(name + "  ")]
+        assert len(rows) == 4  # two halves x two budgets
+    assert "REPORT half" in report and "tune half" in report
+    assert "top-3 sentences" in report and "reference length" in report
+    ours_rows = [line.split() for line in report.splitlines() if "ours (extractive)" in line]
+    for row in ours_rows:
+        r1, r2, rl = (float(x) for x in row[-3:])
+        assert 0 < r2 <= r1 <= 100 and 0 < rl <= 100
+    assert json.loads(lines[0])["id"] in {a.id for a in load_corpus(corpus)}
