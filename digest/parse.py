@@ -20,7 +20,7 @@ import time
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from html import unescape
 from html.parser import HTMLParser
 from typing import Any
@@ -28,7 +28,7 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
-from .arabic import detect_language
+from .arabic import detect_language, normalize
 from .errors import ParseError
 from .models import Entry, ParsedFeed
 
@@ -350,7 +350,11 @@ def _entry(raw: Mapping[str, Any], *, feed_url: str, base: str | None) -> Entry 
         guid=guid,
         summary=summary,
         content=content,
-        published=_date(raw.get("published_parsed")) or _date(raw.get("updated_parsed")),
+        published=(
+            _date(raw.get("published_parsed"))
+            or _date(raw.get("updated_parsed"))
+            or parse_arabic_date(_str(raw.get("published")) or _str(raw.get("updated")) or "")
+        ),
         author=author,
         language=detect_language(sample) if sample.strip() else None,
     )
@@ -395,6 +399,64 @@ def _date(value: Any) -> datetime | None:
     try:
         moment = datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
     except (OverflowError, ValueError, OSError):
+        return None
+    return moment if 1990 <= moment.year <= 2200 else None
+
+
+_MONTHS = {
+    normalize(name): number
+    for number, names in enumerate(
+        (
+            "يناير كانون الثاني جانفي",
+            "فبراير شباط فيفري",
+            "مارس آذار",
+            "أبريل إبريل نيسان أفريل",
+            "مايو أيار ماي",
+            "يونيو يونيه حزيران جوان",
+            "يوليو يوليه تموز جويلية",
+            "أغسطس آب أوت",
+            "سبتمبر أيلول",
+            "أكتوبر تشرين الأول",
+            "نوفمبر تشرين الثاني",
+            "ديسمبر كانون الأول",
+        ),
+        start=1,
+    )
+    for name in re.findall(r"(?:كانون|تشرين) \S+|\S+", names)
+}
+_MONTH_NAMES = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
+_ARABIC_DATE = re.compile(
+    rf"(?<!\d)(\d{{1,2}})\s*(?:/\s*)?(?:\S+\s*/\s*)?({_MONTH_NAMES})(?:\s*/\s*\S+)?[\s,،]+(\d{{4}})"
+)
+_CLOCK = re.compile(
+    r"(?<!\d)(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(ص|م|am|pm)?(?:\s*(?:gmt|utc)?\s*([+-])(\d{1,2}):?(\d{2})?)?"
+)
+
+
+def parse_arabic_date(text: str) -> datetime | None:
+    """Dates written the Arabic way, which feedparser does not read: "26 أغسطس 2024",
+    "الاثنين ٢٦ آب/أغسطس ٢٠٢٤ - 10:30 م", Levantine and Maghrebi month names. A time
+    without offset is taken as UTC. None when no such date is found."""
+    folded = normalize(text[:200])  # folds alef/ya forms and Arabic-Indic digits
+    match = _ARABIC_DATE.search(folded)
+    if match is None:
+        return None
+    day, month, year = int(match.group(1)), _MONTHS[match.group(2)], int(match.group(3))
+    hour = minute = second = 0
+    offset = timedelta(0)
+    clock = _CLOCK.search(folded, match.end()) or _CLOCK.search(folded)
+    if clock is not None:
+        hour, minute, second = int(clock.group(1)), int(clock.group(2)), int(clock.group(3) or 0)
+        if clock.group(4) in ("م", "pm") and hour < 12:
+            hour += 12
+        elif clock.group(4) in ("ص", "am") and hour == 12:
+            hour = 0
+        if clock.group(5):
+            sign = 1 if clock.group(5) == "+" else -1
+            offset = sign * timedelta(hours=int(clock.group(6)), minutes=int(clock.group(7) or 0))
+    try:
+        moment = datetime(year, month, day, hour, minute, second, tzinfo=UTC) - offset
+    except ValueError:
         return None
     return moment if 1990 <= moment.year <= 2200 else None
 

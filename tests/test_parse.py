@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from digest.errors import ParseError
 from digest.models import ParsedFeed
-from digest.parse import decode_document, html_to_text, parse_feed
+from digest.parse import decode_document, html_to_text, parse_arabic_date, parse_feed
 
 FEEDS = Path(__file__).resolve().parent / "fixtures" / "feeds"
 FEED_URL = "https://example.com/feed.xml"
@@ -208,6 +208,32 @@ def test_dates_are_utc_and_missing_or_bogus_dates_are_none() -> None:
     entries = parse_feed(_rss(items), url=FEED_URL).entries
     assert entries[0].published == datetime(2015, 11, 9, 23, 0, tzinfo=UTC)
     assert [e.published for e in entries[1:]] == [None, None, None]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("26 أغسطس 2024", datetime(2024, 8, 26, tzinfo=UTC)),
+        ("الاثنين ٢٦ آب/أغسطس ٢٠٢٤ - 10:30 م", datetime(2024, 8, 26, 22, 30, tzinfo=UTC)),
+        ("3 تشرين الأول 2015 08:05 ص", datetime(2015, 10, 3, 8, 5, tzinfo=UTC)),
+        ("1 كانون الثاني 2020", datetime(2020, 1, 1, tzinfo=UTC)),
+        ("12 جويلية 2019 14:00 GMT+1", datetime(2019, 7, 12, 13, 0, tzinfo=UTC)),
+        ("الثلاثاء، 10 نوفمبر 2015 23:00:00 +0300", datetime(2015, 11, 10, 20, 0, tzinfo=UTC)),
+        ("05 إبريل، 2021", datetime(2021, 4, 5, tzinfo=UTC)),
+        ("31 فبراير 2020", None),
+        ("26 أغسطس الماضي", None),
+        ("Tue, 10 Nov 2015", None),
+        ("", None),
+    ],
+)
+def test_arabic_dates(text: str, expected: datetime | None) -> None:
+    assert parse_arabic_date(text) == expected
+
+
+def test_items_with_arabic_dates_get_them() -> None:
+    items = "<item><title>a</title><pubDate>الأحد ٢٥ أيار ٢٠٢٥ - ٠٩:١٥ ص</pubDate></item>"
+    (entry,) = parse_feed(_rss(items), url=FEED_URL).entries
+    assert entry.published == datetime(2025, 5, 25, 9, 15, tzinfo=UTC)
 
 
 def test_relative_links_resolve_against_feed_url_and_xml_base() -> None:
