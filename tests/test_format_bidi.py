@@ -160,3 +160,16 @@ def test_bidi_safe_treats_each_line_on_its_own() -> None:
     assert first.startswith(RLM)
     assert second == "DeepSeek launches a model"
     assert last == ""
+
+
+def test_rtl_blocks_hold_every_rtl_character() -> None:
+    from digest.format.bidi import _RTL_BLOCKS
+
+    outside = [
+        hex(cp)
+        for cp in range(0x110000)
+        if unicodedata.bidirectional(chr(cp)) in {"R", "AL", "AN"}
+        and not any(low <= cp <= high for low, high in _RTL_BLOCKS)
+        and chr(cp) not in {RLM}
+    ]
+    assert outside == []

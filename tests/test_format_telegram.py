@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from digest.format.bidi import RLM
-from digest.format.telegram import TELEGRAM_LIMIT, escape_attr, escape_html, render_telegram
+from digest.format.telegram import (
+    TELEGRAM_LIMIT,
+    entity_count,
+    escape_attr,
+    escape_html,
+    render_telegram,
+)
 from tests.format_checks import (
     assert_subsequence,
     check_isolates,
@@ -162,3 +168,24 @@ def test_custom_limit() -> None:
     assert all(utf16_units(m) <= 1024 for m in messages)
     with pytest.raises(ValueError):
         render_telegram([], header=None, language="ar", limit=100)
+
+
+def test_messages_keep_under_telegram_entity_limit() -> None:
+    sources = [(f"م{n}", f"https://a.b/{n}") for n in range(12)]
+    stories = [
+        make_story(n, f"خبر {n}", ["قصير"], url="https://e.x/{n}", other_sources=sources)
+        for n in range(40)
+    ]
+    story_entities = 2 + 10  # bold + link title, ten linked sources
+    messages = render_telegram(stories, header=None, language="ar")
+    for message in messages:
+        assert entity_count(message) <= 100
+        assert parse_telegram(message).start_tags == entity_count(message)
+    # Entities, not length, forced these cuts: one more story would have fitted by length.
+    one_story = utf16_units(render_telegram(stories[:1], header=None, language="ar")[0])
+    for message in messages[:-1]:
+        assert entity_count(message) + story_entities > 100
+        assert utf16_units(message) + 2 + one_story <= TELEGRAM_LIMIT
+    # Only the first ten sources of a story are linked.
+    links = parse_telegram(messages[0]).links
+    assert len(links) % (1 + 10) == 0 and "https://a.b/9" not in links

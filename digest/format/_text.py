@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 
 from digest.format.bidi import strip_bidi_controls
 
 _WHITESPACE = re.compile(r"\s+")
+_CONTROL_CHARS = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
+_SURROGATES = re.compile("[\ud800-\udfff]")  # lone surrogates cannot be encoded
 ELLIPSIS = "…"
 
 
@@ -20,13 +21,8 @@ def utf16_len(text: str) -> int:
 def clean_inline(text: str) -> str:
     """One line of display text: bidi controls, control characters and lone surrogates
     removed, every run of whitespace (newlines included) turned into one space."""
-    text = strip_bidi_controls(text)
-    text = "".join(
-        " " if unicodedata.category(ch) == "Cc" else ch
-        for ch in text
-        if unicodedata.category(ch) != "Cs"
-    )
-    return _WHITESPACE.sub(" ", text).strip()
+    text = _SURROGATES.sub("", strip_bidi_controls(text))
+    return _WHITESPACE.sub(" ", _CONTROL_CHARS.sub(" ", text)).strip()
 
 
 def fits_prefix(text: str, fits: Callable[[str], bool]) -> int:
@@ -53,10 +49,15 @@ def split_to_fit(text: str, fits: Callable[[str], bool]) -> list[str]:
     """Cut cleaned `text` into pieces that each satisfy `fits`, at spaces when possible
     and between characters otherwise. Joining the pieces with spaces gives `text` back
     (up to the spaces at the cuts). `fits` must accept any single character."""
+    if fits(text):
+        return [text] if text else []
     pieces: list[str] = []
     words = text.split(" ")
     i = 0
     while i < len(words):
+        if fits(" ".join(words[i:])):
+            pieces.append(" ".join(words[i:]))
+            break
         # Binary search the number of whole words that fit.
         lo, hi = 0, len(words) - i
         while lo < hi:

@@ -52,6 +52,7 @@ character stands outside an isolate; every RTL line starts with a strong RTL cha
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
@@ -71,6 +72,34 @@ _STRIP_TABLE = dict.fromkeys(map(ord, _CONTROLS))
 _OPENERS = frozenset("([{«‹“‘„\"'¿¡")
 _CLOSERS = frozenset(")]}»›”’\"'.,،;؛:!?؟…۔")
 _RTL_STRONG = frozenset({"R", "AL"})
+# Every R, AL and AN character lies in these blocks (Hebrew to Arabic Extended, the
+# presentation forms, and the historic/RTL astral blocks); test_format_bidi checks it.
+_RTL_BLOCKS = (
+    (0x0590, 0x08FF),
+    (0xFB1D, 0xFDFF),
+    (0xFE70, 0xFEFF),
+    (0x10800, 0x10FFF),
+    (0x1E800, 0x1EFFF),
+)
+
+
+def _char_class(classes: set[str]) -> str:
+    """A regex character class body (as ranges) of the RTL-block chars in `classes`."""
+    ranges: list[list[int]] = []
+    for low, high in _RTL_BLOCKS:
+        for cp in range(low, high + 1):
+            if unicodedata.bidirectional(chr(cp)) not in classes:
+                continue
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1][1] = cp
+            else:
+                ranges.append([cp, cp])
+    return "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+
+
+_RTL_OWN = _char_class({"R", "AL", "AN"})
+_RTL_SEPARATORS = re.compile(f"[\\s{_RTL_OWN}]+")
+_ANY_RTL_STRONG = re.compile(f"[{_char_class(set(_RTL_STRONG))}]")
 _SIGNS = frozenset({"ES"})  # + - and their variants
 
 
@@ -148,26 +177,45 @@ def _word(piece: str, direction: Direction) -> _Word:
 def _segments(text: str, direction: Direction) -> list[str | _Word]:
     """Cut into whitespace/own-direction strings and words (everything else)."""
     out: list[str | _Word] = []
-    piece: list[str] = []
-    for ch in text:
-        if ch.isspace() or _is_own(ch, direction):
-            if piece:
-                out.append(_word("".join(piece), direction))
-                piece = []
-            if out and isinstance(out[-1], str):
-                out[-1] += ch
-            else:
-                out.append(ch)
-        else:
-            piece.append(ch)
-    if piece:
-        out.append(_word("".join(piece), direction))
+    if direction is Direction.RTL:
+        start = 0
+        for match in _RTL_SEPARATORS.finditer(text):
+            if match.start() > start:
+                out.append(_word(text[start : match.start()], direction))
+            out.append(match.group())
+            start = match.end()
+        if len(text) > start:
+            out.append(_word(text[start:], direction))
+        return out
+    start = 0
+    in_word = False
+    for index, ch in enumerate(text):
+        separator = ch.isspace() or _is_own(ch, direction)
+        if separator == in_word:  # a boundary between a word and separators
+            if index > start:
+                chunk = text[start:index]
+                out.append(_word(chunk, direction) if in_word else chunk)
+            start = index
+            in_word = not separator
+    if len(text) > start:
+        chunk = text[start:]
+        out.append(_word(chunk, direction) if in_word else chunk)
     return out
+
+
+def _is_blank(gap: str) -> bool:
+    """Whitespace within one line (a run never spans a paragraph or line break)."""
+    return gap.isspace() and not any(
+        ch == "\u2028" or unicodedata.bidirectional(ch) == "B" for ch in gap
+    )
 
 
 def isolate_runs(text: str, direction: Direction) -> str:
     """Clean `text` and wrap its opposite-direction runs in isolates (rules 0 and 2)."""
-    segments = _segments(strip_bidi_controls(text), direction)
+    text = strip_bidi_controls(text)
+    if direction is Direction.LTR and not _ANY_RTL_STRONG.search(text):
+        return text  # nothing to isolate: the common case of an English line
+    segments = _segments(text, direction)
     opener = LRI if direction is Direction.RTL else RLI
     starts = {"foreign", "code"} if direction is Direction.RTL else {"foreign"}
     joins = {"foreign", "code", "number"} if direction is Direction.RTL else {"foreign"}
@@ -185,7 +233,7 @@ def isolate_runs(text: str, direction: Direction) -> str:
         # Take in `space word` pairs while only whitespace separates the cores.
         while j + 1 < len(segments):
             gap, nxt = segments[j], segments[j + 1]
-            if not (isinstance(gap, str) and gap.isspace() and isinstance(nxt, _Word)):
+            if not (isinstance(gap, str) and _is_blank(gap) and isinstance(nxt, _Word)):
                 break
             if last.trail or nxt.lead or nxt.kind not in joins:
                 break

@@ -32,14 +32,12 @@ EMBEDS_PER_MESSAGE = 10
 MESSAGE_EMBED_CHARS = 6000
 BULLET = "• "
 
-_MARKDOWN = re.compile(r"([\\*_~`|\[\]])")
+_MARKDOWN = re.compile(r"(\S*://\S*)|([\\*_~`|\[\]])")
 
 
 def escape_markdown(text: str) -> str:
     """Backslash-escape Discord markdown in text (URLs are left whole so they link)."""
-    return " ".join(
-        word if "://" in word else _MARKDOWN.sub(r"\\\1", word) for word in text.split(" ")
-    )
+    return _MARKDOWN.sub(lambda m: m.group(1) or "\\" + m.group(2), text)
 
 
 def embed_size(embed: Mapping[str, Any]) -> int:

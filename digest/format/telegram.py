@@ -30,6 +30,9 @@ TELEGRAM_LIMIT = 4096
 ALLOWED_TAGS = frozenset({"b", "i", "u", "s", "a", "code", "pre", "blockquote"})
 BULLET = "• "
 MIN_LIMIT = 1024
+# Telegram applies only the first 100 entities (tags) of a message and drops the rest.
+MAX_ENTITIES = 100
+MAX_LINKED_SOURCES = 10  # further sources are named without a link
 SOURCE_NAME_MAX = 256
 SHORT_TITLE_MAX = 80  # title repeated at the top of a continued story
 
@@ -76,9 +79,10 @@ def _source_lines(parts: StoryParts, language: str, budget: int) -> list[str]:
     key = "sources" if len(parts.sources) > 1 else "source"
     head = label(key, language) + ": "
     fragments = []
-    for source in parts.sources:
+    for n, source in enumerate(parts.sources):
         name = truncate(source.name, lambda n: len(n) <= SOURCE_NAME_MAX)
-        fragments.append(_link(escape_html(isolate_runs(name, direction)), source.url))
+        url = source.url if n < MAX_LINKED_SOURCES else None
+        fragments.append(_link(escape_html(isolate_runs(name, direction)), url))
     tail = ""
     if parts.published:
         tail = escape_html(" · " + isolate_runs(format_time(parts.published), direction))
@@ -137,13 +141,22 @@ def _header_lines(header: str, language: str, budget: int) -> list[str]:
     return lines
 
 
+def entity_count(html: str) -> int:
+    """Formatting entities in our HTML: one per start tag (text never holds a raw "<")."""
+    return html.count("<") - html.count("</")
+
+
+def _fits(html: str, limit: int) -> bool:
+    return utf16_len(html) <= limit and entity_count(html) <= MAX_ENTITIES
+
+
 def _chunks(lines: list[str], continued: str | None, limit: int) -> list[str]:
     """Cut lines into blocks of at most `limit`, between lines; every block after the
     first starts with `continued` when given."""
     blocks: list[str] = []
     current: list[str] = []
     for line in lines:
-        if current and utf16_len("\n".join([*current, line])) > limit:
+        if current and not _fits("\n".join([*current, line]), limit):
             blocks.append("\n".join(current))
             current = [continued] if continued is not None else []
         current.append(line)
@@ -156,7 +169,7 @@ def _pack(blocks: list[str], limit: int) -> list[str]:
     messages: list[str] = []
     current = ""
     for block in blocks:
-        if current and utf16_len(current + "\n\n" + block) <= limit:
+        if current and _fits(current + "\n\n" + block, limit):
             current += "\n\n" + block
         else:
             if current:
