@@ -41,7 +41,7 @@ from digest.errors import (
     TransientDeliveryError,
 )
 from digest.format.discord import render_discord
-from digest.models import ChatKind, ChatRef, ChatSettings, Platform, Story
+from digest.models import ChatKind, ChatRef, ChatSettings, Platform
 
 MAX_CONTENT = 2000  # characters of message content
 MAX_EMBEDS_PER_MESSAGE = 10
@@ -562,26 +562,6 @@ def render_reply(
             )
         )
     return payloads
-
-
-def story_renderer(
-    topic_colours: Mapping[str, int] | None = None,
-) -> Callable[[Sequence[Story], str | None, str], list[OutgoingMessage]]:
-    """The delivery worker's Renderer for Discord: (stories, header, language) → messages
-    (content + at most 10 embeds, at most 6000 embed characters each)."""
-    colours = dict(topic_colours or {})
-
-    def render(
-        stories: Sequence[Story], header: str | None, language: str
-    ) -> list[OutgoingMessage]:
-        return [
-            OutgoingMessage(text=str(p.get("content") or ""), embeds=tuple(p.get("embeds") or ()))
-            for p in render_discord(
-                stories, header=header, language=language, topic_colours=colours
-            )
-        ]
-
-    return render
 
 
 # --- the bot -------------------------------------------------------------------------

@@ -84,6 +84,7 @@ class Failure:
     is_global: bool = False
     times: int = 1
     via_header: bool = True  # Discord's real 429s carry "Via"; Cloudflare bans do not
+    after: int = 0  # let this many matching requests through first
 
 
 @dataclass
@@ -347,6 +348,7 @@ class FakeDiscord:
         is_global: bool = False,
         times: int = 1,
         via_header: bool = True,
+        after: int = 0,
     ) -> None:
         """Make the next ``times`` matching requests fail. ``path`` is a regex on the path
         after /api/v10 (e.g. ``r"/channels/\\d+/messages"``)."""
@@ -361,12 +363,16 @@ class FakeDiscord:
                 is_global,
                 times,
                 via_header,
+                after,
             )
         )
 
     def _take_failure(self, method: str, path: str) -> Failure | None:
         for failure in self.failures:
             if failure.times > 0 and failure.method == method and re.fullmatch(failure.path, path):
+                if failure.after > 0:
+                    failure.after -= 1
+                    continue
                 failure.times -= 1
                 return failure
         return None

@@ -20,6 +20,13 @@ from discord.http import Route
 from bot import i18n
 from bot.chat import Invocation, OutgoingMessage, PlatformGate, Reply
 from bot.commands import CommandLimits, CommandService
+from bot.delivery import (
+    DISCORD_LIMITS,
+    DeliveryWorker,
+    PlatformRoute,
+    RateLimiter,
+    discord_renderer,
+)
 from bot.discord_bot import (
     SLOW_COMMANDS,
     DiscordBot,
@@ -28,7 +35,6 @@ from bot.discord_bot import (
     WebhookTarget,
     render_reply,
     split_text,
-    story_renderer,
 )
 from digest.clock import FakeClock
 from digest.errors import (
@@ -55,7 +61,7 @@ from tests.fake_discord import (
     WEBHOOK_URL,
     FakeDiscord,
 )
-from tests.fakes import add_article, add_feed, small_catalog
+from tests.fakes import FakeSleeper, add_article, add_feed, small_catalog
 
 EPHEMERAL = 64
 
@@ -785,7 +791,7 @@ async def test_digest_of_25_long_stories_is_split_into_valid_messages(
         )
         for i in range(25)
     ]
-    messages = story_renderer({"ai": 0x7C3AED})(stories, "ملخص اليوم", "ar")
+    messages = discord_renderer({"ai": 0x7C3AED})(stories, "ملخص اليوم", "ar")
     sender = DiscordSender(client)
     for message in messages:
         await sender.send(CHAT, message)
@@ -884,3 +890,127 @@ async def test_api_base_url_finds_the_gateway_and_is_restored_on_stop(probe: Pro
         finally:
             await discord_bot.stop()
     assert (default_base, default_gateway) == (Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY)
+
+
+# --- the delivery worker through the real Discord sender ------------------------------
+
+
+class Outbox:
+    """Real SQLite outbox + DeliveryWorker whose Discord route is our DiscordSender."""
+
+    def __init__(self, db_url: str, sender: DiscordSender, clock: FakeClock, on_pause: Any = None):
+        self.storage = SqlStorage.from_url(db_url)
+        self.clock = clock
+        sleeper = FakeSleeper(clock)
+        route = PlatformRoute(
+            sender, discord_renderer({"ai": 0x7C3AED}), RateLimiter(DISCORD_LIMITS, clock, sleeper)
+        )
+        self.worker = DeliveryWorker(
+            self.storage,
+            {Platform.DISCORD: route},
+            clock,
+            random=lambda: 0.5,
+            sleep=sleeper,
+            on_pause=on_pause,
+        )
+
+    def queue(self, chat: ChatRef, article_ids: list[int]) -> int:
+        return self.storage.enqueue(chat, article_ids, due_at=self.clock.now())
+
+
+def story_links(fake: FakeDiscord, channel_id: str) -> list[str]:
+    return [
+        e["url"] for m in fake.messages.get(channel_id, []) for e in m["embeds"] if e.get("url")
+    ]
+
+
+def seed(storage: SqlStorage, count: int) -> list[int]:
+    add_feed(storage)
+    storage.save_chat(ChatSettings(chat=CHAT, topics=frozenset({"ai"})))
+    return [
+        add_article(
+            storage,
+            f"خبر {i} عن DeepSeek",
+            at=T0 - timedelta(minutes=i),
+            topics=["ai"],
+            url=f"https://t.example/{i}",
+        )
+        for i in range(count)
+    ]
+
+
+async def test_at_most_once_per_channel_and_article_across_a_restart(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    db_url = f"sqlite:///{tmp_path / 'outbox.db'}"
+    clock = FakeClock(T0)
+    first_client = discord.Client(intents=discord.Intents(guilds=True))
+    await first_client.login(fake.token)
+    try:
+        outbox = Outbox(db_url, DiscordSender(first_client), clock)
+        ids = seed(outbox.storage, 4)
+        assert outbox.queue(CHAT, ids) == 4
+        # The second message hits a server error: the rest of the channel's rows wait.
+        fake.fail("POST", rf"/channels/{CHANNEL_ID}/messages", 503, after=1)
+        report = await outbox.worker.drain()
+        assert report.sent == 1 and report.retried == 3
+        outbox.storage.close()
+    finally:
+        await first_client.close()
+
+    # Restart: new process state, same database file. The pipeline re-queues everything.
+    clock.advance(3600)
+    second_client = discord.Client(intents=discord.Intents(guilds=True))
+    await second_client.login(fake.token)
+    try:
+        restarted = Outbox(db_url, DiscordSender(second_client), clock)
+        assert restarted.queue(CHAT, ids) == 0  # unique per (channel, article)
+        await restarted.worker.drain()
+        await restarted.worker.drain()
+        restarted.storage.close()
+    finally:
+        await second_client.close()
+    links = story_links(fake, CHANNEL_ID)
+    assert sorted(links) == sorted(f"https://t.example/{i}" for i in range(4))  # each once
+
+
+async def test_rate_limits_lose_nothing_and_repeat_nothing(
+    fake: FakeDiscord, client: discord.Client, tmp_path: Path
+) -> None:
+    clock = FakeClock(T0)
+    outbox = Outbox(f"sqlite:///{tmp_path / 'o.db'}", DiscordSender(client), clock)
+    ids = seed(outbox.storage, 3)
+    outbox.queue(CHAT, ids)
+    fake.fail("POST", rf"/channels/{CHANNEL_ID}/messages", 429, retry_after=0.05)  # waited out
+    fake.fail("POST", rf"/channels/{CHANNEL_ID}/messages", 429, retry_after=600.0)  # too long
+    await outbox.worker.drain()
+    assert len(story_links(fake, CHANNEL_ID)) < 3  # some wait for the long rate limit
+    clock.advance(601)
+    await outbox.worker.drain()
+    assert sorted(story_links(fake, CHANNEL_ID)) == sorted(
+        f"https://t.example/{i}" for i in range(3)
+    )
+    assert outbox.storage.count_pending() == 0
+    outbox.storage.close()
+
+
+async def test_forbidden_or_deleted_channel_is_paused_and_admins_are_told(
+    fake: FakeDiscord, bot: DiscordBot, tmp_path: Path
+) -> None:
+    clock = FakeClock(T0)
+    outbox = Outbox(f"sqlite:///{tmp_path / 'p.db'}", bot.sender, clock, on_pause=bot.on_pause)
+    ids = seed(outbox.storage, 2)
+    locked = ChatRef(Platform.DISCORD, LOCKED_CHANNEL_ID, ChatKind.CHANNEL)
+    gone = ChatRef(Platform.DISCORD, SECOND_CHANNEL_ID, ChatKind.CHANNEL)
+    for chat in (locked, gone):
+        outbox.storage.save_chat(ChatSettings(chat=chat, topics=frozenset({"ai"}), language="en"))
+        outbox.queue(chat, ids)
+    fake.delete_channel(SECOND_CHANNEL_ID)
+    report = await outbox.worker.drain()
+    assert report.paused_chats == 2
+    assert outbox.storage.get_chat(locked).paused_reason
+    assert outbox.storage.get_chat(gone).paused_reason
+    assert outbox.storage.count_pending() == 0  # nothing retried blindly
+    notices = [m["content"] for dm in fake.dm_channels for m in fake.messages.get(dm, [])]
+    assert any(f"<#{LOCKED_CHANNEL_ID}>" in n for n in notices)
+    outbox.storage.close()
