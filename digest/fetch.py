@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import zlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 import httpx
@@ -98,7 +100,8 @@ class HttpFetcher:
                 timeout=self._httpx_timeout,
                 follow_redirects=False,  # we follow them ourselves, checking each hop
                 trust_env=False,  # no surprise proxies from the environment
-                headers={"User-Agent": self.user_agent},
+                # Only encodings _BoundedBody can inflate within the size cap.
+                headers={"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"},
             )
         return self._client
 
@@ -254,14 +257,12 @@ class HttpFetcher:
         declared = response.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > self.max_bytes:
             raise FetchError(url, f"too large: {declared} bytes (limit {self.max_bytes})")
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes(_CHUNK):
-            size += len(chunk)
-            if size > self.max_bytes:
-                raise FetchError(url, f"too large: over {self.max_bytes} bytes")
-            chunks.append(chunk)
-        return b"".join(chunks)
+        # We undo Content-Encoding ourselves, with a bound on every step: httpx would
+        # inflate a whole network chunk at once (a 64 KB gzip bomb is 64 MB).
+        body = _BoundedBody(url, self.max_bytes, response.headers.get("content-encoding"))
+        async for raw in response.aiter_raw(_CHUNK):
+            body.feed(raw)
+        return body.finish()
 
     async def _read_file(self, url: str, path: Path) -> bytes:
         def read() -> bytes:
@@ -280,6 +281,65 @@ class HttpFetcher:
 
 
 # --- helpers -------------------------------------------------------------------------
+
+
+class _BoundedBody:
+    """Collects a response body, inflating gzip/deflate, never holding more than
+    `limit` decoded bytes (plus one bounded step)."""
+
+    def __init__(self, url: str, limit: int, encoding: str | None) -> None:
+        self.url = url
+        self.limit = limit
+        self.size = 0
+        self.parts: list[bytes] = []
+        codings = [c.strip().lower() for c in (encoding or "").split(",") if c.strip()]
+        codings = [c for c in codings if c != "identity"]
+        if len(codings) > 1 or (codings and codings[0] not in ("gzip", "x-gzip", "deflate")):
+            raise FetchError(url, f"unsupported Content-Encoding {encoding!r}")
+        self.coding = codings[0] if codings else None
+        self.inflater: Any = None
+        if self.coding in ("gzip", "x-gzip"):
+            self.inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif self.coding == "deflate":
+            self.inflater = zlib.decompressobj()  # zlib wrapper; raw deflate retried below
+        self._started = False
+
+    def feed(self, raw: bytes) -> None:
+        if self.inflater is None:
+            self._add(raw)
+            return
+        if self.coding == "deflate" and not self._started and not _looks_like_zlib(raw):
+            self.inflater = zlib.decompressobj(-zlib.MAX_WBITS)  # some servers send raw deflate
+        self._started = True
+        data = raw
+        try:
+            while data:
+                out = self.inflater.decompress(data, _CHUNK)
+                self._add(out)
+                data = self.inflater.unconsumed_tail
+                if self.inflater.eof:
+                    break
+        except zlib.error as exc:
+            raise FetchError(self.url, f"corrupt {self.coding} body ({exc})") from exc
+
+    def finish(self) -> bytes:
+        if self.inflater is not None:
+            try:
+                self._add(self.inflater.flush())
+            except zlib.error as exc:
+                raise FetchError(self.url, f"corrupt {self.coding} body ({exc})") from exc
+        return b"".join(self.parts)
+
+    def _add(self, data: bytes) -> None:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise FetchError(self.url, f"too large: over {self.limit} bytes")
+        if data:
+            self.parts.append(data)
+
+
+def _looks_like_zlib(data: bytes) -> bool:
+    return len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] * 256 + data[1]) % 31 == 0
 
 
 def _local_path(url: str) -> Path | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import zlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,6 +102,15 @@ def _app(server: Server) -> web.Application:
             body=body, headers={"Content-Encoding": "gzip", "Content-Type": "application/xml"}
         )
 
+    def encoded(coding: str, body: bytes) -> object:
+        async def handler(request: web.Request) -> web.StreamResponse:
+            await record(request)
+            return web.Response(
+                body=body, headers={"Content-Encoding": coding, "Content-Type": "application/xml"}
+            )
+
+        return handler
+
     async def page(request: web.Request) -> web.StreamResponse:
         await record(request)
         return web.Response(
@@ -133,6 +143,11 @@ def _app(server: Server) -> web.Application:
         "/big-chunked": big_chunked,
         "/gzip-bomb": gzip_bomb,
         "/page.html": page,
+        "/gzip": encoded("gzip", gzip.compress(FEED)),
+        "/zlib": encoded("deflate", zlib.compress(FEED)),
+        "/raw-deflate": encoded("deflate", zlib.compress(FEED)[2:-4]),
+        "/brotli": encoded("br", b"\x1b\x00"),
+        "/corrupt-gzip": encoded("gzip", gzip.compress(FEED)[:20] + b"\x00garbage" * 10),
     }
     for path, handler in routes.items():
         app.router.add_get(path, handler)  # type: ignore[arg-type]
@@ -299,6 +314,25 @@ async def test_server_that_never_answers_times_out(server: Server, fetcher: Http
 @pytest.mark.parametrize("path", ["/big", "/big-chunked", "/gzip-bomb"])
 async def test_oversize_bodies_are_refused(path: str, server: Server, fetcher: HttpFetcher) -> None:
     with pytest.raises(FetchError, match="too large"):
+        await fetcher.fetch(server.url(path), etag=None, last_modified=None)
+
+
+@pytest.mark.parametrize("path", ["/gzip", "/zlib", "/raw-deflate"])
+async def test_compressed_bodies_are_inflated(
+    path: str, server: Server, fetcher: HttpFetcher
+) -> None:
+    result = await fetcher.fetch(server.url(path), etag=None, last_modified=None)
+    assert result.content == FEED
+    assert server.headers_of(path)[0]["Accept-Encoding"] == "gzip, deflate"
+
+
+@pytest.mark.parametrize(
+    ("path", "message"), [("/brotli", "Content-Encoding"), ("/corrupt-gzip", "corrupt gzip")]
+)
+async def test_bodies_we_cannot_inflate_are_fetch_errors(
+    path: str, message: str, server: Server, fetcher: HttpFetcher
+) -> None:
+    with pytest.raises(FetchError, match=message):
         await fetcher.fetch(server.url(path), etag=None, last_modified=None)
 
 
