@@ -28,7 +28,9 @@ from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.chat import Invocation, OutgoingMessage, PlatformGate, Reply
+from bot.delivery import TELEGRAM_LIMITS, PlatformRoute, RateLimiter, telegram_renderer
 from bot.i18n import command_descriptions, normalize_language, rtl_safe, t
+from digest.clock import SystemClock
 from digest.errors import (
     ChatForbidden,
     ChatMigrated,
@@ -446,12 +448,6 @@ class CommandServicePort(Protocol):
     async def handle(self, inv: Invocation, gate: PlatformGate) -> Reply: ...
 
 
-class ReplyPacer(Protocol):
-    """Waits until one more message may go to `chat` (the delivery rate limiter)."""
-
-    async def acquire(self, chat: ChatRef) -> None: ...
-
-
 CommandList = Callable[[str], Sequence[tuple[str, str]]]
 
 MAX_REPLY_ATTEMPTS = 5
@@ -474,7 +470,7 @@ class TelegramBot:
         command_service: CommandServicePort,
         api_base_url: str = DEFAULT_API_URL,
         renderer: TelegramReplyRenderer | None = None,
-        pacer: ReplyPacer | None = None,
+        limiter: RateLimiter | None = None,
         logger: logging.Logger | None = None,
         commands: CommandList = _telegram_commands,
         poll_timeout: float = 10.0,
@@ -489,7 +485,8 @@ class TelegramBot:
         self._redactor.install([self._log])
         self._commands = command_service
         self._renderer = renderer or TelegramReplyRenderer()
-        self._pacer = pacer
+        # Replies and deliveries share one limiter: Telegram counts them together.
+        self._limiter = limiter or RateLimiter(TELEGRAM_LIMITS, SystemClock())
         self._command_list = commands
         self._poll_timeout = poll_timeout
         self._sleep = sleep
@@ -523,6 +520,16 @@ class TelegramBot:
     @property
     def gate(self) -> TelegramGate:
         return self._gate
+
+    @property
+    def limiter(self) -> RateLimiter:
+        return self._limiter
+
+    @property
+    def route(self) -> PlatformRoute:
+        """What the DeliveryWorker needs for Telegram: this bot's sender, the Telegram
+        story renderer and the limiter its replies use too."""
+        return PlatformRoute(sender=self._sender, render=telegram_renderer, limiter=self._limiter)
 
     @property
     def application(self) -> Application[Any, Any, Any, Any, Any, Any]:
@@ -626,14 +633,13 @@ class TelegramBot:
 
     async def _send_with_retry(self, chat: ChatRef, message: OutgoingMessage) -> str:
         for attempt in range(1, MAX_REPLY_ATTEMPTS + 1):
-            if self._pacer is not None:
-                await self._pacer.acquire(chat)
+            await self._limiter.acquire(chat)
             try:
                 return await self._sender.send(chat, message)
             except RetryAfter as exc:
                 if attempt == MAX_REPLY_ATTEMPTS:
                     raise
-                await self._sleep(exc.seconds)
+                self._limiter.block(chat, exc.seconds)  # the next acquire() waits it out
             except TransientDeliveryError:
                 if attempt == MAX_REPLY_ATTEMPTS:
                     raise

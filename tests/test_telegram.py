@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +17,13 @@ import telegram
 
 from bot.chat import Invocation, OutgoingMessage, PlatformGate, Reply
 from bot.commands import CommandService
+from bot.delivery import (
+    TELEGRAM_LIMITS,
+    DeliveryPlanner,
+    DeliveryWorker,
+    RateLimit,
+    RateLimiter,
+)
 from bot.i18n import command_descriptions, t
 from bot.telegram_bot import (
     TargetNotFound,
@@ -26,7 +35,7 @@ from bot.telegram_bot import (
     make_bot,
 )
 from digest.arabic import is_arabic
-from digest.clock import FakeClock
+from digest.clock import FakeClock, SystemClock
 from digest.errors import (
     BlockedAddressError,
     ChatForbidden,
@@ -458,8 +467,21 @@ async def test_long_reply_is_split_paced_and_nothing_is_lost(
     ]
     assert all(utf16_len(m.plain_text) <= 4096 for m in sent)
     assert len(sent) > 1
-    # Private chats allow 1 message/s: the bot waited out each 429 instead of dropping.
-    assert len(server.rate_limited) >= 1
+    # Private chats allow 1 message/s: the shared limiter spaced the parts, no 429.
+    assert server.rate_limited == []
+
+
+async def test_a_reply_waits_out_a_429(
+    server: FakeTelegram,
+    recording_bot: tuple[TelegramBot, RecordingCommands],
+    sender: TelegramSender,
+) -> None:
+    # Something outside the bot's limiter (another process, say) just wrote to Bob.
+    await sender.send(private(BOB), OutgoingMessage(text="from elsewhere"))
+    server.push_command(BOB, BOB, "/start")
+    replies = await server.wait_for_messages(2, chat_id=BOB)
+    assert len(server.rate_limited) == 1
+    assert replies[1].plain_text.startswith("start")
 
 
 async def test_a_crashing_command_gets_an_apology(
@@ -596,35 +618,75 @@ def summary_story(url: str) -> Story:
     )
 
 
+def populate(fake: FakeTelegram) -> None:
+    fake.add_user(ALICE, language_code="ar")
+    fake.add_user(BOB, language_code="en")
+    fake.add_chat(GROUP, "supergroup", title="Tech group")
+    fake.add_chat(CHANNEL, "channel", title="Tech channel", username="technews")
+
+
+@asynccontextmanager
+async def open_world(
+    fake: FakeTelegram,
+    db_path: Path,
+    *,
+    start: datetime = START,
+    limiter: RateLimiter | None = None,
+) -> AsyncIterator[World]:
+    """A running TelegramBot with the real CommandService on an SQLite file."""
+    storage = SqlStorage.from_url(f"sqlite:///{db_path}")
+    storage.sync_feeds([FeedConfig(url=FEED_URL, name=FEED_NAME)])
+    clock = FakeClock(start)
+    summarized: list[str] = []
+
+    async def summarize_url(url: str) -> Story:
+        summarized.append(url)
+        if "127.0.0.1" in url:
+            raise BlockedAddressError(url, "loopback address")
+        return summary_story(url)
+
+    service = CommandService(storage, TopicCatalog.load(TOPICS), summarize_url, clock)
+    bot = TelegramBot(
+        TOKEN,
+        command_service=service,
+        api_base_url=fake.api_url,
+        poll_timeout=1,
+        limiter=limiter,
+    )
+    await bot.start()
+    try:
+        yield World(fake, storage, clock, bot, summarized)
+    finally:
+        await bot.stop()
+        storage.close()
+
+
 @pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[World]:
     # Command logic is under test here, not flood control (tested above and in the
     # broadcast), so the fake lets a private chat receive more than one reply a second.
     limits = RateLimits(private_per_second=100, group_per_minute=1000)
+    relaxed = RateLimiter(
+        replace(
+            TELEGRAM_LIMITS,
+            private=RateLimit(100, 1.0),
+            group=RateLimit(1000, 60.0),
+            channel=RateLimit(1000, 60.0),
+        ),
+        SystemClock(),
+    )
     async with FakeTelegram(TOKEN, limits=limits) as fake:
-        fake.add_user(ALICE, language_code="ar")
-        fake.add_user(BOB, language_code="en")
-        fake.add_chat(GROUP, "supergroup", title="Tech group")
-        fake.add_chat(CHANNEL, "channel", title="Tech channel", username="technews")
-        storage = SqlStorage.from_url(f"sqlite:///{tmp_path / 'bot.db'}")
-        storage.sync_feeds([FeedConfig(url=FEED_URL, name=FEED_NAME)])
-        clock = FakeClock(START)
-        summarized: list[str] = []
+        populate(fake)
+        async with open_world(fake, tmp_path / "bot.db", limiter=relaxed) as opened:
+            yield opened
 
-        async def summarize_url(url: str) -> Story:
-            summarized.append(url)
-            if "127.0.0.1" in url:
-                raise BlockedAddressError(url, "loopback address")
-            return summary_story(url)
 
-        service = CommandService(storage, TopicCatalog.load(TOPICS), summarize_url, clock)
-        bot = TelegramBot(TOKEN, command_service=service, api_base_url=fake.api_url, poll_timeout=1)
-        await bot.start()
-        try:
-            yield World(fake, storage, clock, bot, summarized)
-        finally:
-            await bot.stop()
-            storage.close()
+@pytest.fixture
+async def strict_server() -> AsyncIterator[FakeTelegram]:
+    """The fake with Telegram's real flood limits."""
+    async with FakeTelegram(TOKEN) as fake:
+        populate(fake)
+        yield fake
 
 
 async def test_start_welcomes_in_the_users_language(world: World) -> None:
@@ -801,3 +863,160 @@ async def test_channel_refusals_reach_the_user(world: World) -> None:
     unknown = await world.ask_text(ALICE, ALICE, "/subscribe @nosuchchannel ai")
     assert unknown == t("target_unknown", "ar", target="@nosuchchannel")
     assert world.settings(CHANNEL, ChatKind.CHANNEL).topics == frozenset()
+
+
+# --- delivery: the outbox worker sends through this bot ------------------------------
+
+
+def worker_for(world: World) -> DeliveryWorker:
+    return DeliveryWorker(world.storage, {Platform.TELEGRAM: world.bot.route}, world.clock)
+
+
+def subscribe_directly(world: World, chat: ChatRef) -> None:
+    """Save a chat that follows "ai" (quicker than typing /subscribe in 500 chats)."""
+    world.storage.save_chat(ChatSettings(chat=chat, topics=frozenset({"ai"})))
+
+
+async def test_instant_delivery_posts_each_new_matching_story(
+    strict_server: FakeTelegram, tmp_path: Path
+) -> None:
+    async with open_world(strict_server, tmp_path / "bot.db") as world:
+        await world.ask(ALICE, ALICE, "/subscribe ai")
+        await world.ask(BOB, BOB, "/subscribe phones")
+        ai_story = add_article(world.storage, 1, topics=("ai",))
+        queued = DeliveryPlanner(world.storage, world.clock).enqueue_instant([ai_story])
+        assert queued == 1
+        report = await worker_for(world).drain()
+        assert report.sent == 1
+        [post] = strict_server.messages_to(ALICE)[1:]
+        assert "خبر رقم 1 عن DeepSeek" in visible([post])
+        assert post.parse_mode == "HTML"
+        assert strict_server.messages_to(BOB)[1:] == []
+        assert world.storage.was_delivered(private(ALICE), ai_story.id)
+        assert strict_server.rate_limited == []
+
+
+async def test_scheduled_digest_goes_out_at_local_time(
+    strict_server: FakeTelegram, tmp_path: Path
+) -> None:
+    # 06:00 UTC is 09:00 in Riyadh (UTC+3).
+    async with open_world(strict_server, tmp_path / "bot.db") as world:
+        await world.ask(BOB, BOB, "/subscribe ai")
+        await world.ask(BOB, BOB, "/schedule 10:30 Asia/Riyadh")
+        planner = DeliveryPlanner(world.storage, world.clock)
+        worker = worker_for(world)
+        for n in range(3):
+            world.clock.advance(timedelta(minutes=10))
+            article = add_article(world.storage, n, at=world.clock.now())
+            assert planner.enqueue_instant([article]) == 0  # scheduled chats wait
+        world.clock.set(datetime(2026, 3, 1, 7, 29, tzinfo=UTC))  # 10:29 in Riyadh
+        assert planner.enqueue_due_digests() == 0
+        before = len(strict_server.messages_to(BOB))
+        world.clock.set(datetime(2026, 3, 1, 7, 31, tzinfo=UTC))
+        assert planner.enqueue_due_digests() == 3
+        report = await worker.drain()
+        assert report.sent == 3
+        digest = strict_server.messages_to(BOB)[before:]
+        text = visible(digest)
+        assert text.startswith(strip_bidi_controls(t("digest_header", "en", count=3)))
+        assert all(f"خبر رقم {n} عن DeepSeek" in text for n in range(3))
+        assert all(m.preview_disabled for m in digest)
+        # The same evening nothing is due again; the next morning nothing new is sent.
+        world.clock.set(datetime(2026, 3, 1, 18, 0, tzinfo=UTC))
+        assert planner.enqueue_due_digests() == 0
+        world.clock.set(datetime(2026, 3, 2, 7, 31, tzinfo=UTC))
+        planner.enqueue_due_digests()
+        await worker.drain()
+        assert strict_server.messages_to(BOB)[before:] == digest
+
+
+async def test_restart_does_not_deliver_twice(strict_server: FakeTelegram, tmp_path: Path) -> None:
+    db = tmp_path / "bot.db"
+    async with open_world(strict_server, db) as world:
+        subscribe_directly(world, private(ALICE))
+        first = add_article(world.storage, 1)
+        DeliveryPlanner(world.storage, world.clock).enqueue_instant([first])
+        await worker_for(world).drain()
+        assert len(strict_server.messages_to(ALICE)) == 1
+    # A new process: new bot, new storage object, same database file.
+    async with open_world(strict_server, db, start=START + timedelta(minutes=5)) as world:
+        planner = DeliveryPlanner(world.storage, world.clock)
+        assert planner.enqueue_instant([world.storage.get_article(first.id)]) == 0
+        second = add_article(world.storage, 2, at=world.clock.now())
+        assert planner.enqueue_instant([first, second]) == 1
+        await worker_for(world).drain()
+        posts = strict_server.messages_to(ALICE)
+        assert len(posts) == 2
+        assert "خبر رقم 2 " in visible(posts[1:])
+        # /digest right after: both were delivered already.
+        assert "خبر رقم" not in await world.ask_text(ALICE, ALICE, "/digest")
+
+
+async def test_blocked_chat_is_paused_and_migrated_group_moves(
+    strict_server: FakeTelegram, tmp_path: Path
+) -> None:
+    old_group, new_group = -4001, -1004001
+    strict_server.add_chat(old_group, "group", title="Old group")
+    async with open_world(strict_server, tmp_path / "bot.db") as world:
+        subscribe_directly(world, private(ALICE))
+        subscribe_directly(world, group(old_group))
+        strict_server.block(ALICE)
+        strict_server.migrate(old_group, new_group)
+        article = add_article(world.storage, 1)
+        DeliveryPlanner(world.storage, world.clock).enqueue_instant([article])
+        report = await worker_for(world).drain()
+        assert report.paused_chats == 1 and report.migrated_chats == 1
+        assert world.settings(ALICE).paused_reason is not None
+        assert "blocked" in (world.settings(ALICE).paused_reason or "")
+        assert world.settings(new_group, ChatKind.GROUP).topics == {"ai"}
+        assert world.storage.was_delivered(group(new_group), article.id)
+        assert len(strict_server.messages_to(new_group)) == 1
+        assert strict_server.messages_to(ALICE) == []
+
+
+async def test_transient_errors_are_retried_later(
+    strict_server: FakeTelegram, tmp_path: Path
+) -> None:
+    async with open_world(strict_server, tmp_path / "bot.db") as world:
+        subscribe_directly(world, private(ALICE))
+        article = add_article(world.storage, 1)
+        DeliveryPlanner(world.storage, world.clock).enqueue_instant([article])
+        strict_server.fail(ALICE, 502, times=1)
+        worker = worker_for(world)
+        first = await worker.drain()
+        assert first.retried == 1 and strict_server.messages_to(ALICE) == []
+        world.clock.advance(timedelta(hours=1))
+        second = await worker.drain()
+        assert second.sent == 1
+        assert len(strict_server.messages_to(ALICE)) == 1
+
+
+BROADCAST_CHATS = 500
+
+
+async def test_broadcast_to_500_chats_without_a_single_429(
+    strict_server: FakeTelegram, tmp_path: Path
+) -> None:
+    chat_ids = [10_000 + n for n in range(BROADCAST_CHATS)]
+    for chat_id in chat_ids:
+        strict_server.add_chat(chat_id, "private")
+    async with open_world(strict_server, tmp_path / "bot.db") as world:
+        for chat_id in chat_ids:
+            subscribe_directly(world, private(chat_id))
+        article = add_article(world.storage, 1)
+        DeliveryPlanner(world.storage, world.clock).enqueue_instant([article])
+        started = time.monotonic()
+        report = await worker_for(world).drain()
+        elapsed = time.monotonic() - started
+    accepted = [m for m in strict_server.messages if m.chat_id in set(chat_ids)]
+    span = accepted[-1].at - accepted[0].at
+    rate = (len(accepted) - 1) / span if span > 0 else float("inf")
+    print(
+        f"\nbroadcast: {len(accepted)} chats in {elapsed:.1f}s, {rate:.1f} msg/s, "
+        f"{len(strict_server.rate_limited)} x 429"
+    )
+    assert strict_server.rate_limited == [], [
+        (c.params.get("chat_id"), c.response.get("description")) for c in strict_server.rate_limited
+    ]
+    assert report.sent == BROADCAST_CHATS
+    assert sorted(m.chat_id for m in accepted) == chat_ids
