@@ -54,6 +54,16 @@ BOT_PERMISSIONS = discord.Permissions(
     view_channel=True, send_messages=True, embed_links=True, read_message_history=True
 )
 
+
+def invite_url(application_id: int | str) -> str:
+    """The link a server admin opens to add the bot with the permissions it needs."""
+    return discord.utils.oauth_url(
+        int(application_id),
+        permissions=BOT_PERMISSIONS,
+        scopes=("bot", "applications.commands"),
+    )
+
+
 _CHANNEL_REF = re.compile(r"^(?:<#(\d{15,21})>|(\d{15,21}))$")
 _WEBHOOK_TOKEN = re.compile(r"/webhooks/\d+/([A-Za-z0-9.\-_]{20,})")
 # Secrets we cannot know in advance: webhook and interaction tokens in URLs, and "token"
@@ -71,6 +81,8 @@ _DISCORD_LOGGER_PREFIXES = ("discord", "aiohttp")
 # Commands that may take long (fetch, summarise, query many stories): answer "thinking…"
 # at once instead of risking Discord's 3-second limit.
 SLOW_COMMANDS = frozenset({"summary", "digest", "latest"})
+# Commands after which the bot will post in the channel: it must be able to.
+_NEEDS_POSTING = frozenset({"subscribe", "schedule"})
 # Others are answered directly when the command service is quick, deferred otherwise.
 DEFER_AFTER_SECONDS = 2.0
 
@@ -642,6 +654,7 @@ _DISCORD_TEXTS: Mapping[str, tuple[str, str]] = {
         "Give the bot View Channel, Send Messages and Embed Links there, then run"
         " /news subscribe or /news schedule in that channel to resume.",
     ),
+    "bot_cannot_post": ("أعطوا البوت صلاحيات: {missing}", "give the bot {missing}"),
     "webhook_guild_only": ("الـ webhooks متاحة في الخوادم فقط.", "Webhooks only exist in servers."),
 }
 
@@ -784,7 +797,11 @@ class DiscordBot:
             if self._connect_task in done:
                 self._connect_task.result()  # re-raise why the gateway failed
             raise TimeoutError("Discord gateway did not send READY")
-        self._log.info("discord: connected as %s", self._client.user)
+        self._log.info(
+            "discord: connected as %s; invite link: %s",
+            self._client.user,
+            invite_url(self._client.application_id or 0),
+        )
 
     async def stop(self) -> None:
         await self._client.close()
@@ -1041,6 +1058,15 @@ class DiscordBot:
                 target = await gate.resolve_target(f"<#{channel.id}>", str(interaction.user.id))
             except (PermissionError, LookupError) as exc:
                 text = i18n.t("target_denied", language, target=f"<#{channel.id}>", reason=exc)
+                await self._respond(interaction, Reply(text=text, ephemeral=True), deferred=False)
+                return
+        if target is None and name in _NEEDS_POSTING and interaction.guild_id is not None:
+            # Subscribing a channel the bot cannot post in would only end in a pause.
+            missing = missing_post_permissions(interaction.app_permissions)
+            if missing and not (name == "schedule" and tuple(args) == ("off",)):
+                here = f"<#{interaction.channel_id}>"
+                reason = _discord_text("bot_cannot_post", language, missing=", ".join(missing))
+                text = i18n.t("target_denied", language, target=here, reason=reason)
                 await self._respond(interaction, Reply(text=text, ephemeral=True), deferred=False)
                 return
         inv = self.invocation_for(interaction, name, args, target)
