@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -13,6 +13,7 @@ from digest.format.labels import label
 from digest.models import Source, Story
 
 MAX_URL_LENGTH = 2048
+_BAD_URL_CHAR = re.compile("[\\s\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def safe_url(url: str | None) -> str | None:
@@ -25,7 +26,7 @@ def safe_url(url: str | None) -> str | None:
     url = strip_bidi_controls(url).strip()
     if not url or len(url) > MAX_URL_LENGTH:
         return None
-    if any(ch.isspace() or unicodedata.category(ch) in {"Cc", "Cs"} for ch in url):
+    if _BAD_URL_CHAR.search(url):
         return None
     try:
         parts = urlsplit(url)

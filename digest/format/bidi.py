@@ -68,7 +68,7 @@ PDI = "\u2069"
 _CONTROLS = frozenset(
     "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
 )
-_STRIP_TABLE = dict.fromkeys(map(ord, _CONTROLS))
+_CONTROLS_RE = re.compile("[" + "".join(sorted(_CONTROLS)) + "]")
 _OPENERS = frozenset("([{«‹“‘„\"'¿¡")
 _CLOSERS = frozenset(")]}»›”’\"'.,،;؛:!?؟…۔")
 _RTL_STRONG = frozenset({"R", "AL"})
@@ -100,6 +100,11 @@ def _char_class(classes: set[str]) -> str:
 _RTL_OWN = _char_class({"R", "AL", "AN"})
 _RTL_SEPARATORS = re.compile(f"[\\s{_RTL_OWN}]+")
 _ANY_RTL_STRONG = re.compile(f"[{_char_class(set(_RTL_STRONG))}]")
+_NOT_L_FAST = re.compile(
+    "[\\s\x00-@\\[-`{-\x7f"
+    + _char_class({"R", "AL", "AN", "NSM", "CS", "ON", "ET", "EN", "BN"})
+    + "]+"
+)
 _SIGNS = frozenset({"ES"})  # + - and their variants
 
 
@@ -110,7 +115,7 @@ class Direction(StrEnum):
 
 def strip_bidi_controls(text: str) -> str:
     """Remove every explicit bidi control (and BOM) from `text`."""
-    return text.translate(_STRIP_TABLE)
+    return _CONTROLS_RE.sub("", text)
 
 
 def language_direction(language: str) -> Direction:
@@ -123,13 +128,11 @@ def language_direction(language: str) -> Direction:
 
 def line_direction(text: str, language: str) -> Direction:
     """Direction of one line: the language's own script wins when present (rule 1)."""
-    has_rtl = has_ltr = False
-    for ch in text:
-        cls = unicodedata.bidirectional(ch)
-        if cls in _RTL_STRONG:
-            has_rtl = True
-        elif cls == "L":
-            has_ltr = True
+    has_rtl = _ANY_RTL_STRONG.search(text) is not None
+    # Only what is left after removing RTL-block characters, spaces and ASCII non-letters
+    # can be strong L; look at that remainder character by character.
+    rest = _NOT_L_FAST.sub("", text)
+    has_ltr = any(unicodedata.bidirectional(ch) == "L" for ch in rest)
     base = language_direction(language)
     if base is Direction.RTL:
         return Direction.RTL if has_rtl or not has_ltr else Direction.LTR

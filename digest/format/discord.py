@@ -32,7 +32,8 @@ EMBEDS_PER_MESSAGE = 10
 MESSAGE_EMBED_CHARS = 6000
 BULLET = "• "
 
-_MARKDOWN = re.compile(r"(\S*://\S*)|([\\*_~`|\[\]])")
+# A URL (up to a space or backslash) is left whole so Discord still links it.
+_MARKDOWN = re.compile(r"((?i:https?)://[^\s\\]+)|([\\*_~`|\[\]])")
 
 
 def escape_markdown(text: str) -> str:
