@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import re
 import unicodedata
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote_to_bytes, urlencode, urlsplit, urlunsplit
 
 from .arabic import normalize
 from .models import Entry
@@ -119,11 +119,14 @@ def _host(hostname: str) -> str:
 def _segment(segment: str) -> str:
     """Decode then re-encode, so raw and percent-encoded Arabic give the same bytes."""
     try:
-        decoded = unquote(segment, errors="strict") if "%" in segment else segment
-        decoded.encode("utf-8")
-    except UnicodeError:  # not UTF-8 (e.g. %E9 in Latin-1), lone surrogates: keep as is
+        raw = unquote_to_bytes(segment)
+    except UnicodeError:  # lone surrogates cannot even be encoded: keep as is
         return segment
-    return quote(unicodedata.normalize("NFC", decoded), safe=_PATH_SAFE)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:  # not UTF-8 (e.g. %E9 in Latin-1): escape the bytes as they are
+        return quote(raw, safe=_PATH_SAFE)
+    return quote(unicodedata.normalize("NFC", text), safe=_PATH_SAFE)
 
 
 def _query(query: str) -> str:

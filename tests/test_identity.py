@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from digest.identity import article_keys, canonical_url, title_key
 from digest.models import Entry
@@ -66,6 +68,22 @@ def test_canonical_url_is_idempotent() -> None:
     for url in ["http://WWW.x.com/a/?utm_x=1&z=%D8%B9&a=b c#f", "https://x.com/caf%E9/"]:
         once = canonical_url(url)
         assert canonical_url(once) == once
+
+
+_URL_PIECES = st.lists(
+    st.sampled_from(
+        [*"aZ09-._~%/?&=#:@+!$'()*,; ", "%D8", "%d9%87", "%2F", "%E9", "هـ", "ا", "%%", "%G1"]
+    ),
+    max_size=15,
+).map("".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["http://", "HTTPS://www."]), _URL_PIECES, _URL_PIECES)
+def test_canonical_url_is_idempotent_on_odd_urls(scheme: str, path: str, query: str) -> None:
+    once = canonical_url(f"{scheme}news.example/{path}?{query}")
+    assert canonical_url(once) == once
+    assert once.startswith("https://news.example/")
 
 
 def test_title_key_folds_arabic_spelling_and_punctuation() -> None:
