@@ -58,6 +58,7 @@ from tests.fake_discord import (
     OTHER_GUILD_CHANNEL_ID,
     OWNER_USER_ID,
     SECOND_CHANNEL_ID,
+    WEBHOOK_ID,
     WEBHOOK_TOKEN,
     WEBHOOK_URL,
     FakeDiscord,
@@ -551,6 +552,24 @@ async def test_webhook_delivery_uses_custom_name_and_avatar_without_login(
     assert sent["allowed_mentions"] == {"parse": []}
     assert not fake.requests_to("GET", "/users/@me")  # no bot login needed
     assert CHANNEL_ID not in fake.messages
+
+
+async def test_webhook_rate_limits_are_waited_out_or_raised(fake: FakeDiscord) -> None:
+    async def lookup(chat: ChatRef) -> WebhookTarget | None:
+        return WebhookTarget(WEBHOOK_URL)
+
+    sender = DiscordSender(None, webhooks=lookup)
+    webhook_path = rf"/webhooks/{WEBHOOK_ID}/{WEBHOOK_TOKEN}"
+    try:
+        fake.fail("POST", webhook_path, 429, retry_after=0.05)
+        await sender.send(CHAT, OutgoingMessage(text="once"))
+        fake.fail("POST", webhook_path, 429, retry_after=9.0, via_header=False)
+        with pytest.raises(RetryAfter) as caught:
+            await sender.send(CHAT, OutgoingMessage(text="later"))
+    finally:
+        await sender.aclose()
+    assert [m["content"] for m in fake.webhook_messages] == ["once"]
+    assert caught.value.seconds == 9.0
 
 
 async def test_deleted_webhook_is_chat_not_found(fake: FakeDiscord) -> None:
