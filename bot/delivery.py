@@ -54,7 +54,7 @@ from digest.models import (
     Story,
 )
 from digest.ports import Storage
-from digest.topics import subscription_reasons
+from digest.topics import keyword_hits, subscription_reasons
 
 log = logging.getLogger(__name__)
 
@@ -73,27 +73,64 @@ def matches(settings: ChatSettings, article: Article) -> tuple[str, ...]:
     )
 
 
+class Matcher:
+    """`matches` for many chats at once. Searching an article's text for keywords is the
+    costly part, so it runs once per article for the union of every chat's keywords
+    (`digest.topics.keyword_hits`); a chat then matches when it follows nothing (all
+    technology), follows one of the article's topics, or one of its keywords was hit —
+    the same rule as `subscription_reasons`."""
+
+    def __init__(self, chats: Iterable[ChatSettings]) -> None:
+        self._keywords = frozenset(k for c in chats for k in c.keywords)
+        # Keyed by the (frozen, hashable) article itself, not its id: callers may build
+        # articles that are not stored yet.
+        self._hits: dict[Article, frozenset[str]] = {}
+
+    def hits(self, article: Article) -> frozenset[str]:
+        found = self._hits.get(article)
+        if found is None:
+            found = frozenset(keyword_hits(self._keywords, article.title, article.text))
+            self._hits[article] = found
+        return found
+
+    def matches(self, settings: ChatSettings, article: Article) -> bool:
+        if not article.is_tech:
+            return False
+        if not settings.topics and not settings.keywords:
+            return True
+        if settings.topics and any(m.topic in settings.topics for m in article.topics):
+            return True
+        if not settings.keywords:
+            return False
+        if not settings.keywords <= self._keywords:
+            return bool(matches(settings, article))  # a chat this matcher was not built for
+        return not settings.keywords.isdisjoint(self.hits(article))
+
+
 def plan_recipients(
     article: Article,
     chats: Iterable[ChatSettings],
     *,
     modes: Collection[DeliveryMode] = (DeliveryMode.INSTANT,),
     platforms: Collection[Platform] = DELIVERY_PLATFORMS,
+    matcher: Matcher | None = None,
 ) -> list[ChatRef]:
     """The chats that should receive `article` now: not paused, in one of `modes`
     (instant by default; scheduled chats get it with their digest), on a delivering
     platform, and subscribed to something the article is about. Articles seen on a
-    feed's first fetch (announce=False) go nowhere."""
-    if not article.announce:
+    feed's first fetch (announce=False) and non-technology articles go nowhere. Pass one
+    `Matcher` when planning many articles for the same chats."""
+    if not article.announce or not article.is_tech:
         return []
-    return [
-        settings.chat
+    candidates = [
+        settings
         for settings in chats
         if settings.paused_reason is None
         and settings.mode in modes
         and settings.chat.platform in platforms
-        and matches(settings, article)
     ]
+    matcher = matcher or Matcher(candidates)
+    return [s.chat for s in candidates if matcher.matches(s, article)]
 
 
 def chat_zone(name: str | None) -> tzinfo:
@@ -173,11 +210,16 @@ def digest_window_start(
 
 
 def select_digest_articles(
-    settings: ChatSettings, articles: Iterable[Article], *, limit: int
+    settings: ChatSettings,
+    articles: Iterable[Article],
+    *,
+    limit: int,
+    matcher: Matcher | None = None,
 ) -> list[Article]:
     """The announceable articles (newest first as given) that match the chat, at most
     `limit`, returned oldest first so a digest reads in order."""
-    chosen = [a for a in articles if a.announce and matches(settings, a)][:limit]
+    matcher = matcher or Matcher([settings])
+    chosen = [a for a in articles if a.announce and matcher.matches(settings, a)][:limit]
     chosen.reverse()
     return chosen
 
@@ -265,36 +307,61 @@ class DeliveryPlanner:
     def enqueue_instant(self, articles: Iterable[Article]) -> int:
         """Queue newly stored articles for every instant chat that wants them; returns the
         number of new outbox rows."""
-        chats = self._storage.get_chats()
+        chats = [
+            c
+            for c in self._storage.get_chats()
+            if c.mode is DeliveryMode.INSTANT and c.chat.platform in self._platforms
+        ]
+        matcher = Matcher(chats)
         now = self._clock.now()
         by_chat: dict[ChatRef, list[int]] = {}
         for article in articles:
-            for chat in plan_recipients(article, chats, platforms=self._platforms):
+            for chat in plan_recipients(article, chats, platforms=self._platforms, matcher=matcher):
                 by_chat.setdefault(chat, []).append(article.id)
         return sum(self._storage.enqueue(c, ids, due_at=now) for c, ids in by_chat.items())
 
-    def digest_articles(self, settings: ChatSettings, now: datetime) -> list[Article]:
-        """Candidate articles for the chat's next digest (oldest first); the outbox
-        decides which of them are new for the chat."""
-        since = digest_window_start(
+    def _window(self, settings: ChatSettings, now: datetime) -> datetime:
+        return digest_window_start(
             settings.last_digest_at,
             now,
             lookback=self._limits.lookback,
             overlap=self._limits.overlap,
             max_age=self._limits.max_age,
         )
-        recent = self._storage.get_articles(
-            since=since, announce=True, limit=self._limits.scan_limit
-        )
-        wanted = select_digest_articles(settings, recent, limit=len(recent))
+
+    def digest_articles(
+        self,
+        settings: ChatSettings,
+        now: datetime,
+        *,
+        recent: Sequence[Article] | None = None,
+        matcher: Matcher | None = None,
+    ) -> list[Article]:
+        """The articles of the chat's next digest, oldest first: announceable, matching,
+        fetched in its window (`digest_window_start`) and not delivered to it before;
+        the newest `max_stories` of them. `recent` (newest first) may be passed when
+        planning many chats, to read the articles once."""
+        since = self._window(settings, now)
+        if recent is None:
+            recent = self._storage.get_articles(
+                since=since, announce=True, limit=self._limits.scan_limit
+            )
+        in_window = [a for a in recent if a.fetched_at > since]
+        wanted = select_digest_articles(settings, in_window, limit=len(in_window), matcher=matcher)
         # Already delivered ones go before the cap so that they do not crowd out news.
         fresh = [a for a in wanted if not self._storage.was_delivered(settings.chat, a.id)]
         return fresh[-self._limits.max_stories :] if self._limits.max_stories > 0 else []
 
-    def enqueue_digest(self, settings: ChatSettings) -> int:
+    def enqueue_digest(
+        self,
+        settings: ChatSettings,
+        *,
+        recent: Sequence[Article] | None = None,
+        matcher: Matcher | None = None,
+    ) -> int:
         """Queue one chat's digest now and record it as done; returns new rows."""
         now = self._clock.now()
-        articles = self.digest_articles(settings, now)
+        articles = self.digest_articles(settings, now, recent=recent, matcher=matcher)
         added = self._storage.enqueue(settings.chat, [a.id for a in articles], due_at=now)
         # After the enqueue: a crash before this line makes the next run re-plan the same
         # (deduplicated) rows instead of skipping a digest.
@@ -306,7 +373,18 @@ class DeliveryPlanner:
         """Queue the digest of every chat whose scheduled time has come."""
         now = self._clock.now()
         chats = [c for c in self._storage.get_chats() if c.chat.platform in self._platforms]
-        return sum(self.enqueue_digest(settings) for settings in due_digest_chats(chats, now))
+        due = due_digest_chats(chats, now)
+        if not due:
+            return 0
+        # Read the widest window once and search keywords once per article.
+        since = min(self._window(settings, now) for settings in due)
+        recent = self._storage.get_articles(
+            since=since, announce=True, limit=self._limits.scan_limit
+        )
+        matcher = Matcher(due)
+        return sum(
+            self.enqueue_digest(settings, recent=recent, matcher=matcher) for settings in due
+        )
 
 
 # --- rate limiting -----------------------------------------------------------------------
@@ -549,7 +627,9 @@ class DeliveryWorker:
     """Sends due outbox rows, at most once per (chat, article).
 
     Rows are grouped per chat. Instant chats get one message (or more, for a long story)
-    per story; scheduled chats one digest: a header and the stories. A row is marked
+    per story — unless more than `collapse_backlog` stories wait for the chat at once,
+    which are then packed like a digest; scheduled chats get one digest: a header and
+    the stories. A row is marked
     sent right after the platform accepted the last message carrying it, so a crash
     repeats at most the one message in flight, and nothing is lost:
 
@@ -578,6 +658,7 @@ class DeliveryWorker:
         random: Callable[[], float] | None = None,
         sleep: Sleep | None = None,
         on_pause: OnPause | None = None,
+        collapse_backlog: int | None = 8,
     ) -> None:
         self._storage = storage
         self._routes = dict(routes)
@@ -590,6 +671,7 @@ class DeliveryWorker:
         self._random = random or _random.random
         self._sleep = sleep or asyncio.sleep
         self._on_pause = on_pause
+        self._collapse_backlog = collapse_backlog
 
     async def drain(self) -> DrainReport:
         """Deliver due rows in batches until none is due (or `max_rounds` batches)."""
@@ -669,6 +751,12 @@ class DeliveryWorker:
         try:
             if settings.mode is DeliveryMode.SCHEDULED:
                 header = t("digest_header", language, count=len(stories))
+                parcels = pack_parcels(stories, header, route.render, language)
+            elif self._collapse_backlog is not None and len(stories) > self._collapse_backlog:
+                # A pile-up (after downtime or a burst of news) in an instant chat: a few
+                # packed messages instead of dozens, which would also take a group
+                # (20 messages a minute) many minutes to get.
+                header = t("backlog_header", language, count=len(stories))
                 parcels = pack_parcels(stories, header, route.render, language)
             else:
                 parcels = [

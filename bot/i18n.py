@@ -181,22 +181,18 @@ _MESSAGES = _texts(
     ),
     resumed=("تم استئناف الإرسال إلى هذه المحادثة.", "Delivery to this chat resumed."),
     # digest / latest / summary
-    digest_header=("ملخص الأخبار التقنية — {count} خبر", "Tech news digest — {count} stories"),
-    digest_queued=(
-        "جارٍ إرسال ملخص من {count} خبر جديد.",
-        "Sending a digest of {count} new stories.",
+    digest_header=(
+        "ملخص أخبار التقنية — عدد الأخبار: {count}",
+        "Tech news digest — {count} stories",
     ),
+    backlog_header=("أخبار جديدة: {count}", "New stories: {count}"),
     digest_nothing=(
         "لا أخبار جديدة تطابق اشتراكاتك منذ آخر ملخص. جرّب {p}latest.",
         "No new stories match your subscriptions since the last digest. Try {p}latest.",
     ),
-    digest_no_subscriptions=(
-        "لا توجد اشتراكات بعد، فلا يمكن إعداد ملخص. ابدأ بـ {p}subscribe.",
-        "There are no subscriptions yet, so there is nothing to digest. Start with {p}subscribe.",
-    ),
-    latest_header=("آخر {count} خبر", "Latest {count} stories"),
+    latest_header=("أحدث الأخبار ({count})", "Latest {count} stories"),
     latest_header_matching=(
-        "آخر {count} خبر يطابق اشتراكاتك",
+        "أحدث الأخبار المطابقة لاشتراكاتك ({count})",
         "Latest {count} stories matching your subscriptions",
     ),
     latest_nothing=("لا توجد أخبار بعد.", "There are no stories yet."),
@@ -208,7 +204,6 @@ _MESSAGES = _texts(
         "هذا ليس رابطًا صالحًا. أرسل رابطًا يبدأ بـ http:// أو https://",
         "That is not a valid link. Send a link starting with http:// or https://",
     ),
-    summary_working=("جارٍ التلخيص…", "Summarising…"),
     summary_blocked=(
         "لا يُسمح بجلب هذا العنوان (عنوان داخلي أو خاص).",
         "Fetching this address is not allowed (internal or private address).",
@@ -251,7 +246,7 @@ _MESSAGES = _texts(
     # feeds / health
     feeds_header=("المصادر المتابعة ({count}):", "Feeds we follow ({count}):"),
     feeds_none=("لا توجد مصادر مفعّلة.", "No feeds are enabled."),
-    feeds_more=("… و{count} مصدر آخر", "… and {count} more"),
+    feeds_more=("… ومصادر أخرى: {count}", "… and {count} more"),
     health_summary=(
         "المصادر: {total} — سليمة {ok}، بها أخطاء {failing}، معطّلة {disabled}",
         "Feeds: {total} — healthy {ok}, failing {failing}, disabled {disabled}",
