@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
@@ -31,6 +32,8 @@ from discord.http import Route
 
 from bot import i18n
 from bot.chat import Invocation, OutgoingMessage, PlatformGate, Reply
+from bot.delivery import DISCORD_LIMITS, PlatformRoute, RateLimiter, discord_renderer
+from digest.clock import SystemClock
 from digest.errors import (
     ChatForbidden,
     ChatNotFound,
@@ -715,8 +718,10 @@ class DiscordBot:
         self,
         token: str,
         command_service: CommandHandler,
-        renderer: ReplyRenderer = render_reply,
+        renderer: ReplyRenderer | None = None,
         *,
+        topic_colours: Mapping[str, int] | None = None,
+        limiter: RateLimiter | None = None,
         api_base_url: str | None = None,
         gateway_url: str | None = None,
         logger: logging.Logger | None = None,
@@ -730,7 +735,9 @@ class DiscordBot:
             raise ConfigError("NEWSDIGEST_DISCORD_TOKEN is empty")
         self._token = token
         self._service = command_service
-        self._render = renderer
+        self._colours = dict(topic_colours or {})
+        self._render = renderer or functools.partial(render_reply, topic_colours=self._colours)
+        self._limiter = limiter or RateLimiter(DISCORD_LIMITS, SystemClock())
         self._api_base_url = api_base_url.rstrip("/") if api_base_url else None
         self._gateway_url = gateway_url
         self._log = logger or logging.getLogger(__name__)
@@ -756,6 +763,14 @@ class DiscordBot:
     @property
     def sender(self) -> DiscordSender:
         return self._sender
+
+    @property
+    def route(self) -> PlatformRoute:
+        """What the DeliveryWorker needs for Discord: this bot's sender, the Discord story
+        renderer (with the topic colours) and the rate limiter."""
+        return PlatformRoute(
+            sender=self._sender, render=discord_renderer(self._colours), limiter=self._limiter
+        )
 
     @property
     def client(self) -> discord.Client:

@@ -3,7 +3,6 @@ and holds a real gateway websocket; only its REST base and default gateway point
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -34,7 +33,6 @@ from bot.discord_bot import (
     TokenRedactor,
     WebhookTarget,
     invite_url,
-    render_reply,
     split_text,
 )
 from digest.clock import FakeClock
@@ -751,7 +749,7 @@ async def real_bot(fake: FakeDiscord, storage: SqlStorage) -> AsyncIterator[Disc
     discord_bot = DiscordBot(
         fake.token,
         service,
-        functools.partial(render_reply, topic_colours=colours),
+        topic_colours=colours,
         chat_store=storage,
         guild_ready_timeout=0.05,
     )
@@ -952,11 +950,18 @@ async def test_api_base_url_finds_the_gateway_and_is_restored_on_stop(probe: Pro
 class Outbox:
     """Real SQLite outbox + DeliveryWorker whose Discord route is our DiscordSender."""
 
-    def __init__(self, db_url: str, sender: DiscordSender, clock: FakeClock, on_pause: Any = None):
+    def __init__(
+        self,
+        db_url: str,
+        sender: DiscordSender,
+        clock: FakeClock,
+        on_pause: Any = None,
+        route: PlatformRoute | None = None,
+    ):
         self.storage = SqlStorage.from_url(db_url)
         self.clock = clock
         sleeper = FakeSleeper(clock)
-        route = PlatformRoute(
+        route = route or PlatformRoute(
             sender, discord_renderer({"ai": 0x7C3AED}), RateLimiter(DISCORD_LIMITS, clock, sleeper)
         )
         self.worker = DeliveryWorker(
@@ -1052,7 +1057,9 @@ async def test_forbidden_or_deleted_channel_is_paused_and_admins_are_told(
     fake: FakeDiscord, bot: DiscordBot, tmp_path: Path
 ) -> None:
     clock = FakeClock(T0)
-    outbox = Outbox(f"sqlite:///{tmp_path / 'p.db'}", bot.sender, clock, on_pause=bot.on_pause)
+    outbox = Outbox(
+        f"sqlite:///{tmp_path / 'p.db'}", bot.sender, clock, on_pause=bot.on_pause, route=bot.route
+    )
     ids = seed(outbox.storage, 2)
     locked = ChatRef(Platform.DISCORD, LOCKED_CHANNEL_ID, ChatKind.CHANNEL)
     gone = ChatRef(Platform.DISCORD, SECOND_CHANNEL_ID, ChatKind.CHANNEL)
