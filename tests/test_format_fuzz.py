@@ -4,12 +4,20 @@ platform limits, is well formed, and loses no story and no character of its bull
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from datetime import UTC, datetime
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from digest.format.bidi import Direction, directed_line, isolate_runs, strip_bidi_controls
+from digest.format.bidi import (
+    Direction,
+    directed_line,
+    isolate_runs,
+    rtl_line,
+    strip_bidi_controls,
+)
 from digest.format.discord import render_discord
 from digest.format.telegram import render_telegram
 from digest.models import Source, Story
@@ -139,3 +147,11 @@ def test_bidi_rules_hold_for_any_text(text: str) -> None:
         assert isolate_runs(isolate_runs(text, direction), direction) == isolate_runs(
             text, direction
         )
+    # Every paragraph of an Arabic rendering opens with a strong RTL character and keeps
+    # each Latin letter inside an isolate.
+    for paragraph in re.split("\r\n|[\n\r\x1c-\x1e\x85\u2029]", rtl_line(text)):
+        check_isolates(paragraph)
+        if paragraph.strip():
+            assert unicodedata.bidirectional(paragraph[0]) in {"R", "AL"}
+        outside = re.sub("[\u2066\u2067].*?\u2069", "", paragraph)
+        assert "L" not in {unicodedata.bidirectional(ch) for ch in outside}

@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -68,6 +69,7 @@ PDI = "\u2069"
 _CONTROLS = frozenset(
     "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
 )
+_PARAGRAPH_BREAK = re.compile("(\r\n|[\n\r\x1c-\x1e\x85\u2029])")
 _CONTROLS_RE = re.compile("[" + "".join(sorted(_CONTROLS)) + "]")
 _OPENERS = frozenset("([{«‹“‘„\"'¿¡")
 _CLOSERS = frozenset(")]}»›”’\"'.,،;؛:!?؟…۔")
@@ -273,18 +275,23 @@ def directed_line(text: str, direction: Direction) -> str:
     return line_mark(isolated, direction) + isolated
 
 
+def _per_paragraph(text: str, make: Callable[[str], str]) -> str:
+    """Apply `make` to each paragraph, keeping the separators (bidi class B) as they are."""
+    parts = _PARAGRAPH_BREAK.split(text)
+    # Odd indexes hold the separators captured by the split.
+    return "".join(part if n % 2 else make(part) for n, part in enumerate(parts))
+
+
 def rtl_line(text: str) -> str:
-    """Make text right-to-left safe, line by line (for Arabic lines)."""
-    return "\n".join(directed_line(line, Direction.RTL) for line in text.split("\n"))
+    """Make text right-to-left safe, paragraph by paragraph (for Arabic lines)."""
+    return _per_paragraph(text, lambda line: directed_line(line, Direction.RTL))
 
 
 def ltr_line(text: str) -> str:
-    """Make text left-to-right safe, line by line (for English lines)."""
-    return "\n".join(directed_line(line, Direction.LTR) for line in text.split("\n"))
+    """Make text left-to-right safe, paragraph by paragraph (for English lines)."""
+    return _per_paragraph(text, lambda line: directed_line(line, Direction.LTR))
 
 
 def bidi_safe(text: str, language: str) -> str:
     """Make every line of `text` safe, each in its own direction (rule 1)."""
-    return "\n".join(
-        directed_line(line, line_direction(line, language)) for line in text.split("\n")
-    )
+    return _per_paragraph(text, lambda line: directed_line(line, line_direction(line, language)))

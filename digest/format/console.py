@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.console import Console
+from rich.style import Style
 from rich.text import Text
 
 from digest.format._story import StoryParts, format_time, story_parts
@@ -93,8 +94,7 @@ def render_console(
         return
     for story in stories:
         parts = story_parts(story, language)
-        title_style = f"bold link {parts.url}" if parts.url else "bold"
-        console.print(Text(_title_line(parts), style=title_style))
+        console.print(Text(_title_line(parts), style=Style(bold=True, link=parts.url)))
         for line in _bullet_lines(parts):
             console.print(Text(line))
         source = _source_line(parts, language)

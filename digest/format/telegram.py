@@ -4,7 +4,9 @@ Escaping is strict: text and attribute values only ever hold the entities &lt; &
 &amp; and &quot;, and the only tags written are <b> and <a href="...">. Each message is
 at most `limit` UTF-16 code units (4096, Telegram's limit). Telegram measures the text
 after parsing tags and entities, which is never longer than the raw HTML, so measuring
-the raw HTML keeps a safe margin. Messages are cut between stories; a story too long
+the raw HTML keeps a safe margin. A message also holds at most 100 entities (tags),
+since Telegram ignores formatting after the 100th, and only a story's first ten sources
+are linked. Messages are cut between stories; a story too long
 for one message is cut between its lines (title, bullets, sources), never inside a tag
 or an entity, and its continuation starts with its title and "(تابع)".
 """
