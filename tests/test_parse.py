@@ -53,14 +53,20 @@ def test_fixture_copies_are_byte_identical_to_the_manifest() -> None:
 
 
 @pytest.mark.parametrize("path", ALL_FEED_FILES, ids=_rel)
-def test_every_fixture_gives_entries_or_a_parse_error(path: Path) -> None:
+def test_fixture_gives_its_expected_entries_or_parse_error(path: Path) -> None:
+    """Every fixture parses to entries or raises ParseError (nothing else), and matches
+    the expected-results file beside it."""
+    expected = json.loads(path.with_name(path.name + ".expected.json").read_text("utf-8"))
     try:
         feed = parse_feed(path.read_bytes(), url=FEED_URL)
     except ParseError as exc:
         assert exc.url == FEED_URL
         assert exc.reason  # a message a user can read in `feeds status`
+        assert expected.get("error") == "ParseError", f"unexpected {exc}"
+        assert expected.get("error_contains", "") in str(exc)
         return
     assert isinstance(feed, ParsedFeed)
+    assert not expected.get("error"), f"expected {expected['error']}, got {len(feed.entries)}"
     for entry in feed.entries:
         assert entry.feed_url == FEED_URL
         assert isinstance(entry.title, str)
@@ -71,20 +77,6 @@ def test_every_fixture_gives_entries_or_a_parse_error(path: Path) -> None:
             # only non-web schemes may stay unresolved (mailto:, tag:, ...)
             assert re.match(r"^[a-z][a-z0-9+.-]*:", entry.url), entry.url
 
-
-@pytest.mark.parametrize("expected_path", EXPECTED_FILES, ids=_rel)
-def test_fixture_matches_its_expected_results(expected_path: Path) -> None:
-    expected = json.loads(expected_path.read_text(encoding="utf-8"))
-    feed_path = expected_path.with_name(expected_path.name.removesuffix(".expected.json"))
-    content = feed_path.read_bytes()
-    if expected.get("error"):
-        with pytest.raises(ParseError) as info:
-            parse_feed(content, url=FEED_URL)
-        assert type(info.value).__name__ == expected["error"]
-        if "error_contains" in expected:
-            assert expected["error_contains"] in str(info.value)
-        return
-    feed = parse_feed(content, url=FEED_URL)
     first = feed.entries[0] if feed.entries else None
     assert len(feed.entries) == expected["entries"]
     checks = {
@@ -103,6 +95,10 @@ def test_fixture_matches_its_expected_results(expected_path: Path) -> None:
             assert actual() == expected[field], field
     if "warning_contains" in expected:
         assert any(expected["warning_contains"] in w for w in feed.warnings), feed.warnings
+
+
+def test_every_fixture_has_an_expected_results_file() -> None:
+    assert len(EXPECTED_FILES) == len(ALL_FEED_FILES)
 
 
 # --- encodings ------------------------------------------------------------------------
