@@ -115,6 +115,27 @@ def clean_text(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def discover_feeds(html: bytes | str, *, base_url: str | None = None) -> list[str]:
+    """Feed URLs a web page advertises (<link rel="alternate" type="application/rss+xml">
+    and the Atom/JSON Feed equivalents), absolute when `base_url` is http(s), in page
+    order without duplicates. For "add this site" commands and for the error message
+    when a page is given where a feed was expected."""
+    markup = html if isinstance(html, str) else decode_document(html).text
+    finder = _FeedLinkFinder()
+    try:
+        finder.feed(markup[:300_000])  # <link> tags live in <head>
+        finder.close()
+    except Exception:  # lenient parser; whatever was found so far is still useful
+        pass
+    base = base_url if base_url and _is_http(base_url) else None
+    found: list[str] = []
+    for href in finder.hrefs:
+        absolute = _absolute(href, base) or href
+        if absolute not in found:
+            found.append(absolute)
+    return found
+
+
 # --- decoding --------------------------------------------------------------------------
 
 
@@ -124,7 +145,9 @@ def _parse(content: bytes, *, url: str, content_type: str | None) -> ParsedFeed:
         raise ParseError(url, "empty document")
     content = _maybe_decompress(content, url, warnings)
     if _HTML_START.match(content[:4096]):
-        raise ParseError(url, "not a feed: the document is an HTML page")
+        found = discover_feeds(content, base_url=url)
+        hint = f"; it links to these feeds: {', '.join(found[:3])}" if found else ""
+        raise ParseError(url, f"not a feed: the document is an HTML page{hint}")
     stripped = content.lstrip()
     if stripped.startswith((b"{", b"[")):
         return _parse_json_feed(stripped, url=url, warnings=warnings)
@@ -593,6 +616,24 @@ _BLOCK_TAGS = frozenset(
     | {"figcaption", "dd", "dt", "hr"}
 )
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object"})
+
+
+_FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/feed+json"})
+
+
+class _FeedLinkFinder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ("link", "a"):
+            return
+        values = {k.lower(): (v or "").strip() for k, v in attrs}
+        rel = values.get("rel", "").lower().split()
+        kind = values.get("type", "").lower().split(";")[0].strip()
+        if "alternate" in rel and kind in _FEED_TYPES and values.get("href"):
+            self.hrefs.append(values["href"])
 
 
 class _TextExtractor(HTMLParser):

@@ -15,7 +15,13 @@ from hypothesis import strategies as st
 
 from digest.errors import ParseError
 from digest.models import ParsedFeed
-from digest.parse import decode_document, html_to_text, parse_arabic_date, parse_feed
+from digest.parse import (
+    decode_document,
+    discover_feeds,
+    html_to_text,
+    parse_arabic_date,
+    parse_feed,
+)
 
 FEEDS = Path(__file__).resolve().parent / "fixtures" / "feeds"
 FEED_URL = "https://example.com/feed.xml"
@@ -306,6 +312,28 @@ def test_documents_that_are_not_feeds_raise_parse_error(content: bytes) -> None:
     with pytest.raises(ParseError) as info:
         parse_feed(content, url=FEED_URL)
     assert str(info.value).startswith(FEED_URL)
+
+
+def test_feed_links_of_a_real_arabic_news_page_are_discovered() -> None:
+    page = FEEDS.parent / "articles" / "htmldate_2020" / "albayan.ae__1623715966.html"
+    found = discover_feeds(page.read_bytes(), base_url="https://www.albayan.ae/across-the-uae/")
+    assert found[0] == "https://www.albayan.ae/cmlink/1.3165164"
+    assert "https://www.albayan.ae/cmlink/1.446" in found
+    assert len(found) == len(set(found)) >= 10
+
+
+def test_html_page_error_names_the_feeds_it_links_to() -> None:
+    page = (
+        b"<!DOCTYPE html><html><head>"
+        b'<link rel="alternate" type="application/rss+xml" href="/feed/">'
+        b'<link rel="alternate" type="application/json" href="/wp-json/wp/v2/posts/1">'
+        b'<link rel="alternate" type="application/atom+xml" href="https://a.example/atom">'
+        b"</head><body>x</body></html>"
+    )
+    with pytest.raises(ParseError) as info:
+        parse_feed(page, url="https://site.example/blog/")
+    assert "https://site.example/feed/, https://a.example/atom" in str(info.value)
+    assert "wp-json" not in str(info.value)
 
 
 # --- fuzz -----------------------------------------------------------------------------
