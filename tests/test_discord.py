@@ -736,15 +736,23 @@ async def test_webhook_off_goes_back_to_bot_delivery(
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-async def no_summaries(url: str) -> Story:
-    raise AssertionError("not used here")
+async def summarize_url(url: str) -> Story:
+    """The summarize-one-URL callable of the command service, without any network."""
+    return Story(
+        article_id=0,
+        title="مقال عند الطلب عن DeepSeek",
+        url=url,
+        bullets=("النقطة الأولى", "النقطة الثانية", "النقطة الثالثة"),
+        published=None,
+        source=Source("aitnews.com", url),
+    )
 
 
 @pytest.fixture
 async def real_bot(fake: FakeDiscord, storage: SqlStorage) -> AsyncIterator[DiscordBot]:
     add_feed(storage)
     catalog = small_catalog()
-    service = CommandService(storage, catalog, no_summaries, FakeClock(T0), CommandLimits())
+    service = CommandService(storage, catalog, summarize_url, FakeClock(T0), CommandLimits())
     colours = {slug: topic.colour for slug in catalog.slugs if (topic := catalog.get(slug))}
     discord_bot = DiscordBot(
         fake.token,
@@ -758,6 +766,48 @@ async def real_bot(fake: FakeDiscord, storage: SqlStorage) -> AsyncIterator[Disc
         yield discord_bot
     finally:
         await discord_bot.stop()
+
+
+@pytest.mark.parametrize(
+    ("command", "options"),
+    [
+        ("help", None),
+        ("topics", None),
+        ("subscribe", {"topic_or_keyword": "ai DeepSeek"}),
+        ("unsubscribe", {"topic_or_keyword": "all"}),
+        ("subscriptions", None),
+        ("digest", None),
+        ("latest", {"n": 3}),
+        ("summary", {"url": "https://aitnews.com/deepseek"}),
+        ("schedule", {"value": "instant"}),
+        ("feeds", None),
+        ("lang", {"language": "en"}),
+        ("health", None),
+    ],
+)
+async def test_every_command_runs_through_the_real_service(
+    fake: FakeDiscord,
+    real_bot: DiscordBot,
+    storage: SqlStorage,
+    command: str,
+    options: dict[str, Any] | None,
+) -> None:
+    add_article(storage, "DeepSeek تطلق نموذجًا", at=T0, topics=["ai"], url="https://t.example/1")
+    interaction_id, first = await run_command(fake, command, options, user_id=ADMIN_USER_ID)
+    if first["type"] == 5:
+        token = f"itoken-{interaction_id}"
+        answer = (await original_edits(fake, interaction_id))[0]
+        answers = [answer, *fake.followups.get(token, [])]
+    else:
+        answers = [first["data"]]
+    text = " ".join(a.get("content") or "" for a in answers)
+    embeds = [e for a in answers for e in a.get("embeds") or []]
+    assert text or embeds
+    for lang in ("ar", "en"):
+        assert discord.utils.escape_markdown(i18n.t("internal_error", lang)) not in text
+        assert i18n.t("admins_only", lang) not in text
+    if command == "summary":
+        assert embeds[0]["url"] == "https://aitnews.com/deepseek"
 
 
 async def test_members_may_read_but_not_change_a_channel(
