@@ -54,7 +54,9 @@ _CHARSET_PARAM = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:\-]{1,40})""", 
 # Single-byte code pages that mis-declared Arabic feeds usually claim.
 _LATIN_SINGLE_BYTE = {"cp1252", "iso8859_1", "latin_1", "iso8859_15", "ascii"}
 _ARABIC_LETTERS = re.compile("[\u0621-\u064a]")
-_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>])", re.I | re.S)
+_HTML_START = re.compile(
+    rb"^\s*(<\?xml[^>]{0,200}>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>])", re.I | re.S
+)
 _HAS_ENTITY = re.compile(r"&(#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -499,13 +501,14 @@ def _absolute(link: str | None, base: str | None) -> str | None:
 
 
 def _feed_language(entries: Iterable[Entry], declared: str | None) -> str | None:
-    # Declared languages are often wrong (Persian feeds saying "en-us"): trust the text.
+    # Declared languages are often wrong (Persian feeds saying "en-us"), so Arabic-script
+    # text wins; otherwise the declaration is more precise than our ar/en detector.
     votes = [e.language for e in entries if e.language]
-    if votes:
-        return max(set(votes), key=votes.count)
-    if declared:
-        return declared.split("-")[0].lower() or None
-    return None
+    detected = max(set(votes), key=votes.count) if votes else None
+    code = re.split(r"[-_]", declared.strip())[0].lower() if declared else ""
+    if detected == "ar" or not code.isalpha() or len(code) > 3:
+        return detected
+    return code
 
 
 def _harmless(exc: Any) -> bool:

@@ -305,8 +305,22 @@ def test_valid_feed_without_items_is_empty_not_an_error() -> None:
         b"\x1f\x8b\x08\x00corrupt-gzip",
         b"/etc/passwd",  # feedparser would open a path given as bytes; we never let it
         b"http://127.0.0.1:9/feed",  # ...or fetch a URL
+        b'<?xml version="1.0"?>\n<!DOCTYPE html><html xmlns="http://www.w3.org/1999/xhtml"/>',
+        b'<?xml version="1.0"?><config><item>not a feed</item></config>',
     ],
-    ids=["empty", "blank", "html", "binary", "text", "json", "bad-gzip", "path", "url"],
+    ids=[
+        "empty",
+        "blank",
+        "html",
+        "binary",
+        "text",
+        "json",
+        "bad-gzip",
+        "path",
+        "url",
+        "xhtml",
+        "xml",
+    ],
 )
 def test_documents_that_are_not_feeds_raise_parse_error(content: bytes) -> None:
     with pytest.raises(ParseError) as info:
