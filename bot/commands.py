@@ -417,10 +417,11 @@ class CommandService:
         """Run one command and say what to answer. Never raises for user mistakes or
         platform refusals; an unexpected failure is logged and answered politely."""
         name = COMMAND_ALIASES.get(inv.name.casefold(), inv.name.casefold())
-        settings = self._storage.get_chat(inv.chat)
-        lang = self._reply_language(settings, inv)
         prefix = command_prefix(inv.chat.platform)
+        lang = pick_language(None, inv.user_language)
         try:
+            settings = self._storage.get_chat(inv.chat)
+            lang = self._reply_language(settings, inv)
             handler = getattr(self, f"_cmd_{name}", None) if name in KNOWN_COMMANDS else None
             if handler is None:
                 return self._unknown(inv.name, lang, prefix)
@@ -801,6 +802,11 @@ class CommandService:
             wait = int(cooldown - (now - last).total_seconds()) + 1
             return self._text(t("summary_cooldown", lang, seconds=wait), lang, ephemeral=True)
         self._last_summary[key] = now
+        if len(self._last_summary) > 1000:
+            # Forget users whose cooldown is over, so the table stays small.
+            horizon = now - timedelta(seconds=cooldown)
+            for old in [k for k, at in self._last_summary.items() if at < horizon]:
+                del self._last_summary[old]
         try:
             story = await self._summarize_url(url)
         except BlockedAddressError:

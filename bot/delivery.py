@@ -320,6 +320,17 @@ class DeliveryPlanner:
                 by_chat.setdefault(chat, []).append(article.id)
         return sum(self._storage.enqueue(c, ids, due_at=now) for c, ids in by_chat.items())
 
+    def enqueue_article_ids(self, article_ids: Iterable[int]) -> int:
+        """`enqueue_instant` for the ids a poll stored (PollReport.new_article_ids);
+        ids no longer stored are skipped."""
+        articles = []
+        for article_id in article_ids:
+            try:
+                articles.append(self._storage.get_article(article_id))
+            except NotFoundError:
+                continue
+        return self.enqueue_instant(articles) if articles else 0
+
     def _window(self, settings: ChatSettings, now: datetime) -> datetime:
         return digest_window_start(
             settings.last_digest_at,

@@ -636,6 +636,15 @@ async def test_paused_chat_resumes_on_start(
     assert storage.get_chat(PRIVATE).paused_reason is None
 
 
+async def test_storage_failure_is_answered_politely(
+    storage: SqlStorage, gate: FakeGate, clock: FakeClock
+) -> None:
+    service = CommandService(storage, small_catalog(), FakeSummarizer(), clock)
+    storage.close()  # the in-memory database is gone: every query fails now
+    reply = await run(service, gate, "mysubs", language="en")
+    assert reply.text == t("internal_error", "en") and reply.ephemeral
+
+
 async def test_discord_usage_uses_news_prefix(service: CommandService, gate: FakeGate) -> None:
     reply = await run(service, gate, "latest", "99", chat=dc("42"), language="en")
     assert "/news latest" in reply.text

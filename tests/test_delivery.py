@@ -166,6 +166,7 @@ async def test_planner_enqueues_instant_and_due_digests(tmp_path: Path) -> None:
     stored = [storage.get_article(first), storage.get_article(other)]
     assert planner.enqueue_instant(stored) == 1
     assert planner.enqueue_instant(stored) == 0  # the outbox dedups pairs
+    assert planner.enqueue_article_ids([first, other, 999]) == 0
     rows = storage.pending_deliveries(now=T0, limit=10)
     assert [(r.chat.chat_id, r.article_id) for r in rows] == [("1", first)]
     # 09:00 UTC is 12:00 in Riyadh: today's 08:00 digest is due
