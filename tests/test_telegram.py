@@ -3,6 +3,7 @@ on 127.0.0.1."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import pytest
 import telegram
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.chat import Invocation, OutgoingMessage, PlatformGate, Reply
 from bot.commands import CommandService
@@ -30,9 +33,11 @@ from bot.telegram_bot import (
     TargetRefused,
     TelegramBot,
     TelegramGate,
+    TelegramReplyRenderer,
     TelegramSender,
     TokenRedactor,
     make_bot,
+    split_plain_text,
 )
 from digest.arabic import is_arabic
 from digest.clock import FakeClock, SystemClock
@@ -276,6 +281,30 @@ async def test_token_never_reaches_the_logs(
     # ...and nothing anywhere shows the secret.
     assert SECRET not in caplog.text
     assert all(SECRET not in (r.exc_text or "") for r in caplog.records)
+
+
+async def test_running_bot_redacts_its_own_token(
+    server: FakeTelegram, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    bot = TelegramBot(
+        TOKEN,
+        command_service=RecordingCommands(),
+        api_base_url=server.api_url,
+        commands=all_commands,
+        poll_timeout=1,
+    )
+    await bot.start()
+    try:
+        server.push_command(BOB, BOB, "/start")
+        await server.wait_for_messages(1, chat_id=BOB)
+        server.push_command(BOB, BOB, "/boom")  # logs an exception with a traceback
+        await server.wait_until(lambda: bot.commands_handled == 2)
+    finally:
+        await bot.stop()
+    assert "[REDACTED]" in caplog.text  # PTB and httpx did log URLs with the token...
+    assert SECRET not in caplog.text  # ...but never the token itself
+    assert any(r.exc_text and "command crashed" in r.exc_text for r in caplog.records)
 
 
 def test_redactor_rewrites_args_and_exception_text() -> None:
@@ -703,6 +732,14 @@ async def test_help_lists_every_command(world: World) -> None:
         assert f"/{name}" in text
 
 
+async def test_real_menus_are_registered(world: World) -> None:
+    for language in ("ar", "en"):
+        registered = world.server.commands[("default", language)]
+        expected = command_descriptions(language, platform="telegram")
+        assert [(c["command"], c["description"]) for c in registered] == expected
+    assert world.server.commands[("default", "")] == world.server.commands[("default", "ar")]
+
+
 async def test_topics_lists_the_catalogue(world: World) -> None:
     text = await world.ask_text(BOB, BOB, "/topics")
     for topic in TopicCatalog.load(TOPICS).topics:
@@ -1028,3 +1065,61 @@ async def test_broadcast_to_500_chats_without_a_single_429(
     ]
     assert report.sent == BROADCAST_CHATS
     assert sorted(m.chat_id for m in accepted) == chat_ids
+
+
+# --- what we send is Telegram-valid HTML, whatever the text holds ---------------------
+
+NASTY = st.lists(
+    st.sampled_from([*"<>&\"'/ab ;#x0\n\u200f\u2066ذكاء🚀", "&amp;", "</b>", "GPT-4o"]),
+    max_size=300,
+).map("".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(title=NASTY, bullets=st.lists(NASTY, min_size=1, max_size=5), text=NASTY)
+def test_everything_we_render_parses_as_telegram_html(
+    title: str, bullets: list[str], text: str
+) -> None:
+    story = Story(
+        article_id=1,
+        title=title or "x",
+        url='https://e.example/?a=1&b="2"<3>',
+        bullets=tuple(bullets),
+        published=START,
+        source=Source("<src & co>", "https://e.example/"),
+    )
+    rendered = TelegramReplyRenderer().render(
+        Reply(text=text, stories=(story,), header="<h&>", language="ar")
+    )
+    for message in rendered:
+        plain = parse_telegram_html(message)  # raises like Telegram would
+        assert utf16_len(plain) <= 4096
+    if text.strip():
+        plain_reply = "\n".join(parse_telegram_html(m) for m in rendered[:1])
+        assert strip_bidi_controls(plain_reply).split("\n")[0] in strip_bidi_controls(text)
+
+
+async def test_nasty_story_is_accepted_by_the_fake(
+    server: FakeTelegram, sender: TelegramSender
+) -> None:
+    story = Story(
+        article_id=1,
+        title='<script>alert("x")</script> & GPT-4o',
+        url="https://e.example/?a=1&b=2",
+        bullets=("a < b & c > d", "&nbsp; ليس كيانًا"),
+        published=START,
+        source=Source("A&B", "https://e.example/"),
+    )
+    for html_text in TelegramReplyRenderer().render(Reply(stories=(story,), language="ar")):
+        await sender.send(private(ALICE), OutgoingMessage(text=html_text))
+        await asyncio.sleep(1.05)  # one message per second in a private chat
+    text = visible(server.messages_to(ALICE))
+    assert '<script>alert("x")</script> & GPT-4o' in text
+    assert "a < b & c > d" in text and "&nbsp; ليس كيانًا" in text
+
+
+def test_split_plain_text_keeps_every_line_under_the_limit() -> None:
+    text = "\n".join(["🚀" * 3000, "سطر", "x" * 5000])
+    chunks = split_plain_text(text, 4096)
+    assert all(utf16_len(c) <= 4096 for c in chunks)
+    assert "".join(chunks).replace("\n", "") == text.replace("\n", "")
