@@ -189,3 +189,18 @@ def test_messages_keep_under_telegram_entity_limit() -> None:
     # Only the first ten sources of a story are linked.
     links = parse_telegram(messages[0]).links
     assert len(links) % (1 + 10) == 0 and "https://a.b/9" not in links
+
+
+@pytest.mark.parametrize("cluster", ["👩\u200d💻", "بَّ", "\U0001f1f8\U0001f1e6", "e\u0301"])
+def test_hard_cuts_never_split_a_character_cluster(cluster: str) -> None:
+    story = make_story(1, bullets=[cluster * 3000])
+    messages = render_telegram([story], header=None, language="ar")
+    assert len(messages) >= 2
+    texts = [visible_text(m) for m in messages]
+    assert sum(t.count(cluster) for t in texts) == 3000
+    # Every piece holds whole clusters only.
+    for text in texts:
+        for line in text.split("\n"):
+            body = line.replace(RLM, "").replace("• ", "").strip("\u2066\u2069")
+            if body and set(body) <= set(cluster):
+                assert body.replace(cluster, "") == "", body[:20]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 
 from digest.format.bidi import strip_bidi_controls
@@ -45,6 +46,43 @@ def truncate(text: str, fits: Callable[[str], bool]) -> str:
     return text[:n].rstrip() + ELLIPSIS if n else ""
 
 
+_ZWJ = "\u200d"
+
+
+def _joins_previous(ch: str) -> bool:
+    """Characters that belong to the character before them: combining marks, variation
+    selectors, emoji modifiers, ZWJ."""
+    cp = ord(ch)
+    return (
+        unicodedata.category(ch) in {"Mn", "Mc", "Me"}
+        or ch == _ZWJ
+        or 0xFE00 <= cp <= 0xFE0F
+        or 0x1F3FB <= cp <= 0x1F3FF
+        or 0xE0020 <= cp <= 0xE007F  # emoji tag sequences
+    )
+
+
+def _cluster_boundary(word: str, n: int) -> int:
+    """Move a cut at `n` back so it does not split a letter from its marks, an emoji ZWJ
+    sequence or a flag (pair of regional indicators); `n` itself when no earlier cut is
+    clean."""
+    cut = n
+    while 0 < cut < len(word) and (_joins_previous(word[cut]) or word[cut - 1] == _ZWJ):
+        cut -= 1
+    if 0 < cut < len(word) and _is_regional(word[cut]) and _is_regional(word[cut - 1]):
+        # Flags pair up from the start of the run of regional indicators.
+        start = cut
+        while start > 0 and _is_regional(word[start - 1]):
+            start -= 1
+        if (cut - start) % 2:
+            cut -= 1
+    return cut if cut > 0 else n
+
+
+def _is_regional(ch: str) -> bool:
+    return 0x1F1E6 <= ord(ch) <= 0x1F1FF
+
+
 def split_to_fit(text: str, fits: Callable[[str], bool]) -> list[str]:
     """Cut cleaned `text` into pieces that each satisfy `fits`, at spaces when possible
     and between characters otherwise. Joining the pieces with spaces gives `text` back
@@ -74,6 +112,7 @@ def split_to_fit(text: str, fits: Callable[[str], bool]) -> list[str]:
         n = fits_prefix(word, fits)
         if n == 0:
             raise ValueError("budget too small for a single character")
+        n = _cluster_boundary(word, n)
         pieces.append(word[:n])
         words[i] = word[n:]
         if not words[i]:
