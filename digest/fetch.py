@@ -87,6 +87,8 @@ class HttpFetcher:
             write=min(read_timeout, timeout),
             pool=min(connect_timeout, timeout),
         )
+        # Only the encodings _BoundedBody can inflate within the size cap.
+        self._base_headers = {"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"}
         self._transport = transport
         self._client = client
         self._owns_client = client is None
@@ -100,8 +102,7 @@ class HttpFetcher:
                 timeout=self._httpx_timeout,
                 follow_redirects=False,  # we follow them ourselves, checking each hop
                 trust_env=False,  # no surprise proxies from the environment
-                # Only encodings _BoundedBody can inflate within the size cap.
-                headers={"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"},
+                headers=self._base_headers,
             )
         return self._client
 
@@ -240,7 +241,15 @@ class HttpFetcher:
         self, url: str, current: str, headers: dict[str, str]
     ) -> AsyncIterator[httpx.Response]:
         try:
-            async with self._http().stream("GET", current, headers=headers) as response:
+            # Per-request settings, so that an injected client cannot switch off the
+            # hop-by-hop redirect checks or the timeouts.
+            async with self._http().stream(
+                "GET",
+                current,
+                headers={**self._base_headers, **headers},
+                follow_redirects=False,
+                timeout=self._httpx_timeout,
+            ) as response:
                 yield response
         except httpx.TimeoutException as exc:
             raise FetchError(url, f"timed out ({type(exc).__name__})") from exc

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import pytest
 from aiohttp import web
 
@@ -260,6 +261,17 @@ async def test_redirect_to_a_non_web_scheme_is_refused(
 ) -> None:
     with pytest.raises(BlockedAddressError):
         await fetcher.fetch(server.url("/to-file"), etag=None, last_modified=None)
+
+
+async def test_injected_client_cannot_bypass_redirect_checks(server: Server) -> None:
+    async with httpx.AsyncClient(follow_redirects=True, timeout=60) as client:
+        fetcher = HttpFetcher(client=client, policy=AddressPolicy(allow_private=True))
+        result = await fetcher.fetch(server.url("/p308"), etag=None, last_modified=None)
+        assert result.permanent_redirect == server.url("/feed.xml")
+        with pytest.raises(FetchError, match="redirect loop"):
+            await fetcher.fetch(server.url("/loop-a"), etag=None, last_modified=None)
+        await fetcher.aclose()
+        assert not client.is_closed  # the owner closes an injected client
 
 
 # --- status codes --------------------------------------------------------------------
