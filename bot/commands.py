@@ -105,6 +105,7 @@ class CommandLimits:
     feeds_list_max: int = 30
     health_list_max: int = 10
     default_timezone: str = "UTC"
+    default_language: str = "ar"  # replies where neither chat nor client says otherwise
 
 
 class BadArgument(ValueError):
@@ -418,7 +419,7 @@ class CommandService:
         platform refusals; an unexpected failure is logged and answered politely."""
         name = COMMAND_ALIASES.get(inv.name.casefold(), inv.name.casefold())
         prefix = command_prefix(inv.chat.platform)
-        lang = pick_language(None, inv.user_language)
+        lang = self._fallback_language(inv)
         try:
             settings = self._storage.get_chat(inv.chat)
             lang = self._reply_language(settings, inv)
@@ -444,8 +445,13 @@ class CommandService:
 
     def _reply_language(self, settings: ChatSettings, inv: Invocation) -> str:
         if self._is_pristine(settings):
-            return pick_language(None, inv.user_language)
-        return pick_language(settings.language, None)
+            return self._fallback_language(inv)
+        return pick_language(settings.language, self._limits.default_language)
+
+    def _fallback_language(self, inv: Invocation) -> str:
+        """For a chat that chose nothing yet: the user's client language when we speak
+        it, else the operator's default language."""
+        return pick_language(inv.user_language, self._limits.default_language)
 
     @staticmethod
     def _text(text: str, lang: str, *, ephemeral: bool = False) -> Reply:
@@ -589,6 +595,11 @@ class CommandService:
             lines.append(t("subscribed_topics", lang, items=self._topic_label_all(lang)))
         else:
             lines += self._add_terms(terms, before, lang, p)
+            good_keywords, _ = self._split_keywords(terms.keywords)
+            if not terms.topics and not good_keywords:
+                # Nothing usable: saving now would make a new chat follow everything.
+                lines.append(t("usage", lang, usage=usage("subscribe", lang, p)))
+                return self._text("\n".join(lines), lang, ephemeral=True)
             current = self._apply_terms(terms, current)
             if len(current.topics) + len(current.keywords) > self._limits.max_subscriptions:
                 return self._text(

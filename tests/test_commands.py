@@ -362,7 +362,8 @@ async def test_subscribe_bad_arguments(
     empty = await run(service, gate, "subscribe", language="en")
     assert "Usage: /subscribe" in empty.text and empty.ephemeral
     bad = await run(service, gate, "subscribe", "x", language="en")
-    assert "Not a valid keyword: x" in bad.text
+    assert "Not a valid keyword: x" in bad.text and "Usage: /subscribe" in bad.text
+    assert storage.get_chats() == []  # a bad keyword does not make the chat follow everything
     limited = CommandService(
         storage,
         small_catalog(),
@@ -505,6 +506,19 @@ async def test_default_timezone_from_limits(
     )
     await run(service, gate, "schedule", "08:00")
     assert storage.get_chat(PRIVATE).timezone == "Asia/Riyadh"
+
+
+async def test_operator_default_language(storage: SqlStorage, gate: FakeGate) -> None:
+    service = CommandService(
+        storage,
+        small_catalog(),
+        FakeSummarizer(),
+        FakeClock(T0),
+        CommandLimits(default_language="en"),
+    )
+    assert (await run(service, gate, "help")).language == "en"
+    assert (await run(service, gate, "help", language="ar")).language == "ar"
+    assert (await run(service, gate, "help", language="de")).language == "en"
 
 
 async def test_lang_switches_replies(
