@@ -36,8 +36,9 @@ def test_titles_bullets_and_urls_are_escaped() -> None:
         "\u2069", ""
     )
     assert "a < b > c & d" in text
-    assert checker.links[0] == 'https://example.com/a?x=1&y="2"<3>'
-    assert "&quot;2&quot;" in message  # quotes inside the attribute are entities
+    # Quotes and brackets in a URL are percent-encoded, & is an entity in the attribute.
+    assert checker.links[0] == "https://example.com/a?x=1&y=%222%22%3C3%3E"
+    assert 'href="https://example.com/a?x=1&amp;y=%222%22%3C3%3E"' in message
     assert "<script>" not in message
 
 
@@ -204,3 +205,11 @@ def test_hard_cuts_never_split_a_character_cluster(cluster: str) -> None:
             body = line.replace(RLM, "").replace("• ", "").strip("\u2066\u2069")
             if body and set(body) <= set(cluster):
                 assert body.replace(cluster, "") == "", body[:20]
+
+
+def test_arabic_urls_are_linked_as_ascii() -> None:
+    story = make_story(1, url="https://مثال.إختبار/أخبار/ديب-سيك?ق=1")
+    [message] = render_telegram([story], header=None, language="ar")
+    link = parse_telegram(message).links[0]
+    assert link.isascii() and link.startswith("https://xn--")
+    assert "%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1" in link  # أخبار, UTF-8 percent-encoded

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from digest.format._text import clean_inline
 from digest.format.bidi import strip_bidi_controls
@@ -16,25 +16,44 @@ MAX_URL_LENGTH = 2048
 _BAD_URL_CHAR = re.compile("[\\s\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
-def safe_url(url: str | None) -> str | None:
-    """`url` when it is an absolute http(s) URL fit for a link, else None.
+# Characters a URL may hold as they are; anything else is percent-encoded as UTF-8.
+_URL_SAFE = "/?#[]@!$&'()*+,;=%:~-._"
 
-    Telegram rejects messages whose links are not valid URLs and a javascript: link
-    must never be rendered, so anything else is shown without a link."""
+
+def safe_url(url: str | None) -> str | None:
+    """`url` as an ASCII absolute http(s) URL fit for a link, else None.
+
+    Telegram rejects messages whose links are not valid URLs, Discord embeds want
+    well-formed URLs and a javascript: link must never be rendered, so anything else
+    is shown without a link. Arabic paths are percent-encoded and Arabic host names
+    turned into IDNA ("xn--"), so every client links the same address."""
     if not url:
         return None
     url = strip_bidi_controls(url).strip()
-    if not url or len(url) > MAX_URL_LENGTH:
-        return None
-    if _BAD_URL_CHAR.search(url):
+    if not url or len(url) > MAX_URL_LENGTH or _BAD_URL_CHAR.search(url):
         return None
     try:
         parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = parts.port  # ValueError for a bad port
     except ValueError:
         return None
-    if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
+    if parts.scheme.lower() not in {"http", "https"} or not host:
         return None
-    return url
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return None
+    userinfo = parts.netloc.rpartition("@")[0]
+    netloc = (quote(userinfo, safe=_URL_SAFE) + "@" if userinfo else "") + (
+        f"[{host}]" if ":" in host else host
+    )
+    if port is not None:
+        netloc += f":{port}"
+    rest = urlunsplit(("", "", parts.path, parts.query, parts.fragment))
+    ascii_url = f"{parts.scheme.lower()}://{netloc}{quote(rest, safe=_URL_SAFE)}"
+    return ascii_url if len(ascii_url) <= MAX_URL_LENGTH else None
 
 
 @dataclass(frozen=True)
