@@ -43,6 +43,8 @@ _TERMINATORS = ".!?؟…۔"
 _CLOSERS = "”»\"')]’"
 _FINAL = re.compile(r"[.!?؟…۔:]['\"”»’)\]]*\s*$")
 _QUOTE_PAIRS = {"“": "”", "«": "»", '"': '"'}
+_QUOTE_OPEN = re.compile('[“«"]')
+_TERMINATOR_RUN = re.compile("[.!?؟…۔]+")
 # Beyond this distance an opening quote is treated as stray and does not protect stops.
 _MAX_QUOTE_SPAN = 400
 _HEADING_MAX_WORDS = 14
@@ -119,34 +121,31 @@ def _paragraphs(text: str) -> list[str]:
             current = []
     if current:
         paragraphs.append(" ".join(current))
-    return [clean_line(p) for p in paragraphs if clean_line(p)]
+    # lines are already free of invisible marks and runs of spaces
+    cleaned_paragraphs = (_LIST_MARKER.sub("", p, count=1).strip() for p in paragraphs)
+    return [p for p in cleaned_paragraphs if p]
 
 
 def _protected_spans(text: str) -> list[tuple[int, int]]:
     """Spans inside quotes that close within _MAX_QUOTE_SPAN characters."""
     spans: list[tuple[int, int]] = []
-    i = 0
     n = len(text)
-    while i < n:
-        ch = text[i]
-        closer = _QUOTE_PAIRS.get(ch)
-        if closer is None:
-            i += 1
-            continue
+    match = _QUOTE_OPEN.search(text)
+    while match:
+        i = match.start()
+        closer = _QUOTE_PAIRS[match.group()]
         end = text.find(closer, i + 1, min(n, i + 1 + _MAX_QUOTE_SPAN))
         if end == -1:
-            i += 1
+            match = _QUOTE_OPEN.search(text, i + 1)
             continue
         spans.append((i, end))
-        i = end + 1
+        match = _QUOTE_OPEN.search(text, end + 1)
     return spans
 
 
 def _previous_word(text: str, dot: int) -> str:
-    start = dot
-    while start > 0 and not text[start - 1].isspace():
-        start -= 1
-    return text[start:dot]
+    # paragraphs hold single spaces only (see _paragraphs)
+    return text[text.rfind(" ", 0, dot) + 1 : dot]
 
 
 def _is_boundary(text: str, pos: int, end: int) -> bool:
@@ -186,16 +185,13 @@ def _split_paragraph(paragraph: str) -> list[tuple[str, bool]]:
     i = 0
     n = len(paragraph)
     span_index = 0
-    while i < n:
+    while True:
+        run = _TERMINATOR_RUN.search(paragraph, i)
+        if run is None:
+            break
+        i, end = run.span()
         while span_index < len(protected) and protected[span_index][1] < i:
             span_index += 1
-        ch = paragraph[i]
-        if ch not in _TERMINATORS:
-            i += 1
-            continue
-        end = i
-        while end < n and paragraph[end] in _TERMINATORS:
-            end += 1
         inside = (
             span_index < len(protected) and protected[span_index][0] < i < protected[span_index][1]
         )
@@ -299,6 +295,8 @@ def quotes_balanced(text: str) -> bool:
     if text.count('"') % 2:
         return False
     for opener, closer in (("“", "”"), ("«", "»"), ("(", ")"), ("[", "]")):
+        if opener not in text and closer not in text:
+            continue
         depth = 0
         for ch in text:
             if ch == opener:

@@ -14,10 +14,12 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
-from ..arabic import detect_language, normalize, tokenize
+from ..arabic import detect_language, normalize, tokenize, tokenize_many
 from ..sentences import Sentence, quotes_balanced, segment, shorten
 
 __all__ = [
@@ -50,9 +52,9 @@ class Weights:
     long_after: int = 50
 
 
-@dataclass(frozen=True)
-class Features:
-    """What the score of one candidate sentence is computed from (weights aside)."""
+class Features(NamedTuple):
+    """What the score of one candidate sentence is computed from (weights aside).
+    A NamedTuple, not a dataclass: dozens are built per article and this is hot."""
 
     sentence: Sentence
     rank_index: int  # position among candidates
@@ -63,12 +65,11 @@ class Features:
     entities: float  # share of tokens that are numbers or Latin words
     content_terms: int
     tokens: int  # all word tokens (for length budgets)
-    vector: dict[str, float] = field(compare=False, repr=False)
-    norm: float = field(compare=False, repr=False)
+    vector: dict[str, float]
+    norm: float
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A sentence with its score (higher is better)."""
 
     features: Features
@@ -190,8 +191,67 @@ _EN_LEADING = re.compile(
     re.IGNORECASE,
 )
 _STRAY_EDGE_QUOTES = '"“”«»'
+# Cheap article-level pre-check (substring tests run in C) before the regexes above
+# are tried on every sentence.
+_BOILERPLATE_HINTS = (
+    "اقرأ",
+    "إقرأ",
+    "شاهد أيض",
+    "شاهد ايض",
+    "حقوق",
+    "©",
+    "(c)",
+    "شارك",
+    "تابعونا",
+    "تابعنا",
+    "اشترك",
+    "للاشتراك",
+    "اضغط هنا",
+    "انقر هنا",
+    "المصدر:",
+    "المصدر :",
+    "فيسبوك",
+    "فيس بوك",
+    "تويتر",
+    "واتس",
+    "تيليجرام",
+    "تلغرام",
+    "لينكد",
+    "إكس",
+    "طباعة",
+    "مشاركة",
+    "read more",
+    "read also",
+    "see also",
+    "rights reserved",
+    "copyright",
+    "share",
+    "follow us",
+    "subscribe",
+    "sign up",
+    "click here",
+    "facebook",
+    "twitter",
+    "whatsapp",
+    "telegram",
+    "linkedin",
+    "email",
+    "print",
+)
 
 
+def _is_flagged(sentence: str, hints: Sequence[str]) -> bool:
+    lowered = sentence.lower()
+    return any(hint in lowered for hint in hints) and is_boilerplate(sentence)
+
+
+def _boilerplate_hints(text: str) -> list[str]:
+    """The hints present in the text; sentences without one are not boilerplate."""
+    lowered = text.lower()
+    return [hint for hint in _BOILERPLATE_HINTS if hint in lowered]
+
+
+@lru_cache(maxsize=1 << 16)
 def _stem(token: str) -> str:
     """Light prefix stripping so that "الشركة" and "والشركة" match (scoring only)."""
     for prefix in _AR_PREFIXES:
@@ -202,7 +262,11 @@ def _stem(token: str) -> str:
 
 def content_tokens(text: str) -> list[str]:
     """Stemmed tokens without stopwords, for similarity scoring."""
-    return [_stem(t) for t in tokenize(text) if t not in _STOPWORDS and len(t) > 1]
+    return _content(tokenize(text))
+
+
+def _content(words: Sequence[str]) -> list[str]:
+    return [_stem(t) for t in words if t not in _STOPWORDS and len(t) > 1]
 
 
 def is_boilerplate(text: str) -> bool:
@@ -266,9 +330,8 @@ def _fix_edge_quotes(text: str) -> str:
 def _cosine(a: dict[str, float], b: dict[str, float], norm_a: float, norm_b: float) -> float:
     if not norm_a or not norm_b:
         return 0.0
-    if len(a) > len(b):
-        a, b = b, a
-    dot = sum(value * b.get(term, 0.0) for term, value in a.items())
+    # the key intersection runs in C; sentences share only a few terms
+    dot = sum([a[term] * b[term] for term in a.keys() & b.keys()])
     return dot / (norm_a * norm_b)
 
 
@@ -298,18 +361,24 @@ class ExtractiveSummarizer:
 
     def features(self, title: str, text: str) -> list[Features]:
         """Candidate sentences of the article with their features, in article order.
-        Headings, boilerplate, duplicates and tiny sentences are left out."""
-        sentences = [s for s in segment(text) if not s.heading and not is_boilerplate(s.text)]
-        seen: set[str] = set()
+        Headings, boilerplate, duplicates and tiny sentences are left out. Features
+        whose weight is zero are not computed (left at 0.0): speed matters here."""
+        sentences = [s for s in segment(text) if not s.heading]
+        hints = _boilerplate_hints(text)
+        if hints:
+            sentences = [s for s in sentences if not _is_flagged(s.text, hints)]
+        w = self.weights
+        seen: set[tuple[str, ...]] = set()
         kept: list[tuple[Sentence, Counter[str], int, int]] = []
-        for sentence in sentences:
-            words = tokenize(sentence.text)
-            key = " ".join(words)
+        for sentence, words in zip(
+            sentences, tokenize_many([s.text for s in sentences]), strict=True
+        ):
+            key = tuple(words)
             if key in seen:
                 continue
             seen.add(key)
-            terms = Counter(content_tokens(sentence.text))
-            special = sum(1 for w in words if any(c.isdigit() for c in w) or w.isascii())
+            terms = Counter(_content(words))
+            special = sum(1 for word in words if word.isascii()) if w.entities else 0
             kept.append((sentence, terms, len(words), special))
         informative = [k for k in kept if sum(k[1].values()) >= self.weights.min_tokens]
         # short texts: rather short sentences than fewer than min_bullets
@@ -327,9 +396,10 @@ class ExtractiveSummarizer:
         vectors = [{t: tf * idf[t] for t, tf in terms.items()} for _, terms, _, _ in kept]
         norms = [_norm(v) for v in vectors]
         centroid: dict[str, float] = {}
-        for vector in vectors:
-            for term, value in vector.items():
-                centroid[term] = centroid.get(term, 0.0) + value
+        if w.centrality:
+            for vector in vectors:
+                for term, value in vector.items():
+                    centroid[term] = centroid.get(term, 0.0) + value
         centroid_norm = _norm(centroid)
         unseen_idf = math.log(1.0 + count)
         if title.strip():
@@ -348,8 +418,8 @@ class ExtractiveSummarizer:
                     sentence=sentence,
                     rank_index=index,
                     paragraph_start=sentence.paragraph != previous_paragraph,
-                    title_sim=_cosine(vector, title_vector, norm, title_norm),
-                    lead_sim=_cosine(vector, vectors[0], norm, norms[0]),
+                    title_sim=_cosine(vector, title_vector, norm, title_norm) if w.title else 0.0,
+                    lead_sim=_cosine(vector, vectors[0], norm, norms[0]) if w.lead else 0.0,
                     centrality=_cosine(vector, centroid, norm, centroid_norm),
                     entities=special / max(1, n_words),
                     content_terms=sum(terms.values()),
@@ -380,23 +450,24 @@ class ExtractiveSummarizer:
         """Candidates with scores, in article order."""
         return [Candidate(f, self.score(f)) for f in self.features(title, text)]
 
-    def mmr_order(self, candidates: Sequence[Candidate]) -> list[Candidate]:
-        """All candidates, greedily ordered by score minus redundancy with those before."""
+    def mmr_order(self, candidates: Sequence[Candidate]) -> Iterator[Candidate]:
+        """Candidates, lazily, greedily ordered by score minus redundancy with those
+        before (MMR). Lazy because callers usually need only the first few."""
         remaining = list(range(len(candidates)))
         max_sim = [0.0] * len(candidates)
-        order: list[Candidate] = []
         mmr = self.weights.mmr
         while remaining:
             best = max(remaining, key=lambda i: candidates[i].score - mmr * max_sim[i])
             remaining.remove(best)
-            order.append(candidates[best])
+            yield candidates[best]
+            if not mmr:
+                continue
             chosen = candidates[best].features
             for i in remaining:
                 f = candidates[i].features
                 sim = _cosine(f.vector, chosen.vector, f.norm, chosen.norm)
                 if sim > max_sim[i]:
                     max_sim[i] = sim
-        return order
 
     def select(
         self,
@@ -425,15 +496,17 @@ class ExtractiveSummarizer:
 
     # -- bullets ----------------------------------------------------------------------
 
-    def _bullet(self, sentence: str, language: str) -> str | None:
+    def _bullet(self, sentence: str, language: str) -> tuple[str, list[str]] | None:
+        """The sentence made readable on its own, with its tokens; None if it can't be."""
         text = strip_connective(sentence, language)
         text = _fix_edge_quotes(text)
         shortened = shorten(text, self.max_chars)
         if shortened is None or not quotes_balanced(shortened):
             return None
-        if len(tokenize(shortened)) < 4:
+        words = tokenize(shortened)
+        if len(words) < 4:
             return None
-        return shortened
+        return shortened, words
 
     def _bullet_count(self, candidates: int) -> int:
         if candidates < 8:
@@ -464,12 +537,13 @@ class ExtractiveSummarizer:
         for candidate in self.mmr_order(candidates):
             if len(picked) >= wanted:
                 break
-            bullet = self._bullet(candidate.sentence.text, language)
-            if bullet is None:
+            made = self._bullet(candidate.sentence.text, language)
+            if made is None:
                 continue
-            words = set(tokenize(bullet))
-            if " ".join(tokenize(bullet)) == title_key:
+            bullet, tokens = made
+            if " ".join(tokens) == title_key:
                 continue
+            words = set(tokens)
             if any(len(words & other) / max(1, len(words | other)) >= 0.7 for *_, other in picked):
                 continue
             picked.append((candidate.sentence.index, bullet, words))
