@@ -54,6 +54,7 @@ _CHARSET_PARAM = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:\-]{1,40})""", 
 # Single-byte code pages that mis-declared Arabic feeds usually claim.
 _LATIN_SINGLE_BYTE = {"cp1252", "iso8859_1", "latin_1", "iso8859_15", "ascii"}
 _ARABIC_LETTERS = re.compile("[\u0621-\u064a]")
+_ARABIC_WORD = re.compile("[\u0621-\u064a]{2,}")
 _HTML_START = re.compile(
     rb"^\s*(<\?xml[^>]{0,200}>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>])", re.I | re.S
 )
@@ -264,7 +265,13 @@ def _try_cp1256(content: bytes) -> str | None:
     if len(non_ascii_letters) < 8:
         return None
     arabic = sum(1 for ch in non_ascii_letters if _ARABIC_LETTERS.match(ch))
-    return text if arabic / len(non_ascii_letters) >= 0.8 else None
+    if arabic / len(non_ascii_letters) < 0.8:
+        return None
+    # Other single-byte scripts (KOI8-R Russian above all) also land on Arabic letters in
+    # windows-1256, but as letter salad. Real Arabic is full of the article "ال".
+    words = _ARABIC_WORD.findall(text)
+    with_article = sum(1 for word in words if "ال" in word)
+    return text if words and with_article / len(words) >= 0.12 else None
 
 
 def _detect(content: bytes) -> tuple[str, str] | None:

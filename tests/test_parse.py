@@ -174,6 +174,19 @@ def test_decode_document_prefers_valid_utf8_over_a_single_byte_declaration() -> 
     assert decoded.encoding == "utf-8"
 
 
+@pytest.mark.parametrize("encoding", ["koi8-r", "cp1251", "iso8859-5"])
+def test_undeclared_cyrillic_is_not_mistaken_for_windows_1256(encoding: str) -> None:
+    # KOI8-R lowercase Cyrillic sits exactly where windows-1256 has Arabic letters.
+    title = "Руководители разведки США шутят об убийстве Сноудена"
+    doc = _rss(
+        f"<item><title>{title}</title><description>В Бузулуке главные стройплощадки"
+        " детсад и ледовый дворец строятся быстро</description></item>",
+        decl='<?xml version="1.0"?>',
+    )
+    feed = parse_feed(doc.decode().encode(encoding), url=FEED_URL)
+    assert feed.entries[0].title == title
+
+
 def test_utf16_without_bom_is_detected() -> None:
     doc = _rss("<item><title>ذكاء اصطناعي</title></item>", decl='<?xml version="1.0"?>')
     feed = parse_feed(doc.decode().encode("utf-16-le"), url=FEED_URL)
