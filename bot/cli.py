@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -18,6 +19,11 @@ from digest.models import ChatKind, ChatRef, FeedConfig, Platform, Story
 from .bootstrap import Services, bootstrap
 from .settings import load_settings
 
+SECRET_VARIABLES = (
+    "NEWSDIGEST_TELEGRAM_TOKEN",
+    "NEWSDIGEST_DISCORD_TOKEN",
+    "NEWSDIGEST_LLM_API_KEY",
+)
 CONSOLE_CHAT = ChatRef(Platform.CONSOLE, "cli", ChatKind.PRIVATE)
 FORMATS = ("console", "telegram", "discord", "markdown", "json")
 
@@ -87,10 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
+    from .ops import configure_logging
+
+    configure_logging(
         level=[logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)],
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
+        json_lines=os.environ.get("NEWSDIGEST_LOG_FORMAT", "").lower() == "json",
+        secrets=[os.environ.get(name, "") for name in SECRET_VARIABLES],
     )
     try:
         if args.command == "eval":

@@ -1,0 +1,181 @@
+"""`newsdigest run`: the bots, the scheduler and the ops server in one event loop.
+
+Built from `bot.bootstrap.Services`; each platform starts only when its token is set.
+Stops cleanly on SIGINT/SIGTERM. A SIGKILL loses nothing: the outbox in storage says
+what is still to be sent, and the next start sends it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import socket
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from digest.models import Platform
+
+from .bootstrap import Services
+from .commands import CommandLimits, CommandService
+from .delivery import DeliveryPlanner, DeliveryWorker, PlatformRoute
+from .ops import CountingSender, Metrics, default_metrics, health_app, start_health_server
+from .scheduler import BotScheduler
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """Everything `newsdigest run` started, so tests can drive and stop it."""
+
+    services: Services
+    scheduler: BotScheduler
+    commands: CommandService
+    metrics: Metrics
+    bots: list[Any] = field(default_factory=list)
+    stoppers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    async def stop(self) -> None:
+        await self.scheduler.shutdown()
+        for stop in reversed(self.stoppers):
+            try:
+                await stop()
+            except Exception:  # stopping one part must not keep the others running
+                log.exception("error while stopping")
+
+
+def process_owner() -> str:
+    """Who holds feed leases: unique per process, readable in the database."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+async def start_runtime(
+    services: Services,
+    *,
+    poll_at_start: bool = True,
+    drain_interval: float = 2.0,
+) -> Runtime:
+    """Start the configured bots and the scheduler. Raises ConfigError when no platform
+    token is set."""
+    from digest.errors import ConfigError
+
+    settings = services.settings
+    if not settings.telegram.token and not settings.discord.token:
+        raise ConfigError(
+            "no bot token: set NEWSDIGEST_TELEGRAM_TOKEN and/or NEWSDIGEST_DISCORD_TOKEN"
+        )
+    storage = services.storage
+    clock = services.clock
+    metrics = default_metrics(lambda: float(storage.count_pending()))
+    commands = CommandService(
+        storage,
+        services.catalog,
+        services.pipeline.summarize_url,
+        clock,
+        CommandLimits(default_timezone=settings.timezone, default_language=settings.language),
+        stories=services.pipeline,
+    )
+    routes: dict[Platform, PlatformRoute] = {}
+    bots: list[Any] = []
+    stoppers: list[Callable[[], Awaitable[None]]] = []
+
+    def counted(route: PlatformRoute) -> PlatformRoute:
+        return PlatformRoute(
+            sender=CountingSender(route.sender, metrics), render=route.render, limiter=route.limiter
+        )
+
+    try:
+        if settings.telegram.token:
+            from .telegram_bot import TelegramBot
+
+            telegram = TelegramBot(
+                settings.telegram.token.value,
+                command_service=commands,
+                api_base_url=settings.telegram.api_url,
+            )
+            await telegram.start()
+            stoppers.append(telegram.stop)
+            bots.append(telegram)
+            routes[Platform.TELEGRAM] = counted(telegram.route)
+        if settings.discord.token:
+            from .discord_bot import DiscordBot, stored_webhooks
+
+            colours = {t.slug: t.colour for t in services.catalog.topics}
+            discord_bot = DiscordBot(
+                settings.discord.token.value,
+                commands,
+                topic_colours=colours,
+                api_base_url=settings.discord.api_url,
+                webhooks=stored_webhooks(storage),
+                chat_store=storage,
+            )
+            await discord_bot.start()
+            stoppers.append(discord_bot.stop)
+            bots.append(discord_bot)
+            routes[Platform.DISCORD] = counted(discord_bot.route)
+    except BaseException:
+        for stop in reversed(stoppers):
+            with contextlib.suppress(Exception):
+                await stop()
+        raise
+
+    planner = DeliveryPlanner(storage, clock, platforms=tuple(routes))
+    worker = DeliveryWorker(storage, routes, clock, stories=services.pipeline)
+    owner = process_owner()
+
+    async def poll_once() -> object:
+        report = await services.pipeline.poll(owner=owner, due_only=True)
+        metrics.observe_poll(report)
+        queued = planner.enqueue_article_ids(report.new_article_ids)
+        if report.new_article_ids:
+            log.info("poll: %d new articles, %d posts queued", len(report.new_article_ids), queued)
+        return report
+
+    scheduler = BotScheduler(
+        poll_once=poll_once,
+        planner=planner,
+        worker=worker,
+        poll_interval=max(1.0, settings.poll.interval_minutes * 60 / 3),
+        drain_interval=drain_interval,
+        poll_at_start=poll_at_start,
+    )
+    scheduler.start()
+    runtime = Runtime(services, scheduler, commands, metrics, bots, stoppers)
+
+    if settings.http_port:
+
+        def healthy() -> dict[str, object]:
+            feeds = storage.get_feeds(enabled=True)
+            failing = [f.url for f in feeds if f.error_count]
+            return {
+                "ok": scheduler.running,
+                "feeds": len(feeds),
+                "failing_feeds": len(failing),
+                "outbox_pending": storage.count_pending(),
+                "platforms": sorted(p.value for p in routes),
+            }
+
+        runner = await start_health_server(health_app(metrics, healthy), settings.http_port)
+        stoppers.append(runner.cleanup)
+    return runtime
+
+
+async def run_bots(services: Services) -> int:
+    """Run until SIGINT/SIGTERM. Returns the process exit code."""
+    runtime = await start_runtime(services)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):  # not on every platform
+            loop.add_signal_handler(sig, stop.set)
+    names = ", ".join(type(b).__name__ for b in runtime.bots)
+    log.warning("newsdigest running (%s); stop with Ctrl-C", names)
+    try:
+        await stop.wait()
+    finally:
+        await runtime.stop()
+    return 0

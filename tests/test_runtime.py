@@ -1,0 +1,113 @@
+"""`newsdigest run` end to end: the real runtime (PTB, APScheduler, pipeline, SQLite)
+against the fake Bot API on loopback. Commands typed by a user subscribe the chat; the
+bundled feeds are polled; the stories arrive once, and a restart sends nothing again."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.bootstrap import bootstrap
+from bot.runtime import start_runtime
+from bot.settings import DEFAULT_CONFIG_DIR, load_settings
+from digest.errors import ConfigError
+from tests.fake_telegram import FakeTelegram
+
+TOKEN = "424242:RUNTIME-test-token-abcdefghijklmnop"
+ALICE = 5001
+SEED_TITLE_PART = "DeepSeek"
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram(TOKEN) as server:
+        server.add_user(ALICE, language_code="ar")
+        server.add_chat(ALICE, "private")
+        yield server
+
+
+def write_config(tmp_path: Path, port: int | None = None) -> Path:
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text(
+        "feeds:\n"
+        f"  - url: {DEFAULT_CONFIG_DIR / 'samples' / 'seed.xml'}\n"
+        "    name: newsdigest\n"
+        "    announce_backlog: true\n",
+        encoding="utf-8",
+    )
+    cfg = tmp_path / "settings.yaml"
+    cfg.write_text(
+        f"feeds_file: {feeds}\ntopics_file: {DEFAULT_CONFIG_DIR / 'topics.yaml'}\n"
+        f"database_url: sqlite:///{tmp_path / 'run.sqlite3'}\n"
+        "poll:\n  interval_minutes: 0.05\n" + (f"http_port: {port}\n" if port else ""),
+        encoding="utf-8",
+    )
+    return cfg
+
+
+async def wait_for(predicate, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("timed out waiting")
+        await asyncio.sleep(0.05)
+
+
+async def test_subscribe_then_story_arrives_once_across_restart(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    env = {"NEWSDIGEST_TELEGRAM_TOKEN": TOKEN, "NEWSDIGEST_TELEGRAM_API_URL": fake.api_url}
+    settings = load_settings(write_config(tmp_path, port), env=env)
+
+    # First start without polling, so the user's /subscribe comes before the story.
+    services = bootstrap(settings)
+    runtime = await start_runtime(services, poll_at_start=False, drain_interval=0.2)
+    try:
+        fake.push_command(ALICE, ALICE, "/subscribe ai")
+        await wait_for(lambda: len(fake.messages_to(ALICE)) >= 1)
+        assert "ai" in services.storage.get_chats()[0].topics
+        await runtime.scheduler.poll_now()
+        await wait_for(lambda: any(SEED_TITLE_PART in m.text for m in fake.messages_to(ALICE)))
+        async with httpx.AsyncClient() as client:
+            health = (await client.get(f"http://127.0.0.1:{port}/healthz")).json()
+            metrics = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
+        assert health["ok"] is True and health["platforms"] == ["telegram"]
+        assert 'newsdigest_posts_total{platform="telegram"}' in metrics
+    finally:
+        await runtime.stop()
+        await services.aclose()
+    story_messages = [m for m in fake.messages_to(ALICE) if SEED_TITLE_PART in m.text]
+    assert len(story_messages) == 1
+    assert story_messages[0].parse_mode == "HTML"
+    assert TOKEN not in "".join(m.text for m in fake.messages)
+
+    # A restart polls again (the file is unchanged) and must not post the story twice.
+    services = bootstrap(load_settings(write_config(tmp_path), env=env))
+    runtime = await start_runtime(services, drain_interval=0.2)
+    try:
+        await runtime.scheduler.poll_now()
+        await runtime.scheduler.drain_now()
+        await asyncio.sleep(0.5)
+    finally:
+        await runtime.stop()
+        await services.aclose()
+    assert len([m for m in fake.messages_to(ALICE) if SEED_TITLE_PART in m.text]) == 1
+    assert fake.rate_limited == []
+
+
+async def test_run_without_tokens_is_a_clear_error(tmp_path: Path) -> None:
+    services = bootstrap(load_settings(write_config(tmp_path), env={}))
+    try:
+        with pytest.raises(ConfigError, match="NEWSDIGEST_TELEGRAM_TOKEN"):
+            await start_runtime(services)
+    finally:
+        await services.aclose()
