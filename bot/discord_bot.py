@@ -730,6 +730,7 @@ class DiscordBot:
         sync_commands: bool = True,
         max_ratelimit_timeout: float = 30.0,
         guild_ready_timeout: float = 2.0,
+        defer_after: float = DEFER_AFTER_SECONDS,
     ) -> None:
         if not token:
             raise ConfigError("NEWSDIGEST_DISCORD_TOKEN is empty")
@@ -742,6 +743,7 @@ class DiscordBot:
         self._gateway_url = gateway_url
         self._log = logger or logging.getLogger(__name__)
         self._sync = sync_commands
+        self._defer_after = defer_after
         self._redactor = TokenRedactor(token)
         self._client = _NewsClient(
             self,
@@ -1086,15 +1088,19 @@ class DiscordBot:
                 return
         inv = self.invocation_for(interaction, name, args, target)
         task = asyncio.create_task(self._handle(inv, gate, language))
-        deferred = False
-        if name in SLOW_COMMANDS:
-            await interaction.response.defer(thinking=True)
-            deferred = True
-        else:
-            done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER_SECONDS)
-            if task not in done:
+        deferred = name in SLOW_COMMANDS
+        if not deferred:
+            done, _ = await asyncio.wait({task}, timeout=self._defer_after)
+            deferred = task not in done
+        if deferred:
+            try:
                 await interaction.response.defer(thinking=True)
-                deferred = True
+            except discord.HTTPException as exc:
+                # Too late (the interaction expired): the command still completes, the
+                # user just sees "The application did not respond".
+                self._log.warning("discord: could not defer /news %s: %s", name, exc)
+                await task
+                return
         reply = await task
         await self._respond(interaction, reply, deferred=deferred)
 

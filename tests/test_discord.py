@@ -240,6 +240,27 @@ async def test_slow_commands_defer_then_edit_the_original_answer(
     assert [i.args for i in probe.invocations] == [("https://aitnews.com/x",), ()]
 
 
+async def test_a_quick_command_that_turns_out_slow_is_deferred(
+    fake: FakeDiscord, probe: ProbeService
+) -> None:
+    class SlowService:
+        """Answers only once Discord has been told "thinking…"."""
+
+        async def handle(self, inv: Invocation, gate: PlatformGate) -> Reply:
+            await fake.wait_for(lambda: fake.interaction_callbacks)
+            return Reply(text="finally")
+
+    discord_bot = DiscordBot(fake.token, SlowService(), guild_ready_timeout=0.05, defer_after=0.01)
+    await discord_bot.start(ready_timeout=20)
+    try:
+        interaction_id, first = await run_command(fake, "feeds")
+        edits = await original_edits(fake, interaction_id)
+    finally:
+        await discord_bot.stop()
+    assert first["type"] == 5
+    assert edits[0]["content"] == "finally"
+
+
 async def test_ephemeral_reply_after_defer_replaces_the_thinking_message(
     fake: FakeDiscord, bot: DiscordBot, probe: ProbeService
 ) -> None:
