@@ -249,7 +249,7 @@ def _declared_charset(content: bytes) -> str | None:
     if match is None:
         match = re.search(
             rb"""<meta[^>]{0,200}charset\s*=\s*["']?([A-Za-z0-9._:\-]{1,40})""",
-            content[:4096],
+            content[:32768],
             re.I,
         )
     return _codec_name(match.group(1).decode("ascii")) if match else None
