@@ -837,6 +837,11 @@ class FakeDiscord:
         elif op == 6:
             await self._dispatch(ws, "RESUMED", {})
 
+    @property
+    def connected(self) -> int:
+        """How many gateway websockets are open."""
+        return len(self._sockets)
+
     async def drop_connections(self, code: int = 4000) -> None:
         """Close every gateway socket as Discord does on a server restart; discord.py
         should reconnect and RESUME."""

@@ -967,7 +967,7 @@ async def test_gateway_drop_is_resumed_and_commands_keep_working(
 ) -> None:
     await fake.drop_connections(code=4000)
     await fake.wait_for(lambda: any(f.get("op") == 6 for f in fake.gateway_frames))
-    await fake.wait_for(lambda: fake._sockets)
+    await fake.wait_for(lambda: fake.connected)
     _, response = await run_command(fake, "help")
     assert response["data"]["content"].startswith("help")
     assert len(fake.identify_payloads) == 1  # resumed, not a new session
