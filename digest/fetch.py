@@ -157,7 +157,7 @@ class HttpFetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        response = await self._get(url, headers, policy, what="feed")
+        response = await self._get(_feed_scheme_to_http(url), headers, policy, what="feed")
         if response.status == 304:
             return FetchResult(
                 requested_url=url,
@@ -362,6 +362,15 @@ def _local_path(url: str) -> Path | None:
     if parts.scheme == "" or (len(parts.scheme) == 1 and text[1:3] in (":\\", ":/")):
         return Path(text).expanduser()  # plain path (or a Windows drive letter)
     return None
+
+
+def _feed_scheme_to_http(url: str) -> str:
+    """Old "feed:" links: feed://host/rss and feed:https://host/rss."""
+    text = url.strip()
+    if text[:5].lower() != "feed:":
+        return url
+    rest = text[5:]
+    return rest if rest.lower().startswith(("http://", "https://")) else "http:" + rest
 
 
 def _redirect_target(current: str, location: str) -> str:

@@ -213,6 +213,16 @@ async def test_304_with_last_modified(server: Server, fetcher: HttpFetcher) -> N
     assert server.headers_of("/lm.xml")[1]["If-Modified-Since"] == LAST_MODIFIED
 
 
+async def test_feed_scheme_urls_are_fetched_over_http(server: Server, fetcher: HttpFetcher) -> None:
+    for url in (
+        server.url("/feed.xml").replace("http:", "feed:"),
+        "feed:" + server.url("/feed.xml"),
+    ):
+        result = await fetcher.fetch(url, etag=None, last_modified=None)
+        assert result.content == FEED
+        assert result.requested_url == url
+
+
 # --- redirects -----------------------------------------------------------------------
 
 
