@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from digest.models import Platform
+from digest.models import ChatSettings, Platform
 
 from .bootstrap import Services
 from .commands import CommandLimits, CommandService
@@ -112,6 +112,7 @@ async def start_runtime(
                 api_base_url=settings.discord.api_url,
                 webhooks=stored_webhooks(storage),
                 chat_store=storage,
+                logger=logging.getLogger("newsdigest.discord"),
             )
             await discord_bot.start()
             stoppers.append(discord_bot.stop)
@@ -123,8 +124,18 @@ async def start_runtime(
                 await stop()
         raise
 
+    pause_notifiers = [bot.on_pause for bot in bots if hasattr(bot, "on_pause")]
+
+    async def on_pause(chat: ChatSettings, reason: str) -> None:
+        # Each notifier ignores chats of other platforms.
+        for notify in pause_notifiers:
+            try:
+                await notify(chat, reason)
+            except Exception:  # telling admins is best effort; the pause itself is stored
+                log.exception("could not tell admins that %s was paused", chat.chat)
+
     planner = DeliveryPlanner(storage, clock, platforms=tuple(routes))
-    worker = DeliveryWorker(storage, routes, clock, stories=services.pipeline)
+    worker = DeliveryWorker(storage, routes, clock, stories=services.pipeline, on_pause=on_pause)
     owner = process_owner()
 
     async def poll_once() -> object:
