@@ -85,14 +85,14 @@ _USAGE = _texts(
         "{p}subscribe <topic|keyword ...>  e.g. {p}subscribe ai security",
     ),
     unsubscribe=(
-        "{p}unsubscribe <موضوع|كلمة|all>",
+        "{p}unsubscribe <موضوع|كلمة|all (الكل)>",
         "{p}unsubscribe <topic|keyword|all>",
     ),
     latest=("{p}latest [عدد من 1 إلى 20]", "{p}latest [number 1-20]"),
     summary=("{p}summary <رابط المقال>", "{p}summary <article link>"),
     schedule=(
-        "{p}schedule <HH:MM [المنطقة الزمنية]> | instant | off"
-        "  مثال: {p}schedule 08:30 Asia/Riyadh",
+        "{p}schedule <HH:MM [المنطقة الزمنية]> | instant | off (أو: فوري | إيقاف)"
+        "  مثال: {p}schedule 08:30 الرياض",
         "{p}schedule <HH:MM [timezone]> | instant | off  e.g. {p}schedule 08:30 Asia/Riyadh",
     ),
     lang=("{p}lang ar|en", "{p}lang ar|en"),
