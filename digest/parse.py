@@ -162,9 +162,9 @@ def _parse(content: bytes, *, url: str, content_type: str | None) -> ParsedFeed:
     # Tell feedparser the truth: the bytes it gets are UTF-8 whatever the prolog said.
     text = _XML_DECL_ENCODING_TEXT.sub(r"\1utf-8\3", text, count=1)
     text = _NESTED_TITLE_BLOCK.sub(_drop_nested_title, text)
+    # No content-location: feedparser would "resolve" relative GUIDs ("1559104147038")
+    # against it, and a GUID must stay as the feed wrote it. Links are resolved in _entry.
     headers = {"content-type": "application/xml; charset=utf-8"}
-    if _is_http(url):
-        headers["content-location"] = url
     result = feedparser.parse(
         io.BytesIO(text.encode("utf-8")),
         response_headers=headers,

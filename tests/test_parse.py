@@ -282,6 +282,15 @@ def test_guid_author_and_language_are_kept() -> None:
     assert (second.guid, second.language) == ("tag:x,2", "en")
 
 
+def test_relative_guids_are_kept_as_written() -> None:
+    items = (
+        "<item><title>a</title><link>/a</link><guid isPermaLink='false'>1559104147038</guid></item>"
+    )
+    (entry,) = parse_feed(_rss(items), url="https://feeds.example/rss").entries
+    assert entry.guid == "1559104147038"
+    assert entry.url == "https://feeds.example/a"
+
+
 def test_titleless_item_gets_a_headline_from_its_text() -> None:
     text = "كلمة " * 40
     feed = parse_feed(_rss(f"<item><description>{text}</description></item>"), url=FEED_URL)
