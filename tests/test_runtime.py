@@ -111,3 +111,47 @@ async def test_run_without_tokens_is_a_clear_error(tmp_path: Path) -> None:
             await start_runtime(services)
     finally:
         await services.aclose()
+
+
+async def test_both_platforms_in_one_process(
+    fake: FakeTelegram, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Telegram and Discord run side by side; a Discord admin's /news subscribe and a
+    Telegram user's /subscribe each get the story once, on their own platform."""
+    import yarl
+    from discord.gateway import DiscordWebSocket
+    from discord.http import Route
+
+    from tests.fake_discord import ADMIN_USER_ID, CHANNEL_ID, FakeDiscord
+
+    async with FakeDiscord() as discord_fake:
+        # Where discord.py connects is process-wide state: redirect it for this test only.
+        monkeypatch.setattr(Route, "BASE", discord_fake.api_base)
+        monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(discord_fake.gateway_url))
+        env = {
+            "NEWSDIGEST_TELEGRAM_TOKEN": TOKEN,
+            "NEWSDIGEST_TELEGRAM_API_URL": fake.api_url,
+            "NEWSDIGEST_DISCORD_TOKEN": discord_fake.token,
+        }
+        services = bootstrap(load_settings(write_config(tmp_path), env=env))
+        runtime = await start_runtime(services, poll_at_start=False, drain_interval=0.2)
+        try:
+            fake.push_command(ALICE, ALICE, "/subscribe ai")
+            payload = discord_fake.interaction_payload(
+                "subscribe", {"topic_or_keyword": "ai"}, user_id=ADMIN_USER_ID
+            )
+            await discord_fake.wait_for_response(await discord_fake.inject_interaction(payload))
+            await wait_for(lambda: len(services.storage.get_chats()) == 2)
+            await runtime.scheduler.poll_now()
+            await wait_for(lambda: any(SEED_TITLE_PART in m.text for m in fake.messages_to(ALICE)))
+
+            def discord_posts() -> list[str]:
+                posts = discord_fake.requests_to("POST", rf"/channels/{CHANNEL_ID}/messages")
+                return [str(p.body) for p in posts]
+
+            await wait_for(lambda: any(SEED_TITLE_PART in p for p in discord_posts()))
+        finally:
+            await runtime.stop()
+            await services.aclose()
+    assert len([p for p in discord_posts() if SEED_TITLE_PART in p]) == 1
+    assert len([m for m in fake.messages_to(ALICE) if SEED_TITLE_PART in m.text]) == 1
