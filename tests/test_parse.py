@@ -372,6 +372,32 @@ def test_html_page_error_names_the_feeds_it_links_to() -> None:
     assert "wp-json" not in str(info.value)
 
 
+def test_entity_expansion_bomb_is_not_expanded() -> None:
+    entities = "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(2, 10))
+    doc = (
+        f'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY lol1 "lol">{entities}]>'
+        "<rss version='2.0'><channel><title>t</title>"
+        "<item><title>&lol9;</title><link>https://a.example/1</link></item></channel></rss>"
+    ).encode()
+    feed = parse_feed(doc, url=FEED_URL)  # 10^8 "lol"s if expanded
+    assert len(feed.entries[0].title) < 1000
+
+
+def test_external_entities_are_never_read(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET")
+    doc = (
+        f'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "{secret.as_uri()}">]>'
+        "<rss version='2.0'><channel><title>t</title>"
+        "<item><title>a &x;</title><link>https://a.example/1</link></item></channel></rss>"
+    ).encode()
+    try:
+        feed = parse_feed(doc, url=FEED_URL)
+    except ParseError:
+        return
+    assert all("TOP-SECRET" not in e.title + e.summary for e in feed.entries)
+
+
 # --- fuzz -----------------------------------------------------------------------------
 
 _SEED_DOC = (FEEDS / "arabic" / "nabd_sharqi__atom.xml").read_bytes()[:6000]
