@@ -58,13 +58,13 @@ def extract_article(
     )
     method = "trafilatura"
     if len(body) < MIN_BODY_CHARS:
-        page_text = _page_text(markup)
-        candidates = [
-            (body, "trafilatura"),
-            (description or "", "description"),
-            (page_text, "page-text"),
-        ]
-        body, method = next(((t, m) for t, m in candidates if t), ("", "none"))
+        # A caption-sized body: the page's own description is usually the better text.
+        # The whole page's text (menus included) is the last resort, for bare pages.
+        if description and len(description) > len(body):
+            body, method = description, "description"
+        elif not body:
+            body = _page_text(markup)
+            method = "page-text" if body else "none"
     sample = " ".join(filter(None, (title, body[:2000])))
     return ExtractedArticle(
         title=title,

@@ -137,6 +137,19 @@ def test_falls_back_to_og_description() -> None:
     assert article.title == "إطلاق هاتف جديد"
 
 
+def test_a_short_body_gives_way_to_a_longer_description() -> None:
+    html = (
+        '<html><head><meta name="description" content="تحديث جديد لنظام iOS يصلح أخطاء'
+        ' الشبكة ويحسن عمر البطارية في أجهزة آيفون القديمة."></head>'
+        "<body><nav><a href=/>الرئيسية</a> <a href=/it>تقنية</a> <a href=/s>رياضة</a></nav>"
+        "<article><p>تحديث iOS.</p></article></body></html>"
+    )
+    article = extract_article(html, url=None)
+    assert article.method == "description"
+    assert article.text.startswith("تحديث جديد لنظام iOS")
+    assert "الرئيسية" not in article.text
+
+
 def test_falls_back_to_page_text() -> None:
     html = "<html><body><span>خبر قصير عن الذكاء الاصطناعي</span></body></html>"
     article = extract_article(html, url=None)
