@@ -471,6 +471,7 @@ class LexiconClassifier:
         self._lexicon = _Lexicon({topic.slug: topic.lexicon for topic in catalog.topics})
         self._tech = _Lexicon({"": catalog.technology_terms})
         self._forms: dict[str, frozenset[str]] = {}
+        self._last: tuple[str, str, LexiconEvidence] | None = None
 
     def classify(self, title: str, text: str) -> tuple[TopicMatch, ...]:
         """Topics strongest first; terms are the matched lexicon entries, title hits first."""
@@ -478,6 +479,14 @@ class LexiconClassifier:
 
     def evidence(self, title: str, text: str) -> LexiconEvidence:
         """Topic matches and the generic technology score of one article."""
+        last = self._last
+        if last is not None and last[0] == title and last[1] == text:
+            return last[2]  # the pipeline asks classify() then is_technology()
+        found = self._evidence(title, text)
+        self._last = (title, text, found)
+        return found
+
+    def _evidence(self, title: str, text: str) -> LexiconEvidence:
         if len(self._forms) >= _CACHE_LIMIT:
             self._forms.clear()
         title_forms = _token_forms(title, suffixes=True, cache=self._forms)
@@ -495,6 +504,13 @@ class LexiconClassifier:
             self._tech.count(title_forms).get("", {}), self._tech.count(body_forms).get("", {})
         )
         return LexiconEvidence(tuple(matches), tech_score)
+
+    def technology_probability(self, title: str, text: str) -> float | None:
+        """The relevance model's probability that the article is about technology (None
+        without a model), e.g. for `newsdigest why`."""
+        if self.relevance is None:
+            return None
+        return self.relevance.probability(title, text, self.evidence(title, text))
 
     def is_technology(self, title: str, text: str) -> bool:
         """Trained model when one is configured (see digest.relevance); otherwise any

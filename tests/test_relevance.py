@@ -175,3 +175,18 @@ def test_held_out_sample_of_ant_is_classified_well(classifier: LexiconClassifier
         scores = scores.add(classifier.is_technology(item.title, item.abstract), item.is_tech)
     assert scores.tp + scores.fn >= 20
     assert scores.f1 >= 0.8
+
+
+def test_technology_probability_is_reported_for_why(
+    classifier: LexiconClassifier, catalog: TopicCatalog
+) -> None:
+    tech = classifier.technology_probability(*TECH[0])
+    other = classifier.technology_probability(*NOT_TECH[0])
+    assert tech is not None and other is not None
+    assert tech > classifier.relevance.threshold > other  # type: ignore[union-attr]
+    assert LexiconClassifier(catalog).technology_probability(*TECH[0]) is None
+
+
+def test_english_headlines_are_judged_through_the_lexicon(classifier: LexiconClassifier) -> None:
+    assert classifier.is_technology("Nvidia unveils new AI chips for data centres", "")
+    assert not classifier.is_technology("Manchester United beat Chelsea 2-1 at Old Trafford", "")
