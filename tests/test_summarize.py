@@ -187,3 +187,15 @@ def test_select_respects_budgets(seed: tuple[str, str]) -> None:
     assert sum(lengths) >= budget
     # the budget was not yet reached before the last sentence was added
     assert sum(lengths) - max(lengths) < budget
+
+
+def test_bullets_respect_a_token_budget(seed: tuple[str, str]) -> None:
+    title, body = seed
+    summarizer = ExtractiveSummarizer()
+    picked = summarizer.bullets(title, body, max_tokens=30)
+    lengths = [len(tokenize(bullet)) for _, bullet in picked]
+    assert sum(lengths) >= 30
+    assert sum(lengths) - lengths[-1] < 30
+    shipped = set(summarizer.summarize(title, body))
+    # the first bullets under a budget are the best bullets of the shipped summary
+    assert picked[0][1] in shipped

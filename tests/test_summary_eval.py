@@ -86,12 +86,12 @@ def test_report_on_a_slice_of_easc_with_sumy(tmp_path: Path) -> None:
     corpus = tmp_path / "slice.jsonl"
     corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
     report = run_summary_eval(corpus)
-    for name in ("ours (extractive)", "Lead", "sumy LexRank", "sumy TextRank"):
+    for name in ("ours (sentences)", "ours (bullets)", "Lead", "sumy LexRank", "sumy TextRank"):
         rows = [line for line in report.splitlines() if line.strip().startswith(name + "  ")]
         assert len(rows) == 4  # two halves x two budgets
     assert "REPORT half" in report and "tune half" in report
     assert "top-3 sentences" in report and "reference length" in report
-    ours_rows = [line.split() for line in report.splitlines() if "ours (extractive)" in line]
+    ours_rows = [line.split() for line in report.splitlines() if line.startswith("    ours (")]
     for row in ours_rows:
         r1, r2, rl = (float(x) for x in row[-3:])
         assert 0 < r2 <= r1 <= 100 and 0 < rl <= 100

@@ -517,25 +517,34 @@ class ExtractiveSummarizer:
             wanted = self.max_bullets
         return max(self.min_bullets, min(self.max_bullets, wanted))
 
-    def summarize(
+    def bullets(
         self,
         title: str,
         text: str,
         *,
         language: str = "ar",
         max_bullets: int | None = None,
-    ) -> tuple[str, ...]:
-        """3-5 bullets: sentences (or leading clauses) of the article, article order."""
+        max_tokens: int | None = None,
+    ) -> list[tuple[int, str]]:
+        """(sentence position, bullet) pairs, best first, within a budget of bullets
+        and/or word tokens (the last bullet may cross the token budget; without any
+        budget, the 3-5 of `summarize`). Bullets are what users see: leading connectives
+        dropped, over-long sentences cut to a clean leading clause, no duplicates."""
         if not text or not text.strip():
-            return ()
+            return []
         if language not in {"ar", "en"}:
             language = detect_language(text)
         candidates = self.rank(title, text)
-        wanted = max_bullets if max_bullets is not None else self._bullet_count(len(candidates))
+        wanted = max_bullets
+        if wanted is None and max_tokens is None:
+            wanted = self._bullet_count(len(candidates))
         picked: list[tuple[int, str, set[str]]] = []
+        used = 0
         title_key = " ".join(tokenize(title))
         for candidate in self.mmr_order(candidates):
-            if len(picked) >= wanted:
+            if wanted is not None and len(picked) >= wanted:
+                break
+            if max_tokens is not None and used >= max_tokens:
                 break
             made = self._bullet(candidate.sentence.text, language)
             if made is None:
@@ -547,5 +556,17 @@ class ExtractiveSummarizer:
             if any(len(words & other) / max(1, len(words | other)) >= 0.7 for *_, other in picked):
                 continue
             picked.append((candidate.sentence.index, bullet, words))
-        picked.sort(key=lambda item: item[0])
-        return tuple(bullet for _, bullet, _ in picked)
+            used += len(tokens)
+        return [(index, bullet) for index, bullet, _ in picked]
+
+    def summarize(
+        self,
+        title: str,
+        text: str,
+        *,
+        language: str = "ar",
+        max_bullets: int | None = None,
+    ) -> tuple[str, ...]:
+        """3-5 bullets: sentences (or leading clauses) of the article, article order."""
+        picked = self.bullets(title, text, language=language, max_bullets=max_bullets)
+        return tuple(bullet for _, bullet in sorted(picked))
