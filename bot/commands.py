@@ -417,7 +417,9 @@ class CommandService:
     async def handle(self, inv: Invocation, gate: PlatformGate) -> Reply:
         """Run one command and say what to answer. Never raises for user mistakes or
         platform refusals; an unexpected failure is logged and answered politely."""
-        name = COMMAND_ALIASES.get(inv.name.casefold(), inv.name.casefold())
+        # Blank arguments (double spaces, empty Discord options) are not arguments.
+        inv = replace(inv, args=tuple(a.strip() for a in inv.args if a.strip()))
+        name = COMMAND_ALIASES.get(inv.name.casefold().strip(), inv.name.casefold().strip())
         prefix = command_prefix(inv.chat.platform)
         lang = self._fallback_language(inv)
         try:
@@ -467,7 +469,10 @@ class CommandService:
     def _bad_argument(self, name: str, bad: BadArgument, lang: str, prefix: str) -> Reply:
         lines = [] if bad.key == "usage" else [t(bad.key, lang, p=prefix, **bad.values)]
         if has_usage(name):
-            lines.append(t("usage", lang, usage=usage(name, lang, prefix)))
+            line = usage(name, lang, prefix, shown_as=shown_name(name, prefix))
+            lines.append(t("usage", lang, usage=line))
+        elif not lines:
+            lines.append(t("no_arguments", lang, p=prefix, name=name))
         return self._text("\n".join(lines), lang, ephemeral=True)
 
     async def _target(
@@ -555,7 +560,7 @@ class CommandService:
             command = COMMAND_ALIASES.get(name, name)
             line = f"{p}{name} — {description}"
             if has_usage(command):
-                line += "\n    " + usage(command, lang, p)
+                line += "\n    " + usage(command, lang, p, shown_as=name)
             lines.append(line)
         lines.append("")
         lines.append(t("help_footer", lang, p=p))
@@ -584,6 +589,8 @@ class CommandService:
         if refusal is not None or target is None:
             return refusal or self._text(t("internal_error", lang), lang)
         terms = parse_subscription_terms(rest, self._catalog)
+        if not (terms.topics or terms.keywords or terms.everything):
+            raise BadArgument("usage")
         before = self._load_for_change(target, lang)
         current = replace(before, paused_reason=None)
         lines: list[str] = []
@@ -682,6 +689,8 @@ class CommandService:
         if refusal is not None or target is None:
             return refusal or self._text(t("internal_error", lang), lang)
         terms = parse_subscription_terms(rest, self._catalog)
+        if not (terms.topics or terms.keywords or terms.everything):
+            raise BadArgument("usage")
         before = self._load_for_change(target, lang)
         if terms.everything:
             # Clearing everything must stop posts: an empty list would mean "all tech".
@@ -962,6 +971,11 @@ class CommandService:
             lines.append(t("for_target", reply_lang, target=before.title or target.chat_id))
         lines += self._resume_note(before, reply_lang)
         return self._text("\n".join(lines), reply_lang)
+
+
+def shown_name(command: str, prefix: str) -> str:
+    """The name users type for a command: Discord calls "mysubs" "subscriptions"."""
+    return "subscriptions" if command == "mysubs" and prefix != "/" else command
 
 
 def command_prefix(platform: Platform) -> str:

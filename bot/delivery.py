@@ -632,6 +632,9 @@ class DrainReport:
 
 
 OnPause = Callable[[ChatSettings, str], Awaitable[None]]
+Claim = Callable[[datetime, int], Sequence[Delivery]]
+"""(now, limit) -> due rows leased to this process, for several processes sharing one
+database (PostgreSQL: ``FOR UPDATE SKIP LOCKED``, lease by moving ``due_at`` ahead)."""
 
 
 class DeliveryWorker:
@@ -670,6 +673,7 @@ class DeliveryWorker:
         sleep: Sleep | None = None,
         on_pause: OnPause | None = None,
         collapse_backlog: int | None = 8,
+        claim: Claim | None = None,
     ) -> None:
         self._storage = storage
         self._routes = dict(routes)
@@ -683,12 +687,18 @@ class DeliveryWorker:
         self._sleep = sleep or asyncio.sleep
         self._on_pause = on_pause
         self._collapse_backlog = collapse_backlog
+        self._claim = claim
 
     async def drain(self) -> DrainReport:
         """Deliver due rows in batches until none is due (or `max_rounds` batches)."""
         total = DrainReport()
         for _ in range(self._max_rounds):
-            rows = self._storage.pending_deliveries(now=self._clock.now(), limit=self._batch_size)
+            now = self._clock.now()
+            rows = (
+                self._claim(now, self._batch_size)
+                if self._claim is not None
+                else self._storage.pending_deliveries(now=now, limit=self._batch_size)
+            )
             if not rows:
                 break
             report = await self.deliver(rows)

@@ -88,6 +88,7 @@ _USAGE = _texts(
         "{p}unsubscribe <موضوع|كلمة|all (الكل)>",
         "{p}unsubscribe <topic|keyword|all>",
     ),
+    mysubs=("{cmd} [@القناة]", "{cmd} [@channel]"),
     latest=("{p}latest [عدد من 1 إلى 20]", "{p}latest [number 1-20]"),
     summary=("{p}summary <رابط المقال>", "{p}summary <article link>"),
     schedule=(
@@ -122,6 +123,10 @@ _MESSAGES = _texts(
     ),
     did_you_mean=("هل تقصد {p}{name}؟", "Did you mean {p}{name}?"),
     usage=("الاستخدام: {usage}", "Usage: {usage}"),
+    no_arguments=(
+        "الأمر {p}{name} لا يحتاج إلى معطيات. اكتب {p}help لرؤية الأوامر.",
+        "{p}{name} takes no arguments. Type {p}help to see the commands.",
+    ),
     admins_only=(
         "تغيير إعدادات هذه المحادثة متاح للمشرفين فقط.",
         "Only admins can change this chat's settings.",
@@ -285,10 +290,12 @@ def t(key: str, lang: str | None, **kw: object) -> str:
     return entry.get(lang or DEFAULT_LANGUAGE, entry[DEFAULT_LANGUAGE]).format(**kw)
 
 
-def usage(command: str, lang: str | None, prefix: str = "/") -> str:
-    """The usage line of a command that takes arguments (KeyError for others)."""
+def usage(command: str, lang: str | None, prefix: str = "/", *, shown_as: str | None = None) -> str:
+    """The usage line of a command that takes arguments (KeyError for others).
+    `shown_as` is the name users type when it differs (Discord's "subscriptions")."""
     entry = _USAGE[command]
-    return entry.get(lang or DEFAULT_LANGUAGE, entry[DEFAULT_LANGUAGE]).format(p=prefix)
+    text = entry.get(lang or DEFAULT_LANGUAGE, entry[DEFAULT_LANGUAGE])
+    return text.format(p=prefix, cmd=prefix + (shown_as or command))
 
 
 def has_usage(command: str) -> bool:

@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.chat import Invocation, Reply
 from bot.commands import (
@@ -309,7 +311,12 @@ async def test_start_and_help_in_both_languages(service: CommandService, gate: F
         assert f"/{name}" in help_en.text
     assert "HH:MM" in help_en.text  # usage lines are included
     help_discord = await run(service, gate, "help", chat=dc("555"), language="en")
-    assert "/news subscriptions" in help_discord.text
+    assert "/news subscriptions [@channel]" in help_discord.text
+    assert "mysubs" not in help_discord.text
+    extra = await run(service, gate, "subscriptions", "x", chat=dc("555"), language="en")
+    assert "/news subscriptions [@channel]" in extra.text
+    no_args = await run(service, gate, "digest", "now", language="en")
+    assert "/digest takes no arguments" in no_args.text
 
 
 async def test_unknown_command_suggests_close_match(
@@ -665,3 +672,44 @@ async def test_discord_usage_uses_news_prefix(service: CommandService, gate: Fak
     assert reply.language == "en"
     channel = dc("42")
     assert channel.platform is Platform.DISCORD
+
+
+@pytest.fixture(scope="module")
+def shared_storage() -> Iterator[SqlStorage]:
+    store = SqlStorage.from_url("sqlite:///:memory:")
+    add_feed(store)
+    add_article(store, "خبر", at=T0 - timedelta(hours=1), topics=("ai",))
+    yield store
+    store.close()
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=st.sampled_from([*TELEGRAM_COMMANDS, "subscriptions", "nonsense", "", "SUBSCRIBE", "ﻻ"]),
+    args=st.lists(
+        st.one_of(
+            st.text(max_size=30),
+            st.sampled_from(
+                ["@news", "<#1>", "all", "٠٨:٣٠", "pm", "UTC+3", "ai", "https://x.y/z"]
+            ),
+        ),
+        max_size=5,
+    ),
+    user_language=st.one_of(st.none(), st.text(max_size=8), st.sampled_from(["en", "ar-EG"])),
+    kind=st.sampled_from(list(ChatKind)),
+)
+async def test_any_input_gets_a_reply_and_never_raises(
+    shared_storage: SqlStorage,
+    name: str,
+    args: list[str],
+    user_language: str | None,
+    kind: ChatKind,
+) -> None:
+    # One database for all examples: commands pile up state, as in a real chat.
+    service = CommandService(shared_storage, small_catalog(), FakeSummarizer(), FakeClock(T0))
+    gate = FakeGate(targets={"@news": (CHANNEL, {USER})})
+    chat = tg("-7", kind) if kind is not ChatKind.PRIVATE else PRIVATE
+    reply = await service.handle(Invocation(chat, USER, name, tuple(args), user_language), gate)
+    assert reply.language in LANGUAGES
+    assert reply.text or reply.stories
+    assert reply.text != t("internal_error", reply.language)

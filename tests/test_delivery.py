@@ -49,6 +49,7 @@ from digest.models import (
     ChatKind,
     ChatRef,
     ChatSettings,
+    Delivery,
     DeliveryMode,
     DeliveryState,
     Platform,
@@ -575,6 +576,28 @@ async def test_turned_off_chat_rows_are_not_sent(world: World) -> None:
     world.storage.enqueue(chat, world.articles(1), due_at=T0)
     assert (await world.worker().drain()).failed == 1
     assert world.telegram.sent == []
+
+
+async def test_two_workers_with_claims_split_the_outbox(world: World) -> None:
+    chats = [world.chat(tg(str(i))) for i in range(6)]
+    ids = world.articles(3)
+    for chat in chats:
+        world.storage.enqueue(chat, ids, due_at=T0)
+
+    def claim(now: datetime, limit: int) -> list[Delivery]:
+        # What a database lease does (here atomic because storage calls do not await):
+        # take due rows and push them out of everyone else's reach for a while.
+        rows = world.storage.pending_deliveries(now=now, limit=min(limit, 4))
+        lease = now + timedelta(minutes=5)
+        world.storage.mark_retry([r.id for r in rows], error="leased", due_at=lease)
+        return rows
+
+    first, second = world.worker(claim=claim), world.worker(claim=claim)
+    one, two = await asyncio.gather(first.drain(), second.drain())
+    assert one.sent + two.sent == 18
+    assert one.sent > 0 and two.sent > 0
+    carried = [(s.chat.chat_id, s.message.text) for s in world.telegram.sent]
+    assert len(carried) == len(set(carried)) == 18
 
 
 async def test_restart_does_not_repeat_deliveries(tmp_path: Path) -> None:
