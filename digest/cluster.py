@@ -185,7 +185,8 @@ class _Stored:
 class StoryClusterer:
     """Assigns each new article to the cluster of an earlier article of the same story
     within `window`, keeping at most `max_items` recent articles. Pure and deterministic:
-    the same sequence of `add` calls gives the same cluster ids."""
+    the same sequence of `add` calls gives the same cluster ids. Not thread-safe: one
+    pipeline owns it."""
 
     def __init__(self, window: timedelta = timedelta(days=2), max_items: int = 3000) -> None:
         if max_items < 1:
