@@ -35,8 +35,10 @@ from digest.errors import (
     ChatForbidden,
     ChatMigrated,
     ChatNotFound,
+    ConfigError,
     DeliveryError,
     MessageRejected,
+    NewsdigestError,
     RetryAfter,
     TransientDeliveryError,
 )
@@ -492,6 +494,7 @@ class TelegramBot:
         self._sleep = sleep
         self.commands_handled = 0  # commands answered (replies sent or given up), for monitoring
         api = api_base_url.rstrip("/")
+        self._api = api
         self._app = (
             Application.builder()
             .token(token)
@@ -536,8 +539,22 @@ class TelegramBot:
         return self._app
 
     async def start(self) -> None:
-        """Connect (getMe), register the command menus and start long polling."""
-        await self._app.initialize()
+        """Connect (getMe), register the command menus and start long polling.
+
+        Raises ConfigError when Telegram rejects the token, NewsdigestError when the Bot
+        API cannot be reached (neither message contains the token)."""
+        try:
+            await self._app.initialize()
+        except tg_error.InvalidToken:
+            raise ConfigError(
+                "Telegram rejected the bot token: check NEWSDIGEST_TELEGRAM_TOKEN "
+                "(BotFather gives it as <digits>:<secret>)"
+            ) from None
+        except tg_error.TelegramError as exc:
+            raise NewsdigestError(
+                f"cannot reach the Telegram Bot API at {self._api}: "
+                f"{self._redactor.redact(exc.message)}"
+            ) from None
         await self.register_commands()
         await self._app.start()
         updater = self._app.updater

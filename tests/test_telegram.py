@@ -4,6 +4,7 @@ on 127.0.0.1."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 import time
@@ -46,7 +47,9 @@ from digest.errors import (
     ChatForbidden,
     ChatMigrated,
     ChatNotFound,
+    ConfigError,
     MessageRejected,
+    NewsdigestError,
     RetryAfter,
     TransientDeliveryError,
 )
@@ -397,7 +400,7 @@ class RecordingCommands:
         if inv.name == "boom":
             raise RuntimeError("command crashed")
         if inv.name == "long":
-            return Reply(text="\n".join(f"سطر {n} <{n}> & DeepSeek" for n in range(900)))
+            return Reply(text="\n".join(f"سطر {n} <{n}> & DeepSeek" for n in range(400)))
         if inv.name == "admin":
             is_admin = await gate.is_admin(inv.chat, inv.user_id)
             return Reply(text=f"admin={is_admin}", language="en")
@@ -487,12 +490,12 @@ async def test_long_reply_is_split_paced_and_nothing_is_lost(
 ) -> None:
     server.push_command(ALICE, ALICE, "/long")
     await server.wait_until(
-        lambda: any("سطر 899 " in m.plain_text for m in server.messages_to(ALICE)), timeout=30
+        lambda: any("سطر 399 " in m.plain_text for m in server.messages_to(ALICE)), timeout=30
     )
     sent = server.messages_to(ALICE)
     lines = "\n".join(m.plain_text for m in sent).split("\n")
     assert [line.lstrip("\u200f") for line in lines] == [
-        f"سطر {n} <{n}> & DeepSeek" for n in range(900)
+        f"سطر {n} <{n}> & DeepSeek" for n in range(400)
     ]
     assert all(utf16_len(m.plain_text) <= 4096 for m in sent)
     assert len(sent) > 1
@@ -647,6 +650,12 @@ def summary_story(url: str) -> Story:
     )
 
 
+@functools.cache
+def catalog() -> TopicCatalog:
+    """The bundled topics, loaded once: the catalogue is immutable."""
+    return TopicCatalog.load(TOPICS)
+
+
 def populate(fake: FakeTelegram) -> None:
     fake.add_user(ALICE, language_code="ar")
     fake.add_user(BOB, language_code="en")
@@ -674,7 +683,7 @@ async def open_world(
             raise BlockedAddressError(url, "loopback address")
         return summary_story(url)
 
-    service = CommandService(storage, TopicCatalog.load(TOPICS), summarize_url, clock)
+    service = CommandService(storage, catalog(), summarize_url, clock)
     bot = TelegramBot(
         TOKEN,
         command_service=service,
@@ -742,7 +751,7 @@ async def test_real_menus_are_registered(world: World) -> None:
 
 async def test_topics_lists_the_catalogue(world: World) -> None:
     text = await world.ask_text(BOB, BOB, "/topics")
-    for topic in TopicCatalog.load(TOPICS).topics:
+    for topic in catalog().topics:
         assert topic.name_en in text and topic.slug in text
 
 
@@ -1123,3 +1132,24 @@ def test_split_plain_text_keeps_every_line_under_the_limit() -> None:
     chunks = split_plain_text(text, 4096)
     assert all(utf16_len(c) <= 4096 for c in chunks)
     assert "".join(chunks).replace("\n", "") == text.replace("\n", "")
+
+
+async def test_start_with_a_wrong_token_is_a_clear_config_error(server: FakeTelegram) -> None:
+    wrong = "123456:AAE-wrong-secret-for-this-server"
+    bot = TelegramBot(wrong, command_service=RecordingCommands(), api_base_url=server.api_url)
+    with pytest.raises(ConfigError, match="NEWSDIGEST_TELEGRAM_TOKEN") as caught:
+        await bot.start()
+    assert "wrong-secret" not in str(caught.value)
+    await bot.stop()
+
+
+async def test_start_without_a_reachable_api_says_where_it_looked() -> None:
+    async with FakeTelegram(TOKEN) as gone:
+        url = gone.api_url  # a port that is closed once the fake stopped
+    bot = TelegramBot(
+        TOKEN, command_service=RecordingCommands(), api_base_url=url, read_timeout=1.0
+    )
+    with pytest.raises(NewsdigestError, match="cannot reach the Telegram Bot API") as caught:
+        await bot.start()
+    assert url in str(caught.value) and SECRET not in str(caught.value)
+    await bot.stop()
