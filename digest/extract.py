@@ -22,6 +22,9 @@ from .parse import clean_text, decode_document, html_to_text
 
 # Below this, trafilatura's "body" is a caption or a byline, not an article.
 MIN_BODY_CHARS = 80
+# A listing page: several paragraphs, most of their text inside links.
+LISTING_MIN_PARAGRAPHS = 4
+LISTING_LINK_SHARE = 0.5
 _REFRESH_URL = re.compile(r"""^\s*\d*\s*[;,]?\s*url\s*=\s*['"]?([^'"\s>]+)""", re.I)
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -38,6 +41,7 @@ class ExtractedArticle:
     method: str = "trafilatura"  # "trafilatura" | "description" | "page-text" | "none"
     description: str | None = None
     redirect_url: str | None = None  # a <meta http-equiv="refresh"> target, resolved
+    is_listing: bool = False  # a section/index page of teasers, not an article (text "")
 
 
 def extract_article(
@@ -46,7 +50,8 @@ def extract_article(
     """Extract title, body text, publication date and language from an HTML page.
 
     Never raises on odd input; a page without readable text gives text="" and
-    method="none".
+    method="none"; a section page listing other articles gives text="",
+    method="listing" and is_listing=True (summarising its teasers would mislead).
     """
     markup = html if isinstance(html, str) else decode_document(html, content_type).text
     meta = _read_meta(markup)
@@ -57,7 +62,10 @@ def extract_article(
         meta.get("og:description"), meta.get("description"), meta.get("twitter:description")
     )
     method = "trafilatura"
-    if len(body) < MIN_BODY_CHARS:
+    listing = body.count("\n") >= LISTING_MIN_PARAGRAPHS - 1 and _is_listing(markup, url)
+    if listing:
+        body, method = "", "listing"
+    elif len(body) < MIN_BODY_CHARS:
         # A caption-sized body: the page's own description is usually the better text.
         # The whole page's text (menus included) is the last resort, for bare pages.
         if description and len(description) > len(body):
@@ -74,30 +82,49 @@ def extract_article(
         method=method,
         description=description,
         redirect_url=_refresh_target(meta.get("refresh"), url),
+        is_listing=listing,
     )
+
+
+def _is_listing(markup: str, url: str | None) -> bool:
+    """True when most of the main text is link text: a page of teasers and headlines.
+
+    Measured on the fixtures: the IT section index of nabd-sharqi has 0.9 of its main
+    text inside links, 30 real Arabic article pages at most 0.05."""
+    doc = _run_trafilatura(markup, url, include_links=True)
+    body = getattr(doc, "body", None)
+    if body is None:
+        return False
+    total = len("".join(body.itertext()))
+    linked = sum(len("".join(ref.itertext())) for ref in body.iter("ref"))
+    return total > 0 and linked / total >= LISTING_LINK_SHARE
 
 
 def _trafilatura(markup: str, url: str | None) -> tuple[str, Any]:
     if not markup.strip():
         return "", None
+    doc = _run_trafilatura(markup, url, include_links=False)
+    text = _attr(doc, "text") or ""
+    return clean_text(text), doc
+
+
+def _run_trafilatura(markup: str, url: str | None, *, include_links: bool) -> Any:
     try:
-        doc = trafilatura.bare_extraction(
+        return trafilatura.bare_extraction(
             markup,
             url=url,
             favor_precision=True,
             include_comments=False,
             include_tables=False,
             include_images=False,
-            include_links=False,
-            with_metadata=True,
+            include_links=include_links,
+            with_metadata=not include_links,
             # htmldate's extensive search hands free text to dateparser, which loads
             # every locale (seconds per page); meta tags and markup are enough.
             date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except Exception:  # trafilatura/lxml on hostile markup; the fallbacks still apply
-        return "", None
-    text = _attr(doc, "text") or ""
-    return clean_text(text), doc
+        return None
 
 
 def _attr(doc: Any, name: str) -> str | None:

@@ -114,6 +114,23 @@ def test_publication_dates_match_the_htmldate_gold() -> None:
     assert checked == 3
 
 
+def test_section_index_page_is_a_listing_not_an_article() -> None:
+    page = ARTICLES / "nabd_sharqi_it" / "IT_section_index.html"
+    article = extract_article(page.read_bytes(), url="http://nabd-sharqi.com/IT/")
+    assert article.is_listing
+    assert (article.text, article.method) == ("", "listing")
+
+
+@pytest.mark.parametrize(
+    "page",
+    sorted(p for p in ARTICLES.rglob("*.html") if p.name != "IT_section_index.html"),
+    ids=lambda p: p.name,
+)
+def test_article_pages_are_not_listings(page: Path) -> None:
+    article = extract_article(page.read_bytes(), url=None)
+    assert not article.is_listing
+
+
 def test_meta_refresh_stub_with_wrong_charset_has_no_text_but_a_target() -> None:
     page = ARTICLES / "pages" / "tech-wd.com__root_2018__meta_refresh_koi8r.html"
     article = extract_article(page.read_bytes(), url="http://www.tech-wd.com/")
