@@ -117,3 +117,10 @@ def test_embed_size_counts_the_fields_discord_counts() -> None:
         "url": "https://not.counted.example",
     }
     assert embed_size(embed) == 2 + 2 + 3 + 1 + 1 + 2
+
+
+def test_line_start_markers_are_escaped() -> None:
+    assert escape_markdown("# big") == "\\# big"
+    assert escape_markdown("> quote") == "\\> quote"
+    assert escape_markdown("1. list") == "1\\. list"
+    assert escape_markdown("-5 degrees") == "\\-5 degrees"

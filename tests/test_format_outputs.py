@@ -99,3 +99,14 @@ def test_render_dispatches_every_format(fmt: str) -> None:
 def test_render_rejects_unknown_format() -> None:
     with pytest.raises(ValueError, match="unknown format 'html'"):
         render([], "html")
+
+
+def test_markdown_escapes_line_start_markers() -> None:
+    from digest.format.markdown import escape_markdown
+
+    assert escape_markdown("1. first") == "1\\. first"
+    assert escape_markdown("- dash") == "\\- dash"
+    assert escape_markdown("a - b 1. c") == "a - b 1. c"
+    story = make_story(1, bullets=["1. first point", "# not a heading"], language="en")
+    text = render_markdown([story], header=None, language="en")
+    assert "\n- 1\\. first point\n" in text and "\n- \\# not a heading\n" in text

@@ -36,9 +36,16 @@ BULLET = "• "
 _MARKDOWN = re.compile(r"((?i:https?)://[^\s\\]+)|([\\*_~`|\[\]])")
 
 
+_ORDERED_START = re.compile(r"^(\s*\d+)([.)])")
+_MARKER_START = re.compile(r"^(\s*)([-+#>])")
+
+
 def escape_markdown(text: str) -> str:
-    """Backslash-escape Discord markdown in text (URLs are left whole so they link)."""
-    return _MARKDOWN.sub(lambda m: m.group(1) or "\\" + m.group(2), text)
+    """Backslash-escape Discord markdown in text (URLs are left whole so they link), and
+    a heading, quote or list marker that would open a line."""
+    text = _MARKDOWN.sub(lambda m: m.group(1) or "\\" + m.group(2), text)
+    text = _ORDERED_START.sub(r"\1\\\2", text)
+    return _MARKER_START.sub(r"\1\\\2", text)
 
 
 def embed_size(embed: Mapping[str, Any]) -> int:

@@ -19,11 +19,16 @@ from digest.format.labels import label, list_separator
 from digest.models import Story
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+# At the start of a line these open a list, a rule, a setext heading or a code fence.
+_ORDERED_START = re.compile(r"^(\s*\d+)([.)])")
+_MARKER_START = re.compile(r"^(\s*)([-+=~])")
 
 
 def escape_markdown(text: str) -> str:
-    """Backslash-escape the characters Markdown would read as syntax."""
-    return _SPECIAL.sub(r"\\\1", text)
+    """Backslash-escape what Markdown would read as syntax, inline or at line start."""
+    text = _SPECIAL.sub(r"\\\1", text)
+    text = _ORDERED_START.sub(r"\1\\\2", text)
+    return _MARKER_START.sub(r"\1\\\2", text)
 
 
 def _link(text: str, url: str | None) -> str:
