@@ -657,6 +657,8 @@ class _TextExtractor(HTMLParser):
             self._skip_depth += 1
         elif tag in _BLOCK_TAGS:
             self._parts.append("\n")
+        elif tag in ("td", "th"):
+            self._parts.append(" ")  # cells of a row stay apart
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCK_TAGS:

@@ -208,6 +208,11 @@ def test_html_is_flattened_to_plain_text_with_paragraph_breaks() -> None:
     assert feed.entries[0].summary == "أعلنت DeepSeek عن نموذج جديد.\nالسطر & الثاني\nالثالث"
 
 
+def test_html_to_text_keeps_list_items_and_table_cells_apart() -> None:
+    html = "<ul><li>واحد</li><li>اثنان</li></ul><table><tr><td>iOS</td><td>9</td></tr></table>"
+    assert html_to_text(html) == "واحد\nاثنان\niOS 9"
+
+
 def test_html_to_text_unescapes_double_escaped_entities_and_drops_styles() -> None:
     assert html_to_text("<style>p{}</style><div>caf&amp;eacute;\n\n  ok</div>") == "café\nok"
 
