@@ -16,7 +16,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -25,6 +25,25 @@ from bot.delivery import DeliveryPlanner, DeliveryWorker
 log = logging.getLogger(__name__)
 
 PollOnce = Callable[[], Awaitable[object]]
+
+
+class _PollResult(Protocol):
+    @property
+    def new_article_ids(self) -> tuple[int, ...]: ...
+
+
+def poll_and_enqueue(
+    poll: Callable[[], Awaitable[_PollResult]], planner: DeliveryPlanner
+) -> PollOnce:
+    """The poll job for a pipeline: poll (e.g. ``lambda: pipeline.poll(due_only=True,
+    owner=...)``), then queue the new articles for instant chats. Queued before the job
+    ends, so a crash after the poll cannot lose them (the outbox has them)."""
+
+    async def poll_once() -> int:
+        report = await poll()
+        return planner.enqueue_article_ids(report.new_article_ids)
+
+    return poll_once
 
 
 class BotScheduler:

@@ -18,7 +18,7 @@ from bot.delivery import (
     due_digest_chats,
     last_scheduled_time,
 )
-from bot.scheduler import BotScheduler
+from bot.scheduler import BotScheduler, poll_and_enqueue
 from digest.clock import FakeClock
 from digest.models import ChatSettings, DeliveryMode, Platform
 from digest.storage import SqlStorage
@@ -207,3 +207,24 @@ async def test_drains_do_not_overlap() -> None:
     bot.kick_outbox()
     await asyncio.gather(bot.drain_now(), bot.shutdown())
     assert slow.most == 1
+
+
+async def test_poll_and_enqueue_queues_new_articles_for_instant_chats() -> None:
+    storage = SqlStorage.from_url("sqlite:///:memory:")
+    add_feed(storage)
+    clock = FakeClock(utc(2026, 3, 2, 9, 0))
+    storage.save_chat(ChatSettings(tg("1"), topics=frozenset({"ai"})))
+    storage.save_chat(ChatSettings(tg("2"), topics=frozenset({"phones"})))
+    new = add_article(storage, "نموذج", at=utc(2026, 3, 2, 8, 59), topics=("ai",))
+
+    class Report:
+        new_article_ids = (new,)
+
+    async def poll() -> Report:
+        return Report()
+
+    poll_once = poll_and_enqueue(poll, DeliveryPlanner(storage, clock))
+    assert await poll_once() == 1
+    rows = storage.pending_deliveries(now=clock.now(), limit=10)
+    assert [(r.chat.chat_id, r.article_id) for r in rows] == [("1", new)]
+    storage.close()
