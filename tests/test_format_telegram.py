@@ -181,7 +181,7 @@ def test_messages_keep_under_telegram_entity_limit() -> None:
     messages = render_telegram(stories, header=None, language="ar")
     for message in messages:
         assert entity_count(message) <= 100
-        assert parse_telegram(message).start_tags == entity_count(message)
+        assert parse_telegram(message).start_tags == entity_count(message)  # no auto ones
     # Entities, not length, forced these cuts: one more story would have fitted by length.
     one_story = utf16_units(render_telegram(stories[:1], header=None, language="ar")[0])
     for message in messages[:-1]:
@@ -213,3 +213,13 @@ def test_arabic_urls_are_linked_as_ascii() -> None:
     link = parse_telegram(message).links[0]
     assert link.isascii() and link.startswith("https://xn--")
     assert "%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1" in link  # أخبار, UTF-8 percent-encoded
+
+
+def test_entities_telegram_finds_itself_count_too() -> None:
+    assert entity_count("<b>x</b> #AI and @user, /start and https://e.x, a@b.co") == 6
+    assert entity_count('<a href="https://e.x/#frag">C# 5/6 50$</a>') == 1
+    bullets = [" ".join(f"#وسم{n}" for n in range(30))] * 3
+    stories = [make_story(n, bullets=bullets) for n in range(5)]
+    messages = render_telegram(stories, header=None, language="ar")
+    assert len(messages) >= 5  # 90+ hashtags per story: one story per message
+    assert all(entity_count(m) <= 100 for m in messages)

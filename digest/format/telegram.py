@@ -13,6 +13,7 @@ or an entity, and its continuation starts with its title and "(تابع)".
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import partial
 
@@ -32,7 +33,7 @@ TELEGRAM_LIMIT = 4096
 ALLOWED_TAGS = frozenset({"b", "i", "u", "s", "a", "code", "pre", "blockquote"})
 BULLET = "• "
 MIN_LIMIT = 1024
-# Telegram applies only the first 100 entities (tags) of a message and drops the rest.
+# Telegram applies only the first 100 entities of a message and drops the rest.
 MAX_ENTITIES = 100
 MAX_LINKED_SOURCES = 10  # further sources are named without a link
 SOURCE_NAME_MAX = 256
@@ -143,9 +144,18 @@ def _header_lines(header: str, language: str, budget: int) -> list[str]:
     return lines
 
 
+_TAG = re.compile(r"<[^>]*>")
+# What Telegram turns into entities by itself: links, e-mail addresses, #hashtags,
+# $cashtags, @mentions and /commands. Counted generously, so the estimate is an upper
+# bound in practice.
+_AUTO_ENTITY = re.compile(r"(?:https?://|www\.)\S|\S@\S+\.\w|(?<![\w/])[#$@/][^\W\d_]")
+
+
 def entity_count(html: str) -> int:
-    """Formatting entities in our HTML: one per start tag (text never holds a raw "<")."""
-    return html.count("<") - html.count("</")
+    """Entities a message will hold: one per start tag (text never holds a raw "<"),
+    plus those Telegram finds by itself in the text."""
+    tags = html.count("<") - html.count("</")
+    return tags + len(_AUTO_ENTITY.findall(_TAG.sub(" ", html)))
 
 
 def _fits(html: str, limit: int) -> bool:
