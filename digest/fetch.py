@@ -91,12 +91,19 @@ class HttpFetcher:
         self._base_headers = {"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"}
         self._transport = transport
         self._client = client
+        self._client_loop: asyncio.AbstractEventLoop | None = None
         self._owns_client = client is None
 
     # --- lifecycle -------------------------------------------------------------------
 
     def _http(self) -> httpx.AsyncClient:
+        loop = asyncio.get_running_loop()
+        if self._owns_client and self._client is not None and self._client_loop is not loop:
+            # Pooled connections belong to the loop that opened them; a second
+            # asyncio.run() (CLI commands) gets a fresh client instead of dead sockets.
+            self._client = None
         if self._client is None:
+            self._client_loop = loop
             self._client = httpx.AsyncClient(
                 transport=self._transport,
                 timeout=self._httpx_timeout,
@@ -108,8 +115,10 @@ class HttpFetcher:
 
     async def aclose(self) -> None:
         if self._client is not None and self._owns_client:
-            await self._client.aclose()
-        if self._owns_client:
+            # A client from an earlier event loop cannot be closed from this one; its
+            # sockets went with that loop.
+            if self._client_loop is asyncio.get_running_loop():
+                await self._client.aclose()
             self._client = None
 
     async def __aenter__(self) -> HttpFetcher:

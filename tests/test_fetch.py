@@ -358,6 +358,30 @@ async def test_bodies_we_cannot_inflate_are_fetch_errors(
         await fetcher.fetch(server.url(path), etag=None, last_modified=None)
 
 
+def test_one_fetcher_survives_several_event_loops(tmp_path: Path) -> None:
+    # CLI commands call asyncio.run() more than once with the same fetcher.
+    async def serve_and_fetch(fetcher: HttpFetcher) -> bytes:
+        async def feed(request: web.Request) -> web.Response:
+            return web.Response(body=FEED)
+
+        app = web.Application()
+        app.router.add_get("/f", feed)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        try:
+            url = f"http://127.0.0.1:{runner.addresses[0][1]}/f"
+            return (await fetcher.fetch(url, etag=None, last_modified=None)).content
+        finally:
+            await runner.cleanup()
+
+    fetcher = HttpFetcher(policy=AddressPolicy(allow_private=True))
+    assert asyncio.run(serve_and_fetch(fetcher)) == FEED
+    assert asyncio.run(serve_and_fetch(fetcher)) == FEED
+    asyncio.run(fetcher.aclose())
+
+
 # --- local files ---------------------------------------------------------------------
 
 
