@@ -25,7 +25,14 @@ import telegram
 import telegram.error as tg_error
 from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
-from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    BaseUpdateProcessor,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from bot.chat import Invocation, OutgoingMessage, PlatformGate, Reply
 from bot.delivery import TELEGRAM_LIMITS, PlatformRoute, RateLimiter, telegram_renderer
@@ -444,6 +451,38 @@ class TelegramReplyRenderer:
 # --- the bot -------------------------------------------------------------------------
 
 
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Updates of different chats run concurrently, so one slow /summary does not hold
+    up every other user; updates of one chat run one after the other, in order, so
+    "/subscribe ai" is stored before the "/mysubs" typed right after it is answered."""
+
+    def __init__(self, max_concurrent_updates: int = 64) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._users: dict[int, int] = {}  # updates holding or waiting for each lock
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await coroutine
+            return
+        lock = self._locks.setdefault(chat.id, asyncio.Lock())
+        self._users[chat.id] = self._users.get(chat.id, 0) + 1
+        try:
+            async with lock:  # asyncio.Lock is FIFO: arrival order is kept
+                await coroutine
+        finally:
+            self._users[chat.id] -= 1
+            if not self._users[chat.id]:
+                del self._users[chat.id], self._locks[chat.id]
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to free."""
+
+
 class CommandServicePort(Protocol):
     """What TelegramBot needs from bot.commands.CommandService."""
 
@@ -503,6 +542,7 @@ class TelegramBot:
             .read_timeout(read_timeout)
             .get_updates_read_timeout(poll_timeout + read_timeout)
             .job_queue(None)  # scheduling is APScheduler's job in bot.scheduler
+            .concurrent_updates(PerChatUpdateProcessor())
             .build()
         )
         self._sender = TelegramSender(self._app.bot, redactor=self._redactor)

@@ -394,9 +394,12 @@ class RecordingCommands:
 
     def __init__(self) -> None:
         self.invocations: list[Invocation] = []
+        self.release_slow = asyncio.Event()
 
     async def handle(self, inv: Invocation, gate: PlatformGate) -> Reply:
         self.invocations.append(inv)
+        if inv.name == "slow":
+            await self.release_slow.wait()
         if inv.name == "boom":
             raise RuntimeError("command crashed")
         if inv.name == "long":
@@ -408,7 +411,7 @@ class RecordingCommands:
 
 
 def all_commands(language: str) -> list[tuple[str, str]]:
-    names = ("start", "help", "subscribe", "admin", "long", "boom")
+    names = ("start", "help", "subscribe", "admin", "long", "boom", "slow")
     return [(name, f"{name} ({language})") for name in names]
 
 
@@ -514,6 +517,20 @@ async def test_a_reply_waits_out_a_429(
     replies = await server.wait_for_messages(2, chat_id=BOB)
     assert len(server.rate_limited) == 1
     assert replies[1].plain_text.startswith("start")
+
+
+async def test_a_slow_command_holds_up_its_chat_only(
+    server: FakeTelegram, recording_bot: tuple[TelegramBot, RecordingCommands]
+) -> None:
+    _, service = recording_bot
+    server.push_command(ALICE, ALICE, "/slow")
+    server.push_command(ALICE, ALICE, "/start")  # same chat: must wait for /slow
+    server.push_command(BOB, BOB, "/start")  # other chat: answered meanwhile
+    await server.wait_for_messages(1, chat_id=BOB)
+    assert server.messages_to(ALICE) == []
+    service.release_slow.set()
+    replies = await server.wait_for_messages(2, chat_id=ALICE)
+    assert [strip_bidi_controls(m.plain_text).split()[0] for m in replies] == ["slow", "start"]
 
 
 async def test_a_crashing_command_gets_an_apology(
