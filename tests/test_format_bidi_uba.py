@@ -159,3 +159,16 @@ def test_every_line_of_a_telegram_digest_reads_right_to_left() -> None:
     assert len(lines) == 6  # header, title, three bullets, sources
     for line in lines:
         assert_reads_right_to_left(line)
+
+
+def test_every_line_of_a_discord_embed_reads_right_to_left() -> None:
+    from digest.format.discord import render_discord
+    from tests.format_checks import make_story
+
+    story = make_story(1, title="GPT-4o أمام DeepSeek R1", other_sources=[("TechCrunch", None)])
+    [payload] = render_discord([story], header=None, language="ar")
+    embed = payload["embeds"][0]
+    lines = [embed["title"], embed["footer"]["text"], *embed["description"].split("\n")]
+    assert len(lines) == 5
+    for line in lines:
+        assert_reads_right_to_left(line)

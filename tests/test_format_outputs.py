@@ -63,7 +63,7 @@ def test_plain_text_digest() -> None:
     assert lines[0] == story.title
     assert [line.startswith(RLM + "• ") for line in lines[1:4]] == [True] * 3
     assert lines[4].startswith("المصادر: البوابة التقنية، ")
-    assert lines[5] == story.url
+    assert lines[5] == f"اقرأ المزيد: \u2066{story.url}\u2069"
 
 
 def test_rich_console_prints_title_bullets_and_source() -> None:

@@ -54,8 +54,16 @@ def _source_line(parts: StoryParts, language: str) -> str:
     return line_mark(text, direction) + text
 
 
+def _read_more_line(url: str, language: str) -> str:
+    """'اقرأ المزيد: URL' with the URL isolated so it reads left to right."""
+    direction = language_direction(language)
+    text = label("read_more", language) + ": " + isolate_runs(url, direction)
+    return line_mark(text, direction) + text
+
+
 def render_plain(stories: Sequence[Story], *, header: str | None, language: str) -> str:
-    """The digest as plain text: title, bullets, source line, URL; blank line between."""
+    """The digest as plain text: title, bullets, source line, "read more" URL line; a
+    blank line between stories."""
     blocks: list[str] = []
     head = _header_lines(header, language)
     if head:
@@ -70,7 +78,7 @@ def render_plain(stories: Sequence[Story], *, header: str | None, language: str)
         if source:
             lines.append(source)
         if parts.url:
-            lines.append(parts.url)
+            lines.append(_read_more_line(parts.url, language))
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
 
@@ -101,5 +109,7 @@ def render_console(
         if source:
             console.print(Text(source, style="dim"))
         if parts.url:
-            console.print(Text(parts.url, style="dim cyan"))
+            console.print(
+                Text(_read_more_line(parts.url, language), style=Style(dim=True, link=parts.url))
+            )
         console.print()
