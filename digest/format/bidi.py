@@ -31,7 +31,8 @@ Rules
        (2025-01-20, -5, +966), which the algorithm would otherwise show reversed,
      - a *number* if it holds European digits only (with . , : % etc.).
    A run starts at a Latin or code core and takes in following Latin, code and number
-   words when only whitespace separates the cores ("Nvidia H800", "Llama 3"). Every run
+   words when only whitespace within the line separates the cores ("Nvidia H800",
+   "Llama 3"); a run never spans a line or paragraph break. Every run
    is wrapped in LRI ... PDI (U+2066 ... U+2069), so inside it keeps its written order
    and from outside it is one neutral object that neither drags neighbouring digits
    into left-to-right order nor moves punctuation. A leading number is not taken into a
@@ -43,11 +44,18 @@ Rules
    character is itself a strong RTL letter: a line starting with a Latin name, a digit,
    a bullet sign, a bracket or an isolate gets the mark, so no viewer can choose
    left-to-right for it. An LTR line starts with LRM (U+200E) when its first strong
-   character (looking inside isolates too, as simple viewers do) is not L.
+   character (looking inside isolates too, as simple viewers do) is not L, or when it
+   has none.
+
+`rtl_line`, `ltr_line` and `bidi_safe` apply the rules to each paragraph of a text (split
+at bidi paragraph separators: LF, CR, U+001C-001E, U+0085, U+2029).
 
 Guarantees, checked by the tests: removing the marks and isolates from the output gives
 back the cleaned input; isolates are balanced and never nested; in an RTL line no L
-character stands outside an isolate; every RTL line starts with a strong RTL character.
+character stands outside an isolate; every RTL line starts with a strong RTL character;
+and GNU FriBidi (a full implementation of the Unicode bidi algorithm) displays every
+such line right to left with each Latin run contiguous and in its written order
+(tests/test_format_bidi_uba.py).
 """
 
 from __future__ import annotations
