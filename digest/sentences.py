@@ -49,6 +49,7 @@ _TERMINATOR_RUN = re.compile("[.!?؟…۔]+")
 _MAX_QUOTE_SPAN = 400
 _HEADING_MAX_WORDS = 14
 
+_INITIALS = re.compile(r"(?:[A-Za-z]\.)*[A-Za-z]")
 _ARABIC_LETTER = re.compile("[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff]")
 
 
@@ -162,7 +163,7 @@ def _is_boundary(text: str, pos: int, end: int) -> bool:
             if bare in _LATIN_ABBREVIATIONS:
                 return False
             # U.S. / J. Smith / e.g. : single Latin letters between dots
-            if re.fullmatch(r"(?:[A-Za-z]\.)*[A-Za-z]", word):
+            if _INITIALS.fullmatch(word):
                 return False
             # د. / م. as a standalone word: Arabic title abbreviations
             if len(word) == 1 and _is_arabic_letter(word):

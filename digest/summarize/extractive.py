@@ -182,7 +182,13 @@ _AR_AFTER_CONJUNCTION = _wordset(
     تبلغ بلغ بلغت"""
 )
 _AR_NOT_CONJUNCTION_AL = _wordset("والد والدة والده والدته والدها والي والتر فالنسيا")
-_AR_PHRASE_KEYS = tuple((normalize(p), len(p.split())) for p in _AR_LEADING_PHRASES)
+_AR_PHRASE_WORDS = {normalize(p): len(p.split()) for p in _AR_LEADING_PHRASES}
+# longest phrase first, so that "كما أن" wins over "كما"
+_AR_PHRASE_START = re.compile(
+    "^("
+    + "|".join(re.escape(k) for k in sorted(_AR_PHRASE_WORDS, key=len, reverse=True))
+    + ")(?=[ ،,])"
+)
 _AR_SAFE_REMAINDERS = frozenset(normalize(w) for w in _AR_AFTER_CONJUNCTION)
 _AR_NOT_CONJUNCTION_KEYS = frozenset(normalize(w) for w in _AR_NOT_CONJUNCTION_AL)
 _EN_LEADING = re.compile(
@@ -265,8 +271,17 @@ def content_tokens(text: str) -> list[str]:
     return _content(tokenize(text))
 
 
+@lru_cache(maxsize=1 << 16)
+def _content_term(token: str) -> str:
+    """The scoring term of a token, or "" for stopwords and one-letter tokens."""
+    if token in _STOPWORDS or len(token) < 2:
+        return ""
+    return _stem(token)
+
+
 def _content(words: Sequence[str]) -> list[str]:
-    return [_stem(t) for t in words if t not in _STOPWORDS and len(t) > 1]
+    # map() over the cached function keeps the per-token work in C on repeat tokens
+    return [term for term in map(_content_term, words) if term]
 
 
 def is_boilerplate(text: str) -> bool:
@@ -282,14 +297,12 @@ def strip_connective(text: str, language: str = "ar") -> str:
         if stripped != text and stripped:
             return stripped[0].upper() + stripped[1:]
         return text
-    folded = normalize(text)
-    for key, words in _AR_PHRASE_KEYS:
-        if folded.startswith(key):
-            rest_folded = folded[len(key) :]
-            if rest_folded[:1] in {" ", "،", ","}:
-                parts = text.split(maxsplit=words)
-                if len(parts) > words:
-                    return parts[words].lstrip("،, ").strip()
+    phrase = _AR_PHRASE_START.match(normalize(text[:60]))
+    if phrase:
+        words = _AR_PHRASE_WORDS[phrase.group(1)]
+        parts = text.split(maxsplit=words)
+        if len(parts) > words:
+            return parts[words].lstrip("،, ").strip()
     first, _, rest = text.partition(" ")
     if not rest:
         return text
@@ -336,7 +349,7 @@ def _cosine(a: dict[str, float], b: dict[str, float], norm_a: float, norm_b: flo
 
 
 def _norm(vector: dict[str, float]) -> float:
-    return math.sqrt(sum(value * value for value in vector.values()))
+    return math.hypot(*vector.values())
 
 
 class ExtractiveSummarizer:
@@ -369,7 +382,7 @@ class ExtractiveSummarizer:
             sentences = [s for s in sentences if not _is_flagged(s.text, hints)]
         w = self.weights
         seen: set[tuple[str, ...]] = set()
-        kept: list[tuple[Sentence, Counter[str], int, int]] = []
+        kept: list[tuple[Sentence, Counter[str], int, int, int]] = []
         for sentence, words in zip(
             sentences, tokenize_many([s.text for s in sentences]), strict=True
         ):
@@ -377,23 +390,22 @@ class ExtractiveSummarizer:
             if key in seen:
                 continue
             seen.add(key)
-            terms = Counter(_content(words))
+            content = _content(words)
             special = sum(1 for word in words if word.isascii()) if w.entities else 0
-            kept.append((sentence, terms, len(words), special))
-        informative = [k for k in kept if sum(k[1].values()) >= self.weights.min_tokens]
+            kept.append((sentence, Counter(content), len(words), special, len(content)))
+        informative = [k for k in kept if k[4] >= w.min_tokens]
         # short texts: rather short sentences than fewer than min_bullets
-        if len(informative) >= self.min_bullets:
-            kept = informative
-        else:
-            kept = [k for k in kept if sum(k[1].values()) >= 2]
+        kept = (
+            informative if len(informative) >= self.min_bullets else [k for k in kept if k[4] >= 2]
+        )
         if not kept:
             return []
         count = len(kept)
         df: Counter[str] = Counter()
-        for _, terms, _, _ in kept:
+        for _, terms, *_ in kept:
             df.update(terms.keys())
         idf = {term: math.log(1.0 + count / freq) for term, freq in df.items()}
-        vectors = [{t: tf * idf[t] for t, tf in terms.items()} for _, terms, _, _ in kept]
+        vectors = [{t: tf * idf[t] for t, tf in terms.items()} for _, terms, *_ in kept]
         norms = [_norm(v) for v in vectors]
         centroid: dict[str, float] = {}
         if w.centrality:
@@ -410,7 +422,7 @@ class ExtractiveSummarizer:
         title_norm = _norm(title_vector)
         out: list[Features] = []
         previous_paragraph = -1
-        for index, ((sentence, terms, n_words, special), vector, norm) in enumerate(
+        for index, ((sentence, _, n_words, special, n_terms), vector, norm) in enumerate(
             zip(kept, vectors, norms, strict=True)
         ):
             out.append(
@@ -422,7 +434,7 @@ class ExtractiveSummarizer:
                     lead_sim=_cosine(vector, vectors[0], norm, norms[0]) if w.lead else 0.0,
                     centrality=_cosine(vector, centroid, norm, centroid_norm),
                     entities=special / max(1, n_words),
-                    content_terms=sum(terms.values()),
+                    content_terms=n_terms,
                     tokens=n_words,
                     vector=vector,
                     norm=norm,
