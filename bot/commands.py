@@ -30,6 +30,7 @@ from bot.delivery import (
     FeedStoryLoader,
     StoryLoader,
     chat_zone,
+    digest_title,
     matches,
     site_name,
 )
@@ -783,7 +784,7 @@ class CommandService:
         stories = tuple(self._stories.stories(articles))
         return Reply(
             stories=stories,
-            header=t("digest_header", lang, count=len(stories)),
+            header=digest_title(len(stories), lang, settings, now),
             language=lang,
         )
 

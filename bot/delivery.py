@@ -224,6 +224,14 @@ def select_digest_articles(
     return chosen
 
 
+def digest_title(count: int, language: str, settings: ChatSettings, now: datetime) -> str:
+    """A digest's header: the count line, then the chat's local date."""
+    from digest.format.labels import format_date
+
+    day = now.astimezone(chat_zone(settings.timezone)).date()
+    return t("digest_header", language, count=count) + "\n" + format_date(day, language)
+
+
 # --- stories -----------------------------------------------------------------------------
 
 
@@ -771,7 +779,7 @@ class DeliveryWorker:
         language = settings.language
         try:
             if settings.mode is DeliveryMode.SCHEDULED:
-                header = t("digest_header", language, count=len(stories))
+                header = digest_title(len(stories), language, settings, self._clock.now())
                 parcels = pack_parcels(stories, header, route.render, language)
             elif self._collapse_backlog is not None and len(stories) > self._collapse_backlog:
                 # A pile-up (after downtime or a burst of news) in an instant chat: a few

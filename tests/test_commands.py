@@ -576,7 +576,8 @@ async def test_digest_sends_unseen_matching_stories_once(
     second = add_article(storage, "روبوت", at=T0 - timedelta(minutes=5), topics=("ai",))
     reply = await run(service, gate, "digest")
     assert [s.article_id for s in reply.stories] == [first, second]  # oldest first
-    assert reply.header and "2" in reply.header
+    assert reply.header and "2" in reply.header.split("\n")[0]
+    assert reply.header.split("\n")[1] == "2 مارس 2026"  # the chat's local date
     assert storage.was_delivered(PRIVATE, first) and storage.was_delivered(PRIVATE, second)
     assert storage.get_chat(PRIVATE).last_digest_at == clock.now()
     clock.advance(60)

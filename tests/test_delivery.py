@@ -424,6 +424,7 @@ async def test_scheduled_chat_gets_one_digest(world: World) -> None:
     texts = world.telegram.texts("-5")
     assert len(texts) == 2  # header + 3 stories, then 2 stories
     assert texts[0].startswith("# ") and "5" in texts[0].split("\n")[0]
+    assert texts[0].split("\n")[1] == "2 مارس 2026"
     assert "[" + str(ids[4]) + "]" in texts[1]
 
 
