@@ -23,7 +23,7 @@ import logging
 import random as _random
 from collections import deque
 from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -629,10 +629,12 @@ class DrainReport:
     failed: int = 0
     paused_chats: int = 0
     migrated_chats: int = 0
+    settled: set[int] = field(default_factory=set, repr=False)  # row ids given a new state
 
     def add(self, other: DrainReport) -> None:
         for name in ("sent", "messages", "retried", "failed", "paused_chats", "migrated_chats"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.settled |= other.settled
 
     @property
     def handled(self) -> int:
@@ -728,9 +730,14 @@ class DeliveryWorker:
                 try:
                     await self._deliver_chat(chat, chat_rows, report, depth=0)
                 except Exception:
-                    # A bug must not stop other chats' deliveries; the rows are retried.
+                    # A bug must not stop other chats' deliveries; the rows not settled
+                    # yet are retried (never those already sent: that would repeat them).
                     log.exception("delivery to %s failed unexpectedly", chat)
-                    self._retry(chat_rows, "internal error", report)
+                    leftover = [r for r in chat_rows if r.id not in report.settled]
+                    try:
+                        self._retry(leftover, "internal error", report)
+                    except Exception:
+                        log.exception("could not reschedule deliveries to %s", chat)
 
         await asyncio.gather(
             *(one(c, r, rep) for (c, r), rep in zip(by_chat.items(), reports, strict=True))
@@ -759,6 +766,7 @@ class DeliveryWorker:
                 [r.id for r in rows], error=f"{chat.platform} is not running", due_at=due
             )
             report.retried += len(rows)
+            report.settled.update(r.id for r in rows)
             return
         if settings.mode is DeliveryMode.SCHEDULED:
             # The whole digest at once, even if the batch cut it.
@@ -805,6 +813,7 @@ class DeliveryWorker:
             if outcome.kind == "sent":
                 self._storage.mark_sent([r.id for r in parcel_rows], at=self._clock.now())
                 report.sent += len(parcel_rows)
+                report.settled.update(r.id for r in parcel_rows)
             elif outcome.kind == "rejected":
                 self._fail(parcel_rows, f"rejected: {outcome.error}", report)
             elif outcome.kind == "forbidden":
@@ -827,6 +836,7 @@ class DeliveryWorker:
                     [r.id for r in remaining], error=outcome.error, due_at=outcome.due_at
                 )
                 report.retried += len(remaining)
+                report.settled.update(r.id for r in remaining)
                 return
             else:
                 self._retry(remaining, outcome.error, report)
@@ -874,6 +884,7 @@ class DeliveryWorker:
         if rows:
             self._storage.mark_failed([r.id for r in rows], error=error)
             report.failed += len(rows)
+            report.settled.update(r.id for r in rows)
 
     def _retry(self, rows: Sequence[Delivery], error: str, report: DrainReport) -> None:
         if not rows:
@@ -886,6 +897,7 @@ class DeliveryWorker:
         due = self._clock.now() + timedelta(seconds=delay)
         self._storage.mark_retry([r.id for r in rows], error=error, due_at=due)
         report.retried += len(rows)
+        report.settled.update(r.id for r in rows)
 
     async def _notify_pause(self, settings: ChatSettings, reason: str) -> None:
         if self._on_pause is None:

@@ -42,6 +42,7 @@ from digest.errors import (
     ChatNotFound,
     MessageRejected,
     RetryAfter,
+    StorageError,
     TransientDeliveryError,
 )
 from digest.models import (
@@ -559,6 +560,33 @@ async def test_rejected_message_fails_only_its_story(world: World) -> None:
     assert (report.failed, report.sent) == (1, 2)
     states = world.states()
     assert [states[("1", i)] for i in ids] == ["failed", "sent", "sent"]
+
+
+async def test_a_failure_mid_chat_never_resets_rows_already_sent() -> None:
+    class LockedOnce(SqlStorage):
+        """SQLite saying "database is locked" once, when the second row is marked sent."""
+
+        marks = 0
+
+        def mark_sent(self, delivery_ids: Sequence[int], *, at: datetime) -> None:
+            self.marks += 1
+            if self.marks == 2:
+                raise StorageError("database is locked")
+            super().mark_sent(delivery_ids, at=at)
+
+    world = World()
+    world.storage.close()
+    world.storage = LockedOnce.from_url("sqlite:///:memory:")
+    add_feed(world.storage)
+    chat = world.chat(tg("1"))
+    ids = world.articles(3)
+    world.storage.enqueue(chat, ids, due_at=T0)
+    report = await world.worker(max_rounds=1).drain()
+    assert (report.sent, report.retried) == (1, 2)
+    states = world.states()
+    # the first stays sent; the second (accepted, but not recorded) and third come again
+    assert [states[("1", i)] for i in ids] == ["sent", "pending", "pending"]
+    world.storage.close()
 
 
 async def test_platform_without_sender_waits_for_it(world: World) -> None:
