@@ -71,7 +71,9 @@ _NESTED_TITLE = re.compile(r"<((?:[\w.-]+:)?title)\b[^>]{0,200}>.{0,2000}?</\1\s
 
 
 @dataclass(frozen=True)
-class _Decoded:
+class DecodedText:
+    """A document's text, the encoding it was read with, and what was odd about it."""
+
     text: str
     encoding: str
     warning: str | None = None
@@ -183,7 +185,7 @@ def _drop_nested_title(match: re.Match[str]) -> str:
     return match.group(1) + _NESTED_TITLE.sub("", inner) + match.group(4)
 
 
-def decode_document(content: bytes, content_type: str | None = None) -> _Decoded:
+def decode_document(content: bytes, content_type: str | None = None) -> DecodedText:
     """Decide the encoding of a feed or page and decode it.
 
     Order: BOM; UTF-16 by byte pattern; valid UTF-8 (a non-ASCII document that decodes
@@ -193,12 +195,12 @@ def decode_document(content: bytes, content_type: str | None = None) -> _Decoded
     """
     for bom, encoding in _BOMS:
         if content.startswith(bom):
-            return _Decoded(content[len(bom) :].decode(encoding, errors="replace"), encoding)
+            return DecodedText(content[len(bom) :].decode(encoding, errors="replace"), encoding)
     head = content[:4]
     if len(head) == 4 and 0 not in head[0::2] and head[1::2] == b"\x00\x00":
-        return _Decoded(content.decode("utf-16-le", errors="replace"), "utf-16-le")
+        return DecodedText(content.decode("utf-16-le", errors="replace"), "utf-16-le")
     if len(head) == 4 and head[0::2] == b"\x00\x00" and 0 not in head[1::2]:
-        return _Decoded(content.decode("utf-16-be", errors="replace"), "utf-16-be")
+        return DecodedText(content.decode("utf-16-be", errors="replace"), "utf-16-be")
 
     declared = [e for e in (_http_charset(content_type), _declared_charset(content)) if e]
     try:
@@ -207,8 +209,8 @@ def decode_document(content: bytes, content_type: str | None = None) -> _Decoded
         pass
     else:
         if declared and declared[0] not in ("utf_8", "ascii") and not content.isascii():
-            return _Decoded(text, "utf-8", f"declared {declared[0]} but the bytes are UTF-8")
-        return _Decoded(text, "utf-8")
+            return DecodedText(text, "utf-8", f"declared {declared[0]} but the bytes are UTF-8")
+        return DecodedText(text, "utf-8")
 
     arabic = _try_cp1256(content)
     for encoding in declared:
@@ -219,15 +221,17 @@ def decode_document(content: bytes, content_type: str | None = None) -> _Decoded
         except (UnicodeDecodeError, LookupError):
             continue
         if encoding in _LATIN_SINGLE_BYTE and arabic is not None:
-            return _Decoded(arabic, "cp1256", f"declared {encoding} but the text is windows-1256")
-        return _Decoded(text, encoding)
+            return DecodedText(
+                arabic, "cp1256", f"declared {encoding} but the text is windows-1256"
+            )
+        return DecodedText(text, encoding)
     if arabic is not None:
         note = f"declared {declared[0]} but " if declared else ""
-        return _Decoded(arabic, "cp1256", f"{note}detected windows-1256 Arabic")
+        return DecodedText(arabic, "cp1256", f"{note}detected windows-1256 Arabic")
     guessed = _detect(content)
     if guessed is not None:
-        return _Decoded(guessed[0], guessed[1], f"encoding guessed as {guessed[1]}")
-    return _Decoded(content.decode("cp1252", errors="replace"), "cp1252", "unknown encoding")
+        return DecodedText(guessed[0], guessed[1], f"encoding guessed as {guessed[1]}")
+    return DecodedText(content.decode("cp1252", errors="replace"), "cp1252", "unknown encoding")
 
 
 def _codec_name(label: str) -> str | None:
@@ -526,9 +530,9 @@ def _harmless(exc: Any) -> bool:
 def _describe(exc: Any) -> str:
     if exc is None:
         return "no feed elements found"
-    message = (
-        str(getattr(exc, "getMessage", lambda: exc)()) if hasattr(exc, "getMessage") else str(exc)
-    )
+    # SAX parse errors carry their message and position behind methods.
+    get_message = getattr(exc, "getMessage", None)
+    message = str(get_message()) if callable(get_message) else str(exc)
     line = getattr(exc, "getLineNumber", None)
     where = f" (line {line()})" if callable(line) else ""
     return f"{message or type(exc).__name__}{where}"
