@@ -43,6 +43,8 @@ _TERMINATORS = ".!?؟…۔"
 _CLOSERS = "”»\"')]’"
 _FINAL = re.compile(r"[.!?؟…۔:]['\"”»’)\]]*\s*$")
 _QUOTE_PAIRS = {"“": "”", "«": "»", '"': '"'}
+_MISPLACED_STOP = re.compile("(?:(?<=\\s)|^)[.](?=[\u0621-\u064a])")
+_SPACE_BEFORE_STOP = re.compile(r"\s+([.!?؟…۔]+['\"”»’)\]]*)$")
 _QUOTE_OPEN = re.compile('[“«"]')
 _TERMINATOR_RUN = re.compile("[.!?؟…۔]+")
 # Beyond this distance an opening quote is treated as stray and does not protect stops.
@@ -123,8 +125,20 @@ def _paragraphs(text: str) -> list[str]:
     if current:
         paragraphs.append(" ".join(current))
     # lines are already free of invisible marks and runs of spaces
-    cleaned_paragraphs = (_LIST_MARKER.sub("", p, count=1).strip() for p in paragraphs)
+    cleaned_paragraphs = (
+        _repair_visual_order(_LIST_MARKER.sub("", p, count=1).strip()) for p in paragraphs
+    )
     return [p for p in cleaned_paragraphs if p]
+
+
+def _repair_visual_order(paragraph: str) -> str:
+    """Pages stored in visual order put a paragraph's final stop in front of a word
+    (" .الناشر"). In a paragraph without final punctuation such stops are misplaced:
+    drop them and end the paragraph with one. (With final punctuation, " .X" is a real
+    boundary typed before a glued sentence, as in "للإنسان .وللناي".)"""
+    if _is_terminated(paragraph) or not _MISPLACED_STOP.search(paragraph):
+        return paragraph
+    return _MISPLACED_STOP.sub("", paragraph).rstrip() + "."
 
 
 def _protected_spans(text: str) -> list[tuple[int, int]]:
@@ -172,7 +186,10 @@ def _is_boundary(text: str, pos: int, end: int) -> bool:
             # English sentences start with a capital; a lower-case word continues
             return not (following[:1].isascii() and following[:1].islower())
         # glued: "البواب.يقوم" is a boundary, "3.5", "01.ai", "example.com" are not
-        return _is_arabic_letter(nxt) and (_is_arabic_letter(prev) or prev.isdigit())
+        # "الإنسان .وللناي": a stop typed after a space and glued to the next sentence
+        return _is_arabic_letter(nxt) and (
+            _is_arabic_letter(prev) or prev.isdigit() or prev.isspace() or prev in _CLOSERS
+        )
     if nxt.isspace():
         return True
     return _is_arabic_letter(nxt)
@@ -210,7 +227,7 @@ def _split_paragraph(paragraph: str) -> list[tuple[str, bool]]:
             continue
         while end < n and paragraph[end] in _CLOSERS and _closer_belongs(paragraph, start, end):
             end += 1
-        pieces.append((paragraph[start:end].strip(), True))
+        pieces.append((_SPACE_BEFORE_STOP.sub(r"\1", paragraph[start:end].strip()), True))
         start = end
         i = end
     rest = paragraph[start:].strip()

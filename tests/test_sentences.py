@@ -160,3 +160,21 @@ def test_splitter_never_loses_letters(text: str) -> None:
     joined = "".join(split_sentences(text))
     letters = [c for c in text if c.isalpha()]
     assert [c for c in joined if c.isalpha()] == letters
+
+
+def test_stop_typed_after_a_space_and_glued_to_the_next_sentence() -> None:
+    assert split_sentences("أجمل الأصوات بالنسبة للإنسان .وللناي ستة ثقوب.") == [
+        "أجمل الأصوات بالنسبة للإنسان.",
+        "وللناي ستة ثقوب.",
+    ]
+
+
+def test_visual_order_stops_are_put_back_at_the_end() -> None:
+    # pages stored in visual order move the final stop in front of a word
+    text = "تستعد الشركة لتطوير خانة الصور على موقعها، .لتتيح للمستخدمين تعيين صورة متحركة"
+    assert split_sentences(text) == [
+        "تستعد الشركة لتطوير خانة الصور على موقعها، لتتيح للمستخدمين تعيين صورة متحركة."
+    ]
+    assert split_sentences(".كذلك تعمل الشركة على خدمة جديدة") == [
+        "كذلك تعمل الشركة على خدمة جديدة."
+    ]

@@ -199,3 +199,34 @@ def test_bullets_respect_a_token_budget(seed: tuple[str, str]) -> None:
     shipped = set(summarizer.summarize(title, body))
     # the first bullets under a budget are the best bullets of the shipped summary
     assert picked[0][1] in shipped
+
+
+def test_questions_list_intros_headline_repeats_and_notes_are_not_bullets() -> None:
+    title = "آبل تطلق هاتفا جديدا بمعالج أسرع"
+    text = "\n".join(
+        [
+            "ملاحظة: نُشر هذا المقال للمرة الأولى على مدونة الكاتب.",
+            "آبل تطلق هاتفا جديدا بمعالج أسرع.",
+            "هل يستحق الهاتف الجديد سعره المرتفع؟",
+            "أطلقت شركة آبل هاتفها الجديد الذي يعمل بمعالج أسرع من الجيل السابق بكثير.",
+            "وتأتي أبرز مزايا الهاتف الجديد كما يلي:",
+            "يبدأ بيع الهاتف في الأسواق العالمية الشهر المقبل بسعر يبدأ من 999 دولارا.",
+            "وتتوقع الشركة مبيعات قياسية للهاتف الجديد في الربع الأول من العام المقبل.",
+            "ويدعم الهاتف الشحن السريع وبطارية تدوم يومين كاملين حسب اختبارات الشركة.",
+        ]
+    )
+    bullets = ExtractiveSummarizer().summarize(title, text)
+    assert 3 <= len(bullets) <= 5
+    assert not any(b.endswith(("؟", ":")) for b in bullets)
+    assert not any("ملاحظة" in b or "نُشر" in b for b in bullets)
+    assert "آبل تطلق هاتفا جديدا بمعالج أسرع." not in bullets
+
+
+def test_a_question_is_used_when_nothing_else_is_left() -> None:
+    text = (
+        "هل يستحق الهاتف الجديد من شركة آبل سعره المرتفع في الأسواق؟\n"
+        "أطلقت شركة آبل هاتفها الجديد الذي يعمل بمعالج أسرع من الجيل السابق.\n"
+        "يبدأ بيع الهاتف في الأسواق العالمية الشهر المقبل بسعر 999 دولارا."
+    )
+    bullets = ExtractiveSummarizer().summarize("هاتف جديد", text)
+    assert len(bullets) == 3

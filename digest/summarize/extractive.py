@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from ..arabic import detect_language, normalize, tokenize, tokenize_many
+from ..arabic import detect_language, normalize, strip_diacritics, tokenize, tokenize_many
 from ..sentences import Sentence, quotes_balanced, segment, shorten
 
 __all__ = [
@@ -113,7 +113,11 @@ _BOILERPLATE = re.compile(
     r"|اقرأ\s*:|جميع\s+الحقوق\s+محفوظة|حقوق\s+(?:النشر|الطبع)|©|\(c\)\s*\d{4}"
     r"|شارك\s+(?:هذا|المقال|الخبر|على)|تابعونا|تابعنا\s+على|اشترك\s+في|للاشتراك"
     r"|read\s+(?:more|also)|see\s+also|all\s+rights\s+reserved|copyright|share\s+(?:this|on)"
-    r"|follow\s+us|subscribe|sign\s+up|click\s+here|اضغط\s+هنا|انقر\s+هنا|المصدر\s*:",
+    r"|follow\s+us|subscribe|sign\s+up|click\s+here|اضغط\s+هنا|انقر\s+هنا|المصدر\s*:"
+    # editor's notes and republication lines
+    r"|^\W*(?:ملاحظة|تنويه|تنبيه|note|editor's\s+note)\s*:"
+    r"|نشر(?:ت)?\s+(?:هذا\s+المقال|هذه\s+المقالة|المقال|للمرة\s+الأولى|للمره\s+الاولى|لأول\s+مرة)"
+    r"|أعيد\s+نشر|وأعيد\s+نشر|originally\s+published|this\s+article\s+(?:was|first)",
     re.IGNORECASE,
 )
 _SOCIAL = re.compile(
@@ -243,17 +247,24 @@ _BOILERPLATE_HINTS = (
     "linkedin",
     "email",
     "print",
+    "لاحظة",
+    "تنويه",
+    "تنبيه",
+    "note",
+    "نشر",
+    "published",
+    "this article",
 )
 
 
 def _is_flagged(sentence: str, hints: Sequence[str]) -> bool:
-    lowered = sentence.lower()
+    lowered = strip_diacritics(sentence).lower()
     return any(hint in lowered for hint in hints) and is_boilerplate(sentence)
 
 
 def _boilerplate_hints(text: str) -> list[str]:
     """The hints present in the text; sentences without one are not boilerplate."""
-    lowered = text.lower()
+    lowered = strip_diacritics(text).lower()
     return [hint for hint in _BOILERPLATE_HINTS if hint in lowered]
 
 
@@ -285,8 +296,9 @@ def _content(words: Sequence[str]) -> list[str]:
 
 
 def is_boilerplate(text: str) -> bool:
-    """Share buttons, "read also" links, copyright lines."""
-    return bool(_BOILERPLATE.search(text)) or bool(_SOCIAL.match(text.strip()))
+    """Share buttons, "read also" links, copyright lines, editor's notes."""
+    bare = strip_diacritics(text)
+    return bool(_BOILERPLATE.search(bare)) or bool(_SOCIAL.match(bare.strip()))
 
 
 def strip_connective(text: str, language: str = "ar") -> str:
@@ -323,6 +335,10 @@ def strip_connective(text: str, language: str = "ar") -> str:
         if bare[0] == "و" and remainder[:1] in {"أ", "إ"} and len(remainder) >= 4:
             return f"{remainder} {rest}"
     return text
+
+
+def _is_question(text: str) -> bool:
+    return text.rstrip("\"”»’') ").endswith(("?", "؟"))
 
 
 def _fix_edge_quotes(text: str) -> str:
@@ -551,24 +567,46 @@ class ExtractiveSummarizer:
         if wanted is None and max_tokens is None:
             wanted = self._bullet_count(len(candidates))
         picked: list[tuple[int, str, set[str]]] = []
+        second_choice: list[tuple[int, str, list[str]]] = []
         used = 0
-        title_key = " ".join(tokenize(title))
-        for candidate in self.mmr_order(candidates):
+        title_words = set(tokenize(title))
+
+        def room() -> bool:
             if wanted is not None and len(picked) >= wanted:
-                break
-            if max_tokens is not None and used >= max_tokens:
+                return False
+            return max_tokens is None or used < max_tokens
+
+        def add(index: int, bullet: str, tokens: list[str]) -> None:
+            nonlocal used
+            words = set(tokens)
+            if any(len(words & other) / max(1, len(words | other)) >= 0.7 for *_, other in picked):
+                return
+            picked.append((index, bullet, words))
+            used += len(tokens)
+
+        for candidate in self.mmr_order(candidates):
+            if not room():
                 break
             made = self._bullet(candidate.sentence.text, language)
             if made is None:
                 continue
             bullet, tokens = made
-            if " ".join(tokens) == title_key:
+            if bullet.endswith((":", "：")):
+                continue  # introduces a list that is not part of the bullet
+            if title_words and sum(t in title_words for t in tokens) >= 0.8 * len(tokens):
+                continue  # repeats the headline
+            if _is_question(bullet) or not candidate.sentence.terminated:
+                # questions and unpunctuated lines (list items, captions) only if needed
+                second_choice.append((candidate.sentence.index, bullet, tokens))
                 continue
-            words = set(tokens)
-            if any(len(words & other) / max(1, len(words | other)) >= 0.7 for *_, other in picked):
-                continue
-            picked.append((candidate.sentence.index, bullet, words))
-            used += len(tokens)
+            add(candidate.sentence.index, bullet, tokens)
+        floor = min(wanted, self.min_bullets) if wanted is not None else None
+        for index, bullet, tokens in second_choice:
+            if floor is not None and len(picked) >= floor:
+                break
+            if not room():
+                break
+            add(index, bullet.rstrip("،,;؛ "), tokens)
         return [(index, bullet) for index, bullet, _ in picked]
 
     def summarize(
