@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from digest.arabic import normalize, tokenize
 from digest.ports import Summarizer
@@ -230,3 +232,48 @@ def test_a_question_is_used_when_nothing_else_is_left() -> None:
     )
     bullets = ExtractiveSummarizer().summarize("هاتف جديد", text)
     assert len(bullets) == 3
+
+
+_FUZZ_WORDS = st.sampled_from(
+    [
+        "الشركة",
+        "أعلنت",
+        "وأظهرت",
+        "كما",
+        "نموذج",
+        "GPT-4o",
+        "3.5",
+        "01.ai",
+        "U.S.",
+        "“",
+        "”",
+        "«",
+        "»",
+        '"',
+        "،",
+        "؛",
+        ".",
+        "؟",
+        "!",
+        "...",
+        "\n",
+        "اقرأ أيضا",
+        "©",
+        "و",
+        "ف",
+        ":",
+        "-",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_FUZZ_WORDS, max_size=120), st.sampled_from(["ar", "en", "fr"]))
+def test_fuzz_summaries_are_always_well_formed(words: list[str], language: str) -> None:
+    text = " ".join(words)
+    bullets = ExtractiveSummarizer().summarize("عنوان", text, language=language)
+    assert len(bullets) <= 5
+    for bullet in bullets:
+        assert 0 < len(bullet) <= 220
+        assert quotes_balanced(bullet)
+        assert bullet == bullet.strip()
