@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 import zlib
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import TypeVar
@@ -35,10 +36,16 @@ from .relevance import light_stem
 _Key = TypeVar("_Key", int, str)
 
 LEAD_WORDS = 60
+LEAD_CHARS = 600  # where event numbers are looked for
+EVENT_MIN = 0.35  # IDF cosine of lead words for independently written reports...
+EVENT_HOURS = 12.0  # ...published at most this far apart
+RARE_WORD_POSTINGS = 30
+NORM_REFRESH = 500  # a lead word this rare helps find candidates
+_YEAR = re.compile(r"^(19|20)\d\d$")
 MAX_BODY_WORDS = 600  # longer bodies add little to the resemblance estimate
 SKETCH_SIZE = 64
 MAX_POSTINGS = 400  # a shingle or title word shared by more articles is not a signal
-MAX_CANDIDATES = 25  # verified per new article, most shared keys first
+MAX_CANDIDATES = 10  # verified per new article, most shared keys first
 MIN_SHARED_KEYS = 3  # lead shingles + title words a candidate must share
 _STEM_CACHE_LIMIT = 100_000
 
@@ -94,6 +101,15 @@ def _shingles(hashes: list[int]) -> set[int]:
     return {(a * 1_000_003 ^ b) & 0xFFFFFFFF for a, b in pairwise(hashes)}
 
 
+def _numbers(text: str) -> set[str]:
+    """Numbers that identify an event (39 workers, 116 arrests); not years, not 1 digit."""
+    return {
+        token
+        for token in tokenize(text)
+        if token.isdigit() and 2 <= len(token) <= 9 and not _YEAR.match(token)
+    }
+
+
 @dataclass(frozen=True)
 class StoryFingerprint:
     """What the clusterer keeps of an article."""
@@ -101,6 +117,7 @@ class StoryFingerprint:
     title_words: frozenset[str]
     lead: frozenset[int]
     sketch: frozenset[int]  # the k smallest body shingle hashes (bottom-k MinHash)
+    words: frozenset[str] = frozenset()  # title + lead content words and numbers
 
     @classmethod
     def of(cls, title: str, text: str, stems: dict[str, str] | None = None) -> StoryFingerprint:
@@ -110,8 +127,13 @@ class StoryFingerprint:
         body_hashes = [_hash(word) for word in body_words]
         lead = _shingles(title_hashes) | _shingles(body_hashes[:LEAD_WORDS])
         body = _shingles(body_hashes) or lead
+        words = set(title_words) | set(body_words[:LEAD_WORDS])
+        words |= _numbers(title + " " + text[:LEAD_CHARS])
         return cls(
-            frozenset(title_words), frozenset(lead), frozenset(heapq.nsmallest(SKETCH_SIZE, body))
+            frozenset(title_words),
+            frozenset(lead),
+            frozenset(heapq.nsmallest(SKETCH_SIZE, body)),
+            frozenset(words),
         )
 
 
@@ -122,21 +144,30 @@ class Similarity:
     title: float
     rare_title: float = 0.0  # title overlap weighted by word rarity (IDF in the window)
     shared_title_words: int = 0
+    event: float = 0.0  # IDF-weighted cosine of title + lead words and numbers
+    hours_apart: float | None = None
 
     def same_story(self) -> bool:
         """The decision rule (see digest.eval.clusters for how it was measured).
 
         A rewrite keeps the lead or most of the body; an outlet that wrote its own text
-        about the same event still shares most of the rare words of the headline."""
+        about the same event shares most of the rare words of the headline, or many rare
+        words and numbers of the lead within a few hours."""
         if self.lead >= 0.5 or self.body >= 0.45:
             return True
         if self.title >= 0.5 and (self.lead >= 0.25 or self.body >= 0.2):
             return True
-        return self.rare_title >= 0.68 and self.shared_title_words >= 4
+        if self.rare_title >= 0.68 and self.shared_title_words >= 4:
+            return True
+        return (
+            self.event >= EVENT_MIN
+            and self.hours_apart is not None
+            and self.hours_apart <= EVENT_HOURS
+        )
 
     @property
     def strength(self) -> float:
-        return max(self.lead, self.body) + 0.5 * max(self.title, self.rare_title)
+        return max(self.lead, self.body, self.event) + 0.5 * max(self.title, self.rare_title)
 
 
 def _overlap(a: frozenset[object], b: frozenset[object]) -> float:
@@ -155,23 +186,55 @@ def _sketch_jaccard(a: StoryFingerprint, b: StoryFingerprint) -> float:
     return sum(1 for value in both if value <= threshold) / size
 
 
+def _weighted(words: frozenset[str], weight: Callable[[str], float]) -> float:
+    return sum(map(weight, words))
+
+
 def similarity(
-    a: StoryFingerprint, b: StoryFingerprint, idf: Callable[[str], float] | None = None
+    a: StoryFingerprint,
+    b: StoryFingerprint,
+    idf: Callable[[str], float] | None = None,
+    *,
+    word_idf: Callable[[str], float] | None = None,
+    hours_apart: float | None = None,
+    norm_a: float | None = None,
+    norm_b: float | None = None,
 ) -> Similarity:
-    """Compare two fingerprints; `idf` weighs title words (all 1.0 when not given)."""
-    weight = idf or (lambda word: 1.0)
+    """Compare two fingerprints. `idf` weighs title words and `word_idf` lead words
+    (all 1.0 when not given); `hours_apart` is the gap between their publication times.
+    The lead-word cosine (`event`) is only computed when it can decide: articles at most
+    EVENT_HOURS apart that the other signals do not already join. `norm_a` may pass the
+    precomputed weight of `a.words`, `norm_b` that of `b.words`."""
+    weight = idf or _uniform
     shared = a.title_words & b.title_words
     rare = 0.0
     if shared:
-        smaller = min(sum(map(weight, a.title_words)), sum(map(weight, b.title_words)))
-        rare = sum(map(weight, shared)) / smaller if smaller else 0.0
-    return Similarity(
+        smaller = min(_weighted(a.title_words, weight), _weighted(b.title_words, weight))
+        rare = _weighted(shared, weight) / smaller if smaller else 0.0
+    score = Similarity(
         lead=_overlap(a.lead, b.lead),
         body=_sketch_jaccard(a, b),
         title=_overlap(a.title_words, b.title_words),
         rare_title=rare,
         shared_title_words=len(shared),
+        hours_apart=hours_apart,
     )
+    if hours_apart is None or hours_apart > EVENT_HOURS or score.same_story():
+        return score
+    common = a.words & b.words
+    if not common:
+        return score
+    lead_weight = word_idf or _uniform
+    if norm_a is None:
+        norm_a = _weighted(a.words, lead_weight)
+    if norm_b is None:
+        norm_b = _weighted(b.words, lead_weight)
+    norm = math.sqrt(norm_a * norm_b)
+    return replace(score, event=_weighted(common, lead_weight) / norm if norm else 0.0)
+
+
+def _uniform(word: str) -> float:
+    return 1.0
 
 
 @dataclass(frozen=True)
@@ -196,6 +259,11 @@ class StoryClusterer:
         self._items: OrderedDict[int, _Stored] = OrderedDict()
         self._by_shingle: dict[int, set[int]] = {}
         self._by_title_word: dict[str, set[int]] = {}
+        self._by_word: dict[str, set[int]] = {}
+        # Lead-word weight of each stored article, refreshed every NORM_REFRESH additions
+        # (document frequencies drift slowly; recomputing per comparison is the hot spot).
+        self._norms: dict[int, tuple[int, float]] = {}
+        self._added = 0
         self._stems: dict[str, str] = {}
 
     def __len__(self) -> int:
@@ -220,19 +288,43 @@ class StoryClusterer:
         """The most similar stored article of the same story, if any."""
         best: tuple[float, int] | None = None
         best_item: _Stored | None = None
-        weights: dict[str, float] = {}
+        title_weights: dict[str, float] = {}
+        word_weights: dict[str, float] = {}
+        stored = len(self._items) + 1
+        own_norm: float | None = None
 
         def idf(word: str) -> float:
-            value = weights.get(word)
+            value = title_weights.get(word)
             if value is None:
-                value = weights[word] = self._idf(word)
+                count = len(self._by_title_word.get(word, ()))
+                value = title_weights[word] = math.log(1.0 + stored / (count + 1))
+            return value
+
+        def word_idf(word: str) -> float:
+            value = word_weights.get(word)
+            if value is None:
+                count = len(self._by_word.get(word, ()))
+                value = word_weights[word] = math.log(1.0 + stored / (count + 1))
             return value
 
         for candidate_id in self._candidates(fingerprint):
             item = self._items[candidate_id]
             if not self._in_window(item.published, published):
                 continue
-            score = similarity(fingerprint, item.fingerprint, idf)
+            hours = None
+            if published is not None and item.published is not None:
+                hours = abs((published - item.published).total_seconds()) / 3600
+            if hours is not None and hours <= EVENT_HOURS and own_norm is None:
+                own_norm = sum(map(word_idf, fingerprint.words))
+            score = similarity(
+                fingerprint,
+                item.fingerprint,
+                idf,
+                word_idf=word_idf,
+                hours_apart=hours,
+                norm_a=own_norm,
+                norm_b=self._norm(item, word_idf),
+            )
             if not score.same_story():
                 continue
             # Strongest first; among equals the earliest (smallest id) for determinism.
@@ -241,10 +333,13 @@ class StoryClusterer:
                 best, best_item = key, item
         return best_item
 
-    def _idf(self, word: str) -> float:
-        """Rarity of a title word among the stored articles."""
-        count = len(self._by_title_word.get(word, ()))
-        return math.log(1.0 + (len(self._items) + 1) / (count + 1))
+    def _norm(self, item: _Stored, word_idf: Callable[[str], float]) -> float:
+        generation = self._added // NORM_REFRESH
+        cached = self._norms.get(item.article_id)
+        if cached is None or cached[0] != generation:
+            cached = (generation, sum(map(word_idf, item.fingerprint.words)))
+            self._norms[item.article_id] = cached
+        return cached[1]
 
     def forget_before(self, moment: datetime) -> int:
         """Drop articles published before `moment` (articles without a date stay until
@@ -275,6 +370,10 @@ class StoryClusterer:
             ids = self._by_title_word.get(word)
             if ids and len(ids) <= MAX_POSTINGS:
                 shared.update(ids)
+        for word in fingerprint.words - fingerprint.title_words:
+            ids = self._by_word.get(word)
+            if ids and len(ids) <= RARE_WORD_POSTINGS:
+                shared.update(ids)
         ranked = heapq.nsmallest(
             MAX_CANDIDATES,
             (item for item in shared.items() if item[1] >= MIN_SHARED_KEYS),
@@ -284,17 +383,22 @@ class StoryClusterer:
 
     def _store(self, item: _Stored) -> None:
         self._items[item.article_id] = item
+        self._added += 1
         for shingle in item.fingerprint.lead:
             self._by_shingle.setdefault(shingle, set()).add(item.article_id)
         for word in item.fingerprint.title_words:
             self._by_title_word.setdefault(word, set()).add(item.article_id)
+        for word in item.fingerprint.words:
+            self._by_word.setdefault(word, set()).add(item.article_id)
         while len(self._items) > self.max_items:
             self._remove(next(iter(self._items)))
 
     def _remove(self, article_id: int) -> None:
         item = self._items.pop(article_id)
+        self._norms.pop(article_id, None)
         _unindex(self._by_shingle, item.fingerprint.lead, article_id)
         _unindex(self._by_title_word, item.fingerprint.title_words, article_id)
+        _unindex(self._by_word, item.fingerprint.words, article_id)
 
 
 def _unindex(index: dict[_Key, set[int]], keys: Iterable[_Key], article_id: int) -> None:

@@ -81,6 +81,34 @@ def test_spelling_variants_do_not_hide_a_duplicate(seed: tuple[str, str]) -> Non
     assert clusterer.add(2, title.replace("ي", "ى"), decorated, T0) == 1
 
 
+# Two outlets writing their own text about one launch (made up for this test): few shared
+# phrases, but the same rare names and numbers.
+OWN_REPORT_A = (
+    "شركة سامسونغ تكشف عن هاتف Galaxy Z Fold 7 بسعر 1999 دولارا",
+    "كشفت سامسونغ الكورية الجنوبية خلال مؤتمر في نيويورك عن هاتفها القابل للطي Galaxy Z"
+    " Fold 7، بسعر يبدأ من 1999 دولارا. ويأتي الهاتف بشاشة داخلية قياسها 8 بوصات ومعالج"
+    " Snapdragon 8 Elite، ويطرح في الأسواق يوم 25 يوليو.",
+)
+OWN_REPORT_B = (
+    "«فولد 7».. هاتف سامسونغ الجديد القابل للطي يصل الأسواق أواخر يوليو",
+    "في حدث Unpacked الذي أقيم في نيويورك، قدمت سامسونغ الجيل السابع من سلسلة Galaxy Z"
+    " Fold. الجهاز أنحف من سابقه ويعمل بمعالج Snapdragon 8 Elite، وتبلغ شاشته الداخلية 8"
+    " بوصات، أما السعر فيبدأ من 1999 دولارا على أن يتوفر اعتبارا من 25 يوليو.",
+)
+
+
+@pytest.mark.parametrize(("hours", "joins"), [(4, True), (20, False)])
+def test_independent_reports_join_only_when_published_close_together(
+    hours: int, joins: bool
+) -> None:
+    clusterer = StoryClusterer()
+    for number, doc in enumerate(read_nabd(NABD)):  # other stories give word rarities
+        clusterer.add(100 + number, doc.title, doc.text, T0 - timedelta(days=1))
+    first = clusterer.add(1, *OWN_REPORT_A, T0)
+    second = clusterer.add(2, *OWN_REPORT_B, T0 + timedelta(hours=hours))
+    assert (second == first) is joins
+
+
 def test_the_same_story_outside_the_window_starts_a_new_cluster(seed: tuple[str, str]) -> None:
     clusterer = StoryClusterer(window=timedelta(days=2))
     clusterer.add(1, *seed, T0)
