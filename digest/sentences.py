@@ -51,6 +51,7 @@ _TERMINATOR_RUN = re.compile("[.!?؟…۔]+")
 _MAX_QUOTE_SPAN = 400
 _HEADING_MAX_WORDS = 14
 
+_LETTER = re.compile(r"[^\W\d_]")
 _INITIALS = re.compile(r"(?:[A-Za-z]\.)*[A-Za-z]")
 _ARABIC_LETTER = re.compile("[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff]")
 
@@ -88,17 +89,15 @@ def clean_line(text: str) -> str:
 
 
 def _is_terminated(line: str) -> bool:
-    return bool(_FINAL.search(line))
+    # only the tail matters; searching a whole long line for "$" is slow
+    return bool(_FINAL.search(line[-16:]))
 
 
 def _paragraphs(text: str) -> list[str]:
     """Lines of the text as paragraphs; hard-wrapped documents are unwrapped first."""
-    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    lines = []
-    for line in raw:
-        cleaned = _INVISIBLE.sub("", line)
-        cleaned = _SPACES.sub(" ", cleaned).strip()
-        lines.append(cleaned)
+    # one pass over the whole text, not one per line (_SPACES leaves newlines alone)
+    text = _SPACES.sub(" ", _INVISIBLE.sub("", text))
+    lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     non_empty = [line for line in lines if line]
     if not non_empty:
         return []
@@ -227,7 +226,10 @@ def _split_paragraph(paragraph: str) -> list[tuple[str, bool]]:
             continue
         while end < n and paragraph[end] in _CLOSERS and _closer_belongs(paragraph, start, end):
             end += 1
-        pieces.append((_SPACE_BEFORE_STOP.sub(r"\1", paragraph[start:end].strip()), True))
+        piece = paragraph[start:end].strip()
+        if _SPACE_BEFORE_STOP.search(piece[-12:]):  # tail test first: "$" searches are slow
+            piece = _SPACE_BEFORE_STOP.sub(r"\1", piece)
+        pieces.append((piece, True))
         start = end
         i = end
     rest = paragraph[start:].strip()
@@ -255,7 +257,7 @@ def _closer_belongs(paragraph: str, start: int, end: int) -> bool:
 
 
 def _has_letters(text: str) -> bool:
-    return any(ch.isalpha() for ch in text)
+    return _LETTER.search(text) is not None
 
 
 def _merge_fragments(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:

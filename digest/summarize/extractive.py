@@ -204,71 +204,22 @@ _EN_LEADING = re.compile(
     re.IGNORECASE,
 )
 _STRAY_EDGE_QUOTES = '"“”«»'
-# Cheap article-level pre-check (substring tests run in C) before the regexes above
-# are tried on every sentence.
-_BOILERPLATE_HINTS = (
-    "اقرأ",
-    "إقرأ",
-    "شاهد أيض",
-    "شاهد ايض",
-    "حقوق",
-    "©",
-    "(c)",
-    "شارك",
-    "تابعونا",
-    "تابعنا",
-    "اشترك",
-    "للاشتراك",
-    "اضغط هنا",
-    "انقر هنا",
-    "المصدر:",
-    "المصدر :",
-    "فيسبوك",
-    "فيس بوك",
-    "تويتر",
-    "واتس",
-    "تيليجرام",
-    "تلغرام",
-    "لينكد",
-    "إكس",
-    "طباعة",
-    "مشاركة",
-    "read more",
-    "read also",
-    "see also",
-    "rights reserved",
-    "copyright",
-    "share",
-    "follow us",
-    "subscribe",
-    "sign up",
-    "click here",
-    "facebook",
-    "twitter",
-    "whatsapp",
-    "telegram",
-    "linkedin",
-    "email",
-    "print",
-    "لاحظة",
-    "تنويه",
-    "تنبيه",
-    "note",
-    "نشر",
-    "published",
-    "this article",
+# Cheap pre-check before the regexes above are tried on a sentence: the sentence must
+# hold one of these (normalised) tokens, or the article a copyright sign.
+_BOILERPLATE_TOKENS = frozenset(
+    tokenize(
+        """اقرأ إقرأ اقرا شاهد حقوق الحقوق شارك شاركوا تابعونا تابعنا اشترك للاشتراك اضغط انقر
+        المصدر فيسبوك فيس تويتر واتساب واتس تيليجرام تلغرام لينكد إكس طباعة مشاركة ملاحظة
+        تنويه تنبيه نشر نشرت أعيد وأعيد read see rights reserved copyright share follow
+        subscribe sign click facebook twitter whatsapp telegram linkedin email print x note
+        published article"""
+    )
 )
 
 
-def _is_flagged(sentence: str, hints: Sequence[str]) -> bool:
-    lowered = strip_diacritics(sentence).lower()
-    return any(hint in lowered for hint in hints) and is_boilerplate(sentence)
-
-
-def _boilerplate_hints(text: str) -> list[str]:
-    """The hints present in the text; sentences without one are not boilerplate."""
-    lowered = strip_diacritics(text).lower()
-    return [hint for hint in _BOILERPLATE_HINTS if hint in lowered]
+def _may_be_boilerplate(text: str) -> bool:
+    """Whole-article test for the few signs the token check cannot see."""
+    return "©" in text or "(c)" in text or "(C)" in text
 
 
 @lru_cache(maxsize=1 << 16)
@@ -396,9 +347,7 @@ class ExtractiveSummarizer:
         Headings, boilerplate, duplicates and tiny sentences are left out. Features
         whose weight is zero are not computed (left at 0.0): speed matters here."""
         sentences = [s for s in segment(text) if not s.heading]
-        hints = _boilerplate_hints(text)
-        if hints:
-            sentences = [s for s in sentences if not _is_flagged(s.text, hints)]
+        symbols = _may_be_boilerplate(text)
         w = self.weights
         seen: set[tuple[str, ...]] = set()
         kept: list[tuple[Sentence, Counter[str], int, int, int]] = []
@@ -407,6 +356,10 @@ class ExtractiveSummarizer:
         ):
             key = tuple(words)
             if key in seen:
+                continue
+            if (symbols or not _BOILERPLATE_TOKENS.isdisjoint(words)) and is_boilerplate(
+                sentence.text
+            ):
                 continue
             seen.add(key)
             content = _content(words)
@@ -423,7 +376,9 @@ class ExtractiveSummarizer:
         df: Counter[str] = Counter()
         for _, terms, *_ in kept:
             df.update(terms.keys())
-        idf = {term: math.log(1.0 + count / freq) for term, freq in df.items()}
+        # idf depends on the document frequency only: one log per distinct frequency
+        log_of = {freq: math.log(1.0 + count / freq) for freq in set(df.values())}
+        idf = {term: log_of[freq] for term, freq in df.items()}
         vectors = [{t: tf * idf[t] for t, tf in terms.items()} for _, terms, *_ in kept]
         norms = [_norm(v) for v in vectors]
         centroid: dict[str, float] = {}
@@ -483,22 +438,39 @@ class ExtractiveSummarizer:
 
     def mmr_order(self, candidates: Sequence[Candidate]) -> Iterator[Candidate]:
         """Candidates, lazily, greedily ordered by score minus redundancy with those
-        before (MMR). Lazy because callers usually need only the first few."""
-        remaining = list(range(len(candidates)))
-        max_sim = [0.0] * len(candidates)
+        before (MMR). Lazy twice over: callers usually need only the first few, and a
+        candidate's redundancy is only computed when its raw score could still win
+        (redundancy only lowers a score)."""
         mmr = self.weights.mmr
+        by_score = sorted(range(len(candidates)), key=lambda i: -candidates[i].score)
+        if not mmr:
+            for i in by_score:
+                yield candidates[i]
+            return
+        chosen: list[Features] = []
+        max_sim = [0.0] * len(candidates)
+        checked = [0] * len(candidates)  # how many of `chosen` max_sim[i] accounts for
+        remaining = by_score
         while remaining:
-            best = max(remaining, key=lambda i: candidates[i].score - mmr * max_sim[i])
-            remaining.remove(best)
-            yield candidates[best]
-            if not mmr:
-                continue
-            chosen = candidates[best].features
-            for i in remaining:
+            best_position = -1
+            best_value = -math.inf
+            for position, i in enumerate(remaining):
+                score = candidates[i].score
+                if score <= best_value:
+                    break  # sorted by raw score: nobody further down can win
                 f = candidates[i].features
-                sim = _cosine(f.vector, chosen.vector, f.norm, chosen.norm)
-                if sim > max_sim[i]:
-                    max_sim[i] = sim
+                for other in chosen[checked[i] :]:
+                    sim = _cosine(f.vector, other.vector, f.norm, other.norm)
+                    if sim > max_sim[i]:
+                        max_sim[i] = sim
+                checked[i] = len(chosen)
+                value = score - mmr * max_sim[i]
+                if value > best_value:
+                    best_value = value
+                    best_position = position
+            best = remaining.pop(best_position)
+            chosen.append(candidates[best].features)
+            yield candidates[best]
 
     def select(
         self,
