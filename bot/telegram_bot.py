@@ -155,6 +155,14 @@ def _retry_seconds(exc: tg_error.RetryAfter) -> float:
 
 
 _NOT_FOUND_MARKERS = ("chat not found", "peer_id_invalid", "user not found", "chat_id is empty")
+# 400s that are about the bot's rights in the chat, not about the message: pause the chat.
+_NO_RIGHTS_MARKERS = (
+    "need administrator rights",
+    "not enough rights",
+    "have no rights",
+    "chat_write_forbidden",
+    "chat_admin_required",
+)
 
 
 def translate_error(
@@ -169,8 +177,11 @@ def translate_error(
     if isinstance(exc, tg_error.Forbidden):
         return ChatForbidden(chat_id, message)
     if isinstance(exc, tg_error.BadRequest):  # before NetworkError: BadRequest subclasses it
-        if any(marker in message.lower() for marker in _NOT_FOUND_MARKERS):
+        lowered = message.lower()
+        if any(marker in lowered for marker in _NOT_FOUND_MARKERS):
             return ChatNotFound(chat_id, message)
+        if any(marker in lowered for marker in _NO_RIGHTS_MARKERS):
+            return ChatForbidden(chat_id, message)
         return MessageRejected(chat_id, message)
     if isinstance(exc, tg_error.TimedOut):
         return TransientDeliveryError(chat_id, f"timed out: {message}")
@@ -540,7 +551,9 @@ class TelegramBot:
             .base_url(f"{api}/bot")
             .base_file_url(f"{api}/file/bot")
             .read_timeout(read_timeout)
-            .get_updates_read_timeout(poll_timeout + read_timeout)
+            # PTB adds the long-poll timeout to this itself; it also bounds the final
+            # getUpdates of stop(), so keep it short.
+            .get_updates_read_timeout(5.0)
             .job_queue(None)  # scheduling is APScheduler's job in bot.scheduler
             .concurrent_updates(PerChatUpdateProcessor())
             .build()

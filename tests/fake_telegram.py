@@ -9,8 +9,10 @@ It behaves like the real Bot API where our code depends on it:
   entities), measures the parsed text in UTF-16 units (4096 max) and enforces the flood
   limits: 30 messages/s overall, 1/s per private chat, 20/min per group or channel. Over a
   limit the answer is 429 with ``parameters.retry_after``; rejected sends do not count.
-* Per chat, tests can make it answer 403 (blocked), 400 with ``migrate_to_chat_id``,
-  400 "chat not found", or 5xx, and set member statuses for admin checks.
+* Per chat, tests can make it answer 403 (blocked, kicked), 400 with
+  ``migrate_to_chat_id``, 400 "chat not found", or 5xx, and set member statuses for admin
+  checks. Posts to a channel need the bot to be an admin with can_post_messages, posts to
+  a group need it to be a member, as on Telegram.
 
 Every accepted message is recorded in ``server.messages``; every call in ``server.calls``.
 """
@@ -444,6 +446,10 @@ class FakeTelegram:
     ) -> None:
         self._failures[chat_id] = _Failure(403, description)
 
+    def kick_bot(self, chat_id: int) -> None:
+        """The bot was removed from a group or channel: posts there get 403."""
+        self.set_member(chat_id, self.bot_user.id, "kicked")
+
     def migrate(self, chat_id: int, new_chat_id: int) -> None:
         """The group became a supergroup: sends to the old id fail with migrate_to_chat_id."""
         old = self.chats.get(chat_id)
@@ -776,6 +782,9 @@ class FakeTelegram:
             return self._error(failure.status, failure.description, failure.parameters)
         if chat is None:
             return self._error(400, "Bad Request: chat not found")
+        refusal = self._posting_refusal(chat)
+        if refusal is not None:
+            return refusal
         text = params.get("text")
         if not isinstance(text, str):
             return self._error(400, "Bad Request: message text is empty")
@@ -826,6 +835,26 @@ class FakeTelegram:
                 "text": plain,
             }
         )
+
+    def _posting_refusal(self, chat: FakeChat) -> web.Response | None:
+        """Telegram refuses posts where the bot is not (or no longer) allowed to post."""
+        state = self.members.get((chat.id, self.bot_user.id))
+        status = state["status"] if state else None
+        if chat.type == "channel":
+            if status != "administrator":
+                return self._error(403, "Forbidden: bot is not a member of the channel chat")
+            if not state or not state["can_post_messages"]:
+                return self._error(
+                    400, "Bad Request: need administrator rights in the channel chat"
+                )
+        elif chat.type in ("group", "supergroup"):
+            if status == "kicked":
+                return self._error(403, f"Forbidden: bot was kicked from the {chat.type} chat")
+            if status in (None, "left"):
+                return self._error(403, f"Forbidden: bot is not a member of the {chat.type} chat")
+            if status == "restricted":
+                return self._error(400, "Bad Request: not enough rights to send text messages")
+        return None
 
     def _chat_window(self, chat: FakeChat) -> _Window:
         window = self._chat_windows.get(chat.id)

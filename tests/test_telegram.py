@@ -205,6 +205,23 @@ async def test_blocked_chat_is_forbidden(server: FakeTelegram, sender: TelegramS
         await sender.send(private(ALICE), OutgoingMessage(text="x"))
 
 
+async def test_lost_rights_in_groups_and_channels_are_forbidden(
+    server: FakeTelegram, sender: TelegramSender
+) -> None:
+    channel = ChatRef(Platform.TELEGRAM, str(CHANNEL), ChatKind.CHANNEL)
+    with pytest.raises(ChatForbidden, match="not a member"):  # never made an admin
+        await sender.send(channel, OutgoingMessage(text="x"))
+    server.set_member(CHANNEL, server.bot_user.id, "administrator", can_post_messages=False)
+    with pytest.raises(ChatForbidden, match="administrator rights"):  # a 400, yet no retry
+        await sender.send(channel, OutgoingMessage(text="x"))
+    server.set_member(CHANNEL, server.bot_user.id, "administrator", can_post_messages=True)
+    await sender.send(channel, OutgoingMessage(text="x"))
+    server.kick_bot(GROUP)
+    with pytest.raises(ChatForbidden, match="kicked"):
+        await sender.send(group(GROUP), OutgoingMessage(text="x"))
+    assert [m.chat_id for m in server.messages] == [CHANNEL]
+
+
 async def test_migrated_group_names_the_new_id(
     server: FakeTelegram, sender: TelegramSender
 ) -> None:
