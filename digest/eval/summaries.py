@@ -275,6 +275,16 @@ def _methods(include_sumy: bool, weights: Weights | None) -> list[tuple[str, Met
     return methods
 
 
+def _sumy_missing() -> str | None:
+    """Why the sumy baselines cannot run here (None when they can)."""
+    try:
+        import numpy  # noqa: F401  (sumy's LexRank and TextRank need it)
+        import sumy  # noqa: F401
+    except ImportError as error:
+        return f"sumy baselines skipped: {error} (pip install -e '.[dev]')"
+    return None
+
+
 def _table(
     title: str, articles: Sequence[EvalArticle], methods: list[tuple[str, Method]]
 ) -> list[str]:
@@ -301,7 +311,8 @@ def run_summary_eval(
     on the tune half, for ours, Lead and (optionally) sumy LexRank/TextRank."""
     articles = load_corpus(corpus)
     tune, report = split_corpus(articles)
-    methods = _methods(include_sumy, weights)
+    missing = _sumy_missing() if include_sumy else None
+    methods = _methods(include_sumy and missing is None, weights)
     lines = [
         f"Summary eval on {corpus} ({len(articles)} articles, "
         f"{sum(len(a.references) for a in articles)} references)",
@@ -315,6 +326,8 @@ def run_summary_eval(
         "clause or skipped). Note: EASC references cut every sentence at 255 characters.",
         "",
     ]
+    if missing:
+        lines[-1:-1] = [missing]
     lines += _table(f"REPORT half ({len(report)} articles, held out from tuning)", report, methods)
     lines.append("")
     lines += _table(f"tune half ({len(tune)} articles, for reference)", tune, methods)
