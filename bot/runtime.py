@@ -13,7 +13,7 @@ import logging
 import os
 import signal
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -139,9 +139,16 @@ async def start_runtime(
     owner = process_owner()
 
     async def poll_once() -> object:
-        report = await services.pipeline.poll(owner=owner, due_only=True)
+        queued = 0
+
+        def plan(article_ids: Sequence[int]) -> None:
+            # Called per feed inside the poll, before the feed's success is recorded, so
+            # a crash mid-poll leaves its articles recognisable as unplanned.
+            nonlocal queued
+            queued += planner.enqueue_article_ids(article_ids)
+
+        report = await services.pipeline.poll(owner=owner, due_only=True, plan=plan)
         metrics.observe_poll(report)
-        queued = planner.enqueue_article_ids(report.new_article_ids)
         if report.new_article_ids:
             log.info("poll: %d new articles, %d posts queued", len(report.new_article_ids), queued)
         return report

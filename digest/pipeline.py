@@ -54,6 +54,9 @@ class ExtractedPage:
 PageLoader = Callable[[str], Awaitable[ExtractedPage]]
 """Fetches one article page and extracts its main text (raises FetchError/ParseError)."""
 
+PlanDelivery = Callable[[Sequence[int]], object]
+"""Queues the posts of newly stored articles (DeliveryPlanner.enqueue_article_ids)."""
+
 
 @dataclass(frozen=True)
 class PipelineSettings:
@@ -186,10 +189,17 @@ class Pipeline:
     # poll ------------------------------------------------------------------------------
 
     async def poll(
-        self, urls: Sequence[str] | None = None, *, owner: str = "local", due_only: bool = False
+        self,
+        urls: Sequence[str] | None = None,
+        *,
+        owner: str = "local",
+        due_only: bool = False,
+        plan: PlanDelivery | None = None,
     ) -> PollReport:
         """Poll the given feeds (default: every enabled feed; `due_only`: those whose
-        backoff/interval has passed, leased to `owner` so processes share the work)."""
+        backoff/interval has passed, leased to `owner` so processes share the work).
+        `plan` is called with each feed's new article ids before that feed's poll is
+        recorded as done (see `poll_feed`)."""
         if due_only:
             feeds = self._storage.claim_due_feeds(
                 now=self._clock.now(), owner=owner, lease_seconds=600, limit=10_000
@@ -204,7 +214,7 @@ class Pipeline:
         async def one(feed: Feed) -> FeedReport:
             async with semaphore:
                 try:
-                    return await self.poll_feed(feed)
+                    return await self.poll_feed(feed, plan=plan)
                 finally:
                     if due_only:
                         self._storage.release_feed(feed.url, owner)
@@ -212,9 +222,57 @@ class Pipeline:
         reports = await asyncio.gather(*(one(f) for f in feeds))
         return PollReport(tuple(reports))
 
-    async def poll_feed(self, feed: Feed) -> FeedReport:
-        """Run every phase for one feed. Never raises for feed problems."""
+    async def poll_feed(self, feed: Feed, *, plan: PlanDelivery | None = None) -> FeedReport:
+        """Run every phase for one feed. Never raises for feed problems.
+
+        Crash safety: a poll that died after storing articles but before `plan` queued
+        them would lose them (they are never "new" again). Such articles are recognised
+        by being fetched after the feed's last recorded success, which is written only
+        after `plan` ran; they are reported (and planned) again with the next poll."""
         now = self._clock.now()
+        url = feed.url
+        recovered = self._unplanned(feed)
+        if recovered:
+            log.info("feed %s: %d stored articles not yet planned", url, len(recovered))
+            if plan is not None:
+                plan(recovered)
+        return await self._poll_feed(feed, now, recovered, plan)
+
+    def _unplanned(self, feed: Feed) -> tuple[int, ...]:
+        """Announceable articles of the feed stored by a poll that did not finish. One
+        that died between storing an article and placing it (cluster_id still unset)
+        is placed now."""
+        found = self._storage.get_articles(feed_url=feed.url, since=feed.last_success_at)
+        if not found:
+            return ()
+        self._warm_clusterer()
+        first_fetch = feed.last_success_at is None
+        backlog = self._settings.announce_backlog or feed.url in self._settings.backlog_feeds
+        ids = []
+        for article in sorted(found, key=lambda a: a.id):
+            announce = article.announce
+            if article.cluster_id is None:
+                announce = self._place(
+                    article.id,
+                    title=article.title,
+                    text=article.text,
+                    published=article.published,
+                    feed=feed,
+                    first_fetch=first_fetch,
+                    backlog=backlog,
+                    is_tech=article.is_tech,
+                )
+            if announce:
+                ids.append(article.id)
+        return tuple(ids)
+
+    async def _poll_feed(
+        self,
+        feed: Feed,
+        now: datetime,
+        recovered: tuple[int, ...],
+        plan: PlanDelivery | None,
+    ) -> FeedReport:
         url = feed.url
         try:
             result = await self._fetcher.fetch(
@@ -224,9 +282,11 @@ class Pipeline:
             self._storage.record_fetch_error(url, at=now, error=exc.reason, next_fetch_at=None)
             self._storage.disable_feed(url, f"gone: {exc.reason}")
             log.warning("feed disabled (gone): %s", url)
-            return FeedReport(url, FeedOutcome.DISABLED, error=exc.reason)
+            return FeedReport(
+                url, FeedOutcome.DISABLED, new_article_ids=recovered, error=exc.reason
+            )
         except FeedError as exc:
-            return self._failed(feed, exc, now)
+            return _with_ids(self._failed(feed, exc, now), recovered)
 
         moved_to: str | None = None
         if result.permanent_redirect and result.permanent_redirect != url:
@@ -244,12 +304,14 @@ class Pipeline:
                 title=None,
                 next_fetch_at=next_fetch,
             )
-            return FeedReport(url, FeedOutcome.UNCHANGED, moved_to=moved_to)
+            return FeedReport(
+                url, FeedOutcome.UNCHANGED, new_article_ids=recovered, moved_to=moved_to
+            )
 
         try:
             parsed = parse_feed(result.content, url=url, content_type=result.content_type)
         except ParseError as exc:
-            return self._failed(feed, exc, now, url=url)
+            return _with_ids(self._failed(feed, exc, now, url=url), recovered)
 
         first_fetch = feed.last_success_at is None
         backlog = self._settings.announce_backlog or feed.url in self._settings.backlog_feeds
@@ -266,6 +328,8 @@ class Pipeline:
             else:
                 new_ids.append(article.id)
 
+        if plan is not None and new_ids:
+            plan(tuple(new_ids))  # before the success is recorded: see poll_feed
         warning = "; ".join(parsed.warnings) or None
         self._storage.record_fetch_success(
             url,
@@ -280,7 +344,7 @@ class Pipeline:
         return FeedReport(
             url,
             outcome,
-            new_article_ids=tuple(new_ids),
+            new_article_ids=recovered + tuple(new_ids),
             seen=seen,
             warnings=parsed.warnings,
             moved_to=moved_to,
@@ -349,18 +413,43 @@ class Pipeline:
         )
         if article is None:
             return None
-        cluster_id = article.id
+        self._place(
+            article.id,
+            title=entry.title,
+            text=text,
+            published=entry.published,
+            feed=feed,
+            first_fetch=first_fetch,
+            backlog=backlog,
+            is_tech=is_tech,
+        )
+        return self._storage.get_article(article.id)
+
+    def _place(
+        self,
+        article_id: int,
+        *,
+        title: str,
+        text: str,
+        published: datetime | None,
+        feed: Feed,
+        first_fetch: bool,
+        backlog: bool,
+        is_tech: bool,
+    ) -> bool:
+        """Record a stored article's cluster and whether it is announced; returns that."""
+        cluster_id = article_id
         if self._clusterer is not None:
-            cluster_id = self._clusterer.add(article.id, entry.title, text, entry.published)
+            cluster_id = self._clusterer.add(article_id, title, text, published)
         announce = should_announce(
             first_fetch=first_fetch,
             backlog=backlog,
             tech_only=feed.tech_only,
             is_tech=is_tech,
-            joins_cluster=cluster_id != article.id,
+            joins_cluster=cluster_id != article_id,
         )
-        self._storage.set_placement(article.id, cluster_id=cluster_id, announce=announce)
-        return self._storage.get_article(article.id)
+        self._storage.set_placement(article_id, cluster_id=cluster_id, announce=announce)
+        return announce
 
     async def _full_text(self, entry: Entry) -> str:
         text = entry.content or entry.summary
@@ -452,6 +541,12 @@ class Pipeline:
             else text_or_html
         )
         return self._summarizer.summarize(title, text, language=language or detect_language(text))
+
+
+def _with_ids(report: FeedReport, ids: tuple[int, ...]) -> FeedReport:
+    from dataclasses import replace
+
+    return replace(report, new_article_ids=ids + report.new_article_ids) if ids else report
 
 
 def _with_feed(entry: Entry, feed_url: str) -> Entry:
