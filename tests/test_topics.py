@@ -296,3 +296,11 @@ def test_no_matching_subscription_gives_no_reason(
     assert (
         subscription_reasons(frozenset({"gaming"}), frozenset({"Tesla"}), topics, title, body) == ()
     )
+
+
+def test_multi_word_keywords_match_as_phrases() -> None:
+    text = "أطلقت الشركة مكتبة open-source جديدة للذكاء الاصطناعي، وهي Open Source بالكامل"
+    assert keyword_hits({"open source", "ذكاء اصطناعي", "source open"}, "", text) == (
+        "open source",
+        "ذكاء اصطناعي",
+    )
