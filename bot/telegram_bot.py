@@ -18,6 +18,7 @@ import logging
 import re
 import warnings
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any, ClassVar, Protocol
 
@@ -28,6 +29,7 @@ from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.ext import (
     Application,
     BaseUpdateProcessor,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -50,7 +52,7 @@ from digest.errors import (
     TransientDeliveryError,
 )
 from digest.format.telegram import escape_html, render_telegram
-from digest.models import ChatKind, ChatRef, Platform, Story
+from digest.models import ChatKind, ChatRef, ChatSettings, Platform, Story
 
 DEFAULT_API_URL = "https://api.telegram.org"
 MAX_MESSAGE_UTF16 = 4096
@@ -502,6 +504,24 @@ class CommandServicePort(Protocol):
 
 CommandList = Callable[[str], Sequence[tuple[str, str]]]
 
+
+class TelegramChatStore(Protocol):
+    """The part of digest.ports.Storage that membership changes need."""
+
+    def get_chat(self, chat: ChatRef) -> ChatSettings: ...
+
+    def save_chat(self, settings: ChatSettings) -> None: ...
+
+    def pause_chat(self, chat: ChatRef, reason: str) -> None: ...
+
+    def migrate_chat(self, chat: ChatRef, new_chat_id: str) -> ChatRef: ...
+
+
+# Prefix of the pause reasons this adapter writes, so that being added back resumes only
+# what a removal paused (not, say, a pause an operator set).
+REMOVED_REASON = "telegram: "
+_REMOVED_STATUSES = {ChatMemberStatus.LEFT, ChatMemberStatus.BANNED}
+
 MAX_REPLY_ATTEMPTS = 5
 
 
@@ -528,6 +548,7 @@ class TelegramBot:
         poll_timeout: float = 10.0,
         read_timeout: float = 10.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        chat_store: TelegramChatStore | None = None,
     ) -> None:
         if not token:
             raise ValueError("a Telegram bot token is required (NEWSDIGEST_TELEGRAM_TOKEN)")
@@ -542,6 +563,7 @@ class TelegramBot:
         self._command_list = commands
         self._poll_timeout = poll_timeout
         self._sleep = sleep
+        self._chat_store = chat_store
         self.commands_handled = 0  # commands answered (replies sent or given up), for monitoring
         api = api_base_url.rstrip("/")
         self._api = api
@@ -567,6 +589,11 @@ class TelegramBot:
         self._app.add_handler(
             MessageHandler(filters.COMMAND & only_messages, self._on_unknown_command)
         )
+        if chat_store is not None:
+            self._app.add_handler(
+                ChatMemberHandler(self._on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
+            )
+            self._app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, self._on_migrate))
         self._app.add_error_handler(self._on_error)
 
     @property
@@ -614,7 +641,7 @@ class TelegramBot:
         assert updater is not None
         await updater.start_polling(
             timeout=timedelta(seconds=self._poll_timeout),
-            allowed_updates=["message"],
+            allowed_updates=["message", "my_chat_member"] if self._chat_store else ["message"],
             error_callback=self._on_polling_error,
         )
         self._log.info("Telegram bot @%s polling", self._app.bot.username)
@@ -685,6 +712,44 @@ class TelegramBot:
             await self.send_reply(invocation.chat, reply)
         finally:
             self.commands_handled += 1
+
+    # --- membership and migration ------------------------------------------------------
+
+    async def _on_my_chat_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The bot was blocked, kicked or removed (pause the chat at once instead of
+        waiting for the next send to fail), or added back (resume what a removal paused)."""
+        change = update.my_chat_member
+        if change is None or self._chat_store is None:
+            return
+        ref = ChatRef(Platform.TELEGRAM, str(change.chat.id), chat_kind(change.chat.type))
+        settings = self._chat_store.get_chat(ref)
+        if settings == ChatSettings(chat=ref):
+            return  # a chat we never stored: nothing to pause or resume
+        status = change.new_chat_member.status
+        if status in _REMOVED_STATUSES:
+            what = (
+                "blocked by the user" if ref.kind is ChatKind.PRIVATE else "removed from the chat"
+            )
+            self._chat_store.pause_chat(ref, f"{REMOVED_REASON}bot {what}")
+            self._log.info("chat %s paused: bot %s", ref.chat_id, what)
+        elif (
+            status in (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR)
+            and settings.paused_reason is not None
+            and settings.paused_reason.startswith(REMOVED_REASON)
+        ):
+            self._chat_store.save_chat(replace(settings, paused_reason=None))
+            self._log.info("chat %s resumed: bot is back", ref.chat_id)
+
+    async def _on_migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A group became a supergroup: move its settings and outbox to the new id now."""
+        message = update.effective_message
+        if message is None or message.migrate_to_chat_id is None or self._chat_store is None:
+            return  # the new supergroup's "migrated from" twin needs nothing
+        ref = ChatRef(Platform.TELEGRAM, str(message.chat.id), ChatKind.GROUP)
+        if self._chat_store.get_chat(ref) == ChatSettings(chat=ref):
+            return
+        self._chat_store.migrate_chat(ref, str(message.migrate_to_chat_id))
+        self._log.info("chat %s migrated to %s", ref.chat_id, message.migrate_to_chat_id)
 
     # --- replies ---------------------------------------------------------------------
 

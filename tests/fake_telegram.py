@@ -510,6 +510,49 @@ class FakeTelegram:
         self.push_update({"message": message})
         return message_id
 
+    def push_bot_status(
+        self, chat_id: int, status: str, *, by_user: int, can_post_messages: bool = True
+    ) -> int:
+        """The bot's membership changed (blocked, kicked, added back): Telegram sends a
+        my_chat_member update. Also updates what getChatMember answers."""
+        chat = self.chats[chat_id]
+        old = self._member_json(chat, self.bot_user.id)
+        self.set_member(chat_id, self.bot_user.id, status, can_post_messages=can_post_messages)
+        new = self._member_json(chat, self.bot_user.id)
+        user = self.users.get(by_user) or self.add_user(by_user)
+        return self.push_update(
+            {
+                "my_chat_member": {
+                    "chat": chat.to_json(),
+                    "from": user.to_json(),
+                    "date": int(time.time()),
+                    "old_chat_member": old,
+                    "new_chat_member": new,
+                }
+            }
+        )
+
+    def push_migration(self, chat_id: int, new_chat_id: int, *, by_user: int) -> None:
+        """A group became a supergroup: the old group gets a message with
+        migrate_to_chat_id, the new one with migrate_from_chat_id; sends to the old id fail."""
+        self.migrate(chat_id, new_chat_id)
+        user = self.users.get(by_user) or self.add_user(by_user)
+        for where, key, value in (
+            (chat_id, "migrate_to_chat_id", new_chat_id),
+            (new_chat_id, "migrate_from_chat_id", chat_id),
+        ):
+            self.push_update(
+                {
+                    "message": {
+                        "message_id": next(self._message_ids),
+                        "date": int(time.time()),
+                        "chat": self.chats[where].to_json(),
+                        "from": user.to_json(),
+                        key: value,
+                    }
+                }
+            )
+
     # --- assertions helpers ----------------------------------------------------------
 
     def messages_to(self, chat_id: int) -> list[SentMessage]:

@@ -724,6 +724,7 @@ async def open_world(
         api_base_url=fake.api_url,
         poll_timeout=1,
         limiter=limiter,
+        chat_store=storage,
     )
     await bot.start()
     try:
@@ -1187,3 +1188,58 @@ async def test_start_without_a_reachable_api_says_where_it_looked() -> None:
         await bot.start()
     assert url in str(caught.value) and SECRET not in str(caught.value)
     await bot.stop()
+
+
+# --- membership changes and migration, as Telegram announces them ---------------------
+
+
+async def test_blocking_the_bot_pauses_and_start_resumes(world: World) -> None:
+    await world.ask(ALICE, ALICE, "/subscribe ai")
+    handled = world.bot.commands_handled
+    world.server.push_bot_status(ALICE, "kicked", by_user=ALICE)  # Alice blocked the bot
+    await world.server.wait_until(lambda: world.settings(ALICE).paused_reason is not None)
+    assert "blocked" in (world.settings(ALICE).paused_reason or "")
+    article = add_article(world.storage, 1, at=world.clock.now())
+    assert DeliveryPlanner(world.storage, world.clock).enqueue_instant([article]) == 0
+    world.server.push_bot_status(ALICE, "member", by_user=ALICE)  # unblocked
+    await world.ask(ALICE, ALICE, "/start")  # the welcome says deliveries resume
+    assert world.bot.commands_handled == handled + 1
+    assert world.settings(ALICE).paused_reason is None
+    assert world.settings(ALICE).topics == {"ai"}
+
+
+async def test_removed_from_a_group_pauses_added_back_resumes(world: World) -> None:
+    world.server.set_member(GROUP, ALICE, "administrator")
+    await world.ask(GROUP, ALICE, "/subscribe ai")
+    world.server.push_bot_status(GROUP, "left", by_user=ALICE)
+    await world.server.wait_until(
+        lambda: world.settings(GROUP, ChatKind.GROUP).paused_reason is not None
+    )
+    world.server.push_bot_status(GROUP, "member", by_user=ALICE)
+    await world.server.wait_until(
+        lambda: world.settings(GROUP, ChatKind.GROUP).paused_reason is None
+    )
+    assert world.settings(GROUP, ChatKind.GROUP).topics == {"ai"}
+
+
+async def test_unknown_chats_are_not_stored_on_membership_changes(world: World) -> None:
+    world.server.add_chat(-777, "group")
+    # Updates of one chat are handled in order: each /help is answered after the change.
+    world.server.push_bot_status(-777, "member", by_user=BOB)
+    assert await world.ask(-777, BOB, "/help")
+    world.server.push_bot_status(-777, "left", by_user=BOB)
+    assert await world.ask(-777, BOB, "/help") == []  # 403 now: the bot is not in it
+    ref = ChatRef(Platform.TELEGRAM, "-777", ChatKind.GROUP)
+    assert all(s.chat != ref for s in world.storage.get_chats(include_paused=True))
+
+
+async def test_group_upgrade_moves_the_subscriptions(world: World) -> None:
+    old_group, new_group = -5001, -1005001
+    world.server.add_chat(old_group, "group", title="Old")
+    world.server.set_member(old_group, ALICE, "creator")
+    await world.ask(old_group, ALICE, "/subscribe ai DeepSeek")
+    world.server.push_migration(old_group, new_group, by_user=ALICE)
+    moved = ChatRef(Platform.TELEGRAM, str(new_group), ChatKind.GROUP)
+    await world.server.wait_until(lambda: world.storage.get_chat(moved).topics == {"ai"})
+    assert world.storage.get_chat(moved).keywords == {"DeepSeek"}
+    assert world.settings(old_group, ChatKind.GROUP) == ChatSettings(chat=group(old_group))
