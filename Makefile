@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint fmt install clean bench eval
+.PHONY: demo test lint fmt install clean bench eval train-relevance
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -36,6 +36,11 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/summarize.py
+	$(BIN)/python bench/cluster.py
+
+# Retrain the technology filter after editing config/topics.yaml (writes digest/data/).
+train-relevance: $(STAMP)
+	$(BIN)/python -m digest.relevance train --corpus ../shared/corpora/ant/dev.jsonl
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

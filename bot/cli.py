@@ -309,6 +309,11 @@ def cmd_why(services: Services, url: str) -> int:
         topic = names.get(match.topic)
         name = f"{topic.name_ar} / {topic.name_en}" if topic else match.topic
         print(f"  {name}: score {match.score:.1f} — {', '.join(match.terms)}")
+    probability = getattr(services.classifier, "technology_probability", None)
+    if probability is not None:
+        p = probability(article.title, article.text)
+        if p is not None:
+            print(f"  technology probability: {p:.2f}")
     tech = "yes" if article.is_tech else "no"
     posted = "yes" if article.announce else "no"
     print(f"  technology: {tech}; posted: {posted}")
