@@ -11,17 +11,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin
 
 import trafilatura
 
 from .arabic import detect_language
-from .parse import clean_text, decode_document, html_to_text
+from .parse import clean_text, decode_document, element_text, parse_html_document
 
 # Below this, trafilatura's "body" is a caption or a byline, not an article.
 MIN_BODY_CHARS = 80
+MAX_TREE_ELEMENTS = 20_000  # the largest real page in the fixtures has ~1,000
 # A listing page: several paragraphs, most of their text inside links.
 LISTING_MIN_PARAGRAPHS = 4
 LISTING_LINK_SHARE = 0.5
@@ -54,8 +54,12 @@ def extract_article(
     method="listing" and is_listing=True (summarising its teasers would mislead).
     """
     markup = html if isinstance(html, str) else decode_document(html, content_type).text
-    meta = _read_meta(markup)
-    body, doc = _trafilatura(markup, url)
+    root = parse_html_document(markup)
+    meta = _read_meta(root)
+    # Real pages have a few thousand elements; trafilatura would spend minutes on a 5 MB
+    # tag soup. Beyond the limit only the cheap fallbacks run.
+    small = root is not None and sum(1 for _ in root.iter()) <= MAX_TREE_ELEMENTS
+    body, doc = _trafilatura(markup, url) if small else ("", None)
     title = _first(_attr(doc, "title"), meta.get("og:title"), meta.get("twitter:title"))
     title = title or (clean_text(meta["<title>"]) if meta.get("<title>") else None)
     description = _first(
@@ -71,7 +75,7 @@ def extract_article(
         if description and len(description) > len(body):
             body, method = description, "description"
         elif not body:
-            body = _page_text(markup)
+            body = _page_text(root)
             method = "page-text" if body else "none"
     sample = " ".join(filter(None, (title, body[:2000])))
     return ExtractedArticle(
@@ -141,9 +145,9 @@ def _first(*values: str | None) -> str | None:
     return None
 
 
-def _page_text(markup: str) -> str:
-    body = re.search(r"<body\b.*", markup, re.I | re.S)
-    text = html_to_text(body.group(0) if body else markup)
+def _page_text(root: Any) -> str:
+    body = root.find("body") if root is not None else None
+    text = clean_text(element_text(body if body is not None else root)) if root is not None else ""
     return text if len(text) >= 20 else ""
 
 
@@ -184,43 +188,19 @@ def _refresh_target(refresh: str | None, base: str | None) -> str | None:
     return urljoin(base, target) if base else target
 
 
-def _read_meta(markup: str) -> dict[str, str]:
-    collector = _MetaCollector()
-    try:
-        collector.feed(markup[:500_000])  # metadata lives in <head>
-        collector.close()
-    except Exception:  # HTMLParser is lenient; a broken head just yields less metadata
-        pass
-    return collector.meta
-
-
-class _MetaCollector(HTMLParser):
-    """<meta> name/property -> content (first wins), the <title> and a refresh target."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.meta: dict[str, str] = {}
-        self._in_title = False
-        self._title: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "title" and "<title>" not in self.meta:
-            self._in_title = True
-        if tag != "meta":
-            return
-        values = {k.lower(): v for k, v in attrs if v is not None}
-        key = values.get("property") or values.get("name") or values.get("itemprop")
-        if values.get("http-equiv", "").lower() == "refresh":
+def _read_meta(root: Any) -> dict[str, str]:
+    """<meta> name/property -> content (first wins), "<title>" and "refresh"."""
+    meta: dict[str, str] = {}
+    if root is None:
+        return meta
+    for element in root.iter("meta"):
+        key = element.get("property") or element.get("name") or element.get("itemprop")
+        if str(element.get("http-equiv") or "").lower() == "refresh":
             key = "refresh"
-        content = values.get("content")
+        content = element.get("content")
         if key and content is not None:
-            self.meta.setdefault(key.lower(), content)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title" and self._in_title:
-            self._in_title = False
-            self.meta.setdefault("<title>", "".join(self._title))
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self._title.append(data)
+            meta.setdefault(str(key).lower(), str(content))
+    title = root.find(".//title")
+    if title is not None:
+        meta["<title>"] = str(title.text_content())
+    return meta

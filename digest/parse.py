@@ -22,11 +22,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from html import unescape
-from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
+from lxml import html as lxml_html
 
 from .arabic import detect_language, normalize
 from .errors import ParseError
@@ -55,19 +55,22 @@ _CHARSET_PARAM = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:\-]{1,40})""", 
 _LATIN_SINGLE_BYTE = {"cp1252", "iso8859_1", "latin_1", "iso8859_15", "ascii"}
 _ARABIC_LETTERS = re.compile("[\u0621-\u064a]")
 _ARABIC_WORD = re.compile("[\u0621-\u064a]{2,}")
-_HTML_START = re.compile(
-    rb"^\s*(<\?xml[^>]{0,200}>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>])", re.I | re.S
-)
+_HTML_ROOT = re.compile(rb"<(!doctype\s+html|html[\s>])", re.I)
 _HAS_ENTITY = re.compile(r"&(#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # <title> nested in these blocks is not the item's title, but feedparser would take it
 # (author job titles in Google's feeds, <image> inside <item>, channel <textInput>).
-_NESTED_TITLE_BLOCK = re.compile(
-    r"(<(?:[\w.-]+:)?(author|image|textinput)\b[^>]{0,500}(?<!/)>)(.{0,5000}?)(</(?:[\w.-]+:)?\2\s*>)",
-    re.I | re.S,
+_NESTED_TITLE_OPEN = re.compile(
+    r"<((?:[\w.-]{1,40}:)?(?:author|image|textinput))\b[^<>]{0,500}>", re.I
 )
-_NESTED_TITLE = re.compile(r"<((?:[\w.-]+:)?title)\b[^>]{0,200}>.{0,2000}?</\1\s*>", re.I | re.S)
+_NESTED_BLOCK_CHARS = 2000
+# No back-references or nested "any" quantifiers: linear on hostile input.
+_NESTED_TITLE = re.compile(
+    r"<(?:[\w.-]{1,40}:)?title\b[^<>]{0,200}>"
+    r"(?:[^<]|<!\[CDATA\[[^\]]{0,2000}\]\]>){0,2000}</(?:[\w.-]{1,40}:)?title\s*>",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -101,14 +104,14 @@ def parse_feed(content: bytes, *, url: str, content_type: str | None = None) -> 
 
 def html_to_text(html: str) -> str:
     """Plain text of an HTML fragment: tags dropped, entities unescaped, whitespace
-    collapsed, paragraph/line breaks kept as single "\\n"."""
-    parser = _TextExtractor()
-    try:
-        parser.feed(html)
-        parser.close()
-    except Exception:  # HTMLParser is lenient, but never let a fragment crash parsing
-        return clean_text(re.sub(r"<[^>]*>", " ", html))
-    return clean_text(parser.text())
+    collapsed, paragraph/line breaks kept as single "\\n". Linear time on any input
+    (libxml2's HTML parser; the stdlib HTMLParser is quadratic on unclosed tags)."""
+    if "<" not in html:
+        return clean_text(unescape(html))
+    root = _html_fragment(html)
+    if root is None:
+        return clean_text(unescape(re.sub(r"<[^<>]*>", " ", html)))
+    return clean_text(element_text(root))
 
 
 def clean_text(text: str) -> str:
@@ -126,15 +129,17 @@ def discover_feeds(html: bytes | str, *, base_url: str | None = None) -> list[st
     order without duplicates. For "add this site" commands and for the error message
     when a page is given where a feed was expected."""
     markup = html if isinstance(html, str) else decode_document(html).text
-    finder = _FeedLinkFinder()
-    try:
-        finder.feed(markup[:300_000])  # <link> tags live in <head>
-        finder.close()
-    except Exception:  # lenient parser; whatever was found so far is still useful
-        pass
+    root = parse_html_document(markup)
+    hrefs: list[str] = []
+    for element in root.iter("link", "a") if root is not None else ():
+        rel = str(element.get("rel") or "").lower().split()
+        kind = str(element.get("type") or "").lower().split(";")[0].strip()
+        href = str(element.get("href") or "").strip()
+        if "alternate" in rel and kind in _FEED_TYPES and href:
+            hrefs.append(href)
     base = base_url if base_url and _is_http(base_url) else None
     found: list[str] = []
-    for href in finder.hrefs:
+    for href in hrefs:
         absolute = _absolute(href, base) or href
         if absolute not in found:
             found.append(absolute)
@@ -149,7 +154,7 @@ def _parse(content: bytes, *, url: str, content_type: str | None) -> ParsedFeed:
     if not content or not content.strip():
         raise ParseError(url, "empty document")
     content = _maybe_decompress(content, url, warnings)
-    if _HTML_START.match(content[:4096]):
+    if _looks_like_html(content[:4096]):
         found = discover_feeds(content, base_url=url)
         hint = f"; it links to these feeds: {', '.join(found[:3])}" if found else ""
         raise ParseError(url, f"not a feed: the document is an HTML page{hint}")
@@ -163,7 +168,7 @@ def _parse(content: bytes, *, url: str, content_type: str | None) -> ParsedFeed:
     text = decoded.text.lstrip("\ufeff").lstrip()
     # Tell feedparser the truth: the bytes it gets are UTF-8 whatever the prolog said.
     text = _XML_DECL_ENCODING_TEXT.sub(r"\1utf-8\3", text, count=1)
-    text = _NESTED_TITLE_BLOCK.sub(_drop_nested_title, text)
+    text = _drop_nested_titles(text)
     # No content-location: feedparser would "resolve" relative GUIDs ("1559104147038")
     # against it, and a GUID must stay as the feed wrote it. Links are resolved in _entry.
     headers = {"content-type": "application/xml; charset=utf-8"}
@@ -178,11 +183,48 @@ def _parse(content: bytes, *, url: str, content_type: str | None) -> ParsedFeed:
     return _build(result, url=url, warnings=warnings)
 
 
-def _drop_nested_title(match: re.Match[str]) -> str:
-    inner = match.group(3)
-    if re.search(r"<(?:[\w.-]+:)?(?:item|entry)\b", inner, re.I):
-        return match.group(0)  # not a real block (unclosed or self-closing): leave it be
-    return match.group(1) + _NESTED_TITLE.sub("", inner) + match.group(4)
+def _drop_nested_titles(text: str) -> str:
+    """Remove <title> elements nested in <author>, <image> and <textInput> blocks."""
+    if "<title" not in text.lower():
+        return text
+    pieces: list[str] = []
+    done = 0
+    lowered = text.lower()
+    for opener in _NESTED_TITLE_OPEN.finditer(text):
+        if opener.start() < done or opener.group(0).endswith("/>"):
+            continue  # inside a block already handled, or self-closing
+        close = lowered.find(
+            f"</{opener.group(1).lower()}", opener.end(), opener.end() + _NESTED_BLOCK_CHARS
+        )
+        if close < 0:
+            continue
+        inner = text[opener.end() : close]
+        if re.search(r"<(?:[\w.-]{1,40}:)?(?:item|entry)\b", inner, re.I):
+            continue  # not a real block (unclosed): leave it be
+        pieces.append(text[done : opener.end()])
+        pieces.append(_NESTED_TITLE.sub("", inner))
+        done = close
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+def _looks_like_html(head: bytes) -> bool:
+    """True when the document starts like a web page (after BOM, prolog, comments)."""
+    pos = 3 if head.startswith(codecs.BOM_UTF8) else 0
+    while True:
+        while pos < len(head) and head[pos] in b" \t\r\n\f\v":
+            pos += 1
+        if head.startswith(b"<?", pos):
+            end = head.find(b"?>", pos)
+            pos = end + 2
+        elif head.startswith(b"<!--", pos):
+            end = head.find(b"-->", pos + 4)
+            pos = end + 3
+        else:
+            break
+        if end < 0:
+            return False
+    return _HTML_ROOT.match(head, pos) is not None
 
 
 def decode_document(content: bytes, content_type: str | None = None) -> DecodedText:
@@ -635,48 +677,57 @@ _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "ob
 _FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/feed+json"})
 
 
-class _FeedLinkFinder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.hrefs: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in ("link", "a"):
-            return
-        values = {k.lower(): (v or "").strip() for k, v in attrs}
-        rel = values.get("rel", "").lower().split()
-        kind = values.get("type", "").lower().split(";")[0].strip()
-        if "alternate" in rel and kind in _FEED_TYPES and values.get("href"):
-            self.hrefs.append(values["href"])
+_CELL_TAGS = frozenset({"td", "th"})
 
 
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self._parts: list[str] = []
-        self._skip_depth = 0
+def parse_html_document(markup: str) -> Any:
+    """A whole HTML page as an lxml element tree, or None when nothing parses."""
+    cleaned = _CONTROL.sub("", markup)
+    if not cleaned.strip():
+        return None
+    try:
+        return lxml_html.document_fromstring(cleaned)
+    except Exception:  # lxml raises ParserError, ValueError, even AssertionError on junk
+        return None
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP_TAGS:
-            self._skip_depth += 1
-        elif tag in _BLOCK_TAGS:
-            self._parts.append("\n")
-        elif tag in ("td", "th"):
-            self._parts.append(" ")  # cells of a row stay apart
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _BLOCK_TAGS:
-            self._parts.append("\n")
+def _html_fragment(html: str) -> Any:
+    try:
+        return lxml_html.fragment_fromstring(_CONTROL.sub("", html), create_parent="div")
+    except Exception:  # lxml raises ParserError, ValueError, even AssertionError on junk
+        return None
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP_TAGS:
-            self._skip_depth = max(0, self._skip_depth - 1)
-        elif tag in _BLOCK_TAGS:
-            self._parts.append("\n")
 
-    def handle_data(self, data: str) -> None:
-        if not self._skip_depth:
-            self._parts.append(data)
-
-    def text(self) -> str:
-        return "".join(self._parts)
+def element_text(root: Any) -> str:
+    """Text of an element tree: blocks on their own lines, scripts and styles dropped.
+    Iterative (no recursion limit on deep markup)."""
+    parts: list[str] = []
+    skip = 0
+    stack: list[tuple[Any, bool]] = [(root, True)]
+    while stack:
+        element, entering = stack.pop()
+        tag = element.tag.lower() if isinstance(element.tag, str) else None
+        if entering:
+            if tag is None:  # comment or processing instruction: only its tail is text
+                if not skip and element.tail:
+                    parts.append(element.tail)
+                continue
+            if tag in _SKIP_TAGS:
+                skip += 1
+            elif not skip:
+                if tag in _BLOCK_TAGS:
+                    parts.append("\n")
+                elif tag in _CELL_TAGS:
+                    parts.append(" ")  # cells of a row stay apart
+                if element.text:
+                    parts.append(element.text)
+            stack.append((element, False))
+            stack.extend((child, True) for child in reversed(element))
+        else:
+            if tag in _SKIP_TAGS:
+                skip -= 1
+            elif not skip and tag in _BLOCK_TAGS:
+                parts.append("\n")
+            if not skip and element.tail and element is not root:
+                parts.append(element.tail)
+    return "".join(parts)

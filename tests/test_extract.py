@@ -174,6 +174,13 @@ def test_falls_back_to_page_text() -> None:
     assert article.language == "ar"
 
 
+def test_tag_soup_beyond_the_element_limit_uses_the_cheap_fallback() -> None:
+    soup = b"<div>" + b"<span></span>" * 30_000 + "<p>نص عربي طويل بما يكفي هنا</p>".encode()
+    article = extract_article(soup, url=None)
+    assert article.method == "page-text"
+    assert article.text == "نص عربي طويل بما يكفي هنا"
+
+
 @pytest.mark.parametrize(
     "content",
     [b"", b"\x00\xff\xfe garbage", "<html><body></body></html>", b"<<<>>>", "<?xml?><rss/>"],

@@ -377,6 +377,18 @@ def test_html_page_error_names_the_feeds_it_links_to() -> None:
     assert "wp-json" not in str(info.value)
 
 
+def test_hostile_markup_is_handled_in_linear_time() -> None:
+    # Each of these took exponential or quadratic time in an earlier version (a regex
+    # with nested quantifiers; the stdlib HTMLParser on unclosed tags); they would hang.
+    with pytest.raises(ParseError, match="HTML page"):
+        parse_feed(b"<!-- -->" * 60 + b"<html><body>x</body></html>", url=FEED_URL)
+    assert html_to_text("<meta " * 20000) == ""
+    assert html_to_text("<" * 100000 + "نص") == "<" * 100000 + "نص"
+    nested = "<rss version='2.0'><channel><item><author>" + "<title>" * 3000
+    with pytest.raises(ParseError):
+        parse_feed(nested.encode(), url=FEED_URL)
+
+
 def test_entity_expansion_bomb_is_not_expanded() -> None:
     entities = "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(2, 10))
     doc = (
