@@ -405,10 +405,10 @@ def _raise_for_status(url: str, status: int, headers: httpx.Headers, *, what: st
         raise FeedGoneError(url, f"{what} is gone (HTTP 410)")
     if status in _REDIRECTS:
         raise FetchError(url, f"HTTP {status} redirect without Location", status=status)
+    wait = headers.get("retry-after")
+    note = f", retry after {wait.strip()[:40]}" if wait else ""
     if status == 429:
-        wait = headers.get("retry-after")
-        note = f", retry after {wait}" if wait else ""
         raise FetchError(url, f"rate limited (HTTP 429{note})", status=status)
     if status >= 500:
-        raise FetchError(url, f"server error (HTTP {status})", status=status)
+        raise FetchError(url, f"server error (HTTP {status}{note})", status=status)
     raise FetchError(url, f"HTTP {status}", status=status)

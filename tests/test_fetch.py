@@ -135,7 +135,7 @@ def _app(server: Server) -> web.Application:
         "/missing": status(404),
         "/gone": status(410),
         "/error": status(500),
-        "/busy": status(503),
+        "/busy": status(503, {"Retry-After": "30"}),
         "/forbidden": status(403),
         "/limited": status(429, {"Retry-After": "120"}),
         "/slow": slow_drip,
@@ -307,10 +307,12 @@ async def test_server_errors_carry_their_status(
     assert not isinstance(info.value, FeedNotFoundError | FeedGoneError)
 
 
-async def test_429_keeps_the_retry_after_hint(server: Server, fetcher: HttpFetcher) -> None:
+async def test_429_and_503_keep_the_retry_after_hint(server: Server, fetcher: HttpFetcher) -> None:
     with pytest.raises(FetchError, match="retry after 120") as info:
         await fetcher.fetch(server.url("/limited"), etag=None, last_modified=None)
     assert info.value.status == 429
+    with pytest.raises(FetchError, match="retry after 30"):
+        await fetcher.fetch(server.url("/busy"), etag=None, last_modified=None)
 
 
 async def test_connection_refused_is_a_fetch_error(fetcher: HttpFetcher) -> None:
