@@ -37,6 +37,8 @@ __all__ = [
 # Bidi controls and zero-width characters (EASC wraps commas in U+200F).
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_ODD_SPACE = re.compile("[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+_MULTI_SPACE = re.compile(" {2,}")
 _LIST_MARKER = re.compile(r"^\s*(?:[-•*▪●◦–—·]+|\(?\d{1,2}[.)])\s+")
 
 _TERMINATORS = ".!?؟…۔"
@@ -66,7 +68,7 @@ _LATIN_ABBREVIATIONS = _wordset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     """One segment of a document, in reading order."""
 
@@ -96,7 +98,8 @@ def _is_terminated(line: str) -> bool:
 def _paragraphs(text: str) -> list[str]:
     """Lines of the text as paragraphs; hard-wrapped documents are unwrapped first."""
     # one pass over the whole text, not one per line (_SPACES leaves newlines alone)
-    text = _SPACES.sub(" ", _INVISIBLE.sub("", text))
+    # (two rare-match substitutions: replacing every single space with itself is slow)
+    text = _MULTI_SPACE.sub(" ", _ODD_SPACE.sub(" ", _INVISIBLE.sub("", text)))
     lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     non_empty = [line for line in lines if line]
     if not non_empty:

@@ -70,6 +70,7 @@ class Features(NamedTuple):
     tokens: int  # all word tokens (for length budgets)
     vector: dict[str, float]
     norm: float
+    words: list[str]  # the sentence's normalised tokens
 
 
 class Candidate(NamedTuple):
@@ -350,7 +351,7 @@ class ExtractiveSummarizer:
         symbols = _may_be_boilerplate(text)
         w = self.weights
         seen: set[tuple[str, ...]] = set()
-        kept: list[tuple[Sentence, Counter[str], int, int, int]] = []
+        kept: list[tuple[Sentence, Counter[str], list[str], int, int]] = []
         for sentence, words in zip(
             sentences, tokenize_many([s.text for s in sentences]), strict=True
         ):
@@ -364,7 +365,7 @@ class ExtractiveSummarizer:
             seen.add(key)
             content = _content(words)
             special = sum(1 for word in words if word.isascii()) if w.entities else 0
-            kept.append((sentence, Counter(content), len(words), special, len(content)))
+            kept.append((sentence, Counter(content), words, special, len(content)))
         informative = [k for k in kept if k[4] >= w.min_tokens]
         # short texts: rather short sentences than fewer than min_bullets
         kept = (
@@ -396,22 +397,23 @@ class ExtractiveSummarizer:
         title_norm = _norm(title_vector)
         out: list[Features] = []
         previous_paragraph = -1
-        for index, ((sentence, _, n_words, special, n_terms), vector, norm) in enumerate(
+        for index, ((sentence, _, words, special, n_terms), vector, norm) in enumerate(
             zip(kept, vectors, norms, strict=True)
         ):
             out.append(
                 Features(
-                    sentence=sentence,
-                    rank_index=index,
-                    paragraph_start=sentence.paragraph != previous_paragraph,
-                    title_sim=_cosine(vector, title_vector, norm, title_norm) if w.title else 0.0,
-                    lead_sim=_cosine(vector, vectors[0], norm, norms[0]) if w.lead else 0.0,
-                    centrality=_cosine(vector, centroid, norm, centroid_norm),
-                    entities=special / max(1, n_words),
-                    content_terms=n_terms,
-                    tokens=n_words,
-                    vector=vector,
-                    norm=norm,
+                    sentence,
+                    index,
+                    sentence.paragraph != previous_paragraph,
+                    _cosine(vector, title_vector, norm, title_norm) if w.title else 0.0,
+                    _cosine(vector, vectors[0], norm, norms[0]) if w.lead else 0.0,
+                    _cosine(vector, centroid, norm, centroid_norm),
+                    special / max(1, len(words)),
+                    n_terms,
+                    len(words),
+                    vector,
+                    norm,
+                    words,
                 )
             )
             previous_paragraph = sentence.paragraph
@@ -499,14 +501,18 @@ class ExtractiveSummarizer:
 
     # -- bullets ----------------------------------------------------------------------
 
-    def _bullet(self, sentence: str, language: str) -> tuple[str, list[str]] | None:
-        """The sentence made readable on its own, with its tokens; None if it can't be."""
+    def _bullet(
+        self, sentence: str, language: str, words: list[str] | None = None
+    ) -> tuple[str, list[str]] | None:
+        """The sentence made readable on its own, with its tokens; None if it can't be.
+        `words` are the sentence's tokens when known (reused if the text is unchanged)."""
         text = strip_connective(sentence, language)
         text = _fix_edge_quotes(text)
         shortened = shorten(text, self.max_chars)
         if shortened is None or not quotes_balanced(shortened):
             return None
-        words = tokenize(shortened)
+        if words is None or shortened != sentence:
+            words = tokenize(shortened)
         if len(words) < 4:
             return None
         return shortened, words
@@ -562,7 +568,7 @@ class ExtractiveSummarizer:
         for candidate in self.mmr_order(candidates):
             if not room():
                 break
-            made = self._bullet(candidate.sentence.text, language)
+            made = self._bullet(candidate.sentence.text, language, candidate.features.words)
             if made is None:
                 continue
             bullet, tokens = made
