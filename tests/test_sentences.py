@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -178,3 +179,33 @@ def test_visual_order_stops_are_put_back_at_the_end() -> None:
     assert split_sentences(".كذلك تعمل الشركة على خدمة جديدة") == [
         "كذلك تعمل الشركة على خدمة جديدة."
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Visit https://example.com/path.html for details. Then call us.",
+            ["Visit https://example.com/path.html for details.", "Then call us."],
+        ),
+        (
+            "Email john.doe@example.com today. Thanks!",
+            ["Email john.doe@example.com today.", "Thanks!"],
+        ),
+        (
+            "Apple Inc. released iOS 17.2 at 10.30 a.m. today. It fixes bugs.",
+            ["Apple Inc. released iOS 17.2 at 10.30 a.m. today.", "It fixes bugs."],
+        ),
+        (
+            "زار الموقع www.example.com أمس. ثم غادر.",
+            ["زار الموقع www.example.com أمس.", "ثم غادر."],
+        ),
+        (
+            "ارتفع السهم 2.5% (أي ما يعادل 3 دولارات). وانخفض المؤشر.",
+            ["ارتفع السهم 2.5% (أي ما يعادل 3 دولارات).", "وانخفض المؤشر."],
+        ),
+        ("الإصدار 2.0.1 متاح الآن!! جربه.", ["الإصدار 2.0.1 متاح الآن!!", "جربه."]),
+    ],
+)
+def test_urls_versions_times_and_brackets(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
