@@ -7,6 +7,7 @@ server) by giving them to `bootstrap` instead of monkeypatching modules.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -111,7 +112,9 @@ def build_fetchers(settings: Settings) -> tuple[Fetcher, PageLoader, PageLoader,
             from digest.extract import extract_article
 
             content, _content_type, final_url = await fetcher.fetch_page(url, policy=policy)
-            article = extract_article(content, url=final_url)
+            article = await asyncio.to_thread(extract_article, content, url=final_url)
+            if article.is_listing:
+                raise ParseError(url, "this is a list of articles, not one article")
             if not article.text.strip():
                 raise ParseError(url, "no article text found on the page")
             return ExtractedPage(

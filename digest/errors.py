@@ -23,9 +23,19 @@ class FeedError(NewsdigestError):
     """A feed could not be fetched or parsed. Other feeds are unaffected."""
 
     def __init__(self, url: str, message: str) -> None:
-        super().__init__(f"{url}: {message}")
+        super().__init__(f"{without_credentials(url)}: {message}")
         self.url = url
         self.reason = message
+
+
+def without_credentials(url: str) -> str:
+    """The URL with any user:password@ replaced, for messages and logs."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest.split("/", 1)[0]:
+        return url
+    host = rest.split("/", 1)[0].rsplit("@", 1)[1]
+    tail = rest[len(rest.split("/", 1)[0]) :]
+    return f"{scheme}://***@{host}{tail}"
 
 
 class FetchError(FeedError):

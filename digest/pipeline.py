@@ -309,7 +309,10 @@ class Pipeline:
             )
 
         try:
-            parsed = parse_feed(result.content, url=url, content_type=result.content_type)
+            # A hostile document can keep feedparser busy for seconds: not in the loop.
+            parsed = await asyncio.to_thread(
+                parse_feed, result.content, url=url, content_type=result.content_type
+            )
         except ParseError as exc:
             return _with_ids(self._failed(feed, exc, now, url=url), recovered)
 
