@@ -57,15 +57,15 @@ def build_summarizer(settings: Settings) -> Summarizer:
     extractive = ExtractiveSummarizer()
     if not settings.llm.url:
         return extractive
-    from digest.summarize.llm import LLMSummarizer
+    from digest.summarize.llm import LlmConfig, LlmSummarizer
 
-    return LLMSummarizer(
-        base_url=settings.llm.url,
+    config = LlmConfig(
+        url=settings.llm.url,
         model=settings.llm.model or "",
         api_key=settings.llm.api_key.value or None,
         timeout=settings.llm.timeout_seconds,
-        fallback=extractive,
     )
+    return LlmSummarizer(config, fallback=extractive)
 
 
 def build_classifier(catalog: TopicCatalog) -> TopicClassifier:
