@@ -152,6 +152,9 @@ def bootstrap(
     url_loader: PageLoader | None = None
     if fetcher is None:
         fetcher, page_loader, url_loader, closers = build_fetchers(settings)
+    close_summarizer = getattr(summarizer, "close", None)
+    if callable(close_summarizer):
+        closers.append(close_summarizer)
     backlog = settings.feed_announce_backlog | {f.url for f in extra_feeds}
     if settings.poll.announce_backlog:
         backlog = backlog | {f.url for f in settings.feeds}
