@@ -12,6 +12,7 @@ from digest.eval.summaries import (
     TOP3,
     EvalArticle,
     evaluate,
+    kept_by_position,
     lead_method,
     load_corpus,
     main,
@@ -96,3 +97,12 @@ def test_report_on_a_slice_of_easc_with_sumy(tmp_path: Path) -> None:
         r1, r2, rl = (float(x) for x in row[-3:])
         assert 0 < r2 <= r1 <= 100 and 0 < rl <= 100
     assert json.loads(lines[0])["id"] in {a.id for a in load_corpus(corpus)}
+
+
+def test_kept_by_position_counts_references_holding_each_sentence() -> None:
+    article = _article([SENTENCES[0], SENTENCES[0] + " " + SENTENCES[2]])
+    shares = dict(kept_by_position([article], positions=3))
+    assert shares["0"] == 1.0  # both references keep the first sentence
+    assert shares["1"] == 0.0
+    assert shares["2"] == 0.5
+    assert shares["3+"] == 0.0

@@ -19,7 +19,7 @@ import argparse
 import json
 import pathlib
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -331,7 +331,40 @@ def run_summary_eval(
     lines += _table(f"REPORT half ({len(report)} articles, held out from tuning)", report, methods)
     lines.append("")
     lines += _table(f"tune half ({len(tune)} articles, for reference)", tune, methods)
+    lines.append("")
+    lines.append(
+        "Why Lead is hard to beat here - share of references that keep the sentence at "
+        "each position (tune half):"
+    )
+    lines.append(
+        "  " + "  ".join(f"{label}: {share:.2f}" for label, share in kept_by_position(tune))
+    )
     return "\n".join(lines)
+
+
+def kept_by_position(
+    articles: Sequence[EvalArticle], *, positions: int = 10
+) -> list[tuple[str, float]]:
+    """For sentence positions 0..positions-1 (and a last bucket for the rest): the share
+    of references that contain the sentence (80% of its tokens; references cut
+    sentences at 255 characters, so only that much of each sentence is compared)."""
+    kept: dict[int, list[float]] = defaultdict(list)
+    for article in articles:
+        references = [Counter(rouge_tokens(ref)) for ref in article.references]
+        sentences = [s for s in segment(article.text) if not s.heading]
+        for position, sentence in enumerate(sentences):
+            tokens = Counter(rouge_tokens(sentence.text[:255]))
+            total = sum(tokens.values())
+            if not total or not references:
+                continue
+            share = sum(
+                1 for ref in references if sum((tokens & ref).values()) >= 0.8 * total
+            ) / len(references)
+            kept[min(position, positions)].append(share)
+    return [
+        (str(p) if p < positions else f"{positions}+", sum(v) / len(v))
+        for p, v in sorted(kept.items())
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
