@@ -15,9 +15,11 @@ import signal
 import socket
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from digest.models import ChatSettings, Platform
+from digest.models import ChatSettings, Delivery, Platform
+from digest.storage import SqlStorage
 
 from .bootstrap import Services
 from .commands import CommandLimits, CommandService
@@ -135,7 +137,18 @@ async def start_runtime(
                 log.exception("could not tell admins that %s was paused", chat.chat)
 
     planner = DeliveryPlanner(storage, clock, platforms=tuple(routes))
-    worker = DeliveryWorker(storage, routes, clock, stories=services.pipeline, on_pause=on_pause)
+    claim = None
+    if isinstance(storage, SqlStorage) and storage.engine.dialect.name != "sqlite":
+        # Several `newsdigest run` processes may drain one PostgreSQL outbox: each sends
+        # only the rows it leased (a row of a killed process is due again in 10 min).
+        shared = storage
+
+        def claim(now: datetime, limit: int) -> Sequence[Delivery]:
+            return shared.claim_deliveries(now=now, limit=limit, lease_seconds=600)
+
+    worker = DeliveryWorker(
+        storage, routes, clock, stories=services.pipeline, on_pause=on_pause, claim=claim
+    )
     owner = process_owner()
 
     async def poll_once() -> object:

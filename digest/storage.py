@@ -808,6 +808,37 @@ class SqlStorage:
         with self._tx() as conn:
             return [_delivery_from_row(r) for r in conn.execute(query)]
 
+    def claim_deliveries(
+        self, *, now: datetime, limit: int, lease_seconds: float
+    ) -> list[Delivery]:
+        """Due pending rows, leased to the caller: their due time moves `lease_seconds`
+        ahead in the same transaction, so another process draining this database does
+        not take them too (PostgreSQL: FOR UPDATE SKIP LOCKED). Marking a row sent,
+        retried or failed ends its lease; rows of a process that died become due again
+        when the lease runs out."""
+        from datetime import timedelta
+
+        query = (
+            select(deliveries)
+            .where(
+                deliveries.c.state == DeliveryState.PENDING.value,
+                deliveries.c.due_at <= now,
+            )
+            .order_by(deliveries.c.due_at, deliveries.c.id)
+            .limit(limit)
+        )
+        if not self._is_sqlite:
+            query = query.with_for_update(skip_locked=True)
+        with self._tx() as conn:
+            rows = conn.execute(query).all()
+            if rows:
+                conn.execute(
+                    update(deliveries)
+                    .where(deliveries.c.id.in_([r.id for r in rows]))
+                    .values(due_at=now + timedelta(seconds=lease_seconds))
+                )
+        return [_delivery_from_row(r) for r in rows]
+
     def count_pending(self) -> int:
         with self._tx() as conn:
             return int(

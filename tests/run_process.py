@@ -24,6 +24,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import Self
 from xml.sax.saxutils import escape
 
 from aiohttp import web
@@ -117,7 +118,7 @@ class FeedServer:
             headers={"ETag": etag, "Content-Type": "application/rss+xml; charset=utf-8"},
         )
 
-    async def __aenter__(self) -> FeedServer:
+    async def __aenter__(self) -> Self:
         app = web.Application()
         app.router.add_route("GET", "/{tail:.*}", self._handle)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
