@@ -398,7 +398,7 @@ class Pipeline:
             return None
         text = await self._full_text(entry)
         language = entry.language or feed.language or "ar"
-        bullets = await self._summarize(entry.title, text, language)
+        bullets, method = await self._summarize_with_method(entry.title, text, language)
         topics = self._classifier.classify(entry.title, text)
         is_tech = self._classifier.is_technology(entry.title, text) if feed.tech_only else True
         # Store first (the id is the cluster handle), then decide announcing by cluster.
@@ -409,7 +409,7 @@ class Pipeline:
             canonical_url=canonical_url(entry.url) if entry.url else None,
             fetched_at=now,
             bullets=bullets,
-            summary_method=self._summarizer.name,
+            summary_method=method,
             topics=topics,
             is_tech=is_tech,
             announce=False,
@@ -470,8 +470,24 @@ class Pipeline:
         return page.text if len(page.text) > len(text) else text
 
     async def _summarize(self, title: str, text: str, language: str) -> tuple[str, ...]:
+        bullets, _method = await self._summarize_with_method(title, text, language)
+        return bullets
+
+    async def _summarize_with_method(
+        self, title: str, text: str, language: str
+    ) -> tuple[tuple[str, ...], str]:
+        """Bullets and the method that really made them (an LLM backend may fall back)."""
+        with_method = getattr(self._summarizer, "summarize_with_method", None)
         # Summarizers may block (an LLM call): keep the event loop free for the bots.
-        return await asyncio.to_thread(self._summarizer.summarize, title, text, language=language)
+        if callable(with_method):
+            result: tuple[tuple[str, ...], str] = await asyncio.to_thread(
+                with_method, title, text, language=language
+            )
+            return result
+        bullets = await asyncio.to_thread(
+            self._summarizer.summarize, title, text, language=language
+        )
+        return bullets, self._summarizer.name
 
     # stories ---------------------------------------------------------------------------
 
