@@ -411,8 +411,8 @@ class DeliveryPlanner:
 
 @dataclass(frozen=True)
 class RateLimit:
-    """At most `count` messages in any `period` seconds. `even` also spaces them at
-    least period/count apart (a smooth stream instead of bursts)."""
+    """At most `count` messages in any `period` seconds. `even` also spaces them nearly
+    period/count apart (a smooth stream instead of bursts)."""
 
     count: int
     period: float
@@ -454,6 +454,7 @@ DISCORD_LIMITS = RateLimits(
 
 Sleep = Callable[[float], Awaitable[None]]
 _EPSILON = 1e-6
+_EVEN_SPACING = 0.9
 
 
 class _Window:
@@ -473,7 +474,10 @@ class _Window:
         if len(self.times) >= limit.count:
             at = max(at, self.times[len(self.times) - limit.count] + span)
         if limit.even and self.times:
-            at = max(at, self.times[-1] + span / limit.count)
+            # Slightly under the average gap: the window above sets the pace (anchored
+            # to real send times, so sleep overshoot does not add up), this only stops
+            # a whole window's worth from leaving in one burst.
+            at = max(at, self.times[-1] + _EVEN_SPACING * span / limit.count)
         return at
 
     def idle(self, now: float, span: float) -> bool:
