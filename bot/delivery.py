@@ -12,6 +12,11 @@ Flow (crash-safe by construction, see `DeliveryWorker`):
   `ChatSender` under the `RateLimiter`, and marks each row sent right after the platform
   accepted the message that carries it.
 
+A process killed at any point (SIGKILL) loses nothing: every row stays pending until
+marked sent. What it can repeat is a message the platform accepted in the moment before
+the row was marked (at most one per chat being served concurrently): neither Telegram
+nor Discord lets a bot ask "did my last message arrive?", so that window cannot close.
+
 The decisions (`plan_recipients`, `matches`, `due_digest_chats`, `digest_window_start`,
 `retry_delay`) are pure functions.
 """
