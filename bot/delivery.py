@@ -14,8 +14,9 @@ Flow (crash-safe by construction, see `DeliveryWorker`):
 
 A process killed at any point (SIGKILL) loses nothing: every row stays pending until
 marked sent. What it can repeat is a message the platform accepted in the moment before
-the row was marked (at most one per chat being served concurrently): neither Telegram
-nor Discord lets a bot ask "did my last message arrive?", so that window cannot close.
+the row was marked (at most one per chat being served concurrently). The Telegram Bot
+API cannot tell a bot whether its last message arrived, so there that window cannot
+close; on Discord a message nonce (``enforce_nonce``) could close it.
 
 The decisions (`plan_recipients`, `matches`, `due_digest_chats`, `digest_window_start`,
 `retry_delay`) are pure functions.
