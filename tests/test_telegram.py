@@ -199,6 +199,23 @@ async def test_group_limit_is_20_per_minute(server: FakeTelegram, sender: Telegr
     assert len(server.messages_to(GROUP)) == 20
 
 
+async def test_the_fake_enforces_30_per_second_overall(
+    server: FakeTelegram, sender: TelegramSender
+) -> None:
+    # Without this, "no 429 in the broadcast" would prove nothing.
+    chats = [20_000 + n for n in range(35)]
+    for chat_id in chats:
+        server.add_chat(chat_id, "private")
+    outcomes = await asyncio.gather(
+        *(sender.send(private(c), OutgoingMessage(text="x")) for c in chats),
+        return_exceptions=True,
+    )
+    limited = [o for o in outcomes if isinstance(o, RetryAfter)]
+    assert limited, "35 sends at once must hit the overall limit"
+    assert len(server.messages) + len(limited) == len(chats)
+    assert len(server.messages) >= 30  # and the first 30 of a second were accepted
+
+
 async def test_blocked_chat_is_forbidden(server: FakeTelegram, sender: TelegramSender) -> None:
     server.block(ALICE)
     with pytest.raises(ChatForbidden, match="blocked"):
