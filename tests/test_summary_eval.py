@@ -10,7 +10,9 @@ import pytest
 from digest.eval.summaries import (
     REFERENCE_LENGTH,
     TOP3,
+    Budget,
     EvalArticle,
+    annotator_vote,
     evaluate,
     kept_by_position,
     lead_method,
@@ -106,3 +108,19 @@ def test_kept_by_position_counts_references_holding_each_sentence() -> None:
     assert shares["1"] == 0.0
     assert shares["2"] == 0.5
     assert shares["3+"] == 0.0
+
+
+def test_annotator_vote_scores_each_reference_by_the_others_choice() -> None:
+    # references A and B keep sentence 0, C keeps sentence 1; one sentence allowed
+    article = _article([SENTENCES[0], SENTENCES[0], SENTENCES[1]])
+    scores = annotator_vote([article], Budget("top-1", sentences=1))
+    # held out A: B and C vote 1:1, the tie goes to the earlier sentence 0 = A -> 1.0;
+    # held out B: likewise 1.0; held out C: A and B pick sentence 0, which shares no
+    # token with C -> 0.0
+    assert scores.rouge1 == pytest.approx(2 / 3)
+    assert scores.rouge2 == pytest.approx(2 / 3)
+
+
+def test_annotator_vote_needs_two_references() -> None:
+    article = _article([SENTENCES[0]])
+    assert annotator_vote([article], TOP3).rouge1 == 0.0

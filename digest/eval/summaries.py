@@ -31,6 +31,7 @@ from .rouge import RougeScores, mean_scores, rouge_tokens, rouge_tokens_scores
 __all__ = [
     "Budget",
     "EvalArticle",
+    "annotator_vote",
     "evaluate",
     "load_corpus",
     "run_summary_eval",
@@ -57,6 +58,7 @@ class Budget:
 
 
 OURS = "ours (sentences)"
+VOTE = "annotators' vote *"
 TOP3 = Budget("top-3 sentences", sentences=3)
 REFERENCE_LENGTH = Budget("reference length")
 BUDGETS = (TOP3, REFERENCE_LENGTH)
@@ -298,6 +300,9 @@ def _table(
             results[(name, budget.name)] = scores
             r1, r2, rl = scores.scaled()
             lines.append(f"    {name:<22}{r1:>8.1f}{r2:>8.1f}{rl:>8.1f}")
+        vote = annotator_vote(articles, budget)
+        r1, r2, rl = vote.scaled()
+        lines.append(f"    {VOTE:<22}{r1:>8.1f}{r2:>8.1f}{rl:>8.1f}")
         ours = results[(OURS, budget.name)].rouge1
         lead = results[("Lead", budget.name)].rouge1
         lines.append(f"    ours - Lead (R1): {100 * (ours - lead):+.1f}")
@@ -324,6 +329,9 @@ def run_summary_eval(
         "our ranking scored on whole sentences, like the baselines; 'ours (bullets)' is what",
         "users see (connectives dropped, sentences over 220 characters cut to a leading",
         "clause or skipped). Note: EASC references cut every sentence at 255 characters.",
+        "* annotators' vote: for each reference, the sentences most of the other four",
+        "references keep, scored against that one (leave-one-out): how far 'learning what",
+        "annotators keep' can go on this corpus (compare it with Lead).",
         "",
     ]
     if missing:
@@ -342,29 +350,61 @@ def run_summary_eval(
     return "\n".join(lines)
 
 
+def _contains(sentence: Sentence, reference: Counter[str]) -> bool:
+    """The reference keeps the sentence: 80% of its tokens are in it (references cut
+    sentences at 255 characters, so only that much of each sentence is compared)."""
+    tokens = Counter(rouge_tokens(sentence.text[:255]))
+    total = sum(tokens.values())
+    return bool(total) and sum((tokens & reference).values()) >= 0.8 * total
+
+
 def kept_by_position(
     articles: Sequence[EvalArticle], *, positions: int = 10
 ) -> list[tuple[str, float]]:
     """For sentence positions 0..positions-1 (and a last bucket for the rest): the share
-    of references that contain the sentence (80% of its tokens; references cut
-    sentences at 255 characters, so only that much of each sentence is compared)."""
+    of references that contain the sentence (see `_contains`)."""
     kept: dict[int, list[float]] = defaultdict(list)
     for article in articles:
         references = [Counter(rouge_tokens(ref)) for ref in article.references]
+        if not references:
+            continue
         sentences = [s for s in segment(article.text) if not s.heading]
         for position, sentence in enumerate(sentences):
-            tokens = Counter(rouge_tokens(sentence.text[:255]))
-            total = sum(tokens.values())
-            if not total or not references:
+            if not rouge_tokens(sentence.text[:255]):
                 continue
-            share = sum(
-                1 for ref in references if sum((tokens & ref).values()) >= 0.8 * total
-            ) / len(references)
+            share = sum(_contains(sentence, ref) for ref in references) / len(references)
             kept[min(position, positions)].append(share)
     return [
         (str(p) if p < positions else f"{positions}+", sum(v) / len(v))
         for p, v in sorted(kept.items())
     ]
+
+
+def annotator_vote(articles: Sequence[EvalArticle], budget: Budget) -> RougeScores:
+    """How well the references predict each other: for each reference in turn, the
+    sentences kept by most of the OTHER references (ties: earlier first), within the
+    budget, scored against that one reference; averaged like `evaluate`. A method that
+    learns "what annotators keep" from these labels can hardly do better, so this is
+    a practical ceiling for any learned sentence scorer on the corpus."""
+    per_article = []
+    for article in articles:
+        sentences = [s for s in segment(article.text) if not s.heading]
+        references = [Counter(rouge_tokens(ref)) for ref in article.references]
+        if len(references) < 2:
+            continue
+        kept = [[_contains(s, ref) for ref in references] for s in sentences]
+        max_tokens = None if budget.sentences else _reference_budget(article)
+        scores = []
+        for held_out, reference in enumerate(article.references):
+            votes = [sum(row) - row[held_out] for row in kept]
+            order = sorted(range(len(sentences)), key=lambda k: (-votes[k], k))
+            chosen = [(sentences[k].index, sentences[k].text) for k in order]
+            if budget.sentences is not None:
+                chosen = chosen[: budget.sentences]
+            tokens = summary_tokens(chosen, max_tokens)
+            scores.append(rouge_tokens_scores(tokens, rouge_tokens(reference)))
+        per_article.append(mean_scores(scores))
+    return mean_scores(per_article)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
