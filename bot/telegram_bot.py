@@ -756,6 +756,50 @@ class TelegramBot:
         self._chat_store.migrate_chat(ref, str(message.migrate_to_chat_id))
         self._log.info("chat %s migrated to %s", ref.chat_id, message.migrate_to_chat_id)
 
+    # --- telling admins about a pause ---------------------------------------------------
+
+    _PAUSED_NOTICE: ClassVar[tuple[str, str]] = (
+        "⚠️ توقف إرسال الأخبار إلى {chat}: {reason}\n"
+        "أصلح صلاحيات البوت هناك، ثم غيّر أي إعداد لها (مثلًا {p}subscribe {ref} ai)"
+        " ليعود الإرسال.",
+        "⚠️ News stopped going to {chat}: {reason}\n"
+        "Fix the bot's rights there, then change any of its settings (for example"
+        " {p}subscribe {ref} ai) to resume.",
+    )
+
+    async def on_pause(self, settings: ChatSettings, reason: str) -> None:
+        """bot.delivery's OnPause: when a group or channel stops receiving news, tell one
+        of its human admins (the creator first) in a private chat. Only admins who have
+        started the bot can be reached, and only while the bot can still see the admin
+        list; otherwise the pause is only logged. A blocked private chat has nobody to tell.
+        """
+        chat = settings.chat
+        if chat.platform is not Platform.TELEGRAM or chat.kind is ChatKind.PRIVATE:
+            return
+        bot = self._app.bot
+        try:
+            admins = await bot.get_chat_administrators(_api_chat_id(chat.chat_id))
+            info = await bot.get_chat(_api_chat_id(chat.chat_id))
+        except tg_error.TelegramError as exc:
+            self._log.info("chat %s paused; admins unreachable: %s", chat.chat_id, exc.message)
+            return
+        ref = f"@{info.username}" if info.username else chat.chat_id
+        name = info.title or settings.title or ref
+        arabic, english = self._PAUSED_NOTICE
+        template = english if settings.language == "en" else arabic
+        text = template.format(chat=name, reason=self._redactor.redact(reason), p="/", ref=ref)
+        text = rtl_safe(text, settings.language)
+        humans = [a for a in admins if not a.user.is_bot]
+        humans.sort(key=lambda a: a.status != ChatMemberStatus.OWNER)
+        for admin in humans[:5]:
+            target = ChatRef(Platform.TELEGRAM, str(admin.user.id), ChatKind.PRIVATE)
+            try:
+                await self._send_with_retry(target, OutgoingMessage(text=escape_html(text)))
+            except DeliveryError:
+                continue  # this admin never started the bot, or blocked it: try the next
+            return
+        self._log.info("chat %s paused; no admin could be told", chat.chat_id)
+
     # --- replies ---------------------------------------------------------------------
 
     async def send_reply(self, chat: ChatRef, reply: Reply) -> int:

@@ -798,6 +798,11 @@ class FakeTelegram:
         chat = self._chat_from_param(params.get("chat_id"))
         if chat is None:
             return self._error(400, "Bad Request: chat not found")
+        bot_status = self.members.get((chat.id, self.bot_user.id), {}).get("status")
+        if chat.type == "channel" and bot_status != "administrator":
+            return self._error(403, "Forbidden: bot is not a member of the channel chat")
+        if chat.type != "private" and bot_status in (None, "left", "kicked"):
+            return self._error(403, f"Forbidden: bot is not a member of the {chat.type} chat")
         admins = [
             self._member_json(chat, user_id)
             for (chat_id, user_id), state in self.members.items()

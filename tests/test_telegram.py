@@ -1260,3 +1260,52 @@ async def test_group_upgrade_moves_the_subscriptions(world: World) -> None:
     await world.server.wait_until(lambda: world.storage.get_chat(moved).topics == {"ai"})
     assert world.storage.get_chat(moved).keywords == {"DeepSeek"}
     assert world.settings(old_group, ChatKind.GROUP) == ChatSettings(chat=group(old_group))
+
+
+async def test_channel_admin_is_told_when_the_bot_may_no_longer_post(
+    strict_server: FakeTelegram, tmp_path: Path
+) -> None:
+    channel = ChatRef(Platform.TELEGRAM, str(CHANNEL), ChatKind.CHANNEL)
+    strict_server.set_member(CHANNEL, BOB, "administrator")
+    strict_server.set_member(CHANNEL, ALICE, "creator")
+    strict_server.set_member(CHANNEL, strict_server.bot_user.id, "administrator")
+    strict_server.delete_chat(ALICE)  # Alice never started the bot: she cannot be told
+    async with open_world(strict_server, tmp_path / "bot.db") as world:
+        world.storage.save_chat(ChatSettings(chat=channel, topics=frozenset({"ai"}), language="en"))
+        # Someone took the bot's right to post.
+        strict_server.set_member(
+            CHANNEL, strict_server.bot_user.id, "administrator", can_post_messages=False
+        )
+        article = add_article(world.storage, 1)
+        DeliveryPlanner(world.storage, world.clock).enqueue_instant([article])
+        worker = DeliveryWorker(
+            world.storage,
+            {Platform.TELEGRAM: world.bot.route},
+            world.clock,
+            on_pause=world.bot.on_pause,
+        )
+        report = await worker.drain()
+        assert report.paused_chats == 1
+        assert "administrator rights" in (world.storage.get_chat(channel).paused_reason or "")
+        [notice] = strict_server.messages_to(BOB)
+        assert "Tech channel" in notice.plain_text and "administrator rights" in notice.plain_text
+        assert "/subscribe @technews ai" in notice.plain_text
+        assert strict_server.messages_to(CHANNEL) == []
+
+
+async def test_nobody_is_told_when_the_bot_was_kicked(
+    strict_server: FakeTelegram, tmp_path: Path
+) -> None:
+    strict_server.set_member(GROUP, BOB, "creator")
+    async with open_world(strict_server, tmp_path / "bot.db") as world:
+        subscribe_directly(world, group(GROUP))
+        strict_server.kick_bot(GROUP)
+        DeliveryPlanner(world.storage, world.clock).enqueue_instant([add_article(world.storage, 1)])
+        worker = DeliveryWorker(
+            world.storage,
+            {Platform.TELEGRAM: world.bot.route},
+            world.clock,
+            on_pause=world.bot.on_pause,
+        )
+        assert (await worker.drain()).paused_chats == 1
+    assert strict_server.messages == []  # the admin list is hidden from a kicked bot
