@@ -537,7 +537,15 @@ def _telegram_commands(language: str) -> Sequence[tuple[str, str]]:
 class TelegramBot:
     """The Telegram side of `newsdigest run`: polls updates, runs commands, sends replies.
 
-    `sender` is the ChatSender for the delivery worker; it shares the bot's HTTP pool.
+    * Commands: one CommandHandler per name of `commands` (menus set with setMyCommands
+      in Arabic, English and Arabic as the default), unknown /commands go to the command
+      service too; chats are served concurrently, one chat's updates in order.
+    * Replies: rendered by `renderer` (escaped HTML, split under 4096 UTF-16 units) and
+      paced by `limiter`, which `route` hands to the DeliveryWorker as well, so replies
+      and deliveries share Telegram's budget; a 429 is waited out.
+    * With `chat_store`: the bot being blocked/removed pauses the chat, being added back
+      resumes it, a group upgraded to a supergroup moves its settings at once.
+    * `on_pause` (the worker's OnPause) tells a group's or channel's admin in private.
     """
 
     def __init__(
