@@ -12,7 +12,11 @@ from digest.arabic import normalize, tokenize
 from digest.ports import Summarizer
 from digest.sentences import quotes_balanced, segment
 from digest.summarize import ExtractiveSummarizer
-from digest.summarize.extractive import is_boilerplate, strip_connective
+from digest.summarize.extractive import (
+    cut_before_clause_opener,
+    is_boilerplate,
+    strip_connective,
+)
 
 
 @pytest.fixture
@@ -144,6 +148,48 @@ def test_overlong_sentence_is_cut_to_a_clean_clause() -> None:
     first = bullets[0]
     assert first.endswith(".")
     assert long_sentence.startswith(first[:-1])
+
+
+# one long sentence without a comma, as EASC's news articles have them
+_COMMALESS = (
+    "وقال المتحدث باسم الشركة إن الدراسة تهدف إلى الاستجابة لمطالب المستثمرين الذين يعانون "
+    "من عدم السماح لهم بالتوسع في مراكز البيانات حيث يملكون العديد من المشروعات الجاهزة "
+    "في المدن الكبرى غير أنهم لا يستطيعون تنفيذها بسبب نقص الطاقة الكهربائية في غالبية "
+    "المواقع التي يرغبون الاستثمار فيها خلال الأعوام الخمسة المقبلة."
+)
+
+
+def test_commaless_long_sentence_is_cut_before_a_clause_opener() -> None:
+    assert len(_COMMALESS) > 220 and "،" not in _COMMALESS
+    cut = cut_before_clause_opener(_COMMALESS, 220)
+    assert cut is not None
+    # the longest part that fits ends before "بسبب" (the last opener within 220)
+    assert cut == _COMMALESS[: _COMMALESS.index(" بسبب")] + "."
+    assert len(cut) <= 220
+    assert _COMMALESS.startswith(cut[:-1])
+    # a tighter limit falls back to an earlier opener ("غير أن" ends at 185 characters)
+    assert cut_before_clause_opener(_COMMALESS, 150) == (
+        _COMMALESS[: _COMMALESS.index(" حيث")] + "."
+    )
+
+
+def test_no_cut_without_opener_or_with_too_few_words() -> None:
+    assert cut_before_clause_opener(" ".join(["كلمة"] * 80), 220) is None
+    assert cut_before_clause_opener("قال إنه لن يحضر حيث " + " ".join(["كلمة"] * 60), 220) is None
+
+
+def test_commaless_lead_sentence_still_makes_a_bullet() -> None:
+    text = "\n".join(
+        [
+            _COMMALESS,
+            "ويعمل النموذج على معالجات أقل قوة من تلك المستخدمة في الولايات المتحدة.",
+            "وتقول الشركة إن تكلفة تدريب النموذج لم تتجاوز ستة ملايين دولار أميركي.",
+        ]
+    )
+    bullets = ExtractiveSummarizer().summarize("", text)
+    # the leading "و" is dropped as for every bullet, then the cut is made
+    assert bullets[0] == cut_before_clause_opener(strip_connective(_COMMALESS), 220)
+    assert all(len(b) <= 220 for b in bullets)
 
 
 def test_english_article() -> None:
