@@ -25,6 +25,7 @@ from .errors import (
     FeedNotFoundError,
     FetchError,
     NewsdigestError,
+    NotFoundError,
     ParseError,
 )
 from .identity import article_keys, canonical_url
@@ -55,7 +56,8 @@ PageLoader = Callable[[str], Awaitable[ExtractedPage]]
 """Fetches one article page and extracts its main text (raises FetchError/ParseError)."""
 
 PlanDelivery = Callable[[Sequence[int]], object]
-"""Queues the posts of newly stored articles (DeliveryPlanner.enqueue_article_ids)."""
+"""Queues the posts of newly stored announceable articles
+(DeliveryPlanner.enqueue_article_ids)."""
 
 
 @dataclass(frozen=True)
@@ -319,6 +321,7 @@ class Pipeline:
         first_fetch = feed.last_success_at is None
         backlog = self._settings.announce_backlog or feed.url in self._settings.backlog_feeds
         new_ids: list[int] = []
+        announced: list[int] = []
         seen = 0
         for entry in parsed.entries[: self._settings.max_items_per_feed]:
             if entry.feed_url != url:
@@ -330,9 +333,11 @@ class Pipeline:
                 seen += 1
             else:
                 new_ids.append(article.id)
+                if article.announce:
+                    announced.append(article.id)
 
-        if plan is not None and new_ids:
-            plan(tuple(new_ids))  # before the success is recorded: see poll_feed
+        if plan is not None and announced:
+            plan(tuple(announced))  # before the success is recorded: see poll_feed
         warning = "; ".join(parsed.warnings) or None
         self._storage.record_fetch_success(
             url,
@@ -493,14 +498,15 @@ class Pipeline:
 
     def story(self, article: Article) -> Story:
         """The digest entry for an article, listing every source of its story."""
-        feeds = {f.url: f for f in self._storage.get_feeds()}
-        return self._story(article, feeds)
+        return self._story(article, _FeedLookup(self._storage))
 
     def stories(self, articles: Sequence[Article]) -> list[Story]:
-        feeds = {f.url: f for f in self._storage.get_feeds()}
+        # Only the feeds these stories name are read: the outbox worker calls this once
+        # per chat, and reading every feed each time cost more than sending (2,000 feeds).
+        feeds = _FeedLookup(self._storage)
         return [self._story(a, feeds) for a in articles]
 
-    def _story(self, article: Article, feeds: dict[str, Feed]) -> Story:
+    def _story(self, article: Article, feeds: _FeedLookup) -> Story:
         source = Source(source_name(feeds.get(article.feed_url), article.feed_url), article.url)
         others: list[Source] = []
         if article.cluster_id is not None:
@@ -560,6 +566,22 @@ class Pipeline:
             else text_or_html
         )
         return self._summarizer.summarize(title, text, language=language or detect_language(text))
+
+
+class _FeedLookup:
+    """Stored feeds by URL, read on first use (None when not stored)."""
+
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+        self._feeds: dict[str, Feed | None] = {}
+
+    def get(self, url: str) -> Feed | None:
+        if url not in self._feeds:
+            try:
+                self._feeds[url] = self._storage.get_feed(url)
+            except NotFoundError:
+                self._feeds[url] = None
+        return self._feeds[url]
 
 
 def _with_ids(report: FeedReport, ids: tuple[int, ...]) -> FeedReport:
