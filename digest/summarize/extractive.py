@@ -302,8 +302,8 @@ def _content_term(token: str) -> str:
 
 
 def _content(words: Sequence[str]) -> list[str]:
-    # map() over the cached function keeps the per-token work in C on repeat tokens
-    return [term for term in map(_content_term, words) if term]
+    # map() over the cached function and filter() keep the per-token work in C
+    return list(filter(None, map(_content_term, words)))
 
 
 def is_boilerplate(text: str) -> bool:
@@ -453,17 +453,30 @@ class ExtractiveSummarizer:
         title_norm = _norm(title_vector)
         out: list[Features] = []
         previous_paragraph = -1
+        untitled = title_vector is vectors[0]
         for index, ((sentence, _, words, special, n_terms), vector, norm) in enumerate(
             zip(kept, vectors, norms, strict=True)
         ):
+            # untitled articles compare with the lead sentence twice: compute it once
+            lead_sim = (
+                _cosine(vector, vectors[0], norm, norms[0])
+                if w.lead or (untitled and w.title)
+                else 0.0
+            )
+            if not w.title:
+                title_sim = 0.0
+            elif untitled:
+                title_sim = lead_sim
+            else:
+                title_sim = _cosine(vector, title_vector, norm, title_norm)
             out.append(
                 Features(
                     sentence,
                     index,
                     sentence.paragraph != previous_paragraph,
-                    _cosine(vector, title_vector, norm, title_norm) if w.title else 0.0,
-                    _cosine(vector, vectors[0], norm, norms[0]) if w.lead else 0.0,
-                    _cosine(vector, centroid, norm, centroid_norm),
+                    title_sim,
+                    lead_sim if w.lead else 0.0,
+                    _cosine(vector, centroid, norm, centroid_norm) if centroid_norm else 0.0,
                     special / max(1, len(words)),
                     n_terms,
                     len(words),
