@@ -18,6 +18,7 @@ from digest.eval.summaries import (
     lead_method,
     load_corpus,
     main,
+    paired_bootstrap,
     run_summary_eval,
     split_corpus,
     summary_tokens,
@@ -124,3 +125,18 @@ def test_annotator_vote_scores_each_reference_by_the_others_choice() -> None:
 def test_annotator_vote_needs_two_references() -> None:
     article = _article([SENTENCES[0]])
     assert annotator_vote([article], TOP3).rouge1 == 0.0
+
+
+def test_paired_bootstrap_interval() -> None:
+    # a constant difference has no spread
+    assert paired_bootstrap([0.5, 0.7, 0.2], [0.4, 0.6, 0.1]) == pytest.approx((0.1, 0.1))
+    # mixed differences: the interval brackets their mean and lies within their range
+    ours = [0.9, 0.1, 0.6, 0.4, 0.8, 0.3]
+    theirs = [0.5, 0.5, 0.5, 0.5, 0.5, 0.5]
+    low, high = paired_bootstrap(ours, theirs, samples=500)
+    mean = sum(o - t for o, t in zip(ours, theirs, strict=True)) / len(ours)
+    assert -0.4 <= low < mean < high <= 0.4
+    # deterministic for a seed
+    assert paired_bootstrap(ours, theirs, samples=500) == (low, high)
+    with pytest.raises(ValueError):
+        paired_bootstrap([0.1], [])

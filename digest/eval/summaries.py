@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import pathlib
+import random
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -33,7 +34,9 @@ __all__ = [
     "EvalArticle",
     "annotator_vote",
     "evaluate",
+    "evaluate_per_article",
     "load_corpus",
+    "paired_bootstrap",
     "run_summary_eval",
     "split_corpus",
 ]
@@ -114,6 +117,13 @@ def _reference_budget(article: EvalArticle) -> int:
 
 def evaluate(articles: Sequence[EvalArticle], method: Method, budget: Budget) -> RougeScores:
     """Mean ROUGE of one method at one budget over the articles."""
+    return mean_scores(evaluate_per_article(articles, method, budget))
+
+
+def evaluate_per_article(
+    articles: Sequence[EvalArticle], method: Method, budget: Budget
+) -> list[RougeScores]:
+    """ROUGE of one method at one budget for each article (mean over its references)."""
     per_article = []
     for article in articles:
         sentences = segment(article.text)
@@ -122,7 +132,23 @@ def evaluate(articles: Sequence[EvalArticle], method: Method, budget: Budget) ->
         tokens = summary_tokens(chosen, max_tokens)
         refs = [rouge_tokens(ref) for ref in article.references]
         per_article.append(mean_scores([rouge_tokens_scores(tokens, ref) for ref in refs]))
-    return mean_scores(per_article)
+    return per_article
+
+
+def paired_bootstrap(
+    ours: Sequence[float], theirs: Sequence[float], *, samples: int = 2000, seed: int = 0
+) -> tuple[float, float]:
+    """95% interval of mean(ours - theirs) by resampling articles (paired, with
+    replacement; deterministic for a seed). Tells a real gain from a lucky split."""
+    if len(ours) != len(theirs):
+        raise ValueError("paired_bootstrap needs two score lists of the same length")
+    differences = [a - b for a, b in zip(ours, theirs, strict=True)]
+    if not differences:
+        return (0.0, 0.0)
+    rng = random.Random(seed)
+    n = len(differences)
+    means = sorted(sum(rng.choices(differences, k=n)) / n for _ in range(samples))
+    return (means[int(0.025 * samples)], means[min(samples - 1, int(0.975 * samples))])
 
 
 def summary_tokens(chosen: Sequence[tuple[int, str]], max_tokens: int | None) -> list[str]:
@@ -291,21 +317,26 @@ def _table(
     title: str, articles: Sequence[EvalArticle], methods: list[tuple[str, Method]]
 ) -> list[str]:
     lines = [title]
-    results: dict[tuple[str, str], RougeScores] = {}
+    results: dict[tuple[str, str], list[RougeScores]] = {}
     for budget in BUDGETS:
         lines.append(f"  budget: {budget.name}")
         lines.append(f"    {'method':<22}{'R1':>8}{'R2':>8}{'RL':>8}")
         for name, method in methods:
-            scores = evaluate(articles, method, budget)
-            results[(name, budget.name)] = scores
-            r1, r2, rl = scores.scaled()
+            per_article = evaluate_per_article(articles, method, budget)
+            results[(name, budget.name)] = per_article
+            r1, r2, rl = mean_scores(per_article).scaled()
             lines.append(f"    {name:<22}{r1:>8.1f}{r2:>8.1f}{rl:>8.1f}")
         vote = annotator_vote(articles, budget)
         r1, r2, rl = vote.scaled()
         lines.append(f"    {VOTE:<22}{r1:>8.1f}{r2:>8.1f}{rl:>8.1f}")
-        ours = results[(OURS, budget.name)].rouge1
-        lead = results[("Lead", budget.name)].rouge1
-        lines.append(f"    ours - Lead (R1): {100 * (ours - lead):+.1f}")
+        ours = [s.rouge1 for s in results[(OURS, budget.name)]]
+        lead = [s.rouge1 for s in results[("Lead", budget.name)]]
+        low, high = paired_bootstrap(ours, lead)
+        gain = (sum(ours) - sum(lead)) / max(1, len(ours))
+        lines.append(
+            f"    ours - Lead (R1): {100 * gain:+.1f}  "
+            f"(95% paired bootstrap over articles: {100 * low:+.1f} .. {100 * high:+.1f})"
+        )
     return lines
 
 
