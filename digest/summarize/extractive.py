@@ -5,8 +5,11 @@ a position prior, similarity to the title (or, without a title, to the lead sent
 paragraph starts and a length prior; then MMR removes redundancy. TF-IDF centrality and
 numbers/Latin names (``Nvidia H800``) are available as features but weigh 0 by default:
 on EASC they did not help (annotators' choices beyond the first sentence are close to
-uniform over positions, and no content feature moved them consistently).
-Pure Python, about 1-2 ms per article.
+uniform over positions, and no content feature moved them consistently). Learned
+scorers (ridge regression, pairwise ranking; `bench/summary_learning.py`, 5-fold CV
+inside the tune half) did no better than Lead, and neither does the majority vote of
+the other annotators (the eval's "annotators' vote" row), so these weights stay
+hand-set and few. Pure Python, about 1-2 ms per article.
 
 Sentences over 220 characters become their longest clean leading part: cut at a comma
 clause (`digest.sentences.shorten`) or, for the long comma-less sentences of Arabic
