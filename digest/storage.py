@@ -637,33 +637,20 @@ class SqlStorage:
             return int(conn.execute(select(func.count()).select_from(articles)).scalar() or 0)
 
     def set_summary(self, article_id: int, bullets: tuple[str, ...], method: str) -> None:
-        with self._tx() as conn:
-            result = conn.execute(
-                update(articles)
-                .where(articles.c.id == article_id)
-                .values(bullets=_dumps(list(bullets)), summary_method=method)
-            )
-            if result.rowcount == 0:
-                raise NotFoundError(f"no article {article_id}")
+        self._update_article(article_id, bullets=_dumps(list(bullets)), summary_method=method)
 
     def set_placement(self, article_id: int, *, cluster_id: int | None, announce: bool) -> None:
         """Record the article's story cluster and whether it may be posted.
         Raises NotFoundError."""
-        with self._tx() as conn:
-            result = conn.execute(
-                update(articles)
-                .where(articles.c.id == article_id)
-                .values(cluster_id=cluster_id, announce=announce)
-            )
-            if result.rowcount == 0:
-                raise NotFoundError(f"no article {article_id}")
+        self._update_article(article_id, cluster_id=cluster_id, announce=announce)
 
     def set_topics(self, article_id: int, topics: tuple[TopicMatch, ...]) -> None:
+        self._update_article(article_id, topics=_topics_to_json(topics))
+
+    def _update_article(self, article_id: int, **values: Any) -> None:
         with self._tx() as conn:
             result = conn.execute(
-                update(articles)
-                .where(articles.c.id == article_id)
-                .values(topics=_topics_to_json(topics))
+                update(articles).where(articles.c.id == article_id).values(**values)
             )
             if result.rowcount == 0:
                 raise NotFoundError(f"no article {article_id}")
