@@ -243,8 +243,11 @@ class TelegramSender:
     def bot(self) -> telegram.Bot:
         return self._bot
 
-    async def send(self, chat: ChatRef, message: OutgoingMessage) -> str:
-        """Send one HTML message; returns Telegram's message id.
+    async def send(
+        self, chat: ChatRef, message: OutgoingMessage, *, thread_id: int | None = None
+    ) -> str:
+        """Send one HTML message (into a forum topic when `thread_id` is given); returns
+        Telegram's message id.
 
         Raises RetryAfter, ChatForbidden, ChatMigrated, ChatNotFound, MessageRejected or
         TransientDeliveryError."""
@@ -254,6 +257,7 @@ class TelegramSender:
                 text=message.text,
                 parse_mode=ParseMode.HTML,
                 link_preview_options=LinkPreviewOptions(is_disabled=message.disable_preview),
+                message_thread_id=thread_id,
             )
         except tg_error.TelegramError as exc:
             # `from None`: the library's exception chain may carry request details.
@@ -530,6 +534,14 @@ _REMOVED_STATUSES = {ChatMemberStatus.LEFT, ChatMemberStatus.BANNED}
 MAX_REPLY_ATTEMPTS = 5
 
 
+def _topic_thread(update: Update) -> int | None:
+    """The forum topic a command was typed in: its reply belongs there, not in General."""
+    message = update.effective_message
+    if message is not None and message.is_topic_message:
+        return message.message_thread_id
+    return None
+
+
 def _telegram_commands(language: str) -> Sequence[tuple[str, str]]:
     return command_descriptions(language, platform="telegram")
 
@@ -705,16 +717,16 @@ class TelegramBot:
     async def _on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         invocation = self._invocation(update, context.args or ())
         if invocation is not None:
-            await self._run(invocation)
+            await self._run(invocation, _topic_thread(update))
 
     async def _on_unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         text = message.text if message is not None and message.text else ""
         invocation = self._invocation(update, text.split()[1:])
         if invocation is not None:
-            await self._run(invocation)
+            await self._run(invocation, _topic_thread(update))
 
-    async def _run(self, invocation: Invocation) -> None:
+    async def _run(self, invocation: Invocation, thread_id: int | None = None) -> None:
         try:
             reply = await self._commands.handle(invocation, self._gate)
         except Exception:
@@ -722,7 +734,7 @@ class TelegramBot:
             language = normalize_language(invocation.user_language) or "ar"
             reply = Reply(text=t("internal_error", language), language=language)
         try:
-            await self.send_reply(invocation.chat, reply)
+            await self.send_reply(invocation.chat, reply, thread_id=thread_id)
         finally:
             self.commands_handled += 1
 
@@ -810,24 +822,28 @@ class TelegramBot:
 
     # --- replies ---------------------------------------------------------------------
 
-    async def send_reply(self, chat: ChatRef, reply: Reply) -> int:
-        """Render and send a reply, paced like every other send; returns messages sent.
-        A 429 is waited out (nothing dropped); other errors are logged."""
+    async def send_reply(self, chat: ChatRef, reply: Reply, *, thread_id: int | None = None) -> int:
+        """Render and send a reply (into the forum topic `thread_id`, if any), paced like
+        every other send; returns messages sent. A 429 is waited out (nothing dropped);
+        other errors are logged."""
         sent = 0
         for text in self._renderer.render(reply):
+            message = OutgoingMessage(text=text, disable_preview=True)
             try:
-                await self._send_with_retry(chat, OutgoingMessage(text=text, disable_preview=True))
+                await self._send_with_retry(chat, message, thread_id=thread_id)
             except DeliveryError as exc:
                 self._log.warning("reply to chat %s not sent: %s", chat.chat_id, exc.reason)
                 return sent
             sent += 1
         return sent
 
-    async def _send_with_retry(self, chat: ChatRef, message: OutgoingMessage) -> str:
+    async def _send_with_retry(
+        self, chat: ChatRef, message: OutgoingMessage, *, thread_id: int | None = None
+    ) -> str:
         for attempt in range(1, MAX_REPLY_ATTEMPTS + 1):
             await self._limiter.acquire(chat)
             try:
-                return await self._sender.send(chat, message)
+                return await self._sender.send(chat, message, thread_id=thread_id)
             except RetryAfter as exc:
                 if attempt == MAX_REPLY_ATTEMPTS:
                     raise

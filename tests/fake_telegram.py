@@ -270,6 +270,7 @@ class SentMessage:
     disable_web_page_preview: bool | None
     link_preview_options: dict[str, Any] | None
     at: float  # time.monotonic() when accepted
+    message_thread_id: int | None = None  # forum topic
 
     @property
     def preview_disabled(self) -> bool:
@@ -490,6 +491,8 @@ class FakeTelegram:
         chat_id: int,
         user_id: int,
         text: str,
+        *,
+        thread_id: int | None = None,
     ) -> int:
         """Queue a message as typed by `user_id` in `chat_id`; a leading /command gets a
         bot_command entity as Telegram sets it. Returns the message id."""
@@ -503,6 +506,8 @@ class FakeTelegram:
             "from": user.to_json(),
             "text": text,
         }
+        if thread_id is not None:  # typed in a forum topic
+            message.update({"message_thread_id": thread_id, "is_topic_message": True})
         command = re.match(r"/[A-Za-z0-9_]+(?:@[A-Za-z0-9_]+)?", text)
         if command:
             message["entities"] = [
@@ -873,6 +878,7 @@ class FakeTelegram:
             disable_web_page_preview=params.get("disable_web_page_preview"),
             link_preview_options=link_preview if isinstance(link_preview, dict) else None,
             at=now,
+            message_thread_id=params.get("message_thread_id"),
         )
         self.messages.append(message)
         return self._ok(

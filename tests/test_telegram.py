@@ -502,6 +502,15 @@ async def test_group_commands_carry_group_kind_and_bot_address(
     assert service.invocations[0].user_language == "ar"
 
 
+async def test_replies_stay_in_the_forum_topic(
+    server: FakeTelegram, recording_bot: tuple[TelegramBot, RecordingCommands]
+) -> None:
+    server.push_command(GROUP, ALICE, "/help", thread_id=42)
+    server.push_command(GROUP, ALICE, "/start")  # General
+    replies = await server.wait_for_messages(2, chat_id=GROUP)
+    assert [m.message_thread_id for m in replies] == [42, None]
+
+
 async def test_unknown_commands_reach_the_service(
     server: FakeTelegram, recording_bot: tuple[TelegramBot, RecordingCommands]
 ) -> None:
