@@ -27,12 +27,10 @@ from bot.chat import Invocation, PlatformGate, Reply
 from bot.delivery import (
     DeliveryPlanner,
     DigestLimits,
-    FeedStoryLoader,
     StoryLoader,
     chat_zone,
     digest_title,
     matches,
-    site_name,
 )
 from bot.i18n import (
     LANGUAGES,
@@ -55,6 +53,7 @@ from digest.errors import (
 )
 from digest.models import ChatKind, ChatRef, ChatSettings, DeliveryMode, Platform, Story
 from digest.ports import Storage
+from digest.stories import StoryBuilder, source_name
 from digest.topics import TopicCatalog
 
 log = logging.getLogger(__name__)
@@ -402,7 +401,7 @@ class CommandService:
         self._summarize_url = summarize_url
         self._clock = clock
         self._limits = limits or CommandLimits()
-        self._stories = stories or FeedStoryLoader(storage)
+        self._stories = stories or StoryBuilder(storage)
         self._planner = DeliveryPlanner(
             storage,
             clock,
@@ -896,7 +895,7 @@ class CommandService:
         shown = feeds[: self._limits.feeds_list_max]
         lines = [t("feeds_header", lang, count=len(feeds))]
         for feed in shown:
-            name = feed.name or feed.title or site_name(feed.url)
+            name = source_name(feed, feed.url)
             lines.append(f"• {name} — {feed.url}")
         if len(feeds) > len(shown):
             lines.append(t("feeds_more", lang, count=len(feeds) - len(shown)))
@@ -928,7 +927,7 @@ class CommandService:
             lines.append(t("health_never", lang))
         limit = self._limits.health_list_max
         for feed in sorted(failing, key=lambda f: -f.error_count)[:limit]:
-            name = feed.name or feed.title or site_name(feed.url)
+            name = source_name(feed, feed.url)
             lines.append(
                 t(
                     "health_failing_line",
@@ -939,7 +938,7 @@ class CommandService:
                 )
             )
         for feed in disabled[:limit]:
-            name = feed.name or feed.title or site_name(feed.url)
+            name = source_name(feed, feed.url)
             reason = feed.disabled_reason or "-"
             lines.append(t("health_disabled_line", lang, name=name, reason=reason))
         if feeds and not failing and not disabled:

@@ -32,7 +32,6 @@ from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Protocol
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.chat import ChatSender, OutgoingMessage
@@ -54,12 +53,11 @@ from digest.models import (
     ChatSettings,
     Delivery,
     DeliveryMode,
-    Feed,
     Platform,
-    Source,
     Story,
 )
 from digest.ports import Storage
+from digest.stories import StoryBuilder
 from digest.topics import keyword_hits, subscription_reasons
 
 log = logging.getLogger(__name__)
@@ -245,49 +243,6 @@ class StoryLoader(Protocol):
     def stories(self, articles: Sequence[Article]) -> list[Story]:
         """One Story per article, in the same order."""
         ...
-
-
-def site_name(url: str) -> str:
-    host = urlsplit(url).hostname or url
-    return host.removeprefix("www.")
-
-
-def story_from_article(article: Article, feed: Feed | None) -> Story:
-    """A Story for an article; the source is named after its feed (name, then title,
-    then host name)."""
-    name = (feed.name or feed.title if feed else None) or site_name(article.feed_url)
-    return Story(
-        article_id=article.id,
-        title=article.title,
-        url=article.canonical_url or article.url,
-        bullets=article.bullets,
-        published=article.published or article.fetched_at,
-        source=Source(name=name, url=article.url or article.canonical_url),
-        topics=tuple(m.topic for m in article.topics if not m.topic.startswith("kw:")),
-        language=article.language,
-    )
-
-
-class FeedStoryLoader:
-    """Builds stories from articles, naming sources from the stored feeds."""
-
-    def __init__(self, storage: Storage) -> None:
-        self._storage = storage
-
-    def stories(self, articles: Sequence[Article]) -> list[Story]:
-        feeds: dict[str, Feed | None] = {}
-        out = []
-        for article in articles:
-            if article.feed_url not in feeds:
-                feeds[article.feed_url] = self._feed(article.feed_url)
-            out.append(story_from_article(article, feeds[article.feed_url]))
-        return out
-
-    def _feed(self, url: str) -> Feed | None:
-        try:
-            return self._storage.get_feed(url)
-        except NotFoundError:
-            return None
 
 
 # --- planning (writes the outbox) ---------------------------------------------------------
@@ -698,7 +653,7 @@ class DeliveryWorker:
         self._storage = storage
         self._routes = dict(routes)
         self._clock = clock
-        self._stories = stories or FeedStoryLoader(storage)
+        self._stories = stories or StoryBuilder(storage)
         self._policy = policy or RetryPolicy()
         self._batch_size = batch_size
         self._concurrency = max(1, concurrency)

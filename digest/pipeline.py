@@ -25,13 +25,13 @@ from .errors import (
     FeedNotFoundError,
     FetchError,
     NewsdigestError,
-    NotFoundError,
     ParseError,
 )
 from .identity import article_keys, canonical_url
 from .models import Article, Entry, Feed, FetchStatus, Source, Story
 from .parse import html_to_text, parse_feed
 from .ports import Fetcher, Storage, Summarizer, TopicClassifier
+from .stories import StoryBuilder
 
 log = logging.getLogger(__name__)
 
@@ -138,13 +138,6 @@ def needs_full_text(entry: Entry, *, min_chars: int) -> bool:
     return bool(entry.url) and len(body) < min_chars and _is_http(entry.url or "")
 
 
-def source_name(feed: Feed | None, feed_url: str) -> str:
-    if feed is not None and (feed.name or feed.title):
-        return feed.name or feed.title or feed_url
-    host = urlsplit(feed_url).hostname
-    return host.removeprefix("www.") if host else feed_url.rsplit("/", 1)[-1]
-
-
 def _is_http(url: str) -> bool:
     return url.startswith(("http://", "https://"))
 
@@ -182,6 +175,7 @@ class Pipeline:
         self._url_page_loader = url_page_loader or page_loader
         self._rng = rng or random.Random()
         self._concurrency = concurrency
+        self._stories = StoryBuilder(storage)
         self._clusterer_warm = clusterer is None
 
     @property
@@ -498,35 +492,10 @@ class Pipeline:
 
     def story(self, article: Article) -> Story:
         """The digest entry for an article, listing every source of its story."""
-        return self._story(article, _FeedLookup(self._storage))
+        return self._stories.story(article)
 
     def stories(self, articles: Sequence[Article]) -> list[Story]:
-        # Only the feeds these stories name are read: the outbox worker calls this once
-        # per chat, and reading every feed each time cost more than sending (2,000 feeds).
-        feeds = _FeedLookup(self._storage)
-        return [self._story(a, feeds) for a in articles]
-
-    def _story(self, article: Article, feeds: _FeedLookup) -> Story:
-        source = Source(source_name(feeds.get(article.feed_url), article.feed_url), article.url)
-        others: list[Source] = []
-        if article.cluster_id is not None:
-            for other in self._storage.get_cluster(article.cluster_id):
-                if other.id == article.id:
-                    continue
-                name = source_name(feeds.get(other.feed_url), other.feed_url)
-                if name != source.name and name not in {s.name for s in others}:
-                    others.append(Source(name, other.url))
-        return Story(
-            article_id=article.id,
-            title=article.title,
-            url=article.url,
-            bullets=article.bullets,
-            published=article.published,
-            source=source,
-            topics=tuple(m.topic for m in article.topics),
-            other_sources=tuple(others),
-            language=article.language,
-        )
+        return self._stories.stories(articles)
 
     # on demand ---------------------------------------------------------------------------
 
@@ -566,22 +535,6 @@ class Pipeline:
             else text_or_html
         )
         return self._summarizer.summarize(title, text, language=language or detect_language(text))
-
-
-class _FeedLookup:
-    """Stored feeds by URL, read on first use (None when not stored)."""
-
-    def __init__(self, storage: Storage) -> None:
-        self._storage = storage
-        self._feeds: dict[str, Feed | None] = {}
-
-    def get(self, url: str) -> Feed | None:
-        if url not in self._feeds:
-            try:
-                self._feeds[url] = self._storage.get_feed(url)
-            except NotFoundError:
-                self._feeds[url] = None
-        return self._feeds[url]
 
 
 def _with_ids(report: FeedReport, ids: tuple[int, ...]) -> FeedReport:

@@ -32,7 +32,6 @@ from bot.delivery import (
     pack_parcels,
     plan_recipients,
     retry_delay,
-    story_from_article,
     telegram_renderer,
 )
 from digest.clock import FakeClock
@@ -331,9 +330,14 @@ def test_telegram_renderer_wraps_the_html_formatter() -> None:
     assert len(single) == 1 and not single[0].disable_preview
 
 
-def test_story_from_article_names_the_source() -> None:
-    built = story_from_article(replace(article(("ai", "kw:x")), bullets=("ب",)), None)
-    assert built.source.name == "tech.example"
+def test_story_builder_names_the_source() -> None:
+    from digest.storage import SqlStorage
+    from digest.stories import StoryBuilder
+
+    built = StoryBuilder(SqlStorage.from_url("sqlite://")).story(
+        replace(article(("ai", "kw:x")), bullets=("ب",))
+    )
+    assert built.source.name == "tech.example"  # no stored feed: its host name
     assert built.topics == ("ai",)
     assert built.bullets == ("ب",)
 

@@ -1,0 +1,67 @@
+"""Stories from stored articles: the one place that names sources and gathers the other
+sources of a story's cluster. Used by the pipeline, the commands and the outbox worker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from urllib.parse import urlsplit
+
+from .errors import NotFoundError
+from .models import Article, Feed, Source, Story
+from .ports import Storage
+
+FeedOf = Callable[[str], Feed | None]
+
+
+def source_name(feed: Feed | None, feed_url: str) -> str:
+    """A feed's display name: its configured name, its title, else its host name."""
+    if feed is not None and (feed.name or feed.title):
+        return feed.name or feed.title or feed_url
+    host = urlsplit(feed_url).hostname
+    return host.removeprefix("www.") if host else feed_url.rsplit("/", 1)[-1]
+
+
+class StoryBuilder:
+    """Builds Stories, reading only the feeds and clusters the articles name."""
+
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+
+    def story(self, article: Article) -> Story:
+        return self.stories([article])[0]
+
+    def stories(self, articles: Sequence[Article]) -> list[Story]:
+        """One Story per article, in the same order."""
+        feeds: dict[str, Feed | None] = {}
+
+        def feed(url: str) -> Feed | None:
+            if url not in feeds:
+                try:
+                    feeds[url] = self._storage.get_feed(url)
+                except NotFoundError:
+                    feeds[url] = None
+            return feeds[url]
+
+        return [self._build(article, feed) for article in articles]
+
+    def _build(self, article: Article, feed: FeedOf) -> Story:
+        source = Source(source_name(feed(article.feed_url), article.feed_url), article.url)
+        others: list[Source] = []
+        if article.cluster_id is not None:
+            for other in self._storage.get_cluster(article.cluster_id):
+                name = source_name(feed(other.feed_url), other.feed_url)
+                known = {source.name} | {s.name for s in others}
+                if other.id != article.id and name not in known:
+                    others.append(Source(name, other.url))
+        return Story(
+            article_id=article.id,
+            title=article.title,
+            url=article.url or article.canonical_url,
+            bullets=article.bullets,
+            # The footer shows a time; a feed without dates gets the time we saw the item.
+            published=article.published or article.fetched_at,
+            source=source,
+            topics=tuple(m.topic for m in article.topics if not m.topic.startswith("kw:")),
+            other_sources=tuple(others),
+            language=article.language,
+        )
