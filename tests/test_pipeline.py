@@ -285,3 +285,32 @@ def test_decisions() -> None:
     assert not should_announce(
         first_fetch=False, backlog=False, tech_only=False, is_tech=True, joins_cluster=True
     )
+
+
+async def test_same_story_from_two_feeds_is_one_entry_with_both_sources(
+    storage: SqlStorage, classifier: LexiconClassifier
+) -> None:
+    from digest.cluster import StoryClusterer
+
+    other = "https://other.example/rss"
+    fetcher = FakeFetcher()
+    fetcher.serve(FEED, rss(ITEM_AI))
+    rewrite = (ITEM_AI[0], "https://other.example/2026/ai-model", ITEM_AI[2])
+    fetcher.serve(other, rss(rewrite))
+    storage.sync_feeds([FeedConfig(FEED, name="أخبار أ"), FeedConfig(other, name="أخبار ب")])
+    pipeline = Pipeline(
+        storage=storage,
+        fetcher=fetcher,
+        summarizer=ExtractiveSummarizer(),
+        classifier=classifier,
+        clock=FakeClock(),
+        settings=PipelineSettings(backlog_feeds=frozenset({FEED, other})),
+        clusterer=StoryClusterer(window=timedelta(days=2)),
+    )
+    await pipeline.poll([FEED])
+    await pipeline.poll([other])
+    posted = storage.get_articles(announce=True)
+    assert [a.feed_url for a in posted] == [FEED]  # one post for the story
+    story = pipeline.story(posted[0])
+    assert story.source.name == "أخبار أ"
+    assert [s.name for s in story.other_sources] == ["أخبار ب"]
