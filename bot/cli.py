@@ -115,9 +115,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # `newsdigest ... | head`: the reader went away, not an error
-        sys.stderr.close()
-        return 0
+    except FileNotFoundError as exc:
+        print(f"newsdigest: no such file: {exc.filename}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):  # `newsdigest ... | head`: not an error
+            sys.stderr.close()
+            return 0
+        print(
+            f"newsdigest: cannot read {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr
+        )
+        return 1
 
 
 async def dispatch(args: argparse.Namespace, settings: object) -> int:

@@ -169,3 +169,10 @@ def test_bad_config_exits_2_with_the_field(
     )
     code, _, err = run(capsys, "--config", str(cfg), "demo")
     assert code == 2 and "language" in err and str(cfg) in err
+
+
+def test_missing_file_is_a_clear_error(
+    env: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = run(capsys, "summarize", str(tmp_path / "nope.html"))
+    assert code == 1 and err.strip() == f"newsdigest: no such file: {tmp_path / 'nope.html'}"
