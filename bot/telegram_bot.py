@@ -317,6 +317,11 @@ class TargetNotFound(LookupError):
 _ADMIN_STATUSES = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR}
 
 
+def anonymous_admin_id(chat_id: int | str) -> str:
+    """The Invocation.user_id of an anonymous admin of `chat_id` (who posts as the group)."""
+    return f"anonymous-admin:{chat_id}"
+
+
 def chat_kind(chat_type: str) -> ChatKind:
     """Telegram chat.type → our ChatKind (a supergroup is a group to us)."""
     if chat_type == ChatType.PRIVATE:
@@ -344,7 +349,7 @@ class TelegramGate:
     async def is_admin(self, chat: ChatRef, user_id: str) -> bool:
         """Private chats: always. Groups and channels: creator or administrator.
         Raises TargetRefused(code="unavailable") when Telegram cannot be asked right now."""
-        if chat.kind is ChatKind.PRIVATE:
+        if chat.kind is ChatKind.PRIVATE or user_id == anonymous_admin_id(chat.chat_id):
             return True
         try:
             member = await self._bot.get_chat_member(_api_chat_id(chat.chat_id), int(user_id))
@@ -375,6 +380,8 @@ class TelegramGate:
             raise TargetRefused(ref, "private_chat")
         kind = chat_kind(chat.type)
         bot_member = await self._member(ref, chat.id, self._bot.id)
+        if not user_id.isdigit():  # an anonymous admin elsewhere: nobody to check
+            raise TargetRefused(ref, "not_admin")
         user_member = await self._member(ref, chat.id, int(user_id))
         if user_member.status not in _ADMIN_STATUSES:
             raise TargetRefused(ref, "not_admin")
@@ -706,9 +713,14 @@ class TelegramBot:
         name, _, addressee = command.partition("@")
         if addressee and addressee.lower() != (self._app.bot.username or "").lower():
             return None  # "/help@OtherBot" in a group is not for us
+        user_id = str(user.id)
+        if message.sender_chat is not None and message.sender_chat.id == chat.id:
+            # An anonymous group admin: Telegram shows the group itself as the sender
+            # (and "GroupAnonymousBot" as the user). Only admins can post that way.
+            user_id = anonymous_admin_id(chat.id)
         return Invocation(
             chat=ChatRef(Platform.TELEGRAM, str(chat.id), chat_kind(chat.type)),
-            user_id=str(user.id),
+            user_id=user_id,
             name=name.lower(),
             args=tuple(args),
             user_language=user.language_code,

@@ -34,6 +34,7 @@ from typing import Any
 from aiohttp import web
 
 MAX_MESSAGE_UTF16 = 4096
+GROUP_ANONYMOUS_BOT = 1087968824  # the user Telegram shows for anonymous group admins
 
 ALLOWED_TAGS = {
     "b",
@@ -493,11 +494,16 @@ class FakeTelegram:
         text: str,
         *,
         thread_id: int | None = None,
+        anonymous: bool = False,
     ) -> int:
         """Queue a message as typed by `user_id` in `chat_id`; a leading /command gets a
-        bot_command entity as Telegram sets it. Returns the message id."""
+        bot_command entity as Telegram sets it. `anonymous`: an anonymous group admin,
+        shown as GroupAnonymousBot with the group as sender_chat. Returns the message id."""
         chat = self.chats[chat_id]
         user = self.users.get(user_id) or self.add_user(user_id)
+        if anonymous:
+            user = FakeUser(GROUP_ANONYMOUS_BOT, first_name="Group", username="GroupAnonymousBot")
+            user.is_bot = True
         message_id = next(self._message_ids)
         message: dict[str, Any] = {
             "message_id": message_id,
@@ -506,6 +512,8 @@ class FakeTelegram:
             "from": user.to_json(),
             "text": text,
         }
+        if anonymous:
+            message["sender_chat"] = chat.to_json()
         if thread_id is not None:  # typed in a forum topic
             message.update({"message_thread_id": thread_id, "is_topic_message": True})
         command = re.match(r"/[A-Za-z0-9_]+(?:@[A-Za-z0-9_]+)?", text)

@@ -37,6 +37,7 @@ from bot.telegram_bot import (
     TelegramReplyRenderer,
     TelegramSender,
     TokenRedactor,
+    anonymous_admin_id,
     make_bot,
     split_plain_text,
 )
@@ -940,6 +941,20 @@ async def test_group_changes_are_for_admins_only(world: World) -> None:
     assert world.settings(GROUP, ChatKind.GROUP).topics == {"ai"}
     await world.ask(GROUP, BOB, "/schedule off")
     assert world.settings(GROUP, ChatKind.GROUP).mode is not DeliveryMode.OFF
+
+
+async def test_anonymous_group_admins_may_change_settings(world: World) -> None:
+    server = world.server
+    server.set_member(GROUP, server.bot_user.id, "member")
+    await world.ask(GROUP, ALICE, "/subscribe ai")  # Alice is a plain member: refused
+    assert world.settings(GROUP, ChatKind.GROUP).topics == frozenset()
+    server.push_command(GROUP, ALICE, "/subscribe ai", anonymous=True)
+    await server.wait_until(lambda: world.settings(GROUP, ChatKind.GROUP).topics == {"ai"})
+    # Being an anonymous admin of the group says nothing about any other chat.
+    server.set_member(CHANNEL, server.bot_user.id, "administrator")
+    with pytest.raises(TargetRefused) as caught:
+        await world.bot.gate.resolve_target("@technews", anonymous_admin_id(GROUP))
+    assert caught.value.code == "not_admin"
 
 
 async def test_channel_is_managed_from_a_private_chat(world: World) -> None:
