@@ -472,6 +472,16 @@ class FakeTelegram:
             status, f"Internal Server Error ({status})", remaining=times
         )
 
+    def throttle(self, chat_id: int, retry_after: int = 1, *, times: int = 1) -> None:
+        """Answer the next `times` sends to chat_id with 429 and this retry_after (flood
+        control Telegram applied for reasons of its own, e.g. another bot process)."""
+        self._failures[chat_id] = _Failure(
+            429,
+            f"Too Many Requests: retry after {retry_after}",
+            {"retry_after": retry_after},
+            remaining=times,
+        )
+
     def stall(self, chat_id: int, seconds: float) -> None:
         """Delay answers to sends to this chat (to provoke client timeouts)."""
         self._stall[chat_id] = seconds

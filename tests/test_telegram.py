@@ -551,16 +551,14 @@ async def test_long_reply_is_split_paced_and_nothing_is_lost(
 
 
 async def test_a_reply_waits_out_a_429(
-    server: FakeTelegram,
-    recording_bot: tuple[TelegramBot, RecordingCommands],
-    sender: TelegramSender,
+    server: FakeTelegram, recording_bot: tuple[TelegramBot, RecordingCommands]
 ) -> None:
-    # Something outside the bot's limiter (another process, say) just wrote to Bob.
-    await sender.send(private(BOB), OutgoingMessage(text="from elsewhere"))
+    server.throttle(BOB, retry_after=1, times=2)
     server.push_command(BOB, BOB, "/start")
-    replies = await server.wait_for_messages(2, chat_id=BOB)
-    assert len(server.rate_limited) == 1
-    assert replies[1].plain_text.startswith("start")
+    [reply] = await server.wait_for_messages(1, chat_id=BOB)
+    assert len(server.rate_limited) == 2  # waited out twice, then delivered
+    assert reply.plain_text.startswith("start")
+    assert reply.at - server.rate_limited[0].at >= 1.9  # it did wait retry_after each time
 
 
 async def test_a_slow_command_holds_up_its_chat_only(
