@@ -1331,3 +1331,18 @@ async def test_nobody_is_told_when_the_bot_was_kicked(
         )
         assert (await worker.drain()).paused_chats == 1
     assert strict_server.messages == []  # the admin list is hidden from a kicked bot
+
+
+async def test_delivery_waits_out_a_429_without_dropping(
+    strict_server: FakeTelegram, tmp_path: Path
+) -> None:
+    async with open_world(strict_server, tmp_path / "bot.db") as world:
+        subscribe_directly(world, private(ALICE))
+        articles = [add_article(world.storage, n) for n in range(2)]
+        DeliveryPlanner(world.storage, world.clock).enqueue_instant(articles)
+        strict_server.throttle(ALICE, retry_after=1, times=1)
+        report = await worker_for(world).drain()
+        assert report.sent == 2
+        assert len(strict_server.rate_limited) == 1
+        text = visible(strict_server.messages_to(ALICE))
+        assert "خبر رقم 0 " in text and "خبر رقم 1 " in text
