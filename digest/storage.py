@@ -266,10 +266,19 @@ def _chat_where(chat: ChatRef) -> Any:
     return and_(chats.c.platform == chat.platform.value, chats.c.chat_id == chat.chat_id)
 
 
-def sqlite_url_for(path: Path) -> str:
-    """SQLAlchemy URL for a SQLite file, creating its folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path}"
+def _create_parent_folder(url: str) -> None:
+    """SQLite creates the file but not its folder (the user data folder may be new)."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        database = make_url(url).database
+    except (SQLAlchemyError, ValueError):
+        return  # create_engine reports the bad URL
+    if database and database != ":memory:" and not database.startswith("file:"):
+        try:
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"cannot create the folder for {database}: {exc}") from exc
 
 
 class SqlStorage:
@@ -300,6 +309,7 @@ class SqlStorage:
             kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
         elif url.startswith("sqlite"):
             kwargs.update(connect_args={"check_same_thread": False, "timeout": 30})
+            _create_parent_folder(url)
         try:
             engine = create_engine(url, **kwargs)
         except (SQLAlchemyError, ImportError, ValueError) as exc:

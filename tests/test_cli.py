@@ -176,3 +176,16 @@ def test_missing_file_is_a_clear_error(
 ) -> None:
     code, _, err = run(capsys, "summarize", str(tmp_path / "nope.html"))
     assert code == 1 and err.strip() == f"newsdigest: no such file: {tmp_path / 'nope.html'}"
+
+
+def test_default_database_lives_in_the_user_data_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fresh machine: no settings, no database URL, a data folder that does not exist."""
+    monkeypatch.delenv("NEWSDIGEST_DATABASE_URL", raising=False)
+    monkeypatch.delenv("NEWSDIGEST_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "fresh-home" / ".local" / "share"))
+    code, out, err = run(capsys, "demo")
+    assert code == 0, err
+    assert SEED_TITLE in plain(out)
+    assert (tmp_path / "fresh-home/.local/share/newsdigest/newsdigest.sqlite3").exists()

@@ -270,3 +270,10 @@ def test_database_made_before_migrations_is_stamped(tmp_path: Path) -> None:
         assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0001"
     store.add_feed(FeedConfig(FEED))
     assert store.get_feed(FEED).url == FEED
+
+
+def test_sqlite_file_in_a_folder_that_does_not_exist_yet(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "data" / "nd.sqlite3"
+    store = SqlStorage.from_url(f"sqlite:///{path}")
+    store.add_feed(FeedConfig(FEED))
+    assert path.exists() and store.get_feed(FEED).url == FEED
