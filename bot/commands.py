@@ -489,7 +489,10 @@ class CommandService:
             try:
                 return await gate.resolve_target(ref, inv.user_id), None
             except PermissionError as denied:
-                text = t("target_denied", lang, target=ref, reason=str(denied))
+                # Adapters may explain the refusal in the chat's language.
+                reason_in = getattr(denied, "reason_in", None)
+                reason = reason_in(lang) if callable(reason_in) else str(denied)
+                text = t("target_denied", lang, target=ref, reason=reason)
                 return None, self._text(text, lang, ephemeral=True)
             except LookupError:
                 return None, self._text(t("target_unknown", lang, target=ref), lang, ephemeral=True)

@@ -202,3 +202,7 @@ def configure_logging(*, level: int, json_lines: bool, secrets: Iterable[str] = 
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    # httpx logs every request at INFO (each poll and send): only with -vv.
+    logging.getLogger("httpx").setLevel(
+        max(level, logging.WARNING) if level > logging.DEBUG else level
+    )

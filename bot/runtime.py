@@ -98,6 +98,7 @@ async def start_runtime(
                 settings.telegram.token.value,
                 command_service=commands,
                 api_base_url=settings.telegram.api_url,
+                chat_store=storage,
             )
             await telegram.start()
             stoppers.append(telegram.stop)
