@@ -19,7 +19,7 @@ import contextlib
 import functools
 import logging
 import re
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -33,6 +33,7 @@ from discord.http import Route
 from bot import i18n
 from bot.chat import Invocation, OutgoingMessage, PlatformGate, Reply
 from bot.delivery import DISCORD_LIMITS, PlatformRoute, RateLimiter, discord_renderer
+from bot.redaction import SecretRedactor
 from digest.clock import SystemClock
 from digest.errors import (
     ChatForbidden,
@@ -93,74 +94,18 @@ DEFER_AFTER_SECONDS = 2.0
 # --- token redaction -----------------------------------------------------------------
 
 
-class TokenRedactor(logging.Filter):
-    """A logging filter that replaces the bot token and webhook tokens with `[REDACTED]`.
-
-    Webhook URLs carry their token in the path and discord.py logs request URLs at DEBUG
-    level, so every webhook token the sender uses is added here too.
-    """
+class TokenRedactor(SecretRedactor):
+    """Keeps the bot token and webhook/interaction tokens out of discord.py and aiohttp
+    logs. Webhook URLs carry their token in the path and discord.py logs request URLs at
+    DEBUG level, so every webhook token the sender uses is added with `add_secret`."""
 
     def __init__(self, token: str = "") -> None:
-        super().__init__()
+        super().__init__(
+            {token} if token else (),
+            shapes=_SECRET_SHAPES,
+            logger_prefixes=_DISCORD_LOGGER_PREFIXES,
+        )
         self.token = token
-        self._secrets: set[str] = {token} if token else set()
-        self._pattern: re.Pattern[str] | None = None
-        self._compile()
-
-    def add_secret(self, secret: str) -> None:
-        if secret and secret not in self._secrets:
-            self._secrets.add(secret)
-            self._compile()
-
-    def _compile(self) -> None:
-        parts = sorted(self._secrets, key=len, reverse=True)
-        self._pattern = re.compile("|".join(re.escape(p) for p in parts)) if parts else None
-
-    def redact(self, text: str) -> str:
-        if self._pattern is not None:
-            text = self._pattern.sub("[REDACTED]", text)
-        for shape in _SECRET_SHAPES:
-            text = shape.sub(r"\1[REDACTED]", text)
-        return text
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # a malformed record: leave it to logging's own error handling
-            return True
-        redacted = self.redact(message)
-        if redacted != message:
-            record.msg = redacted
-            record.args = None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = self.redact(record.exc_text)
-        if record.stack_info:
-            record.stack_info = self.redact(record.stack_info)
-        return True
-
-    def install(self, extra_loggers: Iterable[logging.Logger] = ()) -> None:
-        """Attach to every discord/aiohttp logger, the root logger's handlers and
-        `extra_loggers`. Idempotent."""
-        targets: list[logging.Filterer] = [
-            logging.getLogger(name)
-            for name in [*logging.root.manager.loggerDict, "discord"]
-            if name.startswith(_DISCORD_LOGGER_PREFIXES)
-        ]
-        targets.extend(extra_loggers)
-        targets.extend(logging.getLogger().handlers)
-        for target in targets:
-            if self not in target.filters:
-                target.addFilter(self)
-
-    def uninstall(self) -> None:
-        targets: list[logging.Filterer] = [
-            logging.getLogger(name) for name in logging.root.manager.loggerDict
-        ]
-        targets.extend(logging.getLogger().handlers)
-        for target in targets:
-            target.removeFilter(self)
 
 
 # --- error translation ---------------------------------------------------------------

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from bot.chat import ChatSender, OutgoingMessage
+from bot.redaction import SecretRedactor
 from digest.errors import DeliveryError
 from digest.models import ChatRef
 from digest.pipeline import PollReport
@@ -158,34 +159,12 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        elif record.exc_text:
+        # exc_text first: filters (the secret redactor) leave their cleaned copy there.
+        if record.exc_text:
             entry["exception"] = record.exc_text
+        elif record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
-
-
-class SecretRedactor(logging.Filter):
-    """Replaces every secret (bot tokens, API keys) in log records with ***."""
-
-    def __init__(self, secrets: Iterable[str]) -> None:
-        super().__init__()
-        self._secrets = [s for s in secrets if s and len(s) >= 6]
-
-    def redact(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, "***")
-        return text
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not self._secrets:
-            return True
-        record.msg = self.redact(record.getMessage())
-        record.args = None
-        if record.exc_info and record.exc_info[1] is not None:
-            record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
-            record.exc_info = None
-        return True
 
 
 def configure_logging(*, level: int, json_lines: bool, secrets: Iterable[str] = ()) -> None:

@@ -17,7 +17,7 @@ import asyncio
 import logging
 import re
 import warnings
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any, ClassVar, Protocol
@@ -39,6 +39,7 @@ from telegram.ext import (
 from bot.chat import Invocation, OutgoingMessage, PlatformGate, Reply
 from bot.delivery import TELEGRAM_LIMITS, PlatformRoute, RateLimiter, telegram_renderer
 from bot.i18n import command_descriptions, normalize_language, rtl_safe, t
+from bot.redaction import SecretRedactor
 from digest.clock import SystemClock
 from digest.errors import (
     ChatForbidden,
@@ -85,69 +86,17 @@ _LIBRARY_LOGGERS = (
 # --- token redaction -----------------------------------------------------------------
 
 
-class TokenRedactor(logging.Filter):
-    """A logging filter that replaces the bot token (and its secret half) with `[REDACTED]`.
-
-    It rewrites the formatted message and any exception text of each record it sees.
-    """
+class TokenRedactor(SecretRedactor):
+    """Keeps the bot token (and its secret half) out of PTB, httpx and httpcore logs."""
 
     def __init__(self, token: str) -> None:
-        super().__init__()
-        self.token = token
         # The part after the colon is the secret; redact it on its own too (URL-encoded
         # forms or a token split by a library would still leak it).
         secret = token.split(":", 1)[1] if ":" in token else token
-        parts = sorted({token, secret} - {""}, key=len, reverse=True)
-        self._pattern = re.compile("|".join(re.escape(p) for p in parts)) if parts else None
-
-    def redact(self, text: str) -> str:
-        if self._pattern is None:
-            return text
-        return self._pattern.sub("[REDACTED]", text)
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self._pattern is None:
-            return True
-        try:
-            message = record.getMessage()
-        except Exception:  # a malformed record: leave it to logging's own error handling
-            return True
-        redacted = self.redact(message)
-        if redacted != message:
-            record.msg = redacted
-            record.args = None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = self.redact(record.exc_text)
-        if record.stack_info:
-            record.stack_info = self.redact(record.stack_info)
-        return True
-
-    def install(self, extra_loggers: Iterable[logging.Logger] = ()) -> None:
-        """Attach to the library loggers, every existing telegram/httpx logger, the root
-        logger's handlers and `extra_loggers`. Idempotent per token."""
-        names = set(_LIBRARY_LOGGERS)
-        names.update(
-            name
-            for name in logging.root.manager.loggerDict
-            if name.startswith(("telegram", "httpx", "httpcore"))
+        super().__init__(
+            {token, secret}, logger_prefixes=(*_LIBRARY_LOGGERS, "telegram", "httpx", "httpcore")
         )
-        targets: list[logging.Filterer] = [logging.getLogger(name) for name in names]
-        targets.extend(extra_loggers)
-        targets.extend(logging.getLogger().handlers)
-        for target in targets:
-            if not any(
-                isinstance(f, TokenRedactor) and f.token == self.token for f in target.filters
-            ):
-                target.addFilter(self)
-
-    def uninstall(self) -> None:
-        names = set(_LIBRARY_LOGGERS) | set(logging.root.manager.loggerDict)
-        targets: list[logging.Filterer] = [logging.getLogger(name) for name in names]
-        targets.extend(logging.getLogger().handlers)
-        for target in targets:
-            target.removeFilter(self)
+        self.token = token
 
 
 # --- error translation ---------------------------------------------------------------

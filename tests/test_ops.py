@@ -13,11 +13,11 @@ from bot.chat import OutgoingMessage
 from bot.ops import (
     CountingSender,
     JsonFormatter,
-    SecretRedactor,
     default_metrics,
     health_app,
     start_health_server,
 )
+from bot.redaction import SecretRedactor
 from digest.errors import ChatForbidden
 from digest.models import ChatKind, ChatRef, Platform
 from digest.pipeline import FeedOutcome, FeedReport, PollReport
@@ -95,7 +95,7 @@ def test_json_logs_redact_secrets() -> None:
     )
     assert SecretRedactor([token]).filter(record)
     line = json.loads(JsonFormatter().format(record))
-    assert line["message"] == "POST https://api/bot***/sendMessage"
+    assert line["message"] == "POST https://api/bot[REDACTED]/sendMessage"
     assert line["level"] == "info" and line["logger"] == "httpx"
     assert token not in json.dumps(line)
 
@@ -107,4 +107,4 @@ def test_json_logs_redact_secrets() -> None:
         failing = logging.LogRecord("x", logging.ERROR, __file__, 1, "boom", None, sys.exc_info())
     SecretRedactor([token]).filter(failing)
     assert token not in JsonFormatter().format(failing)
-    assert "failed with ***" in JsonFormatter().format(failing)
+    assert "failed with [REDACTED]" in JsonFormatter().format(failing)
