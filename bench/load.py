@@ -72,6 +72,7 @@ class FeedPlan:
     feeds: int
     chats: int
     items: int
+    words: tuple[str, ...] = ()
 
     def changed(self, feed: int, round_no: int) -> bool:
         return round_no >= 2 and feed % 10 == round_no % 10
@@ -102,18 +103,30 @@ class FeedPlan:
         return list(range(index * per_story, min(self.chats, (index + 1) * per_story)))
 
 
-def _words(rng: random.Random, count: int) -> str:
-    return " ".join(
-        "".join(rng.choice(_LETTERS) for _ in range(rng.randint(4, 7))) for _ in range(count)
-    )
+def vocabulary(size: int) -> list[str]:
+    """`size` made-up Arabic words (a news site's vocabulary is bounded; word caches and
+    indexes in the pipeline saturate at its size, as they would on real feeds)."""
+    rng = random.Random(7)
+    words: set[str] = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(_LETTERS) for _ in range(rng.randint(3, 8))))
+    return sorted(words)
+
+
+def _words(rng: random.Random, count: int, words: Sequence[str]) -> str:
+    if not words:  # --vocabulary 0: every word new
+        return " ".join(
+            "".join(rng.choice(_LETTERS) for _ in range(rng.randint(4, 7))) for _ in range(count)
+        )
+    return " ".join(rng.choice(words) for _ in range(count))
 
 
 def item_xml(plan: FeedPlan, feed: int, story: int) -> str:
     rng = random.Random(feed * 100_003 + story)
     appeared = plan.round_of(feed, story)
     keywords = " ".join(keyword(c) for c in plan.chats_for(feed, appeared)) if appeared else ""
-    title = f"{_words(rng, 5)} LD{feed}S{story}X"
-    body = " ".join(f"{_words(rng, 12)}." for _ in range(6))
+    title = f"{_words(rng, 5, plan.words)} LD{feed}S{story}X"
+    body = " ".join(f"{_words(rng, 12, plan.words)}." for _ in range(6))
     if keywords:
         body = f"{body} {keywords}."
     link = f"http://news.bench/f{feed}/s{story}"
@@ -245,7 +258,7 @@ def rate_of(times: Sequence[float]) -> float:
 
 
 async def run(args: argparse.Namespace) -> None:
-    plan = FeedPlan(args.feeds, args.chats, args.items)
+    plan = FeedPlan(args.feeds, args.chats, args.items, tuple(vocabulary(args.vocabulary)))
     ports: multiprocessing.Queue[int] = multiprocessing.Queue()
     server = multiprocessing.Process(target=serve_feeds, args=(plan, ports), daemon=True)
     server.start()
@@ -333,6 +346,9 @@ async def run(args: argparse.Namespace) -> None:
                 for feed_no, story in MARKER.findall(message.plain_text):
                     counts[(message.chat_id, (int(feed_no), int(story)))] += 1
             rate_limited = len(fake.rate_limited)
+            top_allocations = (
+                tracemalloc.take_snapshot().statistics("lineno") if args.tracemalloc else []
+            )
         await services.aclose()
     server.terminate()
     server.join(5)
@@ -354,7 +370,10 @@ async def run(args: argparse.Namespace) -> None:
     mean_rate = sum(rates) / len(rates) if rates else float("nan")
     peak = rss_mb()
     print()
-    print(f"feeds {args.feeds}, chats {args.chats}, rounds {args.rounds}, items/feed {args.items}")
+    print(
+        f"feeds {args.feeds}, chats {args.chats}, rounds {args.rounds}, "
+        f"items/feed {args.items}, vocabulary {args.vocabulary or 'unbounded'}"
+    )
     print(
         f"first round (every feed new, {first.new_articles} articles): {first.poll_seconds:.1f} s"
     )
@@ -365,6 +384,8 @@ async def run(args: argparse.Namespace) -> None:
     if args.tracemalloc:
         _, traced_peak = tracemalloc.get_traced_memory()
         print(f"tracemalloc peak (Python objects): {traced_peak / 2**20:.0f} MB")
+        for stat in top_allocations[:12]:
+            print(f"    {stat.size / 2**20:6.1f} MB  {stat.traceback[0]}")
     print(
         f"delivery rate: {mean_rate:.1f} msg/s of {ALLOWED_RATE:.0f} allowed "
         f"({', '.join(f'{r:.1f}' for r in rates)})"
@@ -403,6 +424,9 @@ def main() -> None:
     parser.add_argument("--chats", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--items", type=int, default=10, help="stories per feed")
+    parser.add_argument(
+        "--vocabulary", type=int, default=30_000, help="distinct words (0: all words new)"
+    )
     parser.add_argument(
         "--tracemalloc", action="store_true", help="also trace Python allocations (slower)"
     )

@@ -9,13 +9,17 @@ What is guaranteed, and what is not:
 
 * Every (chat, story) is delivered; none twice, whenever the process dies
   - during a poll (a feed's answer is held, so the poll cannot have finished; stories of
-    the other feed may be stored, planned or not),
+    the other feed are stored, some maybe not yet placed or queued: the next poll of
+    that feed recognises them, see `Pipeline.poll_feed`). The killed process's feed
+    leases would hold those feeds for 10 minutes; the test ends them instead of waiting,
   - between two sends, after the outbox had recorded the accepted ones,
   - while a sendMessage request is in flight and the platform has not accepted it.
 * The one window that remains: the platform ACCEPTED a message but the process died
   before committing "sent" for the outbox rows it carries (the reply is on the wire, or
   the commit was about to run). Those rows are still pending, so after the restart the
-  stories of that one message are sent again. No outbox can close this window with the
+  stories of that one message are sent again (of that one parcel, to be exact: a story
+  too long for one message is marked sent after its last part, so a kill between its
+  parts repeats the earlier parts too). No outbox can close this window with the
   Bot API: sendMessage has no idempotency key. `test_the_remaining_window_...` kills the
   bot exactly there and shows that exactly that message's stories repeat, once.
 """
