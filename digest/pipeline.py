@@ -11,7 +11,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
@@ -395,6 +395,8 @@ class Pipeline:
         keys = article_keys(entry)
         if self._storage.has_article(keys):  # dedup
             return None
+        if first_fetch and not backlog:
+            return self._remember(entry, keys, now)
         text = await self._full_text(entry)
         language = entry.language or feed.language or "ar"
         bullets, method = await self._summarize_with_method(entry.title, text, language)
@@ -426,6 +428,27 @@ class Pipeline:
             is_tech=is_tech,
         )
         return self._storage.get_article(article.id)
+
+    def _remember(self, entry: Entry, keys: Sequence[str], now: datetime) -> Article | None:
+        """A feed's backlog on its first fetch: stored so it is never posted, but not
+        summarized, classified or clustered, since nobody will see it. This keeps the first
+        poll of a long feed list (tens of thousands of items) cheap."""
+        article = self._storage.add_article(
+            entry,
+            keys=keys,
+            text=entry.content or entry.summary,
+            canonical_url=canonical_url(entry.url) if entry.url else None,
+            fetched_at=now,
+            bullets=(),
+            summary_method="none",
+            topics=(),
+            is_tech=True,
+            announce=False,
+        )
+        if article is None:
+            return None
+        self._storage.set_placement(article.id, cluster_id=article.id, announce=False)
+        return replace(article, cluster_id=article.id)
 
     def _place(
         self,
@@ -538,12 +561,8 @@ class Pipeline:
 
 
 def _with_ids(report: FeedReport, ids: tuple[int, ...]) -> FeedReport:
-    from dataclasses import replace
-
     return replace(report, new_article_ids=ids + report.new_article_ids) if ids else report
 
 
 def _with_feed(entry: Entry, feed_url: str) -> Entry:
-    from dataclasses import replace
-
     return replace(entry, feed_url=feed_url)

@@ -118,6 +118,8 @@ async def test_first_fetch_remembers_then_posts_only_new(
     first = await pipeline.poll()
     assert len(first.new_article_ids) == 1
     assert storage.get_articles(announce=True) == []  # backlog: seen, not posted
+    [remembered] = storage.get_articles()
+    assert remembered.bullets == () and remembered.summary_method == "none"  # not summarized
 
     clock.advance(timedelta(minutes=20))
     fetcher.serve(FEED, rss(ITEM_SPORT, ITEM_AI), etag='"v2"')
