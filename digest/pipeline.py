@@ -317,9 +317,22 @@ class Pipeline:
         new_ids: list[int] = []
         announced: list[int] = []
         seen = 0
-        for entry in parsed.entries[: self._settings.max_items_per_feed]:
-            if entry.feed_url != url:
-                entry = _with_feed(entry, url)
+        entries = [
+            entry if entry.feed_url == url else _with_feed(entry, url)
+            for entry in parsed.entries[: self._settings.max_items_per_feed]
+        ]
+        if first_fetch and not backlog:
+            # Remembered so they are never posted; nobody sees them, so they are not
+            # summarized, classified or clustered, and all go in one transaction: this
+            # keeps the first poll of a long feed list cheap.
+            remembered = self._storage.remember_entries(
+                [(e, article_keys(e), canonical_url(e.url) if e.url else None) for e in entries],
+                fetched_at=now,
+            )
+            new_ids.extend(remembered)
+            seen += len(entries) - len(remembered)
+            entries = []
+        for entry in entries:
             article = await self._ingest(
                 entry, feed=feed, first_fetch=first_fetch, backlog=backlog, now=now
             )
@@ -395,8 +408,6 @@ class Pipeline:
         keys = article_keys(entry)
         if self._storage.has_article(keys):  # dedup
             return None
-        if first_fetch and not backlog:
-            return self._remember(entry, keys, now)
         text = await self._full_text(entry)
         language = entry.language or feed.language or "ar"
         bullets, method = await self._summarize_with_method(entry.title, text, language)
@@ -428,27 +439,6 @@ class Pipeline:
             is_tech=is_tech,
         )
         return self._storage.get_article(article.id)
-
-    def _remember(self, entry: Entry, keys: Sequence[str], now: datetime) -> Article | None:
-        """A feed's backlog on its first fetch: stored so it is never posted, but not
-        summarized, classified or clustered, since nobody will see it. This keeps the first
-        poll of a long feed list (tens of thousands of items) cheap."""
-        article = self._storage.add_article(
-            entry,
-            keys=keys,
-            text=entry.content or entry.summary,
-            canonical_url=canonical_url(entry.url) if entry.url else None,
-            fetched_at=now,
-            bullets=(),
-            summary_method="none",
-            topics=(),
-            is_tech=True,
-            announce=False,
-        )
-        if article is None:
-            return None
-        self._storage.set_placement(article.id, cluster_id=article.id, announce=False)
-        return replace(article, cluster_id=article.id)
 
     def _place(
         self,

@@ -140,6 +140,13 @@ class Storage(Protocol):
         """Store a new article; returns None (and stores nothing) if any key exists."""
         ...
 
+    def remember_entries(
+        self, items: Sequence[tuple[Entry, Sequence[str], str | None]], *, fetched_at: datetime
+    ) -> list[int]:
+        """Store a feed's backlog (never posted, not summarized) in one transaction;
+        entries already stored are skipped. Returns the new ids."""
+        ...
+
     def get_article(self, article_id: int) -> Article:
         """Raises NotFoundError."""
         ...

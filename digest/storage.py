@@ -586,6 +586,59 @@ class SqlStorage:
             raise StorageError(str(exc)) from exc
         return self.get_article(int(article_id))
 
+    def remember_entries(
+        self, items: Sequence[tuple[Entry, Sequence[str], str | None]], *, fetched_at: datetime
+    ) -> list[int]:
+        """Store (entry, identity keys, canonical URL) that are never to be posted (a
+        feed's backlog) in one transaction: no summary, not announced, each its own
+        cluster. Entries whose keys are already stored are skipped. Returns the new ids."""
+        new_ids: list[int] = []
+        with self._tx() as conn:
+            for entry, keys, canonical in items:
+                unique_keys = list(dict.fromkeys(keys))
+                if (
+                    unique_keys
+                    and conn.execute(
+                        select(article_keys.c.key)
+                        .where(article_keys.c.key.in_(unique_keys))
+                        .limit(1)
+                    ).first()
+                ):
+                    continue
+                inserted = conn.execute(
+                    insert(articles).values(
+                        feed_url=entry.feed_url,
+                        title=entry.title,
+                        url=entry.url,
+                        canonical_url=canonical,
+                        guid=entry.guid,
+                        text=entry.content or entry.summary,
+                        published=entry.published,
+                        fetched_at=fetched_at,
+                        language=entry.language or "ar",
+                        bullets="[]",
+                        summary_method="none",
+                        topics="[]",
+                        is_tech=True,
+                        announce=False,
+                    )
+                ).inserted_primary_key
+                if inserted is None:
+                    raise StorageError("insert returned no primary key")
+                article_id = int(inserted[0])
+                conn.execute(
+                    update(articles)
+                    .where(articles.c.id == article_id)
+                    .values(cluster_id=article_id)
+                )
+                if unique_keys:
+                    conn.execute(
+                        insert(article_keys),
+                        [{"key": k, "article_id": article_id} for k in unique_keys],
+                    )
+                new_ids.append(article_id)
+        return new_ids
+
     def get_article(self, article_id: int) -> Article:
         with self._tx() as conn:
             row = conn.execute(select(articles).where(articles.c.id == article_id)).first()

@@ -277,3 +277,19 @@ def test_sqlite_file_in_a_folder_that_does_not_exist_yet(tmp_path: Path) -> None
     store = SqlStorage.from_url(f"sqlite:///{path}")
     store.add_feed(FeedConfig(FEED))
     assert path.exists() and store.get_feed(FEED).url == FEED
+
+
+def test_remember_entries_in_one_go(storage: SqlStorage) -> None:
+    storage.add_feed(FeedConfig(FEED))
+    known = add(storage, 1)
+    items = [
+        (entry(n), [f"url:https://example.org/a/{n}"], f"https://example.org/a/{n}")
+        for n in (1, 2, 3)
+    ]
+    new = storage.remember_entries(items, fetched_at=T0)
+    assert len(new) == 2 and known not in new  # item 1 was stored already
+    for article in storage.get_articles_by_ids(new):
+        assert not article.announce and article.bullets == ()
+        assert article.cluster_id == article.id and article.summary_method == "none"
+    assert storage.find_article("https://example.org/a/3") is not None
+    assert storage.remember_entries(items, fetched_at=T0) == []
