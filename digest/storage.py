@@ -592,51 +592,61 @@ class SqlStorage:
         """Store (entry, identity keys, canonical URL) that are never to be posted (a
         feed's backlog) in one transaction: no summary, not announced, each its own
         cluster. Entries whose keys are already stored are skipped. Returns the new ids."""
-        new_ids: list[int] = []
         with self._tx() as conn:
+            all_keys = list({k for _entry, keys, _canonical in items for k in keys})
+            taken: set[str] = set()
+            for start in range(0, len(all_keys), 500):  # stay under bound-parameter limits
+                chunk = all_keys[start : start + 500]
+                taken.update(
+                    conn.execute(
+                        select(article_keys.c.key).where(article_keys.c.key.in_(chunk))
+                    ).scalars()
+                )
+            fresh: list[tuple[Entry, list[str], str | None]] = []
             for entry, keys, canonical in items:
                 unique_keys = list(dict.fromkeys(keys))
-                if (
-                    unique_keys
-                    and conn.execute(
-                        select(article_keys.c.key)
-                        .where(article_keys.c.key.in_(unique_keys))
-                        .limit(1)
-                    ).first()
-                ):
+                if taken.intersection(unique_keys):
                     continue
-                inserted = conn.execute(
-                    insert(articles).values(
-                        feed_url=entry.feed_url,
-                        title=entry.title,
-                        url=entry.url,
-                        canonical_url=canonical,
-                        guid=entry.guid,
-                        text=entry.content or entry.summary,
-                        published=entry.published,
-                        fetched_at=fetched_at,
-                        language=entry.language or "ar",
-                        bullets="[]",
-                        summary_method="none",
-                        topics="[]",
-                        is_tech=True,
-                        announce=False,
-                    )
-                ).inserted_primary_key
-                if inserted is None:
-                    raise StorageError("insert returned no primary key")
-                article_id = int(inserted[0])
-                conn.execute(
-                    update(articles)
-                    .where(articles.c.id == article_id)
-                    .values(cluster_id=article_id)
-                )
-                if unique_keys:
-                    conn.execute(
-                        insert(article_keys),
-                        [{"key": k, "article_id": article_id} for k in unique_keys],
-                    )
-                new_ids.append(article_id)
+                taken.update(unique_keys)  # a feed repeating an item in one document
+                fresh.append((entry, unique_keys, canonical))
+            if not fresh:
+                return []
+            rows = [
+                {
+                    "feed_url": entry.feed_url,
+                    "title": entry.title,
+                    "url": entry.url,
+                    "canonical_url": canonical,
+                    "guid": entry.guid,
+                    "text": entry.content or entry.summary,
+                    "published": entry.published,
+                    "fetched_at": fetched_at,
+                    "language": entry.language or "ar",
+                    "bullets": "[]",
+                    "summary_method": "none",
+                    "topics": "[]",
+                    "is_tech": True,
+                    "announce": False,
+                }
+                for entry, _keys, _canonical in fresh
+            ]
+            new_ids = [
+                int(i)
+                for i in conn.execute(
+                    insert(articles).returning(articles.c.id, sort_by_parameter_order=True),
+                    rows,
+                ).scalars()
+            ]
+            conn.execute(
+                update(articles).where(articles.c.id.in_(new_ids)).values(cluster_id=articles.c.id)
+            )
+            key_rows = [
+                {"key": key, "article_id": article_id}
+                for article_id, (_entry, keys, _canonical) in zip(new_ids, fresh, strict=True)
+                for key in keys
+            ]
+            if key_rows:
+                conn.execute(insert(article_keys), key_rows)
         return new_ids
 
     def get_article(self, article_id: int) -> Article:
