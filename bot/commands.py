@@ -34,6 +34,7 @@ from bot.delivery import (
 )
 from bot.i18n import (
     LANGUAGES,
+    TELEGRAM_COMMANDS,
     command_descriptions,
     has_usage,
     normalize_language,
@@ -74,21 +75,9 @@ COMMAND_ALIASES = {
     "summarize": "summary",
     "summarise": "summary",
 }
-KNOWN_COMMANDS = (
-    "start",
-    "help",
-    "topics",
-    "subscribe",
-    "unsubscribe",
-    "mysubs",
-    "digest",
-    "latest",
-    "summary",
-    "schedule",
-    "feeds",
-    "lang",
-    "health",
-)
+# Every command the service answers: the full Telegram menu (Discord's are a subset
+# under other names, mapped by COMMAND_ALIASES).
+KNOWN_COMMANDS = TELEGRAM_COMMANDS
 
 
 @dataclass(frozen=True)
