@@ -338,8 +338,9 @@ class SqlStorage:
             for cfg in configs:
                 row = conn.execute(select(feeds).where(feeds.c.url == cfg.url)).first()
                 if row is None:
+                    # Another process starting at the same moment may insert it first.
                     conn.execute(
-                        insert(feeds).values(
+                        self._insert_ignoring_duplicates(feeds).values(
                             url=cfg.url,
                             name=cfg.name,
                             enabled=cfg.enabled,
@@ -359,6 +360,16 @@ class SqlStorage:
                 if row.disabled_reason is None or not cfg.enabled:
                     values["enabled"] = cfg.enabled
                 conn.execute(update(feeds).where(feeds.c.url == cfg.url).values(**values))
+
+    def _insert_ignoring_duplicates(self, table: Table) -> Any:
+        """INSERT that does nothing when the primary key exists (both dialects)."""
+        if self._is_sqlite:
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            return sqlite_insert(table).on_conflict_do_nothing()
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).on_conflict_do_nothing()
 
     def add_feed(self, config: FeedConfig) -> Feed:
         """Add one feed (idempotent); returns it."""
@@ -967,6 +978,10 @@ def migrate(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Processes starting together on a new database: one migrates, the others
+            # wait for it, then find nothing to do.
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7303158241)")
         config.attributes["connection"] = conn
         tables = set(inspect(conn).get_table_names())
         if "alembic_version" not in tables and "articles" in tables:

@@ -293,3 +293,33 @@ def test_remember_entries_in_one_go(storage: SqlStorage) -> None:
         assert article.cluster_id == article.id and article.summary_method == "none"
     assert storage.find_article("https://example.org/a/3") is not None
     assert storage.remember_entries(items, fetched_at=T0) == []
+
+
+def test_two_processes_syncing_the_same_feeds_at_once(
+    storage: SqlStorage, request: pytest.FixtureRequest
+) -> None:
+    """Two `newsdigest run` starting together both add the configured feeds."""
+    import threading
+
+    if storage.engine.url.database in (None, "", ":memory:"):
+        pytest.skip("one in-memory database cannot be opened twice")
+    other = SqlStorage.from_url(storage.engine.url.render_as_string(hide_password=False))
+    configs = [FeedConfig(f"https://example.org/{i}.xml") for i in range(50)]
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def sync(store: SqlStorage) -> None:
+        barrier.wait()
+        try:
+            store.sync_feeds(configs)
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=sync, args=(s,)) for s in (storage, other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    other.close()
+    assert errors == []
+    assert len(storage.get_feeds()) == 50
