@@ -14,10 +14,12 @@ from datetime import timedelta
 from typing import Any
 
 from digest.clock import Clock, SystemClock
+from digest.cluster import StoryClusterer
 from digest.errors import ParseError
 from digest.models import Feed, FeedConfig
-from digest.pipeline import ExtractedPage, PageLoader, Pipeline, PipelineSettings, StoryClusterer
+from digest.pipeline import ExtractedPage, PageLoader, Pipeline, PipelineSettings
 from digest.ports import Fetcher, Storage, Summarizer, TopicClassifier
+from digest.relevance import load_default_model
 from digest.storage import SqlStorage
 from digest.topics import LexiconClassifier, TopicCatalog
 
@@ -69,19 +71,11 @@ def build_summarizer(settings: Settings) -> Summarizer:
 
 
 def build_classifier(catalog: TopicCatalog) -> TopicClassifier:
-    try:
-        from digest.relevance import load_default_model
-    except ImportError:  # the trained filter is optional: lexicons alone still classify
-        return LexiconClassifier(catalog)
     return LexiconClassifier(catalog, load_default_model())
 
 
-def build_clusterer() -> StoryClusterer | None:
-    try:
-        from digest.cluster import StoryClusterer as Clusterer
-    except ImportError:
-        return None
-    return Clusterer(window=timedelta(days=2))
+def build_clusterer() -> StoryClusterer:
+    return StoryClusterer(window=timedelta(days=2))
 
 
 def build_fetchers(settings: Settings) -> tuple[Fetcher, PageLoader, PageLoader, list[Any]]:
@@ -156,8 +150,6 @@ def bootstrap(
     if callable(close_summarizer):
         closers.append(close_summarizer)
     backlog = settings.feed_announce_backlog | {f.url for f in extra_feeds}
-    if settings.poll.announce_backlog:
-        backlog = backlog | {f.url for f in settings.feeds}
     pipeline = Pipeline(
         storage=storage,
         fetcher=fetcher,

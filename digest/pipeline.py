@@ -243,7 +243,7 @@ class Pipeline:
             return ()
         self._warm_clusterer()
         first_fetch = feed.last_success_at is None
-        backlog = self._settings.announce_backlog or feed.url in self._settings.backlog_feeds
+        backlog = self._wants_backlog(feed)
         ids = []
         for article in sorted(found, key=lambda a: a.id):
             announce = article.announce
@@ -313,7 +313,7 @@ class Pipeline:
             return _with_ids(self._failed(feed, exc, now, url=url), recovered)
 
         first_fetch = feed.last_success_at is None
-        backlog = self._settings.announce_backlog or feed.url in self._settings.backlog_feeds
+        backlog = self._wants_backlog(feed)
         new_ids: list[int] = []
         announced: list[int] = []
         seen = 0
@@ -364,6 +364,10 @@ class Pipeline:
             warnings=parsed.warnings,
             moved_to=moved_to,
         )
+
+    def _wants_backlog(self, feed: Feed) -> bool:
+        """Whether a feed's items already there on its first fetch are posted."""
+        return self._settings.announce_backlog or feed.url in self._settings.backlog_feeds
 
     def _warm_clusterer(self, window: int = 3000) -> None:
         """Teach a fresh clusterer the recent stories, so that a restart does not post a
