@@ -192,6 +192,37 @@ def _topics_from_json(raw: str) -> tuple[TopicMatch, ...]:
     )
 
 
+def _article_values(
+    entry: Entry,
+    *,
+    text: str,
+    canonical_url: str | None,
+    fetched_at: datetime,
+    bullets: tuple[str, ...],
+    summary_method: str,
+    topics: tuple[TopicMatch, ...],
+    is_tech: bool,
+    announce: bool,
+) -> dict[str, Any]:
+    """The `articles` columns for a new article."""
+    return {
+        "feed_url": entry.feed_url,
+        "title": entry.title,
+        "url": entry.url,
+        "canonical_url": canonical_url,
+        "guid": entry.guid,
+        "text": text,
+        "published": entry.published,
+        "fetched_at": fetched_at,
+        "language": entry.language or "ar",
+        "bullets": _dumps(list(bullets)),
+        "summary_method": summary_method,
+        "topics": _topics_to_json(topics),
+        "is_tech": is_tech,
+        "announce": announce,
+    }
+
+
 def _feed_from_row(row: Row[Any]) -> Feed:
     return Feed(
         url=row.url,
@@ -565,20 +596,17 @@ class SqlStorage:
                     return None
                 inserted = conn.execute(
                     insert(articles).values(
-                        feed_url=entry.feed_url,
-                        title=entry.title,
-                        url=entry.url,
-                        canonical_url=canonical_url,
-                        guid=entry.guid,
-                        text=text,
-                        published=entry.published,
-                        fetched_at=fetched_at,
-                        language=entry.language or "ar",
-                        bullets=_dumps(list(bullets)),
-                        summary_method=summary_method,
-                        topics=_topics_to_json(topics),
-                        is_tech=is_tech,
-                        announce=announce,
+                        **_article_values(
+                            entry,
+                            text=text,
+                            canonical_url=canonical_url,
+                            fetched_at=fetched_at,
+                            bullets=bullets,
+                            summary_method=summary_method,
+                            topics=topics,
+                            is_tech=is_tech,
+                            announce=announce,
+                        ),
                         cluster_id=cluster_id,
                     )
                 ).inserted_primary_key
@@ -623,23 +651,18 @@ class SqlStorage:
             if not fresh:
                 return []
             rows = [
-                {
-                    "feed_url": entry.feed_url,
-                    "title": entry.title,
-                    "url": entry.url,
-                    "canonical_url": canonical,
-                    "guid": entry.guid,
-                    "text": entry.content or entry.summary,
-                    "published": entry.published,
-                    "fetched_at": fetched_at,
-                    "language": entry.language or "ar",
-                    "bullets": "[]",
-                    "summary_method": "none",
-                    "topics": "[]",
-                    "is_tech": True,
-                    "announce": False,
-                }
-                for entry, _keys, _canonical in fresh
+                _article_values(
+                    entry,
+                    text=entry.content or entry.summary,
+                    canonical_url=canonical,
+                    fetched_at=fetched_at,
+                    bullets=(),
+                    summary_method="none",
+                    topics=(),
+                    is_tech=True,
+                    announce=False,
+                )
+                for entry, _keys, canonical in fresh
             ]
             new_ids = [
                 int(i)
