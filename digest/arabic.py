@@ -70,9 +70,28 @@ def normalize(text: str) -> str:
     return text.casefold()
 
 
+def _tokens(folded: str) -> list[str]:
+    """``_TOKEN.findall(folded)`` for text without underscores, about twice as fast.
+
+    A token never spans whitespace, so the tokens of the text are those of its
+    whitespace-separated chunks; most chunks are one word (``str.isalnum`` is the
+    regex's ``[^\\W_]``) or one word and a punctuation mark (``بون.``), and only the
+    rest need the regex."""
+    tokens: list[str] = []
+    find_tokens = _TOKEN.findall
+    for chunk in folded.split():
+        if chunk.isalnum():
+            tokens.append(chunk)
+        elif chunk[:-1].isalnum():  # the last character is not a word character
+            tokens.append(chunk[:-1])
+        else:
+            tokens += find_tokens(chunk)
+    return tokens
+
+
 def tokenize(text: str) -> list[str]:
     """Normalised word tokens; Latin names such as ``gpt-4o`` or ``01.ai`` stay whole."""
-    return _TOKEN.findall(normalize(text).replace("_", " "))
+    return _tokens(normalize(text).replace("_", " "))
 
 
 def tokenize_many(texts: Sequence[str]) -> list[list[str]]:
@@ -80,10 +99,11 @@ def tokenize_many(texts: Sequence[str]) -> list[list[str]]:
     the many short sentences of an article)."""
     if not texts:
         return []
-    if any("\n" in text for text in texts):
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:  # a text with a line break of its own
         return [tokenize(text) for text in texts]
-    folded = normalize("\n".join(texts)).replace("_", " ").split("\n")
-    return [_TOKEN.findall(text) for text in folded]
+    folded = normalize(joined).replace("_", " ").split("\n")
+    return [_tokens(text) for text in folded]
 
 
 def arabic_ratio(text: str) -> float:

@@ -39,6 +39,10 @@ _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _ODD_SPACE = re.compile("[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _MULTI_SPACE = re.compile(" {2,}")
+# Either of the two above: one scan tells whether the clean-up has anything to do.
+_INVISIBLE_OR_ODD_SPACE = re.compile(
+    "[\t\u00a0\u00ad\u2000-\u200f\u202a-\u202f\u205f\u2066-\u2069\u3000\ufeff]"
+)
 _LIST_MARKER = re.compile(r"^\s*(?:[-•*▪●◦–—·]+|\(?\d{1,2}[.)])\s+")
 
 _TERMINATORS = ".!?؟…۔"
@@ -46,6 +50,9 @@ _CLOSERS = "”»\"')]’"
 _FINAL = re.compile(r"[.!?؟…۔:]['\"”»’)\]]*\s*$")
 _QUOTE_PAIRS = {"“": "”", "«": "»", '"': '"'}
 _MISPLACED_STOP = re.compile("(?:(?<=\\s)|^)[.](?=[\u0621-\u064a])")
+# The same stops without the look-behind, which the regex engine would try at every
+# position; the character before is checked in Python (see _has_misplaced_stop).
+_STOP_BEFORE_ARABIC = re.compile("[.](?=[\u0621-\u064a])")
 _SPACE_BEFORE_STOP = re.compile(r"\s+([.!?؟…۔]+['\"”»’)\]]*)$")
 _QUOTE_OPEN = re.compile('[“«"]')
 _TERMINATOR_RUN = re.compile("[.!?؟…۔]+")
@@ -98,17 +105,24 @@ def _is_terminated(line: str) -> bool:
 def _paragraphs(text: str) -> list[str]:
     """Lines of the text as paragraphs; hard-wrapped documents are unwrapped first."""
     # one pass over the whole text, not one per line (_SPACES leaves newlines alone)
-    # (two rare-match substitutions: replacing every single space with itself is slow)
-    text = _MULTI_SPACE.sub(" ", _ODD_SPACE.sub(" ", _INVISIBLE.sub("", text)))
-    lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    # (rare-match substitutions: replacing every single space with itself is slow; most
+    # texts have nothing to clean, which one scan and one substring test tell)
+    if _INVISIBLE_OR_ODD_SPACE.search(text):
+        text = _ODD_SPACE.sub(" ", _INVISIBLE.sub("", text))
+    if "  " in text:
+        text = _MULTI_SPACE.sub(" ", text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [line.strip() for line in text.split("\n")]
     non_empty = [line for line in lines if line]
     if not non_empty:
         return []
-    widest = max(len(line) for line in non_empty)
-    long_open = [
-        line for line in non_empty if not _is_terminated(line) and len(line) >= 0.7 * widest
-    ]
-    wrapped = widest <= 160 and len(long_open) >= 2 and len(long_open) >= 0.3 * len(non_empty)
+    widest = max(map(len, non_empty))
+    # hard-wrapped documents have no line wider than 160 characters
+    wrapped = widest <= 160 and _looks_wrapped(non_empty, widest)
+    if not wrapped:
+        # every line is a paragraph of its own
+        return _clean_paragraphs(non_empty)
     paragraphs: list[str] = []
     current: list[str] = []
     for line in lines:
@@ -117,20 +131,37 @@ def _paragraphs(text: str) -> list[str]:
                 paragraphs.append(" ".join(current))
                 current = []
             continue
-        if wrapped and current and _LIST_MARKER.match(line):
+        if current and _LIST_MARKER.match(line):
             paragraphs.append(" ".join(current))
             current = []
         current.append(line)
-        if not wrapped or _is_terminated(line):
+        if _is_terminated(line):
             paragraphs.append(" ".join(current))
             current = []
     if current:
         paragraphs.append(" ".join(current))
-    # lines are already free of invisible marks and runs of spaces
-    cleaned_paragraphs = (
-        _repair_visual_order(_LIST_MARKER.sub("", p, count=1).strip()) for p in paragraphs
-    )
-    return [p for p in cleaned_paragraphs if p]
+    return _clean_paragraphs(paragraphs)
+
+
+def _looks_wrapped(lines: list[str], widest: int) -> bool:
+    """Whether many of the (non-empty) lines are long and end mid-sentence."""
+    long_open = sum(1 for line in lines if len(line) >= 0.7 * widest and not _is_terminated(line))
+    return long_open >= 2 and long_open >= 0.3 * len(lines)
+
+
+def _clean_paragraphs(paragraphs: list[str]) -> list[str]:
+    """Paragraphs without a leading list marker, visual-order stops repaired, empty
+    ones dropped. (Lines are already free of invisible marks and runs of spaces.)"""
+    cleaned: list[str] = []
+    for paragraph in paragraphs:
+        # the marker is anchored at the start: a match there is the only one
+        marker = _LIST_MARKER.match(paragraph)
+        if marker:
+            paragraph = paragraph[marker.end() :].strip()
+        paragraph = _repair_visual_order(paragraph)
+        if paragraph:
+            cleaned.append(paragraph)
+    return cleaned
 
 
 def _repair_visual_order(paragraph: str) -> str:
@@ -138,14 +169,26 @@ def _repair_visual_order(paragraph: str) -> str:
     (" .الناشر"). In a paragraph without final punctuation such stops are misplaced:
     drop them and end the paragraph with one. (With final punctuation, " .X" is a real
     boundary typed before a glued sentence, as in "للإنسان .وللناي".)"""
-    if _is_terminated(paragraph) or not _MISPLACED_STOP.search(paragraph):
+    if _is_terminated(paragraph) or not _has_misplaced_stop(paragraph):
         return paragraph
     return _MISPLACED_STOP.sub("", paragraph).rstrip() + "."
+
+
+def _has_misplaced_stop(paragraph: str) -> bool:
+    """Whether _MISPLACED_STOP matches: a stop before an Arabic letter, at the start or
+    after whitespace."""
+    for stop in _STOP_BEFORE_ARABIC.finditer(paragraph):
+        at = stop.start()
+        if at == 0 or paragraph[at - 1].isspace():
+            return True
+    return False
 
 
 def _protected_spans(text: str) -> list[tuple[int, int]]:
     """Spans inside quotes that close within _MAX_QUOTE_SPAN characters."""
     spans: list[tuple[int, int]] = []
+    if '"' not in text and "“" not in text and "«" not in text:
+        return spans  # most paragraphs: three substring tests instead of a regex scan
     n = len(text)
     match = _QUOTE_OPEN.search(text)
     while match:
@@ -178,15 +221,21 @@ def _is_boundary(text: str, pos: int, end: int) -> bool:
             bare = word.casefold()
             if bare in _LATIN_ABBREVIATIONS:
                 return False
-            # U.S. / J. Smith / e.g. : single Latin letters between dots
-            if _INITIALS.fullmatch(word):
+            # U.S. / J. Smith / e.g. : single Latin letters between dots (such words
+            # have an odd length and are ASCII: cheap tests before the regex)
+            if len(word) % 2 and word.isascii() and _INITIALS.fullmatch(word):
                 return False
             # د. / م. as a standalone word: Arabic title abbreviations
             if len(word) == 1 and _is_arabic_letter(word):
                 return False
-            following = text[end:].lstrip()
+            # the first character after the spaces (without copying the rest of the text)
+            n = len(text)
+            after = end + 1
+            while after < n and text[after].isspace():
+                after += 1
+            following = text[after : after + 1]
             # English sentences start with a capital; a lower-case word continues
-            return not (following[:1].isascii() and following[:1].islower())
+            return not (following.isascii() and following.islower())
         # glued: "البواب.يقوم" is a boundary, "3.5", "01.ai", "example.com" are not
         # "الإنسان .وللناي": a stop typed after a space and glued to the next sentence
         return _is_arabic_letter(nxt) and (
@@ -197,6 +246,32 @@ def _is_boundary(text: str, pos: int, end: int) -> bool:
     return _is_arabic_letter(nxt)
 
 
+def _terminator_runs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each maximal run of _TERMINATORS in text, in order: the matches
+    of _TERMINATOR_RUN, found with str.find (a regex scan over a character class costs
+    several times more, and most paragraphs hold only full stops)."""
+    present = [terminator for terminator in _TERMINATORS if terminator in text]
+    if not present:
+        return []
+    positions: list[int] = []
+    for terminator in present:
+        at = text.find(terminator)
+        while at != -1:
+            positions.append(at)
+            at = text.find(terminator, at + 1)
+    if len(present) > 1:
+        positions.sort()
+    runs: list[tuple[int, int]] = []
+    start = last = positions[0]
+    for at in positions[1:]:
+        if at != last + 1:
+            runs.append((start, last + 1))
+            start = at
+        last = at
+    runs.append((start, last + 1))
+    return runs
+
+
 def _split_paragraph(paragraph: str) -> list[tuple[str, bool]]:
     """(sentence, terminated) pairs of one paragraph."""
     protected = _protected_spans(paragraph)
@@ -205,11 +280,9 @@ def _split_paragraph(paragraph: str) -> list[tuple[str, bool]]:
     i = 0
     n = len(paragraph)
     span_index = 0
-    while True:
-        run = _TERMINATOR_RUN.search(paragraph, i)
-        if run is None:
-            break
-        i, end = run.span()
+    # each run starts at or after where the previous sentence ended: the characters a
+    # sentence is extended by (closers, a closing quote) are not terminators
+    for i, end in _terminator_runs(paragraph):
         while span_index < len(protected) and protected[span_index][1] < i:
             span_index += 1
         inside = (
@@ -222,10 +295,8 @@ def _split_paragraph(paragraph: str) -> list[tuple[str, bool]]:
             if end == close and (not after or after.isspace()):
                 end = close + 1
             else:
-                i = end
                 continue
         elif not _is_boundary(paragraph, i, end):
-            i = end
             continue
         while end < n and paragraph[end] in _CLOSERS and _closer_belongs(paragraph, start, end):
             end += 1
@@ -234,7 +305,6 @@ def _split_paragraph(paragraph: str) -> list[tuple[str, bool]]:
             piece = _SPACE_BEFORE_STOP.sub(r"\1", piece)
         pieces.append((piece, True))
         start = end
-        i = end
     rest = paragraph[start:].strip()
     if rest:
         pieces.append((rest, _is_terminated(rest)))
@@ -266,19 +336,27 @@ def _has_letters(text: str) -> bool:
 def _merge_fragments(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
     """Glue pieces without letters (stray numbers, lone punctuation) to a neighbour."""
     merged: list[tuple[str, bool]] = []
+    # only the first piece can lack letters once glued: later ones are kept only with
+    # letters, and gluing letterless text to a piece does not change whether it has any
+    first_has_letters = True
     for text, terminated in pieces:
         if not text:
             continue
-        if not _has_letters(text) and merged:
+        if not merged:
+            first_has_letters = _has_letters(text)
+        elif not _has_letters(text):
             previous, _ = merged[-1]
             merged[-1] = (f"{previous} {text}".strip(), terminated)
             continue
         merged.append((text, terminated))
-    if len(merged) > 1 and not _has_letters(merged[0][0]):
-        first, _ = merged.pop(0)
-        text, terminated = merged[0]
-        merged[0] = (f"{first} {text}", terminated)
-    return [(text, terminated) for text, terminated in merged if _has_letters(text)]
+    if first_has_letters:
+        return merged
+    if len(merged) == 1:
+        return []
+    first, _ = merged.pop(0)
+    text, terminated = merged[0]
+    merged[0] = (f"{first} {text}", terminated)
+    return merged
 
 
 def segment(text: str) -> list[Sentence]:

@@ -1,0 +1,129 @@
+"""The splitter's and tokenizer's fast paths give what their regex definitions give.
+
+`digest.sentences` and `digest.arabic` replace some regex scans by substring tests,
+`str.find` and `str.isalnum` because those run several times faster on Arabic text;
+these tests compare each fast path with the regex it stands for, on generated text, and
+pin the clean-up shortcuts (nothing to clean, CRLF, wide lines) by their effect.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from digest.arabic import _TOKEN, _tokens, tokenize, tokenize_many
+from digest.sentences import (
+    _MISPLACED_STOP,
+    _TERMINATOR_RUN,
+    _has_misplaced_stop,
+    _paragraphs,
+    _terminator_runs,
+    segment,
+    split_sentences,
+)
+
+# Letters, digits, every terminator, closers, quotes, joiners and several whitespace
+# characters, so that runs, glued stops and token joins all occur in short texts.
+_SPLITTER_ALPHABET = st.sampled_from(
+    list("ابتجدسكلمنهوي")
+    + list("aAzZ09٣")
+    + list(".!?؟…۔")
+    + list("”»\"')]’“«(")
+    + list(" \n\t\u00a0\u2009\u200f\u00ad\x0b\u2028")
+    + list("،؛:-")
+)
+_TOKEN_ALPHABET = st.sampled_from(
+    list("ابتجدسكلمنهويةى")
+    + list("aBz09٣")
+    + list(".-.-،,؛:()«»\"'/%")
+    + list(" \n\t\u00a0\u2009\x0b\u2028\u0651\u0640")
+)
+
+
+@given(st.text(_SPLITTER_ALPHABET, max_size=120))
+@example("..! x؟؟ …۔.")
+@example(".")
+def test_terminator_runs_are_the_regex_runs(text: str) -> None:
+    assert _terminator_runs(text) == [run.span() for run in _TERMINATOR_RUN.finditer(text)]
+
+
+@given(st.text(_SPLITTER_ALPHABET, max_size=120))
+@example(".الناشر")
+@example("كتب\x0b.الناشر")
+@example("كتب.الناشر")
+def test_misplaced_stop_check_is_the_regex(text: str) -> None:
+    assert _has_misplaced_stop(text) == bool(_MISPLACED_STOP.search(text))
+
+
+@given(st.text(_TOKEN_ALPHABET, max_size=120))
+@example("gpt-4o. 01.ai، (بون) a..b -x- ١٢.٥")
+def test_chunked_tokens_are_the_regex_tokens(text: str) -> None:
+    assert _tokens(text) == _TOKEN.findall(text)
+
+
+def test_isalnum_and_isspace_are_the_regex_classes_for_every_character() -> None:
+    # the fast paths rely on str.isalnum == [^\W_] and str.isspace == \s
+    everything = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+    assert re.findall(r"[^\W_]", everything) == [c for c in everything if c.isalnum()]
+    assert re.findall(r"\s", everything) == [c for c in everything if c.isspace()]
+
+
+@given(st.lists(st.text(_TOKEN_ALPHABET, max_size=30), max_size=8))
+def test_tokenize_many_equals_tokenize_each_with_line_breaks(texts: list[str]) -> None:
+    assert tokenize_many(texts) == [tokenize(text) for text in texts]
+
+
+def test_tokens_keep_joined_names_and_drop_loose_joiners() -> None:
+    assert tokenize("أطلقت 01.ai نموذج GPT-4o. -جديد- ذكي..") == [
+        "اطلقت",
+        "01.ai",
+        "نموذج",
+        "gpt-4o",
+        "جديد",
+        "ذكي",
+    ]
+
+
+@given(st.text(_SPLITTER_ALPHABET, max_size=200))
+def test_crlf_and_cr_line_ends_split_like_lf(text: str) -> None:
+    expected = segment(text)
+    assert segment(text.replace("\n", "\r\n")) == expected
+    assert segment(text.replace("\n", "\r")) == expected
+
+
+@given(st.text(_SPLITTER_ALPHABET, max_size=200))
+def test_odd_spaces_and_invisible_marks_split_like_plain_spaces(text: str) -> None:
+    plain = re.sub("[\u200f\u00ad]", "", text)
+    plain = re.sub("[\t\u00a0\u2009]", " ", plain)
+    assert segment(text) == segment(plain)
+
+
+def test_text_with_a_line_wider_than_160_characters_is_not_unwrapped() -> None:
+    wide = "كلمة " * 40 + "وانتهى"
+    text = f"سطر أول بلا نقطة\n{wide}\n\nسطر ثالث بلا نقطة"
+    assert _paragraphs(text) == ["سطر أول بلا نقطة", wide, "سطر ثالث بلا نقطة"]
+    assert [s.paragraph for s in segment(text)] == [0, 1, 2]
+
+
+def test_lower_case_word_after_a_stop_and_unusual_spaces_continues_the_sentence() -> None:
+    # the first character after the spaces decides, whatever kind of space it is
+    assert split_sentences("He met the team. \x0band they agreed. Then he left.") == [
+        "He met the team. \x0band they agreed.",
+        "Then he left.",
+    ]
+    assert split_sentences("He met the team. \x0bThey agreed.") == [
+        "He met the team.",
+        "They agreed.",
+    ]
+
+
+def test_letterless_pieces_are_glued_to_a_neighbour() -> None:
+    # a leading number joins the first sentence, a stray one the sentence before it
+    assert split_sentences("2020. بدأ العمل. 3. ثم انتهى.") == [
+        "2020. بدأ العمل. 3.",
+        "ثم انتهى.",
+    ]
+    assert split_sentences("2020. 3.") == []
