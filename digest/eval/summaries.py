@@ -4,8 +4,9 @@ Every method chooses among the same sentences (our splitter), and is scored the 
 way: F1 against each of the article's five references, averaged, then averaged over
 articles, x100. Two budgets: the top 3 sentences, and the references' mean length in
 tokens (sentences are added by rank until the budget is reached; the summary is then
-cut to the budget). The corpus is split deterministically into a tune half (used to set
-`Weights`) and a report half; the report half is the headline.
+cut to the budget). The corpus is split deterministically into a tune half (used to fit
+`InclusionModel`, see ``bench/fit_inclusion.py``) and a report half; the report half is
+the headline.
 
 sumy (dev-only) is imported lazily and gets our sentence objects and tokenizer, so no
 nltk data is needed.
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..sentences import Sentence, segment
-from ..summarize.extractive import ExtractiveSummarizer, Weights
+from ..summarize.extractive import ExtractiveSummarizer, InclusionModel
 from .rouge import RougeScores, mean_scores, rouge_tokens, rouge_tokens_scores
 
 __all__ = [
@@ -290,8 +291,8 @@ def sumy_method(kind: str) -> Method:
 # --- report ----------------------------------------------------------------------------
 
 
-def _methods(include_sumy: bool, weights: Weights | None) -> list[tuple[str, Method]]:
-    summarizer = ExtractiveSummarizer(weights)
+def _methods(include_sumy: bool, model: InclusionModel | None) -> list[tuple[str, Method]]:
+    summarizer = ExtractiveSummarizer(model)
     methods: list[tuple[str, Method]] = [
         (OURS, ours_sentences_method(summarizer)),
         ("ours (bullets)", ours_method(summarizer)),
@@ -341,14 +342,14 @@ def _table(
 
 
 def run_summary_eval(
-    corpus: pathlib.Path, *, include_sumy: bool = True, weights: Weights | None = None
+    corpus: pathlib.Path, *, include_sumy: bool = True, model: InclusionModel | None = None
 ) -> str:
     """The printable report: ROUGE-1/2/L F1 x100 on the report half (the headline) and
     on the tune half, for ours, Lead and (optionally) sumy LexRank/TextRank."""
     articles = load_corpus(corpus)
     tune, report = split_corpus(articles)
     missing = _sumy_missing() if include_sumy else None
-    methods = _methods(include_sumy and missing is None, weights)
+    methods = _methods(include_sumy and missing is None, model)
     lines = [
         f"Summary eval on {corpus} ({len(articles)} articles, "
         f"{sum(len(a.references) for a in articles)} references)",

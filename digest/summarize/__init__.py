@@ -1,6 +1,6 @@
 """Summarizers: the extractive default and an optional OpenAI-compatible LLM backend."""
 
-from .extractive import ExtractiveSummarizer, Weights
+from .extractive import ExtractiveSummarizer, InclusionModel
 from .llm import LlmConfig, LlmSummarizer
 
-__all__ = ["ExtractiveSummarizer", "LlmConfig", "LlmSummarizer", "Weights"]
+__all__ = ["ExtractiveSummarizer", "InclusionModel", "LlmConfig", "LlmSummarizer"]
