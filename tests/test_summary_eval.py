@@ -13,6 +13,7 @@ from digest.eval.summaries import (
     Budget,
     EvalArticle,
     annotator_vote,
+    annotators_and_model,
     evaluate,
     kept_by_position,
     lead_method,
@@ -23,6 +24,7 @@ from digest.eval.summaries import (
     split_corpus,
     summary_tokens,
 )
+from digest.summarize import ExtractiveSummarizer
 
 EASC_DEV = Path(__file__).resolve().parent.parent.parent / "shared/corpora/easc/dev.jsonl"
 
@@ -125,6 +127,24 @@ def test_annotator_vote_scores_each_reference_by_the_others_choice() -> None:
 def test_annotator_vote_needs_two_references() -> None:
     article = _article([SENTENCES[0]])
     assert annotator_vote([article], TOP3).rouge1 == 0.0
+
+
+def test_search_told_the_other_annotators_picks_follows_them() -> None:
+    # every reference keeps only sentence 2; told the others' picks (and nothing from
+    # our model), the search picks sentence 2 for each held-out reference -> R1 = 1.0
+    article = _article([SENTENCES[2]] * 3)
+    summarizer = ExtractiveSummarizer()
+    told = annotators_and_model([article], Budget("top-1", sentences=1), summarizer, model_weight=0)
+    assert told.rouge1 == pytest.approx(1.0)
+    # our model alone prefers the lead sentence, which shares only "الشركة" with it
+    alone = evaluate(
+        [article],
+        lambda a, s, n, t: [
+            (x.index, x.text) for x in summarizer.select(a.title, a.text, max_sentences=n)
+        ],
+        Budget("top-1", sentences=1),
+    )
+    assert alone.rouge1 < 0.5
 
 
 def test_paired_bootstrap_interval() -> None:
