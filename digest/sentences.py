@@ -48,6 +48,7 @@ _LIST_MARKER = re.compile(r"^\s*(?:[-•*▪●◦–—·]+|\(?\d{1,2}[.)])\s+"
 _TERMINATORS = ".!?؟…۔"
 _CLOSERS = "”»\"')]’"
 _FINAL = re.compile(r"[.!?؟…۔:]['\"”»’)\]]*\s*$")
+_FINAL_MARKS = ".!?؟…۔:"
 _QUOTE_PAIRS = {"“": "”", "«": "»", '"': '"'}
 _MISPLACED_STOP = re.compile("(?:(?<=\\s)|^)[.](?=[\u0621-\u064a])")
 # The same stops without the look-behind, which the regex engine would try at every
@@ -87,7 +88,9 @@ class Sentence:
 
 
 def _is_arabic_letter(ch: str) -> bool:
-    return bool(_ARABIC_LETTER.match(ch))
+    """Whether ch (one character, or "") matches _ARABIC_LETTER; comparisons are
+    cheaper than a regex call."""
+    return "\u0621" <= ch <= "\u064a" or "\u066e" <= ch <= "\u06d3" or "\u06fa" <= ch <= "\u06ff"
 
 
 def clean_line(text: str) -> str:
@@ -98,22 +101,17 @@ def clean_line(text: str) -> str:
 
 
 def _is_terminated(line: str) -> bool:
-    # only the tail matters; searching a whole long line for "$" is slow
-    return bool(_FINAL.search(line[-16:]))
+    """Whether _FINAL matches the last 16 characters (only the tail matters; searching
+    a whole long line for "$" is slow)."""
+    # _FINAL from the right: spaces, then closers, then a final mark (the three sets do
+    # not overlap, so stripping them in turn leaves the mark last)
+    tail = line[-16:].rstrip().rstrip(_CLOSERS)
+    return bool(tail) and tail[-1] in _FINAL_MARKS
 
 
 def _paragraphs(text: str) -> list[str]:
     """Lines of the text as paragraphs; hard-wrapped documents are unwrapped first."""
-    # one pass over the whole text, not one per line (_SPACES leaves newlines alone)
-    # (rare-match substitutions: replacing every single space with itself is slow; most
-    # texts have nothing to clean, which one scan and one substring test tell)
-    if _INVISIBLE_OR_ODD_SPACE.search(text):
-        text = _ODD_SPACE.sub(" ", _INVISIBLE.sub("", text))
-    if "  " in text:
-        text = _MULTI_SPACE.sub(" ", text)
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = [line.strip() for line in text.split("\n")]
+    lines = [line.strip() for line in _clean_text(text).split("\n")]
     non_empty = [line for line in lines if line]
     if not non_empty:
         return []
@@ -141,6 +139,24 @@ def _paragraphs(text: str) -> list[str]:
     if current:
         paragraphs.append(" ".join(current))
     return _clean_paragraphs(paragraphs)
+
+
+def _clean_text(text: str) -> str:
+    """The text without invisible marks, with plain single spaces and "\\n" line ends.
+
+    One pass over the whole text, not one per line (_SPACES leaves newlines alone)."""
+    # Invisible marks, odd spaces and "\\r" are all unprintable: when every line is
+    # printable (most texts; str.isprintable is several times faster than a regex
+    # scan), only runs of spaces can be left to clean.
+    if not all(map(str.isprintable, text.split("\n"))):
+        if _INVISIBLE_OR_ODD_SPACE.search(text):
+            text = _ODD_SPACE.sub(" ", _INVISIBLE.sub("", text))
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # _MULTI_SPACE.sub(" ", text), without the regex trying a match at every space
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text
 
 
 def _looks_wrapped(lines: list[str], widest: int) -> bool:
@@ -203,21 +219,17 @@ def _protected_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _previous_word(text: str, dot: int) -> str:
-    # paragraphs hold single spaces only (see _paragraphs)
-    return text[text.rfind(" ", 0, dot) + 1 : dot]
-
-
 def _is_boundary(text: str, pos: int, end: int) -> bool:
     """Whether the terminator run text[pos:end] ends a sentence."""
-    run = text[pos:end]
-    prev = text[pos - 1] if pos > 0 else ""
-    nxt = text[end] if end < len(text) else ""
-    if not nxt:
+    n = len(text)
+    if end >= n:
         return True
-    if run == ".":
+    nxt = text[end]
+    if end - pos == 1 and text[pos] == ".":
         if nxt.isspace():
-            word = _previous_word(text, pos).lstrip("(\"'“«")
+            # the word before the stop (paragraphs hold single spaces only, see
+            # _paragraphs)
+            word = text[text.rfind(" ", 0, pos) + 1 : pos].lstrip("(\"'“«")
             bare = word.casefold()
             if bare in _LATIN_ABBREVIATIONS:
                 return False
@@ -229,7 +241,6 @@ def _is_boundary(text: str, pos: int, end: int) -> bool:
             if len(word) == 1 and _is_arabic_letter(word):
                 return False
             # the first character after the spaces (without copying the rest of the text)
-            n = len(text)
             after = end + 1
             while after < n and text[after].isspace():
                 after += 1
@@ -238,6 +249,7 @@ def _is_boundary(text: str, pos: int, end: int) -> bool:
             return not (following.isascii() and following.islower())
         # glued: "البواب.يقوم" is a boundary, "3.5", "01.ai", "example.com" are not
         # "الإنسان .وللناي": a stop typed after a space and glued to the next sentence
+        prev = text[pos - 1] if pos > 0 else ""
         return _is_arabic_letter(nxt) and (
             _is_arabic_letter(prev) or prev.isdigit() or prev.isspace() or prev in _CLOSERS
         )
@@ -277,31 +289,39 @@ def _split_paragraph(paragraph: str) -> list[tuple[str, bool]]:
     protected = _protected_spans(paragraph)
     pieces: list[tuple[str, bool]] = []
     start = 0
-    i = 0
     n = len(paragraph)
     span_index = 0
     # each run starts at or after where the previous sentence ended: the characters a
     # sentence is extended by (closers, a closing quote) are not terminators
     for i, end in _terminator_runs(paragraph):
-        while span_index < len(protected) and protected[span_index][1] < i:
-            span_index += 1
-        inside = (
-            span_index < len(protected) and protected[span_index][0] < i < protected[span_index][1]
-        )
-        if inside:
-            # a stop right before the closing quote ends the sentence after the quote
-            close = protected[span_index][1]
-            after = paragraph[close + 1 : close + 2]
-            if end == close and (not after or after.isspace()):
-                end = close + 1
-            else:
+        if not protected:
+            if not _is_boundary(paragraph, i, end):
                 continue
-        elif not _is_boundary(paragraph, i, end):
-            continue
+        else:
+            while span_index < len(protected) and protected[span_index][1] < i:
+                span_index += 1
+            inside = (
+                span_index < len(protected)
+                and protected[span_index][0] < i < protected[span_index][1]
+            )
+            if inside:
+                # a stop right before the closing quote ends the sentence after the quote
+                close = protected[span_index][1]
+                after = paragraph[close + 1 : close + 2]
+                if end == close and (not after or after.isspace()):
+                    end = close + 1
+                else:
+                    continue
+            elif not _is_boundary(paragraph, i, end):
+                continue
         while end < n and paragraph[end] in _CLOSERS and _closer_belongs(paragraph, start, end):
             end += 1
         piece = paragraph[start:end].strip()
-        if _SPACE_BEFORE_STOP.search(piece[-12:]):  # tail test first: "$" searches are slow
+        # _SPACE_BEFORE_STOP needs a space before the final stops: cheap test first
+        # (and on the tail only: "$" searches are slow)
+        if piece.rstrip(_CLOSERS).rstrip(_TERMINATORS)[-1:].isspace() and (
+            _SPACE_BEFORE_STOP.search(piece[-12:])
+        ):
             piece = _SPACE_BEFORE_STOP.sub(r"\1", piece)
         pieces.append((piece, True))
         start = end
@@ -330,7 +350,8 @@ def _closer_belongs(paragraph: str, start: int, end: int) -> bool:
 
 
 def _has_letters(text: str) -> bool:
-    return _LETTER.search(text) is not None
+    # most pieces start with a letter (alphabetic characters all match _LETTER)
+    return text[:1].isalpha() or _LETTER.search(text) is not None
 
 
 def _merge_fragments(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
@@ -396,18 +417,24 @@ def quotes_balanced(text: str) -> bool:
     if text.count('"') % 2:
         return False
     for opener, closer in (("“", "”"), ("«", "»"), ("(", ")"), ("[", "]")):
-        if opener not in text and closer not in text:
+        if closer not in text:
+            if opener in text:
+                return False
             continue
-        depth = 0
-        for ch in text:
-            if ch == opener:
-                depth += 1
-            elif ch == closer:
-                depth -= 1
-                if depth < 0:
-                    return False
-        if depth:
+        if text.count(opener) != text.count(closer):
             return False
+        # no closer before its opener: at each closer, more openers than closers so far
+        # (str.find and str.count instead of a Python loop over every character)
+        opened = closed = 0
+        counted_to = 0
+        at = text.find(closer)
+        while at != -1:
+            opened += text.count(opener, counted_to, at)
+            closed += 1
+            if opened < closed:
+                return False
+            counted_to = at
+            at = text.find(closer, at + 1)
     return True
 
 

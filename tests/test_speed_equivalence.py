@@ -16,11 +16,23 @@ from hypothesis import strategies as st
 
 from digest.arabic import _TOKEN, _tokens, tokenize, tokenize_many
 from digest.sentences import (
+    _ARABIC_LETTER,
+    _FINAL,
+    _INVISIBLE,
+    _INVISIBLE_OR_ODD_SPACE,
+    _LETTER,
     _MISPLACED_STOP,
+    _MULTI_SPACE,
+    _ODD_SPACE,
     _TERMINATOR_RUN,
+    _clean_text,
+    _has_letters,
     _has_misplaced_stop,
+    _is_arabic_letter,
+    _is_terminated,
     _paragraphs,
     _terminator_runs,
+    quotes_balanced,
     segment,
     split_sentences,
 )
@@ -64,11 +76,74 @@ def test_chunked_tokens_are_the_regex_tokens(text: str) -> None:
     assert _tokens(text) == _TOKEN.findall(text)
 
 
-def test_isalnum_and_isspace_are_the_regex_classes_for_every_character() -> None:
-    # the fast paths rely on str.isalnum == [^\W_] and str.isspace == \s
-    everything = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+_EVERY_CHARACTER = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+
+
+def test_string_methods_are_the_regex_classes_for_every_character() -> None:
+    # the fast paths rely on str.isalnum == [^\W_], str.isspace == \s, alphabetic
+    # characters being letters, and _is_arabic_letter == _ARABIC_LETTER
+    everything = _EVERY_CHARACTER
     assert re.findall(r"[^\W_]", everything) == [c for c in everything if c.isalnum()]
     assert re.findall(r"\s", everything) == [c for c in everything if c.isspace()]
+    assert set(_LETTER.findall(everything)) >= {c for c in everything if c.isalpha()}
+    assert _ARABIC_LETTER.findall(everything) == [c for c in everything if _is_arabic_letter(c)]
+    assert not _is_arabic_letter("")
+
+
+def test_everything_the_clean_up_removes_is_unprintable() -> None:
+    # _clean_text skips the substitutions when every line is printable
+    everything = _EVERY_CHARACTER
+    either = _INVISIBLE_OR_ODD_SPACE.findall(everything)
+    assert either == sorted(_INVISIBLE.findall(everything) + _ODD_SPACE.findall(everything))
+    assert not any(c.isprintable() for c in [*either, "\r"])
+
+
+@given(
+    st.lists(
+        _SPLITTER_ALPHABET | st.sampled_from(["\r", "\r\n", "   ", "\u200b", "\u3000"]),
+        max_size=80,
+    ).map("".join)
+)
+def test_clean_text_is_the_regex_clean_up(text: str) -> None:
+    expected = _MULTI_SPACE.sub(" ", _ODD_SPACE.sub(" ", _INVISIBLE.sub("", text)))
+    expected = expected.replace("\r\n", "\n").replace("\r", "\n")
+    assert _clean_text(text) == expected
+
+
+@given(st.text(_SPLITTER_ALPHABET, max_size=40))
+@example("")
+@example("وانتهى.» \u2028")
+@example(":) ")
+def test_terminated_check_is_the_regex(text: str) -> None:
+    assert _is_terminated(text) == bool(_FINAL.search(text[-16:]))
+
+
+@given(st.text(_SPLITTER_ALPHABET, max_size=40))
+def test_letter_check_is_the_regex(text: str) -> None:
+    assert _has_letters(text) == bool(_LETTER.search(text))
+
+
+def _balanced_by_depth(text: str) -> bool:
+    """quotes_balanced as its docstring states it: an even number of straight double
+    quotes, and for each pair a depth that never goes below zero and ends at zero."""
+    if text.count('"') % 2:
+        return False
+    for opener, closer in (("“", "”"), ("«", "»"), ("(", ")"), ("[", "]")):
+        depth = 0
+        for ch in text:
+            depth += (ch == opener) - (ch == closer)
+            if depth < 0:
+                return False
+        if depth:
+            return False
+    return True
+
+
+@given(st.text(st.sampled_from(list('اب “”«»()[]"')), max_size=40))
+@example(")(")
+@example("«(»)")
+def test_quotes_balanced_is_the_depth_count(text: str) -> None:
+    assert quotes_balanced(text) == _balanced_by_depth(text)
 
 
 @given(st.lists(st.text(_TOKEN_ALPHABET, max_size=30), max_size=8))
