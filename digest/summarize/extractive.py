@@ -28,6 +28,7 @@ what came before them (who "the company" is), so the original order reads best.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
@@ -114,6 +115,9 @@ class Candidate(NamedTuple):
         return self.features.tokens
 
 
+# Without a token budget (3-5 bullets), only this many of the likeliest sentences are
+# searched (EASC tune half: the same ROUGE-1 within 0.1).
+_SHORTLIST = 12
 # Counts beyond this are not modelled (a summary rarely repeats a word more often).
 _MAX_COUNT = 12
 
@@ -592,23 +596,42 @@ class ExtractiveSummarizer:
         as chosen, and the search goes on)."""
         if not candidates:
             return
+        pool: Sequence[int] = range(len(candidates))
+        if max_tokens is None and len(candidates) > _SHORTLIST:
+            # a few bullets from a long article: the least likely sentences almost
+            # never win, and leaving them out roughly halves the cost
+            pool = sorted(heapq.nlargest(_SHORTLIST, pool, key=lambda i: candidates[i].probability))
+            candidates = [candidates[i] for i in pool]
+            if words is not None:
+                words = [words[i] for i in pool]
         texts = words if words is not None else [c.features.words for c in candidates]
         counters = [Counter(w) for w in texts]
-        # Gains are kept up to date incrementally: choosing a sentence changes the gain
-        # of only those candidates that share one of its words.
-        postings = _postings(counters)
-        tails = _tails_of(postings, [c.probability for c in candidates])
+        probabilities = [c.probability for c in candidates]
+        # A word found in one sentence only adds p_i per occurrence to that sentence's
+        # gain, whatever else is chosen: only words shared by sentences need tails and
+        # updates. Set operations keep that split in C.
+        seen: set[str] = set()
+        shared: set[str] = set()
+        for counter in counters:
+            keys = counter.keys()
+            shared |= keys & seen
+            seen |= keys
+        shared_in = [counter.keys() & shared for counter in counters]
+        postings: dict[str, list[tuple[int, int]]] = {word: [] for word in shared}
+        for i, (counter, words_here) in enumerate(zip(counters, shared_in, strict=True)):
+            for word in words_here:
+                postings[word].append((i, counter[word]))
+        tails = _tails_of(postings, probabilities)
         lengths = [len(w) for w in texts]
-        gains = [
-            sum(
-                [
-                    sum(tails[word][:count]) if count > 1 else tails[word][0]
-                    for word, count in counter.items()
-                    if tails[word]
-                ]
-            )
-            for counter in counters
-        ]
+        gains = []
+        for i, (counter, words_here) in enumerate(zip(counters, shared_in, strict=True)):
+            gain = 0.0
+            single = lengths[i]
+            for word in words_here:
+                count = counter[word]
+                single -= count
+                gain += sum(tails[word][:count])
+            gains.append(gain + probabilities[i] * single)
         article_tokens = sum(c.tokens for c in candidates)
         expected_extract = (
             max_tokens if max_tokens is not None else self.model.extract_share * article_tokens
@@ -628,16 +651,20 @@ class ExtractiveSummarizer:
                     value = gains[i] / size
                 else:  # only the part within the budget counts
                     fits = max(1, room)
-                    value = _gain(Counter(texts[i][:fits]).items(), have, tails) / fits
+                    part = Counter(texts[i][:fits])
+                    single = sum([n for word, n in part.items() if word not in shared])
+                    gain = _gain([(w, n) for w, n in part.items() if w in shared], have, tails)
+                    value = (gain + probabilities[i] * single) / fits
                 if value > best_value:
                     best_position, best_value = position, value
             best = remaining.pop(best_position)
-            if accept is not None and not accept(best):
+            if accept is not None and not accept(pool[best]):
                 continue
-            yield best
+            yield pool[best]
             overlap += gains[best]
             used += lengths[best]
-            for word, added in counters[best].items():
+            for word in shared_in[best]:
+                added = counters[best][word]
                 held = have[word]
                 have[word] = held + added
                 tail = tails[word]
