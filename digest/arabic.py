@@ -34,8 +34,10 @@ _LETTER_MAP = str.maketrans(
 )
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _TOKEN = re.compile(r"[^\W_]+(?:[.\-][^\W_]+)*")
-_ARABIC_LETTER = re.compile("[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff]")
-_LATIN_LETTER = re.compile("[A-Za-z]")
+# Runs of Arabic / Latin letters: arabic_ratio adds up run lengths, which makes one
+# string per word instead of one per letter (several times faster on a whole article).
+_ARABIC_LETTERS = re.compile("[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff]+")
+_LATIN_LETTERS = re.compile("[A-Za-z]+")
 
 
 def strip_diacritics(text: str) -> str:
@@ -108,8 +110,8 @@ def tokenize_many(texts: Sequence[str]) -> list[list[str]]:
 
 def arabic_ratio(text: str) -> float:
     """Share of letters that are Arabic (0.0 for text without letters)."""
-    arabic = len(_ARABIC_LETTER.findall(text))
-    latin = len(_LATIN_LETTER.findall(text))
+    arabic = sum(map(len, _ARABIC_LETTERS.findall(text)))
+    latin = sum(map(len, _LATIN_LETTERS.findall(text)))
     total = arabic + latin
     return arabic / total if total else 0.0
 

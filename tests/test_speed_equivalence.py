@@ -14,7 +14,7 @@ import sys
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from digest.arabic import _TOKEN, _tokens, tokenize, tokenize_many
+from digest.arabic import _TOKEN, _tokens, arabic_ratio, tokenize, tokenize_many
 from digest.sentences import (
     _ARABIC_LETTER,
     _FINAL,
@@ -149,6 +149,16 @@ def test_quotes_balanced_is_the_depth_count(text: str) -> None:
 @given(st.lists(st.text(_TOKEN_ALPHABET, max_size=30), max_size=8))
 def test_tokenize_many_equals_tokenize_each_with_line_breaks(texts: list[str]) -> None:
     assert tokenize_many(texts) == [tokenize(text) for text in texts]
+
+
+@given(st.text(_TOKEN_ALPHABET | st.sampled_from(list("ءۓۺۿ\u066dٮxYپ")), max_size=80))
+def test_arabic_ratio_counts_letters_one_by_one(text: str) -> None:
+    arabic = sum(
+        "\u0621" <= c <= "\u064a" or "\u066e" <= c <= "\u06d3" or "\u06fa" <= c <= "\u06ff"
+        for c in text
+    )
+    latin = sum(c.isascii() and c.isalpha() for c in text)
+    assert arabic_ratio(text) == (arabic / (arabic + latin) if arabic + latin else 0.0)
 
 
 def test_tokens_keep_joined_names_and_drop_loose_joiners() -> None:
