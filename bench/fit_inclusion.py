@@ -126,18 +126,18 @@ def main() -> int:
         extract_share=round(float(np.mean(shares)), 2),
         **fitted,
     )
-    print(f"fit on the tune half: {len(tune)} articles, {len(rows)} candidate sentences")
+    print(f"fit on the {args.half} half: {len(tune)} articles, {len(rows)} candidate sentences")
     print("InclusionModel(")
     for field in fields(model):
         print(f"    {field.name}={getattr(model, field.name)!r},")
     print(")")
-    _show(model, tune)
+    _show(model, tune, args.half)
     if args.search:
         model = search(model, tune)
-        print("after coordinate search on the tune half's ROUGE-1:")
+        print(f"after coordinate search on the {args.half} half's ROUGE-1:")
         for field in fields(model):
             print(f"    {field.name}={getattr(model, field.name)!r},")
-        _show(model, tune)
+        _show(model, tune, args.half)
     return 0
 
 
@@ -168,8 +168,8 @@ def search(model: InclusionModel, articles: Sequence[EvalArticle]) -> InclusionM
     return model
 
 
-def _show(model: InclusionModel, articles: Sequence[EvalArticle]) -> None:
-    print("tune half, ROUGE-1 F1 x100 (in-sample; the report half is in the summary eval):")
+def _show(model: InclusionModel, articles: Sequence[EvalArticle], half: str) -> None:
+    print(f"{half} half, ROUGE-1 F1 x100, in-sample (the other half: newsdigest eval summaries):")
     method = ours_sentences_method(ExtractiveSummarizer(model))
     for budget in BUDGETS:
         ours = 100 * evaluate(articles, method, budget).rouge1

@@ -35,6 +35,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import NamedTuple
 
 from ..arabic import detect_language, normalize, strip_diacritics, tokenize, tokenize_many
@@ -524,18 +525,16 @@ class ExtractiveSummarizer:
         if not kept:
             return []
         count = len(kept)
-        df: Counter[str] = Counter()
-        for _, terms, *_ in kept:
-            df.update(terms.keys())
+        # both counted in C: document frequency and the article's term frequency
+        df = Counter(chain.from_iterable(terms.keys() for _, terms, *_ in kept))
+        article_tf = Counter(chain.from_iterable(terms.elements() for _, terms, *_ in kept))
         # idf depends on the document frequency only: one log per distinct frequency
         log_of = {freq: math.log(1.0 + count / freq) for freq in set(df.values())}
         idf = {term: log_of[freq] for term, freq in df.items()}
         vectors = [{t: tf * idf[t] for t, tf in terms.items()} for _, terms, *_ in kept]
         norms = [_norm(v) for v in vectors]
-        centroid: dict[str, float] = {}
-        for vector in vectors:
-            for term, value in vector.items():
-                centroid[term] = centroid.get(term, 0.0) + value
+        # the sum of the sentence vectors, term by term
+        centroid = {term: tf * idf[term] for term, tf in article_tf.items()}
         centroid_norm = _norm(centroid)
         untitled = not title.strip()
         if untitled:
