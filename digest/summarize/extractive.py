@@ -796,12 +796,27 @@ class ExtractiveSummarizer:
             used += len(tokens)
 
         made: dict[int, tuple[str, list[str]]] = {}
+        cut: dict[int, tuple[str, list[str]] | None] = {}
+        # A long sentence is worth what its bullet shows: its cut leading clause.
+        # Other bullets are made as the search reaches them (only a few are needed).
+        words: list[list[str]] = []
+        for i, candidate in enumerate(candidates):
+            if len(candidate.sentence.text) > self.max_chars:
+                shown = self._bullet(candidate.sentence.text, language, candidate.features.words)
+                cut[i] = shown
+                words.append(shown[1] if shown is not None else [])
+            else:
+                words.append(candidate.features.words)
 
         def usable(i: int) -> bool:
             """Make the bullet; questions and unpunctuated lines (list items,
             captions) are put aside as second choices."""
             candidate = candidates[i]
-            bullet = self._bullet(candidate.sentence.text, language, candidate.features.words)
+            bullet = (
+                cut[i]
+                if i in cut
+                else self._bullet(candidate.sentence.text, language, candidate.features.words)
+            )
             if bullet is None:
                 return False
             text, tokens = bullet
@@ -815,8 +830,7 @@ class ExtractiveSummarizer:
             made[i] = (text, tokens)
             return True
 
-        # Bullets are made as the search reaches them: only the first few are needed.
-        for i in self.coverage_order(candidates, max_tokens=max_tokens, accept=usable):
+        for i in self.coverage_order(candidates, words=words, max_tokens=max_tokens, accept=usable):
             if not room():
                 break
             add(candidates[i].sentence.index, *made[i])
