@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from digest.arabic import _TOKEN, _tokens, arabic_ratio, tokenize, tokenize_many
 from digest.sentences import (
     _ARABIC_LETTER,
+    _CLAUSE_CUT,
     _FINAL,
     _INVISIBLE,
     _INVISIBLE_OR_ODD_SPACE,
@@ -32,6 +33,7 @@ from digest.sentences import (
     _is_terminated,
     _paragraphs,
     _terminator_runs,
+    clauses,
     quotes_balanced,
     segment,
     split_sentences,
@@ -85,6 +87,7 @@ def test_string_methods_are_the_regex_classes_for_every_character() -> None:
     everything = _EVERY_CHARACTER
     assert re.findall(r"[^\W_]", everything) == [c for c in everything if c.isalnum()]
     assert re.findall(r"\s", everything) == [c for c in everything if c.isspace()]
+    assert re.findall(r"\d", everything) == [c for c in everything if c.isdecimal()]
     assert set(_LETTER.findall(everything)) >= {c for c in everything if c.isalpha()}
     assert _ARABIC_LETTER.findall(everything) == [c for c in everything if _is_arabic_letter(c)]
     assert not _is_arabic_letter("")
@@ -144,6 +147,15 @@ def _balanced_by_depth(text: str) -> bool:
 @example("«(»)")
 def test_quotes_balanced_is_the_depth_count(text: str) -> None:
     assert quotes_balanced(text) == _balanced_by_depth(text)
+
+
+@given(st.text(st.sampled_from(list("،؛;,،,") + list("1٣ab") + list("  \t\n\u00a0")), max_size=30))
+@example("1,  2")
+@example("1, 2, x")
+@example(", x")
+def test_clauses_are_the_pieces_of_the_regex_split(text: str) -> None:
+    expected = [part.strip() for part in _CLAUSE_CUT.split(text)]
+    assert clauses(text) == [part for part in expected if part]
 
 
 @given(st.lists(st.text(_TOKEN_ALPHABET, max_size=30), max_size=8))
