@@ -39,7 +39,7 @@ _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _ODD_SPACE = re.compile("[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _MULTI_SPACE = re.compile(" {2,}")
-# Either of the two above: one scan tells whether the clean-up has anything to do.
+# _INVISIBLE or _ODD_SPACE: one scan tells whether either has anything to do.
 _INVISIBLE_OR_ODD_SPACE = re.compile(
     "[\t\u00a0\u00ad\u2000-\u200f\u202a-\u202f\u205f\u2066-\u2069\u3000\ufeff]"
 )
@@ -142,10 +142,9 @@ def _paragraphs(text: str) -> list[str]:
 
 
 def _clean_text(text: str) -> str:
-    """The text without invisible marks, with plain single spaces and "\\n" line ends.
-
-    One pass over the whole text, not one per line (_SPACES leaves newlines alone)."""
-    # Invisible marks, odd spaces and "\\r" are all unprintable: when every line is
+    """The text without invisible marks, with plain single spaces and "\\n" line ends
+    (one pass over the whole text, not one per line)."""
+    # Invisible marks, odd spaces and "\r" are all unprintable: when every line is
     # printable (most texts; str.isprintable is several times faster than a regex
     # scan), only runs of spaces can be left to clean.
     if not all(map(str.isprintable, text.split("\n"))):
