@@ -191,6 +191,16 @@ def _gain(
     return total
 
 
+def _likeliest(candidates: Sequence[Candidate]) -> list[int]:
+    """Indexes of the `_SHORTLIST` likeliest candidates, in article order. A few bullets
+    from a long article: the least likely sentences almost never win, and leaving them
+    out roughly halves the cost."""
+    ranked = heapq.nlargest(
+        _SHORTLIST, range(len(candidates)), key=lambda i: candidates[i].probability
+    )
+    return sorted(ranked)
+
+
 class _Coverage:
     """The search's state: each candidate's expected gain in clipped unigram overlap if
     it were added now, kept up to date as sentences are chosen.
@@ -641,6 +651,7 @@ class ExtractiveSummarizer:
         words: Sequence[Sequence[str]] | None = None,
         max_tokens: int | None = None,
         accept: Callable[[int], bool] | None = None,
+        article_tokens: int | None = None,
     ) -> Iterator[int]:
         """Indexes into `candidates`, lazily, in the order a greedy search adds them to
         maximise the summary's expected ROUGE-1 F1 against a human extract that keeps
@@ -654,19 +665,19 @@ class ExtractiveSummarizer:
         by expected overlap per token and the last one counts only up to the budget.
         Without a token budget only the 12 likeliest sentences are searched.
         `accept` may turn the search's pick down (it is then dropped without counting
-        as chosen, and the search goes on)."""
+        as chosen, and the search goes on). `article_tokens`: the article's length when
+        `candidates` are only part of it (it sets the expected extract's length)."""
         if not candidates:
             return
         expected_extract = (
             max_tokens
             if max_tokens is not None
-            else self.model.extract_share * sum(c.tokens for c in candidates)
+            else self.model.extract_share
+            * (article_tokens if article_tokens is not None else sum(c.tokens for c in candidates))
         )
         pool: Sequence[int] = range(len(candidates))
         if max_tokens is None and len(candidates) > _SHORTLIST:
-            # a few bullets from a long article: the least likely sentences almost
-            # never win, and leaving them out roughly halves the cost
-            pool = sorted(heapq.nlargest(_SHORTLIST, pool, key=lambda i: candidates[i].probability))
+            pool = _likeliest(candidates)
             candidates = [candidates[i] for i in pool]
             if words is not None:
                 words = [words[i] for i in pool]
@@ -774,9 +785,13 @@ class ExtractiveSummarizer:
         if language not in {"ar", "en"}:
             language = detect_language(text)
         candidates = self.rank(title, text)
+        article_tokens = sum(c.tokens for c in candidates)
         wanted = max_bullets
         if wanted is None and max_tokens is None:
             wanted = self._bullet_count(len(candidates))
+        if max_tokens is None and len(candidates) > _SHORTLIST:
+            # what the search would look at anyway; long sentences are cut only for these
+            candidates = [candidates[i] for i in _likeliest(candidates)]
         picked: list[tuple[int, str, set[str]]] = []
         second_choice: list[tuple[int, str, list[str]]] = []
         used = 0
@@ -830,7 +845,13 @@ class ExtractiveSummarizer:
             made[i] = (text, tokens)
             return True
 
-        for i in self.coverage_order(candidates, words=words, max_tokens=max_tokens, accept=usable):
+        for i in self.coverage_order(
+            candidates,
+            words=words,
+            max_tokens=max_tokens,
+            accept=usable,
+            article_tokens=article_tokens,
+        ):
             if not room():
                 break
             add(candidates[i].sentence.index, *made[i])
