@@ -154,7 +154,9 @@ def search(model: InclusionModel, articles: Sequence[EvalArticle]) -> InclusionM
     order and spread, not their calibration."""
     best = _objective(model, articles)
     for step in (0.4, 0.2, 0.1):
-        for name in ("bias", *NAMES, "extract_share"):
+        # `headline` keeps its likelihood fit: EASC has no titles, so searching it would
+        # set the product's title weight from lead-sentence similarity alone
+        for name in ("bias", *(n for n in NAMES if n != "headline"), "extract_share"):
             for delta in (-2 * step, -step, step, 2 * step):
                 value = round(
                     getattr(model, name) + (delta / 4 if name == "extract_share" else delta), 2
