@@ -10,14 +10,19 @@ from collections.abc import Sequence
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from digest.arabic import tokenize
 from digest.sentences import Sentence
 from digest.summarize.extractive import (
+    _MAX_CACHED_TERMS,
     Candidate,
     ExtractiveSummarizer,
     Features,
     InclusionModel,
     _gain,
     _tails,
+    _tokens_after_edit,
+    content_tokens,
+    strip_connective,
 )
 
 
@@ -170,3 +175,54 @@ def test_inclusion_probability_falls_with_position_and_rises_with_headline_simil
     assert by_position == sorted(by_position, reverse=True)
     assert all(0.0 < value < 1.0 for value in by_position)
     assert p(5, headline=0.8) > p(5, headline=0.1)
+
+
+_WORDS = st.sampled_from(
+    [
+        "وأوضح",
+        "وقال",
+        "كما",
+        "وفي",
+        "هذا",
+        "السياق،",
+        "الشركة",
+        "DeepSeek",
+        "GPT-4o",
+        "3.5",
+        "«نموذج»",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=st.lists(_WORDS, min_size=1, max_size=12))
+def test_bullet_tokens_are_the_tokens_of_the_bullet_text(words: list[str]) -> None:
+    # bullets reuse the sentence's tokens after a leading connective is dropped; they
+    # must be exactly what tokenizing the bullet's own text gives
+    sentence = " ".join(words) + "."
+    summarizer = ExtractiveSummarizer()
+    made = summarizer._bullet(sentence, "ar", tokenize(sentence))
+    if made is not None:
+        text, tokens = made
+        assert tokens == tokenize(text)
+
+
+def test_edited_start_reuses_the_tokens_of_the_rest() -> None:
+    sentence = "وفي هذا السياق، أعلنت DeepSeek عن GPT-4o منافس."
+    edited = strip_connective(sentence)
+    assert edited == "أعلنت DeepSeek عن GPT-4o منافس."
+    assert _tokens_after_edit(sentence, tokenize(sentence), edited) == tokenize(edited)
+    # an edit at the end cannot reuse anything and is tokenized afresh
+    assert _tokens_after_edit(sentence, tokenize(sentence), "أعلنت DeepSeek.") == tokenize(
+        "أعلنت DeepSeek."
+    )
+
+
+def test_term_cache_gives_the_uncached_terms_and_stays_bounded() -> None:
+    summarizer = ExtractiveSummarizer()
+    words = tokenize("وأعلنت الشركة في بيان أن الشركة ستطلق النموذج الجديد")
+    assert summarizer._content_of(words) == content_tokens(" ".join(words))
+    assert summarizer._content_of(words) == content_tokens(" ".join(words))  # cached
+    summarizer._terms.update({f"w{i}": f"w{i}" for i in range(_MAX_CACHED_TERMS + 1)})
+    assert summarizer._content_of(tokenize("جديدة")) == content_tokens("جديدة")
+    assert len(summarizer._terms) == 1
