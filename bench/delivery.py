@@ -13,7 +13,7 @@ import random
 import tempfile
 import time
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from bot.chat import OutgoingMessage
@@ -100,7 +100,7 @@ class NullSender:
 
 
 def one_message(
-    stories: Sequence[Story], header: str | None, language: str
+    stories: Sequence[Story], header: str | None, language: str, zone: tzinfo = UTC
 ) -> list[OutgoingMessage]:
     return [OutgoingMessage(text="\n".join(s.title for s in stories))]
 

@@ -35,6 +35,7 @@ class Reply:
     header: str | None = None  # digest header shown before the stories
     ephemeral: bool = False  # Discord: visible to the caller only
     language: str = "ar"
+    timezone: str = "UTC"  # the chat's: story times are shown in it
 
 
 class PlatformGate(Protocol):

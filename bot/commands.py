@@ -777,6 +777,7 @@ class CommandService:
             stories=stories,
             header=digest_title(len(stories), lang, settings, now),
             language=lang,
+            timezone=settings.timezone,
         )
 
     async def _cmd_latest(
@@ -800,6 +801,7 @@ class CommandService:
             stories=stories,
             header=t(header_key, lang, count=len(stories)),
             language=lang,
+            timezone=settings.timezone,
         )
 
     async def _cmd_summary(
@@ -834,7 +836,7 @@ class CommandService:
             return self._text(t("summary_parse_failed", lang), lang, ephemeral=True)
         except NewsdigestError as error:
             return self._text(t("summary_failed", lang, reason=str(error)), lang, ephemeral=True)
-        return Reply(stories=(story,), language=lang)
+        return Reply(stories=(story,), language=lang, timezone=settings.timezone)
 
     async def _cmd_schedule(
         self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str

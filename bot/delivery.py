@@ -515,8 +515,9 @@ class RateLimiter:
 
 # --- the outbox worker -------------------------------------------------------------------
 
-Renderer = Callable[[Sequence[Story], str | None, str], list[OutgoingMessage]]
-"""(stories, header, language) -> messages, split within the platform's limits."""
+Renderer = Callable[[Sequence[Story], str | None, str, tzinfo], list[OutgoingMessage]]
+"""(stories, header, language, zone) -> messages, split within the platform's limits;
+times are shown in `zone`, the chat's timezone."""
 
 
 @dataclass(frozen=True)
@@ -555,7 +556,11 @@ class Parcel:
 
 
 def pack_parcels(
-    stories: Sequence[Story], header: str | None, render: Renderer, language: str
+    stories: Sequence[Story],
+    header: str | None,
+    render: Renderer,
+    language: str,
+    zone: tzinfo = UTC,
 ) -> list[Parcel]:
     """Split a digest into parcels, each as few messages as the renderer needs for it:
     stories are added to a parcel while the renderer does not need another message for
@@ -568,16 +573,16 @@ def pack_parcels(
     for story in stories:
         head = header if not parcels else None
         if not chunk:
-            chunk, messages = [story], render([story], head, language)
+            chunk, messages = [story], render([story], head, language, zone)
             baseline = len(messages)
             continue
-        trial = render([*chunk, story], head, language)
+        trial = render([*chunk, story], head, language, zone)
         if len(trial) <= baseline:
             chunk.append(story)
             messages = trial
             continue
         parcels.append(Parcel(tuple(s.article_id for s in chunk), tuple(messages)))
-        chunk, messages = [story], render([story], None, language)
+        chunk, messages = [story], render([story], None, language, zone)
         baseline = len(messages)
     if chunk:
         parcels.append(Parcel(tuple(s.article_id for s in chunk), tuple(messages)))
@@ -750,19 +755,20 @@ class DeliveryWorker:
             return
         stories = self._stories.stories(articles)
         language = settings.language
+        zone = chat_zone(settings.timezone)
         try:
             if settings.mode is DeliveryMode.SCHEDULED:
                 header = digest_title(len(stories), language, settings, self._clock.now())
-                parcels = pack_parcels(stories, header, route.render, language)
+                parcels = pack_parcels(stories, header, route.render, language, zone)
             elif self._collapse_backlog is not None and len(stories) > self._collapse_backlog:
                 # A pile-up (after downtime or a burst of news) in an instant chat: a few
                 # packed messages instead of dozens, which would also take a group
                 # (20 messages a minute) many minutes to get.
                 header = t("backlog_header", language, count=len(stories))
-                parcels = pack_parcels(stories, header, route.render, language)
+                parcels = pack_parcels(stories, header, route.render, language, zone)
             else:
                 parcels = [
-                    Parcel((s.article_id,), tuple(route.render([s], None, language)))
+                    Parcel((s.article_id,), tuple(route.render([s], None, language, zone)))
                     for s in stories
                 ]
         except Exception as error:
@@ -885,7 +891,7 @@ class _Outcome:
 
 
 def telegram_renderer(
-    stories: Sequence[Story], header: str | None, language: str
+    stories: Sequence[Story], header: str | None, language: str, zone: tzinfo = UTC
 ) -> list[OutgoingMessage]:
     """Telegram HTML messages (digest.format.render_telegram); link previews stay off
     for digests and on for a single instant story."""
@@ -894,7 +900,7 @@ def telegram_renderer(
     preview_off = header is not None or len(stories) != 1
     return [
         OutgoingMessage(text=html, disable_preview=preview_off)
-        for html in render_telegram(stories, header=header, language=language)
+        for html in render_telegram(stories, header=header, language=language, zone=zone)
     ]
 
 
@@ -903,10 +909,10 @@ def discord_renderer(topic_colours: Mapping[str, int] | None = None) -> Renderer
     from digest.format import render_discord
 
     def render(
-        stories: Sequence[Story], header: str | None, language: str
+        stories: Sequence[Story], header: str | None, language: str, zone: tzinfo = UTC
     ) -> list[OutgoingMessage]:
         payloads = render_discord(
-            stories, header=header, language=language, topic_colours=topic_colours
+            stories, header=header, language=language, topic_colours=topic_colours, zone=zone
         )
         return [
             OutgoingMessage(

@@ -32,7 +32,13 @@ from discord.http import Route
 
 from bot import i18n
 from bot.chat import Invocation, OutgoingMessage, PlatformGate, Reply
-from bot.delivery import DISCORD_LIMITS, PlatformRoute, RateLimiter, discord_renderer
+from bot.delivery import (
+    DISCORD_LIMITS,
+    PlatformRoute,
+    RateLimiter,
+    chat_zone,
+    discord_renderer,
+)
 from bot.redaction import SecretRedactor
 from digest.clock import SystemClock
 from digest.errors import (
@@ -519,6 +525,7 @@ def render_reply(
                 header=reply.header,
                 language=reply.language,
                 topic_colours=dict(topic_colours or {}),
+                zone=chat_zone(reply.timezone),
             )
         )
     return payloads

@@ -19,7 +19,7 @@ import re
 import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
-from datetime import timedelta
+from datetime import timedelta, tzinfo
 from typing import Any, ClassVar, Protocol
 
 import telegram
@@ -37,7 +37,13 @@ from telegram.ext import (
 )
 
 from bot.chat import Invocation, OutgoingMessage, PlatformGate, Reply
-from bot.delivery import TELEGRAM_LIMITS, PlatformRoute, RateLimiter, telegram_renderer
+from bot.delivery import (
+    TELEGRAM_LIMITS,
+    PlatformRoute,
+    RateLimiter,
+    chat_zone,
+    telegram_renderer,
+)
 from bot.i18n import command_descriptions, normalize_language, rtl_safe, t
 from bot.redaction import SecretRedactor
 from digest.clock import SystemClock
@@ -361,7 +367,7 @@ class TelegramGate:
 
 class StoryRenderer(Protocol):
     def __call__(
-        self, stories: Sequence[Story], *, header: str | None, language: str
+        self, stories: Sequence[Story], *, header: str | None, language: str, zone: tzinfo
     ) -> list[str]: ...
 
 
@@ -421,7 +427,10 @@ class TelegramReplyRenderer:
             messages += [escape_html(chunk) for chunk in split_plain_text(text, self._limit)]
         if reply.stories or (reply.header and not reply.text.strip()):
             messages += self._render_stories(
-                reply.stories, header=reply.header, language=reply.language
+                reply.stories,
+                header=reply.header,
+                language=reply.language,
+                zone=chat_zone(reply.timezone),
             )
         return messages
 

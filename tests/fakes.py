@@ -8,7 +8,7 @@ import asyncio
 import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from bot.chat import OutgoingMessage
 from digest.clock import FakeClock
@@ -183,7 +183,7 @@ class FakeSleeper:
 
 
 def plain_renderer(
-    stories: Sequence[Story], header: str | None, language: str
+    stories: Sequence[Story], header: str | None, language: str, zone: tzinfo = UTC
 ) -> list[OutgoingMessage]:
     """A renderer that puts at most three stories in a message, header first: enough
     structure to test how the worker maps messages back to outbox rows."""

@@ -12,6 +12,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Sequence
+from datetime import UTC, tzinfo
 
 from bot.chat import OutgoingMessage
 from bot.delivery import DeliveryWorker, PlatformRoute, RateLimit, RateLimiter, RateLimits
@@ -43,7 +44,7 @@ class LogPlatform:
 
 
 def one_per_story(
-    stories: Sequence[Story], header: str | None, language: str
+    stories: Sequence[Story], header: str | None, language: str, zone: tzinfo = UTC
 ) -> list[OutgoingMessage]:
     return [OutgoingMessage(text="\n".join(str(s.article_id) for s in stories))]
 

@@ -566,6 +566,16 @@ async def test_latest(service: CommandService, gate: FakeGate, storage: SqlStora
         assert reply.stories == ()
 
 
+async def test_story_replies_carry_the_chat_timezone(
+    service: CommandService, gate: FakeGate, storage: SqlStorage
+) -> None:
+    add_article(storage, "خبر", at=T0 - timedelta(hours=1))
+    assert (await run(service, gate, "latest")).timezone == "UTC"
+    await run(service, gate, "schedule", "08:30", "Asia/Riyadh")
+    reply = await run(service, gate, "latest")
+    assert reply.stories and reply.timezone == "Asia/Riyadh"
+
+
 async def test_digest_sends_unseen_matching_stories_once(
     service: CommandService, gate: FakeGate, storage: SqlStorage, clock: FakeClock
 ) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -418,6 +419,24 @@ async def test_instant_delivery_sends_each_story_once(world: World) -> None:
     assert (await world.worker().drain()).sent == 0
     assert world.storage.enqueue(chat, ids, due_at=T0) == 0  # at most once, also later
     assert len(world.telegram.sent) == 3
+
+
+async def test_story_times_are_shown_in_the_chat_timezone(world: World) -> None:
+    chat = world.chat(tg("1"), timezone="Asia/Riyadh")
+    [article_id] = world.articles(1)
+    world.storage.enqueue(chat, [article_id], due_at=T0)
+    routes = {
+        Platform.TELEGRAM: PlatformRoute(
+            world.telegram, telegram_renderer, RateLimiter(TELEGRAM_LIMITS, world.clock)
+        )
+    }
+    worker = DeliveryWorker(world.storage, routes, world.clock, sleep=world.sleeper)
+    assert (await worker.drain()).sent == 1
+    [text] = world.telegram.texts("1")
+    published = world.storage.get_article(article_id).published
+    assert published is not None
+    assert published.astimezone(ZoneInfo("Asia/Riyadh")).strftime("%Y-%m-%d %H:%M +03") in text
+    assert "UTC" not in text
 
 
 async def test_scheduled_chat_gets_one_digest(world: World) -> None:

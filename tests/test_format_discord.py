@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from digest.format.bidi import RLM
 from digest.format.discord import embed_size, escape_markdown, render_discord
@@ -124,3 +125,16 @@ def test_line_start_markers_are_escaped() -> None:
     assert escape_markdown("> quote") == "\\> quote"
     assert escape_markdown("1. list") == "1\\. list"
     assert escape_markdown("-5 degrees") == "\\-5 degrees"
+
+
+def test_times_are_shown_in_the_chat_zone() -> None:
+    story = make_story(1)
+    assert story.published is not None
+    riyadh = ZoneInfo("Asia/Riyadh")
+    [payload] = render_discord([story], header=None, language="ar", zone=riyadh)
+    embed = payload["embeds"][0]
+    local = story.published.astimezone(riyadh)
+    assert local.strftime("%Y-%m-%d %H:%M +03") in embed["footer"]["text"]
+    assert "UTC" not in embed["footer"]["text"]
+    # the timestamp is the same instant, whatever the offset it is written with
+    assert datetime.fromisoformat(embed["timestamp"]) == story.published

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from digest.format.bidi import RLM
@@ -223,3 +225,16 @@ def test_entities_telegram_finds_itself_count_too() -> None:
     messages = render_telegram(stories, header=None, language="ar")
     assert len(messages) >= 5  # 90+ hashtags per story: one story per message
     assert all(entity_count(m) <= 100 for m in messages)
+
+
+def test_times_are_shown_in_the_chat_zone() -> None:
+    story = make_story(7)
+    assert story.published is not None
+    [utc_message] = render_telegram([story], header=None, language="ar")
+    [cairo_message] = render_telegram(
+        [story], header=None, language="ar", zone=ZoneInfo("Africa/Cairo")
+    )
+    assert story.published.strftime("%Y-%m-%d %H:%M UTC") in utc_message
+    local = story.published.astimezone(ZoneInfo("Africa/Cairo"))
+    assert local.strftime("%Y-%m-%d %H:%M %Z") in cairo_message
+    assert "UTC" not in cairo_message

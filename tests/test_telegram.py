@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import telegram
@@ -1180,6 +1181,23 @@ def test_everything_we_render_parses_as_telegram_html(
     if text.strip():
         plain_reply = "\n".join(parse_telegram_html(m) for m in rendered[:1])
         assert strip_bidi_controls(plain_reply).split("\n")[0] in strip_bidi_controls(text)
+
+
+def test_reply_stories_are_rendered_in_the_reply_timezone() -> None:
+    story = Story(
+        article_id=1,
+        title="خبر",
+        url=None,
+        bullets=("نقطة أولى في الخبر.",),
+        published=START,
+        source=Source("مصدر", None),
+    )
+    [utc_html] = TelegramReplyRenderer().render(Reply(stories=(story,), language="ar"))
+    [riyadh_html] = TelegramReplyRenderer().render(
+        Reply(stories=(story,), language="ar", timezone="Asia/Riyadh")
+    )
+    assert START.strftime("%H:%M UTC") in utc_html
+    assert START.astimezone(ZoneInfo("Asia/Riyadh")).strftime("%H:%M +03") in riyadh_html
 
 
 async def test_nasty_story_is_accepted_by_the_fake(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from digest.format._text import clean_inline
@@ -66,8 +66,9 @@ class StoryParts:
     language: str
 
 
-def story_parts(story: Story, language: str) -> StoryParts:
-    """Clean a story's text; `language` names the untitled placeholder."""
+def story_parts(story: Story, language: str, zone: tzinfo = UTC) -> StoryParts:
+    """Clean a story's text; `language` names the untitled placeholder; the publication
+    time is shown in `zone` (a chat's timezone; stories are stored in UTC)."""
     title = clean_inline(story.title) or label("untitled", language)
     bullets = tuple(b for b in (clean_inline(b) for b in story.bullets) if b)
     sources = []
@@ -76,7 +77,7 @@ def story_parts(story: Story, language: str) -> StoryParts:
         url = safe_url(source.url)
         if name or url:
             sources.append(Source(name=name or (url or ""), url=url))
-    published = story.published.astimezone(UTC) if story.published else None
+    published = story.published.astimezone(zone) if story.published else None
     return StoryParts(
         title=title,
         url=safe_url(story.url),
@@ -88,5 +89,8 @@ def story_parts(story: Story, language: str) -> StoryParts:
 
 
 def format_time(moment: datetime) -> str:
-    """A UTC time for footers and source lines: "2026-12-01 08:30 UTC"."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    """A time for footers and source lines, in the zone it carries: "2026-12-01 08:30
+    UTC", "2026-12-01 11:30 +03" (naive times are taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.strftime("%Y-%m-%d %H:%M ") + (moment.tzname() or "UTC")

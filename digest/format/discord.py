@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from datetime import UTC, tzinfo
 from functools import partial
 from typing import Any
 
@@ -104,9 +105,9 @@ def _colour(story: Story, topic_colours: Mapping[str, int] | None) -> int | None
 
 
 def _story_embeds(
-    story: Story, language: str, topic_colours: Mapping[str, int] | None
+    story: Story, language: str, topic_colours: Mapping[str, int] | None, zone: tzinfo
 ) -> list[dict[str, Any]]:
-    parts = story_parts(story, language)
+    parts = story_parts(story, language, zone)
     title = _title(parts)
     continued_title = _title(parts, " " + label("continued", language))
     footer = _footer(parts, language)
@@ -187,8 +188,10 @@ def render_discord(
     header: str | None,
     language: str,
     topic_colours: Mapping[str, int] | None = None,
+    zone: tzinfo = UTC,
 ) -> list[dict[str, Any]]:
-    """Render stories as Discord message payloads within every Discord limit.
+    """Render stories as Discord message payloads within every Discord limit; times in
+    footers are shown in `zone` (the chat's timezone).
 
     The header is a separate first message (content only). No stories and no header
     gives []; no stories with a header gives the header and "لا جديد"."""
@@ -202,7 +205,7 @@ def render_discord(
     current: list[dict[str, Any]] = []
     size = 0
     for story in stories:
-        embeds = _story_embeds(story, language, topic_colours)
+        embeds = _story_embeds(story, language, topic_colours, zone)
         story_size = sum(embed_size(e) for e in embeds)
         fits_whole = len(embeds) <= EMBEDS_PER_MESSAGE and story_size <= MESSAGE_EMBED_CHARS
         if (

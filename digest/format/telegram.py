@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import UTC, tzinfo
 from functools import partial
 
 from digest.format._story import StoryParts, format_time, story_parts
@@ -198,11 +199,13 @@ def render_telegram(
     header: str | None,
     language: str,
     limit: int = TELEGRAM_LIMIT,
+    zone: tzinfo = UTC,
 ) -> list[str]:
     """Render stories as Telegram HTML messages, each at most `limit` UTF-16 units.
 
     The header (bold) opens the first message. No stories and no header gives [];
-    no stories with a header gives the header and "لا جديد" / "No new stories"."""
+    no stories with a header gives the header and "لا جديد" / "No new stories". Times
+    are shown in `zone` (the chat's timezone)."""
     if limit < MIN_LIMIT:
         raise ValueError(f"limit must be at least {MIN_LIMIT}")
     blocks: list[str] = []
@@ -215,7 +218,7 @@ def render_telegram(
             return []
         blocks.append(_plain_line(label("no_new", language), language_direction(language)))
     for story in stories:
-        parts = story_parts(story, language)
+        parts = story_parts(story, language, zone)
         continued = _continued_line(parts, language)
         lines = _story_lines(parts, language, limit, limit - utf16_len(continued) - 1)
         blocks += _chunks(lines, continued, limit)
