@@ -261,11 +261,13 @@ def test_questions_list_intros_headline_repeats_and_notes_are_not_bullets() -> N
             "يبدأ بيع الهاتف في الأسواق العالمية الشهر المقبل بسعر يبدأ من 999 دولارا.",
             "وتتوقع الشركة مبيعات قياسية للهاتف الجديد في الربع الأول من العام المقبل.",
             "ويدعم الهاتف الشحن السريع وبطارية تدوم يومين كاملين حسب اختبارات الشركة.",
+            "ويمكن للمستخدمين حجز الهاتف مسبقا من موقع الشركة عبر الخطوات التالية.",
         ]
     )
     bullets = ExtractiveSummarizer().summarize(title, text)
     assert 3 <= len(bullets) <= 5
     assert not any(b.endswith(("؟", ":")) for b in bullets)
+    assert not any("الخطوات التالية" in b for b in bullets)
     assert not any("ملاحظة" in b or "نُشر" in b for b in bullets)
     assert "آبل تطلق هاتفا جديدا بمعالج أسرع." not in bullets
 

@@ -433,6 +433,11 @@ _CLAUSE_OPENER = re.compile(
     r"\s(?=(?:" + "|".join(re.escape(w) for w in _AR_CLAUSE_OPENERS) + r")(?:ً)?\s)"
 )
 _MIN_CUT_WORDS = 8
+# Last words of a sentence that announces a list it does not hold ("... الخطوات التالية.",
+# "... كما يلي"), normalised: such a sentence is no bullet, with or without its colon.
+_LIST_INTRO_ENDINGS = frozenset(
+    tokenize("التالية التالي التاليين كالتالي الآتي الآتية كالآتي يلي يأتي following below")
+)
 
 
 def cut_before_clause_opener(sentence: str, max_chars: int) -> str | None:
@@ -839,7 +844,7 @@ class ExtractiveSummarizer:
             if bullet is None:
                 return False
             text, tokens = bullet
-            if text.endswith((":", "：")):
+            if text.endswith((":", "：")) or (tokens and tokens[-1] in _LIST_INTRO_ENDINGS):
                 return False  # introduces a list that is not part of the bullet
             if title_words and sum(t in title_words for t in tokens) >= 0.8 * len(tokens):
                 return False  # repeats the headline
