@@ -249,6 +249,13 @@ def _is_boundary(text: str, pos: int, end: int) -> bool:
         # glued: "البواب.يقوم" is a boundary, "3.5", "01.ai", "example.com" are not
         # "الإنسان .وللناي": a stop typed after a space and glued to the next sentence
         prev = text[pos - 1] if pos > 0 else ""
+        if (
+            _is_arabic_letter(prev)
+            and _is_arabic_letter(nxt)
+            and not (text[pos - 2] if pos > 1 else " ").isalpha()
+            and not (text[end + 1] if end + 1 < n else " ").isalpha()
+        ):
+            return False  # د.ب.أ / أ.ف.ب: a news agency's dotted initials
         return _is_arabic_letter(nxt) and (
             _is_arabic_letter(prev) or prev.isdigit() or prev.isspace() or prev in _CLOSERS
         )

@@ -209,3 +209,16 @@ def test_visual_order_stops_are_put_back_at_the_end() -> None:
 )
 def test_urls_versions_times_and_brackets(text: str, expected: list[str]) -> None:
     assert split_sentences(text) == expected
+
+
+def test_dotted_initials_of_news_agencies_are_not_boundaries() -> None:
+    text = "القاهرة (د.ب.أ) -- أعلنت الشركة عن تطبيق جديد. باريس - أ.ف.ب: قال الرئيس إنه جاهز."
+    assert [s.text for s in segment(text)] == [
+        "القاهرة (د.ب.أ) -- أعلنت الشركة عن تطبيق جديد.",
+        "باريس - أ.ف.ب: قال الرئيس إنه جاهز.",
+    ]
+    # a stop glued between two words still ends a sentence
+    assert [s.text for s in segment("وصل البواب.يقوم بعمله كل يوم.")] == [
+        "وصل البواب.",
+        "يقوم بعمله كل يوم.",
+    ]

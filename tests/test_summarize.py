@@ -16,6 +16,7 @@ from digest.summarize.extractive import (
     cut_before_clause_opener,
     is_boilerplate,
     strip_connective,
+    strip_dateline,
 )
 
 
@@ -325,3 +326,37 @@ def test_fuzz_summaries_are_always_well_formed(words: list[str], language: str) 
         assert 0 < len(bullet) <= 220
         assert quotes_balanced(bullet)
         assert bullet == bullet.strip()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "دمشق، سوريا (CNN) -- أكدت جهات معارضة أن الفصائل سيطرت.",
+            "أكدت جهات معارضة أن الفصائل سيطرت.",
+        ),
+        ("المدينة نيوز :- بلغت حصيلة الوفيات خمسين ألفا.", "بلغت حصيلة الوفيات خمسين ألفا."),
+        (
+            "القاهرة (د.ب.أ) -- أعلنت الشركة عن تطبيق جديد للدفع.",
+            "أعلنت الشركة عن تطبيق جديد للدفع.",
+        ),
+        # a single dash or a colon is text, not a dateline
+        ("أكد الوزير - في مؤتمر صحفي - أن الخطة جاهزة.", None),
+        ("قال سليمان: محسن كان العقل المدبر للبرنامج.", None),
+        ("نص -- قصير.", None),  # nothing worth keeping after it
+    ],
+)
+def test_a_leading_dateline_is_dropped(sentence: str, expected: str | None) -> None:
+    assert strip_dateline(sentence) == (expected or sentence)
+
+
+def test_bullets_never_start_with_a_dateline() -> None:
+    text = (
+        "القاهرة (د.ب.أ) -- أعلنت الشركة المصرية عن إطلاق تطبيق جديد للدفع الإلكتروني اليوم. "
+        "ويتيح التطبيق للمستخدمين تحويل الأموال بين الحسابات خلال ثوان معدودة. "
+        "وتتوقع الشركة أن يصل عدد المستخدمين إلى مليون مستخدم خلال العام الأول. "
+        "ويأتي إطلاق التطبيق ضمن خطة الحكومة للتحول الرقمي في البلاد."
+    )
+    bullets = ExtractiveSummarizer().summarize("تطبيق جديد للدفع الإلكتروني", text)
+    assert bullets and not any("--" in b or "القاهرة" in b for b in bullets)
+    assert any(b.startswith("أعلنت الشركة المصرية") for b in bullets)

@@ -49,6 +49,7 @@ __all__ = [
     "content_tokens",
     "cut_before_clause_opener",
     "strip_connective",
+    "strip_dateline",
 ]
 
 
@@ -503,6 +504,19 @@ def is_boilerplate(text: str) -> bool:
     return bool(_BOILERPLATE.search(bare)) or bool(_SOCIAL.match(bare.strip()))
 
 
+# A news dateline before the first sentence: "دمشق، سوريا (CNN) -- ", "المدينة نيوز :- ".
+# Only the unambiguous separators ("--", ":-"): a single dash or colon is often text.
+_DATELINE = re.compile(r"^[^\n!?؟:]{2,60}?\s*(?:--|:\s*-)\s*(?=\S)")
+
+
+def strip_dateline(text: str) -> str:
+    """Remove a leading dateline ("دمشق (CNN) -- ...") from a sentence."""
+    if "--" not in text[:64] and ":-" not in text[:64] and ": -" not in text[:64]:
+        return text
+    stripped = _DATELINE.sub("", text, count=1)
+    return stripped if len(stripped.split()) >= 4 else text
+
+
 def strip_connective(text: str, language: str = "ar") -> str:
     """Remove a leading connective ("و", "كما", "ولكن", "However,") that makes the
     sentence depend on the previous one. Returns the text unchanged when unsure."""
@@ -749,7 +763,7 @@ class ExtractiveSummarizer:
     ) -> tuple[str, list[str]] | None:
         """The sentence made readable on its own, with its tokens; None if it can't be.
         `words` are the sentence's tokens when known (reused if the text is unchanged)."""
-        text = strip_connective(sentence, language)
+        text = strip_connective(strip_dateline(sentence), language)
         text = _fix_edge_quotes(text)
         shortened = shorten(text, self.max_chars)
         if language == "ar" and (shortened is None or shortened != text):
