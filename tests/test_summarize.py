@@ -360,3 +360,22 @@ def test_bullets_never_start_with_a_dateline() -> None:
     bullets = ExtractiveSummarizer().summarize("تطبيق جديد للدفع الإلكتروني", text)
     assert bullets and not any("--" in b or "القاهرة" in b for b in bullets)
     assert any(b.startswith("أعلنت الشركة المصرية") for b in bullets)
+
+
+def test_sentences_that_lean_on_the_previous_one_are_last_resorts() -> None:
+    # "أما X فـ..." needs both halves: "أما" is not stripped
+    amma = "أما في شهر سبتمبر فحصل تباطؤ في استخدام النظام الجديد."
+    assert strip_connective(amma) == amma
+    text = " ".join(
+        [
+            "أظهرت بيانات حديثة تراجع الإقبال على نظام التشغيل الجديد خلال شهره الثاني.",
+            amma,
+            "مما يعني أن النظام ما زال أقل انتشارا من الإصدارات السابقة بكثير.",
+            "وحصل الإصدار الجديد في أغسطس على نسبة خمسة في المئة من سوق أنظمة التشغيل.",
+            "وتسعى الشركة إلى استخدام النظام الجديد لدخول سوق الهواتف الذكية من جديد.",
+            "وتتوقع الشركة أن يرتفع عدد المستخدمين مع إطلاق التحديث الكبير المقبل.",
+        ]
+    )
+    bullets = ExtractiveSummarizer().summarize("تراجع الإقبال على النظام الجديد", text)
+    assert len(bullets) >= 3
+    assert not any(b.startswith(("أما", "في شهر سبتمبر", "مما")) for b in bullets)

@@ -356,7 +356,6 @@ _AR_LEADING_PHRASES = tuple(
             "أيضاً",
             "كذلك",
             "وكذلك",
-            "أما",
         ),
         key=len,
         reverse=True,
@@ -371,6 +370,20 @@ _AR_AFTER_CONJUNCTION = _wordset(
     تبلغ بلغ بلغت"""
 )
 _AR_NOT_CONJUNCTION_AL = _wordset("والد والدة والده والدته والدها والي والتر فالنسيا")
+# Openings that only make sense after the previous sentence ("مما يعني ...", "وهو ما
+# ..."): such sentences are bullets only when nothing else is left. ("أما" is not
+# stripped either: "أما X فـ..." needs both halves.)
+_DEPENDENT_START = re.compile(
+    "^(?:"
+    + "|".join(
+        re.escape(normalize(p))
+        for p in (
+            *("مما", "ومما", "ما يعني", "الأمر الذي", "أما", "وأما"),
+            *("وهو ما", "هو ما", "وهذا ما", "هذا ما", "وهي ما", "هي ما"),
+        )
+    )
+    + ")(?= )"
+)
 _AR_PHRASE_WORDS = {normalize(p): len(p.split()) for p in _AR_LEADING_PHRASES}
 # longest phrase first, so that "كما أن" wins over "كما"
 _AR_PHRASE_START = re.compile(
@@ -862,7 +875,11 @@ class ExtractiveSummarizer:
                 return False  # introduces a list that is not part of the bullet
             if title_words and sum(t in title_words for t in tokens) >= 0.8 * len(tokens):
                 return False  # repeats the headline
-            if _is_question(text) or not candidate.sentence.terminated:
+            if (
+                _is_question(text)
+                or not candidate.sentence.terminated
+                or _DEPENDENT_START.match(normalize(text[:24]))
+            ):
                 second_choice.append((candidate.sentence.index, text, tokens))
                 return False
             made[i] = (text, tokens)
