@@ -698,11 +698,27 @@ def _html_fragment(html: str) -> Any:
         return None
 
 
+# A line break in HTML source text is a space, as a browser shows it (feeds hard-wrap
+# their paragraphs at ~75 characters); a ">" opening a source line is an e-mail style
+# quote marker some feeds leave in their HTML. A blank line still separates paragraphs:
+# sloppy feeds put plain text with blank lines between paragraphs into their HTML.
+_SOURCE_BREAK = re.compile(r"[ \t]*\n(?:[ \t]*>(?=[ \t]))?[ \t]*")
+_BLANK_LINE = re.compile(r"[ \t]*\n[ \t]*\n\s*")
+
+
+def _flow(text: str) -> str:
+    if "\n" not in text:
+        return text
+    return "\n".join(_SOURCE_BREAK.sub(" ", part) for part in _BLANK_LINE.split(text))
+
+
 def element_text(root: Any) -> str:
-    """Text of an element tree: blocks on their own lines, scripts and styles dropped.
-    Iterative (no recursion limit on deep markup)."""
+    """Text of an element tree: blocks on their own lines, scripts and styles dropped,
+    line breaks of the source text read as spaces (except inside <pre>). Iterative (no
+    recursion limit on deep markup)."""
     parts: list[str] = []
     skip = 0
+    pre = 0
     stack: list[tuple[Any, bool]] = [(root, True)]
     while stack:
         element, entering = stack.pop()
@@ -710,17 +726,19 @@ def element_text(root: Any) -> str:
         if entering:
             if tag is None:  # comment or processing instruction: only its tail is text
                 if not skip and element.tail:
-                    parts.append(element.tail)
+                    parts.append(element.tail if pre else _flow(element.tail))
                 continue
             if tag in _SKIP_TAGS:
                 skip += 1
             elif not skip:
+                if tag == "pre":
+                    pre += 1
                 if tag in _BLOCK_TAGS:
                     parts.append("\n")
                 elif tag in _CELL_TAGS:
                     parts.append(" ")  # cells of a row stay apart
                 if element.text:
-                    parts.append(element.text)
+                    parts.append(element.text if pre else _flow(element.text))
             stack.append((element, False))
             stack.extend((child, True) for child in reversed(element))
         else:
@@ -728,6 +746,8 @@ def element_text(root: Any) -> str:
                 skip -= 1
             elif not skip and tag in _BLOCK_TAGS:
                 parts.append("\n")
+            if tag == "pre" and not skip:
+                pre -= 1
             if not skip and element.tail and element is not root:
-                parts.append(element.tail)
+                parts.append(element.tail if pre else _flow(element.tail))
     return "".join(parts)

@@ -456,11 +456,24 @@ def clauses(sentence: str) -> list[str]:
     return [part for part in parts if part]
 
 
+_NON_CURLY_PAIRS = (("«", "»"), ("(", ")"), ("[", "]"))
+
+
 def quotes_balanced(text: str) -> bool:
-    """True when every opening quote or bracket in text is closed, and vice versa."""
+    """True when every opening quote or bracket in text is closed, and vice versa (a
+    text using one curly mark for both ends, "“X“", is balanced when they pair up)."""
     if text.count('"') % 2:
         return False
-    for opener, closer in (("“", "”"), ("«", "»"), ("(", ")"), ("[", "]")):
+    if ("“" in text) != ("”" in text):
+        # one curly mark used for both ends ("“زلاتان“", common in Arabic web text):
+        # balanced when they pair up
+        return not (text.count("“") + text.count("”")) % 2 and _others_balanced(text)
+    return _others_balanced(text, curly=True)
+
+
+def _others_balanced(text: str, *, curly: bool = False) -> bool:
+    pairs = (("“", "”"), ("«", "»"), ("(", ")"), ("[", "]")) if curly else _NON_CURLY_PAIRS
+    for opener, closer in pairs:
         if closer not in text:
             if opener in text:
                 return False

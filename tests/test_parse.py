@@ -447,3 +447,20 @@ def test_fuzz_mutated_xml_raises_only_parse_error(mutations: list[tuple[int, int
     for position, cut, insert in mutations:
         doc[position : position + cut] = insert
     _parse_or_parse_error(bytes(doc))
+
+
+def test_html_source_line_breaks_are_spaces_as_a_browser_shows_them() -> None:
+    # nabd-sharqi's feed hard-wraps its paragraphs and leaves e-mail quote markers
+    html = (
+        "<p>تمكن النجم من الفوز بالكرة الذهبية\nللمرة العاشرة ،وهو إنجاز لم\n"
+        "يسبقه اليه أحد .</p>\n<ul><li><p>خلال السنوات الماضية كنت اصرح بان هدفي\n"
+        "&gt; الكرة الذهبية .</p></li></ul><pre>سطر\nسطر</pre>"
+    )
+    assert html_to_text(html).split("\n") == [
+        "تمكن النجم من الفوز بالكرة الذهبية للمرة العاشرة ،وهو إنجاز لم يسبقه اليه أحد .",
+        "خلال السنوات الماضية كنت اصرح بان هدفي الكرة الذهبية .",
+        "سطر",
+        "سطر",
+    ]
+    # a blank line inside a block still separates paragraphs
+    assert html_to_text("<div>الأولى\n\nالثانية\nتكملة</div>") == "الأولى\nالثانية تكملة"

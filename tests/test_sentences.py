@@ -222,3 +222,10 @@ def test_dotted_initials_of_news_agencies_are_not_boundaries() -> None:
         "وصل البواب.",
         "يقوم بعمله كل يوم.",
     ]
+
+
+def test_one_curly_mark_for_both_ends_counts_as_a_pair() -> None:
+    assert quotes_balanced("فاز “زلاتان ابراهيموفيتش “ بالكرة الذهبية.")
+    assert not quotes_balanced("فاز “زلاتان بالكرة الذهبية.")
+    assert not quotes_balanced("فاز “زلاتان“ بالكرة “الذهبية.")
+    assert not quotes_balanced("فاز ”زلاتان“ بالكرة.")  # both marks: the strict order

@@ -128,10 +128,18 @@ def test_letter_check_is_the_regex(text: str) -> None:
 
 def _balanced_by_depth(text: str) -> bool:
     """quotes_balanced as its docstring states it: an even number of straight double
-    quotes, and for each pair a depth that never goes below zero and ends at zero."""
+    quotes, and for each pair a depth that never goes below zero and ends at zero (when
+    only one of the curly marks is used, for both ends, an even number of them)."""
     if text.count('"') % 2:
         return False
-    for opener, closer in (("“", "”"), ("«", "»"), ("(", ")"), ("[", "]")):
+    pairs = [("«", "»"), ("(", ")"), ("[", "]")]
+    if ("“" in text) != ("”" in text):
+        # one curly mark used for both ends ("“زلاتان“"): they must pair up
+        if (text.count("“") + text.count("”")) % 2:
+            return False
+    else:
+        pairs.append(("“", "”"))
+    for opener, closer in pairs:
         depth = 0
         for ch in text:
             depth += (ch == opener) - (ch == closer)
@@ -145,6 +153,9 @@ def _balanced_by_depth(text: str) -> bool:
 @given(st.text(st.sampled_from(list('اب “”«»()[]"')), max_size=40))
 @example(")(")
 @example("«(»)")
+@example("“اب“")
+@example("“اب“ب“")
+@example("”اب”")
 def test_quotes_balanced_is_the_depth_count(text: str) -> None:
     assert quotes_balanced(text) == _balanced_by_depth(text)
 
