@@ -15,6 +15,7 @@ from digest.summarize import ExtractiveSummarizer
 from digest.summarize.extractive import (
     cut_before_clause_opener,
     is_boilerplate,
+    looks_like_code,
     strip_connective,
     strip_dateline,
 )
@@ -379,3 +380,32 @@ def test_sentences_that_lean_on_the_previous_one_are_last_resorts() -> None:
     bullets = ExtractiveSummarizer().summarize("تراجع الإقبال على النظام الجديد", text)
     assert len(bullets) >= 3
     assert not any(b.startswith(("أما", "في شهر سبتمبر", "مما")) for b in bullets)
+
+
+def test_kama_meaning_as_is_kept() -> None:
+    # "كما" is "also" before a verb, but "as" in "كما هو الحال" / "كما قال": kept there
+    assert strip_connective("كما أعلنت الشركة عن هاتف جديد اليوم.") == (
+        "أعلنت الشركة عن هاتف جديد اليوم."
+    )
+    for sentence in (
+        "كما هو الحال كل بضع عقود، تطفو إلى السطح لغة برمجة جديدة.",
+        "كما قال الوزير فإن الخطة جاهزة للتنفيذ.",
+        "وكما هو معروف فإن النظام قديم جدا.",
+    ):
+        assert strip_connective(sentence) == sentence
+
+
+def test_program_code_is_never_a_bullet() -> None:
+    code = "var [a, b, c] = [1, 2, 3]; a == 1 // true b == 2 // true ما الذي يحدث هنا؟"
+    assert looks_like_code(code)
+    assert not looks_like_code("أعلنت الشركة (آبل) عن هاتف جديد بسعر 999 دولارا.")
+    text = " ".join(
+        [
+            "يتيح الإصدار الجديد من اللغة كتابة الشيفرة بطريقة أقصر وأوضح من قبل.",
+            code,
+            "ويدعم الإصدار ميزة التفكيك التي تسهل التعامل مع المصفوفات والكائنات.",
+            "وتعمل المتصفحات الحديثة على دعم هذه الميزات خلال الأشهر المقبلة.",
+        ]
+    )
+    bullets = ExtractiveSummarizer().summarize("ما الجديد في الإصدار القادم", text)
+    assert bullets and not any("==" in b or "var" in b for b in bullets)

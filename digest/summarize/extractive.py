@@ -48,6 +48,7 @@ __all__ = [
     "InclusionModel",
     "content_tokens",
     "cut_before_clause_opener",
+    "looks_like_code",
     "strip_connective",
     "strip_dateline",
 ]
@@ -384,6 +385,14 @@ _DEPENDENT_START = re.compile(
     )
     + ")(?= )"
 )
+_KAMA = frozenset(normalize(w) for w in ("كما", "وكما"))
+# After these, "كما" means "as" ("كما هو الحال", "كما قال الوزير"), not "also"
+_AFTER_KAMA_AS = _wordset(
+    normalize(
+        """هو هي هم هن في لو يلي ذكر ذكرت ذكرنا قال قالت يقول تقول كان كانت نعلم يعلم
+        تعلم أشرنا أشار أشارت سبق جاء جاءت"""
+    )
+)
 _AR_PHRASE_WORDS = {normalize(p): len(p.split()) for p in _AR_LEADING_PHRASES}
 # longest phrase first, so that "كما أن" wins over "كما"
 _AR_PHRASE_START = re.compile(
@@ -479,6 +488,18 @@ def _tokens_after_edit(sentence: str, words: list[str], edited: str) -> list[str
     return tokenize(edited)
 
 
+_CODE_MARK = re.compile(r"==|=>|//|\(\)|;\s|[{}]")
+_CODE_CHARS = frozenset("=;{}[]()<>|$")
+
+
+def looks_like_code(text: str) -> bool:
+    """A line of program code (tutorials in tech feeds), not a sentence to summarise."""
+    if not _CODE_MARK.search(text):
+        return False
+    symbols = sum(1 for ch in text if ch in _CODE_CHARS)
+    return symbols >= 4 and symbols >= 0.04 * len(text)
+
+
 def _may_be_boilerplate(text: str) -> bool:
     """Whole-article test for the few signs the token check cannot see."""
     return "©" in text or "(c)" in text or "(C)" in text
@@ -542,7 +563,11 @@ def strip_connective(text: str, language: str = "ar") -> str:
     if phrase:
         words = _AR_PHRASE_WORDS[phrase.group(1)]
         parts = text.split(maxsplit=words)
-        if len(parts) > words:
+        if len(parts) > words and not (
+            # "كما هو الحال", "كما قال": "as", not "also" - the rest needs it
+            phrase.group(1) in _KAMA
+            and normalize(parts[words].split(maxsplit=1)[0]) in _AFTER_KAMA_AS
+        ):
             return parts[words].lstrip("،, ").strip()
     first, _, rest = text.partition(" ")
     if not rest:
@@ -624,6 +649,8 @@ class ExtractiveSummarizer:
             if (symbols or not _BOILERPLATE_TOKENS.isdisjoint(words)) and is_boilerplate(
                 sentence.text
             ):
+                continue
+            if looks_like_code(sentence.text):
                 continue
             seen.add(key)
             content = self._content_of(words)
