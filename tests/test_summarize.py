@@ -409,3 +409,21 @@ def test_program_code_is_never_a_bullet() -> None:
     )
     bullets = ExtractiveSummarizer().summarize("ما الجديد في الإصدار القادم", text)
     assert bullets and not any("==" in b or "var" in b for b in bullets)
+
+
+def test_a_conjunction_typed_apart_is_dropped_and_relative_clauses_are_last_resorts() -> None:
+    assert strip_connective("و في الأثناء حصلت الصحيفة على الوثائق.") == (
+        "في الأثناء حصلت الصحيفة على الوثائق."
+    )
+    text = " ".join(
+        [
+            "حصلت الصحيفة على وثائق تكشف تمويل برامج تلفزيونية من جهات أجنبية.",
+            "و التي جعلت مقدم البرنامج يخرج عن طوره ويقاطع الحلقة على الهواء.",
+            "وتضمنت الوثيقة الأولى مبالغ سنوية مخصصة لاشتراكات في صحف محلية.",
+            "وتضمنت الوثيقة الثانية أسماء الموظفين الذين تلقوا هذه المبالغ.",
+            "ونفى المسؤولون صحة الوثائق وقالوا إنها مزورة بالكامل.",
+        ]
+    )
+    bullets = ExtractiveSummarizer().summarize("وثائق تكشف تمويل برامج", text)
+    assert len(bullets) >= 3
+    assert not any(b.startswith(("و التي", "التي")) for b in bullets)

@@ -380,6 +380,7 @@ _DEPENDENT_START = re.compile(
         re.escape(normalize(p))
         for p in (
             *("مما", "ومما", "ما يعني", "الأمر الذي", "أما", "وأما"),
+            *("التي", "الذي", "الذين", "اللذين", "اللتين", "والتي", "والذي", "والذين"),
             *("وهو ما", "هو ما", "وهذا ما", "هذا ما", "وهي ما", "هي ما"),
         )
     )
@@ -572,6 +573,8 @@ def strip_connective(text: str, language: str = "ar") -> str:
     first, _, rest = text.partition(" ")
     if not rest:
         return text
+    if first in {"و", "ف"} and len(rest.split()) >= 4:
+        return strip_connective(rest, language)  # the conjunction typed apart: "و في"
     bare = first.strip("،,")
     if len(bare) > 1 and bare[0] in "وف":
         remainder = bare[1:]
