@@ -380,6 +380,9 @@ def test_sentences_that_lean_on_the_previous_one_are_last_resorts() -> None:
     bullets = ExtractiveSummarizer().summarize("تراجع الإقبال على النظام الجديد", text)
     assert len(bullets) >= 3
     assert not any(b.startswith(("أما", "في شهر سبتمبر", "مما")) for b in bullets)
+    since = "إذ تنتقل الصورة الشخصية في التصميم الجديد إلى منتصف الشاشة."
+    shown = ExtractiveSummarizer().summarize("تصميم جديد", " ".join([since, text]))
+    assert since not in shown
 
 
 def test_kama_meaning_as_is_kept() -> None:
