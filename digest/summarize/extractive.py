@@ -654,8 +654,6 @@ class ExtractiveSummarizer:
                 sentence.text
             ):
                 continue
-            if looks_like_code(sentence.text):
-                continue
             seen.add(key)
             content = self._content_of(words)
             kept.append((sentence, set(content), words, len(content)))
@@ -904,6 +902,8 @@ class ExtractiveSummarizer:
             text, tokens = bullet
             if text.endswith((":", "：")) or (tokens and tokens[-1] in _LIST_INTRO_ENDINGS):
                 return False  # introduces a list that is not part of the bullet
+            if looks_like_code(text):
+                return False  # a line of a program (tutorials in tech feeds)
             if title_words and sum(t in title_words for t in tokens) >= 0.8 * len(tokens):
                 return False  # repeats the headline
             if (
