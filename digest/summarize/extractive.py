@@ -889,8 +889,9 @@ class ExtractiveSummarizer:
                 words.append(candidate.features.words)
 
         def usable(i: int) -> bool:
-            """Make the bullet; questions and unpunctuated lines (list items,
-            captions) are put aside as second choices."""
+            """Make the bullet. List introductions, code and headline repeats are
+            refused; questions, unpunctuated lines (list items, captions) and sentences
+            that lean on the previous one are put aside as second choices."""
             candidate = candidates[i]
             bullet = (
                 cut[i]
