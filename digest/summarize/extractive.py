@@ -910,7 +910,7 @@ class ExtractiveSummarizer:
             if (
                 _is_question(text)
                 or not candidate.sentence.terminated
-                or _DEPENDENT_START.match(normalize(text[:24]))
+                or _DEPENDENT_START.match(" ".join(tokens[:3]))
             ):
                 second_choice.append((candidate.sentence.index, text, tokens))
                 return False
