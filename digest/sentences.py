@@ -244,6 +244,8 @@ def _is_boundary(text: str, pos: int, end: int) -> bool:
             while after < n and text[after].isspace():
                 after += 1
             following = text[after : after + 1]
+            if following and following in "،,؛;":
+                return False  # 'Kinect". ، مرة أمام': a stray stop, the sentence goes on
             # English sentences start with a capital; a lower-case word continues
             return not (following.isascii() and following.islower())
         # glued: "البواب.يقوم" is a boundary, "3.5", "01.ai", "example.com" are not

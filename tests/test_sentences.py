@@ -229,3 +229,11 @@ def test_one_curly_mark_for_both_ends_counts_as_a_pair() -> None:
     assert not quotes_balanced("فاز “زلاتان بالكرة الذهبية.")
     assert not quotes_balanced("فاز “زلاتان“ بالكرة “الذهبية.")
     assert not quotes_balanced("فاز ”زلاتان“ بالكرة.")  # both marks: the strict order
+
+
+def test_a_stray_stop_before_a_comma_does_not_end_the_sentence() -> None:
+    text = 'اختبروا ألعاب فيديو مثل "Xbox Kinect". ، مرة أمام الناس ومرة وحدهم. ثم قارنوا.'
+    assert [s.text for s in segment(text)] == [
+        'اختبروا ألعاب فيديو مثل "Xbox Kinect". ، مرة أمام الناس ومرة وحدهم.',
+        "ثم قارنوا.",
+    ]

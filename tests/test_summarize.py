@@ -430,3 +430,17 @@ def test_a_conjunction_typed_apart_is_dropped_and_relative_clauses_are_last_reso
     bullets = ExtractiveSummarizer().summarize("وثائق تكشف تمويل برامج", text)
     assert len(bullets) >= 3
     assert not any(b.startswith(("و التي", "التي")) for b in bullets)
+
+
+def test_hashtag_markers_are_dropped_from_bullets() -> None:
+    text = " ".join(
+        [
+            "أضاف تطبيق #واتساب دعما لتشغيل مقاطع الفيديو من #إنستغرام داخل التطبيق.",
+            "وتعد الوظيفة الجديدة جزءا من أحدث إصدار للتطبيق بلغة C# على الهواتف.",
+            "ويتيح التحديث للمستخدمين مشاهدة المقاطع دون مغادرة المحادثة.",
+        ]
+    )
+    bullets = ExtractiveSummarizer().summarize("واتساب يدعم الفيديو", text)
+    assert any("تطبيق واتساب دعما" in b and "من إنستغرام" in b for b in bullets)
+    assert not any(" #" in b for b in bullets)
+    assert any("C#" in b for b in bullets)

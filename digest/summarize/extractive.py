@@ -490,6 +490,7 @@ def _tokens_after_edit(sentence: str, words: list[str], edited: str) -> list[str
     return tokenize(edited)
 
 
+_HASHTAG = re.compile(r"(?:(?<=\s)|^)#(?=[^\W\d_])")
 _CODE_MARK = re.compile(r"==|=>|//|\(\)|;\s|[{}]")
 _CODE_CHARS = frozenset("=;{}[]()<>|$")
 
@@ -806,6 +807,8 @@ class ExtractiveSummarizer:
         """The sentence made readable on its own, with its tokens; None if it can't be.
         `words` are the sentence's tokens when known (reused if the text is unchanged)."""
         text = strip_connective(strip_dateline(sentence), language)
+        if "#" in text:  # "#واتساب": a hashtag marker, not part of the name ("C#" stays)
+            text = _HASHTAG.sub("", text)
         text = _fix_edge_quotes(text)
         shortened = shorten(text, self.max_chars)
         if language == "ar" and (shortened is None or shortened != text):
