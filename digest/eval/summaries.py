@@ -456,15 +456,8 @@ def annotators_and_model(
                 )
                 for c, row in zip(candidates, kept, strict=True)
             ]
-            chosen: list[tuple[int, str]] = []
-            used = 0
-            for i in summarizer.coverage_order(told, max_tokens=max_tokens):
-                if budget.sentences is not None and len(chosen) >= budget.sentences:
-                    break
-                if max_tokens is not None and used >= max_tokens:
-                    break
-                chosen.append((told[i].sentence.index, told[i].sentence.text))
-                used += told[i].tokens
+            picked = summarizer.pick(told, max_sentences=budget.sentences, max_tokens=max_tokens)
+            chosen = [(c.sentence.index, c.sentence.text) for c in picked]
             tokens = summary_tokens(chosen, max_tokens)
             scores.append(rouge_tokens_scores(tokens, rouge_tokens(reference)))
         per_article.append(mean_scores(scores))

@@ -140,33 +140,30 @@ def _tails(
     Exact for words of one sentence (most words): P(R >= k) = p up to its count. Words
     of several sentences (function words, the article's main names) get the tail of a
     Poisson law with the same mean: on EASC's tune half this scores like the exact
-    Poisson-binomial sums (within 0.2 ROUGE-1) at a fraction of the cost."""
-    return _tails_of(_postings(counts), probabilities)
-
-
-def _postings(counts: Sequence[Counter[str]]) -> dict[str, list[tuple[int, int]]]:
-    """word -> [(sentence number, count in it), ...]."""
+    Poisson-binomial sums (within 0.2 ROUGE-1) at a fraction of the cost. (The search,
+    `_Coverage`, needs the tails of shared words only.)"""
     postings: dict[str, list[tuple[int, int]]] = {}
     for i, counter in enumerate(counts):
         for word, count in counter.items():
-            where = postings.get(word)
-            if where is None:
-                postings[word] = [(i, count)]
-            else:
-                where.append((i, count))
-    return postings
-
-
-def _tails_of(
-    postings: dict[str, list[tuple[int, int]]], probabilities: Sequence[float]
-) -> dict[str, list[float]]:
-    tails: dict[str, list[float]] = {}
-    exp = math.exp
+            postings.setdefault(word, []).append((i, count))
+    tails = _shared_tails(
+        {word: where for word, where in postings.items() if len(where) > 1}, probabilities
+    )
     for word, where in postings.items():
         if len(where) == 1:
             i, count = where[0]
-            tails[word] = [probabilities[i]] * min(count, _MAX_COUNT)
-            continue
+            tails[word] = [probabilities[i]] * count
+    return tails
+
+
+def _shared_tails(
+    postings: dict[str, list[tuple[int, int]]], probabilities: Sequence[float]
+) -> dict[str, list[float]]:
+    """Poisson tails of words found in several sentences (postings: word -> [(sentence
+    number, count in it), ...])."""
+    tails: dict[str, list[float]] = {}
+    exp = math.exp
+    for word, where in postings.items():
         mean = 0.0
         total = 0
         for i, count in where:
@@ -199,14 +196,16 @@ def _gain(
     return total
 
 
-def _likeliest(candidates: Sequence[Candidate]) -> list[int]:
-    """Indexes of the `_SHORTLIST` likeliest candidates, in article order. A few bullets
-    from a long article: the least likely sentences almost never win, and leaving them
-    out roughly halves the cost."""
+def _shortlist(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """The `_SHORTLIST` likeliest candidates, in article order: what a search without a
+    token budget looks at. A few bullets from a long article: the least likely sentences
+    almost never win, and leaving them out roughly halves the cost."""
+    if len(candidates) <= _SHORTLIST:
+        return list(candidates)
     ranked = heapq.nlargest(
         _SHORTLIST, range(len(candidates)), key=lambda i: candidates[i].probability
     )
-    return sorted(ranked)
+    return [candidates[i] for i in sorted(ranked)]
 
 
 class _Coverage:
@@ -233,7 +232,7 @@ class _Coverage:
         for i, (counter, words) in enumerate(zip(self.counters, self.shared_in, strict=True)):
             for word in words:
                 self.postings[word].append((i, counter[word]))
-        self.tails = _tails_of(self.postings, probabilities)
+        self.tails = _shared_tails(self.postings, probabilities)
         self.have: Counter[str] = Counter()  # shared words' counts in the summary so far
         self.gains: list[float] = []
         for i, (counter, words) in enumerate(zip(self.counters, self.shared_in, strict=True)):
@@ -727,7 +726,6 @@ class ExtractiveSummarizer:
         details. `words` are what each candidate contributes (default: the sentence's
         tokens; bullets pass their cut text). With `max_tokens`, candidates are ranked
         by expected overlap per token and the last one counts only up to the budget.
-        Without a token budget only the 12 likeliest sentences are searched.
         `accept` may turn the search's pick down (it is then dropped without counting
         as chosen, and the search goes on). `article_tokens`: the article's length when
         `candidates` are only part of it (it sets the expected extract's length)."""
@@ -739,12 +737,6 @@ class ExtractiveSummarizer:
             else self.model.extract_share
             * (article_tokens if article_tokens is not None else sum(c.tokens for c in candidates))
         )
-        pool: Sequence[int] = range(len(candidates))
-        if max_tokens is None and len(candidates) > _SHORTLIST:
-            pool = _likeliest(candidates)
-            candidates = [candidates[i] for i in pool]
-            if words is not None:
-                words = [words[i] for i in pool]
         texts = words if words is not None else [c.features.words for c in candidates]
         coverage = _Coverage(texts, [c.probability for c in candidates])
         lengths = [len(w) for w in texts]
@@ -766,12 +758,35 @@ class ExtractiveSummarizer:
                 if value > best_value:
                     best_position, best_value = position, value
             best = remaining.pop(best_position)
-            if accept is not None and not accept(pool[best]):
+            if accept is not None and not accept(best):
                 continue
-            yield pool[best]
+            yield best
             overlap += coverage.gains[best]
             used += lengths[best]
             coverage.choose(best)
+
+    def pick(
+        self,
+        candidates: Sequence[Candidate],
+        *,
+        max_sentences: int | None = None,
+        max_tokens: int | None = None,
+    ) -> list[Candidate]:
+        """The search's picks among `candidates` (all of an article's), best first,
+        within a budget of sentences and/or word tokens (the last one may cross the
+        token budget). Without a token budget only the likeliest are searched."""
+        article_tokens = sum(c.tokens for c in candidates)
+        pool = _shortlist(candidates) if max_tokens is None else list(candidates)
+        chosen: list[Candidate] = []
+        used = 0
+        for i in self.coverage_order(pool, max_tokens=max_tokens, article_tokens=article_tokens):
+            if max_sentences is not None and len(chosen) >= max_sentences:
+                break
+            if max_tokens is not None and used >= max_tokens:
+                break
+            chosen.append(pool[i])
+            used += pool[i].tokens
+        return chosen
 
     def select(
         self,
@@ -785,16 +800,9 @@ class ExtractiveSummarizer:
         """Best sentences, whole, within a budget of sentences and/or word tokens (the
         last sentence may cross the token budget); in article order, or best first with
         ``article_order=False``. For evals."""
-        candidates = self.rank(title, text)
-        chosen: list[Candidate] = []
-        used = 0
-        for i in self.coverage_order(candidates, max_tokens=max_tokens):
-            if max_sentences is not None and len(chosen) >= max_sentences:
-                break
-            if max_tokens is not None and used >= max_tokens:
-                break
-            chosen.append(candidates[i])
-            used += candidates[i].tokens
+        chosen = self.pick(
+            self.rank(title, text), max_sentences=max_sentences, max_tokens=max_tokens
+        )
         if article_order:
             chosen.sort(key=lambda c: c.sentence.index)
         return [c.sentence for c in chosen]
@@ -857,9 +865,8 @@ class ExtractiveSummarizer:
         wanted = max_bullets
         if wanted is None and max_tokens is None:
             wanted = self._bullet_count(len(candidates))
-        if max_tokens is None and len(candidates) > _SHORTLIST:
-            # what the search would look at anyway; long sentences are cut only for these
-            candidates = [candidates[i] for i in _likeliest(candidates)]
+        if max_tokens is None:
+            candidates = _shortlist(candidates)  # long sentences are cut only for these
         picked: list[tuple[int, str, set[str]]] = []
         second_choice: list[tuple[int, str, list[str]]] = []
         used = 0
