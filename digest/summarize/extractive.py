@@ -219,29 +219,33 @@ class _Coverage:
     def __init__(self, texts: Sequence[Sequence[str]], probabilities: Sequence[float]) -> None:
         self.texts = texts
         self.probabilities = probabilities
-        self.counters = [Counter(w) for w in texts]
+        self.counters = counters = [Counter(w) for w in texts]
         seen: set[str] = set()
         shared: set[str] = set()
-        for counter in self.counters:  # set operations keep this split in C
-            keys = counter.keys()
-            shared |= keys & seen
-            seen |= keys
+        for counter in counters:
+            # in-place set methods keep this in C; `seen |= counter.keys()` would copy
+            # the growing set on every sentence
+            shared.update(seen.intersection(counter))
+            seen.update(counter)
         self.shared = shared
-        self.shared_in = [counter.keys() & shared for counter in self.counters]
-        self.postings: dict[str, list[tuple[int, int]]] = {word: [] for word in shared}
-        for i, (counter, words) in enumerate(zip(self.counters, self.shared_in, strict=True)):
+        self.shared_in = [shared.intersection(counter) for counter in counters]
+        postings: dict[str, list[tuple[int, int]]] = {word: [] for word in shared}
+        for i, (counter, words) in enumerate(zip(counters, self.shared_in, strict=True)):
             for word in words:
-                self.postings[word].append((i, counter[word]))
-        self.tails = _shared_tails(self.postings, probabilities)
+                postings[word].append((i, counter[word]))
+        self.postings = postings
+        self.tails = tails = _shared_tails(postings, probabilities)
         self.have: Counter[str] = Counter()  # shared words' counts in the summary so far
         self.gains: list[float] = []
-        for i, (counter, words) in enumerate(zip(self.counters, self.shared_in, strict=True)):
+        for i, (counter, words) in enumerate(zip(counters, self.shared_in, strict=True)):
             gain = 0.0
             single = len(texts[i])
             for word in words:
                 count = counter[word]
                 single -= count
-                gain += sum(self.tails[word][:count])
+                tail = tails[word]
+                # most shared words occur once in a sentence: skip the slice and sum
+                gain += tail[0] if count == 1 and tail else sum(tail[:count])
             self.gains.append(gain + probabilities[i] * single)
 
     def prefix_gain(self, i: int, tokens: int) -> float:
