@@ -17,11 +17,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from platformdirs import user_data_dir
 
+from digest.defaults import config_dir
 from digest.errors import ConfigError
 from digest.models import FeedConfig
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CONFIG_DIR = PACKAGE_ROOT / "config"
+DEFAULT_CONFIG_DIR = config_dir()
 
 
 @dataclass(frozen=True)

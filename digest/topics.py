@@ -19,6 +19,7 @@ from typing import Any, Protocol
 import yaml
 
 from .arabic import normalize, tokenize
+from .defaults import config_dir
 from .errors import ConfigError
 from .models import TopicMatch
 
@@ -424,8 +425,8 @@ def _parse_topic(raw: Any, where: str) -> Topic:
 
 
 def default_topics_path() -> Path:
-    """config/topics.yaml of this source tree (the composition root may pass another)."""
-    return Path(__file__).resolve().parent.parent / "config" / "topics.yaml"
+    """The bundled config/topics.yaml (the composition root may pass another)."""
+    return config_dir() / "topics.yaml"
 
 
 # --- classification -------------------------------------------------------------------
