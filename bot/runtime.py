@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from digest.models import ChatSettings, Delivery, Platform
+from digest.ports import Storage
 from digest.storage import SqlStorage
 
 from .bootstrap import Services
@@ -53,6 +54,49 @@ class Runtime:
 def process_owner() -> str:
     """Who holds feed leases: unique per process, readable in the database."""
     return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine (signal 0 checks, sends
+    nothing)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    except OSError:
+        return True  # cannot tell: keep its leases
+    return True
+
+
+def gone_owners(
+    owners: Sequence[str], *, me: str, is_alive: Callable[[int], bool] = pid_alive
+) -> list[str]:
+    """Lease owners (``host:pid``) that are processes of this host that no longer run:
+    their feeds can be freed at once instead of after the lease runs out. Owners on
+    other hosts, ours, and anything not in that form are left alone (when in doubt,
+    the lease just runs out)."""
+    host = me.rpartition(":")[0]
+    gone: list[str] = []
+    for owner in owners:
+        owner_host, colon, pid = owner.rpartition(":")
+        if not colon or owner_host != host or owner == me or not pid.isdigit():
+            continue
+        if not is_alive(int(pid)):
+            gone.append(owner)
+    return gone
+
+
+def release_leases_of_gone_processes(storage: Storage, me: str) -> int:
+    """Free the feed leases of this host's processes that died (a SIGKILL, a crash):
+    a restarted bot polls their feeds now rather than up to 10 minutes later."""
+    released = 0
+    for owner in gone_owners(storage.feed_lease_owners(), me=me):
+        count = storage.release_feed_leases(owner)
+        released += count
+        log.info("released %d feed leases of %s, which no longer runs", count, owner)
+    return released
 
 
 async def start_runtime(
@@ -151,6 +195,7 @@ async def start_runtime(
         storage, routes, clock, stories=services.pipeline, on_pause=on_pause, claim=claim
     )
     owner = process_owner()
+    release_leases_of_gone_processes(storage, owner)
 
     async def poll_once() -> object:
         queued = 0

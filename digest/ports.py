@@ -117,6 +117,15 @@ class Storage(Protocol):
 
     def release_feed(self, url: str, owner: str) -> None: ...
 
+    def feed_lease_owners(self) -> list[str]:
+        """Owners holding a feed lease (run out or not), sorted."""
+        ...
+
+    def release_feed_leases(self, owner: str) -> int:
+        """End every feed lease of `owner` (a process known to be gone); returns how
+        many feeds were leased to it."""
+        ...
+
     # articles
     def has_article(self, keys: Sequence[str]) -> bool:
         """True if any identity key (see digest.identity.article_keys) is already stored."""

@@ -556,6 +556,25 @@ class SqlStorage:
                 .values(lease_owner=None, lease_until=None)
             )
 
+    def feed_lease_owners(self) -> list[str]:
+        query = (
+            select(feeds.c.lease_owner)
+            .where(feeds.c.lease_owner.is_not(None))
+            .distinct()
+            .order_by(feeds.c.lease_owner)
+        )
+        with self._tx() as conn:
+            return [owner for (owner,) in conn.execute(query)]
+
+    def release_feed_leases(self, owner: str) -> int:
+        with self._tx() as conn:
+            result = conn.execute(
+                update(feeds)
+                .where(feeds.c.lease_owner == owner)
+                .values(lease_owner=None, lease_until=None)
+            )
+            return int(result.rowcount or 0)
+
     # --- articles ---------------------------------------------------------------------
 
     def has_article(self, keys: Sequence[str]) -> bool:

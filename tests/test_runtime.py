@@ -5,6 +5,9 @@ bundled feeds are polled; the stories arrive once, and a restart sends nothing a
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -12,7 +15,7 @@ import httpx
 import pytest
 
 from bot.bootstrap import bootstrap
-from bot.runtime import start_runtime
+from bot.runtime import gone_owners, pid_alive, start_runtime
 from bot.settings import DEFAULT_CONFIG_DIR, load_settings
 from digest.errors import ConfigError
 from tests.fake_telegram import FakeTelegram
@@ -155,3 +158,20 @@ async def test_both_platforms_in_one_process(
             await services.aclose()
     assert len([p for p in discord_posts() if SEED_TITLE_PART in p]) == 1
     assert len([m for m in fake.messages_to(ALICE) if SEED_TITLE_PART in m.text]) == 1
+
+
+def test_only_dead_processes_of_this_host_lose_their_leases() -> None:
+    alive = {10, 11}
+    owners = ["web1:10", "web1:12", "web1:13", "web2:12", "web1:99", "local", "web1:x"]
+    gone = gone_owners(owners, me="web1:99", is_alive=alive.__contains__)
+    # 12 and 13 died on this host; web2 is another machine, 99 is us, the rest unparsable
+    assert gone == ["web1:12", "web1:13"]
+    # a host name with colons (IPv6-like) splits at the last one
+    assert gone_owners(["::1:5"], me="::1:6", is_alive=alive.__contains__) == ["::1:5"]
+
+
+def test_pid_alive_sees_a_running_and_a_finished_process() -> None:
+    assert pid_alive(os.getpid())
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()  # reaped: its pid no longer names a process (until reused)
+    assert not pid_alive(child.pid)

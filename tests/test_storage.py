@@ -241,6 +241,20 @@ def test_feed_leases(storage: SqlStorage) -> None:
     assert one[0].url not in {f.url for f in later}
 
 
+def test_all_feed_leases_of_one_owner_end_together(storage: SqlStorage) -> None:
+    storage.sync_feeds([FeedConfig(f"https://example.org/{i}") for i in range(5)])
+    assert storage.feed_lease_owners() == []
+    storage.claim_due_feeds(now=T0, owner="host:7", lease_seconds=600, limit=3)
+    storage.claim_due_feeds(now=T0, owner="host:8", lease_seconds=600, limit=10)
+    assert storage.feed_lease_owners() == ["host:7", "host:8"]
+    assert storage.release_feed_leases("host:7") == 3
+    assert storage.release_feed_leases("host:7") == 0
+    assert storage.feed_lease_owners() == ["host:8"]
+    # the freed feeds are due at once for anyone; host:8's two stay leased
+    freed = storage.claim_due_feeds(now=T0, owner="host:9", lease_seconds=600, limit=10)
+    assert len(freed) == 3
+
+
 def test_naive_datetimes_are_refused(storage: SqlStorage) -> None:
     storage.add_feed(FeedConfig(FEED))
     with pytest.raises(Exception, match="naive"):
