@@ -571,9 +571,12 @@ class CommandService:
         lines.append(t("topics_footer", lang, p=p))
         return self._text("\n".join(lines), lang)
 
-    async def _cmd_subscribe(
-        self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str
-    ) -> Reply:
+    async def _subscription_request(
+        self, inv: Invocation, gate: PlatformGate, lang: str
+    ) -> tuple[ChatRef, SubscriptionTerms, ChatSettings] | Reply:
+        """What /subscribe and /unsubscribe change: the target chat (this one, or a
+        channel named first), the parsed terms and the target's settings; a Reply when
+        the caller may not change that chat. Raises BadArgument without terms."""
         ref, rest = split_targets(inv.args)
         if not rest:
             raise BadArgument("usage")
@@ -583,7 +586,15 @@ class CommandService:
         terms = parse_subscription_terms(rest, self._catalog)
         if not (terms.topics or terms.keywords or terms.everything):
             raise BadArgument("usage")
-        before = self._load_for_change(target, lang)
+        return target, terms, self._load_for_change(target, lang)
+
+    async def _cmd_subscribe(
+        self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str
+    ) -> Reply:
+        request = await self._subscription_request(inv, gate, lang)
+        if isinstance(request, Reply):
+            return request
+        target, terms, before = request
         current = replace(before, paused_reason=None)
         lines: list[str] = []
         if terms.everything:
@@ -674,16 +685,10 @@ class CommandService:
     async def _cmd_unsubscribe(
         self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str
     ) -> Reply:
-        ref, rest = split_targets(inv.args)
-        if not rest:
-            raise BadArgument("usage")
-        target, refusal = await self._target(inv, gate, ref, lang, changing=True)
-        if refusal is not None or target is None:
-            return refusal or self._text(t("internal_error", lang), lang)
-        terms = parse_subscription_terms(rest, self._catalog)
-        if not (terms.topics or terms.keywords or terms.everything):
-            raise BadArgument("usage")
-        before = self._load_for_change(target, lang)
+        request = await self._subscription_request(inv, gate, lang)
+        if isinstance(request, Reply):
+            return request
+        target, terms, before = request
         if terms.everything:
             # Clearing everything must stop posts: an empty list would mean "all tech".
             self._storage.save_chat(
