@@ -720,13 +720,17 @@ def element_text(root: Any) -> str:
     skip = 0
     pre = 0
     stack: list[tuple[Any, bool]] = [(root, True)]
+
+    def add(text: str) -> None:
+        parts.append(text if pre else _flow(text))  # `pre` as it is at this point
+
     while stack:
         element, entering = stack.pop()
         tag = element.tag.lower() if isinstance(element.tag, str) else None
         if entering:
             if tag is None:  # comment or processing instruction: only its tail is text
                 if not skip and element.tail:
-                    parts.append(element.tail if pre else _flow(element.tail))
+                    add(element.tail)
                 continue
             if tag in _SKIP_TAGS:
                 skip += 1
@@ -738,7 +742,7 @@ def element_text(root: Any) -> str:
                 elif tag in _CELL_TAGS:
                     parts.append(" ")  # cells of a row stay apart
                 if element.text:
-                    parts.append(element.text if pre else _flow(element.text))
+                    add(element.text)
             stack.append((element, False))
             stack.extend((child, True) for child in reversed(element))
         else:
@@ -749,5 +753,5 @@ def element_text(root: Any) -> str:
             if tag == "pre" and not skip:
                 pre -= 1
             if not skip and element.tail and element is not root:
-                parts.append(element.tail if pre else _flow(element.tail))
+                add(element.tail)
     return "".join(parts)
