@@ -72,6 +72,26 @@ def normalize(text: str) -> str:
     return text.casefold()
 
 
+# Arabic letters hamza..yeh without tatweel: no diacritics, no compatibility forms, no
+# case, and no two of them compose, so normalising a word made only of these is just
+# the letter folding (tests check this character by character and pair by pair).
+_PLAIN_ARABIC_WORD = re.compile("[\u0621-\u063f\u0641-\u064a]+")
+_PLAIN_FOLD_PAIRS = tuple(
+    (variant, folded) for variant, folded in _FOLD_PAIRS if _PLAIN_ARABIC_WORD.fullmatch(variant)
+)
+
+
+def normalize_word(word: str) -> str:
+    """`normalize(word)`, about twice as fast for a word of plain Arabic letters (most
+    words): for code that normalises a sentence's words one at a time."""
+    if _PLAIN_ARABIC_WORD.fullmatch(word):
+        for variant, folded in _PLAIN_FOLD_PAIRS:
+            if variant in word:
+                word = word.replace(variant, folded)
+        return word
+    return normalize(word)
+
+
 def _tokens(folded: str) -> list[str]:
     """``_TOKEN.findall(folded)`` for text without underscores, about twice as fast.
 
@@ -80,12 +100,13 @@ def _tokens(folded: str) -> list[str]:
     regex's ``[^\\W_]``) or one word and a punctuation mark (``بون.``), and only the
     rest need the regex."""
     tokens: list[str] = []
+    append = tokens.append  # bound once: this loop runs for every word of an article
     find_tokens = _TOKEN.findall
     for chunk in folded.split():
         if chunk.isalnum():
-            tokens.append(chunk)
+            append(chunk)
         elif chunk[:-1].isalnum():  # the last character is not a word character
-            tokens.append(chunk[:-1])
+            append(chunk[:-1])
         else:
             tokens += find_tokens(chunk)
     return tokens

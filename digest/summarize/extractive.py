@@ -32,13 +32,20 @@ import heapq
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
-from ..arabic import detect_language, normalize, strip_diacritics, tokenize, tokenize_many
+from ..arabic import (
+    detect_language,
+    normalize,
+    normalize_word,
+    strip_diacritics,
+    tokenize,
+    tokenize_many,
+)
 from ..sentences import Sentence, quotes_balanced, segment, shorten
 
 __all__ = [
@@ -183,15 +190,15 @@ def _shared_tails(
 
 
 def _gain(
-    items: Iterable[tuple[str, int]], have: Counter[str], tails: dict[str, list[float]]
+    items: Iterable[tuple[str, int]], have: Mapping[str, int], tails: dict[str, list[float]]
 ) -> float:
     """Expected extra overlap (clipped unigram matches) from adding these word counts
-    to a summary that already holds `have`."""
+    to a summary that already holds `have` (absent words: none)."""
     total = 0.0
     for word, count in items:
         tail = tails.get(word)
         if tail:
-            held = have[word]
+            held = have.get(word, 0)
             total += sum(tail[held : held + count])
     return total
 
@@ -235,7 +242,9 @@ class _Coverage:
                 postings[word].append((i, counter[word]))
         self.postings = postings
         self.tails = tails = _shared_tails(postings, probabilities)
-        self.have: Counter[str] = Counter()  # shared words' counts in the summary so far
+        # shared words' counts in the summary so far (a dict, not a Counter: `get` runs
+        # in C, a Counter's missing key calls Python's __missing__)
+        self.have: dict[str, int] = {}
         self.gains: list[float] = []
         for i, (counter, words) in enumerate(zip(counters, self.shared_in, strict=True)):
             gain = 0.0
@@ -257,20 +266,23 @@ class _Coverage:
 
     def choose(self, chosen: int) -> None:
         """Add candidate `chosen` to the summary and update the others' gains."""
+        have, gains, tails, postings = self.have, self.gains, self.tails, self.postings
+        counter = self.counters[chosen]
         for word in self.shared_in[chosen]:
-            added = self.counters[chosen][word]
-            held = self.have[word]
-            self.have[word] = held + added
-            tail = self.tails[word]
+            added = counter[word]
+            held = have.get(word, 0)
+            have[word] = now = held + added
+            tail = tails[word]
             size = len(tail)
             if held >= size:
                 continue  # the word's expected matches are used up already
-            now = held + added
-            for i, count in self.postings[word]:
+            # what a sentence holding the word once loses (most postings): computed once
+            once = tail[held] - (tail[now] if now < size else 0.0)
+            for i, count in postings[word]:
                 if count == 1:
-                    self.gains[i] -= tail[held] - (tail[now] if now < size else 0.0)
+                    gains[i] -= once
                 else:
-                    self.gains[i] -= sum(tail[held : held + count]) - sum(tail[now : now + count])
+                    gains[i] -= sum(tail[held : held + count]) - sum(tail[now : now + count])
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -405,6 +417,7 @@ _AR_PHRASE_START = re.compile(
     + "|".join(re.escape(k) for k in sorted(_AR_PHRASE_WORDS, key=len, reverse=True))
     + ")(?=[ ،,])"
 )
+_AR_PHRASE_FIRST_WORDS = frozenset(phrase.split(" ", 1)[0] for phrase in _AR_PHRASE_WORDS)
 _AR_SAFE_REMAINDERS = frozenset(normalize(w) for w in _AR_AFTER_CONJUNCTION)
 _AR_NOT_CONJUNCTION_KEYS = frozenset(normalize(w) for w in _AR_NOT_CONJUNCTION_AL)
 _EN_LEADING = re.compile(
@@ -488,8 +501,9 @@ def _tokens_after_edit(sentence: str, words: list[str], edited: str) -> list[str
     what follows the changed first word keeps its tokens."""
     head, space, tail = edited.partition(" ")
     if space and sentence.endswith(" " + tail):
-        dropped = len(tokenize(sentence[: len(sentence) - len(tail)]))
-        return tokenize(head) + words[dropped:]
+        # both short pieces in one normalisation pass (it costs as much as the tokens)
+        dropped, head_words = tokenize_many([sentence[: len(sentence) - len(tail)], head])
+        return head_words + words[len(dropped) :]
     return tokenize(edited)
 
 
@@ -557,6 +571,19 @@ def strip_dateline(text: str) -> str:
     return stripped if len(stripped.split()) >= 4 else text
 
 
+def _may_open_with_phrase(first: str) -> bool:
+    """Whether `_AR_PHRASE_START` may match the normalised start of a text whose first
+    word (what precedes its first space) is `first`. Normalising works character by
+    character and a space starts a new normalisation segment, so the normalised text
+    begins with the normalised word and a space: unless that word begins a phrase (or
+    holds a separator of its own), no phrase matches. One word is normalised much
+    faster than the 60 characters the pattern reads, and most sentences fail here."""
+    if len(first) >= 60:
+        return True  # the 60 characters end inside the word
+    folded = normalize_word(first)
+    return folded in _AR_PHRASE_FIRST_WORDS or " " in folded or "،" in folded or "," in folded
+
+
 def strip_connective(text: str, language: str = "ar") -> str:
     """Remove a leading connective ("و", "كما", "ولكن", "However,") that makes the
     sentence depend on the previous one. Returns the text unchanged when unsure."""
@@ -565,17 +592,17 @@ def strip_connective(text: str, language: str = "ar") -> str:
         if stripped != text and stripped:
             return stripped[0].upper() + stripped[1:]
         return text
-    phrase = _AR_PHRASE_START.match(normalize(text[:60]))
+    first, _, rest = text.partition(" ")
+    phrase = _AR_PHRASE_START.match(normalize(text[:60])) if _may_open_with_phrase(first) else None
     if phrase:
         words = _AR_PHRASE_WORDS[phrase.group(1)]
         parts = text.split(maxsplit=words)
         if len(parts) > words and not (
             # "كما هو الحال", "كما قال": "as", not "also" - the rest needs it
             phrase.group(1) in _KAMA
-            and normalize(parts[words].split(maxsplit=1)[0]) in _AFTER_KAMA_AS
+            and normalize_word(parts[words].split(maxsplit=1)[0]) in _AFTER_KAMA_AS
         ):
             return parts[words].lstrip("،, ").strip()
-    first, _, rest = text.partition(" ")
     if not rest:
         return text
     if first in {"و", "ف"} and len(rest.split()) >= 4:
@@ -583,14 +610,14 @@ def strip_connective(text: str, language: str = "ar") -> str:
     bare = first.strip("،,")
     if len(bare) > 1 and bare[0] in "وف":
         remainder = bare[1:]
-        folded_remainder = normalize(remainder)
+        folded_remainder = normalize_word(remainder)
         if folded_remainder in _AR_SAFE_REMAINDERS:
             return f"{remainder} {rest}"
         if (
             bare[0] == "و"
             and folded_remainder.startswith("ال")
             and len(folded_remainder) >= 4
-            and normalize(bare) not in _AR_NOT_CONJUNCTION_KEYS
+            and normalize_word(bare) not in _AR_NOT_CONJUNCTION_KEYS
         ):
             return f"{remainder} {rest}"
         # "وأظهرت", "وأشار": hamzated perfect verbs after the conjunction
@@ -648,9 +675,13 @@ class ExtractiveSummarizer:
         symbols = _may_be_boilerplate(text)
         seen: set[tuple[str, ...]] = set()
         kept: list[tuple[Sentence, set[str], list[str], int]] = []
-        for sentence, words in zip(
-            sentences, tokenize_many([s.text for s in sentences]), strict=True
-        ):
+        token_lists = tokenize_many([s.text for s in sentences])
+        # the scoring terms of all the article's tokens in one pass through the term
+        # cache (per sentence, the calls would cost more than the lookups)
+        token_terms = self._terms_of(list(chain.from_iterable(token_lists)))
+        end = 0
+        for sentence, words in zip(sentences, token_lists, strict=True):
+            start, end = end, end + len(words)
             key = tuple(words)
             if key in seen:
                 continue
@@ -659,7 +690,7 @@ class ExtractiveSummarizer:
             ):
                 continue
             seen.add(key)
-            content = self._content_of(words)
+            content = list(filter(None, token_terms[start:end]))
             kept.append((sentence, set(content), words, len(content)))
         informative = [k for k in kept if k[3] >= self.model.min_tokens]
         # short texts: rather short sentences than fewer than min_bullets
@@ -695,15 +726,19 @@ class ExtractiveSummarizer:
 
     def _content_of(self, words: list[str]) -> list[str]:
         """`_content(words)`, through this summarizer's term cache."""
+        return list(filter(None, self._terms_of(words)))
+
+    def _terms_of(self, words: list[str]) -> list[str]:
+        """The scoring term of each token ("" for stopwords), through the term cache."""
         terms = self._terms
-        found = list(map(terms.get, words))
+        found: list[str | None] = list(map(terms.get, words))
         if None in found:
             if len(terms) > _MAX_CACHED_TERMS:
                 terms.clear()  # a bot runs for months: keep the cache bounded
             for position, (word, term) in enumerate(zip(words, found, strict=True)):
                 if term is None:
                     found[position] = terms[word] = _content_term(word)
-        return list(filter(None, found))
+        return cast(list[str], found)  # no None is left
 
     def rank(self, title: str, text: str) -> list[Candidate]:
         """Candidates with their inclusion probabilities, in article order."""
@@ -746,6 +781,7 @@ class ExtractiveSummarizer:
         lengths = [len(w) for w in texts]
         overlap = 0.0
         used = 0
+        gains = coverage.gains  # updated in place by coverage.choose
         remaining = [i for i in range(len(candidates)) if lengths[i]]
         while remaining:
             best_position, best_value = -1, -math.inf
@@ -753,9 +789,9 @@ class ExtractiveSummarizer:
             for position, i in enumerate(remaining):
                 size = lengths[i]
                 if max_tokens is None:
-                    value = (overlap + coverage.gains[i]) / (used + size + expected_extract)
+                    value = (overlap + gains[i]) / (used + size + expected_extract)
                 elif size <= room:
-                    value = coverage.gains[i] / size
+                    value = gains[i] / size
                 else:  # only the part within the budget counts
                     fits = max(1, room)
                     value = coverage.prefix_gain(i, fits) / fits
@@ -765,7 +801,7 @@ class ExtractiveSummarizer:
             if accept is not None and not accept(best):
                 continue
             yield best
-            overlap += coverage.gains[best]
+            overlap += gains[best]
             used += lengths[best]
             coverage.choose(best)
 
@@ -821,14 +857,19 @@ class ExtractiveSummarizer:
         text = strip_connective(strip_dateline(sentence), language)
         if "#" in text:  # "#واتساب": a hashtag marker, not part of the name ("C#" stays)
             text = _HASHTAG.sub("", text)
-        text = _fix_edge_quotes(text)
+        balanced = quotes_balanced(text)
+        if not balanced:
+            text = _fix_edge_quotes(text)
         shortened = shorten(text, self.max_chars)
         if language == "ar" and (shortened is None or shortened != text):
             # a comma clause can be much shorter than the part before a clause opener
             other = cut_before_clause_opener(text, self.max_chars)
             if other is not None and (shortened is None or len(other) > len(shortened)):
                 shortened = other
-        if shortened is None or not quotes_balanced(shortened):
+        if shortened is None:
+            return None
+        # most sentences are kept whole and were balanced already: no second check
+        if not (balanced and shortened is text) and not quotes_balanced(shortened):
             return None
         if words is None:
             words = tokenize(shortened)
