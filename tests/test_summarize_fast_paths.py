@@ -1,7 +1,8 @@
 """The summarizer's fast paths give what the plain computations they stand for give.
 
 `normalize_word` skips the general normalisation for words of plain Arabic letters and
-`strip_connective` decides from the first word alone that no leading phrase can match;
+`strip_connective` decides from the first word alone that no leading phrase can match,
+and the splitter drops a space before a final stop without the regex;
 these tests check the facts those shortcuts rest on, character by character where the
 set is small and on generated text otherwise.
 """
@@ -14,6 +15,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from digest.arabic import _DROP, _PLAIN_ARABIC_WORD, normalize, normalize_word
+from digest.sentences import _SPACE_BEFORE_STOP, _drop_space_before_stop
 from digest.summarize.extractive import (
     _AR_LEADING_PHRASES,
     _AR_PHRASE_START,
@@ -97,3 +99,17 @@ def test_leading_phrases_are_still_stripped() -> None:
     # "كما قال": "as", not "also"
     assert strip_connective("كما قال الوزير إن النموذج جديد") == "كما قال الوزير إن النموذج جديد"
     assert strip_connective("والشركة أعلنت عن نموذج جديد") == "الشركة أعلنت عن نموذج جديد"
+
+
+_SPLITTER_TAIL_ALPHABET = st.sampled_from(
+    list("ابx ") + list(".!?؟…۔") + list("”»\"')]’“«(") + list(" \t\u00a0\u2009\x0b\u2028")
+)
+
+
+@given(st.text(_SPLITTER_TAIL_ALPHABET, max_size=30))
+@example("كلمة .")
+@example("كلمة ..»)")
+@example("x .).")
+@example("x )")
+def test_space_before_stop_is_dropped_like_the_regex(text: str) -> None:
+    assert _drop_space_before_stop(text) == _SPACE_BEFORE_STOP.sub(r"\1", text)

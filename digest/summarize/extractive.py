@@ -28,7 +28,6 @@ what came before them (who "the company" is), so the original order reads best.
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 from collections import Counter
@@ -36,6 +35,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
+from operator import itemgetter
 from typing import NamedTuple, cast
 
 from ..arabic import (
@@ -209,10 +209,11 @@ def _shortlist(candidates: Sequence[Candidate]) -> list[Candidate]:
     almost never win, and leaving them out roughly halves the cost."""
     if len(candidates) <= _SHORTLIST:
         return list(candidates)
-    ranked = heapq.nlargest(
-        _SHORTLIST, range(len(candidates)), key=lambda i: candidates[i].probability
-    )
-    return [candidates[i] for i in sorted(ranked)]
+    probabilities = [c.probability for c in candidates]
+    # heapq.nlargest is documented as this sort (ties: the earlier sentence first);
+    # the sort with a C key function is cheaper than nlargest calling a lambda
+    by_probability = sorted(range(len(candidates)), key=probabilities.__getitem__, reverse=True)
+    return [candidates[i] for i in sorted(by_probability[:_SHORTLIST])]
 
 
 class _Coverage:
@@ -514,6 +515,10 @@ _CODE_CHARS = frozenset("=;{}[]()<>|$")
 
 def looks_like_code(text: str) -> bool:
     """A line of program code (tutorials in tech feeds), not a sentence to summarise."""
+    # every alternative of the pattern holds one of these characters: six substring
+    # tests are much cheaper than the regex scan, and most sentences hold none
+    if not ("=" in text or "/" in text or "(" in text or ";" in text or "{" in text or "}" in text):
+        return False
     if not _CODE_MARK.search(text):
         return False
     symbols = sum(1 for ch in text if ch in _CODE_CHARS)
@@ -700,7 +705,7 @@ class ExtractiveSummarizer:
         if not kept:
             return []
         count = len(kept)
-        df = Counter(chain.from_iterable(terms for _, terms, *_ in kept))
+        df = Counter(chain.from_iterable(map(itemgetter(1), kept)))
         others = max(1, count - 1)
         untitled = not title.strip()
         headline = kept[0][1] if untitled else set(content_tokens(title))
@@ -774,7 +779,11 @@ class ExtractiveSummarizer:
             max_tokens
             if max_tokens is not None
             else self.model.extract_share
-            * (article_tokens if article_tokens is not None else sum(c.tokens for c in candidates))
+            * (
+                article_tokens
+                if article_tokens is not None
+                else sum(c.features.tokens for c in candidates)
+            )
         )
         texts = words if words is not None else [c.features.words for c in candidates]
         coverage = _Coverage(texts, [c.probability for c in candidates])
@@ -815,7 +824,7 @@ class ExtractiveSummarizer:
         """The search's picks among `candidates` (all of an article's), best first,
         within a budget of sentences and/or word tokens (the last one may cross the
         token budget). Without a token budget only the likeliest are searched."""
-        article_tokens = sum(c.tokens for c in candidates)
+        article_tokens = sum(c.features.tokens for c in candidates)
         pool = _shortlist(candidates) if max_tokens is None else list(candidates)
         chosen: list[Candidate] = []
         used = 0
@@ -906,7 +915,7 @@ class ExtractiveSummarizer:
         if language not in {"ar", "en"}:
             language = detect_language(text)
         candidates = self.rank(title, text)
-        article_tokens = sum(c.tokens for c in candidates)
+        article_tokens = sum(c.features.tokens for c in candidates)
         wanted = max_bullets
         if wanted is None and max_tokens is None:
             wanted = self._bullet_count(len(candidates))
@@ -925,8 +934,11 @@ class ExtractiveSummarizer:
         def add(index: int, bullet: str, tokens: list[str]) -> None:
             nonlocal used
             words = set(tokens)
-            if any(len(words & other) / max(1, len(words | other)) >= 0.7 for *_, other in picked):
-                return
+            for _, _, other in picked:
+                common = len(words & other)
+                # Jaccard similarity; the union's size from the sizes (no third set)
+                if common / max(1, len(words) + len(other) - common) >= 0.7:
+                    return
             picked.append((index, bullet, words))
             used += len(tokens)
 
