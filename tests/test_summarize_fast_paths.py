@@ -14,7 +14,14 @@ import unicodedata
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from digest.arabic import _DROP, _PLAIN_ARABIC_WORD, normalize, normalize_word
+from digest.arabic import (
+    _DROP,
+    _PLAIN_ARABIC_WORD,
+    _TOKEN,
+    normalize,
+    normalize_word,
+    tokenize_many,
+)
 from digest.sentences import _SPACE_BEFORE_STOP, _drop_space_before_stop
 from digest.summarize.extractive import (
     _AR_LEADING_PHRASES,
@@ -113,3 +120,16 @@ _SPLITTER_TAIL_ALPHABET = st.sampled_from(
 @example("x )")
 def test_space_before_stop_is_dropped_like_the_regex(text: str) -> None:
     assert _drop_space_before_stop(text) == _SPACE_BEFORE_STOP.sub(r"\1", text)
+
+
+_TOKEN_TEXT_ALPHABET = st.sampled_from(
+    list("ابةىa9٣_") + list(". . .--") + list("،,\"():؛؟!«»%'/") + list(" \n\t\u00a0")
+)
+
+
+@given(st.lists(st.text(_TOKEN_TEXT_ALPHABET, max_size=40), max_size=5))
+@example(["بون. قدم", "a.b. -c- d..", "x،y,z(1)"])
+@example(["نهاية.", "..", ". ."])
+def test_tokenize_many_with_separators_as_spaces_is_the_regex(texts: list[str]) -> None:
+    expected = [_TOKEN.findall(normalize(text).replace("_", " ")) for text in texts]
+    assert tokenize_many(texts) == expected
