@@ -92,6 +92,7 @@ def normalize_word(word: str) -> str:
     return normalize(word)
 
 
+# Characters tokenize_many turns into spaces before splitting (see there).
 _SEPARATORS = ("،", ",", '"', "(", ")", ":", "؛", "؟", "!", "«", "»", "%")
 
 

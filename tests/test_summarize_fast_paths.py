@@ -1,14 +1,18 @@
 """The summarizer's fast paths give what the plain computations they stand for give.
 
-`normalize_word` skips the general normalisation for words of plain Arabic letters and
-`strip_connective` decides from the first word alone that no leading phrase can match,
-and the splitter drops a space before a final stop without the regex;
-these tests check the facts those shortcuts rest on, character by character where the
-set is small and on generated text otherwise.
+* `normalize_word` skips the general normalisation for words of plain Arabic letters;
+* `strip_connective` decides from the first word alone that no leading phrase matches;
+* the splitter drops a space before a final stop without the regex;
+* `tokenize_many` turns common separators into spaces before splitting;
+* the search's shortlist sorts instead of calling `heapq.nlargest`.
+
+These tests check the facts the shortcuts rest on, character by character where the set
+is small, and compare with the plain computation on generated text otherwise.
 """
 
 from __future__ import annotations
 
+import heapq
 import unicodedata
 
 from hypothesis import example, given
@@ -22,11 +26,15 @@ from digest.arabic import (
     normalize_word,
     tokenize_many,
 )
-from digest.sentences import _SPACE_BEFORE_STOP, _drop_space_before_stop
+from digest.sentences import _SPACE_BEFORE_STOP, Sentence, _drop_space_before_stop
 from digest.summarize.extractive import (
     _AR_LEADING_PHRASES,
     _AR_PHRASE_START,
+    _SHORTLIST,
+    Candidate,
+    Features,
     _may_open_with_phrase,
+    _shortlist,
     strip_connective,
 )
 
@@ -133,3 +141,15 @@ _TOKEN_TEXT_ALPHABET = st.sampled_from(
 def test_tokenize_many_with_separators_as_spaces_is_the_regex(texts: list[str]) -> None:
     expected = [_TOKEN.findall(normalize(text).replace("_", " ")) for text in texts]
     assert tokenize_many(texts) == expected
+
+
+@given(st.lists(st.sampled_from([0.1, 0.25, 0.5, 0.5, 0.75, 0.9]), max_size=30))
+def test_shortlist_keeps_what_nlargest_keeps_ties_included(probabilities: list[float]) -> None:
+    candidates = [
+        Candidate(Features(Sentence(f"s{i}", i, 0, True), i, 0.0, 0.0, 4, 4, ["w"]), probability)
+        for i, probability in enumerate(probabilities)
+    ]
+    ranked = heapq.nlargest(
+        _SHORTLIST, range(len(candidates)), key=lambda i: candidates[i].probability
+    )
+    assert _shortlist(candidates) == [candidates[i] for i in sorted(ranked)]
