@@ -16,7 +16,8 @@ Why not rank by the probabilities: annotators' choices beyond the first sentence
 hard to predict (features beyond position explain about 2 % more of their variance),
 and ranking by such learned scores did no better than Lead; optimising the expected
 overlap does, clearly at the 3-sentence budget, a little at the references' length
-(numbers: ``newsdigest eval summaries``). Pure Python, a few ms per article.
+(numbers: ``newsdigest eval summaries``). Pure Python, about 1 ms per article
+(``bench/summarize.py``).
 
 Sentences over 220 characters become their longest clean leading part: cut at a comma
 clause (`digest.sentences.shorten`) or, for the long comma-less sentences of Arabic
