@@ -85,6 +85,27 @@ def test_leading_connectives_are_stripped() -> None:
     assert strip_connective("However, the chips shipped.", "en") == "The chips shipped."
 
 
+def test_the_conjunction_leaves_common_news_verbs_but_not_words_that_begin_with_waw() -> None:
+    assert strip_connective("وذكرت الشركة أن المبيعات ارتفعت.") == "ذكرت الشركة أن المبيعات ارتفعت."
+    assert strip_connective("ونُشرت الدراسة في دورية علمية.") == "نُشرت الدراسة في دورية علمية."
+    assert strip_connective("ويتيح التحديث ميزات جديدة.") == "يتيح التحديث ميزات جديدة."
+    assert strip_connective("فذكرت الصحيفة أن الهاتف تأخر.") == "ذكرت الصحيفة أن الهاتف تأخر."
+    # "ووصف" is و + "وصف"; "وصف" (described), "وردت", "واصل", "وسائل", "وفقا" are words
+    # of their own whose first letter is و, and "وبذلك" needs the previous sentence
+    assert strip_connective("ووصف المدير الخطوة بأنها مثيرة.") == "وصف المدير الخطوة بأنها مثيرة."
+    for whole in (
+        "وصف المدير الخطوة بأنها مثيرة.",
+        "وردت أنباء عن تأجيل الإطلاق.",
+        "واصل الفريق العمل على التطبيق.",
+        "وسائل التواصل الاجتماعي تنتشر بسرعة.",
+        "وفقا للتقرير تراجعت المبيعات.",
+        "وبذلك أصبح الهاتف الأسرع في السوق.",
+        "وادي السيليكون يراقب الصفقة.",
+        "والي المدينة افتتح المعرض.",
+    ):
+        assert strip_connective(whole) == whole
+
+
 def test_connective_sentence_becomes_a_standalone_bullet() -> None:
     text = (
         "أطلقت شركة إنفيديا معالجها الجديد للذكاء الاصطناعي في معرض كبير.\n"
