@@ -404,6 +404,16 @@ def test_sentences_that_lean_on_the_previous_one_are_last_resorts() -> None:
     since = "إذ تنتقل الصورة الشخصية في التصميم الجديد إلى منتصف الشاشة."
     shown = ExtractiveSummarizer().summarize("تصميم جديد", " ".join([since, text]))
     assert since not in shown
+    chips = [
+        "بدأ آلاف الأشخاص في السويد باستخدام شرائح توضع تحت جلد اليد لفتح الأبواب.",
+        "وبذلك تحل الشرائح محل المفاتيح والبطاقات التي يحملها الشخص في محفظته كل يوم.",
+        "وتعمل الشريحة عند تمرير اليد فوق قارئ مخصص عند الباب أو في القطار.",
+        "ويؤكد مصممو الشرائح أنها لا تبث أي معلومات إلا عند تمرير اليد فوق القارئ.",
+        "وتبلغ تكلفة زرع الشريحة نحو مئة وخمسين دولارا في العيادات المتخصصة.",
+    ]
+    shown = ExtractiveSummarizer().summarize("شرائح تحت الجلد بدل المفاتيح", " ".join(chips))
+    assert len(shown) == 3
+    assert not any(b.startswith(("وبذلك", "بذلك")) for b in shown)  # "thereby"
 
 
 def test_kama_meaning_as_is_kept() -> None:

@@ -421,6 +421,8 @@ _DEPENDENT_START = re.compile(
             *("التي", "الذي", "الذين", "اللذين", "اللتين", "والتي", "والذي", "والذين"),
             *("إذ", "حيث"),  # "since", "where": the clause it explains came before
             *("وهو ما", "هو ما", "وهذا ما", "هذا ما", "وهي ما", "هي ما"),
+            # "thereby", "for this": the result or reason of what came before
+            *("بذلك", "وبذلك", "بهذا", "وبهذا", "بهذه", "وبهذه", "لهذا", "ولهذا"),
         )
     )
     + ")(?= )"
