@@ -90,6 +90,8 @@ def test_the_conjunction_leaves_common_news_verbs_but_not_words_that_begin_with_
     assert strip_connective("ونُشرت الدراسة في دورية علمية.") == "نُشرت الدراسة في دورية علمية."
     assert strip_connective("ويتيح التحديث ميزات جديدة.") == "يتيح التحديث ميزات جديدة."
     assert strip_connective("فذكرت الصحيفة أن الهاتف تأخر.") == "ذكرت الصحيفة أن الهاتف تأخر."
+    assert strip_connective("ولتفعيل الميزة افتح الإعدادات.") == "لتفعيل الميزة افتح الإعدادات."
+    assert strip_connective("وللمرة الأولى تعمل الشريحة.") == "للمرة الأولى تعمل الشريحة."
     # "ووصف" is و + "وصف"; "وصف" (described), "وردت", "واصل", "وسائل", "وفقا" are words
     # of their own whose first letter is و, and "وبذلك" needs the previous sentence
     assert strip_connective("ووصف المدير الخطوة بأنها مثيرة.") == "وصف المدير الخطوة بأنها مثيرة."
@@ -102,6 +104,7 @@ def test_the_conjunction_leaves_common_news_verbs_but_not_words_that_begin_with_
         "وبذلك أصبح الهاتف الأسرع في السوق.",
         "وادي السيليكون يراقب الصفقة.",
         "والي المدينة افتتح المعرض.",
+        "وليد يعمل في الشركة منذ سنوات.",
     ):
         assert strip_connective(whole) == whole
 

@@ -653,6 +653,10 @@ def strip_connective(text: str, language: str = "ar") -> str:
         # "وأظهرت", "وأشار": hamzated perfect verbs after the conjunction
         if bare[0] == "و" and remainder[:1] in {"أ", "إ"} and len(remainder) >= 4:
             return f"{remainder} {rest}"
+        # "ولتفعيل", "وللمرة": the conjunction before the preposition لـ (no word of its
+        # own begins with ولل or ولت)
+        if bare[0] == "و" and remainder.startswith(("لل", "لت")) and len(remainder) >= 5:
+            return f"{remainder} {rest}"
     return text
 
 
