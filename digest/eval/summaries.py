@@ -293,8 +293,7 @@ def sumy_method(kind: str) -> Method:
 # --- report ----------------------------------------------------------------------------
 
 
-def _methods(include_sumy: bool, model: InclusionModel | None) -> list[tuple[str, Method]]:
-    summarizer = ExtractiveSummarizer(model)
+def _methods(include_sumy: bool, summarizer: ExtractiveSummarizer) -> list[tuple[str, Method]]:
     methods: list[tuple[str, Method]] = [
         (OURS, ours_sentences_method(summarizer)),
         ("ours (bullets)", ours_method(summarizer)),
@@ -356,7 +355,8 @@ def run_summary_eval(
     articles = load_corpus(corpus)
     tune, report = split_corpus(articles)
     missing = _sumy_missing() if include_sumy else None
-    methods = _methods(include_sumy and missing is None, model)
+    summarizer = ExtractiveSummarizer(model)
+    methods = _methods(include_sumy and missing is None, summarizer)
     lines = [
         f"Summary eval on {corpus} ({len(articles)} articles, "
         f"{sum(len(a.references) for a in articles)} references)",
@@ -378,7 +378,6 @@ def run_summary_eval(
     ]
     if missing:
         lines[-1:-1] = [missing]
-    summarizer = ExtractiveSummarizer(model)
     lines += _table(
         f"REPORT half ({len(report)} articles, held out from tuning)", report, methods, summarizer
     )

@@ -758,10 +758,6 @@ class ExtractiveSummarizer:
             )
         return out
 
-    def _content_of(self, words: list[str]) -> list[str]:
-        """`_content(words)`, through this summarizer's term cache."""
-        return list(filter(None, self._terms_of(words)))
-
     def _terms_of(self, words: list[str]) -> list[str]:
         """The scoring term of each token ("" for stopwords), through the term cache."""
         terms = self._terms
