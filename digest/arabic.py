@@ -92,7 +92,7 @@ def normalize_word(word: str) -> str:
     return normalize(word)
 
 
-# Characters tokenize_many turns into spaces before splitting (see there).
+# Characters turned into spaces before splitting (see _folded_for_tokens).
 _SEPARATORS = ("،", ",", '"', "(", ")", ":", "؛", "؟", "!", "«", "»", "%")
 
 
@@ -119,9 +119,21 @@ def _tokens(folded: str) -> list[str]:
     return tokens
 
 
+def _folded_for_tokens(text: str) -> str:
+    """The normalised text with underscores and the common characters that never belong
+    to a token (neither word characters nor the joiners "." and "-"; a stop before a
+    space or at a line end joins nothing) made spaces: every token stays as it is, and
+    most lines become plain words, which `_tokens` splits in one C call."""
+    folded = normalize(text).replace("_", " ")
+    for mark in _SEPARATORS:
+        if mark in folded:
+            folded = folded.replace(mark, " ")
+    return folded.replace(". ", "  ").replace(".\n", " \n").rstrip(".")
+
+
 def tokenize(text: str) -> list[str]:
     """Normalised word tokens; Latin names such as ``gpt-4o`` or ``01.ai`` stay whole."""
-    return _tokens(normalize(text).replace("_", " "))
+    return _tokens(_folded_for_tokens(text))
 
 
 def tokenize_many(texts: Sequence[str]) -> list[list[str]]:
@@ -132,15 +144,7 @@ def tokenize_many(texts: Sequence[str]) -> list[list[str]]:
     joined = "\n".join(texts)
     if joined.count("\n") != len(texts) - 1:  # a text with a line break of its own
         return [tokenize(text) for text in texts]
-    folded = normalize(joined).replace("_", " ")
-    # Common characters that never belong to a token (neither word characters nor the
-    # joiners "." and "-", and a stop before a space or at a line end joins nothing):
-    # as spaces they leave every token as it is, and most lines become plain words.
-    for mark in _SEPARATORS:
-        if mark in folded:
-            folded = folded.replace(mark, " ")
-    folded = folded.replace(". ", "  ").replace(".\n", " \n").rstrip(".")
-    return [_tokens(text) for text in folded.split("\n")]
+    return [_tokens(line) for line in _folded_for_tokens(joined).split("\n")]
 
 
 def arabic_ratio(text: str) -> float:

@@ -24,6 +24,7 @@ from digest.arabic import (
     _TOKEN,
     normalize,
     normalize_word,
+    tokenize,
     tokenize_many,
 )
 from digest.sentences import _SPACE_BEFORE_STOP, Sentence, _drop_space_before_stop
@@ -138,9 +139,10 @@ _TOKEN_TEXT_ALPHABET = st.sampled_from(
 @given(st.lists(st.text(_TOKEN_TEXT_ALPHABET, max_size=40), max_size=5))
 @example(["بون. قدم", "a.b. -c- d..", "x،y,z(1)"])
 @example(["نهاية.", "..", ". ."])
-def test_tokenize_many_with_separators_as_spaces_is_the_regex(texts: list[str]) -> None:
+def test_tokenizers_with_separators_as_spaces_are_the_regex(texts: list[str]) -> None:
     expected = [_TOKEN.findall(normalize(text).replace("_", " ")) for text in texts]
     assert tokenize_many(texts) == expected
+    assert [tokenize(text) for text in texts] == expected
 
 
 @given(st.lists(st.sampled_from([0.1, 0.25, 0.5, 0.5, 0.75, 0.9]), max_size=30))
