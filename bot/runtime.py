@@ -63,10 +63,8 @@ def pid_alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
-        return True  # someone else's process: alive
     except OSError:
-        return True  # cannot tell: keep its leases
+        return True  # someone else's process (PermissionError), or cannot tell: keep
     return True
 
 
