@@ -88,3 +88,15 @@ def test_an_installed_wheel_finds_its_defaults_and_runs_the_demo(
     # the bundled seed article, summarised: the demo read the installed sample feed
     assert any("DeepSeek" in line for line in digest)
     assert sum(line.startswith("\u200f•") for line in digest) >= 3
+
+
+def test_the_installed_wheel_holds_every_module_and_default_file(installed: Path) -> None:
+    # pyproject.toml lists the packages by hand (config/ is mapped to another name): a
+    # new subpackage missing from that list would be missing from every install
+    for package in ("bot", "digest"):
+        for module in (ROOT / package).rglob("*.py"):
+            assert (installed / module.relative_to(ROOT)).is_file(), module
+    for default in (ROOT / "config").rglob("*"):
+        if default.is_file():
+            relative = default.relative_to(ROOT / "config")
+            assert (installed / "newsdigest_config" / relative).is_file(), default
