@@ -83,6 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("run", help="start the Telegram/Discord bots and the scheduler")
 
+    h = sub.add_parser(
+        "health", help="ask the running bot's /healthz (exit 0 healthy, 1 not; for containers)"
+    )
+    h.add_argument("--url", default=None, help="default: http://127.0.0.1:<http_port>/healthz")
+    h.add_argument("--timeout", type=float, default=5.0, help="seconds (default 5)")
+
     e = sub.add_parser("eval", help="evaluation reports")
     e.add_argument("what", choices=("summaries", "topics", "clusters"))
     e.add_argument("--corpus", type=Path, default=None)
@@ -106,6 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "summarize" and not args.batch and not args.source:
             parser.error("summarize needs PATH, URL, - or --batch")
         settings = load_settings(args.config)
+        if args.command == "health":
+            return cmd_health(args, settings.http_port)
         return asyncio.run(dispatch(args, settings))
     except ConfigError as exc:
         print(f"newsdigest: configuration error: {exc}", file=sys.stderr)
@@ -353,6 +361,27 @@ def cmd_feeds(services: Services, args: argparse.Namespace) -> int:
                 line += f"; next: {feed.next_fetch_at.isoformat(timespec='minutes')}"
         print(line)
     return 0
+
+
+def cmd_health(args: argparse.Namespace, http_port: int | None) -> int:
+    from .health_check import check_health, health_url
+
+    if not (args.timeout > 0):  # also refuses nan
+        print("newsdigest: --timeout must be a positive number of seconds", file=sys.stderr)
+        return 2
+    url = args.url
+    if url is None:
+        if not http_port:
+            print(
+                "newsdigest: no health address: set http_port in the settings "
+                "(or NEWSDIGEST_HTTP_PORT), or pass --url",
+                file=sys.stderr,
+            )
+            return 2
+        url = health_url(http_port)
+    result = check_health(url, timeout=args.timeout)
+    print(result.line, file=sys.stdout if result.healthy else sys.stderr)
+    return result.exit_code
 
 
 def run_eval(args: argparse.Namespace) -> int:
