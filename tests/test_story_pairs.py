@@ -22,6 +22,7 @@ from digest.eval.story_pairs import (
     read_candidates,
     sample,
     split_of,
+    write_sheets,
 )
 
 LETTERS = "بتثجحخدذرزسشصضطظعغفقكمنهي"
@@ -156,3 +157,23 @@ def test_committed_candidates_match_the_pool() -> None:
         ) / timedelta(hours=1)
         assert abs(hours - float(r["hours"])) < 0.01
         assert 0 <= hours <= 48
+
+
+def test_sheets_show_texts_but_no_bucket_or_similarity(tmp_path: Path) -> None:
+    articles = _articles()
+    candidates = sample(articles, (("c0", 0.15, 0.5, 12), ("c1", 0.5, 1.01, 12)), {"technology": 3})
+    where = assign_sheets(candidates, sheets=3, double=5)
+    sizes = write_sheets(tmp_path, candidates, where, {a.id: a for a in articles}, "RULE")
+    assert sum(sizes.values()) == len(candidates) + 5
+    for n, size in sizes.items():
+        sheet = (tmp_path / f"pairs-{n:02d}.md").read_text(encoding="utf-8")
+        answers = read_candidates(tmp_path / f"pairs-{n:02d}.csv")
+        assert len(answers) == size
+        assert all(row["label"] == row["note"] == "" for row in answers)
+        assert all(row["pair_id"] in sheet for row in answers)
+        assert "RULE" in sheet
+        assert not any(c.bucket in sheet or f"{c.cos}" in sheet for c in candidates)
+        shown = {c.id_a for c in candidates if n in where[c.pair_id]}
+        assert all(next(a for a in articles if a.id == i).title in sheet for i in shown)
+    double = read_candidates(tmp_path / "double_labelled.csv")
+    assert {row["pair_id"] for row in double} == {p for p, ns in where.items() if len(ns) == 2}

@@ -478,7 +478,8 @@ def write_sheets(
     by_id: dict[str, Article],
     rule: str,
 ) -> dict[int, int]:
-    """pairs-NN.md and blank pairs-NN.csv per sheet; returns pairs per sheet."""
+    """pairs-NN.md and blank pairs-NN.csv per sheet, and double_labelled.csv (the pairs on
+    two sheets, for agreement); returns pairs per sheet."""
     directory.mkdir(parents=True, exist_ok=True)
     sizes = {}
     for n in range(1, max(n for ns in sheets.values() for n in ns) + 1):
@@ -511,6 +512,12 @@ def write_sheets(
             writer.writerow(("pair_id", "label", "note"))
             for cand in on_sheet:
                 writer.writerow((cand.pair_id, "", ""))
+    with (directory / "double_labelled.csv").open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(("pair_id", "sheets"))
+        for cand in candidates:
+            if len(sheets[cand.pair_id]) > 1:
+                writer.writerow((cand.pair_id, ";".join(f"{n:02d}" for n in sheets[cand.pair_id])))
     return sizes
 
 
