@@ -83,6 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("run", help="start the Telegram/Discord bots and the scheduler")
 
+    c = sub.add_parser("cluster", help="group a JSONL stream of articles into stories")
+    c.add_argument(
+        "--batch", type=Path, required=True, help="JSONL: {id, title, text, published, source}"
+    )
+    c.add_argument("--out", type=Path, required=True, help="JSONL output: {id, story}")
+
     h = sub.add_parser(
         "health", help="ask the running bot's /healthz (exit 0 healthy, 1 not; for containers)"
     )
@@ -109,6 +115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "eval":
             return run_eval(args)
+        if args.command == "cluster":
+            return cmd_cluster_batch(args.batch, args.out)
         if args.command == "summarize" and not args.batch and not args.source:
             parser.error("summarize needs PATH, URL, - or --batch")
         settings = load_settings(args.config)
@@ -361,6 +369,25 @@ def cmd_feeds(services: Services, args: argparse.Namespace) -> int:
                 line += f"; next: {feed.next_fetch_at.isoformat(timespec='minutes')}"
         print(line)
     return 0
+
+
+def cmd_cluster_batch(src: Path, dst: Path) -> int:
+    """The stream through the clusterer the running bot builds (bootstrap.build_clusterer)."""
+    from digest.cluster_batch import cluster_stream, json_lines
+
+    from .bootstrap import build_clusterer
+
+    with src.open(encoding="utf-8", newline="") as fin, dst.open("w", encoding="utf-8") as fout:
+
+        def write(row: dict[str, object]) -> None:
+            fout.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+        problems = cluster_stream(json_lines(fin), build_clusterer(), write=write)
+    for problem in problems[:20]:
+        print(f"newsdigest: {src}:{problem.line}: skipped: {problem.reason}", file=sys.stderr)
+    if len(problems) > 20:
+        print(f"newsdigest: … and {len(problems) - 20} more lines skipped", file=sys.stderr)
+    return 1 if problems else 0
 
 
 def cmd_health(args: argparse.Namespace, http_port: int | None) -> int:
