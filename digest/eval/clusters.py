@@ -52,6 +52,7 @@ import yaml
 
 from ..cluster import StoryClusterer, StoryFingerprint, content_words
 from ..relevance import Scores
+from .story_pair_scores import run_story_pair_eval
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "ant" / "dev.jsonl"
@@ -454,6 +455,7 @@ def run_cluster_eval(corpus: Path | None = None, fixtures: Path | None = None) -
     # Half the probes rewrite stories inside the window (they match), half are new.
     probes = [Doc(d.key + "#probe", *rewrite(d.title, d.text, d.key)[:2]) for d in docs[2750:3250]]
     out.extend(timing(docs, probes))
+    out.append(run_story_pair_eval(labels=fixtures / "story_pairs_labels.csv"))
     return "\n".join(out)
 
 

@@ -1,0 +1,254 @@
+"""Score the story clusterer on the judged same-event pairs (issue #14).
+
+The pairs come from ``digest.eval.story_pairs`` (candidates, with the tune/report split
+fixed by a hash of the pair id); the judges' answers are collected into
+``tests/fixtures/clusters/story_pairs_labels.csv`` (pair_id, sheet, label, note: ids and
+the judges' own words, never corpus text) by
+``python -m digest.eval.story_pair_scores --collect /path/to/sheets``.
+
+A pair's label is the judges' label when every judge who saw it gave the same one and it
+is not ``unsure``; pairs with an ``unsure`` or with two judges disagreeing are left out
+(and counted). The articles of all labelled pairs run through the clusterer as one
+stream in publication order, as the bot adds them; a pair is *joined* when both end in
+the same story. Recall = same-event pairs joined / same-event pairs; precision = joined
+pairs that are same-event / joined pairs. Figures are printed for the tune and report
+halves apart: choices are made on tune, the report half is what we quote.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from ..cluster import StoryClusterer
+from .story_pairs import DEFAULT_OUT as CANDIDATES
+from .story_pairs import DEFAULT_POOL, Article, read_candidates, read_pool
+
+LABELS = CANDIDATES.with_name("story_pairs_labels.csv")
+VERDICTS = ("same", "different", "unsure")
+# The bot's clusterer (bot.bootstrap.build_clusterer); a test keeps the two equal.
+WINDOW = timedelta(days=2)
+
+
+def bot_clusterer() -> StoryClusterer:
+    return StoryClusterer(window=WINDOW)
+
+
+@dataclass(frozen=True)
+class JudgedPair:
+    pair_id: str
+    id_a: str
+    id_b: str
+    split: str
+    bucket: str
+    same: bool
+
+
+@dataclass(frozen=True)
+class Judging:
+    pairs: tuple[JudgedPair, ...]
+    unsure: int  # pairs left out: some judge said unsure
+    disagreed: int  # pairs left out: two judges gave different labels
+    doubles: int  # pairs seen by two judges
+    doubles_agreed: int
+    kappa: float | None  # Cohen's kappa on the doubles (same vs different vs unsure)
+
+
+def collect(sheets: Path, out: Path = LABELS) -> int:
+    """Gather the answer files ``pairs-NN.csv`` of `sheets` into `out`; returns rows."""
+    rows = []
+    for answers in sorted(sheets.glob("pairs-*.csv")):
+        sheet = answers.stem.split("-", 1)[1]
+        with answers.open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                label = (row.get("label") or "").strip().lower()
+                if label not in VERDICTS:
+                    raise ValueError(f"{answers}: pair {row.get('pair_id')}: label {label!r}")
+                note = " ".join((row.get("note") or "").split())
+                rows.append((row["pair_id"], sheet, label, note))
+    rows.sort()
+    with out.open("w", encoding="utf-8", newline="") as f:
+        f.write(
+            "# Judges' answers for the same-event pairs (issue #14): one row per pair and sheet;\n"
+            "# read blind from the sheets made by digest.eval.story_pairs, rule in\n"
+            "# docs/story_pairs_labelling.md. Notes are the judges' words.\n"
+        )
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(("pair_id", "sheet", "label", "note"))
+        writer.writerows(rows)
+    return len(rows)
+
+
+def read_labels(path: Path = LABELS) -> dict[str, list[str]]:
+    """pair_id -> the labels its judges gave (one per sheet)."""
+    with path.open(encoding="utf-8", newline="") as f:
+        lines = [line for line in f if not line.startswith("#")]
+    labels: dict[str, list[str]] = defaultdict(list)
+    for row in csv.DictReader(lines):
+        labels[row["pair_id"]].append(row["label"])
+    return dict(labels)
+
+
+def judge(candidates: Iterable[Mapping[str, str]], labels: Mapping[str, list[str]]) -> Judging:
+    pairs, unsure, disagreed, doubles, agreed = [], 0, 0, [], 0
+    for c in candidates:
+        given = labels.get(c["pair_id"])
+        if not given:
+            continue
+        if len(given) > 1:
+            doubles.append((given[0], given[1]))
+            agreed += given[0] == given[1]
+        if len(set(given)) > 1:
+            disagreed += 1
+        elif given[0] == "unsure":
+            unsure += 1
+        else:
+            pairs.append(
+                JudgedPair(
+                    c["pair_id"], c["id_a"], c["id_b"], c["split"], c["bucket"], given[0] == "same"
+                )
+            )
+    return Judging(tuple(pairs), unsure, disagreed, len(doubles), agreed, _kappa(doubles))
+
+
+def _kappa(doubles: Sequence[tuple[str, str]]) -> float | None:
+    if not doubles:
+        return None
+    n = len(doubles)
+    observed = sum(a == b for a, b in doubles) / n
+    first, second = Counter(a for a, _ in doubles), Counter(b for _, b in doubles)
+    expected = sum(first[v] * second[v] for v in VERDICTS) / (n * n)
+    return 1.0 if expected == 1 else (observed - expected) / (1 - expected)
+
+
+def stream_stories(
+    articles: Sequence[Article], clusterer: StoryClusterer | None = None
+) -> dict[str, str]:
+    """Article id -> story id (the first article's id), adding in publication order."""
+    clusterer = clusterer or bot_clusterer()
+    ordered = sorted(articles, key=lambda a: (a.published, a.id))
+    story: dict[str, str] = {}
+    for handle, article in enumerate(ordered):
+        first = clusterer.add(handle, article.title, article.text, article.published)
+        story[article.id] = ordered[first].id
+    return story
+
+
+@dataclass(frozen=True)
+class Scores:
+    same: int
+    different: int
+    joined_same: int
+    joined_different: int
+    hard: int
+    hard_joined: int
+
+    @property
+    def recall(self) -> float:
+        return self.joined_same / self.same if self.same else 0.0
+
+    @property
+    def precision(self) -> float:
+        joined = self.joined_same + self.joined_different
+        return self.joined_same / joined if joined else 1.0
+
+
+def score(pairs: Iterable[JudgedPair], joined: Callable[[JudgedPair], bool]) -> Scores:
+    same = different = joined_same = joined_different = hard = hard_joined = 0
+    for pair in pairs:
+        together = joined(pair)
+        if pair.same:
+            same += 1
+            joined_same += together
+        else:
+            different += 1
+            joined_different += together
+            if pair.bucket.startswith("hard"):
+                hard += 1
+                hard_joined += together
+    return Scores(same, different, joined_same, joined_different, hard, hard_joined)
+
+
+def _line(name: str, s: Scores) -> str:
+    return (
+        f"  {name}: recall {s.recall:.2f} ({s.joined_same}/{s.same} same-event pairs joined),"
+        f" precision {s.precision:.2f} ({s.joined_different} different-event pairs joined"
+        f" of {s.different}; hard ones {s.hard_joined}/{s.hard})"
+    )
+
+
+def run_story_pair_eval(
+    pool: Path = DEFAULT_POOL,
+    candidates: Path = CANDIDATES,
+    labels: Path = LABELS,
+    *,
+    whole_pool: bool = False,
+) -> str:
+    if not labels.exists():
+        return f"D. judged cross-outlet pairs: no labels yet ({labels})"
+    judging = judge(read_candidates(candidates), read_labels(labels))
+    out = [
+        "D. judged cross-outlet pairs (ANT pool, two outlets, <= 48 h apart, sampled across"
+        " the similarity range plus same-day hard negatives; read blind by judges who did"
+        " not tune):",
+        f"  {len(judging.pairs)} pairs labelled; left out: {judging.unsure} unsure,"
+        f" {judging.disagreed} where two judges disagreed",
+    ]
+    if judging.doubles:
+        kappa = f"{judging.kappa:.2f}" if judging.kappa is not None else "-"
+        out.append(
+            f"  agreement on {judging.doubles} double-judged pairs:"
+            f" {judging.doubles_agreed}/{judging.doubles}, Cohen's kappa {kappa}"
+        )
+    if not pool.exists():
+        out.append(f"  (pool not found at {pool}: scores skipped)")
+        return "\n".join(out)
+    articles = read_pool(pool)
+    wanted = {i for p in judging.pairs for i in (p.id_a, p.id_b)}
+    streams = [("the pairs' articles as one stream", [a for a in articles if a.id in wanted])]
+    if whole_pool:
+        streams.append((f"inside the whole pool stream ({len(articles)} articles)", articles))
+    for name, stream in streams:
+        story = stream_stories(stream)
+        out.append(f"  {name} ({len(stream)} articles):")
+        for split in ("tune", "report"):
+            part = [p for p in judging.pairs if p.split == split]
+            out.append(_line(split, score(part, lambda p: story[p.id_a] == story[p.id_b])))
+    report = [p for p in judging.pairs if p.split == "report"]
+    story = stream_stories([a for a in articles if a.id in wanted])
+    out.append("  report half by sampling band (same-event pairs joined / same-event pairs):")
+    bands: dict[str, list[JudgedPair]] = defaultdict(list)
+    for pair in report:
+        bands[pair.bucket.split("/")[0]].append(pair)
+    out.append(
+        "   "
+        + "; ".join(
+            f"{band} {s.joined_same}/{s.same}"
+            for band, s in (
+                (b, score(ps, lambda p: story[p.id_a] == story[p.id_b]))
+                for b, ps in sorted(bands.items())
+            )
+        )
+    )
+    return "\n".join(out)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="score the clusterer on the judged pairs")
+    parser.add_argument("--collect", type=Path, help="gather the answer files of this folder")
+    parser.add_argument("--whole-pool", action="store_true", help="also score in the pool stream")
+    args = parser.parse_args(argv)
+    if args.collect:
+        print(f"{collect(args.collect)} answers written to {LABELS}")
+    print(run_story_pair_eval(whole_pool=args.whole_pool))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

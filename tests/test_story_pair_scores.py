@@ -1,0 +1,99 @@
+"""Scoring the clusterer on judged same-event pairs: collecting the answer files, the
+judges' agreement, which pairs count, and recall/precision over a real stream."""
+
+from __future__ import annotations
+
+import csv
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.bootstrap import build_clusterer
+from digest.eval.story_pair_scores import (
+    JudgedPair,
+    bot_clusterer,
+    collect,
+    judge,
+    read_labels,
+    score,
+    stream_stories,
+)
+from digest.eval.story_pairs import Article
+from tests.test_cluster import OTHER_AI_STORY, OTHER_OUTLET_TEXT, OTHER_OUTLET_TITLE, SEED
+
+T0 = datetime(2018, 3, 1, 9, tzinfo=UTC)
+
+
+def answers(folder: Path, sheet: str, rows: list[tuple[str, str, str]]) -> None:
+    with (folder / f"pairs-{sheet}.csv").open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(("pair_id", "label", "note"))
+        writer.writerows(rows)
+
+
+def candidate(pid: str, split: str = "report", bucket: str = "c3/title") -> dict[str, str]:
+    return {"pair_id": pid, "id_a": pid + "a", "id_b": pid + "b", "split": split, "bucket": bucket}
+
+
+def test_collect_then_judge_keeps_only_agreed_sure_labels(tmp_path: Path) -> None:
+    answers(
+        tmp_path,
+        "01",
+        [("p1", "same", "both: a launch"), ("p2", "Different", ""), ("p3", "same", "")],
+    )
+    answers(
+        tmp_path,
+        "02",
+        [("p3", "different", "A, B: two matches"), ("p4", "unsure", ""), ("p2", "different", "")],
+    )
+    out = tmp_path / "labels.csv"
+    assert collect(tmp_path, out) == 6
+    labels = read_labels(out)
+    assert labels == {
+        "p1": ["same"],
+        "p2": ["different", "different"],
+        "p3": ["same", "different"],
+        "p4": ["unsure"],
+    }
+    judging = judge([candidate(p) for p in ("p1", "p2", "p3", "p4", "p5")], labels)
+    assert [(p.pair_id, p.same) for p in judging.pairs] == [("p1", True), ("p2", False)]
+    assert (judging.unsure, judging.disagreed) == (1, 1)
+    assert (judging.doubles, judging.doubles_agreed) == (2, 1)
+    # one agreement (different/different), one disagreement (same/different): kappa 0
+    assert judging.kappa == pytest.approx(0.0)
+    assert "A, B: two matches" in out.read_text(encoding="utf-8")  # the note survives quoting
+
+
+def test_collect_refuses_a_blank_or_unknown_label(tmp_path: Path) -> None:
+    answers(tmp_path, "01", [("p1", "", "")])
+    with pytest.raises(ValueError, match="pair p1: label ''"):
+        collect(tmp_path, tmp_path / "labels.csv")
+
+
+def test_scores_over_the_bots_clusterer_in_publication_order() -> None:
+    title, body = SEED.read_text(encoding="utf-8").split("\n", 1)
+    articles = [
+        Article(
+            "b", "BBC", "technology", T0 + timedelta(hours=3), OTHER_OUTLET_TITLE, OTHER_OUTLET_TEXT
+        ),
+        Article("a", "CNN", "technology", T0, title, body),
+        Article("c", "SkyNews", "technology", T0 + timedelta(hours=1), *OTHER_AI_STORY),
+    ]
+    story = stream_stories(articles)
+    assert story == {"a": "a", "b": "a", "c": "c"}  # b joins a although it is listed first
+    pairs = [
+        JudgedPair("p1", "a", "b", "report", "c4/title", True),
+        JudgedPair("p2", "a", "c", "report", "hard/technology", False),
+        JudgedPair("p3", "b", "c", "report", "c2/other", True),  # a judged-same pair missed
+    ]
+    s = score(pairs, lambda p: story[p.id_a] == story[p.id_b])
+    assert (s.same, s.joined_same, s.different, s.joined_different) == (2, 1, 1, 0)
+    assert (s.hard, s.hard_joined) == (1, 0)
+    assert s.recall == 0.5 and s.precision == 1.0
+
+
+def test_the_eval_uses_the_clusterer_the_bot_builds() -> None:
+    ours, bots = bot_clusterer(), build_clusterer()
+    assert type(ours) is type(bots)
+    assert (ours.window, ours.max_items) == (bots.window, bots.max_items)
