@@ -175,6 +175,11 @@ def score(pairs: Iterable[JudgedPair], joined: Callable[[JudgedPair], bool]) -> 
     return Scores(same, different, joined_same, joined_different, hard, hard_joined)
 
 
+def joined_in(story: Mapping[str, str]) -> Callable[[JudgedPair], bool]:
+    """Whether a pair's two articles ended in one story of `story` (id -> story id)."""
+    return lambda pair: story[pair.id_a] == story[pair.id_b]
+
+
 def _line(name: str, s: Scores) -> str:
     return (
         f"  {name}: recall {s.recall:.2f} ({s.joined_same}/{s.same} same-event pairs joined),"
@@ -214,28 +219,21 @@ def run_story_pair_eval(
     streams = [("the pairs' articles as one stream", [a for a in articles if a.id in wanted])]
     if whole_pool:
         streams.append((f"inside the whole pool stream ({len(articles)} articles)", articles))
+    pairs_story: dict[str, str] = {}
     for name, stream in streams:
         story = stream_stories(stream)
+        pairs_story = pairs_story or story
         out.append(f"  {name} ({len(stream)} articles):")
         for split in ("tune", "report"):
             part = [p for p in judging.pairs if p.split == split]
-            out.append(_line(split, score(part, lambda p: story[p.id_a] == story[p.id_b])))
-    report = [p for p in judging.pairs if p.split == "report"]
-    story = stream_stories([a for a in articles if a.id in wanted])
-    out.append("  report half by sampling band (same-event pairs joined / same-event pairs):")
+            out.append(_line(split, score(part, joined_in(story))))
     bands: dict[str, list[JudgedPair]] = defaultdict(list)
-    for pair in report:
-        bands[pair.bucket.split("/")[0]].append(pair)
-    out.append(
-        "   "
-        + "; ".join(
-            f"{band} {s.joined_same}/{s.same}"
-            for band, s in (
-                (b, score(ps, lambda p: story[p.id_a] == story[p.id_b]))
-                for b, ps in sorted(bands.items())
-            )
-        )
-    )
+    for pair in judging.pairs:
+        if pair.split == "report":
+            bands[pair.bucket.split("/")[0]].append(pair)
+    by_band = ((band, score(ps, joined_in(pairs_story))) for band, ps in sorted(bands.items()))
+    out.append("  report half by sampling band (same-event pairs joined / same-event pairs):")
+    out.append("   " + "; ".join(f"{band} {s.joined_same}/{s.same}" for band, s in by_band))
     return "\n".join(out)
 
 
