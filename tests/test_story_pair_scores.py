@@ -97,3 +97,21 @@ def test_the_eval_uses_the_clusterer_the_bot_builds() -> None:
     ours, bots = bot_clusterer(), build_clusterer()
     assert type(ours) is type(bots)
     assert (ours.window, ours.max_items) == (bots.window, bots.max_items)
+
+
+def test_the_committed_labels_cover_every_candidate_from_each_of_its_sheets() -> None:
+    from digest.eval.story_pair_scores import LABELS
+    from digest.eval.story_pairs import DEFAULT_OUT, read_candidates
+
+    candidates = read_candidates(DEFAULT_OUT)
+    with LABELS.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
+    given = {(r["pair_id"], r["sheet"]) for r in rows}
+    expected = {(c["pair_id"], sheet) for c in candidates for sheet in c["sheets"].split(";")}
+    assert given == expected and len(rows) == len(given)
+    assert {r["label"] for r in rows} <= {"same", "different", "unsure"}
+    judging = judge(candidates, read_labels(LABELS))
+    # both kinds are well represented in both halves
+    for split in ("tune", "report"):
+        part = [p for p in judging.pairs if p.split == split]
+        assert sum(p.same for p in part) >= 100 and sum(not p.same for p in part) >= 100
