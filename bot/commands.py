@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import math
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
@@ -36,13 +37,16 @@ from bot.i18n import (
     LANGUAGES,
     TELEGRAM_COMMANDS,
     command_descriptions,
+    count_phrase,
     has_usage,
+    language_name,
     normalize_language,
     pick_language,
     rtl_safe,
     t,
     usage,
 )
+from bot.reply_text import ECHO_ITEMS, echo, reason_text, refusal_reason, timezone_label
 from digest.arabic import normalize
 from digest.clock import Clock
 from digest.errors import (
@@ -52,7 +56,15 @@ from digest.errors import (
     NewsdigestError,
     ParseError,
 )
-from digest.models import ChatKind, ChatRef, ChatSettings, DeliveryMode, Platform, Story
+from digest.models import (
+    Article,
+    ChatKind,
+    ChatRef,
+    ChatSettings,
+    DeliveryMode,
+    Platform,
+    Story,
+)
 from digest.ports import Storage
 from digest.stories import StoryBuilder, source_name
 from digest.topics import TopicCatalog
@@ -354,6 +366,25 @@ def parse_subscription_terms(args: Sequence[str], catalog: TopicCatalog) -> Subs
     return SubscriptionTerms(tuple(dict.fromkeys(topics)), tuple(dict.fromkeys(keywords)))
 
 
+def latest_by_story(articles: Sequence[Article], count: int) -> list[Article]:
+    """At most `count` stories for /latest from `articles` (newest first), one article
+    per story as /digest posts them: an article whose story (cluster) is already shown
+    is left out (the story lists it among its other sources), and so is one without
+    bullets (remembered on a feed's first fetch, never summarised) so that no story is
+    shown empty; an older summarised article of its story may still stand for it."""
+    chosen: list[Article] = []
+    shown: set[int] = set()
+    for article in articles:
+        story = article.cluster_id if article.cluster_id is not None else article.id
+        if story in shown or not article.bullets:
+            continue
+        shown.add(story)
+        chosen.append(article)
+        if len(chosen) >= count:
+            break
+    return chosen
+
+
 def clean_keyword(keyword: str, max_length: int) -> str | None:
     """A keyword as stored, or None when it is not usable (too short/long, no letter or
     digit, or looks like a command/mention)."""
@@ -430,9 +461,10 @@ class CommandService:
 
     # helpers --------------------------------------------------------------------------
 
-    @staticmethod
-    def _is_pristine(settings: ChatSettings) -> bool:
-        return settings == ChatSettings(chat=settings.chat)
+    def _is_pristine(self, settings: ChatSettings) -> bool:
+        """A chat never saved. Not `settings == ChatSettings(chat=...)`: a chat that
+        follows "all technology" with the default settings is stored and equal to that."""
+        return not self._storage.has_chat(settings.chat)
 
     def _reply_language(self, settings: ChatSettings, inv: Invocation) -> str:
         if self._is_pristine(settings):
@@ -449,14 +481,16 @@ class CommandService:
         return Reply(text=rtl_safe(text, lang), language=lang, ephemeral=ephemeral)
 
     def _unknown(self, name: str, lang: str, prefix: str) -> Reply:
-        lines = [t("unknown_command", lang, p=prefix, name=name)]
+        lines = [t("unknown_command", lang, p=prefix, name=echo(name))]
         close = difflib.get_close_matches(name.casefold(), KNOWN_COMMANDS, n=1, cutoff=0.6)
         if close:
             lines.append(t("did_you_mean", lang, p=prefix, name=close[0]))
         return self._text("\n".join(lines), lang, ephemeral=True)
 
     def _bad_argument(self, name: str, bad: BadArgument, lang: str, prefix: str) -> Reply:
-        lines = [] if bad.key == "usage" else [t(bad.key, lang, p=prefix, **bad.values)]
+        # What the user typed comes back cut and isolated (bot.reply_text.echo).
+        values = {k: echo(v) if isinstance(v, str) else v for k, v in bad.values.items()}
+        lines = [] if bad.key == "usage" else [t(bad.key, lang, p=prefix, **values)]
         if has_usage(name):
             line = usage(name, lang, prefix, shown_as=shown_name(name, prefix))
             lines.append(t("usage", lang, usage=line))
@@ -478,13 +512,12 @@ class CommandService:
             try:
                 return await gate.resolve_target(ref, inv.user_id), None
             except PermissionError as denied:
-                # Adapters may explain the refusal in the chat's language.
-                reason_in = getattr(denied, "reason_in", None)
-                reason = reason_in(lang) if callable(reason_in) else str(denied)
-                text = t("target_denied", lang, target=ref, reason=reason)
+                reason = refusal_reason(denied, ref, lang)
+                text = t("target_denied", lang, target=echo(ref), reason=reason)
                 return None, self._text(text, lang, ephemeral=True)
             except LookupError:
-                return None, self._text(t("target_unknown", lang, target=ref), lang, ephemeral=True)
+                text = t("target_unknown", lang, target=echo(ref))
+                return None, self._text(text, lang, ephemeral=True)
         private = inv.chat.kind is ChatKind.PRIVATE
         if changing and not private and not await gate.is_admin(inv.chat, inv.user_id):
             return None, self._text(t("admins_only", lang), lang, ephemeral=True)
@@ -507,19 +540,34 @@ class CommandService:
     def _join(self, items: Sequence[str], lang: str) -> str:
         return t("list_separator", lang).join(items)
 
+    def _echo_list(self, items: Sequence[str], lang: str) -> str:
+        """What the user typed, listed back: each item cut, at most ECHO_ITEMS of them."""
+        shown = [echo(item) for item in items[:ECHO_ITEMS]]
+        if len(items) > ECHO_ITEMS:
+            shown.append("…")
+        return self._join(shown, lang)
+
+    @staticmethod
+    def _target_name(ref: str | None, settings: ChatSettings) -> str:
+        """How a managed chat is named in a reply: as the user named it ('@technews_ar',
+        a Discord mention), else by its title, else by its id."""
+        if ref is not None and not ref.lstrip("-").isdigit():
+            return echo(ref)
+        return echo(settings.title or settings.chat.chat_id)
+
     def _settings_lines(self, settings: ChatSettings, lang: str, prefix: str) -> list[str]:
         lines = []
         if settings.mode is DeliveryMode.SCHEDULED and settings.schedule_time:
-            lines.append(
-                t("mode_scheduled", lang, time=settings.schedule_time, tz=settings.timezone)
-            )
+            tz = timezone_label(settings.timezone)
+            lines.append(t("mode_scheduled", lang, time=settings.schedule_time, tz=tz))
         elif settings.mode is DeliveryMode.OFF:
             lines.append(t("mode_off", lang, p=prefix))
         else:
             lines.append(t("mode_instant", lang))
-        lines.append(t("language_line", settings.language))
+        lines.append(t("language_line", lang, language=language_name(settings.language, lang)))
         if settings.paused_reason:
-            lines.append(t("paused_line", lang, reason=settings.paused_reason))
+            reason = reason_text(settings.paused_reason, lang)
+            lines.append(t("paused_line", lang, reason=reason))
         return lines
 
     def _drop_pending(self, chat: ChatRef, error: str) -> None:
@@ -573,10 +621,11 @@ class CommandService:
 
     async def _subscription_request(
         self, inv: Invocation, gate: PlatformGate, lang: str
-    ) -> tuple[ChatRef, SubscriptionTerms, ChatSettings] | Reply:
+    ) -> tuple[ChatRef, SubscriptionTerms, ChatSettings, str | None] | Reply:
         """What /subscribe and /unsubscribe change: the target chat (this one, or a
-        channel named first), the parsed terms and the target's settings; a Reply when
-        the caller may not change that chat. Raises BadArgument without terms."""
+        channel named first), the parsed terms, the target's settings and the target as
+        the user named it; a Reply when the caller may not change that chat. Raises
+        BadArgument without terms."""
         ref, rest = split_targets(inv.args)
         if not rest:
             raise BadArgument("usage")
@@ -586,7 +635,7 @@ class CommandService:
         terms = parse_subscription_terms(rest, self._catalog)
         if not (terms.topics or terms.keywords or terms.everything):
             raise BadArgument("usage")
-        return target, terms, self._load_for_change(target, lang)
+        return target, terms, self._load_for_change(target, lang), ref
 
     async def _cmd_subscribe(
         self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str
@@ -594,7 +643,7 @@ class CommandService:
         request = await self._subscription_request(inv, gate, lang)
         if isinstance(request, Reply):
             return request
-        target, terms, before = request
+        target, terms, before, ref = request
         current = replace(before, paused_reason=None)
         lines: list[str] = []
         if terms.everything:
@@ -622,7 +671,7 @@ class CommandService:
                 current = replace(current, mode=DeliveryMode.INSTANT)
         self._storage.save_chat(current)
         if target != inv.chat:
-            lines.append(t("for_target", lang, target=current.title or target.chat_id))
+            lines.append(t("for_target", lang, target=self._target_name(ref, current)))
         lines += self._resume_note(before, lang)
         if current.mode is DeliveryMode.OFF:
             lines.append(t("mode_off", lang, p=p))
@@ -653,8 +702,8 @@ class CommandService:
                 t(
                     "bad_keyword",
                     lang,
-                    items=self._join(bad, lang),
-                    max=self._limits.keyword_max_length,
+                    items=self._echo_list(bad, lang),
+                    max=count_phrase(self._limits.keyword_max_length, "characters", lang),
                 )
             )
         return lines
@@ -688,7 +737,7 @@ class CommandService:
         request = await self._subscription_request(inv, gate, lang)
         if isinstance(request, Reply):
             return request
-        target, terms, before = request
+        target, terms, before, _ = request
         if terms.everything:
             # Clearing everything must stop posts: an empty list would mean "all tech".
             self._storage.save_chat(
@@ -720,7 +769,7 @@ class CommandService:
                 self._drop_pending(target, "unsubscribed from everything")
             self._storage.save_chat(updated)
         if missing:
-            lines.append(t("not_subscribed", lang, items=self._join(missing, lang)))
+            lines.append(t("not_subscribed", lang, items=self._echo_list(missing, lang)))
         return self._text("\n".join(lines), lang, ephemeral=not removed)
 
     async def _cmd_mysubs(
@@ -733,7 +782,7 @@ class CommandService:
         if refusal is not None or target is None:
             return refusal or self._text(t("internal_error", lang), lang)
         current = settings if target == inv.chat else self._storage.get_chat(target)
-        label = f" ({current.title or target.chat_id})" if target != inv.chat else ""
+        label = f" ({self._target_name(ref, current)})" if target != inv.chat else ""
         lines = [t("mysubs_header", lang, target=label)]
         following = bool(current.topics or current.keywords)
         if current.topics:
@@ -794,11 +843,12 @@ class CommandService:
         recent = self._storage.get_articles(limit=max(200, count * 20))
         recent = [a for a in recent if a.is_tech]
         following = bool(settings.topics or settings.keywords)
-        chosen = [a for a in recent if matches(settings, a)][:count] if following else []
+        wanted = [a for a in recent if matches(settings, a)] if following else []
+        chosen = latest_by_story(wanted, count)
         header_key = "latest_header_matching"
         if not chosen:
             # Nothing matches yet: the latest of everything is more useful than silence.
-            chosen, header_key = recent[:count], "latest_header"
+            chosen, header_key = latest_by_story(recent, count), "latest_header"
         if not chosen:
             return self._text(t("latest_nothing", lang), lang)
         stories = tuple(self._stories.stories(chosen))
@@ -818,8 +868,10 @@ class CommandService:
         last = self._last_summary.get(key)
         cooldown = self._limits.summary_cooldown_seconds
         if last is not None and (now - last).total_seconds() < cooldown:
-            wait = int(cooldown - (now - last).total_seconds()) + 1
-            return self._text(t("summary_cooldown", lang, seconds=wait), lang, ephemeral=True)
+            # Whole seconds left, rounded up (10.0 left is "10", not "11").
+            wait = max(1, math.ceil(cooldown - (now - last).total_seconds()))
+            seconds = count_phrase(wait, "seconds", lang)
+            return self._text(t("summary_cooldown", lang, seconds=seconds), lang, ephemeral=True)
         self._last_summary[key] = now
         if len(self._last_summary) > 1000:
             # Forget users whose cooldown is over, so the table stays small.
@@ -835,12 +887,13 @@ class CommandService:
         except FetchError as error:
             if error.status in (404, 410):
                 return self._text(t("summary_not_found", lang), lang, ephemeral=True)
-            text = t("summary_fetch_failed", lang, reason=error.reason)
+            text = t("summary_fetch_failed", lang, reason=reason_text(error.reason, lang))
             return self._text(text, lang, ephemeral=True)
         except ParseError:
             return self._text(t("summary_parse_failed", lang), lang, ephemeral=True)
         except NewsdigestError as error:
-            return self._text(t("summary_failed", lang, reason=str(error)), lang, ephemeral=True)
+            reason = reason_text(getattr(error, "reason", None) or str(error), lang)
+            return self._text(t("summary_failed", lang, reason=reason), lang, ephemeral=True)
         return Reply(stories=(story,), language=lang, timezone=settings.timezone)
 
     async def _cmd_schedule(
@@ -871,7 +924,8 @@ class CommandService:
                 or before.timezone != zone
             ):
                 current = replace(current, last_digest_at=now)
-            text = t("schedule_set", lang, time=request.time, tz=zone)
+            # The zone as the user knows it: "UTC+3", not the stored "Etc/GMT-3".
+            text = t("schedule_set", lang, time=request.time, tz=timezone_label(zone))
         elif request.mode is DeliveryMode.INSTANT:
             text = t("schedule_instant", lang)
         else:
@@ -881,7 +935,7 @@ class CommandService:
             self._drop_pending(target, "delivery turned off")
         lines = [text]
         if target != inv.chat:
-            lines.append(t("for_target", lang, target=current.title or target.chat_id))
+            lines.append(t("for_target", lang, target=self._target_name(ref, current)))
         lines += self._resume_note(before, lang)
         return self._text("\n".join(lines), lang)
 
@@ -921,7 +975,8 @@ class CommandService:
         successes = [f.last_success_at for f in feeds if f.last_success_at is not None]
         if successes:
             when = max(successes).astimezone(zone).strftime("%Y-%m-%d %H:%M")
-            lines.append(t("health_last_success", lang, when=f"{when} {settings.timezone}"))
+            tz = timezone_label(settings.timezone)
+            lines.append(t("health_last_success", lang, when=f"{when} {tz}"))
         elif feeds:
             lines.append(t("health_never", lang))
         limit = self._limits.health_list_max
@@ -932,13 +987,13 @@ class CommandService:
                     "health_failing_line",
                     lang,
                     name=name,
-                    error=feed.last_error or "?",
-                    count=feed.error_count,
+                    error=reason_text(feed.last_error, lang),
+                    count=count_phrase(feed.error_count, "failures", lang),
                 )
             )
         for feed in disabled[:limit]:
             name = source_name(feed, feed.url)
-            reason = feed.disabled_reason or "-"
+            reason = reason_text(feed.disabled_reason, lang) if feed.disabled_reason else "-"
             lines.append(t("health_disabled_line", lang, name=name, reason=reason))
         if feeds and not failing and not disabled:
             lines.append(t("health_all_ok", lang))
@@ -963,11 +1018,16 @@ class CommandService:
             # "all technology". Choosing a language is not asking for posts.
             updated = replace(updated, mode=DeliveryMode.OFF)
         self._storage.save_chat(updated)
-        # The invoking chat's replies switch too when it is the one that changed.
-        reply_lang = chosen if target == inv.chat else lang
-        lines = [t("lang_set", chosen)]
-        if target != inv.chat:
-            lines.append(t("for_target", reply_lang, target=before.title or target.chat_id))
+        # The invoking chat's replies switch too when it is the one that changed; for a
+        # managed chat the whole reply stays in the invoking chat's language.
+        if target == inv.chat:
+            reply_lang = chosen
+            lines = [t("lang_set", chosen)]
+        else:
+            reply_lang = lang
+            name = self._target_name(ref, before)
+            language = language_name(chosen, lang)
+            lines = [t("lang_set_target", lang, target=name, language=language)]
         lines += self._resume_note(before, reply_lang)
         return self._text("\n".join(lines), reply_lang)
 
