@@ -195,10 +195,10 @@ _MESSAGES = _texts(
         "لا أخبار جديدة تطابق اشتراكاتك منذ آخر ملخص. جرّب {p}latest.",
         "No new stories match your subscriptions since the last digest. Try {p}latest.",
     ),
-    latest_header=("أحدث الأخبار ({count})", "Latest {count} stories"),
+    latest_header=("أحدث الأخبار ({count})", "Latest {stories}"),
     latest_header_matching=(
         "أحدث الأخبار المطابقة لاشتراكاتك ({count})",
-        "Latest {count} stories matching your subscriptions",
+        "Latest {stories} matching your subscriptions",
     ),
     latest_nothing=("لا توجد أخبار بعد.", "There are no stories yet."),
     bad_count=(
@@ -389,6 +389,12 @@ _COUNTED: Mapping[str, Mapping[str, tuple[str, ...]]] = MappingProxyType(
                     "محاولة فاشلة",
                 ),
                 "en": ("failure", "failures"),
+            }
+        ),
+        "stories": MappingProxyType(
+            {
+                "ar": ("خبر", "خبران", "أخبار", "خبرًا", "خبر"),
+                "en": ("story", "stories"),
             }
         ),
         "characters": MappingProxyType(

@@ -139,6 +139,7 @@ def test_every_text_exists_in_every_language_and_formats() -> None:
         failing=0,
         disabled=0,
         language="English",
+        stories="2 stories",
         host="example.org",
         status=503,
         failures="3",
@@ -903,7 +904,9 @@ async def test_latest_groups_by_story_and_skips_unsummarised(
     assert len(titles) == 2  # two stories, not three articles
     [merged] = [s for s in latest.stories if s.article_id in (first, twin)]
     assert [o.name for o in merged.other_sources]  # the other source is listed with it
-    assert latest.header == t("latest_header", "ar", count=2)
+    assert latest.header == t("latest_header", "ar", count=2, stories="")
+    one = await run(service, gate, "latest", "1", language="en")
+    assert one.header == "Latest 1 story"
 
 
 @pytest.mark.parametrize(
