@@ -245,7 +245,10 @@ class CommandService:
         return Reply(text=rtl_safe(text, lang), language=lang, ephemeral=ephemeral)
 
     def _unknown(self, name: str, lang: str, prefix: str) -> Reply:
-        lines = [t("unknown_command", lang, p=prefix, name=echo(name))]
+        # A plain command name stays as typed so that clients still link "/name"; anything
+        # else (long, non-ASCII, controls) is echoed cut and isolated.
+        plain = name.isascii() and name.isidentifier() and len(name) <= 32
+        lines = [t("unknown_command", lang, p=prefix, name=name if plain else echo(name))]
         close = difflib.get_close_matches(name.casefold(), KNOWN_COMMANDS, n=1, cutoff=0.6)
         if close:
             lines.append(t("did_you_mean", lang, p=prefix, name=close[0]))
