@@ -419,6 +419,9 @@ class CommandService:
             if current.mode is DeliveryMode.OFF:
                 current = replace(current, mode=DeliveryMode.INSTANT)
             lines.append(t("subscribed_topics", lang, items=self._topic_label_all(lang)))
+        elif len(terms.topics) + len(terms.keywords) > self._limits.max_subscriptions:
+            # More terms than may ever be followed: refuse before comparing them pairwise.
+            return self._too_many(lang, p)
         else:
             lines += self._add_terms(terms, before, lang, p)
             good_keywords, _ = self._split_keywords(terms.keywords)
@@ -428,11 +431,7 @@ class CommandService:
                 return self._text("\n".join(lines), lang, ephemeral=True)
             current = self._apply_terms(terms, current)
             if len(current.topics) + len(current.keywords) > self._limits.max_subscriptions:
-                return self._text(
-                    t("too_many_subscriptions", lang, max=self._limits.max_subscriptions, p=p),
-                    lang,
-                    ephemeral=True,
-                )
+                return self._too_many(lang, p)
             following_before = bool(before.topics or before.keywords)
             if current.mode is DeliveryMode.OFF and not following_before:
                 current = replace(current, mode=DeliveryMode.INSTANT)
@@ -443,6 +442,10 @@ class CommandService:
         if current.mode is DeliveryMode.OFF:
             lines.append(t("mode_off", lang, p=p))
         return self._text("\n".join(lines), lang)
+
+    def _too_many(self, lang: str, p: str) -> Reply:
+        text = t("too_many_subscriptions", lang, max=self._limits.max_subscriptions, p=p)
+        return self._text(text, lang, ephemeral=True)
 
     def _topic_label_all(self, lang: str) -> str:
         return t("all_technology", lang)
