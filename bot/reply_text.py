@@ -152,9 +152,12 @@ def _worded(key: str, reason: str, lang: str) -> str:
 
 
 def refusal_reason(denied: PermissionError, target: str, lang: str) -> str:
-    """Why a managed target was refused, in `lang`: the platform's TargetRefused carries
-    a `code` with a text in bot.i18n (refused_<code>); any other refusal gets a generic
-    text, never the exception's English message."""
+    """Why a managed target was refused, in `lang`: the adapter's own wording when its
+    exception has `reason_in(lang)`, else the text of its `code` in bot.i18n
+    (refused_<code>), else a generic text; never the exception's English message."""
+    reason_in = getattr(denied, "reason_in", None)
+    if callable(reason_in):
+        return str(reason_in(lang))
     code = getattr(denied, "code", None)
     key = f"refused_{code}" if isinstance(code, str) else ""
     return t(key if key in message_keys() else "refused_other", lang, target=echo(target))
