@@ -33,11 +33,18 @@ def echo(value: object, limit: int = ECHO_LIMIT) -> str:
     text = " ".join(strip_bidi_controls(str(value)).split())
     if len(text) > limit:
         cut = max(limit - 1, 1)
-        # Never separate a base letter from its marks, or leave a dangling joiner.
-        while cut > 1 and (unicodedata.combining(text[cut]) or text[cut - 1] == ZWJ):
+        # Never separate a base letter from its marks (harakat, variation selectors), or
+        # leave a dangling joiner.
+        while cut > 1 and (_extends(text[cut]) or text[cut - 1] == ZWJ):
             cut -= 1
         text = text[:cut].rstrip() + ELLIPSIS
     return f"{FSI}{text}{PDI}"
+
+
+def _extends(char: str) -> bool:
+    """True for a character that belongs to the one before it: a combining mark
+    (Mn, Mc, Me) or a variation selector."""
+    return unicodedata.category(char).startswith("M") or "\ufe00" <= char <= "\ufe0f"
 
 
 def timezone_label(zone: str) -> str:

@@ -803,6 +803,8 @@ def test_echo_is_cut_isolated_and_bidi_safe() -> None:
     # A cut never separates a letter from its harakat.
     marked = echo("بَ" * 100)[1:-1].removesuffix("…")
     assert marked == "بَ" * (len(marked) // 2) and len(marked) % 2 == 0
+    hearts = echo("❤️" * 40)[1:-1].removesuffix("…")  # nor an emoji from its selector
+    assert hearts == "❤️" * (len(hearts) // 2) and len(hearts) % 2 == 0
     assert echo("DeepSeek") == f"{FSI}DeepSeek{PDI}"
 
 
