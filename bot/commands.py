@@ -610,7 +610,10 @@ class CommandService:
         count = parse_count(
             inv.args, default=self._limits.latest_default, maximum=self._limits.latest_max
         )
-        recent = self._storage.get_articles(limit=max(200, count * 20))
+        # Announceable articles only, as /digest: a feed's first-fetch backlog (never
+        # summarised) cannot crowd the stories out, and a story that joined an older
+        # one is shown with it (as its other source), not on its own.
+        recent = self._storage.get_articles(announce=True, limit=max(200, count * 20))
         recent = [a for a in recent if a.is_tech]
         following = bool(settings.topics or settings.keywords)
         wanted = [a for a in recent if matches(settings, a)] if following else []

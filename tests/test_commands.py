@@ -895,18 +895,24 @@ async def test_latest_groups_by_story_and_skips_unsummarised(
         topics=("ai",),
         feed_url="https://other.example/rss",
     )
-    storage.set_placement(twin, cluster_id=first, announce=False)  # joined first's story
+    # As the pipeline places them: the first leads its story, the twin joined it.
+    storage.set_placement(first, cluster_id=first, announce=True)
+    storage.set_placement(twin, cluster_id=first, announce=False)
     add_article(storage, "خبر ثانٍ", at=T0 - timedelta(hours=2), topics=("ai",))
-    # An item remembered on a feed's first fetch: stored, never summarised.
-    entry = Entry(feed_url=FEED_URL, title="قديم بلا نقاط", url="https://tech.example/old")
-    storage.remember_entries([(entry, ["https://tech.example/old"], None)], fetched_at=T0)
+    # A new feed's first fetch: 250 items remembered, never summarised, newer than all.
+    backlog = [
+        Entry(feed_url=FEED_URL, title="قديم بلا نقاط", url=f"https://tech.example/old/{i}")
+        for i in range(250)
+    ]
+    storage.remember_entries([(e, [e.url or ""], None) for e in backlog], fetched_at=T0)
     latest = await run(service, gate, "latest")
     titles = [s.title for s in latest.stories]
     assert "قديم بلا نقاط" not in titles
     assert all(s.bullets for s in latest.stories)
     assert len(titles) == 2  # two stories, not three articles
     [merged] = [s for s in latest.stories if s.article_id in (first, twin)]
-    assert [o.name for o in merged.other_sources]  # the other source is listed with it
+    assert merged.article_id == first  # the story as /digest posted it
+    assert [o.name for o in merged.other_sources] == ["مصدر آخر"]  # the twin, listed with it
     assert latest.header == t("latest_header", "ar", count=2, stories="")
     one = await run(service, gate, "latest", "1", language="en")
     assert one.header == "Latest 1 story"
