@@ -28,8 +28,9 @@ ZWJ = "\u200d"
 def echo(value: object, limit: int = ECHO_LIMIT) -> str:
     """`value` as it may appear inside a reply: bidi controls removed, whitespace runs
     (line breaks too) as one space, at most `limit` characters (a longer value is cut
-    before a combining mark or a joiner never after it, and ends with "…"), wrapped in
-    FSI…PDI so its own direction cannot reorder the sentence around it."""
+    so that no mark or variation selector loses its base and no joiner dangles, and
+    ends with "…"), wrapped in FSI…PDI so its own direction cannot reorder the sentence
+    around it."""
     text = " ".join(strip_bidi_controls(str(value)).split())
     if len(text) > limit:
         cut = max(limit - 1, 1)
