@@ -2,8 +2,11 @@
 
 Adapters turn an update/interaction into an `Invocation`, call
 `CommandService.handle(invocation, gate)` and render the `Reply`. Parsing of arguments
-lives in pure functions (`parse_schedule`, `parse_count`, `parse_url`, `split_targets`,
-`parse_subscription_terms`) that raise `BadArgument` with the text key to show.
+lives in pure functions in bot.command_args (`parse_schedule`, `parse_count`, `parse_url`,
+`split_targets`, `parse_subscription_terms`, re-exported here) that raise `BadArgument`
+with the text key to show. What users typed comes back in replies only through
+bot.reply_text.echo (cut, isolated), and error reasons only as bot.i18n texts
+(bot.reply_text.reason_text).
 
 Permissions: reading commands are for everyone; commands that change a chat
 (subscribe, unsubscribe, schedule, lang) need `gate.is_admin` in groups and channels
@@ -15,15 +18,28 @@ from __future__ import annotations
 
 import difflib
 import logging
-import re
+import math
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from functools import lru_cache
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.chat import Invocation, PlatformGate, Reply
+from bot.command_args import (
+    BadArgument,
+    ScheduleRequest,
+    SubscriptionTerms,
+    clean_keyword,
+    is_target_ref,
+    parse_count,
+    parse_schedule,
+    parse_subscription_terms,
+    parse_time,
+    parse_timezone,
+    parse_url,
+    same_keyword,
+    split_targets,
+    western_digits,
+)
 from bot.delivery import (
     DeliveryPlanner,
     DigestLimits,
@@ -36,14 +52,16 @@ from bot.i18n import (
     LANGUAGES,
     TELEGRAM_COMMANDS,
     command_descriptions,
+    count_phrase,
     has_usage,
+    language_name,
     normalize_language,
     pick_language,
     rtl_safe,
     t,
     usage,
 )
-from digest.arabic import normalize
+from bot.reply_text import ECHO_ITEMS, echo, reason_text, refusal_reason, timezone_label
 from digest.clock import Clock
 from digest.errors import (
     BlockedAddressError,
@@ -52,16 +70,46 @@ from digest.errors import (
     NewsdigestError,
     ParseError,
 )
-from digest.models import ChatKind, ChatRef, ChatSettings, DeliveryMode, Platform, Story
+from digest.models import (
+    Article,
+    ChatKind,
+    ChatRef,
+    ChatSettings,
+    DeliveryMode,
+    Platform,
+    Story,
+)
 from digest.ports import Storage
 from digest.stories import StoryBuilder, source_name
 from digest.topics import TopicCatalog
+
+# The argument parsers live in bot.command_args; they are re-exported here, where
+# callers have always found them.
+__all__ = [
+    "BadArgument",
+    "CommandLimits",
+    "CommandService",
+    "ScheduleRequest",
+    "SubscriptionTerms",
+    "clean_keyword",
+    "command_prefix",
+    "is_target_ref",
+    "latest_by_story",
+    "parse_count",
+    "parse_schedule",
+    "parse_subscription_terms",
+    "parse_time",
+    "parse_timezone",
+    "parse_url",
+    "shown_name",
+    "split_targets",
+    "western_digits",
+]
 
 log = logging.getLogger(__name__)
 
 SummarizeUrl = Callable[[str], Awaitable[Story]]
 
-_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _FAR_FUTURE = timedelta(days=3650)
 
 CHANGING_COMMANDS = frozenset({"subscribe", "unsubscribe", "schedule", "lang"})
@@ -97,276 +145,23 @@ class CommandLimits:
     default_language: str = "ar"  # replies where neither chat nor client says otherwise
 
 
-class BadArgument(ValueError):
-    """A command argument is wrong; `key` names the i18n text, `values` fill it."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
-
-
-# --- pure parsing ------------------------------------------------------------------------
-
-_INSTANT_WORDS = frozenset({"instant", "now", "live", "فوري", "فورا", "فورًا", "مباشر"})
-_OFF_WORDS = frozenset({"off", "stop", "none", "ايقاف", "إيقاف", "توقف", "اوقف", "أوقف"})
-_ALL_WORDS = frozenset({"all", "everything", "الكل", "كل", "الجميع", "*"})
-_AM = frozenset({"am", "a.m.", "ص", "صباحا", "صباحًا", "صباح"})
-_PM = frozenset({"pm", "p.m.", "م", "مساء", "مساءً", "مساءا", "مساءًا", "ظهرا", "ظهرًا"})
-_TIME = re.compile(r"^(\d{1,2})(?:[:.٫h](\d{2}))?\s*([^\d\s]*)$")
-_OFFSET = re.compile(r"^(?:utc|gmt|توقيت غرينتش)?\s*([+-])\s*(\d{1,2})(?::?(00))?$")
-_TARGET = re.compile(r"^(@[A-Za-z0-9_]{2,}|<#\d+>|-100\d+|(?:https?://)?t\.me/[A-Za-z0-9_]{2,})$")
-_TERM_SEPARATORS = re.compile("[,،;؛]")
-
-# Arabic city names people type instead of IANA names (ambiguous ones such as
-# "عمان" (Amman/Oman) and "طرابلس" (Tripoli, Libya/Lebanon) are left out on purpose).
-_ARABIC_CITY_ZONES = {
-    "الرياض": "Asia/Riyadh",
-    "السعودية": "Asia/Riyadh",
-    "مكة": "Asia/Riyadh",
-    "جدة": "Asia/Riyadh",
-    "القاهرة": "Africa/Cairo",
-    "مصر": "Africa/Cairo",
-    "دبي": "Asia/Dubai",
-    "ابوظبي": "Asia/Dubai",
-    "أبوظبي": "Asia/Dubai",
-    "الامارات": "Asia/Dubai",
-    "الإمارات": "Asia/Dubai",
-    "الدوحة": "Asia/Qatar",
-    "قطر": "Asia/Qatar",
-    "الكويت": "Asia/Kuwait",
-    "المنامة": "Asia/Bahrain",
-    "البحرين": "Asia/Bahrain",
-    "مسقط": "Asia/Muscat",
-    "بيروت": "Asia/Beirut",
-    "لبنان": "Asia/Beirut",
-    "دمشق": "Asia/Damascus",
-    "سوريا": "Asia/Damascus",
-    "بغداد": "Asia/Baghdad",
-    "العراق": "Asia/Baghdad",
-    "الاردن": "Asia/Amman",
-    "الأردن": "Asia/Amman",
-    "غزة": "Asia/Gaza",
-    "الخرطوم": "Africa/Khartoum",
-    "السودان": "Africa/Khartoum",
-    "تونس": "Africa/Tunis",
-    "الجزائر": "Africa/Algiers",
-    "الرباط": "Africa/Casablanca",
-    "الدار البيضاء": "Africa/Casablanca",
-    "المغرب": "Africa/Casablanca",
-    "صنعاء": "Asia/Aden",
-    "اليمن": "Asia/Aden",
-    "نواكشوط": "Africa/Nouakchott",
-    "موريتانيا": "Africa/Nouakchott",
-    "ليبيا": "Africa/Tripoli",
-    "غرينتش": "UTC",
-}
-
-
-def western_digits(text: str) -> str:
-    """Arabic-Indic and Persian digits as ASCII digits."""
-    return text.translate(_ARABIC_DIGITS)
-
-
-def parse_count(args: Sequence[str], *, default: int, minimum: int = 1, maximum: int) -> int:
-    """The optional count argument of /latest. Raises BadArgument('bad_count')."""
-    if not args:
-        return default
-    raw = western_digits(args[0].strip())
-    if len(args) > 1 or not raw.isdigit() or not minimum <= int(raw) <= maximum:
-        raise BadArgument("bad_count", min=minimum, max=maximum)
-    return int(raw)
-
-
-def parse_time(text: str, meridiem: str | None = None) -> str:
-    """'8:30', '٠٨:٣٠', '8.30 pm', '9 م' -> 'HH:MM' (24-hour). Raises BadArgument('bad_time')."""
-    value = western_digits(text.strip()).casefold()
-    match = _TIME.match(value)
-    if not match:
-        raise BadArgument("bad_time", value=text)
-    hour, minute = int(match.group(1)), int(match.group(2) or 0)
-    suffix = match.group(3) or (meridiem or "").casefold()
-    if suffix and suffix not in _AM and suffix not in _PM:
-        raise BadArgument("bad_time", value=text)
-    if suffix:
-        if not 1 <= hour <= 12:
-            raise BadArgument("bad_time", value=text)
-        hour = hour % 12 + (12 if suffix in _PM else 0)
-    if not (0 <= hour <= 23 and 0 <= minute <= 59):
-        raise BadArgument("bad_time", value=text)
-    return f"{hour:02d}:{minute:02d}"
-
-
-@lru_cache(maxsize=1)
-def _zone_names() -> dict[str, str]:
-    """Lower-cased IANA names and unique city parts ('cairo') -> canonical name."""
-    names: dict[str, str] = {}
-    cities: dict[str, set[str]] = {}
-    for name in available_timezones():
-        names[name.casefold()] = name
-        city = name.rsplit("/", 1)[-1].casefold()
-        cities.setdefault(city, set()).add(name)
-        cities.setdefault(city.replace("_", " "), set()).add(name)
-    for city, zones in cities.items():
-        if len(zones) == 1 and city not in names:
-            names[city] = next(iter(zones))
-    return names
-
-
-def parse_timezone(text: str) -> str:
-    """An IANA timezone name as stored in ChatSettings.timezone. Accepts exact names in
-    any case ('asia/riyadh'), city names ('Cairo', 'الرياض'), 'UTC' and whole-hour offsets
-    ('UTC+3', '+03:00'). Raises BadArgument('bad_timezone')."""
-    raw = " ".join(western_digits(text).split())
-    if not raw:
-        raise BadArgument("bad_timezone", value=text)
-    folded = raw.casefold()
-    if folded in {"utc", "gmt", "z"}:
-        return "UTC"
-    offset = _OFFSET.match(folded.replace(" ", ""))
-    if offset:
-        sign, hours = offset.group(1), int(offset.group(2))
-        if hours == 0:
-            return "UTC"
-        if hours > 14:
-            raise BadArgument("bad_timezone", value=text)
-        # POSIX Etc zones have the sign inverted: UTC+3 is Etc/GMT-3.
-        return f"Etc/GMT{'-' if sign == '+' else '+'}{hours}"
-    for key in (raw, normalize(raw)):
-        if key in _ARABIC_CITY_ZONES:
-            return _ARABIC_CITY_ZONES[key]
-    normalized_cities = {normalize(k): v for k, v in _ARABIC_CITY_ZONES.items()}
-    if normalize(raw) in normalized_cities:
-        return normalized_cities[normalize(raw)]
-    name = _zone_names().get(folded) or _zone_names().get(folded.replace(" ", "_"))
-    if name is None:
-        raise BadArgument("bad_timezone", value=text)
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise BadArgument("bad_timezone", value=text) from error
-    return name
-
-
-@dataclass(frozen=True)
-class ScheduleRequest:
-    mode: DeliveryMode
-    time: str | None = None  # "HH:MM" for scheduled
-    timezone: str | None = None  # None: keep the chat's timezone
-
-
-def parse_schedule(args: Sequence[str]) -> ScheduleRequest:
-    """'08:30 [timezone]' | 'instant' | 'off'. Raises BadArgument (usage, bad_time,
-    bad_timezone)."""
-    if not args:
-        raise BadArgument("usage")
-    first = args[0].strip().casefold()
-    if first in _INSTANT_WORDS or normalize(first) in {normalize(w) for w in _INSTANT_WORDS}:
-        if len(args) > 1:
-            raise BadArgument("usage")
-        return ScheduleRequest(DeliveryMode.INSTANT)
-    if first in _OFF_WORDS or normalize(first) in {normalize(w) for w in _OFF_WORDS}:
-        if len(args) > 1:
-            raise BadArgument("usage")
-        return ScheduleRequest(DeliveryMode.OFF)
-    rest = list(args[1:])
-    meridiem = None
-    if rest and rest[0].casefold() in _AM | _PM:
-        meridiem = rest.pop(0)
-    at = parse_time(args[0], meridiem)
-    zone = parse_timezone(" ".join(rest)) if rest else None
-    return ScheduleRequest(DeliveryMode.SCHEDULED, at, zone)
-
-
-def parse_url(args: Sequence[str]) -> str:
-    """The one link argument of /summary. Raises BadArgument('usage' or 'bad_url')."""
-    if len(args) != 1:
-        raise BadArgument("usage")
-    raw = args[0].strip().strip("<>")
-    if "://" not in raw and re.match(r"^(www\.)?[\w-]+(\.[\w-]+)+(/|$)", raw):
-        raw = "https://" + raw
-    parts = urlsplit(raw)
-    if parts.scheme not in {"http", "https"} or not parts.hostname or " " in raw:
-        raise BadArgument("bad_url")
-    return raw
-
-
-def is_target_ref(arg: str) -> bool:
-    """True for a managed-chat reference: '@channel', a Discord '<#123>' mention, a
-    Telegram channel id ('-100…') or a t.me link."""
-    return bool(_TARGET.match(arg.strip()))
-
-
-def split_targets(args: Sequence[str]) -> tuple[str | None, tuple[str, ...]]:
-    """Separate the managed target (at most one) from the other arguments. Raises
-    BadArgument('one_target_only')."""
-    targets = [a.strip() for a in args if is_target_ref(a)]
-    rest = tuple(a for a in args if not is_target_ref(a))
-    if len(targets) > 1:
-        raise BadArgument("one_target_only")
-    ref = targets[0] if targets else None
-    if ref and "t.me/" in ref:
-        ref = "@" + ref.rsplit("/", 1)[-1]
-    return ref, rest
-
-
-@dataclass(frozen=True)
-class SubscriptionTerms:
-    topics: tuple[str, ...]  # slugs, in the order given
-    keywords: tuple[str, ...]  # as typed
-    everything: bool = False  # "all"
-
-
-def parse_subscription_terms(args: Sequence[str], catalog: TopicCatalog) -> SubscriptionTerms:
-    """Topics and keywords in `/subscribe` arguments. Topic names may span words
-    ("الذكاء الاصطناعي"): the longest run of words naming a topic wins. Commas (, ،)
-    separate phrases: an unknown phrase between commas is one keyword ("open source");
-    without commas every unknown word is its own keyword."""
-    text = " ".join(args).strip()
-    if not text:
-        return SubscriptionTerms((), ())
-    if text.casefold() in _ALL_WORDS or normalize(text) in {normalize(w) for w in _ALL_WORDS}:
-        return SubscriptionTerms((), (), everything=True)
-    groups = [g.split() for g in _TERM_SEPARATORS.split(text)]
-    groups = [g for g in groups if g]
-    phrases = len(groups) > 1
-    topics: list[str] = []
-    keywords: list[str] = []
-    for words in groups:
-        unknown: list[str] = []
-        i = 0
-        while i < len(words):
-            for j in range(len(words), i, -1):
-                topic = catalog.resolve(" ".join(words[i:j]))
-                if topic is not None:
-                    break
-            else:
-                unknown.append(words[i])
-                i += 1
-                continue
-            if unknown:
-                keywords.extend([" ".join(unknown)] if phrases else unknown)
-                unknown = []
-            topics.append(topic.slug)
-            i = j
-        if unknown:
-            keywords.extend([" ".join(unknown)] if phrases else unknown)
-    return SubscriptionTerms(tuple(dict.fromkeys(topics)), tuple(dict.fromkeys(keywords)))
-
-
-def clean_keyword(keyword: str, max_length: int) -> str | None:
-    """A keyword as stored, or None when it is not usable (too short/long, no letter or
-    digit, or looks like a command/mention)."""
-    value = " ".join(keyword.split()).strip("\"'«»“”")
-    if not 2 <= len(value) <= max_length:
-        return None
-    if value.startswith(("/", "@", "<")) or not any(c.isalnum() for c in value):
-        return None
-    return value
-
-
-def _same_keyword(a: str, b: str) -> bool:
-    return normalize(a) == normalize(b)
+def latest_by_story(articles: Sequence[Article], count: int) -> list[Article]:
+    """At most `count` stories for /latest from `articles` (newest first), one article
+    per story as /digest posts them: an article whose story (cluster) is already shown
+    is left out (the story lists it among its other sources), and so is one without
+    bullets (remembered on a feed's first fetch, never summarised) so that no story is
+    shown empty; an older summarised article of its story may still stand for it."""
+    chosen: list[Article] = []
+    shown: set[int] = set()
+    for article in articles:
+        story = article.cluster_id if article.cluster_id is not None else article.id
+        if story in shown or not article.bullets:
+            continue
+        shown.add(story)
+        chosen.append(article)
+        if len(chosen) >= count:
+            break
+    return chosen
 
 
 # --- the service --------------------------------------------------------------------------
@@ -430,9 +225,10 @@ class CommandService:
 
     # helpers --------------------------------------------------------------------------
 
-    @staticmethod
-    def _is_pristine(settings: ChatSettings) -> bool:
-        return settings == ChatSettings(chat=settings.chat)
+    def _is_pristine(self, settings: ChatSettings) -> bool:
+        """A chat never saved. Not `settings == ChatSettings(chat=...)`: a chat that
+        follows "all technology" with the default settings is stored and equal to that."""
+        return not self._storage.has_chat(settings.chat)
 
     def _reply_language(self, settings: ChatSettings, inv: Invocation) -> str:
         if self._is_pristine(settings):
@@ -449,14 +245,19 @@ class CommandService:
         return Reply(text=rtl_safe(text, lang), language=lang, ephemeral=ephemeral)
 
     def _unknown(self, name: str, lang: str, prefix: str) -> Reply:
-        lines = [t("unknown_command", lang, p=prefix, name=name)]
+        # A plain command name stays as typed so that clients still link "/name"; anything
+        # else (long, non-ASCII, controls) is echoed cut and isolated.
+        plain = name.isascii() and name.isidentifier() and len(name) <= 32
+        lines = [t("unknown_command", lang, p=prefix, name=name if plain else echo(name))]
         close = difflib.get_close_matches(name.casefold(), KNOWN_COMMANDS, n=1, cutoff=0.6)
         if close:
             lines.append(t("did_you_mean", lang, p=prefix, name=close[0]))
         return self._text("\n".join(lines), lang, ephemeral=True)
 
     def _bad_argument(self, name: str, bad: BadArgument, lang: str, prefix: str) -> Reply:
-        lines = [] if bad.key == "usage" else [t(bad.key, lang, p=prefix, **bad.values)]
+        # What the user typed comes back cut and isolated (bot.reply_text.echo).
+        values = {k: echo(v) if isinstance(v, str) else v for k, v in bad.values.items()}
+        lines = [] if bad.key == "usage" else [t(bad.key, lang, p=prefix, **values)]
         if has_usage(name):
             line = usage(name, lang, prefix, shown_as=shown_name(name, prefix))
             lines.append(t("usage", lang, usage=line))
@@ -478,13 +279,12 @@ class CommandService:
             try:
                 return await gate.resolve_target(ref, inv.user_id), None
             except PermissionError as denied:
-                # Adapters may explain the refusal in the chat's language.
-                reason_in = getattr(denied, "reason_in", None)
-                reason = reason_in(lang) if callable(reason_in) else str(denied)
-                text = t("target_denied", lang, target=ref, reason=reason)
+                reason = refusal_reason(denied, ref, lang)
+                text = t("target_denied", lang, target=echo(ref), reason=reason)
                 return None, self._text(text, lang, ephemeral=True)
             except LookupError:
-                return None, self._text(t("target_unknown", lang, target=ref), lang, ephemeral=True)
+                text = t("target_unknown", lang, target=echo(ref))
+                return None, self._text(text, lang, ephemeral=True)
         private = inv.chat.kind is ChatKind.PRIVATE
         if changing and not private and not await gate.is_admin(inv.chat, inv.user_id):
             return None, self._text(t("admins_only", lang), lang, ephemeral=True)
@@ -507,19 +307,34 @@ class CommandService:
     def _join(self, items: Sequence[str], lang: str) -> str:
         return t("list_separator", lang).join(items)
 
+    def _echo_list(self, items: Sequence[str], lang: str) -> str:
+        """What the user typed, listed back: each item cut, at most ECHO_ITEMS of them."""
+        shown = [echo(item) for item in items[:ECHO_ITEMS]]
+        if len(items) > ECHO_ITEMS:
+            shown.append("…")
+        return self._join(shown, lang)
+
+    @staticmethod
+    def _target_name(ref: str | None, settings: ChatSettings) -> str:
+        """How a managed chat is named in a reply: as the user named it ('@technews_ar',
+        a Discord mention), else by its title, else by its id."""
+        if ref is not None and not ref.lstrip("-").isdigit():
+            return echo(ref)
+        return echo(settings.title or settings.chat.chat_id)
+
     def _settings_lines(self, settings: ChatSettings, lang: str, prefix: str) -> list[str]:
         lines = []
         if settings.mode is DeliveryMode.SCHEDULED and settings.schedule_time:
-            lines.append(
-                t("mode_scheduled", lang, time=settings.schedule_time, tz=settings.timezone)
-            )
+            tz = timezone_label(settings.timezone)
+            lines.append(t("mode_scheduled", lang, time=settings.schedule_time, tz=tz))
         elif settings.mode is DeliveryMode.OFF:
             lines.append(t("mode_off", lang, p=prefix))
         else:
             lines.append(t("mode_instant", lang))
-        lines.append(t("language_line", settings.language))
+        lines.append(t("language_line", lang, language=language_name(settings.language, lang)))
         if settings.paused_reason:
-            lines.append(t("paused_line", lang, reason=settings.paused_reason))
+            reason = reason_text(settings.paused_reason, lang)
+            lines.append(t("paused_line", lang, reason=reason))
         return lines
 
     def _drop_pending(self, chat: ChatRef, error: str) -> None:
@@ -573,10 +388,11 @@ class CommandService:
 
     async def _subscription_request(
         self, inv: Invocation, gate: PlatformGate, lang: str
-    ) -> tuple[ChatRef, SubscriptionTerms, ChatSettings] | Reply:
+    ) -> tuple[ChatRef, SubscriptionTerms, ChatSettings, str | None] | Reply:
         """What /subscribe and /unsubscribe change: the target chat (this one, or a
-        channel named first), the parsed terms and the target's settings; a Reply when
-        the caller may not change that chat. Raises BadArgument without terms."""
+        channel named first), the parsed terms, the target's settings and the target as
+        the user named it; a Reply when the caller may not change that chat. Raises
+        BadArgument without terms."""
         ref, rest = split_targets(inv.args)
         if not rest:
             raise BadArgument("usage")
@@ -586,7 +402,7 @@ class CommandService:
         terms = parse_subscription_terms(rest, self._catalog)
         if not (terms.topics or terms.keywords or terms.everything):
             raise BadArgument("usage")
-        return target, terms, self._load_for_change(target, lang)
+        return target, terms, self._load_for_change(target, lang), ref
 
     async def _cmd_subscribe(
         self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str
@@ -594,7 +410,7 @@ class CommandService:
         request = await self._subscription_request(inv, gate, lang)
         if isinstance(request, Reply):
             return request
-        target, terms, before = request
+        target, terms, before, ref = request
         current = replace(before, paused_reason=None)
         lines: list[str] = []
         if terms.everything:
@@ -603,6 +419,9 @@ class CommandService:
             if current.mode is DeliveryMode.OFF:
                 current = replace(current, mode=DeliveryMode.INSTANT)
             lines.append(t("subscribed_topics", lang, items=self._topic_label_all(lang)))
+        elif len(terms.topics) + len(terms.keywords) > self._limits.max_subscriptions:
+            # More terms than may ever be followed: refuse before comparing them pairwise.
+            return self._too_many(lang, p)
         else:
             lines += self._add_terms(terms, before, lang, p)
             good_keywords, _ = self._split_keywords(terms.keywords)
@@ -612,21 +431,21 @@ class CommandService:
                 return self._text("\n".join(lines), lang, ephemeral=True)
             current = self._apply_terms(terms, current)
             if len(current.topics) + len(current.keywords) > self._limits.max_subscriptions:
-                return self._text(
-                    t("too_many_subscriptions", lang, max=self._limits.max_subscriptions, p=p),
-                    lang,
-                    ephemeral=True,
-                )
+                return self._too_many(lang, p)
             following_before = bool(before.topics or before.keywords)
             if current.mode is DeliveryMode.OFF and not following_before:
                 current = replace(current, mode=DeliveryMode.INSTANT)
         self._storage.save_chat(current)
         if target != inv.chat:
-            lines.append(t("for_target", lang, target=current.title or target.chat_id))
+            lines.append(t("for_target", lang, target=self._target_name(ref, current)))
         lines += self._resume_note(before, lang)
         if current.mode is DeliveryMode.OFF:
             lines.append(t("mode_off", lang, p=p))
         return self._text("\n".join(lines), lang)
+
+    def _too_many(self, lang: str, p: str) -> Reply:
+        text = t("too_many_subscriptions", lang, max=self._limits.max_subscriptions, p=p)
+        return self._text(text, lang, ephemeral=True)
 
     def _topic_label_all(self, lang: str) -> str:
         return t("all_technology", lang)
@@ -638,7 +457,7 @@ class CommandService:
         new_topics = [s for s in terms.topics if s not in before.topics]
         old_topics = [s for s in terms.topics if s in before.topics]
         good, bad = self._split_keywords(terms.keywords)
-        new_keywords = [k for k in good if not any(_same_keyword(k, o) for o in before.keywords)]
+        new_keywords = [k for k in good if not any(same_keyword(k, o) for o in before.keywords)]
         old_keywords = [k for k in good if k not in new_keywords]
         if new_topics:
             labels = [self._topic_label(s, lang) for s in new_topics]
@@ -653,8 +472,8 @@ class CommandService:
                 t(
                     "bad_keyword",
                     lang,
-                    items=self._join(bad, lang),
-                    max=self._limits.keyword_max_length,
+                    items=self._echo_list(bad, lang),
+                    max=count_phrase(self._limits.keyword_max_length, "characters", lang),
                 )
             )
         return lines
@@ -666,7 +485,7 @@ class CommandService:
             cleaned = clean_keyword(keyword, self._limits.keyword_max_length)
             if cleaned is None:
                 bad.append(keyword)
-            elif not any(_same_keyword(cleaned, g) for g in good):
+            elif not any(same_keyword(cleaned, g) for g in good):
                 good.append(cleaned)
         return good, bad
 
@@ -674,7 +493,7 @@ class CommandService:
         good, _ = self._split_keywords(terms.keywords)
         keywords = set(settings.keywords)
         for keyword in good:
-            if not any(_same_keyword(keyword, k) for k in keywords):
+            if not any(same_keyword(keyword, k) for k in keywords):
                 keywords.add(keyword)
         return replace(
             settings,
@@ -688,7 +507,7 @@ class CommandService:
         request = await self._subscription_request(inv, gate, lang)
         if isinstance(request, Reply):
             return request
-        target, terms, before = request
+        target, terms, before, _ = request
         if terms.everything:
             # Clearing everything must stop posts: an empty list would mean "all tech".
             self._storage.save_chat(
@@ -704,7 +523,7 @@ class CommandService:
             (removed if slug in topics else missing).append(self._topic_label(slug, lang))
             topics.discard(slug)
         for keyword in terms.keywords:
-            found = [k for k in keywords if _same_keyword(k, keyword)]
+            found = [k for k in keywords if same_keyword(k, keyword)]
             if found:
                 keywords.difference_update(found)
                 removed.append(found[0])
@@ -720,7 +539,7 @@ class CommandService:
                 self._drop_pending(target, "unsubscribed from everything")
             self._storage.save_chat(updated)
         if missing:
-            lines.append(t("not_subscribed", lang, items=self._join(missing, lang)))
+            lines.append(t("not_subscribed", lang, items=self._echo_list(missing, lang)))
         return self._text("\n".join(lines), lang, ephemeral=not removed)
 
     async def _cmd_mysubs(
@@ -733,7 +552,7 @@ class CommandService:
         if refusal is not None or target is None:
             return refusal or self._text(t("internal_error", lang), lang)
         current = settings if target == inv.chat else self._storage.get_chat(target)
-        label = f" ({current.title or target.chat_id})" if target != inv.chat else ""
+        label = f" ({self._target_name(ref, current)})" if target != inv.chat else ""
         lines = [t("mysubs_header", lang, target=label)]
         following = bool(current.topics or current.keywords)
         if current.topics:
@@ -791,20 +610,29 @@ class CommandService:
         count = parse_count(
             inv.args, default=self._limits.latest_default, maximum=self._limits.latest_max
         )
-        recent = self._storage.get_articles(limit=max(200, count * 20))
+        # Announceable articles only, as /digest: a feed's first-fetch backlog (never
+        # summarised) cannot crowd the stories out, and a story that joined an older
+        # one is shown with it (as its other source), not on its own.
+        recent = self._storage.get_articles(announce=True, limit=max(200, count * 20))
         recent = [a for a in recent if a.is_tech]
         following = bool(settings.topics or settings.keywords)
-        chosen = [a for a in recent if matches(settings, a)][:count] if following else []
+        wanted = [a for a in recent if matches(settings, a)] if following else []
+        chosen = latest_by_story(wanted, count)
         header_key = "latest_header_matching"
         if not chosen:
             # Nothing matches yet: the latest of everything is more useful than silence.
-            chosen, header_key = recent[:count], "latest_header"
+            chosen, header_key = latest_by_story(recent, count), "latest_header"
         if not chosen:
             return self._text(t("latest_nothing", lang), lang)
         stories = tuple(self._stories.stories(chosen))
         return Reply(
             stories=stories,
-            header=t(header_key, lang, count=len(stories)),
+            header=t(
+                header_key,
+                lang,
+                count=len(stories),
+                stories=count_phrase(len(stories), "stories", lang),
+            ),
             language=lang,
             timezone=settings.timezone,
         )
@@ -818,8 +646,10 @@ class CommandService:
         last = self._last_summary.get(key)
         cooldown = self._limits.summary_cooldown_seconds
         if last is not None and (now - last).total_seconds() < cooldown:
-            wait = int(cooldown - (now - last).total_seconds()) + 1
-            return self._text(t("summary_cooldown", lang, seconds=wait), lang, ephemeral=True)
+            # Whole seconds left, rounded up (10.0 left is "10", not "11").
+            wait = max(1, math.ceil(cooldown - (now - last).total_seconds()))
+            seconds = count_phrase(wait, "seconds", lang)
+            return self._text(t("summary_cooldown", lang, seconds=seconds), lang, ephemeral=True)
         self._last_summary[key] = now
         if len(self._last_summary) > 1000:
             # Forget users whose cooldown is over, so the table stays small.
@@ -835,12 +665,13 @@ class CommandService:
         except FetchError as error:
             if error.status in (404, 410):
                 return self._text(t("summary_not_found", lang), lang, ephemeral=True)
-            text = t("summary_fetch_failed", lang, reason=error.reason)
+            text = t("summary_fetch_failed", lang, reason=reason_text(error.reason, lang))
             return self._text(text, lang, ephemeral=True)
         except ParseError:
             return self._text(t("summary_parse_failed", lang), lang, ephemeral=True)
         except NewsdigestError as error:
-            return self._text(t("summary_failed", lang, reason=str(error)), lang, ephemeral=True)
+            reason = reason_text(getattr(error, "reason", None) or str(error), lang)
+            return self._text(t("summary_failed", lang, reason=reason), lang, ephemeral=True)
         return Reply(stories=(story,), language=lang, timezone=settings.timezone)
 
     async def _cmd_schedule(
@@ -871,7 +702,8 @@ class CommandService:
                 or before.timezone != zone
             ):
                 current = replace(current, last_digest_at=now)
-            text = t("schedule_set", lang, time=request.time, tz=zone)
+            # The zone as the user knows it: "UTC+3", not the stored "Etc/GMT-3".
+            text = t("schedule_set", lang, time=request.time, tz=timezone_label(zone))
         elif request.mode is DeliveryMode.INSTANT:
             text = t("schedule_instant", lang)
         else:
@@ -881,7 +713,7 @@ class CommandService:
             self._drop_pending(target, "delivery turned off")
         lines = [text]
         if target != inv.chat:
-            lines.append(t("for_target", lang, target=current.title or target.chat_id))
+            lines.append(t("for_target", lang, target=self._target_name(ref, current)))
         lines += self._resume_note(before, lang)
         return self._text("\n".join(lines), lang)
 
@@ -921,7 +753,8 @@ class CommandService:
         successes = [f.last_success_at for f in feeds if f.last_success_at is not None]
         if successes:
             when = max(successes).astimezone(zone).strftime("%Y-%m-%d %H:%M")
-            lines.append(t("health_last_success", lang, when=f"{when} {settings.timezone}"))
+            tz = timezone_label(settings.timezone)
+            lines.append(t("health_last_success", lang, when=f"{when} {tz}"))
         elif feeds:
             lines.append(t("health_never", lang))
         limit = self._limits.health_list_max
@@ -932,13 +765,13 @@ class CommandService:
                     "health_failing_line",
                     lang,
                     name=name,
-                    error=feed.last_error or "?",
-                    count=feed.error_count,
+                    error=reason_text(feed.last_error, lang),
+                    count=count_phrase(feed.error_count, "failures", lang),
                 )
             )
         for feed in disabled[:limit]:
             name = source_name(feed, feed.url)
-            reason = feed.disabled_reason or "-"
+            reason = reason_text(feed.disabled_reason, lang) if feed.disabled_reason else "-"
             lines.append(t("health_disabled_line", lang, name=name, reason=reason))
         if feeds and not failing and not disabled:
             lines.append(t("health_all_ok", lang))
@@ -963,11 +796,16 @@ class CommandService:
             # "all technology". Choosing a language is not asking for posts.
             updated = replace(updated, mode=DeliveryMode.OFF)
         self._storage.save_chat(updated)
-        # The invoking chat's replies switch too when it is the one that changed.
-        reply_lang = chosen if target == inv.chat else lang
-        lines = [t("lang_set", chosen)]
-        if target != inv.chat:
-            lines.append(t("for_target", reply_lang, target=before.title or target.chat_id))
+        # The invoking chat's replies switch too when it is the one that changed; for a
+        # managed chat the whole reply stays in the invoking chat's language.
+        if target == inv.chat:
+            reply_lang = chosen
+            lines = [t("lang_set", chosen)]
+        else:
+            reply_lang = lang
+            name = self._target_name(ref, before)
+            language = language_name(chosen, lang)
+            lines = [t("lang_set_target", lang, target=name, language=language)]
         lines += self._resume_note(before, reply_lang)
         return self._text("\n".join(lines), reply_lang)
 

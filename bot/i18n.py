@@ -149,8 +149,8 @@ _MESSAGES = _texts(
     subscribed_keywords=("كلمات مفتاحية مضافة: {items}", "Keywords added: {items}"),
     already_subscribed=("مشترك مسبقًا في: {items}", "Already following: {items}"),
     bad_keyword=(
-        "كلمة غير صالحة: {items} (من 2 إلى {max} حرفًا)",
-        "Not a valid keyword: {items} (2 to {max} characters)",
+        "كلمة غير صالحة: {items} (من 2 إلى {max})",
+        "Not a valid keyword: {items} (2 to {max})",
     ),
     too_many_subscriptions=(
         "بلغت الحد الأقصى ({max}) من الاشتراكات. ألغِ بعضها بـ {p}unsubscribe.",
@@ -179,7 +179,7 @@ _MESSAGES = _texts(
         "طريقة الإرسال: متوقف (اطلب الملخص بـ {p}digest)",
         "Delivery: off (ask for a digest with {p}digest)",
     ),
-    language_line=("لغة الردود: العربية", "Reply language: English"),
+    language_line=("لغة الردود: {language}", "Reply language: {language}"),
     paused_line=(
         "⚠️ الإرسال متوقف مؤقتًا: {reason}. أي أمر تعديل هنا يعيد تشغيله.",
         "⚠️ Delivery is paused: {reason}. Any settings command here resumes it.",
@@ -195,10 +195,10 @@ _MESSAGES = _texts(
         "لا أخبار جديدة تطابق اشتراكاتك منذ آخر ملخص. جرّب {p}latest.",
         "No new stories match your subscriptions since the last digest. Try {p}latest.",
     ),
-    latest_header=("أحدث الأخبار ({count})", "Latest {count} stories"),
+    latest_header=("أحدث الأخبار ({count})", "Latest {stories}"),
     latest_header_matching=(
         "أحدث الأخبار المطابقة لاشتراكاتك ({count})",
-        "Latest {count} stories matching your subscriptions",
+        "Latest {stories} matching your subscriptions",
     ),
     latest_nothing=("لا توجد أخبار بعد.", "There are no stories yet."),
     bad_count=(
@@ -224,8 +224,8 @@ _MESSAGES = _texts(
     ),
     summary_failed=("تعذّر تلخيص المقال: {reason}", "Could not summarise the article: {reason}"),
     summary_cooldown=(
-        "انتظر {seconds} ثانية قبل طلب تلخيص آخر.",
-        "Please wait {seconds} seconds before asking for another summary.",
+        "انتظر {seconds} قبل طلب تلخيص آخر.",
+        "Please wait {seconds} before asking for another summary.",
     ),
     # schedule
     schedule_set=(
@@ -258,8 +258,8 @@ _MESSAGES = _texts(
     ),
     health_never=("لم يُجلب أي مصدر بعد.", "No feed has been fetched yet."),
     health_failing_line=(
-        "✗ {name}: {error} ({count} محاولة فاشلة متتالية)",
-        "✗ {name}: {error} ({count} failures in a row)",
+        "✗ {name}: {error} ({count} على التوالي)",
+        "✗ {name}: {error} ({count} in a row)",
     ),
     health_disabled_line=("⏸ {name}: {reason}", "⏸ {name}: {reason}"),
     health_last_success=("آخر جلب ناجح: {when}", "Last successful fetch: {when}"),
@@ -280,13 +280,172 @@ _MESSAGES = _texts(
 )
 
 
+# --- command replies: languages, counts, targets and error reasons (issue #12) ---------
+# Kept in their own block: `t` looks here after _MESSAGES.
+_REPLY_TEXTS = _texts(
+    language_name_ar=("العربية", "Arabic"),
+    language_name_en=("الإنجليزية", "English"),
+    lang_set_target=(
+        "ستكون رسائل {target} باللغة {language}.",
+        "Messages to {target} will be in {language}.",
+    ),
+    # Why a managed target was refused (the `code` of the platform's TargetRefused).
+    refused_not_admin=(
+        "إدارة اشتراكات {target} متاحة لمشرفيها فقط",
+        "only administrators of {target} can manage its subscriptions",
+    ),
+    refused_bot_not_admin=(
+        "أضف البوت مشرفًا في {target} حتى يستطيع النشر والتحقق من المشرفين",
+        "add the bot as an administrator of {target} so that it can post and check admins",
+    ),
+    refused_bot_cannot_post=(
+        "امنح البوت صلاحية «نشر الرسائل» في {target}",
+        "give the bot the 'Post messages' permission in {target}",
+    ),
+    refused_private_chat=(
+        "{target} محادثة خاصة وليست قناة أو مجموعة",
+        "{target} is a private chat, not a channel or group",
+    ),
+    refused_unavailable=(
+        "تعذّر التحقق من الصلاحيات الآن؛ حاول بعد قليل",
+        "could not check permissions right now; try again shortly",
+    ),
+    refused_other_server=(
+        "{target} في خادم آخر؛ اختر قناة من هذا الخادم",
+        "{target} is in another server; name a channel of this server",
+    ),
+    refused_not_text=(
+        "{target} ليست قناة نصية",
+        "{target} is not a text channel",
+    ),
+    refused_other=(
+        "لا يمكنك إدارة {target}",
+        "you cannot manage {target}",
+    ),
+    # Error reasons (bot.reply_text.reason_text words the English ones with these).
+    reason_unresolvable=(
+        "تعذّر العثور على الخادم {host}",
+        "could not find the server {host}",
+    ),
+    reason_blocked=("عنوان داخلي أو خاص", "an internal or private address"),
+    reason_invalid_url=("الرابط غير صالح", "the link is not valid"),
+    reason_timeout=("انتهت مهلة الاتصال", "the connection timed out"),
+    reason_redirects=(
+        "تحويلات كثيرة أو حلقة تحويل",
+        "too many redirects or a redirect loop",
+    ),
+    reason_too_large=("الصفحة أكبر من الحد المسموح", "the page is larger than allowed"),
+    reason_rate_limited=(
+        "الموقع يرفض الطلبات الكثيرة الآن (HTTP 429)",
+        "the site is limiting requests right now (HTTP 429)",
+    ),
+    reason_not_found=("غير موجود (HTTP 404)", "not found (HTTP 404)"),
+    reason_gone=("حُذف نهائيًا (HTTP 410)", "gone for good (HTTP 410)"),
+    reason_server_error=(
+        "خطأ في خادم الموقع (HTTP {status})",
+        "the site's server failed (HTTP {status})",
+    ),
+    reason_http_status=("ردّ الموقع برمز HTTP {status}", "the site answered HTTP {status}"),
+    reason_connection=("تعذّر الاتصال بالخادم", "could not connect to the server"),
+    reason_bad_response=("ردّ الموقع غير قابل للقراءة", "the site's answer could not be read"),
+    reason_not_a_feed=(
+        "ليس مصدر أخبار مقروءًا (RSS أو Atom)",
+        "not a readable news feed (RSS or Atom)",
+    ),
+    reason_no_text=("لا يوجد نص مقال في الصفحة", "no article text on the page"),
+    reason_not_configured=(
+        "جلب صفحات المقالات غير مفعّل",
+        "fetching article pages is not enabled",
+    ),
+    reason_failures_in_row=(
+        "{failures} على التوالي، آخرها: {last}",
+        "{failures} in a row, the last: {last}",
+    ),
+    reason_blocked_by_user=("حظر المستخدم البوت", "the user blocked the bot"),
+    reason_removed=("أُزيل البوت من المحادثة", "the bot was removed from the chat"),
+    reason_chat_gone=("المحادثة لم تعد موجودة", "the chat no longer exists"),
+    reason_webhook_gone=("حُذف الـwebhook", "the webhook was deleted"),
+    reason_no_rights=("البوت لا يملك صلاحية النشر هناك", "the bot may not post there"),
+    reason_unknown=("خطأ غير متوقع", "an unexpected error"),
+)
+
+# Counted nouns: Arabic (one, two, few 3-10, many 11-99, other 100, 101, 102...) and
+# English (one, other). See `count_phrase`.
+_COUNTED: Mapping[str, Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        "seconds": MappingProxyType(
+            {
+                "ar": ("ثانية", "ثانيتان", "ثوانٍ", "ثانية", "ثانية"),
+                "en": ("second", "seconds"),
+            }
+        ),
+        "failures": MappingProxyType(
+            {
+                "ar": (
+                    "محاولة فاشلة",
+                    "محاولتان فاشلتان",
+                    "محاولات فاشلة",
+                    "محاولة فاشلة",
+                    "محاولة فاشلة",
+                ),
+                "en": ("failure", "failures"),
+            }
+        ),
+        "stories": MappingProxyType(
+            {
+                "ar": ("خبر", "خبران", "أخبار", "خبرًا", "خبر"),
+                "en": ("story", "stories"),
+            }
+        ),
+        "characters": MappingProxyType(
+            {
+                "ar": ("حرف", "حرفان", "أحرف", "حرفًا", "حرف"),
+                "en": ("character", "characters"),
+            }
+        ),
+    }
+)
+
+
+def arabic_plural_form(count: int) -> int:
+    """Which Arabic form a count takes (CLDR categories): 0 one (1), 1 two (2), 2 few
+    (n % 100 in 3..10: ثوانٍ), 3 many (n % 100 in 11..99: ثانية), 4 other (0, 100-102,
+    200-202...: ثانية)."""
+    n = abs(count)
+    if n == 1:
+        return 0
+    if n == 2:
+        return 1
+    if 3 <= n % 100 <= 10:
+        return 2
+    if 11 <= n % 100 <= 99:
+        return 3
+    return 4
+
+
+def count_phrase(count: int, noun: str, lang: str | None) -> str:
+    """'10 ثوانٍ', '11 ثانية', '2 ثانيتان', '1 second', '5 seconds': the number and the
+    noun in the form that agrees with it (KeyError for an unknown noun)."""
+    forms = _COUNTED[noun]
+    if lang == "en":
+        one, other = forms["en"]
+        return f"{count} {one if abs(count) == 1 else other}"
+    return f"{count} {forms['ar'][arabic_plural_form(count)]}"
+
+
+def language_name(code: str, lang: str | None) -> str:
+    """The name of language `code` ('ar'/'en') in `lang`: 'الإنجليزية', 'English'."""
+    key = f"language_name_{code}"
+    return t(key, lang) if key in _REPLY_TEXTS else code
+
+
 def t(key: str, lang: str | None, **kw: object) -> str:
     """The text `key` in `lang` (Arabic when the language is unknown), placeholders filled.
 
     Raises KeyError for a key that does not exist: a typo must fail in tests, not show
     a raw key to a user.
     """
-    entry = _MESSAGES[key]
+    entry = _MESSAGES[key] if key in _MESSAGES else _REPLY_TEXTS[key]
     return entry.get(lang or DEFAULT_LANGUAGE, entry[DEFAULT_LANGUAGE]).format(**kw)
 
 
@@ -317,7 +476,7 @@ def command_descriptions(lang: str, *, platform: str = "telegram") -> list[tuple
 
 def message_keys() -> frozenset[str]:
     """Every text key (for completeness tests and tooling)."""
-    return frozenset(_MESSAGES)
+    return frozenset(_MESSAGES) | frozenset(_REPLY_TEXTS)
 
 
 def normalize_language(code: str | None) -> str | None:

@@ -46,6 +46,7 @@ from bot.delivery import (
 )
 from bot.i18n import command_descriptions, normalize_language, rtl_safe, t
 from bot.redaction import SecretRedactor
+from bot.reply_text import reason_text
 from digest.clock import SystemClock
 from digest.errors import (
     ChatForbidden,
@@ -228,37 +229,14 @@ class TargetRefused(PermissionError):
     bot_cannot_post | private_chat | unavailable; `reason_in(lang)` words it for a reply
     (str() is the English wording, for logs)."""
 
-    _REASONS: ClassVar[dict[str, tuple[str, str]]] = {
-        "not_admin": (
-            "إدارة اشتراكات {target} متاحة لمشرفيها فقط",
-            "only administrators of {target} can manage its subscriptions",
-        ),
-        "bot_not_admin": (
-            "أضف البوت مشرفًا في {target} حتى يستطيع النشر والتحقق من المشرفين",
-            "add the bot as an administrator of {target} so that it can post and check admins",
-        ),
-        "bot_cannot_post": (
-            "امنح البوت صلاحية «نشر الرسائل» في {target}",
-            "give the bot the 'Post messages' permission in {target}",
-        ),
-        "private_chat": (
-            "{target} محادثة خاصة وليست قناة أو مجموعة",
-            "{target} is a private chat, not a channel or group",
-        ),
-        "unavailable": (
-            "تعذّر التحقق من الصلاحيات مع تيليغرام الآن؛ حاول بعد قليل",
-            "could not check permissions with Telegram right now; try again shortly",
-        ),
-    }
-
     def __init__(self, target: str, code: str) -> None:
         self.target = target
         self.code = code
         super().__init__(self.reason_in("en"))
 
     def reason_in(self, language: str) -> str:
-        arabic, english = self._REASONS[self.code]
-        return (english if language == "en" else arabic).format(target=self.target)
+        """The refusal worded in `language` (the texts are bot.i18n's refused_<code>)."""
+        return t(f"refused_{self.code}", language, target=self.target)
 
 
 class TargetNotFound(LookupError):
@@ -483,6 +461,8 @@ class TelegramChatStore(Protocol):
     """The part of digest.ports.Storage that membership changes need."""
 
     def get_chat(self, chat: ChatRef) -> ChatSettings: ...
+
+    def has_chat(self, chat: ChatRef) -> bool: ...
 
     def save_chat(self, settings: ChatSettings) -> None: ...
 
@@ -717,9 +697,9 @@ class TelegramBot:
         if change is None or self._chat_store is None:
             return
         ref = ChatRef(Platform.TELEGRAM, str(change.chat.id), chat_kind(change.chat.type))
-        settings = self._chat_store.get_chat(ref)
-        if settings == ChatSettings(chat=ref):
+        if not self._chat_store.has_chat(ref):
             return  # a chat we never stored: nothing to pause or resume
+        settings = self._chat_store.get_chat(ref)
         status = change.new_chat_member.status
         if status in _REMOVED_STATUSES:
             what = (
@@ -741,8 +721,8 @@ class TelegramBot:
         if message is None or message.migrate_to_chat_id is None or self._chat_store is None:
             return  # the new supergroup's "migrated from" twin needs nothing
         ref = ChatRef(Platform.TELEGRAM, str(message.chat.id), ChatKind.GROUP)
-        if self._chat_store.get_chat(ref) == ChatSettings(chat=ref):
-            return
+        if not self._chat_store.has_chat(ref):
+            return  # (a chat on "all" equals the defaults: has_chat, not ==, tells them apart)
         self._chat_store.migrate_chat(ref, str(message.migrate_to_chat_id))
         self._log.info("chat %s migrated to %s", ref.chat_id, message.migrate_to_chat_id)
 
@@ -777,7 +757,9 @@ class TelegramBot:
         name = info.title or settings.title or ref
         arabic, english = self._PAUSED_NOTICE
         template = english if settings.language == "en" else arabic
-        text = template.format(chat=name, reason=self._redactor.redact(reason), p="/", ref=ref)
+        # The platform's reason is English: word it in the chat's language.
+        worded = reason_text(self._redactor.redact(reason), settings.language)
+        text = template.format(chat=name, reason=worded, p="/", ref=ref)
         text = rtl_safe(text, settings.language)
         humans = [a for a in admins if not a.user.is_bot]
         humans.sort(key=lambda a: a.status != ChatMemberStatus.OWNER)

@@ -792,6 +792,11 @@ class SqlStorage:
         # The caller knows the chat's current kind better than our stored copy.
         return settings if settings.chat == chat else replace(settings, chat=chat)
 
+    def has_chat(self, chat: ChatRef) -> bool:
+        with self._tx() as conn:
+            row = conn.execute(select(chats.c.chat_id).where(_chat_where(chat))).first()
+        return row is not None
+
     def save_chat(self, settings: ChatSettings) -> None:
         values = {
             "kind": settings.chat.kind.value,

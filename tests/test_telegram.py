@@ -1328,7 +1328,9 @@ async def test_channel_admin_is_told_when_the_bot_may_no_longer_post(
         assert report.paused_chats == 1
         assert "administrator rights" in (world.storage.get_chat(channel).paused_reason or "")
         [notice] = strict_server.messages_to(BOB)
-        assert "Tech channel" in notice.plain_text and "administrator rights" in notice.plain_text
+        assert "Tech channel" in notice.plain_text
+        # Telegram's English reason, worded by bot.i18n (in the chat's language).
+        assert t("reason_no_rights", "en") in notice.plain_text
         assert "/subscribe @technews ai" in notice.plain_text
         assert strict_server.messages_to(CHANNEL) == []
 
@@ -1364,3 +1366,57 @@ async def test_delivery_waits_out_a_429_without_dropping(
         assert len(strict_server.rate_limited) == 1
         text = visible(strict_server.messages_to(ALICE))
         assert "خبر رقم 0 " in text and "خبر رقم 1 " in text
+
+
+# --- issue #12: field fixes through the running bot (items 8, 9, 10) ----------------------
+
+
+async def test_a_group_on_all_is_moved_on_upgrade_and_paused_on_removal(world: World) -> None:
+    old_group, new_group = -5002, -1005002
+    world.server.add_chat(old_group, "group", title="Old")
+    world.server.set_member(old_group, ALICE, "creator")
+    await world.ask(old_group, ALICE, "/subscribe all")
+    old = ChatRef(Platform.TELEGRAM, str(old_group), ChatKind.GROUP)
+    # The stored row equals the defaults: "all technology", instant, Arabic.
+    assert world.storage.get_chat(old) == ChatSettings(chat=old)
+    shown = await world.ask_text(old_group, ALICE, "/mysubs")
+    assert t("all_technology", "ar") in shown
+    world.server.push_migration(old_group, new_group, by_user=ALICE)
+    moved = ChatRef(Platform.TELEGRAM, str(new_group), ChatKind.GROUP)
+
+    def stored() -> set[ChatRef]:
+        return {s.chat for s in world.storage.get_chats(include_paused=True)}
+
+    await world.server.wait_until(lambda: moved in stored())
+    assert old not in stored()
+    world.server.set_member(new_group, world.server.bot_user.id, "member")
+    world.server.push_bot_status(new_group, "left", by_user=ALICE)
+    await world.server.wait_until(lambda: world.storage.get_chat(moved).paused_reason is not None)
+
+
+async def test_channel_replies_name_the_channel_as_typed_in_one_language(world: World) -> None:
+    channel = -1003002
+    world.server.add_chat(channel, "channel", title=None, username="technews_ar")
+    world.server.set_member(channel, ALICE, "creator")
+    world.server.set_member(channel, world.server.bot_user.id, "administrator")
+    subscribed = await world.ask_text(ALICE, ALICE, "/subscribe @technews_ar ai")
+    assert "@technews_ar" in subscribed and str(channel) not in subscribed
+    scheduled = await world.ask_text(ALICE, ALICE, "/schedule @technews_ar 08:00 UTC+3")
+    assert "@technews_ar" in scheduled and "UTC+3" in scheduled and "Etc/GMT" not in scheduled
+    switched = await world.ask_text(ALICE, ALICE, "/lang @technews_ar en")
+    ref = ChatRef(Platform.TELEGRAM, str(channel), ChatKind.CHANNEL)
+    assert world.storage.get_chat(ref).language == "en"
+    assert switched == t("lang_set_target", "ar", target="@technews_ar", language="الإنجليزية")
+    shown = await world.ask_text(ALICE, ALICE, "/mysubs @technews_ar")
+    assert "@technews_ar" in shown and str(channel) not in shown
+    assert t("language_line", "ar", language="الإنجليزية") in shown
+    assert "Reply language" not in shown
+
+
+async def test_a_5000_character_argument_is_not_echoed_in_full(world: World) -> None:
+    url = "https://x.example/" + "a" * 5000
+    messages = await world.ask(ALICE, ALICE, f"/subscribe {url}")
+    assert len(messages) == 1
+    text = visible(messages)
+    assert len(text) < 600 and "…" in text and "a" * 100 not in text
+    assert text.startswith(t("bad_keyword", "ar", items="", max="").split(":")[0])
