@@ -34,7 +34,7 @@ from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.chat import ChatSender, OutgoingMessage
+from bot.chat import ChatSender, OutgoingMessage, outbox_message_key
 from bot.i18n import t
 from digest.clock import Clock
 from digest.errors import (
@@ -820,8 +820,10 @@ class DeliveryWorker:
         waits = 0
         while index < len(parcel.messages):
             await route.limiter.acquire(chat)
+            count = len(parcel.messages)
+            key = outbox_message_key(chat, parcel.article_ids, index, count)
             try:
-                await route.sender.send(chat, parcel.messages[index])
+                await route.sender.send(chat, replace(parcel.messages[index], dedupe_key=key))
             except RetryAfter as error:
                 route.limiter.block(chat, error.seconds)
                 # A 429 may be about the whole bot: hold everything back briefly too.

@@ -55,6 +55,7 @@ from bot.discord_sender import (
 )
 from digest.clock import SystemClock
 from digest.errors import (
+    ChatForbidden,
     ChatNotFound,
     ConfigError,
     DeliveryError,
@@ -353,12 +354,12 @@ _WEBHOOK_DESCRIPTION = (
 # Texts only the Discord adapter shows (/news webhook, pause notices).
 _DISCORD_TEXTS: Mapping[str, tuple[str, str]] = {
     "webhook_set": (
-        "ستصل أخبار {channel} عبر الـ webhook من الآن.",
-        "Stories for {channel} now go through the webhook.",
+        "ستصل أخبار {channel} عبر الـ webhook من الآن.{resumed}",
+        "Stories for {channel} now go through the webhook.{resumed}",
     ),
     "webhook_off": (
-        "أُوقف النشر عبر webhook في هذه القناة؛ سينشر البوت بنفسه.",
-        "Webhook delivery is off for this channel; the bot posts itself.",
+        "أُوقف النشر عبر webhook في هذه القناة؛ سينشر البوت بنفسه.{resumed}",
+        "Webhook delivery is off for this channel; the bot posts itself.{resumed}",
     ),
     "webhook_bad_url": (
         "هذا ليس رابط webhook. انسخه من إعدادات القناة ← التكامل ← Webhooks.",
@@ -393,9 +394,32 @@ _DISCORD_TEXTS: Mapping[str, tuple[str, str]] = {
         "Give the bot View Channel, Send Messages and Embed Links there, then run"
         " /news subscribe or /news schedule in that channel to resume.",
     ),
+    "paused_notice_webhook": (
+        "توقّف نشر الأخبار في {channel} على خادم «{server}»: {reason}\n"
+        "لاستئناف النشر: أنشئوا webhook جديدًا في إعدادات القناة ← التكامل ← Webhooks وشغّلوا"
+        " /news webhook بالرابط الجديد، أو أعطوا البوت صلاحيات عرض القناة وإرسال الرسائل"
+        " وتضمين الروابط هناك ثم شغّلوا /news webhook off في تلك القناة.",
+        "newsdigest stopped posting to {channel} on “{server}”: {reason}\n"
+        "To resume, create a new webhook (Channel settings → Integrations → Webhooks) and run"
+        " /news webhook with its URL, or give the bot View Channel, Send Messages and Embed"
+        " Links there and run /news webhook off in that channel.",
+    ),
+    "webhook_dropped_notice": (
+        "حُذف الـ webhook الذي كانت أخبار {channel} على خادم «{server}» تُنشر عبره ({reason})،"
+        " فصار البوت ينشرها بنفسه ولم يضِع شيء. لاستعمال webhook من جديد أنشئوا واحدًا وشغّلوا"
+        " /news webhook بالرابط الجديد.",
+        "The webhook that posted the news in {channel} on “{server}” was deleted ({reason});"
+        " the bot posts there itself now and nothing was lost. To use a webhook again, create"
+        " one and run /news webhook with its URL.",
+    ),
     "bot_cannot_post": ("أعطوا البوت صلاحيات: {missing}", "give the bot {missing}"),
     "webhook_guild_only": ("الـ webhooks متاحة في الخوادم فقط.", "Webhooks only exist in servers."),
 }
+
+
+def _resumed(before: ChatSettings, lang: str) -> str:
+    """The "deliveries resume" line for an answer, when the channel was paused."""
+    return "\n" + i18n.t("resumed", lang) if before.paused_reason is not None else ""
 
 
 def _discord_text(key: str, lang: str, **values: object) -> str:
@@ -493,7 +517,13 @@ class DiscordBot:
             webhooks = stored_webhooks(chat_store)
         self._client.tree.add_command(self._build_group())
         self._client.tree.error(self._on_tree_error)
-        self._sender = DiscordSender(self._client, webhooks=webhooks, redactor=self._redactor)
+        self._sender = DiscordSender(
+            self._client,
+            webhooks=webhooks,
+            redactor=self._redactor,
+            on_dead_webhook=self._on_dead_webhook,
+            logger=self._log,
+        )
         self._connect_task: asyncio.Task[None] | None = None
         self._saved_bases: tuple[str, yarl.URL] | None = None
         self.synced: list[app_commands.AppCommand] = []
@@ -682,22 +712,67 @@ class DiscordBot:
         return group
 
     async def on_pause(self, settings: ChatSettings, reason: str) -> None:
-        """bot.delivery's OnPause: tell the server's admins that a channel stopped
-        receiving news and why, in the server's system channel when the bot may post
-        there, else in a DM to the server owner. A deleted channel or a server the bot
-        left cannot be told (logged only)."""
+        """bot.delivery's OnPause: log the pause once and tell the server's admins that a
+        channel stopped receiving news, why, and what resumes it (see `_tell_admins`).
+        `settings` are the channel's settings before the pause: a channel that was posted
+        to through a webhook is told it may also set a new webhook."""
         if settings.chat.platform is not Platform.DISCORD:
             return
+        had_webhook = settings.webhook_url is not None
+        if had_webhook:
+            resume = (
+                "an admin sets a new webhook with /news webhook <url>, or gives the bot View"
+                " Channel, Send Messages and Embed Links there and runs /news webhook off there"
+            )
+        else:
+            resume = (
+                "an admin gives the bot View Channel, Send Messages and Embed Links there and"
+                " runs /news subscribe or /news schedule there"
+            )
+        self._log.warning(
+            "discord: paused channel %s: %s; resumes when %s",
+            settings.chat.chat_id,
+            self._redactor.redact(reason),
+            resume,
+        )
+        key = "paused_notice_webhook" if had_webhook else "paused_notice"
+        await self._tell_admins(settings, key, reason, notify_in_channel=False)
+
+    async def _on_dead_webhook(
+        self, chat: ChatRef, target: WebhookTarget, reason: str, error: DeliveryError | None
+    ) -> None:
+        """DiscordSender's DeadWebhook: drop the webhook from the channel's settings (only
+        if it is still the one that died: an admin may have set a new one meanwhile) and,
+        unless the channel is being paused (its pause notice says what to do), tell the
+        admins that the bot posts there itself now."""
+        if self._chat_store is None:
+            return
+        settings = self._chat_store.get_chat(chat)
+        current = settings.webhook_url
+        if current is None or WebhookTarget.from_setting(current).url != target.url:
+            return
+        self._chat_store.save_chat(replace(settings, webhook_url=None))
+        if isinstance(error, (ChatForbidden, ChatNotFound)):
+            return
+        await self._tell_admins(settings, "webhook_dropped_notice", reason, notify_in_channel=True)
+
+    async def _tell_admins(
+        self, settings: ChatSettings, key: str, reason: str, *, notify_in_channel: bool
+    ) -> None:
+        """Send the text `key` about a channel to the server's admins: in the server's
+        system channel when the bot may post there (and it is not the channel itself,
+        unless `notify_in_channel`), else in a DM to the server owner. A deleted channel or
+        a server the bot left cannot be told (logged only)."""
         try:
             channel = self._client.get_channel(int(settings.chat.chat_id))
         except ValueError:
             return
         guild = getattr(channel, "guild", None)
         if not isinstance(guild, discord.Guild):
-            self._log.info("discord: paused %s, no server to tell", settings.chat.chat_id)
+            self._log.info("discord: %s about %s: no server to tell", key, settings.chat.chat_id)
             return
         text = _discord_text(
-            "paused_notice",
+            key,
             settings.language,
             channel=f"<#{settings.chat.chat_id}>",
             server=guild.name,
@@ -707,7 +782,7 @@ class DiscordBot:
         me = guild.me
         if (
             system is not None
-            and system.id != int(settings.chat.chat_id)
+            and (notify_in_channel or system.id != int(settings.chat.chat_id))
             and me is not None
             and not missing_post_permissions(system.permissions_for(me))
         ):
@@ -750,8 +825,10 @@ class DiscordBot:
             if not await gate.is_admin(here, user_id):
                 await answer("webhook_admins_only")
                 return
-            store.save_chat(replace(store.get_chat(here), webhook_url=None))
-            await answer("webhook_off")
+            before = store.get_chat(here)
+            # Turning the webhook off is how an admin answers a dead webhook: resume too.
+            store.save_chat(replace(before, webhook_url=None, paused_reason=None))
+            await answer("webhook_off", resumed=_resumed(before, lang))
             return
         if name is not None and re.search(r"discord|clyde", name, re.IGNORECASE):
             await answer("webhook_bad_name")  # Discord refuses such webhook names
@@ -776,8 +853,9 @@ class DiscordBot:
             await answer("webhook_refused", channel=f"<#{channel_id}>", reason=exc)
             return
         setting = WebhookTarget(url, username=name, avatar_url=avatar_url).to_setting()
-        store.save_chat(replace(store.get_chat(target), webhook_url=setting))
-        await answer("webhook_set", channel=f"<#{channel_id}>")
+        before = store.get_chat(target)
+        store.save_chat(replace(before, webhook_url=setting, paused_reason=None))
+        await answer("webhook_set", channel=f"<#{channel_id}>", resumed=_resumed(before, lang))
 
     def invocation_for(
         self,

@@ -8,7 +8,10 @@ its delivery side can change independently.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import logging
 import re
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -169,6 +172,29 @@ def _embeds(message: OutgoingMessage) -> list[discord.Embed]:
     return [discord.Embed.from_dict(dict(e)) for e in message.embeds]
 
 
+# Discord's codes for a webhook that no longer works: deleted (404 Unknown Webhook) or a
+# URL whose token does not match (401 Invalid Webhook Token). Neither heals by retrying.
+DEAD_WEBHOOK_CODES = frozenset({10015, 50027})
+
+
+def is_dead_webhook(exc: BaseException) -> bool:
+    """Did Discord answer a webhook request with "this webhook does not exist"?"""
+    return isinstance(exc, discord.HTTPException) and exc.code in DEAD_WEBHOOK_CODES
+
+
+def message_nonce(key: str) -> str:
+    """The Discord message nonce for an OutgoingMessage's ``dedupe_key``: 25 characters
+    (Discord's limit), the same for the same key in every process, so a message resent
+    after a crash carries the nonce of the first attempt and ``enforce_nonce`` makes
+    Discord answer with the message it already created instead of posting it again."""
+    return "nd" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:23]
+
+
+DeadWebhook = Callable[[ChatRef, WebhookTarget, str, DeliveryError | None], Awaitable[None]]
+"""Called once when a channel's webhook turns out deleted, after the bot tried to post the
+message itself: (channel, webhook, reason, why the bot could not post or None)."""
+
+
 class DiscordSender:
     """bot.chat.ChatSender for Discord channels.
 
@@ -185,31 +211,113 @@ class DiscordSender:
         *,
         webhooks: WebhookLookup | None = None,
         redactor: TokenRedactor | None = None,
+        on_dead_webhook: DeadWebhook | None = None,
+        logger: logging.Logger | None = None,
     ) -> None:
         self._client = client
         self._webhooks = webhooks
         self._redactor = redactor or TokenRedactor(
             (client.http.token or "") if client is not None else ""
         )
+        self._on_dead_webhook = on_dead_webhook
+        self._log = logger or logging.getLogger(__name__)
         self._session: aiohttp.ClientSession | None = None
+        # Webhook URLs Discord said are gone: never tried again by this process, even if a
+        # lookup without storage keeps returning them.
+        self._dead_webhooks: set[str] = set()
 
     async def send(self, chat: ChatRef, message: OutgoingMessage) -> str:
         """Send one message (content + up to 10 embeds); returns Discord's message id.
+
+        A channel whose webhook Discord reports deleted gets the message from the bot
+        instead: the webhook is reported once (``on_dead_webhook``, which drops it from the
+        settings) and not used again. A bot message carries a nonce derived from
+        ``message.dedupe_key`` with ``enforce_nonce``, so sending the same key again within
+        Discord's nonce window (a few minutes) returns the first message, not a second one.
 
         Raises RetryAfter, ChatForbidden, ChatNotFound, MessageRejected or
         TransientDeliveryError."""
         if len(message.embeds) > MAX_EMBEDS_PER_MESSAGE or len(message.text) > MAX_CONTENT:
             raise MessageRejected(chat.chat_id, "more than 10 embeds or 2000 characters")
         target = await self._webhooks(chat) if self._webhooks is not None else None
+        if target is not None and target.url in self._dead_webhooks:
+            target = None
         try:
             if target is not None:
-                return await self._send_webhook(target, message)
+                try:
+                    return await self._send_webhook(target, message)
+                except discord.HTTPException as exc:
+                    if not is_dead_webhook(exc):
+                        raise
+                    dead = self._redactor.redact(f"{exc.status} {exc.text} (code {exc.code})")
+                self._dead_webhooks.add(target.url)
+                try:
+                    sent = await self._send_bot_instead_of(chat, message, dead)
+                except DeliveryError as error:
+                    await self._webhook_died(chat, target, dead, error)
+                    raise
+                await self._webhook_died(chat, target, dead, None)
+                return sent
             return await self._send_bot(chat, message)
-        except DeliveryError:
+        except DeliveryError as error:
+            self._log_rejected(chat, error)
             raise
         except Exception as exc:
             # `from None`: the library's exception chain may carry request details.
-            raise translate_error(exc, chat.chat_id, self._redactor.redact) from None
+            translated = translate_error(exc, chat.chat_id, self._redactor.redact)
+            self._log_rejected(chat, translated)
+            raise translated from None
+
+    def _log_rejected(self, chat: ChatRef, error: DeliveryError) -> None:
+        # A rejected message is dropped for good (its stories are marked failed): say so
+        # once, here, with the channel and Discord's reason. Pauses are logged by on_pause.
+        if isinstance(error, MessageRejected):
+            self._log.warning(
+                "discord: channel %s rejected a message, its stories are dropped: %s"
+                " (nothing to resume; later messages go on)",
+                chat.chat_id,
+                error.reason,
+            )
+
+    async def _webhook_died(
+        self, chat: ChatRef, target: WebhookTarget, reason: str, error: DeliveryError | None
+    ) -> None:
+        """Log a dead webhook once and report it (``on_dead_webhook``), after the bot tried
+        to post the message itself: `error` is why it could not (None: it did)."""
+        if error is None:
+            outcome = "the bot posts there itself from now on"
+        elif isinstance(error, (ChatForbidden, ChatNotFound)):
+            outcome = "the bot may not post there either, so the channel is paused"
+        else:
+            outcome = f"the bot will post there itself (this try failed: {error.reason})"
+        self._log.warning(
+            "discord: the webhook of channel %s is gone (%s); dropped it, %s;"
+            " /news webhook <url> in that server sets a new one",
+            chat.chat_id,
+            reason,
+            outcome,
+        )
+        if self._on_dead_webhook is not None:
+            try:
+                await self._on_dead_webhook(chat, target, reason, error)
+            except Exception:  # dropping/telling is best effort; the delivery goes on
+                self._log.exception("discord: could not drop the webhook of %s", chat.chat_id)
+
+    async def _send_bot_instead_of(self, chat: ChatRef, message: OutgoingMessage, dead: str) -> str:
+        """The same message from the bot after the webhook died; if the bot cannot post
+        there either, the pause reason says both (the notice then offers a new webhook)."""
+        if self._client is None:
+            raise ChatNotFound(
+                chat.chat_id, f"webhook deleted ({dead}); set a new one with /news webhook"
+            )
+        try:
+            return await self._send_bot(chat, message)
+        except (discord.Forbidden, discord.NotFound) as exc:
+            detail = self._redactor.redact(f"{exc.status} {exc.text} (code {exc.code})")
+            raise ChatForbidden(
+                chat.chat_id,
+                f"webhook deleted ({dead}) and the bot may not post there: {detail}",
+            ) from None
 
     async def _send_bot(self, chat: ChatRef, message: OutgoingMessage) -> str:
         if self._client is None:
@@ -226,6 +334,9 @@ class DiscordSender:
             allowed_mentions=_NO_MENTIONS,
             # Suppressing would hide our own embeds too; only link previews of plain text.
             suppress_embeds=bool(message.disable_preview and not embeds),
+            # discord.py sends every nonce with enforce_nonce. A message without a key
+            # (not from the outbox) gets a random one, as discord.py would pick.
+            nonce=message_nonce(message.dedupe_key or secrets.token_hex(16)),
         )
         return str(sent.id)
 
