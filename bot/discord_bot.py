@@ -168,6 +168,40 @@ def chat_of(channel_id: int, in_guild: bool) -> ChatRef:
 
 _TEXT_CHANNELS = (discord.TextChannel, discord.Thread)
 
+# What a `channel` option offers: channels the bot can post stories in -- text (0),
+# announcement (5) and threads (10, 11, 12). Not voice (2), categories (4), stage (13),
+# forums (15) or media (16): forums need a post (thread) per message, which the sender
+# does not create, so they stay out until it does.
+POSTABLE_CHANNEL_TYPES = (
+    discord.ChannelType.text,
+    discord.ChannelType.news,
+    discord.ChannelType.news_thread,
+    discord.ChannelType.public_thread,
+    discord.ChannelType.private_thread,
+)
+
+AnyChannel = app_commands.AppCommandChannel | app_commands.AppCommandThread
+
+
+class PostableChannel(app_commands.Transformer):
+    """The type of every ``channel`` option: Discord's picker offers only
+    POSTABLE_CHANNEL_TYPES. The value passes through unchanged; DiscordGate.resolve_target
+    still refuses anything else (a client may send any channel id)."""
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.channel
+
+    @property
+    def channel_types(self) -> list[discord.ChannelType]:
+        return list(POSTABLE_CHANNEL_TYPES)
+
+    async def transform(self, interaction: discord.Interaction[Any], value: Any, /) -> Any:
+        return value
+
+
+ChannelOption = app_commands.Transform[AnyChannel, PostableChannel]
+
 
 class DiscordGate:
     """PlatformGate for one interaction: Discord sends the invoker's permissions with it,
@@ -347,10 +381,6 @@ _OPTION_TEXTS: Mapping[str, tuple[str, str]] = {
     "webhook_name": ("اسم يظهر على الرسائل (اختياري)", "Name shown on the posts (optional)"),
     "webhook_avatar": ("رابط https لصورة (اختياري)", "An https image link (optional)"),
 }
-_WEBHOOK_DESCRIPTION = (
-    "النشر عبر webhook باسم وصورة تختارهما",
-    "Post through a webhook with your own name and avatar",
-)
 # Texts only the Discord adapter shows (/news webhook, pause notices).
 _DISCORD_TEXTS: Mapping[str, tuple[str, str]] = {
     "webhook_set": (
@@ -625,7 +655,7 @@ class DiscordBot:
         async def subscribe(
             interaction: discord.Interaction[Any],
             topic_or_keyword: str,
-            channel: app_commands.AppCommandChannel | None = None,
+            channel: ChannelOption | None = None,
         ) -> None:
             await run(interaction, "subscribe", topic_or_keyword.split(), channel)
 
@@ -636,7 +666,7 @@ class DiscordBot:
         async def unsubscribe(
             interaction: discord.Interaction[Any],
             topic_or_keyword: str,
-            channel: app_commands.AppCommandChannel | None = None,
+            channel: ChannelOption | None = None,
         ) -> None:
             await run(interaction, "unsubscribe", topic_or_keyword.split(), channel)
 
@@ -644,7 +674,7 @@ class DiscordBot:
         @app_commands.describe(channel=_option_text("channel"))
         async def subscriptions(
             interaction: discord.Interaction[Any],
-            channel: app_commands.AppCommandChannel | None = None,
+            channel: ChannelOption | None = None,
         ) -> None:
             await run(interaction, "mysubs", (), channel)
 
@@ -670,7 +700,7 @@ class DiscordBot:
         async def schedule(
             interaction: discord.Interaction[Any],
             value: str,
-            channel: app_commands.AppCommandChannel | None = None,
+            channel: ChannelOption | None = None,
         ) -> None:
             await run(interaction, "schedule", value.split(), channel)
 
@@ -695,7 +725,7 @@ class DiscordBot:
 
         if self._chat_store is not None:
 
-            @group.command(name="webhook", description=_text(*_WEBHOOK_DESCRIPTION))
+            @group.command(name="webhook", description=_command_text("webhook"))
             @app_commands.describe(
                 url=_option_text("webhook_url"),
                 name=_option_text("webhook_name"),
@@ -879,7 +909,7 @@ class DiscordBot:
         interaction: discord.Interaction[Any],
         name: str,
         args: Sequence[str] = (),
-        channel: app_commands.AppCommandChannel | None = None,
+        channel: ChannelOption | None = None,
     ) -> None:
         gate = DiscordGate(interaction, self._client)
         language = i18n.pick_language(None, _locale_code(interaction.locale))
