@@ -16,7 +16,9 @@ A process killed at any point (SIGKILL) loses nothing: every row stays pending u
 marked sent. What it can repeat is a message the platform accepted in the moment before
 the row was marked (at most one per chat being served concurrently). The Telegram Bot
 API cannot tell a bot whether its last message arrived, so there that window cannot
-close; on Discord a message nonce (``enforce_nonce``) could close it.
+close; each message carries a ``dedupe_key`` from its rows (``outbox_message_key``), which
+the Discord sender turns into a message nonce with ``enforce_nonce``, closing it there for
+a resend within Discord's nonce window.
 
 The decisions (`plan_recipients`, `matches`, `due_digest_chats`, `digest_window_start`,
 `retry_delay`) are pure functions.

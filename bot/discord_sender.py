@@ -377,6 +377,8 @@ class DiscordSender:
         try:
             fetched = await webhook.fetch()
         except Exception as exc:
+            if is_dead_webhook(exc):  # also 401 Invalid Webhook Token: not the bot's token
+                raise ChatNotFound("webhook", "Discord does not know this webhook") from None
             raise translate_error(exc, "webhook", self._redactor.redact) from None
         if fetched.channel_id is None:
             raise ChatNotFound("webhook", "the webhook has no channel")
