@@ -269,3 +269,26 @@ async def test_a_rejected_message_is_logged_once_with_channel_and_reason(
         await client.close()
     (logged,) = warnings_about(caplog, CHANNEL_ID)
     assert "rejected" in logged and "50035" in logged
+
+
+async def test_a_webhook_token_discord_rejects_counts_as_a_dead_webhook(
+    fake: FakeDiscord, setup: Setup
+) -> None:
+    """401 Invalid Webhook Token (50027) is the webhook's fault, not the bot token's: the
+    story goes out from the bot, and /news webhook refuses that URL as unknown."""
+    storage = setup.outbox.storage
+    ids = seed(storage, 1)
+    storage.save_chat(replace(storage.get_chat(CHAT), webhook_url=WEBHOOK_URL))
+    webhook_path = rf"/webhooks/{WEBHOOK_ID}/\w+"
+    fake.fail("POST", webhook_path, 401, code=50027, message="Invalid Webhook Token")
+    setup.outbox.queue(CHAT, ids)
+    report = await setup.outbox.worker.drain()
+    assert report.sent == 1 and story_links(fake, CHANNEL_ID) == ["https://t.example/0"]
+    assert storage.get_chat(CHAT).webhook_url is None
+
+    fake.fail("GET", webhook_path, 401, code=50027, message="Invalid Webhook Token")
+    interaction_id, _ = await run_command(
+        fake, "webhook", {"url": WEBHOOK_URL}, user_id=ADMIN_USER_ID
+    )
+    answer = (await original_edits(fake, interaction_id))[0]["content"]
+    assert "does not know that webhook" in answer
