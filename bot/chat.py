@@ -60,6 +60,17 @@ class OutgoingMessage:
     text: str = ""  # Telegram: HTML; Discord: message content
     embeds: Sequence[dict[str, object]] = field(default_factory=tuple)  # Discord embeds
     disable_preview: bool = True
+    # The same for a resend of this message after a crash (see `outbox_message_key`);
+    # senders that can deduplicate use it (Discord: the message nonce). Not part of equality.
+    dedupe_key: str | None = field(default=None, compare=False)
+
+
+def outbox_message_key(chat: ChatRef, article_ids: Sequence[int], index: int, count: int) -> str:
+    """A key for message `index` of the `count` messages carrying these outbox rows (one row
+    per chat and article): the same whenever the same rows are sent again in the same
+    messages, e.g. by the next process after a SIGKILL, and different for any other rows."""
+    ids = ",".join(str(i) for i in sorted(article_ids))
+    return f"{chat.platform.value}:{chat.chat_id}:{ids}:{index}/{count}"
 
 
 class ChatSender(Protocol):

@@ -287,7 +287,10 @@ class CommandService:
                 return None, self._text(text, lang, ephemeral=True)
         private = inv.chat.kind is ChatKind.PRIVATE
         if changing and not private and not await gate.is_admin(inv.chat, inv.user_id):
-            return None, self._text(t("admins_only", lang), lang, ephemeral=True)
+            refusal = (
+                "admins_only_discord" if inv.chat.platform is Platform.DISCORD else "admins_only"
+            )
+            return None, self._text(t(refusal, lang), lang, ephemeral=True)
         return inv.chat, None
 
     def _load_for_change(self, chat: ChatRef, lang: str) -> ChatSettings:
@@ -367,10 +370,12 @@ class CommandService:
             command = COMMAND_ALIASES.get(name, name)
             line = f"{p}{name} — {description}"
             if has_usage(command):
-                line += "\n    " + usage(command, lang, p, shown_as=name)
+                line += "\n    " + usage(command, lang, p, shown_as=name, platform=platform)
             lines.append(line)
         lines.append("")
-        lines.append(t("help_footer", lang, p=p))
+        lines.append(
+            t("help_footer_discord" if platform == "discord" else "help_footer", lang, p=p)
+        )
         return self._text("\n".join(lines), lang, ephemeral=True)
 
     async def _cmd_topics(

@@ -16,7 +16,9 @@ A process killed at any point (SIGKILL) loses nothing: every row stays pending u
 marked sent. What it can repeat is a message the platform accepted in the moment before
 the row was marked (at most one per chat being served concurrently). The Telegram Bot
 API cannot tell a bot whether its last message arrived, so there that window cannot
-close; on Discord a message nonce (``enforce_nonce``) could close it.
+close; each message carries a ``dedupe_key`` from its rows (``outbox_message_key``), which
+the Discord sender turns into a message nonce with ``enforce_nonce``, closing it there for
+a resend within Discord's nonce window.
 
 The decisions (`plan_recipients`, `matches`, `due_digest_chats`, `digest_window_start`,
 `retry_delay`) are pure functions.
@@ -34,7 +36,7 @@ from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.chat import ChatSender, OutgoingMessage
+from bot.chat import ChatSender, OutgoingMessage, outbox_message_key
 from bot.i18n import t
 from digest.clock import Clock
 from digest.errors import (
@@ -820,8 +822,10 @@ class DeliveryWorker:
         waits = 0
         while index < len(parcel.messages):
             await route.limiter.acquire(chat)
+            count = len(parcel.messages)
+            key = outbox_message_key(chat, parcel.article_ids, index, count)
             try:
-                await route.sender.send(chat, parcel.messages[index])
+                await route.sender.send(chat, replace(parcel.messages[index], dedupe_key=key))
             except RetryAfter as error:
                 route.limiter.block(chat, error.seconds)
                 # A 429 may be about the whole bot: hold everything back briefly too.

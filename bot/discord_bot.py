@@ -19,8 +19,8 @@ import contextlib
 import functools
 import logging
 import re
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Protocol
 
 import aiohttp
@@ -31,7 +31,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot import i18n
-from bot.chat import Invocation, OutgoingMessage, PlatformGate, Reply
+from bot.chat import Invocation, PlatformGate, Reply
 from bot.delivery import (
     DISCORD_LIMITS,
     PlatformRoute,
@@ -39,7 +39,20 @@ from bot.delivery import (
     chat_zone,
     discord_renderer,
 )
-from bot.redaction import SecretRedactor
+from bot.discord_sender import (
+    _NO_MENTIONS,
+    DEFAULT_RETRY_SECONDS,
+    MAX_CONTENT,
+    MAX_EMBEDS_PER_MESSAGE,
+    ChatStore,
+    DiscordSender,
+    TokenRedactor,
+    WebhookLookup,
+    WebhookTarget,
+    parse_webhook_url,
+    stored_webhooks,
+    translate_error,
+)
 from digest.clock import SystemClock
 from digest.errors import (
     ChatForbidden,
@@ -47,15 +60,30 @@ from digest.errors import (
     ConfigError,
     DeliveryError,
     MessageRejected,
-    RetryAfter,
-    TransientDeliveryError,
 )
 from digest.format.discord import render_discord
 from digest.models import ChatKind, ChatRef, ChatSettings, Platform
 
-MAX_CONTENT = 2000  # characters of message content
-MAX_EMBEDS_PER_MESSAGE = 10
-DEFAULT_RETRY_SECONDS = 60.0  # a 429 that does not say how long (Cloudflare ban)
+# The delivery side lives in bot.discord_sender; these names stay importable from here.
+__all__ = [
+    "DEFAULT_RETRY_SECONDS",
+    "MAX_CONTENT",
+    "MAX_EMBEDS_PER_MESSAGE",
+    "SLOW_COMMANDS",
+    "ChatStore",
+    "DiscordBot",
+    "DiscordGate",
+    "DiscordSender",
+    "TokenRedactor",
+    "WebhookLookup",
+    "WebhookTarget",
+    "invite_url",
+    "parse_webhook_url",
+    "render_reply",
+    "split_text",
+    "stored_webhooks",
+    "translate_error",
+]
 
 # Permissions the bot needs where it posts: View Channel, Send Messages, Embed Links,
 # Read Message History. Manage Webhooks is only needed to create webhooks, which we
@@ -75,18 +103,6 @@ def invite_url(application_id: int | str) -> str:
 
 
 _CHANNEL_REF = re.compile(r"^(?:<#(\d{15,21})>|(\d{15,21}))$")
-_WEBHOOK_TOKEN = re.compile(r"/webhooks/\d+/([A-Za-z0-9.\-_]{20,})")
-# Secrets we cannot know in advance: webhook and interaction tokens in URLs, and "token"
-# fields of gateway payloads that discord.py logs at DEBUG level.
-_SECRET_SHAPES = (
-    re.compile(r"((?:webhooks|interactions)/\d{15,21}/)[A-Za-z0-9.\-_]{20,}"),
-    re.compile(r"""(['"]token['"]:\s*['"])[^'"]+"""),
-)
-_WEBHOOK_URL = re.compile(
-    r"^https://(?:(?:canary|ptb)\.)?discord(?:app)?\.com/api/(?:v\d+/)?webhooks/"
-    r"(\d{15,21})/([A-Za-z0-9.\-_]{60,})/?$"
-)
-_DISCORD_LOGGER_PREFIXES = ("discord", "aiohttp")
 
 # Commands that may take long (fetch, summarise, query many stories): answer "thinking…"
 # at once instead of risking Discord's 3-second limit.
@@ -95,237 +111,6 @@ SLOW_COMMANDS = frozenset({"summary", "digest", "latest"})
 _NEEDS_POSTING = frozenset({"subscribe", "schedule"})
 # Others are answered directly when the command service is quick, deferred otherwise.
 DEFER_AFTER_SECONDS = 2.0
-
-
-# --- token redaction -----------------------------------------------------------------
-
-
-class TokenRedactor(SecretRedactor):
-    """Keeps the bot token and webhook/interaction tokens out of discord.py and aiohttp
-    logs. Webhook URLs carry their token in the path and discord.py logs request URLs at
-    DEBUG level, so every webhook token the sender uses is added with `add_secret`."""
-
-    def __init__(self, token: str = "") -> None:
-        super().__init__(
-            {token} if token else (),
-            shapes=_SECRET_SHAPES,
-            logger_prefixes=_DISCORD_LOGGER_PREFIXES,
-        )
-        self.token = token
-
-
-# --- error translation ---------------------------------------------------------------
-
-
-def _retry_after_of(exc: discord.HTTPException) -> float:
-    response = exc.response
-    header = response.headers.get("Retry-After") if response is not None else None
-    try:
-        return float(header) if header else DEFAULT_RETRY_SECONDS
-    except ValueError:
-        return DEFAULT_RETRY_SECONDS
-
-
-def translate_error(
-    exc: BaseException, chat_id: str, redact: Callable[[str], str] = str
-) -> DeliveryError:
-    """Map a discord.py / aiohttp exception to the DeliveryError that says what to do next."""
-    if isinstance(exc, discord.RateLimited):
-        return RetryAfter(chat_id, float(exc.retry_after))
-    if isinstance(exc, discord.HTTPException):
-        detail = redact(f"{exc.status} {exc.text or ''} (code {exc.code})".strip())
-        if isinstance(exc, discord.Forbidden):
-            return ChatForbidden(chat_id, detail)
-        if isinstance(exc, discord.NotFound):
-            return ChatNotFound(chat_id, detail)
-        if exc.status == 429:
-            return RetryAfter(chat_id, _retry_after_of(exc))
-        if exc.status == 401:
-            # Not the channel's fault: keep the delivery and retry once the token is fixed.
-            return TransientDeliveryError(
-                chat_id, "Discord rejected the bot token; check NEWSDIGEST_DISCORD_TOKEN"
-            )
-        if exc.status >= 500 or isinstance(exc, discord.DiscordServerError):
-            return TransientDeliveryError(chat_id, detail)
-        return MessageRejected(chat_id, detail)
-    if isinstance(exc, (aiohttp.ClientError, asyncio.TimeoutError, OSError)):
-        return TransientDeliveryError(chat_id, redact(f"network: {type(exc).__name__}: {exc}"))
-    return TransientDeliveryError(chat_id, redact(f"{type(exc).__name__}: {exc}"))
-
-
-# --- sender --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WebhookTarget:
-    """Deliver to a channel through one of its webhooks, under a custom name and avatar
-    (None: the name and avatar the webhook was created with)."""
-
-    url: str  # https://discord.com/api/webhooks/<id>/<token>
-    username: str | None = None
-    avatar_url: str | None = None
-
-    @classmethod
-    def from_setting(cls, value: str) -> WebhookTarget:
-        """Read ``ChatSettings.webhook_url``: the webhook URL, optionally followed by
-        ``?username=…&avatar_url=…`` (how we keep the custom name and avatar)."""
-        url = yarl.URL(value)
-        return cls(
-            url=str(url.with_query(None)),
-            username=url.query.get("username") or None,
-            avatar_url=url.query.get("avatar_url") or None,
-        )
-
-    def to_setting(self) -> str:
-        query = {
-            k: v for k, v in (("username", self.username), ("avatar_url", self.avatar_url)) if v
-        }
-        return str(yarl.URL(self.url).with_query(query or None))
-
-
-def parse_webhook_url(value: str) -> tuple[int, str] | None:
-    """A Discord webhook URL → (webhook id, token); None when it is not one."""
-    match = _WEBHOOK_URL.match(value.strip())
-    return (int(match.group(1)), match.group(2)) if match else None
-
-
-WebhookLookup = Callable[[ChatRef], Awaitable[WebhookTarget | None]]
-
-
-class ChatStore(Protocol):
-    """The part of digest.ports.Storage the webhook settings need."""
-
-    def get_chat(self, chat: ChatRef) -> ChatSettings: ...
-
-    def save_chat(self, settings: ChatSettings) -> None: ...
-
-
-def stored_webhooks(store: ChatStore) -> WebhookLookup:
-    """A WebhookLookup reading each channel's ``webhook_url`` from storage."""
-
-    async def lookup(chat: ChatRef) -> WebhookTarget | None:
-        if chat.platform is not Platform.DISCORD:
-            return None
-        value = store.get_chat(chat).webhook_url
-        return WebhookTarget.from_setting(value) if value else None
-
-    return lookup
-
-
-_NO_MENTIONS = discord.AllowedMentions.none()  # news text must never ping anyone
-
-
-def _embeds(message: OutgoingMessage) -> list[discord.Embed]:
-    return [discord.Embed.from_dict(dict(e)) for e in message.embeds]
-
-
-class DiscordSender:
-    """bot.chat.ChatSender for Discord channels.
-
-    Bot messages go through discord.py's REST client (login is enough, no gateway);
-    channels with a webhook (``webhooks`` lookup) get it through the webhook instead, on a
-    session of their own, so webhook delivery needs neither login nor gateway.
-    It sends exactly once per call; discord.py itself waits out short rate limits
-    (up to ``max_ratelimit_timeout`` of the client), longer ones raise RetryAfter.
-    """
-
-    def __init__(
-        self,
-        client: discord.Client | None,
-        *,
-        webhooks: WebhookLookup | None = None,
-        redactor: TokenRedactor | None = None,
-    ) -> None:
-        self._client = client
-        self._webhooks = webhooks
-        self._redactor = redactor or TokenRedactor(
-            (client.http.token or "") if client is not None else ""
-        )
-        self._session: aiohttp.ClientSession | None = None
-
-    async def send(self, chat: ChatRef, message: OutgoingMessage) -> str:
-        """Send one message (content + up to 10 embeds); returns Discord's message id.
-
-        Raises RetryAfter, ChatForbidden, ChatNotFound, MessageRejected or
-        TransientDeliveryError."""
-        if len(message.embeds) > MAX_EMBEDS_PER_MESSAGE or len(message.text) > MAX_CONTENT:
-            raise MessageRejected(chat.chat_id, "more than 10 embeds or 2000 characters")
-        target = await self._webhooks(chat) if self._webhooks is not None else None
-        try:
-            if target is not None:
-                return await self._send_webhook(target, message)
-            return await self._send_bot(chat, message)
-        except DeliveryError:
-            raise
-        except Exception as exc:
-            # `from None`: the library's exception chain may carry request details.
-            raise translate_error(exc, chat.chat_id, self._redactor.redact) from None
-
-    async def _send_bot(self, chat: ChatRef, message: OutgoingMessage) -> str:
-        if self._client is None:
-            raise TransientDeliveryError(chat.chat_id, "no Discord bot connection configured")
-        try:
-            channel_id = int(chat.chat_id)
-        except ValueError:
-            raise ChatNotFound(chat.chat_id, "not a Discord channel id") from None
-        channel = self._client.get_partial_messageable(channel_id)
-        embeds = _embeds(message)
-        sent = await channel.send(
-            content=message.text or None,
-            embeds=embeds,
-            allowed_mentions=_NO_MENTIONS,
-            # Suppressing would hide our own embeds too; only link previews of plain text.
-            suppress_embeds=bool(message.disable_preview and not embeds),
-        )
-        return str(sent.id)
-
-    async def _send_webhook(self, target: WebhookTarget, message: OutgoingMessage) -> str:
-        token = _WEBHOOK_TOKEN.search(target.url)
-        if token:
-            self._redactor.add_secret(token.group(1))
-        try:
-            webhook = discord.Webhook.from_url(target.url, session=self._webhook_session())
-        except ValueError:
-            raise MessageRejected("webhook", "not a Discord webhook URL") from None
-        embeds = _embeds(message)
-        sent = await webhook.send(
-            content=message.text or discord.utils.MISSING,
-            embeds=embeds,
-            username=target.username or discord.utils.MISSING,
-            avatar_url=target.avatar_url or discord.utils.MISSING,
-            allowed_mentions=_NO_MENTIONS,
-            suppress_embeds=bool(message.disable_preview and not embeds),
-            wait=True,
-        )
-        return str(sent.id)
-
-    def _webhook_session(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession()
-        return self._session
-
-    async def webhook_channel(self, url: str) -> int:
-        """The id of the channel a webhook posts to (asks Discord with the webhook's own
-        token). Raises ChatNotFound for a deleted webhook, MessageRejected for a URL that
-        is not a webhook, TransientDeliveryError when Discord cannot be asked."""
-        parsed = parse_webhook_url(url)
-        if parsed is None:
-            raise MessageRejected("webhook", "not a Discord webhook URL")
-        self._redactor.add_secret(parsed[1])
-        webhook = discord.Webhook.from_url(url, session=self._webhook_session())
-        try:
-            fetched = await webhook.fetch()
-        except Exception as exc:
-            raise translate_error(exc, "webhook", self._redactor.redact) from None
-        if fetched.channel_id is None:
-            raise ChatNotFound("webhook", "the webhook has no channel")
-        return fetched.channel_id
-
-    async def aclose(self) -> None:
-        """Close the webhook session (the bot's own session belongs to its client)."""
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
 
 
 # --- gate ----------------------------------------------------------------------------
@@ -382,6 +167,40 @@ def chat_of(channel_id: int, in_guild: bool) -> ChatRef:
 
 
 _TEXT_CHANNELS = (discord.TextChannel, discord.Thread)
+
+# What a `channel` option offers: channels the bot can post stories in -- text (0),
+# announcement (5) and threads (10, 11, 12). Not voice (2), categories (4), stage (13),
+# forums (15) or media (16): forums need a post (thread) per message, which the sender
+# does not create, so they stay out until it does.
+POSTABLE_CHANNEL_TYPES = (
+    discord.ChannelType.text,
+    discord.ChannelType.news,
+    discord.ChannelType.news_thread,
+    discord.ChannelType.public_thread,
+    discord.ChannelType.private_thread,
+)
+
+AnyChannel = app_commands.AppCommandChannel | app_commands.AppCommandThread
+
+
+class PostableChannel(app_commands.Transformer):
+    """The type of every ``channel`` option: Discord's picker offers only
+    POSTABLE_CHANNEL_TYPES. The value passes through unchanged; DiscordGate.resolve_target
+    still refuses anything else (a client may send any channel id)."""
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.channel
+
+    @property
+    def channel_types(self) -> list[discord.ChannelType]:
+        return list(POSTABLE_CHANNEL_TYPES)
+
+    async def transform(self, interaction: discord.Interaction[Any], value: Any, /) -> Any:
+        return value
+
+
+ChannelOption = app_commands.Transform[AnyChannel, PostableChannel]
 
 
 class DiscordGate:
@@ -562,19 +381,15 @@ _OPTION_TEXTS: Mapping[str, tuple[str, str]] = {
     "webhook_name": ("اسم يظهر على الرسائل (اختياري)", "Name shown on the posts (optional)"),
     "webhook_avatar": ("رابط https لصورة (اختياري)", "An https image link (optional)"),
 }
-_WEBHOOK_DESCRIPTION = (
-    "النشر عبر webhook باسم وصورة تختارهما",
-    "Post through a webhook with your own name and avatar",
-)
 # Texts only the Discord adapter shows (/news webhook, pause notices).
 _DISCORD_TEXTS: Mapping[str, tuple[str, str]] = {
     "webhook_set": (
-        "ستصل أخبار {channel} عبر الـ webhook من الآن.",
-        "Stories for {channel} now go through the webhook.",
+        "ستصل أخبار {channel} عبر الـ webhook من الآن.{resumed}",
+        "Stories for {channel} now go through the webhook.{resumed}",
     ),
     "webhook_off": (
-        "أُوقف النشر عبر webhook في هذه القناة؛ سينشر البوت بنفسه.",
-        "Webhook delivery is off for this channel; the bot posts itself.",
+        "أُوقف النشر عبر webhook في هذه القناة؛ سينشر البوت بنفسه.{resumed}",
+        "Webhook delivery is off for this channel; the bot posts itself.{resumed}",
     ),
     "webhook_bad_url": (
         "هذا ليس رابط webhook. انسخه من إعدادات القناة ← التكامل ← Webhooks.",
@@ -609,9 +424,32 @@ _DISCORD_TEXTS: Mapping[str, tuple[str, str]] = {
         "Give the bot View Channel, Send Messages and Embed Links there, then run"
         " /news subscribe or /news schedule in that channel to resume.",
     ),
+    "paused_notice_webhook": (
+        "توقّف نشر الأخبار في {channel} على خادم «{server}»: {reason}\n"
+        "لاستئناف النشر: أنشئوا webhook جديدًا في إعدادات القناة ← التكامل ← Webhooks وشغّلوا"
+        " /news webhook بالرابط الجديد، أو أعطوا البوت صلاحيات عرض القناة وإرسال الرسائل"
+        " وتضمين الروابط هناك ثم شغّلوا /news webhook off في تلك القناة.",
+        "newsdigest stopped posting to {channel} on “{server}”: {reason}\n"
+        "To resume, create a new webhook (Channel settings → Integrations → Webhooks) and run"
+        " /news webhook with its URL, or give the bot View Channel, Send Messages and Embed"
+        " Links there and run /news webhook off in that channel.",
+    ),
+    "webhook_dropped_notice": (
+        "حُذف الـ webhook الذي كانت أخبار {channel} على خادم «{server}» تُنشر عبره ({reason})،"
+        " فصار البوت ينشرها بنفسه ولم يضِع شيء. لاستعمال webhook من جديد أنشئوا واحدًا وشغّلوا"
+        " /news webhook بالرابط الجديد.",
+        "The webhook that posted the news in {channel} on “{server}” was deleted ({reason});"
+        " the bot posts there itself now and nothing was lost. To use a webhook again, create"
+        " one and run /news webhook with its URL.",
+    ),
     "bot_cannot_post": ("أعطوا البوت صلاحيات: {missing}", "give the bot {missing}"),
     "webhook_guild_only": ("الـ webhooks متاحة في الخوادم فقط.", "Webhooks only exist in servers."),
 }
+
+
+def _resumed(before: ChatSettings, lang: str) -> str:
+    """The "deliveries resume" line for an answer, when the channel was paused."""
+    return "\n" + i18n.t("resumed", lang) if before.paused_reason is not None else ""
 
 
 def _discord_text(key: str, lang: str, **values: object) -> str:
@@ -709,7 +547,13 @@ class DiscordBot:
             webhooks = stored_webhooks(chat_store)
         self._client.tree.add_command(self._build_group())
         self._client.tree.error(self._on_tree_error)
-        self._sender = DiscordSender(self._client, webhooks=webhooks, redactor=self._redactor)
+        self._sender = DiscordSender(
+            self._client,
+            webhooks=webhooks,
+            redactor=self._redactor,
+            on_dead_webhook=self._on_dead_webhook,
+            logger=self._log,
+        )
         self._connect_task: asyncio.Task[None] | None = None
         self._saved_bases: tuple[str, yarl.URL] | None = None
         self.synced: list[app_commands.AppCommand] = []
@@ -811,7 +655,7 @@ class DiscordBot:
         async def subscribe(
             interaction: discord.Interaction[Any],
             topic_or_keyword: str,
-            channel: app_commands.AppCommandChannel | None = None,
+            channel: ChannelOption | None = None,
         ) -> None:
             await run(interaction, "subscribe", topic_or_keyword.split(), channel)
 
@@ -822,7 +666,7 @@ class DiscordBot:
         async def unsubscribe(
             interaction: discord.Interaction[Any],
             topic_or_keyword: str,
-            channel: app_commands.AppCommandChannel | None = None,
+            channel: ChannelOption | None = None,
         ) -> None:
             await run(interaction, "unsubscribe", topic_or_keyword.split(), channel)
 
@@ -830,7 +674,7 @@ class DiscordBot:
         @app_commands.describe(channel=_option_text("channel"))
         async def subscriptions(
             interaction: discord.Interaction[Any],
-            channel: app_commands.AppCommandChannel | None = None,
+            channel: ChannelOption | None = None,
         ) -> None:
             await run(interaction, "mysubs", (), channel)
 
@@ -856,7 +700,7 @@ class DiscordBot:
         async def schedule(
             interaction: discord.Interaction[Any],
             value: str,
-            channel: app_commands.AppCommandChannel | None = None,
+            channel: ChannelOption | None = None,
         ) -> None:
             await run(interaction, "schedule", value.split(), channel)
 
@@ -881,7 +725,7 @@ class DiscordBot:
 
         if self._chat_store is not None:
 
-            @group.command(name="webhook", description=_text(*_WEBHOOK_DESCRIPTION))
+            @group.command(name="webhook", description=_command_text("webhook"))
             @app_commands.describe(
                 url=_option_text("webhook_url"),
                 name=_option_text("webhook_name"),
@@ -898,22 +742,67 @@ class DiscordBot:
         return group
 
     async def on_pause(self, settings: ChatSettings, reason: str) -> None:
-        """bot.delivery's OnPause: tell the server's admins that a channel stopped
-        receiving news and why, in the server's system channel when the bot may post
-        there, else in a DM to the server owner. A deleted channel or a server the bot
-        left cannot be told (logged only)."""
+        """bot.delivery's OnPause: log the pause once and tell the server's admins that a
+        channel stopped receiving news, why, and what resumes it (see `_tell_admins`).
+        `settings` are the channel's settings before the pause: a channel that was posted
+        to through a webhook is told it may also set a new webhook."""
         if settings.chat.platform is not Platform.DISCORD:
             return
+        had_webhook = settings.webhook_url is not None
+        if had_webhook:
+            resume = (
+                "an admin sets a new webhook with /news webhook <url>, or gives the bot View"
+                " Channel, Send Messages and Embed Links there and runs /news webhook off there"
+            )
+        else:
+            resume = (
+                "an admin gives the bot View Channel, Send Messages and Embed Links there and"
+                " runs /news subscribe or /news schedule there"
+            )
+        self._log.warning(
+            "discord: paused channel %s: %s; resumes when %s",
+            settings.chat.chat_id,
+            self._redactor.redact(reason),
+            resume,
+        )
+        key = "paused_notice_webhook" if had_webhook else "paused_notice"
+        await self._tell_admins(settings, key, reason, notify_in_channel=False)
+
+    async def _on_dead_webhook(
+        self, chat: ChatRef, target: WebhookTarget, reason: str, error: DeliveryError | None
+    ) -> None:
+        """DiscordSender's DeadWebhook: drop the webhook from the channel's settings (only
+        if it is still the one that died: an admin may have set a new one meanwhile) and,
+        unless the channel is being paused (its pause notice says what to do), tell the
+        admins that the bot posts there itself now."""
+        if self._chat_store is None:
+            return
+        settings = self._chat_store.get_chat(chat)
+        current = settings.webhook_url
+        if current is None or WebhookTarget.from_setting(current).url != target.url:
+            return
+        self._chat_store.save_chat(replace(settings, webhook_url=None))
+        if isinstance(error, (ChatForbidden, ChatNotFound)):
+            return
+        await self._tell_admins(settings, "webhook_dropped_notice", reason, notify_in_channel=True)
+
+    async def _tell_admins(
+        self, settings: ChatSettings, key: str, reason: str, *, notify_in_channel: bool
+    ) -> None:
+        """Send the text `key` about a channel to the server's admins: in the server's
+        system channel when the bot may post there (and it is not the channel itself,
+        unless `notify_in_channel`), else in a DM to the server owner. A deleted channel or
+        a server the bot left cannot be told (logged only)."""
         try:
             channel = self._client.get_channel(int(settings.chat.chat_id))
         except ValueError:
             return
         guild = getattr(channel, "guild", None)
         if not isinstance(guild, discord.Guild):
-            self._log.info("discord: paused %s, no server to tell", settings.chat.chat_id)
+            self._log.info("discord: %s about %s: no server to tell", key, settings.chat.chat_id)
             return
         text = _discord_text(
-            "paused_notice",
+            key,
             settings.language,
             channel=f"<#{settings.chat.chat_id}>",
             server=guild.name,
@@ -923,7 +812,7 @@ class DiscordBot:
         me = guild.me
         if (
             system is not None
-            and system.id != int(settings.chat.chat_id)
+            and (notify_in_channel or system.id != int(settings.chat.chat_id))
             and me is not None
             and not missing_post_permissions(system.permissions_for(me))
         ):
@@ -966,8 +855,10 @@ class DiscordBot:
             if not await gate.is_admin(here, user_id):
                 await answer("webhook_admins_only")
                 return
-            store.save_chat(replace(store.get_chat(here), webhook_url=None))
-            await answer("webhook_off")
+            before = store.get_chat(here)
+            # Turning the webhook off is how an admin answers a dead webhook: resume too.
+            store.save_chat(replace(before, webhook_url=None, paused_reason=None))
+            await answer("webhook_off", resumed=_resumed(before, lang))
             return
         if name is not None and re.search(r"discord|clyde", name, re.IGNORECASE):
             await answer("webhook_bad_name")  # Discord refuses such webhook names
@@ -992,8 +883,9 @@ class DiscordBot:
             await answer("webhook_refused", channel=f"<#{channel_id}>", reason=exc)
             return
         setting = WebhookTarget(url, username=name, avatar_url=avatar_url).to_setting()
-        store.save_chat(replace(store.get_chat(target), webhook_url=setting))
-        await answer("webhook_set", channel=f"<#{channel_id}>")
+        before = store.get_chat(target)
+        store.save_chat(replace(before, webhook_url=setting, paused_reason=None))
+        await answer("webhook_set", channel=f"<#{channel_id}>", resumed=_resumed(before, lang))
 
     def invocation_for(
         self,
@@ -1017,7 +909,7 @@ class DiscordBot:
         interaction: discord.Interaction[Any],
         name: str,
         args: Sequence[str] = (),
-        channel: app_commands.AppCommandChannel | None = None,
+        channel: ChannelOption | None = None,
     ) -> None:
         gate = DiscordGate(interaction, self._client)
         language = i18n.pick_language(None, _locale_code(interaction.locale))

@@ -48,6 +48,7 @@ DISCORD_COMMANDS: tuple[str, ...] = (
     "feeds",
     "lang",
     "health",
+    "webhook",  # answered by the Discord adapter itself (bot.discord_bot), not CommandService
 )
 
 
@@ -76,6 +77,10 @@ _DESCRIPTIONS = _texts(
     feeds=("مصادر الأخبار المتابعة", "The news feeds we follow"),
     lang=("لغة الردود: ar أو en", "Reply language: ar or en"),
     health=("حالة مصادر الأخبار", "Status of the news feeds"),
+    webhook=(
+        "النشر عبر webhook باسم وصورة تختارهما",
+        "Post through a webhook with your own name and avatar",
+    ),
 )
 
 # Usage lines. {p} is the command prefix: "/" on Telegram, "/news " on Discord.
@@ -97,6 +102,15 @@ _USAGE = _texts(
         "{p}schedule <HH:MM [timezone]> | instant | off  e.g. {p}schedule 08:30 Asia/Riyadh",
     ),
     lang=("{p}lang ar|en", "{p}lang ar|en"),
+    webhook=(
+        "{p}webhook <رابط الـ webhook|off> [الاسم] [رابط https للصورة]",
+        "{p}webhook <webhook URL|off> [name] [https avatar link]",
+    ),
+)
+
+# Discord's form where it differs: a channel is picked with the `channel` option.
+_USAGE_DISCORD = _texts(
+    mysubs=("{cmd} [channel:#القناة]", "{cmd} [channel:#channel]"),
 )
 
 _MESSAGES = _texts(
@@ -117,6 +131,14 @@ _MESSAGES = _texts(
         "In groups and channels only admins change subscriptions and schedules."
         " To manage a channel from a private chat: {p}subscribe @channel ai",
     ),
+    help_footer_discord=(
+        "تغيير ما تستقبله قناة (subscribe وunsubscribe وschedule وlang وwebhook) متاح لمن يملك"
+        " صلاحية Manage Channels (إدارة القنوات) أو Manage Server (إدارة الخادم) في تلك القناة."
+        " لإدارة قناة أخرى من هنا استعمل خيار channel، مثال: {p}subscribe ai channel:#news",
+        "Changing what a channel receives (subscribe, unsubscribe, schedule, lang, webhook)"
+        " needs Manage Channels or Manage Server in that channel. To manage another channel"
+        " from here, use the channel option, e.g. {p}subscribe ai channel:#news",
+    ),
     unknown_command=(
         "لا أعرف الأمر {p}{name}. اكتب {p}help لرؤية الأوامر.",
         "I don't know the command {p}{name}. Type {p}help to see the commands.",
@@ -130,6 +152,11 @@ _MESSAGES = _texts(
     admins_only=(
         "تغيير إعدادات هذه المحادثة متاح للمشرفين فقط.",
         "Only admins can change this chat's settings.",
+    ),
+    admins_only_discord=(
+        "تغيير إعدادات هذه القناة متاح لمن يملك صلاحية Manage Channels (إدارة القنوات)"
+        " أو Manage Server (إدارة الخادم) فقط.",
+        "Only members with Manage Channels or Manage Server can change this channel's settings.",
     ),
     target_denied=("لا يمكن إدارة {target}: {reason}", "Cannot manage {target}: {reason}"),
     target_unknown=(
@@ -449,10 +476,18 @@ def t(key: str, lang: str | None, **kw: object) -> str:
     return entry.get(lang or DEFAULT_LANGUAGE, entry[DEFAULT_LANGUAGE]).format(**kw)
 
 
-def usage(command: str, lang: str | None, prefix: str = "/", *, shown_as: str | None = None) -> str:
+def usage(
+    command: str,
+    lang: str | None,
+    prefix: str = "/",
+    *,
+    shown_as: str | None = None,
+    platform: str = "telegram",
+) -> str:
     """The usage line of a command that takes arguments (KeyError for others).
-    `shown_as` is the name users type when it differs (Discord's "subscriptions")."""
-    entry = _USAGE[command]
+    `shown_as` is the name users type when it differs (Discord's "subscriptions");
+    `platform` "discord" picks Discord's form where it differs."""
+    entry = (_USAGE_DISCORD.get(command) if platform == "discord" else None) or _USAGE[command]
     text = entry.get(lang or DEFAULT_LANGUAGE, entry[DEFAULT_LANGUAGE])
     return text.format(p=prefix, cmd=prefix + (shown_as or command))
 

@@ -3,7 +3,9 @@
 discord.py talks to it for real: HTTP requests go to ``FakeDiscord.api_base`` (tests point
 ``discord.http.Route.BASE`` there) and the websocket to ``FakeDiscord.gateway_url``. The fake
 validates what Discord validates for the things we send (message and embed limits), can be told
-to fail (403/404/429/5xx), and records every request and gateway frame for assertions.
+to fail (403/404/429/5xx), and records every request and gateway frame for assertions. Like
+Discord it deduplicates messages sent with ``enforce_nonce`` and answers 404 code 10015 for a
+deleted webhook.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import asyncio
 import itertools
 import json
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -222,6 +225,10 @@ class FakeDiscord:
         self.identify_payloads: list[dict[str, Any]] = []
         self.gateway_frames: list[dict[str, Any]] = []  # every frame the client sent
         self.heartbeats = 0
+        # Like Discord: a message created with enforce_nonce is remembered per (author,
+        # nonce) for `nonce_window` seconds; the same nonce again returns that message.
+        self.nonce_window = 300.0
+        self._nonces: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
         # webhook id -> its token, channel and name (as created in the channel's settings)
         self.known_webhooks: dict[str, dict[str, str]] = {
             WEBHOOK_ID: {"token": WEBHOOK_TOKEN, "channel_id": CHANNEL_ID, "name": "Tech News"}
@@ -303,6 +310,11 @@ class FakeDiscord:
         """The channel is gone: REST answers 404 Unknown Channel from now on."""
         for guild in self.guilds.values():
             guild.channels.pop(channel_id, None)
+
+    def delete_webhook(self, webhook_id: str) -> None:
+        """Someone deleted the webhook in the channel's settings: executing or fetching it
+        answers 404 Unknown Webhook (code 10015) from now on, like Discord."""
+        self.known_webhooks.pop(webhook_id, None)
 
     def permissions(self, guild_id: str, user_id: str, channel_id: str | None = None) -> int:
         """Discord's permission computation (base role permissions, then channel overwrites)."""
@@ -703,9 +715,30 @@ class FakeDiscord:
         problems = embed_problems(body)
         if problems:
             return self._validation_error(problems)
+        existing = self._same_nonce(body)
+        if existing is not None:
+            return _json(existing)
         message = self._message(channel_id, body, self.bot_user)
         self.messages.setdefault(channel_id, []).append(message)
+        self._remember_nonce(body, message)
         return _json(message)
+
+    def _same_nonce(self, body: dict[str, Any]) -> dict[str, Any] | None:
+        """The message created before with this nonce (enforce_nonce, same author, within
+        the window), which Discord returns instead of creating a second one."""
+        nonce = body.get("nonce")
+        if not body.get("enforce_nonce") or nonce is None:
+            return None
+        seen = self._nonces.get((self.bot_user["id"], str(nonce)))
+        if seen is None or time.monotonic() - seen[0] > self.nonce_window:
+            return None
+        return seen[1]
+
+    def _remember_nonce(self, body: dict[str, Any], message: dict[str, Any]) -> None:
+        nonce = body.get("nonce")
+        if body.get("enforce_nonce") and nonce is not None:
+            message["nonce"] = str(nonce)
+            self._nonces[(self.bot_user["id"], str(nonce))] = (time.monotonic(), message)
 
     def _interaction_callback(self, interaction_id: str, token: str, body: Any) -> web.Response:
         data = body.get("data") or {}

@@ -323,7 +323,7 @@ async def test_start_and_help_in_both_languages(service: CommandService, gate: F
         assert f"/{name}" in help_en.text
     assert "HH:MM" in help_en.text  # usage lines are included
     help_discord = await run(service, gate, "help", chat=dc("555"), language="en")
-    assert "/news subscriptions [@channel]" in help_discord.text
+    assert "/news subscriptions [channel:#channel]" in help_discord.text
     assert "mysubs" not in help_discord.text
     extra = await run(service, gate, "subscriptions", "x", chat=dc("555"), language="en")
     assert "/news subscriptions [@channel]" in extra.text

@@ -177,6 +177,12 @@ async def test_commands_are_synced_under_news_with_arabic_and_english(
     assert options["summary"]["url"]["required"] is True
     assert {c["value"] for c in options["lang"]["language"]["choices"]} == {"ar", "en"}
     assert options["subscribe"]["channel"]["description_localizations"]["en-US"]
+    # Channel pickers offer text, announcement and thread channels only: no voice (2),
+    # category (4), stage (13), forum (15) or media (16) channel the bot cannot post in.
+    channel_options = [o for opts in options.values() for n, o in opts.items() if n == "channel"]
+    assert len(channel_options) == 4  # subscribe, unsubscribe, subscriptions, schedule
+    for option in channel_options:
+        assert option["type"] == 7 and sorted(option["channel_types"]) == [0, 5, 10, 11, 12]
 
 
 # --- commands ------------------------------------------------------------------------
@@ -827,6 +833,7 @@ async def test_every_command_runs_through_the_real_service(
     for lang in ("ar", "en"):
         assert discord.utils.escape_markdown(i18n.t("internal_error", lang)) not in text
         assert i18n.t("admins_only", lang) not in text
+        assert discord.utils.escape_markdown(i18n.t("admins_only_discord", lang)) not in text
     if command == "summary":
         assert embeds[0]["url"] == "https://aitnews.com/deepseek"
 
@@ -844,8 +851,9 @@ async def test_members_may_read_but_not_change_a_channel(
     assert i18n.t("topics_header", "en") in topics["data"]["content"]
     for refused in (subscribe, schedule):
         assert refused["data"]["content"] == discord.utils.escape_markdown(
-            i18n.t("admins_only", "en")
+            i18n.t("admins_only_discord", "en")
         )
+        assert "Manage Channels" in refused["data"]["content"]  # Discord's name for the right
         assert refused["data"]["flags"] & EPHEMERAL
     assert storage.get_chat(CHAT).topics == frozenset()
     assert storage.get_chat(CHAT).schedule_time is None
@@ -1146,3 +1154,18 @@ async def test_forbidden_or_deleted_channel_is_paused_and_admins_are_told(
     notices = [m["content"] for dm in fake.dm_channels for m in fake.messages.get(dm, [])]
     assert any(f"<#{LOCKED_CHANNEL_ID}>" in n for n in notices)
     outbox.storage.close()
+
+
+@pytest.mark.parametrize("locale", ["en-US", "ar"])
+async def test_help_is_written_for_discord(
+    fake: FakeDiscord, real_bot: DiscordBot, locale: str
+) -> None:
+    interaction_id, first = await run_command(fake, "help", locale=locale)
+    text = first["data"]["content"] if first["type"] == 4 else ""
+    if not text:
+        text = (await original_edits(fake, interaction_id))[0]["content"]
+    lang = "en" if locale == "en-US" else "ar"
+    assert discord.utils.escape_markdown(i18n.t("help_footer_discord", lang, p="/news ")) in text
+    assert "/news webhook" in text and "Manage Channels" in text
+    for telegram_only in (i18n.t("help_footer", lang, p="/news "), "@channel", "@القناة"):
+        assert telegram_only not in text  # no "manage a channel from a private chat"
