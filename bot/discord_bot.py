@@ -53,6 +53,7 @@ from bot.discord_sender import (
     stored_webhooks,
     translate_error,
 )
+from bot.reply_text import echo, refusal_reason
 from digest.clock import SystemClock
 from digest.errors import (
     ChatForbidden,
@@ -118,20 +119,45 @@ DEFER_AFTER_SECONDS = 2.0
 
 class TargetRefused(PermissionError):
     """A channel named in a command may not be managed. `code` lets the command layer pick
-    a text: not_admin | other_server | bot_cannot_post | not_text | unavailable."""
+    a text: not_admin | other_server | bot_cannot_post | not_text | unavailable;
+    `reason_in(lang)` words it for the user (the English message is for logs)."""
 
-    def __init__(self, target: str, code: str, message: str) -> None:
+    def __init__(self, target: str, code: str, message: str, **values: str) -> None:
         super().__init__(message)
         self.target = target
         self.code = code
+        self.values = values
+
+    def reason_in(self, lang: str) -> str:
+        key = f"refused_{self.code}"
+        if key in _DISCORD_TEXTS:
+            return _discord_text(key, lang, target=self.target, **self.values)
+        if key in i18n.message_keys():  # not_text, unavailable: the shared texts
+            return i18n.t(key, lang, target=echo(self.target))
+        return i18n.t("refused_other", lang, target=echo(self.target))
 
 
 class TargetNotFound(LookupError):
     """Discord does not know the channel named in the arguments (or the bot cannot see it)."""
 
-    def __init__(self, target: str, message: str) -> None:
+    def __init__(self, target: str, message: str, *, visible: bool = True) -> None:
         super().__init__(message)
         self.target = target
+        self.visible = visible  # False: a channel id the bot cannot see
+
+    def reason_in(self, lang: str) -> str:
+        key = "target_not_a_channel" if self.visible else "target_not_seen"
+        return _discord_text(key, lang, target=echo(self.target))
+
+
+def refusal_text(error: Exception, target: str, lang: str) -> str:
+    """Why a channel option was refused, in `lang` (never the exception's English)."""
+    reason_in = getattr(error, "reason_in", None)
+    if callable(reason_in):
+        return str(reason_in(lang))
+    if isinstance(error, PermissionError):
+        return refusal_reason(error, target, lang)
+    return i18n.t("refused_unavailable", lang)
 
 
 def can_manage(permissions: discord.Permissions) -> bool:
@@ -240,7 +266,9 @@ class DiscordGate:
             raise TargetRefused(ref, "other_server", "name a channel from a server, not a DM")
         channel = await self._channel(channel_id)
         if channel is None:
-            raise TargetNotFound(ref, f"I cannot see <#{channel_id}>; check the bot is invited")
+            raise TargetNotFound(
+                ref, f"I cannot see <#{channel_id}>; check the bot is invited", visible=False
+            )
         if channel.guild.id != interaction.guild_id:
             raise TargetRefused(ref, "other_server", "that channel is in another server")
         if not isinstance(channel, _TEXT_CHANNELS):
@@ -261,6 +289,7 @@ class DiscordGate:
                 ref,
                 "bot_cannot_post",
                 f"give the bot {', '.join(missing)} in <#{channel_id}>",
+                missing=", ".join(missing),
             )
         return chat_of(channel_id, in_guild=True)
 
@@ -402,6 +431,27 @@ _DISCORD_TEXTS: Mapping[str, tuple[str, str]] = {
     "webhook_unavailable": (
         "تعذّر التحقق من الـ webhook الآن؛ حاول لاحقًا.",
         "Could not check the webhook right now; try again later.",
+    ),
+    # Why a channel option was refused (TargetRefused / TargetNotFound.reason_in).
+    "refused_not_admin": (
+        "تحتاج صلاحية Manage Channels أو Manage Server في {target}",
+        "you need Manage Channels or Manage Server in {target}",
+    ),
+    "refused_bot_cannot_post": (
+        "امنح البوت {missing} في {target}",
+        "give the bot {missing} in {target}",
+    ),
+    "refused_other_server": (
+        "{target} ليست من قنوات هذا الخادم؛ اختر قناة من الخادم نفسه",
+        "{target} is not a channel of this server; pick one from this server",
+    ),
+    "target_not_a_channel": (
+        "{target} ليست قناة؛ اذكرها هكذا: #news",
+        "{target} is not a channel: mention it like #news",
+    ),
+    "target_not_seen": (
+        "لا أرى {target}؛ تأكد أن البوت مدعو ويستطيع رؤيتها",
+        "I cannot see {target}; check that the bot is invited and can view it",
     ),
     "webhook_refused": ("لا يمكن استخدام {channel}: {reason}", "Cannot use {channel}: {reason}"),
     "webhook_admins_only": (
@@ -880,7 +930,8 @@ class DiscordBot:
         try:
             target = await gate.resolve_target(f"<#{channel_id}>", user_id)
         except (PermissionError, LookupError) as exc:
-            await answer("webhook_refused", channel=f"<#{channel_id}>", reason=exc)
+            reason = refusal_text(exc, f"<#{channel_id}>", lang)
+            await answer("webhook_refused", channel=f"<#{channel_id}>", reason=reason)
             return
         setting = WebhookTarget(url, username=name, avatar_url=avatar_url).to_setting()
         before = store.get_chat(target)
@@ -918,7 +969,9 @@ class DiscordBot:
             try:
                 target = await gate.resolve_target(f"<#{channel.id}>", str(interaction.user.id))
             except (PermissionError, LookupError) as exc:
-                text = i18n.t("target_denied", language, target=f"<#{channel.id}>", reason=exc)
+                where = f"<#{channel.id}>"
+                reason = refusal_text(exc, where, language)
+                text = i18n.t("target_denied", language, target=where, reason=reason)
                 await self._respond(interaction, Reply(text=text, ephemeral=True), deferred=False)
                 return
         if target is None and name in _NEEDS_POSTING and interaction.guild_id is not None:

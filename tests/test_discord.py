@@ -383,6 +383,31 @@ async def test_channel_option_refused_for_members_and_where_the_bot_cannot_post(
     assert "Send Messages" in locked["data"]["content"]
 
 
+async def test_channel_option_refusals_are_worded_in_the_users_language(
+    fake: FakeDiscord, bot: DiscordBot, probe: ProbeService
+) -> None:
+    _, as_member = await run_command(
+        fake,
+        "schedule",
+        {"value": "08:00", "channel": SECOND_CHANNEL_ID},
+        user_id=MEMBER_USER_ID,
+        locale="ar",
+    )
+    _, locked = await run_command(
+        fake,
+        "schedule",
+        {"value": "08:00", "channel": LOCKED_CHANNEL_ID},
+        user_id=ADMIN_USER_ID,
+        locale="ar",
+    )
+    assert probe.invocations == []
+    member_text, locked_text = as_member["data"]["content"], locked["data"]["content"]
+    assert "تحتاج صلاحية Manage Channels أو Manage Server" in member_text
+    assert "امنح البوت" in locked_text and "Send Messages" in locked_text
+    for text in (member_text, locked_text):  # no English sentence inside the Arabic reply
+        assert "you need" not in text and "give the bot" not in text
+
+
 async def test_subscribing_a_channel_the_bot_cannot_post_in_is_refused(
     fake: FakeDiscord, bot: DiscordBot, probe: ProbeService
 ) -> None:
