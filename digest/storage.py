@@ -293,6 +293,15 @@ def _delivery_from_row(row: Row[Any]) -> Delivery:
     )
 
 
+def _reason(exc: SQLAlchemyError) -> str:
+    """The driver's own message, without the SQL statement and parameters SQLAlchemy
+    appends (those are for a developer's traceback, not for an operator's terminal)."""
+    original = getattr(exc, "orig", None)
+    if original is not None:
+        return f"{type(original).__name__}: {original}"
+    return str(exc).split("\n", 1)[0]
+
+
 def _chat_where(chat: ChatRef) -> Any:
     return and_(chats.c.platform == chat.platform.value, chats.c.chat_id == chat.chat_id)
 
@@ -327,7 +336,7 @@ class SqlStorage:
         try:
             migrate(engine)
         except SQLAlchemyError as exc:
-            raise StorageError(f"cannot open database: {exc}") from exc
+            raise StorageError(f"cannot open database: {_reason(exc)}") from exc
 
     @classmethod
     def from_url(cls, url: str) -> SqlStorage:
@@ -357,7 +366,7 @@ class SqlStorage:
             with self._engine.begin() as conn:
                 yield conn
         except SQLAlchemyError as exc:
-            raise StorageError(str(exc)) from exc
+            raise StorageError(_reason(exc)) from exc
 
     def close(self) -> None:
         self._engine.dispose()
@@ -641,7 +650,7 @@ class SqlStorage:
             # Another process stored the same story between our check and insert.
             return None
         except SQLAlchemyError as exc:
-            raise StorageError(str(exc)) from exc
+            raise StorageError(_reason(exc)) from exc
         return self.get_article(int(article_id))
 
     def remember_entries(
@@ -649,7 +658,20 @@ class SqlStorage:
     ) -> list[int]:
         """Store (entry, identity keys, canonical URL) that are never to be posted (a
         feed's backlog) in one transaction: no summary, not announced, each its own
-        cluster. Entries whose keys are already stored are skipped. Returns the new ids."""
+        cluster. Entries whose keys are already stored are skipped. Returns the new ids.
+        Another process storing the same entries meanwhile (a key conflict) makes the
+        whole batch run again, which then skips what that process stored."""
+        for _attempt in range(3):
+            try:
+                return self._remember_entries(items, fetched_at=fetched_at)
+            except StorageError as exc:
+                if not isinstance(exc.__cause__, IntegrityError):
+                    raise
+        return self._remember_entries(items, fetched_at=fetched_at)
+
+    def _remember_entries(
+        self, items: Sequence[tuple[Entry, Sequence[str], str | None]], *, fetched_at: datetime
+    ) -> list[int]:
         with self._tx() as conn:
             all_keys = list({k for _entry, keys, _canonical in items for k in keys})
             taken: set[str] = set()
@@ -809,13 +831,15 @@ class SqlStorage:
         with self._tx() as conn:
             result = conn.execute(update(chats).where(_chat_where(settings.chat)).values(**values))
             if result.rowcount == 0:
-                conn.execute(
-                    insert(chats).values(
+                inserted = conn.execute(
+                    self._insert_ignoring_duplicates(chats).values(
                         platform=settings.chat.platform.value,
                         chat_id=settings.chat.chat_id,
                         **values,
                     )
                 )
+                if inserted.rowcount == 0:  # another process created the row just now
+                    conn.execute(update(chats).where(_chat_where(settings.chat)).values(**values))
 
     def get_chats(self, *, include_paused: bool = False) -> list[ChatSettings]:
         query = select(chats).order_by(chats.c.platform, chats.c.chat_id)
@@ -865,41 +889,30 @@ class SqlStorage:
     # --- outbox -----------------------------------------------------------------------
 
     def enqueue(self, chat: ChatRef, article_ids: Sequence[int], *, due_at: datetime) -> int:
+        """Queue each (chat, article) pair once; returns how many were new. Safe when
+        several processes queue the same pairs at once: the unique (platform, chat,
+        article) key decides, a pair already queued is skipped (ON CONFLICT DO NOTHING)
+        instead of failing the whole batch. Any number of ids (inserted in chunks)."""
         ids = list(dict.fromkeys(article_ids))
-        if not ids:
-            return 0
+        added = 0
         with self._tx() as conn:
-            already = {
-                r.article_id
-                for r in conn.execute(
-                    select(deliveries.c.article_id).where(
-                        and_(
-                            deliveries.c.platform == chat.platform.value,
-                            deliveries.c.chat_id == chat.chat_id,
-                            deliveries.c.article_id.in_(ids),
-                        )
-                    )
-                )
-            }
-            new = [i for i in ids if i not in already]
-            if new:
-                conn.execute(
-                    insert(deliveries),
-                    [
-                        {
-                            "platform": chat.platform.value,
-                            "chat_id": chat.chat_id,
-                            "kind": chat.kind.value,
-                            "article_id": i,
-                            "state": DeliveryState.PENDING.value,
-                            "created_at": due_at,
-                            "due_at": due_at,
-                            "attempts": 0,
-                        }
-                        for i in new
-                    ],
-                )
-        return len(new)
+            for start in range(0, len(ids), 500):  # stay under bound-parameter limits
+                rows = [
+                    {
+                        "platform": chat.platform.value,
+                        "chat_id": chat.chat_id,
+                        "kind": chat.kind.value,
+                        "article_id": i,
+                        "state": DeliveryState.PENDING.value,
+                        "created_at": due_at,
+                        "due_at": due_at,
+                        "attempts": 0,
+                    }
+                    for i in ids[start : start + 500]
+                ]
+                statement = self._insert_ignoring_duplicates(deliveries).returning(deliveries.c.id)
+                added += len(conn.execute(statement, rows).all())
+        return added
 
     def pending_deliveries(
         self, *, now: datetime, limit: int, chat: ChatRef | None = None
@@ -1020,10 +1033,16 @@ def migrate(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
+        # Processes starting together on one database: one migrates, the others wait for
+        # it (busy_timeout / the lock), then find nothing to do.
         if conn.dialect.name == "postgresql":
-            # Processes starting together on a new database: one migrates, the others
-            # wait for it, then find nothing to do.
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7303158241)")
+        elif conn.dialect.name == "sqlite":
+            # pysqlite runs DDL outside any transaction (it only opens one before DML),
+            # so two processes both saw no tables and both ran CREATE TABLE. An explicit
+            # BEGIN IMMEDIATE takes SQLite's write lock before the schema is inspected;
+            # the DDL then runs inside it, and the COMMIT of `begin()` releases it.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
         config.attributes["connection"] = conn
         tables = set(inspect(conn).get_table_names())
         if "alembic_version" not in tables and "articles" in tables:

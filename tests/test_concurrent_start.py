@@ -1,0 +1,110 @@
+"""Several `newsdigest digest` processes started at the same moment on one database
+(issue 12, item 4): on a new database (both create the schema) and on an existing one
+(both store and queue the same stories). Real processes, released together by a barrier
+(tests/barrier_child.py); SQLite always, PostgreSQL when NEWSDIGEST_TEST_POSTGRES_URL is
+set."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from tests.run_process import ROOT, markers_in, story_feed, write_config
+
+POSTGRES_URL = os.environ.get("NEWSDIGEST_TEST_POSTGRES_URL")
+PROCESSES = 3
+FEEDS = 4
+SIGNS_OF_A_RACE = ("Traceback", "IntegrityError", "already exists", "UNIQUE constraint")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+        return
+    if not POSTGRES_URL:
+        pytest.skip("NEWSDIGEST_TEST_POSTGRES_URL is not set (`.ci/run` sets it)")
+    name = f"nd_race_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def run_together(config: Path, barrier: Path, *argv: str) -> list[tuple[int, str, str]]:
+    """Start PROCESSES children, release them at once, return (code, stdout, stderr)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSDIGEST_")}
+    env.update(NEWSDIGEST_CONFIG=str(config), PYTHONPATH=str(ROOT))
+    barrier.unlink(missing_ok=True)
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.barrier_child", str(barrier), *argv],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(PROCESSES)
+    ]
+    barrier.touch()
+    results = []
+    for child in children:
+        out, err = child.communicate(timeout=180)
+        results.append((child.returncode, out, err))
+    return results
+
+
+def printed(results: list[tuple[int, str, str]]) -> set[tuple[int, int]]:
+    """Stories printed by any of the processes (one that found nothing left prints the
+    plain «لا جديد» line, not JSON)."""
+    found: set[tuple[int, int]] = set()
+    for _, out, _ in results:
+        if out.lstrip().startswith("["):
+            found.update(m for story in json.loads(out) for m in markers_in(story["title"]))
+    return found
+
+
+def test_processes_started_together_on_a_new_then_an_existing_database(
+    database_url: str, tmp_path: Path
+) -> None:
+    stories = {f: list(range(8)) for f in range(FEEDS)}
+    paths = [tmp_path / f"f{f}.xml" for f in range(FEEDS)]
+
+    def write_feeds() -> None:
+        for f, numbers in stories.items():
+            paths[f].write_text(story_feed(f, numbers), encoding="utf-8")
+
+    def expected() -> set[tuple[int, int]]:
+        return {(f, s) for f, numbers in stories.items() for s in numbers}
+
+    write_feeds()
+    config = write_config(tmp_path, [str(p) for p in paths], database_url=database_url)
+    argv = ("digest", "--format", "json", "--limit", "1000")
+
+    first = run_together(config, tmp_path / "go1", *argv)  # a new database
+    for code, _out, err in first:
+        assert code == 0 and not any(s in err for s in SIGNS_OF_A_RACE), err[-3000:]
+    assert printed(first) == expected()
+
+    for numbers in stories.values():  # news since: all of them queue the same new stories
+        numbers.extend(range(8, 20))
+    write_feeds()
+    second = run_together(config, tmp_path / "go2", *argv)  # an existing database
+    for code, _out, err in second:
+        assert code == 0 and not any(s in err for s in SIGNS_OF_A_RACE), err[-3000:]
+    assert printed(second) == expected() - printed(first)
