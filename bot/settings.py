@@ -104,9 +104,14 @@ class Settings:
     source_path: Path | None = None
 
 
+def user_data_folder() -> Path:
+    """Where newsdigest keeps its data by default (~/.local/share/newsdigest on Linux);
+    the only place where a missing database folder is created unasked."""
+    return Path(user_data_dir("newsdigest", appauthor=False))
+
+
 def default_database_url() -> str:
-    folder = Path(user_data_dir("newsdigest", appauthor=False))
-    return f"sqlite:///{folder / 'newsdigest.sqlite3'}"
+    return f"sqlite:///{user_data_folder() / 'newsdigest.sqlite3'}"
 
 
 def load_settings(

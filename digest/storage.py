@@ -42,7 +42,7 @@ from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.types import TypeDecorator
 
-from .errors import NotFoundError, StorageError
+from .errors import ConfigError, NotFoundError, StorageError
 from .models import (
     Article,
     ChatKind,
@@ -306,19 +306,34 @@ def _chat_where(chat: ChatRef) -> Any:
     return and_(chats.c.platform == chat.platform.value, chats.c.chat_id == chat.chat_id)
 
 
-def _create_parent_folder(url: str) -> None:
-    """SQLite creates the file but not its folder (the user data folder may be new)."""
+def _prepare_parent_folder(url: str, *, create_within: Path | None, create: bool) -> None:
+    """SQLite creates the file but not its folder. A missing folder is created only
+    inside `create_within` (the user data folder, which may be new on a fresh machine)
+    or when `create` says so: a typo such as /nonexistent/dir must not silently make
+    folders anywhere (running as root, it could). Raises ConfigError naming the folder."""
     from sqlalchemy.engine import make_url
 
     try:
         database = make_url(url).database
     except (SQLAlchemyError, ValueError):
         return  # create_engine reports the bad URL
-    if database and database != ":memory:" and not database.startswith("file:"):
-        try:
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StorageError(f"cannot create the folder for {database}: {exc}") from exc
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    folder = Path(database).expanduser().parent
+    if folder.is_dir():
+        return
+    inside = create_within is not None and folder.resolve().is_relative_to(
+        create_within.expanduser().resolve()
+    )
+    if not (create or inside):
+        raise ConfigError(
+            f"database_url: the folder {folder} does not exist; create it "
+            f"(mkdir -p {folder}) or choose a database path in an existing folder"
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(f"cannot create the folder for {database}: {exc}") from exc
 
 
 class SqlStorage:
@@ -339,8 +354,12 @@ class SqlStorage:
             raise StorageError(f"cannot open database: {_reason(exc)}") from exc
 
     @classmethod
-    def from_url(cls, url: str) -> SqlStorage:
-        """Open (and create the schema of) the database at a SQLAlchemy URL."""
+    def from_url(
+        cls, url: str, *, create_folder_within: Path | None = None, create_folder: bool = False
+    ) -> SqlStorage:
+        """Open (and create the schema of) the database at a SQLAlchemy URL. A SQLite
+        file's missing folder is created when it lies inside `create_folder_within` or
+        when `create_folder` is true; otherwise ConfigError names it."""
         kwargs: dict[str, Any] = {"future": True}
         if (url.startswith("sqlite") and ":memory:" in url) or url == "sqlite://":
             from sqlalchemy.pool import StaticPool
@@ -349,7 +368,7 @@ class SqlStorage:
             kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
         elif url.startswith("sqlite"):
             kwargs.update(connect_args={"check_same_thread": False, "timeout": 30})
-            _create_parent_folder(url)
+            _prepare_parent_folder(url, create_within=create_folder_within, create=create_folder)
         try:
             engine = create_engine(url, **kwargs)
         except (SQLAlchemyError, ImportError, ValueError) as exc:
