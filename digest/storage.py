@@ -984,16 +984,44 @@ class SqlStorage:
                 )
         return [_delivery_from_row(r) for r in rows]
 
-    def count_pending(self) -> int:
-        with self._tx() as conn:
-            return int(
-                conn.execute(
-                    select(func.count())
-                    .select_from(deliveries)
-                    .where(deliveries.c.state == DeliveryState.PENDING.value)
-                ).scalar()
-                or 0
+    def count_pending(self, chat: ChatRef | None = None) -> int:
+        query = (
+            select(func.count())
+            .select_from(deliveries)
+            .where(deliveries.c.state == DeliveryState.PENDING.value)
+        )
+        if chat is not None:
+            query = query.where(
+                deliveries.c.platform == chat.platform.value,
+                deliveries.c.chat_id == chat.chat_id,
             )
+        with self._tx() as conn:
+            return int(conn.execute(query).scalar() or 0)
+
+    def unqueued_article_ids(
+        self, chat: ChatRef, *, feed_urls: Sequence[str] | None = None
+    ) -> list[int]:
+        """Ids of the announced articles never queued for `chat` (in any state), oldest
+        first; only those of `feed_urls` when given. No cap: a long absence must not
+        leave stories behind."""
+        queued = (
+            select(deliveries.c.id)
+            .where(
+                deliveries.c.platform == chat.platform.value,
+                deliveries.c.chat_id == chat.chat_id,
+                deliveries.c.article_id == articles.c.id,
+            )
+            .exists()
+        )
+        query = (
+            select(articles.c.id)
+            .where(articles.c.announce.is_(True), ~queued)
+            .order_by(articles.c.fetched_at, articles.c.id)
+        )
+        if feed_urls is not None:
+            query = query.where(articles.c.feed_url.in_(list(feed_urls)))
+        with self._tx() as conn:
+            return [int(i) for i in conn.execute(query).scalars()]
 
     def mark_sent(self, delivery_ids: Sequence[int], *, at: datetime) -> None:
         self._set_deliveries(
