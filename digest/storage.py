@@ -359,7 +359,9 @@ class SqlStorage:
     ) -> SqlStorage:
         """Open (and create the schema of) the database at a SQLAlchemy URL. A SQLite
         file's missing folder is created when it lies inside `create_folder_within` or
-        when `create_folder` is true; otherwise ConfigError names it."""
+        when `create_folder` is true; otherwise ConfigError names it. A URL that cannot
+        be used (unknown kind, driver not installed) is a ConfigError too; StorageError
+        when the database itself fails."""
         kwargs: dict[str, Any] = {"future": True}
         if (url.startswith("sqlite") and ":memory:" in url) or url == "sqlite://":
             from sqlalchemy.pool import StaticPool
@@ -371,8 +373,10 @@ class SqlStorage:
             _prepare_parent_folder(url, create_within=create_folder_within, create=create_folder)
         try:
             engine = create_engine(url, **kwargs)
-        except (SQLAlchemyError, ImportError, ValueError) as exc:
-            raise StorageError(f"bad database URL: {exc}") from exc
+        except SQLAlchemyError as exc:
+            raise ConfigError(f"database_url: bad database URL: {_reason(exc)}") from exc
+        except (ImportError, ValueError) as exc:  # a driver not installed, a bad port
+            raise ConfigError(f"database_url: bad database URL: {exc}") from exc
         return cls(engine)
 
     @property

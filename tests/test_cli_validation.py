@@ -129,3 +129,89 @@ def test_digest_limit_must_be_a_positive_whole_number(
         main(["digest", "--limit", limit])
     assert exit_info.value.code == 2
     assert "--limit" in capsys.readouterr().err
+
+
+DEEP = "[" * 5000 + "]" * 5000
+BAD_SETTINGS = {
+    "max_bytes_inf": ("fetch:\n  max_bytes: .inf\n", "fetch.max_bytes: expected a finite number"),
+    "http_port_inf": ("http_port: .inf\n", "http_port: expected a finite number"),
+    "http_port_range": ("http_port: 70000\n", "http_port: must be at most 65535"),
+    "redirects_nan": ("fetch:\n  max_redirects: .nan\n", "fetch.max_redirects: expected a finite"),
+    "redirects_negative": (
+        "fetch:\n  max_redirects: -1\n",
+        "fetch.max_redirects: must be at least 0",
+    ),
+    "redirects_fraction": (
+        "fetch:\n  max_redirects: 2.5\n",
+        "fetch.max_redirects: expected a whole",
+    ),
+    "timeout_nan": (
+        "fetch:\n  timeout_seconds: .nan\n",
+        "fetch.timeout_seconds: expected a finite",
+    ),
+    "interval_inf": (
+        "poll:\n  interval_minutes: .inf\n",
+        "poll.interval_minutes: expected a finite",
+    ),
+    "llm_timeout": ("llm:\n  timeout_seconds: -3\n", "llm.timeout_seconds: must be greater than 0"),
+    "bool_as_number": ("fetch:\n  max_bytes: true\n", "fetch.max_bytes: expected a number"),
+    "deep_yaml": (f"fetch: {DEEP}\n", "invalid YAML: nested too deeply"),
+    "typo_top": (
+        "databse_url: sqlite:///x.sqlite3\n",
+        "databse_url: unknown setting (did you mean database_url?)",
+    ),
+    "typo_section": (
+        "fetch:\n  timout_seconds: 5\n",
+        "fetch.timout_seconds: unknown setting (did you mean fetch.timeout_seconds?)",
+    ),
+    "llm_api_key": (
+        "llm:\n  api_key: sk-very-secret-0123\n",
+        "llm.api_key: API keys are read from the environment only",
+    ),
+    "api_url_type": ("telegram:\n  api_url: 5\n", "telegram.api_url: expected a non-empty string"),
+    "database_url_garbage": (
+        "database_url: not a url at all\n",
+        "database_url: not a database URL",
+    ),
+    "database_url_driver": (
+        "database_url: postgresql+pg8000://nd@127.0.0.1:1/nd\n",
+        "database_url: bad database URL: No module named 'pg8000'",
+    ),
+    "database_url_kind": ("database_url: nosuchdb://host/db\n", "database_url: not a database URL"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_SETTINGS))
+def test_every_bad_setting_exits_2_naming_the_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], clean_env: None, case: str
+) -> None:
+    """Item 16: each of these gave a traceback, was accepted, or was silently ignored."""
+    from bot.settings import DEFAULT_CONFIG_DIR
+
+    snippet, expected = BAD_SETTINGS[case]
+    lines = [
+        f"feeds_file: {DEFAULT_CONFIG_DIR / 'feeds.yaml'}\n",
+        f"topics_file: {DEFAULT_CONFIG_DIR / 'topics.yaml'}\n",
+    ]
+    if "database_url" not in snippet:
+        lines.append(f"database_url: sqlite:///{tmp_path / 'ok.sqlite3'}\n")
+    config = tmp_path / "settings.yaml"
+    config.write_text("".join(lines) + snippet, encoding="utf-8")
+    code, out, err = run(capsys, "--config", str(config), "digest")
+    assert code == 2, (out, err)
+    assert err.startswith("newsdigest: configuration error: ")
+    # the file is named, except for a driver found missing when the database is opened
+    assert str(config) in err or case == "database_url_driver"
+    assert expected in err, err
+    assert "Traceback" not in err and "sk-very-secret" not in err
+
+
+def test_a_bad_number_in_the_environment_exits_2(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    clean_env: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NEWSDIGEST_HTTP_PORT", "nan")
+    code, _out, err = run(capsys, "digest")
+    assert code == 2 and "http_port: expected a finite number" in err
