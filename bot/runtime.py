@@ -285,7 +285,22 @@ async def start_runtime(
 
 
 async def run_bots(services: Services) -> int:
-    """Run until SIGINT/SIGTERM. Returns the process exit code."""
+    """Run until SIGINT/SIGTERM. Returns the process exit code. Raises StorageError when
+    another `run` process uses the same SQLite file (see bot.instance_lock)."""
+    from .instance_lock import InstanceLock, sqlite_file
+
+    database = sqlite_file(services.settings.database_url)
+    lock = InstanceLock(database) if database is not None else None
+    if lock is not None:
+        lock.acquire()
+    try:
+        return await _run_until_stopped(services)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+async def _run_until_stopped(services: Services) -> int:
     runtime = await start_runtime(services)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -108,3 +108,42 @@ def test_processes_started_together_on_a_new_then_an_existing_database(
     for code, _out, err in second:
         assert code == 0 and not any(s in err for s in SIGNS_OF_A_RACE), err[-3000:]
     assert printed(second) == expected() - printed(first)
+
+
+async def test_a_second_run_on_one_sqlite_file_is_refused_until_the_first_dies(
+    tmp_path: Path,
+) -> None:
+    """Two `newsdigest run` on one SQLite file would each post every story (SQLite has no
+    row leases): the second exits 1 naming the first; once the first is SIGKILLed, a
+    new one starts (the kernel dropped its lock, nothing stale is left)."""
+    from tests.fake_telegram import FakeTelegram
+    from tests.run_process import BotProcess, FeedServer, wait_until
+
+    token = "777003:RACE-test-token-abcdefghijklmnop"
+    database = tmp_path / "one.sqlite3"
+    async with FakeTelegram(token) as fake, FeedServer() as feeds:
+        feeds.set_feed("/f.xml", story_feed(0, [0]))
+        config = write_config(tmp_path, [feeds.url("/f.xml")], database_url=f"sqlite:///{database}")
+        env = {"NEWSDIGEST_TELEGRAM_TOKEN": token, "NEWSDIGEST_TELEGRAM_API_URL": fake.api_url}
+        first = BotProcess(config, env, tmp_path / "first.log")
+        second = BotProcess(config, env, tmp_path / "second.log")
+        third = BotProcess(config, env, tmp_path / "third.log")
+        try:
+            first.start()
+            await wait_until(lambda: "newsdigest running" in first.output(), 60, "the first run")
+            second.start()
+            assert second.proc is not None
+            await wait_until(lambda: not second.alive(), 60, "the second run to give up")
+            assert second.proc.returncode == 1
+            assert f"another `newsdigest run` (pid {first.pid}) is using {database}" in (
+                second.output()
+            )
+            assert first.alive()
+
+            first.kill()
+            third.start()
+            await wait_until(lambda: "newsdigest running" in third.output(), 60, "a restart")
+            assert third.stop() == 0, third.output()[-3000:]
+        finally:
+            for bot in (first, second, third):
+                bot.kill()
