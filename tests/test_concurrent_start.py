@@ -110,6 +110,34 @@ def test_processes_started_together_on_a_new_then_an_existing_database(
     assert printed(second) == expected() - printed(first)
 
 
+def test_processes_remembering_one_backlog_together(database_url: str, tmp_path: Path) -> None:
+    """A feed's first fetch stores its items without posting them (remember_entries):
+    processes doing that at once for the same items all succeed, and each item is
+    stored once."""
+    paths = [tmp_path / f"f{f}.xml" for f in range(FEEDS)]
+    for f, path in enumerate(paths):
+        path.write_text(story_feed(f, range(30)), encoding="utf-8")
+    config = write_config(tmp_path, [str(p) for p in paths], database_url=database_url)
+    feeds_file = tmp_path / "feeds.yaml"
+    feeds_file.write_text(
+        feeds_file.read_text(encoding="utf-8").replace(
+            "announce_backlog: true", "announce_backlog: false"
+        ),
+        encoding="utf-8",
+    )
+    results = run_together(config, tmp_path / "go", "digest", "--format", "json")
+    for code, out, err in results:
+        assert code == 0 and not any(s in err for s in SIGNS_OF_A_RACE), err[-3000:]
+        assert out.strip() == "لا جديد"  # a backlog is remembered, not printed
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            count = conn.execute(text("SELECT count(*) FROM articles")).scalar()
+    finally:
+        engine.dispose()
+    assert count == FEEDS * 30
+
+
 async def test_a_second_run_on_one_sqlite_file_is_refused_until_the_first_dies(
     tmp_path: Path,
 ) -> None:
