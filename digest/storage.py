@@ -42,6 +42,8 @@ from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.types import TypeDecorator
 
+from .database import migrate, prepare_parent_folder, sqlite_pragmas
+from .database import reason as _reason
 from .errors import ConfigError, NotFoundError, StorageError
 from .models import (
     Article,
@@ -293,47 +295,8 @@ def _delivery_from_row(row: Row[Any]) -> Delivery:
     )
 
 
-def _reason(exc: SQLAlchemyError) -> str:
-    """The driver's own message, without the SQL statement and parameters SQLAlchemy
-    appends (those are for a developer's traceback, not for an operator's terminal)."""
-    original = getattr(exc, "orig", None)
-    if original is not None:
-        return f"{type(original).__name__}: {original}"
-    return str(exc).split("\n", 1)[0]
-
-
 def _chat_where(chat: ChatRef) -> Any:
     return and_(chats.c.platform == chat.platform.value, chats.c.chat_id == chat.chat_id)
-
-
-def _prepare_parent_folder(url: str, *, create_within: Path | None, create: bool) -> None:
-    """SQLite creates the file but not its folder. A missing folder is created only
-    inside `create_within` (the user data folder, which may be new on a fresh machine)
-    or when `create` says so: a typo such as /nonexistent/dir must not silently make
-    folders anywhere (running as root, it could). Raises ConfigError naming the folder."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        database = make_url(url).database
-    except (SQLAlchemyError, ValueError):
-        return  # create_engine reports the bad URL
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return
-    folder = Path(database).expanduser().parent
-    if folder.is_dir():
-        return
-    inside = create_within is not None and folder.resolve().is_relative_to(
-        create_within.expanduser().resolve()
-    )
-    if not (create or inside):
-        raise ConfigError(
-            f"database_url: the folder {folder} does not exist; create it "
-            f"(mkdir -p {folder}) or choose a database path in an existing folder"
-        )
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StorageError(f"cannot create the folder for {database}: {exc}") from exc
 
 
 class SqlStorage:
@@ -347,7 +310,7 @@ class SqlStorage:
         self._engine = engine
         self._is_sqlite = engine.dialect.name == "sqlite"
         if self._is_sqlite:
-            event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "connect", sqlite_pragmas)
         try:
             migrate(engine)
         except SQLAlchemyError as exc:
@@ -370,7 +333,7 @@ class SqlStorage:
             kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
         elif url.startswith("sqlite"):
             kwargs.update(connect_args={"check_same_thread": False, "timeout": 30})
-            _prepare_parent_folder(url, create_within=create_folder_within, create=create_folder)
+            prepare_parent_folder(url, create_within=create_folder_within, create=create_folder)
         try:
             engine = create_engine(url, **kwargs)
         except SQLAlchemyError as exc:
@@ -1069,47 +1032,3 @@ class SqlStorage:
                 )
             ).first()
         return row is not None
-
-
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-
-
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision (creating it on an empty database).
-    A database made before migrations existed is stamped, since its tables already match."""
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import inspect
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        # Processes starting together on one database: one migrates, the others wait for
-        # it (busy_timeout / the lock), then find nothing to do.
-        if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7303158241)")
-        elif conn.dialect.name == "sqlite":
-            # pysqlite runs DDL outside any transaction (it only opens one before DML),
-            # so two processes both saw no tables and both ran CREATE TABLE. An explicit
-            # BEGIN IMMEDIATE takes SQLite's write lock before the schema is inspected;
-            # the DDL then runs inside it, and the COMMIT of `begin()` releases it.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        config.attributes["connection"] = conn
-        tables = set(inspect(conn).get_table_names())
-        if "alembic_version" not in tables and "articles" in tables:
-            command.stamp(config, "head")
-        else:
-            command.upgrade(config, "head")
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    # WAL lets the bot read while a poll writes; foreign keys are off by default in SQLite.
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    # In WAL mode NORMAL still survives a killed process (SIGKILL) intact and consistent;
-    # only a power cut may undo the last commits. FULL fsyncs every commit, which made
-    # the per-feed and per-message commits of a poll round mostly disk waits.
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
