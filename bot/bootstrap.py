@@ -23,7 +23,7 @@ from digest.relevance import load_default_model
 from digest.storage import SqlStorage
 from digest.topics import LexiconClassifier, TopicCatalog
 
-from .settings import Settings
+from .settings import Settings, user_data_folder
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +135,9 @@ def bootstrap(
 ) -> Services:
     """Build the services from settings; any part may be given instead (tests)."""
     clock = clock or SystemClock()
-    storage = storage or SqlStorage.from_url(settings.database_url)
+    storage = storage or SqlStorage.from_url(
+        settings.database_url, create_folder_within=user_data_folder()
+    )
     if sync_feeds:
         storage.sync_feeds(settings.feeds + extra_feeds)
     catalog = TopicCatalog.load(settings.topics_path)

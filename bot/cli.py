@@ -64,7 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
         )
         p.add_argument("--format", choices=FORMATS, default="console")
         p.add_argument("--all", action="store_true", help="print stories already printed too")
-        p.add_argument("--limit", type=int, default=20, help="most stories to print (default 20)")
+        p.add_argument(
+            "--limit", type=_positive_int, default=20, help="most stories to print (default 20)"
+        )
         p.add_argument("--language", choices=("ar", "en"), default=None)
 
     s = sub.add_parser("summarize", help="bullets for one article (file, URL or - for stdin)")
@@ -100,6 +102,17 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--corpus", type=Path, default=None)
     e.add_argument("--no-sumy", action="store_true", help="summaries: skip the sumy baselines")
     return parser
+
+
+def _positive_int(value: str) -> int:
+    """argparse type: a whole number from 1 to 100,000 (argparse then exits 2)."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if not 1 <= number <= 100_000:
+        raise argparse.ArgumentTypeError(f"must be from 1 to 100000, got {number}")
+    return number
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -191,15 +204,20 @@ async def cmd_digest(
             if urls is None or a.feed_url in urls
         ][: args.limit]
     else:
-        recent = storage.get_articles(announce=True, limit=500)
-        if urls is not None:
-            recent = [a for a in recent if a.feed_url in urls]
-        storage.enqueue(CONSOLE_CHAT, [a.id for a in reversed(recent)], due_at=services.clock.now())
-        pending = storage.pending_deliveries(
-            now=services.clock.now(), limit=args.limit, chat=CONSOLE_CHAT
+        # Every announced story not printed before is queued (oldest first); at most
+        # --limit are printed, the rest stay queued for the next run and we say so.
+        now = services.clock.now()
+        storage.enqueue(
+            CONSOLE_CHAT, storage.unqueued_article_ids(CONSOLE_CHAT, feed_urls=urls), due_at=now
         )
+        pending = storage.pending_deliveries(now=now, limit=args.limit, chat=CONSOLE_CHAT)
         articles = storage.get_articles_by_ids([d.article_id for d in pending])
-        storage.mark_sent([d.id for d in pending], at=services.clock.now())
+        storage.mark_sent([d.id for d in pending], at=now)
+        left = storage.count_pending(CONSOLE_CHAT)
+        if left:
+            from digest.format.labels import label
+
+            print(label("more_pending", language).format(count=left), file=sys.stderr)
     # Newest first, as a reader of news expects.
     articles.sort(key=lambda a: (a.published or a.fetched_at, a.id), reverse=True)
     stories = services.pipeline.stories(articles)

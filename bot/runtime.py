@@ -11,11 +11,13 @@ import asyncio
 import contextlib
 import logging
 import os
+import secrets
 import signal
 import socket
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from digest.models import ChatSettings, Delivery, Platform
@@ -51,9 +53,44 @@ class Runtime:
                 log.exception("error while stopping")
 
 
-def process_owner() -> str:
-    """Who holds feed leases: unique per process, readable in the database."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+def pid_scope() -> str:
+    """Which process ids this process can see: the kernel's boot id and the inode of its
+    PID namespace (each container has its own, and PID 1 in every one of them). Two
+    owners with the same scope are processes of one PID namespace on one running
+    kernel, so one can ask whether the other's pid still runs. "0" where Linux's /proc
+    is not there (never equal to a Linux scope; such hosts do not share hostnames
+    between containers)."""
+    parts = []
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii")
+        parts.append(boot.strip().replace("-", "")[:8])
+        namespace = os.readlink("/proc/self/ns/pid")  # "pid:[4026531836]"
+        parts.append("".join(ch for ch in namespace if ch.isdigit()))
+    except OSError:
+        return "0"
+    return ".".join(parts)
+
+
+def process_owner(
+    *,
+    hostname: str | None = None,
+    scope: str | None = None,
+    pid: int | None = None,
+    nonce: str | None = None,
+) -> str:
+    """Who holds feed leases: ``host:scope:pid:nonce``, readable in the database and
+    unique per process even where containers share a hostname and each runs as PID 1
+    (the random nonce differs, the scope tells PID namespaces apart). Call it once per
+    process; the arguments are for tests."""
+    host = (hostname if hostname is not None else socket.gethostname())[:64] or "localhost"
+    return ":".join(
+        (
+            host,
+            scope if scope is not None else pid_scope(),
+            str(pid if pid is not None else os.getpid()),
+            nonce if nonce is not None else secrets.token_hex(4),
+        )
+    )
 
 
 def pid_alive(pid: int) -> bool:
@@ -71,17 +108,25 @@ def pid_alive(pid: int) -> bool:
 def gone_owners(
     owners: Sequence[str], *, me: str, is_alive: Callable[[int], bool] = pid_alive
 ) -> list[str]:
-    """Lease owners (``host:pid``) that are processes of this host that no longer run:
-    their feeds can be freed at once instead of after the lease runs out. Owners on
-    other hosts, ours, and anything not in that form are left alone (when in doubt,
-    the lease just runs out)."""
-    host = me.rpartition(":")[0]
+    """Lease owners (``host:scope:pid:nonce``, see `process_owner`) that are processes of
+    this host and PID namespace that no longer run: their feeds can be freed at once
+    instead of after the lease runs out. One is gone when its pid does not run, or when
+    its pid is ours but its nonce is not (a restarted container's PID 1). Owners of
+    another host or namespace, ours, and anything not in that form (such as the
+    ``host:pid`` of older versions) are left alone: when in doubt, the lease runs out."""
+    mine = me.rsplit(":", 3)
+    if len(mine) != 4:
+        return []
+    host, scope, my_pid, _nonce = mine
     gone: list[str] = []
     for owner in owners:
-        owner_host, colon, pid = owner.rpartition(":")
-        if not colon or owner_host != host or owner == me or not pid.isdigit():
+        parts = owner.rsplit(":", 3)
+        if len(parts) != 4 or owner == me:
             continue
-        if not is_alive(int(pid)):
+        owner_host, owner_scope, pid, _ = parts
+        if owner_host != host or owner_scope != scope or not pid.isdigit():
+            continue
+        if pid == my_pid or not is_alive(int(pid)):
             gone.append(owner)
     return gone
 
@@ -240,7 +285,22 @@ async def start_runtime(
 
 
 async def run_bots(services: Services) -> int:
-    """Run until SIGINT/SIGTERM. Returns the process exit code."""
+    """Run until SIGINT/SIGTERM. Returns the process exit code. Raises StorageError when
+    another `run` process uses the same SQLite file (see bot.instance_lock)."""
+    from .instance_lock import InstanceLock, sqlite_file
+
+    database = sqlite_file(services.settings.database_url)
+    lock = InstanceLock(database) if database is not None else None
+    if lock is not None:
+        lock.acquire()
+    try:
+        return await _run_until_stopped(services)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+async def _run_until_stopped(services: Services) -> int:
     runtime = await start_runtime(services)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -7,9 +7,11 @@ Every problem raises ConfigError naming the file and the field.
 
 from __future__ import annotations
 
+import difflib
+import math
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -104,9 +106,14 @@ class Settings:
     source_path: Path | None = None
 
 
+def user_data_folder() -> Path:
+    """Where newsdigest keeps its data by default (~/.local/share/newsdigest on Linux);
+    the only place where a missing database folder is created unasked."""
+    return Path(user_data_dir("newsdigest", appauthor=False))
+
+
 def default_database_url() -> str:
-    folder = Path(user_data_dir("newsdigest", appauthor=False))
-    return f"sqlite:///{folder / 'newsdigest.sqlite3'}"
+    return f"sqlite:///{user_data_folder() / 'newsdigest.sqlite3'}"
 
 
 def load_settings(
@@ -122,6 +129,10 @@ def load_settings(
     raw = _read_yaml(config_path)
     where = str(config_path)
     base = config_path.parent
+    _refuse_secrets(raw, where)
+    _refuse_unknown(raw, _TOP_LEVEL_KEYS, where, "")
+    for name, known in _SECTION_KEYS.items():
+        _refuse_unknown(_section(raw, name, where), known, where, f"{name}.")
 
     fetch = _fetch_settings(_section(raw, "fetch", where), where)
     poll = _poll_settings(_section(raw, "poll", where), where)
@@ -142,6 +153,7 @@ def load_settings(
         relative = database_url.removeprefix("sqlite:///")
         if relative and relative != ":memory:":
             database_url = f"sqlite:///{_resolve(base, relative)}"
+    _check_database_url(database_url, f"{where}: database_url")
 
     language = _str(raw.get("language", "ar"), f"{where}: language")
     if language not in {"ar", "en"}:
@@ -154,11 +166,18 @@ def load_settings(
 
     llm_raw = _section(raw, "llm", where)
     llm = LLMSettings(
-        url=environ.get("NEWSDIGEST_LLM_URL") or llm_raw.get("url"),
-        model=environ.get("NEWSDIGEST_LLM_MODEL") or llm_raw.get("model"),
+        url=_optional_str(
+            environ.get("NEWSDIGEST_LLM_URL") or llm_raw.get("url"), f"{where}: llm.url"
+        ),
+        model=_optional_str(
+            environ.get("NEWSDIGEST_LLM_MODEL") or llm_raw.get("model"), f"{where}: llm.model"
+        ),
         api_key=Secret(environ.get("NEWSDIGEST_LLM_API_KEY", "")),
         timeout_seconds=_number(
-            llm_raw.get("timeout_seconds", 30.0), f"{where}: llm.timeout_seconds"
+            llm_raw.get("timeout_seconds", 30.0),
+            f"{where}: llm.timeout_seconds",
+            positive=True,
+            maximum=3600,
         ),
     )
     if llm.url and not llm.model:
@@ -168,25 +187,28 @@ def load_settings(
     telegram = TelegramSettings(
         token=Secret(environ.get("NEWSDIGEST_TELEGRAM_TOKEN", "")),
         api_url=(
-            environ.get("NEWSDIGEST_TELEGRAM_API_URL")
-            or telegram_raw.get("api_url")
+            _optional_str(
+                environ.get("NEWSDIGEST_TELEGRAM_API_URL") or telegram_raw.get("api_url"),
+                f"{where}: telegram.api_url",
+            )
             or "https://api.telegram.org"
         ).rstrip("/"),
     )
     discord_raw = _section(raw, "discord", where)
     discord = DiscordSettings(
         token=Secret(environ.get("NEWSDIGEST_DISCORD_TOKEN", "")),
-        api_url=environ.get("NEWSDIGEST_DISCORD_API_URL") or discord_raw.get("api_url"),
+        api_url=_optional_str(
+            environ.get("NEWSDIGEST_DISCORD_API_URL") or discord_raw.get("api_url"),
+            f"{where}: discord.api_url",
+        ),
     )
-    for section in ("telegram", "discord"):
-        if "token" in _section(raw, section, where):
-            raise ConfigError(
-                f"{where}: {section}.token: tokens are read from the environment only "
-                f"(NEWSDIGEST_{section.upper()}_TOKEN), remove it from the file"
-            )
 
     port_raw = environ.get("NEWSDIGEST_HTTP_PORT") or raw.get("http_port")
-    http_port = None if port_raw in (None, "") else int(_number(port_raw, f"{where}: http_port"))
+    http_port = (
+        None
+        if port_raw in (None, "")
+        else int(_number(port_raw, f"{where}: http_port", minimum=1, maximum=65535, integer=True))
+    )
 
     return Settings(
         database_url=database_url,
@@ -210,6 +232,7 @@ def load_feeds(path: Path) -> tuple[tuple[FeedConfig, ...], frozenset[str]]:
     Returns the feeds and the URLs whose existing items are announced on first fetch."""
     raw = _read_yaml(path)
     where = str(path)
+    _refuse_unknown(raw, {"feeds"}, where, "")
     items = raw.get("feeds")
     if not isinstance(items, list) or not items:
         raise ConfigError(f"{where}: feeds: expected a non-empty list")
@@ -241,7 +264,7 @@ def load_feeds(path: Path) -> tuple[tuple[FeedConfig, ...], frozenset[str]]:
         configs.append(
             FeedConfig(
                 url=url,
-                name=item.get("name"),
+                name=_optional_str(item.get("name"), f"{field_where}.name"),
                 enabled=_bool(item.get("enabled", True), f"{field_where}.enabled"),
                 tech_only=_bool(item.get("tech_only", False), f"{field_where}.tech_only"),
                 language=_str(item.get("language", "ar"), f"{field_where}.language"),
@@ -255,20 +278,33 @@ def load_feeds(path: Path) -> tuple[tuple[FeedConfig, ...], frozenset[str]]:
 def _fetch_settings(raw: Mapping[str, Any], where: str) -> FetchSettings:
     d = FetchSettings()
     hosts = raw.get("allowed_hosts", [])
-    if not isinstance(hosts, list):
+    if not isinstance(hosts, list) or not all(isinstance(h, str) for h in hosts):
         raise ConfigError(f"{where}: fetch.allowed_hosts: expected a list of host names")
     return FetchSettings(
         timeout_seconds=_number(
             raw.get("timeout_seconds", d.timeout_seconds),
             f"{where}: fetch.timeout_seconds",
             positive=True,
+            maximum=600,
         ),
         max_bytes=int(
-            _number(raw.get("max_bytes", d.max_bytes), f"{where}: fetch.max_bytes", positive=True)
+            _number(
+                raw.get("max_bytes", d.max_bytes),
+                f"{where}: fetch.max_bytes",
+                minimum=1,
+                maximum=1_000_000_000,
+                integer=True,
+            )
         ),
         user_agent=_str(raw.get("user_agent", d.user_agent), f"{where}: fetch.user_agent"),
         max_redirects=int(
-            _number(raw.get("max_redirects", d.max_redirects), f"{where}: fetch.max_redirects")
+            _number(
+                raw.get("max_redirects", d.max_redirects),
+                f"{where}: fetch.max_redirects",
+                minimum=0,
+                maximum=30,
+                integer=True,
+            )
         ),
         allow_private_feeds=_bool(
             raw.get("allow_private_feeds", d.allow_private_feeds),
@@ -278,12 +314,15 @@ def _fetch_settings(raw: Mapping[str, Any], where: str) -> FetchSettings:
             raw.get("allow_private_urls", d.allow_private_urls),
             f"{where}: fetch.allow_private_urls",
         ),
-        allowed_hosts=frozenset(str(h).lower() for h in hosts),
+        allowed_hosts=frozenset(h.strip().lower() for h in hosts),
         full_text=_bool(raw.get("full_text", d.full_text), f"{where}: fetch.full_text"),
         full_text_min_chars=int(
             _number(
                 raw.get("full_text_min_chars", d.full_text_min_chars),
                 f"{where}: fetch.full_text_min_chars",
+                minimum=0,
+                maximum=1_000_000,
+                integer=True,
             )
         ),
     )
@@ -291,11 +330,29 @@ def _fetch_settings(raw: Mapping[str, Any], where: str) -> FetchSettings:
 
 def _poll_settings(raw: Mapping[str, Any], where: str) -> PollSettings:
     d = PollSettings()
+    base = _number(
+        raw.get("backoff_base_seconds", d.backoff_base_seconds),
+        f"{where}: poll.backoff_base_seconds",
+        positive=True,
+        maximum=7 * 86400,
+    )
+    most = _number(
+        raw.get("backoff_max_seconds", d.backoff_max_seconds),
+        f"{where}: poll.backoff_max_seconds",
+        positive=True,
+        maximum=30 * 86400,
+    )
+    if most < base:
+        raise ConfigError(
+            f"{where}: poll.backoff_max_seconds: must be at least backoff_base_seconds "
+            f"({base:g}), got {most:g}"
+        )
     return PollSettings(
         interval_minutes=_number(
             raw.get("interval_minutes", d.interval_minutes),
             f"{where}: poll.interval_minutes",
             positive=True,
+            maximum=7 * 24 * 60,
         ),
         announce_backlog=_bool(
             raw.get("announce_backlog", d.announce_backlog), f"{where}: poll.announce_backlog"
@@ -304,40 +361,107 @@ def _poll_settings(raw: Mapping[str, Any], where: str) -> PollSettings:
             _number(
                 raw.get("max_failures", d.max_failures),
                 f"{where}: poll.max_failures",
-                positive=True,
+                minimum=1,
+                maximum=1_000_000,
+                integer=True,
             )
         ),
-        backoff_base_seconds=_number(
-            raw.get("backoff_base_seconds", d.backoff_base_seconds),
-            f"{where}: poll.backoff_base_seconds",
-            positive=True,
-        ),
-        backoff_max_seconds=_number(
-            raw.get("backoff_max_seconds", d.backoff_max_seconds),
-            f"{where}: poll.backoff_max_seconds",
-            positive=True,
-        ),
+        backoff_base_seconds=base,
+        backoff_max_seconds=most,
         max_items_per_feed=int(
             _number(
                 raw.get("max_items_per_feed", d.max_items_per_feed),
                 f"{where}: poll.max_items_per_feed",
-                positive=True,
+                minimum=1,
+                maximum=100_000,
+                integer=True,
             )
         ),
     )
 
 
+# Keys a settings file may hold. The sections follow their dataclasses, so a field added
+# there is known here at once; secrets are refused separately (_SECRET_KEYS).
+_SECRET_KEYS = {
+    "telegram": ("token", "NEWSDIGEST_TELEGRAM_TOKEN"),
+    "discord": ("token", "NEWSDIGEST_DISCORD_TOKEN"),
+    "llm": ("api_key", "NEWSDIGEST_LLM_API_KEY"),
+}
+_SECTION_KEYS: dict[str, frozenset[str]] = {
+    "fetch": frozenset(f.name for f in fields(FetchSettings)),
+    "poll": frozenset(f.name for f in fields(PollSettings)),
+    "llm": frozenset(f.name for f in fields(LLMSettings)) - {"api_key"},
+    "telegram": frozenset(f.name for f in fields(TelegramSettings)) - {"token"},
+    "discord": frozenset(f.name for f in fields(DiscordSettings)) - {"token"},
+}
+_TOP_LEVEL_KEYS = frozenset(
+    {"feeds_file", "topics_file", "database_url", "language", "timezone", "http_port"}
+    | set(_SECTION_KEYS)
+)
+MAX_CONFIG_BYTES = 4_000_000  # a settings or feeds file is a few kB; this is a hostile one
+
+
+def _refuse_secrets(raw: Mapping[str, Any], where: str) -> None:
+    for section, (key, variable) in _SECRET_KEYS.items():
+        if key in _section(raw, section, where):
+            what = "tokens" if key == "token" else "API keys"
+            raise ConfigError(
+                f"{where}: {section}.{key}: {what} are read from the environment only "
+                f"({variable}), remove it from the file"
+            )
+
+
+def _refuse_unknown(raw: Mapping[str, Any], known: Iterable[str], where: str, prefix: str) -> None:
+    """A misspelt key (databse_url) would silently leave the default in force: refuse
+    it, suggesting the nearest known key."""
+    names = sorted(known)
+    for key in raw:
+        if key in names:
+            continue
+        text = str(key)
+        close = difflib.get_close_matches(text, names, n=1, cutoff=0.6)
+        hint = f" (did you mean {prefix}{close[0]}?)" if close else ""
+        raise ConfigError(
+            f"{where}: {prefix}{text[:80]}: unknown setting{hint}; "
+            f"known: {', '.join(prefix + n for n in names)}"
+        )
+
+
+def _check_database_url(url: str, where: str) -> None:
+    """The URL parses and names a database kind SQLAlchemy knows (the driver itself is
+    imported when the database is opened)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        make_url(url).get_dialect()
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        raise ConfigError(
+            f"{where}: not a database URL SQLAlchemy understands ({exc}); "
+            "e.g. sqlite:///path/newsdigest.sqlite3 or postgresql+psycopg://user@host/db"
+        ) from exc
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            data_bytes = handle.read(MAX_CONFIG_BYTES + 1)
     except FileNotFoundError as exc:
         raise ConfigError(f"{path}: file not found") from exc
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from exc
+    if len(data_bytes) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES:,} bytes; not a settings file")
+    try:
+        text = data_bytes.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from exc
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: invalid YAML: {exc}") from exc
+    except RecursionError as exc:  # thousands of nested [ or { : the parser recurses
+        raise ConfigError(f"{path}: invalid YAML: nested too deeply") from exc
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -373,11 +497,35 @@ def _bool(value: Any, where: str) -> bool:
     raise ConfigError(f"{where}: expected true or false, got {value!r}")
 
 
-def _number(value: Any, where: str, *, positive: bool = False) -> float:
+def _optional_str(value: Any, where: str) -> str | None:
+    return None if value is None else _str(value, where)
+
+
+def _number(
+    value: Any,
+    where: str,
+    *,
+    positive: bool = False,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    integer: bool = False,
+) -> float:
+    """A finite number (YAML's .inf and .nan are not), optionally whole, greater than
+    0 (`positive`) and within [minimum, maximum]. Raises ConfigError naming the field."""
+    if isinstance(value, bool):  # YAML true is not 1
+        raise ConfigError(f"{where}: expected a number, got {value!r}")
     try:
         number = float(value)
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"{where}: expected a number, got {value!r}") from exc
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ConfigError(f"{where}: expected a number, got {value!r}"[:300]) from exc
+    if not math.isfinite(number):
+        raise ConfigError(f"{where}: expected a finite number, got {value!r}")
+    if integer and not number.is_integer():
+        raise ConfigError(f"{where}: expected a whole number, got {value!r}")
     if positive and number <= 0:
         raise ConfigError(f"{where}: must be greater than 0, got {value!r}")
+    if minimum is not None and number < minimum:
+        raise ConfigError(f"{where}: must be at least {minimum:g}, got {value!r}")
+    if maximum is not None and number > maximum:
+        raise ConfigError(f"{where}: must be at most {maximum:g}, got {value!r}")
     return number

@@ -226,8 +226,16 @@ class Storage(Protocol):
         """Due, unsent deliveries, oldest first."""
         ...
 
-    def count_pending(self) -> int:
-        """Deliveries waiting in the outbox (for /health and metrics)."""
+    def count_pending(self, chat: ChatRef | None = None) -> int:
+        """Deliveries waiting in the outbox (for /health and metrics); only `chat`'s
+        when given."""
+        ...
+
+    def unqueued_article_ids(
+        self, chat: ChatRef, *, feed_urls: Sequence[str] | None = None
+    ) -> list[int]:
+        """Ids of the announced articles never queued for `chat`, oldest first (only
+        those of `feed_urls` when given), without any cap."""
         ...
 
     def mark_sent(self, delivery_ids: Sequence[int], *, at: datetime) -> None: ...

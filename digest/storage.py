@@ -42,7 +42,9 @@ from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.types import TypeDecorator
 
-from .errors import NotFoundError, StorageError
+from .database import migrate, prepare_parent_folder, sqlite_pragmas
+from .database import reason as _reason
+from .errors import ConfigError, NotFoundError, StorageError
 from .models import (
     Article,
     ChatKind,
@@ -297,21 +299,6 @@ def _chat_where(chat: ChatRef) -> Any:
     return and_(chats.c.platform == chat.platform.value, chats.c.chat_id == chat.chat_id)
 
 
-def _create_parent_folder(url: str) -> None:
-    """SQLite creates the file but not its folder (the user data folder may be new)."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        database = make_url(url).database
-    except (SQLAlchemyError, ValueError):
-        return  # create_engine reports the bad URL
-    if database and database != ":memory:" and not database.startswith("file:"):
-        try:
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StorageError(f"cannot create the folder for {database}: {exc}") from exc
-
-
 class SqlStorage:
     """`digest.ports.Storage` on SQLAlchemy Core.
 
@@ -323,15 +310,21 @@ class SqlStorage:
         self._engine = engine
         self._is_sqlite = engine.dialect.name == "sqlite"
         if self._is_sqlite:
-            event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "connect", sqlite_pragmas)
         try:
             migrate(engine)
         except SQLAlchemyError as exc:
-            raise StorageError(f"cannot open database: {exc}") from exc
+            raise StorageError(f"cannot open database: {_reason(exc)}") from exc
 
     @classmethod
-    def from_url(cls, url: str) -> SqlStorage:
-        """Open (and create the schema of) the database at a SQLAlchemy URL."""
+    def from_url(
+        cls, url: str, *, create_folder_within: Path | None = None, create_folder: bool = False
+    ) -> SqlStorage:
+        """Open (and create the schema of) the database at a SQLAlchemy URL. A SQLite
+        file's missing folder is created when it lies inside `create_folder_within` or
+        when `create_folder` is true; otherwise ConfigError names it. A URL that cannot
+        be used (unknown kind, driver not installed) is a ConfigError too; StorageError
+        when the database itself fails."""
         kwargs: dict[str, Any] = {"future": True}
         if (url.startswith("sqlite") and ":memory:" in url) or url == "sqlite://":
             from sqlalchemy.pool import StaticPool
@@ -340,11 +333,13 @@ class SqlStorage:
             kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
         elif url.startswith("sqlite"):
             kwargs.update(connect_args={"check_same_thread": False, "timeout": 30})
-            _create_parent_folder(url)
+            prepare_parent_folder(url, create_within=create_folder_within, create=create_folder)
         try:
             engine = create_engine(url, **kwargs)
-        except (SQLAlchemyError, ImportError, ValueError) as exc:
-            raise StorageError(f"bad database URL: {exc}") from exc
+        except SQLAlchemyError as exc:
+            raise ConfigError(f"database_url: bad database URL: {_reason(exc)}") from exc
+        except (ImportError, ValueError) as exc:  # a driver not installed, a bad port
+            raise ConfigError(f"database_url: bad database URL: {exc}") from exc
         return cls(engine)
 
     @property
@@ -357,7 +352,7 @@ class SqlStorage:
             with self._engine.begin() as conn:
                 yield conn
         except SQLAlchemyError as exc:
-            raise StorageError(str(exc)) from exc
+            raise StorageError(_reason(exc)) from exc
 
     def close(self) -> None:
         self._engine.dispose()
@@ -641,7 +636,7 @@ class SqlStorage:
             # Another process stored the same story between our check and insert.
             return None
         except SQLAlchemyError as exc:
-            raise StorageError(str(exc)) from exc
+            raise StorageError(_reason(exc)) from exc
         return self.get_article(int(article_id))
 
     def remember_entries(
@@ -649,7 +644,20 @@ class SqlStorage:
     ) -> list[int]:
         """Store (entry, identity keys, canonical URL) that are never to be posted (a
         feed's backlog) in one transaction: no summary, not announced, each its own
-        cluster. Entries whose keys are already stored are skipped. Returns the new ids."""
+        cluster. Entries whose keys are already stored are skipped. Returns the new ids.
+        Another process storing the same entries meanwhile (a key conflict) makes the
+        whole batch run again, which then skips what that process stored."""
+        for _attempt in range(3):
+            try:
+                return self._remember_entries(items, fetched_at=fetched_at)
+            except StorageError as exc:
+                if not isinstance(exc.__cause__, IntegrityError):
+                    raise
+        return self._remember_entries(items, fetched_at=fetched_at)
+
+    def _remember_entries(
+        self, items: Sequence[tuple[Entry, Sequence[str], str | None]], *, fetched_at: datetime
+    ) -> list[int]:
         with self._tx() as conn:
             all_keys = list({k for _entry, keys, _canonical in items for k in keys})
             taken: set[str] = set()
@@ -814,13 +822,15 @@ class SqlStorage:
         with self._tx() as conn:
             result = conn.execute(update(chats).where(_chat_where(settings.chat)).values(**values))
             if result.rowcount == 0:
-                conn.execute(
-                    insert(chats).values(
+                inserted = conn.execute(
+                    self._insert_ignoring_duplicates(chats).values(
                         platform=settings.chat.platform.value,
                         chat_id=settings.chat.chat_id,
                         **values,
                     )
                 )
+                if inserted.rowcount == 0:  # another process created the row just now
+                    conn.execute(update(chats).where(_chat_where(settings.chat)).values(**values))
 
     def get_chats(self, *, include_paused: bool = False) -> list[ChatSettings]:
         query = select(chats).order_by(chats.c.platform, chats.c.chat_id)
@@ -870,41 +880,30 @@ class SqlStorage:
     # --- outbox -----------------------------------------------------------------------
 
     def enqueue(self, chat: ChatRef, article_ids: Sequence[int], *, due_at: datetime) -> int:
+        """Queue each (chat, article) pair once; returns how many were new. Safe when
+        several processes queue the same pairs at once: the unique (platform, chat,
+        article) key decides, a pair already queued is skipped (ON CONFLICT DO NOTHING)
+        instead of failing the whole batch. Any number of ids (inserted in chunks)."""
         ids = list(dict.fromkeys(article_ids))
-        if not ids:
-            return 0
+        added = 0
         with self._tx() as conn:
-            already = {
-                r.article_id
-                for r in conn.execute(
-                    select(deliveries.c.article_id).where(
-                        and_(
-                            deliveries.c.platform == chat.platform.value,
-                            deliveries.c.chat_id == chat.chat_id,
-                            deliveries.c.article_id.in_(ids),
-                        )
-                    )
-                )
-            }
-            new = [i for i in ids if i not in already]
-            if new:
-                conn.execute(
-                    insert(deliveries),
-                    [
-                        {
-                            "platform": chat.platform.value,
-                            "chat_id": chat.chat_id,
-                            "kind": chat.kind.value,
-                            "article_id": i,
-                            "state": DeliveryState.PENDING.value,
-                            "created_at": due_at,
-                            "due_at": due_at,
-                            "attempts": 0,
-                        }
-                        for i in new
-                    ],
-                )
-        return len(new)
+            for start in range(0, len(ids), 500):  # stay under bound-parameter limits
+                rows = [
+                    {
+                        "platform": chat.platform.value,
+                        "chat_id": chat.chat_id,
+                        "kind": chat.kind.value,
+                        "article_id": i,
+                        "state": DeliveryState.PENDING.value,
+                        "created_at": due_at,
+                        "due_at": due_at,
+                        "attempts": 0,
+                    }
+                    for i in ids[start : start + 500]
+                ]
+                statement = self._insert_ignoring_duplicates(deliveries).returning(deliveries.c.id)
+                added += len(conn.execute(statement, rows).all())
+        return added
 
     def pending_deliveries(
         self, *, now: datetime, limit: int, chat: ChatRef | None = None
@@ -957,16 +956,44 @@ class SqlStorage:
                 )
         return [_delivery_from_row(r) for r in rows]
 
-    def count_pending(self) -> int:
-        with self._tx() as conn:
-            return int(
-                conn.execute(
-                    select(func.count())
-                    .select_from(deliveries)
-                    .where(deliveries.c.state == DeliveryState.PENDING.value)
-                ).scalar()
-                or 0
+    def count_pending(self, chat: ChatRef | None = None) -> int:
+        query = (
+            select(func.count())
+            .select_from(deliveries)
+            .where(deliveries.c.state == DeliveryState.PENDING.value)
+        )
+        if chat is not None:
+            query = query.where(
+                deliveries.c.platform == chat.platform.value,
+                deliveries.c.chat_id == chat.chat_id,
             )
+        with self._tx() as conn:
+            return int(conn.execute(query).scalar() or 0)
+
+    def unqueued_article_ids(
+        self, chat: ChatRef, *, feed_urls: Sequence[str] | None = None
+    ) -> list[int]:
+        """Ids of the announced articles never queued for `chat` (in any state), oldest
+        first; only those of `feed_urls` when given. No cap: a long absence must not
+        leave stories behind."""
+        queued = (
+            select(deliveries.c.id)
+            .where(
+                deliveries.c.platform == chat.platform.value,
+                deliveries.c.chat_id == chat.chat_id,
+                deliveries.c.article_id == articles.c.id,
+            )
+            .exists()
+        )
+        query = (
+            select(articles.c.id)
+            .where(articles.c.announce.is_(True), ~queued)
+            .order_by(articles.c.fetched_at, articles.c.id)
+        )
+        if feed_urls is not None:
+            query = query.where(articles.c.feed_url.in_(list(feed_urls)))
+        with self._tx() as conn:
+            return [int(i) for i in conn.execute(query).scalars()]
 
     def mark_sent(self, delivery_ids: Sequence[int], *, at: datetime) -> None:
         self._set_deliveries(
@@ -1010,41 +1037,3 @@ class SqlStorage:
                 )
             ).first()
         return row is not None
-
-
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-
-
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision (creating it on an empty database).
-    A database made before migrations existed is stamped, since its tables already match."""
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import inspect
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            # Processes starting together on a new database: one migrates, the others
-            # wait for it, then find nothing to do.
-            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7303158241)")
-        config.attributes["connection"] = conn
-        tables = set(inspect(conn).get_table_names())
-        if "alembic_version" not in tables and "articles" in tables:
-            command.stamp(config, "head")
-        else:
-            command.upgrade(config, "head")
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    # WAL lets the bot read while a poll writes; foreign keys are off by default in SQLite.
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    # In WAL mode NORMAL still survives a killed process (SIGKILL) intact and consistent;
-    # only a power cut may undo the last commits. FULL fsyncs every commit, which made
-    # the per-feed and per-message commits of a poll round mostly disk waits.
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()

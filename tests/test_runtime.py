@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from bot.bootstrap import bootstrap
-from bot.runtime import gone_owners, pid_alive, start_runtime
+from bot.runtime import gone_owners, pid_alive, pid_scope, process_owner, start_runtime
 from bot.settings import DEFAULT_CONFIG_DIR, load_settings
 from digest.errors import ConfigError
 from tests.fake_telegram import FakeTelegram
@@ -162,12 +162,73 @@ async def test_both_platforms_in_one_process(
 
 def test_only_dead_processes_of_this_host_lose_their_leases() -> None:
     alive = {10, 11}
-    owners = ["web1:10", "web1:12", "web1:13", "web2:12", "web1:99", "local", "web1:x"]
-    gone = gone_owners(owners, me="web1:99", is_alive=alive.__contains__)
+    owners = [
+        "web1:S:10:a1",
+        "web1:S:12:a2",
+        "web1:S:13:a3",
+        "web2:S:12:a4",
+        "web1:S:99:me",
+        "web1:12",
+        "local",
+        "web1:S:x:a5",
+    ]
+    gone = gone_owners(owners, me="web1:S:99:me", is_alive=alive.__contains__)
     # 12 and 13 died on this host; web2 is another machine, 99 is us, the rest unparsable
-    assert gone == ["web1:12", "web1:13"]
-    # a host name with colons (IPv6-like) splits at the last one
-    assert gone_owners(["::1:5"], me="::1:6", is_alive=alive.__contains__) == ["::1:5"]
+    # (web1:12 is an older version's form: its lease just runs out)
+    assert gone == ["web1:S:12:a2", "web1:S:13:a3"]
+    # a host name with colons (IPv6-like) splits at the last three
+    assert gone_owners(["::1:S:5:n"], me="::1:S:6:m", is_alive=alive.__contains__) == ["::1:S:5:n"]
+
+
+def test_containers_sharing_a_hostname_keep_each_others_leases(tmp_path: Path) -> None:
+    """Issue 12, item 19: two containers named alike, each running the bot as PID 1, in
+    their own PID namespaces. Neither frees the other's feeds; a restarted container
+    (PID 1 again, a new process) frees what its crashed predecessor held."""
+    from datetime import UTC, datetime
+
+    from bot.runtime import process_owner, release_leases_of_gone_processes
+    from digest.models import FeedConfig
+    from digest.storage import SqlStorage
+
+    first = process_owner(hostname="news", scope="b00t.4026532001", pid=1)
+    second = process_owner(hostname="news", scope="b00t.4026532002", pid=1)
+    restarted_first = process_owner(hostname="news", scope="b00t.4026532001", pid=1)
+    assert len({first, second, restarted_first}) == 3
+    # pid 57 of the other container does not run in ours: it must not look dead to us
+    other_57 = process_owner(hostname="news", scope="b00t.4026532002", pid=57)
+
+    storage = SqlStorage.from_url(f"sqlite:///{tmp_path / 'leases.sqlite3'}")
+    try:
+        now = datetime(2026, 12, 1, 9, tzinfo=UTC)
+        urls = [f"http://f.test/{n}.xml" for n in range(3)]
+        storage.sync_feeds(FeedConfig(url=u) for u in urls)
+        for owner in (first, second, other_57):  # each claims one feed
+            storage.claim_due_feeds(now=now, owner=owner, lease_seconds=600, limit=1)
+        assert sorted(storage.feed_lease_owners()) == sorted([first, second, other_57])
+
+        # the second container looks at the leases: nothing of the first is its business
+        assert release_leases_of_gone_processes(storage, second) == 0
+        # the first container's bot crashed and restarted as PID 1: its old lease goes
+        assert release_leases_of_gone_processes(storage, restarted_first) == 1
+        assert sorted(storage.feed_lease_owners()) == sorted([second, other_57])
+    finally:
+        storage.close()
+
+
+def test_process_owner_names_this_process_and_its_pid_namespace() -> None:
+    me = process_owner()
+    _host, scope, pid, nonce = me.rsplit(":", 3)
+    assert pid == str(os.getpid()) and len(nonce) == 8 and scope == pid_scope()
+    assert process_owner() != me  # a fresh nonce per call: call it once per process
+    child = subprocess.run(
+        [sys.executable, "-c", "from bot.runtime import pid_scope; print(pid_scope())"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert child.stdout.strip() == scope  # a child shares our namespace: same scope
+    assert len(me) <= 128  # the lease_owner column
 
 
 def test_pid_alive_sees_a_running_and_a_finished_process() -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.errors import NotFoundError
+from digest.errors import ConfigError, NotFoundError
 from digest.models import (
     ChatKind,
     ChatRef,
@@ -287,10 +287,22 @@ def test_database_made_before_migrations_is_stamped(tmp_path: Path) -> None:
 
 
 def test_sqlite_file_in_a_folder_that_does_not_exist_yet(tmp_path: Path) -> None:
-    path = tmp_path / "new" / "data" / "nd.sqlite3"
-    store = SqlStorage.from_url(f"sqlite:///{path}")
+    """Created inside the data folder, or when asked; anywhere else a ConfigError names
+    the missing folder and nothing is created (issue 12, item 18)."""
+    path = tmp_path / "data" / "new" / "nd.sqlite3"
+    store = SqlStorage.from_url(f"sqlite:///{path}", create_folder_within=tmp_path / "data")
     store.add_feed(FeedConfig(FEED))
     assert path.exists() and store.get_feed(FEED).url == FEED
+    store.close()
+
+    elsewhere = tmp_path / "elsewhere" / "dir" / "nd.sqlite3"
+    with pytest.raises(ConfigError, match=f"folder {elsewhere.parent} does not exist"):
+        SqlStorage.from_url(f"sqlite:///{elsewhere}", create_folder_within=tmp_path / "data")
+    assert not (tmp_path / "elsewhere").exists()
+
+    asked = SqlStorage.from_url(f"sqlite:///{elsewhere}", create_folder=True)
+    asked.close()
+    assert elsewhere.exists()
 
 
 def test_remember_entries_in_one_go(storage: SqlStorage) -> None:

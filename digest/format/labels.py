@@ -12,6 +12,10 @@ _LABELS: dict[str, dict[str, str]] = {
     "read_more": {"ar": "اقرأ المزيد", "en": "Read more"},
     "digest_header": {"ar": "ملخص أخبار التقنية — {date}", "en": "Tech news digest — {date}"},
     "no_new": {"ar": "لا جديد", "en": "No new stories"},
+    "more_pending": {
+        "ar": "قصص لم تُعرض بعد: {count} — شغّل الأمر مرة أخرى أو ارفع ‎--limit",
+        "en": "stories not shown yet: {count} — run again or raise --limit",
+    },
     "continued": {"ar": "(تابع)", "en": "(continued)"},
     "untitled": {"ar": "(بلا عنوان)", "en": "(untitled)"},
 }

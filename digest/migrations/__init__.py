@@ -1,1 +1,1 @@
-"""Alembic migrations for the newsdigest schema (see digest.storage.migrate)."""
+"""Alembic migrations for the newsdigest schema (see digest.database.migrate)."""

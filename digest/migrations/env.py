@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection that digest.storage.migrate hands over."""
+"""Alembic environment: runs on the connection that digest.database.migrate hands over."""
 
 from __future__ import annotations
 
