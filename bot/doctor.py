@@ -285,7 +285,7 @@ class FeedDoctor:
             else decode_document(result.content, result.content_type).encoding
         )
         data.update(
-            status=result.http_status,
+            http_status=result.http_status,
             items=len(entries),
             newest=newest.published.isoformat() if newest and newest.published else None,
             seconds=round(seconds, 2),
@@ -505,7 +505,7 @@ def summary_table(checks: Sequence[Check]) -> Any:
         table.add_row(
             c.name,
             _MARK[c.status].strip(),
-            "" if d.get("status") is None else str(d["status"]),
+            "" if d.get("http_status") is None else str(d["http_status"]),
             "" if d.get("items") is None else str(d["items"]),
             (d.get("newest") or "")[:16].replace("T", " "),
             "" if d.get("seconds") is None else f"{d['seconds']:.1f} s",
