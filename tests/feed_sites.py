@@ -19,7 +19,9 @@ from aiohttp import web
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FORABI_FEED = FIXTURES / "feeds" / "arabic" / "forabi_net__index.xml"
 FORABI_PAGE = FIXTURES / "articles" / "forabi_net" / "google-reader-rss.html"
-RUSSIAN_CP1251_FEED = FIXTURES / "feeds" / "tricky" / "encoding" / "picofeed__xakep.ru_windows-1251.xml"
+RUSSIAN_CP1251_FEED = (
+    FIXTURES / "feeds" / "tricky" / "encoding" / "picofeed__xakep.ru_windows-1251.xml"
+)
 
 
 @dataclass
@@ -63,11 +65,11 @@ class FeedSites:
         return web.Response(body=answer.body, headers={"Content-Type": answer.content_type})
 
 
-def forabi_feed(sites: FeedSites, *, drop_newest: bool = False) -> bytes:
+def forabi_feed(sites: FeedSites, *, drop_newest: int = 0) -> bytes:
     """The real forabi.net feed, its item links pointing at the stand-in; without its
-    newest item when `drop_newest` (the site before it published that story)."""
+    `drop_newest` newest items (the site before it published them)."""
     text = FORABI_FEED.read_text(encoding="utf-8")
-    if drop_newest:
+    for _ in range(drop_newest):
         start = text.index("<item>")
         text = text[:start] + text[text.index("</item>", start) + len("</item>") :]
     return text.replace("https://forabi.net/", f"{sites.base}/forabi.net/").encode("utf-8")
