@@ -413,12 +413,13 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         check = Check("settings", str(path), FAIL, str(exc))
         _emit([check], args.json, settings_only=True)
         return 2
-    enabled = [f for f in settings.feeds if f.enabled]
+    from .feed_selection import run_feeds
+
+    polled = [f for f in run_feeds(settings) if f.enabled]
+    samples = [f for f in settings.feeds if f.sample and f not in polled]
+    left_out = f" ({len(samples)} demo samples left out)" if samples else ""
     first = Check(
-        "settings",
-        str(path),
-        OK,
-        f"{path}: valid; {len(enabled)} feeds listed as enabled",
+        "settings", str(path), OK, f"{path}: valid; run polls {len(polled)} feeds{left_out}"
     )
     timeout = args.timeout or settings.fetch.timeout_seconds
     if args.json:
