@@ -145,12 +145,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def dispatch(args: argparse.Namespace, settings: object) -> int:
-    from .feed_selection import demo_feeds, for_run
+    from .feed_selection import demo_feeds
     from .settings import Settings
 
     assert isinstance(settings, Settings)
-    # The database keeps run's view of the feeds (samples off unless poll.sample_feeds).
-    settings = for_run(settings)
     extra: tuple[FeedConfig, ...] = ()
     urls: list[str] | None = None
     if args.command in ("digest", "demo"):

@@ -123,7 +123,9 @@ def check_database(url: str) -> Check:
                 "database", shown, OK, "new database: `newsdigest run` creates it", {"new": True}
             )
     try:
-        engine = create_engine(url)
+        # A server that does not answer must not hold the report up.
+        connect_args = {"connect_timeout": 10} if parsed.get_backend_name() == "postgresql" else {}
+        engine = create_engine(url, connect_args=connect_args)
         try:
             with engine.connect() as conn:
                 tables = set(inspect(conn).get_table_names())
@@ -262,7 +264,10 @@ class FeedDoctor:
             result = await asyncio.wait_for(
                 self.fetcher.fetch(feed.url, etag=None, last_modified=None), self.timeout
             )
-            parsed = parse_feed(result.content, url=feed.url, content_type=result.content_type)
+            # Parsing a large feed takes a while: off the loop, so other checks go on.
+            parsed = await asyncio.to_thread(
+                parse_feed, result.content, url=feed.url, content_type=result.content_type
+            )
         except TimeoutError:
             data["seconds"] = round(self.monotonic() - started, 2)
             return Check(

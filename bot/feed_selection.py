@@ -25,11 +25,6 @@ def run_feeds(settings: Settings) -> tuple[FeedConfig, ...]:
     return tuple(replace(f, enabled=False) if f.sample else f for f in settings.feeds)
 
 
-def for_run(settings: Settings) -> Settings:
-    """The settings with `run_feeds` as their feed list (what bootstrap syncs)."""
-    return replace(settings, feeds=run_feeds(settings))
-
-
 def demo_feeds(settings: Settings) -> tuple[FeedConfig, ...]:
     """The feeds `demo` polls: the sample feeds of the settings' feed list; when it
     lists none (a feed list written by `newsdigest init`), the bundled samples. Each is
