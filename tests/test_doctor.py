@@ -18,7 +18,7 @@ from bot.settings import DEFAULT_CONFIG_DIR
 from digest.storage import SqlStorage
 from tests.fake_discord import FakeDiscord
 from tests.fake_telegram import FakeTelegram
-from tests.feed_sites import RUSSIAN_CP1251_FEED, Answer, FeedSites, feed_sites, forabi_feed
+from tests.feed_sites import Answer, FeedSites, feed_sites, forabi_feed, russian_feed
 
 TOKEN = "777001:DOCTOR-test-token-abcdefghijklmnop"
 GOOD = "https://aitnews.com/feed/"
@@ -33,7 +33,7 @@ async def sites() -> AsyncIterator[FeedSites]:
         server.serve(GOOD, Answer(forabi_feed(server)))
         server.serve(SLOW, Answer(forabi_feed(server), stall_seconds=30))
         server.serve(BROKEN, Answer(status=500))
-        server.serve(RUSSIAN, Answer(RUSSIAN_CP1251_FEED.read_bytes(), "text/xml"))
+        server.serve(RUSSIAN, Answer(russian_feed(server), "text/xml"))
         yield server
 
 
@@ -91,6 +91,8 @@ async def test_every_check_has_its_line_and_a_broken_feed_does_not_stop_the_run(
         code = await doctor(str(config), "doctor", "--timeout", "1")
         elapsed = time.monotonic() - started
     out = capsys.readouterr().out
+    with capsys.disabled():
+        print(f"\n$ newsdigest doctor --timeout 1\n{out}(exit code {code}, {elapsed:.1f} s)")
     lines = lines_of(out)
 
     assert code == 1  # the slow and the broken feed failed

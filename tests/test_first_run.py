@@ -125,6 +125,7 @@ async def test_init_doctor_run_posts_real_news_to_a_subscribed_chat(tmp_path: Pa
         finally:
             bot.terminate()
             _, err = await asyncio.wait_for(bot.communicate(), 30)
+            print(f"$ newsdigest run   (stopped with SIGTERM)\n{err.decode()}")
         texts = [plain(m.text) for m in telegram.messages_to(ALICE)]
         print("messages to the subscribed chat:\n" + "\n---\n".join(texts))
         stories = [t for t in texts if NEW_STORY in t]
