@@ -91,8 +91,6 @@ async def test_every_check_has_its_line_and_a_broken_feed_does_not_stop_the_run(
         code = await doctor(str(config), "doctor", "--timeout", "1")
         elapsed = time.monotonic() - started
     out = capsys.readouterr().out
-    with capsys.disabled():
-        print(f"\n$ newsdigest doctor --timeout 1\n{out}(exit code {code}, {elapsed:.1f} s)")
     lines = lines_of(out)
 
     assert code == 1  # the slow and the broken feed failed
