@@ -23,6 +23,7 @@ from digest.relevance import load_default_model
 from digest.storage import SqlStorage
 from digest.topics import LexiconClassifier, TopicCatalog
 
+from .feed_selection import run_feeds
 from .settings import Settings, user_data_folder
 
 log = logging.getLogger(__name__)
@@ -133,13 +134,16 @@ def bootstrap(
     extra_feeds: tuple[FeedConfig, ...] = (),
     sync_feeds: bool = True,
 ) -> Services:
-    """Build the services from settings; any part may be given instead (tests)."""
+    """Build the services from settings; any part may be given instead (tests). The
+    feeds are synced as `run` polls them (`feed_selection.run_feeds`), plus
+    `extra_feeds` as given."""
     clock = clock or SystemClock()
     storage = storage or SqlStorage.from_url(
         settings.database_url, create_folder_within=user_data_folder()
     )
     if sync_feeds:
-        storage.sync_feeds(settings.feeds + extra_feeds)
+        # The database holds run's view: demo samples off unless poll.sample_feeds.
+        storage.sync_feeds(run_feeds(settings) + extra_feeds)
     catalog = TopicCatalog.load(settings.topics_path)
     classifier = build_classifier(catalog)
     summarizer = summarizer or build_summarizer(settings)

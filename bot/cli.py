@@ -32,6 +32,8 @@ EPILOG = """\
   newsdigest demo                      ملخص للخلاصات المرفقة / digest of the bundled feeds
   newsdigest digest --format telegram  ما سيُرسل إلى تيليغرام / what Telegram would get
   newsdigest summarize article.html    نقاط من مقال / bullets from one article
+  newsdigest init                      ملف إعدادات أول / write a first settings file
+  newsdigest doctor                    فحص الإعداد والخلاصات / check settings and feeds
   newsdigest run                       تشغيل البوت / start the bots
 """
 
@@ -52,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name, help_text in (
         ("digest", "poll feeds and print the new stories"),
-        ("demo", "the digest of the bundled feeds (same as digest)"),
+        ("demo", "the digest of the bundled sample feeds (offline)"),
     ):
         p = sub.add_parser(name, help=help_text)
         p.add_argument(
@@ -97,6 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--url", default=None, help="default: http://127.0.0.1:<http_port>/healthz")
     h.add_argument("--timeout", type=float, default=5.0, help="seconds (default 5)")
 
+    from .doctor import add_doctor_parser
+    from .init_config import add_init_parser
+
+    add_doctor_parser(sub)
+    add_init_parser(sub)
+
     e = sub.add_parser("eval", help="evaluation reports")
     e.add_argument("what", choices=("summaries", "topics", "clusters"))
     e.add_argument("--corpus", type=Path, default=None)
@@ -130,6 +138,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_eval(args)
         if args.command == "cluster":
             return cmd_cluster_batch(args.batch, args.out)
+        if args.command == "init":
+            from .init_config import cmd_init
+
+            return cmd_init(args)
+        if args.command == "doctor":
+            from .doctor import cmd_doctor
+
+            return cmd_doctor(args)
         if args.command == "summarize" and not args.batch and not args.source:
             parser.error("summarize needs PATH, URL, - or --batch")
         settings = load_settings(args.config)
@@ -158,16 +174,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def dispatch(args: argparse.Namespace, settings: object) -> int:
+    from .feed_selection import demo_feeds
     from .settings import Settings
 
     assert isinstance(settings, Settings)
     extra: tuple[FeedConfig, ...] = ()
+    urls: list[str] | None = None
     if args.command in ("digest", "demo"):
         extra = tuple(_adhoc_feed(f) for f in args.feed)
+        urls = [f.url for f in extra] or None
+    if args.command == "demo" and not args.feed:
+        samples = demo_feeds(settings)
+        configured = {f.url for f in settings.feeds}
+        extra = tuple(f for f in samples if f.url not in configured)
+        urls = [f.url for f in samples]
     services = bootstrap(settings, extra_feeds=extra)
     try:
         if args.command in ("digest", "demo"):
-            return await cmd_digest(services, args, extra)
+            return await cmd_digest(services, args, urls)
         if args.command == "summarize":
             return await cmd_summarize(services, args)
         if args.command == "why":
@@ -188,10 +212,8 @@ def _adhoc_feed(value: str) -> FeedConfig:
     return FeedConfig(url=url)
 
 
-async def cmd_digest(
-    services: Services, args: argparse.Namespace, extra: tuple[FeedConfig, ...]
-) -> int:
-    urls = [f.url for f in extra] or None
+async def cmd_digest(services: Services, args: argparse.Namespace, urls: list[str] | None) -> int:
+    """Poll `urls` (None: every enabled feed) and print their new stories."""
     report = await services.pipeline.poll(urls)
     for failed in report.errors:
         print(f"⚠ {failed.url}: {failed.error}", file=sys.stderr)

@@ -67,6 +67,8 @@ class PollSettings:
     backoff_base_seconds: float = 60.0
     backoff_max_seconds: float = 6 * 3600.0
     max_items_per_feed: int = 50
+    # `run` also polls the feeds marked `sample: true` (the bundled demo feeds).
+    sample_feeds: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,16 +118,26 @@ def default_database_url() -> str:
     return f"sqlite:///{user_data_folder() / 'newsdigest.sqlite3'}"
 
 
+def default_config_path(environ: Mapping[str, str] | None = None) -> Path:
+    """Which settings file is read when none is given: $NEWSDIGEST_CONFIG, else the one
+    `newsdigest init` wrote in the user data folder, else the bundled example."""
+    environ = os.environ if environ is None else environ
+    if environ.get("NEWSDIGEST_CONFIG"):
+        return Path(environ["NEWSDIGEST_CONFIG"]).expanduser()
+    written = user_data_folder() / "settings.yaml"
+    if written.is_file():
+        return written
+    return DEFAULT_CONFIG_DIR / "settings.example.yaml"
+
+
 def load_settings(
     path: Path | str | None = None, *, env: Mapping[str, str] | None = None
 ) -> Settings:
-    """Read settings. `path` defaults to $NEWSDIGEST_CONFIG, then config/settings.example.yaml
+    """Read settings. `path` defaults to $NEWSDIGEST_CONFIG, then the settings.yaml that
+    `newsdigest init` wrote in the user data folder, then config/settings.example.yaml
     shipped with the project. Raises ConfigError."""
     environ = os.environ if env is None else env
-    chosen = (
-        path or environ.get("NEWSDIGEST_CONFIG") or DEFAULT_CONFIG_DIR / "settings.example.yaml"
-    )
-    config_path = Path(chosen).expanduser()
+    config_path = Path(path).expanduser() if path else default_config_path(environ)
     raw = _read_yaml(config_path)
     where = str(config_path)
     base = config_path.parent
@@ -258,6 +270,7 @@ def load_feeds(path: Path) -> tuple[tuple[FeedConfig, ...], frozenset[str]]:
             "tech_only",
             "language",
             "announce_backlog",
+            "sample",
         }
         if unknown:
             raise ConfigError(f"{field_where}: unknown field(s) {', '.join(sorted(unknown))}")
@@ -268,6 +281,7 @@ def load_feeds(path: Path) -> tuple[tuple[FeedConfig, ...], frozenset[str]]:
                 enabled=_bool(item.get("enabled", True), f"{field_where}.enabled"),
                 tech_only=_bool(item.get("tech_only", False), f"{field_where}.tech_only"),
                 language=_str(item.get("language", "ar"), f"{field_where}.language"),
+                sample=_bool(item.get("sample", False), f"{field_where}.sample"),
             )
         )
         if _bool(item.get("announce_backlog", False), f"{field_where}.announce_backlog"):
@@ -377,6 +391,7 @@ def _poll_settings(raw: Mapping[str, Any], where: str) -> PollSettings:
                 integer=True,
             )
         ),
+        sample_feeds=_bool(raw.get("sample_feeds", d.sample_feeds), f"{where}: poll.sample_feeds"),
     )
 
 

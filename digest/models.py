@@ -18,6 +18,9 @@ class FeedConfig:
     enabled: bool = True
     tech_only: bool = False  # general news feed: keep only technology stories
     language: str = "ar"
+    # A bundled sample (config/samples): polled by `demo` and the tests; `run` leaves it
+    # out unless the settings ask for it (poll.sample_feeds).
+    sample: bool = False
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +18,33 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
+
+
+_LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
+
+
+def _loopback_only(real):  # type: ignore[no-untyped-def]
+    """socket.getaddrinfo that resolves loopback names and IP literals only: tests talk to
+    127.0.0.1 and nothing else. A test that would reach a real host (a default feed list,
+    a URL in a fixture) gets the error an offline machine gives, on every machine."""
+
+    def getaddrinfo(host, *args, **kwargs):  # type: ignore[no-untyped-def]
+        name = host.decode() if isinstance(host, bytes) else host
+        if name is not None and name.lower().rstrip(".") not in _LOOPBACK_NAMES:
+            try:
+                ipaddress.ip_address(name.split("%", 1)[0])
+            except ValueError:
+                raise socket.gaierror(
+                    socket.EAI_NONAME, f"tests resolve loopback names only, not {name!r}"
+                ) from None
+        return real(host, *args, **kwargs)
+
+    return getaddrinfo
+
+
+@pytest.fixture(autouse=True)
+def _no_network_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket, "getaddrinfo", _loopback_only(socket.getaddrinfo))
 
 
 @pytest.fixture(autouse=True)
@@ -35,3 +64,12 @@ def _restore_logging() -> Iterator[None]:
     for name, logger in logging.root.manager.loggerDict.items():
         if isinstance(logger, logging.Logger):
             logger.setLevel(levels.get(name, logging.NOTSET))
+
+
+@pytest.fixture(autouse=True)
+def _private_user_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every command reads the settings `newsdigest init` wrote in the user data folder
+    when no --config is given: a test must never pick up the machine's own."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))

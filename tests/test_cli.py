@@ -58,13 +58,13 @@ def test_demo_prints_the_seed_article_then_nothing_new(
     code, out, _ = run(capsys, "demo")
     assert code == 0 and out.strip() == "لا جديد"
 
-    code, out, _ = run(capsys, "digest", "--all", "--language", "en")
+    code, out, _ = run(capsys, "demo", "--all", "--language", "en")
     assert SEED_TITLE in plain(out)
 
 
 @pytest.mark.parametrize("fmt", ["telegram", "discord", "markdown", "json"])
 def test_digest_formats(env: Path, capsys: pytest.CaptureFixture[str], fmt: str) -> None:
-    code, out, err = run(capsys, "digest", "--format", fmt)
+    code, out, err = run(capsys, "demo", "--format", fmt)
     assert code == 0, err
     if fmt == "json":
         stories = json.loads(out)

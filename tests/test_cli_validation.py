@@ -34,7 +34,7 @@ def test_database_in_a_missing_folder_outside_the_data_folder_is_refused(
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
     missing = tmp_path / "nonexistent" / "dir"
     monkeypatch.setenv("NEWSDIGEST_DATABASE_URL", f"sqlite:///{missing / 'x.sqlite3'}")
-    code, _out, err = run(capsys, "digest")
+    code, _out, err = run(capsys, "demo")
     assert code == 2, err
     assert f"the folder {missing} does not exist" in err and "Traceback" not in err
     assert not (tmp_path / "nonexistent").exists()
@@ -42,7 +42,7 @@ def test_database_in_a_missing_folder_outside_the_data_folder_is_refused(
     # inside the user data folder a missing folder is still created (a fresh machine)
     inside = tmp_path / "share" / "newsdigest" / "sub" / "x.sqlite3"
     monkeypatch.setenv("NEWSDIGEST_DATABASE_URL", f"sqlite:///{inside}")
-    code, _out, err = run(capsys, "digest")
+    code, _out, err = run(capsys, "demo")
     assert code == 0, err
     assert inside.exists()
 
