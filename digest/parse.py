@@ -503,8 +503,13 @@ _MONTHS = {
     for name in re.findall(r"(?:كانون|تشرين) \S+|\S+", names)
 }
 _MONTH_NAMES = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
+# The other name of the month around a "/" ("آب/أغسطس") is one word of at most 20
+# characters without "/" (and, after the month, without a comma): with \S+ there,
+# "1.1.1...." or "أغسطس/أغسطس/..." was rescanned to its end from each digit or month
+# name (quadratic).
 _ARABIC_DATE = re.compile(
-    rf"(?<!\d)(\d{{1,2}})\s*(?:/\s*)?(?:\S+\s*/\s*)?({_MONTH_NAMES})(?:\s*/\s*\S+)?[\s,،]+(\d{{4}})"
+    rf"(?<!\d)(\d{{1,2}})\s*(?:/\s*)?(?:[^\s/]{{1,20}}\s*/\s*)?({_MONTH_NAMES})"
+    rf"(?:\s*/\s*[^\s/,،]{{1,20}})?[\s,،]+(\d{{4}})"
 )
 _CLOCK = re.compile(
     r"(?<!\d)(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(ص|م|am|pm)?(?:\s*(?:gmt|utc)?\s*([+-])(\d{1,2}):?(\d{2})?)?"
@@ -702,8 +707,12 @@ def _html_fragment(html: str) -> Any:
 # their paragraphs at ~75 characters); a ">" opening a source line is an e-mail style
 # quote marker some feeds leave in their HTML. A blank line still separates paragraphs:
 # sloppy feeds put plain text with blank lines between paragraphs into their HTML.
-_SOURCE_BREAK = re.compile(r"[ \t]*\n(?:[ \t]*>(?=[ \t]))?[ \t]*")
-_BLANK_LINE = re.compile(r"[ \t]*\n[ \t]*\n\s*")
+# Leading blanks are only taken from the start of their run, `(?<![ \t])`: a match from
+# inside a run exists only if one from its start does, so the result is the same, but a
+# long run of blanks that is not followed by a line break is no longer scanned again
+# from each of its positions (quadratic).
+_SOURCE_BREAK = re.compile(r"(?:(?<![ \t])[ \t]+)?\n(?:[ \t]*>(?=[ \t]))?[ \t]*")
+_BLANK_LINE = re.compile(r"(?:(?<![ \t])[ \t]+)?\n[ \t]*\n\s*")
 
 
 def _flow(text: str) -> str:
