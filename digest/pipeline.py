@@ -602,8 +602,10 @@ class Pipeline:
             raise FetchError(url, "fetching article pages is not configured")
         page = await self._url_page_loader(url)
         title = page.title or url
-        language = page.language or detect_language(page.text)
-        bullets = await self._summarize(title, page.text, language)
+        # a page of a chat user's choosing: bounded like the full text of feed items
+        text = bounded_text(page.text, self._settings.max_article_chars)
+        language = page.language or detect_language(text)
+        bullets = await self._summarize(title, text, language)
         if not bullets:
             raise ParseError(url, "no article text found on the page")
         host = urlsplit(url).hostname or url
@@ -614,7 +616,7 @@ class Pipeline:
             bullets=bullets,
             published=page.published,
             source=Source(host.removeprefix("www."), url),
-            topics=tuple(m.topic for m in self._classifier.classify(title, page.text)),
+            topics=tuple(m.topic for m in self._classifier.classify(title, text)),
             language=language,
         )
 

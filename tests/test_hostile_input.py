@@ -113,3 +113,53 @@ def test_bounded_text_cuts_at_a_sentence_end() -> None:
     assert len(cut) <= 1000 and cut.endswith(".")
     assert bounded_text("قصير.", 1000) == "قصير."
     assert len(bounded_text("x" * 5000, 1000)) == 1000  # no sentence end: a hard cut
+
+
+class _Recording(ExtractiveSummarizer):
+    """The real summarizer, remembering the length of each text it was given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lengths: list[int] = []
+
+    def summarize(
+        self, title: str, text: str, *, language: str = "ar", max_bullets: int | None = None
+    ) -> tuple[str, ...]:
+        self.lengths.append(len(text))
+        return super().summarize(title, text, language=language, max_bullets=max_bullets)
+
+
+async def test_an_article_text_is_bounded_for_the_summary(tmp_path: Path) -> None:
+    from bot.settings import DEFAULT_CONFIG_DIR
+    from digest.pipeline import ExtractedPage
+    from digest.topics import TopicCatalog
+
+    huge = ITEM_AI[2] + " " + "جملة إضافية طويلة عن التطبيق الجديد. " * 20_000
+
+    async def load(url: str) -> ExtractedPage:
+        return ExtractedPage(title=ITEM_AI[0], text=huge)
+
+    storage = SqlStorage.from_url(f"sqlite:///{tmp_path / 'h.sqlite3'}")
+    clock = FakeClock(datetime(2026, 5, 1, tzinfo=UTC))
+    fetcher = FakeFetcher()
+    fetcher.serve(FEED, rss((ITEM_AI[0], ITEM_AI[1], "تشويقة قصيرة.")))
+    storage.add_feed(FeedConfig(FEED))
+    summarizer = _Recording()
+    pipeline = Pipeline(
+        storage=storage,
+        fetcher=fetcher,
+        summarizer=summarizer,
+        classifier=LexiconClassifier(TopicCatalog.load(DEFAULT_CONFIG_DIR / "topics.yaml")),
+        clock=clock,
+        settings=PipelineSettings(announce_backlog=True, max_article_chars=50_000),
+        page_loader=load,
+    )
+    assert len(huge) > 500_000
+
+    await pipeline.poll()  # a teaser item: its page is the full text
+    story = await pipeline.summarize_url("https://elsewhere.example/a")  # /summary
+
+    assert len(summarizer.lengths) == 2 and max(summarizer.lengths) <= 50_000
+    [article] = storage.get_articles()
+    assert len(article.text) <= 50_000 and article.bullets
+    assert story.bullets
