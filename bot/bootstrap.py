@@ -80,8 +80,11 @@ def build_clusterer() -> StoryClusterer:
 
 
 def build_fetchers(settings: Settings) -> tuple[Fetcher, PageLoader, PageLoader, list[Any]]:
-    """The feed fetcher plus page loaders: one for full text of feed items (the feeds'
-    address policy) and one for URLs typed by chat users (strict policy)."""
+    """The feed fetcher plus page loaders: one for full text of feed items and one for
+    URLs typed by chat users. Both use the strict URL policy: an item's link is written
+    by the feed's author, not by the operator, so a feed allowed on a private address
+    (allow_private_feeds) must not make the bot fetch, summarise and post another
+    private page (issue #12: an item linking to http://127.0.0.1:.../secret)."""
     from digest.fetch import HttpFetcher
     from digest.netguard import AddressPolicy
 
@@ -121,7 +124,8 @@ def build_fetchers(settings: Settings) -> tuple[Fetcher, PageLoader, PageLoader,
 
         return load
 
-    return fetcher, loader(feed_policy), loader(url_policy), [fetcher.aclose]
+    page_loader = loader(url_policy)
+    return fetcher, page_loader, page_loader, [fetcher.aclose]
 
 
 def bootstrap(

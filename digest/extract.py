@@ -25,7 +25,10 @@ MAX_TREE_ELEMENTS = 20_000  # the largest real page in the fixtures has ~1,000
 # A listing page: several paragraphs, most of their text inside links.
 LISTING_MIN_PARAGRAPHS = 4
 LISTING_LINK_SHARE = 0.5
-_REFRESH_URL = re.compile(r"""^\s*\d*\s*[;,]?\s*url\s*=\s*['"]?([^'"\s>]+)""", re.I)
+# `0; url=...`: the blanks around the delay and the separator are each taken whole
+# (possessive); with three plain \s* that may all be adjacent, a long run of blanks not
+# followed by "url" was split in every possible way (cubic).
+_REFRESH_URL = re.compile(r"""^\s*+\d*+\s*+[;,]?+\s*+url\s*+=\s*+['"]?+([^'"\s>]+)""", re.I)
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 

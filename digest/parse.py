@@ -231,7 +231,8 @@ def decode_document(content: bytes, content_type: str | None = None) -> DecodedT
     """Decide the encoding of a feed or page and decode it.
 
     Order: BOM; UTF-16 by byte pattern; valid UTF-8 (a non-ASCII document that decodes
-    as UTF-8 is UTF-8, whatever it declares); the HTTP charset, then the declared one
+    as UTF-8 is UTF-8, whatever it declares); nearly valid UTF-8 (see _nearly_utf8),
+    with replacement characters; the HTTP charset, then the declared one
     (unless it is a Latin code page and the bytes read as Arabic in windows-1256);
     windows-1256 when that yields mostly Arabic letters; charset detection; cp1252.
     """
@@ -253,6 +254,9 @@ def decode_document(content: bytes, content_type: str | None = None) -> DecodedT
         if declared and declared[0] not in ("utf_8", "ascii") and not content.isascii():
             return DecodedText(text, "utf-8", f"declared {declared[0]} but the bytes are UTF-8")
         return DecodedText(text, "utf-8")
+    nearly = _nearly_utf8(content)
+    if nearly is not None:
+        return nearly
 
     arabic = _try_cp1256(content)
     for encoding in declared:
@@ -274,6 +278,28 @@ def decode_document(content: bytes, content_type: str | None = None) -> DecodedT
     if guessed is not None:
         return DecodedText(guessed[0], guessed[1], f"encoding guessed as {guessed[1]}")
     return DecodedText(content.decode("cp1252", errors="replace"), "cp1252", "unknown encoding")
+
+
+# A document is read as UTF-8 with replacement when its invalid sequences are at most
+# one in NEARLY_UTF8_RATIO of its valid non-ASCII characters, and it has at least
+# NEARLY_UTF8_MIN of those. Text in a single-byte code page (windows-1256 Arabic, Latin)
+# decoded as UTF-8 is nearly all invalid sequences: its letters are bytes >= 0x80 that
+# are rarely followed by the continuation bytes UTF-8 needs.
+NEARLY_UTF8_RATIO = 50
+NEARLY_UTF8_MIN = 20
+
+
+def _nearly_utf8(content: bytes) -> DecodedText | None:
+    """UTF-8 with a few invalid bytes (a truncated character, one stray byte) as UTF-8
+    with U+FFFD for them, rather than the whole document as mojibake in a single-byte
+    code page ("Ù‚Ù†Ø§Ø©" for "قناة", issue #12); None when it is not nearly UTF-8."""
+    text = content.decode("utf-8", errors="replace")
+    replaced = text.count("\ufffd")
+    invalid = replaced - content.count("\ufffd".encode())
+    valid = sum(1 for ch in text if ord(ch) > 127) - replaced
+    if valid < NEARLY_UTF8_MIN or invalid * NEARLY_UTF8_RATIO > valid:
+        return None
+    return DecodedText(text, "utf-8", f"{invalid} invalid UTF-8 sequence(s) replaced")
 
 
 def _codec_name(label: str) -> str | None:
@@ -503,8 +529,13 @@ _MONTHS = {
     for name in re.findall(r"(?:كانون|تشرين) \S+|\S+", names)
 }
 _MONTH_NAMES = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
+# The other name of the month around a "/" ("آب/أغسطس") is one word of at most 20
+# characters without "/" (and, after the month, without a comma): with \S+ there,
+# "1.1.1...." or "أغسطس/أغسطس/..." was rescanned to its end from each digit or month
+# name (quadratic).
 _ARABIC_DATE = re.compile(
-    rf"(?<!\d)(\d{{1,2}})\s*(?:/\s*)?(?:\S+\s*/\s*)?({_MONTH_NAMES})(?:\s*/\s*\S+)?[\s,،]+(\d{{4}})"
+    rf"(?<!\d)(\d{{1,2}})\s*(?:/\s*)?(?:[^\s/]{{1,20}}\s*/\s*)?({_MONTH_NAMES})"
+    rf"(?:\s*/\s*[^\s/,،]{{1,20}})?[\s,،]+(\d{{4}})"
 )
 _CLOCK = re.compile(
     r"(?<!\d)(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(ص|م|am|pm)?(?:\s*(?:gmt|utc)?\s*([+-])(\d{1,2}):?(\d{2})?)?"
@@ -702,8 +733,12 @@ def _html_fragment(html: str) -> Any:
 # their paragraphs at ~75 characters); a ">" opening a source line is an e-mail style
 # quote marker some feeds leave in their HTML. A blank line still separates paragraphs:
 # sloppy feeds put plain text with blank lines between paragraphs into their HTML.
-_SOURCE_BREAK = re.compile(r"[ \t]*\n(?:[ \t]*>(?=[ \t]))?[ \t]*")
-_BLANK_LINE = re.compile(r"[ \t]*\n[ \t]*\n\s*")
+# Leading blanks are only taken from the start of their run, `(?<![ \t])`: a match from
+# inside a run exists only if one from its start does, so the result is the same, but a
+# long run of blanks that is not followed by a line break is no longer scanned again
+# from each of its positions (quadratic).
+_SOURCE_BREAK = re.compile(r"(?:(?<![ \t])[ \t]+)?\n(?:[ \t]*>(?=[ \t]))?[ \t]*")
+_BLANK_LINE = re.compile(r"(?:(?<![ \t])[ \t]+)?\n[ \t]*\n\s*")
 
 
 def _flow(text: str) -> str:

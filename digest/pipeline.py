@@ -35,6 +35,10 @@ from .stories import StoryBuilder
 
 log = logging.getLogger(__name__)
 
+OVER_BUDGET = "over-budget"
+"""The summary_method of an article stored without summary because it used up its
+time budget (PipelineSettings.article_budget)."""
+
 
 class StoryClusterer(Protocol):
     """Groups the same story from several sources (digest.cluster.StoryClusterer)."""
@@ -71,6 +75,12 @@ class PipelineSettings:
     max_items_per_feed: int = 50
     full_text: bool = True
     full_text_min_chars: int = 400
+    # Per-article bounds (issue #12): the text the summarizer, classifier and clusterer
+    # see is cut to max_article_chars (the longest real article in the corpora is ~30k
+    # characters; 100k is summarised in ~0.2 s), and an article still busy after
+    # article_budget is stored unannounced without bullets (see Pipeline._ingest).
+    max_article_chars: int = 100_000
+    article_budget: timedelta = timedelta(seconds=60)
 
 
 class FeedOutcome(StrEnum):
@@ -136,6 +146,22 @@ def needs_full_text(entry: Entry, *, min_chars: int) -> bool:
     """A feed item that carries only a teaser gets its page fetched."""
     body = entry.content or entry.summary
     return bool(entry.url) and len(body) < min_chars and _is_http(entry.url or "")
+
+
+def over_budget(started: datetime, now: datetime, budget: timedelta) -> bool:
+    """Whether an article that started being processed at `started` has used up its
+    time budget."""
+    return now - started > budget
+
+
+def bounded_text(text: str, max_chars: int) -> str:
+    """At most `max_chars` characters of `text`, cut at the last paragraph or sentence
+    end before the bound when there is one in its second half."""
+    if len(text) <= max_chars:
+        return text
+    head = text[:max_chars]
+    cut = max(head.rfind("\n"), head.rfind(". "), head.rfind("؟ "))
+    return head[: cut + 1] if cut >= max_chars // 2 else head
 
 
 def _is_http(url: str) -> bool:
@@ -412,9 +438,23 @@ class Pipeline:
         keys = article_keys(entry)
         if self._storage.has_article(keys):  # dedup
             return None
-        text = await self._full_text(entry)
+        # The time budget of one article. A summarizer thread cannot be cancelled, so
+        # the budget is not a timeout around the work: the work itself is bounded (every
+        # regex over feed text is linear, tests/test_regex_linear.py; the text of each
+        # phase is capped at max_article_chars; page fetches have their own timeout) and
+        # the budget is checked between phases, so a slow article is dropped at the next
+        # phase boundary instead of holding up the poll round further. A process pool
+        # would make the bound hard but cost a process and a pickled copy of the
+        # summarizer's model and caches per worker on small machines, for work that is
+        # bounded already.
+        started = self._clock.now()
+        text = bounded_text(await self._full_text(entry), self._settings.max_article_chars)
+        if over_budget(started, self._clock.now(), self._settings.article_budget):
+            return self._store_over_budget(entry, keys, text, started, now, "full text")
         language = entry.language or feed.language or "ar"
         bullets, method = await self._summarize_with_method(entry.title, text, language)
+        if over_budget(started, self._clock.now(), self._settings.article_budget):
+            return self._store_over_budget(entry, keys, text, started, now, "summary")
         topics = self._classifier.classify(entry.title, text)
         is_tech = self._classifier.is_technology(entry.title, text) if feed.tech_only else True
         # Store first (the id is the cluster handle), then decide announcing by cluster.
@@ -442,6 +482,42 @@ class Pipeline:
             backlog=backlog,
             is_tech=is_tech,
         )
+        return self._storage.get_article(article.id)
+
+    def _store_over_budget(
+        self,
+        entry: Entry,
+        keys: Sequence[str],
+        text: str,
+        started: datetime,
+        now: datetime,
+        phase: str,
+    ) -> Article | None:
+        """Store an article that used up its time budget as "over-budget": no bullets,
+        never announced, its own story (so it is not processed again next poll)."""
+        spent = (self._clock.now() - started).total_seconds()
+        log.warning(
+            "article over its %.0f s budget after %s (%.1f s), stored without summary: %s",
+            self._settings.article_budget.total_seconds(),
+            phase,
+            spent,
+            entry.url or entry.title,
+        )
+        article = self._storage.add_article(
+            entry,
+            keys=keys,
+            text=text,
+            canonical_url=canonical_url(entry.url) if entry.url else None,
+            fetched_at=now,
+            bullets=(),
+            summary_method=OVER_BUDGET,
+            topics=(),
+            is_tech=False,
+            announce=False,
+        )
+        if article is None:
+            return None
+        self._storage.set_placement(article.id, cluster_id=article.id, announce=False)
         return self._storage.get_article(article.id)
 
     def _place(
@@ -526,8 +602,10 @@ class Pipeline:
             raise FetchError(url, "fetching article pages is not configured")
         page = await self._url_page_loader(url)
         title = page.title or url
-        language = page.language or detect_language(page.text)
-        bullets = await self._summarize(title, page.text, language)
+        # a page of a chat user's choosing: bounded like the full text of feed items
+        text = bounded_text(page.text, self._settings.max_article_chars)
+        language = page.language or detect_language(text)
+        bullets = await self._summarize(title, text, language)
         if not bullets:
             raise ParseError(url, "no article text found on the page")
         host = urlsplit(url).hostname or url
@@ -538,7 +616,7 @@ class Pipeline:
             bullets=bullets,
             published=page.published,
             source=Source(host.removeprefix("www."), url),
-            topics=tuple(m.topic for m in self._classifier.classify(title, page.text)),
+            topics=tuple(m.topic for m in self._classifier.classify(title, text)),
             language=language,
         )
 

@@ -145,11 +145,15 @@ def _header_lines(header: str, language: str, budget: int) -> list[str]:
     return lines
 
 
-_TAG = re.compile(r"<[^>]*>")
+# [^<>]: the rendered HTML never holds a raw "<" in text or attributes, so this is
+# the same match; a run of "<" without ">" is no longer rescanned from each "<".
+_TAG = re.compile(r"<[^<>]*>")
 # What Telegram turns into entities by itself: links, e-mail addresses, #hashtags,
 # $cashtags, @mentions and /commands. Counted generously, so the estimate is an upper
 # bound in practice.
-_AUTO_ENTITY = re.compile(r"(?:https?://|www\.)\S|\S@\S+\.\w|(?<![\w/])[#$@/][^\W\d_]")
+# The part after "@" is read up to the next "@" (with \S+ a run of "@" was rescanned
+# from each of them: quadratic); it may be empty, so "a@@.b" still counts.
+_AUTO_ENTITY = re.compile(r"(?:https?://|www\.)\S|\S@[^\s@]*\.\w|(?<![\w/])[#$@/][^\W\d_]")
 
 
 def entity_count(html: str) -> int:

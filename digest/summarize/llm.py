@@ -32,7 +32,7 @@ __all__ = ["LlmConfig", "LlmSummarizer", "Rejection", "parse_bullets", "validate
 
 log = logging.getLogger(__name__)
 
-_THINK = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)
+_THINK_TAG = re.compile(r"<(/?)think>", re.IGNORECASE)
 _MARKER = re.compile(r"^\s*(?:[-•*▪●◦–—·]+|\(?[0-9٠-٩]{1,2}[.)\-:]|\(?[0-9٠-٩]{1,2}\s*[-–])\s*")
 _PREAMBLE_END = (":", "：")
 
@@ -80,10 +80,28 @@ _SYSTEM_EN = (
 )
 
 
+def _drop_reasoning(content: str) -> str:
+    """`content` without its <think>...</think> blocks (any case; a block ends at the
+    first closing tag after it; an unclosed block stays), as `<think>.*?</think>` with
+    DOTALL would remove them, but in one linear scan: that regex rescanned the rest of
+    the answer from each unclosed "<think>" (quadratic)."""
+    pieces: list[str] = []
+    done = 0
+    start: int | None = None
+    for tag in _THINK_TAG.finditer(content):
+        if start is None and not tag.group(1):
+            start = tag.start()
+        elif start is not None and tag.group(1):
+            pieces.append(content[done:start])
+            done, start = tag.end(), None
+    pieces.append(content[done:])
+    return "".join(pieces)
+
+
 def parse_bullets(content: str) -> list[str]:
     """Bullet lines of a chat answer: reasoning blocks, markers, blank lines and a
     leading "here are the points:" line removed."""
-    content = _THINK.sub("", content)
+    content = _drop_reasoning(content)
     lines = [line.strip() for line in content.replace("\r", "\n").split("\n")]
     lines = [line for line in lines if line and not set(line) <= set("-*_=`#")]
     if lines and lines[0].endswith(_PREAMBLE_END) and len(lines) > 1:
