@@ -16,13 +16,9 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol, TextIO
+from typing import TextIO
 
-
-class Clusterer(Protocol):
-    def add(self, article_id: int, title: str, text: str, published: datetime | None) -> int:
-        """The cluster id: the id of the first article of the same story."""
-        ...
+from .pipeline import StoryClusterer
 
 
 @dataclass(frozen=True)
@@ -85,7 +81,7 @@ def parse_article(line: str) -> BatchArticle:
 
 def cluster_stream(
     lines: Iterable[tuple[int, str]],
-    clusterer: Clusterer,
+    clusterer: StoryClusterer,
     *,
     write: Callable[[dict[str, object]], None],
 ) -> list[BatchProblem]:
