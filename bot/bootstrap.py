@@ -120,6 +120,7 @@ def build_fetchers(settings: Settings) -> tuple[Fetcher, PageLoader, PageLoader,
                 text=article.text,
                 published=article.published,
                 language=article.language,
+                image_url=article.image_url,
             )
 
         return load

@@ -17,6 +17,7 @@ from urllib.parse import urljoin
 import trafilatura
 
 from .arabic import detect_language
+from .images import meta_image
 from .parse import clean_text, decode_document, element_text, parse_html_document
 
 # Below this, trafilatura's "body" is a caption or a byline, not an article.
@@ -45,6 +46,7 @@ class ExtractedArticle:
     description: str | None = None
     redirect_url: str | None = None  # a <meta http-equiv="refresh"> target, resolved
     is_listing: bool = False  # a section/index page of teasers, not an article (text "")
+    image_url: str | None = None  # og:image / twitter:image, https only (digest.images)
 
 
 def extract_article(
@@ -90,6 +92,7 @@ def extract_article(
         description=description,
         redirect_url=_refresh_target(meta.get("refresh"), url),
         is_listing=listing,
+        image_url=meta_image(meta, url),
     )
 
 

@@ -77,6 +77,7 @@ class Entry:
     published: datetime | None = None
     author: str | None = None
     language: str | None = None
+    image_url: str | None = None  # lead image, https only (digest.images)
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ class Article:
     is_tech: bool = True
     announce: bool = True  # False: seen on a feed's first fetch, never posted
     cluster_id: int | None = None
+    image_url: str | None = None  # lead image (feed item, else the page), https only
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,7 @@ class Story:
     topics: tuple[str, ...] = ()
     other_sources: tuple[Source, ...] = ()
     language: str = "ar"
+    image_url: str | None = None
 
 
 # --- chats and subscriptions ---------------------------------------------------------

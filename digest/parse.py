@@ -30,6 +30,7 @@ from lxml import html as lxml_html
 
 from .arabic import detect_language, normalize
 from .errors import ParseError
+from .images import entry_image
 from .models import Entry, ParsedFeed
 
 # Bodies are capped by the fetcher; this bounds what a gzip bomb may expand to.
@@ -461,6 +462,7 @@ def _entry(raw: Mapping[str, Any], *, feed_url: str, base: str | None) -> Entry 
         ),
         author=author,
         language=detect_language(sample) if sample.strip() else None,
+        image_url=entry_image(raw, base),
     )
 
 

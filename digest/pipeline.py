@@ -54,6 +54,7 @@ class ExtractedPage:
     text: str
     published: datetime | None = None
     language: str | None = None
+    image_url: str | None = None  # the page's og:image / twitter:image (https only)
 
 
 PageLoader = Callable[[str], Awaitable[ExtractedPage]]
@@ -448,7 +449,10 @@ class Pipeline:
         # summarizer's model and caches per worker on small machines, for work that is
         # bounded already.
         started = self._clock.now()
-        text = bounded_text(await self._full_text(entry), self._settings.max_article_chars)
+        full_text, page_image = await self._full_text(entry)
+        text = bounded_text(full_text, self._settings.max_article_chars)
+        if entry.image_url is None and page_image is not None:
+            entry = replace(entry, image_url=page_image)
         if over_budget(started, self._clock.now(), self._settings.article_budget):
             return self._store_over_budget(entry, keys, text, started, now, "full text")
         language = entry.language or feed.language or "ar"
@@ -546,20 +550,22 @@ class Pipeline:
         self._storage.set_placement(article_id, cluster_id=cluster_id, announce=announce)
         return announce
 
-    async def _full_text(self, entry: Entry) -> str:
+    async def _full_text(self, entry: Entry) -> tuple[str, str | None]:
+        """The article's text (the page's when the feed has a teaser) and the page's
+        lead image when the page was read."""
         text = entry.content or entry.summary
         if (
             self._page_loader is None
             or not self._settings.full_text
             or not needs_full_text(entry, min_chars=self._settings.full_text_min_chars)
         ):
-            return text
+            return text, None
         try:
             page = await self._page_loader(entry.url or "")
         except NewsdigestError as exc:
             log.info("full text unavailable for %s: %s", entry.url, exc)
-            return text
-        return page.text if len(page.text) > len(text) else text
+            return text, None
+        return (page.text if len(page.text) > len(text) else text), page.image_url
 
     async def _summarize(self, title: str, text: str, language: str) -> tuple[str, ...]:
         bullets, _method = await self._summarize_with_method(title, text, language)

@@ -122,6 +122,7 @@ articles = Table(
     Column("is_tech", Boolean, nullable=False, default=True),
     Column("announce", Boolean, nullable=False, default=True),
     Column("cluster_id", Integer, index=True),
+    Column("image_url", Text),
 )
 
 article_keys = Table(
@@ -222,6 +223,7 @@ def _article_values(
         "topics": _topics_to_json(topics),
         "is_tech": is_tech,
         "announce": announce,
+        "image_url": entry.image_url,
     }
 
 
@@ -262,6 +264,7 @@ def _article_from_row(row: Row[Any]) -> Article:
         is_tech=bool(row.is_tech),
         announce=bool(row.announce),
         cluster_id=row.cluster_id,
+        image_url=row.image_url,
     )
 
 

@@ -47,8 +47,11 @@ class StoryBuilder:
     def _build(self, article: Article, feed: FeedOf) -> Story:
         source = Source(source_name(feed(article.feed_url), article.feed_url), article.url)
         others: list[Source] = []
+        image = article.image_url
         if article.cluster_id is not None:
             for other in self._storage.get_cluster(article.cluster_id):
+                # The story's own article's image first; else the first report's that has one.
+                image = image or other.image_url
                 name = source_name(feed(other.feed_url), other.feed_url)
                 known = {source.name} | {s.name for s in others}
                 if other.id != article.id and name not in known:
@@ -64,4 +67,5 @@ class StoryBuilder:
             topics=tuple(m.topic for m in article.topics if not m.topic.startswith("kw:")),
             other_sources=tuple(others),
             language=article.language,
+            image_url=image,
         )

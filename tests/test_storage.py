@@ -271,7 +271,36 @@ def test_migrations_match_the_tables(storage: SqlStorage) -> None:
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
         version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     assert diff == []
-    assert version == "0001"
+    assert version == "0002"
+
+
+def test_a_database_at_the_first_revision_gains_image_urls_and_keeps_its_rows(
+    tmp_path: Path,
+) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, inspect
+
+    from digest.database import MIGRATIONS
+
+    url = f"sqlite:///{tmp_path / 'v1.sqlite3'}"
+    engine = create_engine(url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        conn.exec_driver_sql(
+            "INSERT INTO articles (feed_url, title, text, fetched_at, language, bullets,"
+            " topics, is_tech, announce) VALUES ('f', 'old story', '', '2026-01-01 00:00:00',"
+            " 'ar', '[]', '[]', 1, 1)"
+        )
+    assert "image_url" not in {c["name"] for c in inspect(engine).get_columns("articles")}
+    engine.dispose()
+    store = SqlStorage.from_url(url)
+    (old,) = store.get_articles(announce=True, limit=5)
+    assert old.title == "old story" and old.image_url is None
+    store.close()
 
 
 def test_database_made_before_migrations_is_stamped(tmp_path: Path) -> None:
@@ -281,7 +310,7 @@ def test_database_made_before_migrations_is_stamped(tmp_path: Path) -> None:
     metadata.create_all(create_engine(url))
     store = SqlStorage.from_url(url)
     with store.engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0001"
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0002"
     store.add_feed(FeedConfig(FEED))
     assert store.get_feed(FEED).url == FEED
 

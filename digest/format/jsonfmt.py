@@ -27,6 +27,7 @@ def story_to_dict(story: Story) -> dict[str, Any]:
         "other_sources": [_source(s) for s in story.other_sources],
         "topics": list(story.topics),
         "language": story.language,
+        "image": story.image_url,
     }
 
 
@@ -42,6 +43,12 @@ def _parse_source(raw: Any) -> Source:
     if url is not None and not isinstance(url, str):
         raise ValueError(f"bad source url: {url!r}")
     return Source(name=raw["name"], url=url)
+
+
+def _image(raw: Any) -> str | None:
+    if raw is not None and not isinstance(raw, str):
+        raise ValueError(f"bad image url: {raw!r}")
+    return raw
 
 
 def story_from_dict(raw: Any) -> Story:
@@ -61,6 +68,7 @@ def story_from_dict(raw: Any) -> Story:
             topics=tuple(str(t) for t in raw.get("topics", ())),
             other_sources=tuple(_parse_source(s) for s in raw.get("other_sources", ())),
             language=str(raw.get("language", "ar")),
+            image_url=_image(raw.get("image")),
         )
     except (KeyError, TypeError) as exc:
         raise ValueError(f"bad story object: {exc}") from exc
