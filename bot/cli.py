@@ -23,6 +23,7 @@ SECRET_VARIABLES = (
     "NEWSDIGEST_TELEGRAM_TOKEN",
     "NEWSDIGEST_DISCORD_TOKEN",
     "NEWSDIGEST_LLM_API_KEY",
+    "NEWSDIGEST_TELEGRAPH_TOKEN",
 )
 CONSOLE_CHAT = ChatRef(Platform.CONSOLE, "cli", ChatKind.PRIVATE)
 FORMATS = ("console", "telegram", "discord", "markdown", "json")

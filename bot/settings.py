@@ -86,6 +86,16 @@ class TelegramSettings:
 
 
 @dataclass(frozen=True)
+class TelegraphSettings:
+    """Optional reading pages on telegra.ph for long articles (Telegram posts link them)."""
+
+    token: Secret = Secret("")  # an account's access_token; environment only
+    api_url: str = "https://api.telegra.ph"
+    min_chars: int = 2500  # articles at least this long get a page
+    author_name: str = "newsdigest"
+
+
+@dataclass(frozen=True)
 class DiscordSettings:
     token: Secret = Secret("")
     api_url: str | None = None  # None: discord.py's default REST base
@@ -104,6 +114,7 @@ class Settings:
     llm: LLMSettings = field(default_factory=LLMSettings)
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     discord: DiscordSettings = field(default_factory=DiscordSettings)
+    telegraph: TelegraphSettings = field(default_factory=TelegraphSettings)
     http_port: int | None = None  # /healthz and /metrics when set
     source_path: Path | None = None
 
@@ -215,6 +226,31 @@ def load_settings(
         ),
     )
 
+    telegraph_raw = _section(raw, "telegraph", where)
+    telegraph = TelegraphSettings(
+        token=Secret(environ.get("NEWSDIGEST_TELEGRAPH_TOKEN", "")),
+        api_url=(
+            _optional_str(
+                environ.get("NEWSDIGEST_TELEGRAPH_API_URL") or telegraph_raw.get("api_url"),
+                f"{where}: telegraph.api_url",
+            )
+            or TelegraphSettings.api_url
+        ).rstrip("/"),
+        min_chars=int(
+            _number(
+                telegraph_raw.get("min_chars", TelegraphSettings.min_chars),
+                f"{where}: telegraph.min_chars",
+                minimum=1,
+                maximum=1_000_000,
+                integer=True,
+            )
+        ),
+        author_name=_optional_str(
+            telegraph_raw.get("author_name"), f"{where}: telegraph.author_name"
+        )
+        or TelegraphSettings.author_name,
+    )
+
     port_raw = environ.get("NEWSDIGEST_HTTP_PORT") or raw.get("http_port")
     http_port = (
         None
@@ -234,6 +270,7 @@ def load_settings(
         llm=llm,
         telegram=telegram,
         discord=discord,
+        telegraph=telegraph,
         http_port=http_port,
         source_path=config_path,
     )
@@ -401,6 +438,7 @@ _SECRET_KEYS = {
     "telegram": ("token", "NEWSDIGEST_TELEGRAM_TOKEN"),
     "discord": ("token", "NEWSDIGEST_DISCORD_TOKEN"),
     "llm": ("api_key", "NEWSDIGEST_LLM_API_KEY"),
+    "telegraph": ("token", "NEWSDIGEST_TELEGRAPH_TOKEN"),
 }
 _SECTION_KEYS: dict[str, frozenset[str]] = {
     "fetch": frozenset(f.name for f in fields(FetchSettings)),
@@ -408,6 +446,7 @@ _SECTION_KEYS: dict[str, frozenset[str]] = {
     "llm": frozenset(f.name for f in fields(LLMSettings)) - {"api_key"},
     "telegram": frozenset(f.name for f in fields(TelegramSettings)) - {"token"},
     "discord": frozenset(f.name for f in fields(DiscordSettings)) - {"token"},
+    "telegraph": frozenset(f.name for f in fields(TelegraphSettings)) - {"token"},
 }
 _TOP_LEVEL_KEYS = frozenset(
     {"feeds_file", "topics_file", "database_url", "language", "timezone", "http_port"}

@@ -123,6 +123,7 @@ class Article:
     announce: bool = True  # False: seen on a feed's first fetch, never posted
     cluster_id: int | None = None
     image_url: str | None = None  # lead image (feed item, else the page), https only
+    reading_url: str | None = None  # its reading page (Telegraph), once made
 
 
 @dataclass(frozen=True)

@@ -192,6 +192,10 @@ class Storage(Protocol):
         Raises NotFoundError."""
         ...
 
+    def set_reading_url(self, article_id: int, url: str) -> None:
+        """Remember the article's reading page (made once, reused). Raises NotFoundError."""
+        ...
+
     # chats
     def get_chat(self, chat: ChatRef) -> ChatSettings:
         """Settings of a chat; a chat never seen gets defaults (not stored until saved)."""

@@ -123,6 +123,7 @@ articles = Table(
     Column("announce", Boolean, nullable=False, default=True),
     Column("cluster_id", Integer, index=True),
     Column("image_url", Text),
+    Column("reading_url", Text),  # the article's Telegraph page, made once (bot.telegraph)
 )
 
 article_keys = Table(
@@ -265,6 +266,7 @@ def _article_from_row(row: Row[Any]) -> Article:
         announce=bool(row.announce),
         cluster_id=row.cluster_id,
         image_url=row.image_url,
+        reading_url=row.reading_url,
     )
 
 
@@ -780,6 +782,10 @@ class SqlStorage:
         """Record the article's story cluster and whether it may be posted.
         Raises NotFoundError."""
         self._update_article(article_id, cluster_id=cluster_id, announce=announce)
+
+    def set_reading_url(self, article_id: int, url: str) -> None:
+        """Remember the article's reading page (made once, reused). Raises NotFoundError."""
+        self._update_article(article_id, reading_url=url)
 
     def set_topics(self, article_id: int, topics: tuple[TopicMatch, ...]) -> None:
         self._update_article(article_id, topics=_topics_to_json(topics))

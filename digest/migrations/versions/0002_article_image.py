@@ -1,4 +1,4 @@
-"""articles.image_url: the lead image of an article (feed item or page), https only
+"""articles.image_url (the lead image, https only) and articles.reading_url (its Telegraph page)
 
 Revision ID: 0002
 Revises: 0001
@@ -19,8 +19,10 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("articles") as batch:
         batch.add_column(sa.Column("image_url", sa.Text(), nullable=True))
+        batch.add_column(sa.Column("reading_url", sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("articles") as batch:
+        batch.drop_column("reading_url")
         batch.drop_column("image_url")
