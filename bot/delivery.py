@@ -27,7 +27,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import random as _random
-from collections import deque
 from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta, tzinfo
@@ -36,6 +35,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.chat import ChatSender, OutgoingMessage
 from bot.i18n import t
+from bot.pacing import DISCORD_LIMITS as DISCORD_LIMITS
+from bot.pacing import TELEGRAM_LIMITS as TELEGRAM_LIMITS
+from bot.pacing import RateLimit as RateLimit
+from bot.pacing import RateLimiter as RateLimiter
+from bot.pacing import RateLimits as RateLimits
+from bot.pacing import SendSlots, Sleep
 from digest.clock import Clock
 from digest.errors import (
     ChatForbidden,
@@ -48,7 +53,6 @@ from digest.errors import (
 )
 from digest.models import (
     Article,
-    ChatKind,
     ChatRef,
     ChatSettings,
     Delivery,
@@ -367,152 +371,6 @@ class DeliveryPlanner:
         )
 
 
-# --- rate limiting -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RateLimit:
-    """At most `count` messages in any `period` seconds. `even` also spaces them nearly
-    period/count apart (a smooth stream instead of bursts)."""
-
-    count: int
-    period: float
-    even: bool = False
-
-
-@dataclass(frozen=True)
-class RateLimits:
-    """The limits of one platform. `margin` seconds are added to every window so that
-    network jitter between us and the platform's clock cannot push us over."""
-
-    overall: RateLimit
-    private: RateLimit
-    group: RateLimit
-    channel: RateLimit
-    margin: float = 0.05
-
-    def for_chat(self, chat: ChatRef) -> RateLimit:
-        if chat.kind is ChatKind.PRIVATE:
-            return self.private
-        return self.group if chat.kind is ChatKind.GROUP else self.channel
-
-
-# Telegram Bot API FAQ: about 30 messages per second overall, one per second in a private
-# chat, 20 per minute in a group or channel.
-TELEGRAM_LIMITS = RateLimits(
-    overall=RateLimit(30, 1.0, even=True),
-    private=RateLimit(1, 1.0),
-    group=RateLimit(20, 60.0),
-    channel=RateLimit(20, 60.0),
-)
-# Discord: 5 messages per 5 s per channel; the global cap is 50 requests per second.
-DISCORD_LIMITS = RateLimits(
-    overall=RateLimit(50, 1.0, even=True),
-    private=RateLimit(5, 5.0),
-    group=RateLimit(5, 5.0),
-    channel=RateLimit(5, 5.0),
-)
-
-Sleep = Callable[[float], Awaitable[None]]
-_EPSILON = 1e-6
-_EVEN_SPACING = 0.9
-
-
-class _Window:
-    """Send times within the last period (a sliding-window log)."""
-
-    __slots__ = ("blocked_until", "times")
-
-    def __init__(self) -> None:
-        self.times: deque[float] = deque()
-        self.blocked_until = 0.0
-
-    def next_allowed(self, limit: RateLimit, margin: float, now: float) -> float:
-        span = limit.period + margin
-        while self.times and self.times[0] <= now - span:
-            self.times.popleft()
-        at = max(now, self.blocked_until)
-        if len(self.times) >= limit.count:
-            at = max(at, self.times[len(self.times) - limit.count] + span)
-        if limit.even and self.times:
-            # Slightly under the average gap: the window above sets the pace (anchored
-            # to real send times, so sleep overshoot does not add up), this only stops
-            # a whole window's worth from leaving in one burst.
-            at = max(at, self.times[-1] + _EVEN_SPACING * span / limit.count)
-        return at
-
-    def idle(self, now: float, span: float) -> bool:
-        return self.blocked_until <= now and (not self.times or self.times[-1] <= now - span)
-
-
-class RateLimiter:
-    """Plans sends to stay under a platform's overall and per-chat limits.
-
-    `acquire(chat)` waits (through the injected `sleep`) until both the overall window
-    and the chat's window allow one more message, then records it. Single event loop:
-    the check and the record happen without an await in between, so concurrent senders
-    cannot both take the last slot."""
-
-    def __init__(self, limits: RateLimits, clock: Clock, sleep: Sleep | None = None) -> None:
-        self.limits = limits
-        self._clock = clock
-        self._sleep = sleep or asyncio.sleep
-        self._overall = _Window()
-        self._chats: dict[ChatRef, _Window] = {}
-        self._acquired = 0
-
-    def _now(self) -> float:
-        return self._clock.now().timestamp()
-
-    def delay(self, chat: ChatRef) -> float:
-        """Seconds until a message to `chat` is allowed (0 when it is allowed now)."""
-        now = self._now()
-        return max(0.0, self._next_allowed(chat, now) - now)
-
-    def _next_allowed(self, chat: ChatRef, now: float) -> float:
-        window = self._chats.get(chat)
-        at = self._overall.next_allowed(self.limits.overall, self.limits.margin, now)
-        if window is not None:
-            at = max(at, window.next_allowed(self.limits.for_chat(chat), self.limits.margin, now))
-        return at
-
-    async def acquire(self, chat: ChatRef) -> None:
-        """Wait for a free slot for one message to `chat` and take it."""
-        while True:
-            now = self._now()
-            wait = self._next_allowed(chat, now) - now
-            if wait <= _EPSILON:
-                self._record(chat, now)
-                return
-            await self._sleep(max(wait, 0.001))
-
-    def _record(self, chat: ChatRef, now: float) -> None:
-        self._overall.times.append(now)
-        self._chats.setdefault(chat, _Window()).times.append(now)
-        self._acquired += 1
-        if self._acquired % 1000 == 0:
-            self._forget_idle(now)
-
-    def block(self, chat: ChatRef, seconds: float) -> None:
-        """The platform said "retry after": send nothing to `chat` for `seconds`."""
-        window = self._chats.setdefault(chat, _Window())
-        window.blocked_until = max(window.blocked_until, self._now() + seconds)
-
-    def block_all(self, seconds: float) -> None:
-        self._overall.blocked_until = max(self._overall.blocked_until, self._now() + seconds)
-
-    def _forget_idle(self, now: float) -> None:
-        # Keep memory flat over thousands of chats: windows with nothing recent go.
-        longest = max(self.limits.private.period, self.limits.group.period)
-        span = max(longest, self.limits.channel.period) + self.limits.margin
-        for chat in [c for c, w in self._chats.items() if w.idle(now, span)]:
-            del self._chats[chat]
-
-    @property
-    def tracked_chats(self) -> int:
-        return len(self._chats)
-
-
 # --- the outbox worker -------------------------------------------------------------------
 
 Renderer = Callable[[Sequence[Story], str | None, str, tzinfo], list[OutgoingMessage]]
@@ -692,22 +550,23 @@ class DeliveryWorker:
         by_chat: dict[ChatRef, list[Delivery]] = {}
         for row in rows:
             by_chat.setdefault(row.chat, []).append(row)
-        gate = asyncio.Semaphore(self._concurrency)
+        # One task per chat; what is bounded is the sends in flight, and a slot goes to a
+        # chat only when its own pacing lets it send (see SendSlots).
+        slots = SendSlots(self._concurrency, self._sleep)
         reports = [DrainReport() for _ in by_chat]
 
         async def one(chat: ChatRef, chat_rows: list[Delivery], report: DrainReport) -> None:
-            async with gate:
+            try:
+                await self._deliver_chat(chat, chat_rows, report, slots, depth=0)
+            except Exception:
+                # A bug must not stop other chats' deliveries; the rows not settled
+                # yet are retried (never those already sent: that would repeat them).
+                log.exception("delivery to %s failed unexpectedly", chat)
+                leftover = [r for r in chat_rows if r.id not in report.settled]
                 try:
-                    await self._deliver_chat(chat, chat_rows, report, depth=0)
+                    self._retry(leftover, "internal error", report)
                 except Exception:
-                    # A bug must not stop other chats' deliveries; the rows not settled
-                    # yet are retried (never those already sent: that would repeat them).
-                    log.exception("delivery to %s failed unexpectedly", chat)
-                    leftover = [r for r in chat_rows if r.id not in report.settled]
-                    try:
-                        self._retry(leftover, "internal error", report)
-                    except Exception:
-                        log.exception("could not reschedule deliveries to %s", chat)
+                    log.exception("could not reschedule deliveries to %s", chat)
 
         await asyncio.gather(
             *(one(c, r, rep) for (c, r), rep in zip(by_chat.items(), reports, strict=True))
@@ -720,15 +579,96 @@ class DeliveryWorker:
     # one chat --------------------------------------------------------------------------
 
     async def _deliver_chat(
-        self, chat: ChatRef, rows: list[Delivery], report: DrainReport, *, depth: int
+        self,
+        chat: ChatRef,
+        rows: list[Delivery],
+        report: DrainReport,
+        slots: SendSlots,
+        *,
+        depth: int,
     ) -> None:
+        # One chat prepares at a time, with a turn of the event loop after each: the
+        # storage reads and rendering of a batch's chats interleave with the sends of
+        # the chats already prepared instead of holding them all up at the start.
+        async with slots.preparing():
+            prepared = self._prepare_chat(chat, rows, report)
+        if prepared is None:
+            return
+        settings, route, row_of, parcels = prepared
+        for index, parcel in enumerate(parcels):
+            parcel_rows = [row_of[a] for a in parcel.article_ids if a in row_of]
+            remaining = [row_of[a] for p in parcels[index:] for a in p.article_ids if a in row_of]
+            outcome = await self._send_parcel(chat, parcel, route, report, slots)
+            if outcome.kind == "sent":
+                self._storage.mark_sent([r.id for r in parcel_rows], at=self._clock.now())
+                report.sent += len(parcel_rows)
+                report.settled.update(r.id for r in parcel_rows)
+            elif outcome.kind == "rejected":
+                self._fail(parcel_rows, f"rejected: {outcome.error}", report)
+                log.warning(
+                    "dropped %s for %s: the platform rejected the message (%s); "
+                    "not retried, the chat's other stories go on",
+                    _stories(len(parcel_rows)),
+                    chat_label(chat),
+                    outcome.error,
+                )
+            elif outcome.kind == "forbidden":
+                self._storage.pause_chat(chat, outcome.error)
+                report.paused_chats += 1
+                self._fail(remaining, f"chat paused: {outcome.error}", report)
+                log.warning(
+                    "paused delivery to %s: %s; %s dropped; %s",
+                    chat_label(chat),
+                    outcome.error,
+                    _stories(len(remaining), "queued "),
+                    resumed_by(chat),
+                )
+                await self._notify_pause(settings, outcome.error)
+                return
+            elif outcome.kind == "migrated" and outcome.new_chat_id and depth < 2:
+                new_chat = self._storage.migrate_chat(chat, outcome.new_chat_id)
+                report.migrated_chats += 1
+                moved = self._storage.pending_deliveries(
+                    now=self._clock.now(), limit=10_000, chat=new_chat
+                )
+                if moved:
+                    await self._deliver_chat(new_chat, moved, report, slots, depth=depth + 1)
+                return
+            elif outcome.kind == "later" and outcome.due_at is not None:
+                self._storage.mark_retry(
+                    [r.id for r in remaining], error=outcome.error, due_at=outcome.due_at
+                )
+                report.retried += len(remaining)
+                report.settled.update(r.id for r in remaining)
+                return
+            else:
+                self._retry(remaining, outcome.error, report)
+                return
+
+    def _prepare_chat(
+        self, chat: ChatRef, rows: list[Delivery], report: DrainReport
+    ) -> tuple[ChatSettings, PlatformRoute, dict[int, Delivery], list[Parcel]] | None:
+        """Read the chat and its stories and render its parcels; None when there is
+        nothing to send (rows it cannot send are settled here, with the reason)."""
         settings = self._storage.get_chat(chat)
         if settings.paused_reason is not None:
             self._fail(rows, f"chat paused: {settings.paused_reason}", report)
-            return
+            log.warning(
+                "dropped %s for %s: delivery is paused (%s); %s",
+                _stories(len(rows), "queued "),
+                chat_label(chat),
+                settings.paused_reason,
+                resumed_by(chat),
+            )
+            return None
         if settings.mode is DeliveryMode.OFF:
             self._fail(rows, "delivery turned off", report)
-            return
+            log.info(
+                "dropped %s for %s: delivery turned off there",
+                _stories(len(rows), "queued "),
+                chat_label(chat),
+            )
+            return None
         route = self._routes.get(chat.platform)
         if route is None:
             due = self._clock.now() + timedelta(seconds=self._policy.no_route_seconds)
@@ -737,7 +677,7 @@ class DeliveryWorker:
             )
             report.retried += len(rows)
             report.settled.update(r.id for r in rows)
-            return
+            return None
         if settings.mode is DeliveryMode.SCHEDULED:
             # The whole digest at once, even if the batch cut it.
             rows = (
@@ -752,7 +692,7 @@ class DeliveryWorker:
             except NotFoundError:
                 self._fail([row_of.pop(article_id)], "article no longer stored", report)
         if not articles:
-            return
+            return None
         stories = self._stories.stories(articles)
         language = settings.language
         zone = chat_zone(settings.timezone)
@@ -775,79 +715,65 @@ class DeliveryWorker:
             # Rendering the same stories again would fail the same way.
             log.exception("rendering for %s failed", chat)
             self._fail(list(row_of.values()), f"render failed: {error}", report)
-            return
+            return None
 
-        for index, parcel in enumerate(parcels):
-            parcel_rows = [row_of[a] for a in parcel.article_ids if a in row_of]
-            remaining = [row_of[a] for p in parcels[index:] for a in p.article_ids if a in row_of]
-            outcome = await self._send_parcel(chat, parcel, route, report)
-            if outcome.kind == "sent":
-                self._storage.mark_sent([r.id for r in parcel_rows], at=self._clock.now())
-                report.sent += len(parcel_rows)
-                report.settled.update(r.id for r in parcel_rows)
-            elif outcome.kind == "rejected":
-                self._fail(parcel_rows, f"rejected: {outcome.error}", report)
-            elif outcome.kind == "forbidden":
-                self._storage.pause_chat(chat, outcome.error)
-                report.paused_chats += 1
-                self._fail(remaining, f"chat paused: {outcome.error}", report)
-                await self._notify_pause(settings, outcome.error)
-                return
-            elif outcome.kind == "migrated" and outcome.new_chat_id and depth < 2:
-                new_chat = self._storage.migrate_chat(chat, outcome.new_chat_id)
-                report.migrated_chats += 1
-                moved = self._storage.pending_deliveries(
-                    now=self._clock.now(), limit=10_000, chat=new_chat
-                )
-                if moved:
-                    await self._deliver_chat(new_chat, moved, report, depth=depth + 1)
-                return
-            elif outcome.kind == "later" and outcome.due_at is not None:
-                self._storage.mark_retry(
-                    [r.id for r in remaining], error=outcome.error, due_at=outcome.due_at
-                )
-                report.retried += len(remaining)
-                report.settled.update(r.id for r in remaining)
-                return
-            else:
-                self._retry(remaining, outcome.error, report)
-                return
+        return settings, route, row_of, parcels
 
     async def _send_parcel(
-        self, chat: ChatRef, parcel: Parcel, route: PlatformRoute, report: DrainReport
+        self,
+        chat: ChatRef,
+        parcel: Parcel,
+        route: PlatformRoute,
+        report: DrainReport,
+        slots: SendSlots,
     ) -> _Outcome:
+        """Send a parcel's messages in order. The chat holds a slot from its first
+        message until the parcel's last one was accepted (its rows are marked sent right
+        after): only that many accepted-but-unmarked messages can exist at once."""
         index = 0
         waits = 0
-        while index < len(parcel.messages):
-            await route.limiter.acquire(chat)
-            try:
-                await route.sender.send(chat, parcel.messages[index])
-            except RetryAfter as error:
-                route.limiter.block(chat, error.seconds)
-                # A 429 may be about the whole bot: hold everything back briefly too.
-                route.limiter.block_all(min(error.seconds, 1.0))
-                waits += 1
-                if (
-                    error.seconds <= self._policy.max_inline_wait
-                    and waits <= self._policy.max_inline_retries
-                ):
-                    continue  # acquire() waits the time out, then the same message again
-                due = self._clock.now() + timedelta(seconds=error.seconds)
-                return _Outcome("later", error.reason, due_at=due)
-            except ChatMigrated as error:
-                return _Outcome("migrated", error.reason, new_chat_id=error.new_chat_id)
-            except (ChatForbidden, ChatNotFound) as error:
-                return _Outcome("forbidden", error.reason)
-            except MessageRejected as error:
-                return _Outcome("rejected", error.reason)
-            except DeliveryError as error:  # TransientDeliveryError and anything unnamed
-                return _Outcome("retry", error.reason)
-            except Exception as error:
-                log.exception("sender for %s raised a non-delivery error", chat.platform)
-                return _Outcome("retry", f"{type(error).__name__}: {error}")
-            report.messages += 1
-            index += 1
-        return _Outcome("sent")
+        holding = False
+        try:
+            while index < len(parcel.messages):
+                if not holding:
+                    await slots.take(route.limiter, chat)
+                    holding = True
+                await slots.send_turn(route.limiter, chat)
+                try:
+                    await route.sender.send(chat, parcel.messages[index])
+                except RetryAfter as error:
+                    route.limiter.block(chat, error.seconds)
+                    # A 429 may be about the whole bot: hold everything back briefly too.
+                    route.limiter.block_all(min(error.seconds, 1.0))
+                    waits += 1
+                    if (
+                        error.seconds <= self._policy.max_inline_wait
+                        and waits <= self._policy.max_inline_retries
+                    ):
+                        if index == 0:
+                            # Nothing of this parcel is out yet: wait without the slot.
+                            slots.release()
+                            holding = False
+                        continue  # then the same message again
+                    due = self._clock.now() + timedelta(seconds=error.seconds)
+                    return _Outcome("later", error.reason, due_at=due)
+                except ChatMigrated as error:
+                    return _Outcome("migrated", error.reason, new_chat_id=error.new_chat_id)
+                except (ChatForbidden, ChatNotFound) as error:
+                    return _Outcome("forbidden", error.reason)
+                except MessageRejected as error:
+                    return _Outcome("rejected", error.reason)
+                except DeliveryError as error:  # TransientDeliveryError and anything unnamed
+                    return _Outcome("retry", error.reason)
+                except Exception as error:
+                    log.exception("sender for %s raised a non-delivery error", chat.platform)
+                    return _Outcome("retry", f"{type(error).__name__}: {error}")
+                report.messages += 1
+                index += 1
+            return _Outcome("sent")
+        finally:
+            if holding:
+                slots.release()
 
     # outcomes ------------------------------------------------------------------------
 
@@ -863,6 +789,13 @@ class DeliveryWorker:
         attempts = max(r.attempts for r in rows)
         if attempts + 1 >= self._policy.max_attempts:
             self._fail(rows, f"gave up after {attempts + 1} attempts: {error}", report)
+            log.warning(
+                "dropped %s for %s: gave up after %d attempts (%s)",
+                _stories(len(rows)),
+                chat_label(rows[0].chat),
+                attempts + 1,
+                error,
+            )
             return
         delay = retry_delay(attempts, self._policy, self._random)
         due = self._clock.now() + timedelta(seconds=delay)
@@ -877,6 +810,27 @@ class DeliveryWorker:
             await self._on_pause(settings, reason)
         except Exception:
             log.exception("pause notification for %s failed", settings.chat)
+
+
+def chat_label(chat: ChatRef) -> str:
+    """How logs name a chat: platform, kind and id (ids are not secrets; titles and
+    webhook URLs stay out of logs)."""
+    return f"{chat.platform.value} {chat.kind.value} {chat.chat_id}"
+
+
+def _stories(count: int, qualifier: str = "") -> str:
+    return f"{count} {qualifier}{'story' if count == 1 else 'stories'}"
+
+
+def resumed_by(chat: ChatRef) -> str:
+    """What lifts a delivery pause, for the log line that reports it (the commands that
+    clear `paused_reason`)."""
+    if chat.platform is Platform.DISCORD:
+        return "resumes when an admin runs /news subscribe or /news schedule in that channel"
+    return (
+        "resumes on /start or any settings command in that chat, or when the bot is "
+        "unblocked or added back"
+    )
 
 
 @dataclass(frozen=True)
