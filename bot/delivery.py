@@ -528,53 +528,116 @@ class DeliveryWorker:
         self._claim = claim
 
     async def drain(self) -> DrainReport:
-        """Deliver due rows in batches until none is due (or `max_rounds` batches)."""
+        """Deliver due rows until none is due (at most `max_rounds` reads of the outbox).
+
+        The outbox is read `batch_size` rows at a time and read again as soon as no more
+        than half a batch is still unsent, not only when a whole batch is done: a burst
+        keeps enough chats on the go to use the overall rate while each one waits for
+        its own pacing (3 stories to each of many private chats would otherwise end every
+        batch with a few chats sending once a second). One task serves a chat at a time;
+        rows read for a chat still being served follow in order. A row is handed out at
+        most once per drain, so rows left unsettled cannot make it spin."""
         total = DrainReport()
-        for _ in range(self._max_rounds):
-            now = self._clock.now()
-            rows = (
-                self._claim(now, self._batch_size)
-                if self._claim is not None
-                else self._storage.pending_deliveries(now=now, limit=self._batch_size)
-            )
-            if not rows:
-                break
-            report = await self.deliver(rows)
-            total.add(report)
-            if report.handled == 0:
-                break  # nothing changed: do not spin on rows we cannot touch
+        slots = SendSlots(self._concurrency, self._sleep)
+        running: dict[ChatRef, tuple[asyncio.Task[None], DrainReport, int]] = {}
+        following: dict[ChatRef, list[Delivery]] = {}
+        seen: set[int] = set()
+        left_over = 0  # rows of finished chat tasks they did not settle (still pending)
+        reads = 0
+        more = True  # whether a read may find rows not seen yet
+        found = True  # whether the last read found any
+
+        def start(chat: ChatRef, rows: list[Delivery]) -> None:
+            report = DrainReport()
+            task = asyncio.ensure_future(self._serve_chat(chat, rows, report, slots))
+            running[chat] = (task, report, len(rows))
+
+        try:
+            while True:
+                in_hand = sum(max(0, n - len(r.settled)) for _, r, n in running.values())
+                in_hand += sum(len(rows) for rows in following.values())
+                if more and reads < self._max_rounds and in_hand <= self._batch_size // 2:
+                    reads += 1
+                    want = self._batch_size - in_hand
+                    rows = self._read_due(want, in_hand + left_over, seen)
+                    # Fewer than asked: nothing else is due now (or other processes
+                    # claimed it); read again once every chat task has finished.
+                    more = len(rows) >= want
+                    found = bool(rows)
+                    for chat, chat_rows in _by_chat(rows).items():
+                        seen.update(r.id for r in chat_rows)
+                        if chat in running:
+                            following.setdefault(chat, []).extend(chat_rows)
+                        else:
+                            start(chat, chat_rows)
+                    continue
+                if not running:
+                    if found and not more and reads < self._max_rounds:
+                        more = True  # rows may have come due (or been queued) meanwhile
+                        continue
+                    break
+                # Wake when a chat task ends or a parcel settles (a slot is released).
+                slots.released.clear()
+                progress = asyncio.ensure_future(slots.released.wait())
+                tasks = [task for task, _, _ in running.values()]
+                await asyncio.wait([*tasks, progress], return_when=asyncio.FIRST_COMPLETED)
+                progress.cancel()
+                for chat in [c for c, (task, _, _) in running.items() if task.done()]:
+                    _, report, count = running.pop(chat)
+                    total.add(report)
+                    left_over += max(0, count - len(report.settled))
+                    if chat in following:
+                        start(chat, following.pop(chat))
+        finally:
+            # Cancelled (shutdown): stop the chat tasks too; their rows stay pending.
+            for task, _, _ in running.values():
+                task.cancel()
+            if running:
+                await asyncio.gather(*(t for t, _, _ in running.values()), return_exceptions=True)
         return total
+
+    def _read_due(self, want: int, unsettled: int, seen: set[int]) -> list[Delivery]:
+        """Up to `want` due rows not handed out yet. The plain outbox read also returns
+        the `unsettled` rows still being delivered (they are pending until marked), so it
+        asks for that many more; a claim leases rows and never returns them twice."""
+        now = self._clock.now()
+        if self._claim is not None:
+            rows = self._claim(now, want)
+        else:
+            rows = self._storage.pending_deliveries(now=now, limit=want + unsettled)
+        return [r for r in rows if r.id not in seen][:want]
 
     async def deliver(self, rows: Sequence[Delivery]) -> DrainReport:
         """Deliver these outbox rows (grouped per chat, chats concurrently)."""
-        by_chat: dict[ChatRef, list[Delivery]] = {}
-        for row in rows:
-            by_chat.setdefault(row.chat, []).append(row)
-        # One task per chat; what is bounded is the sends in flight, and a slot goes to a
-        # chat only when its own pacing lets it send (see SendSlots).
         slots = SendSlots(self._concurrency, self._sleep)
+        by_chat = _by_chat(rows)
         reports = [DrainReport() for _ in by_chat]
-
-        async def one(chat: ChatRef, chat_rows: list[Delivery], report: DrainReport) -> None:
-            try:
-                await self._deliver_chat(chat, chat_rows, report, slots, depth=0)
-            except Exception:
-                # A bug must not stop other chats' deliveries; the rows not settled
-                # yet are retried (never those already sent: that would repeat them).
-                log.exception("delivery to %s failed unexpectedly", chat)
-                leftover = [r for r in chat_rows if r.id not in report.settled]
-                try:
-                    self._retry(leftover, "internal error", report)
-                except Exception:
-                    log.exception("could not reschedule deliveries to %s", chat)
-
         await asyncio.gather(
-            *(one(c, r, rep) for (c, r), rep in zip(by_chat.items(), reports, strict=True))
+            *(
+                self._serve_chat(chat, chat_rows, report, slots)
+                for (chat, chat_rows), report in zip(by_chat.items(), reports, strict=True)
+            )
         )
         total = DrainReport()
         for report in reports:
             total.add(report)
         return total
+
+    async def _serve_chat(
+        self, chat: ChatRef, rows: list[Delivery], report: DrainReport, slots: SendSlots
+    ) -> None:
+        """`_deliver_chat`, with a bug in it contained to this chat."""
+        try:
+            await self._deliver_chat(chat, rows, report, slots, depth=0)
+        except Exception:
+            # A bug must not stop other chats' deliveries; the rows not settled yet are
+            # retried (never those already sent: that would repeat them).
+            log.exception("delivery to %s failed unexpectedly", chat)
+            leftover = [r for r in rows if r.id not in report.settled]
+            try:
+                self._retry(leftover, "internal error", report)
+            except Exception:
+                log.exception("could not reschedule deliveries to %s", chat)
 
     # one chat --------------------------------------------------------------------------
 
@@ -810,6 +873,13 @@ class DeliveryWorker:
             await self._on_pause(settings, reason)
         except Exception:
             log.exception("pause notification for %s failed", settings.chat)
+
+
+def _by_chat(rows: Iterable[Delivery]) -> dict[ChatRef, list[Delivery]]:
+    by_chat: dict[ChatRef, list[Delivery]] = {}
+    for row in rows:
+        by_chat.setdefault(row.chat, []).append(row)
+    return by_chat
 
 
 def chat_label(chat: ChatRef) -> str:

@@ -71,13 +71,15 @@ _EVEN_SPACING = 0.9
 
 
 class _Window:
-    """Send times within the last period (a sliding-window log)."""
+    """Send times within the last period (a sliding-window log), and for an even limit
+    the moment the next message is due by the even pace."""
 
-    __slots__ = ("blocked_until", "times")
+    __slots__ = ("blocked_until", "paced", "times")
 
     def __init__(self) -> None:
         self.times: deque[float] = deque()
         self.blocked_until = 0.0
+        self.paced = 0.0
 
     def next_allowed(self, limit: RateLimit, margin: float, now: float) -> float:
         span = limit.period + margin
@@ -86,12 +88,20 @@ class _Window:
         at = max(now, self.blocked_until)
         if len(self.times) >= limit.count:
             at = max(at, self.times[len(self.times) - limit.count] + span)
-        if limit.even and self.times:
-            # Slightly under the average gap: the window above sets the pace (anchored
-            # to real send times, so sleep overshoot does not add up), this only stops
-            # a whole window's worth from leaving in one burst.
-            at = max(at, self.times[-1] + _EVEN_SPACING * span / limit.count)
+        if limit.even:
+            at = max(at, self.paced)
         return at
+
+    def add(self, limit: RateLimit, margin: float, now: float) -> None:
+        self.times.append(now)
+        if limit.even:
+            # Slightly under the average gap: the window above sets the pace (anchored
+            # to real send times), this only stops a whole window's worth from leaving
+            # in one burst. The pace runs on from when the message was due, not from
+            # when it went: a sender woken a little late (a loaded machine) does not
+            # push every later message back by as much — up to half a gap is forgiven.
+            gap = _EVEN_SPACING * (limit.period + margin) / limit.count
+            self.paced = max(self.paced, now - gap / 2) + gap
 
     def idle(self, now: float, span: float) -> bool:
         return self.blocked_until <= now and (not self.times or self.times[-1] <= now - span)
@@ -149,8 +159,10 @@ class RateLimiter:
             await self._sleep(max(wait, 0.001))
 
     def _record(self, chat: ChatRef, now: float) -> None:
-        self._overall.times.append(now)
-        self._chats.setdefault(chat, _Window()).times.append(now)
+        self._overall.add(self.limits.overall, self.limits.margin, now)
+        self._chats.setdefault(chat, _Window()).add(
+            self.limits.for_chat(chat), self.limits.margin, now
+        )
         self._acquired += 1
         if self._acquired % 1000 == 0:
             self._forget_idle(now)
@@ -197,6 +209,9 @@ class SendSlots:
         self._sleep = sleep or asyncio.sleep
         self._turns: dict[int, asyncio.Lock] = {}  # per limiter (platform), by id
         self._preparing = asyncio.Lock()
+        # Set on every release (a parcel sent or given up): a reader of the outbox may
+        # wait on it to top up the rows in hand.
+        self.released = asyncio.Event()
 
     @contextlib.asynccontextmanager
     async def preparing(self) -> AsyncIterator[None]:
@@ -222,6 +237,7 @@ class SendSlots:
 
     def release(self) -> None:
         self._gate.release()
+        self.released.set()
 
     async def send_turn(self, limiter: RateLimiter, chat: ChatRef) -> None:
         """With a slot held: wait until one message to `chat` is allowed and record it

@@ -817,3 +817,25 @@ async def test_pauses_and_dropped_stories_are_logged_once_with_chat_reason_and_r
     assert "not retried" in rejected_line
     flaky_line = line_about("telegram private 4")
     assert flaky_line.startswith("dropped 2 stories") and "after 1 attempts (timeout)" in flaky_line
+
+
+async def test_drain_reads_more_rows_before_the_batch_is_done(world: World) -> None:
+    """The outbox is read again once half a batch is left unsent, not when the whole
+    batch is done: the chats of the next rows start while the last chats of a batch wait
+    out their pacing, instead of the batch ending with few chats sending once a second."""
+    world.sleeper = VirtualSleeper(world.clock)
+    chats = [world.chat(tg(str(1000 + i))) for i in range(70)]
+    ids = world.articles(3)
+    for chat in chats:
+        world.storage.enqueue(chat, ids, due_at=T0)
+    report = await world.worker(batch_size=150).drain()
+    assert report.sent == 210
+    times = sorted(s.at.timestamp() for s in world.telegram.sent)
+    assert max_in_window(times, 1.0) <= 30
+    # 210 messages at the limiter's 30 per 1.05 s take 7.35 s (7.59 here); one batch of
+    # 50 chats after the other (the last 20 chats at their own pace) took 7.93 s.
+    assert times[-1] - times[0] < 7.75, times[-1] - times[0]
+    for chat in chats:
+        own = [s for s in world.telegram.sent if s.chat == chat]
+        assert [s.message.text.split("]")[0] for s in own] == [f"[{i}" for i in ids]
+        assert all(b.at - a.at >= timedelta(seconds=1) for a, b in itertools.pairwise(own))
