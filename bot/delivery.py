@@ -141,6 +141,13 @@ def plan_recipients(
     return [s.chat for s in candidates if matcher.matches(s, article)]
 
 
+def publication_order(articles: Iterable[Article]) -> list[Article]:
+    """Oldest first, the order a chat should read them in: by publication time (the
+    fetch time for an item without one), then by id. A feed lists its items newest
+    first, and they are stored — and were posted — in that order."""
+    return sorted(articles, key=lambda a: (a.published or a.fetched_at, a.id))
+
+
 def chat_zone(name: str | None) -> tzinfo:
     """The chat's timezone; an unknown stored name falls back to UTC rather than failing
     every minute in the scheduler."""
@@ -288,7 +295,9 @@ class DeliveryPlanner:
         matcher = Matcher(chats)
         now = self._clock.now()
         by_chat: dict[ChatRef, list[int]] = {}
-        for article in articles:
+        # Rows in publication order: a drain that reads only part of a chat's rows
+        # still starts with the oldest.
+        for article in publication_order(articles):
             for chat in plan_recipients(article, chats, platforms=self._platforms, matcher=matcher):
                 by_chat.setdefault(chat, []).append(article.id)
         return sum(self._storage.enqueue(c, ids, due_at=now) for c, ids in by_chat.items())
@@ -756,7 +765,7 @@ class DeliveryWorker:
                 self._fail([row_of.pop(article_id)], "article no longer stored", report)
         if not articles:
             return None
-        stories = self._stories.stories(articles)
+        stories = self._stories.stories(publication_order(articles))
         language = settings.language
         zone = chat_zone(settings.timezone)
         try:

@@ -855,3 +855,70 @@ async def test_drain_reads_more_rows_before_the_batch_is_done(world: World) -> N
         own = [s for s in world.telegram.sent if s.chat == chat]
         assert [s.message.text.split("]")[0] for s in own] == [f"[{i}" for i in ids]
         assert all(b.at - a.at >= timedelta(seconds=1) for a, b in itertools.pairwise(own))
+
+
+NEW_ITEMS = (  # as a feed lists them: newest first
+    (
+        "Fri, 06 Mar 2026 10:30:00 GMT",
+        "https://news.example/chip",
+        "شركة تكشف عن معالج جديد للحواسيب المحمولة",
+        "كشفت شركة عن معالج جديد للحواسيب المحمولة يستهلك طاقة أقل. "
+        "ويعمل المعالج بسرعة أعلى من الجيل السابق بنسبة كبيرة. "
+        "وتصل أولى الحواسيب المزودة به إلى الأسواق الشهر المقبل. "
+        "وقالت الشركة إن المعالج يدعم تطبيقات الذكاء الاصطناعي.",
+    ),
+    (
+        "Fri, 06 Mar 2026 10:00:00 GMT",
+        "https://news.example/phone",
+        "إطلاق هاتف ذكي بكاميرا متطورة وبطارية كبيرة",
+        "أطلقت شركة هاتفا ذكيا جديدا بكاميرا متطورة وبطارية كبيرة. "
+        "ويأتي الهاتف بشاشة قابلة للطي وذاكرة واسعة. "
+        "ويبدأ بيع الهاتف في الأسواق العربية الأسبوع المقبل. "
+        "وقالت الشركة إن تحديثات النظام مضمونة لخمس سنوات.",
+    ),
+    (
+        "Fri, 06 Mar 2026 09:30:00 GMT",
+        "https://news.example/breach",
+        "ثغرة أمنية في متصفح شهير تعرض بيانات المستخدمين للخطر",
+        "اكتشف باحثون ثغرة أمنية في متصفح شهير تسمح بسرقة كلمات المرور. "
+        "وأصدرت الشركة المطورة تحديثا عاجلا لسد الثغرة. "
+        "ونصح الخبراء المستخدمين بتحديث المتصفح فورا. "
+        "ولم تسجل حتى الآن هجمات تستغل هذه الثغرة.",
+    ),
+)
+
+
+def feed_with(items: Sequence[tuple[str, str, str, str]]) -> bytes:
+    body = "".join(
+        f"<item><title>{title}</title><link>{link}</link><guid>{link}</guid>"
+        f"<pubDate>{date}</pubDate><description>{text}</description></item>"
+        for date, link, title, text in items
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        f"<title>أخبار</title><link>https://news.example/</link>{body}</channel></rss>"
+    ).encode()
+
+
+async def test_new_stories_of_one_poll_are_posted_oldest_first(world: World) -> None:
+    """A feed lists its items newest first; a chat gets one poll's new stories in the
+    order they were published (they came newest first)."""
+    from digest.topics import LexiconClassifier, TopicCatalog
+    from tests.fakes import FEED_URL as feed
+    from tests.test_pipeline import DEFAULT_CONFIG_DIR, FakeFetcher, make_pipeline
+
+    fetcher = FakeFetcher()
+    classifier = LexiconClassifier(TopicCatalog.load(DEFAULT_CONFIG_DIR / "topics.yaml"))
+    pipeline = make_pipeline(world.storage, fetcher, classifier, world.clock)
+    fetcher.serve(feed, feed_with(()))
+    await pipeline.poll()  # the first fetch only remembers what is there
+    world.chat(tg("1"))
+    planner = DeliveryPlanner(world.storage, world.clock)
+    world.clock.advance(timedelta(minutes=20))
+    fetcher.serve(feed, feed_with(NEW_ITEMS))
+    report = await pipeline.poll(plan=planner.enqueue_article_ids)
+    assert len(report.new_article_ids) == 3
+    assert (await world.worker().drain()).sent == 3
+    posted = world.telegram.texts("1")
+    titles = [item[2] for item in reversed(NEW_ITEMS)]
+    assert [next(t for t in titles if t in text) for text in posted] == titles
