@@ -9,7 +9,8 @@ Flow (crash-safe by construction, see `DeliveryWorker`):
   chat from `due_digest_chats` it queues the matching stories not delivered before, then
   records `last_digest_at` (queue first, so a crash in between only repeats a no-op);
 * the `DeliveryWorker` drains due outbox rows, sends them through the platform's
-  `ChatSender` under the `RateLimiter`, and marks each row sent right after the platform
+  `ChatSender` under the `RateLimiter`, in send turns handed to chats as their own pacing
+  allows (`bot.pacing.SendSlots`), and marks each row sent right after the platform
   accepted the message that carries it.
 
 A process killed at any point (SIGKILL) loses nothing: every row stays pending until
