@@ -671,7 +671,8 @@ class DeliveryWorker:
         for index, parcel in enumerate(parcels):
             parcel_rows = [row_of[a] for a in parcel.article_ids if a in row_of]
             remaining = [row_of[a] for p in parcels[index:] for a in p.article_ids if a in row_of]
-            outcome = await self._send_parcel(chat, parcel, route, report, slots)
+            later = sum(len(p.messages) for p in parcels[index + 1 :])
+            outcome = await self._send_parcel(chat, parcel, route, report, slots, later)
             if outcome.kind == "sent":
                 self._storage.mark_sent([r.id for r in parcel_rows], at=self._clock.now())
                 report.sent += len(parcel_rows)
@@ -799,17 +800,21 @@ class DeliveryWorker:
         route: PlatformRoute,
         report: DrainReport,
         slots: SendSlots,
+        later: int = 0,
     ) -> _Outcome:
         """Send a parcel's messages in order. The chat holds a slot from its first
         message until the parcel's last one was accepted (its rows are marked sent right
-        after): only that many accepted-but-unmarked messages can exist at once."""
+        after): only that many accepted-but-unmarked messages can exist at once.
+        `later` counts the chat's messages in the parcels after this one: chats with
+        more to send get slots first (SendSlots.take)."""
         index = 0
         waits = 0
         holding = False
         try:
             while index < len(parcel.messages):
                 if not holding:
-                    await slots.take(route.limiter, chat)
+                    remaining = len(parcel.messages) - index + later
+                    await slots.take(route.limiter, chat, remaining)
                     holding = True
                 await slots.send_turn(route.limiter, chat)
                 try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -189,13 +190,47 @@ class RateLimiter:
         return len(self._chats)
 
 
+class _Gate:
+    """A semaphore whose waiters are served by priority (lower first), then in the
+    order they came."""
+
+    def __init__(self, size: int) -> None:
+        self._free = size
+        self._waiters: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._arrivals = 0
+
+    async def acquire(self, priority: int) -> None:
+        if self._free > 0 and not self._waiters:
+            self._free -= 1
+            return
+        self._arrivals += 1
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiters, (priority, self._arrivals, future))
+        try:
+            await future
+        except asyncio.CancelledError:
+            if future.done() and not future.cancelled():
+                self.release()  # granted just as it was cancelled: pass it on
+            raise
+
+    def release(self) -> None:
+        while self._waiters:
+            _, _, future = heapq.heappop(self._waiters)
+            if not future.done():
+                future.set_result(None)  # the slot passes straight to this waiter
+                return
+        self._free += 1
+
+
 class SendSlots:
     """Turns to send for many chats: at most `concurrency` chats at a time hold a slot,
     a slot goes only to a chat its own pacing lets send now, and slot holders take the
     overall budget first come, first served.
 
-    `take(limiter, chat)` waits — holding nothing — until the chat's own window allows
-    a message, then queues (FIFO: in the order chats became ready) for a slot.
+    `take(limiter, chat, remaining)` waits — holding nothing — until the chat's own
+    window allows a message, then queues for a slot: chats with more messages still to
+    send first (a chat left with three messages at the end of a burst needs two more
+    seconds of its own pacing), then in the order chats became ready.
     `send_turn(limiter, chat)`, called while holding the slot before each message, waits
     for the chat's own window (only a multi-message parcel can still be waiting for it)
     and then, in FIFO order per limiter, for the overall window. So a slot is never
@@ -207,7 +242,7 @@ class SendSlots:
     platform accepted before its outbox row was marked sent)."""
 
     def __init__(self, concurrency: int, sleep: Sleep | None = None) -> None:
-        self._gate = asyncio.Semaphore(max(1, concurrency))
+        self._gate = _Gate(max(1, concurrency))
         self._sleep = sleep or asyncio.sleep
         self._turns: dict[int, asyncio.Lock] = {}  # per limiter (platform), by id
         self._preparing = asyncio.Lock()
@@ -225,12 +260,12 @@ class SendSlots:
             yield
             await asyncio.sleep(0)  # a yield to the loop, not a wait in (injected) time
 
-    async def take(self, limiter: RateLimiter, chat: ChatRef) -> None:
-        """Wait until `chat` is ready by its own limit, then take a slot. Pair with
-        `release()`."""
+    async def take(self, limiter: RateLimiter, chat: ChatRef, remaining: int = 1) -> None:
+        """Wait until `chat` is ready by its own limit, then take a slot, ahead of chats
+        with fewer than `remaining` messages to send. Pair with `release()`."""
         while True:
             await self._until_ready(limiter, chat)
-            await self._gate.acquire()
+            await self._gate.acquire(-remaining)
             if limiter.chat_delay(chat) <= _EPSILON:
                 return
             # Blocked while queued (a "retry after" for this chat from another sender of

@@ -922,3 +922,21 @@ async def test_new_stories_of_one_poll_are_posted_oldest_first(world: World) -> 
     posted = world.telegram.texts("1")
     titles = [item[2] for item in reversed(NEW_ITEMS)]
     assert [next(t for t in titles if t in text) for text in posted] == titles
+
+
+async def test_chats_with_more_to_send_get_slots_first(world: World) -> None:
+    """Among ready chats, the one with more messages still to send goes first: its own
+    pacing (1 a second) then runs while the others are served, instead of its last
+    messages trailing alone at the end of a burst."""
+    world.sleeper = VirtualSleeper(world.clock)
+    singles = [world.chat(tg(str(1 + i))) for i in range(5)]
+    busy = world.chat(tg("9"))
+    ids = world.articles(3)
+    for chat in singles:
+        world.storage.enqueue(chat, ids[:1], due_at=T0)
+    world.storage.enqueue(busy, ids, due_at=T0)
+    assert (await world.worker(concurrency=1).drain()).sent == 8
+    order = [s.chat.chat_id for s in world.telegram.sent]
+    assert order.index("9") == 3, order  # as soon as it is prepared; FIFO: 1, 2, 3, 4, 5, 9
+    last = max(s.at for s in world.telegram.sent) - T0
+    assert last < timedelta(seconds=2.2), last  # its 2.1 s of pacing, begun early
