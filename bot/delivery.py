@@ -596,8 +596,16 @@ class DeliveryWorker:
                     _, report, count = running.pop(chat)
                     total.add(report)
                     left_over += max(0, count - len(report.settled))
-                    if chat in following:
-                        start(chat, following.pop(chat))
+                    later = following.pop(chat, [])
+                    if report.migrated_chats:
+                        # Read before the move, they name the old chat: forget them, a
+                        # later read returns them as they are now.
+                        seen.difference_update(r.id for r in later)
+                        later = []
+                    # A digest sends every due row of its chat, also rows read meanwhile.
+                    later = [r for r in later if r.id not in report.settled]
+                    if later:
+                        start(chat, later)
         finally:
             # Cancelled (shutdown): stop the chat tasks too; their rows stay pending.
             for task, _, _ in running.values():
@@ -702,9 +710,16 @@ class DeliveryWorker:
             elif outcome.kind == "migrated" and outcome.new_chat_id and depth < 2:
                 new_chat = self._storage.migrate_chat(chat, outcome.new_chat_id)
                 report.migrated_chats += 1
-                moved = self._storage.pending_deliveries(
-                    now=self._clock.now(), limit=10_000, chat=new_chat
-                )
+                # Only this task's rows: others of the chat are another read's to deliver
+                # (sending them here too could send them twice).
+                own = {r.id for r in row_of.values()}
+                moved = [
+                    r
+                    for r in self._storage.pending_deliveries(
+                        now=self._clock.now(), limit=10_000, chat=new_chat
+                    )
+                    if r.id in own
+                ]
                 if moved:
                     await self._deliver_chat(new_chat, moved, report, slots, depth=depth + 1)
                 return

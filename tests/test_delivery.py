@@ -940,3 +940,19 @@ async def test_chats_with_more_to_send_get_slots_first(world: World) -> None:
     assert order.index("9") == 3, order  # as soon as it is prepared; FIFO: 1, 2, 3, 4, 5, 9
     last = max(s.at for s in world.telegram.sent) - T0
     assert last < timedelta(seconds=2.2), last  # its 2.1 s of pacing, begun early
+
+
+async def test_digest_rows_read_while_it_is_being_sent_are_not_sent_again(
+    world: World,
+) -> None:
+    """A digest is sent whole (all the chat's due rows), while the drain keeps reading
+    the outbox: rows of that digest read meanwhile must not be sent a second time."""
+    world.sleeper = VirtualSleeper(world.clock)
+    group = world.chat(tg("-5", ChatKind.GROUP), mode=DeliveryMode.SCHEDULED, schedule_time="08:00")
+    ids = world.articles(12)
+    world.storage.enqueue(group, ids, due_at=T0)
+    report = await world.worker(batch_size=2).drain()
+    assert report.sent == 12
+    carried = [line for text in world.telegram.texts("-5") for line in text.split("\n")]
+    stories = [line for line in carried if line.startswith("[")]
+    assert len(stories) == len(set(stories)) == 12
