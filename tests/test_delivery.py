@@ -956,3 +956,20 @@ async def test_digest_rows_read_while_it_is_being_sent_are_not_sent_again(
     carried = [line for text in world.telegram.texts("-5") for line in text.split("\n")]
     stories = [line for line in carried if line.startswith("[")]
     assert len(stories) == len(set(stories)) == 12
+
+
+async def test_a_group_migrating_mid_drain_gets_every_row_once(world: World) -> None:
+    """The drain reads more rows while the first are sent; the group moves to a new id
+    on the first send: every story reaches the new id once, none the old one."""
+    world.sleeper = VirtualSleeper(world.clock)
+    old = world.chat(tg("-10", ChatKind.GROUP))
+    ids = world.articles(6)
+    world.storage.enqueue(old, ids, due_at=T0)
+    world.telegram.fail("-10", ChatMigrated("-10", "-10042"))
+    report = await world.worker(batch_size=2, collapse_backlog=None).drain()
+    assert report.sent == 6 and report.migrated_chats == 1
+    assert world.telegram.texts("-10") == []
+    texts = world.telegram.texts("-10042")
+    assert sorted(texts) == sorted(set(texts)) and len(texts) == 6
+    new = ChatRef(Platform.TELEGRAM, "-10042", ChatKind.GROUP)
+    assert all(world.storage.was_delivered(new, i) for i in ids)
