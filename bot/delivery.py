@@ -9,7 +9,8 @@ Flow (crash-safe by construction, see `DeliveryWorker`):
   chat from `due_digest_chats` it queues the matching stories not delivered before, then
   records `last_digest_at` (queue first, so a crash in between only repeats a no-op);
 * the `DeliveryWorker` drains due outbox rows, sends them through the platform's
-  `ChatSender` under the `RateLimiter`, and marks each row sent right after the platform
+  `ChatSender` under the `RateLimiter`, in send turns handed to chats as their own pacing
+  allows (`bot.pacing.SendSlots`), and marks each row sent right after the platform
   accepted the message that carries it.
 
 A process killed at any point (SIGKILL) loses nothing: every row stays pending until
@@ -29,7 +30,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import random as _random
-from collections import deque
 from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta, tzinfo
@@ -38,6 +38,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.chat import ChatSender, OutgoingMessage, outbox_message_key
 from bot.i18n import t
+from bot.pacing import DISCORD_LIMITS as DISCORD_LIMITS
+from bot.pacing import TELEGRAM_LIMITS as TELEGRAM_LIMITS
+from bot.pacing import RateLimit as RateLimit
+from bot.pacing import RateLimiter as RateLimiter
+from bot.pacing import RateLimits as RateLimits
+from bot.pacing import SendSlots, Sleep
 from digest.clock import Clock
 from digest.errors import (
     ChatForbidden,
@@ -50,7 +56,6 @@ from digest.errors import (
 )
 from digest.models import (
     Article,
-    ChatKind,
     ChatRef,
     ChatSettings,
     Delivery,
@@ -137,6 +142,13 @@ def plan_recipients(
     ]
     matcher = matcher or Matcher(candidates)
     return [s.chat for s in candidates if matcher.matches(s, article)]
+
+
+def publication_order(articles: Iterable[Article]) -> list[Article]:
+    """Oldest first, the order a chat should read them in: by publication time (the
+    fetch time for an item without one), then by id. A feed lists its items newest
+    first, and they are stored — and were posted — in that order."""
+    return sorted(articles, key=lambda a: (a.published or a.fetched_at, a.id))
 
 
 def chat_zone(name: str | None) -> tzinfo:
@@ -286,7 +298,9 @@ class DeliveryPlanner:
         matcher = Matcher(chats)
         now = self._clock.now()
         by_chat: dict[ChatRef, list[int]] = {}
-        for article in articles:
+        # Rows in publication order: a drain that reads only part of a chat's rows
+        # still starts with the oldest.
+        for article in publication_order(articles):
             for chat in plan_recipients(article, chats, platforms=self._platforms, matcher=matcher):
                 by_chat.setdefault(chat, []).append(article.id)
         return sum(self._storage.enqueue(c, ids, due_at=now) for c, ids in by_chat.items())
@@ -367,152 +381,6 @@ class DeliveryPlanner:
         return sum(
             self.enqueue_digest(settings, recent=recent, matcher=matcher) for settings in due
         )
-
-
-# --- rate limiting -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RateLimit:
-    """At most `count` messages in any `period` seconds. `even` also spaces them nearly
-    period/count apart (a smooth stream instead of bursts)."""
-
-    count: int
-    period: float
-    even: bool = False
-
-
-@dataclass(frozen=True)
-class RateLimits:
-    """The limits of one platform. `margin` seconds are added to every window so that
-    network jitter between us and the platform's clock cannot push us over."""
-
-    overall: RateLimit
-    private: RateLimit
-    group: RateLimit
-    channel: RateLimit
-    margin: float = 0.05
-
-    def for_chat(self, chat: ChatRef) -> RateLimit:
-        if chat.kind is ChatKind.PRIVATE:
-            return self.private
-        return self.group if chat.kind is ChatKind.GROUP else self.channel
-
-
-# Telegram Bot API FAQ: about 30 messages per second overall, one per second in a private
-# chat, 20 per minute in a group or channel.
-TELEGRAM_LIMITS = RateLimits(
-    overall=RateLimit(30, 1.0, even=True),
-    private=RateLimit(1, 1.0),
-    group=RateLimit(20, 60.0),
-    channel=RateLimit(20, 60.0),
-)
-# Discord: 5 messages per 5 s per channel; the global cap is 50 requests per second.
-DISCORD_LIMITS = RateLimits(
-    overall=RateLimit(50, 1.0, even=True),
-    private=RateLimit(5, 5.0),
-    group=RateLimit(5, 5.0),
-    channel=RateLimit(5, 5.0),
-)
-
-Sleep = Callable[[float], Awaitable[None]]
-_EPSILON = 1e-6
-_EVEN_SPACING = 0.9
-
-
-class _Window:
-    """Send times within the last period (a sliding-window log)."""
-
-    __slots__ = ("blocked_until", "times")
-
-    def __init__(self) -> None:
-        self.times: deque[float] = deque()
-        self.blocked_until = 0.0
-
-    def next_allowed(self, limit: RateLimit, margin: float, now: float) -> float:
-        span = limit.period + margin
-        while self.times and self.times[0] <= now - span:
-            self.times.popleft()
-        at = max(now, self.blocked_until)
-        if len(self.times) >= limit.count:
-            at = max(at, self.times[len(self.times) - limit.count] + span)
-        if limit.even and self.times:
-            # Slightly under the average gap: the window above sets the pace (anchored
-            # to real send times, so sleep overshoot does not add up), this only stops
-            # a whole window's worth from leaving in one burst.
-            at = max(at, self.times[-1] + _EVEN_SPACING * span / limit.count)
-        return at
-
-    def idle(self, now: float, span: float) -> bool:
-        return self.blocked_until <= now and (not self.times or self.times[-1] <= now - span)
-
-
-class RateLimiter:
-    """Plans sends to stay under a platform's overall and per-chat limits.
-
-    `acquire(chat)` waits (through the injected `sleep`) until both the overall window
-    and the chat's window allow one more message, then records it. Single event loop:
-    the check and the record happen without an await in between, so concurrent senders
-    cannot both take the last slot."""
-
-    def __init__(self, limits: RateLimits, clock: Clock, sleep: Sleep | None = None) -> None:
-        self.limits = limits
-        self._clock = clock
-        self._sleep = sleep or asyncio.sleep
-        self._overall = _Window()
-        self._chats: dict[ChatRef, _Window] = {}
-        self._acquired = 0
-
-    def _now(self) -> float:
-        return self._clock.now().timestamp()
-
-    def delay(self, chat: ChatRef) -> float:
-        """Seconds until a message to `chat` is allowed (0 when it is allowed now)."""
-        now = self._now()
-        return max(0.0, self._next_allowed(chat, now) - now)
-
-    def _next_allowed(self, chat: ChatRef, now: float) -> float:
-        window = self._chats.get(chat)
-        at = self._overall.next_allowed(self.limits.overall, self.limits.margin, now)
-        if window is not None:
-            at = max(at, window.next_allowed(self.limits.for_chat(chat), self.limits.margin, now))
-        return at
-
-    async def acquire(self, chat: ChatRef) -> None:
-        """Wait for a free slot for one message to `chat` and take it."""
-        while True:
-            now = self._now()
-            wait = self._next_allowed(chat, now) - now
-            if wait <= _EPSILON:
-                self._record(chat, now)
-                return
-            await self._sleep(max(wait, 0.001))
-
-    def _record(self, chat: ChatRef, now: float) -> None:
-        self._overall.times.append(now)
-        self._chats.setdefault(chat, _Window()).times.append(now)
-        self._acquired += 1
-        if self._acquired % 1000 == 0:
-            self._forget_idle(now)
-
-    def block(self, chat: ChatRef, seconds: float) -> None:
-        """The platform said "retry after": send nothing to `chat` for `seconds`."""
-        window = self._chats.setdefault(chat, _Window())
-        window.blocked_until = max(window.blocked_until, self._now() + seconds)
-
-    def block_all(self, seconds: float) -> None:
-        self._overall.blocked_until = max(self._overall.blocked_until, self._now() + seconds)
-
-    def _forget_idle(self, now: float) -> None:
-        # Keep memory flat over thousands of chats: windows with nothing recent go.
-        longest = max(self.limits.private.period, self.limits.group.period)
-        span = max(longest, self.limits.channel.period) + self.limits.margin
-        for chat in [c for c, w in self._chats.items() if w.idle(now, span)]:
-            del self._chats[chat]
-
-    @property
-    def tracked_chats(self) -> int:
-        return len(self._chats)
 
 
 # --- the outbox worker -------------------------------------------------------------------
@@ -672,65 +540,230 @@ class DeliveryWorker:
         self._claim = claim
 
     async def drain(self) -> DrainReport:
-        """Deliver due rows in batches until none is due (or `max_rounds` batches)."""
+        """Deliver due rows until none is due (at most `max_rounds` reads of the outbox).
+
+        The outbox is read `batch_size` rows at a time and read again as soon as no more
+        than half a batch is still unsent, not only when a whole batch is done: a burst
+        keeps enough chats on the go to use the overall rate while each one waits for
+        its own pacing (3 stories to each of many private chats would otherwise end every
+        batch with a few chats sending once a second). One task serves a chat at a time;
+        rows read for a chat still being served follow in order. A row is handed out at
+        most once per drain, so rows left unsettled cannot make it spin."""
         total = DrainReport()
-        for _ in range(self._max_rounds):
-            now = self._clock.now()
-            rows = (
-                self._claim(now, self._batch_size)
-                if self._claim is not None
-                else self._storage.pending_deliveries(now=now, limit=self._batch_size)
-            )
-            if not rows:
-                break
-            report = await self.deliver(rows)
-            total.add(report)
-            if report.handled == 0:
-                break  # nothing changed: do not spin on rows we cannot touch
+        slots = SendSlots(self._concurrency, self._sleep)
+        running: dict[ChatRef, tuple[asyncio.Task[None], DrainReport, int]] = {}
+        following: dict[ChatRef, list[Delivery]] = {}
+        seen: set[int] = set()
+        left_over = 0  # rows of finished chat tasks they did not settle (still pending)
+        reads = 0
+        more = True  # whether a read may find rows not seen yet
+        found = True  # whether the last read found any
+
+        def start(chat: ChatRef, rows: list[Delivery]) -> None:
+            report = DrainReport()
+            task = asyncio.ensure_future(self._serve_chat(chat, rows, report, slots))
+            running[chat] = (task, report, len(rows))
+
+        try:
+            while True:
+                in_hand = sum(max(0, n - len(r.settled)) for _, r, n in running.values())
+                in_hand += sum(len(rows) for rows in following.values())
+                if more and reads < self._max_rounds and in_hand <= self._batch_size // 2:
+                    reads += 1
+                    want = self._batch_size - in_hand
+                    rows = self._read_due(want, in_hand + left_over, seen)
+                    # Fewer than asked: nothing else is due now (or other processes
+                    # claimed it); read again once every chat task has finished.
+                    more = len(rows) >= want
+                    found = bool(rows)
+                    for chat, chat_rows in _by_chat(rows).items():
+                        seen.update(r.id for r in chat_rows)
+                        if chat in running:
+                            following.setdefault(chat, []).extend(chat_rows)
+                        else:
+                            start(chat, chat_rows)
+                    continue
+                if not running:
+                    if found and not more and reads < self._max_rounds:
+                        more = True  # rows may have come due (or been queued) meanwhile
+                        continue
+                    break
+                # Wake when a chat task ends or a parcel settles (a slot is released).
+                slots.released.clear()
+                progress = asyncio.ensure_future(slots.released.wait())
+                tasks = [task for task, _, _ in running.values()]
+                await asyncio.wait([*tasks, progress], return_when=asyncio.FIRST_COMPLETED)
+                progress.cancel()
+                for chat in [c for c, (task, _, _) in running.items() if task.done()]:
+                    task, report, count = running.pop(chat)
+                    # _serve_chat contains every Exception; what is left (SystemExit,
+                    # KeyboardInterrupt) means the process is going down: so does the drain.
+                    if not task.cancelled() and task.exception() is not None:
+                        raise task.exception()  # type: ignore[misc]
+                    total.add(report)
+                    left_over += max(0, count - len(report.settled))
+                    later = following.pop(chat, [])
+                    if report.migrated_chats:
+                        # Read before the move, they name the old chat: forget them, a
+                        # later read returns them as they are now.
+                        seen.difference_update(r.id for r in later)
+                        later = []
+                    # A digest sends every due row of its chat, also rows read meanwhile.
+                    later = [r for r in later if r.id not in report.settled]
+                    if later:
+                        start(chat, later)
+        finally:
+            # Cancelled (shutdown): stop the chat tasks too; their rows stay pending.
+            for task, _, _ in running.values():
+                task.cancel()
+            if running:
+                await asyncio.gather(*(t for t, _, _ in running.values()), return_exceptions=True)
         return total
+
+    def _read_due(self, want: int, unsettled: int, seen: set[int]) -> list[Delivery]:
+        """Up to `want` due rows not handed out yet. The plain outbox read also returns
+        the `unsettled` rows still being delivered (they are pending until marked), so it
+        asks for that many more; a claim leases rows and never returns them twice."""
+        now = self._clock.now()
+        if self._claim is not None:
+            rows = self._claim(now, want)
+        else:
+            rows = self._storage.pending_deliveries(now=now, limit=want + unsettled)
+        return [r for r in rows if r.id not in seen][:want]
 
     async def deliver(self, rows: Sequence[Delivery]) -> DrainReport:
         """Deliver these outbox rows (grouped per chat, chats concurrently)."""
-        by_chat: dict[ChatRef, list[Delivery]] = {}
-        for row in rows:
-            by_chat.setdefault(row.chat, []).append(row)
-        gate = asyncio.Semaphore(self._concurrency)
+        slots = SendSlots(self._concurrency, self._sleep)
+        by_chat = _by_chat(rows)
         reports = [DrainReport() for _ in by_chat]
-
-        async def one(chat: ChatRef, chat_rows: list[Delivery], report: DrainReport) -> None:
-            async with gate:
-                try:
-                    await self._deliver_chat(chat, chat_rows, report, depth=0)
-                except Exception:
-                    # A bug must not stop other chats' deliveries; the rows not settled
-                    # yet are retried (never those already sent: that would repeat them).
-                    log.exception("delivery to %s failed unexpectedly", chat)
-                    leftover = [r for r in chat_rows if r.id not in report.settled]
-                    try:
-                        self._retry(leftover, "internal error", report)
-                    except Exception:
-                        log.exception("could not reschedule deliveries to %s", chat)
-
         await asyncio.gather(
-            *(one(c, r, rep) for (c, r), rep in zip(by_chat.items(), reports, strict=True))
+            *(
+                self._serve_chat(chat, chat_rows, report, slots)
+                for (chat, chat_rows), report in zip(by_chat.items(), reports, strict=True)
+            )
         )
         total = DrainReport()
         for report in reports:
             total.add(report)
         return total
 
+    async def _serve_chat(
+        self, chat: ChatRef, rows: list[Delivery], report: DrainReport, slots: SendSlots
+    ) -> None:
+        """`_deliver_chat`, with a bug in it contained to this chat."""
+        try:
+            await self._deliver_chat(chat, rows, report, slots, depth=0)
+        except Exception:
+            # A bug must not stop other chats' deliveries; the rows not settled yet are
+            # retried (never those already sent: that would repeat them).
+            log.exception("delivery to %s failed unexpectedly", chat)
+            leftover = [r for r in rows if r.id not in report.settled]
+            try:
+                self._retry(leftover, "internal error", report)
+            except Exception:
+                log.exception("could not reschedule deliveries to %s", chat)
+
     # one chat --------------------------------------------------------------------------
 
     async def _deliver_chat(
-        self, chat: ChatRef, rows: list[Delivery], report: DrainReport, *, depth: int
+        self,
+        chat: ChatRef,
+        rows: list[Delivery],
+        report: DrainReport,
+        slots: SendSlots,
+        *,
+        depth: int,
     ) -> None:
+        # One chat prepares at a time, with a turn of the event loop after each: the
+        # storage reads and rendering of a batch's chats interleave with the sends of
+        # the chats already prepared instead of holding them all up at the start.
+        async with slots.preparing():
+            prepared = self._prepare_chat(chat, rows, report)
+        if prepared is None:
+            return
+        settings, route, row_of, parcels = prepared
+        for index, parcel in enumerate(parcels):
+            parcel_rows = [row_of[a] for a in parcel.article_ids if a in row_of]
+            remaining = [row_of[a] for p in parcels[index:] for a in p.article_ids if a in row_of]
+            later = sum(len(p.messages) for p in parcels[index + 1 :])
+            outcome = await self._send_parcel(chat, parcel, route, report, slots, later)
+            if outcome.kind == "sent":
+                self._storage.mark_sent([r.id for r in parcel_rows], at=self._clock.now())
+                report.sent += len(parcel_rows)
+                report.settled.update(r.id for r in parcel_rows)
+            elif outcome.kind == "rejected":
+                self._fail(parcel_rows, f"rejected: {outcome.error}", report)
+                log.warning(
+                    "dropped %s for %s: the platform rejected the message (%s); "
+                    "not retried, the chat's other stories go on",
+                    _stories(len(parcel_rows)),
+                    chat_label(chat),
+                    outcome.error,
+                )
+            elif outcome.kind == "forbidden":
+                self._storage.pause_chat(chat, outcome.error)
+                report.paused_chats += 1
+                self._fail(remaining, f"chat paused: {outcome.error}", report)
+                log.warning(
+                    "paused delivery to %s: %s; %s dropped; %s",
+                    chat_label(chat),
+                    outcome.error,
+                    _stories(len(remaining), "queued "),
+                    resumed_by(chat),
+                )
+                await self._notify_pause(settings, outcome.error)
+                return
+            elif outcome.kind == "migrated" and outcome.new_chat_id and depth < 2:
+                new_chat = self._storage.migrate_chat(chat, outcome.new_chat_id)
+                report.migrated_chats += 1
+                # Only this task's rows: others of the chat are another read's to deliver
+                # (sending them here too could send them twice).
+                own = {r.id for r in row_of.values()}
+                moved = [
+                    r
+                    for r in self._storage.pending_deliveries(
+                        now=self._clock.now(), limit=10_000, chat=new_chat
+                    )
+                    if r.id in own
+                ]
+                if moved:
+                    await self._deliver_chat(new_chat, moved, report, slots, depth=depth + 1)
+                return
+            elif outcome.kind == "later" and outcome.due_at is not None:
+                self._storage.mark_retry(
+                    [r.id for r in remaining], error=outcome.error, due_at=outcome.due_at
+                )
+                report.retried += len(remaining)
+                report.settled.update(r.id for r in remaining)
+                return
+            else:
+                self._retry(remaining, outcome.error, report)
+                return
+
+    def _prepare_chat(
+        self, chat: ChatRef, rows: list[Delivery], report: DrainReport
+    ) -> tuple[ChatSettings, PlatformRoute, dict[int, Delivery], list[Parcel]] | None:
+        """Read the chat and its stories and render its parcels; None when there is
+        nothing to send (rows it cannot send are settled here, with the reason)."""
         settings = self._storage.get_chat(chat)
         if settings.paused_reason is not None:
             self._fail(rows, f"chat paused: {settings.paused_reason}", report)
-            return
+            log.warning(
+                "dropped %s for %s: delivery is paused (%s); %s",
+                _stories(len(rows), "queued "),
+                chat_label(chat),
+                settings.paused_reason,
+                resumed_by(chat),
+            )
+            return None
         if settings.mode is DeliveryMode.OFF:
             self._fail(rows, "delivery turned off", report)
-            return
+            log.info(
+                "dropped %s for %s: delivery turned off there",
+                _stories(len(rows), "queued "),
+                chat_label(chat),
+            )
+            return None
         route = self._routes.get(chat.platform)
         if route is None:
             due = self._clock.now() + timedelta(seconds=self._policy.no_route_seconds)
@@ -739,7 +772,7 @@ class DeliveryWorker:
             )
             report.retried += len(rows)
             report.settled.update(r.id for r in rows)
-            return
+            return None
         if settings.mode is DeliveryMode.SCHEDULED:
             # The whole digest at once, even if the batch cut it.
             rows = (
@@ -754,8 +787,8 @@ class DeliveryWorker:
             except NotFoundError:
                 self._fail([row_of.pop(article_id)], "article no longer stored", report)
         if not articles:
-            return
-        stories = self._stories.stories(articles)
+            return None
+        stories = self._stories.stories(publication_order(articles))
         language = settings.language
         zone = chat_zone(settings.timezone)
         try:
@@ -777,81 +810,71 @@ class DeliveryWorker:
             # Rendering the same stories again would fail the same way.
             log.exception("rendering for %s failed", chat)
             self._fail(list(row_of.values()), f"render failed: {error}", report)
-            return
+            return None
 
-        for index, parcel in enumerate(parcels):
-            parcel_rows = [row_of[a] for a in parcel.article_ids if a in row_of]
-            remaining = [row_of[a] for p in parcels[index:] for a in p.article_ids if a in row_of]
-            outcome = await self._send_parcel(chat, parcel, route, report)
-            if outcome.kind == "sent":
-                self._storage.mark_sent([r.id for r in parcel_rows], at=self._clock.now())
-                report.sent += len(parcel_rows)
-                report.settled.update(r.id for r in parcel_rows)
-            elif outcome.kind == "rejected":
-                self._fail(parcel_rows, f"rejected: {outcome.error}", report)
-            elif outcome.kind == "forbidden":
-                self._storage.pause_chat(chat, outcome.error)
-                report.paused_chats += 1
-                self._fail(remaining, f"chat paused: {outcome.error}", report)
-                await self._notify_pause(settings, outcome.error)
-                return
-            elif outcome.kind == "migrated" and outcome.new_chat_id and depth < 2:
-                new_chat = self._storage.migrate_chat(chat, outcome.new_chat_id)
-                report.migrated_chats += 1
-                moved = self._storage.pending_deliveries(
-                    now=self._clock.now(), limit=10_000, chat=new_chat
-                )
-                if moved:
-                    await self._deliver_chat(new_chat, moved, report, depth=depth + 1)
-                return
-            elif outcome.kind == "later" and outcome.due_at is not None:
-                self._storage.mark_retry(
-                    [r.id for r in remaining], error=outcome.error, due_at=outcome.due_at
-                )
-                report.retried += len(remaining)
-                report.settled.update(r.id for r in remaining)
-                return
-            else:
-                self._retry(remaining, outcome.error, report)
-                return
+        return settings, route, row_of, parcels
 
     async def _send_parcel(
-        self, chat: ChatRef, parcel: Parcel, route: PlatformRoute, report: DrainReport
+        self,
+        chat: ChatRef,
+        parcel: Parcel,
+        route: PlatformRoute,
+        report: DrainReport,
+        slots: SendSlots,
+        later: int = 0,
     ) -> _Outcome:
+        """Send a parcel's messages in order. The chat holds a slot from its first
+        message until the parcel's last one was accepted (its rows are marked sent right
+        after): only that many accepted-but-unmarked messages can exist at once.
+        `later` counts the chat's messages in the parcels after this one: chats with
+        more to send get slots first (SendSlots.take)."""
         index = 0
         waits = 0
-        while index < len(parcel.messages):
-            await route.limiter.acquire(chat)
-            count = len(parcel.messages)
-            key = outbox_message_key(chat, parcel.article_ids, index, count)
-            try:
-                await route.sender.send(chat, replace(parcel.messages[index], dedupe_key=key))
-            except RetryAfter as error:
-                route.limiter.block(chat, error.seconds)
-                # A 429 may be about the whole bot: hold everything back briefly too.
-                route.limiter.block_all(min(error.seconds, 1.0))
-                waits += 1
-                if (
-                    error.seconds <= self._policy.max_inline_wait
-                    and waits <= self._policy.max_inline_retries
-                ):
-                    continue  # acquire() waits the time out, then the same message again
-                due = self._clock.now() + timedelta(seconds=error.seconds)
-                return _Outcome("later", error.reason, due_at=due)
-            except ChatMigrated as error:
-                return _Outcome("migrated", error.reason, new_chat_id=error.new_chat_id)
-            except (ChatForbidden, ChatNotFound) as error:
-                return _Outcome("forbidden", error.reason)
-            except MessageRejected as error:
-                return _Outcome("rejected", error.reason)
-            except DeliveryError as error:  # TransientDeliveryError and anything unnamed
-                return _Outcome("retry", error.reason)
-            except Exception as error:
-                log.exception("sender for %s raised a non-delivery error", chat.platform)
-                return _Outcome("retry", f"{type(error).__name__}: {error}")
-            report.messages += 1
-            index += 1
-        return _Outcome("sent")
+        holding = False
+        try:
+            while index < len(parcel.messages):
+                if not holding:
+                    remaining = len(parcel.messages) - index + later
+                    await slots.take(route.limiter, chat, remaining)
+                    holding = True
+                await slots.send_turn(route.limiter, chat)
+                count = len(parcel.messages)
+                key = outbox_message_key(chat, parcel.article_ids, index, count)
+                try:
+                    await route.sender.send(chat, replace(parcel.messages[index], dedupe_key=key))
+                except RetryAfter as error:
+                    route.limiter.block(chat, error.seconds)
+                    # A 429 may be about the whole bot: hold everything back briefly too.
+                    route.limiter.block_all(min(error.seconds, 1.0))
+                    waits += 1
+                    if (
+                        error.seconds <= self._policy.max_inline_wait
+                        and waits <= self._policy.max_inline_retries
+                    ):
+                        if index == 0:
+                            # Nothing of this parcel is out yet: wait without the slot.
+                            slots.release()
+                            holding = False
+                        continue  # then the same message again
+                    due = self._clock.now() + timedelta(seconds=error.seconds)
+                    return _Outcome("later", error.reason, due_at=due)
+                except ChatMigrated as error:
+                    return _Outcome("migrated", error.reason, new_chat_id=error.new_chat_id)
+                except (ChatForbidden, ChatNotFound) as error:
+                    return _Outcome("forbidden", error.reason)
+                except MessageRejected as error:
+                    return _Outcome("rejected", error.reason)
+                except DeliveryError as error:  # TransientDeliveryError and anything unnamed
+                    return _Outcome("retry", error.reason)
+                except Exception as error:
+                    log.exception("sender for %s raised a non-delivery error", chat.platform)
+                    return _Outcome("retry", f"{type(error).__name__}: {error}")
+                report.messages += 1
+                index += 1
+            return _Outcome("sent")
+        finally:
+            if holding:
+                slots.release()
 
     # outcomes ------------------------------------------------------------------------
 
@@ -867,6 +890,13 @@ class DeliveryWorker:
         attempts = max(r.attempts for r in rows)
         if attempts + 1 >= self._policy.max_attempts:
             self._fail(rows, f"gave up after {attempts + 1} attempts: {error}", report)
+            log.warning(
+                "dropped %s for %s: gave up after %d attempts (%s)",
+                _stories(len(rows)),
+                chat_label(rows[0].chat),
+                attempts + 1,
+                error,
+            )
             return
         delay = retry_delay(attempts, self._policy, self._random)
         due = self._clock.now() + timedelta(seconds=delay)
@@ -881,6 +911,34 @@ class DeliveryWorker:
             await self._on_pause(settings, reason)
         except Exception:
             log.exception("pause notification for %s failed", settings.chat)
+
+
+def _by_chat(rows: Iterable[Delivery]) -> dict[ChatRef, list[Delivery]]:
+    by_chat: dict[ChatRef, list[Delivery]] = {}
+    for row in rows:
+        by_chat.setdefault(row.chat, []).append(row)
+    return by_chat
+
+
+def chat_label(chat: ChatRef) -> str:
+    """How logs name a chat: platform, kind and id (ids are not secrets; titles and
+    webhook URLs stay out of logs)."""
+    return f"{chat.platform.value} {chat.kind.value} {chat.chat_id}"
+
+
+def _stories(count: int, qualifier: str = "") -> str:
+    return f"{count} {qualifier}{'story' if count == 1 else 'stories'}"
+
+
+def resumed_by(chat: ChatRef) -> str:
+    """What lifts a delivery pause, for the log line that reports it (the commands that
+    clear `paused_reason`)."""
+    if chat.platform is Platform.DISCORD:
+        return "resumes when an admin runs /news subscribe or /news schedule in that channel"
+    return (
+        "resumes on /start or any settings command in that chat, or when the bot is "
+        "unblocked or added back"
+    )
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,11 @@ Prometheus text format) so the bot needs no extra dependency for it.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import re
+import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,7 +19,7 @@ from aiohttp import web
 
 from bot.chat import ChatSender, OutgoingMessage
 from bot.redaction import SecretRedactor
-from digest.errors import DeliveryError
+from digest.errors import ConfigError, DeliveryError
 from digest.models import ChatRef
 from digest.pipeline import PollReport
 
@@ -140,12 +142,44 @@ def health_app(metrics: Metrics, healthy: Callable[[], dict[str, object]]) -> we
     return app
 
 
+def bind_port(port: int, host: str = "127.0.0.1") -> socket.socket:
+    """Bind and listen on the ops HTTP port now, before any bot starts: a busy port is
+    then a configuration error (exit code 2) instead of a failure half-way through
+    start-up, with Telegram already polling. Raises ConfigError; the caller owns the
+    socket (`start_health_server(..., sock=)` takes it over)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        # Like aiohttp's own sites: a restart may bind while old connections linger in
+        # TIME_WAIT (a port someone listens on is still refused).
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            reason = f"{host}:{port} is in use by another process"
+        else:
+            reason = f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+        raise ConfigError(
+            f"http_port {port} (NEWSDIGEST_HTTP_PORT): {reason}; choose another port"
+        ) from None
+    return sock
+
+
 async def start_health_server(
-    app: web.Application, port: int, host: str = "127.0.0.1"
+    app: web.Application,
+    port: int | None = None,
+    host: str = "127.0.0.1",
+    *,
+    sock: socket.socket | None = None,
 ) -> web.AppRunner:
+    """Serve `app` on `sock` (from `bind_port`), else on host:port."""
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    await web.TCPSite(runner, host, port).start()
+    site: web.BaseSite = (
+        web.SockSite(runner, sock) if sock is not None else web.TCPSite(runner, host, port)
+    )
+    await site.start()
     return runner
 
 

@@ -27,7 +27,14 @@ from digest.storage import SqlStorage
 from .bootstrap import Services
 from .commands import CommandLimits, CommandService
 from .delivery import DeliveryPlanner, DeliveryWorker, PlatformRoute
-from .ops import CountingSender, Metrics, default_metrics, health_app, start_health_server
+from .ops import (
+    CountingSender,
+    Metrics,
+    bind_port,
+    default_metrics,
+    health_app,
+    start_health_server,
+)
 from .scheduler import BotScheduler
 
 log = logging.getLogger(__name__)
@@ -149,7 +156,7 @@ async def start_runtime(
     drain_interval: float = 2.0,
 ) -> Runtime:
     """Start the configured bots and the scheduler. Raises ConfigError when no platform
-    token is set."""
+    token is set or `http_port` cannot be bound (checked before anything starts)."""
     from digest.errors import ConfigError
 
     settings = services.settings
@@ -157,6 +164,23 @@ async def start_runtime(
         raise ConfigError(
             "no bot token: set NEWSDIGEST_TELEGRAM_TOKEN and/or NEWSDIGEST_DISCORD_TOKEN"
         )
+    # Bound first: a busy port must stop the start before any bot is started.
+    listener = bind_port(settings.http_port) if settings.http_port else None
+    try:
+        return await _start(services, listener, poll_at_start, drain_interval)
+    except BaseException:
+        if listener is not None:
+            listener.close()  # not handed to the health server (which would close it)
+        raise
+
+
+async def _start(
+    services: Services,
+    listener: socket.socket | None,
+    poll_at_start: bool,
+    drain_interval: float,
+) -> Runtime:
+    settings = services.settings
     storage = services.storage
     clock = services.clock
     metrics = default_metrics(lambda: float(storage.count_pending()))
@@ -266,7 +290,7 @@ async def start_runtime(
     scheduler.start()
     runtime = Runtime(services, scheduler, commands, metrics, bots, stoppers)
 
-    if settings.http_port:
+    if listener is not None:
 
         def healthy() -> dict[str, object]:
             feeds = storage.get_feeds(enabled=True)
@@ -279,7 +303,7 @@ async def start_runtime(
                 "platforms": sorted(p.value for p in routes),
             }
 
-        runner = await start_health_server(health_app(metrics, healthy), settings.http_port)
+        runner = await start_health_server(health_app(metrics, healthy), sock=listener)
         stoppers.append(runner.cleanup)
     return runtime
 

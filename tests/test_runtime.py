@@ -236,3 +236,39 @@ def test_pid_alive_sees_a_running_and_a_finished_process() -> None:
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()  # reaped: its pid no longer names a process (until reused)
     assert not pid_alive(child.pid)
+
+
+async def test_busy_http_port_is_one_clear_error_before_anything_starts(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    """The real `newsdigest run` start-up with its http_port held by someone else: the
+    port is bound before any bot starts, so the answer is one line and exit code 2 — no
+    traceback, no Telegram polling begun and torn down, no coroutine left unawaited."""
+    import socket
+
+    from tests.run_process import BotProcess, wait_until
+
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = int(held.getsockname()[1])
+        env = {
+            "NEWSDIGEST_TELEGRAM_TOKEN": TOKEN,
+            "NEWSDIGEST_TELEGRAM_API_URL": fake.api_url,
+            "NEWSDIGEST_HTTP_PORT": str(port),
+        }
+        bot = BotProcess(write_config(tmp_path), env, tmp_path / "bot.log")
+        bot.start()
+        try:
+            await wait_until(lambda: not bot.alive(), 60, "newsdigest run to exit")
+        finally:
+            bot.kill()
+    assert bot.proc is not None
+    output = bot.output()
+    assert bot.proc.returncode == 2, output
+    for wrong in ("Traceback", "never awaited", "cannot read", "Error while"):
+        assert wrong not in output, output
+    errors = [line for line in output.splitlines() if line.startswith("newsdigest:")]
+    assert len(errors) == 1, output
+    assert f"http_port {port}" in errors[0] and "in use" in errors[0]
+    assert fake.calls == []  # Telegram was never contacted
