@@ -60,6 +60,11 @@ class OutgoingMessage:
     text: str = ""  # Telegram: HTML; Discord: message content
     embeds: Sequence[dict[str, object]] = field(default_factory=tuple)  # Discord embeds
     disable_preview: bool = True
+    # Telegram: send as a photo with `text` as its caption (the caller checked it fits);
+    # a photo the platform refuses falls back to the text with `preview_url` above it.
+    photo_url: str | None = None
+    # Telegram: the link preview shows this URL (the lead image) above the text.
+    preview_url: str | None = None
     # The same for a resend of this message after a crash (see `outbox_message_key`);
     # senders that can deduplicate use it (Discord: the message nonce). Not part of equality.
     dedupe_key: str | None = field(default=None, compare=False)

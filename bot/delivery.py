@@ -952,18 +952,32 @@ class _Outcome:
 # --- renderers for the bundled formatters -------------------------------------------------
 
 
+TELEGRAM_CAPTION_LIMIT = 1024  # UTF-16 units of visible caption text (Bot API sendPhoto)
+
+
 def telegram_renderer(
     stories: Sequence[Story], header: str | None, language: str, zone: tzinfo = UTC
 ) -> list[OutgoingMessage]:
     """Telegram HTML messages (digest.format.render_telegram); link previews stay off
     for digests and on for a single instant story."""
     from digest.format import render_telegram
+    from digest.format.telegram import visible_utf16_len
 
     preview_off = header is not None or len(stories) != 1
-    return [
+    messages = [
         OutgoingMessage(text=html, disable_preview=preview_off)
         for html in render_telegram(stories, header=header, language=language, zone=zone)
     ]
+    image = stories[0].image_url if header is None and len(stories) == 1 else None
+    if image and messages:
+        first = messages[0]
+        if len(messages) == 1 and visible_utf16_len(first.text) <= TELEGRAM_CAPTION_LIMIT:
+            # The story as the photo's caption: one message, the image first.
+            messages[0] = replace(first, photo_url=image, preview_url=image)
+        else:
+            # Too long for a caption: the text, with the image as its preview above it.
+            messages[0] = replace(first, disable_preview=False, preview_url=image)
+    return messages
 
 
 def discord_renderer(topic_colours: Mapping[str, int] | None = None) -> Renderer:

@@ -146,6 +146,7 @@ class Story:
     other_sources: tuple[Source, ...] = ()
     language: str = "ar"
     image_url: str | None = None
+    reading_url: str | None = None  # a reading page inside Telegram (Telegraph), if made
 
 
 # --- chats and subscriptions ---------------------------------------------------------

@@ -34,6 +34,7 @@ from typing import Any
 from aiohttp import web
 
 MAX_MESSAGE_UTF16 = 4096
+MAX_CAPTION_UTF16 = 1024
 GROUP_ANONYMOUS_BOT = 1087968824  # the user Telegram shows for anonymous group admins
 
 ALLOWED_TAGS = {
@@ -272,6 +273,7 @@ class SentMessage:
     link_preview_options: dict[str, Any] | None
     at: float  # time.monotonic() when accepted
     message_thread_id: int | None = None  # forum topic
+    photo: str | None = None  # sendPhoto: the photo URL; `text` is then the caption
 
     @property
     def preview_disabled(self) -> bool:
@@ -370,6 +372,7 @@ class FakeTelegram:
         self.rate_limited: list[Call] = []  # every 429 we answered
         self._failures: dict[int | None, _Failure] = {}
         self._stall: dict[int, float] = {}
+        self.refused_photos: set[str] = set()  # sendPhoto answers 400 for these URLs
         self._global_window = _Window(self.limits.global_per_second, 1.0)
         self._chat_windows: dict[int, _Window] = {}
         self._updates: list[dict[str, Any]] = []
@@ -840,6 +843,22 @@ class FakeTelegram:
         return self._ok(True)
 
     async def _api_sendMessage(self, params: dict[str, Any]) -> web.Response:
+        return await self._accept(params, params.get("text"), limit=MAX_MESSAGE_UTF16)
+
+    async def _api_sendPhoto(self, params: dict[str, Any]) -> web.Response:
+        """A photo by URL with an optional HTML caption (at most 1,024 UTF-16 units after
+        parsing). URLs in `refused_photos` are refused as Telegram refuses an image it
+        cannot fetch or read."""
+        photo = params.get("photo")
+        if not isinstance(photo, str) or not photo.startswith(("https://", "http://")):
+            return self._error(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        return await self._accept(
+            params, params.get("caption") or "", limit=MAX_CAPTION_UTF16, photo=photo
+        )
+
+    async def _accept(
+        self, params: dict[str, Any], text: object, *, limit: int, photo: str | None = None
+    ) -> web.Response:
         chat_param = params.get("chat_id")
         chat = self._chat_from_param(chat_param)
         chat_key = chat.id if chat is not None else None
@@ -857,7 +876,8 @@ class FakeTelegram:
         refusal = self._posting_refusal(chat)
         if refusal is not None:
             return refusal
-        text = params.get("text")
+        if photo is not None and photo in self.refused_photos:
+            return self._error(400, "Bad Request: wrong type of the web page content")
         if not isinstance(text, str):
             return self._error(400, "Bad Request: message text is empty")
         parse_mode = params.get("parse_mode")
@@ -867,10 +887,11 @@ class FakeTelegram:
             plain = parse_telegram_html(text) if parse_mode == "HTML" else text
         except EntityParseError as exc:
             return self._error(400, str(exc))
-        if not plain.strip():
+        if photo is None and not plain.strip():
             return self._error(400, "Bad Request: message text is empty")
-        if utf16_len(plain) > MAX_MESSAGE_UTF16:
-            return self._error(400, "Bad Request: message is too long")
+        if utf16_len(plain) > limit:
+            what = "message caption" if photo is not None else "message"
+            return self._error(400, f"Bad Request: {what} is too long")
         now = time.monotonic()
         chat_window = self._chat_window(chat)
         wait = max(
@@ -897,17 +918,29 @@ class FakeTelegram:
             link_preview_options=link_preview if isinstance(link_preview, dict) else None,
             at=now,
             message_thread_id=params.get("message_thread_id"),
+            photo=photo,
         )
         self.messages.append(message)
-        return self._ok(
-            {
-                "message_id": message.message_id,
-                "date": int(time.time()),
-                "chat": chat.to_json(),
-                "from": self.bot_user.to_json(),
-                "text": plain,
-            }
-        )
+        result: dict[str, Any] = {
+            "message_id": message.message_id,
+            "date": int(time.time()),
+            "chat": chat.to_json(),
+            "from": self.bot_user.to_json(),
+        }
+        if photo is not None:
+            result["photo"] = [
+                {
+                    "file_id": f"photo-{message.message_id}",
+                    "file_unique_id": f"u{message.message_id}",
+                    "width": 800,
+                    "height": 450,
+                }
+            ]
+            if plain:
+                result["caption"] = plain
+        else:
+            result["text"] = plain
+        return self._ok(result)
 
     def _posting_refusal(self, chat: FakeChat) -> web.Response | None:
         """Telegram refuses posts where the bot is not (or no longer) allowed to post."""

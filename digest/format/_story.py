@@ -64,6 +64,8 @@ class StoryParts:
     sources: tuple[Source, ...]  # the main source first, names cleaned, urls safe
     published: datetime | None
     language: str
+    image_url: str | None = None  # https only (digest.images), shown by platforms that can
+    reading_url: str | None = None
 
 
 def story_parts(story: Story, language: str, zone: tzinfo = UTC) -> StoryParts:
@@ -85,6 +87,8 @@ def story_parts(story: Story, language: str, zone: tzinfo = UTC) -> StoryParts:
         sources=tuple(sources),
         published=published,
         language=story.language,
+        image_url=safe_url(story.image_url) if story.image_url else None,
+        reading_url=safe_url(story.reading_url),
     )
 
 

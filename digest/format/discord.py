@@ -105,7 +105,12 @@ def _colour(story: Story, topic_colours: Mapping[str, int] | None) -> int | None
 
 
 def _story_embeds(
-    story: Story, language: str, topic_colours: Mapping[str, int] | None, zone: tzinfo
+    story: Story,
+    language: str,
+    topic_colours: Mapping[str, int] | None,
+    zone: tzinfo,
+    *,
+    with_image: bool = False,
 ) -> list[dict[str, Any]]:
     parts = story_parts(story, language, zone)
     title = _title(parts)
@@ -142,6 +147,8 @@ def _story_embeds(
         if colour is not None:
             embed["color"] = colour
         embeds.append(embed)
+    if parts.image_url and with_image:
+        embeds[0]["image"] = {"url": parts.image_url}
     last = embeds[-1]
     if footer:
         last["footer"] = {"text": footer}
@@ -205,7 +212,8 @@ def render_discord(
     current: list[dict[str, Any]] = []
     size = 0
     for story in stories:
-        embeds = _story_embeds(story, language, topic_colours, zone)
+        # The lead image in instant posts; a digest stays a compact list.
+        embeds = _story_embeds(story, language, topic_colours, zone, with_image=header is None)
         story_size = sum(embed_size(e) for e in embeds)
         fits_whole = len(embeds) <= EMBEDS_PER_MESSAGE and story_size <= MESSAGE_EMBED_CHARS
         if (

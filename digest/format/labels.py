@@ -10,6 +10,7 @@ _LABELS: dict[str, dict[str, str]] = {
     "sources": {"ar": "المصادر", "en": "Sources"},
     "source": {"ar": "المصدر", "en": "Source"},
     "read_more": {"ar": "اقرأ المزيد", "en": "Read more"},
+    "read_in_telegram": {"ar": "اقرأ داخل تيليغرام", "en": "Read in Telegram"},
     "digest_header": {"ar": "ملخص أخبار التقنية — {date}", "en": "Tech news digest — {date}"},
     "no_new": {"ar": "لا جديد", "en": "No new stories"},
     "more_pending": {

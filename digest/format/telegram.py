@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, tzinfo
 from functools import partial
+from html import unescape as unescape_html
 
 from digest.format._story import StoryParts, format_time, story_parts
 from digest.format._text import clean_inline, split_rendered, truncate, utf16_len
@@ -125,7 +126,23 @@ def _story_lines(parts: StoryParts, language: str, limit: int, budget: int) -> l
         for n, piece in enumerate(pieces):
             lines.append(_plain_line(piece, direction, BULLET if n == 0 else ""))
     lines += _source_lines(parts, language, budget)
+    if parts.reading_url:
+        lines.append(_reading_line(parts.reading_url, language))
     return lines
+
+
+def _reading_line(url: str, language: str) -> str:
+    """'اقرأ داخل تيليغرام' linked to the story's reading page (Telegraph opens in the app)."""
+    text = label("read_in_telegram", language)
+    direction = language_direction(language)
+    visible = isolate_runs(text, direction)
+    return line_mark(visible, direction) + _link(escape_html(visible), url)
+
+
+def visible_utf16_len(html: str) -> int:
+    """UTF-16 length of what Telegram shows of `html` (tags dropped, entities decoded):
+    what its 1,024-unit photo caption limit counts."""
+    return utf16_len(unescape_html(_TAG.sub("", html)))
 
 
 def _header_lines(header: str, language: str, budget: int) -> list[str]:
