@@ -385,6 +385,15 @@ class DeliveryPlanner:
 
 # --- the outbox worker -------------------------------------------------------------------
 
+class ReadingPagesPort(Protocol):
+    """Makes the reading pages of long articles (bot.telegraph.ReadingPages)."""
+
+    async def ensure(self, article_ids: Sequence[int]) -> None:
+        """Make the missing pages of these articles; never raises (failures are logged and
+        the posts go out without the link)."""
+        ...
+
+
 Renderer = Callable[[Sequence[Story], str | None, str, tzinfo], list[OutgoingMessage]]
 """(stories, header, language, zone) -> messages, split within the platform's limits;
 times are shown in `zone`, the chat's timezone."""
@@ -524,8 +533,10 @@ class DeliveryWorker:
         on_pause: OnPause | None = None,
         collapse_backlog: int | None = 8,
         claim: Claim | None = None,
+        reading_pages: ReadingPagesPort | None = None,
     ) -> None:
         self._storage = storage
+        self._reading_pages = reading_pages
         self._routes = dict(routes)
         self._clock = clock
         self._stories = stories or StoryBuilder(storage)
@@ -677,6 +688,10 @@ class DeliveryWorker:
         # One chat prepares at a time, with a turn of the event loop after each: the
         # storage reads and rendering of a batch's chats interleave with the sends of
         # the chats already prepared instead of holding them all up at the start.
+        if self._reading_pages is not None and chat.platform is Platform.TELEGRAM:
+            # Before the (synchronous) preparation reads the articles: long ones get
+            # their reading page made once, and the posts link it.
+            await self._reading_pages.ensure([r.article_id for r in rows])
         async with slots.preparing():
             prepared = self._prepare_chat(chat, rows, report)
         if prepared is None:

@@ -258,8 +258,24 @@ async def _start(
         def claim(now: datetime, limit: int) -> Sequence[Delivery]:
             return shared.claim_deliveries(now=now, limit=limit, lease_seconds=600)
 
+    reading_pages = None
+    telegraph = services.settings.telegraph
+    if telegraph.token.value and Platform.TELEGRAM in routes:
+        from .telegraph import ReadingPages, TelegraphClient
+
+        client = TelegraphClient(
+            telegraph.token.value, telegraph.api_url, author_name=telegraph.author_name
+        )
+        stoppers.append(client.aclose)
+        reading_pages = ReadingPages(client, storage, min_chars=telegraph.min_chars)
     worker = DeliveryWorker(
-        storage, routes, clock, stories=services.pipeline, on_pause=on_pause, claim=claim
+        storage,
+        routes,
+        clock,
+        stories=services.pipeline,
+        on_pause=on_pause,
+        claim=claim,
+        reading_pages=reading_pages,
     )
     owner = process_owner()
     release_leases_of_gone_processes(storage, owner)

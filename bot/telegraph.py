@@ -16,9 +16,10 @@ from typing import Any
 import httpx
 
 from digest.arabic import detect_language
-from digest.errors import NewsdigestError
+from digest.errors import NewsdigestError, NotFoundError
 from digest.models import Article
 from digest.ports import Storage
+from digest.stories import source_name
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +117,25 @@ class ReadingPages:
         self._storage = storage
         self._min_chars = min_chars
         self._locks: dict[int, asyncio.Lock] = {}
+
+    async def ensure(self, article_ids: Sequence[int]) -> None:
+        """Make the missing pages of these articles (DeliveryWorker calls it before a
+        Telegram chat's posts are rendered); never raises."""
+        for article_id in article_ids:
+            try:
+                article = self._storage.get_article(article_id)
+                if article.reading_url or not self.wants_page(article):
+                    continue
+                await self.url_for(article, source_name=self._source_name(article))
+            except Exception:
+                log.exception("reading page for article %d failed", article_id)
+
+    def _source_name(self, article: Article) -> str:
+        try:
+            feed = self._storage.get_feed(article.feed_url)
+        except NotFoundError:
+            feed = None
+        return source_name(feed, article.feed_url)
 
     def wants_page(self, article: Article) -> bool:
         return len(article.text) >= self._min_chars

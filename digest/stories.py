@@ -68,4 +68,5 @@ class StoryBuilder:
             other_sources=tuple(others),
             language=article.language,
             image_url=image,
+            reading_url=article.reading_url,
         )

@@ -143,3 +143,57 @@ def test_settings_read_the_token_from_the_environment_only(tmp_path: Path) -> No
     cfg.write_text(cfg.read_text() + "telegraph:\n  token: abc\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="NEWSDIGEST_TELEGRAPH_TOKEN"):
         load_settings(cfg, env={})
+
+
+async def test_newsdigest_run_links_a_long_storys_reading_page_once(
+    fake: FakeTelegraph, tmp_path: Path
+) -> None:
+    """The real runtime: Telegram (fake Bot API) and Telegraph (fake) on loopback; a
+    subscribed chat gets the long story with «اقرأ داخل تيليغرام» linking the one page."""
+    from bot.bootstrap import bootstrap
+    from bot.runtime import start_runtime
+    from tests.fake_telegram import FakeTelegram
+    from tests.test_runtime import ALICE, wait_for
+
+    body = "".join(f"<p>{line}</p>" for line in LONG.split("\n"))
+    feed = tmp_path / "long.xml"
+    feed.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>موقع</title>'
+        "<link>https://news.example/</link><item><title>مقال طويل عن الذكاء الاصطناعي</title>"
+        "<link>https://news.example/long</link><guid>long-1</guid>"
+        f"<description><![CDATA[{body}]]></description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    cfg = write_config(tmp_path)  # writes tmp_path/feeds.yaml (the seed): replaced below
+    (tmp_path / "feeds.yaml").write_text(
+        f"feeds:\n  - url: {feed}\n    announce_backlog: true\n", encoding="utf-8"
+    )
+    cfg.write_text(cfg.read_text() + "telegraph:\n  min_chars: 1000\n", encoding="utf-8")
+    token = "424242:TELEGRAPH-run-token-abcdefghijklmnop"
+    async with FakeTelegram(token) as telegram_api:
+        telegram_api.add_user(ALICE, language_code="ar")
+        telegram_api.add_chat(ALICE, "private")
+        env = {
+            "NEWSDIGEST_TELEGRAM_TOKEN": token,
+            "NEWSDIGEST_TELEGRAM_API_URL": telegram_api.api_url,
+            "NEWSDIGEST_TELEGRAPH_TOKEN": TOKEN,
+            "NEWSDIGEST_TELEGRAPH_API_URL": fake.api_url,
+        }
+        services = bootstrap(load_settings(cfg, env=env))
+        runtime = await start_runtime(services, poll_at_start=False, drain_interval=0.2)
+        try:
+            telegram_api.push_command(ALICE, ALICE, "/subscribe all")
+            await wait_for(lambda: len(telegram_api.messages_to(ALICE)) >= 1)
+            await runtime.scheduler.poll_now()
+            await wait_for(
+                lambda: any("مقال طويل" in m.text for m in telegram_api.messages_to(ALICE))
+            )
+        finally:
+            await runtime.stop()
+            await services.aclose()
+    (post,) = [m for m in telegram_api.messages_to(ALICE) if "مقال طويل" in m.text]
+    assert '<a href="https://telegra.ph/page-1">اقرأ داخل تيليغرام</a>' in post.text.replace(
+        "\u2068", ""
+    ).replace("\u2069", "")
+    assert fake.requests == 1 and fake.pages[0].title == "مقال طويل عن الذكاء الاصطناعي"
+    assert TOKEN not in post.text
