@@ -385,6 +385,7 @@ class DeliveryPlanner:
 
 # --- the outbox worker -------------------------------------------------------------------
 
+
 class ReadingPagesPort(Protocol):
     """Makes the reading pages of long articles (bot.telegraph.ReadingPages)."""
 
