@@ -112,7 +112,10 @@ SummarizeUrl = Callable[[str], Awaitable[Story]]
 
 _FAR_FUTURE = timedelta(days=3650)
 
-CHANGING_COMMANDS = frozenset({"subscribe", "unsubscribe", "schedule", "lang"})
+CHANGING_COMMANDS = frozenset({"subscribe", "unsubscribe", "schedule", "lang", "images"})
+# What /images accepts (case and Arabic spelling folded by `_images_choice`).
+IMAGES_ON = frozenset({"on", "yes", "true", "1", "تشغيل", "نعم", "تفعيل"})
+IMAGES_OFF = frozenset({"off", "no", "false", "0", "إيقاف", "ايقاف", "لا", "تعطيل"})
 COMMAND_ALIASES = {
     "subscriptions": "mysubs",
     "subs": "mysubs",
@@ -335,6 +338,8 @@ class CommandService:
         else:
             lines.append(t("mode_instant", lang))
         lines.append(t("language_line", lang, language=language_name(settings.language, lang)))
+        state = "images_state_off" if settings.images is False else "images_state_on"
+        lines.append(t("images_line", lang, state=t(state, lang)))
         if settings.paused_reason:
             reason = reason_text(settings.paused_reason, lang)
             lines.append(t("paused_line", lang, reason=reason))
@@ -781,6 +786,33 @@ class CommandService:
         if feeds and not failing and not disabled:
             lines.append(t("health_all_ok", lang))
         return self._text("\n".join(lines), lang)
+
+    async def _cmd_images(
+        self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str
+    ) -> Reply:
+        """/images on|off: the story's image in instant posts (shown by default)."""
+        ref, rest = split_targets(inv.args)
+        if len(rest) != 1:
+            raise BadArgument("usage")
+        word = rest[0].strip().casefold()
+        if word not in IMAGES_ON | IMAGES_OFF:
+            raise BadArgument("bad_images")
+        show = word in IMAGES_ON
+        target, refusal = await self._target(inv, gate, ref, lang, changing=True)
+        if refusal is not None or target is None:
+            return refusal or self._text(t("internal_error", lang), lang)
+        before = self._storage.get_chat(target)
+        updated = replace(before, images=show)
+        if self._is_pristine(before):
+            # As with /lang: choosing how posts look is not asking for posts.
+            updated = replace(updated, mode=DeliveryMode.OFF)
+        self._storage.save_chat(updated)
+        key = "images_on" if show else "images_off"
+        if target == inv.chat:
+            line = t(key, lang)
+        else:
+            line = t(f"{key}_target", lang, target=self._target_name(ref, before))
+        return self._text(line, lang)
 
     async def _cmd_lang(
         self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str

@@ -805,6 +805,8 @@ class DeliveryWorker:
         if not articles:
             return None
         stories = self._stories.stories(publication_order(articles))
+        if settings.images is False:  # /images off
+            stories = [replace(story, image_url=None) for story in stories]
         language = settings.language
         zone = chat_zone(settings.timezone)
         try:

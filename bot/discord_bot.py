@@ -403,6 +403,7 @@ _OPTION_TEXTS: Mapping[str, tuple[str, str]] = {
     "n": ("عدد الأخبار من 1 إلى 20", "How many stories, 1-20"),
     "url": ("رابط المقال", "The article's link"),
     "language": ("لغة الردود", "Reply language"),
+    "images_state": ("صورة الخبر في المنشورات الفورية", "The story's image in instant posts"),
     "webhook_url": (
         "رابط الـ webhook من إعدادات القناة، أو off للإيقاف",
         "The webhook link from the channel's settings, or off",
@@ -768,6 +769,19 @@ class DiscordBot:
         )
         async def lang(interaction: discord.Interaction[Any], language: str) -> None:
             await run(interaction, "lang", (language,))
+
+        @group.command(name="images", description=_command_text("images"))
+        @app_commands.describe(state=_option_text("images_state"), channel=_option_text("channel"))
+        @app_commands.choices(
+            state=[
+                app_commands.Choice(name=_text("تشغيل", "on"), value="on"),
+                app_commands.Choice(name=_text("إيقاف", "off"), value="off"),
+            ]
+        )
+        async def images(
+            interaction: discord.Interaction[Any], state: str, channel: ChannelOption | None = None
+        ) -> None:
+            await run(interaction, "images", (state,), channel)
 
         @group.command(name="health", description=_command_text("health"))
         async def health(interaction: discord.Interaction[Any]) -> None:

@@ -33,6 +33,7 @@ TELEGRAM_COMMANDS: tuple[str, ...] = (
     "schedule",
     "feeds",
     "lang",
+    "images",
     "health",
 )
 DISCORD_COMMANDS: tuple[str, ...] = (
@@ -47,6 +48,7 @@ DISCORD_COMMANDS: tuple[str, ...] = (
     "schedule",
     "feeds",
     "lang",
+    "images",
     "health",
     "webhook",  # answered by the Discord adapter itself (bot.discord_bot), not CommandService
 )
@@ -76,6 +78,7 @@ _DESCRIPTIONS = _texts(
     schedule=("موعد الملخص اليومي أو النشر الفوري أو الإيقاف", "Daily digest time, instant or off"),
     feeds=("مصادر الأخبار المتابعة", "The news feeds we follow"),
     lang=("لغة الردود: ar أو en", "Reply language: ar or en"),
+    images=("صورة الخبر في المنشورات: on أو off", "The story's image in posts: on or off"),
     health=("حالة مصادر الأخبار", "Status of the news feeds"),
     webhook=(
         "النشر عبر webhook باسم وصورة تختارهما",
@@ -102,6 +105,7 @@ _USAGE = _texts(
         "{p}schedule <HH:MM [timezone]> | instant | off  e.g. {p}schedule 08:30 Asia/Riyadh",
     ),
     lang=("{p}lang ar|en", "{p}lang ar|en"),
+    images=("{p}images on|off (أو: تشغيل | إيقاف)", "{p}images on|off"),
     webhook=(
         "{p}webhook <رابط الـ webhook|off> [الاسم] [رابط https للصورة]",
         "{p}webhook <webhook URL|off> [name] [https avatar link]",
@@ -297,6 +301,25 @@ _MESSAGES = _texts(
         "اللغات المتاحة: ar (العربية) و en (English).",
         "Languages: ar (Arabic), en (English).",
     ),
+    # images
+    images_on=(
+        "ستصل الأخبار الفورية مع صورتها (صورة مع النقاط، أو معاينة فوق النص الطويل).",
+        "Instant stories will come with their image (a photo with the points, or a preview"
+        " above a long text).",
+    ),
+    images_off=("ستصل الأخبار بلا صور.", "Stories will come without images."),
+    images_on_target=(
+        "ستصل أخبار {target} الفورية مع صورتها.",
+        "Instant stories in {target} will come with their image.",
+    ),
+    images_off_target=(
+        "ستصل أخبار {target} بلا صور.",
+        "Stories in {target} will come without images.",
+    ),
+    bad_images=("اكتب on أو off (أو: تشغيل أو إيقاف).", "Write on or off."),
+    images_line=("الصور: {state}", "Images: {state}"),
+    images_state_on=("تظهر في الأخبار الفورية", "shown in instant posts"),
+    images_state_off=("لا تظهر", "not shown"),
     # errors
     internal_error=(
         "حدث خطأ غير متوقع، حاول مرة أخرى لاحقًا.",

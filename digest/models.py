@@ -194,6 +194,7 @@ class ChatSettings:
     last_digest_at: datetime | None = None
     webhook_url: str | None = None  # Discord webhook delivery, optional
     title: str | None = None
+    images: bool | None = None  # the story's image in instant posts; None: the default (on)
 
 
 class DeliveryState(StrEnum):

@@ -155,6 +155,7 @@ chats = Table(
     Column("last_digest_at", UTCDateTime),
     Column("webhook_url", Text),
     Column("title", Text),
+    Column("images", Boolean),  # None: the default (images in instant posts)
 )
 
 deliveries = Table(
@@ -283,6 +284,7 @@ def _chat_from_row(row: Row[Any]) -> ChatSettings:
         last_digest_at=row.last_digest_at,
         webhook_url=row.webhook_url,
         title=row.title,
+        images=None if row.images is None else bool(row.images),
     )
 
 
@@ -827,6 +829,7 @@ class SqlStorage:
             "last_digest_at": settings.last_digest_at,
             "webhook_url": settings.webhook_url,
             "title": settings.title,
+            "images": settings.images,
         }
         with self._tx() as conn:
             result = conn.execute(update(chats).where(_chat_where(settings.chat)).values(**values))

@@ -984,3 +984,34 @@ async def test_a_message_full_of_words_is_answered_quickly(
         assert len(reply.text) < 600, name
     # 1300 distinct words are over the limit: none of them was saved.
     assert storage.get_chat(PRIVATE).keywords == {"ab", "الذكاء"}
+
+
+# --- /images (issue #18) -----------------------------------------------------------------
+
+
+async def test_images_off_and_on_in_a_private_chat(
+    service: CommandService, gate: FakeGate, storage: SqlStorage
+) -> None:
+    off = await run(service, gate, "images", "off")
+    assert off.text == t("images_off", "ar") and storage.get_chat(PRIVATE).images is False
+    # choosing how posts look is not asking for posts (as with /lang)
+    assert storage.get_chat(PRIVATE).mode is DeliveryMode.OFF
+    shown = plain((await run(service, gate, "mysubs")).text)
+    assert t("images_line", "ar", state=t("images_state_off", "ar")) in shown
+    on = await run(service, gate, "images", "تشغيل")
+    assert on.text == t("images_on", "ar") and storage.get_chat(PRIVATE).images is True
+    bad = await run(service, gate, "images", "maybe")
+    assert t("bad_images", "ar") in bad.text and bad.ephemeral
+    assert storage.get_chat(PRIVATE).images is True
+
+
+async def test_only_admins_change_a_group_and_a_channel_is_named(
+    service: CommandService, gate: FakeGate, storage: SqlStorage
+) -> None:
+    refused = await run(service, gate, "images", "off", chat=GROUP, user="someone")
+    assert refused.ephemeral and storage.get_chat(GROUP).images is None
+    await run(service, gate, "images", "off", chat=GROUP, user="admin")
+    assert storage.get_chat(GROUP).images is False
+    managed = await run(service, gate, "images", "@news", "off")
+    assert storage.get_chat(CHANNEL).images is False
+    assert plain(managed.text) == t("images_off_target", "ar", target="@news")

@@ -12,12 +12,22 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.chat import OutgoingMessage
-from bot.delivery import TELEGRAM_CAPTION_LIMIT, telegram_renderer
+from bot.delivery import (
+    TELEGRAM_CAPTION_LIMIT,
+    TELEGRAM_LIMITS,
+    DeliveryWorker,
+    PlatformRoute,
+    RateLimiter,
+    telegram_renderer,
+)
 from bot.telegram_bot import TelegramSender
+from digest.clock import FakeClock
 from digest.format import render_discord
 from digest.format.telegram import visible_utf16_len
-from digest.models import Source, Story
+from digest.models import ChatSettings, Entry, Platform, Source, Story
+from digest.storage import SqlStorage
 from tests.fake_telegram import FakeTelegram
+from tests.fakes import FEED_URL, FakeSender, add_feed, tg
 from tests.test_telegram import ALICE, private
 
 IMAGE = "https://cdn.example/lead.jpg"
@@ -120,3 +130,42 @@ async def test_text_with_a_previewed_image_asks_telegram_to_show_it_above(
         "prefer_large_media": True,
         "show_above_text": True,
     }
+
+
+async def test_the_worker_leaves_the_image_out_where_images_are_off() -> None:
+    storage = SqlStorage.from_url("sqlite:///:memory:")
+    add_feed(storage)
+    at = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    article = storage.add_article(
+        Entry(
+            FEED_URL,
+            "خبر بصورة",
+            url="https://t.example/1",
+            guid="g1",
+            published=at,
+            image_url=IMAGE,
+        ),
+        keys=["k1"],
+        text="نص",
+        canonical_url=None,
+        fetched_at=at,
+        bullets=("أولًا", "ثانيًا", "ثالثًا"),
+        summary_method="extractive",
+        topics=(),
+        is_tech=True,
+        announce=True,
+    )
+    assert article is not None
+    with_images, without = tg("1"), tg("2")
+    storage.save_chat(ChatSettings(with_images))
+    storage.save_chat(ChatSettings(without, images=False))
+    for chat in (with_images, without):
+        storage.enqueue(chat, [article.id], due_at=at)
+    sender = FakeSender()
+    clock = FakeClock(at)
+    route = PlatformRoute(sender, telegram_renderer, RateLimiter(TELEGRAM_LIMITS, clock))
+    report = await DeliveryWorker(storage, {Platform.TELEGRAM: route}, clock).drain()
+    assert report.sent == 2
+    photos = {s.chat.chat_id: s.message.photo_url for s in sender.sent}
+    assert photos == {"1": IMAGE, "2": None}
+    storage.close()

@@ -1,4 +1,5 @@
-"""articles.image_url (the lead image, https only) and articles.reading_url (its Telegraph page)
+"""articles.image_url (the lead image, https only), articles.reading_url (its Telegraph
+page) and chats.images (/images on|off; NULL = the default)
 
 Revision ID: 0002
 Revises: 0001
@@ -20,9 +21,13 @@ def upgrade() -> None:
     with op.batch_alter_table("articles") as batch:
         batch.add_column(sa.Column("image_url", sa.Text(), nullable=True))
         batch.add_column(sa.Column("reading_url", sa.Text(), nullable=True))
+    with op.batch_alter_table("chats") as batch:
+        batch.add_column(sa.Column("images", sa.Boolean(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("chats") as batch:
+        batch.drop_column("images")
     with op.batch_alter_table("articles") as batch:
         batch.drop_column("reading_url")
         batch.drop_column("image_url")
