@@ -30,6 +30,7 @@ from typing import Any
 
 from .arabic import tokenize
 from .errors import ConfigError
+from .jsonl import jsonl_lines
 from .topics import LexiconClassifier, LexiconEvidence, TopicCatalog, default_topics_path
 
 FORMAT_VERSION = 1
@@ -192,12 +193,10 @@ def read_corpus(path: Path) -> list[CorpusRecord]:
     """ANT-format JSON lines. Raises ConfigError naming the line of a bad record."""
     records = []
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = list(jsonl_lines(path))
     except OSError as error:
         raise ConfigError(f"{path}: cannot read corpus: {error}") from error
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
+    for number, line in lines:
         try:
             row = json.loads(line)
             records.append(
