@@ -74,6 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--batch", type=Path, help="JSONL input: {id, text[, title]} per line")
     s.add_argument("--out", type=Path, help="JSONL output for --batch: {id, bullets}")
 
+    c = sub.add_parser("classify", help="technology filter and topics of a JSONL batch")
+    c.add_argument("--batch", type=Path, required=True, help="JSONL: {id, title, text} per line")
+    c.add_argument("--out", type=Path, required=True, help="JSONL: {id, tech, tech_score, topics}")
+
     w = sub.add_parser("why", help="why an article got its topics (stored article URL)")
     w.add_argument("url")
 
@@ -103,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "eval":
             return run_eval(args)
+        if args.command == "classify":
+            return run_classify(args)
         if args.command == "summarize" and not args.batch and not args.source:
             parser.error("summarize needs PATH, URL, - or --batch")
         settings = load_settings(args.config)
@@ -353,6 +359,21 @@ def cmd_feeds(services: Services, args: argparse.Namespace) -> int:
                 line += f"; next: {feed.next_fetch_at.isoformat(timespec='minutes')}"
         print(line)
     return 0
+
+
+def run_classify(args: argparse.Namespace) -> int:
+    """`classify --batch`: the pipeline's classifier (bootstrap.build_classifier) over a
+    file; needs no database or network."""
+    from digest.classify_batch import classify_batch
+    from digest.topics import TopicCatalog
+
+    from .bootstrap import build_classifier
+
+    settings = load_settings(args.config)
+    classifier = build_classifier(TopicCatalog.load(settings.topics_path))
+    result = classify_batch(classifier, args.batch, args.out, sys.stderr)
+    print(f"classified {result.written} articles ({result.skipped} bad lines skipped)")
+    return 1 if result.skipped else 0
 
 
 def run_eval(args: argparse.Namespace) -> int:
