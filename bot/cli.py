@@ -386,7 +386,7 @@ def run_eval(args: argparse.Namespace) -> int:
     elif args.what == "topics":
         from digest.eval.topics import run_topic_eval
 
-        corpus = args.corpus or root.parent / "shared/corpora/ant/dev.jsonl"
+        corpus = args.corpus or root.parent / "shared/corpora/ant/pool.jsonl"
         print(run_topic_eval(corpus))
     else:
         from digest.eval.clusters import run_cluster_eval

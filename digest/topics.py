@@ -467,6 +467,9 @@ class LexiconEvidence:
 
     topics: tuple[TopicMatch, ...]
     tech_score: float  # weighted hits of generic technology words
+    # Topics with a specific (not generic) term in the title: a company, product or
+    # platform name there is strong evidence whatever vocabulary the body uses.
+    title_topics: tuple[str, ...] = ()
 
 
 class LexiconClassifier:
@@ -517,9 +520,12 @@ class LexiconClassifier:
         in_title = self._lexicon.count(title_forms)
         in_body = self._lexicon.count(body_forms)
         matches = []
+        title_topics = []
         for topic in self.catalog.topics:
             title_counts = in_title.get(topic.slug, {})
             body_counts = in_body.get(topic.slug, {})
+            if _has_specific(self._generic[topic.slug], title_counts, {}):
+                title_topics.append(topic.slug)
             if not _has_specific(self._generic[topic.slug], title_counts, body_counts):
                 continue  # generic words alone never tag
             score, terms = _score(title_counts, body_counts)
@@ -530,7 +536,7 @@ class LexiconClassifier:
         tech_score, _ = _score(
             self._tech.count(title_forms).get("", {}), self._tech.count(body_forms).get("", {})
         )
-        return LexiconEvidence(tuple(matches), tech_score)
+        return LexiconEvidence(tuple(matches), tech_score, tuple(title_topics))
 
     def technology_probability(self, title: str, text: str) -> float | None:
         """The relevance model's probability that the article is about technology (None
