@@ -37,6 +37,7 @@ eval: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/summarize.py
 	$(BIN)/python bench/cluster.py
+	$(BIN)/python bench/classify.py
 
 # Retrain the technology filter after editing config/topics.yaml (writes digest/data/).
 train-relevance: $(STAMP)

@@ -268,3 +268,33 @@ def test_title_name_rule_lifts_to_the_threshold_only_when_the_model_is_unsure() 
     assert model.probability("سياسة", "", named) == 0.6  # lifted to the threshold
     assert model.probability("سياسة", "", weak) < 0.6  # a single title hit is not enough
     assert model.probability("حرب", "", named) < 0.1  # the model is sure: no lift
+
+
+def test_train_command_chooses_on_validation_and_writes_a_loadable_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from digest.relevance import _main
+
+    corpus = tmp_path / "pool.jsonl"
+    rows = []
+    for n, item in enumerate(tiny_corpus() * 8):
+        rows.append(
+            json.dumps(
+                {
+                    "id": f"{item.id}-{n}",
+                    "label": "technology" if item.is_tech else "sport",
+                    "source": "SkyNews",
+                    "title": item.title,
+                    "abstract": item.abstract,
+                    "text": item.text,
+                },
+                ensure_ascii=False,
+            )
+        )
+    corpus.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "model.json"
+    assert _main(["train", "--corpus", str(corpus), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "chosen on validation" in printed and "held out for the report" in printed
+    model = load_model(out)
+    assert 0.2 <= model.threshold <= 0.85 and "validation" in model.metadata
