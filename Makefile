@@ -31,16 +31,17 @@ test: $(STAMP) lint
 
 eval: $(STAMP)
 	$(BIN)/newsdigest eval summaries --corpus ../shared/corpora/easc/dev.jsonl
-	$(BIN)/newsdigest eval topics --corpus ../shared/corpora/ant/dev.jsonl
+	$(BIN)/newsdigest eval topics --corpus ../shared/corpora/ant/pool.jsonl
 	$(BIN)/newsdigest eval clusters
 
 bench: $(STAMP)
 	$(BIN)/python bench/summarize.py
 	$(BIN)/python bench/cluster.py
+	$(BIN)/python bench/classify.py
 
 # Retrain the technology filter after editing config/topics.yaml (writes digest/data/).
 train-relevance: $(STAMP)
-	$(BIN)/python -m digest.relevance train --corpus ../shared/corpora/ant/dev.jsonl
+	$(BIN)/python -m digest.relevance train --corpus ../shared/corpora/ant/pool.jsonl
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -79,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--batch", type=Path, help="JSONL input: {id, text[, title]} per line")
     s.add_argument("--out", type=Path, help="JSONL output for --batch: {id, bullets}")
 
+    c = sub.add_parser("classify", help="technology filter and topics of a JSONL batch")
+    c.add_argument("--batch", type=Path, required=True, help="JSONL: {id, title, text} per line")
+    c.add_argument("--out", type=Path, required=True, help="JSONL: {id, tech, tech_score, topics}")
+
     w = sub.add_parser("why", help="why an article got its topics (stored article URL)")
     w.add_argument("url")
 
@@ -147,6 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .doctor import cmd_doctor
 
             return cmd_doctor(args)
+        if args.command == "classify":
+            return run_classify(args)
         if args.command == "summarize" and not args.batch and not args.source:
             parser.error("summarize needs PATH, URL, - or --batch")
         settings = load_settings(args.config)
@@ -414,16 +420,17 @@ def cmd_feeds(services: Services, args: argparse.Namespace) -> int:
 
 def cmd_cluster_batch(src: Path, dst: Path) -> int:
     """The stream through the clusterer the running bot builds (bootstrap.build_clusterer)."""
-    from digest.cluster_batch import cluster_stream, json_lines
+    from digest.cluster_batch import cluster_stream
+    from digest.jsonl import jsonl_lines
 
     from .bootstrap import build_clusterer
 
-    with src.open(encoding="utf-8", newline="") as fin, dst.open("w", encoding="utf-8") as fout:
+    with dst.open("w", encoding="utf-8") as fout:
 
         def write(row: dict[str, object]) -> None:
             fout.write(json.dumps(row, ensure_ascii=False) + "\n")
 
-        problems = cluster_stream(json_lines(fin), build_clusterer(), write=write)
+        problems = cluster_stream(jsonl_lines(src), build_clusterer(), write=write)
     for problem in problems[:20]:
         print(f"newsdigest: {src}:{problem.line}: skipped: {problem.reason}", file=sys.stderr)
     if len(problems) > 20:
@@ -452,6 +459,21 @@ def cmd_health(args: argparse.Namespace, http_port: int | None) -> int:
     return result.exit_code
 
 
+def run_classify(args: argparse.Namespace) -> int:
+    """`classify --batch`: the pipeline's classifier (bootstrap.build_classifier) over a
+    file; needs no database or network."""
+    from digest.classify_batch import classify_batch
+    from digest.topics import TopicCatalog
+
+    from .bootstrap import build_classifier
+
+    settings = load_settings(args.config)
+    classifier = build_classifier(TopicCatalog.load(settings.topics_path))
+    result = classify_batch(classifier, args.batch, args.out, sys.stderr)
+    print(f"classified {result.written} articles ({result.skipped} bad lines skipped)")
+    return 1 if result.skipped else 0
+
+
 def run_eval(args: argparse.Namespace) -> int:
     root = Path(__file__).resolve().parent.parent
     if args.what == "summaries":
@@ -462,7 +484,7 @@ def run_eval(args: argparse.Namespace) -> int:
     elif args.what == "topics":
         from digest.eval.topics import run_topic_eval
 
-        corpus = args.corpus or root.parent / "shared/corpora/ant/dev.jsonl"
+        corpus = args.corpus or root.parent / "shared/corpora/ant/pool.jsonl"
         print(run_topic_eval(corpus))
     else:
         from digest.eval.clusters import run_cluster_eval

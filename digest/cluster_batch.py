@@ -5,7 +5,7 @@ Input: JSON Lines, one article per line, ``{"id", "title", "text", "published" (
 to its clusterer when it stores them. Output: one line ``{"id", "story"}`` per article,
 ``story`` being the id of the first article of that story (its own id for a new story).
 
-Lines are read as text split at ``\\n`` only (never at U+2028/U+2029, which may appear
+Lines come from `digest.jsonl.jsonl_lines` (split at "\\n" only, never at U+2028/U+2029
 inside JSON strings). A line that is not a valid article is reported with its line
 number and left out of the output; the others are still clustered.
 """
@@ -13,10 +13,9 @@ number and left out of the output; the others are still clustered.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TextIO
 
 from .pipeline import StoryClusterer
 
@@ -33,21 +32,6 @@ class BatchArticle:
 class BatchProblem:
     line: int
     reason: str
-
-
-def json_lines(stream: TextIO) -> Iterator[tuple[int, str]]:
-    """(line number, line) for each non-blank line of `stream`, split at "\\n" only."""
-    number = 0
-    pending = ""
-    while chunk := stream.read(1 << 16):
-        pending += chunk
-        *lines, pending = pending.split("\n")
-        for line in lines:
-            number += 1
-            if line.strip():
-                yield number, line
-    if pending.strip():
-        yield number + 1, pending
 
 
 def parse_article(line: str) -> BatchArticle:

@@ -256,12 +256,17 @@ class Topic:
     aliases: tuple[str, ...] = ()
     lexicon_ar: tuple[str, ...] = ()
     lexicon_latin: tuple[str, ...] = ()
+    # Words that are also everyday words or names ("إنترنت", "روبوت", "جهاز جديد"): they add
+    # to the topic's score only when a specific (ar/latin) term of the topic matched too.
+    lexicon_generic: tuple[str, ...] = ()
+    description: str = ""  # one line: what belongs to the topic (for editors and judges)
 
     def name(self, language: str = "ar") -> str:
         return self.name_ar if language == "ar" else self.name_en
 
     @property
     def lexicon(self) -> tuple[str, ...]:
+        """The specific terms (each can tag the topic on its own)."""
         return self.lexicon_ar + self.lexicon_latin
 
 
@@ -410,9 +415,16 @@ def _parse_topic(raw: Any, where: str) -> Topic:
         raise ConfigError(f"{where}.lexicon: expected a mapping with 'ar' and 'latin' lists")
     lexicon_ar = _string_list(lexicon.get("ar"), f"{where}.lexicon.ar", required=True)
     lexicon_latin = _string_list(lexicon.get("latin"), f"{where}.lexicon.latin")
-    for index, term in enumerate(lexicon_ar + lexicon_latin):
+    lexicon_generic = _string_list(lexicon.get("generic"), f"{where}.lexicon.generic")
+    for index, term in enumerate(lexicon_ar + lexicon_latin + lexicon_generic):
         if _compile_term(term) is None:
             raise ConfigError(f"{where}.lexicon: term {index} ({term!r}) has no letters")
+    both = sorted(set(lexicon_generic) & set(lexicon_ar + lexicon_latin))
+    if both:
+        raise ConfigError(f"{where}.lexicon.generic: {both[0]!r} is also a specific term")
+    description = raw.get("description", "")
+    if not isinstance(description, str):
+        raise ConfigError(f"{where}.description: expected a string")
     return Topic(
         slug=slug,
         name_ar=_required_text(raw, "name_ar", where),
@@ -421,6 +433,8 @@ def _parse_topic(raw: Any, where: str) -> Topic:
         aliases=_string_list(raw.get("aliases"), f"{where}.aliases", required=True),
         lexicon_ar=lexicon_ar,
         lexicon_latin=lexicon_latin,
+        lexicon_generic=lexicon_generic,
+        description=" ".join(description.split()),
     )
 
 
@@ -453,6 +467,9 @@ class LexiconEvidence:
 
     topics: tuple[TopicMatch, ...]
     tech_score: float  # weighted hits of generic technology words
+    # Topics with a specific (not generic) term in the title: a company, product or
+    # platform name there is strong evidence whatever vocabulary the body uses.
+    title_topics: tuple[str, ...] = ()
 
 
 class LexiconClassifier:
@@ -469,7 +486,15 @@ class LexiconClassifier:
         self.catalog = catalog
         self.relevance = relevance
         self._min_score = min_score
-        self._lexicon = _Lexicon({topic.slug: topic.lexicon for topic in catalog.topics})
+        # Generic and specific terms share one group per topic, so that the longest phrase
+        # at a position wins ("إنترنت الأشياء" over "إنترنت").
+        self._lexicon = _Lexicon(
+            {topic.slug: topic.lexicon + topic.lexicon_generic for topic in catalog.topics}
+        )
+        self._generic = {
+            topic.slug: frozenset(topic.lexicon_generic) - frozenset(topic.lexicon)
+            for topic in catalog.topics
+        }
         self._tech = _Lexicon({"": catalog.technology_terms})
         self._forms: dict[str, frozenset[str]] = {}
         self._last: tuple[str, str, LexiconEvidence] | None = None
@@ -495,8 +520,15 @@ class LexiconClassifier:
         in_title = self._lexicon.count(title_forms)
         in_body = self._lexicon.count(body_forms)
         matches = []
+        title_topics = []
         for topic in self.catalog.topics:
-            score, terms = _score(in_title.get(topic.slug, {}), in_body.get(topic.slug, {}))
+            title_counts = in_title.get(topic.slug, {})
+            body_counts = in_body.get(topic.slug, {})
+            if _has_specific(self._generic[topic.slug], title_counts, {}):
+                title_topics.append(topic.slug)
+            if not _has_specific(self._generic[topic.slug], title_counts, body_counts):
+                continue  # generic words alone never tag
+            score, terms = _score(title_counts, body_counts)
             if score >= self._min_score:
                 shown = tuple(_surface(term, title, text) for term in terms)
                 matches.append(TopicMatch(topic.slug, score, shown))
@@ -504,7 +536,7 @@ class LexiconClassifier:
         tech_score, _ = _score(
             self._tech.count(title_forms).get("", {}), self._tech.count(body_forms).get("", {})
         )
-        return LexiconEvidence(tuple(matches), tech_score)
+        return LexiconEvidence(tuple(matches), tech_score, tuple(title_topics))
 
     def technology_probability(self, title: str, text: str) -> float | None:
         """The relevance model's probability that the article is about technology (None
@@ -521,6 +553,13 @@ class LexiconClassifier:
             probability = self.relevance.probability(title, text, evidence)
             return probability >= self.relevance.threshold
         return bool(evidence.topics)
+
+
+def _has_specific(
+    generic: frozenset[str], title_counts: Mapping[str, int], body_counts: Mapping[str, int]
+) -> bool:
+    """Whether a term that is not generic matched, in the title or the body."""
+    return any(term not in generic for term in (*title_counts, *body_counts))
 
 
 def _score(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -10,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from digest.cluster_batch import json_lines, parse_article
+from digest.cluster_batch import parse_article
+from digest.jsonl import jsonl_lines
 from tests.test_cluster import OTHER_AI_STORY, OTHER_OUTLET_TEXT, OTHER_OUTLET_TITLE, SEED, T0
 
 
@@ -76,13 +76,15 @@ def test_bad_lines_are_reported_and_the_rest_still_clustered(
     assert ":4: skipped: id 'a' seen before" in err
 
 
-def test_lines_split_only_at_newline_not_at_unicode_separators() -> None:
+def test_lines_split_only_at_newline_not_at_unicode_separators(tmp_path: Path) -> None:
     text = "السطر الأول\u2029الفقرة الثانية\u2028و\u0085 \r نهاية"
     line = json.dumps({"id": 1, "title": "t", "text": text, "published": "2018-03-01T10:00:00Z"})
     # ensure_ascii=False keeps the separators raw inside the JSON string, as corpora do
     raw = json.dumps(json.loads(line), ensure_ascii=False)
     assert "\u2029" in raw
-    lines = list(json_lines(io.StringIO(raw + "\n\n" + raw)))
+    path = tmp_path / "in.jsonl"
+    path.write_text(raw + "\n\n" + raw, encoding="utf-8")
+    lines = list(jsonl_lines(path))
     assert [n for n, _ in lines] == [1, 3]
     assert parse_article(lines[0][1]).text == text
 

@@ -8,20 +8,24 @@ from pathlib import Path
 import pytest
 
 from digest.errors import ConfigError
+from digest.models import TopicMatch
 from digest.relevance import (
     CorpusRecord,
     Scores,
     TechRelevanceModel,
     TrainingOptions,
     is_held_out,
+    is_validation,
     light_stem,
     load_default_model,
     load_model,
     read_corpus,
     split,
+    split_validation,
+    teaser,
     train,
 )
-from digest.topics import LexiconClassifier, TopicCatalog, default_topics_path
+from digest.topics import LexiconClassifier, LexiconEvidence, TopicCatalog, default_topics_path
 
 ANT = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "ant" / "dev.jsonl"
 PACKAGED = Path(__file__).resolve().parents[1] / "digest" / "data" / "tech_relevance.json"
@@ -68,7 +72,7 @@ def classifier(catalog: TopicCatalog, model: TechRelevanceModel) -> LexiconClass
 def test_shipped_model_loads_from_package_data_and_is_small(model: TechRelevanceModel) -> None:
     assert len(model.weights) > 1000
     assert 0.0 < model.threshold < 1.0
-    assert PACKAGED.stat().st_size < 1_000_000
+    assert PACKAGED.stat().st_size < 2_000_000  # issue 15: the shipped model stays small
     assert "split" in model.metadata
 
 
@@ -190,3 +194,107 @@ def test_technology_probability_is_reported_for_why(
 def test_english_headlines_are_judged_through_the_lexicon(classifier: LexiconClassifier) -> None:
     assert classifier.is_technology("Nvidia unveils new AI chips for data centres", "")
     assert not classifier.is_technology("Manchester United beat Chelsea 2-1 at Old Trafford", "")
+
+
+def test_validation_part_is_carved_from_the_training_side_only() -> None:
+    ids = [f"XX-label-{n}-20180101" for n in range(3000)]
+    records = [CorpusRecord(i, "s", "t", "a", "x", False) for i in ids]
+    train_side, held_out = split(records)
+    fit, validation = split_validation(train_side)
+    assert {r.id for r in validation}.isdisjoint({r.id for r in held_out})
+    assert len(fit) + len(validation) == len(train_side)
+    assert 0.15 < len(validation) / len(train_side) < 0.25
+    assert [is_validation(i) for i in ids] == [is_validation(i) for i in ids]
+    assert teaser("ا" * 500) == "ا" * 300
+
+
+# Issue 15: tech stories told in political or legal words. The titles are the issue's, as
+# written there, and constructed ones; the bodies are written for this test in the register
+# that outweighed the name before (the old model gave these 0.04-0.11).
+POLITICAL_BODY = (
+    "قال رئيس لجنة الشؤون القضائية في مجلس الشيوخ إن الجلسة ستعقد الأسبوع المقبل بحضور "
+    "أعضاء الحزبين الجمهوري والديمقراطي. وطالب المشرعون بمحاسبة المسؤولين عن التدخل في "
+    "الانتخابات الرئاسية، ودعا زعيم الأغلبية إلى تشريع جديد قبل الانتخابات النصفية. وقال "
+    "البيت الأبيض إن الرئيس يتابع التحقيق، فيما اتهمت المعارضة الحكومة بالتقصير. وأكد وزير "
+    "العدل أن المحكمة ستنظر في القضية. "
+)
+NAMED_TECH = [
+    (
+        '"فضيحة فيسبوك" تتسع.. والكونغرس يستدعي زوكربرغ',
+        POLITICAL_BODY + "وتتعلق القضية ببيانات ملايين من مستخدمي فيسبوك. وسيمثل زوكربرغ "
+        "مؤسس فيسبوك أمام اللجنة. ورفضت فيسبوك التعليق.",
+    ),
+    (
+        "عطل في تويتر بالتزامن مع نهائي أبطال أوروبا",
+        "أحرز ريال مدريد اللقب بعد فوزه على ليفربول في المباراة النهائية في كييف بثلاثة أهداف "
+        "مقابل هدف. وسجل بيل هدفين وبنزيمة هدفا، وأصيب محمد صلاح في الشوط الأول. وتوقف تويتر "
+        "عن العمل لملايين المستخدمين خلال المباراة. وقالت تويتر إنها أصلحت العطل، وتبادل "
+        "المشجعون الشكاوى على فيسبوك بدلا من تويتر.",
+    ),
+    ('"تقنية الوجوه" ظلمت آلاف الأبرياء', ""),
+    (
+        "البرلمان الأوروبي يستجوب غوغل بشأن الخصوصية",
+        POLITICAL_BODY + "وتواجه غوغل اتهامات بجمع بيانات المستخدمين. ونفت غوغل ذلك. "
+        "وقالت غوغل إنها تحترم القانون.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "text"), NAMED_TECH)
+def test_a_tech_name_in_the_title_is_not_outweighed_by_political_words(
+    classifier: LexiconClassifier, title: str, text: str
+) -> None:
+    assert classifier.is_technology(title, text)
+
+
+def test_a_passing_platform_mention_does_not_make_politics_technology(
+    classifier: LexiconClassifier,
+) -> None:
+    title = "الرئيس يعلن عبر تويتر موعد الانتخابات المبكرة"
+    body = POLITICAL_BODY + "وأعلن الرئيس الموعد في تغريدة، وقالت المعارضة إنها ستشارك."
+    assert not classifier.is_technology(title, body)
+
+
+def test_title_name_rule_lifts_to_the_threshold_only_when_the_model_is_unsure() -> None:
+    model = TechRelevanceModel(
+        0.0,
+        {"t:سياس": -1.0, "t:حرب": -30.0},
+        threshold=0.6,
+        title_topics=frozenset({"social-media"}),
+    )
+    named = LexiconEvidence((TopicMatch("social-media", 7.0, ("فيسبوك",)),), 0.0, ("social-media",))
+    weak = LexiconEvidence((TopicMatch("social-media", 3.0, ("فيسبوك",)),), 0.0, ("social-media",))
+    assert model.probability("سياسة", "", None) < 0.6
+    assert model.probability("سياسة", "", named) == 0.6  # lifted to the threshold
+    assert model.probability("سياسة", "", weak) < 0.6  # a single title hit is not enough
+    assert model.probability("حرب", "", named) < 0.1  # the model is sure: no lift
+
+
+def test_train_command_chooses_on_validation_and_writes_a_loadable_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from digest.relevance import _main
+
+    corpus = tmp_path / "pool.jsonl"
+    rows = []
+    for n, item in enumerate(tiny_corpus() * 8):
+        rows.append(
+            json.dumps(
+                {
+                    "id": f"{item.id}-{n}",
+                    "label": "technology" if item.is_tech else "sport",
+                    "source": "SkyNews",
+                    "title": item.title,
+                    "abstract": item.abstract,
+                    "text": item.text,
+                },
+                ensure_ascii=False,
+            )
+        )
+    corpus.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "model.json"
+    assert _main(["train", "--corpus", str(corpus), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "chosen on validation" in printed and "held out for the report" in printed
+    model = load_model(out)
+    assert 0.2 <= model.threshold <= 0.85 and "validation" in model.metadata

@@ -51,6 +51,7 @@ from typing import Any
 import yaml
 
 from ..cluster import StoryClusterer, StoryFingerprint, content_words
+from ..jsonl import jsonl_lines
 from ..relevance import Scores
 from .story_pair_scores import run_story_pair_eval
 
@@ -205,9 +206,7 @@ def read_ant(corpus: Path) -> list[Doc]:
     import json
 
     docs = []
-    for line in corpus.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
+    for _, line in jsonl_lines(corpus):
         row = json.loads(line)
         try:
             published: datetime | None = parsedate_to_datetime(row["time"]).astimezone(UTC)

@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..jsonl import jsonl_lines
 from ..sentences import Sentence, segment
 from ..summarize.extractive import ExtractiveSummarizer, InclusionModel
 from .rouge import RougeScores, mean_scores, rouge_tokens, rouge_tokens_scores
@@ -77,24 +78,21 @@ Method = Callable[[EvalArticle, list[Sentence], int | None, int | None], list[tu
 def load_corpus(path: pathlib.Path) -> list[EvalArticle]:
     """Read an EASC-style JSONL file. Raises FileNotFoundError, ValueError."""
     articles = []
-    with path.open(encoding="utf-8") as handle:
-        for line_number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                articles.append(
-                    EvalArticle(
-                        id=str(record["id"]),
-                        category=str(record.get("category", "")),
-                        topic=int(record.get("topic", line_number)),
-                        text=str(record["text"]),
-                        references=tuple(str(s) for s in record["summaries"]),
-                        title=str(record.get("title", "")),
-                    )
+    for line_number, line in jsonl_lines(path):
+        try:
+            record = json.loads(line)
+            articles.append(
+                EvalArticle(
+                    id=str(record["id"]),
+                    category=str(record.get("category", "")),
+                    topic=int(record.get("topic", line_number)),
+                    text=str(record["text"]),
+                    references=tuple(str(s) for s in record["summaries"]),
+                    title=str(record.get("title", "")),
                 )
-            except (KeyError, TypeError, ValueError) as error:
-                raise ValueError(f"{path}:{line_number}: bad record ({error})") from error
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"{path}:{line_number}: bad record ({error})") from error
     return articles
 
 

@@ -1,0 +1,215 @@
+"""Blind judging sheet for the topic tags (issue 15, point 4), and its scoring.
+
+The technology articles of ANT dev are split by a hash of the id into a TUNE half (lexicons
+were tuned on it) and a JUDGE half (never looked at while tuning)::
+
+    judge when int(sha1("newsdigest-topics-judge|" + id), 16) % 2 == 1
+
+``build`` writes SHEET.md (judging rule, the catalogue with one-line descriptions, then 60
+judge articles in a fixed hash order: id, title, first ~700 characters, the tags our
+tagger gave by Arabic name) and a blank ANSWERS.csv (``id,topic,correct``: one row per
+given tag, ``correct`` to be filled with yes/no; the judge may add ``id,MISSING,<slug>``
+rows). ``score`` reads a filled CSV and prints tag precision and the share of articles with
+at least one correct topic (targets: >= 0.92 and >= 95 %).
+
+    python -m digest.eval.topic_sheet build [--corpus ../shared/corpora/ant/dev.jsonl]
+        [--out /work/sheets/topics-60.md] [--answers /work/sheets/topics-60.csv]
+    python -m digest.eval.topic_sheet score ANSWERS.csv [--sheet SHEET.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import re
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..relevance import CorpusRecord, read_corpus
+from ..topics import LexiconClassifier, TopicCatalog, default_topics_path
+
+JUDGE_SALT = "newsdigest-topics-judge|"
+ORDER_SALT = "newsdigest-topics-sheet|"
+SHEET_SIZE = 60
+EXCERPT_CHARS = 700
+MISSING = "MISSING"
+TARGET_PRECISION = 0.92
+TARGET_COVERED = 0.95
+
+RULE = """\
+**Judging rule.** For each article, read the title and the excerpt, then for each tag in the
+answer file write `yes` in `correct` if a reader subscribed to that topic (see the
+descriptions below) would want this story, `no` otherwise. Judge the tag, not the article's
+quality; a tag is right if the story is substantially about the topic, not because a word
+occurs in passing. If the story has no correct tag but a topic of the list fits, add a row
+`<id>,MISSING,<slug>` (one per fitting topic). Do not change or delete the given rows.
+"""
+
+
+def _hash(salt: str, record_id: str) -> int:
+    return int(hashlib.sha1((salt + record_id).encode("utf-8")).hexdigest(), 16)
+
+
+def is_judge(record_id: str) -> bool:
+    """True for the JUDGE half (the sheet), False for the TUNE half."""
+    return _hash(JUDGE_SALT, record_id) % 2 == 1
+
+
+def sheet_articles(records: Sequence[CorpusRecord], size: int = SHEET_SIZE) -> list[CorpusRecord]:
+    """`size` technology articles of the judge half, in a fixed hash order."""
+    judge = [r for r in records if r.is_tech and is_judge(r.id)]
+    return sorted(judge, key=lambda r: _hash(ORDER_SALT, r.id))[:size]
+
+
+def _excerpt(text: str) -> str:
+    flat = " ".join(text.split())
+    if len(flat) <= EXCERPT_CHARS:
+        return flat
+    cut = flat.rfind(" ", 0, EXCERPT_CHARS)
+    return flat[: cut if cut > 0 else EXCERPT_CHARS] + " …"
+
+
+def build_sheet(
+    records: Sequence[CorpusRecord], classifier: LexiconClassifier
+) -> tuple[str, list[tuple[str, str, str]]]:
+    """(sheet markdown, answer rows (id, topic slug, "")) for the sheet articles."""
+    catalog = classifier.catalog
+    lines = [
+        "# Topic tags: blind judging sheet (60 technology articles of ANT dev, judge half)",
+        "",
+        RULE,
+        "## Topics (slug — Arabic name / English name: what belongs to it)",
+        "",
+    ]
+    for topic in catalog.topics:
+        lines.append(f"- `{topic.slug}` — {topic.name_ar} / {topic.name_en}: {topic.description}")
+    lines += ["", "## Articles", ""]
+    rows: list[tuple[str, str, str]] = []
+    for number, record in enumerate(sheet_articles(records), start=1):
+        matches = classifier.classify(record.title, record.text)
+        names = [
+            f"{found.name_ar} (`{match.topic}`)"
+            for match in matches
+            if (found := catalog.get(match.topic)) is not None
+        ]
+        lines += [
+            f"### {number}. id: `{record.id}`",
+            "",
+            f"**{record.title}**",
+            "",
+            _excerpt(record.text),
+            "",
+            f"Tags given: {'، '.join(names) if names else '(none)'}",
+            "",
+        ]
+        rows.extend((record.id, match.topic, "") for match in matches)
+    return "\n".join(lines), rows
+
+
+@dataclass(frozen=True)
+class SheetScore:
+    articles: int
+    tags: int
+    correct_tags: int
+    unjudged: int
+    covered: int  # articles with at least one correct tag
+    missing: Counter[str]
+
+    @property
+    def precision(self) -> float:
+        judged = self.tags - self.unjudged
+        return self.correct_tags / judged if judged else 0.0
+
+    @property
+    def covered_share(self) -> float:
+        return self.covered / self.articles if self.articles else 0.0
+
+    def report(self) -> str:
+        ok_p = "met" if self.precision >= TARGET_PRECISION else "NOT MET"
+        ok_c = "met" if self.covered_share >= TARGET_COVERED else "NOT MET"
+        lines = [
+            f"articles {self.articles}, tags {self.tags} ({self.unjudged} not judged)",
+            f"tag precision {self.precision:.3f} ({self.correct_tags}/{self.tags - self.unjudged})"
+            f" [{ok_p}: >= {TARGET_PRECISION}]",
+            f"articles with >= 1 correct topic {self.covered}/{self.articles} "
+            f"({self.covered_share:.0%}) [{ok_c}: >= {TARGET_COVERED:.0%}]",
+        ]
+        if self.missing:
+            lines.append(
+                "topics the judge says are missing: "
+                + ", ".join(f"{slug} {count}" for slug, count in self.missing.most_common())
+            )
+        return "\n".join(lines)
+
+
+def sheet_ids(sheet: str) -> list[str]:
+    """The article ids of a sheet, in order."""
+    return re.findall(r"^### \d+\. id: `([^`]+)`$", sheet, flags=re.MULTILINE)
+
+
+def score_answers(rows: Sequence[dict[str, str]], article_ids: Sequence[str]) -> SheetScore:
+    """Score filled answer rows; `article_ids` are all articles of the sheet (an article
+    without tags has no row but counts in the denominator). Raises ValueError on a
+    `correct` value other than yes/no/blank."""
+    tags = correct = unjudged = 0
+    covered: set[str] = set()
+    missing: Counter[str] = Counter()
+    for row in rows:
+        record_id = (row.get("id") or "").strip()
+        topic = (row.get("topic") or "").strip()
+        answer = (row.get("correct") or "").strip().lower()
+        if topic.upper() == MISSING:
+            missing[answer] += 1
+            continue
+        tags += 1
+        if answer in ("yes", "y", "نعم"):
+            correct += 1
+            covered.add(record_id)
+        elif answer in ("no", "n", "لا"):
+            pass
+        elif not answer:
+            unjudged += 1
+        else:
+            raise ValueError(f"row {row}: correct must be yes or no")
+    ids = list(dict.fromkeys([*article_ids, *(row.get("id", "") for row in rows)]))
+    ids = [i for i in ids if i]
+    return SheetScore(len(ids), tags, correct, unjudged, len(covered & set(ids)), missing)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m digest.eval.topic_sheet")
+    sub = parser.add_subparsers(dest="command", required=True)
+    build = sub.add_parser("build", help="write the blind sheet and a blank answer file")
+    build.add_argument("--corpus", type=Path, default=Path("../shared/corpora/ant/dev.jsonl"))
+    build.add_argument("--topics", type=Path, default=None)
+    build.add_argument("--out", type=Path, default=Path("/work/sheets/topics-60.md"))
+    build.add_argument("--answers", type=Path, default=Path("/work/sheets/topics-60.csv"))
+    score = sub.add_parser("score", help="tag precision and coverage of a filled answer file")
+    score.add_argument("answers", type=Path)
+    score.add_argument("--sheet", type=Path, default=None, help="default: ANSWERS with .md")
+    args = parser.parse_args(argv)
+    if args.command == "build":
+        catalog = TopicCatalog.load(args.topics or default_topics_path())
+        sheet, rows = build_sheet(read_corpus(args.corpus), LexiconClassifier(catalog))
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(sheet + "\n", encoding="utf-8")
+        with args.answers.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(("id", "topic", "correct"))
+            writer.writerows(rows)
+        print(f"wrote {args.out} ({len(sheet_ids(sheet))} articles) and {args.answers}")
+        print(f"({len(rows)} tags to judge)")
+        return 0
+    sheet_path = args.sheet or args.answers.with_suffix(".md")
+    with args.answers.open(encoding="utf-8", newline="") as handle:
+        answer_rows = list(csv.DictReader(handle))
+    print(score_answers(answer_rows, sheet_ids(sheet_path.read_text(encoding="utf-8"))).report())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""The blind topic judging sheet (build) and the scoring of a filled answer file."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from digest.eval.topic_sheet import (
+    build_sheet,
+    is_judge,
+    main,
+    score_answers,
+    sheet_articles,
+    sheet_ids,
+)
+from digest.relevance import CorpusRecord
+from digest.topics import LexiconClassifier, TopicCatalog, default_topics_path
+
+TITLES = [
+    ("آبل تطلق هاتف آيفون جديدا بكاميرا أفضل", "أعلنت آبل عن آيفون جديد. آيفون يأتي بشاشة أكبر."),
+    ("ناسا ترسل مسبارا إلى المريخ", "أطلقت ناسا مسبارا جديدا نحو المريخ لدراسة سطحه."),
+    ("مقال بلا موضوع", "نص عادي لا يذكر شيئا محددا."),
+]
+
+
+def corpus(n: int = 200) -> list[CorpusRecord]:
+    records = []
+    for i in range(n):
+        title, text = TITLES[i % len(TITLES)]
+        records.append(CorpusRecord(f"SK-technology-{i}-2018", "SkyNews", title, "", text, True))
+        records.append(CorpusRecord(f"SK-sport-{i}-2018", "SkyNews", title, "", text, False))
+    return records
+
+
+@pytest.fixture(scope="module")
+def classifier() -> LexiconClassifier:
+    return LexiconClassifier(TopicCatalog.load(default_topics_path()))
+
+
+def test_sheet_holds_60_judge_half_technology_articles_with_their_tags(
+    classifier: LexiconClassifier,
+) -> None:
+    records = corpus()
+    chosen = sheet_articles(records)
+    assert len(chosen) == 60 and all(r.is_tech and is_judge(r.id) for r in chosen)
+    assert chosen == sheet_articles(list(reversed(records)))  # order fixed by the hash
+    sheet, rows = build_sheet(records, classifier)
+    assert sheet_ids(sheet) == [r.id for r in chosen]
+    assert "Judging rule" in sheet and "`health-tech`" in sheet  # catalogue listed
+    by_id = {r.id: r for r in chosen}
+    for record_id, topic, answer in rows:
+        record = by_id[record_id]
+        assert topic in [m.topic for m in classifier.classify(record.title, record.text)]
+        assert answer == ""
+    assert "(none)" in sheet  # an untagged article is on the sheet, with no rows
+
+
+def test_scoring_counts_precision_and_articles_with_a_correct_topic() -> None:
+    rows = [
+        {"id": "a", "topic": "phones", "correct": "yes"},
+        {"id": "a", "topic": "gadgets", "correct": "no"},
+        {"id": "b", "topic": "space", "correct": "yes"},
+        {"id": "c", "topic": "science", "correct": "no"},
+        {"id": "c", "topic": "MISSING", "correct": "health-tech"},
+    ]
+    score = score_answers(rows, ["a", "b", "c", "d"])  # d had no tag at all
+    assert (score.tags, score.correct_tags, score.articles, score.covered) == (4, 2, 4, 2)
+    assert score.precision == 0.5 and score.covered_share == 0.5
+    assert score.missing == {"health-tech": 1}
+    assert "NOT MET" in score.report()
+    with pytest.raises(ValueError, match="yes or no"):
+        score_answers([{"id": "a", "topic": "x", "correct": "maybe"}], ["a"])
+
+
+def test_build_and_score_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "dev.jsonl"
+    import json
+
+    source.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "id": r.id,
+                    "label": "technology" if r.is_tech else "sport",
+                    "title": r.title,
+                    "text": r.text,
+                },
+                ensure_ascii=False,
+            )
+            + "\n"
+            for r in corpus(150)
+        ),
+        encoding="utf-8",
+    )
+    sheet, answers = tmp_path / "s.md", tmp_path / "s.csv"
+    assert (
+        main(["build", "--corpus", str(source), "--out", str(sheet), "--answers", str(answers)])
+        == 0
+    )
+    with answers.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows and list(rows[0]) == ["id", "topic", "correct"]
+    for row in rows:
+        row["correct"] = "yes"
+    with answers.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["id", "topic", "correct"])
+        writer.writeheader()
+        writer.writerows(rows)
+    assert main(["score", str(answers)]) == 0
+    out = capsys.readouterr().out
+    assert "tag precision 1.000" in out
