@@ -7,7 +7,7 @@ text. All through the real python-telegram-bot against the loopback fake Bot API
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -163,8 +163,13 @@ async def test_the_worker_leaves_the_image_out_where_images_are_off() -> None:
         storage.enqueue(chat, [article.id], due_at=at)
     sender = FakeSender()
     clock = FakeClock(at)
-    route = PlatformRoute(sender, telegram_renderer, RateLimiter(TELEGRAM_LIMITS, clock))
-    report = await DeliveryWorker(storage, {Platform.TELEGRAM: route}, clock).drain()
+
+    async def sleep(seconds: float) -> None:  # the pacing waits in the fake's time
+        clock.advance(timedelta(seconds=seconds))
+
+    route = PlatformRoute(sender, telegram_renderer, RateLimiter(TELEGRAM_LIMITS, clock, sleep))
+    worker = DeliveryWorker(storage, {Platform.TELEGRAM: route}, clock, sleep=sleep)
+    report = await worker.drain()
     assert report.sent == 2
     photos = {s.chat.chat_id: s.message.photo_url for s in sender.sent}
     assert photos == {"1": IMAGE, "2": None}
