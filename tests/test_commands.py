@@ -145,6 +145,7 @@ def test_every_text_exists_in_every_language_and_formats() -> None:
         status=503,
         failures="3",
         last="l",
+        state="s",
     )
     for key in message_keys():
         texts = {lang: t(key, lang, **sample) for lang in LANGUAGES}
