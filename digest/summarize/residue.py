@@ -1,0 +1,135 @@
+"""What must not be left in a bullet, by rule: datelines and agency tags, hashtags,
+calls to action and app promos, and leading connectives that lean on the sentence
+before. The checks (`has_*`) are what `newsdigest eval bullets` counts; the cleaners
+(`strip_agency_dateline`, `unhash`) are what the bullets apply. All regexes here are
+linear (no nested quantifiers over the same characters)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from ..arabic import tokenize
+
+__all__ = [
+    "has_call_to_action",
+    "has_dateline",
+    "has_hashtag",
+    "has_leading_connective",
+    "is_call_to_action",
+    "strip_agency_dateline",
+    "unhash",
+]
+
+# News agencies' tags in parentheses: "(CNN)", "(أ ف ب)", "(رويترز)", "(د ب أ)".
+_AGENCY = (
+    r"\(\s*(?:CNN|BBC|AFP|AP|Reuters|DPA|ANSA|Xinhua|رويترز|أ\s*\.?\s*ف\s*\.?\s*ب|"
+    r"د\s*\.?\s*ب\s*\.?\s*أ|ا\s*ف\s*ب|أسوشيتد\s+برس|شينخوا|وام|واس|قنا|كونا|بترا|سانا)\s*\)"
+)
+_DASHES = "-–—―‒"
+# A place and an agency tag, then any dash or colon: "نيويورك، الولايات المتحدة (CNN)— ".
+# The place is at most 60 characters without a stop or a parenthesis (linear: one
+# bounded run, then the tag).
+_AGENCY_DATELINE = re.compile(
+    r"^[^\n.!?؟()]{0,60}?" + _AGENCY + r"\s*(?:[" + _DASHES + r"]+|:\s*-?|،)?\s*",
+    re.IGNORECASE,
+)
+# A dateline without a tag: a short place, then "--", ":-" or a spaced em/en dash.
+_PLACE_DASH = re.compile(r"^[^\n!?؟:.\-–—]{2,40}?\s*(?:--|:\s*-|\s[–—]\s*)\s*(?=\S)")
+_HASHTAG_WORD = re.compile(r"#(?=[^\W\d_])")
+# "الأخبار_المضللة": an underscore joining two words of a hashtag
+_UNDERSCORE_JOIN = re.compile(r"(?<=[^\W\d_])_(?=[^\W\d_])")
+# Calls to action and app promos. Plural imperatives of following/watching/downloading,
+# and "download the app" in either language.
+_CALL_TO_ACTION = re.compile(
+    r"(?:^|[\s«\"(])(?:تابعوا|شاهدوا|حملوا|حمّلوا|اشتركوا|ادخلوا|سجلوا|اضغطوا|انقروا|"
+    r"تابع\s+(?:المباراة|البث|الأخبار|آخر|اخر)|حمل\s+(?:تطبيق|التطبيق)|"
+    r"لتحميل\s+(?:تطبيق|التطبيق)|حمّل\s+(?:تطبيق|التطبيق)|عبر\s+تطبيق\s+\S+\s+على\s+"
+    r"(?:آيفون|أندرويد|اندرويد))"
+    r"|download\s+(?:the|our)\s+app|follow\s+us",
+    re.IGNORECASE,
+)
+# Openings that need the sentence before, whatever follows them.
+_LEANING_WORDS = frozenset(
+    tokenize("كما وكما لكن ولكن لكنه لكنها إذ بينما وبينما كذلك وكذلك أيضا وأيضا ثم لذلك ولذلك")
+)
+# Words whose first letter و/ف is their own (not a conjunction), although what follows
+# it is a word too: "فتحت" (opened) is not ف + "تحت" (under).
+_OWN_FIRST_LETTER = frozenset(
+    tokenize(
+        """فتحت فتح فتحه فقط فوق فيما فإن فان وفق وفقا وقت ولد وجه وجود وضع وصل وصف
+        وسط وكل وزن وعد وفر وقف ولي وراء وهم فهم فرق فيه فيها"""
+    )
+)
+
+
+def strip_agency_dateline(text: str) -> str:
+    """Remove a leading dateline: a place with an agency tag and any dash ("دبي،
+    الإمارات (CNN)— ..."), or a short place followed by "--", ":-" or a spaced dash.
+    The text is returned unchanged when fewer than four words would be left."""
+    head = text[:120]
+    if "(" in head:
+        match = _AGENCY_DATELINE.match(text)
+        if match and match.end() > 0:
+            rest = text[match.end() :]
+            if len(rest.split()) >= 4:
+                return rest
+    if any(d in head for d in "-–—"):
+        match = _PLACE_DASH.match(text)
+        if match:
+            rest = text[match.end() :]
+            if len(rest.split()) >= 4:
+                return rest
+    return text
+
+
+def unhash(text: str) -> str:
+    """Hashtags read as words: "#الأخبار_المضللة" -> "الأخبار المضللة" ("C#" stays)."""
+    if "#" in text:
+        text = re.sub(r"(?:(?<=\s)|^|(?<=[«\"(]))#(?=[^\W\d_])", "", text)
+    if "_" in text:
+        text = _UNDERSCORE_JOIN.sub(" ", text)
+    return text
+
+
+def has_dateline(bullet: str) -> bool:
+    """The bullet starts with a dateline or an agency tag."""
+    return strip_agency_dateline(bullet) != bullet or bool(
+        re.search(_AGENCY, bullet[:80], re.IGNORECASE)
+    )
+
+
+def has_hashtag(bullet: str) -> bool:
+    """A hashtag marker before a word, or words joined by an underscore."""
+    return bool(_HASHTAG_WORD.search(bullet) or _UNDERSCORE_JOIN.search(bullet))
+
+
+def is_call_to_action(text: str) -> bool:
+    """A call to action or an app promo ("تابعوا المباراة مباشرة على موقع ...")."""
+    return bool(_CALL_TO_ACTION.search(text))
+
+
+def has_call_to_action(bullet: str) -> bool:
+    return is_call_to_action(bullet)
+
+
+def conjunction_removable(word: str, words_of_article: Collection[str]) -> bool:
+    """Whether a leading و/ف of `word` (normalised) is a conjunction: what follows it is
+    a word in its own right (the article uses it without the prefix, at least three
+    letters) and the word is not one whose first letter is its own."""
+    if len(word) < 4 or word[0] not in "وف" or word in _OWN_FIRST_LETTER:
+        return False
+    rest = word[1:]
+    return rest in words_of_article and rest not in _OWN_FIRST_LETTER
+
+
+def has_leading_connective(bullet: str, article: str) -> bool:
+    """The bullet opens with a word that needs the sentence before it (كما، لكن، إذ ...)
+    or with و/ف glued to a word the article also uses on its own."""
+    words = tokenize(bullet[:80])
+    if not words:
+        return False
+    first = words[0]
+    if first in _LEANING_WORDS or first in {"و", "ف"}:
+        return True
+    return conjunction_removable(first, set(tokenize(article)))
