@@ -19,9 +19,12 @@ overlap does, clearly at the 3-sentence budget, a little at the references' leng
 (numbers: ``newsdigest eval summaries``). Pure Python, about 1 ms per article
 (``bench/summarize.py``).
 
-Sentences over 220 characters become their longest clean leading part: cut at a comma
-clause (`digest.sentences.shorten`) or, for the long comma-less sentences of Arabic
-news, just before a clause opener such as حيث / وذلك / مشيرا (`cut_before_clause_opener`).
+Sentences up to 300 characters are shown whole. Longer ones become their longest leading
+part cut at a comma clause or, for the long comma-less sentences of Arabic news, just
+before a clause opener such as حيث / وذلك / مشيرا, but only where the cut is safe
+(`digest.summarize.cutting`: no condition without its consequence, no «أنّ» without
+its predicate, no outcome after «قبل أن» or exception dropped); with no safe cut the
+sentence is not a bullet and another one is picked.
 
 Bullets come out in the article's order, not by score: news sentences often lean on
 what came before them (who "the company" is), so the original order reads best.
@@ -47,7 +50,8 @@ from ..arabic import (
     tokenize,
     tokenize_many,
 )
-from ..sentences import Sentence, quotes_balanced, segment, shorten
+from ..sentences import Sentence, quotes_balanced, segment
+from .cutting import comma_parts, safe_leading_part
 
 __all__ = [
     "Candidate",
@@ -525,6 +529,18 @@ def cut_before_clause_opener(sentence: str, max_chars: int) -> str | None:
     return best
 
 
+def clause_opener_parts(sentence: str, max_chars: int) -> list[str]:
+    """Leading parts of an Arabic sentence that end just before a clause opener (حيث,
+    وذلك, مشيرا ...) and fit max_chars with their full stop."""
+    out: list[str] = []
+    for match in _CLAUSE_OPENER.finditer(sentence, 0, max_chars):
+        candidate = sentence[: match.start()].rstrip("،؛,;: ") + "."
+        if len(candidate) > max_chars:
+            break
+        out.append(candidate)
+    return out
+
+
 def _tokens_after_edit(sentence: str, words: list[str], edited: str) -> list[str]:
     """`tokenize(edited)`, reusing `words` (the sentence's tokens) when only the start
     of the sentence was changed (a connective dropped): tokens never span a space, so
@@ -695,7 +711,7 @@ class ExtractiveSummarizer:
         *,
         min_bullets: int = 3,
         max_bullets: int = 5,
-        max_chars: int = 220,
+        max_chars: int = 300,
     ) -> None:
         self.model = model or InclusionModel()
         self.min_bullets = min_bullets
@@ -899,12 +915,15 @@ class ExtractiveSummarizer:
         balanced = quotes_balanced(text)
         if not balanced:
             text = _fix_edge_quotes(text)
-        shortened = shorten(text, self.max_chars)
-        if language == "ar" and (shortened is None or shortened != text):
-            # a comma clause can be much shorter than the part before a clause opener
-            other = cut_before_clause_opener(text, self.max_chars)
-            if other is not None and (shortened is None or len(other) > len(shortened)):
-                shortened = other
+        if len(text) <= self.max_chars:
+            shortened: str | None = text
+        else:
+            # the longest leading part that is a complete statement and whose dropped
+            # rest changes nothing it says (digest.summarize.cutting); none: no bullet
+            parts = comma_parts(text, self.max_chars)
+            if language == "ar":
+                parts += clause_opener_parts(text, self.max_chars)
+            shortened = safe_leading_part(text, self.max_chars, parts)
         if shortened is None:
             return None
         # most sentences are kept whole and were balanced already: no second check

@@ -1,0 +1,147 @@
+"""Clause-safe cutting of long sentences (issue #13, point 1).
+
+A long sentence may be shown as a leading part only when that part is a complete
+statement and what is dropped does not change what it says. A cut is refused when:
+
+- the last clause kept opens a condition, a concession or a time clause whose main
+  clause is dropped («إذا …», «رغم …», «أما في سريلانكا», «عندما …»);
+- the kept part ends on «إنّ/أنّ/لأنّ/بأنّ» and at most one word (a subject without its
+  predicate), or on a particle, preposition or a verb of saying (its complement dropped);
+- what is dropped starts with the consequence («فإن …», «فقد …»), an outcome or an
+  exception («قبل أن», «بعد أن», «إلا», «لكن», «غير أن», «دون أن», «حتى») or a negation,
+  or holds the words attributed («قولها: …»);
+- quotes or brackets are left open.
+
+Pure functions over the sentence's text; every pattern is a set lookup on words, so the
+cost is linear in the sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import pairwise
+
+from ..arabic import tokenize
+from ..sentences import clauses, quotes_balanced
+
+__all__ = ["cut_is_safe", "safe_leading_part"]
+
+# Openers of a clause that needs a main clause after it (condition, concession, time,
+# topic). Found anywhere in the last clause kept, they make the cut unsafe.
+_NEEDS_MAIN_CLAUSE = frozenset(
+    tokenize(
+        """إذا اذا وإذا فإذا لو ولو لولا رغم ورغم برغم بالرغم وبالرغم أما وأما عندما وعندما
+        حينما وحينما لما ولما كلما وكلما طالما بينما وبينما ومع بمجرد وبمجرد ريثما
+        بدلا وبدلا"""
+    )
+)
+_NEEDS_MAIN_PAIRS = frozenset(
+    (first, second)
+    for first, second in (tokenize(p) for p in ("في حال", "وفي حال", "مع أن", "بما أن", "ومع أن"))
+)
+# «إنّ/أنّ …»: the subject and its predicate must both be kept
+_THAT = frozenset(tokenize("إن أن لأن بأن وأن وإن فإن كأن أنه أنها إنه إنها بأنه بأنها لأنه لأنها"))
+# A kept part never ends on these (what they introduce is dropped)
+_DANGLING = frozenset(
+    tokenize(
+        """في من على إلى الى عن مع ب ل و ف أو ثم لكن بل حتى إلا الا غير سوى دون بين عند
+        منذ خلال بعد قبل نحو حول عبر ضد لدى لا لم لن ما قد كان كانت يكون تكون ليس ليست هو هي
+        الذي التي الذين قال قالت أضاف أضافت وأضاف وأضافت أوضح أوضحت وأوضح وأوضحت أكد أكدت
+        وأكد وأكدت أشار أشارت وأشار وأشارت يقول تقول قائلا قائلة مضيفا مشيرا موضحا مؤكدا
+        بقوله بقولها وصف وصفت بوصفه"""
+    )
+)
+# Verbs of saying: a last clause made of one of these and its speaker lost its words
+_SAYING = frozenset(
+    tokenize(
+        """قال قالت وقال وقالت أضاف أضافت وأضاف وأضافت أوضح أوضحت وأوضح وأوضحت أكد أكدت وأكد
+        وأكدت أشار أشارت وأشار وأشارت نقلت ونقلت نقل ونقل تابع وتابع تابعت وتابعت صرح وصرح
+        ذكر وذكر ذكرت وذكرت"""
+    )
+)
+# What dropped words may not start with: consequence, outcome, exception, contrast,
+# negation.
+_KEEP_WITH_BEFORE = frozenset(
+    tokenize(
+        """فإن فان فإنه فإنها فقد فلا فلن فلم فسوف فهو فهي فإنهم إلا الا وإلا غير سوى لكن
+        ولكن لكنه لكنها لكنهم بل دون ودون حتى لا ولا لم ولم لن ولن ليس وليس
+        إلى الى على عن"""
+    )
+)
+_KEEP_WITH_BEFORE_PAIRS = frozenset(
+    tuple(tokenize(p)) for p in ("قبل أن", "بعد أن", "إلا أن", "غير أن", "من دون", "إلى أن")
+)
+_QUOTE_WORDS = frozenset(tokenize("قوله قولها قولهم قوله: قائلا قائلة"))
+
+
+def _last_clause(words: list[str], kept: str) -> list[str]:
+    parts = clauses(kept)
+    return tokenize(parts[-1]) if parts else words
+
+
+def _opens_unfinished(clause: list[str]) -> bool:
+    if not _NEEDS_MAIN_CLAUSE.isdisjoint(clause):
+        return True
+    return any(pair in _NEEDS_MAIN_PAIRS for pair in pairwise(clause))
+
+
+def _starts_with(words: list[str], pairs: Iterable[tuple[str, ...]]) -> bool:
+    return any(tuple(words[: len(p)]) == p for p in pairs)
+
+
+def cut_is_safe(kept: str, dropped: str) -> bool:
+    """Whether `kept` (a leading part of a sentence, with or without its final stop)
+    says all it says in the sentence when `dropped` (the rest) is not shown."""
+    if not quotes_balanced(kept):
+        return False
+    words = tokenize(kept)
+    if len(words) < 4:
+        return False
+    if words[-1] in _DANGLING:
+        return False
+    if any(w in _THAT for w in words[-2:]):
+        return False  # «أكد أن الشركة.»: subject without predicate
+    last = _last_clause(words, kept)
+    if _opens_unfinished(last):
+        return False
+    if last and last[0] in _SAYING and len(last) <= 4:
+        return False  # «وأوضح أليكس ديفي.»: the speaker without the words
+    rest = tokenize(dropped[:200])
+    if not rest:
+        return True
+    if rest[0] in _KEEP_WITH_BEFORE or _starts_with(rest, _KEEP_WITH_BEFORE_PAIRS):
+        return False
+    return _QUOTE_WORDS.isdisjoint(rest[:12])
+
+
+def safe_leading_part(
+    sentence: str, max_chars: int, candidates: Iterable[str], *, min_words: int = 6
+) -> str | None:
+    """The longest of `candidates` (leading parts of `sentence`, ending in a stop)
+    within max_chars whose cut is safe, or None."""
+    best: str | None = None
+    for candidate in candidates:
+        if len(candidate) > max_chars or len(candidate.split()) < min_words:
+            continue
+        if best is not None and len(candidate) <= len(best):
+            continue
+        body = candidate.rstrip(".")
+        dropped = sentence[len(body) :] if sentence.startswith(body) else ""
+        if cut_is_safe(body, dropped.lstrip("،؛,;: ")):
+            best = candidate
+    return best
+
+
+def comma_parts(sentence: str, max_chars: int) -> list[str]:
+    """Leading runs of the sentence's comma/semicolon clauses within max_chars, each
+    ending with a full stop (shortest first)."""
+    parts = clauses(sentence)
+    out: list[str] = []
+    prefix = ""
+    for part in parts[:-1]:
+        prefix = f"{prefix} {part}".strip()
+        candidate = prefix.rstrip("،؛,;: ") + "."
+        if len(candidate) > max_chars:
+            break
+        out.append(candidate)
+    return out
