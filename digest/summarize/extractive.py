@@ -52,6 +52,7 @@ from ..arabic import (
 )
 from ..sentences import Sentence, quotes_balanced, segment
 from .cutting import comma_parts, safe_leading_part
+from .residue import is_call_to_action, strip_agency_dateline, unhash
 
 __all__ = [
     "Candidate",
@@ -468,7 +469,8 @@ _BOILERPLATE_TOKENS = frozenset(
         المصدر فيسبوك فيس تويتر واتساب واتس تيليجرام تلغرام لينكد إكس طباعة مشاركة ملاحظة
         تنويه تنبيه نشر نشرت أعيد وأعيد read see rights reserved copyright share follow
         subscribe sign click facebook twitter whatsapp telegram linkedin email print x note
-        published article"""
+        published article تابعوا شاهدوا حملوا اشتركوا ادخلوا سجلوا اضغطوا انقروا تابع حمل
+        لتحميل تطبيق download"""
     )
 )
 
@@ -553,7 +555,6 @@ def _tokens_after_edit(sentence: str, words: list[str], edited: str) -> list[str
     return tokenize(edited)
 
 
-_HASHTAG = re.compile(r"(?:(?<=\s)|^)#(?=[^\W\d_])")
 _CODE_MARK = re.compile(r"==|=>|//|\(\)|;\s|[{}]")
 _CODE_CHARS = frozenset("=;{}[]()<>|$")
 
@@ -603,9 +604,14 @@ def _content(words: Sequence[str]) -> list[str]:
 
 
 def is_boilerplate(text: str) -> bool:
-    """Share buttons, "read also" links, copyright lines, editor's notes."""
+    """Share buttons, "read also" links, copyright lines, editor's notes, calls to
+    action and app promos."""
     bare = strip_diacritics(text)
-    return bool(_BOILERPLATE.search(bare)) or bool(_SOCIAL.match(bare.strip()))
+    return (
+        bool(_BOILERPLATE.search(bare))
+        or bool(_SOCIAL.match(bare.strip()))
+        or is_call_to_action(bare)
+    )
 
 
 # A news dateline before the first sentence: "دمشق، سوريا (CNN) -- ", "المدينة نيوز :- ".
@@ -909,9 +915,10 @@ class ExtractiveSummarizer:
     ) -> tuple[str, list[str]] | None:
         """The sentence made readable on its own, with its tokens; None if it can't be.
         `words` are the sentence's tokens when known (reused if the text is unchanged)."""
-        text = strip_connective(strip_dateline(sentence), language)
-        if "#" in text:  # "#واتساب": a hashtag marker, not part of the name ("C#" stays)
-            text = _HASHTAG.sub("", text)
+        text = strip_connective(strip_agency_dateline(strip_dateline(sentence)), language)
+        if "#" in text or "_" in text:
+            # "#الأخبار_المضللة" reads "الأخبار المضللة" ("C#", "snake_case" stay)
+            text = unhash(text)
         balanced = quotes_balanced(text)
         if not balanced:
             text = _fix_edge_quotes(text)

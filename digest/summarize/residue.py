@@ -37,15 +37,16 @@ _AGENCY_DATELINE = re.compile(
 # A dateline without a tag: a short place, then "--", ":-" or a spaced em/en dash.
 _PLACE_DASH = re.compile(r"^[^\n!?؟:.\-–—]{2,40}?\s*(?:--|:\s*-|\s[–—]\s*)\s*(?=\S)")
 _HASHTAG_WORD = re.compile(r"#(?=[^\W\d_])")
+# a marker at a word's start ("#واتساب"), not inside a name ("C#")
+_HASHTAG_MARK = re.compile(r"(?:(?<=\s)|^|(?<=[«\"(]))#(?=[^\W\d_])")
 # "الأخبار_المضللة": an underscore joining two words of a hashtag
-_UNDERSCORE_JOIN = re.compile(r"(?<=[^\W\d_])_(?=[^\W\d_])")
+# (Arabic letters only: "snake_case" in a tutorial stays)
+_UNDERSCORE_JOIN = re.compile(r"(?<=[\u0621-\u064A])_(?=[\u0621-\u064A])")
 # Calls to action and app promos. Plural imperatives of following/watching/downloading,
 # and "download the app" in either language.
 _CALL_TO_ACTION = re.compile(
     r"(?:^|[\s«\"(])(?:تابعوا|شاهدوا|حملوا|حمّلوا|اشتركوا|ادخلوا|سجلوا|اضغطوا|انقروا|"
-    r"تابع\s+(?:المباراة|البث|الأخبار|آخر|اخر)|حمل\s+(?:تطبيق|التطبيق)|"
-    r"لتحميل\s+(?:تطبيق|التطبيق)|حمّل\s+(?:تطبيق|التطبيق)|عبر\s+تطبيق\s+\S+\s+على\s+"
-    r"(?:آيفون|أندرويد|اندرويد))"
+    r"تابع\s+(?:المباراة|البث)\s+مباشرة|حمّ?ل\s+تطبيق)(?=[\s:،,.])"
     r"|download\s+(?:the|our)\s+app|follow\s+us",
     re.IGNORECASE,
 )
@@ -86,7 +87,7 @@ def strip_agency_dateline(text: str) -> str:
 def unhash(text: str) -> str:
     """Hashtags read as words: "#الأخبار_المضللة" -> "الأخبار المضللة" ("C#" stays)."""
     if "#" in text:
-        text = re.sub(r"(?:(?<=\s)|^|(?<=[«\"(]))#(?=[^\W\d_])", "", text)
+        text = _HASHTAG_MARK.sub("", text)
     if "_" in text:
         text = _UNDERSCORE_JOIN.sub(" ", text)
     return text

@@ -1,0 +1,58 @@
+"""Boilerplate in bullets (issue #13 point 5): datelines with any dash and agency tags,
+hashtags, calls to action and app promos."""
+
+from __future__ import annotations
+
+import pytest
+
+from digest.summarize import ExtractiveSummarizer
+from digest.summarize.residue import has_dateline, has_hashtag, strip_agency_dateline, unhash
+
+BODY = [
+    "تستعد شركة سبيس إكس لإطلاق صاروخ جديد يحمل قمرا صناعيا للاتصالات من فلوريدا.",
+    "يبلغ وزن القمر الصناعي أكثر من ستة أطنان ويعمل بالطاقة الشمسية بالكامل.",
+    "تأمل الشركة أن يوفر القمر اتصالا سريعا بالإنترنت للمناطق النائية في العالم.",
+    "أجلت الشركة الإطلاق مرتين في الشهر الماضي بسبب سوء الأحوال الجوية في المنطقة.",
+]
+
+
+def _summary(first: str, *extra: str) -> tuple[str, ...]:
+    text = "\n".join([first, *BODY, *extra])
+    return ExtractiveSummarizer().summarize("سبيس إكس تطلق قمرا صناعيا", text)
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "نيويورك، الولايات المتحدة (CNN)— ",
+        "نيويورك، الولايات المتحدة (CNN) – ",
+        "واشنطن (رويترز) - ",
+        "باريس (أ ف ب) - ",
+        "(CNN)-- ",
+    ],
+)
+def test_datelines_with_any_dash_and_agency_tags_are_dropped(dateline: str) -> None:
+    lead = "أعلنت شركة سبيس إكس عن موعد إطلاق صاروخها الجديد من قاعدة كيب كانافيرال الجوية."
+    bullets = _summary(dateline + lead)
+    assert lead in bullets
+    assert not any(has_dateline(b) for b in bullets)
+
+
+def test_a_dash_inside_the_text_is_not_a_dateline() -> None:
+    text = "ارتفع سعر السهم بنسبة 5 - 7 في المئة خلال تداولات يوم الاثنين في بورصة نيويورك."
+    assert strip_agency_dateline(text) == text
+
+
+def test_hashtags_read_as_words() -> None:
+    lead = "حذرت السلطات من #الأخبار_المضللة حول موعد إطلاق الصاروخ على مواقع التواصل الاجتماعي."
+    bullets = _summary(lead)
+    assert "حذرت السلطات من الأخبار المضللة حول موعد إطلاق الصاروخ" in bullets[0]
+    assert not any(has_hashtag(b) for b in bullets)
+    assert unhash("لغة C# و snake_case") == "لغة C# و snake_case"
+
+
+def test_calls_to_action_and_app_promos_are_no_bullets() -> None:
+    promo = "تابعوا عملية الإطلاق مباشرة على موقع الشركة وحملوا تطبيقها الرسمي على هواتفكم الذكية."
+    bullets = _summary(BODY[0], promo, promo.replace("تابعوا", "شاهدوا"))
+    assert promo not in bullets
+    assert not any("تابعوا" in b or "شاهدوا" in b for b in bullets)
