@@ -56,3 +56,29 @@ def test_calls_to_action_and_app_promos_are_no_bullets() -> None:
     bullets = _summary(BODY[0], promo, promo.replace("تابعوا", "شاهدوا"))
     assert promo not in bullets
     assert not any("تابعوا" in b or "شاهدوا" in b for b in bullets)
+
+
+def test_a_leading_conjunction_is_dropped_when_the_article_uses_the_word_alone() -> None:
+    lead = "ويشمل العرض الجديد للشركة إطلاق صاروخين في الشهر المقبل من قاعدة فلوريدا."
+    later = "يشمل برنامج الشركة أيضا رحلات مأهولة إلى محطة الفضاء الدولية في العام المقبل."
+    bullets = _summary(lead, later)
+    assert lead[1:] in bullets  # "يشمل العرض ..."
+
+
+def test_a_first_letter_that_belongs_to_the_word_stays() -> None:
+    lead = "فتحت الشركة مصنعا جديدا لإنتاج محركات الصواريخ في ولاية تكساس الأميركية هذا العام."
+    later = "يقع المصنع تحت إشراف وكالة الفضاء الأميركية ناسا منذ افتتاحه في الشهر الماضي."
+    assert lead in _summary(lead, later)
+
+
+@pytest.mark.parametrize(
+    "leaning",
+    [
+        'وأضاف: "نحن فخورون جدا بهذا الإنجاز الكبير الذي حققه فريق المهندسين في الشركة".',
+        "مع ذلك تقول الشركة إن موعد الإطلاق قد يتغير بحسب حالة الطقس في المنطقة.",
+        "هذه الأمور ليست بالضرورة سببا لتأجيل الإطلاق مرة أخرى في الأسابيع المقبلة.",
+    ],
+)
+def test_bullets_that_lean_on_a_sentence_not_shown_are_last_resorts(leaning: str) -> None:
+    bullets = _summary(leaning, *BODY)
+    assert not any(b.startswith(leaning[:12]) or leaning[1:13] in b[:14] for b in bullets)

@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
@@ -52,7 +52,13 @@ from ..arabic import (
 )
 from ..sentences import Sentence, quotes_balanced, segment
 from .cutting import comma_parts, safe_leading_part
-from .residue import is_call_to_action, strip_agency_dateline, unhash
+from .residue import (
+    conjunction_removable,
+    is_call_to_action,
+    leans_on_previous,
+    strip_agency_dateline,
+    unhash,
+)
 
 __all__ = [
     "Candidate",
@@ -640,9 +646,12 @@ def _may_open_with_phrase(first: str) -> bool:
     return folded in _AR_PHRASE_FIRST_WORDS or " " in folded or "،" in folded or "," in folded
 
 
-def strip_connective(text: str, language: str = "ar") -> str:
+def strip_connective(text: str, language: str = "ar", article_words: Collection[str] = ()) -> str:
     """Remove a leading connective ("و", "كما", "ولكن", "However,") that makes the
-    sentence depend on the previous one. Returns the text unchanged when unsure."""
+    sentence depend on the previous one. Returns the text unchanged when unsure.
+    `article_words` (the article's normalised tokens): a leading و/ف is also dropped
+    when what follows it is a word the article uses on its own ("ويشمل" when the
+    article has "يشمل"), unless the letter is the word's own ("فتحت", "وحدة")."""
     if language != "ar":
         stripped = _EN_LEADING.sub("", text, count=1)
         if stripped != text and stripped:
@@ -663,6 +672,8 @@ def strip_connective(text: str, language: str = "ar") -> str:
         return text
     if first in {"و", "ف"} and len(rest.split()) >= 4:
         return strip_connective(rest, language)  # the conjunction typed apart: "و في"
+    if first[:1] == "و" and first[1:2] in {'"', "«", "“"} and len(first) > 3:
+        return text[1:]  # 'و"البروبيوتيك" ...': the conjunction glued to a quote
     bare = first.strip("،,")
     if len(bare) > 1 and bare[0] in "وف":
         remainder = bare[1:]
@@ -683,6 +694,8 @@ def strip_connective(text: str, language: str = "ar") -> str:
         # "ولتفعيل", "وللمرة": the conjunction before the preposition لـ (no word of its
         # own begins with ولل or ولت)
         if bare[0] == "و" and remainder.startswith(("لل", "لت")) and len(remainder) >= 5:
+            return f"{remainder} {rest}"
+        if article_words and conjunction_removable(normalize_word(bare), article_words):
             return f"{remainder} {rest}"
     return text
 
@@ -911,11 +924,18 @@ class ExtractiveSummarizer:
     # -- bullets ----------------------------------------------------------------------
 
     def _bullet(
-        self, sentence: str, language: str, words: list[str] | None = None
+        self,
+        sentence: str,
+        language: str,
+        words: list[str] | None = None,
+        article_words: Collection[str] = (),
     ) -> tuple[str, list[str]] | None:
         """The sentence made readable on its own, with its tokens; None if it can't be.
-        `words` are the sentence's tokens when known (reused if the text is unchanged)."""
-        text = strip_connective(strip_agency_dateline(strip_dateline(sentence)), language)
+        `words` are the sentence's tokens when known (reused if the text is unchanged);
+        `article_words` the article's tokens (see `strip_connective`)."""
+        text = strip_connective(
+            strip_agency_dateline(strip_dateline(sentence)), language, article_words
+        )
         if "#" in text or "_" in text:
             # "#الأخبار_المضللة" reads "الأخبار المضللة" ("C#", "snake_case" stay)
             text = unhash(text)
@@ -972,6 +992,7 @@ class ExtractiveSummarizer:
             language = detect_language(text)
         candidates = self.rank(title, text)
         article_tokens = sum(c.features.tokens for c in candidates)
+        article_words = set(chain.from_iterable(c.features.words for c in candidates))
         wanted = max_bullets
         if wanted is None and max_tokens is None:
             wanted = self._bullet_count(len(candidates))
@@ -1005,7 +1026,9 @@ class ExtractiveSummarizer:
         words: list[list[str]] = []
         for i, candidate in enumerate(candidates):
             if len(candidate.sentence.text) > self.max_chars:
-                shown = self._bullet(candidate.sentence.text, language, candidate.features.words)
+                shown = self._bullet(
+                    candidate.sentence.text, language, candidate.features.words, article_words
+                )
                 cut[i] = shown
                 words.append(shown[1] if shown is not None else [])
             else:
@@ -1019,7 +1042,9 @@ class ExtractiveSummarizer:
             bullet = (
                 cut[i]
                 if i in cut
-                else self._bullet(candidate.sentence.text, language, candidate.features.words)
+                else self._bullet(
+                    candidate.sentence.text, language, candidate.features.words, article_words
+                )
             )
             if bullet is None:
                 return False
@@ -1034,6 +1059,7 @@ class ExtractiveSummarizer:
                 _is_question(text)
                 or not candidate.sentence.terminated
                 or _DEPENDENT_START.match(" ".join(tokens[:3]))
+                or leans_on_previous(text)
             ):
                 second_choice.append((candidate.sentence.index, text, tokens))
                 return False

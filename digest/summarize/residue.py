@@ -9,14 +9,16 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from ..arabic import tokenize
+from ..arabic import normalize, tokenize
 
 __all__ = [
+    "conjunction_removable",
     "has_call_to_action",
     "has_dateline",
     "has_hashtag",
     "has_leading_connective",
     "is_call_to_action",
+    "leans_on_previous",
     "strip_agency_dateline",
     "unhash",
 ]
@@ -59,9 +61,34 @@ _LEANING_WORDS = frozenset(
 _OWN_FIRST_LETTER = frozenset(
     tokenize(
         """فتحت فتح فتحه فقط فوق فيما فإن فان وفق وفقا وقت ولد وجه وجود وضع وصل وصف
-        وسط وكل وزن وعد وفر وقف ولي وراء وهم فهم فرق فيه فيها"""
+        وسط وكل وزن وعد وفر وقف ولي وراء وهم فهم فرق فيه فيها وحدة وحدات فكرة وافق وافقت
+        واحد واحدة ورد وردت وعود فرد فردي وطن وطني وطنية وسائل فعلا فعل ورقة وقود فنية
+        فني فنيا وفاء فور فورا ولاية وصفت وصفه وجهة فصل"""
     )
 )
+
+
+# Openings that point back to the sentence before (run on the normalised start of a
+# bullet): "مع ذلك"; a demonstrative with its noun ("هذه الأمور ..."); a verb of saying
+# whose speaker is only a pronoun ("أضاف: «...»", "وتابع قائلا", "وأضافت أن ...").
+_LEANS_BACK = re.compile(
+    r"^(?:و?(?:مع|رغم|بالرغم من) ذلك"
+    r"|و?(?:هذا|هذه|هذان|هاتان|هولاء|تلك) ال\S"
+    r"|و?لكن(?:ه|ها|هم)? "
+    r"|و?(?:اضاف|اضافت|تابع|تابعت|قال|قالت|اوضح|اوضحت|اكد|اكدت|اشار|اشارت|لفت|لفتت|شدد|شددت)"
+    r"\s*(?:[:«\"“]|ان |انه |انها |قائلا|قائله|مضيفا|مضيفه))"
+)
+_KAMA_AS = frozenset(
+    tokenize(
+        """هو هي هم هن في لو يلي ذكر ذكرت ذكرنا قال قالت يقول تقول كان كانت نعلم يعلم
+        تعلم أشرنا أشار أشارت سبق جاء جاءت"""
+    )
+)
+
+
+def leans_on_previous(bullet: str) -> bool:
+    """The bullet's opening points back to a sentence that is not shown."""
+    return bool(_LEANS_BACK.match(normalize(bullet[:48])))
 
 
 def strip_agency_dateline(text: str) -> str:
@@ -131,6 +158,8 @@ def has_leading_connective(bullet: str, article: str) -> bool:
     if not words:
         return False
     first = words[0]
-    if first in _LEANING_WORDS or first in {"و", "ف"}:
+    if first in {"كما", "وكما"} and len(words) > 1 and words[1] in _KAMA_AS:
+        return False  # "كما ذكرت الصحيفة": "as", a complete sentence
+    if first in _LEANING_WORDS or first in {"و", "ف"} or bullet.startswith(('و"', "و«", "و“")):
         return True
     return conjunction_removable(first, set(tokenize(article)))
