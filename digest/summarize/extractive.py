@@ -719,6 +719,27 @@ def _fix_edge_quotes(text: str) -> str:
     return trimmed
 
 
+def _straight_quotes(text: str) -> str:
+    """Curly double quotes turned the wrong way ('”Galaxy Note 9”') made straight, so
+    that they pair up; other text is returned as it is."""
+    if quotes_balanced(text) or not ("”" in text or "“" in text):
+        return text
+    return text.replace("”", '"').replace("“", '"')
+
+
+def _looks_like_verse(text: str) -> bool:
+    """Most of the first lines are short and end without a stop: a poem or a list of
+    captions, whose lines the splitter joins into one long unterminated sentence."""
+    lines = [line.strip() for line in text[:4000].splitlines() if line.strip()][:20]
+    if len(lines) < 4:
+        return False
+    short = sum(1 for line in lines if len(line) <= 80 and not line.endswith(_STOPS))
+    return short >= 0.7 * len(lines)
+
+
+_STOPS = (".", "!", "?", "؟", "…")
+
+
 class ExtractiveSummarizer:
     """The default summarizer (digest.ports.Summarizer). Never raises on odd text."""
 
@@ -973,6 +994,30 @@ class ExtractiveSummarizer:
             wanted = self.max_bullets
         return max(self.min_bullets, min(self.max_bullets, wanted))
 
+    @staticmethod
+    def _anchor_lead(
+        candidates: Sequence[Candidate],
+        picked: list[tuple[int, str, set[str]]],
+        made: dict[int, tuple[str, list[str]]],
+        usable: Callable[[int], bool],
+        add: Callable[[int, str, list[str]], None],
+        wanted: int | None,
+    ) -> None:
+        """Keep the lead: news puts the news itself in its first sentence, and a reader
+        misses it more than any other. When the search left out the article's first
+        candidate and it makes a plain bullet (not a question, a teaser or a sentence
+        leaning on another), it takes the place of the search's last pick."""
+        lead = candidates[0]
+        if lead.features.rank_index != 0 or any(i == lead.sentence.index for i, *_ in picked):
+            return
+        if 0 not in made and not usable(0):
+            return
+        dropped = picked.pop() if wanted is not None and len(picked) >= wanted else None
+        before = len(picked)
+        add(lead.sentence.index, *made[0])
+        if len(picked) == before and dropped is not None:
+            picked.append(dropped)  # the lead repeats a bullet: keep the search's pick
+
     def bullets(
         self,
         title: str,
@@ -1076,6 +1121,8 @@ class ExtractiveSummarizer:
             if not room():
                 break
             add(candidates[i].sentence.index, *made[i])
+        if max_tokens is None and candidates:
+            self._anchor_lead(candidates, picked, made, usable, add, wanted)
         floor = min(wanted, self.min_bullets) if wanted is not None else None
         for index, bullet, tokens in second_choice:
             if floor is not None and len(picked) >= floor:
@@ -1083,6 +1130,20 @@ class ExtractiveSummarizer:
             if not room():
                 break
             add(index, bullet.rstrip("،,;؛ "), tokens)
+        if not picked and max_tokens is None:
+            # nothing passed the checks (one sentence with odd quote marks, say): the
+            # first sentences as written, whole, rather than a bare title
+            for candidate in candidates:
+                whole = _straight_quotes(
+                    strip_agency_dateline(strip_dateline(candidate.sentence.text))
+                )
+                if (
+                    len(whole) <= self.max_chars
+                    and quotes_balanced(whole)
+                    and not looks_like_code(whole)
+                    and room()
+                ):
+                    add(candidate.sentence.index, whole, tokenize(whole))
         return [(index, bullet) for index, bullet, _ in picked]
 
     def summarize(
@@ -1093,6 +1154,32 @@ class ExtractiveSummarizer:
         language: str = "ar",
         max_bullets: int | None = None,
     ) -> tuple[str, ...]:
-        """3-5 bullets: sentences (or leading clauses) of the article, article order."""
+        """3-5 bullets: sentences (or leading clauses) of the article, article order.
+        A text without sentences to pick (a poem, a gallery's captions) gets its first
+        lines as written, so that it is never posted as a bare title."""
         picked = self.bullets(title, text, language=language, max_bullets=max_bullets)
+        if not picked or (len(picked) < self.min_bullets and _looks_like_verse(text)):
+            # verse: its lines, not a run of lines that the splitter joined
+            return self._first_lines(text, max_bullets or self.min_bullets) or tuple(
+                bullet for _, bullet in sorted(picked)
+            )
         return tuple(bullet for _, bullet in sorted(picked))
+
+    def _first_lines(self, text: str, count: int) -> tuple[str, ...]:
+        """Up to `count` first lines of the text (boilerplate, code and lines over
+        max_chars left out; short fragments of under three words too)."""
+        lines: list[str] = []
+        for line in text[: 40 * self.max_chars].splitlines():
+            line = " ".join(line.split())
+            if len(lines) >= count:
+                break
+            if (
+                len(tokenize(line)) < 3
+                or len(line) > self.max_chars
+                or not quotes_balanced(line)
+                or looks_like_code(line)
+                or is_boilerplate(line)
+            ):
+                continue
+            lines.append(line)
+        return tuple(lines)

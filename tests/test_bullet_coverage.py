@@ -1,0 +1,55 @@
+"""Bullets keep the news and every article gets some (issue #13 points 2 and 6)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from digest.summarize import ExtractiveSummarizer
+
+ANT_DEV = Path(__file__).resolve().parent.parent.parent / "shared/corpora/ant/dev.jsonl"
+
+
+def _ant(article_id: str) -> dict[str, str]:
+    with ANT_DEV.open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            if record["id"] == article_id:
+                return record
+    raise KeyError(article_id)
+
+
+@pytest.mark.skipif(not ANT_DEV.exists(), reason="ANT dev corpus not beside the repository")
+def test_the_lead_sentence_is_kept() -> None:
+    # a tune-part article whose lead the search used to leave out for a later sentence
+    record = _ant("SK-technology-940-20180620")
+    lead = record["text"].split("\n")[0].strip()
+    assert lead.startswith("ستتوقف شركة")
+    assert lead in ExtractiveSummarizer().summarize(record["title"], record["text"])
+
+
+def test_a_poem_gets_its_first_lines_not_a_bare_title() -> None:
+    poem = "\n".join(
+        [
+            "يا ليل الصب متى غده",
+            "أقيام الساعة موعده",
+            "رقد السمار فأرقه",
+            "أسف للبين يردده",
+            "فبكاه النجم ورق له",
+            "مما يرعاه ويرصده",
+        ]
+    )
+    lines = ExtractiveSummarizer().summarize("قصيدة يا ليل الصب", poem)
+    assert lines == ("يا ليل الصب متى غده", "أقيام الساعة موعده", "رقد السمار فأرقه")
+
+
+def test_one_sentence_with_odd_quote_marks_is_shown_as_written() -> None:
+    text = (
+        "كشفت شركة سامسونغ النقاب عن أحدث هواتفها المحمولة ”Galaxy Note 9” ولكنها لا تبدو "
+        "مختلفة تماما عن سابقتها “Note 8” بالشكل، ولكن الجهاز الجديد يحتوي على بعض الميزات "
+        "المتطورة بما فيها بطارية لطول اليوم وكاميرا أفضل."
+    )
+    shown = text.replace("”", '"').replace("“", '"')  # the marks made to pair up
+    assert ExtractiveSummarizer().summarize("سامسونغ تكشف عن هاتفها", text) == (shown,)
