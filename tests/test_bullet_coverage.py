@@ -53,3 +53,19 @@ def test_one_sentence_with_odd_quote_marks_is_shown_as_written() -> None:
     )
     shown = text.replace("”", '"').replace("“", '"')  # the marks made to pair up
     assert ExtractiveSummarizer().summarize("سامسونغ تكشف عن هاتفها", text) == (shown,)
+
+
+def test_one_fact_is_not_told_twice() -> None:
+    text = "\n".join(
+        [
+            "توصل بحث لإحدى منظمات رعاية الأطفال إلى أن قرابة 22 في المئة من الفتيات في سن "
+            "14 عاما في بريطانيا عرضن أنفسهن للإيذاء.",
+            "أجرت الجمعية البريطانية المسح على أحد عشر ألف طفل في مختلف أنحاء البلاد العام الماضي.",
+            "قالت الجمعية إن 22 في المئة من الفتيات في هذا العمر قلن إنهن فعلن ذلك عمدا.",
+            "تطالب الجمعية الحكومة بتمويل خدمات الصحة النفسية في المدارس بشكل عاجل وكاف.",
+            "يرى خبراء أن الضغوط المدرسية ووسائل التواصل الاجتماعي من أهم أسباب المشكلة.",
+        ]
+    )
+    bullets = ExtractiveSummarizer().summarize("الإيذاء بين الفتيات في بريطانيا", text)
+    assert len(bullets) >= 3
+    assert sum("22 في المئة" in b for b in bullets) == 1

@@ -54,6 +54,7 @@ from ..sentences import Sentence, quotes_balanced, segment
 from .cutting import comma_parts, safe_leading_part
 from .residue import (
     conjunction_removable,
+    fact_keys,
     is_call_to_action,
     leans_on_previous,
     strip_agency_dateline,
@@ -1056,11 +1057,14 @@ class ExtractiveSummarizer:
         def add(index: int, bullet: str, tokens: list[str]) -> None:
             nonlocal used
             words = set(tokens)
-            for _, _, other in picked:
+            facts = fact_keys(bullet)
+            for _, shown, other in picked:
                 common = len(words & other)
                 # Jaccard similarity; the union's size from the sizes (no third set)
                 if common / max(1, len(words) + len(other) - common) >= 0.7:
                     return
+                if facts and not facts.isdisjoint(fact_keys(shown)):
+                    return  # the same quantity or quotation: one fact told twice
             picked.append((index, bullet, words))
             used += len(tokens)
 

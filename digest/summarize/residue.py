@@ -13,6 +13,7 @@ from ..arabic import normalize, tokenize
 
 __all__ = [
     "conjunction_removable",
+    "fact_keys",
     "has_call_to_action",
     "has_dateline",
     "has_hashtag",
@@ -163,3 +164,30 @@ def has_leading_connective(bullet: str, article: str) -> bool:
     if first in _LEANING_WORDS or first in {"و", "ف"} or bullet.startswith(('و"', "و«", "و“")):
         return True
     return conjunction_removable(first, set(tokenize(article)))
+
+
+# A number and the start of the word after it ("22 في", "50 مليون", "15 حوتا"): the same
+# quantity of the same thing. Years say when, not what: they repeat without repeating a fact.
+_QUANTITY = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)*)\s*(?:[%٪]|([^\W\d_]{2,}))")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+# A quotation of at least three words
+_QUOTED = re.compile(r"[«\"“]([^«»\"“”\n]{12,200})[»\"”]")
+
+
+def fact_keys(bullet: str) -> frozenset[str]:
+    """What makes two bullets state the same fact: the quantities they give (a number
+    of at least two digits, not a year, with the start of its unit) and the quotations
+    they hold (normalised)."""
+    keys: set[str] = set()
+    if any(ch.isdigit() for ch in bullet):
+        for number, unit in _QUANTITY.findall(bullet):
+            if len(number) < 2 or _YEAR.fullmatch(number):
+                continue
+            word = tokenize(unit)[0] if unit else "%"
+            keys.add(f"{number} {word.removeprefix('ب').removeprefix('ال')[:3]}")
+    if '"' in bullet or "«" in bullet or "“" in bullet:
+        for quoted in _QUOTED.findall(bullet):
+            words = tokenize(quoted)
+            if len(words) >= 3:
+                keys.add(" ".join(words))
+    return frozenset(keys)
