@@ -119,17 +119,15 @@ def safe_leading_part(
 ) -> str | None:
     """The longest of `candidates` (leading parts of `sentence`, ending in a stop)
     within max_chars whose cut is safe, or None."""
-    best: str | None = None
-    for candidate in candidates:
+    # longest first: the first safe one is the answer (most sentences need one check)
+    for candidate in sorted(candidates, key=len, reverse=True):
         if len(candidate) > max_chars or len(candidate.split()) < min_words:
-            continue
-        if best is not None and len(candidate) <= len(best):
             continue
         body = candidate.rstrip(".")
         dropped = sentence[len(body) :] if sentence.startswith(body) else ""
         if cut_is_safe(body, dropped.lstrip("،؛,;: ")):
-            best = candidate
-    return best
+            return candidate
+    return None
 
 
 def comma_parts(sentence: str, max_chars: int) -> list[str]:

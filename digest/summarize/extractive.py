@@ -477,7 +477,7 @@ _BOILERPLATE_TOKENS = frozenset(
         تنويه تنبيه نشر نشرت أعيد وأعيد read see rights reserved copyright share follow
         subscribe sign click facebook twitter whatsapp telegram linkedin email print x note
         published article تابعوا شاهدوا حملوا اشتركوا ادخلوا سجلوا اضغطوا انقروا تابع حمل
-        لتحميل تطبيق download"""
+        download"""
     )
 )
 
@@ -718,6 +718,32 @@ def _fix_edge_quotes(text: str) -> str:
         # 'text".' -> 'text.'
         trimmed = trimmed[:-2].rstrip() + trimmed[-1]
     return trimmed
+
+
+class _ArticleWords(Collection[str]):
+    """The article's normalised tokens as a set, built on first use: most articles'
+    bullets never ask (only a leading و/ف that no rule settles does)."""
+
+    def __init__(self, candidates: Sequence[Candidate]) -> None:
+        self._candidates = candidates
+        self._words: set[str] | None = None
+
+    def _set(self) -> set[str]:
+        if self._words is None:
+            self._words = set(chain.from_iterable(c.features.words for c in self._candidates))
+        return self._words
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._set()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._set())
+
+    def __len__(self) -> int:
+        return len(self._set())
+
+    def __bool__(self) -> bool:
+        return bool(self._candidates)
 
 
 def _straight_quotes(text: str) -> str:
@@ -1038,7 +1064,7 @@ class ExtractiveSummarizer:
             language = detect_language(text)
         candidates = self.rank(title, text)
         article_tokens = sum(c.features.tokens for c in candidates)
-        article_words = set(chain.from_iterable(c.features.words for c in candidates))
+        article_words = _ArticleWords(candidates)
         wanted = max_bullets
         if wanted is None and max_tokens is None:
             wanted = self._bullet_count(len(candidates))
@@ -1108,7 +1134,7 @@ class ExtractiveSummarizer:
                 _is_question(text)
                 or not candidate.sentence.terminated
                 or _DEPENDENT_START.match(" ".join(tokens[:3]))
-                or leans_on_previous(text)
+                or leans_on_previous(text, tokens[0] if tokens else "")
             ):
                 second_choice.append((candidate.sentence.index, text, tokens))
                 return False

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from functools import lru_cache
 
 from ..arabic import normalize, tokenize
 
@@ -87,8 +88,26 @@ _KAMA_AS = frozenset(
 )
 
 
-def leans_on_previous(bullet: str) -> bool:
-    """The bullet's opening points back to a sentence that is not shown."""
+# The first words `_LEANS_BACK` can match (normalised, with or without و): a cheap
+# set lookup rules out most bullets before the text is normalised for the pattern.
+_LEANS_BACK_FIRST = frozenset(
+    word
+    for base in tokenize(
+        """مع رغم بالرغم هذا هذه هذان هاتان هؤلاء تلك لكن لكنه لكنها لكنهم اضاف اضافت
+        تابع تابعت قال قالت اوضح اوضحت اكد اكدت اشار اشارت لفت لفتت شدد شددت"""
+    )
+    for word in (base, "و" + base)
+)
+
+
+def leans_on_previous(bullet: str, first_word: str | None = None) -> bool:
+    """The bullet's opening points back to a sentence that is not shown.
+    `first_word`: the bullet's first token (normalised) when known."""
+    if first_word is None:
+        words = tokenize(bullet[:24])
+        first_word = words[0] if words else ""
+    if first_word not in _LEANS_BACK_FIRST:
+        return False
     return bool(_LEANS_BACK.match(normalize(bullet[:48])))
 
 
@@ -97,13 +116,16 @@ def strip_agency_dateline(text: str) -> str:
     الإمارات (CNN)— ..."), or a short place followed by "--", ":-" or a spaced dash.
     The text is returned unchanged when fewer than four words would be left."""
     head = text[:120]
-    if "(" in head:
+    # a tag opens within the place's 60 characters and closes soon after
+    opening = head.find("(", 0, 66)
+    if opening >= 0 and head.find(")", opening, opening + 24) >= 0:
         match = _AGENCY_DATELINE.match(text)
         if match and match.end() > 0:
             rest = text[match.end() :]
             if len(rest.split()) >= 4:
                 return rest
-    if any(d in head for d in "-–—"):
+    near = text[:48]  # a place of at most 40 characters, then the dash
+    if "-" in near or "–" in near or "—" in near:
         match = _PLACE_DASH.match(text)
         if match:
             rest = text[match.end() :]
@@ -170,16 +192,18 @@ def has_leading_connective(bullet: str, article: str) -> bool:
 # quantity of the same thing. Years say when, not what: they repeat without repeating a fact.
 _QUANTITY = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)*)\s*(?:[%٪]|([^\W\d_]{2,}))")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_DIGIT = re.compile(r"\d")
 # A quotation of at least three words
 _QUOTED = re.compile(r"[«\"“]([^«»\"“”\n]{12,200})[»\"”]")
 
 
+@lru_cache(maxsize=1 << 12)
 def fact_keys(bullet: str) -> frozenset[str]:
     """What makes two bullets state the same fact: the quantities they give (a number
     of at least two digits, not a year, with the start of its unit) and the quotations
     they hold (normalised)."""
     keys: set[str] = set()
-    if any(ch.isdigit() for ch in bullet):
+    if _DIGIT.search(bullet):
         for number, unit in _QUANTITY.findall(bullet):
             if len(number) < 2 or _YEAR.fullmatch(number):
                 continue
