@@ -82,3 +82,26 @@ def test_a_first_letter_that_belongs_to_the_word_stays() -> None:
 def test_bullets_that_lean_on_a_sentence_not_shown_are_last_resorts(leaning: str) -> None:
     bullets = _summary(leaning, *BODY)
     assert not any(b.startswith(leaning[:12]) or leaning[1:13] in b[:14] for b in bullets)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "shown"),
+    [
+        (
+            "هذا وارتفعت أسهم الشركة إلى 44 في المئة بعد ساعات قليلة من صدور الحكم.",
+            "ارتفعت أسهم الشركة إلى 44 في المئة بعد ساعات قليلة من صدور الحكم.",
+        ),
+        (
+            "وتتراوح دورة حياة معظم العناكب ما بين خمس سنوات وعشرين سنة في البرية.",
+            "تتراوح دورة حياة معظم العناكب ما بين خمس سنوات وعشرين سنة في البرية.",
+        ),
+        (
+            "وتيرة النمو في سوق الهواتف الذكية تتباطأ في الصين هذا العام بشكل كبير.",
+            "وتيرة النمو في سوق الهواتف الذكية تتباطأ في الصين هذا العام بشكل كبير.",
+        ),
+    ],
+)
+def test_newswire_joins_and_conjunction_before_a_verb(sentence: str, shown: str) -> None:
+    from digest.summarize.extractive import strip_connective
+
+    assert strip_connective(sentence) == shown

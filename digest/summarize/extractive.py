@@ -425,6 +425,17 @@ _AR_AFTER_CONJUNCTION = _wordset(
     تستخدم تعرف تكمن بينت حكم تعاني حذف يساعد يتيح حظيت طور تتيح يبحث يطلق رجحت يؤثر اعتمد اعتمدت
     تطلب باستخدام جمع شرح تطور يحتوي حسبما تتبع خضعت استخدم بحسب"""
 )
+# و before an imperfect verb of the third person masculine ("ويعاني", "ويتجه"), or a
+# future ("وسيأتي", "وستتيح"): the letter after ي is one that transliterated names
+# beginning with وي (ويليام، ويندوز، ويكي) never have, or ر/ب/س with at least four
+# letters after و (ويبر، ويست are three), and «وسيلة»,
+# «وسيط», «وسيم» are no futures.
+_CONJUNCTION_BEFORE_VERB = re.compile(
+    r"^(?:ي[تشعحضوقجدذزطظغفمهأإخثص]\w{2,}|ي[ربس]\w{2,}|س[يت]\w{3,})$"
+)
+_NOT_CONJUNCTION_BEFORE_VERB = _wordset(
+    "سيلة سيله سيلتها سيلته سيلتين سيط سيطة سيطه سيطا سيم سيمة سيمه"
+)
 _AR_NOT_CONJUNCTION_AL = _wordset("والد والدة والده والدته والدها والي والتر فالنسيا")
 # Openings that only make sense after the previous sentence ("مما يعني ...", "وهو ما
 # ..."): such sentences are bullets only when nothing else is left. ("أما" is not
@@ -675,10 +686,30 @@ def strip_connective(text: str, language: str = "ar", article_words: Collection[
         return strip_connective(rest, language)  # the conjunction typed apart: "و في"
     if first[:1] == "و" and first[1:2] in {'"', "«", "“"} and len(first) > 3:
         return text[1:]  # 'و"البروبيوتيك" ...': the conjunction glued to a quote
+    if first == "هذا" and rest[:1] == "و" and len(rest.split()) >= 4:
+        # "هذا وارتفعت ...", "هذا وقد ...": a newswire formula joining to what came before
+        return strip_connective(rest, language, article_words) if rest[1:2] != " " else text
     bare = first.strip("،,")
     if len(bare) > 1 and bare[0] in "وف":
         remainder = bare[1:]
         folded_remainder = normalize_word(remainder)
+        # "وتتراوح", "وتشمل": و before an imperfect verb of the third person feminine
+        # (no common word begins with وت but "وتيرة" and "وتر")
+        if (
+            bare[0] == "و"
+            and remainder[:1] == "ت"
+            and len(remainder) >= 3
+            and not folded_remainder.startswith("تير")
+            and folded_remainder not in {"تر", "تري", "تره", "ترا"}
+        ):
+            return f"{remainder} {rest}"
+        if (
+            bare[0] == "و"
+            and _CONJUNCTION_BEFORE_VERB.match(remainder)
+            and remainder not in _NOT_CONJUNCTION_BEFORE_VERB
+            and not remainder.startswith("ستمنستر")
+        ):
+            return f"{remainder} {rest}"
         # (remainders are matched without hamza: "والي", a governor, is not "وإلى")
         if folded_remainder in _AR_SAFE_REMAINDERS and bare not in _AR_NOT_CONJUNCTION_AL:
             return f"{remainder} {rest}"
