@@ -777,6 +777,10 @@ class _ArticleWords(Collection[str]):
         return bool(self._candidates)
 
 
+# A figure of a headline: digits, with decimals ("1.5", "42")
+_TITLE_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
 def _straight_quotes(text: str) -> str:
     """Curly double quotes turned the wrong way ('”Galaxy Note 9”') made straight, so
     that they pair up; other text is returned as it is."""
@@ -1070,11 +1074,60 @@ class ExtractiveSummarizer:
             return
         if 0 not in made and not usable(0):
             return
-        dropped = picked.pop() if wanted is not None and len(picked) >= wanted else None
+        facts = fact_keys(made[0][0])
+        # a bullet telling the lead's fact again gives way to the lead
+        clash = [k for k, (_, shown, _) in enumerate(picked) if facts & fact_keys(shown)]
+        if clash:
+            dropped: tuple[int, str, set[str]] | None = picked.pop(clash[0])
+        elif wanted is not None and len(picked) >= wanted:
+            dropped = picked.pop()
+        else:
+            dropped = None
         before = len(picked)
         add(lead.sentence.index, *made[0])
         if len(picked) == before and dropped is not None:
             picked.append(dropped)  # the lead repeats a bullet: keep the search's pick
+
+    @staticmethod
+    def _anchor_title_numbers(
+        title: str,
+        candidates: Sequence[Candidate],
+        picked: list[tuple[int, str, set[str]]],
+        made: dict[int, tuple[str, list[str]]],
+        usable: Callable[[int], bool],
+        add: Callable[[int, str, list[str]], None],
+        wanted: int | None,
+    ) -> None:
+        """The headline's figures («42 %», «90 دقيقة») in the bullets: for a number of
+        the title that no bullet gives, the first plain bullet holding it takes the
+        place of the search's last pick (never the lead's)."""
+        lead_index = candidates[0].sentence.index
+        for number in dict.fromkeys(_TITLE_NUMBER.findall(title)):
+            holds = re.compile(rf"(?<![\d.,]){re.escape(number)}(?![\d]|[.,]\d)")
+            if any(holds.search(bullet) for _, bullet, _ in picked):
+                continue
+            taken = {index for index, _, _ in picked}
+            for i, candidate in enumerate(candidates):
+                if candidate.sentence.index in taken or not holds.search(candidate.sentence.text):
+                    continue
+                if i not in made and not usable(i):
+                    continue
+                if not holds.search(made[i][0]):
+                    continue  # the figure was in the part a cut left out
+                dropped = None
+                if wanted is not None and len(picked) >= wanted:
+                    last = max(
+                        (k for k, (index, _, _) in enumerate(picked) if index != lead_index),
+                        default=None,
+                    )
+                    if last is None:
+                        return
+                    dropped = picked.pop(last)
+                before = len(picked)
+                add(candidate.sentence.index, *made[i])
+                if len(picked) == before and dropped is not None:
+                    picked.append(dropped)
+                break
 
     def bullets(
         self,
@@ -1184,6 +1237,8 @@ class ExtractiveSummarizer:
             add(candidates[i].sentence.index, *made[i])
         if max_tokens is None and candidates:
             self._anchor_lead(candidates, picked, made, usable, add, wanted)
+            if any(ch.isdigit() for ch in title):
+                self._anchor_title_numbers(title, candidates, picked, made, usable, add, wanted)
         floor = min(wanted, self.min_bullets) if wanted is not None else None
         for index, bullet, tokens in second_choice:
             if floor is not None and len(picked) >= floor:
