@@ -1167,7 +1167,7 @@ class ExtractiveSummarizer:
         def add(index: int, bullet: str, tokens: list[str]) -> None:
             nonlocal used
             words = set(tokens)
-            facts = fact_keys(bullet)
+            facts = fact_keys(bullet) if picked else frozenset()
             for _, shown, other in picked:
                 common = len(words & other)
                 # Jaccard similarity; the union's size from the sizes (no third set)

@@ -10,7 +10,7 @@ import re
 from collections.abc import Collection
 from functools import lru_cache
 
-from ..arabic import normalize, tokenize
+from ..arabic import normalize, normalize_word, tokenize
 
 __all__ = [
     "conjunction_removable",
@@ -207,7 +207,7 @@ def fact_keys(bullet: str) -> frozenset[str]:
         for number, unit in _QUANTITY.findall(bullet):
             if len(number) < 2 or _YEAR.fullmatch(number):
                 continue
-            word = tokenize(unit)[0] if unit else "%"
+            word = normalize_word(unit) if unit else "%"
             keys.add(f"{number} {word.removeprefix('ب').removeprefix('ال')[:3]}")
     if '"' in bullet or "«" in bullet or "“" in bullet:
         for quoted in _QUOTED.findall(bullet):
