@@ -74,9 +74,25 @@ _KEEP_WITH_BEFORE_PAIRS = frozenset(
 
 
 def _last_clause(kept: str) -> list[str]:
-    """The tokens of the kept part's last comma clause (the part after its last cut)."""
-    parts = clauses(kept)
-    return tokenize(parts[-1]) if parts else []
+    """The tokens of the kept part's last comma clause (after its last ، ؛ , or ; that
+    is not a thousands separator), found from the right without splitting it all."""
+    end = before = len(kept)  # the clause ends at `end`; separators are sought before `before`
+    while True:
+        cut = max(
+            kept.rfind("،", 0, before),
+            kept.rfind("؛", 0, before),
+            kept.rfind(",", 0, before),
+            kept.rfind(";", 0, before),
+        )
+        if cut < 0:
+            return tokenize(kept[:end])
+        if kept[cut] == "," and kept[cut - 1 : cut].isdigit() and kept[cut + 1 : cut + 2].isdigit():
+            before = cut  # "1,000": not a clause cut
+            continue
+        words = tokenize(kept[cut + 1 : end])
+        if words:
+            return words
+        end = before = cut  # nothing but marks after the separator ('…لافت،ـ', '…ذلك،"')
 
 
 def _opens_unfinished(clause: list[str]) -> bool:
@@ -130,7 +146,8 @@ def safe_leading_part(
 def comma_parts(sentence: str, max_chars: int) -> list[str]:
     """Leading runs of the sentence's comma/semicolon clauses within max_chars, each
     ending with a full stop (shortest first)."""
-    parts = clauses(sentence)
+    # the clauses beyond max_chars are never part of a candidate: not split at all
+    parts = clauses(sentence[: max_chars + 2])
     out: list[str] = []
     prefix = ""
     for part in parts[:-1]:
