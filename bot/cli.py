@@ -111,9 +111,14 @@ def build_parser() -> argparse.ArgumentParser:
     add_init_parser(sub)
 
     e = sub.add_parser("eval", help="evaluation reports")
-    e.add_argument("what", choices=("summaries", "topics", "clusters"))
+    e.add_argument("what", choices=("summaries", "topics", "clusters", "bullets"))
     e.add_argument("--corpus", type=Path, default=None)
     e.add_argument("--no-sumy", action="store_true", help="summaries: skip the sumy baselines")
+    e.add_argument("--ant", type=Path, default=None, help="summaries: ANT corpus for defects")
+    e.add_argument("--n", type=_positive_int, default=40, help="bullets: articles on the sheet")
+    e.add_argument("--sheet", type=Path, default=None, help="bullets: write the blind sheet")
+    e.add_argument("--read", type=Path, default=None, help="bullets: a filled-in answer CSV")
+    e.add_argument("--key", type=Path, default=None, help="bullets: the sheet's key CSV")
     return parser
 
 
@@ -477,10 +482,17 @@ def run_classify(args: argparse.Namespace) -> int:
 def run_eval(args: argparse.Namespace) -> int:
     root = Path(__file__).resolve().parent.parent
     if args.what == "summaries":
+        from digest.eval.bullets import run_defect_report
         from digest.eval.summaries import run_summary_eval
 
         corpus = args.corpus or root.parent / "shared/corpora/easc/dev.jsonl"
         print(run_summary_eval(corpus, include_sumy=not args.no_sumy))
+        ant = args.ant or root.parent / "shared/corpora/ant/dev.jsonl"
+        if ant.exists():
+            print()
+            print(run_defect_report(ant))
+    elif args.what == "bullets":
+        return _eval_bullets(args, root)
     elif args.what == "topics":
         from digest.eval.topics import run_topic_eval
 
@@ -490,6 +502,32 @@ def run_eval(args: argparse.Namespace) -> int:
         from digest.eval.clusters import run_cluster_eval
 
         print(run_cluster_eval())
+    return 0
+
+
+def _eval_bullets(args: argparse.Namespace, root: Path) -> int:
+    """`eval bullets`: write the blind sheet (--sheet) or read a filled one (--read)."""
+    from digest.eval.bullets import read_answers, write_sheet
+
+    try:
+        if args.read is not None:
+            if args.key is None:
+                print("error: --read needs --key", file=sys.stderr)
+                return 2
+            print(read_answers(args.read, args.key))
+        elif args.sheet is not None:
+            corpus = args.corpus or root.parent / "shared/corpora/ant/dev.jsonl"
+            answers, key = write_sheet(corpus, args.sheet, n=args.n)
+            print(f"sheet {args.sheet}, answers {answers}, key {key} (keep it from the judge)")
+        else:
+            print(
+                "error: eval bullets needs --sheet OUT.md or --read FILLED.csv --key KEY",
+                file=sys.stderr,
+            )
+            return 2
+    except (OSError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -195,7 +195,7 @@ def lead_method(
 
 def ours_method(summarizer: ExtractiveSummarizer) -> Method:
     """Our summarizer scored on what it ships: its bullets (leading connectives dropped,
-    sentences over 220 characters cut to a clean leading clause)."""
+    sentences over 300 characters cut to a safe leading clause)."""
 
     def method(
         article: EvalArticle,
@@ -364,7 +364,7 @@ def run_summary_eval(
         f"({len(tune)} articles, used to set the weights), odd = report ({len(report)}).",
         "Every method picks among the same sentences (our splitter). 'ours (sentences)' is",
         "our ranking scored on whole sentences, like the baselines; 'ours (bullets)' is what",
-        "users see (connectives dropped, sentences over 220 characters cut to a leading",
+        "users see (connectives dropped, sentences over 300 characters cut to a safe leading",
         "clause or skipped). Note: EASC references cut every sentence at 255 characters.",
         "* annotators' vote: for each reference, the sentences most of the other four",
         "references keep, scored against that one (leave-one-out): how far 'learning what",

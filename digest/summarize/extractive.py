@@ -19,9 +19,12 @@ overlap does, clearly at the 3-sentence budget, a little at the references' leng
 (numbers: ``newsdigest eval summaries``). Pure Python, about 1 ms per article
 (``bench/summarize.py``).
 
-Sentences over 220 characters become their longest clean leading part: cut at a comma
-clause (`digest.sentences.shorten`) or, for the long comma-less sentences of Arabic
-news, just before a clause opener such as حيث / وذلك / مشيرا (`cut_before_clause_opener`).
+Sentences up to 300 characters are shown whole. Longer ones become their longest leading
+part cut at a comma clause or, for the long comma-less sentences of Arabic news, just
+before a clause opener such as حيث / وذلك / مشيرا, but only where the cut is safe
+(`digest.summarize.cutting`: no condition without its consequence, no «أنّ» without
+its predicate, no outcome after «قبل أن» or exception dropped); with no safe cut the
+sentence is not a bullet and another one is picked.
 
 Bullets come out in the article's order, not by score: news sentences often lean on
 what came before them (who "the company" is), so the original order reads best.
@@ -32,7 +35,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
@@ -47,7 +50,16 @@ from ..arabic import (
     tokenize,
     tokenize_many,
 )
-from ..sentences import Sentence, quotes_balanced, segment, shorten
+from ..sentences import Sentence, quotes_balanced, segment
+from .cutting import comma_parts, safe_leading_part
+from .residue import (
+    conjunction_removable,
+    fact_keys,
+    is_call_to_action,
+    leans_on_previous,
+    strip_agency_dateline,
+    unhash,
+)
 
 __all__ = [
     "Candidate",
@@ -413,6 +425,17 @@ _AR_AFTER_CONJUNCTION = _wordset(
     تستخدم تعرف تكمن بينت حكم تعاني حذف يساعد يتيح حظيت طور تتيح يبحث يطلق رجحت يؤثر اعتمد اعتمدت
     تطلب باستخدام جمع شرح تطور يحتوي حسبما تتبع خضعت استخدم بحسب"""
 )
+# و before an imperfect verb of the third person masculine ("ويعاني", "ويتجه"), or a
+# future ("وسيأتي", "وستتيح"): the letter after ي is one that transliterated names
+# beginning with وي (ويليام، ويندوز، ويكي) never have, or ر/ب/س with at least four
+# letters after و (ويبر، ويست are three), and «وسيلة»,
+# «وسيط», «وسيم» are no futures.
+_CONJUNCTION_BEFORE_VERB = re.compile(
+    r"^(?:ي[تشعحضوقجدذزطظغفمهأإخثص]\w{2,}|ي[ربس]\w{2,}|س[يت]\w{3,})$"
+)
+_NOT_CONJUNCTION_BEFORE_VERB = _wordset(
+    "سيلة سيله سيلتها سيلته سيلتين سيط سيطة سيطه سيطا سيم سيمة سيمه"
+)
 _AR_NOT_CONJUNCTION_AL = _wordset("والد والدة والده والدته والدها والي والتر فالنسيا")
 # Openings that only make sense after the previous sentence ("مما يعني ...", "وهو ما
 # ..."): such sentences are bullets only when nothing else is left. ("أما" is not
@@ -464,7 +487,8 @@ _BOILERPLATE_TOKENS = frozenset(
         المصدر فيسبوك فيس تويتر واتساب واتس تيليجرام تلغرام لينكد إكس طباعة مشاركة ملاحظة
         تنويه تنبيه نشر نشرت أعيد وأعيد read see rights reserved copyright share follow
         subscribe sign click facebook twitter whatsapp telegram linkedin email print x note
-        published article"""
+        published article تابعوا شاهدوا حملوا اشتركوا ادخلوا سجلوا اضغطوا انقروا تابع حمل
+        download"""
     )
 )
 
@@ -525,6 +549,18 @@ def cut_before_clause_opener(sentence: str, max_chars: int) -> str | None:
     return best
 
 
+def clause_opener_parts(sentence: str, max_chars: int) -> list[str]:
+    """Leading parts of an Arabic sentence that end just before a clause opener (حيث,
+    وذلك, مشيرا ...) and fit max_chars with their full stop."""
+    out: list[str] = []
+    for match in _CLAUSE_OPENER.finditer(sentence, 0, max_chars):
+        candidate = sentence[: match.start()].rstrip("،؛,;: ") + "."
+        if len(candidate) > max_chars:
+            break
+        out.append(candidate)
+    return out
+
+
 def _tokens_after_edit(sentence: str, words: list[str], edited: str) -> list[str]:
     """`tokenize(edited)`, reusing `words` (the sentence's tokens) when only the start
     of the sentence was changed (a connective dropped): tokens never span a space, so
@@ -537,7 +573,6 @@ def _tokens_after_edit(sentence: str, words: list[str], edited: str) -> list[str
     return tokenize(edited)
 
 
-_HASHTAG = re.compile(r"(?:(?<=\s)|^)#(?=[^\W\d_])")
 _CODE_MARK = re.compile(r"==|=>|//|\(\)|;\s|[{}]")
 _CODE_CHARS = frozenset("=;{}[]()<>|$")
 
@@ -587,9 +622,14 @@ def _content(words: Sequence[str]) -> list[str]:
 
 
 def is_boilerplate(text: str) -> bool:
-    """Share buttons, "read also" links, copyright lines, editor's notes."""
+    """Share buttons, "read also" links, copyright lines, editor's notes, calls to
+    action and app promos."""
     bare = strip_diacritics(text)
-    return bool(_BOILERPLATE.search(bare)) or bool(_SOCIAL.match(bare.strip()))
+    return (
+        bool(_BOILERPLATE.search(bare))
+        or bool(_SOCIAL.match(bare.strip()))
+        or is_call_to_action(bare)
+    )
 
 
 # A news dateline before the first sentence: "دمشق، سوريا (CNN) -- ", "المدينة نيوز :- ".
@@ -618,9 +658,12 @@ def _may_open_with_phrase(first: str) -> bool:
     return folded in _AR_PHRASE_FIRST_WORDS or " " in folded or "،" in folded or "," in folded
 
 
-def strip_connective(text: str, language: str = "ar") -> str:
+def strip_connective(text: str, language: str = "ar", article_words: Collection[str] = ()) -> str:
     """Remove a leading connective ("و", "كما", "ولكن", "However,") that makes the
-    sentence depend on the previous one. Returns the text unchanged when unsure."""
+    sentence depend on the previous one. Returns the text unchanged when unsure.
+    `article_words` (the article's normalised tokens): a leading و/ف is also dropped
+    when what follows it is a word the article uses on its own ("ويشمل" when the
+    article has "يشمل"), unless the letter is the word's own ("فتحت", "وحدة")."""
     if language != "ar":
         stripped = _EN_LEADING.sub("", text, count=1)
         if stripped != text and stripped:
@@ -641,10 +684,32 @@ def strip_connective(text: str, language: str = "ar") -> str:
         return text
     if first in {"و", "ف"} and len(rest.split()) >= 4:
         return strip_connective(rest, language)  # the conjunction typed apart: "و في"
+    if first[:1] == "و" and first[1:2] in {'"', "«", "“"} and len(first) > 3:
+        return text[1:]  # 'و"البروبيوتيك" ...': the conjunction glued to a quote
+    if first == "هذا" and rest[:1] == "و" and len(rest.split()) >= 4:
+        # "هذا وارتفعت ...", "هذا وقد ...": a newswire formula joining to what came before
+        return strip_connective(rest, language, article_words) if rest[1:2] != " " else text
     bare = first.strip("،,")
     if len(bare) > 1 and bare[0] in "وف":
         remainder = bare[1:]
         folded_remainder = normalize_word(remainder)
+        # "وتتراوح", "وتشمل": و before an imperfect verb of the third person feminine
+        # (no common word begins with وت but "وتيرة" and "وتر")
+        if (
+            bare[0] == "و"
+            and remainder[:1] == "ت"
+            and len(remainder) >= 3
+            and not folded_remainder.startswith("تير")
+            and folded_remainder not in {"تر", "تري", "تره", "ترا"}
+        ):
+            return f"{remainder} {rest}"
+        if (
+            bare[0] == "و"
+            and _CONJUNCTION_BEFORE_VERB.match(remainder)
+            and remainder not in _NOT_CONJUNCTION_BEFORE_VERB
+            and not remainder.startswith("ستمنستر")
+        ):
+            return f"{remainder} {rest}"
         # (remainders are matched without hamza: "والي", a governor, is not "وإلى")
         if folded_remainder in _AR_SAFE_REMAINDERS and bare not in _AR_NOT_CONJUNCTION_AL:
             return f"{remainder} {rest}"
@@ -661,6 +726,8 @@ def strip_connective(text: str, language: str = "ar") -> str:
         # "ولتفعيل", "وللمرة": the conjunction before the preposition لـ (no word of its
         # own begins with ولل or ولت)
         if bare[0] == "و" and remainder.startswith(("لل", "لت")) and len(remainder) >= 5:
+            return f"{remainder} {rest}"
+        if article_words and conjunction_removable(normalize_word(bare), article_words):
             return f"{remainder} {rest}"
     return text
 
@@ -684,6 +751,57 @@ def _fix_edge_quotes(text: str) -> str:
     return trimmed
 
 
+class _ArticleWords(Collection[str]):
+    """The article's normalised tokens as a set, built on first use: most articles'
+    bullets never ask (only a leading و/ف that no rule settles does)."""
+
+    def __init__(self, candidates: Sequence[Candidate]) -> None:
+        self._candidates = candidates
+        self._words: set[str] | None = None
+
+    def _set(self) -> set[str]:
+        if self._words is None:
+            self._words = set(chain.from_iterable(c.features.words for c in self._candidates))
+        return self._words
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._set()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._set())
+
+    def __len__(self) -> int:
+        return len(self._set())
+
+    def __bool__(self) -> bool:
+        return bool(self._candidates)
+
+
+# A figure of a headline: digits, with decimals ("1.5", "42")
+_TITLE_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def _straight_quotes(text: str) -> str:
+    """Curly double quotes turned the wrong way ('”Galaxy Note 9”') made straight, so
+    that they pair up; other text is returned as it is."""
+    if quotes_balanced(text) or not ("”" in text or "“" in text):
+        return text
+    return text.replace("”", '"').replace("“", '"')
+
+
+def _looks_like_verse(text: str) -> bool:
+    """Most of the first lines are short and end without a stop: a poem or a list of
+    captions, whose lines the splitter joins into one long unterminated sentence."""
+    lines = [line.strip() for line in text[:4000].splitlines() if line.strip()][:20]
+    if len(lines) < 4:
+        return False
+    short = sum(1 for line in lines if len(line) <= 80 and not line.endswith(_STOPS))
+    return short >= 0.7 * len(lines)
+
+
+_STOPS = (".", "!", "?", "؟", "…")
+
+
 class ExtractiveSummarizer:
     """The default summarizer (digest.ports.Summarizer). Never raises on odd text."""
 
@@ -695,7 +813,7 @@ class ExtractiveSummarizer:
         *,
         min_bullets: int = 3,
         max_bullets: int = 5,
-        max_chars: int = 220,
+        max_chars: int = 300,
     ) -> None:
         self.model = model or InclusionModel()
         self.min_bullets = min_bullets
@@ -889,22 +1007,33 @@ class ExtractiveSummarizer:
     # -- bullets ----------------------------------------------------------------------
 
     def _bullet(
-        self, sentence: str, language: str, words: list[str] | None = None
+        self,
+        sentence: str,
+        language: str,
+        words: list[str] | None = None,
+        article_words: Collection[str] = (),
     ) -> tuple[str, list[str]] | None:
         """The sentence made readable on its own, with its tokens; None if it can't be.
-        `words` are the sentence's tokens when known (reused if the text is unchanged)."""
-        text = strip_connective(strip_dateline(sentence), language)
-        if "#" in text:  # "#واتساب": a hashtag marker, not part of the name ("C#" stays)
-            text = _HASHTAG.sub("", text)
+        `words` are the sentence's tokens when known (reused if the text is unchanged);
+        `article_words` the article's tokens (see `strip_connective`)."""
+        text = strip_connective(
+            strip_agency_dateline(strip_dateline(sentence)), language, article_words
+        )
+        if "#" in text or "_" in text:
+            # "#الأخبار_المضللة" reads "الأخبار المضللة" ("C#", "snake_case" stay)
+            text = unhash(text)
         balanced = quotes_balanced(text)
         if not balanced:
             text = _fix_edge_quotes(text)
-        shortened = shorten(text, self.max_chars)
-        if language == "ar" and (shortened is None or shortened != text):
-            # a comma clause can be much shorter than the part before a clause opener
-            other = cut_before_clause_opener(text, self.max_chars)
-            if other is not None and (shortened is None or len(other) > len(shortened)):
-                shortened = other
+        if len(text) <= self.max_chars:
+            shortened: str | None = text
+        else:
+            # the longest leading part that is a complete statement and whose dropped
+            # rest changes nothing it says (digest.summarize.cutting); none: no bullet
+            parts = comma_parts(text, self.max_chars)
+            if language == "ar":
+                parts += clause_opener_parts(text, self.max_chars)
+            shortened = safe_leading_part(text, self.max_chars, parts)
         if shortened is None:
             return None
         # most sentences are kept whole and were balanced already: no second check
@@ -927,6 +1056,79 @@ class ExtractiveSummarizer:
             wanted = self.max_bullets
         return max(self.min_bullets, min(self.max_bullets, wanted))
 
+    @staticmethod
+    def _anchor_lead(
+        candidates: Sequence[Candidate],
+        picked: list[tuple[int, str, set[str]]],
+        made: dict[int, tuple[str, list[str]]],
+        usable: Callable[[int], bool],
+        add: Callable[[int, str, list[str]], None],
+        wanted: int | None,
+    ) -> None:
+        """Keep the lead: news puts the news itself in its first sentence, and a reader
+        misses it more than any other. When the search left out the article's first
+        candidate and it makes a plain bullet (not a question, a teaser or a sentence
+        leaning on another), it takes the place of the search's last pick."""
+        lead = candidates[0]
+        if lead.features.rank_index != 0 or any(i == lead.sentence.index for i, *_ in picked):
+            return
+        if 0 not in made and not usable(0):
+            return
+        facts = fact_keys(made[0][0])
+        # a bullet telling the lead's fact again gives way to the lead
+        clash = [k for k, (_, shown, _) in enumerate(picked) if facts & fact_keys(shown)]
+        if clash:
+            dropped: tuple[int, str, set[str]] | None = picked.pop(clash[0])
+        elif wanted is not None and len(picked) >= wanted:
+            dropped = picked.pop()
+        else:
+            dropped = None
+        before = len(picked)
+        add(lead.sentence.index, *made[0])
+        if len(picked) == before and dropped is not None:
+            picked.append(dropped)  # the lead repeats a bullet: keep the search's pick
+
+    @staticmethod
+    def _anchor_title_numbers(
+        title: str,
+        candidates: Sequence[Candidate],
+        picked: list[tuple[int, str, set[str]]],
+        made: dict[int, tuple[str, list[str]]],
+        usable: Callable[[int], bool],
+        add: Callable[[int, str, list[str]], None],
+        wanted: int | None,
+    ) -> None:
+        """The headline's figures («42 %», «90 دقيقة») in the bullets: for a number of
+        the title that no bullet gives, the first plain bullet holding it takes the
+        place of the search's last pick (never the lead's)."""
+        lead_index = candidates[0].sentence.index
+        for number in dict.fromkeys(_TITLE_NUMBER.findall(title)):
+            holds = re.compile(rf"(?<![\d.,]){re.escape(number)}(?![\d]|[.,]\d)")
+            if any(holds.search(bullet) for _, bullet, _ in picked):
+                continue
+            taken = {index for index, _, _ in picked}
+            for i, candidate in enumerate(candidates):
+                if candidate.sentence.index in taken or not holds.search(candidate.sentence.text):
+                    continue
+                if i not in made and not usable(i):
+                    continue
+                if not holds.search(made[i][0]):
+                    continue  # the figure was in the part a cut left out
+                dropped = None
+                if wanted is not None and len(picked) >= wanted:
+                    last = max(
+                        (k for k, (index, _, _) in enumerate(picked) if index != lead_index),
+                        default=None,
+                    )
+                    if last is None:
+                        return
+                    dropped = picked.pop(last)
+                before = len(picked)
+                add(candidate.sentence.index, *made[i])
+                if len(picked) == before and dropped is not None:
+                    picked.append(dropped)
+                break
+
     def bullets(
         self,
         title: str,
@@ -946,6 +1148,7 @@ class ExtractiveSummarizer:
             language = detect_language(text)
         candidates = self.rank(title, text)
         article_tokens = sum(c.features.tokens for c in candidates)
+        article_words = _ArticleWords(candidates)
         wanted = max_bullets
         if wanted is None and max_tokens is None:
             wanted = self._bullet_count(len(candidates))
@@ -964,11 +1167,14 @@ class ExtractiveSummarizer:
         def add(index: int, bullet: str, tokens: list[str]) -> None:
             nonlocal used
             words = set(tokens)
-            for _, _, other in picked:
+            facts = fact_keys(bullet) if picked else frozenset()
+            for _, shown, other in picked:
                 common = len(words & other)
                 # Jaccard similarity; the union's size from the sizes (no third set)
                 if common / max(1, len(words) + len(other) - common) >= 0.7:
                     return
+                if facts and not facts.isdisjoint(fact_keys(shown)):
+                    return  # the same quantity or quotation: one fact told twice
             picked.append((index, bullet, words))
             used += len(tokens)
 
@@ -979,7 +1185,9 @@ class ExtractiveSummarizer:
         words: list[list[str]] = []
         for i, candidate in enumerate(candidates):
             if len(candidate.sentence.text) > self.max_chars:
-                shown = self._bullet(candidate.sentence.text, language, candidate.features.words)
+                shown = self._bullet(
+                    candidate.sentence.text, language, candidate.features.words, article_words
+                )
                 cut[i] = shown
                 words.append(shown[1] if shown is not None else [])
             else:
@@ -993,7 +1201,9 @@ class ExtractiveSummarizer:
             bullet = (
                 cut[i]
                 if i in cut
-                else self._bullet(candidate.sentence.text, language, candidate.features.words)
+                else self._bullet(
+                    candidate.sentence.text, language, candidate.features.words, article_words
+                )
             )
             if bullet is None:
                 return False
@@ -1008,6 +1218,7 @@ class ExtractiveSummarizer:
                 _is_question(text)
                 or not candidate.sentence.terminated
                 or _DEPENDENT_START.match(" ".join(tokens[:3]))
+                or leans_on_previous(text, tokens[0] if tokens else "")
             ):
                 second_choice.append((candidate.sentence.index, text, tokens))
                 return False
@@ -1024,6 +1235,10 @@ class ExtractiveSummarizer:
             if not room():
                 break
             add(candidates[i].sentence.index, *made[i])
+        if max_tokens is None and candidates:
+            self._anchor_lead(candidates, picked, made, usable, add, wanted)
+            if any(ch.isdigit() for ch in title):
+                self._anchor_title_numbers(title, candidates, picked, made, usable, add, wanted)
         floor = min(wanted, self.min_bullets) if wanted is not None else None
         for index, bullet, tokens in second_choice:
             if floor is not None and len(picked) >= floor:
@@ -1031,6 +1246,20 @@ class ExtractiveSummarizer:
             if not room():
                 break
             add(index, bullet.rstrip("،,;؛ "), tokens)
+        if not picked and max_tokens is None:
+            # nothing passed the checks (one sentence with odd quote marks, say): the
+            # first sentences as written, whole, rather than a bare title
+            for candidate in candidates:
+                whole = _straight_quotes(
+                    strip_agency_dateline(strip_dateline(candidate.sentence.text))
+                )
+                if (
+                    len(whole) <= self.max_chars
+                    and quotes_balanced(whole)
+                    and not looks_like_code(whole)
+                    and room()
+                ):
+                    add(candidate.sentence.index, whole, tokenize(whole))
         return [(index, bullet) for index, bullet, _ in picked]
 
     def summarize(
@@ -1041,6 +1270,32 @@ class ExtractiveSummarizer:
         language: str = "ar",
         max_bullets: int | None = None,
     ) -> tuple[str, ...]:
-        """3-5 bullets: sentences (or leading clauses) of the article, article order."""
+        """3-5 bullets: sentences (or leading clauses) of the article, article order.
+        A text without sentences to pick (a poem, a gallery's captions) gets its first
+        lines as written, so that it is never posted as a bare title."""
         picked = self.bullets(title, text, language=language, max_bullets=max_bullets)
+        if not picked or (len(picked) < self.min_bullets and _looks_like_verse(text)):
+            # verse: its lines, not a run of lines that the splitter joined
+            return self._first_lines(text, max_bullets or self.min_bullets) or tuple(
+                bullet for _, bullet in sorted(picked)
+            )
         return tuple(bullet for _, bullet in sorted(picked))
+
+    def _first_lines(self, text: str, count: int) -> tuple[str, ...]:
+        """Up to `count` first lines of the text (boilerplate, code and lines over
+        max_chars left out; short fragments of under three words too)."""
+        lines: list[str] = []
+        for line in text[: 40 * self.max_chars].splitlines():
+            line = " ".join(line.split())
+            if len(lines) >= count:
+                break
+            if (
+                len(tokenize(line)) < 3
+                or len(line) > self.max_chars
+                or not quotes_balanced(line)
+                or looks_like_code(line)
+                or is_boilerplate(line)
+            ):
+                continue
+            lines.append(line)
+        return tuple(lines)

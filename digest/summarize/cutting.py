@@ -1,0 +1,159 @@
+"""Clause-safe cutting of long sentences (issue #13, point 1).
+
+A long sentence may be shown as a leading part only when that part is a complete
+statement and what is dropped does not change what it says. A cut is refused when:
+
+- the last clause kept opens a condition, a concession or a time clause whose main
+  clause is dropped («إذا …», «رغم …», «أما في سريلانكا», «عندما …»);
+- the kept part ends on «إنّ/أنّ/لأنّ/بأنّ» and at most one word (a subject without its
+  predicate), or on a particle, preposition or a verb of saying (its complement dropped);
+- what is dropped starts with the consequence («فإن …», «فقد …»), an outcome or an
+  exception («قبل أن», «بعد أن», «إلا», «لكن», «غير أن», «دون أن», «حتى») or a negation,
+  or holds the words attributed («قولها: …»);
+- quotes or brackets are left open.
+
+Pure functions over the sentence's text; every pattern is a set lookup on words, so the
+cost is linear in the sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import pairwise
+
+from ..arabic import normalize_word, tokenize
+from ..sentences import clauses, quotes_balanced
+
+__all__ = ["cut_is_safe", "safe_leading_part"]
+
+# Openers of a clause that needs a main clause after it (condition, concession, time,
+# topic). Found anywhere in the last clause kept, they make the cut unsafe.
+_NEEDS_MAIN_CLAUSE = frozenset(
+    tokenize(
+        """إذا اذا وإذا فإذا لو ولو لولا رغم ورغم برغم بالرغم وبالرغم أما وأما عندما وعندما
+        حينما وحينما لما ولما كلما وكلما طالما بينما وبينما ومع بمجرد وبمجرد ريثما
+        بدلا وبدلا"""
+    )
+)
+_NEEDS_MAIN_PAIRS = frozenset(
+    (first, second)
+    for first, second in (tokenize(p) for p in ("في حال", "وفي حال", "مع أن", "بما أن", "ومع أن"))
+)
+# «إنّ/أنّ …»: the subject and its predicate must both be kept
+_THAT = frozenset(tokenize("إن أن لأن بأن وأن وإن فإن كأن أنه أنها إنه إنها بأنه بأنها لأنه لأنها"))
+# A kept part never ends on these (what they introduce is dropped)
+_DANGLING = frozenset(
+    tokenize(
+        """في من على إلى الى عن مع ب ل و ف أو ثم لكن بل حتى إلا الا غير سوى دون بين عند
+        منذ خلال بعد قبل نحو حول عبر ضد لدى لا لم لن ما قد كان كانت يكون تكون ليس ليست هو هي
+        الذي التي الذين قال قالت أضاف أضافت وأضاف وأضافت أوضح أوضحت وأوضح وأوضحت أكد أكدت
+        وأكد وأكدت أشار أشارت وأشار وأشارت يقول تقول قائلا قائلة مضيفا مشيرا موضحا مؤكدا
+        بقوله بقولها وصف وصفت بوصفه"""
+    )
+)
+# Verbs of saying: a last clause made of one of these and its speaker lost its words
+_SAYING = frozenset(
+    tokenize(
+        """قال قالت وقال وقالت أضاف أضافت وأضاف وأضافت أوضح أوضحت وأوضح وأوضحت أكد أكدت وأكد
+        وأكدت أشار أشارت وأشار وأشارت نقلت ونقلت نقل ونقل تابع وتابع تابعت وتابعت صرح وصرح
+        ذكر وذكر ذكرت وذكرت"""
+    )
+)
+# What dropped words may not start with: consequence, outcome, exception, contrast,
+# negation.
+_KEEP_WITH_BEFORE = frozenset(
+    tokenize(
+        """فإن فان فإنه فإنها فقد فلا فلن فلم فسوف فهو فهي فإنهم إلا الا وإلا غير سوى لكن
+        ولكن لكنه لكنها لكنهم بل دون ودون حتى لا ولا لم ولم لن ولن ليس وليس
+        إلى الى على عن"""
+    )
+)
+_KEEP_WITH_BEFORE_PAIRS = frozenset(
+    tuple(tokenize(p)) for p in ("قبل أن", "بعد أن", "إلا أن", "غير أن", "من دون", "إلى أن")
+)
+
+
+def _last_clause(kept: str) -> list[str]:
+    """The tokens of the kept part's last comma clause (after its last ، ؛ , or ; that
+    is not a thousands separator), found from the right without splitting it all."""
+    end = before = len(kept)  # the clause ends at `end`; separators are sought before `before`
+    while True:
+        cut = max(
+            kept.rfind("،", 0, before),
+            kept.rfind("؛", 0, before),
+            kept.rfind(",", 0, before),
+            kept.rfind(";", 0, before),
+        )
+        if cut < 0:
+            return tokenize(kept[:end])
+        if kept[cut] == "," and kept[cut - 1 : cut].isdigit() and kept[cut + 1 : cut + 2].isdigit():
+            before = cut  # "1,000": not a clause cut
+            continue
+        words = tokenize(kept[cut + 1 : end])
+        if words:
+            return words
+        end = before = cut  # nothing but marks after the separator ('…لافت،ـ', '…ذلك،"')
+
+
+def _opens_unfinished(clause: list[str]) -> bool:
+    if not _NEEDS_MAIN_CLAUSE.isdisjoint(clause):
+        return True
+    return any(pair in _NEEDS_MAIN_PAIRS for pair in pairwise(clause))
+
+
+def cut_is_safe(kept: str, dropped: str) -> bool:
+    """Whether `kept` (a leading part of a sentence, with or without its final stop)
+    says all it says in the sentence when `dropped` (the rest) is not shown."""
+    if not quotes_balanced(kept) or len(kept.split()) < 4:
+        return False
+    # the dropped part's first words, normalised one by one (cheaper than tokenising)
+    head = dropped[:120]
+    first_two = [normalize_word(w.strip('،؛,;:."«»“”()')) for w in head.split(maxsplit=2)[:2]]
+    if first_two and (
+        first_two[0] in _KEEP_WITH_BEFORE or tuple(first_two) in _KEEP_WITH_BEFORE_PAIRS
+    ):
+        return False
+    if "قول" in head or "قائل" in head:
+        return False  # «... قولها: "…"»: the words said are in the dropped part
+    # only the last clause is tokenised: the whole sentence again would cost more than
+    # the rest of the bullet's checks
+    last = _last_clause(kept)
+    if not last or last[-1] in _DANGLING:
+        return False
+    if any(w in _THAT for w in last[-2:]):
+        return False  # «أكد أن الشركة.»: subject without predicate
+    if _opens_unfinished(last):
+        return False
+    return not (last[0] in _SAYING and len(last) <= 4)  # «وأوضح أليكس ديفي.»
+
+
+def safe_leading_part(
+    sentence: str, max_chars: int, candidates: Iterable[str], *, min_words: int = 6
+) -> str | None:
+    """The longest of `candidates` (leading parts of `sentence`, ending in a stop)
+    within max_chars whose cut is safe, or None."""
+    # longest first: the first safe one is the answer (most sentences need one check)
+    for candidate in sorted(candidates, key=len, reverse=True):
+        if len(candidate) > max_chars or len(candidate.split()) < min_words:
+            continue
+        body = candidate.rstrip(".")
+        dropped = sentence[len(body) :] if sentence.startswith(body) else ""
+        if cut_is_safe(body, dropped.lstrip("،؛,;: ")):
+            return candidate
+    return None
+
+
+def comma_parts(sentence: str, max_chars: int) -> list[str]:
+    """Leading runs of the sentence's comma/semicolon clauses within max_chars, each
+    ending with a full stop (shortest first)."""
+    # the clauses beyond max_chars are never part of a candidate: not split at all
+    parts = clauses(sentence[: max_chars + 2])
+    out: list[str] = []
+    prefix = ""
+    for part in parts[:-1]:
+        prefix = f"{prefix} {part}".strip()
+        candidate = prefix.rstrip("،؛,;: ") + "."
+        if len(candidate) > max_chars:
+            break
+        out.append(candidate)
+    return out

@@ -1,0 +1,217 @@
+"""What must not be left in a bullet, by rule: datelines and agency tags, hashtags,
+calls to action and app promos, and leading connectives that lean on the sentence
+before. The checks (`has_*`) are what `newsdigest eval bullets` counts; the cleaners
+(`strip_agency_dateline`, `unhash`) are what the bullets apply. All regexes here are
+linear (no nested quantifiers over the same characters)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from functools import lru_cache
+
+from ..arabic import normalize, normalize_word, tokenize
+
+__all__ = [
+    "conjunction_removable",
+    "fact_keys",
+    "has_call_to_action",
+    "has_dateline",
+    "has_hashtag",
+    "has_leading_connective",
+    "is_call_to_action",
+    "leans_on_previous",
+    "strip_agency_dateline",
+    "unhash",
+]
+
+# News agencies' tags in parentheses: "(CNN)", "(أ ف ب)", "(رويترز)", "(د ب أ)".
+_AGENCY = (
+    r"\(\s*(?:CNN|BBC|AFP|AP|Reuters|DPA|ANSA|Xinhua|رويترز|أ\s*\.?\s*ف\s*\.?\s*ب|"
+    r"د\s*\.?\s*ب\s*\.?\s*أ|ا\s*ف\s*ب|أسوشيتد\s+برس|شينخوا|وام|واس|قنا|كونا|بترا|سانا)\s*\)"
+)
+_DASHES = "-–—―‒"
+# A place and an agency tag, then any dash or colon: "نيويورك، الولايات المتحدة (CNN)— ".
+# The place is at most 60 characters without a stop or a parenthesis (linear: one
+# bounded run, then the tag).
+_AGENCY_DATELINE = re.compile(
+    r"^[^\n.!?؟()]{0,60}?" + _AGENCY + r"\s*(?:[" + _DASHES + r"]+|:\s*-?|،)?\s*",
+    re.IGNORECASE,
+)
+# A dateline without a tag: a short place, then "--", ":-" or a spaced em/en dash.
+_PLACE_DASH = re.compile(r"^[^\n!?؟:.\-–—]{2,40}?\s*(?:--|:\s*-|\s[–—]\s*)\s*(?=\S)")
+_HASHTAG_WORD = re.compile(r"#(?=[^\W\d_])")
+# a marker at a word's start ("#واتساب"), not inside a name ("C#")
+_HASHTAG_MARK = re.compile(r"(?:(?<=\s)|^|(?<=[«\"(]))#(?=[^\W\d_])")
+# "الأخبار_المضللة": an underscore joining two words of a hashtag
+# (Arabic letters only: "snake_case" in a tutorial stays)
+_UNDERSCORE_JOIN = re.compile(r"(?<=[\u0621-\u064A])_(?=[\u0621-\u064A])")
+# Calls to action and app promos. Plural imperatives of following/watching/downloading,
+# and "download the app" in either language.
+_CALL_TO_ACTION = re.compile(
+    r"(?:^|[\s«\"(])(?:تابعوا|شاهدوا|حملوا|حمّلوا|اشتركوا|ادخلوا|سجلوا|اضغطوا|انقروا|"
+    r"تابع\s+(?:المباراة|البث)\s+مباشرة|حمّ?ل\s+تطبيق)(?=[\s:،,.])"
+    r"|download\s+(?:the|our)\s+app|follow\s+us",
+    re.IGNORECASE,
+)
+# Openings that need the sentence before, whatever follows them.
+_LEANING_WORDS = frozenset(
+    tokenize("كما وكما لكن ولكن لكنه لكنها إذ بينما وبينما كذلك وكذلك أيضا وأيضا ثم لذلك ولذلك")
+)
+# Words whose first letter و/ف is their own (not a conjunction), although what follows
+# it is a word too: "فتحت" (opened) is not ف + "تحت" (under).
+_OWN_FIRST_LETTER = frozenset(
+    tokenize(
+        """فتحت فتح فتحه فقط فوق فيما فإن فان وفق وفقا وقت ولد وجه وجود وضع وصل وصف
+        وسط وكل وزن وعد وفر وقف ولي وراء وهم فهم فرق فيه فيها وحدة وحدات فكرة وافق وافقت
+        واحد واحدة ورد وردت وعود فرد فردي وطن وطني وطنية وسائل فعلا فعل ورقة وقود فنية
+        فني فنيا وفاء فور فورا ولاية وصفت وصفه وجهة فصل"""
+    )
+)
+
+
+# Openings that point back to the sentence before (run on the normalised start of a
+# bullet): "مع ذلك"; a demonstrative with its noun ("هذه الأمور ..."); a verb of saying
+# whose speaker is only a pronoun ("أضاف: «...»", "وتابع قائلا", "وأضافت أن ...").
+_LEANS_BACK = re.compile(
+    r"^(?:و?(?:مع|رغم|بالرغم من) ذلك"
+    r"|و?(?:هذا|هذه|هذان|هاتان|هولاء|تلك) ال\S"
+    r"|و?لكن(?:ه|ها|هم)? "
+    r"|و?(?:اضاف|اضافت|تابع|تابعت|قال|قالت|اوضح|اوضحت|اكد|اكدت|اشار|اشارت|لفت|لفتت|شدد|شددت)"
+    r"\s*(?:[:«\"“]|ان |انه |انها |قائلا|قائله|مضيفا|مضيفه))"
+)
+_KAMA_AS = frozenset(
+    tokenize(
+        """هو هي هم هن في لو يلي ذكر ذكرت ذكرنا قال قالت يقول تقول كان كانت نعلم يعلم
+        تعلم أشرنا أشار أشارت سبق جاء جاءت"""
+    )
+)
+
+
+# The first words `_LEANS_BACK` can match (normalised, with or without و): a cheap
+# set lookup rules out most bullets before the text is normalised for the pattern.
+_LEANS_BACK_FIRST = frozenset(
+    word
+    for base in tokenize(
+        """مع رغم بالرغم هذا هذه هذان هاتان هؤلاء تلك لكن لكنه لكنها لكنهم اضاف اضافت
+        تابع تابعت قال قالت اوضح اوضحت اكد اكدت اشار اشارت لفت لفتت شدد شددت"""
+    )
+    for word in (base, "و" + base)
+)
+
+
+def leans_on_previous(bullet: str, first_word: str | None = None) -> bool:
+    """The bullet's opening points back to a sentence that is not shown.
+    `first_word`: the bullet's first token (normalised) when known."""
+    if first_word is None:
+        words = tokenize(bullet[:24])
+        first_word = words[0] if words else ""
+    if first_word not in _LEANS_BACK_FIRST:
+        return False
+    return bool(_LEANS_BACK.match(normalize(bullet[:48])))
+
+
+def strip_agency_dateline(text: str) -> str:
+    """Remove a leading dateline: a place with an agency tag and any dash ("دبي،
+    الإمارات (CNN)— ..."), or a short place followed by "--", ":-" or a spaced dash.
+    The text is returned unchanged when fewer than four words would be left."""
+    head = text[:120]
+    # a tag opens within the place's 60 characters and closes soon after
+    opening = head.find("(", 0, 66)
+    if opening >= 0 and head.find(")", opening, opening + 24) >= 0:
+        match = _AGENCY_DATELINE.match(text)
+        if match and match.end() > 0:
+            rest = text[match.end() :]
+            if len(rest.split()) >= 4:
+                return rest
+    near = text[:48]  # a place of at most 40 characters, then the dash
+    if "-" in near or "–" in near or "—" in near:
+        match = _PLACE_DASH.match(text)
+        if match:
+            rest = text[match.end() :]
+            if len(rest.split()) >= 4:
+                return rest
+    return text
+
+
+def unhash(text: str) -> str:
+    """Hashtags read as words: "#الأخبار_المضللة" -> "الأخبار المضللة" ("C#" stays)."""
+    if "#" in text:
+        text = _HASHTAG_MARK.sub("", text)
+    if "_" in text:
+        text = _UNDERSCORE_JOIN.sub(" ", text)
+    return text
+
+
+def has_dateline(bullet: str) -> bool:
+    """The bullet starts with a dateline or an agency tag."""
+    return strip_agency_dateline(bullet) != bullet or bool(
+        re.search(_AGENCY, bullet[:80], re.IGNORECASE)
+    )
+
+
+def has_hashtag(bullet: str) -> bool:
+    """A hashtag marker before a word, or words joined by an underscore."""
+    return bool(_HASHTAG_WORD.search(bullet) or _UNDERSCORE_JOIN.search(bullet))
+
+
+def is_call_to_action(text: str) -> bool:
+    """A call to action or an app promo ("تابعوا المباراة مباشرة على موقع ...")."""
+    return bool(_CALL_TO_ACTION.search(text))
+
+
+def has_call_to_action(bullet: str) -> bool:
+    return is_call_to_action(bullet)
+
+
+def conjunction_removable(word: str, words_of_article: Collection[str]) -> bool:
+    """Whether a leading و/ف of `word` (normalised) is a conjunction: what follows it is
+    a word in its own right (the article uses it without the prefix, at least three
+    letters) and the word is not one whose first letter is its own."""
+    if len(word) < 4 or word[0] not in "وف" or word in _OWN_FIRST_LETTER:
+        return False
+    rest = word[1:]
+    return rest in words_of_article and rest not in _OWN_FIRST_LETTER
+
+
+def has_leading_connective(bullet: str, article: str) -> bool:
+    """The bullet opens with a word that needs the sentence before it (كما، لكن، إذ ...)
+    or with و/ف glued to a word the article also uses on its own."""
+    words = tokenize(bullet[:80])
+    if not words:
+        return False
+    first = words[0]
+    if first in {"كما", "وكما"} and len(words) > 1 and words[1] in _KAMA_AS:
+        return False  # "كما ذكرت الصحيفة": "as", a complete sentence
+    if first in _LEANING_WORDS or first in {"و", "ف"} or bullet.startswith(('و"', "و«", "و“")):
+        return True
+    return conjunction_removable(first, set(tokenize(article)))
+
+
+# A number and the start of the word after it ("22 في", "50 مليون", "15 حوتا"): the same
+# quantity of the same thing. Years say when, not what: they repeat without repeating a fact.
+_QUANTITY = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)*)\s*(?:[%٪]|([^\W\d_]{2,}))")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_DIGIT = re.compile(r"\d")
+# A quotation of at least three words
+_QUOTED = re.compile(r"[«\"“]([^«»\"“”\n]{12,200})[»\"”]")
+
+
+@lru_cache(maxsize=1 << 12)
+def fact_keys(bullet: str) -> frozenset[str]:
+    """What makes two bullets state the same fact: the quantities they give (a number
+    of at least two digits, not a year, with the start of its unit) and the quotations
+    they hold (normalised)."""
+    keys: set[str] = set()
+    if _DIGIT.search(bullet):
+        for number, unit in _QUANTITY.findall(bullet):
+            if len(number) < 2 or _YEAR.fullmatch(number):
+                continue
+            word = normalize_word(unit) if unit else "%"
+            keys.add(f"{number} {word.removeprefix('ب').removeprefix('ال')[:3]}")
+    if '"' in bullet or "«" in bullet or "“" in bullet:
+        for quoted in _QUOTED.findall(bullet):
+            words = tokenize(quoted)
+            if len(words) >= 3:
+                keys.add(" ".join(words))
+    return frozenset(keys)

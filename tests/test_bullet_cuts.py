@@ -1,0 +1,95 @@
+"""Clause-safe cutting (issue #13 point 1): a long sentence is shown as a leading part
+only when that part is complete and the dropped rest changes nothing it says."""
+
+from __future__ import annotations
+
+import pytest
+
+from digest.summarize import ExtractiveSummarizer
+from digest.summarize.cutting import cut_is_safe
+
+OTHERS = [
+    "أعلن نادي ليفربول الإنجليزي عن تشكيلته الرسمية لمباراة الأمس أمام فريق مانشستر سيتي.",
+    "حضر المباراة أكثر من خمسين ألف متفرج في ملعب أنفيلد الشهير بمدينة ليفربول.",
+    "يحتل ليفربول المركز الثاني في جدول ترتيب الدوري الإنجليزي الممتاز هذا الموسم.",
+]
+
+
+def _bullets(long_sentence: str, *, max_chars: int = 120) -> tuple[str, ...]:
+    text = " ".join([OTHERS[0], long_sentence, *OTHERS[1:]])
+    return ExtractiveSummarizer(max_chars=max_chars).summarize("ليفربول يفوز", text)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "broken_end"),
+    [
+        # the outcome after «قبل أن»: without it the reader believes the match was drawn
+        (
+            "سجل محمد صلاح هدفا رائعا وأدرك التعادل لليفربول في الدقيقة السادسة والخمسين "
+            "من المباراة قبل أن يؤكد فيرمينو فوز ليفربول بهدف ثان في الدقائق الأخيرة من اللقاء.",
+            "في الدقيقة السادسة والخمسين من المباراة.",
+        ),
+        # a condition without its consequence
+        (
+            "قالت الشركة المالكة للنادي في بيان رسمي صدر صباح اليوم في حال فشل المفاوضات "
+            "مع اللاعب الشاب، فإنه سيرحل عن الفريق في نهاية الموسم الحالي دون أي مقابل مالي.",
+            "مع اللاعب الشاب.",
+        ),
+        # the topic of «أما» without what is said about it
+        (
+            "ارتفعت مبيعات قمصان النادي في بريطانيا بنسبة كبيرة خلال الشهر الماضي وحده، "
+            "أما في مصر، فقد نفدت القمصان التي تحمل اسم صلاح من جميع المتاجر خلال أيام قليلة.",
+            "أما في مصر.",
+        ),
+        # a verb of describing without its complement
+        (
+            "انتقد مدرب الفريق المنافس قرارات حكم المباراة بشدة في المؤتمر الصحفي ووصفها "
+            'بأنها "غير مقبولة على الإطلاق" مطالبا الاتحاد الإنجليزي بفتح تحقيق عاجل في الأمر.',
+            "ووصفها.",
+        ),
+    ],
+)
+def test_no_bullet_drops_what_the_clause_needs(sentence: str, broken_end: str) -> None:
+    """The sentence is shown whole, cut where nothing it needs is lost, or not at all."""
+    bullets = _bullets(sentence)
+    assert len(bullets) >= 3
+    assert not any(b.endswith(broken_end) for b in bullets)
+
+
+def test_a_safe_comma_cut_is_still_made() -> None:
+    sentence = (
+        "أعلنت شركة آبل عن هاتف آيفون الجديد في مؤتمر كبير عقدته في كاليفورنيا مساء الثلاثاء، "
+        "وسط حضور مئات الصحفيين والمطورين من مختلف دول العالم الذين جاؤوا لمتابعة الحدث."
+    )
+    bullets = _bullets(sentence)
+    assert any(b.endswith("مساء الثلاثاء.") for b in bullets)
+
+
+@pytest.mark.parametrize(
+    ("kept", "dropped", "safe"),
+    [
+        ("أكد المدير التنفيذي للشركة أن", "المبيعات ارتفعت", False),
+        ("أكد المدير التنفيذي للشركة أن المبيعات", "ارتفعت بنسبة كبيرة", False),
+        ("أعلنت الشركة عن هاتف جديد في مؤتمر كبير", "وسط حضور كبير", True),
+        ("ارتفعت المبيعات في بريطانيا، أما في مصر", "فقد نفدت", False),
+        ("لا يقوم الناس بقراءة الأذونات، وإذا كنت قلقا بشأن خصوصيتك", "يجب أن تعرف", False),
+        ("تسمى الميزة مجموعات الاشتراك، وأوضح أليكس ديفي", "مدير المنتجات: نحن", False),
+        ("أدرك صلاح التعادل لليفربول في الدقيقة 56", "قبل أن يؤكد فيرمينو الفوز", False),
+        ("أطلقت الشركة تطبيقها الجديد في الأسواق", "لكنه لم يحقق النجاح", False),
+        ("ومن المتوقع أن يؤدي التوسع في المصنع", "إلى مضاعفة قدرات الشركة", False),
+    ],
+)
+def test_cut_is_safe(kept: str, dropped: str, safe: bool) -> None:
+    assert cut_is_safe(kept, dropped) is safe
+
+
+def test_sentences_up_to_300_characters_stay_whole() -> None:
+    sentence = (
+        "أوضحت فيسبوك أنها لن تحصل على أي رسوم اشتراك خاصة بها أثناء فترة الاختبار، ولكن نظرا "
+        "إلى أن ميزة الدفع تتم من خلال نظامي التشغيل آي أو إس وأندرويد، فإن الأنظمة التشغيلية "
+        "تحصل على نسبة 30 في المئة خلال العام الأول من الاشتراك."
+    )
+    assert 220 < len(sentence) <= 300
+    text = " ".join([OTHERS[0], sentence, *OTHERS[1:]])
+    bullets = ExtractiveSummarizer().summarize("فيسبوك", text)
+    assert sentence in bullets
