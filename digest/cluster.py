@@ -32,6 +32,7 @@ from typing import TypeVar
 
 from .arabic import tokenize
 from .relevance import light_stem
+from .story_signals import EventProfile, EventSignals, features, names_conflict
 
 _Key = TypeVar("_Key", int, str)
 
@@ -48,6 +49,13 @@ MAX_POSTINGS = 400  # a shingle or title word shared by more articles is not a s
 MAX_CANDIDATES = 10  # verified per new article, most shared keys first
 MIN_SHARED_KEYS = 3  # lead shingles + title words a candidate must share
 _STEM_CACHE_LIMIT = 100_000
+# Independently written reports (issue #14): candidates found by the pool-rare words
+# they share, judged by the fitted event model (digest.story_signals).
+PROFILE_CHARS = 400  # body characters whose names and character grams the model sees
+EVENT_CANDIDATES = 12  # checked by the model per new article, most shared rarity first
+EVENT_CANDIDATE_MIN_IDF = 3.0  # a word in more than ~5 % of pool articles finds nothing
+EVENT_POSTINGS = 200  # nor does a word that many window articles share
+EVENT_MIN_SHARED = 2.0 * EVENT_CANDIDATE_MIN_IDF  # summed IDF a candidate must share
 
 # Function words (normalised spelling) that say nothing about the story.
 STOP_WORDS = frozenset(
@@ -153,17 +161,19 @@ class Similarity:
         A rewrite keeps the lead or most of the body; an outlet that wrote its own text
         about the same event shares most of the rare words of the headline, or many rare
         words and numbers of the lead within a few hours."""
-        if self.lead >= 0.5 or self.body >= 0.45:
-            return True
-        if self.title >= 0.5 and (self.lead >= 0.25 or self.body >= 0.2):
-            return True
-        if self.rare_title >= 0.68 and self.shared_title_words >= 4:
-            return True
-        return (
+        return self.rewrite() or (
             self.event >= EVENT_MIN
             and self.hours_apart is not None
             and self.hours_apart <= EVENT_HOURS
         )
+
+    def rewrite(self) -> bool:
+        """The rules for one text rewritten (shared lead, body or most of the headline)."""
+        if self.lead >= 0.5 or self.body >= 0.45:
+            return True
+        if self.title >= 0.5 and (self.lead >= 0.25 or self.body >= 0.2):
+            return True
+        return self.rare_title >= 0.68 and self.shared_title_words >= 4
 
     @property
     def strength(self) -> float:
@@ -176,7 +186,7 @@ def _overlap(a: frozenset[object], b: frozenset[object]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
-def _sketch_jaccard(a: StoryFingerprint, b: StoryFingerprint) -> float:
+def sketch_jaccard(a: StoryFingerprint, b: StoryFingerprint) -> float:
     """Bottom-k estimate: of the k smallest hashes of the union, the share in both."""
     size = min(len(a.sketch), len(b.sketch))
     both = a.sketch & b.sketch
@@ -213,7 +223,7 @@ def similarity(
         rare = _weighted(shared, weight) / smaller if smaller else 0.0
     score = Similarity(
         lead=_overlap(a.lead, b.lead),
-        body=_sketch_jaccard(a, b),
+        body=sketch_jaccard(a, b),
         title=_overlap(a.title_words, b.title_words),
         rare_title=rare,
         shared_title_words=len(shared),
@@ -243,6 +253,7 @@ class _Stored:
     cluster_id: int
     published: datetime | None
     fingerprint: StoryFingerprint
+    profile: EventProfile
 
 
 class StoryClusterer:
@@ -251,11 +262,18 @@ class StoryClusterer:
     the same sequence of `add` calls gives the same cluster ids. Not thread-safe: one
     pipeline owns it."""
 
-    def __init__(self, window: timedelta = timedelta(days=2), max_items: int = 3000) -> None:
+    def __init__(
+        self,
+        window: timedelta = timedelta(days=2),
+        max_items: int = 3000,
+        signals: EventSignals | None = None,
+    ) -> None:
+        """`signals`: pool IDF and event model (default: the ones shipped in digest/data)."""
         if max_items < 1:
             raise ValueError("max_items must be at least 1")
         self.window = window
         self.max_items = max_items
+        self.signals = signals if signals is not None else EventSignals.shipped()
         self._items: OrderedDict[int, _Stored] = OrderedDict()
         self._by_shingle: dict[int, set[int]] = {}
         self._by_title_word: dict[str, set[int]] = {}
@@ -276,16 +294,33 @@ class StoryClusterer:
         known = self._items.get(article_id)
         if known is not None:
             return known.cluster_id
-        fingerprint = StoryFingerprint.of(title, text, self._stems)
-        match = self.best_match(fingerprint, published)
+        fingerprint, profile = self.fingerprint(title, text)
+        match = self.best_match(fingerprint, published, profile)
         cluster_id = match.cluster_id if match is not None else article_id
-        self._store(_Stored(article_id, cluster_id, published, fingerprint))
+        self._store(_Stored(article_id, cluster_id, published, fingerprint, profile))
         return cluster_id
 
+    def fingerprint(self, title: str, text: str) -> tuple[StoryFingerprint, EventProfile]:
+        """What the clusterer keeps of an article: rewrite fingerprint and event profile."""
+        fingerprint = StoryFingerprint.of(title, text, self._stems)
+        profile = EventProfile.of(
+            fingerprint.title_words,
+            fingerprint.words,
+            title,
+            title + " " + text[:PROFILE_CHARS],
+            self.signals.idf,
+        )
+        return fingerprint, profile
+
     def best_match(
-        self, fingerprint: StoryFingerprint, published: datetime | None
+        self,
+        fingerprint: StoryFingerprint,
+        published: datetime | None,
+        profile: EventProfile | None = None,
     ) -> _Stored | None:
-        """The most similar stored article of the same story, if any."""
+        """The most similar stored article of the same story, if any: a rewrite by the
+        rules of `Similarity.same_story`, or (with `profile` and dates on both sides) an
+        independent report of the same event by the event model."""
         best: tuple[float, int] | None = None
         best_item: _Stored | None = None
         title_weights: dict[str, float] = {}
@@ -307,7 +342,11 @@ class StoryClusterer:
                 value = word_weights[word] = math.log(1.0 + stored / (count + 1))
             return value
 
-        for candidate_id in self._candidates(fingerprint):
+        candidates = self._candidates(fingerprint)
+        if profile is not None and published is not None:
+            seen = set(candidates)
+            candidates += [c for c in self._event_candidates(fingerprint) if c not in seen]
+        for candidate_id in candidates:
             item = self._items[candidate_id]
             if not self._in_window(item.published, published):
                 continue
@@ -325,10 +364,21 @@ class StoryClusterer:
                 norm_a=own_norm,
                 norm_b=self._norm(item, word_idf),
             )
-            if not score.same_story():
-                continue
+            strength = score.strength
+            if score.rewrite():
+                pass
+            elif profile is not None and names_conflict(profile, item.profile):
+                continue  # two products or two teams, however alike the wording
+            elif not score.same_story():
+                if profile is None or hours is None:
+                    continue
+                signals = features(profile, item.profile, hours, score.body, self.signals.idf)
+                probability = self.signals.model.probability(signals)
+                if probability < self.signals.model.threshold:
+                    continue
+                strength = max(strength, probability)
             # Strongest first; among equals the earliest (smallest id) for determinism.
-            key = (score.strength, -candidate_id)
+            key = (strength, -candidate_id)
             if best is None or key > best:
                 best, best_item = key, item
         return best_item
@@ -377,6 +427,27 @@ class StoryClusterer:
         ranked = heapq.nsmallest(
             MAX_CANDIDATES,
             (item for item in shared.items() if item[1] >= MIN_SHARED_KEYS),
+            key=lambda kv: (-kv[1], kv[0]),
+        )
+        return [article_id for article_id, _ in ranked]
+
+    def _event_candidates(self, fingerprint: StoryFingerprint) -> list[int]:
+        """Stored articles sharing the most pool-rare title + lead words with this one
+        (summed IDF), for reports that share words but hardly any word pairs."""
+        idf = self.signals.idf.idf
+        shared: dict[int, float] = {}
+        for word in fingerprint.words | fingerprint.title_words:
+            weight = idf(word)
+            if weight < EVENT_CANDIDATE_MIN_IDF:
+                continue
+            ids = self._by_word.get(word)
+            if not ids or len(ids) > EVENT_POSTINGS:
+                continue
+            for article_id in ids:
+                shared[article_id] = shared.get(article_id, 0.0) + weight
+        ranked = heapq.nsmallest(
+            EVENT_CANDIDATES,
+            (item for item in shared.items() if item[1] >= EVENT_MIN_SHARED),
             key=lambda kv: (-kv[1], kv[0]),
         )
         return [article_id for article_id, _ in ranked]

@@ -131,7 +131,8 @@ def stream_stories(
     articles: Sequence[Article], clusterer: StoryClusterer | None = None
 ) -> dict[str, str]:
     """Article id -> story id (the first article's id), adding in publication order."""
-    clusterer = clusterer or bot_clusterer()
+    # `is None`, not `or`: an empty clusterer has len() 0 and is falsy.
+    clusterer = bot_clusterer() if clusterer is None else clusterer
     ordered = sorted(articles, key=lambda a: (a.published, a.id))
     story: dict[str, str] = {}
     for handle, article in enumerate(ordered):
