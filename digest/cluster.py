@@ -254,6 +254,7 @@ class _Stored:
     published: datetime | None
     fingerprint: StoryFingerprint
     profile: EventProfile
+    source: str | None = None
 
 
 class StoryClusterer:
@@ -287,17 +288,26 @@ class StoryClusterer:
     def __len__(self) -> int:
         return len(self._items)
 
-    def add(self, article_id: int, title: str, text: str, published: datetime | None) -> int:
+    def add(
+        self,
+        article_id: int,
+        title: str,
+        text: str,
+        published: datetime | None,
+        source: str | None = None,
+    ) -> int:
         """Remember an article; returns its cluster id: the article id of the first story
         of its cluster (its own id when it is a new story). Adding an id again returns
-        the cluster it already has."""
+        the cluster it already has. `source` names the outlet (any stable string, e.g.
+        the feed's host): the event model only joins reports of two different outlets
+        (None: unknown, treated as different)."""
         known = self._items.get(article_id)
         if known is not None:
             return known.cluster_id
         fingerprint, profile = self.fingerprint(title, text)
-        match = self.best_match(fingerprint, published, profile)
+        match = self.best_match(fingerprint, published, profile, source)
         cluster_id = match.cluster_id if match is not None else article_id
-        self._store(_Stored(article_id, cluster_id, published, fingerprint, profile))
+        self._store(_Stored(article_id, cluster_id, published, fingerprint, profile, source))
         return cluster_id
 
     def fingerprint(self, title: str, text: str) -> tuple[StoryFingerprint, EventProfile]:
@@ -317,10 +327,13 @@ class StoryClusterer:
         fingerprint: StoryFingerprint,
         published: datetime | None,
         profile: EventProfile | None = None,
+        source: str | None = None,
     ) -> _Stored | None:
         """The most similar stored article of the same story, if any: a rewrite by the
-        rules of `Similarity.same_story`, or (with `profile` and dates on both sides) an
-        independent report of the same event by the event model."""
+        rules of `Similarity.same_story`, or (with `profile`, dates on both sides and two
+        different sources) an independent report of the same event by the event model.
+        The model was fitted on pairs from two outlets; two articles of one outlet about
+        one subject are mostly a story and its follow-up, which it must not join."""
         best: tuple[float, int] | None = None
         best_item: _Stored | None = None
         title_weights: dict[str, float] = {}
@@ -371,6 +384,8 @@ class StoryClusterer:
                 continue  # two products or two teams, however alike the wording
             elif not score.same_story():
                 if profile is None or hours is None:
+                    continue
+                if source and source == item.source:
                     continue
                 signals = features(profile, item.profile, hours, score.body, self.signals.idf)
                 probability = self.signals.model.probability(signals)

@@ -39,9 +39,7 @@ GRAM = 4
 TITLE_GRAM_MIN_WORD = 3  # shorter words (particles) add only noise to the grams
 FEATURES = ("lead_cos", "title_cos", "title_in_lead", "title_grams", "names", "hours", "body")
 _YEAR = re.compile(r"^(19|20)\d\d$")
-_LATIN_STOP = frozenset(
-    ("the", "of", "and", "in", "on", "to", "for", "a", "an", "is", "are", "with", "by", "at")
-)
+_LATIN_STOP = frozenset("the of and in on to for a an is are with by at from as".split())  # noqa: SIM905
 
 
 @dataclass(frozen=True)
@@ -171,9 +169,18 @@ def names_in(text: str) -> frozenset[str]:
         if token.isdigit():
             if 2 <= len(token) <= 9 and not _YEAR.match(token):
                 out.add(token)
-        elif token.isascii() and len(token) >= 2 and token not in _LATIN_STOP:
-            out.add(token)  # not all digits, so it holds a letter
+        elif _latin_name(token):
+            out.add(token)
     return frozenset(out)
+
+
+def _latin_name(token: str) -> bool:
+    return (
+        token.isascii()
+        and len(token) >= 2
+        and token not in _LATIN_STOP
+        and any(ch.isalpha() for ch in token)
+    )
 
 
 def names_conflict(a: EventProfile, b: EventProfile) -> bool:

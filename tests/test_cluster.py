@@ -116,6 +116,18 @@ def test_independent_reports_of_one_event_join_within_the_day(hours: int) -> Non
     assert clusterer.add(2, *OWN_REPORT_B, T0 + timedelta(hours=hours)) == first
 
 
+def test_one_outlet_writing_twice_on_a_subject_is_left_to_the_rewrite_rules() -> None:
+    # The event model was fitted on pairs of two outlets; one outlet's second article on
+    # a subject is mostly a follow-up (ANT set A: all 4 model joins of one outlet wrong).
+    for second_outlet, joins in (("outlet.example", False), ("other.example", True)):
+        clusterer = StoryClusterer()
+        for number, doc in enumerate(read_nabd(NABD)):
+            clusterer.add(100 + number, doc.title, doc.text, T0 - timedelta(days=1))
+        clusterer.add(1, *OWN_REPORT_A, T0, "outlet.example")
+        later = T0 + timedelta(hours=20)
+        assert (clusterer.add(2, *OWN_REPORT_B, later, second_outlet) == 1) is joins
+
+
 def test_another_launch_the_same_day_stays_its_own_story() -> None:
     clusterer = StoryClusterer()
     for number, doc in enumerate(read_nabd(NABD)):

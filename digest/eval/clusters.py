@@ -298,15 +298,15 @@ def stream_clusters(docs: Iterable[Doc], window: timedelta = WINDOW) -> dict[str
     clusterer = StoryClusterer(window=window, max_items=3000)
     ids: dict[str, int] = {}
     for number, doc in enumerate(docs):
-        ids[doc.key] = clusterer.add(number, doc.title, doc.text, doc.published)
+        ids[doc.key] = clusterer.add(number, doc.title, doc.text, doc.published, doc.source)
     return ids
 
 
 def isolated(pair: Pair, by_key: dict[str, Doc], window: timedelta = WINDOW) -> bool:
     clusterer = StoryClusterer(window=window, max_items=10)
     a, b = by_key[pair.a], by_key[pair.b]
-    first = clusterer.add(1, a.title, a.text, a.published)
-    return clusterer.add(2, b.title, b.text, b.published) == first
+    first = clusterer.add(1, a.title, a.text, a.published, a.source)
+    return clusterer.add(2, b.title, b.text, b.published, b.source) == first
 
 
 def score_pairs(pairs: Iterable[Pair], predicted: dict[Pair, bool]) -> Scores:

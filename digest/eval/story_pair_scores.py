@@ -136,7 +136,9 @@ def stream_stories(
     ordered = sorted(articles, key=lambda a: (a.published, a.id))
     story: dict[str, str] = {}
     for handle, article in enumerate(ordered):
-        first = clusterer.add(handle, article.title, article.text, article.published)
+        first = clusterer.add(
+            handle, article.title, article.text, article.published, article.source
+        )
         story[article.id] = ordered[first].id
     return story
 
