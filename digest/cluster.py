@@ -52,9 +52,10 @@ _STEM_CACHE_LIMIT = 100_000
 # Independently written reports (issue #14): candidates found by the pool-rare words
 # they share, judged by the fitted event model (digest.story_signals).
 PROFILE_CHARS = 400  # body characters whose names and character grams the model sees
-EVENT_CANDIDATES = 12  # checked by the model per new article, most shared rarity first
+EVENT_CANDIDATES = 8  # checked by the model per new article, most shared rarity first
 EVENT_CANDIDATE_MIN_IDF = 3.0  # a word in more than ~5 % of pool articles finds nothing
-EVENT_POSTINGS = 200  # nor does a word that many window articles share
+EVENT_POSTINGS = 100  # nor does a word that many window articles share
+EVENT_QUERY_WORDS = 24  # the article's rarest words looked up for candidates
 EVENT_MIN_SHARED = 2.0 * EVENT_CANDIDATE_MIN_IDF  # summed IDF a candidate must share
 
 # Function words (normalised spelling) that say nothing about the story.
@@ -284,6 +285,7 @@ class StoryClusterer:
         self._norms: dict[int, tuple[int, float]] = {}
         self._added = 0
         self._stems: dict[str, str] = {}
+        self._grams: dict[str, tuple[str, ...]] = {}
 
     def __len__(self) -> int:
         return len(self._items)
@@ -313,12 +315,14 @@ class StoryClusterer:
     def fingerprint(self, title: str, text: str) -> tuple[StoryFingerprint, EventProfile]:
         """What the clusterer keeps of an article: rewrite fingerprint and event profile."""
         fingerprint = StoryFingerprint.of(title, text, self._stems)
+        title_tokens = tokenize(title)
         profile = EventProfile.of(
             fingerprint.title_words,
             fingerprint.words,
-            title,
-            title + " " + text[:PROFILE_CHARS],
+            title_tokens,
+            title_tokens + tokenize(text[:PROFILE_CHARS]),
             self.signals.idf,
+            self._grams,
         )
         return fingerprint, profile
 
@@ -334,8 +338,6 @@ class StoryClusterer:
         different sources) an independent report of the same event by the event model.
         The model was fitted on pairs from two outlets; two articles of one outlet about
         one subject are mostly a story and its follow-up, which it must not join."""
-        best: tuple[float, int] | None = None
-        best_item: _Stored | None = None
         title_weights: dict[str, float] = {}
         word_weights: dict[str, float] = {}
         stored = len(self._items) + 1
@@ -355,47 +357,60 @@ class StoryClusterer:
                 value = word_weights[word] = math.log(1.0 + stored / (count + 1))
             return value
 
-        candidates = self._candidates(fingerprint)
-        if profile is not None and published is not None:
-            seen = set(candidates)
-            candidates += [c for c in self._event_candidates(fingerprint) if c not in seen]
-        for candidate_id in candidates:
+        # Rewrites rank above independent reports (tier 1 vs 0): once a rewrite is found
+        # the event candidates and the model, the costly part, are skipped.
+        best: tuple[int, float, int] | None = None
+        best_item: _Stored | None = None
+
+        def consider(candidate_id: int, lead_rule: bool) -> None:
+            """`lead_rule`: also try the window-IDF lead cosine rule (`event`); the
+            event candidates are judged by the rewrite rules and the model only."""
+            nonlocal best, best_item, own_norm
             item = self._items[candidate_id]
             if not self._in_window(item.published, published):
-                continue
+                return
             hours = None
             if published is not None and item.published is not None:
                 hours = abs((published - item.published).total_seconds()) / 3600
-            if hours is not None and hours <= EVENT_HOURS and own_norm is None:
+            if lead_rule and hours is not None and hours <= EVENT_HOURS and own_norm is None:
                 own_norm = sum(map(word_idf, fingerprint.words))
             score = similarity(
                 fingerprint,
                 item.fingerprint,
                 idf,
                 word_idf=word_idf,
-                hours_apart=hours,
+                hours_apart=hours if lead_rule else None,
                 norm_a=own_norm,
-                norm_b=self._norm(item, word_idf),
+                norm_b=self._norm(item, word_idf) if lead_rule else None,
             )
-            strength = score.strength
+            strength, tier = score.strength, 0
             if score.rewrite():
-                pass
+                tier = 1
             elif profile is not None and names_conflict(profile, item.profile):
-                continue  # two products or two teams, however alike the wording
+                return  # two products or two teams, however alike the wording
             elif not score.same_story():
-                if profile is None or hours is None:
-                    continue
+                if profile is None or hours is None or (best is not None and best[0] == 1):
+                    return
                 if source and source == item.source:
-                    continue
+                    return
                 signals = features(profile, item.profile, hours, score.body, self.signals.idf)
                 probability = self.signals.model.probability(signals)
                 if probability < self.signals.model.threshold:
-                    continue
+                    return
                 strength = max(strength, probability)
             # Strongest first; among equals the earliest (smallest id) for determinism.
-            key = (strength, -candidate_id)
+            key = (tier, strength, -candidate_id)
             if best is None or key > best:
                 best, best_item = key, item
+
+        candidates = self._candidates(fingerprint)
+        for candidate_id in candidates:
+            consider(candidate_id, lead_rule=True)
+        if profile is not None and published is not None and (best is None or best[0] == 0):
+            seen = set(candidates)
+            for candidate_id in self._event_candidates(fingerprint):
+                if candidate_id not in seen:
+                    consider(candidate_id, lead_rule=False)
         return best_item
 
     def _norm(self, item: _Stored, word_idf: Callable[[str], float]) -> float:
@@ -451,10 +466,11 @@ class StoryClusterer:
         (summed IDF), for reports that share words but hardly any word pairs."""
         idf = self.signals.idf.idf
         shared: dict[int, float] = {}
-        for word in fingerprint.words | fingerprint.title_words:
-            weight = idf(word)
+        # The rarest words only: they find the same event, and they bound the work.
+        rarest = sorted(((idf(word), word) for word in fingerprint.words), reverse=True)
+        for weight, word in rarest[:EVENT_QUERY_WORDS]:
             if weight < EVENT_CANDIDATE_MIN_IDF:
-                continue
+                break
             ids = self._by_word.get(word)
             if not ids or len(ids) > EVENT_POSTINGS:
                 continue

@@ -30,12 +30,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
-from .arabic import tokenize
-
 DF_FILE = "story_df.txt.gz"
 MODEL_FILE = "story_model.json"
 UNSEEN_DF = 2  # a stem below the table's floor (df < 3) is treated as this rare
 GRAM = 4
+GRAM_CACHE_LIMIT = 100_000
 TITLE_GRAM_MIN_WORD = 3  # shorter words (particles) add only noise to the grams
 FEATURES = ("lead_cos", "title_cos", "title_in_lead", "title_grams", "names", "hours", "body")
 _YEAR = re.compile(r"^(19|20)\d\d$")
@@ -44,14 +43,16 @@ _LATIN_STOP = frozenset("the of and in on to for a an is are with by at from as"
 
 @dataclass(frozen=True)
 class PoolIdf:
-    """IDF of stems from document frequencies in a reference pool."""
+    """IDF of stems from document frequencies in a reference pool: ln(N / df), computed
+    once per stem when the table is read (the clusterer asks for it on every add)."""
 
     documents: int
-    df: Mapping[str, int]
+    weights: Mapping[str, float]
 
     def idf(self, stem: str) -> float:
         """ln(N / df); stems missing from the table (rarer than its floor) get UNSEEN_DF."""
-        return math.log(self.documents / max(self.df.get(stem, 0), UNSEEN_DF))
+        weight = self.weights.get(stem)
+        return weight if weight is not None else math.log(self.documents / UNSEEN_DF)
 
     @classmethod
     def parse(cls, lines: Sequence[str]) -> PoolIdf:
@@ -59,15 +60,16 @@ class PoolIdf:
         header = lines[0].split()
         if header[:2] != ["#", "documents"]:
             raise ValueError("story df table: first line must be '# documents N'")
-        df: dict[str, int] = {}
+        documents = int(header[2])
+        weights: dict[str, float] = {}
         for line in lines[1:]:
             if not line.strip() or line.startswith("#"):
                 continue
             count, _, stems = line.partition("\t")
-            value = int(count)
+            value = math.log(documents / max(int(count), UNSEEN_DF))
             for stem in stems.split():
-                df[stem] = value
-        return cls(int(header[2]), df)
+                weights[stem] = value
+        return cls(documents, weights)
 
     @classmethod
     def shipped(cls) -> PoolIdf:
@@ -144,28 +146,33 @@ class EventProfile:
         cls,
         title_stems: frozenset[str],
         lead_stems: frozenset[str],
-        title: str,
-        lead_text: str,
+        title_tokens: Sequence[str],
+        lead_tokens: Sequence[str],
         idf: PoolIdf,
+        gram_cache: dict[str, tuple[str, ...]] | None = None,
     ) -> EventProfile:
-        """`lead_text` is the title plus the start of the body (the caller bounds it)."""
+        """`lead_tokens`: tokens of the title plus the start of the body (the caller
+        bounds them); `gram_cache` keeps token -> character grams across articles."""
         lead = title_stems | lead_stems
+        weight = idf.idf
+        cache = gram_cache if gram_cache is not None else {}
         return cls(
             title_stems,
             lead,
-            names_in(lead_text),
-            _grams(title),
-            _grams(lead_text),
-            sum(idf.idf(s) ** 2 for s in title_stems),
-            sum(idf.idf(s) ** 2 for s in lead),
-            sum(idf.idf(s) for s in title_stems),
+            names_in(lead_tokens),
+            _grams(title_tokens, cache),
+            _grams(lead_tokens, cache),
+            sum(weight(s) ** 2 for s in title_stems),
+            sum(weight(s) ** 2 for s in lead),
+            sum(weight(s) for s in title_stems),
         )
 
 
-def names_in(text: str) -> frozenset[str]:
-    """Latin names (iPhone, H800) and numbers of 2-9 digits that are not years."""
+def names_in(tokens: Sequence[str]) -> frozenset[str]:
+    """Latin names (iPhone, H800) and numbers of 2-9 digits that are not years, among
+    `tokens` (from `digest.arabic.tokenize`)."""
     out = set()
-    for token in tokenize(text):
+    for token in tokens:
         if token.isdigit():
             if 2 <= len(token) <= 9 and not _YEAR.match(token):
                 out.add(token)
@@ -192,13 +199,18 @@ def names_conflict(a: EventProfile, b: EventProfile) -> bool:
     return bool(latin_a) and bool(latin_b) and not latin_a & latin_b
 
 
-def _grams(text: str) -> frozenset[str]:
+def _grams(tokens: Sequence[str], cache: dict[str, tuple[str, ...]]) -> frozenset[str]:
     out: set[str] = set()
-    for token in tokenize(text):
-        if len(token) < TITLE_GRAM_MIN_WORD:
-            continue
-        padded = f"_{token}_"
-        out.update(padded[i : i + GRAM] for i in range(max(1, len(padded) - GRAM + 1)))
+    for token in tokens:
+        grams = cache.get(token)
+        if grams is None:
+            grams = ()
+            if len(token) >= TITLE_GRAM_MIN_WORD:
+                padded = f"_{token}_"
+                grams = tuple(padded[i : i + GRAM] for i in range(len(padded) - GRAM + 1))
+            if len(cache) < GRAM_CACHE_LIMIT:
+                cache[token] = grams
+        out.update(grams)
     return frozenset(out)
 
 
