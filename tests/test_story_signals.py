@@ -41,7 +41,7 @@ def test_the_df_table_parses_and_rare_stems_weigh_most() -> None:
 
 def test_the_shipped_table_and_model_load() -> None:
     signals = EventSignals.shipped()
-    assert signals.idf.documents == 26074 and len(signals.idf.df) > 10_000
+    assert signals.idf.documents == 26074 and len(signals.idf.weights) > 10_000
     assert len(signals.model.weights) == len(FEATURES) and 0.5 <= signals.model.threshold < 1
     with pytest.raises(ValueError):
         EventModel.from_json(
