@@ -11,6 +11,11 @@ dropped). Three signals compare two articles:
   an estimate of their Jaccard similarity that ignores paragraph order.
 * title overlap: |A ∩ B| / min(|A|, |B|) of title content words.
 
+Two outlets' own write-ups of one event share few of these; for them a logistic model
+over event signals (`digest.story_signals`, fitted on judged pairs) decides, on candidates
+found by the article's rarest words (IDF from the ANT pool), only across outlets and
+never where both leads name different Latin names. A rewrite match ranks above it.
+
 Candidates come from inverted indexes (lead shingle -> articles, title word -> articles)
 so that a new article is compared only with articles that share something with it, not
 with the whole window. Hashes are CRC-32 (deterministic across processes); no clock is
