@@ -11,6 +11,7 @@ import pytest
 from digest.cluster import StoryClusterer, sketch_jaccard
 from digest.eval.story_pair_scores import (
     LABELS,
+    event_model_clusterer,
     judge,
     read_labels,
     score,
@@ -50,10 +51,11 @@ def test_the_shipped_table_and_model_load() -> None:
 
 
 def test_features_are_symmetric_and_the_same_event_scores_higher() -> None:
-    clusterer = StoryClusterer()
+    clusterer = StoryClusterer(signals=EventSignals.shipped())
     (fa, a), (fb, b), (fc, c) = (
         clusterer.fingerprint(*doc) for doc in (OWN_REPORT_A, OWN_REPORT_B, OTHER_LAUNCH)
     )
+    assert clusterer.signals is not None and a is not None and b is not None and c is not None
     idf = clusterer.signals.idf
     ab = features(a, b, 3.0, sketch_jaccard(fa, fb), idf)
     assert ab == features(b, a, 3.0, sketch_jaccard(fb, fa), idf)
@@ -71,7 +73,9 @@ def test_the_pair_scores_use_the_clusterer_they_are_given() -> None:
         Article("a", "CNN", "technology", T0, *OWN_REPORT_A),
         Article("b", "BBC", "technology", T0 + timedelta(hours=20), *OWN_REPORT_B),
     ]
-    assert stream_stories(articles)["b"] == "a"  # the shipped model joins them
+    model = StoryClusterer(signals=EventSignals.shipped())
+    assert stream_stories(articles, model)["b"] == "a"  # the shipped model joins them
+    assert stream_stories(articles)["b"] == "b"  # the bot's clusterer (no model) does not
     never = EventSignals.shipped()
     never = EventSignals(never.idf, EventModel(never.model.weights, never.model.bias, 1.01))
     together = stream_stories(articles, StoryClusterer(signals=never))
@@ -86,7 +90,9 @@ def test_the_tune_half_joins_more_reports_without_wrong_merges() -> None:
     judging = judge(read_candidates(DEFAULT_OUT), read_labels(LABELS))
     tune = [p for p in judging.pairs if p.split == "tune"]
     wanted = {i for p in tune for i in (p.id_a, p.id_b)}
-    story = stream_stories([a for a in read_pool(DEFAULT_POOL) if a.id in wanted])
+    story = stream_stories(
+        [a for a in read_pool(DEFAULT_POOL) if a.id in wanted], event_model_clusterer()
+    )
     s = score(tune, lambda p: story[p.id_a] == story[p.id_b])
     assert s.precision >= 0.97
     assert s.recall >= 0.55

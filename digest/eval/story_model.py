@@ -67,6 +67,7 @@ def pair_features(a: Article, b: Article, clusterer: StoryClusterer) -> tuple[fl
     """The features the clusterer computes for this pair (same code path)."""
     fa, pa = clusterer.fingerprint(a.title, a.text)
     fb, pb = clusterer.fingerprint(b.title, b.text)
+    assert pa is not None and pb is not None and clusterer.signals is not None
     hours = abs((a.published - b.published).total_seconds()) / 3600
     return features(pa, pb, hours, sketch_jaccard(fa, fb), clusterer.signals.idf)
 
