@@ -26,6 +26,7 @@ class BatchArticle:
     title: str
     text: str
     published: datetime
+    source: str | None = None  # the outlet: the event model only joins two outlets
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,10 @@ def parse_article(line: str) -> BatchArticle:
         raise ValueError(f'"published" is not ISO 8601: {published[:40]!r}') from None
     if moment.tzinfo is None:  # naive times are read as UTC, as feeds without a zone are
         moment = moment.replace(tzinfo=UTC)
-    return BatchArticle(article_id, title, text, moment.astimezone(UTC))
+    source = item.get("source")
+    if source is not None and not isinstance(source, str):
+        raise ValueError('"source" must be a string')
+    return BatchArticle(article_id, title, text, moment.astimezone(UTC), source or None)
 
 
 def cluster_stream(
@@ -87,6 +91,8 @@ def cluster_stream(
         handle = len(ids)
         ids.append(article.id)
         index_of[article.id] = handle
-        story = clusterer.add(handle, article.title, article.text, article.published)
+        story = clusterer.add(
+            handle, article.title, article.text, article.published, article.source
+        )
         write({"id": article.id, "story": ids[story]})
     return problems

@@ -43,8 +43,16 @@ time budget (PipelineSettings.article_budget)."""
 class StoryClusterer(Protocol):
     """Groups the same story from several sources (digest.cluster.StoryClusterer)."""
 
-    def add(self, article_id: int, title: str, text: str, published: datetime | None) -> int:
-        """Returns the cluster id: the id of the first article of the same story."""
+    def add(
+        self,
+        article_id: int,
+        title: str,
+        text: str,
+        published: datetime | None,
+        source: str | None = None,
+    ) -> int:
+        """Returns the cluster id: the id of the first article of the same story.
+        `source` names the outlet (independent reports join only across outlets)."""
         ...
 
 
@@ -403,7 +411,13 @@ class Pipeline:
             return
         self._clusterer_warm = True
         for article in reversed(self._storage.get_articles(limit=window)):
-            self._clusterer.add(article.id, article.title, article.text, article.published)
+            self._clusterer.add(
+                article.id,
+                article.title,
+                article.text,
+                article.published,
+                _outlet(article.feed_url),
+            )
 
     def _failed(
         self, feed: Feed, exc: FeedError, now: datetime, url: str | None = None
@@ -539,7 +553,7 @@ class Pipeline:
         """Record a stored article's cluster and whether it is announced; returns that."""
         cluster_id = article_id
         if self._clusterer is not None:
-            cluster_id = self._clusterer.add(article_id, title, text, published)
+            cluster_id = self._clusterer.add(article_id, title, text, published, _outlet(feed.url))
         announce = should_announce(
             first_fetch=first_fetch,
             backlog=backlog,
@@ -644,3 +658,8 @@ def _with_ids(report: FeedReport, ids: tuple[int, ...]) -> FeedReport:
 
 def _with_feed(entry: Entry, feed_url: str) -> Entry:
     return replace(entry, feed_url=feed_url)
+
+
+def _outlet(feed_url: str) -> str:
+    """The outlet of a feed for the story clusterer: its host (one outlet's feeds share it)."""
+    return (urlsplit(feed_url).hostname or feed_url).removeprefix("www.")

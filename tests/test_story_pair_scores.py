@@ -97,6 +97,7 @@ def test_the_eval_uses_the_clusterer_the_bot_builds() -> None:
     ours, bots = bot_clusterer(), build_clusterer()
     assert type(ours) is type(bots)
     assert (ours.window, ours.max_items) == (bots.window, bots.max_items)
+    assert ours.signals == bots.signals
 
 
 def test_the_committed_labels_cover_every_candidate_from_each_of_its_sheets() -> None:

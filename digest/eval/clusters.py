@@ -50,7 +50,7 @@ from typing import Any
 
 import yaml
 
-from ..cluster import StoryClusterer, StoryFingerprint, content_words
+from ..cluster import StoryClusterer, content_words
 from ..jsonl import jsonl_lines
 from ..relevance import Scores
 from .story_pair_scores import run_story_pair_eval
@@ -297,15 +297,15 @@ def stream_clusters(docs: Iterable[Doc], window: timedelta = WINDOW) -> dict[str
     clusterer = StoryClusterer(window=window, max_items=3000)
     ids: dict[str, int] = {}
     for number, doc in enumerate(docs):
-        ids[doc.key] = clusterer.add(number, doc.title, doc.text, doc.published)
+        ids[doc.key] = clusterer.add(number, doc.title, doc.text, doc.published, doc.source)
     return ids
 
 
 def isolated(pair: Pair, by_key: dict[str, Doc], window: timedelta = WINDOW) -> bool:
     clusterer = StoryClusterer(window=window, max_items=10)
     a, b = by_key[pair.a], by_key[pair.b]
-    first = clusterer.add(1, a.title, a.text, a.published)
-    return clusterer.add(2, b.title, b.text, b.published) == first
+    first = clusterer.add(1, a.title, a.text, a.published, a.source)
+    return clusterer.add(2, b.title, b.text, b.published, b.source) == first
 
 
 def score_pairs(pairs: Iterable[Pair], predicted: dict[Pair, bool]) -> Scores:
@@ -348,12 +348,13 @@ def timing(background: Sequence[Doc], probes: Sequence[Doc]) -> list[str]:
     for number, doc in enumerate(background[:3000]):
         clusterer.add(number, doc.title, doc.text, EPOCH)
     window = len(clusterer)
-    fingerprints = [StoryFingerprint.of(doc.title, doc.text) for doc in probes]
+    # with the event profile, as add() does: the event candidates and model are timed too
+    prints = [clusterer.fingerprint(doc.title, doc.text) for doc in probes]
     checks: list[float] = []
     check_cpu = time.process_time()
-    for fingerprint in fingerprints:
+    for fingerprint, profile in prints:
         started = time.perf_counter()
-        clusterer.best_match(fingerprint, EPOCH)
+        clusterer.best_match(fingerprint, EPOCH, profile)
         checks.append((time.perf_counter() - started) * 1000)
     check_cpu = (time.process_time() - check_cpu) * 1000 / len(probes)
     adds: list[float] = []
