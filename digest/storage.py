@@ -29,6 +29,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    true,
     create_engine,
     delete,
     event,
@@ -42,6 +43,7 @@ from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.types import TypeDecorator
 
+from .chat_feed_storage import ChatFeedRows, define_chat_feeds
 from .database import migrate, prepare_parent_folder, sqlite_pragmas
 from .database import reason as _reason
 from .errors import ConfigError, NotFoundError, StorageError
@@ -101,6 +103,8 @@ feeds = Table(
     Column("disabled_reason", Text),
     Column("lease_owner", String(128)),
     Column("lease_until", UTCDateTime),
+    # False: a feed only chats added (/addfeed); see digest.models.Feed.public.
+    Column("public", Boolean, nullable=False, default=True, server_default=true()),
 )
 
 articles = Table(
@@ -154,6 +158,8 @@ chats = Table(
     Column("webhook_url", Text),
     Column("title", Text),
 )
+
+chat_feeds = define_chat_feeds(metadata, UTCDateTime)
 
 deliveries = Table(
     "deliveries",
@@ -241,6 +247,7 @@ def _feed_from_row(row: Row[Any]) -> Feed:
         error_count=row.error_count,
         next_fetch_at=row.next_fetch_at,
         disabled_reason=row.disabled_reason,
+        public=bool(row.public),
     )
 
 
@@ -299,12 +306,15 @@ def _chat_where(chat: ChatRef) -> Any:
     return and_(chats.c.platform == chat.platform.value, chats.c.chat_id == chat.chat_id)
 
 
-class SqlStorage:
+class SqlStorage(ChatFeedRows):
     """`digest.ports.Storage` on SQLAlchemy Core.
 
     Raises StorageError (wrapping the driver's error) when the database fails, and
     NotFoundError where a method says so.
     """
+
+    _feeds_table = feeds
+    _chat_feeds_table = chat_feeds
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -373,6 +383,7 @@ class SqlStorage:
                             tech_only=cfg.tech_only,
                             language=cfg.language,
                             error_count=0,
+                            public=True,
                         )
                     )
                     continue
@@ -380,6 +391,8 @@ class SqlStorage:
                     "name": cfg.name,
                     "tech_only": cfg.tech_only,
                     "language": cfg.language,
+                    # Listed by the operator: shown to every chat, even if chats added it.
+                    "public": True,
                 }
                 # A feed the system disabled (410, failure run) stays off until an operator
                 # re-enables it explicitly; config can still switch a feed off.
@@ -492,6 +505,7 @@ class SqlStorage:
             conn.execute(
                 update(articles).where(articles.c.feed_url == old_url).values(feed_url=new_url)
             )
+            self._move_chat_feeds(conn, old_url, new_url)
             # Per-feed identity keys embed the feed URL; rewrite them so that items seen at
             # the old address are still recognised at the new one.
             for prefix in ("guid:", "title:"):
@@ -875,6 +889,7 @@ class SqlStorage:
                     delete(deliveries).where(old_where, deliveries.c.article_id.in_(existing))
                 )
             conn.execute(update(deliveries).where(old_where).values(chat_id=new_chat_id))
+            self._migrate_chat_feeds(conn, chat, new_chat_id)
         return new_ref
 
     # --- outbox -----------------------------------------------------------------------
