@@ -72,6 +72,16 @@ class PollSettings:
 
 
 @dataclass(frozen=True)
+class OwnFeedSettings:
+    """Feeds chats add themselves (/addfeed, /news feed add)."""
+
+    enabled: bool = True
+    max_per_chat: int = 20  # own feeds one chat may follow
+    max_total: int = 2000  # feeds only chats added, over all chats (each one is polled)
+    discovery_timeout_seconds: float = 60.0  # finding and reading the feed, all fetches
+
+
+@dataclass(frozen=True)
 class LLMSettings:
     url: str | None = None  # OpenAI-compatible base URL, e.g. http://127.0.0.1:8080/v1
     model: str | None = None
@@ -101,6 +111,7 @@ class Settings:
     timezone: str = "UTC"
     fetch: FetchSettings = field(default_factory=FetchSettings)
     poll: PollSettings = field(default_factory=PollSettings)
+    own_feeds: OwnFeedSettings = field(default_factory=OwnFeedSettings)
     llm: LLMSettings = field(default_factory=LLMSettings)
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     discord: DiscordSettings = field(default_factory=DiscordSettings)
@@ -148,6 +159,7 @@ def load_settings(
 
     fetch = _fetch_settings(_section(raw, "fetch", where), where)
     poll = _poll_settings(_section(raw, "poll", where), where)
+    own_feeds = _own_feed_settings(_section(raw, "own_feeds", where), where)
     feeds_file = raw.get("feeds_file", "feeds.yaml")
     feeds, backlog = load_feeds(_resolve(base, _str(feeds_file, f"{where}: feeds_file")))
 
@@ -231,6 +243,7 @@ def load_settings(
         timezone=timezone,
         fetch=fetch,
         poll=poll,
+        own_feeds=own_feeds,
         llm=llm,
         telegram=telegram,
         discord=discord,
@@ -395,6 +408,28 @@ def _poll_settings(raw: Mapping[str, Any], where: str) -> PollSettings:
     )
 
 
+def _own_feed_settings(raw: Mapping[str, Any], where: str) -> OwnFeedSettings:
+    d = OwnFeedSettings()
+
+    def count(key: str, default: int) -> int:
+        value = raw.get(key, default)
+        return int(
+            _number(value, f"{where}: own_feeds.{key}", minimum=0, maximum=1_000_000, integer=True)
+        )
+
+    return OwnFeedSettings(
+        enabled=_bool(raw.get("enabled", d.enabled), f"{where}: own_feeds.enabled"),
+        max_per_chat=count("max_per_chat", d.max_per_chat),
+        max_total=count("max_total", d.max_total),
+        discovery_timeout_seconds=_number(
+            raw.get("discovery_timeout_seconds", d.discovery_timeout_seconds),
+            f"{where}: own_feeds.discovery_timeout_seconds",
+            positive=True,
+            maximum=600,
+        ),
+    )
+
+
 # Keys a settings file may hold. The sections follow their dataclasses, so a field added
 # there is known here at once; secrets are refused separately (_SECRET_KEYS).
 _SECRET_KEYS = {
@@ -405,6 +440,7 @@ _SECRET_KEYS = {
 _SECTION_KEYS: dict[str, frozenset[str]] = {
     "fetch": frozenset(f.name for f in fields(FetchSettings)),
     "poll": frozenset(f.name for f in fields(PollSettings)),
+    "own_feeds": frozenset(f.name for f in fields(OwnFeedSettings)),
     "llm": frozenset(f.name for f in fields(LLMSettings)) - {"api_key"},
     "telegram": frozenset(f.name for f in fields(TelegramSettings)) - {"token"},
     "discord": frozenset(f.name for f in fields(DiscordSettings)) - {"token"},

@@ -143,7 +143,9 @@ class ChatFeedRows:
             ).scalar()
             if not left:
                 # Nobody follows it any more: stop polling a feed only chats wanted.
-                conn.execute(delete(feeds).where(and_(feeds.c.url == url, feeds.c.public.is_(False))))
+                conn.execute(
+                    delete(feeds).where(and_(feeds.c.url == url, feeds.c.public.is_(False)))
+                )
             return True
 
     def get_chat_feeds(self, chat: ChatRef) -> list[ChatFeed]:
@@ -219,6 +221,4 @@ class ChatFeedRows:
             conn.execute(
                 delete(rows).where(self._chat_feed_where(chat), rows.c.feed_url.in_(taken))
             )
-        conn.execute(
-            update(rows).where(self._chat_feed_where(chat)).values(chat_id=new_chat_id)
-        )
+        conn.execute(update(rows).where(self._chat_feed_where(chat)).values(chat_id=new_chat_id))

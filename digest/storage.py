@@ -29,7 +29,6 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
-    true,
     create_engine,
     delete,
     event,
@@ -37,6 +36,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    true,
     update,
 )
 from sqlalchemy.engine import Connection, Engine, Row

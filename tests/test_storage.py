@@ -271,7 +271,7 @@ def test_migrations_match_the_tables(storage: SqlStorage) -> None:
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
         version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     assert diff == []
-    assert version == "0001"
+    assert version == "0002"
 
 
 def test_database_made_before_migrations_is_stamped(tmp_path: Path) -> None:
@@ -281,7 +281,7 @@ def test_database_made_before_migrations_is_stamped(tmp_path: Path) -> None:
     metadata.create_all(create_engine(url))
     store = SqlStorage.from_url(url)
     with store.engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0001"
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0002"
     store.add_feed(FeedConfig(FEED))
     assert store.get_feed(FEED).url == FEED
 
