@@ -61,6 +61,7 @@ from bot.i18n import (
     t,
     usage,
 )
+from bot.own_feeds import OwnFeeds
 from bot.reply_text import ECHO_ITEMS, echo, reason_text, refusal_reason, timezone_label
 from digest.clock import Clock
 from digest.errors import (
@@ -112,8 +113,15 @@ SummarizeUrl = Callable[[str], Awaitable[Story]]
 
 _FAR_FUTURE = timedelta(days=3650)
 
-CHANGING_COMMANDS = frozenset({"subscribe", "unsubscribe", "schedule", "lang"})
+CHANGING_COMMANDS = frozenset(
+    {"subscribe", "unsubscribe", "schedule", "lang", "addfeed", "removefeed"}
+)
 COMMAND_ALIASES = {
+    "feed add": "addfeed",
+    "feed remove": "removefeed",
+    "feed list": "myfeeds",
+    "delfeed": "removefeed",
+    "feeds_mine": "myfeeds",
     "subscriptions": "mysubs",
     "subs": "mysubs",
     "sub": "subscribe",
@@ -179,8 +187,10 @@ class CommandService:
         limits: CommandLimits | None = None,
         *,
         stories: StoryLoader | None = None,
+        own_feeds: OwnFeeds | None = None,
     ) -> None:
         self._storage = storage
+        self._own_feeds = own_feeds
         self._catalog = topics
         self._summarize_url = summarize_url
         self._clock = clock
@@ -619,7 +629,9 @@ class CommandService:
         # summarised) cannot crowd the stories out, and a story that joined an older
         # one is shown with it (as its other source), not on its own.
         recent = self._storage.get_articles(announce=True, limit=max(200, count * 20))
-        recent = [a for a in recent if a.is_tech]
+        # Feeds only some chats added are theirs alone (bot.own_feeds).
+        private = self._storage.private_feed_urls()
+        recent = [a for a in recent if a.is_tech and a.feed_url not in private]
         following = bool(settings.topics or settings.keywords)
         wanted = [a for a in recent if matches(settings, a)] if following else []
         chosen = latest_by_story(wanted, count)
@@ -736,6 +748,66 @@ class CommandService:
         if len(feeds) > len(shown):
             lines.append(t("feeds_more", lang, count=len(feeds) - len(shown)))
         return self._text("\n".join(lines), lang)
+
+    async def _own_feed_target(
+        self, inv: Invocation, gate: PlatformGate, lang: str, *, changing: bool
+    ) -> tuple[OwnFeeds | None, ChatRef | None, str, tuple[str, ...], Reply | None]:
+        """The service, target chat, its name for replies (" (@channel)") and the
+        remaining arguments of an own-feed command; or a reply that refuses."""
+        ref, rest = split_targets(inv.args)
+        if self._own_feeds is None or not self._own_feeds.limits.enabled:
+            return None, None, "", rest, self._text(t("own_feeds_off", lang), lang, ephemeral=True)
+        target, refusal = await self._target(inv, gate, ref, lang, changing=changing)
+        if refusal is not None or target is None:
+            return None, None, "", rest, refusal or self._text(t("internal_error", lang), lang)
+        label = ""
+        if target != inv.chat:
+            label = f" ({self._target_name(ref, self._storage.get_chat(target))})"
+        return self._own_feeds, target, label, rest, None
+
+    async def _cmd_addfeed(
+        self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str
+    ) -> Reply:
+        _ref, rest = split_targets(inv.args)
+        url = parse_url(rest)  # validate before asking the platform anything
+        own, target, label, _rest, refusal = await self._own_feed_target(
+            inv, gate, lang, changing=True
+        )
+        if own is None or target is None:
+            return refusal or self._text(t("internal_error", lang), lang)
+        before = self._load_for_change(target, lang)
+        if not self._storage.has_chat(target) or (
+            before.mode is DeliveryMode.OFF and not (before.topics or before.keywords)
+        ):
+            # A chat that follows nothing yet (never saved, or unsubscribed from all)
+            # asks for this source: its items come at once. Following only own sources
+            # is not "all technology" (bot.delivery.plan_recipients).
+            self._storage.save_chat(replace(before, mode=DeliveryMode.INSTANT))
+        return await own.add(target, url, user_id=inv.user_id, lang=lang, p=p, target=label)
+
+    async def _cmd_removefeed(
+        self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str
+    ) -> Reply:
+        own, target, label, rest, refusal = await self._own_feed_target(
+            inv, gate, lang, changing=True
+        )
+        if own is None or target is None:
+            return refusal or self._text(t("internal_error", lang), lang)
+        if len(rest) != 1:
+            raise BadArgument("usage")
+        return own.remove(target, rest[0], lang=lang, p=p, target=label)
+
+    async def _cmd_myfeeds(
+        self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str
+    ) -> Reply:
+        own, target, label, rest, refusal = await self._own_feed_target(
+            inv, gate, lang, changing=False
+        )
+        if own is None or target is None:
+            return refusal or self._text(t("internal_error", lang), lang)
+        if rest:
+            raise BadArgument("usage")
+        return own.listing(target, lang=lang, p=p, target=label)
 
     async def _cmd_health(
         self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str

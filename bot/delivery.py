@@ -130,6 +130,7 @@ def plan_recipients(
     matcher: Matcher | None = None,
     owners: Collection[ChatRef] = frozenset(),
     private: bool = False,
+    own_only: Collection[ChatRef] = frozenset(),
 ) -> list[ChatRef]:
     """The chats that should receive `article` now: not paused, in one of `modes`
     (instant by default; scheduled chats get it with their digest), on a delivering
@@ -139,7 +140,8 @@ def plan_recipients(
 
     `owners`: the chats that added the article's feed themselves (/addfeed); they get
     every item of it (`own_feed_item`). `private`: the feed is one only chats added,
-    so nobody else gets it."""
+    so nobody else gets it. `own_only`: chats that follow no topic or keyword but have
+    own feeds: those are their subscriptions (not "all technology")."""
     candidates = [
         settings
         for settings in chats
@@ -153,8 +155,19 @@ def plan_recipients(
     matcher = matcher or Matcher(candidates)
     taken = set(owned)
     return owned + [
-        s.chat for s in candidates if s.chat not in taken and matcher.matches(s, article)
+        s.chat
+        for s in candidates
+        if s.chat not in taken and s.chat not in own_only and matcher.matches(s, article)
     ]
+
+
+def only_own_feeds(
+    chats: Iterable[ChatSettings], owners: Mapping[str, Collection[ChatRef]]
+) -> frozenset[ChatRef]:
+    """Chats whose subscriptions are only the sources they added: no topic, no keyword,
+    and at least one own feed. A chat that follows nothing at all gets all technology."""
+    having = {chat for followers in owners.values() for chat in followers}
+    return frozenset(c.chat for c in chats if c.chat in having and not (c.topics or c.keywords))
 
 
 def chat_zone(name: str | None) -> tzinfo:
@@ -305,6 +318,7 @@ class DeliveryPlanner:
         now = self._clock.now()
         owners = self._storage.own_feed_chats()
         private = self._storage.private_feed_urls()
+        own_only = only_own_feeds(chats, owners)
         by_chat: dict[ChatRef, list[int]] = {}
         for article in articles:
             own = owners.get(article.feed_url, frozenset())
@@ -315,6 +329,7 @@ class DeliveryPlanner:
                 matcher=matcher,
                 owners=own,
                 private=article.feed_url in private,
+                own_only=own_only,
             ):
                 if chat in own and self._story_already_told(chat, article):
                     continue
@@ -369,6 +384,9 @@ class DeliveryPlanner:
         private = self._storage.private_feed_urls()
         in_window = [a for a in recent if a.fetched_at > since and a.feed_url not in private]
         wanted = select_digest_articles(settings, in_window, limit=len(in_window), matcher=matcher)
+        own = self._storage.get_chat_feeds(settings.chat)
+        if own and not (settings.topics or settings.keywords):
+            wanted = []  # its own sources are what it follows (see only_own_feeds)
         wanted = self._with_own_feeds(settings.chat, since, wanted)
         # Already delivered ones go before the cap so that they do not crowd out news.
         fresh = [a for a in wanted if not self._storage.was_delivered(settings.chat, a.id)]

@@ -34,6 +34,9 @@ TELEGRAM_COMMANDS: tuple[str, ...] = (
     "feeds",
     "lang",
     "health",
+    "addfeed",
+    "removefeed",
+    "myfeeds",
 )
 DISCORD_COMMANDS: tuple[str, ...] = (
     "help",
@@ -48,6 +51,9 @@ DISCORD_COMMANDS: tuple[str, ...] = (
     "feeds",
     "lang",
     "health",
+    "feed add",  # /news feed add|remove|list: bot.commands.COMMAND_ALIASES
+    "feed remove",
+    "feed list",
     "webhook",  # answered by the Discord adapter itself (bot.discord_bot), not CommandService
 )
 
@@ -81,7 +87,12 @@ _DESCRIPTIONS = _texts(
         "النشر عبر webhook باسم وصورة تختارهما",
         "Post through a webhook with your own name and avatar",
     ),
+    addfeed=("إضافة مصدر (موقع أو خلاصة RSS) لهذه المحادثة", "Add a source (site or RSS feed)"),
+    removefeed=("إزالة مصدر أضفته هذه المحادثة", "Remove a source this chat added"),
+    myfeeds=("المصادر التي أضافتها هذه المحادثة", "The sources this chat added"),
 )
+# Discord's subcommands of /news feed describe themselves like their Telegram commands.
+_DISCORD_NAMES = {"feed add": "addfeed", "feed remove": "removefeed", "feed list": "myfeeds"}
 
 # Usage lines. {p} is the command prefix: "/" on Telegram, "/news " on Discord.
 _USAGE = _texts(
@@ -102,6 +113,15 @@ _USAGE = _texts(
         "{p}schedule <HH:MM [timezone]> | instant | off  e.g. {p}schedule 08:30 Asia/Riyadh",
     ),
     lang=("{p}lang ar|en", "{p}lang ar|en"),
+    addfeed=(
+        "{p}addfeed [@القناة] <رابط الموقع أو خلاصة RSS>  مثال: {p}addfeed https://example.com",
+        "{p}addfeed [@channel] <site or RSS feed link>  e.g. {p}addfeed https://example.com",
+    ),
+    removefeed=(
+        "{p}removefeed [@القناة] <الرابط أو رقمه في {p}myfeeds>",
+        "{p}removefeed [@channel] <link, or its number in {p}myfeeds>",
+    ),
+    myfeeds=("{cmd} [@القناة]", "{cmd} [@channel]"),
     webhook=(
         "{p}webhook <رابط الـ webhook|off> [الاسم] [رابط https للصورة]",
         "{p}webhook <webhook URL|off> [name] [https avatar link]",
@@ -111,9 +131,84 @@ _USAGE = _texts(
 # Discord's form where it differs: a channel is picked with the `channel` option.
 _USAGE_DISCORD = _texts(
     mysubs=("{cmd} [channel:#القناة]", "{cmd} [channel:#channel]"),
+    addfeed=(
+        "{p}feed add url:<رابط الموقع أو الخلاصة> [channel:#القناة]",
+        "{p}feed add url:<site or feed link> [channel:#channel]",
+    ),
+    removefeed=(
+        "{p}feed remove feed:<الرابط أو الرقم> [channel:#القناة]",
+        "{p}feed remove feed:<link or number> [channel:#channel]",
+    ),
+    myfeeds=("{p}feed list [channel:#القناة]", "{p}feed list [channel:#channel]"),
 )
 
 _MESSAGES = _texts(
+    feed_added=(
+        "أُضيف المصدر «{title}»{target}: سيصل كل جديد ينشره. آخر ما نشر:",
+        "Added «{title}»{target}: every new item it publishes will be posted. Its latest:",
+    ),
+    feed_added_empty=(
+        "أُضيف المصدر «{title}»{target}: سيصل كل جديد ينشره (لا عناصر فيه الآن).",
+        "Added «{title}»{target}: every new item it publishes will be posted (it has none yet).",
+    ),
+    feed_already=(
+        "المصدر «{title}» مضاف من قبل{target}.",
+        "«{title}» is already among the sources{target}.",
+    ),
+    feed_blocked=(
+        "لا يمكن جلب هذا الرابط: تُقبل عناوين http(s) العامة فقط، لا العناوين الخاصة أو المحلية.",
+        "That link cannot be fetched: only public http(s) addresses are accepted, not"
+        " private or local ones.",
+    ),
+    feed_not_found=(
+        "لا شيء في هذا الرابط (الصفحة غير موجودة، 404).",
+        "Nothing is at that link (page not found, 404).",
+    ),
+    feed_gone=(
+        "هذا المصدر لم يعد موجودًا (410).",
+        "That feed no longer exists (410).",
+    ),
+    feed_not_a_feed=(
+        "لم أجد خلاصة RSS أو Atom في هذا الرابط ولا في صفحته.",
+        "No RSS or Atom feed was found at that link or on its page.",
+    ),
+    feed_fetch_failed=(
+        "تعذّر قراءة الرابط: {reason}. جرّب لاحقًا.",
+        "Could not read the link: {reason}. Try again later.",
+    ),
+    feed_quota=(
+        "بلغت هذه المحادثة حدّها من المصادر ({limit}). أزل واحدًا أولًا بـ {p}removefeed.",
+        "This chat has reached its limit of {limit} sources. Remove one first with {p}removefeed.",
+    ),
+    feed_total_quota=(
+        "بلغ البوت حدّه من المصادر المضافة من المحادثات؛ راسل مشغّل البوت.",
+        "The bot follows as many chat-added sources as it may; ask the bot's operator.",
+    ),
+    feed_removed=("أُزيل المصدر «{title}»{target}.", "Removed «{title}»{target}."),
+    feed_not_followed=(
+        "هذا المصدر ليس من مصادر المحادثة: {what}. اعرضها بـ {p}myfeeds.",
+        "That is not one of the chat's sources: {what}. See them with {p}myfeeds.",
+    ),
+    myfeeds_header=(
+        "المصادر المضافة{target} ({count} من {limit}):",
+        "Sources added{target} ({count} of {limit}):",
+    ),
+    myfeeds_stopped=("متوقف: {reason}", "stopped: {reason}"),
+    myfeeds_none=(
+        "لم تُضف هذه المحادثة مصادر بعد. أضف موقعًا أو خلاصة: {p}addfeed <الرابط>",
+        "This chat has added no sources yet. Add a site or feed: {p}addfeed <link>",
+    ),
+    own_feeds_off=(
+        "إضافة المصادر من المحادثة غير مفعّلة في هذا البوت.",
+        "Adding sources from the chat is turned off on this bot.",
+    ),
+    feed_stopped_notice=(
+        "توقف المصدر «{title}» ({url}): {reason}.\nافتح الرابط في المتصفح؛ إن عاد يعمل"
+        " فأضفه من جديد بـ {p}addfeed {url}، أو أزله بـ {p}removefeed {url}.",
+        "The source «{title}» ({url}) stopped: {reason}.\nOpen the link in a browser; when it"
+        " works again add it anew with {p}addfeed {url}, or remove it with"
+        " {p}removefeed {url}.",
+    ),
     welcome=(
         "أهلًا! أنا بوت «ملخص الأخبار التقنية»: أقرأ أخبار التقنية العربية وأرسل لك كل خبر"
         " في 3 إلى 5 نقاط، فور نشره أو في ملخص يومي، حسب المواضيع التي تختارها.\n"
@@ -506,7 +601,7 @@ def command_descriptions(lang: str, *, platform: str = "telegram") -> list[tuple
     """(name, description) pairs in menu order: Telegram's setMyCommands list, or
     Discord's /news subcommands."""
     names = DISCORD_COMMANDS if platform == "discord" else TELEGRAM_COMMANDS
-    return [(name, command_description(name, lang)) for name in names]
+    return [(name, command_description(_DISCORD_NAMES.get(name, name), lang)) for name in names]
 
 
 def message_keys() -> frozenset[str]:

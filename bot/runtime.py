@@ -28,6 +28,7 @@ from .bootstrap import Services
 from .commands import CommandLimits, CommandService
 from .delivery import DeliveryPlanner, DeliveryWorker, PlatformRoute
 from .ops import CountingSender, Metrics, default_metrics, health_app, start_health_server
+from .own_feeds import OwnFeedLimits, OwnFeeds
 from .scheduler import BotScheduler
 
 log = logging.getLogger(__name__)
@@ -142,6 +143,23 @@ def release_leases_of_gone_processes(storage: Storage, me: str) -> int:
     return released
 
 
+def build_own_feeds(services: Services) -> OwnFeeds:
+    """/addfeed and friends, fetching with the chat users' fetcher (strict policy)."""
+    cfg = services.settings.own_feeds
+    return OwnFeeds(
+        services.storage,
+        services.chat_feed_fetcher or services.fetcher,
+        services.pipeline,
+        services.clock,
+        OwnFeedLimits(
+            enabled=cfg.enabled,
+            max_per_chat=cfg.max_per_chat,
+            max_total=cfg.max_total,
+            discovery_timeout_seconds=cfg.discovery_timeout_seconds,
+        ),
+    )
+
+
 async def start_runtime(
     services: Services,
     *,
@@ -167,6 +185,7 @@ async def start_runtime(
         clock,
         CommandLimits(default_timezone=settings.timezone, default_language=settings.language),
         stories=services.pipeline,
+        own_feeds=build_own_feeds(services),
     )
     routes: dict[Platform, PlatformRoute] = {}
     bots: list[Any] = []

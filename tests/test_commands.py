@@ -145,6 +145,10 @@ def test_every_text_exists_in_every_language_and_formats() -> None:
         status=503,
         failures="3",
         last="l",
+        title="Blog",
+        limit=20,
+        what="w",
+        url="https://example.org/feed",
     )
     for key in message_keys():
         texts = {lang: t(key, lang, **sample) for lang in LANGUAGES}
