@@ -204,10 +204,9 @@ _MESSAGES = _texts(
     ),
     feed_stopped_notice=(
         "توقف المصدر «{title}» ({url}): {reason}.\nافتح الرابط في المتصفح؛ إن عاد يعمل"
-        " فأضفه من جديد بـ {p}addfeed {url}، أو أزله بـ {p}removefeed {url}.",
+        " فأضفه من جديد بـ {add} {url}، أو أزله بـ {remove} {url}.",
         "The source «{title}» ({url}) stopped: {reason}.\nOpen the link in a browser; when it"
-        " works again add it anew with {p}addfeed {url}, or remove it with"
-        " {p}removefeed {url}.",
+        " works again add it anew with {add} {url}, or remove it with {remove} {url}.",
     ),
     welcome=(
         "أهلًا! أنا بوت «ملخص الأخبار التقنية»: أقرأ أخبار التقنية العربية وأرسل لك كل خبر"

@@ -17,6 +17,7 @@ all chats (each one is polled at the poll interval like any feed).
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -28,13 +29,15 @@ from digest.clock import Clock
 from digest.discover import DiscoveredFeed, NotAFeedError, discover_feed, normalize_url
 from digest.errors import (
     BlockedAddressError,
+    DeliveryError,
     FeedGoneError,
     FeedNotFoundError,
     FetchError,
     NewsdigestError,
     NotFoundError,
 )
-from digest.models import ChatFeed, ChatRef, Feed, FetchResult, ParsedFeed, Story
+from digest.models import ChatFeed, ChatRef, Feed, FetchResult, ParsedFeed, Platform, Story
+from digest.pipeline import FeedOutcome, FeedReport
 from digest.ports import Fetcher, Storage
 from digest.stories import source_name
 
@@ -99,7 +102,7 @@ class OwnFeeds:
         if not self._limits.enabled:
             return self._text(t("own_feeds_off", lang), lang, ephemeral=True)
         current = self._storage.get_chat_feeds(chat)
-        if len(current) >= self._limits.max_per_chat:
+        if len(current) >= self._limits.max_per_chat and not _names_one_of(url, current):
             text = t("feed_quota", lang, limit=self._limits.max_per_chat, p=p)
             return self._text(text, lang, ephemeral=True)
         try:
@@ -110,10 +113,11 @@ class OwnFeeds:
             return self._text(self._refusal(error, lang), lang, ephemeral=True)
         feed_url = normalize_url(found.url)
         title = found.parsed.title or source_name(None, feed_url)
-        if any(c.feed_url == feed_url for c in current):
-            return self._text(t("feed_already", lang, title=echo(title), target=target), lang)
-        private = self._storage.private_feed_urls()
         known = self._known_feed(feed_url)
+        if any(c.feed_url == feed_url for c in current) and (known is None or known.enabled):
+            return self._text(t("feed_already", lang, title=echo(title), target=target), lang)
+        # (A stopped feed of the chat that reads again is added anew: re-enabled.)
+        private = self._storage.private_feed_urls()
         if known is None and len(private) >= self._limits.max_total:
             return self._text(t("feed_total_quota", lang), lang, ephemeral=True)
         self._storage.add_chat_feed(
@@ -195,6 +199,12 @@ class OwnFeeds:
         return self._text("\n".join(lines), lang)
 
 
+def _names_one_of(url: str, feeds: list[ChatFeed]) -> bool:
+    """Whether `url` is (as typed) one of the chat's feeds: adding it again is not one
+    more feed, so the quota does not refuse it."""
+    return pick_feed(feeds, url) is not None and not url.strip().isdigit()
+
+
 def pick_feed(feeds: list[ChatFeed], which: str) -> ChatFeed | None:
     """The feed `which` names: its number in the list (1-based), or its link as stored
     or as typed (normalised the same way)."""
@@ -210,3 +220,59 @@ def pick_feed(feeds: list[ChatFeed], which: str) -> ChatFeed | None:
         if chat_feed.feed_url in wanted or normalize_url(chat_feed.feed_url) in wanted:
             return chat_feed
     return None
+
+
+Tell = Callable[[ChatRef, str], Awaitable[None]]
+"""Sends a plain text (not yet escaped for the platform) to a chat; raises DeliveryError."""
+
+_FEED_COMMANDS = {
+    Platform.TELEGRAM: ("/addfeed", "/removefeed"),
+    Platform.DISCORD: ("/news feed add url:", "/news feed remove feed:"),
+}
+
+
+class FeedStopNotices:
+    """Issue #16 point 4: when a feed is disabled (a failure run, or 410 Gone), every
+    chat that added it is told once, in its language, with how to add it again or remove
+    it. "Once" is kept in storage (chat_feeds.told_disabled, cleared when the chat adds
+    the feed again), marked before sending: a crash may lose a notice, never repeat it."""
+
+    def __init__(self, storage: Storage, tell: Tell) -> None:
+        self._storage = storage
+        self._tell = tell
+
+    async def after_poll(self, reports: Iterable[FeedReport]) -> int:
+        """Tell the chats of the feeds this poll disabled; returns notices sent."""
+        sent = 0
+        for report in reports:
+            if report.outcome is not FeedOutcome.DISABLED:
+                continue
+            try:
+                feed = self._storage.get_feed(report.url)
+            except NotFoundError:
+                continue
+            for follower in self._storage.feed_followers(report.url):
+                if not self._storage.mark_chat_feed_told(follower.chat, report.url):
+                    continue
+                text = self._notice(feed, follower)
+                try:
+                    await self._tell(follower.chat, text)
+                except DeliveryError as exc:
+                    log.info("chat %s not told its feed stopped: %s", follower.chat, exc)
+                    continue
+                sent += 1
+        return sent
+
+    def _notice(self, feed: Feed, follower: ChatFeed) -> str:
+        lang = self._storage.get_chat(follower.chat).language
+        add, remove = _FEED_COMMANDS.get(follower.chat.platform, _FEED_COMMANDS[Platform.TELEGRAM])
+        text = t(
+            "feed_stopped_notice",
+            lang,
+            title=echo(follower.title or source_name(feed, feed.url)),
+            url=feed.url,
+            reason=reason_text(feed.disabled_reason or feed.last_error, lang),
+            add=add,
+            remove=remove,
+        )
+        return rtl_safe(text, lang)

@@ -9,26 +9,28 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import logging
 import os
 import secrets
 import signal
 import socket
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from digest.models import ChatSettings, Delivery, Platform
+from digest.models import ChatRef, ChatSettings, Delivery, Platform
 from digest.ports import Storage
 from digest.storage import SqlStorage
 
 from .bootstrap import Services
+from .chat import OutgoingMessage
 from .commands import CommandLimits, CommandService
 from .delivery import DeliveryPlanner, DeliveryWorker, PlatformRoute
 from .ops import CountingSender, Metrics, default_metrics, health_app, start_health_server
-from .own_feeds import OwnFeedLimits, OwnFeeds
+from .own_feeds import FeedStopNotices, OwnFeedLimits, OwnFeeds, Tell
 from .scheduler import BotScheduler
 
 log = logging.getLogger(__name__)
@@ -160,6 +162,26 @@ def build_own_feeds(services: Services) -> OwnFeeds:
     )
 
 
+def build_tell(routes: Mapping[Platform, PlatformRoute]) -> Tell:
+    """Sends a notice (plain text) to a chat through its platform's route, paced by the
+    route's limiter like every other send. Raises DeliveryError."""
+
+    async def tell(chat: ChatRef, text: str) -> None:
+        route = routes.get(chat.platform)
+        if route is None:
+            return
+        if chat.platform is Platform.DISCORD:
+            from discord.utils import escape_markdown
+
+            body = escape_markdown(text)
+        else:
+            body = html.escape(text, quote=False)  # Telegram messages are sent as HTML
+        await route.limiter.acquire(chat)
+        await route.sender.send(chat, OutgoingMessage(text=body))
+
+    return tell
+
+
 async def start_runtime(
     services: Services,
     *,
@@ -258,6 +280,7 @@ async def start_runtime(
     )
     owner = process_owner()
     release_leases_of_gone_processes(storage, owner)
+    stop_notices = FeedStopNotices(storage, build_tell(routes))
 
     async def poll_once() -> object:
         queued = 0
@@ -270,6 +293,10 @@ async def start_runtime(
 
         report = await services.pipeline.poll(owner=owner, due_only=True, plan=plan)
         metrics.observe_poll(report)
+        try:
+            await stop_notices.after_poll(report.feeds)
+        except Exception:  # telling chats is best effort; the poll itself is recorded
+            log.exception("could not tell chats about their stopped feeds")
         if report.new_article_ids:
             log.info("poll: %d new articles, %d posts queued", len(report.new_article_ids), queued)
         return report

@@ -149,6 +149,8 @@ def test_every_text_exists_in_every_language_and_formats() -> None:
         limit=20,
         what="w",
         url="https://example.org/feed",
+        add="/addfeed",
+        remove="/removefeed",
     )
     for key in message_keys():
         texts = {lang: t(key, lang, **sample) for lang in LANGUAGES}

@@ -21,7 +21,8 @@ from bot.bootstrap import Services, bootstrap
 from bot.commands import CommandService
 from bot.delivery import DeliveryPlanner, DeliveryWorker
 from bot.i18n import t
-from bot.runtime import build_own_feeds
+from bot.own_feeds import FeedStopNotices
+from bot.runtime import build_own_feeds, build_tell
 from bot.settings import load_settings
 from bot.telegram_bot import TelegramBot
 from digest.models import ChatKind, ChatRef, FeedConfig, Platform
@@ -268,3 +269,33 @@ async def test_a_chats_feed_is_polled_with_the_strict_policy(tmp_path: Path) -> 
         storage.add_chat_feed(chat, private, title="x", language="ar", at=site.services.clock.now())
         report = await site.services.pipeline.poll([private])
         assert report.feeds[0].error is not None and "private" in report.feeds[0].error
+
+
+async def test_a_chat_is_told_once_when_its_feed_stops(tmp_path: Path) -> None:
+    """Issue #16 point 4: a 410 disables the feed; the chat that added it is told once,
+    in its language, how to add it again or remove it; adding it again re-enables it."""
+    async with open_site(tmp_path) as site:
+        sites = site.sites
+        sites.serve(FEED, Answer(forabi_feed(sites)))
+        storage = site.services.storage
+        await site.ask(ALICE, ALICE, f"/addfeed {sites.local(FEED)}")
+        feed_url = sites.local(FEED)
+        sites.serve(FEED, Answer(b"", status=410))
+        notices = FeedStopNotices(storage, build_tell({Platform.TELEGRAM: site.bot.route}))
+        before = len(site.server.messages_to(ALICE))
+
+        report = await site.services.pipeline.poll([feed_url])
+        assert await notices.after_poll(report.feeds) == 1
+        assert await notices.after_poll(report.feeds) == 0  # once
+        assert not storage.get_feed(feed_url).enabled
+        [notice] = site.server.messages_to(ALICE)[before:]
+        text = visible([notice])
+        assert FEED_TITLE in text and feed_url in text
+        assert "/removefeed" in text and "/addfeed" in text
+        assert "متوقف" in await site.ask(ALICE, ALICE, "/myfeeds")
+
+        sites.serve(FEED, Answer(forabi_feed(sites)))
+        await site.ask(ALICE, ALICE, f"/addfeed {feed_url}")  # works again: re-enabled
+        assert storage.get_feed(feed_url).enabled
+        alice = ChatRef(Platform.TELEGRAM, str(ALICE), ChatKind.PRIVATE)
+        assert not storage.get_chat_feeds(alice)[0].told_disabled
