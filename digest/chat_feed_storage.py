@@ -31,6 +31,9 @@ from sqlalchemy.engine import Connection, Row
 
 from .models import ChatFeed, ChatKind, ChatRef, Platform
 
+NO_FOLLOWERS = "no chat follows it any more"
+"""The disabled_reason of a feed only chats added, once the last of them removed it."""
+
 
 def define_chat_feeds(metadata: MetaData, datetime_type: Any) -> Table:
     """The `chat_feeds` table (one row per chat and feed it added)."""
@@ -103,7 +106,7 @@ class ChatFeedRows:
                         public=False,
                     )
                 )
-            elif not feed.public and not feed.enabled:
+            elif not feed.public and not feed.enabled:  # stopped, or nobody followed it
                 # It was just fetched and read: a chat's feed the system had disabled
                 # (failures, 410) works again.
                 conn.execute(
@@ -142,9 +145,12 @@ class ChatFeedRows:
                 select(func.count()).select_from(rows).where(rows.c.feed_url == url)
             ).scalar()
             if not left:
-                # Nobody follows it any more: stop polling a feed only chats wanted.
+                # Nobody follows it any more: stop polling a feed only chats wanted. The
+                # row stays (not public), so that its stored items stay its chats' only.
                 conn.execute(
-                    delete(feeds).where(and_(feeds.c.url == url, feeds.c.public.is_(False)))
+                    update(feeds)
+                    .where(and_(feeds.c.url == url, feeds.c.public.is_(False)))
+                    .values(enabled=False, disabled_reason=NO_FOLLOWERS)
                 )
             return True
 

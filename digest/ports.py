@@ -234,7 +234,8 @@ class Storage(Protocol):
 
     def remove_chat_feed(self, chat: ChatRef, url: str) -> bool:
         """The chat stops following `url`; a non-public feed nobody follows any more is
-        removed (no longer polled). Returns False when the chat did not have it."""
+        disabled (no longer polled; kept, so its items stay private). Returns False when
+        the chat did not have it."""
         ...
 
     def get_chat_feeds(self, chat: ChatRef) -> list[ChatFeed]:

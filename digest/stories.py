@@ -49,7 +49,12 @@ class StoryBuilder:
         others: list[Source] = []
         if article.cluster_id is not None:
             for other in self._storage.get_cluster(article.cluster_id):
-                name = source_name(feed(other.feed_url), other.feed_url)
+                other_feed = feed(other.feed_url)
+                if other_feed is not None and not other_feed.public:
+                    # A source only some chats added (/addfeed) is theirs: it is not
+                    # named under a story other chats receive.
+                    continue
+                name = source_name(other_feed, other.feed_url)
                 known = {source.name} | {s.name for s in others}
                 if other.id != article.id and name not in known:
                     others.append(Source(name, other.url))

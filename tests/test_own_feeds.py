@@ -163,7 +163,9 @@ async def test_a_new_chat_adds_a_page_and_receives_its_new_items(tmp_path: Path)
         removed = await site.ask(ALICE, ALICE, "/removefeed 1")
         assert t("feed_removed", "ar", title=FEED_TITLE, target="") in removed
         assert storage.get_chat_feeds(alice) == []
-        assert feed_url not in {f.url for f in storage.get_feeds()}  # no longer polled
+        assert not storage.get_feed(feed_url).enabled  # no longer polled
+        assert not storage.get_feed(feed_url).public  # its items stay ALICE's only
+        assert NEWEST_TITLE not in await site.ask(BOB, BOB, "/latest")
 
 
 async def test_a_feed_url_and_the_common_paths(tmp_path: Path) -> None:
