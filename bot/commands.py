@@ -62,6 +62,7 @@ from bot.i18n import (
     usage,
 )
 from bot.own_feeds import OwnFeeds
+from bot.owner import OWNER_COMMANDS, is_owner, stats_lines, switch_feed
 from bot.reply_text import ECHO_ITEMS, echo, reason_text, refusal_reason, timezone_label
 from digest.clock import Clock
 from digest.errors import (
@@ -151,6 +152,7 @@ class CommandLimits:
     health_list_max: int = 10
     default_timezone: str = "UTC"
     default_language: str = "ar"  # replies where neither chat nor client says otherwise
+    owner_ids: frozenset[str] = frozenset()  # NEWSDIGEST_OWNER_IDS (bot.owner)
 
 
 def latest_by_story(articles: Sequence[Article], count: int) -> list[Article]:
@@ -219,7 +221,8 @@ class CommandService:
         try:
             settings = self._storage.get_chat(inv.chat)
             lang = self._reply_language(settings, inv)
-            handler = getattr(self, f"_cmd_{name}", None) if name in KNOWN_COMMANDS else None
+            known = name in KNOWN_COMMANDS or (name in OWNER_COMMANDS and self._is_owner(inv))
+            handler = getattr(self, f"_cmd_{name}", None) if known else None
             if handler is None:
                 return self._unknown(inv.name, lang, prefix)
             reply: Reply = await handler(inv, gate, settings, lang, prefix)
@@ -234,6 +237,9 @@ class CommandService:
         return reply
 
     # helpers --------------------------------------------------------------------------
+
+    def _is_owner(self, inv: Invocation) -> bool:
+        return is_owner(self._limits.owner_ids, inv.chat.platform, inv.user_id)
 
     def _is_pristine(self, settings: ChatSettings) -> bool:
         """A chat never saved. Not `settings == ChatSettings(chat=...)`: a chat that
@@ -737,7 +743,10 @@ class CommandService:
     async def _cmd_feeds(
         self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str
     ) -> Reply:
-        feeds = self._storage.get_feeds(enabled=True)
+        if inv.args and self._is_owner(inv):
+            return await self._owner_feed_switch(inv, lang, p)
+        # The operator's feeds: one a chat added itself is that chat's (/myfeeds).
+        feeds = [f for f in self._storage.get_feeds(enabled=True) if f.public]
         if not feeds:
             return self._text(t("feeds_none", lang), lang)
         shown = feeds[: self._limits.feeds_list_max]
@@ -809,10 +818,24 @@ class CommandService:
             raise BadArgument("usage")
         return own.listing(target, lang=lang, p=p, target=label)
 
+    async def _cmd_stats(
+        self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str
+    ) -> Reply:
+        """The owner's statistics (only reached by owners: see handle)."""
+        lines = stats_lines(self._storage, self._clock.now(), lang)
+        return self._text("\n".join(lines), lang, ephemeral=True)
+
+    async def _owner_feed_switch(self, inv: Invocation, lang: str, p: str) -> Reply:
+        """`/feeds disable|enable <url>`, for the bot's owners only."""
+        if len(inv.args) != 2 or inv.args[0].casefold() not in ("disable", "enable"):
+            return self._text(t("feeds_owner_usage", lang, p=p), lang, ephemeral=True)
+        action, url = inv.args[0].casefold(), inv.args[1].strip("<>")
+        return self._text(switch_feed(self._storage, action, url, lang), lang, ephemeral=True)
+
     async def _cmd_health(
         self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str
     ) -> Reply:
-        feeds = self._storage.get_feeds()
+        feeds = [f for f in self._storage.get_feeds() if f.public]  # as /feeds
         disabled = [f for f in feeds if not f.enabled]
         failing = [f for f in feeds if f.enabled and f.error_count > 0]
         ok = len(feeds) - len(disabled) - len(failing)

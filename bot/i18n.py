@@ -143,6 +143,22 @@ _USAGE_DISCORD = _texts(
 )
 
 _MESSAGES = _texts(
+    stats_chats=(
+        "المحادثات: {count} (تيليجرام {telegram}، ديسكورد {discord}؛ متوقفة {paused})",
+        "Chats: {count} (Telegram {telegram}, Discord {discord}; paused {paused})",
+    ),
+    stats_feeds=(
+        "المصادر: للمشغّل {public}، أضافتها المحادثات {own}، معطّلة {disabled}، متعثّرة {failing}",
+        "Feeds: operator's {public}, added by chats {own}, disabled {disabled}, failing {failing}",
+    ),
+    stats_sent=(
+        "أخبار أُرسلت في آخر 24 ساعة: {count}",
+        "Stories sent in the last 24 hours: {count}",
+    ),
+    feeds_owner_usage=("{p}feeds disable|enable <الرابط>", "{p}feeds disable|enable <link>"),
+    feed_owner_disabled=("عُطّل المصدر {url}.", "Disabled {url}."),
+    feed_owner_enabled=("فُعّل المصدر {url}.", "Enabled {url}."),
+    feed_unknown=("لا يوجد مصدر بهذا الرابط: {url}", "No feed has that link: {url}"),
     feed_added=(
         "أُضيف المصدر «{title}»{target}: سيصل كل جديد ينشره. آخر ما نشر:",
         "Added «{title}»{target}: every new item it publishes will be posted. Its latest:",

@@ -205,7 +205,11 @@ async def start_runtime(
         services.catalog,
         services.pipeline.summarize_url,
         clock,
-        CommandLimits(default_timezone=settings.timezone, default_language=settings.language),
+        CommandLimits(
+            default_timezone=settings.timezone,
+            default_language=settings.language,
+            owner_ids=settings.owner_ids,
+        ),
         stories=services.pipeline,
         own_feeds=build_own_feeds(services),
     )

@@ -23,6 +23,8 @@ from digest.defaults import config_dir
 from digest.errors import ConfigError
 from digest.models import FeedConfig
 
+from .owner import parse_owner_ids
+
 DEFAULT_CONFIG_DIR = config_dir()
 
 
@@ -117,6 +119,8 @@ class Settings:
     discord: DiscordSettings = field(default_factory=DiscordSettings)
     http_port: int | None = None  # /healthz and /metrics when set
     source_path: Path | None = None
+    # NEWSDIGEST_OWNER_IDS: user ids that may use /stats and /feeds disable|enable.
+    owner_ids: frozenset[str] = frozenset()
 
 
 def user_data_folder() -> Path:
@@ -234,6 +238,11 @@ def load_settings(
         else int(_number(port_raw, f"{where}: http_port", minimum=1, maximum=65535, integer=True))
     )
 
+    try:
+        owner_ids = parse_owner_ids(environ.get("NEWSDIGEST_OWNER_IDS", ""))
+    except ValueError as exc:
+        raise ConfigError(f"NEWSDIGEST_OWNER_IDS: {exc}") from exc
+
     return Settings(
         database_url=database_url,
         feeds=feeds,
@@ -249,6 +258,7 @@ def load_settings(
         discord=discord,
         http_port=http_port,
         source_path=config_path,
+        owner_ids=owner_ids,
     )
 
 

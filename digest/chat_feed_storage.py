@@ -35,6 +35,11 @@ NO_FOLLOWERS = "no chat follows it any more"
 """The disabled_reason of a feed only chats added, once the last of them removed it."""
 
 
+OWNER_DISABLED = "disabled by the bot's owner"
+"""The disabled_reason of a feed the owner switched off (/feeds disable): a chat adding
+it again does not switch it back on."""
+
+
 def define_chat_feeds(metadata: MetaData, datetime_type: Any) -> Table:
     """The `chat_feeds` table (one row per chat and feed it added)."""
     return Table(
@@ -68,6 +73,7 @@ class ChatFeedRows:
 
     _feeds_table: Table
     _chat_feeds_table: Table
+    _deliveries_table: Table
 
     def _tx(self) -> AbstractContextManager[Connection]:  # provided by SqlStorage
         raise NotImplementedError
@@ -106,7 +112,8 @@ class ChatFeedRows:
                         public=False,
                     )
                 )
-            elif not feed.public and not feed.enabled:  # stopped, or nobody followed it
+            elif not feed.public and not feed.enabled and feed.disabled_reason != OWNER_DISABLED:
+                # stopped (failures, 410), or nobody followed it
                 # It was just fetched and read: a chat's feed the system had disabled
                 # (failures, 410) works again.
                 conn.execute(
@@ -184,6 +191,17 @@ class ChatFeedRows:
         with self._tx() as conn:
             urls = conn.execute(select(feeds.c.url).where(feeds.c.public.is_(False))).scalars()
             return frozenset(urls)
+
+    def count_sent(self, since: datetime) -> int:
+        """Messages' outbox rows sent since `since` (the owner's /stats)."""
+        rows = self._deliveries_table
+        with self._tx() as conn:
+            count = conn.execute(
+                select(func.count())
+                .select_from(rows)
+                .where(rows.c.state == "sent", rows.c.sent_at >= since)
+            ).scalar()
+        return int(count or 0)
 
     def mark_chat_feed_told(self, chat: ChatRef, url: str) -> bool:
         """Record that the chat was told its feed stopped; False if it already was."""

@@ -254,6 +254,10 @@ class Storage(Protocol):
         """Feeds that only chats added (not listed by the operator)."""
         ...
 
+    def count_sent(self, since: datetime) -> int:
+        """Outbox rows (stories) sent since `since`, over all chats."""
+        ...
+
     def mark_chat_feed_told(self, chat: ChatRef, url: str) -> bool:
         """Record that the chat was told its feed stopped; False if it already was."""
         ...

@@ -315,6 +315,7 @@ class SqlStorage(ChatFeedRows):
 
     _feeds_table = feeds
     _chat_feeds_table = chat_feeds
+    _deliveries_table = deliveries
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from bot.bootstrap import Services, bootstrap
-from bot.commands import CommandService
+from bot.commands import CommandLimits, CommandService
 from bot.delivery import DeliveryPlanner, DeliveryWorker
 from bot.i18n import t
 from bot.own_feeds import FeedStopNotices
@@ -65,14 +65,16 @@ class Site:
 
 
 @asynccontextmanager
-async def open_site(tmp_path: Path, extra: str = "") -> AsyncIterator[Site]:
+async def open_site(
+    tmp_path: Path, extra: str = "", env: dict[str, str] | None = None
+) -> AsyncIterator[Site]:
     settings = load_settings(
         settings_file(
             tmp_path,
             "fetch:\n  allowed_hosts: ['127.0.0.1']\n  max_bytes: 60000\n"
             "  timeout_seconds: 2\n" + extra,
         ),
-        env={},
+        env=env or {},
     )
     async with (
         feed_sites() as sites,
@@ -87,6 +89,7 @@ async def open_site(tmp_path: Path, extra: str = "") -> AsyncIterator[Site]:
             services.catalog,
             services.pipeline.summarize_url,
             services.clock,
+            CommandLimits(owner_ids=settings.owner_ids),
             stories=services.pipeline,
             own_feeds=build_own_feeds(services),
         )
@@ -301,3 +304,46 @@ async def test_a_chat_is_told_once_when_its_feed_stops(tmp_path: Path) -> None:
         assert storage.get_feed(feed_url).enabled
         alice = ChatRef(Platform.TELEGRAM, str(ALICE), ChatKind.PRIVATE)
         assert not storage.get_chat_feeds(alice)[0].told_disabled
+
+
+async def test_the_global_limit_of_chat_feeds(tmp_path: Path) -> None:
+    """own_feeds.max_total bounds the feeds only chats added, over all chats; a chat may
+    still follow a feed that is already polled (it costs nothing more)."""
+    async with open_site(tmp_path, "own_feeds:\n  max_total: 1\n") as site:
+        sites = site.sites
+        other = "https://other.example/feed.xml"
+        sites.serve(FEED, Answer(forabi_feed(sites)))
+        sites.serve(other, Answer(forabi_feed(sites)))
+        assert FEED_TITLE in await site.ask(ALICE, ALICE, f"/addfeed {sites.local(FEED)}")
+        refused = await site.ask(BOB, BOB, f"/addfeed {sites.local(other)}")
+        assert refused == t("feed_total_quota", "en")
+        assert "Added" in await site.ask(BOB, BOB, f"/addfeed {sites.local(FEED)}")
+        assert len(site.services.storage.private_feed_urls()) == 1
+
+
+async def test_owner_stats_and_feed_switch(tmp_path: Path) -> None:
+    """Issue #16 point 3: NEWSDIGEST_OWNER_IDS may see /stats and switch a feed off and
+    on; for anyone else these commands do not exist."""
+    async with open_site(tmp_path, env={"NEWSDIGEST_OWNER_IDS": f"telegram:{ALICE}"}) as site:
+        sites = site.sites
+        sites.serve(FEED, Answer(forabi_feed(sites)))
+        await site.ask(BOB, BOB, f"/addfeed {sites.local(FEED)}")
+        feed_url = sites.local(FEED)
+
+        stats = await site.ask(ALICE, ALICE, "/stats")
+        assert "تيليجرام 1" in stats and "أضافتها المحادثات 1" in stats
+        unknown = t("unknown_command", "en", p="/", name="stats")
+        assert (await site.ask(BOB, BOB, "/stats")).startswith(unknown)
+
+        # not an owner: /feeds with arguments is the plain list, nothing switched
+        await site.ask(BOB, BOB, f"/feeds disable {feed_url}")
+        assert site.services.storage.get_feed(feed_url).enabled
+        off = await site.ask(ALICE, ALICE, f"/feeds disable {feed_url}")
+        assert off == t("feed_owner_disabled", "ar", url=feed_url)
+        assert not site.services.storage.get_feed(feed_url).enabled
+        # a chat adding it again does not switch the owner's decision back
+        await site.ask(BOB, BOB, f"/addfeed {feed_url}")
+        assert not site.services.storage.get_feed(feed_url).enabled
+        on = await site.ask(ALICE, ALICE, f"/feeds enable {feed_url}")
+        assert on == t("feed_owner_enabled", "ar", url=feed_url)
+        assert site.services.storage.get_feed(feed_url).enabled
