@@ -151,6 +151,11 @@ def test_every_text_exists_in_every_language_and_formats() -> None:
         url="https://example.org/feed",
         add="/addfeed",
         remove="/removefeed",
+        telegram=1,
+        discord=1,
+        paused=0,
+        public=1,
+        own=1,
     )
     for key in message_keys():
         texts = {lang: t(key, lang, **sample) for lang in LANGUAGES}
