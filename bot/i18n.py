@@ -360,6 +360,10 @@ _MESSAGES = _texts(
         "Could not find article text on that page.",
     ),
     summary_failed=("تعذّر تلخيص المقال: {reason}", "Could not summarise the article: {reason}"),
+    feed_cooldown=(
+        "انتظر {seconds} قبل إضافة مصدر آخر.",
+        "Please wait {seconds} before adding another source.",
+    ),
     summary_cooldown=(
         "انتظر {seconds} قبل طلب تلخيص آخر.",
         "Please wait {seconds} before asking for another summary.",

@@ -17,13 +17,15 @@ all chats (each one is polled at the poll interval like any feed).
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.chat import Reply
 from bot.command_args import western_digits
-from bot.i18n import rtl_safe, t
+from bot.i18n import count_phrase, rtl_safe, t
 from bot.reply_text import echo, reason_text
 from digest.clock import Clock
 from digest.discover import DiscoveredFeed, NotAFeedError, discover_feed, normalize_url
@@ -63,6 +65,7 @@ class OwnFeedLimits:
     max_total: int = 2000
     discovery_timeout_seconds: float = 60.0
     preview_items: int = 3
+    cooldown_seconds: float = 10.0  # between two /addfeed of one user (each fetches)
     list_max: int = 50  # lines of /myfeeds (max_per_chat is usually lower)
 
 
@@ -82,6 +85,7 @@ class OwnFeeds:
         self._reader = reader
         self._clock = clock
         self._limits = limits or OwnFeedLimits()
+        self._last_add: dict[tuple[str, str], datetime] = {}
 
     @property
     def limits(self) -> OwnFeedLimits:
@@ -101,6 +105,10 @@ class OwnFeeds:
         chat in the reply (" for @channel"), empty for the chat itself."""
         if not self._limits.enabled:
             return self._text(t("own_feeds_off", lang), lang, ephemeral=True)
+        wait = self._cooldown(chat, user_id)
+        if wait:
+            seconds = count_phrase(wait, "seconds", lang)
+            return self._text(t("feed_cooldown", lang, seconds=seconds), lang, ephemeral=True)
         current = self._storage.get_chat_feeds(chat)
         if len(current) >= self._limits.max_per_chat and not _names_one_of(url, current):
             text = t("feed_quota", lang, limit=self._limits.max_per_chat, p=p)
@@ -117,8 +125,9 @@ class OwnFeeds:
         if any(c.feed_url == feed_url for c in current) and (known is None or known.enabled):
             return self._text(t("feed_already", lang, title=echo(title), target=target), lang)
         # (A stopped feed of the chat that reads again is added anew: re-enabled.)
-        private = self._storage.private_feed_urls()
-        if known is None and len(private) >= self._limits.max_total:
+        # Feeds only chats added that are polled (one nobody follows any more is not).
+        polled = [f for f in self._storage.get_feeds(enabled=True) if not f.public]
+        if known is None and len(polled) >= self._limits.max_total:
             return self._text(t("feed_total_quota", lang), lang, ephemeral=True)
         self._storage.add_chat_feed(
             chat,
@@ -134,6 +143,22 @@ class OwnFeeds:
         key = "feed_added" if stories else "feed_added_empty"
         header = rtl_safe(t(key, lang, title=echo(title), target=target), lang)
         return Reply(stories=stories, header=header, language=lang)
+
+    def _cooldown(self, chat: ChatRef, user_id: str) -> int:
+        """Whole seconds this user must still wait before adding again (0: go ahead);
+        records the attempt otherwise. Each /addfeed fetches up to seven URLs."""
+        now = self._clock.now()
+        key = (chat.platform.value, user_id)
+        cooldown = self._limits.cooldown_seconds
+        last = self._last_add.get(key)
+        if last is not None and (now - last).total_seconds() < cooldown:
+            return max(1, math.ceil(cooldown - (now - last).total_seconds()))
+        self._last_add[key] = now
+        if len(self._last_add) > 1000:
+            horizon = now - timedelta(seconds=cooldown)
+            for old in [k for k, at in self._last_add.items() if at < horizon]:
+                del self._last_add[old]
+        return 0
 
     def _known_feed(self, url: str) -> Feed | None:
         try:

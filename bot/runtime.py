@@ -158,6 +158,7 @@ def build_own_feeds(services: Services) -> OwnFeeds:
             max_per_chat=cfg.max_per_chat,
             max_total=cfg.max_total,
             discovery_timeout_seconds=cfg.discovery_timeout_seconds,
+            cooldown_seconds=cfg.cooldown_seconds,
         ),
     )
 

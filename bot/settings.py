@@ -81,6 +81,7 @@ class OwnFeedSettings:
     max_per_chat: int = 20  # own feeds one chat may follow
     max_total: int = 2000  # feeds only chats added, over all chats (each one is polled)
     discovery_timeout_seconds: float = 60.0  # finding and reading the feed, all fetches
+    cooldown_seconds: float = 10.0  # between two additions by one user (each fetches)
 
 
 @dataclass(frozen=True)
@@ -436,6 +437,12 @@ def _own_feed_settings(raw: Mapping[str, Any], where: str) -> OwnFeedSettings:
             f"{where}: own_feeds.discovery_timeout_seconds",
             positive=True,
             maximum=600,
+        ),
+        cooldown_seconds=_number(
+            raw.get("cooldown_seconds", d.cooldown_seconds),
+            f"{where}: own_feeds.cooldown_seconds",
+            minimum=0,
+            maximum=86400,
         ),
     )
 

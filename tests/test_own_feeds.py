@@ -68,6 +68,12 @@ class Site:
 async def open_site(
     tmp_path: Path, extra: str = "", env: dict[str, str] | None = None
 ) -> AsyncIterator[Site]:
+    # Tests add several feeds in a row: no cooldown unless the test sets one.
+    if "cooldown_seconds" not in extra:
+        if "own_feeds:\n" in extra:
+            extra = extra.replace("own_feeds:\n", "own_feeds:\n  cooldown_seconds: 0\n")
+        else:
+            extra += "own_feeds:\n  cooldown_seconds: 0\n"
     settings = load_settings(
         settings_file(
             tmp_path,
@@ -347,3 +353,15 @@ async def test_owner_stats_and_feed_switch(tmp_path: Path) -> None:
         on = await site.ask(ALICE, ALICE, f"/feeds enable {feed_url}")
         assert on == t("feed_owner_enabled", "ar", url=feed_url)
         assert site.services.storage.get_feed(feed_url).enabled
+
+
+async def test_one_user_cannot_make_the_bot_fetch_in_a_loop(tmp_path: Path) -> None:
+    """Each /addfeed may fetch up to seven URLs: one user waits between two of them."""
+    async with open_site(tmp_path, "own_feeds:\n  cooldown_seconds: 600\n") as site:
+        sites = site.sites
+        sites.serve(PAGE, Answer(b"<html><body>no feed</body></html>", "text/html"))
+        await site.ask(BOB, BOB, f"/addfeed {sites.local(PAGE)}")
+        fetched = len(sites.requests)
+        again = await site.ask(BOB, BOB, f"/addfeed {sites.local(PAGE)}")
+        assert again.startswith("Please wait") and "before adding another source" in again
+        assert len(sites.requests) == fetched

@@ -73,7 +73,11 @@ async def feed_command(
 
 async def test_feed_add_list_remove_on_discord(fake: FakeDiscord, tmp_path: Path) -> None:
     settings = load_settings(
-        settings_file(tmp_path, "fetch:\n  allowed_hosts: ['127.0.0.1']\n"), env={}
+        settings_file(
+            tmp_path,
+            "fetch:\n  allowed_hosts: ['127.0.0.1']\nown_feeds:\n  cooldown_seconds: 0\n",
+        ),
+        env={},
     )
     async with feed_sites() as sites:
         sites.serve(PAGE, Answer(page_linking("/blog.example/feed.xml"), "text/html"))
