@@ -218,6 +218,12 @@ _MESSAGES = _texts(
         "إضافة المصادر من المحادثة غير مفعّلة في هذا البوت.",
         "Adding sources from the chat is turned off on this bot.",
     ),
+    feed_stopped_owner=(
+        "عُطّل المصدر «{title}» ({url}): {reason}.\nأعد تفعيله بـ /feeds enable {url}"
+        " حين يعود للعمل.",
+        "The feed «{title}» ({url}) was disabled: {reason}.\nSwitch it back on with"
+        " /feeds enable {url} when it works again.",
+    ),
     feed_stopped_notice=(
         "توقف المصدر «{title}» ({url}): {reason}.\nافتح الرابط في المتصفح؛ إن عاد يعمل"
         " فأضفه من جديد بـ {add} {url}، أو أزله بـ {remove} {url}.",

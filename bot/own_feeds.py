@@ -260,11 +260,22 @@ class FeedStopNotices:
     """Issue #16 point 4: when a feed is disabled (a failure run, or 410 Gone), every
     chat that added it is told once, in its language, with how to add it again or remove
     it. "Once" is kept in storage (chat_feeds.told_disabled, cleared when the chat adds
-    the feed again), marked before sending: a crash may lose a notice, never repeat it."""
+    the feed again), marked before sending: a crash may lose a notice, never repeat it.
+    A feed of the operator's (public) that is disabled is told to the bot's `owners`
+    (private chats, in `owner_language`); it is disabled by one poll only, so once."""
 
-    def __init__(self, storage: Storage, tell: Tell) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        tell: Tell,
+        *,
+        owners: Iterable[ChatRef] = (),
+        owner_language: str = "ar",
+    ) -> None:
         self._storage = storage
         self._tell = tell
+        self._owners = tuple(owners)
+        self._owner_language = owner_language
 
     async def after_poll(self, reports: Iterable[FeedReport]) -> int:
         """Tell the chats of the feeds this poll disabled; returns notices sent."""
@@ -276,6 +287,8 @@ class FeedStopNotices:
                 feed = self._storage.get_feed(report.url)
             except NotFoundError:
                 continue
+            if feed.public:
+                sent += await self._tell_owners(feed)
             for follower in self._storage.feed_followers(report.url):
                 if not self._storage.mark_chat_feed_told(follower.chat, report.url):
                     continue
@@ -286,6 +299,25 @@ class FeedStopNotices:
                     log.info("chat %s not told its feed stopped: %s", follower.chat, exc)
                     continue
                 sent += 1
+        return sent
+
+    async def _tell_owners(self, feed: Feed) -> int:
+        lang = self._owner_language
+        text = t(
+            "feed_stopped_owner",
+            lang,
+            title=echo(source_name(feed, feed.url)),
+            url=feed.url,
+            reason=reason_text(feed.disabled_reason or feed.last_error, lang),
+        )
+        sent = 0
+        for owner in self._owners:
+            try:
+                await self._tell(owner, rtl_safe(text, lang))
+            except DeliveryError as exc:  # the owner never started the bot, or blocked it
+                log.info("owner %s not told that %s stopped: %s", owner.chat_id, feed.url, exc)
+                continue
+            sent += 1
         return sent
 
     def _notice(self, feed: Feed, follower: ChatFeed) -> str:

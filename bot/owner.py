@@ -14,7 +14,7 @@ from bot.i18n import count_phrase, t
 from bot.reply_text import echo, reason_text
 from digest.chat_feed_storage import OWNER_DISABLED
 from digest.errors import NotFoundError
-from digest.models import Platform
+from digest.models import ChatKind, ChatRef, Platform
 from digest.ports import Storage
 from digest.stories import source_name
 
@@ -39,6 +39,20 @@ def is_owner(owner_ids: Iterable[str], platform: Platform, user_id: str) -> bool
     """Whether the user (a platform user id) is one of the bot's owners."""
     ids = frozenset(owner_ids)
     return bool(user_id) and (user_id in ids or f"{platform.value}:{user_id}" in ids)
+
+
+def telegram_owner_chats(owner_ids: Iterable[str]) -> list[ChatRef]:
+    """The owners the bot can write to first: Telegram users (plain or "telegram:"
+    ids), whose private chat with the bot has their user id. (A Discord DM needs the
+    user to share a server with the bot; not done.)"""
+    chats = []
+    for entry in sorted(owner_ids):
+        platform, sep, user = entry.partition(":")
+        if not sep:
+            platform, user = "telegram", entry
+        if platform == "telegram" and not user.startswith("-"):
+            chats.append(ChatRef(Platform.TELEGRAM, user, ChatKind.PRIVATE))
+    return chats
 
 
 def stats_lines(storage: Storage, now: datetime, lang: str, *, failing_max: int = 10) -> list[str]:

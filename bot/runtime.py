@@ -31,6 +31,7 @@ from .commands import CommandLimits, CommandService
 from .delivery import DeliveryPlanner, DeliveryWorker, PlatformRoute
 from .ops import CountingSender, Metrics, default_metrics, health_app, start_health_server
 from .own_feeds import FeedStopNotices, OwnFeedLimits, OwnFeeds, Tell
+from .owner import telegram_owner_chats
 from .scheduler import BotScheduler
 
 log = logging.getLogger(__name__)
@@ -285,7 +286,12 @@ async def start_runtime(
     )
     owner = process_owner()
     release_leases_of_gone_processes(storage, owner)
-    stop_notices = FeedStopNotices(storage, build_tell(routes))
+    stop_notices = FeedStopNotices(
+        storage,
+        build_tell(routes),
+        owners=telegram_owner_chats(settings.owner_ids) if Platform.TELEGRAM in routes else (),
+        owner_language=settings.language,
+    )
 
     async def poll_once() -> object:
         queued = 0

@@ -22,6 +22,7 @@ from bot.commands import CommandLimits, CommandService
 from bot.delivery import DeliveryPlanner, DeliveryWorker
 from bot.i18n import t
 from bot.own_feeds import FeedStopNotices
+from bot.owner import parse_owner_ids, telegram_owner_chats
 from bot.runtime import build_own_feeds, build_tell
 from bot.settings import load_settings
 from bot.telegram_bot import TelegramBot
@@ -365,3 +366,26 @@ async def test_one_user_cannot_make_the_bot_fetch_in_a_loop(tmp_path: Path) -> N
         again = await site.ask(BOB, BOB, f"/addfeed {sites.local(PAGE)}")
         assert again.startswith("Please wait") and "before adding another source" in again
         assert len(sites.requests) == fetched
+
+
+async def test_the_owner_is_told_when_an_operator_feed_stops(tmp_path: Path) -> None:
+    """Issue #16 point 4: a feed from config/feeds.yaml that is disabled (here: 410) is
+    told to the bot's Telegram owners, with how to switch it back on."""
+    async with open_site(tmp_path) as site:
+        sites = site.sites
+        storage = site.services.storage
+        feed_url = sites.local(FEED)
+        storage.sync_feeds([FeedConfig(url=feed_url, name="مدونة المشغّل")])
+        sites.serve(FEED, Answer(b"", status=410))
+        notices = FeedStopNotices(
+            storage,
+            build_tell({Platform.TELEGRAM: site.bot.route}),
+            owners=telegram_owner_chats(parse_owner_ids(f"{ALICE}, discord:99")),
+        )
+        await site.ask(ALICE, ALICE, "/start")  # an owner who started the bot
+        before = len(site.server.messages_to(ALICE))
+        report = await site.services.pipeline.poll([feed_url])
+        assert await notices.after_poll(report.feeds) == 1
+        [notice] = site.server.messages_to(ALICE)[before:]
+        text = visible([notice])
+        assert "مدونة المشغّل" in text and f"/feeds enable {feed_url}" in text
