@@ -827,10 +827,23 @@ class CommandService:
 
     async def _owner_feed_switch(self, inv: Invocation, lang: str, p: str) -> Reply:
         """`/feeds disable|enable <url>`, for the bot's owners only."""
+        if len(inv.args) == 3 and inv.args[0].casefold() == "quota":
+            return self._owner_quota(inv, lang, p)
         if len(inv.args) != 2 or inv.args[0].casefold() not in ("disable", "enable"):
             return self._text(t("feeds_owner_usage", lang, p=p), lang, ephemeral=True)
         action, url = inv.args[0].casefold(), inv.args[1].strip("<>")
         return self._text(switch_feed(self._storage, action, url, lang), lang, ephemeral=True)
+
+    def _owner_quota(self, inv: Invocation, lang: str, p: str) -> Reply:
+        """`/feeds quota <chat id> <n|default>`: a chat's own-feed limit (owners only)."""
+        chat_id, value = inv.args[1], western_digits(inv.args[2]).casefold()
+        if not chat_id.lstrip("-").isdigit() or not (value.isdigit() or value == "default"):
+            return self._text(t("feeds_owner_usage", lang, p=p), lang, ephemeral=True)
+        chat = ChatRef(inv.chat.platform, chat_id)
+        self._storage.set_chat_feed_quota(chat, None if value == "default" else int(value))
+        limit: int | str = self._own_feeds.quota(chat) if self._own_feeds else value
+        text = t("feed_owner_quota", lang, chat=echo(chat_id), limit=limit)
+        return self._text(text, lang, ephemeral=True)
 
     async def _cmd_health(
         self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str

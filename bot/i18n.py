@@ -155,7 +155,14 @@ _MESSAGES = _texts(
         "أخبار أُرسلت في آخر 24 ساعة: {count}",
         "Stories sent in the last 24 hours: {count}",
     ),
-    feeds_owner_usage=("{p}feeds disable|enable <الرابط>", "{p}feeds disable|enable <link>"),
+    feeds_owner_usage=(
+        "{p}feeds disable|enable <الرابط> | {p}feeds quota <رقم المحادثة> <عدد|default>",
+        "{p}feeds disable|enable <link> | {p}feeds quota <chat id> <number|default>",
+    ),
+    feed_owner_quota=(
+        "يمكن للمحادثة {chat} الآن إضافة {limit} مصدرًا.",
+        "Chat {chat} may now add {limit} sources.",
+    ),
     feed_owner_disabled=("عُطّل المصدر {url}.", "Disabled {url}."),
     feed_owner_enabled=("فُعّل المصدر {url}.", "Enabled {url}."),
     feed_unknown=("لا يوجد مصدر بهذا الرابط: {url}", "No feed has that link: {url}"),

@@ -110,8 +110,9 @@ class OwnFeeds:
             seconds = count_phrase(wait, "seconds", lang)
             return self._text(t("feed_cooldown", lang, seconds=seconds), lang, ephemeral=True)
         current = self._storage.get_chat_feeds(chat)
-        if len(current) >= self._limits.max_per_chat and not _names_one_of(url, current):
-            text = t("feed_quota", lang, limit=self._limits.max_per_chat, p=p)
+        quota = self.quota(chat)
+        if len(current) >= quota and not _names_one_of(url, current):
+            text = t("feed_quota", lang, limit=quota, p=p)
             return self._text(text, lang, ephemeral=True)
         try:
             found = await discover_feed(
@@ -143,6 +144,11 @@ class OwnFeeds:
         key = "feed_added" if stories else "feed_added_empty"
         header = rtl_safe(t(key, lang, title=echo(title), target=target), lang)
         return Reply(stories=stories, header=header, language=lang)
+
+    def quota(self, chat: ChatRef) -> int:
+        """How many own feeds the chat may follow: the owner's setting, else the default."""
+        owner_set = self._storage.get_chat_feed_quota(chat)
+        return self._limits.max_per_chat if owner_set is None else owner_set
 
     def _cooldown(self, chat: ChatRef, user_id: str) -> int:
         """Whole seconds this user must still wait before adding again (0: go ahead);
@@ -210,7 +216,7 @@ class OwnFeeds:
             lang,
             target=target,
             count=len(current),
-            limit=self._limits.max_per_chat,
+            limit=self.quota(chat),
         )
         lines = [header]
         for number, chat_feed in enumerate(current[: self._limits.list_max], start=1):

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Index,
+    Integer,
     MetaData,
     String,
     Table,
@@ -57,6 +58,17 @@ def define_chat_feeds(metadata: MetaData, datetime_type: Any) -> Table:
     )
 
 
+def define_chat_feed_quotas(metadata: MetaData) -> Table:
+    """`chat_feed_quotas`: a chat's own-feed limit when the owner changed it."""
+    return Table(
+        "chat_feed_quotas",
+        metadata,
+        Column("platform", String(16), primary_key=True),
+        Column("chat_id", String(64), primary_key=True),
+        Column("max_feeds", Integer, nullable=False),
+    )
+
+
 def _chat_feed_from_row(row: Row[Any]) -> ChatFeed:
     return ChatFeed(
         chat=ChatRef(Platform(row.platform), row.chat_id, ChatKind(row.kind)),
@@ -74,6 +86,7 @@ class ChatFeedRows:
     _feeds_table: Table
     _chat_feeds_table: Table
     _deliveries_table: Table
+    _quotas_table: Table
 
     def _tx(self) -> AbstractContextManager[Connection]:  # provided by SqlStorage
         raise NotImplementedError
@@ -191,6 +204,28 @@ class ChatFeedRows:
         with self._tx() as conn:
             urls = conn.execute(select(feeds.c.url).where(feeds.c.public.is_(False))).scalars()
             return frozenset(urls)
+
+    def get_chat_feed_quota(self, chat: ChatRef) -> int | None:
+        quotas = self._quotas_table
+        with self._tx() as conn:
+            value = conn.execute(
+                select(quotas.c.max_feeds).where(
+                    quotas.c.platform == chat.platform.value, quotas.c.chat_id == chat.chat_id
+                )
+            ).scalar()
+        return None if value is None else int(value)
+
+    def set_chat_feed_quota(self, chat: ChatRef, max_feeds: int | None) -> None:
+        quotas = self._quotas_table
+        where = and_(quotas.c.platform == chat.platform.value, quotas.c.chat_id == chat.chat_id)
+        with self._tx() as conn:
+            conn.execute(delete(quotas).where(where))
+            if max_feeds is not None:
+                conn.execute(
+                    quotas.insert().values(
+                        platform=chat.platform.value, chat_id=chat.chat_id, max_feeds=max_feeds
+                    )
+                )
 
     def count_sent(self, since: datetime) -> int:
         """Messages' outbox rows sent since `since` (the owner's /stats)."""

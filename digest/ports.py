@@ -254,6 +254,14 @@ class Storage(Protocol):
         """Feeds that only chats added (not listed by the operator)."""
         ...
 
+    def get_chat_feed_quota(self, chat: ChatRef) -> int | None:
+        """The chat's own-feed limit set by the bot's owner; None: the default."""
+        ...
+
+    def set_chat_feed_quota(self, chat: ChatRef, max_feeds: int | None) -> None:
+        """Set (None: forget) the chat's own-feed limit."""
+        ...
+
     def count_sent(self, since: datetime) -> int:
         """Outbox rows (stories) sent since `since`, over all chats."""
         ...

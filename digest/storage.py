@@ -43,7 +43,7 @@ from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.types import TypeDecorator
 
-from .chat_feed_storage import ChatFeedRows, define_chat_feeds
+from .chat_feed_storage import ChatFeedRows, define_chat_feed_quotas, define_chat_feeds
 from .database import migrate, prepare_parent_folder, sqlite_pragmas
 from .database import reason as _reason
 from .errors import ConfigError, NotFoundError, StorageError
@@ -160,6 +160,7 @@ chats = Table(
 )
 
 chat_feeds = define_chat_feeds(metadata, UTCDateTime)
+chat_feed_quotas = define_chat_feed_quotas(metadata)
 
 deliveries = Table(
     "deliveries",
@@ -316,6 +317,7 @@ class SqlStorage(ChatFeedRows):
     _feeds_table = feeds
     _chat_feeds_table = chat_feeds
     _deliveries_table = deliveries
+    _quotas_table = chat_feed_quotas
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine

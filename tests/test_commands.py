@@ -156,6 +156,7 @@ def test_every_text_exists_in_every_language_and_formats() -> None:
         paused=0,
         public=1,
         own=1,
+        chat="-100123",
     )
     for key in message_keys():
         texts = {lang: t(key, lang, **sample) for lang in LANGUAGES}

@@ -355,6 +355,20 @@ async def test_owner_stats_and_feed_switch(tmp_path: Path) -> None:
         assert on == t("feed_owner_enabled", "ar", url=feed_url)
         assert site.services.storage.get_feed(feed_url).enabled
 
+        # the owner changes one chat's limit: BOB's chat may follow only the one it has
+        other = "https://other.example/feed.xml"
+        sites.serve(other, Answer(forabi_feed(sites)))
+        quota = await site.ask(ALICE, ALICE, f"/feeds quota {BOB} 1")
+        assert quota == t("feed_owner_quota", "ar", chat=str(BOB), limit=1)
+        refused = await site.ask(BOB, BOB, f"/addfeed {sites.local(other)}")
+        assert refused == t("feed_quota", "en", limit=1, p="/")
+        assert "(1 of 1)" in await site.ask(BOB, BOB, "/myfeeds")
+        await site.ask(BOB, BOB, f"/feeds quota {BOB} 5")  # not an owner: nothing changes
+        bob = ChatRef(Platform.TELEGRAM, str(BOB))
+        assert site.services.storage.get_chat_feed_quota(bob) == 1
+        await site.ask(ALICE, ALICE, f"/feeds quota {BOB} default")
+        assert "Added" in await site.ask(BOB, BOB, f"/addfeed {sites.local(other)}")
+
 
 async def test_one_user_cannot_make_the_bot_fetch_in_a_loop(tmp_path: Path) -> None:
     """Each /addfeed may fetch up to seven URLs: one user waits between two of them."""

@@ -1,4 +1,4 @@
-"""chats' own feeds: feeds.public and the chat_feeds table (issue #16)
+"""chats' own feeds: feeds.public, the chat_feeds and chat_feed_quotas tables (issue #16)
 
 Revision ID: 0002
 Revises: 0001
@@ -35,9 +35,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("platform", "chat_id", "feed_url"),
     )
     op.create_index("ix_chat_feeds_feed_url", "chat_feeds", ["feed_url"], unique=False)
+    op.create_table(
+        "chat_feed_quotas",
+        sa.Column("platform", sa.String(length=16), nullable=False),
+        sa.Column("chat_id", sa.String(length=64), nullable=False),
+        sa.Column("max_feeds", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("platform", "chat_id"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("chat_feed_quotas")
     op.drop_index("ix_chat_feeds_feed_url", table_name="chat_feeds")
     op.drop_table("chat_feeds")
     with op.batch_alter_table("feeds", schema=None) as batch_op:
