@@ -42,6 +42,9 @@ class Services:
     fetcher: Fetcher
     pipeline: Pipeline
     closers: list[Any] = field(default_factory=list)
+    # Fetches what chat users name as feeds (/addfeed; the feeds only chats added):
+    # the strict address policy when the fetcher is the real one.
+    chat_feed_fetcher: Fetcher | None = None
 
     async def aclose(self) -> None:
         for closer in reversed(self.closers):
@@ -129,6 +132,17 @@ def build_fetchers(settings: Settings) -> tuple[Fetcher, PageLoader, PageLoader,
     return fetcher, page_loader, page_loader, [fetcher.aclose]
 
 
+def build_chat_feed_fetcher(fetcher: Fetcher) -> Fetcher:
+    """The fetcher for feeds chat users add: an HttpFetcher's own strict URL policy
+    (the one /summary uses: fetch.allow_private_urls and fetch.allowed_hosts), whatever
+    configured feeds may reach. Another fetcher (a test's) is used as it is."""
+    from digest.fetch import HttpFetcher, PolicyFetcher
+
+    if isinstance(fetcher, HttpFetcher):
+        return PolicyFetcher(fetcher, fetcher.page_policy)
+    return fetcher
+
+
 def bootstrap(
     settings: Settings,
     *,
@@ -157,6 +171,7 @@ def bootstrap(
     url_loader: PageLoader | None = None
     if fetcher is None:
         fetcher, page_loader, url_loader, closers = build_fetchers(settings)
+    chat_feed_fetcher = build_chat_feed_fetcher(fetcher)
     close_summarizer = getattr(summarizer, "close", None)
     if callable(close_summarizer):
         closers.append(close_summarizer)
@@ -181,6 +196,7 @@ def bootstrap(
         clusterer=build_clusterer(),
         page_loader=page_loader,
         url_page_loader=url_loader,
+        chat_feed_fetcher=chat_feed_fetcher,
     )
     return Services(
         settings=settings,
@@ -192,4 +208,5 @@ def bootstrap(
         fetcher=fetcher,
         pipeline=pipeline,
         closers=closers,
+        chat_feed_fetcher=chat_feed_fetcher,
     )

@@ -61,6 +61,8 @@ from bot.i18n import (
     t,
     usage,
 )
+from bot.own_feeds import OwnFeeds
+from bot.owner import OWNER_COMMANDS, is_owner, stats_lines, switch_feed
 from bot.reply_text import ECHO_ITEMS, echo, reason_text, refusal_reason, timezone_label
 from digest.clock import Clock
 from digest.errors import (
@@ -112,11 +114,18 @@ SummarizeUrl = Callable[[str], Awaitable[Story]]
 
 _FAR_FUTURE = timedelta(days=3650)
 
-CHANGING_COMMANDS = frozenset({"subscribe", "unsubscribe", "schedule", "lang", "images"})
+CHANGING_COMMANDS = frozenset(
+    {"subscribe", "unsubscribe", "schedule", "lang", "images", "addfeed", "removefeed"}
+)
 # What /images accepts (case and Arabic spelling folded by `_images_choice`).
 IMAGES_ON = frozenset({"on", "yes", "true", "1", "تشغيل", "نعم", "تفعيل"})
 IMAGES_OFF = frozenset({"off", "no", "false", "0", "إيقاف", "ايقاف", "لا", "تعطيل"})
 COMMAND_ALIASES = {
+    "feed add": "addfeed",
+    "feed remove": "removefeed",
+    "feed list": "myfeeds",
+    "delfeed": "removefeed",
+    "feeds_mine": "myfeeds",
     "subscriptions": "mysubs",
     "subs": "mysubs",
     "sub": "subscribe",
@@ -146,6 +155,7 @@ class CommandLimits:
     health_list_max: int = 10
     default_timezone: str = "UTC"
     default_language: str = "ar"  # replies where neither chat nor client says otherwise
+    owner_ids: frozenset[str] = frozenset()  # NEWSDIGEST_OWNER_IDS (bot.owner)
 
 
 def latest_by_story(articles: Sequence[Article], count: int) -> list[Article]:
@@ -182,8 +192,10 @@ class CommandService:
         limits: CommandLimits | None = None,
         *,
         stories: StoryLoader | None = None,
+        own_feeds: OwnFeeds | None = None,
     ) -> None:
         self._storage = storage
+        self._own_feeds = own_feeds
         self._catalog = topics
         self._summarize_url = summarize_url
         self._clock = clock
@@ -212,7 +224,8 @@ class CommandService:
         try:
             settings = self._storage.get_chat(inv.chat)
             lang = self._reply_language(settings, inv)
-            handler = getattr(self, f"_cmd_{name}", None) if name in KNOWN_COMMANDS else None
+            known = name in KNOWN_COMMANDS or (name in OWNER_COMMANDS and self._is_owner(inv))
+            handler = getattr(self, f"_cmd_{name}", None) if known else None
             if handler is None:
                 return self._unknown(inv.name, lang, prefix)
             reply: Reply = await handler(inv, gate, settings, lang, prefix)
@@ -227,6 +240,9 @@ class CommandService:
         return reply
 
     # helpers --------------------------------------------------------------------------
+
+    def _is_owner(self, inv: Invocation) -> bool:
+        return is_owner(self._limits.owner_ids, inv.chat.platform, inv.user_id)
 
     def _is_pristine(self, settings: ChatSettings) -> bool:
         """A chat never saved. Not `settings == ChatSettings(chat=...)`: a chat that
@@ -624,7 +640,9 @@ class CommandService:
         # summarised) cannot crowd the stories out, and a story that joined an older
         # one is shown with it (as its other source), not on its own.
         recent = self._storage.get_articles(announce=True, limit=max(200, count * 20))
-        recent = [a for a in recent if a.is_tech]
+        # Feeds only some chats added are theirs alone (bot.own_feeds).
+        private = self._storage.private_feed_urls()
+        recent = [a for a in recent if a.is_tech and a.feed_url not in private]
         following = bool(settings.topics or settings.keywords)
         wanted = [a for a in recent if matches(settings, a)] if following else []
         chosen = latest_by_story(wanted, count)
@@ -730,7 +748,10 @@ class CommandService:
     async def _cmd_feeds(
         self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str
     ) -> Reply:
-        feeds = self._storage.get_feeds(enabled=True)
+        if inv.args and self._is_owner(inv):
+            return await self._owner_feed_switch(inv, lang, p)
+        # The operator's feeds: one a chat added itself is that chat's (/myfeeds).
+        feeds = [f for f in self._storage.get_feeds(enabled=True) if f.public]
         if not feeds:
             return self._text(t("feeds_none", lang), lang)
         shown = feeds[: self._limits.feeds_list_max]
@@ -742,10 +763,97 @@ class CommandService:
             lines.append(t("feeds_more", lang, count=len(feeds) - len(shown)))
         return self._text("\n".join(lines), lang)
 
+    async def _own_feed_target(
+        self, inv: Invocation, gate: PlatformGate, lang: str, *, changing: bool
+    ) -> tuple[OwnFeeds | None, ChatRef | None, str, tuple[str, ...], Reply | None]:
+        """The service, target chat, its name for replies (" (@channel)") and the
+        remaining arguments of an own-feed command; or a reply that refuses."""
+        ref, rest = split_targets(inv.args)
+        if self._own_feeds is None or not self._own_feeds.limits.enabled:
+            return None, None, "", rest, self._text(t("own_feeds_off", lang), lang, ephemeral=True)
+        target, refusal = await self._target(inv, gate, ref, lang, changing=changing)
+        if refusal is not None or target is None:
+            return None, None, "", rest, refusal or self._text(t("internal_error", lang), lang)
+        label = ""
+        if target != inv.chat:
+            label = f" ({self._target_name(ref, self._storage.get_chat(target))})"
+        return self._own_feeds, target, label, rest, None
+
+    async def _cmd_addfeed(
+        self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str
+    ) -> Reply:
+        _ref, rest = split_targets(inv.args)
+        url = parse_url(rest)  # validate before asking the platform anything
+        own, target, label, _rest, refusal = await self._own_feed_target(
+            inv, gate, lang, changing=True
+        )
+        if own is None or target is None:
+            return refusal or self._text(t("internal_error", lang), lang)
+        before = self._load_for_change(target, lang)
+        if not self._storage.has_chat(target) or (
+            before.mode is DeliveryMode.OFF and not (before.topics or before.keywords)
+        ):
+            # A chat that follows nothing yet (never saved, or unsubscribed from all)
+            # asks for this source: its items come at once. Following only own sources
+            # is not "all technology" (bot.delivery.plan_recipients).
+            self._storage.save_chat(replace(before, mode=DeliveryMode.INSTANT))
+        return await own.add(target, url, user_id=inv.user_id, lang=lang, p=p, target=label)
+
+    async def _cmd_removefeed(
+        self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str
+    ) -> Reply:
+        own, target, label, rest, refusal = await self._own_feed_target(
+            inv, gate, lang, changing=True
+        )
+        if own is None or target is None:
+            return refusal or self._text(t("internal_error", lang), lang)
+        if len(rest) != 1:
+            raise BadArgument("usage")
+        return own.remove(target, rest[0], lang=lang, p=p, target=label)
+
+    async def _cmd_myfeeds(
+        self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str
+    ) -> Reply:
+        own, target, label, rest, refusal = await self._own_feed_target(
+            inv, gate, lang, changing=False
+        )
+        if own is None or target is None:
+            return refusal or self._text(t("internal_error", lang), lang)
+        if rest:
+            raise BadArgument("usage")
+        return own.listing(target, lang=lang, p=p, target=label)
+
+    async def _cmd_stats(
+        self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str
+    ) -> Reply:
+        """The owner's statistics (only reached by owners: see handle)."""
+        lines = stats_lines(self._storage, self._clock.now(), lang)
+        return self._text("\n".join(lines), lang, ephemeral=True)
+
+    async def _owner_feed_switch(self, inv: Invocation, lang: str, p: str) -> Reply:
+        """`/feeds disable|enable <url>`, for the bot's owners only."""
+        if len(inv.args) == 3 and inv.args[0].casefold() == "quota":
+            return self._owner_quota(inv, lang, p)
+        if len(inv.args) != 2 or inv.args[0].casefold() not in ("disable", "enable"):
+            return self._text(t("feeds_owner_usage", lang, p=p), lang, ephemeral=True)
+        action, url = inv.args[0].casefold(), inv.args[1].strip("<>")
+        return self._text(switch_feed(self._storage, action, url, lang), lang, ephemeral=True)
+
+    def _owner_quota(self, inv: Invocation, lang: str, p: str) -> Reply:
+        """`/feeds quota <chat id> <n|default>`: a chat's own-feed limit (owners only)."""
+        chat_id, value = inv.args[1], western_digits(inv.args[2]).casefold()
+        if not chat_id.lstrip("-").isdigit() or not (value.isdigit() or value == "default"):
+            return self._text(t("feeds_owner_usage", lang, p=p), lang, ephemeral=True)
+        chat = ChatRef(inv.chat.platform, chat_id)
+        self._storage.set_chat_feed_quota(chat, None if value == "default" else int(value))
+        limit: int | str = self._own_feeds.quota(chat) if self._own_feeds else value
+        text = t("feed_owner_quota", lang, chat=echo(chat_id), limit=limit)
+        return self._text(text, lang, ephemeral=True)
+
     async def _cmd_health(
         self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str
     ) -> Reply:
-        feeds = self._storage.get_feeds()
+        feeds = [f for f in self._storage.get_feeds() if f.public]  # as /feeds
         disabled = [f for f in feeds if not f.enabled]
         failing = [f for f in feeds if f.enabled and f.error_count > 0]
         ok = len(feeds) - len(disabled) - len(failing)

@@ -118,6 +118,14 @@ class Matcher:
         return not settings.keywords.isdisjoint(self.hits(article))
 
 
+def own_feed_item(article: Article) -> bool:
+    """Whether an article goes to the chats that added its feed themselves: every
+    summarised item does (also one that is not technology or joined a story told by
+    another source); a feed's first-fetch backlog and over-budget items (no bullets)
+    do not."""
+    return bool(article.bullets)
+
+
 def plan_recipients(
     article: Article,
     chats: Iterable[ChatSettings],
@@ -125,14 +133,20 @@ def plan_recipients(
     modes: Collection[DeliveryMode] = (DeliveryMode.INSTANT,),
     platforms: Collection[Platform] = DELIVERY_PLATFORMS,
     matcher: Matcher | None = None,
+    owners: Collection[ChatRef] = frozenset(),
+    private: bool = False,
+    own_only: Collection[ChatRef] = frozenset(),
 ) -> list[ChatRef]:
     """The chats that should receive `article` now: not paused, in one of `modes`
     (instant by default; scheduled chats get it with their digest), on a delivering
     platform, and subscribed to something the article is about. Articles seen on a
     feed's first fetch (announce=False) and non-technology articles go nowhere. Pass one
-    `Matcher` when planning many articles for the same chats."""
-    if not article.announce or not article.is_tech:
-        return []
+    `Matcher` when planning many articles for the same chats.
+
+    `owners`: the chats that added the article's feed themselves (/addfeed); they get
+    every item of it (`own_feed_item`). `private`: the feed is one only chats added,
+    so nobody else gets it. `own_only`: chats that follow no topic or keyword but have
+    own feeds: those are their subscriptions (not "all technology")."""
     candidates = [
         settings
         for settings in chats
@@ -140,8 +154,25 @@ def plan_recipients(
         and settings.mode in modes
         and settings.chat.platform in platforms
     ]
+    owned = [s.chat for s in candidates if s.chat in owners] if own_feed_item(article) else []
+    if private or not article.announce or not article.is_tech:
+        return owned
     matcher = matcher or Matcher(candidates)
-    return [s.chat for s in candidates if matcher.matches(s, article)]
+    taken = set(owned)
+    return owned + [
+        s.chat
+        for s in candidates
+        if s.chat not in taken and s.chat not in own_only and matcher.matches(s, article)
+    ]
+
+
+def only_own_feeds(
+    chats: Iterable[ChatSettings], owners: Mapping[str, Collection[ChatRef]]
+) -> frozenset[ChatRef]:
+    """Chats whose subscriptions are only the sources they added: no topic, no keyword,
+    and at least one own feed. A chat that follows nothing at all gets all technology."""
+    having = {chat for followers in owners.values() for chat in followers}
+    return frozenset(c.chat for c in chats if c.chat in having and not (c.topics or c.keywords))
 
 
 def publication_order(articles: Iterable[Article]) -> list[Article]:
@@ -297,13 +328,35 @@ class DeliveryPlanner:
         ]
         matcher = Matcher(chats)
         now = self._clock.now()
+        owners = self._storage.own_feed_chats()
+        private = self._storage.private_feed_urls()
+        own_only = only_own_feeds(chats, owners)
         by_chat: dict[ChatRef, list[int]] = {}
         # Rows in publication order: a drain that reads only part of a chat's rows
         # still starts with the oldest.
         for article in publication_order(articles):
-            for chat in plan_recipients(article, chats, platforms=self._platforms, matcher=matcher):
+            own = owners.get(article.feed_url, frozenset())
+            for chat in plan_recipients(
+                article,
+                chats,
+                platforms=self._platforms,
+                matcher=matcher,
+                owners=own,
+                private=article.feed_url in private,
+                own_only=own_only,
+            ):
+                if chat in own and self._story_already_told(chat, article):
+                    continue
                 by_chat.setdefault(chat, []).append(article.id)
         return sum(self._storage.enqueue(c, ids, due_at=now) for c, ids in by_chat.items())
+
+    def _story_already_told(self, chat: ChatRef, article: Article) -> bool:
+        """An own feed's item that joined a story (cluster) the chat already received
+        from another source is not posted again: the story lists it as a source."""
+        if article.announce or article.cluster_id in (None, article.id):
+            return False
+        cluster = self._storage.get_cluster(article.cluster_id or article.id)
+        return any(self._storage.was_delivered(chat, a.id) for a in cluster if a.id != article.id)
 
     def enqueue_article_ids(self, article_ids: Iterable[int]) -> int:
         """`enqueue_instant` for the ids a poll stored (PollReport.new_article_ids);
@@ -342,11 +395,34 @@ class DeliveryPlanner:
             recent = self._storage.get_articles(
                 since=since, announce=True, limit=self._limits.scan_limit
             )
-        in_window = [a for a in recent if a.fetched_at > since]
+        private = self._storage.private_feed_urls()
+        in_window = [a for a in recent if a.fetched_at > since and a.feed_url not in private]
         wanted = select_digest_articles(settings, in_window, limit=len(in_window), matcher=matcher)
+        own = self._storage.get_chat_feeds(settings.chat)
+        if own and not (settings.topics or settings.keywords):
+            wanted = []  # its own sources are what it follows (see only_own_feeds)
+        wanted = self._with_own_feeds(settings.chat, since, wanted)
         # Already delivered ones go before the cap so that they do not crowd out news.
         fresh = [a for a in wanted if not self._storage.was_delivered(settings.chat, a.id)]
         return fresh[-self._limits.max_stories :] if self._limits.max_stories > 0 else []
+
+    def _with_own_feeds(
+        self, chat: ChatRef, since: datetime, wanted: list[Article]
+    ) -> list[Article]:
+        """`wanted` (oldest first) plus every item of the chat's own feeds in the window,
+        still oldest first."""
+        own = self._storage.get_chat_feeds(chat)
+        if not own:
+            return wanted
+        chosen = {a.id: a for a in wanted}
+        for chat_feed in own:
+            found = self._storage.get_articles(
+                feed_url=chat_feed.feed_url, since=since, limit=self._limits.scan_limit
+            )
+            for article in found:
+                if own_feed_item(article) and not self._story_already_told(chat, article):
+                    chosen.setdefault(article.id, article)
+        return sorted(chosen.values(), key=lambda a: (a.fetched_at, a.id))
 
     def enqueue_digest(
         self,

@@ -107,9 +107,9 @@ _CHANNEL_REF = re.compile(r"^(?:<#(\d{15,21})>|(\d{15,21}))$")
 
 # Commands that may take long (fetch, summarise, query many stories): answer "thinking…"
 # at once instead of risking Discord's 3-second limit.
-SLOW_COMMANDS = frozenset({"summary", "digest", "latest"})
+SLOW_COMMANDS = frozenset({"summary", "digest", "latest", "addfeed"})
 # Commands after which the bot will post in the channel: it must be able to.
-_NEEDS_POSTING = frozenset({"subscribe", "schedule"})
+_NEEDS_POSTING = frozenset({"subscribe", "schedule", "addfeed"})
 # Others are answered directly when the command service is quick, deferred otherwise.
 DEFER_AFTER_SECONDS = 2.0
 
@@ -402,6 +402,8 @@ _OPTION_TEXTS: Mapping[str, tuple[str, str]] = {
     "value": ("HH:MM [المنطقة الزمنية] أو instant أو off", "HH:MM [timezone], instant or off"),
     "n": ("عدد الأخبار من 1 إلى 20", "How many stories, 1-20"),
     "url": ("رابط المقال", "The article's link"),
+    "feed_url": ("رابط الموقع أو خلاصة RSS", "The site's or RSS feed's link"),
+    "feed_ref": ("الرابط أو رقمه في القائمة", "The link, or its number in the list"),
     "language": ("لغة الردود", "Reply language"),
     "images_state": ("صورة الخبر في المنشورات الفورية", "The story's image in instant posts"),
     "webhook_url": (
@@ -758,6 +760,34 @@ class DiscordBot:
         @group.command(name="feeds", description=_command_text("feeds"))
         async def feeds(interaction: discord.Interaction[Any]) -> None:
             await run(interaction, "feeds")
+
+        feed = app_commands.Group(name="feed", description=_command_text("myfeeds"), parent=group)
+
+        @feed.command(name="add", description=_command_text("addfeed"))
+        @app_commands.describe(url=_option_text("feed_url"), channel=_option_text("channel"))
+        async def feed_add(
+            interaction: discord.Interaction[Any],
+            url: str,
+            channel: ChannelOption | None = None,
+        ) -> None:
+            await run(interaction, "addfeed", (url.strip(),), channel)
+
+        @feed.command(name="remove", description=_command_text("removefeed"))
+        @app_commands.describe(feed=_option_text("feed_ref"), channel=_option_text("channel"))
+        async def feed_remove(
+            interaction: discord.Interaction[Any],
+            feed: str,
+            channel: ChannelOption | None = None,
+        ) -> None:
+            await run(interaction, "removefeed", (feed.strip(),), channel)
+
+        @feed.command(name="list", description=_command_text("myfeeds"))
+        @app_commands.describe(channel=_option_text("channel"))
+        async def feed_list(
+            interaction: discord.Interaction[Any],
+            channel: ChannelOption | None = None,
+        ) -> None:
+            await run(interaction, "myfeeds", (), channel)
 
         @group.command(name="lang", description=_command_text("lang"))
         @app_commands.describe(language=_option_text("language"))

@@ -35,6 +35,9 @@ TELEGRAM_COMMANDS: tuple[str, ...] = (
     "lang",
     "images",
     "health",
+    "addfeed",
+    "removefeed",
+    "myfeeds",
 )
 DISCORD_COMMANDS: tuple[str, ...] = (
     "help",
@@ -50,6 +53,9 @@ DISCORD_COMMANDS: tuple[str, ...] = (
     "lang",
     "images",
     "health",
+    "feed add",  # /news feed add|remove|list: bot.commands.COMMAND_ALIASES
+    "feed remove",
+    "feed list",
     "webhook",  # answered by the Discord adapter itself (bot.discord_bot), not CommandService
 )
 
@@ -84,7 +90,12 @@ _DESCRIPTIONS = _texts(
         "النشر عبر webhook باسم وصورة تختارهما",
         "Post through a webhook with your own name and avatar",
     ),
+    addfeed=("إضافة مصدر (موقع أو خلاصة RSS) لهذه المحادثة", "Add a source (site or RSS feed)"),
+    removefeed=("إزالة مصدر أضفته هذه المحادثة", "Remove a source this chat added"),
+    myfeeds=("المصادر التي أضافتها هذه المحادثة", "The sources this chat added"),
 )
+# Discord's subcommands of /news feed describe themselves like their Telegram commands.
+_DISCORD_NAMES = {"feed add": "addfeed", "feed remove": "removefeed", "feed list": "myfeeds"}
 
 # Usage lines. {p} is the command prefix: "/" on Telegram, "/news " on Discord.
 _USAGE = _texts(
@@ -106,6 +117,15 @@ _USAGE = _texts(
     ),
     lang=("{p}lang ar|en", "{p}lang ar|en"),
     images=("{p}images on|off (أو: تشغيل | إيقاف)", "{p}images on|off"),
+    addfeed=(
+        "{p}addfeed [@القناة] <رابط الموقع أو خلاصة RSS>  مثال: {p}addfeed https://example.com",
+        "{p}addfeed [@channel] <site or RSS feed link>  e.g. {p}addfeed https://example.com",
+    ),
+    removefeed=(
+        "{p}removefeed [@القناة] <الرابط أو رقمه في {p}myfeeds>",
+        "{p}removefeed [@channel] <link, or its number in {p}myfeeds>",
+    ),
+    myfeeds=("{cmd} [@القناة]", "{cmd} [@channel]"),
     webhook=(
         "{p}webhook <رابط الـ webhook|off> [الاسم] [رابط https للصورة]",
         "{p}webhook <webhook URL|off> [name] [https avatar link]",
@@ -115,9 +135,112 @@ _USAGE = _texts(
 # Discord's form where it differs: a channel is picked with the `channel` option.
 _USAGE_DISCORD = _texts(
     mysubs=("{cmd} [channel:#القناة]", "{cmd} [channel:#channel]"),
+    addfeed=(
+        "{p}feed add url:<رابط الموقع أو الخلاصة> [channel:#القناة]",
+        "{p}feed add url:<site or feed link> [channel:#channel]",
+    ),
+    removefeed=(
+        "{p}feed remove feed:<الرابط أو الرقم> [channel:#القناة]",
+        "{p}feed remove feed:<link or number> [channel:#channel]",
+    ),
+    myfeeds=("{p}feed list [channel:#القناة]", "{p}feed list [channel:#channel]"),
 )
 
 _MESSAGES = _texts(
+    stats_chats=(
+        "المحادثات: {count} (تيليجرام {telegram}، ديسكورد {discord}؛ متوقفة {paused})",
+        "Chats: {count} (Telegram {telegram}, Discord {discord}; paused {paused})",
+    ),
+    stats_feeds=(
+        "المصادر: للمشغّل {public}، أضافتها المحادثات {own}، معطّلة {disabled}، متعثّرة {failing}",
+        "Feeds: operator's {public}, added by chats {own}, disabled {disabled}, failing {failing}",
+    ),
+    stats_sent=(
+        "أخبار أُرسلت في آخر 24 ساعة: {count}",
+        "Stories sent in the last 24 hours: {count}",
+    ),
+    feeds_owner_usage=(
+        "{p}feeds disable|enable <الرابط> | {p}feeds quota <رقم المحادثة> <عدد|default>",
+        "{p}feeds disable|enable <link> | {p}feeds quota <chat id> <number|default>",
+    ),
+    feed_owner_quota=(
+        "يمكن للمحادثة {chat} الآن إضافة {limit} مصدرًا.",
+        "Chat {chat} may now add {limit} sources.",
+    ),
+    feed_owner_disabled=("عُطّل المصدر {url}.", "Disabled {url}."),
+    feed_owner_enabled=("فُعّل المصدر {url}.", "Enabled {url}."),
+    feed_unknown=("لا يوجد مصدر بهذا الرابط: {url}", "No feed has that link: {url}"),
+    feed_added=(
+        "أُضيف المصدر «{title}»{target}: سيصل كل جديد ينشره. آخر ما نشر:",
+        "Added «{title}»{target}: every new item it publishes will be posted. Its latest:",
+    ),
+    feed_added_empty=(
+        "أُضيف المصدر «{title}»{target}: سيصل كل جديد ينشره (لا عناصر فيه الآن).",
+        "Added «{title}»{target}: every new item it publishes will be posted (it has none yet).",
+    ),
+    feed_already=(
+        "المصدر «{title}» مضاف من قبل{target}.",
+        "«{title}» is already among the sources{target}.",
+    ),
+    feed_blocked=(
+        "لا يمكن جلب هذا الرابط: تُقبل عناوين http(s) العامة فقط، لا العناوين الخاصة أو المحلية.",
+        "That link cannot be fetched: only public http(s) addresses are accepted, not"
+        " private or local ones.",
+    ),
+    feed_not_found=(
+        "لا شيء في هذا الرابط (الصفحة غير موجودة، 404).",
+        "Nothing is at that link (page not found, 404).",
+    ),
+    feed_gone=(
+        "هذا المصدر لم يعد موجودًا (410).",
+        "That feed no longer exists (410).",
+    ),
+    feed_not_a_feed=(
+        "لم أجد خلاصة RSS أو Atom في هذا الرابط ولا في صفحته.",
+        "No RSS or Atom feed was found at that link or on its page.",
+    ),
+    feed_fetch_failed=(
+        "تعذّر قراءة الرابط: {reason}. جرّب لاحقًا.",
+        "Could not read the link: {reason}. Try again later.",
+    ),
+    feed_quota=(
+        "بلغت هذه المحادثة حدّها من المصادر ({limit}). أزل واحدًا أولًا بـ {p}removefeed.",
+        "This chat has reached its limit of {limit} sources. Remove one first with {p}removefeed.",
+    ),
+    feed_total_quota=(
+        "بلغ البوت حدّه من المصادر المضافة من المحادثات؛ راسل مشغّل البوت.",
+        "The bot follows as many chat-added sources as it may; ask the bot's operator.",
+    ),
+    feed_removed=("أُزيل المصدر «{title}»{target}.", "Removed «{title}»{target}."),
+    feed_not_followed=(
+        "هذا المصدر ليس من مصادر المحادثة: {what}. اعرضها بـ {p}myfeeds.",
+        "That is not one of the chat's sources: {what}. See them with {p}myfeeds.",
+    ),
+    myfeeds_header=(
+        "المصادر المضافة{target} ({count} من {limit}):",
+        "Sources added{target} ({count} of {limit}):",
+    ),
+    myfeeds_stopped=("متوقف: {reason}", "stopped: {reason}"),
+    myfeeds_none=(
+        "لم تُضف هذه المحادثة مصادر بعد. أضف موقعًا أو خلاصة: {p}addfeed <الرابط>",
+        "This chat has added no sources yet. Add a site or feed: {p}addfeed <link>",
+    ),
+    own_feeds_off=(
+        "إضافة المصادر من المحادثة غير مفعّلة في هذا البوت.",
+        "Adding sources from the chat is turned off on this bot.",
+    ),
+    feed_stopped_owner=(
+        "عُطّل المصدر «{title}» ({url}): {reason}.\nأعد تفعيله بـ /feeds enable {url}"
+        " حين يعود للعمل.",
+        "The feed «{title}» ({url}) was disabled: {reason}.\nSwitch it back on with"
+        " /feeds enable {url} when it works again.",
+    ),
+    feed_stopped_notice=(
+        "توقف المصدر «{title}» ({url}): {reason}.\nافتح الرابط في المتصفح؛ إن عاد يعمل"
+        " فأضفه من جديد بـ {add} {url}، أو أزله بـ {remove} {url}.",
+        "The source «{title}» ({url}) stopped: {reason}.\nOpen the link in a browser; when it"
+        " works again add it anew with {add} {url}, or remove it with {remove} {url}.",
+    ),
     welcome=(
         "أهلًا! أنا بوت «ملخص الأخبار التقنية»: أقرأ أخبار التقنية العربية وأرسل لك كل خبر"
         " في 3 إلى 5 نقاط، فور نشره أو في ملخص يومي، حسب المواضيع التي تختارها.\n"
@@ -254,6 +377,10 @@ _MESSAGES = _texts(
         "Could not find article text on that page.",
     ),
     summary_failed=("تعذّر تلخيص المقال: {reason}", "Could not summarise the article: {reason}"),
+    feed_cooldown=(
+        "انتظر {seconds} قبل إضافة مصدر آخر.",
+        "Please wait {seconds} before adding another source.",
+    ),
     summary_cooldown=(
         "انتظر {seconds} قبل طلب تلخيص آخر.",
         "Please wait {seconds} before asking for another summary.",
@@ -529,7 +656,7 @@ def command_descriptions(lang: str, *, platform: str = "telegram") -> list[tuple
     """(name, description) pairs in menu order: Telegram's setMyCommands list, or
     Discord's /news subcommands."""
     names = DISCORD_COMMANDS if platform == "discord" else TELEGRAM_COMMANDS
-    return [(name, command_description(name, lang)) for name in names]
+    return [(name, command_description(_DISCORD_NAMES.get(name, name), lang)) for name in names]
 
 
 def message_keys() -> frozenset[str]:

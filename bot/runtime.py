@@ -9,22 +9,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import logging
 import os
 import secrets
 import signal
 import socket
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from digest.models import ChatSettings, Delivery, Platform
+from digest.models import ChatRef, ChatSettings, Delivery, Platform
 from digest.ports import Storage
 from digest.storage import SqlStorage
 
 from .bootstrap import Services
+from .chat import OutgoingMessage
 from .commands import CommandLimits, CommandService
 from .delivery import DeliveryPlanner, DeliveryWorker, PlatformRoute
 from .ops import (
@@ -35,6 +37,8 @@ from .ops import (
     health_app,
     start_health_server,
 )
+from .own_feeds import FeedStopNotices, OwnFeedLimits, OwnFeeds, Tell
+from .owner import telegram_owner_chats
 from .scheduler import BotScheduler
 
 log = logging.getLogger(__name__)
@@ -149,6 +153,44 @@ def release_leases_of_gone_processes(storage: Storage, me: str) -> int:
     return released
 
 
+def build_own_feeds(services: Services) -> OwnFeeds:
+    """/addfeed and friends, fetching with the chat users' fetcher (strict policy)."""
+    cfg = services.settings.own_feeds
+    return OwnFeeds(
+        services.storage,
+        services.chat_feed_fetcher or services.fetcher,
+        services.pipeline,
+        services.clock,
+        OwnFeedLimits(
+            enabled=cfg.enabled,
+            max_per_chat=cfg.max_per_chat,
+            max_total=cfg.max_total,
+            discovery_timeout_seconds=cfg.discovery_timeout_seconds,
+            cooldown_seconds=cfg.cooldown_seconds,
+        ),
+    )
+
+
+def build_tell(routes: Mapping[Platform, PlatformRoute]) -> Tell:
+    """Sends a notice (plain text) to a chat through its platform's route, paced by the
+    route's limiter like every other send. Raises DeliveryError."""
+
+    async def tell(chat: ChatRef, text: str) -> None:
+        route = routes.get(chat.platform)
+        if route is None:
+            return
+        if chat.platform is Platform.DISCORD:
+            from discord.utils import escape_markdown
+
+            body = escape_markdown(text)
+        else:
+            body = html.escape(text, quote=False)  # Telegram messages are sent as HTML
+        await route.limiter.acquire(chat)
+        await route.sender.send(chat, OutgoingMessage(text=body))
+
+    return tell
+
+
 async def start_runtime(
     services: Services,
     *,
@@ -189,8 +231,13 @@ async def _start(
         services.catalog,
         services.pipeline.summarize_url,
         clock,
-        CommandLimits(default_timezone=settings.timezone, default_language=settings.language),
+        CommandLimits(
+            default_timezone=settings.timezone,
+            default_language=settings.language,
+            owner_ids=settings.owner_ids,
+        ),
         stories=services.pipeline,
+        own_feeds=build_own_feeds(services),
     )
     routes: dict[Platform, PlatformRoute] = {}
     bots: list[Any] = []
@@ -279,6 +326,12 @@ async def _start(
     )
     owner = process_owner()
     release_leases_of_gone_processes(storage, owner)
+    stop_notices = FeedStopNotices(
+        storage,
+        build_tell(routes),
+        owners=telegram_owner_chats(settings.owner_ids) if Platform.TELEGRAM in routes else (),
+        owner_language=settings.language,
+    )
 
     async def poll_once() -> object:
         queued = 0
@@ -291,6 +344,10 @@ async def _start(
 
         report = await services.pipeline.poll(owner=owner, due_only=True, plan=plan)
         metrics.observe_poll(report)
+        try:
+            await stop_notices.after_poll(report.feeds)
+        except Exception:  # telling chats is best effort; the poll itself is recorded
+            log.exception("could not tell chats about their stopped feeds")
         if report.new_article_ids:
             log.info("poll: %d new articles, %d posts queued", len(report.new_article_ids), queued)
         return report

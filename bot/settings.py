@@ -23,6 +23,8 @@ from digest.defaults import config_dir
 from digest.errors import ConfigError
 from digest.models import FeedConfig
 
+from .owner import parse_owner_ids
+
 DEFAULT_CONFIG_DIR = config_dir()
 
 
@@ -72,6 +74,17 @@ class PollSettings:
 
 
 @dataclass(frozen=True)
+class OwnFeedSettings:
+    """Feeds chats add themselves (/addfeed, /news feed add)."""
+
+    enabled: bool = True
+    max_per_chat: int = 20  # own feeds one chat may follow
+    max_total: int = 2000  # feeds only chats added, over all chats (each one is polled)
+    discovery_timeout_seconds: float = 60.0  # finding and reading the feed, all fetches
+    cooldown_seconds: float = 10.0  # between two additions by one user (each fetches)
+
+
+@dataclass(frozen=True)
 class LLMSettings:
     url: str | None = None  # OpenAI-compatible base URL, e.g. http://127.0.0.1:8080/v1
     model: str | None = None
@@ -111,12 +124,15 @@ class Settings:
     timezone: str = "UTC"
     fetch: FetchSettings = field(default_factory=FetchSettings)
     poll: PollSettings = field(default_factory=PollSettings)
+    own_feeds: OwnFeedSettings = field(default_factory=OwnFeedSettings)
     llm: LLMSettings = field(default_factory=LLMSettings)
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     discord: DiscordSettings = field(default_factory=DiscordSettings)
     telegraph: TelegraphSettings = field(default_factory=TelegraphSettings)
     http_port: int | None = None  # /healthz and /metrics when set
     source_path: Path | None = None
+    # NEWSDIGEST_OWNER_IDS: user ids that may use /stats and /feeds disable|enable.
+    owner_ids: frozenset[str] = frozenset()
 
 
 def user_data_folder() -> Path:
@@ -159,6 +175,7 @@ def load_settings(
 
     fetch = _fetch_settings(_section(raw, "fetch", where), where)
     poll = _poll_settings(_section(raw, "poll", where), where)
+    own_feeds = _own_feed_settings(_section(raw, "own_feeds", where), where)
     feeds_file = raw.get("feeds_file", "feeds.yaml")
     feeds, backlog = load_feeds(_resolve(base, _str(feeds_file, f"{where}: feeds_file")))
 
@@ -258,6 +275,11 @@ def load_settings(
         else int(_number(port_raw, f"{where}: http_port", minimum=1, maximum=65535, integer=True))
     )
 
+    try:
+        owner_ids = parse_owner_ids(environ.get("NEWSDIGEST_OWNER_IDS", ""))
+    except ValueError as exc:
+        raise ConfigError(f"NEWSDIGEST_OWNER_IDS: {exc}") from exc
+
     return Settings(
         database_url=database_url,
         feeds=feeds,
@@ -267,12 +289,14 @@ def load_settings(
         timezone=timezone,
         fetch=fetch,
         poll=poll,
+        own_feeds=own_feeds,
         llm=llm,
         telegram=telegram,
         discord=discord,
         telegraph=telegraph,
         http_port=http_port,
         source_path=config_path,
+        owner_ids=owner_ids,
     )
 
 
@@ -432,6 +456,34 @@ def _poll_settings(raw: Mapping[str, Any], where: str) -> PollSettings:
     )
 
 
+def _own_feed_settings(raw: Mapping[str, Any], where: str) -> OwnFeedSettings:
+    d = OwnFeedSettings()
+
+    def count(key: str, default: int) -> int:
+        value = raw.get(key, default)
+        return int(
+            _number(value, f"{where}: own_feeds.{key}", minimum=0, maximum=1_000_000, integer=True)
+        )
+
+    return OwnFeedSettings(
+        enabled=_bool(raw.get("enabled", d.enabled), f"{where}: own_feeds.enabled"),
+        max_per_chat=count("max_per_chat", d.max_per_chat),
+        max_total=count("max_total", d.max_total),
+        discovery_timeout_seconds=_number(
+            raw.get("discovery_timeout_seconds", d.discovery_timeout_seconds),
+            f"{where}: own_feeds.discovery_timeout_seconds",
+            positive=True,
+            maximum=600,
+        ),
+        cooldown_seconds=_number(
+            raw.get("cooldown_seconds", d.cooldown_seconds),
+            f"{where}: own_feeds.cooldown_seconds",
+            minimum=0,
+            maximum=86400,
+        ),
+    )
+
+
 # Keys a settings file may hold. The sections follow their dataclasses, so a field added
 # there is known here at once; secrets are refused separately (_SECRET_KEYS).
 _SECRET_KEYS = {
@@ -443,6 +495,7 @@ _SECRET_KEYS = {
 _SECTION_KEYS: dict[str, frozenset[str]] = {
     "fetch": frozenset(f.name for f in fields(FetchSettings)),
     "poll": frozenset(f.name for f in fields(PollSettings)),
+    "own_feeds": frozenset(f.name for f in fields(OwnFeedSettings)),
     "llm": frozenset(f.name for f in fields(LLMSettings)) - {"api_key"},
     "telegram": frozenset(f.name for f in fields(TelegramSettings)) - {"token"},
     "discord": frozenset(f.name for f in fields(DiscordSettings)) - {"token"},

@@ -412,3 +412,21 @@ def _raise_for_status(url: str, status: int, headers: httpx.Headers, *, what: st
     if status >= 500:
         raise FetchError(url, f"server error (HTTP {status}{note})", status=status)
     raise FetchError(url, f"HTTP {status}", status=status)
+
+
+class PolicyFetcher:
+    """digest.ports.Fetcher that fetches feeds through an HttpFetcher with a fixed
+    address policy: the strict one for feeds chat users added (/addfeed), whatever the
+    operator allows for configured feeds (fetch.allow_private_feeds)."""
+
+    def __init__(self, fetcher: HttpFetcher, policy: AddressPolicy) -> None:
+        self._fetcher = fetcher
+        self.policy = policy
+
+    async def fetch(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
+        """As HttpFetcher.fetch, with this policy (local files are refused with it)."""
+        return await self._fetcher.fetch(
+            url, etag=etag, last_modified=last_modified, policy=self.policy
+        )

@@ -41,6 +41,9 @@ class Feed:
     error_count: int = 0
     next_fetch_at: datetime | None = None
     disabled_reason: str | None = None
+    # False: added by chats only (/addfeed), not listed by the operator. Its items go
+    # only to the chats that added it, and it is fetched with the strict address policy.
+    public: bool = True
 
 
 class FetchStatus(StrEnum):
@@ -195,6 +198,18 @@ class ChatSettings:
     webhook_url: str | None = None  # Discord webhook delivery, optional
     title: str | None = None
     images: bool | None = None  # the story's image in instant posts; None: the default (on)
+
+
+@dataclass(frozen=True)
+class ChatFeed:
+    """A feed a chat added itself (/addfeed): every item of it goes to that chat."""
+
+    chat: ChatRef
+    feed_url: str
+    added_at: datetime
+    title: str | None = None
+    added_by: str | None = None  # the platform user id of whoever added it
+    told_disabled: bool = False  # the chat was told that the feed stopped (once)
 
 
 class DeliveryState(StrEnum):

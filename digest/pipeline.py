@@ -28,7 +28,7 @@ from .errors import (
     ParseError,
 )
 from .identity import article_keys, canonical_url
-from .models import Article, Entry, Feed, FetchStatus, Source, Story
+from .models import Article, Entry, Feed, FetchResult, FetchStatus, ParsedFeed, Source, Story
 from .parse import html_to_text, parse_feed
 from .ports import Fetcher, Storage, Summarizer, TopicClassifier
 from .stories import StoryBuilder
@@ -197,9 +197,13 @@ class Pipeline:
         url_page_loader: PageLoader | None = None,
         rng: random.Random | None = None,
         concurrency: int = 8,
+        chat_feed_fetcher: Fetcher | None = None,
     ) -> None:
         self._storage = storage
         self._fetcher = fetcher
+        # Feeds only chats added (Feed.public false) are a chat user's URL: fetched with
+        # the strict address policy (digest.fetch.PolicyFetcher), like /summary pages.
+        self._chat_feed_fetcher = chat_feed_fetcher or fetcher
         self._summarizer = summarizer
         self._classifier = classifier
         self._clock = clock
@@ -297,16 +301,25 @@ class Pipeline:
                 ids.append(article.id)
         return tuple(ids)
 
+    async def adopt(self, feed: Feed, result: FetchResult) -> FeedReport:
+        """Store a feed's first fetch that was made elsewhere (a chat's /addfeed read the
+        feed to answer), instead of fetching it again: its items are remembered as seen,
+        its validators and next poll time recorded."""
+        return await self._poll_feed(feed, self._clock.now(), (), None, prefetched=result)
+
     async def _poll_feed(
         self,
         feed: Feed,
         now: datetime,
         recovered: tuple[int, ...],
         plan: PlanDelivery | None,
+        *,
+        prefetched: FetchResult | None = None,
     ) -> FeedReport:
         url = feed.url
+        fetcher = self._fetcher if feed.public else self._chat_feed_fetcher
         try:
-            result = await self._fetcher.fetch(
+            result = prefetched or await fetcher.fetch(
                 url, etag=feed.etag, last_modified=feed.last_modified
             )
         except FeedGoneError as exc:
@@ -375,7 +388,10 @@ class Pipeline:
                 seen += 1
             else:
                 new_ids.append(article.id)
-                if article.announce:
+                if article.announce or article.bullets:
+                    # Not announced (joined a story, not technology) still goes to the
+                    # chats that added this feed themselves (bot.own_feeds); the
+                    # planner posts only announced ones to everybody else.
                     announced.append(article.id)
 
         if plan is not None and announced:
@@ -639,6 +655,33 @@ class Pipeline:
             topics=tuple(m.topic for m in self._classifier.classify(title, text)),
             language=language,
         )
+
+    async def preview(self, parsed: ParsedFeed, count: int = 3) -> list[Story]:
+        """The `count` newest items of a feed summarised from what the feed carries
+        (nothing more is fetched, nothing stored): the answer to a chat's /addfeed."""
+        entries = sorted(
+            parsed.entries[: self._settings.max_items_per_feed],
+            key=lambda e: e.published.timestamp() if e.published else float("-inf"),
+            reverse=True,
+        )
+        stories = []
+        name = parsed.title or urlsplit(parsed.url).hostname or parsed.url
+        for entry in entries[:count]:
+            text = bounded_text(entry.content or entry.summary, self._settings.max_article_chars)
+            language = entry.language or parsed.language or detect_language(text)
+            bullets = await self._summarize(entry.title, text, language) if text else ()
+            stories.append(
+                Story(
+                    article_id=0,
+                    title=entry.title,
+                    url=entry.url,
+                    bullets=bullets,
+                    published=entry.published,
+                    source=Source(name, parsed.link or parsed.url),
+                    language=language[:2] if language else "ar",
+                )
+            )
+        return stories
 
     def summarize_text(
         self, title: str, text_or_html: str, *, language: str | None = None

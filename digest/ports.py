@@ -12,6 +12,7 @@ from typing import Protocol
 
 from .models import (
     Article,
+    ChatFeed,
     ChatRef,
     ChatSettings,
     Delivery,
@@ -217,6 +218,60 @@ class Storage(Protocol):
 
     def migrate_chat(self, chat: ChatRef, new_chat_id: str) -> ChatRef:
         """Move settings and delivery history to a new chat id; returns the new ref."""
+        ...
+
+    # chats' own feeds (/addfeed; digest.chat_feed_storage)
+    def add_chat_feed(
+        self,
+        chat: ChatRef,
+        url: str,
+        *,
+        title: str | None,
+        language: str,
+        at: datetime,
+        added_by: str | None = None,
+    ) -> bool:
+        """The chat follows the feed at `url`; the feed is created (not public: only its
+        chats see its items) when missing, and re-enabled when the system had disabled a
+        feed only chats follow. Returns False when the chat already had it."""
+        ...
+
+    def remove_chat_feed(self, chat: ChatRef, url: str) -> bool:
+        """The chat stops following `url`; a non-public feed nobody follows any more is
+        disabled (no longer polled; kept, so its items stay private). Returns False when
+        the chat did not have it."""
+        ...
+
+    def get_chat_feeds(self, chat: ChatRef) -> list[ChatFeed]:
+        """The chat's own feeds, in the order they were added."""
+        ...
+
+    def feed_followers(self, url: str) -> list[ChatFeed]:
+        """Every chat that added the feed at `url`."""
+        ...
+
+    def own_feed_chats(self) -> dict[str, frozenset[ChatRef]]:
+        """Feed URL -> the chats that added it (every chat feed)."""
+        ...
+
+    def private_feed_urls(self) -> frozenset[str]:
+        """Feeds that only chats added (not listed by the operator)."""
+        ...
+
+    def get_chat_feed_quota(self, chat: ChatRef) -> int | None:
+        """The chat's own-feed limit set by the bot's owner; None: the default."""
+        ...
+
+    def set_chat_feed_quota(self, chat: ChatRef, max_feeds: int | None) -> None:
+        """Set (None: forget) the chat's own-feed limit."""
+        ...
+
+    def count_sent(self, since: datetime) -> int:
+        """Outbox rows (stories) sent since `since`, over all chats."""
+        ...
+
+    def mark_chat_feed_told(self, chat: ChatRef, url: str) -> bool:
+        """Record that the chat was told its feed stopped; False if it already was."""
         ...
 
     # outbox

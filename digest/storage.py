@@ -36,12 +36,14 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    true,
     update,
 )
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.types import TypeDecorator
 
+from .chat_feed_storage import ChatFeedRows, define_chat_feed_quotas, define_chat_feeds
 from .database import migrate, prepare_parent_folder, sqlite_pragmas
 from .database import reason as _reason
 from .errors import ConfigError, NotFoundError, StorageError
@@ -101,6 +103,8 @@ feeds = Table(
     Column("disabled_reason", Text),
     Column("lease_owner", String(128)),
     Column("lease_until", UTCDateTime),
+    # False: a feed only chats added (/addfeed); see digest.models.Feed.public.
+    Column("public", Boolean, nullable=False, default=True, server_default=true()),
 )
 
 articles = Table(
@@ -157,6 +161,9 @@ chats = Table(
     Column("title", Text),
     Column("images", Boolean),  # None: the default (images in instant posts)
 )
+
+chat_feeds = define_chat_feeds(metadata, UTCDateTime)
+chat_feed_quotas = define_chat_feed_quotas(metadata)
 
 deliveries = Table(
     "deliveries",
@@ -245,6 +252,7 @@ def _feed_from_row(row: Row[Any]) -> Feed:
         error_count=row.error_count,
         next_fetch_at=row.next_fetch_at,
         disabled_reason=row.disabled_reason,
+        public=bool(row.public),
     )
 
 
@@ -306,12 +314,17 @@ def _chat_where(chat: ChatRef) -> Any:
     return and_(chats.c.platform == chat.platform.value, chats.c.chat_id == chat.chat_id)
 
 
-class SqlStorage:
+class SqlStorage(ChatFeedRows):
     """`digest.ports.Storage` on SQLAlchemy Core.
 
     Raises StorageError (wrapping the driver's error) when the database fails, and
     NotFoundError where a method says so.
     """
+
+    _feeds_table = feeds
+    _chat_feeds_table = chat_feeds
+    _deliveries_table = deliveries
+    _quotas_table = chat_feed_quotas
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -380,6 +393,7 @@ class SqlStorage:
                             tech_only=cfg.tech_only,
                             language=cfg.language,
                             error_count=0,
+                            public=True,
                         )
                     )
                     continue
@@ -387,6 +401,8 @@ class SqlStorage:
                     "name": cfg.name,
                     "tech_only": cfg.tech_only,
                     "language": cfg.language,
+                    # Listed by the operator: shown to every chat, even if chats added it.
+                    "public": True,
                 }
                 # A feed the system disabled (410, failure run) stays off until an operator
                 # re-enables it explicitly; config can still switch a feed off.
@@ -499,6 +515,7 @@ class SqlStorage:
             conn.execute(
                 update(articles).where(articles.c.feed_url == old_url).values(feed_url=new_url)
             )
+            self._move_chat_feeds(conn, old_url, new_url)
             # Per-feed identity keys embed the feed URL; rewrite them so that items seen at
             # the old address are still recognised at the new one.
             for prefix in ("guid:", "title:"):
@@ -887,6 +904,7 @@ class SqlStorage:
                     delete(deliveries).where(old_where, deliveries.c.article_id.in_(existing))
                 )
             conn.execute(update(deliveries).where(old_where).values(chat_id=new_chat_id))
+            self._migrate_chat_feeds(conn, chat, new_chat_id)
         return new_ref
 
     # --- outbox -----------------------------------------------------------------------

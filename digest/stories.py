@@ -50,9 +50,14 @@ class StoryBuilder:
         image = article.image_url
         if article.cluster_id is not None:
             for other in self._storage.get_cluster(article.cluster_id):
+                other_feed = feed(other.feed_url)
+                if other_feed is not None and not other_feed.public:
+                    # A source only some chats added (/addfeed) is theirs: it is not
+                    # named under a story other chats receive.
+                    continue
                 # The story's own article's image first; else the first report's that has one.
                 image = image or other.image_url
-                name = source_name(feed(other.feed_url), other.feed_url)
+                name = source_name(other_feed, other.feed_url)
                 known = {source.name} | {s.name for s in others}
                 if other.id != article.id and name not in known:
                     others.append(Source(name, other.url))

@@ -146,6 +146,18 @@ def test_every_text_exists_in_every_language_and_formats() -> None:
         failures="3",
         last="l",
         state="s",
+        title="Blog",
+        limit=20,
+        what="w",
+        url="https://example.org/feed",
+        add="/addfeed",
+        remove="/removefeed",
+        telegram=1,
+        discord=1,
+        paused=0,
+        public=1,
+        own=1,
+        chat="-100123",
     )
     for key in message_keys():
         texts = {lang: t(key, lang, **sample) for lang in LANGUAGES}
