@@ -190,7 +190,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     build.add_argument("--answers", type=Path, default=Path("/work/sheets/topics-60.csv"))
     score = sub.add_parser("score", help="tag precision and coverage of a filled answer file")
     score.add_argument("answers", type=Path)
-    score.add_argument("--sheet", type=Path, default=None, help="default: ANSWERS with .md")
+    score.add_argument(
+        "--sheet",
+        type=Path,
+        default=None,
+        help="the sheet (.md), or its article ids one per line (.ids.txt, as kept in the"
+        " repository without the article texts); default: ANSWERS with .md, else .ids.txt",
+    )
     args = parser.parse_args(argv)
     if args.command == "build":
         catalog = TopicCatalog.load(args.topics or default_topics_path())
@@ -205,9 +211,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"({len(rows)} tags to judge)")
         return 0
     sheet_path = args.sheet or args.answers.with_suffix(".md")
+    if args.sheet is None and not sheet_path.exists():
+        sheet_path = args.answers.with_suffix(".ids.txt")
     with args.answers.open(encoding="utf-8", newline="") as handle:
         answer_rows = list(csv.DictReader(handle))
-    print(score_answers(answer_rows, sheet_ids(sheet_path.read_text(encoding="utf-8"))).report())
+    text = sheet_path.read_text(encoding="utf-8")
+    ids = text.split() if sheet_path.name.endswith(".ids.txt") else sheet_ids(text)
+    print(score_answers(answer_rows, ids).report())
     return 0
 
 

@@ -1,0 +1,34 @@
+"""The blind-judged sheets kept in the repository (ids, answers and keys; never article
+text) are complete and consistent, and their scorers read them."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from digest.eval.topic_sheet import score_answers
+
+JUDGED = Path(__file__).parent / "fixtures" / "judged"
+
+
+def rows(name: str) -> list[dict[str, str]]:
+    with (JUDGED / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_topic_sheet_every_tag_judged_on_the_sheets_articles() -> None:
+    ids = (JUDGED / "topics-60.ids.txt").read_text(encoding="utf-8").split()
+    answers = rows("topics-60.csv")
+    assert len(ids) == len(set(ids)) == 60
+    assert {r["id"] for r in answers} <= set(ids)
+    given = [r for r in answers if r["topic"] != "MISSING"]
+    assert given and all(r["correct"] in ("yes", "no") for r in given)
+    score = score_answers(answers, ids)
+    assert score.articles == 60 and score.tags == len(given)
+
+
+def test_bullet_sheet_answers_match_its_key() -> None:
+    answers, key = rows("bullets-40.csv"), rows("bullets-40.key.csv")
+    assert [r["id"] for r in answers] == [r["id"] for r in key] and len(key) == 40
+    assert all(r["preferred"] in ("A", "B", "tie") for r in answers)
+    assert all({r["A"], r["B"]} == {"ours", "lead3"} for r in key)
