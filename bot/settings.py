@@ -253,14 +253,11 @@ def load_settings(
             )
             or TelegraphSettings.api_url
         ).rstrip("/"),
-        min_chars=int(
-            _number(
-                telegraph_raw.get("min_chars", TelegraphSettings.min_chars),
-                f"{where}: telegraph.min_chars",
-                minimum=1,
-                maximum=1_000_000,
-                integer=True,
-            )
+        min_chars=_whole(
+            telegraph_raw.get("min_chars", TelegraphSettings.min_chars),
+            f"{where}: telegraph.min_chars",
+            minimum=1,
+            maximum=1_000_000,
         ),
         author_name=_optional_str(
             telegraph_raw.get("author_name"), f"{where}: telegraph.author_name"
@@ -272,7 +269,7 @@ def load_settings(
     http_port = (
         None
         if port_raw in (None, "")
-        else int(_number(port_raw, f"{where}: http_port", minimum=1, maximum=65535, integer=True))
+        else _whole(port_raw, f"{where}: http_port", minimum=1, maximum=65535)
     )
 
     try:
@@ -362,24 +359,18 @@ def _fetch_settings(raw: Mapping[str, Any], where: str) -> FetchSettings:
             positive=True,
             maximum=600,
         ),
-        max_bytes=int(
-            _number(
-                raw.get("max_bytes", d.max_bytes),
-                f"{where}: fetch.max_bytes",
-                minimum=1,
-                maximum=1_000_000_000,
-                integer=True,
-            )
+        max_bytes=_whole(
+            raw.get("max_bytes", d.max_bytes),
+            f"{where}: fetch.max_bytes",
+            minimum=1,
+            maximum=1_000_000_000,
         ),
         user_agent=_str(raw.get("user_agent", d.user_agent), f"{where}: fetch.user_agent"),
-        max_redirects=int(
-            _number(
-                raw.get("max_redirects", d.max_redirects),
-                f"{where}: fetch.max_redirects",
-                minimum=0,
-                maximum=30,
-                integer=True,
-            )
+        max_redirects=_whole(
+            raw.get("max_redirects", d.max_redirects),
+            f"{where}: fetch.max_redirects",
+            minimum=0,
+            maximum=30,
         ),
         allow_private_feeds=_bool(
             raw.get("allow_private_feeds", d.allow_private_feeds),
@@ -391,14 +382,11 @@ def _fetch_settings(raw: Mapping[str, Any], where: str) -> FetchSettings:
         ),
         allowed_hosts=frozenset(h.strip().lower() for h in hosts),
         full_text=_bool(raw.get("full_text", d.full_text), f"{where}: fetch.full_text"),
-        full_text_min_chars=int(
-            _number(
-                raw.get("full_text_min_chars", d.full_text_min_chars),
-                f"{where}: fetch.full_text_min_chars",
-                minimum=0,
-                maximum=1_000_000,
-                integer=True,
-            )
+        full_text_min_chars=_whole(
+            raw.get("full_text_min_chars", d.full_text_min_chars),
+            f"{where}: fetch.full_text_min_chars",
+            minimum=0,
+            maximum=1_000_000,
         ),
     )
 
@@ -432,25 +420,19 @@ def _poll_settings(raw: Mapping[str, Any], where: str) -> PollSettings:
         announce_backlog=_bool(
             raw.get("announce_backlog", d.announce_backlog), f"{where}: poll.announce_backlog"
         ),
-        max_failures=int(
-            _number(
-                raw.get("max_failures", d.max_failures),
-                f"{where}: poll.max_failures",
-                minimum=1,
-                maximum=1_000_000,
-                integer=True,
-            )
+        max_failures=_whole(
+            raw.get("max_failures", d.max_failures),
+            f"{where}: poll.max_failures",
+            minimum=1,
+            maximum=1_000_000,
         ),
         backoff_base_seconds=base,
         backoff_max_seconds=most,
-        max_items_per_feed=int(
-            _number(
-                raw.get("max_items_per_feed", d.max_items_per_feed),
-                f"{where}: poll.max_items_per_feed",
-                minimum=1,
-                maximum=100_000,
-                integer=True,
-            )
+        max_items_per_feed=_whole(
+            raw.get("max_items_per_feed", d.max_items_per_feed),
+            f"{where}: poll.max_items_per_feed",
+            minimum=1,
+            maximum=100_000,
         ),
         sample_feeds=_bool(raw.get("sample_feeds", d.sample_feeds), f"{where}: poll.sample_feeds"),
     )
@@ -461,9 +443,7 @@ def _own_feed_settings(raw: Mapping[str, Any], where: str) -> OwnFeedSettings:
 
     def count(key: str, default: int) -> int:
         value = raw.get(key, default)
-        return int(
-            _number(value, f"{where}: own_feeds.{key}", minimum=0, maximum=1_000_000, integer=True)
-        )
+        return _whole(value, f"{where}: own_feeds.{key}", minimum=0, maximum=1_000_000)
 
     return OwnFeedSettings(
         enabled=_bool(raw.get("enabled", d.enabled), f"{where}: own_feeds.enabled"),
@@ -606,6 +586,13 @@ def _bool(value: Any, where: str) -> bool:
 
 def _optional_str(value: Any, where: str) -> str | None:
     return None if value is None else _str(value, where)
+
+
+def _whole(
+    value: Any, where: str, *, minimum: float | None = None, maximum: float | None = None
+) -> int:
+    """A whole number within [minimum, maximum] (see `_number`). Raises ConfigError."""
+    return int(_number(value, where, minimum=minimum, maximum=maximum, integer=True))
 
 
 def _number(
