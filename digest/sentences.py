@@ -22,6 +22,7 @@ collapsed); matching code normalises separately with `digest.arabic.normalize`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "clean_line",
     "quotes_balanced",
     "segment",
+    "leading_clause_runs",
     "shorten",
     "split_sentences",
 ]
@@ -509,14 +511,20 @@ def shorten(sentence: str, max_chars: int, *, min_words: int = 6) -> str | None:
     when no such clause of at least min_words words with balanced quotes exists."""
     if len(sentence) <= max_chars:
         return sentence
-    parts = clauses(sentence)
     best: str | None = None
-    prefix = ""
-    for part in parts[:-1]:
-        prefix = f"{prefix} {part}".strip()
-        candidate = prefix.rstrip("،؛,;: ") + "."
-        if len(candidate) > max_chars:
-            break
+    for candidate in leading_clause_runs(sentence, max_chars):
         if len(candidate.split()) >= min_words and quotes_balanced(candidate):
             best = candidate
     return best
+
+
+def leading_clause_runs(sentence: str, max_chars: int) -> Iterator[str]:
+    """The sentence's leading runs of ``،``/``؛``/``,``/``;`` clauses, each ending with a
+    full stop, shortest first, while they fit max_chars (never the whole sentence)."""
+    prefix = ""
+    for part in clauses(sentence)[:-1]:
+        prefix = f"{prefix} {part}".strip()
+        candidate = prefix.rstrip("،؛,;: ") + "."
+        if len(candidate) > max_chars:
+            return
+        yield candidate

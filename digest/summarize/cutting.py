@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from itertools import pairwise
 
 from ..arabic import normalize_word, tokenize
-from ..sentences import clauses, quotes_balanced
+from ..sentences import leading_clause_runs, quotes_balanced
 
 __all__ = ["cut_is_safe", "safe_leading_part"]
 
@@ -147,13 +147,4 @@ def comma_parts(sentence: str, max_chars: int) -> list[str]:
     """Leading runs of the sentence's comma/semicolon clauses within max_chars, each
     ending with a full stop (shortest first)."""
     # the clauses beyond max_chars are never part of a candidate: not split at all
-    parts = clauses(sentence[: max_chars + 2])
-    out: list[str] = []
-    prefix = ""
-    for part in parts[:-1]:
-        prefix = f"{prefix} {part}".strip()
-        candidate = prefix.rstrip("،؛,;: ") + "."
-        if len(candidate) > max_chars:
-            break
-        out.append(candidate)
-    return out
+    return list(leading_clause_runs(sentence[: max_chars + 2], max_chars))
