@@ -29,9 +29,9 @@ __all__ = [
     "Sentence",
     "clauses",
     "clean_line",
+    "leading_clause_runs",
     "quotes_balanced",
     "segment",
-    "leading_clause_runs",
     "shorten",
     "split_sentences",
 ]
