@@ -59,11 +59,14 @@ def add_article(
     is_tech: bool = True,
     url: str | None = None,
     feed_url: str = FEED_URL,
+    image_url: str | None = None,
 ) -> int:
     """Store one summarised article and return its id."""
     link = url or f"https://tech.example/{abs(hash((title, at)))}"
     article = storage.add_article(
-        Entry(feed_url=feed_url, title=title, url=link, guid=link, published=at),
+        Entry(
+            feed_url=feed_url, title=title, url=link, guid=link, published=at, image_url=image_url
+        ),
         keys=[link],
         text=text or title,
         canonical_url=link,

@@ -19,6 +19,7 @@ from digest.pipeline import ExtractedPage, Pipeline, PipelineSettings
 from digest.storage import SqlStorage
 from digest.summarize import ExtractiveSummarizer
 from digest.topics import LexiconClassifier, TopicCatalog
+from tests.fakes import add_article
 from tests.test_pipeline import ITEM_AI, FakeFetcher
 
 FEED = "https://news.example/feed"
@@ -145,7 +146,6 @@ async def test_a_teaser_item_takes_its_pages_image_and_storage_keeps_it(tmp_path
 async def test_a_story_shows_its_articles_image_else_another_reports(tmp_path: Path) -> None:
     from dataclasses import replace
 
-    from digest.models import Entry
     from digest.stories import StoryBuilder
 
     storage = SqlStorage.from_url(f"sqlite:///{tmp_path / 's.sqlite3'}")
@@ -153,21 +153,8 @@ async def test_a_story_shows_its_articles_image_else_another_reports(tmp_path: P
     now = datetime(2026, 5, 1, tzinfo=UTC)
 
     def add(n: int, image: str | None) -> int:
-        entry = Entry(FEED, f"خبر {n}", url=f"https://news.example/{n}", image_url=image)
-        article = storage.add_article(
-            entry,
-            keys=[f"k{n}"],
-            text="نص",
-            canonical_url=None,
-            fetched_at=now,
-            bullets=("نقطة",),
-            summary_method="extractive",
-            topics=(),
-            is_tech=True,
-            announce=True,
-        )
-        assert article is not None
-        return article.id
+        url = f"https://news.example/{n}"
+        return add_article(storage, f"خبر {n}", at=now, url=url, feed_url=FEED, image_url=image)
 
     first, second = add(1, None), add(2, "https://cdn.example/2.jpg")
     storage.set_placement(first, cluster_id=first, announce=True)

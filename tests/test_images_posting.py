@@ -24,10 +24,10 @@ from bot.telegram_bot import TelegramSender
 from digest.clock import FakeClock
 from digest.format import render_discord
 from digest.format.telegram import visible_utf16_len
-from digest.models import ChatSettings, Entry, Platform, Source, Story
+from digest.models import ChatSettings, Platform, Source, Story
 from digest.storage import SqlStorage
 from tests.fake_telegram import FakeTelegram
-from tests.fakes import FEED_URL, FakeSender, add_feed, tg
+from tests.fakes import FakeSender, add_article, add_feed, tg
 from tests.test_telegram import ALICE, private
 
 IMAGE = "https://cdn.example/lead.jpg"
@@ -136,31 +136,12 @@ async def test_the_worker_leaves_the_image_out_where_images_are_off() -> None:
     storage = SqlStorage.from_url("sqlite:///:memory:")
     add_feed(storage)
     at = datetime(2026, 3, 2, 9, tzinfo=UTC)
-    article = storage.add_article(
-        Entry(
-            FEED_URL,
-            "خبر بصورة",
-            url="https://t.example/1",
-            guid="g1",
-            published=at,
-            image_url=IMAGE,
-        ),
-        keys=["k1"],
-        text="نص",
-        canonical_url=None,
-        fetched_at=at,
-        bullets=("أولًا", "ثانيًا", "ثالثًا"),
-        summary_method="extractive",
-        topics=(),
-        is_tech=True,
-        announce=True,
-    )
-    assert article is not None
+    article_id = add_article(storage, "خبر بصورة", at=at, image_url=IMAGE)
     with_images, without = tg("1"), tg("2")
     storage.save_chat(ChatSettings(with_images))
     storage.save_chat(ChatSettings(without, images=False))
     for chat in (with_images, without):
-        storage.enqueue(chat, [article.id], due_at=at)
+        storage.enqueue(chat, [article_id], due_at=at)
     sender = FakeSender()
     clock = FakeClock(at)
 

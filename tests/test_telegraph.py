@@ -16,9 +16,10 @@ import pytest
 from bot.settings import load_settings
 from bot.telegraph import RLM, ReadingPages, TelegraphClient, page_nodes
 from digest.errors import ConfigError
-from digest.models import Entry, FeedConfig
+from digest.models import FeedConfig
 from digest.storage import SqlStorage
 from tests.fake_telegraph import FakeTelegraph
+from tests.fakes import add_article
 from tests.test_runtime import write_config
 
 TOKEN = "telegraph-token-0123456789abcdef"
@@ -40,21 +41,9 @@ def storage(tmp_path: Path) -> SqlStorage:
 
 
 def add(storage: SqlStorage, n: int, text: str) -> int:
-    entry = Entry(FEED, f"مقال {n}", url=f"https://news.example/{n}")
-    article = storage.add_article(
-        entry,
-        keys=[f"k{n}"],
-        text=text,
-        canonical_url=None,
-        fetched_at=datetime(2026, 5, 1, tzinfo=UTC),
-        bullets=("نقطة",),
-        summary_method="extractive",
-        topics=(),
-        is_tech=True,
-        announce=True,
-    )
-    assert article is not None
-    return article.id
+    at = datetime(2026, 5, 1, tzinfo=UTC)
+    url = f"https://news.example/{n}"
+    return add_article(storage, f"مقال {n}", at=at, text=text, url=url, feed_url=FEED)
 
 
 async def test_a_long_article_gets_one_page_reused_ever_after(
