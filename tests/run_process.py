@@ -22,7 +22,8 @@ import sqlite3
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Self
 from xml.sax.saxutils import escape
@@ -30,6 +31,29 @@ from xml.sax.saxutils import escape
 from aiohttp import web
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextmanager
+def fresh_postgres_database(server_url: str, prefix: str) -> Iterator[str]:
+    """A new, empty database on the test PostgreSQL server (its URL), dropped afterwards
+    even while processes are still connected."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 MARKER = re.compile(r"ND(\d+)S(\d+)X")
 _LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 

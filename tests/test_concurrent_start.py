@@ -10,15 +10,13 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from tests.run_process import ROOT, markers_in, story_feed, write_config
+from tests.run_process import ROOT, fresh_postgres_database, markers_in, story_feed, write_config
 
 POSTGRES_URL = os.environ.get("NEWSDIGEST_TEST_POSTGRES_URL")
 PROCESSES = 3
@@ -33,16 +31,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         return
     if not POSTGRES_URL:
         pytest.skip("NEWSDIGEST_TEST_POSTGRES_URL is not set (`.ci/run` sets it)")
-    name = f"nd_race_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres_database(POSTGRES_URL, "nd_race") as url:
+        yield url
 
 
 def run_together(config: Path, barrier: Path, *argv: str) -> list[tuple[int, str, str]]:

@@ -11,15 +11,12 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
-import uuid
 from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from aiohttp import web
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from digest.models import ChatKind, ChatRef, ChatSettings, Platform
 from digest.storage import SqlStorage
@@ -27,6 +24,7 @@ from tests.fake_telegram import FakeTelegram
 from tests.run_process import (
     BotProcess,
     FeedServer,
+    fresh_postgres_database,
     markers_in,
     story_feed,
     wait_until,
@@ -49,16 +47,8 @@ INTERVAL_SECONDS = 3.0  # poll.interval_minutes = 0.05
 def database_url() -> Iterator[str]:
     """A fresh database on the test server, dropped afterwards."""
     assert POSTGRES_URL
-    name = f"nd_multi_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres_database(POSTGRES_URL, "nd_multi") as url:
+        yield url
 
 
 class TimedFeedServer(FeedServer):
