@@ -48,7 +48,7 @@ from bot.bootstrap import bootstrap  # noqa: E402
 from bot.chat import Invocation, PlatformGate, Reply  # noqa: E402
 from bot.delivery import DeliveryPlanner, DeliveryWorker  # noqa: E402
 from bot.settings import DEFAULT_CONFIG_DIR, load_settings  # noqa: E402
-from bot.telegram_bot import TelegramBot  # noqa: E402
+from bot.telegram.app import TelegramBot  # noqa: E402
 from digest.clock import FakeClock  # noqa: E402
 from digest.models import ChatKind, ChatRef, ChatSettings, Platform  # noqa: E402
 from tests.fake_telegram import FakeTelegram  # noqa: E402

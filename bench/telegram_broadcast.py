@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.chat import Invocation, PlatformGate, Reply  # noqa: E402
 from bot.delivery import DeliveryPlanner, DeliveryWorker  # noqa: E402
-from bot.telegram_bot import TelegramBot  # noqa: E402
+from bot.telegram.app import TelegramBot  # noqa: E402
 from digest.clock import FakeClock  # noqa: E402
 from digest.identity import article_keys  # noqa: E402
 from digest.models import (  # noqa: E402

@@ -56,7 +56,7 @@ DISCORD_COMMANDS: tuple[str, ...] = (
     "feed add",  # /news feed add|remove|list: bot.commands.COMMAND_ALIASES
     "feed remove",
     "feed list",
-    "webhook",  # answered by the Discord adapter itself (bot.discord_bot), not CommandService
+    "webhook",  # answered by the Discord adapter itself (bot.discord.app), not CommandService
 )
 
 

@@ -250,7 +250,7 @@ async def _start(
 
     try:
         if settings.telegram.token:
-            from .telegram_bot import TelegramBot
+            from .telegram.app import TelegramBot
 
             telegram = TelegramBot(
                 settings.telegram.token.value,
@@ -263,7 +263,8 @@ async def _start(
             bots.append(telegram)
             routes[Platform.TELEGRAM] = counted(telegram.route)
         if settings.discord.token:
-            from .discord_bot import DiscordBot, stored_webhooks
+            from .discord.app import DiscordBot
+            from .discord.sender import stored_webhooks
 
             colours = {t.slug: t.colour for t in services.catalog.topics}
             discord_bot = DiscordBot(

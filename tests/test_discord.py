@@ -26,15 +26,10 @@ from bot.delivery import (
     RateLimiter,
     discord_renderer,
 )
-from bot.discord_bot import (
-    SLOW_COMMANDS,
-    DiscordBot,
-    DiscordSender,
-    TokenRedactor,
-    WebhookTarget,
-    invite_url,
-    split_text,
-)
+from bot.discord.app import DiscordBot
+from bot.discord.gate import SLOW_COMMANDS, invite_url
+from bot.discord.render import split_text
+from bot.discord.sender import DiscordSender, TokenRedactor, WebhookTarget
 from digest.clock import FakeClock
 from digest.errors import (
     ChatForbidden,

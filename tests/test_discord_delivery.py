@@ -13,7 +13,8 @@ import discord
 import pytest
 
 from bot.chat import OutgoingMessage
-from bot.discord_bot import DiscordBot, DiscordSender
+from bot.discord.app import DiscordBot
+from bot.discord.sender import DiscordSender
 from digest.clock import FakeClock
 from digest.errors import MessageRejected
 from digest.models import ChatKind, ChatRef, ChatSettings, Platform

@@ -20,7 +20,7 @@ from bot.delivery import (
     RateLimiter,
     telegram_renderer,
 )
-from bot.telegram_bot import TelegramSender
+from bot.telegram.sender import TelegramSender
 from digest.clock import FakeClock
 from digest.format import render_discord
 from digest.format.telegram import visible_utf16_len
@@ -90,7 +90,7 @@ async def server() -> FakeTelegram:  # type: ignore[misc]
 
 @pytest.fixture
 async def sender(server: FakeTelegram) -> TelegramSender:  # type: ignore[misc]
-    from bot.telegram_bot import make_bot
+    from bot.telegram.sender import make_bot
 
     async with make_bot(server.token, server.api_url, read_timeout=2.0) as bot:
         yield TelegramSender(bot)

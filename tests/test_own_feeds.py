@@ -25,7 +25,7 @@ from bot.own_feeds import FeedStopNotices
 from bot.owner import parse_owner_ids, telegram_owner_chats
 from bot.runtime import build_own_feeds, build_tell
 from bot.settings import load_settings
-from bot.telegram_bot import TelegramBot
+from bot.telegram.app import TelegramBot
 from digest.models import ChatKind, ChatRef, FeedConfig, Platform
 from tests.fake_telegram import FakeTelegram, RateLimits
 from tests.feed_sites import Answer, FeedSites, feed_sites, forabi_feed

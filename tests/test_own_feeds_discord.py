@@ -17,7 +17,7 @@ from discord.http import Route
 from bot import i18n
 from bot.bootstrap import bootstrap
 from bot.commands import CommandService
-from bot.discord_bot import DiscordBot
+from bot.discord.app import DiscordBot
 from bot.runtime import build_own_feeds
 from bot.settings import load_settings
 from digest.format.bidi import strip_bidi_controls

@@ -30,18 +30,10 @@ from bot.delivery import (
     RateLimiter,
 )
 from bot.i18n import command_descriptions, t
-from bot.telegram_bot import (
-    TargetNotFound,
-    TargetRefused,
-    TelegramBot,
-    TelegramGate,
-    TelegramReplyRenderer,
-    TelegramSender,
-    TokenRedactor,
-    anonymous_admin_id,
-    make_bot,
-    split_plain_text,
-)
+from bot.telegram.app import TelegramBot
+from bot.telegram.gate import TargetNotFound, TargetRefused, TelegramGate, anonymous_admin_id
+from bot.telegram.render import TelegramReplyRenderer, split_plain_text
+from bot.telegram.sender import TelegramSender, TokenRedactor, make_bot
 from digest.arabic import is_arabic
 from digest.clock import FakeClock, SystemClock
 from digest.errors import (

@@ -1,8 +1,7 @@
 """Discord delivery: the ChatSender that posts stories to channels, as the bot or through a
 channel's webhook, and the translation of Discord's errors into digest.errors.
 
-Split from bot.discord_bot (which re-exports these names) so the adapter's command side and
-its delivery side can change independently.
+Apart from the command side (`bot.discord.app`) so that the two can change independently.
 """
 
 from __future__ import annotations

@@ -1,31 +1,18 @@
-"""Telegram adapter: python-telegram-bot on one side, bot.chat types on the other.
-
-* `TelegramSender` sends rendered HTML messages and translates telegram.error into the
-  digest.errors DeliveryError family (what the caller does next: wait, pause, migrate...).
-* `TelegramGate` answers the PlatformGate questions (admin checks, channel targets).
-* `TelegramBot` runs the PTB Application: commands in, replies out.
-
-Every Bot API address is configurable (`api_base_url`) so that a self-hosted Bot API
-server, or the fake one the tests start on 127.0.0.1, can stand in for api.telegram.org.
-The bot token is never written to logs or exception messages: PTB and httpx log request
-URLs that contain it, so a `TokenRedactor` filter rewrites those records.
-"""
+"""`TelegramBot`: the python-telegram-bot Application of ``newsdigest run``: commands in,
+replies out, chat membership changes, one update processor per chat."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
-import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
-from datetime import timedelta, tzinfo
+from datetime import timedelta
 from typing import Any, ClassVar, Protocol
 
-import telegram
 import telegram.error as tg_error
-from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions, Update
-from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram import BotCommand, BotCommandScopeDefault, Update
+from telegram.constants import ChatMemberStatus
 from telegram.ext import (
     Application,
     BaseUpdateProcessor,
@@ -38,423 +25,31 @@ from telegram.ext import (
 
 from bot.chat import Invocation, OutgoingMessage, PlatformGate, Reply
 from bot.delivery import (
-    TELEGRAM_LIMITS,
     PlatformRoute,
     RateLimiter,
-    chat_zone,
     telegram_renderer,
 )
 from bot.i18n import command_descriptions, normalize_language, rtl_safe, t
-from bot.redaction import SecretRedactor
 from bot.reply_text import reason_text
+from bot.telegram.gate import TelegramGate, anonymous_admin_id, chat_kind
+from bot.telegram.render import TelegramReplyRenderer
+from bot.telegram.sender import (
+    DEFAULT_API_URL,
+    TELEGRAM_SEND_LIMITS,
+    TelegramSender,
+    TokenRedactor,
+    _api_chat_id,
+)
 from digest.clock import SystemClock
 from digest.errors import (
-    ChatForbidden,
-    ChatMigrated,
-    ChatNotFound,
     ConfigError,
     DeliveryError,
-    MessageRejected,
     NewsdigestError,
     RetryAfter,
     TransientDeliveryError,
 )
-from digest.format.telegram import escape_html, render_telegram
-from digest.models import ChatKind, ChatRef, ChatSettings, Platform, Story
-
-DEFAULT_API_URL = "https://api.telegram.org"
-# Telegram's limits with room for jitter: the times at which our messages reach Telegram
-# wobble by tens of milliseconds (network, our own busy event loop), and at an even
-# 30/s thirty sends span only 35 ms more than a second. 0.1 s of margin keeps a
-# broadcast at about 27 msg/s with no 429 (see bench/telegram_broadcast.py).
-TELEGRAM_SEND_LIMITS = replace(TELEGRAM_LIMITS, margin=0.1)
-MAX_MESSAGE_UTF16 = 4096
-
-# Loggers that may print request URLs (and so the token): httpx logs every request at INFO,
-# PTB logs its base URL at DEBUG. Filters on a logger do not apply to its children, so
-# every logger PTB creates is named here.
-_LIBRARY_LOGGERS = (
-    "httpx",
-    "httpcore",
-    "telegram",
-    "telegram.Bot",
-    "telegram.ext",
-    "telegram.ext.Application",
-    "telegram.ext.ExtBot",
-    "telegram.ext.Updater",
-    "telegram.ext.JobQueue",
-    "telegram.ext.AIORateLimiter",
-    "telegram.ext.ConversationHandler",
-    "telegram.request.BaseRequest",
-    "telegram.request.HTTPXRequest",
-)
-
-
-# --- token redaction -----------------------------------------------------------------
-
-
-class TokenRedactor(SecretRedactor):
-    """Keeps the bot token (and its secret half) out of PTB, httpx and httpcore logs."""
-
-    def __init__(self, token: str) -> None:
-        # The part after the colon is the secret; redact it on its own too (URL-encoded
-        # forms or a token split by a library would still leak it).
-        secret = token.split(":", 1)[1] if ":" in token else token
-        super().__init__(
-            {token, secret}, logger_prefixes=(*_LIBRARY_LOGGERS, "telegram", "httpx", "httpcore")
-        )
-        self.token = token
-
-
-# --- error translation ---------------------------------------------------------------
-
-
-def _retry_seconds(exc: tg_error.RetryAfter) -> float:
-    with warnings.catch_warnings():
-        # PTB 22 warns that retry_after will become a timedelta; accept both.
-        warnings.simplefilter("ignore")
-        value: int | timedelta = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
-_NOT_FOUND_MARKERS = ("chat not found", "peer_id_invalid", "user not found", "chat_id is empty")
-# 400s that are about the bot's rights in the chat, not about the message: pause the chat.
-_NO_RIGHTS_MARKERS = (
-    "need administrator rights",
-    "not enough rights",
-    "have no rights",
-    "chat_write_forbidden",
-    "chat_admin_required",
-)
-
-
-def translate_error(
-    exc: tg_error.TelegramError, chat_id: str, redact: Callable[[str], str] = str
-) -> DeliveryError:
-    """Map a telegram.error exception to the DeliveryError that says what to do next."""
-    message = redact(exc.message)
-    if isinstance(exc, tg_error.RetryAfter):
-        return RetryAfter(chat_id, _retry_seconds(exc))
-    if isinstance(exc, tg_error.ChatMigrated):
-        return ChatMigrated(chat_id, str(exc.new_chat_id))
-    if isinstance(exc, tg_error.Forbidden):
-        return ChatForbidden(chat_id, message)
-    if isinstance(exc, tg_error.BadRequest):  # before NetworkError: BadRequest subclasses it
-        lowered = message.lower()
-        if any(marker in lowered for marker in _NOT_FOUND_MARKERS):
-            return ChatNotFound(chat_id, message)
-        if any(marker in lowered for marker in _NO_RIGHTS_MARKERS):
-            return ChatForbidden(chat_id, message)
-        return MessageRejected(chat_id, message)
-    if isinstance(exc, tg_error.TimedOut):
-        return TransientDeliveryError(chat_id, f"timed out: {message}")
-    if isinstance(exc, tg_error.InvalidToken):
-        # Not the chat's fault: keep the delivery and retry once the operator fixes the token.
-        return TransientDeliveryError(
-            chat_id, "Telegram rejected the bot token; check NEWSDIGEST_TELEGRAM_TOKEN"
-        )
-    return TransientDeliveryError(chat_id, message)
-
-
-def _api_chat_id(chat_id: str) -> int | str:
-    """Telegram wants numeric ids as integers and channel names as '@name'."""
-    try:
-        return int(chat_id)
-    except ValueError:
-        return chat_id
-
-
-def make_bot(
-    token: str,
-    api_base_url: str = DEFAULT_API_URL,
-    *,
-    read_timeout: float = 10.0,
-    connection_pool_size: int = 64,
-) -> telegram.Bot:
-    """A PTB Bot talking to `api_base_url` (``https://api.telegram.org`` by default)."""
-    api = api_base_url.rstrip("/")
-    request = telegram.request.HTTPXRequest(
-        connection_pool_size=connection_pool_size, read_timeout=read_timeout
-    )
-    return telegram.Bot(
-        token, base_url=f"{api}/bot", base_file_url=f"{api}/file/bot", request=request
-    )
-
-
-# --- sender --------------------------------------------------------------------------
-
-
-class TelegramSender:
-    """bot.chat.ChatSender for Telegram: HTML parse mode, previews as the message asks.
-
-    It sends exactly once per call (no pacing, no retries): the delivery worker plans the
-    rate and handles the DeliveryError it raises.
-    """
-
-    def __init__(self, bot: telegram.Bot, *, redactor: TokenRedactor | None = None) -> None:
-        self._bot = bot
-        self._redactor = redactor or TokenRedactor(bot.token)
-
-    @property
-    def bot(self) -> telegram.Bot:
-        return self._bot
-
-    async def send(
-        self, chat: ChatRef, message: OutgoingMessage, *, thread_id: int | None = None
-    ) -> str:
-        """Send one HTML message (into a forum topic when `thread_id` is given); returns
-        Telegram's message id.
-
-        Raises RetryAfter, ChatForbidden, ChatMigrated, ChatNotFound, MessageRejected or
-        TransientDeliveryError."""
-        if message.photo_url:
-            try:
-                photo = await self._bot.send_photo(
-                    chat_id=_api_chat_id(chat.chat_id),
-                    photo=message.photo_url,
-                    caption=message.text,
-                    parse_mode=ParseMode.HTML,
-                    message_thread_id=thread_id,
-                )
-                return str(photo.message_id)
-            except tg_error.BadRequest as exc:
-                if not _photo_refused(exc):
-                    raise translate_error(exc, chat.chat_id, self._redactor.redact) from None
-                # Nothing was sent: the same story goes out as text, nothing lost or twice.
-                logging.getLogger(__name__).info(
-                    "Telegram refused the photo for chat %s (%s); sent as text",
-                    chat.chat_id,
-                    self._redactor.redact(str(exc)),
-                )
-            except tg_error.TelegramError as exc:
-                raise translate_error(exc, chat.chat_id, self._redactor.redact) from None
-        preview = LinkPreviewOptions(is_disabled=message.disable_preview)
-        if message.preview_url and not message.disable_preview:
-            preview = LinkPreviewOptions(
-                url=message.preview_url, prefer_large_media=True, show_above_text=True
-            )
-        try:
-            sent = await self._bot.send_message(
-                chat_id=_api_chat_id(chat.chat_id),
-                text=message.text,
-                parse_mode=ParseMode.HTML,
-                link_preview_options=preview,
-                message_thread_id=thread_id,
-            )
-        except tg_error.TelegramError as exc:
-            # `from None`: the library's exception chain may carry request details.
-            raise translate_error(exc, chat.chat_id, self._redactor.redact) from None
-        return str(sent.message_id)
-
-
-# Bot API answers when the photo itself is the problem (not the chat, not the caption).
-_PHOTO_PROBLEMS = (
-    "wrong file identifier",
-    "failed to get http url content",
-    "wrong type of the web page content",
-    "image_process_failed",
-    "photo_invalid",
-    "wrong remote file",
-    "photo_save_file_invalid",
-)
-
-
-def _photo_refused(exc: tg_error.BadRequest) -> bool:
-    text = str(exc.message).lower()
-    return any(problem in text for problem in _PHOTO_PROBLEMS)
-
-
-# --- gate ----------------------------------------------------------------------------
-
-
-class TargetRefused(PermissionError):
-    """A managed target may not be used. `code` says why: not_admin | bot_not_admin |
-    bot_cannot_post | private_chat | unavailable; `reason_in(lang)` words it for a reply
-    (str() is the English wording, for logs)."""
-
-    def __init__(self, target: str, code: str) -> None:
-        self.target = target
-        self.code = code
-        super().__init__(self.reason_in("en"))
-
-    def reason_in(self, language: str) -> str:
-        """The refusal worded in `language` (the texts are bot.i18n's refused_<code>)."""
-        return t(f"refused_{self.code}", language, target=self.target)
-
-
-class TargetNotFound(LookupError):
-    """Telegram does not know the chat named in the arguments."""
-
-    def __init__(self, target: str, message: str) -> None:
-        super().__init__(message)
-        self.target = target
-
-
-_ADMIN_STATUSES = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR}
-
-
-def anonymous_admin_id(chat_id: int | str) -> str:
-    """The Invocation.user_id of an anonymous admin of `chat_id` (who posts as the group)."""
-    return f"anonymous-admin:{chat_id}"
-
-
-def chat_kind(chat_type: str) -> ChatKind:
-    """Telegram chat.type → our ChatKind (a supergroup is a group to us)."""
-    if chat_type == ChatType.PRIVATE:
-        return ChatKind.PRIVATE
-    if chat_type == ChatType.CHANNEL:
-        return ChatKind.CHANNEL
-    return ChatKind.GROUP
-
-
-_TARGET = re.compile(r"^(@[A-Za-z][A-Za-z0-9_]{3,31}|-?\d{1,20})$")
-
-
-def looks_like_target(arg: str) -> bool:
-    """True for '@channelname' or a numeric chat id such as -1001234567890."""
-    return bool(_TARGET.match(arg))
-
-
-class TelegramGate:
-    """PlatformGate on the Bot API: getChat and getChatMember."""
-
-    def __init__(self, bot: telegram.Bot, *, logger: logging.Logger | None = None) -> None:
-        self._bot = bot
-        self._log = logger or logging.getLogger(__name__)
-
-    async def is_admin(self, chat: ChatRef, user_id: str) -> bool:
-        """Private chats: always. Groups and channels: creator or administrator.
-        Raises TargetRefused(code="unavailable") when Telegram cannot be asked right now."""
-        if chat.kind is ChatKind.PRIVATE or user_id == anonymous_admin_id(chat.chat_id):
-            return True
-        try:
-            member = await self._bot.get_chat_member(_api_chat_id(chat.chat_id), int(user_id))
-        except (tg_error.BadRequest, tg_error.Forbidden) as exc:
-            self._log.info("admin check in chat %s refused: %s", chat.chat_id, exc.message)
-            return False
-        except (ValueError, tg_error.TelegramError) as exc:
-            raise TargetRefused(chat.chat_id, "unavailable") from exc
-        return member.status in _ADMIN_STATUSES
-
-    async def resolve_target(self, ref: str, user_id: str) -> ChatRef:
-        """'@channel' or a numeric id → ChatRef, if the user administers that chat and the
-        bot can post there. Raises TargetNotFound or TargetRefused (a PermissionError)."""
-        ref = ref.strip()
-        if not looks_like_target(ref):
-            raise TargetNotFound(ref, f"{ref!r} is not a chat: use @channelname or a chat id")
-        try:
-            chat = await self._bot.get_chat(_api_chat_id(ref))
-        except (tg_error.BadRequest, tg_error.Forbidden) as exc:
-            raise TargetNotFound(
-                ref,
-                f"Telegram does not know {ref} (or the bot cannot see it): "
-                "check the name and add the bot to it first",
-            ) from exc
-        except tg_error.TelegramError as exc:
-            raise TargetRefused(ref, "unavailable") from exc
-        if chat.type == ChatType.PRIVATE:
-            raise TargetRefused(ref, "private_chat")
-        kind = chat_kind(chat.type)
-        bot_member = await self._member(ref, chat.id, self._bot.id)
-        if not user_id.isdigit():  # an anonymous admin elsewhere: nobody to check
-            raise TargetRefused(ref, "not_admin")
-        user_member = await self._member(ref, chat.id, int(user_id))
-        if user_member.status not in _ADMIN_STATUSES:
-            raise TargetRefused(ref, "not_admin")
-        if kind is ChatKind.CHANNEL:
-            if bot_member.status != ChatMemberStatus.ADMINISTRATOR:
-                raise TargetRefused(ref, "bot_not_admin")
-            if not getattr(bot_member, "can_post_messages", False):
-                raise TargetRefused(ref, "bot_cannot_post")
-        elif bot_member.status in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED) or (
-            bot_member.status == ChatMemberStatus.RESTRICTED
-            and not getattr(bot_member, "can_send_messages", True)
-        ):
-            raise TargetRefused(ref, "bot_cannot_post")
-        return ChatRef(Platform.TELEGRAM, str(chat.id), kind)
-
-    async def _member(self, ref: str, chat_id: int, user_id: int) -> telegram.ChatMember:
-        try:
-            return await self._bot.get_chat_member(chat_id, user_id)
-        except (tg_error.BadRequest, tg_error.Forbidden) as exc:
-            # Channels hide their members from a bot that is not an admin there.
-            raise TargetRefused(ref, "bot_not_admin") from exc
-        except tg_error.TelegramError as exc:
-            raise TargetRefused(ref, "unavailable") from exc
-
-
-# --- replies -------------------------------------------------------------------------
-
-
-class StoryRenderer(Protocol):
-    def __call__(
-        self, stories: Sequence[Story], *, header: str | None, language: str, zone: tzinfo
-    ) -> list[str]: ...
-
-
-def split_plain_text(text: str, limit: int = MAX_MESSAGE_UTF16) -> list[str]:
-    """Cut plain text into chunks of at most `limit` UTF-16 units, at line breaks where
-    possible (a single over-long line is cut between characters, never inside a pair)."""
-    chunks: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while utf16_len(line) > limit:
-            cut = _utf16_prefix(line, limit)
-            if current:
-                chunks.append(current)
-                current = ""
-            chunks.append(line[:cut])
-            line = line[cut:]
-        candidate = f"{current}\n{line}" if current else line
-        if utf16_len(candidate) <= limit:
-            current = candidate
-        else:
-            chunks.append(current)
-            current = line
-    if current.strip():
-        chunks.append(current)
-    return [chunk for chunk in chunks if chunk.strip()]
-
-
-def utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def _utf16_prefix(text: str, limit: int) -> int:
-    """Longest prefix length (in code points) that fits in `limit` UTF-16 units."""
-    used = 0
-    for index, char in enumerate(text):
-        used += 2 if ord(char) > 0xFFFF else 1
-        if used > limit:
-            return index
-    return len(text)
-
-
-class TelegramReplyRenderer:
-    """Reply → HTML messages: the plain text escaped, RTL-safe and split under the limit,
-    then the stories through the Telegram story formatter."""
-
-    def __init__(
-        self, story_renderer: StoryRenderer = render_telegram, limit: int = MAX_MESSAGE_UTF16
-    ) -> None:
-        self._render_stories = story_renderer
-        self._limit = limit
-
-    def render(self, reply: Reply) -> list[str]:
-        messages: list[str] = []
-        if reply.text.strip():
-            text = rtl_safe(reply.text.strip(), reply.language)
-            # Telegram counts the text after entity parsing, i.e. the plain text.
-            messages += [escape_html(chunk) for chunk in split_plain_text(text, self._limit)]
-        if reply.stories or (reply.header and not reply.text.strip()):
-            messages += self._render_stories(
-                reply.stories,
-                header=reply.header,
-                language=reply.language,
-                zone=chat_zone(reply.timezone),
-            )
-        return messages
-
+from digest.format.telegram import escape_html
+from digest.models import ChatKind, ChatRef, ChatSettings, Platform
 
 # --- the bot -------------------------------------------------------------------------
 

@@ -1,16 +1,5 @@
-"""The Discord adapter: slash commands under ``/news``, a ChatSender and a PlatformGate.
-
-Commands are written once in ``bot.commands.CommandService``; this module only turns an
-interaction into an ``Invocation``, answers the gate's questions from Discord's permission
-data, and renders the ``Reply`` (text as message content, stories as embeds).
-
-discord.py keeps its REST base (``discord.http.Route.BASE``) and default gateway
-(``DiscordWebSocket.DEFAULT_GATEWAY``) as class attributes, so a custom ``api_base_url``
-applies to the whole process: one Discord bot per process.
-
-Discord has no Arabic client locale, so command descriptions are registered with the
-Arabic text as the default and English as the ``en-US``/``en-GB`` localisation.
-"""
+"""`DiscordBot`: the Discord side of ``newsdigest run``: slash commands under ``/news``,
+the sender, the gateway client."""
 
 from __future__ import annotations
 
@@ -19,11 +8,10 @@ import contextlib
 import functools
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Protocol
 
-import aiohttp
 import discord
 import yarl
 from discord import app_commands
@@ -36,24 +24,39 @@ from bot.delivery import (
     DISCORD_LIMITS,
     PlatformRoute,
     RateLimiter,
-    chat_zone,
     discord_renderer,
 )
-from bot.discord_sender import (
+from bot.discord.gate import (
+    _NEEDS_POSTING,
+    DEFER_AFTER_SECONDS,
+    SLOW_COMMANDS,
+    ChannelOption,
+    DiscordGate,
+    chat_of,
+    invite_url,
+    missing_post_permissions,
+    refusal_text,
+)
+from bot.discord.render import ReplyRenderer, render_reply
+from bot.discord.sender import (
     _NO_MENTIONS,
-    DEFAULT_RETRY_SECONDS,
-    MAX_CONTENT,
-    MAX_EMBEDS_PER_MESSAGE,
     ChatStore,
     DiscordSender,
     TokenRedactor,
     WebhookLookup,
     WebhookTarget,
-    parse_webhook_url,
     stored_webhooks,
-    translate_error,
 )
-from bot.reply_text import echo, refusal_reason
+from bot.discord.texts import (
+    _GROUP_DESCRIPTION,
+    I18nTranslator,
+    _command_text,
+    _discord_text,
+    _locale_code,
+    _option_text,
+    _resumed,
+    _text,
+)
 from digest.clock import SystemClock
 from digest.errors import (
     ChatForbidden,
@@ -62,481 +65,13 @@ from digest.errors import (
     DeliveryError,
     MessageRejected,
 )
-from digest.format.discord import render_discord
-from digest.models import ChatKind, ChatRef, ChatSettings, Platform
-
-# The delivery side lives in bot.discord_sender; these names stay importable from here.
-__all__ = [
-    "DEFAULT_RETRY_SECONDS",
-    "MAX_CONTENT",
-    "MAX_EMBEDS_PER_MESSAGE",
-    "SLOW_COMMANDS",
-    "ChatStore",
-    "DiscordBot",
-    "DiscordGate",
-    "DiscordSender",
-    "TokenRedactor",
-    "WebhookLookup",
-    "WebhookTarget",
-    "invite_url",
-    "parse_webhook_url",
-    "render_reply",
-    "split_text",
-    "stored_webhooks",
-    "translate_error",
-]
-
-# Permissions the bot needs where it posts: View Channel, Send Messages, Embed Links,
-# Read Message History. Manage Webhooks is only needed to create webhooks, which we
-# leave to the server's admins. Used in the README's invite link.
-BOT_PERMISSIONS = discord.Permissions(
-    view_channel=True, send_messages=True, embed_links=True, read_message_history=True
-)
-
-
-def invite_url(application_id: int | str) -> str:
-    """The link a server admin opens to add the bot with the permissions it needs."""
-    return discord.utils.oauth_url(
-        int(application_id),
-        permissions=BOT_PERMISSIONS,
-        scopes=("bot", "applications.commands"),
-    )
-
-
-_CHANNEL_REF = re.compile(r"^(?:<#(\d{15,21})>|(\d{15,21}))$")
-
-# Commands that may take long (fetch, summarise, query many stories): answer "thinking…"
-# at once instead of risking Discord's 3-second limit.
-SLOW_COMMANDS = frozenset({"summary", "digest", "latest", "addfeed"})
-# Commands after which the bot will post in the channel: it must be able to.
-_NEEDS_POSTING = frozenset({"subscribe", "schedule", "addfeed"})
-# Others are answered directly when the command service is quick, deferred otherwise.
-DEFER_AFTER_SECONDS = 2.0
-
-
-# --- gate ----------------------------------------------------------------------------
-
-
-class TargetRefused(PermissionError):
-    """A channel named in a command may not be managed. `code` lets the command layer pick
-    a text: not_admin | other_server | bot_cannot_post | not_text | unavailable;
-    `reason_in(lang)` words it for the user (the English message is for logs)."""
-
-    def __init__(self, target: str, code: str, message: str, **values: str) -> None:
-        super().__init__(message)
-        self.target = target
-        self.code = code
-        self.values = values
-
-    def reason_in(self, lang: str) -> str:
-        key = f"refused_{self.code}"
-        if key in _DISCORD_TEXTS:
-            return _discord_text(key, lang, target=self.target, **self.values)
-        if key in i18n.message_keys():  # not_text, unavailable: the shared texts
-            return i18n.t(key, lang, target=echo(self.target))
-        return i18n.t("refused_other", lang, target=echo(self.target))
-
-
-class TargetNotFound(LookupError):
-    """Discord does not know the channel named in the arguments (or the bot cannot see it)."""
-
-    def __init__(self, target: str, message: str, *, visible: bool = True) -> None:
-        super().__init__(message)
-        self.target = target
-        self.visible = visible  # False: a channel id the bot cannot see
-
-    def reason_in(self, lang: str) -> str:
-        key = "target_not_a_channel" if self.visible else "target_not_seen"
-        return _discord_text(key, lang, target=echo(self.target))
-
-
-def refusal_text(error: Exception, target: str, lang: str) -> str:
-    """Why a channel option was refused, in `lang` (never the exception's English)."""
-    reason_in = getattr(error, "reason_in", None)
-    if callable(reason_in):
-        return str(reason_in(lang))
-    if isinstance(error, PermissionError):
-        return refusal_reason(error, target, lang)
-    return i18n.t("refused_unavailable", lang)
-
-
-def can_manage(permissions: discord.Permissions) -> bool:
-    """Manage Channels or Manage Server (Administrator implies both) = may change what a
-    channel receives."""
-    return bool(
-        permissions.administrator or permissions.manage_channels or permissions.manage_guild
-    )
-
-
-def missing_post_permissions(permissions: discord.Permissions) -> list[str]:
-    """What the bot lacks to post story embeds (empty when it can)."""
-    needed = {
-        "View Channel": permissions.view_channel,
-        "Send Messages": permissions.send_messages,
-        "Embed Links": permissions.embed_links,
-    }
-    return [name for name, ok in needed.items() if not ok]
-
-
-def parse_channel_ref(ref: str) -> int | None:
-    """'<#123…>' or a bare channel id → the id; None for anything else."""
-    match = _CHANNEL_REF.match(ref.strip())
-    if not match:
-        return None
-    return int(match.group(1) or match.group(2))
-
-
-def chat_of(channel_id: int, in_guild: bool) -> ChatRef:
-    return ChatRef(
-        Platform.DISCORD, str(channel_id), ChatKind.CHANNEL if in_guild else ChatKind.PRIVATE
-    )
-
-
-_TEXT_CHANNELS = (discord.TextChannel, discord.Thread)
-
-# What a `channel` option offers: channels the bot can post stories in -- text (0),
-# announcement (5) and threads (10, 11, 12). Not voice (2), categories (4), stage (13),
-# forums (15) or media (16): forums need a post (thread) per message, which the sender
-# does not create, so they stay out until it does.
-POSTABLE_CHANNEL_TYPES = (
-    discord.ChannelType.text,
-    discord.ChannelType.news,
-    discord.ChannelType.news_thread,
-    discord.ChannelType.public_thread,
-    discord.ChannelType.private_thread,
-)
-
-AnyChannel = app_commands.AppCommandChannel | app_commands.AppCommandThread
-
-
-class PostableChannel(app_commands.Transformer):
-    """The type of every ``channel`` option: Discord's picker offers only
-    POSTABLE_CHANNEL_TYPES. The value passes through unchanged; DiscordGate.resolve_target
-    still refuses anything else (a client may send any channel id)."""
-
-    @property
-    def type(self) -> discord.AppCommandOptionType:
-        return discord.AppCommandOptionType.channel
-
-    @property
-    def channel_types(self) -> list[discord.ChannelType]:
-        return list(POSTABLE_CHANNEL_TYPES)
-
-    async def transform(self, interaction: discord.Interaction[Any], value: Any, /) -> Any:
-        return value
-
-
-ChannelOption = app_commands.Transform[AnyChannel, PostableChannel]
-
-
-class DiscordGate:
-    """PlatformGate for one interaction: Discord sends the invoker's permissions with it,
-    and the guild cache (guilds intent) answers for other channels of the same server."""
-
-    def __init__(self, interaction: discord.Interaction[Any], client: discord.Client) -> None:
-        self._interaction = interaction
-        self._client = client
-
-    async def is_admin(self, chat: ChatRef, user_id: str) -> bool:
-        """DMs: always. Server channels: Manage Channels or Manage Server there."""
-        if chat.kind is ChatKind.PRIVATE:
-            return True
-        interaction = self._interaction
-        if interaction.guild_id is None:
-            return False
-        if str(interaction.channel_id) == chat.chat_id and str(interaction.user.id) == user_id:
-            return can_manage(interaction.permissions)
-        try:
-            channel = await self._channel(int(chat.chat_id))
-            member = await self._member(user_id)
-        except (TargetNotFound, TargetRefused, ValueError):
-            return False
-        if channel is None or member is None or channel.guild.id != interaction.guild_id:
-            return False
-        return can_manage(channel.permissions_for(member))
-
-    async def resolve_target(self, ref: str, user_id: str) -> ChatRef:
-        """'<#id>' or an id of a channel in this server → ChatRef, if the user may manage
-        it and the bot can post there. Raises TargetNotFound or TargetRefused."""
-        channel_id = parse_channel_ref(ref)
-        if channel_id is None:
-            raise TargetNotFound(ref, f"{ref!r} is not a channel: mention it like #news")
-        interaction = self._interaction
-        if interaction.guild_id is None:
-            raise TargetRefused(ref, "other_server", "name a channel from a server, not a DM")
-        channel = await self._channel(channel_id)
-        if channel is None:
-            raise TargetNotFound(
-                ref, f"I cannot see <#{channel_id}>; check the bot is invited", visible=False
-            )
-        if channel.guild.id != interaction.guild_id:
-            raise TargetRefused(ref, "other_server", "that channel is in another server")
-        if not isinstance(channel, _TEXT_CHANNELS):
-            raise TargetRefused(ref, "not_text", f"<#{channel_id}> is not a text channel")
-        member = await self._member(user_id)
-        if member is None or not can_manage(channel.permissions_for(member)):
-            raise TargetRefused(
-                ref,
-                "not_admin",
-                f"you need Manage Channels or Manage Server in <#{channel_id}>",
-            )
-        me = channel.guild.me
-        if me is None:
-            raise TargetRefused(ref, "unavailable", "could not check the bot's permissions")
-        missing = missing_post_permissions(channel.permissions_for(me))
-        if missing:
-            raise TargetRefused(
-                ref,
-                "bot_cannot_post",
-                f"give the bot {', '.join(missing)} in <#{channel_id}>",
-                missing=", ".join(missing),
-            )
-        return chat_of(channel_id, in_guild=True)
-
-    async def _channel(self, channel_id: int) -> discord.abc.GuildChannel | discord.Thread | None:
-        guild = self._interaction.guild
-        cached = guild.get_channel_or_thread(channel_id) if guild is not None else None
-        if cached is None:
-            cached = self._client.get_channel(channel_id)  # type: ignore[assignment]
-        if cached is not None:
-            return (
-                cached if isinstance(cached, (discord.abc.GuildChannel, discord.Thread)) else None
-            )
-        try:
-            fetched = await self._client.fetch_channel(channel_id)
-        except discord.NotFound:
-            return None
-        except discord.Forbidden:
-            return None
-        except (discord.HTTPException, aiohttp.ClientError) as exc:
-            raise TargetRefused(str(channel_id), "unavailable", "Discord did not answer") from exc
-        if isinstance(fetched, (discord.abc.GuildChannel, discord.Thread)):
-            return fetched
-        return None
-
-    async def _member(self, user_id: str) -> discord.Member | None:
-        user = self._interaction.user
-        if isinstance(user, discord.Member) and str(user.id) == user_id:
-            return user
-        guild = self._interaction.guild
-        if guild is None:
-            return None
-        member = guild.get_member(int(user_id))
-        if member is not None:
-            return member
-        try:
-            return await guild.fetch_member(int(user_id))
-        except discord.HTTPException:
-            return None
-
-
-# --- reply rendering -----------------------------------------------------------------
-
-Payload = Mapping[str, Any]  # {"content": str, "embeds": [embed dicts]}
-ReplyRenderer = Callable[[Reply], Sequence[Payload]]
-
-
-def split_text(text: str, limit: int = MAX_CONTENT) -> list[str]:
-    """Split text into chunks of at most `limit` characters, at line breaks where possible,
-    else at spaces, else hard."""
-    chunks: list[str] = []
-    rest = text
-    while len(rest) > limit:
-        cut = rest.rfind("\n", 0, limit + 1)
-        if cut <= 0:
-            cut = rest.rfind(" ", 0, limit + 1)
-        if cut <= 0:  # no separator: cut hard and keep every character
-            chunks.append(rest[:limit])
-            rest = rest[limit:]
-            continue
-        chunks.append(rest[:cut])
-        rest = rest[cut + 1 :]  # drop only the separator we cut at
-    if rest.strip():
-        chunks.append(rest)
-    return chunks
-
-
-def render_reply(
-    reply: Reply, *, topic_colours: Mapping[str, int] | None = None
-) -> list[dict[str, Any]]:
-    """The default ReplyRenderer: text as message content (markdown escaped, split at 2000
-    characters), stories as embeds via digest.format.discord.render_discord."""
-    payloads: list[dict[str, Any]] = [
-        {"content": chunk, "embeds": []}
-        for chunk in split_text(discord.utils.escape_markdown(reply.text))
-    ]
-    if reply.stories:
-        payloads.extend(
-            dict(p)
-            for p in render_discord(
-                list(reply.stories),
-                header=reply.header,
-                language=reply.language,
-                topic_colours=dict(topic_colours or {}),
-                zone=chat_zone(reply.timezone),
-            )
-        )
-    return payloads
-
-
-# --- the bot -------------------------------------------------------------------------
+from digest.models import ChatRef, ChatSettings, Platform
 
 
 class CommandHandler(Protocol):
     """What the adapter needs from bot.commands.CommandService."""
 
     async def handle(self, inv: Invocation, gate: PlatformGate) -> Reply: ...
-
-
-_ENGLISH_LOCALES = frozenset({discord.Locale.american_english, discord.Locale.british_english})
-
-# Texts only Discord shows (the group and its options); command descriptions come from
-# bot.i18n. (Arabic default, English localisation.)
-_GROUP_DESCRIPTION = ("أخبار التقنية العربية في نقاط", "Arabic tech news in key points")
-_OPTION_TEXTS: Mapping[str, tuple[str, str]] = {
-    "topic_or_keyword": (
-        "موضوع (مثل ai) أو كلمة مفتاحية أو all",
-        "A topic (like ai), a keyword, or all",
-    ),
-    "channel": ("القناة المقصودة (الافتراضي: هذه القناة)", "Which channel (default: this one)"),
-    "value": ("HH:MM [المنطقة الزمنية] أو instant أو off", "HH:MM [timezone], instant or off"),
-    "n": ("عدد الأخبار من 1 إلى 20", "How many stories, 1-20"),
-    "url": ("رابط المقال", "The article's link"),
-    "feed_url": ("رابط الموقع أو خلاصة RSS", "The site's or RSS feed's link"),
-    "feed_ref": ("الرابط أو رقمه في القائمة", "The link, or its number in the list"),
-    "language": ("لغة الردود", "Reply language"),
-    "images_state": ("صورة الخبر في المنشورات الفورية", "The story's image in instant posts"),
-    "webhook_url": (
-        "رابط الـ webhook من إعدادات القناة، أو off للإيقاف",
-        "The webhook link from the channel's settings, or off",
-    ),
-    "webhook_name": ("اسم يظهر على الرسائل (اختياري)", "Name shown on the posts (optional)"),
-    "webhook_avatar": ("رابط https لصورة (اختياري)", "An https image link (optional)"),
-}
-# Texts only the Discord adapter shows (/news webhook, pause notices).
-_DISCORD_TEXTS: Mapping[str, tuple[str, str]] = {
-    "webhook_set": (
-        "ستصل أخبار {channel} عبر الـ webhook من الآن.{resumed}",
-        "Stories for {channel} now go through the webhook.{resumed}",
-    ),
-    "webhook_off": (
-        "أُوقف النشر عبر webhook في هذه القناة؛ سينشر البوت بنفسه.{resumed}",
-        "Webhook delivery is off for this channel; the bot posts itself.{resumed}",
-    ),
-    "webhook_bad_url": (
-        "هذا ليس رابط webhook. انسخه من إعدادات القناة ← التكامل ← Webhooks.",
-        "That is not a webhook link. Copy it from Channel settings → Integrations → Webhooks.",
-    ),
-    "webhook_unknown": (
-        "لا يعرف Discord هذا الـ webhook (ربما حُذف).",
-        "Discord does not know that webhook (was it deleted?).",
-    ),
-    "webhook_unavailable": (
-        "تعذّر التحقق من الـ webhook الآن؛ حاول لاحقًا.",
-        "Could not check the webhook right now; try again later.",
-    ),
-    # Why a channel option was refused (TargetRefused / TargetNotFound.reason_in).
-    "refused_not_admin": (
-        "تحتاج صلاحية Manage Channels أو Manage Server في {target}",
-        "you need Manage Channels or Manage Server in {target}",
-    ),
-    "refused_bot_cannot_post": (
-        "امنح البوت {missing} في {target}",
-        "give the bot {missing} in {target}",
-    ),
-    "refused_other_server": (
-        "{target} ليست من قنوات هذا الخادم؛ اختر قناة من الخادم نفسه",
-        "{target} is not a channel of this server; pick one from this server",
-    ),
-    "target_not_a_channel": (
-        "{target} ليست قناة؛ اذكرها هكذا: #news",
-        "{target} is not a channel: mention it like #news",
-    ),
-    "target_not_seen": (
-        "لا أرى {target}؛ تأكد أن البوت مدعو ويستطيع رؤيتها",
-        "I cannot see {target}; check that the bot is invited and can view it",
-    ),
-    "webhook_refused": ("لا يمكن استخدام {channel}: {reason}", "Cannot use {channel}: {reason}"),
-    "webhook_admins_only": (
-        "تغيير طريقة النشر متاح لمن يملك صلاحية إدارة القنوات فقط.",
-        "Only members with Manage Channels can change how this channel is posted to.",
-    ),
-    "webhook_bad_avatar": (
-        "رابط الصورة يجب أن يبدأ بـ https://",
-        "The avatar link must start with https://",
-    ),
-    "webhook_bad_name": (
-        "لا يقبل Discord اسمًا يحتوي على discord أو clyde.",
-        "Discord does not accept names containing 'discord' or 'clyde'.",
-    ),
-    "paused_notice": (
-        "توقّف نشر الأخبار في {channel} على خادم «{server}»: {reason}\n"
-        "أصلحوا صلاحيات البوت هناك (عرض القناة، إرسال الرسائل، تضمين الروابط)، ثم شغّلوا"
-        " /news subscribe أو /news schedule في تلك القناة لاستئناف النشر.",
-        "newsdigest stopped posting to {channel} on “{server}”: {reason}\n"
-        "Give the bot View Channel, Send Messages and Embed Links there, then run"
-        " /news subscribe or /news schedule in that channel to resume.",
-    ),
-    "paused_notice_webhook": (
-        "توقّف نشر الأخبار في {channel} على خادم «{server}»: {reason}\n"
-        "لاستئناف النشر: أنشئوا webhook جديدًا في إعدادات القناة ← التكامل ← Webhooks وشغّلوا"
-        " /news webhook بالرابط الجديد، أو أعطوا البوت صلاحيات عرض القناة وإرسال الرسائل"
-        " وتضمين الروابط هناك ثم شغّلوا /news webhook off في تلك القناة.",
-        "newsdigest stopped posting to {channel} on “{server}”: {reason}\n"
-        "To resume, create a new webhook (Channel settings → Integrations → Webhooks) and run"
-        " /news webhook with its URL, or give the bot View Channel, Send Messages and Embed"
-        " Links there and run /news webhook off in that channel.",
-    ),
-    "webhook_dropped_notice": (
-        "حُذف الـ webhook الذي كانت أخبار {channel} على خادم «{server}» تُنشر عبره ({reason})،"
-        " فصار البوت ينشرها بنفسه ولم يضِع شيء. لاستعمال webhook من جديد أنشئوا واحدًا وشغّلوا"
-        " /news webhook بالرابط الجديد.",
-        "The webhook that posted the news in {channel} on “{server}” was deleted ({reason});"
-        " the bot posts there itself now and nothing was lost. To use a webhook again, create"
-        " one and run /news webhook with its URL.",
-    ),
-    "bot_cannot_post": ("أعطوا البوت صلاحيات: {missing}", "give the bot {missing}"),
-    "webhook_guild_only": ("الـ webhooks متاحة في الخوادم فقط.", "Webhooks only exist in servers."),
-}
-
-
-def _resumed(before: ChatSettings, lang: str) -> str:
-    """The "deliveries resume" line for an answer, when the channel was paused."""
-    return "\n" + i18n.t("resumed", lang) if before.paused_reason is not None else ""
-
-
-def _discord_text(key: str, lang: str, **values: object) -> str:
-    ar, en = _DISCORD_TEXTS[key]
-    return i18n.rtl_safe((en if lang == "en" else ar).format(**values), lang)
-
-
-def _text(ar: str, en: str) -> app_commands.locale_str:
-    return app_commands.locale_str(ar, en=en)
-
-
-def _command_text(name: str) -> app_commands.locale_str:
-    return _text(i18n.command_description(name, "ar"), i18n.command_description(name, "en"))
-
-
-def _option_text(name: str) -> app_commands.locale_str:
-    ar, en = _OPTION_TEXTS[name]
-    return _text(ar, en)
-
-
-class I18nTranslator(app_commands.Translator):
-    """Gives Discord the English text of each description for English clients; every
-    other locale sees the Arabic default (Discord has no Arabic locale)."""
-
-    async def translate(
-        self,
-        string: app_commands.locale_str,
-        locale: discord.Locale,
-        context: app_commands.TranslationContextTypes,
-    ) -> str | None:
-        if locale in _ENGLISH_LOCALES:
-            english = string.extras.get("en")
-            return str(english) if english else None
-        return None
 
 
 class _NewsClient(discord.Client):
@@ -547,11 +82,6 @@ class _NewsClient(discord.Client):
 
     async def setup_hook(self) -> None:
         await self._bot._setup(self.tree)
-
-
-def _locale_code(locale: object) -> str:
-    value = getattr(locale, "value", locale)
-    return str(value)
 
 
 class DiscordBot:
