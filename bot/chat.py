@@ -7,11 +7,22 @@ adapter turns its library's update/interaction into an `Invocation`, answers the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from digest.models import ChatRef, Story
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    """A file a user sent with a command (a Telegram document, a Discord attachment),
+    not downloaded yet: `size` is what the platform says (None: it did not say), and
+    `read(limit)` downloads it, raising ValueError past `limit` bytes."""
+
+    name: str
+    size: int | None
+    read: Callable[[int], Awaitable[bytes]]
 
 
 @dataclass(frozen=True)
@@ -23,6 +34,15 @@ class Invocation:
     name: str  # ASCII command name without the slash: "subscribe"
     args: tuple[str, ...] = ()
     user_language: str | None = None  # client language hint ("ar", "en-US"...)
+    file: IncomingFile | None = None  # /import: the OPML file sent with it
+
+
+@dataclass(frozen=True)
+class OutgoingFile:
+    """A file to answer with (/export): Telegram sendDocument, a Discord attachment."""
+
+    name: str
+    content: bytes
 
 
 @dataclass(frozen=True)
@@ -36,6 +56,7 @@ class Reply:
     ephemeral: bool = False  # Discord: visible to the caller only
     language: str = "ar"
     timezone: str = "UTC"  # the chat's: story times are shown in it
+    file: OutgoingFile | None = None  # sent with `text` as its caption
 
 
 class PlatformGate(Protocol):

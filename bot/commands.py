@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from bot.chat import Invocation, PlatformGate, Reply
+from bot.chat import Invocation, OutgoingFile, PlatformGate, Reply
 from bot.command_args import (
     BadArgument,
     ScheduleRequest,
@@ -61,6 +61,7 @@ from bot.i18n import (
     t,
     usage,
 )
+from bot.opml import OpmlFeeds, export_filename, refusal_text, result_text, too_large_text
 from bot.own_feeds import OwnFeeds
 from bot.owner import OWNER_COMMANDS, is_owner, stats_lines, switch_feed
 from bot.reply_text import ECHO_ITEMS, echo, reason_text, refusal_reason, timezone_label
@@ -81,6 +82,7 @@ from digest.models import (
     Platform,
     Story,
 )
+from digest.opml import OpmlError
 from digest.ports import Storage
 from digest.stories import StoryBuilder, source_name
 from digest.topics import TopicCatalog
@@ -115,7 +117,7 @@ SummarizeUrl = Callable[[str], Awaitable[Story]]
 _FAR_FUTURE = timedelta(days=3650)
 
 CHANGING_COMMANDS = frozenset(
-    {"subscribe", "unsubscribe", "schedule", "lang", "images", "addfeed", "removefeed"}
+    {"subscribe", "unsubscribe", "schedule", "lang", "images", "addfeed", "removefeed", "import"}
 )
 # What /images accepts (case and Arabic spelling folded by `_images_choice`).
 IMAGES_ON = frozenset({"on", "yes", "true", "1", "تشغيل", "نعم", "تفعيل"})
@@ -124,6 +126,8 @@ COMMAND_ALIASES = {
     "feed add": "addfeed",
     "feed remove": "removefeed",
     "feed list": "myfeeds",
+    "feed import": "import",
+    "feed export": "export",
     "delfeed": "removefeed",
     "feeds_mine": "myfeeds",
     "subscriptions": "mysubs",
@@ -193,9 +197,11 @@ class CommandService:
         *,
         stories: StoryLoader | None = None,
         own_feeds: OwnFeeds | None = None,
+        opml: OpmlFeeds | None = None,
     ) -> None:
         self._storage = storage
         self._own_feeds = own_feeds
+        self._opml = opml
         self._catalog = topics
         self._summarize_url = summarize_url
         self._clock = clock
@@ -224,7 +230,11 @@ class CommandService:
         try:
             settings = self._storage.get_chat(inv.chat)
             lang = self._reply_language(settings, inv)
-            known = name in KNOWN_COMMANDS or (name in OWNER_COMMANDS and self._is_owner(inv))
+            known = (
+                name in KNOWN_COMMANDS
+                or (name in OWNER_COMMANDS and self._is_owner(inv))
+                or (name == "owner" and inv.chat.platform is Platform.DISCORD)
+            )
             handler = getattr(self, f"_cmd_{name}", None) if known else None
             if handler is None:
                 return self._unknown(inv.name, lang, prefix)
@@ -789,15 +799,79 @@ class CommandService:
         )
         if own is None or target is None:
             return refusal or self._text(t("internal_error", lang), lang)
+        self._follow_own_sources(target, lang)
+        return await own.add(target, url, user_id=inv.user_id, lang=lang, p=p, target=label)
+
+    def _follow_own_sources(self, target: ChatRef, lang: str) -> None:
+        """A chat that follows nothing yet (never saved, or unsubscribed from all) asks
+        for its own sources: their items come at once. Following only own sources is
+        not "all technology" (bot.delivery.plan_recipients)."""
         before = self._load_for_change(target, lang)
         if not self._storage.has_chat(target) or (
             before.mode is DeliveryMode.OFF and not (before.topics or before.keywords)
         ):
-            # A chat that follows nothing yet (never saved, or unsubscribed from all)
-            # asks for this source: its items come at once. Following only own sources
-            # is not "all technology" (bot.delivery.plan_recipients).
             self._storage.save_chat(replace(before, mode=DeliveryMode.INSTANT))
-        return await own.add(target, url, user_id=inv.user_id, lang=lang, p=p, target=label)
+
+    async def _cmd_import(
+        self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str
+    ) -> Reply:
+        """An OPML file of sources for the chat (bot.opml); without a file, how to send
+        one. The platform's size is checked before anything is downloaded."""
+        if inv.file is None:
+            discord = inv.chat.platform is Platform.DISCORD
+            key = "opml_import_how_discord" if discord else "opml_import_how"
+            return self._text(t(key, lang, p=p), lang, ephemeral=True)
+        own, target, _label, _rest, refusal = await self._own_feed_target(
+            inv, gate, lang, changing=True
+        )
+        if own is None or target is None or self._opml is None:
+            return refusal or self._text(t("own_feeds_off", lang), lang, ephemeral=True)
+        limit = self._opml.limits.max_bytes
+        if inv.file.size is not None and inv.file.size > limit:
+            return self._text(too_large_text(limit, lang), lang, ephemeral=True)
+        try:
+            data = await inv.file.read(limit)
+            result = await self._opml.import_opml(target, data, user_id=inv.user_id)
+        except ValueError:  # the download went past the limit
+            return self._text(too_large_text(limit, lang), lang, ephemeral=True)
+        except OpmlError as error:
+            return self._text(refusal_text(error, lang), lang, ephemeral=True)
+        if result.having("added"):
+            self._follow_own_sources(target, lang)
+        return self._text(result_text(result, lang, listed=self._opml.limits.listed), lang)
+
+    async def _cmd_export(
+        self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str
+    ) -> Reply:
+        """The chat's own sources as an OPML 2.0 file."""
+        own, target, _label, rest, refusal = await self._own_feed_target(
+            inv, gate, lang, changing=False
+        )
+        if own is None or target is None or self._opml is None:
+            return refusal or self._text(t("own_feeds_off", lang), lang, ephemeral=True)
+        if rest:
+            raise BadArgument("usage")
+        count = len(self._storage.get_chat_feeds(target))
+        if not count:
+            return self._text(t("opml_export_none", lang, p=p), lang, ephemeral=True)
+        title = self._storage.get_chat(target).title or f"newsdigest {target.chat_id}"
+        document = self._opml.export_opml(target, title=title)
+        caption = rtl_safe(t("opml_export_caption", lang, count=count), lang)
+        return Reply(
+            text=caption, language=lang, file=OutgoingFile(export_filename(target), document)
+        )
+
+    async def _cmd_owner(
+        self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str
+    ) -> Reply:
+        """Discord's /news owner stats|feed|quota: the owner commands Telegram has as
+        /stats and /feeds ..., refused in words for everyone else (Discord shows every
+        subcommand to everyone)."""
+        if not self._is_owner(inv):
+            return self._text(t("owner_only", lang), lang, ephemeral=True)
+        if inv.args[:1] == ("stats",):
+            return await self._cmd_stats(inv, gate, settings, lang, p)
+        return await self._owner_feed_switch(inv, lang, p)  # disable|enable|quota ...
 
     async def _cmd_removefeed(
         self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str

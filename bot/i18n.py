@@ -38,6 +38,8 @@ TELEGRAM_COMMANDS: tuple[str, ...] = (
     "addfeed",
     "removefeed",
     "myfeeds",
+    "import",
+    "export",
 )
 DISCORD_COMMANDS: tuple[str, ...] = (
     "help",
@@ -56,6 +58,8 @@ DISCORD_COMMANDS: tuple[str, ...] = (
     "feed add",  # /news feed add|remove|list: bot.commands.COMMAND_ALIASES
     "feed remove",
     "feed list",
+    "feed import",  # /news feed import|export: OPML (bot.opml)
+    "feed export",
     "webhook",  # answered by the Discord adapter itself (bot.discord.app), not CommandService
 )
 
@@ -95,7 +99,13 @@ _DESCRIPTIONS = _texts(
     myfeeds=("المصادر التي أضافتها هذه المحادثة", "The sources this chat added"),
 )
 # Discord's subcommands of /news feed describe themselves like their Telegram commands.
-_DISCORD_NAMES = {"feed add": "addfeed", "feed remove": "removefeed", "feed list": "myfeeds"}
+_DISCORD_NAMES = {
+    "feed add": "addfeed",
+    "feed remove": "removefeed",
+    "feed list": "myfeeds",
+    "feed import": "import",
+    "feed export": "export",
+}
 
 # Usage lines. {p} is the command prefix: "/" on Telegram, "/news " on Discord.
 _USAGE = _texts(
@@ -544,6 +554,93 @@ _REPLY_TEXTS = _texts(
     reason_webhook_gone=("حُذف الـwebhook", "the webhook was deleted"),
     reason_no_rights=("البوت لا يملك صلاحية النشر هناك", "the bot may not post there"),
     reason_unknown=("خطأ غير متوقع", "an unexpected error"),
+)
+
+
+# --- OPML import and export of a chat's own sources (issue #16 point 2, bot.opml) ------
+_OPML_TEXTS = _texts(
+    opml_imported=(
+        "قائمة OPML: {total} مصدرًا؛ أُضيف {added}، مضاف من قبل {already}، مرفوض {refused}.",
+        "OPML list: {total} feeds; {added} added, {already} already followed, {refused} refused.",
+    ),
+    opml_empty=(
+        "لا مصادر في هذا الملف (لا عناصر outline فيها xmlUrl).",
+        "This file lists no feeds (no outline with an xmlUrl).",
+    ),
+    opml_added_header=("أُضيفت:", "Added:"),
+    opml_added_note=(
+        "ستُقرأ في الجولة القادمة للجلب، ثم يصل كل جديد تنشره؛ المصدر الذي لا يعمل يُبلَّغ عنه.",
+        "They are read at the next polling round, then every new item they publish is"
+        " posted; a source that does not work is reported here.",
+    ),
+    opml_refused_header=("رُفضت:", "Refused:"),
+    opml_more=("… و{count} غيرها", "… and {count} more"),
+    opml_reason_empty=("لا رابط", "no address"),
+    opml_reason_scheme=(
+        "ليس رابط ويب http(s) (مثل javascript: أو file:)",
+        "not an http(s) web address (like javascript: or file:)",
+    ),
+    opml_reason_not_url=("ليس رابطًا صالحًا", "not a valid URL"),
+    opml_reason_duplicate=("مكرر في الملف", "listed twice in the file"),
+    opml_reason_private=("عنوان خاص أو محلي", "a private or local address"),
+    opml_reason_unresolved=("اسم النطاق لا يُعرف عنوانه", "its host name does not resolve"),
+    opml_reason_quota=("تجاوز حدّ المحادثة من المصادر", "over the chat's limit of sources"),
+    opml_reason_total=(
+        "بلغ البوت حدّه من المصادر المضافة من المحادثات",
+        "the bot follows as many chat-added sources as it may",
+    ),
+    opml_refused_too_large=(
+        "الملف أكبر من {megabytes} ميغابايت؛ لم يُقرأ.",
+        "The file is larger than {megabytes} MB; it was not read.",
+    ),
+    opml_refused_not_text=(
+        "هذا الملف ليس نصًا بترميز معروف؛ أرسل ملف OPML.",
+        "That file is not text in a known encoding; send an OPML file.",
+    ),
+    opml_refused_doctype=(
+        "رُفض الملف: فيه DOCTYPE أو تعريف كيانات XML، ولا حاجة لها في OPML.",
+        "File refused: it has a DOCTYPE or XML entity declarations, which OPML does not need.",
+    ),
+    opml_refused_too_many=(
+        "رُفض الملف: فيه أكثر من {limit} عنصر outline.",
+        "File refused: it has more than {limit} outlines.",
+    ),
+    opml_refused_not_opml=(
+        "هذا ليس ملف OPML (لا عنصر <opml>). صدّره من قارئ الخلاصات باسم .opml.",
+        "That is not an OPML file (no <opml> element). Export one from your feed reader.",
+    ),
+    opml_import_how=(
+        "لاستيراد مصادر: أرسل ملف OPML (.opml أو .xml) إلى البوت في المحادثة الخاصة، أو في"
+        " المجموعة ردًّا على هذه الرسالة أو مع التعليق /import (للمشرفين).",
+        "To import sources: send an OPML file (.opml or .xml) to the bot in a private chat,"
+        " or in a group as a reply to this message or with the caption /import (admins).",
+    ),
+    opml_import_how_discord=(
+        "لاستيراد مصادر: {p}feed import file:<ملف OPML> (للمشرفين).",
+        "To import sources: {p}feed import file:<OPML file> (admins).",
+    ),
+    opml_export_none=(
+        "لا مصادر لتصديرها: لم تُضف هذه المحادثة مصادر بعد ({p}addfeed).",
+        "Nothing to export: this chat has added no sources yet ({p}addfeed).",
+    ),
+    opml_export_caption=(
+        "مصادر هذه المحادثة ({count}) بصيغة OPML 2.0.",
+        "This chat's sources ({count}) as OPML 2.0.",
+    ),
+    owner_only=(
+        "هذا الأمر لمالكي البوت فقط (NEWSDIGEST_OWNER_IDS).",
+        "This command is for the bot's owners only (NEWSDIGEST_OWNER_IDS).",
+    ),
+)
+_REPLY_TEXTS = MappingProxyType({**_REPLY_TEXTS, **_OPML_TEXTS})
+_DESCRIPTIONS = MappingProxyType(
+    {
+        **_DESCRIPTIONS,
+        **_texts(
+            export=("ملف OPML بمصادر هذه المحادثة", "This chat's sources as an OPML file"),
+            **{"import": ("استيراد مصادر من ملف OPML", "Import sources from an OPML file")},
+        ),
+    }
 )
 
 # Counted nouns: Arabic (one, two, few 3-10, many 11-99, other 100, 101, 102...) and
