@@ -35,6 +35,7 @@ EPILOG = """\
   newsdigest summarize article.html    نقاط من مقال / bullets from one article
   newsdigest init                      ملف إعدادات أول / write a first settings file
   newsdigest doctor                    فحص الإعداد والخلاصات / check settings and feeds
+  newsdigest feeds export --chat telegram:123 > my.opml   مصادر محادثة / a chat's sources
   newsdigest run                       تشغيل البوت / start the bots
 """
 
@@ -86,9 +87,22 @@ def build_parser() -> argparse.ArgumentParser:
     w = sub.add_parser("why", help="why an article got its topics (stored article URL)")
     w.add_argument("url")
 
-    f = sub.add_parser("feeds", help="list feeds and their fetch state")
-    f.add_argument("action", nargs="?", choices=("list", "status", "enable"), default="list")
-    f.add_argument("url", nargs="?")
+    f = sub.add_parser("feeds", help="list feeds and their fetch state; import or export OPML")
+    f.add_argument(
+        "action",
+        nargs="?",
+        choices=("list", "status", "enable", "import", "export"),
+        default="list",
+    )
+    f.add_argument("url", nargs="?", help="enable: the feed URL; import: the OPML FILE")
+    f.add_argument(
+        "--chat",
+        default=None,
+        metavar="PLATFORM:ID",
+        help="import/export: a chat's own sources (telegram:123, discord:456);"
+        " without it, the operator's feeds",
+    )
+    f.add_argument("--out", type=Path, default=None, help="export: write here (default stdout)")
 
     sub.add_parser("run", help="start the Telegram/Discord bots and the scheduler")
 
@@ -208,6 +222,10 @@ async def dispatch(args: argparse.Namespace, settings: object) -> int:
             return await cmd_summarize(services, args)
         if args.command == "why":
             return cmd_why(services, args.url)
+        if args.command == "feeds" and args.action in ("import", "export"):
+            from .opml_cli import cmd_feeds_opml
+
+            return await cmd_feeds_opml(services, args)
         if args.command == "feeds":
             return cmd_feeds(services, args)
         if args.command == "run":

@@ -29,6 +29,7 @@ from .bootstrap import Services
 from .chat import OutgoingMessage
 from .commands import CommandLimits, CommandService
 from .delivery import DeliveryPlanner, DeliveryWorker, PlatformRoute
+from .opml import OpmlFeeds
 from .ops import (
     CountingSender,
     Metrics,
@@ -171,6 +172,29 @@ def build_own_feeds(services: Services) -> OwnFeeds:
     )
 
 
+def build_opml(services: Services, own_feeds: OwnFeeds) -> OpmlFeeds:
+    """OPML import/export of chats' own sources (bot.opml): addresses are checked with
+    the strict policy of the chat users' fetcher (no fetch), limits those of /addfeed."""
+    from digest.netguard import AddressPolicy, check_scheme, check_url
+
+    fetcher = services.chat_feed_fetcher or services.fetcher
+    policy = getattr(fetcher, "policy", None)
+
+    async def check(url: str) -> None:
+        if isinstance(policy, AddressPolicy):
+            await check_url(url, policy)
+        else:  # a test's fetcher: it decides what it serves
+            check_scheme(url)
+
+    return OpmlFeeds(
+        services.storage,
+        services.clock,
+        check,
+        quota=own_feeds.quota,
+        max_total=own_feeds.limits.max_total,
+    )
+
+
 def build_tell(routes: Mapping[Platform, PlatformRoute]) -> Tell:
     """Sends a notice (plain text) to a chat through its platform's route, paced by the
     route's limiter like every other send. Raises DeliveryError."""
@@ -226,6 +250,7 @@ async def _start(
     storage = services.storage
     clock = services.clock
     metrics = default_metrics(lambda: float(storage.count_pending()))
+    own_feeds = build_own_feeds(services)
     commands = CommandService(
         storage,
         services.catalog,
@@ -237,7 +262,8 @@ async def _start(
             owner_ids=settings.owner_ids,
         ),
         stories=services.pipeline,
-        own_feeds=build_own_feeds(services),
+        own_feeds=own_feeds,
+        opml=build_opml(services, own_feeds),
     )
     routes: dict[Platform, PlatformRoute] = {}
     bots: list[Any] = []
