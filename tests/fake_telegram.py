@@ -283,6 +283,17 @@ class SentMessage:
 
 
 @dataclass(frozen=True)
+class SentDocument:
+    """A file the bot sent with sendDocument."""
+
+    chat_id: int
+    file_name: str
+    content: bytes
+    caption: str  # after entity parsing
+    message_thread_id: int | None = None
+
+
+@dataclass(frozen=True)
 class Call:
     method: str
     params: dict[str, Any]
@@ -373,6 +384,10 @@ class FakeTelegram:
         self._failures: dict[int | None, _Failure] = {}
         self._stall: dict[int, float] = {}
         self.refused_photos: set[str] = set()  # sendPhoto answers 400 for these URLs
+        # Documents users sent (file_id -> bytes), what the bot downloaded, what it sent.
+        self.files: dict[str, bytes] = {}
+        self.downloads: list[str] = []  # file_ids fetched from /file/bot<token>/...
+        self.documents: list[SentDocument] = []
         self._global_window = _Window(self.limits.global_per_second, 1.0)
         self._chat_windows: dict[int, _Window] = {}
         self._updates: list[dict[str, Any]] = []
@@ -393,6 +408,7 @@ class FakeTelegram:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.*}", self._download)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -537,6 +553,59 @@ class FakeTelegram:
         self.push_update({"message": message})
         return message_id
 
+    def push_document(
+        self,
+        chat_id: int,
+        user_id: int,
+        file_name: str,
+        content: bytes,
+        *,
+        caption: str | None = None,
+        reply_to_bot: bool = False,
+        declared_size: int | None = None,
+        mime_type: str = "text/x-opml",
+    ) -> str:
+        """Queue a document as sent by `user_id` (with an optional caption, or as a
+        reply to a message of the bot); getFile and the file URL serve `content`.
+        `declared_size`: the size Telegram announces (default: the real one). Returns
+        the file_id."""
+        chat = self.chats[chat_id]
+        user = self.users.get(user_id) or self.add_user(user_id)
+        message_id = next(self._message_ids)
+        file_id = f"doc-{message_id}"
+        self.files[file_id] = content
+        size = len(content) if declared_size is None else declared_size
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": chat.to_json(),
+            "from": user.to_json(),
+            "document": {
+                "file_id": file_id,
+                "file_unique_id": f"u-{file_id}",
+                "file_name": file_name,
+                "mime_type": mime_type,
+                "file_size": size,
+            },
+        }
+        if caption is not None:
+            message["caption"] = caption
+            command = re.match(r"/[A-Za-z0-9_]+(?:@[A-Za-z0-9_]+)?", caption)
+            if command:
+                message["caption_entities"] = [
+                    {"type": "bot_command", "offset": 0, "length": utf16_len(command.group(0))}
+                ]
+        if reply_to_bot:
+            message["reply_to_message"] = {
+                "message_id": next(self._message_ids),
+                "date": int(time.time()),
+                "chat": chat.to_json(),
+                "from": self.bot_user.to_json(),
+                "text": "…",
+            }
+        self.push_update({"message": message})
+        return file_id
+
     def push_bot_status(
         self, chat_id: int, status: str, *, by_user: int, can_post_messages: bool = True
     ) -> int:
@@ -620,11 +689,17 @@ class FakeTelegram:
         if request.content_type == "application/json":
             body = await request.json()
             raw = {k: v if isinstance(v, str) else json.dumps(v) for k, v in body.items()}
-        elif request.can_read_body:
+        uploads: dict[str, tuple[str, bytes]] = {}
+        if request.content_type != "application/json" and request.can_read_body:
             form = await request.post()
             raw = {k: v for k, v in form.items() if isinstance(v, str)}
+            for key, value in form.items():
+                if isinstance(value, web.FileField):
+                    uploads[key] = (value.filename or "", value.file.read())
         raw.update({k: v for k, v in request.query.items()})
         params = _decode_params(raw)
+        if uploads:
+            params["_uploads"] = uploads
         if request.match_info["token"] != self.token:
             response = self._error(401, "Unauthorized")
         else:
@@ -841,6 +916,72 @@ class FakeTelegram:
 
     async def _api_sendChatAction(self, params: dict[str, Any]) -> web.Response:
         return self._ok(True)
+
+    async def _api_getFile(self, params: dict[str, Any]) -> web.Response:
+        """Like Telegram: a bot may download files up to 20 MB."""
+        file_id = str(params.get("file_id") or "")
+        content = self.files.get(file_id)
+        if content is None:
+            return self._error(400, "Bad Request: invalid file_id")
+        if len(content) > 20 * 1024 * 1024:
+            return self._error(400, "Bad Request: file is too big")
+        return self._ok(
+            {
+                "file_id": file_id,
+                "file_unique_id": f"u-{file_id}",
+                "file_size": len(content),
+                "file_path": f"documents/{file_id}",
+            }
+        )
+
+    async def _download(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        file_id = request.match_info["path"].rsplit("/", 1)[-1]
+        content = self.files.get(file_id)
+        if content is None:
+            return web.Response(status=404)
+        self.downloads.append(file_id)
+        return web.Response(body=content, content_type="application/octet-stream")
+
+    async def _api_sendDocument(self, params: dict[str, Any]) -> web.Response:
+        """A file upload (multipart) with an optional HTML caption (1,024 units)."""
+        uploads = params.get("_uploads") or {}
+        if not uploads:
+            return self._error(400, "Bad Request: there is no document in the request")
+        chat = self._chat_from_param(params.get("chat_id"))
+        if chat is None:
+            return self._error(400, "Bad Request: chat not found")
+        refusal = self._posting_refusal(chat)
+        if refusal is not None:
+            return refusal
+        caption = params.get("caption") or ""
+        try:
+            plain = parse_telegram_html(caption) if params.get("parse_mode") == "HTML" else caption
+        except EntityParseError as exc:
+            return self._error(400, str(exc))
+        if utf16_len(plain) > MAX_CAPTION_UTF16:
+            return self._error(400, "Bad Request: message caption is too long")
+        name, content = next(iter(uploads.values()))
+        self.documents.append(
+            SentDocument(chat.id, name, content, plain, params.get("message_thread_id"))
+        )
+        message_id = next(self._message_ids)
+        return self._ok(
+            {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": chat.to_json(),
+                "from": self.bot_user.to_json(),
+                "document": {
+                    "file_id": f"sent-{message_id}",
+                    "file_unique_id": f"u-sent-{message_id}",
+                    "file_name": name,
+                    "file_size": len(content),
+                },
+                "caption": plain,
+            }
+        )
 
     async def _api_sendMessage(self, params: dict[str, Any]) -> web.Response:
         return await self._accept(params, params.get("text"), limit=MAX_MESSAGE_UTF16)

@@ -158,6 +158,10 @@ def test_every_text_exists_in_every_language_and_formats() -> None:
         public=1,
         own=1,
         chat="-100123",
+        megabytes=5,  # the OPML texts (bot.opml)
+        added=1,
+        already=0,
+        refused=2,
     )
     for key in message_keys():
         texts = {lang: t(key, lang, **sample) for lang in LANGUAGES}

@@ -23,7 +23,7 @@ from bot.delivery import DeliveryPlanner, DeliveryWorker
 from bot.i18n import t
 from bot.own_feeds import FeedStopNotices
 from bot.owner import parse_owner_ids, telegram_owner_chats
-from bot.runtime import build_own_feeds, build_tell
+from bot.runtime import build_opml, build_own_feeds, build_tell
 from bot.settings import load_settings
 from bot.telegram.app import TelegramBot
 from digest.models import ChatKind, ChatRef, FeedConfig, Platform
@@ -91,6 +91,7 @@ async def open_site(
     ):
         populate(server)
         services = bootstrap(settings)
+        own = build_own_feeds(services)
         commands = CommandService(
             services.storage,
             services.catalog,
@@ -98,7 +99,8 @@ async def open_site(
             services.clock,
             CommandLimits(owner_ids=settings.owner_ids),
             stories=services.pipeline,
-            own_feeds=build_own_feeds(services),
+            own_feeds=own,
+            opml=build_opml(services, own),
         )
         bot = TelegramBot(
             TOKEN,

@@ -31,6 +31,7 @@ from bot.delivery import (
 )
 from bot.i18n import command_descriptions, normalize_language, rtl_safe, t
 from bot.reply_text import reason_text
+from bot.telegram.files import import_arguments, incoming_file, send_file
 from bot.telegram.gate import TelegramGate, anonymous_admin_id, chat_kind
 from bot.telegram.render import TelegramReplyRenderer
 from bot.telegram.sender import (
@@ -197,6 +198,10 @@ class TelegramBot:
         self._app.add_handler(
             MessageHandler(filters.COMMAND & only_messages, self._on_unknown_command)
         )
+        # An OPML file sent to the bot imports it (bot.telegram.files).
+        self._app.add_handler(
+            MessageHandler(filters.Document.ALL & only_messages, self._on_document)
+        )
         if chat_store is not None:
             self._app.add_handler(
                 ChatMemberHandler(self._on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
@@ -314,6 +319,30 @@ class TelegramBot:
         if invocation is not None:
             await self._run(invocation, _topic_thread(update))
 
+    async def _on_document(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A document: an /import when it is an OPML file meant for the bot."""
+        message = update.effective_message
+        chat = update.effective_chat
+        user = update.effective_user
+        if message is None or chat is None or user is None or message.document is None:
+            return
+        bot = self._app.bot
+        args = import_arguments(message, bot.id, bot.username or "")
+        if args is None:
+            return
+        user_id = str(user.id)
+        if message.sender_chat is not None and message.sender_chat.id == chat.id:
+            user_id = anonymous_admin_id(chat.id)  # as in _invocation
+        invocation = Invocation(
+            chat=ChatRef(Platform.TELEGRAM, str(chat.id), chat_kind(chat.type)),
+            user_id=user_id,
+            name="import",
+            args=tuple(args),
+            user_language=user.language_code,
+            file=incoming_file(bot, message.document),
+        )
+        await self._run(invocation, _topic_thread(update))
+
     async def _run(self, invocation: Invocation, thread_id: int | None = None) -> None:
         try:
             reply = await self._commands.handle(invocation, self._gate)
@@ -416,6 +445,8 @@ class TelegramBot:
         """Render and send a reply (into the forum topic `thread_id`, if any), paced like
         every other send; returns messages sent. A 429 is waited out (nothing dropped);
         other errors are logged."""
+        if reply.file is not None:
+            return await self._send_file(chat, reply, thread_id=thread_id)
         sent = 0
         for text in self._renderer.render(reply):
             message = OutgoingMessage(text=text, disable_preview=True)
@@ -426,6 +457,25 @@ class TelegramBot:
                 return sent
             sent += 1
         return sent
+
+    async def _send_file(self, chat: ChatRef, reply: Reply, *, thread_id: int | None) -> int:
+        """A reply with a file (/export): sendDocument, the text as its caption."""
+        assert reply.file is not None
+        await self._limiter.acquire(chat)
+        try:
+            await send_file(
+                self._app.bot,
+                _api_chat_id(chat.chat_id),
+                reply.file,
+                reply.text,
+                thread_id=thread_id,
+            )
+        except tg_error.TelegramError as exc:
+            self._log.warning(
+                "file to chat %s not sent: %s", chat.chat_id, self._redactor.redact(exc.message)
+            )
+            return 0
+        return 1
 
     async def _send_with_retry(
         self, chat: ChatRef, message: OutgoingMessage, *, thread_id: int | None = None
