@@ -639,6 +639,10 @@ _DESCRIPTIONS = MappingProxyType(
         **_texts(
             export=("ملف OPML بمصادر هذه المحادثة", "This chat's sources as an OPML file"),
             **{"import": ("استيراد مصادر من ملف OPML", "Import sources from an OPML file")},
+            owner=("أوامر مالك البوت", "The bot owner's commands"),
+            stats=("إحصاءات البوت (للمالك)", "The bot's statistics (owners)"),
+            owner_feed=("تعطيل مصدر أو تفعيله (للمالك)", "Disable or enable a feed (owners)"),
+            owner_quota=("حدّ مصادر قناة (للمالك)", "A channel's limit of sources (owners)"),
         ),
     }
 )

@@ -43,8 +43,8 @@ def is_owner(owner_ids: Iterable[str], platform: Platform, user_id: str) -> bool
 
 def telegram_owner_chats(owner_ids: Iterable[str]) -> list[ChatRef]:
     """The owners the bot can write to first: Telegram users (plain or "telegram:"
-    ids), whose private chat with the bot has their user id. (A Discord DM needs the
-    user to share a server with the bot; not done.)"""
+    ids), whose private chat with the bot has their user id. (Discord: see
+    `discord_owner_users`.)"""
     chats = []
     for entry in sorted(owner_ids):
         platform, sep, user = entry.partition(":")
@@ -52,6 +52,32 @@ def telegram_owner_chats(owner_ids: Iterable[str]) -> list[ChatRef]:
             platform, user = "telegram", entry
         if platform == "telegram" and not user.startswith("-"):
             chats.append(ChatRef(Platform.TELEGRAM, user, ChatKind.PRIVATE))
+    return chats
+
+
+def discord_owner_users(owner_ids: Iterable[str]) -> list[ChatRef]:
+    """The owners on Discord, as private chats whose id is the user id (told by DM):
+    "discord:" entries, and plain ids of 17 or more digits (Discord ids are snowflakes
+    of 17-20 digits; Telegram user ids are far shorter)."""
+    users = []
+    for entry in sorted(owner_ids):
+        platform, sep, user = entry.partition(":")
+        if not sep:
+            platform, user = ("discord" if len(entry) >= 17 else ""), entry
+        if platform == "discord" and user.isdigit():
+            users.append(ChatRef(Platform.DISCORD, user, ChatKind.PRIVATE))
+    return users
+
+
+def owner_chats(owner_ids: Iterable[str], platforms: Iterable[Platform]) -> list[ChatRef]:
+    """Where the owners are told about the operator's feeds that stop: their Telegram
+    private chats and Discord DMs, on the platforms that run."""
+    running = set(platforms)
+    chats = []
+    if Platform.TELEGRAM in running:
+        chats += telegram_owner_chats(owner_ids)
+    if Platform.DISCORD in running:
+        chats += discord_owner_users(owner_ids)
     return chats
 
 

@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from digest.models import ChatRef, ChatSettings, Delivery, Platform
+from digest.models import ChatKind, ChatRef, ChatSettings, Delivery, Platform
 from digest.ports import Storage
 from digest.storage import SqlStorage
 
@@ -39,7 +39,7 @@ from .ops import (
     start_health_server,
 )
 from .own_feeds import FeedStopNotices, OwnFeedLimits, OwnFeeds, Tell
-from .owner import telegram_owner_chats
+from .owner import owner_chats
 from .scheduler import BotScheduler
 
 log = logging.getLogger(__name__)
@@ -195,9 +195,14 @@ def build_opml(services: Services, own_feeds: OwnFeeds) -> OpmlFeeds:
     )
 
 
-def build_tell(routes: Mapping[Platform, PlatformRoute]) -> Tell:
+def build_tell(
+    routes: Mapping[Platform, PlatformRoute],
+    *,
+    send_dm: Callable[[str, str], Awaitable[None]] | None = None,
+) -> Tell:
     """Sends a notice (plain text) to a chat through its platform's route, paced by the
-    route's limiter like every other send. Raises DeliveryError."""
+    route's limiter like every other send. A Discord private chat is a user: `send_dm`
+    (DiscordBot.send_dm) writes to them, the owners' notices. Raises DeliveryError."""
 
     async def tell(chat: ChatRef, text: str) -> None:
         route = routes.get(chat.platform)
@@ -207,6 +212,11 @@ def build_tell(routes: Mapping[Platform, PlatformRoute]) -> Tell:
             from discord.utils import escape_markdown
 
             body = escape_markdown(text)
+            if chat.kind is ChatKind.PRIVATE:
+                if send_dm is not None:
+                    await route.limiter.acquire(chat)
+                    await send_dm(chat.chat_id, body)
+                return
         else:
             body = html.escape(text, quote=False)  # Telegram messages are sent as HTML
         await route.limiter.acquire(chat)
@@ -266,6 +276,7 @@ async def _start(
         opml=build_opml(services, own_feeds),
     )
     routes: dict[Platform, PlatformRoute] = {}
+    send_dm: Callable[[str, str], Awaitable[None]] | None = None
     bots: list[Any] = []
     stoppers: list[Callable[[], Awaitable[None]]] = []
 
@@ -301,11 +312,13 @@ async def _start(
                 webhooks=stored_webhooks(storage),
                 chat_store=storage,
                 logger=logging.getLogger("newsdigest.discord"),
+                owner_commands=bool(settings.owner_ids),
             )
             await discord_bot.start()
             stoppers.append(discord_bot.stop)
             bots.append(discord_bot)
             routes[Platform.DISCORD] = counted(discord_bot.route)
+            send_dm = discord_bot.send_dm
     except BaseException:
         for stop in reversed(stoppers):
             with contextlib.suppress(Exception):
@@ -355,8 +368,8 @@ async def _start(
     release_leases_of_gone_processes(storage, owner)
     stop_notices = FeedStopNotices(
         storage,
-        build_tell(routes),
-        owners=telegram_owner_chats(settings.owner_ids) if Platform.TELEGRAM in routes else (),
+        build_tell(routes, send_dm=send_dm),
+        owners=owner_chats(settings.owner_ids, routes),
         owner_language=settings.language,
     )
 

@@ -11,6 +11,8 @@ deleted webhook.
 from __future__ import annotations
 
 import asyncio
+import email
+import email.policy
 import itertools
 import json
 import re
@@ -109,6 +111,24 @@ class Guild:
     channels: dict[str, dict[str, Any]] = field(default_factory=dict)
     roles: list[dict[str, Any]] = field(default_factory=list)
     members: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def _multipart(raw: bytes, content_type: str) -> tuple[Any, list[tuple[str, bytes]]]:
+    """A multipart/form-data body as Discord reads it: the JSON of ``payload_json`` and
+    the uploaded files (filename, bytes) of ``files[n]``."""
+    message = email.message_from_bytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + raw, policy=email.policy.HTTP
+    )
+    body: Any = {}
+    files: list[tuple[str, bytes]] = []
+    for part in message.iter_parts():  # type: ignore[attr-defined]
+        name = part.get_param("name", header="content-disposition")
+        content = part.get_payload(decode=True) or b""
+        if name == "payload_json":
+            body = json.loads(content)
+        elif str(name).startswith("files["):
+            files.append((part.get_filename() or "", content))
+    return body, files
 
 
 def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
@@ -222,6 +242,11 @@ class FakeDiscord:
         self.followups: dict[str, list[dict[str, Any]]] = {}  # interaction token -> messages
         self.original_edits: dict[str, list[dict[str, Any]]] = {}  # interaction token -> edits
         self.synced_commands: list[dict[str, Any]] = []
+        # Files the bot uploaded (multipart payload_json + files[n]): path, filename, content.
+        self.uploads: list[dict[str, Any]] = []
+        # Attachments users "uploaded" (served at /attachments/<id>/<name>), and fetches.
+        self.attachments: dict[str, bytes] = {}
+        self.attachment_downloads: list[str] = []
         self.identify_payloads: list[dict[str, Any]] = []
         self.gateway_frames: list[dict[str, Any]] = []  # every frame the client sent
         self.heartbeats = 0
@@ -450,6 +475,7 @@ class FakeDiscord:
     async def start(self) -> None:
         app = web.Application(middlewares=[self._middleware])
         app.router.add_get("/gateway", self._gateway)
+        app.router.add_get("/attachments/{id}/{name}", self._attachment)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
@@ -494,7 +520,9 @@ class FakeDiscord:
             if ctype.startswith("application/json"):
                 body = json.loads(raw)
             elif ctype.startswith("multipart/"):
-                body = {"multipart": raw.decode("utf-8", "replace")}
+                body, files = _multipart(raw, ctype)
+                for filename, content in files:
+                    self.uploads.append({"path": path, "filename": filename, "content": content})
             else:
                 body = raw.decode("utf-8", "replace")
         record = Recorded(request.method, path, dict(request.query), dict(request.headers), body)
@@ -906,7 +934,9 @@ class FakeDiscord:
         sub_options: list[dict[str, Any]] = []
         resolved_channels: dict[str, Any] = {}
         for name, value in (options or {}).items():
-            if isinstance(value, str) and self.find_channel(value) is not None:
+            # (A string option that only holds a channel id, like /news owner quota's
+            # channel_id, stays a string.)
+            if name != "channel_id" and isinstance(value, str) and self.find_channel(value):
                 channel = self.find_channel(value)
                 assert channel is not None
                 sub_options.append({"name": name, "type": 7, "value": value})
@@ -974,6 +1004,43 @@ class FakeDiscord:
         for ws in list(self._sockets):
             await self._dispatch(ws, "INTERACTION_CREATE", payload)
         return str(payload["id"])
+
+    def attachment_option(
+        self,
+        payload: dict[str, Any],
+        name: str,
+        filename: str,
+        content: bytes,
+        *,
+        size: int | None = None,
+    ) -> dict[str, Any]:
+        """Add an attachment option `name` to an interaction payload (type 11, with its
+        ``resolved.attachments`` entry) served by this fake at its URL; `size` is the
+        size Discord announces (default: the real one)."""
+        attachment_id = self.next_id()
+        self.attachments[attachment_id] = content
+        url = f"http://127.0.0.1:{self.port}/attachments/{attachment_id}/{filename}"
+        data = payload["data"]
+        inner = data["options"][0]
+        while inner.get("options") and inner["options"][0].get("type") in (1, 2):
+            inner = inner["options"][0]
+        inner.setdefault("options", []).append({"name": name, "type": 11, "value": attachment_id})
+        data.setdefault("resolved", {}).setdefault("attachments", {})[attachment_id] = {
+            "id": attachment_id,
+            "filename": filename,
+            "size": len(content) if size is None else size,
+            "url": url,
+            "proxy_url": url,
+            "content_type": "application/xml",
+        }
+        return payload
+
+    async def _attachment(self, request: web.Request) -> web.Response:
+        content = self.attachments.get(request.match_info["id"])
+        if content is None:
+            return web.Response(status=404)
+        self.attachment_downloads.append(request.match_info["id"])
+        return web.Response(body=content, content_type="application/octet-stream")
 
     async def wait_for_response(self, interaction_id: str, timeout: float = 10.0) -> dict[str, Any]:
         """The first callback body the client posted for this interaction."""

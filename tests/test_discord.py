@@ -156,7 +156,9 @@ async def test_commands_are_synced_under_news_with_arabic_and_english(
     assert set(subcommands) == names - {"webhook"}  # webhook needs a chat store
     feed_group = subcommands.pop("feed")
     feed_subs = {o["name"]: o for o in feed_group["options"]}
-    assert set(feed_subs) == {"add", "remove", "list"}
+    assert set(feed_subs) == {"add", "remove", "list", "import", "export"}
+    import_options = {o["name"]: o for o in feed_subs["import"]["options"]}
+    assert import_options["file"]["type"] == 11 and import_options["file"]["required"] is True
     assert feed_subs["add"]["description"] == i18n.command_description("addfeed", "ar")
     add_options = {o["name"]: o for o in feed_subs["add"]["options"]}
     assert add_options["url"]["required"] is True and add_options["channel"]["type"] == 7

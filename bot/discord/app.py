@@ -19,13 +19,14 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot import i18n
-from bot.chat import Invocation, PlatformGate, Reply
+from bot.chat import IncomingFile, Invocation, PlatformGate, Reply
 from bot.delivery import (
     DISCORD_LIMITS,
     PlatformRoute,
     RateLimiter,
     discord_renderer,
 )
+from bot.discord.files import attachment_file, discord_file
 from bot.discord.gate import (
     _NEEDS_POSTING,
     DEFER_AFTER_SECONDS,
@@ -104,6 +105,7 @@ class DiscordBot:
         max_ratelimit_timeout: float = 30.0,
         guild_ready_timeout: float = 2.0,
         defer_after: float = DEFER_AFTER_SECONDS,
+        owner_commands: bool = False,
     ) -> None:
         if not token:
             raise ConfigError("NEWSDIGEST_DISCORD_TOKEN is empty")
@@ -126,6 +128,7 @@ class DiscordBot:
             allowed_mentions=_NO_MENTIONS,
         )
         self._chat_store = chat_store
+        self._owner_commands = owner_commands  # /news owner ... (NEWSDIGEST_OWNER_IDS set)
         if webhooks is None and chat_store is not None:
             webhooks = stored_webhooks(chat_store)
         self._client.tree.add_command(self._build_group())
@@ -319,6 +322,26 @@ class DiscordBot:
         ) -> None:
             await run(interaction, "myfeeds", (), channel)
 
+        @feed.command(name="import", description=_command_text("import"))
+        @app_commands.describe(file=_option_text("opml_file"), channel=_option_text("channel"))
+        async def feed_import(
+            interaction: discord.Interaction[Any],
+            file: discord.Attachment,
+            channel: ChannelOption | None = None,
+        ) -> None:
+            await run(interaction, "import", (), channel, file=attachment_file(file))
+
+        @feed.command(name="export", description=_command_text("export"))
+        @app_commands.describe(channel=_option_text("channel"))
+        async def feed_export(
+            interaction: discord.Interaction[Any],
+            channel: ChannelOption | None = None,
+        ) -> None:
+            await run(interaction, "export", (), channel)
+
+        if self._owner_commands:
+            self._build_owner_group(group)
+
         @group.command(name="lang", description=_command_text("lang"))
         @app_commands.describe(language=_option_text("language"))
         @app_commands.choices(
@@ -364,6 +387,48 @@ class DiscordBot:
                 await self._webhook_command(interaction, url.strip(), name, avatar_url)
 
         return group
+
+    def _build_owner_group(self, group: app_commands.Group) -> None:
+        """/news owner stats|feed|quota: Telegram's /stats and /feeds disable|enable|quota
+        for the owners (NEWSDIGEST_OWNER_IDS). Discord shows subcommands to everyone:
+        bot.commands answers anyone else with a refusal."""
+        owner = app_commands.Group(name="owner", description=_command_text("owner"), parent=group)
+        run = self._run
+
+        @owner.command(name="stats", description=_command_text("stats"))
+        async def owner_stats(interaction: discord.Interaction[Any]) -> None:
+            await run(interaction, "owner", ("stats",))
+
+        @owner.command(name="feed", description=_command_text("owner_feed"))
+        @app_commands.describe(action=_option_text("owner_action"), url=_option_text("owner_url"))
+        @app_commands.choices(
+            action=[
+                app_commands.Choice(name="disable", value="disable"),
+                app_commands.Choice(name="enable", value="enable"),
+            ]
+        )
+        async def owner_feed(interaction: discord.Interaction[Any], action: str, url: str) -> None:
+            await run(interaction, "owner", (action, url.strip()))
+
+        @owner.command(name="quota", description=_command_text("owner_quota"))
+        @app_commands.describe(
+            channel_id=_option_text("owner_chat"), limit=_option_text("owner_limit")
+        )
+        async def owner_quota(
+            interaction: discord.Interaction[Any], channel_id: str, limit: str
+        ) -> None:
+            await run(interaction, "owner", ("quota", channel_id.strip(), limit.strip()))
+
+    async def send_dm(self, user_id: str, text: str) -> None:
+        """A direct message to a Discord user (the owners' notices). Raises ChatForbidden
+        when Discord refuses (DMs closed, no shared server, unknown user)."""
+        try:
+            user = self._client.get_user(int(user_id)) or await self._client.fetch_user(
+                int(user_id)
+            )
+            await user.send(text, allowed_mentions=_NO_MENTIONS)
+        except (ValueError, discord.HTTPException) as exc:
+            raise ChatForbidden(user_id, f"cannot DM this user: {exc}") from None
 
     async def on_pause(self, settings: ChatSettings, reason: str) -> None:
         """bot.delivery's OnPause: log the pause once and tell the server's admins that a
@@ -518,6 +583,7 @@ class DiscordBot:
         name: str,
         args: Sequence[str],
         target: ChatRef | None,
+        file: IncomingFile | None = None,
     ) -> Invocation:
         """The platform-neutral Invocation of a slash command."""
         here = chat_of(interaction.channel_id or 0, in_guild=interaction.guild_id is not None)
@@ -527,6 +593,7 @@ class DiscordBot:
             name=name,
             args=tuple(args),
             user_language=_locale_code(interaction.locale),
+            file=file,
         )
 
     async def _run(
@@ -535,6 +602,8 @@ class DiscordBot:
         name: str,
         args: Sequence[str] = (),
         channel: ChannelOption | None = None,
+        *,
+        file: IncomingFile | None = None,
     ) -> None:
         gate = DiscordGate(interaction, self._client)
         language = i18n.pick_language(None, _locale_code(interaction.locale))
@@ -557,7 +626,7 @@ class DiscordBot:
                 text = i18n.t("target_denied", language, target=here, reason=reason)
                 await self._respond(interaction, Reply(text=text, ephemeral=True), deferred=False)
                 return
-        inv = self.invocation_for(interaction, name, args, target)
+        inv = self.invocation_for(interaction, name, args, target, file)
         task = asyncio.create_task(self._handle(inv, gate, language))
         deferred = name in SLOW_COMMANDS
         if not deferred:
@@ -590,6 +659,9 @@ class DiscordBot:
         content = str(first.get("content") or "") or None
         embeds = [discord.Embed.from_dict(dict(e)) for e in first.get("embeds") or []]
         ephemeral = reply.ephemeral
+        if reply.file is not None:
+            await self._respond_file(interaction, reply, content, deferred=deferred)
+            return
         try:
             if not deferred:
                 await interaction.response.send_message(
@@ -619,6 +691,32 @@ class DiscordBot:
                 interaction.command.name if interaction.command else "?",
                 self._redactor.redact(str(exc)),
             )
+
+    async def _respond_file(
+        self,
+        interaction: discord.Interaction[Any],
+        reply: Reply,
+        content: str | None,
+        *,
+        deferred: bool,
+    ) -> None:
+        """A reply with a file (/news feed export): the text with the file attached."""
+        assert reply.file is not None
+        file = discord_file(reply.file)
+        try:
+            if deferred:
+                await interaction.edit_original_response(
+                    content=content, attachments=[file], allowed_mentions=_NO_MENTIONS
+                )
+            else:
+                await interaction.response.send_message(
+                    content=content,
+                    file=file,
+                    ephemeral=reply.ephemeral,
+                    allowed_mentions=_NO_MENTIONS,
+                )
+        except discord.HTTPException as exc:
+            self._log.warning("discord: could not send a file: %s", self._redactor.redact(str(exc)))
 
     async def _on_tree_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError

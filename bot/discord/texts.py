@@ -38,6 +38,12 @@ _OPTION_TEXTS: Mapping[str, tuple[str, str]] = {
     ),
     "webhook_name": ("اسم يظهر على الرسائل (اختياري)", "Name shown on the posts (optional)"),
     "webhook_avatar": ("رابط https لصورة (اختياري)", "An https image link (optional)"),
+    # OPML import and the owner's commands (bot.opml, bot.owner)
+    "opml_file": ("ملف OPML من قارئ الخلاصات", "An OPML file from your feed reader"),
+    "owner_action": ("تعطيل أو تفعيل", "Disable or enable"),
+    "owner_url": ("رابط المصدر", "The feed's link"),
+    "owner_chat": ("رقم القناة", "The channel id"),
+    "owner_limit": ("عدد المصادر، أو default", "How many sources, or default"),
 }
 # Texts only the Discord adapter shows (/news webhook, pause notices).
 _DISCORD_TEXTS: Mapping[str, tuple[str, str]] = {
