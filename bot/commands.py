@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from bot.chat import Invocation, OutgoingFile, PlatformGate, Reply
+from bot.chat import Invocation, PlatformGate, Reply
 from bot.command_args import (
     BadArgument,
     ScheduleRequest,
@@ -61,7 +61,7 @@ from bot.i18n import (
     t,
     usage,
 )
-from bot.opml import OpmlFeeds, export_filename, refusal_text, result_text, too_large_text
+from bot.opml import OpmlFeeds
 from bot.own_feeds import OwnFeeds
 from bot.owner import OWNER_COMMANDS, is_owner, stats_lines, switch_feed
 from bot.reply_text import ECHO_ITEMS, echo, reason_text, refusal_reason, timezone_label
@@ -82,7 +82,6 @@ from digest.models import (
     Platform,
     Story,
 )
-from digest.opml import OpmlError
 from digest.ports import Storage
 from digest.stories import StoryBuilder, source_name
 from digest.topics import TopicCatalog
@@ -826,19 +825,10 @@ class CommandService:
         )
         if own is None or target is None or self._opml is None:
             return refusal or self._text(t("own_feeds_off", lang), lang, ephemeral=True)
-        limit = self._opml.limits.max_bytes
-        if inv.file.size is not None and inv.file.size > limit:
-            return self._text(too_large_text(limit, lang), lang, ephemeral=True)
-        try:
-            data = await inv.file.read(limit)
-            result = await self._opml.import_opml(target, data, user_id=inv.user_id)
-        except ValueError:  # the download went past the limit
-            return self._text(too_large_text(limit, lang), lang, ephemeral=True)
-        except OpmlError as error:
-            return self._text(refusal_text(error, lang), lang, ephemeral=True)
-        if result.having("added"):
+        reply = await self._opml.import_reply(target, inv.file, user_id=inv.user_id, lang=lang)
+        if self._storage.get_chat_feeds(target):
             self._follow_own_sources(target, lang)
-        return self._text(result_text(result, lang, listed=self._opml.limits.listed), lang)
+        return reply
 
     async def _cmd_export(
         self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str
@@ -851,15 +841,7 @@ class CommandService:
             return refusal or self._text(t("own_feeds_off", lang), lang, ephemeral=True)
         if rest:
             raise BadArgument("usage")
-        count = len(self._storage.get_chat_feeds(target))
-        if not count:
-            return self._text(t("opml_export_none", lang, p=p), lang, ephemeral=True)
-        title = self._storage.get_chat(target).title or f"newsdigest {target.chat_id}"
-        document = self._opml.export_opml(target, title=title)
-        caption = rtl_safe(t("opml_export_caption", lang, count=count), lang)
-        return Reply(
-            text=caption, language=lang, file=OutgoingFile(export_filename(target), document)
-        )
+        return self._opml.export_reply(target, lang=lang, p=p)
 
     async def _cmd_owner(
         self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str
@@ -909,15 +891,20 @@ class CommandService:
         if len(inv.args) == 3 and inv.args[0].casefold() == "quota":
             return self._owner_quota(inv, lang, p)
         if len(inv.args) != 2 or inv.args[0].casefold() not in ("disable", "enable"):
-            return self._text(t("feeds_owner_usage", lang, p=p), lang, ephemeral=True)
+            return self._owner_usage(inv, lang, p)
         action, url = inv.args[0].casefold(), inv.args[1].strip("<>")
         return self._text(switch_feed(self._storage, action, url, lang), lang, ephemeral=True)
+
+    def _owner_usage(self, inv: Invocation, lang: str, p: str) -> Reply:
+        discord = inv.chat.platform is Platform.DISCORD  # /news owner ... (bot.discord.app)
+        key = "owner_usage_discord" if discord else "feeds_owner_usage"
+        return self._text(t(key, lang, p=p), lang, ephemeral=True)
 
     def _owner_quota(self, inv: Invocation, lang: str, p: str) -> Reply:
         """`/feeds quota <chat id> <n|default>`: a chat's own-feed limit (owners only)."""
         chat_id, value = inv.args[1], western_digits(inv.args[2]).casefold()
         if not chat_id.lstrip("-").isdigit() or not (value.isdigit() or value == "default"):
-            return self._text(t("feeds_owner_usage", lang, p=p), lang, ephemeral=True)
+            return self._owner_usage(inv, lang, p)
         chat = ChatRef(inv.chat.platform, chat_id)
         self._storage.set_chat_feed_quota(chat, None if value == "default" else int(value))
         limit: int | str = self._own_feeds.quota(chat) if self._own_feeds else value

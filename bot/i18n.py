@@ -627,6 +627,12 @@ _OPML_TEXTS = _texts(
         "مصادر هذه المحادثة ({count}) بصيغة OPML 2.0.",
         "This chat's sources ({count}) as OPML 2.0.",
     ),
+    owner_usage_discord=(
+        "{p}owner feed action:disable|enable url:<الرابط> | {p}owner quota channel_id:<رقم القناة>"
+        " limit:<عدد|default>",
+        "{p}owner feed action:disable|enable url:<link> | {p}owner quota channel_id:<channel id>"
+        " limit:<number|default>",
+    ),
     owner_only=(
         "هذا الأمر لمالكي البوت فقط (NEWSDIGEST_OWNER_IDS).",
         "This command is for the bot's owners only (NEWSDIGEST_OWNER_IDS).",

@@ -29,6 +29,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from bot.chat import IncomingFile, OutgoingFile, Reply
 from bot.i18n import rtl_safe, t
 from bot.reply_text import echo
 from digest.clock import Clock
@@ -221,6 +222,35 @@ class OpmlFeeds:
             return "unresolved"
         return ""
 
+    async def import_reply(
+        self, chat: ChatRef, file: IncomingFile, *, user_id: str, lang: str
+    ) -> Reply:
+        """/import with a file: the size the platform announced is checked before the
+        download, the download is bounded, then `import_opml`; the answer in `lang`."""
+        limit = self._limits.max_bytes
+        if file.size is not None and file.size > limit:
+            return _text(too_large_text(limit, lang), lang, ephemeral=True)
+        try:
+            data = await file.read(limit)
+            result = await self.import_opml(chat, data, user_id=user_id)
+        except ValueError:  # the download went past the limit
+            return _text(too_large_text(limit, lang), lang, ephemeral=True)
+        except OpmlError as error:
+            return _text(refusal_text(error, lang), lang, ephemeral=True)
+        return _text(result_text(result, lang, listed=self._limits.listed), lang)
+
+    def export_reply(self, chat: ChatRef, *, lang: str, p: str) -> Reply:
+        """/export: the chat's OPML file with a caption, or why there is none."""
+        count = len(self._storage.get_chat_feeds(chat))
+        if not count:
+            return _text(t("opml_export_none", lang, p=p), lang, ephemeral=True)
+        title = self._storage.get_chat(chat).title or f"newsdigest {chat.chat_id}"
+        document = self.export_opml(chat, title=title)
+        caption = rtl_safe(t("opml_export_caption", lang, count=count), lang)
+        return Reply(
+            text=caption, language=lang, file=OutgoingFile(export_filename(chat), document)
+        )
+
     def export_opml(self, chat: ChatRef, *, title: str) -> bytes:
         """The chat's own sources as an OPML 2.0 document."""
         topics = tuple(sorted(self._storage.get_chat(chat).topics))
@@ -230,6 +260,10 @@ class OpmlFeeds:
             name = chat_feed.title or source_name(feed, chat_feed.feed_url)
             feeds.append(OpmlFeed(chat_feed.feed_url, name, topics))
         return write_opml(title, feeds, created=self._clock.now())
+
+
+def _text(text: str, lang: str, *, ephemeral: bool = False) -> Reply:
+    return Reply(text=rtl_safe(text, lang), language=lang, ephemeral=ephemeral)
 
 
 def export_filename(chat: ChatRef) -> str:

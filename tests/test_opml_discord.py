@@ -191,6 +191,13 @@ async def test_owner_commands_and_stop_notices_on_discord(
             "owner", "quota", {"channel_id": CHANNEL_ID, "limit": "1"}, user_id=OWNER_USER_ID
         )
         assert quota == md(i18n.t("feed_owner_quota", "en", chat=CHANNEL_ID, limit=1))
+        bad, _ = await w.command(
+            "owner", "quota", {"channel_id": CHANNEL_ID, "limit": "many"}, user_id=OWNER_USER_ID
+        )
+        assert bad == md(i18n.t("owner_usage_discord", "en", p="/news "))
+        (news,) = fake.synced_commands
+        owner_group = next(o for o in news["options"] if o["name"] == "owner")
+        assert {o["name"] for o in owner_group["options"]} == {"stats", "feed", "quota"}
         sites.serve(OTHER, Answer(forabi_feed(sites)))
         full, _ = await w.command("feed", "add", {"url": sites.local(OTHER)})
         assert md(i18n.t("feed_quota", "en", limit=1, p="/news ")) in full
