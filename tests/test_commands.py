@@ -925,7 +925,9 @@ async def test_latest_groups_by_story_and_skips_unsummarised(
     assert len(titles) == 2  # two stories, not three articles
     [merged] = [s for s in latest.stories if s.article_id in (first, twin)]
     assert merged.article_id == first  # the story as /digest posted it
-    assert [o.name for o in merged.other_sources] == ["مصدر آخر"]  # the twin, listed with it
+    # Both outlets named once (the twin listed with it; the fuller report leads).
+    names = [merged.source.name, *(o.name for o in merged.other_sources)]
+    assert sorted(names) == sorted(["مصدر آخر", "تقنية اليوم"])
     assert latest.header == t("latest_header", "ar", count=2, stories="")
     one = await run(service, gate, "latest", "1", language="en")
     assert one.header == "Latest 1 story"

@@ -78,10 +78,14 @@ def _title(parts: StoryParts, suffix: str = "") -> str:
 
 
 def _footer(parts: StoryParts, language: str) -> str:
-    """'source، other · 2026-12-01 08:30 UTC' (empty when there is neither)."""
+    """'source · 2026-12-01 08:30 UTC', or for a story several outlets told
+    'المصادر: source، other · …' ("Sources: …"); empty when there is neither."""
     items = []
     if parts.sources:
-        items.append(list_separator(language).join(s.name for s in parts.sources))
+        names = list_separator(language).join(s.name for s in parts.sources)
+        if len(parts.sources) > 1:
+            names = label("sources", language) + ": " + names
+        items.append(names)
     if parts.published:
         items.append(format_time(parts.published))
     text = " · ".join(items)
