@@ -45,6 +45,7 @@ from bot.pacing import RateLimiter as RateLimiter
 from bot.pacing import RateLimits as RateLimits
 from bot.pacing import SendSlots, Sleep
 from bot.story_edits import EditLimits, SourceEdits, plan_source_edits
+from bot.top_stories import rank_for_chat
 from digest.clock import Clock
 from digest.errors import (
     ChatForbidden,
@@ -906,6 +907,8 @@ class DeliveryWorker:
         zone = chat_zone(settings.timezone)
         try:
             if settings.mode is DeliveryMode.SCHEDULED:
+                # Most important first (bot.top_stories: outlets, recency, interests).
+                stories = rank_for_chat(stories, articles, settings, self._clock.now())
                 header = digest_title(len(stories), language, settings, self._clock.now())
                 parcels = pack_parcels(stories, header, route.render, language, zone)
             elif self._collapse_backlog is not None and len(stories) > self._collapse_backlog:
@@ -1002,16 +1005,15 @@ class DeliveryWorker:
         one message can then gain sources by an edit (bot.story_edits)."""
         ids = [r.id for r in rows]
         now = self._clock.now()
-        if len(outcome.message_ids) != len(parcel.messages) or not parcel.messages:
-            self._storage.mark_sent(ids, at=now)
-            return
-        self._storage.mark_sent_with_message(
-            ids,
-            at=now,
-            message_id=outcome.message_ids[-1],
-            alone=len(parcel.messages) == 1 and len(parcel.article_ids) == 1,
-            photo=parcel.messages[-1].photo_url is not None,
-        )
+        if outcome.message_ids and len(outcome.message_ids) == len(parcel.messages):
+            self._storage.record_sent_message(
+                ids,
+                at=now,
+                message_id=outcome.message_ids[-1],
+                alone=len(parcel.messages) == 1 and len(parcel.article_ids) == 1,
+                photo=parcel.messages[-1].photo_url is not None,
+            )
+        self._storage.mark_sent(ids, at=now)
 
     async def _deliver_edits(
         self, chat: ChatRef, rows: Sequence[Delivery], report: DrainReport, slots: SendSlots

@@ -290,7 +290,7 @@ class Storage(Protocol):
         source) instead of posting it."""
         ...
 
-    def mark_sent_with_message(
+    def record_sent_message(
         self,
         delivery_ids: Sequence[int],
         *,
@@ -299,7 +299,7 @@ class Storage(Protocol):
         alone: bool,
         photo: bool = False,
     ) -> None:
-        """Mark rows sent and remember the platform message that carried them, at once."""
+        """Remember the platform message that carried these rows (before `mark_sent`)."""
         ...
 
     def story_posts(

@@ -103,3 +103,21 @@ def story_outlets(story: Story) -> int:
 def story_facts(story: Story, matched: int = 0) -> StoryFacts:
     """The ranking facts of a built story (`matched`: the caller's interest count)."""
     return StoryFacts(outlets=story_outlets(story), published=story.published, matched=matched)
+
+
+def rank_stories(
+    stories: Sequence[Story],
+    now: datetime,
+    *,
+    interest: Callable[[Story], int] | None = None,
+    weights: RankWeights = DEFAULT_WEIGHTS,
+) -> list[Story]:
+    """Built stories most important first; `interest` counts the chat's topics and
+    keywords a story matches (none: 0 for all). Ties: newer, then smaller article id."""
+    return rank(
+        stories,
+        lambda s: story_facts(s, interest(s) if interest is not None else 0),
+        now,
+        key=lambda s: s.article_id,
+        weights=weights,
+    )

@@ -2,11 +2,11 @@
 `sent_messages` table and the `SqlStorage` methods that use it (a mixin, so that
 digest/storage.py does not grow).
 
-A post row of the outbox that the platform accepted gets one `sent_messages` row in the
-same transaction that marks it sent, so a post is never "sent" without its message id
-(a crash between the two would leave a story that can never be edited). Edit rows are
-outbox rows too (`deliveries.action = 'edit'`, see bot.story_edits); they get no
-`sent_messages` row.
+A post row of the outbox that the platform accepted gets its `sent_messages` row just
+before it is marked sent (`mark_sent` stays the one step that settles a row), so a sent
+post always has its message id; a crash between the two leaves the row pending, and the
+resend replaces the id. Edit rows are outbox rows too (`deliveries.action = 'edit'`, see
+bot.story_edits); they get no `sent_messages` row.
 """
 
 from __future__ import annotations
@@ -16,10 +16,21 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, MetaData, String, Table, select, update
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    delete,
+    insert,
+    select,
+)
 from sqlalchemy.engine import Connection, Row
 
-from .models import ChatRef, Delivery, DeliveryAction, DeliveryState, SentMessage
+from .models import ChatRef, Delivery, DeliveryAction, SentMessage
 
 
 def define_sent_messages(metadata: MetaData, datetime_type: Any) -> Table:
@@ -59,14 +70,11 @@ class SentMessageRows:
     def _tx(self) -> AbstractContextManager[Connection]:  # provided by SqlStorage
         raise NotImplementedError
 
-    def _insert_ignoring_duplicates(self, table: Table) -> Any:  # provided by SqlStorage
-        raise NotImplementedError
-
     @staticmethod
     def _delivery_row(row: Row[Any]) -> Delivery:  # provided by SqlStorage
         raise NotImplementedError
 
-    def mark_sent_with_message(
+    def record_sent_message(
         self,
         delivery_ids: Sequence[int],
         *,
@@ -75,20 +83,16 @@ class SentMessageRows:
         alone: bool,
         photo: bool = False,
     ) -> None:
-        """`mark_sent` and, in the same transaction, remember `message_id` as the message
-        that carried these rows (the last message of their parcel, where the sources line
-        is). A row that already has a message keeps it."""
+        """Remember `message_id` as the message that carried these rows (the last message
+        of their parcel, where the sources line is), replacing what a send before a crash
+        recorded. Called right before `mark_sent`."""
         if not delivery_ids:
             return
-        table = self._deliveries_table
+        table = self._sent_messages_table
         with self._tx() as conn:
+            conn.execute(delete(table).where(table.c.delivery_id.in_(list(delivery_ids))))
             conn.execute(
-                update(table)
-                .where(table.c.id.in_(list(delivery_ids)))
-                .values(state=DeliveryState.SENT.value, sent_at=at, last_error=None)
-            )
-            conn.execute(
-                self._insert_ignoring_duplicates(self._sent_messages_table),
+                insert(table),
                 [
                     {
                         "delivery_id": i,

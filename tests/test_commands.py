@@ -613,7 +613,8 @@ async def test_digest_sends_unseen_matching_stories_once(
     add_article(storage, "هاتف جديد", at=T0 - timedelta(hours=1), topics=("phones",))
     second = add_article(storage, "روبوت", at=T0 - timedelta(minutes=5), topics=("ai",))
     reply = await run(service, gate, "digest")
-    assert [s.article_id for s in reply.stories] == [first, second]  # oldest first
+    # By importance (issue #14): both one outlet and one topic, so the newer first.
+    assert [s.article_id for s in reply.stories] == [second, first]
     assert reply.header and "2" in reply.header.split("\n")[0]
     assert reply.header.split("\n")[1] == "2 مارس 2026"  # the chat's local date
     assert storage.was_delivered(PRIVATE, first) and storage.was_delivered(PRIVATE, second)

@@ -126,6 +126,8 @@ def _story_embeds(
         MESSAGE_EMBED_CHARS - max(utf16_len(title), utf16_len(continued_title)) - utf16_len(footer),
     )
     lines: list[str] = []
+    if parts.coverage:
+        lines.append(_line(parts.coverage, line_direction(parts.coverage, language)))
     for bullet in parts.bullets:
         direction = line_direction(bullet, parts.language)
         pieces = split_rendered(bullet, partial(_line, direction=direction, prefix=BULLET), room)
