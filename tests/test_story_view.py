@@ -89,7 +89,7 @@ def test_every_format_names_all_outlets_once() -> None:
 
 
 def test_a_report_in_another_language_does_not_lead() -> None:
-    storage, teaser, full = merged_story_storage()
+    storage, teaser, _full = merged_story_storage()
     link = "https://en.example/a"
     english = storage.add_article(
         Entry(
