@@ -4,8 +4,14 @@ text, with the bullets of the most complete report."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
+
+from bot.cli import main
+from bot.settings import DEFAULT_CONFIG_DIR
 from digest.format import render_discord, render_plain, render_telegram
 from digest.models import Entry, TopicMatch
 from digest.storage import SqlStorage
@@ -115,3 +121,34 @@ def test_a_report_in_another_language_does_not_lead() -> None:
     (story,) = StoryBuilder(storage).stories([storage.get_article(teaser)])
     assert story.title == "آبل تكشف هاتفها الجديد بالتفصيل"
     storage.close()
+
+
+SAMPLES = DEFAULT_CONFIG_DIR / "samples"
+REWRITES = DEFAULT_CONFIG_DIR.parent / "tests" / "fixtures" / "stories" / "rewrites.xml"
+
+
+def test_a_digest_of_the_bundled_feeds_and_their_rewrites_merges_the_stories(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The bundled sample feeds (4 stories) plus a feed of rewrites of 3 of them and one
+    story of its own, through the CLI and the bot's own clusterer: 5 entries, the 3 told
+    twice listed once with both outlets and ranked first."""
+    monkeypatch.setenv("NEWSDIGEST_DATABASE_URL", f"sqlite:///{tmp_path / 'd.sqlite3'}")
+    monkeypatch.delenv("NEWSDIGEST_CONFIG", raising=False)
+    feeds = [SAMPLES / "seed.xml", SAMPLES / "explainers.xml", REWRITES]
+    argv = ["digest", *(a for f in feeds for a in ("--feed", str(f))), "--format", "json"]
+    assert main(argv) == 0
+    stories = json.loads(capsys.readouterr().out)
+    assert len(stories) == 5
+    outlets = [{s["source"]["name"], *(o["name"] for o in s["other_sources"])} for s in stories]
+    assert [len(o) for o in outlets] == [2, 2, 2, 1, 1]  # the merged stories first
+    assert all("منصة إعادة الصياغة" in o for o in outlets[:3])
+    titles = " ".join(s["title"] for s in stories)
+    assert "DeepSeek" in titles and "5G" in titles and "المصادقة الثنائية" in titles
+    # The rewrite of the 2FA explainer says more: its bullets lead that story.
+    (two_factor,) = [s for s in stories if "المصادقة الثنائية" in s["title"]]
+    assert two_factor["url"] == "https://rewrites.example/guides/2fa"
+
+    assert main([*argv[:-2], "--all", "--format", "console"]) == 0
+    plain = capsys.readouterr().out
+    assert plain.count("المصادر: ") == 3 and plain.count("المصدر: ") == 2
