@@ -519,6 +519,9 @@ class Parcel:
 
     article_ids: tuple[int, ...]
     messages: tuple[OutgoingMessage, ...]
+    # An instant post of one story with no header: its message can be re-rendered from
+    # the story alone, so it may be edited later (bot.story_edits).
+    single: bool = False
 
 
 def pack_parcels(
@@ -919,7 +922,9 @@ class DeliveryWorker:
                 parcels = pack_parcels(stories, header, route.render, language, zone)
             else:
                 parcels = [
-                    Parcel((s.article_id,), tuple(route.render([s], None, language, zone)))
+                    Parcel(
+                        (s.article_id,), tuple(route.render([s], None, language, zone)), single=True
+                    )
                     for s in stories
                 ]
         except Exception as error:
@@ -1010,7 +1015,7 @@ class DeliveryWorker:
                 ids,
                 at=now,
                 message_id=outcome.message_ids[-1],
-                alone=len(parcel.messages) == 1 and len(parcel.article_ids) == 1,
+                alone=parcel.single and len(parcel.messages) == 1,
                 photo=parcel.messages[-1].photo_url is not None,
             )
         self._storage.mark_sent(ids, at=now)

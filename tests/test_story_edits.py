@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import discord
 import pytest
 
+from bot.chat import OutgoingMessage
 from bot.delivery import (
     DISCORD_LIMITS,
     TELEGRAM_LIMITS,
@@ -225,7 +226,73 @@ async def test_posts_in_a_digest_and_old_posts_are_not_edited(
     world.storage.enqueue(digest_chat, [a, b], due_at=world.clock.now())
     await world.worker.drain()
     assert world.plan(world.story("الخبر الأول مرة أخرى", OTHER_FEED, joins=a)) == 0
+    # A digest of a single story is one message too, but with the digest's header.
+    c = world.story("خبر وحيد")
+    world.storage.enqueue(digest_chat, [c], due_at=world.clock.now())
+    await world.worker.drain()
+    assert world.plan(world.story("الخبر الوحيد مرة أخرى", OTHER_FEED, joins=c)) == 0
     assert server.edits == []
+
+
+class RecordingSender:
+    """Records when each send and edit happens, in the fake clock's time."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+        self.events: list[tuple[str, datetime]] = []
+
+    async def send(self, chat: ChatRef, message: OutgoingMessage) -> str:
+        self.events.append(("send", self.clock.now()))
+        return str(len(self.events))
+
+    async def edit(
+        self, chat: ChatRef, message_id: str, message: OutgoingMessage, *, photo: bool = False
+    ) -> None:
+        self.events.append(("edit", self.clock.now()))
+
+
+class PostOnlySender:
+    async def send(self, chat: ChatRef, message: OutgoingMessage) -> str:
+        return "1"
+
+
+def recording_world(sender: object) -> World:
+    clock = FakeClock(T0)
+    world = World(storage_with_feeds(), {}, clock)
+    limiter = RateLimiter(TELEGRAM_LIMITS, clock, world.sleep)
+    route = PlatformRoute(sender, telegram_renderer, limiter)  # type: ignore[arg-type]
+    world = World(world.storage, {Platform.TELEGRAM: route}, clock)
+    world.storage.save_chat(ChatSettings(tg("1")))
+    return world
+
+
+async def test_edits_are_paced_with_sends() -> None:
+    clock_holder = FakeClock(T0)
+    sender = RecordingSender(clock_holder)
+    world = recording_world(sender)
+    sender.clock = world.clock
+    first = world.story("خبر")
+    world.plan(first)
+    await world.worker.drain()
+    world.plan(world.story("الخبر نفسه", OTHER_FEED, joins=first))
+    await world.worker.drain()
+    (send, at_send), (edit, at_edit) = sender.events
+    assert (send, edit) == ("send", "edit")
+    assert at_edit - at_send >= timedelta(seconds=1)  # Telegram: 1 message/s per private chat
+    world.storage.close()
+
+
+async def test_a_platform_that_cannot_edit_drops_the_edit_only() -> None:
+    world = recording_world(PostOnlySender())
+    first = world.story("خبر")
+    world.plan(first)
+    world.plan(world.story("الخبر نفسه", OTHER_FEED, joins=first))
+    report = await world.worker.drain()
+    assert (report.sent, report.failed) == (1, 1)
+    with world.storage.engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT action, state, last_error FROM deliveries").all()
+    assert sorted((r[0], r[1]) for r in rows) == [("edit", "failed"), ("post", "sent")]
+    world.storage.close()
 
 
 def delivery(state: DeliveryState, article_id: int = 1, chat: str = "1") -> Delivery:
