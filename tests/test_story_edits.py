@@ -23,9 +23,11 @@ from bot.delivery import (
     telegram_renderer,
 )
 from bot.discord.sender import DiscordSender, WebhookTarget
+from bot.settings import DEFAULT_CONFIG_DIR
 from bot.story_edits import EditLimits, edit_chats, edit_decision
 from bot.telegram.sender import TelegramSender, make_bot
 from digest.clock import FakeClock
+from digest.cluster import StoryClusterer
 from digest.models import (
     ChatKind,
     ChatRef,
@@ -34,14 +36,19 @@ from digest.models import (
     DeliveryAction,
     DeliveryMode,
     DeliveryState,
+    FeedConfig,
     Platform,
     SentMessage,
 )
+from digest.pipeline import Pipeline, PipelineSettings
 from digest.storage import SqlStorage
+from digest.summarize import ExtractiveSummarizer
+from digest.topics import LexiconClassifier, TopicCatalog
 from tests import test_discord as discord_base
 from tests.fake_discord import CHANNEL_ID, WEBHOOK_URL, FakeDiscord
 from tests.fake_telegram import FakeTelegram, RateLimits
 from tests.fakes import FEED_URL, add_article, add_feed, tg
+from tests.test_pipeline import FakeFetcher
 
 fake = discord_base.fake  # the fake Discord fixture (points discord.py at it)
 client = discord_base.client
@@ -386,3 +393,45 @@ async def test_discord_webhook_message_is_edited_through_its_webhook(fake: FakeD
         world.storage.close()
     finally:
         await sender.aclose()
+
+
+SAMPLES = DEFAULT_CONFIG_DIR / "samples"
+REWRITES = DEFAULT_CONFIG_DIR.parent / "tests" / "fixtures" / "stories" / "rewrites.xml"
+
+
+async def test_pipeline_to_telegram_posts_each_story_once_and_edits_in_the_rewrite(
+    telegram: tuple[FakeTelegram, World],
+) -> None:
+    """The whole path: the bundled seed feed, then a feed rewriting its story (and three
+    stories of its own) polled by the real pipeline and clusterer, planned and sent to an
+    instant chat: four posts, and the seed's post edited to name the second outlet."""
+    server, world = telegram
+    seed, rewrites = "https://seed.example/rss", "https://rewrites.example/rss"
+    world.storage.sync_feeds(
+        [FeedConfig(seed, name="نشرة البذرة"), FeedConfig(rewrites, name="منصة إعادة الصياغة")]
+    )
+    world.storage.save_chat(ChatSettings(tg(str(ALICE))))  # all technology
+    fetcher = FakeFetcher()
+    fetcher.serve(seed, (SAMPLES / "seed.xml").read_bytes())
+    fetcher.serve(rewrites, REWRITES.read_bytes())
+    pipeline = Pipeline(
+        storage=world.storage,
+        fetcher=fetcher,
+        summarizer=ExtractiveSummarizer(),
+        classifier=LexiconClassifier(TopicCatalog.load(DEFAULT_CONFIG_DIR / "topics.yaml")),
+        clock=world.clock,
+        settings=PipelineSettings(backlog_feeds=frozenset({seed, rewrites})),
+        clusterer=StoryClusterer(window=timedelta(days=2)),
+    )
+    await pipeline.poll([seed], plan=world.planner.enqueue_article_ids)
+    await world.worker.drain()
+    (post,) = server.messages_to(ALICE)
+    assert named_sources(post.plain_text) == {"نشرة البذرة"}
+    await pipeline.poll([rewrites], plan=world.planner.enqueue_article_ids)
+    report = await world.worker.drain()
+    assert report.failed == 0
+    messages = server.messages_to(ALICE)
+    assert len(messages) == 4  # the DeepSeek rewrite was not posted again
+    assert messages[0].message_id == post.message_id
+    assert named_sources(messages[0].plain_text) == {"نشرة البذرة", "منصة إعادة الصياغة"}
+    assert len(server.edits) == 1
