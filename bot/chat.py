@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from digest.models import ChatRef, Story
 
@@ -104,4 +104,17 @@ class ChatSender(Protocol):
 
     async def send(self, chat: ChatRef, message: OutgoingMessage) -> str:
         """Returns the platform's message id."""
+        ...
+
+
+@runtime_checkable
+class MessageEditor(Protocol):
+    """A ChatSender that can also replace a sent message's text (bot.story_edits)."""
+
+    async def edit(
+        self, chat: ChatRef, message_id: str, message: OutgoingMessage, *, photo: bool = False
+    ) -> None:
+        """Replace the text of the bot's message `message_id` in `chat` with `message`
+        (`photo`: the message is a photo whose caption is the text). An edit that changes
+        nothing is a success. Raises the digest.errors DeliveryError family."""
         ...

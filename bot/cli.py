@@ -270,9 +270,10 @@ async def cmd_digest(services: Services, args: argparse.Namespace, urls: list[st
             from digest.format.labels import label
 
             print(label("more_pending", language).format(count=left), file=sys.stderr)
-    # Newest first, as a reader of news expects.
-    articles.sort(key=lambda a: (a.published or a.fetched_at, a.id), reverse=True)
-    stories = services.pipeline.stories(articles)
+    # Most important first (digest.ranking: outlets that told it, then recency).
+    from digest.ranking import rank_stories
+
+    stories = rank_stories(services.pipeline.stories(articles), services.clock.now())
     print_stories(
         stories,
         fmt=args.format,

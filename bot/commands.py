@@ -65,6 +65,7 @@ from bot.opml import OpmlFeeds
 from bot.own_feeds import OwnFeeds
 from bot.owner import OWNER_COMMANDS, is_owner, stats_lines, switch_feed
 from bot.reply_text import ECHO_ITEMS, echo, reason_text, refusal_reason, timezone_label
+from bot.top_stories import rank_for_chat, top_stories
 from digest.clock import Clock
 from digest.errors import (
     BlockedAddressError,
@@ -631,7 +632,7 @@ class CommandService:
             self._storage.save_chat(replace(current, last_digest_at=now))
         if not articles:
             return self._text(t("digest_nothing", lang, p=p), lang)
-        stories = tuple(self._stories.stories(articles))
+        stories = tuple(rank_for_chat(self._stories.stories(articles), articles, settings, now))
         return Reply(
             stories=stories,
             header=digest_title(len(stories), lang, settings, now),
@@ -661,7 +662,9 @@ class CommandService:
             chosen, header_key = latest_by_story(recent, count), "latest_header"
         if not chosen:
             return self._text(t("latest_nothing", lang), lang)
-        stories = tuple(self._stories.stories(chosen))
+        # The latest stories, most important first (outlets, recency, interests).
+        built = self._stories.stories(chosen)
+        stories = tuple(rank_for_chat(built, chosen, settings, self._clock.now()))
         return Reply(
             stories=stories,
             header=t(
@@ -672,6 +675,26 @@ class CommandService:
             ),
             language=lang,
             timezone=settings.timezone,
+        )
+
+    async def _cmd_top(
+        self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str
+    ) -> Reply:
+        """Today's most-covered stories (bot.top_stories.top_stories)."""
+        count = parse_count(
+            inv.args, default=self._limits.latest_default, maximum=self._limits.latest_max
+        )
+        stories = top_stories(self._storage, self._stories, settings, self._clock.now(), count)
+        if not stories:
+            return self._text(t("top_nothing", lang), lang)
+        header = t(
+            "top_header",
+            lang,
+            count=len(stories),
+            stories=count_phrase(len(stories), "stories", lang),
+        )
+        return Reply(
+            stories=tuple(stories), header=header, language=lang, timezone=settings.timezone
         )
 
     async def _cmd_summary(

@@ -44,6 +44,8 @@ from bot.pacing import RateLimit as RateLimit
 from bot.pacing import RateLimiter as RateLimiter
 from bot.pacing import RateLimits as RateLimits
 from bot.pacing import SendSlots, Sleep
+from bot.story_edits import EditLimits, SourceEdits, plan_source_edits
+from bot.top_stories import rank_for_chat
 from digest.clock import Clock
 from digest.errors import (
     ChatForbidden,
@@ -59,6 +61,7 @@ from digest.models import (
     ChatRef,
     ChatSettings,
     Delivery,
+    DeliveryAction,
     DeliveryMode,
     Platform,
     Story,
@@ -317,10 +320,13 @@ class DeliveryPlanner:
         self._clock = clock
         self._limits = limits or DigestLimits()
         self._platforms = frozenset(platforms)
+        self._edit_limits = EditLimits()
 
     def enqueue_instant(self, articles: Iterable[Article]) -> int:
-        """Queue newly stored articles for every instant chat that wants them; returns the
-        number of new outbox rows."""
+        """Queue newly stored articles for every instant chat that wants them, and the
+        edits that add a report's source to a story posted before
+        (bot.story_edits.plan_source_edits); returns the number of new outbox rows."""
+        articles = list(articles)
         chats = [
             c
             for c in self._storage.get_chats()
@@ -348,7 +354,11 @@ class DeliveryPlanner:
                 if chat in own and self._story_already_told(chat, article):
                     continue
                 by_chat.setdefault(chat, []).append(article.id)
-        return sum(self._storage.enqueue(c, ids, due_at=now) for c, ids in by_chat.items())
+        posts = sum(self._storage.enqueue(c, ids, due_at=now) for c, ids in by_chat.items())
+        # After the posts: a report that is posted to a chat is not an edit there too.
+        return posts + plan_source_edits(
+            self._storage, articles, now, platforms=self._platforms, limits=self._edit_limits
+        )
 
     def _story_already_told(self, chat: ChatRef, article: Article) -> bool:
         """An own feed's item that joined a story (cluster) the chat already received
@@ -509,6 +519,9 @@ class Parcel:
 
     article_ids: tuple[int, ...]
     messages: tuple[OutgoingMessage, ...]
+    # An instant post of one story with no header: its message can be re-rendered from
+    # the story alone, so it may be edited later (bot.story_edits).
+    single: bool = False
 
 
 def pack_parcels(
@@ -626,6 +639,7 @@ class DeliveryWorker:
         self._on_pause = on_pause
         self._collapse_backlog = collapse_backlog
         self._claim = claim
+        self._edits = SourceEdits(storage, clock)
 
     async def drain(self) -> DrainReport:
         """Deliver due rows until none is due (at most `max_rounds` reads of the outbox).
@@ -740,7 +754,12 @@ class DeliveryWorker:
     ) -> None:
         """`_deliver_chat`, with a bug in it contained to this chat."""
         try:
-            await self._deliver_chat(chat, rows, report, slots, depth=0)
+            edits = [r for r in rows if r.action is DeliveryAction.EDIT]
+            posts = [r for r in rows if r.action is not DeliveryAction.EDIT]
+            if posts:
+                await self._deliver_chat(chat, posts, report, slots, depth=0)
+            if edits:  # after the posts, whose message ids they need
+                await self._deliver_edits(chat, edits, report, slots)
         except Exception:
             # A bug must not stop other chats' deliveries; the rows not settled yet are
             # retried (never those already sent: that would repeat them).
@@ -780,7 +799,7 @@ class DeliveryWorker:
             later = sum(len(p.messages) for p in parcels[index + 1 :])
             outcome = await self._send_parcel(chat, parcel, route, report, slots, later)
             if outcome.kind == "sent":
-                self._storage.mark_sent([r.id for r in parcel_rows], at=self._clock.now())
+                self._mark_sent(parcel, parcel_rows, outcome)
                 report.sent += len(parcel_rows)
                 report.settled.update(r.id for r in parcel_rows)
             elif outcome.kind == "rejected":
@@ -866,11 +885,15 @@ class DeliveryWorker:
             report.settled.update(r.id for r in rows)
             return None
         if settings.mode is DeliveryMode.SCHEDULED:
-            # The whole digest at once, even if the batch cut it.
-            rows = (
-                self._storage.pending_deliveries(now=self._clock.now(), limit=10_000, chat=chat)
-                or rows
-            )
+            # The whole digest at once, even if the batch cut it (its posts: edit rows
+            # are the edit step's).
+            rows = [
+                r
+                for r in self._storage.pending_deliveries(
+                    now=self._clock.now(), limit=10_000, chat=chat
+                )
+                if r.action is not DeliveryAction.EDIT
+            ] or rows
         row_of = {r.article_id: r for r in rows}
         articles = []
         for article_id in list(row_of):
@@ -887,6 +910,8 @@ class DeliveryWorker:
         zone = chat_zone(settings.timezone)
         try:
             if settings.mode is DeliveryMode.SCHEDULED:
+                # Most important first (bot.top_stories: outlets, recency, interests).
+                stories = rank_for_chat(stories, articles, settings, self._clock.now())
                 header = digest_title(len(stories), language, settings, self._clock.now())
                 parcels = pack_parcels(stories, header, route.render, language, zone)
             elif self._collapse_backlog is not None and len(stories) > self._collapse_backlog:
@@ -897,7 +922,9 @@ class DeliveryWorker:
                 parcels = pack_parcels(stories, header, route.render, language, zone)
             else:
                 parcels = [
-                    Parcel((s.article_id,), tuple(route.render([s], None, language, zone)))
+                    Parcel(
+                        (s.article_id,), tuple(route.render([s], None, language, zone)), single=True
+                    )
                     for s in stories
                 ]
         except Exception as error:
@@ -925,6 +952,7 @@ class DeliveryWorker:
         index = 0
         waits = 0
         holding = False
+        message_ids: list[str] = []
         try:
             while index < len(parcel.messages):
                 if not holding:
@@ -935,7 +963,9 @@ class DeliveryWorker:
                 count = len(parcel.messages)
                 key = outbox_message_key(chat, parcel.article_ids, index, count)
                 try:
-                    await route.sender.send(chat, replace(parcel.messages[index], dedupe_key=key))
+                    message_id = await route.sender.send(
+                        chat, replace(parcel.messages[index], dedupe_key=key)
+                    )
                 except RetryAfter as error:
                     route.limiter.block(chat, error.seconds)
                     # A 429 may be about the whole bot: hold everything back briefly too.
@@ -965,12 +995,65 @@ class DeliveryWorker:
                     return _Outcome("retry", f"{type(error).__name__}: {error}")
                 report.messages += 1
                 index += 1
-            return _Outcome("sent")
+                if isinstance(message_id, str) and message_id:
+                    message_ids.append(message_id)
+            return _Outcome("sent", message_ids=tuple(message_ids))
         finally:
             if holding:
                 slots.release()
 
     # outcomes ------------------------------------------------------------------------
+
+    def _mark_sent(self, parcel: Parcel, rows: Sequence[Delivery], outcome: _Outcome) -> None:
+        """Mark a parcel's rows sent, with the id of the message that carries their
+        sources line (the last one) when the platform gave it: a story posted alone in
+        one message can then gain sources by an edit (bot.story_edits)."""
+        ids = [r.id for r in rows]
+        now = self._clock.now()
+        if outcome.message_ids and len(outcome.message_ids) == len(parcel.messages):
+            self._storage.record_sent_message(
+                ids,
+                at=now,
+                message_id=outcome.message_ids[-1],
+                alone=parcel.single and len(parcel.messages) == 1,
+                photo=parcel.messages[-1].photo_url is not None,
+            )
+        self._storage.mark_sent(ids, at=now)
+
+    async def _deliver_edits(
+        self, chat: ChatRef, rows: Sequence[Delivery], report: DrainReport, slots: SendSlots
+    ) -> None:
+        """A chat's edit rows (bot.story_edits.SourceEdits), settled like posts."""
+        route = self._routes.get(chat.platform)
+        if route is None:
+            due = self._clock.now() + timedelta(seconds=self._policy.no_route_seconds)
+            self._later(rows, f"{chat.platform} is not running", due, report)
+            return
+
+        def sent(done: Sequence[Delivery]) -> None:
+            self._storage.mark_sent([r.id for r in done], at=self._clock.now())
+            report.sent += len(done)
+            report.messages += len(done)
+            report.settled.update(r.id for r in done)
+
+        await self._edits.deliver(
+            chat,
+            rows,
+            route,
+            slots,
+            sent=sent,
+            fail=lambda failed, error: self._fail(failed, error, report),
+            retry=lambda again, error: self._retry(again, error, report),
+            later=lambda again, error, due: self._later(again, error, due, report),
+        )
+
+    def _later(
+        self, rows: Sequence[Delivery], error: str, due: datetime, report: DrainReport
+    ) -> None:
+        if rows:
+            self._storage.mark_retry([r.id for r in rows], error=error, due_at=due)
+            report.retried += len(rows)
+            report.settled.update(r.id for r in rows)
 
     def _fail(self, rows: Sequence[Delivery], error: str, report: DrainReport) -> None:
         if rows:
@@ -1041,6 +1124,7 @@ class _Outcome:
     error: str = ""
     new_chat_id: str | None = None
     due_at: datetime | None = None
+    message_ids: tuple[str, ...] = ()  # of the messages sent, when kind is "sent"
 
 
 # --- renderers for the bundled formatters -------------------------------------------------

@@ -29,6 +29,7 @@ TELEGRAM_COMMANDS: tuple[str, ...] = (
     "mysubs",
     "digest",
     "latest",
+    "top",
     "summary",
     "schedule",
     "feeds",
@@ -49,6 +50,7 @@ DISCORD_COMMANDS: tuple[str, ...] = (
     "subscriptions",
     "digest",
     "latest",
+    "top",
     "summary",
     "schedule",
     "feeds",
@@ -84,6 +86,7 @@ _DESCRIPTIONS = _texts(
     subscriptions=("اشتراكات هذه القناة وإعداداتها", "This channel's subscriptions and settings"),
     digest=("إرسال ملخص الأخبار الجديدة الآن", "Send a digest of new stories now"),
     latest=("آخر الأخبار الملخصة (1-20)", "The latest summarised stories (1-20)"),
+    top=("أكثر أخبار اليوم تداولًا بين المصادر (1-20)", "Today's most-covered stories (1-20)"),
     summary=("تلخيص مقال من رابط", "Summarise one article from a link"),
     schedule=("موعد الملخص اليومي أو النشر الفوري أو الإيقاف", "Daily digest time, instant or off"),
     feeds=("مصادر الأخبار المتابعة", "The news feeds we follow"),
@@ -119,6 +122,7 @@ _USAGE = _texts(
     ),
     mysubs=("{cmd} [@القناة]", "{cmd} [@channel]"),
     latest=("{p}latest [عدد من 1 إلى 20]", "{p}latest [number 1-20]"),
+    top=("{p}top [عدد من 1 إلى 20]", "{p}top [number 1-20]"),
     summary=("{p}summary <رابط المقال>", "{p}summary <article link>"),
     schedule=(
         "{p}schedule <HH:MM [المنطقة الزمنية]> | instant | off (أو: فوري | إيقاف)"
@@ -464,6 +468,9 @@ _MESSAGES = _texts(
     ),
     list_separator=("، ", ", "),
     all_technology=("كل أخبار التقنية", "all technology news"),
+    # /top (issue #14)
+    top_header=("الأكثر تداولًا بين المصادر اليوم ({count})", "Most covered today: {stories}"),
+    top_nothing=("لا أخبار في آخر 24 ساعة بعد.", "No stories in the last 24 hours yet."),
 )
 
 

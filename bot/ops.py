@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from bot.chat import ChatSender, OutgoingMessage
+from bot.chat import ChatSender, MessageEditor, OutgoingMessage
 from bot.redaction import SecretRedactor
-from digest.errors import ConfigError, DeliveryError
+from digest.errors import ConfigError, DeliveryError, MessageRejected
 from digest.models import ChatRef
 from digest.pipeline import PollReport
 
@@ -123,6 +123,15 @@ class CountingSender:
             raise
         self._metrics.inc("newsdigest_posts_total", platform=chat.platform.value)
         return message_id
+
+    async def edit(
+        self, chat: ChatRef, message_id: str, message: OutgoingMessage, *, photo: bool = False
+    ) -> None:
+        """Edits pass through uncounted (bot.story_edits); a sender that cannot edit
+        refuses them for good."""
+        if not isinstance(self._inner, MessageEditor):
+            raise MessageRejected(chat.chat_id, "this sender cannot edit messages")
+        await self._inner.edit(chat, message_id, message, photo=photo)
 
 
 def health_app(metrics: Metrics, healthy: Callable[[], dict[str, object]]) -> web.Application:

@@ -150,6 +150,8 @@ class Story:
     language: str = "ar"
     image_url: str | None = None
     reading_url: str | None = None  # a reading page inside Telegram (Telegraph), if made
+    # Outlets that covered the story, shown as «تناقلتها N مصادر» (/top); 0: not shown.
+    coverage: int = 0
 
 
 # --- chats and subscriptions ---------------------------------------------------------
@@ -218,6 +220,13 @@ class DeliveryState(StrEnum):
     FAILED = "failed"  # gave up (message rejected); kept for the record
 
 
+class DeliveryAction(StrEnum):
+    POST = "post"  # post the article's story
+    # Edit the message that carried the story the article joined, to name its source
+    # (bot.story_edits); the row's article is the further report.
+    EDIT = "edit"
+
+
 @dataclass(frozen=True)
 class Delivery:
     """One (chat, article) in the outbox. Unique per pair: at most one is ever sent."""
@@ -231,3 +240,15 @@ class Delivery:
     attempts: int = 0
     last_error: str | None = None
     sent_at: datetime | None = None
+    action: DeliveryAction = DeliveryAction.POST
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    """The platform message that carried a sent post (one outbox row)."""
+
+    delivery_id: int
+    message_id: str
+    sent_at: datetime
+    alone: bool  # the row's story was the only one and fit in this one message
+    photo: bool  # Telegram: sent as a photo, the story is its caption

@@ -16,10 +16,12 @@ from .models import (
     ChatRef,
     ChatSettings,
     Delivery,
+    DeliveryAction,
     Entry,
     Feed,
     FeedConfig,
     FetchResult,
+    SentMessage,
     TopicMatch,
 )
 
@@ -275,8 +277,36 @@ class Storage(Protocol):
         ...
 
     # outbox
-    def enqueue(self, chat: ChatRef, article_ids: Sequence[int], *, due_at: datetime) -> int:
-        """Queue (chat, article) pairs not queued before; returns how many were new."""
+    def enqueue(
+        self,
+        chat: ChatRef,
+        article_ids: Sequence[int],
+        *,
+        due_at: datetime,
+        action: DeliveryAction = DeliveryAction.POST,
+    ) -> int:
+        """Queue (chat, article) pairs not queued before; returns how many were new.
+        `action` EDIT: edit the message of the story each article joined (one more
+        source) instead of posting it."""
+        ...
+
+    def record_sent_message(
+        self,
+        delivery_ids: Sequence[int],
+        *,
+        at: datetime,
+        message_id: str,
+        alone: bool,
+        photo: bool = False,
+    ) -> None:
+        """Remember the platform message that carried these rows (before `mark_sent`)."""
+        ...
+
+    def story_posts(
+        self, article_ids: Sequence[int], *, chat: ChatRef | None = None
+    ) -> list[tuple[Delivery, SentMessage | None]]:
+        """Post rows (any state) of these articles (in `chat` when given), each with the
+        message that carried it once sent; oldest first."""
         ...
 
     def pending_deliveries(

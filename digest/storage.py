@@ -53,6 +53,7 @@ from .models import (
     ChatRef,
     ChatSettings,
     Delivery,
+    DeliveryAction,
     DeliveryMode,
     DeliveryState,
     Entry,
@@ -61,6 +62,7 @@ from .models import (
     Platform,
     TopicMatch,
 )
+from .sent_message_storage import SentMessageRows, define_sent_messages
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -184,9 +186,13 @@ deliveries = Table(
     Column("attempts", Integer, nullable=False, default=0),
     Column("last_error", Text),
     Column("sent_at", UTCDateTime),
+    # post | edit (DeliveryAction): an edit row names the further report of a story
+    Column("action", String(8), nullable=False, default="post", server_default="post"),
     UniqueConstraint("platform", "chat_id", "article_id", name="uq_delivery_once"),
     Index("ix_deliveries_due", "state", "due_at"),
 )
+
+sent_messages = define_sent_messages(metadata, UTCDateTime)
 
 
 def _dumps(value: Any) -> str:
@@ -307,6 +313,7 @@ def _delivery_from_row(row: Row[Any]) -> Delivery:
         attempts=row.attempts,
         last_error=row.last_error,
         sent_at=row.sent_at,
+        action=DeliveryAction(row.action),
     )
 
 
@@ -314,7 +321,7 @@ def _chat_where(chat: ChatRef) -> Any:
     return and_(chats.c.platform == chat.platform.value, chats.c.chat_id == chat.chat_id)
 
 
-class SqlStorage(ChatFeedRows):
+class SqlStorage(ChatFeedRows, SentMessageRows):
     """`digest.ports.Storage` on SQLAlchemy Core.
 
     Raises StorageError (wrapping the driver's error) when the database fails, and
@@ -325,6 +332,8 @@ class SqlStorage(ChatFeedRows):
     _chat_feeds_table = chat_feeds
     _deliveries_table = deliveries
     _quotas_table = chat_feed_quotas
+    _sent_messages_table = sent_messages
+    _delivery_row = staticmethod(_delivery_from_row)
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -909,11 +918,19 @@ class SqlStorage(ChatFeedRows):
 
     # --- outbox -----------------------------------------------------------------------
 
-    def enqueue(self, chat: ChatRef, article_ids: Sequence[int], *, due_at: datetime) -> int:
+    def enqueue(
+        self,
+        chat: ChatRef,
+        article_ids: Sequence[int],
+        *,
+        due_at: datetime,
+        action: DeliveryAction = DeliveryAction.POST,
+    ) -> int:
         """Queue each (chat, article) pair once; returns how many were new. Safe when
         several processes queue the same pairs at once: the unique (platform, chat,
         article) key decides, a pair already queued is skipped (ON CONFLICT DO NOTHING)
-        instead of failing the whole batch. Any number of ids (inserted in chunks)."""
+        instead of failing the whole batch. Any number of ids (inserted in chunks).
+        `action`: post the articles' stories, or edit the story each one joined."""
         ids = list(dict.fromkeys(article_ids))
         added = 0
         with self._tx() as conn:
@@ -928,6 +945,7 @@ class SqlStorage(ChatFeedRows):
                         "created_at": due_at,
                         "due_at": due_at,
                         "attempts": 0,
+                        "action": action.value,
                     }
                     for i in ids[start : start + 500]
                 ]

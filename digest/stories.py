@@ -21,8 +21,20 @@ def source_name(feed: Feed | None, feed_url: str) -> str:
     return host.removeprefix("www.") if host else feed_url.rsplit("/", 1)[-1]
 
 
+def most_complete(reports: Sequence[Article]) -> Article:
+    """The report whose title, link and bullets a merged story shows: the one with the
+    most bullets, then the longest text (a full article rather than a teaser), then the
+    earliest stored. `reports` is not empty."""
+    return max(reports, key=lambda a: (len(a.bullets), len(a.text), -a.id))
+
+
 class StoryBuilder:
-    """Builds Stories, reading only the feeds and clusters the articles name."""
+    """Builds Stories, reading only the feeds and clusters the articles name.
+
+    A story of several reports shows the title, link and bullets of the most complete
+    one (`most_complete`, among the summarised reports in the article's language that
+    may be named to everybody) and every outlet in its sources line, that report's
+    first. Its time, topics and article id stay the article's (the outbox row's)."""
 
     def __init__(self, storage: Storage) -> None:
         self._storage = storage
@@ -45,27 +57,36 @@ class StoryBuilder:
         return [self._build(article, feed) for article in articles]
 
     def _build(self, article: Article, feed: FeedOf) -> Story:
-        source = Source(source_name(feed(article.feed_url), article.feed_url), article.url)
-        others: list[Source] = []
-        image = article.image_url
+        reports: list[Article] = []
         if article.cluster_id is not None:
             for other in self._storage.get_cluster(article.cluster_id):
                 other_feed = feed(other.feed_url)
-                if other_feed is not None and not other_feed.public:
+                if other.id != article.id and other_feed is not None and not other_feed.public:
                     # A source only some chats added (/addfeed) is theirs: it is not
                     # named under a story other chats receive.
                     continue
-                # The story's own article's image first; else the first report's that has one.
-                image = image or other.image_url
-                name = source_name(other_feed, other.feed_url)
-                known = {source.name} | {s.name for s in others}
-                if other.id != article.id and name not in known:
-                    others.append(Source(name, other.url))
+                reports.append(other)
+        if not any(r.id == article.id for r in reports):
+            reports.insert(0, article)
+        lead = article
+        usable = [r for r in reports if r.bullets and r.language == article.language]
+        if usable and article.bullets:
+            lead = most_complete(usable)
+        source = Source(source_name(feed(lead.feed_url), lead.feed_url), lead.url)
+        others: list[Source] = []
+        # The lead's image first; else the story's own article's; else the first report's.
+        image = lead.image_url or article.image_url
+        for other in sorted(reports, key=lambda r: r.id):
+            image = image or other.image_url
+            name = source_name(feed(other.feed_url), other.feed_url)
+            known = {source.name} | {s.name for s in others}
+            if other.id != lead.id and name not in known:
+                others.append(Source(name, other.url))
         return Story(
             article_id=article.id,
-            title=article.title,
-            url=article.url or article.canonical_url,
-            bullets=article.bullets,
+            title=lead.title,
+            url=lead.url or lead.canonical_url,
+            bullets=lead.bullets,
             # The footer shows a time; a feed without dates gets the time we saw the item.
             published=article.published or article.fetched_at,
             source=source,
@@ -73,5 +94,5 @@ class StoryBuilder:
             other_sources=tuple(others),
             language=article.language,
             image_url=image,
-            reading_url=article.reading_url,
+            reading_url=lead.reading_url,
         )

@@ -5,7 +5,8 @@ discord.py talks to it for real: HTTP requests go to ``FakeDiscord.api_base`` (t
 validates what Discord validates for the things we send (message and embed limits), can be told
 to fail (403/404/429/5xx), and records every request and gateway frame for assertions. Like
 Discord it deduplicates messages sent with ``enforce_nonce`` and answers 404 code 10015 for a
-deleted webhook.
+deleted webhook. Messages can be edited (PATCH) by their author only: the bot's through
+``/channels/{id}/messages/{id}``, a webhook's through the webhook (``edits`` records them).
 """
 
 from __future__ import annotations
@@ -238,6 +239,9 @@ class FakeDiscord:
         self.failures: list[Failure] = []
         self.messages: dict[str, list[dict[str, Any]]] = {}  # channel id -> created messages
         self.webhook_messages: list[dict[str, Any]] = []  # executed webhooks (delivery mode)
+        self.webhook_posts: dict[str, dict[str, Any]] = {}  # message id -> as created/edited
+        # Accepted message edits: {"channel_id", "message_id", "via": "bot"|webhook id, "body"}
+        self.edits: list[dict[str, Any]] = []
         self.interaction_callbacks: dict[str, list[dict[str, Any]]] = {}  # interaction id -> bodies
         self.followups: dict[str, list[dict[str, Any]]] = {}  # interaction token -> messages
         self.original_edits: dict[str, list[dict[str, Any]]] = {}  # interaction token -> edits
@@ -608,6 +612,9 @@ class FakeDiscord:
         m = re.fullmatch(r"/channels/(\d+)/messages", path)
         if m and method == "POST":
             return self._create_message(m.group(1), body)
+        m = re.fullmatch(r"/channels/(\d+)/messages/(\d+)", path)
+        if m and method == "PATCH":
+            return self._edit_message(m.group(1), m.group(2), body)
         m = re.fullmatch(r"/guilds/(\d+)", path)
         if m and method == "GET":
             guild = self.guilds.get(m.group(1))
@@ -751,6 +758,33 @@ class FakeDiscord:
         self._remember_nonce(body, message)
         return _json(message)
 
+    def _edit_message(self, channel_id: str, message_id: str, body: dict[str, Any]) -> web.Response:
+        """Like Discord: 404 Unknown Message (10008) for a message not in the channel,
+        403 (50005) for one another author (a webhook, a user) wrote; the same limits
+        as a new message."""
+        message = next(
+            (m for m in self.messages.get(channel_id, []) if m["id"] == message_id), None
+        )
+        if message is None:
+            webhook_post = self.webhook_posts.get(message_id)
+            if webhook_post is not None and webhook_post["channel_id"] == channel_id:
+                return self.error_response(
+                    Failure(
+                        "PATCH", "", 403, 50005, "Cannot edit a message authored by another user"
+                    )
+                )
+            return self.error_response(Failure("PATCH", "", 404, 10008, "Unknown Message"))
+        merged = {**message, **{k: v for k, v in body.items() if k in ("content", "embeds")}}
+        problems = embed_problems(merged)
+        if problems:
+            return self._validation_error(problems)
+        message.update(content=merged.get("content") or "", embeds=merged.get("embeds") or [])
+        message["edited_timestamp"] = "2026-01-01T00:01:00+00:00"
+        self.edits.append(
+            {"channel_id": channel_id, "message_id": message_id, "via": "bot", "body": body}
+        )
+        return _json(message)
+
     def _same_nonce(self, body: dict[str, Any]) -> dict[str, Any] | None:
         """The message created before with this nonce (enforce_nonce, same author, within
         the window), which Discord returns instead of creating a second one."""
@@ -818,6 +852,8 @@ class FakeDiscord:
             channel_id = known["channel_id"] if known is not None else CHANNEL_ID
             message = self._message(channel_id, body, author)
             message["webhook_id"] = webhook_id
+            if not is_interaction:
+                self.webhook_posts[message["id"]] = message
             if is_interaction:
                 self.followups.setdefault(token, []).append(body)
             else:
@@ -828,8 +864,25 @@ class FakeDiscord:
         if method == "PATCH" and message_ref is not None:
             if is_interaction:
                 self.original_edits.setdefault(token, []).append(body)
-            message = self._message(CHANNEL_ID, body, author)
-            return _json(message)
+                message = self._message(CHANNEL_ID, body, author)
+                return _json(message)
+            # A webhook edits only the messages it posted itself.
+            posted = self.webhook_posts.get(message_ref)
+            if posted is None or posted.get("webhook_id") != webhook_id:
+                return self.error_response(Failure(method, "", 404, 10008, "Unknown Message"))
+            posted.update(
+                {k: v for k, v in (body or {}).items() if k in ("content", "embeds")},
+                edited_timestamp="2026-01-01T00:01:00+00:00",
+            )
+            self.edits.append(
+                {
+                    "channel_id": posted["channel_id"],
+                    "message_id": message_ref,
+                    "via": webhook_id,
+                    "body": body,
+                }
+            )
+            return _json(posted)
         if method == "GET" and known is not None:
             channel = self.find_channel(known["channel_id"]) or {}
             return _json(

@@ -9,6 +9,9 @@ It behaves like the real Bot API where our code depends on it:
   entities), measures the parsed text in UTF-16 units (4096 max) and enforces the flood
   limits: 30 messages/s overall, 1/s per private chat, 20/min per group or channel. Over a
   limit the answer is 429 with ``parameters.retry_after``; rejected sends do not count.
+* ``editMessageText`` / ``editMessageCaption`` edit one of the messages it accepted (same
+  checks and limits; "message is not modified" for the same text; "message to edit not
+  found" for an unknown or `deleted_messages` id); every accepted edit is in ``edits``.
 * Per chat, tests can make it answer 403 (blocked, kicked), 400 with
   ``migrate_to_chat_id``, 400 "chat not found", or 5xx, and set member statuses for admin
   checks. Posts to a channel need the bot to be an admin with can_post_messages, posts to
@@ -27,7 +30,7 @@ import re
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.entities import name2codepoint
 from typing import Any
 
@@ -377,7 +380,9 @@ class FakeTelegram:
         self.users: dict[int, FakeUser] = {}
         # (chat_id, user_id) -> ChatMember JSON without "user"
         self.members: dict[tuple[int, int], dict[str, Any]] = {}
-        self.messages: list[SentMessage] = []
+        self.messages: list[SentMessage] = []  # as they are now (edits applied)
+        self.edits: list[SentMessage] = []  # each accepted edit, as the message became
+        self.deleted_messages: set[int] = set()  # ids whose edits answer "not found"
         self.calls: list[Call] = []
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.rate_limited: list[Call] = []  # every 429 we answered
@@ -996,6 +1001,115 @@ class FakeTelegram:
         return await self._accept(
             params, params.get("caption") or "", limit=MAX_CAPTION_UTF16, photo=photo
         )
+
+    async def _api_editMessageText(self, params: dict[str, Any]) -> web.Response:
+        """Edit the text of one of the bot's text messages, as Telegram does: the same
+        HTML checks and 4,096-unit limit as sendMessage; a photo has no text to edit; the
+        same text again is 400 "message is not modified". Edits count towards the flood
+        limits like sends (Telegram does not document otherwise; conservative)."""
+        return self._edit(params, params.get("text"), caption=False)
+
+    async def _api_editMessageCaption(self, params: dict[str, Any]) -> web.Response:
+        """Edit a photo's caption (1,024 units); a text message has no caption."""
+        return self._edit(params, params.get("caption") or "", caption=True)
+
+    def _edit(self, params: dict[str, Any], text: object, *, caption: bool) -> web.Response:
+        chat = self._chat_from_param(params.get("chat_id"))
+        chat_key = chat.id if chat is not None else None
+        failure = self._failures.get(chat_key) or self._failures.get(None)
+        if failure is not None:
+            if failure.remaining is not None:
+                failure.remaining -= 1
+                if failure.remaining <= 0:
+                    self._failures = {k: v for k, v in self._failures.items() if v is not failure}
+            return self._error(failure.status, failure.description, failure.parameters)
+        if chat is None:
+            return self._error(400, "Bad Request: chat not found")
+        try:
+            message_id = int(params.get("message_id"))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return self._error(400, "Bad Request: message identifier is not specified")
+        index = next(
+            (
+                i
+                for i, m in enumerate(self.messages)
+                if m.chat_id == chat.id and m.message_id == message_id
+            ),
+            None,
+        )
+        if index is None or message_id in self.deleted_messages:
+            return self._error(400, "Bad Request: message to edit not found")
+        old = self.messages[index]
+        if caption and old.photo is None:
+            return self._error(400, "Bad Request: there is no caption in the message to edit")
+        if not caption and old.photo is not None:
+            return self._error(400, "Bad Request: there is no text in the message to edit")
+        if not isinstance(text, str):
+            return self._error(400, "Bad Request: message text is empty")
+        parse_mode = params.get("parse_mode")
+        try:
+            plain = parse_telegram_html(text) if parse_mode == "HTML" else text
+        except EntityParseError as exc:
+            return self._error(400, str(exc))
+        limit = MAX_CAPTION_UTF16 if caption else MAX_MESSAGE_UTF16
+        if not caption and not plain.strip():
+            return self._error(400, "Bad Request: message text is empty")
+        if utf16_len(plain) > limit:
+            what = "message caption" if caption else "message"
+            return self._error(400, f"Bad Request: {what} is too long")
+        if text == old.text:
+            return self._error(
+                400,
+                "Bad Request: message is not modified: specified new message content and"
+                " reply markup are exactly the same as a current content and reply markup"
+                " of the message",
+            )
+        now = time.monotonic()
+        chat_window = self._chat_window(chat)
+        wait = max(
+            self._global_window.wait_needed(now, self.limits.tolerance),
+            chat_window.wait_needed(now, self.limits.tolerance),
+        )
+        if wait > 0:
+            retry_after = max(1, math.ceil(wait))
+            return self._error(
+                429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
+            )
+        self._global_window.add(now)
+        chat_window.add(now)
+        link_preview = params.get("link_preview_options")
+        edited = replace(
+            old,
+            text=text,
+            plain_text=plain,
+            parse_mode=parse_mode,
+            link_preview_options=link_preview
+            if isinstance(link_preview, dict)
+            else old.link_preview_options,
+        )
+        self.messages[index] = edited
+        self.edits.append(edited)
+        result: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "edit_date": int(time.time()),
+            "chat": chat.to_json(),
+            "from": self.bot_user.to_json(),
+        }
+        if old.photo is not None:
+            result["photo"] = [
+                {
+                    "file_id": f"photo-{message_id}",
+                    "file_unique_id": f"u{message_id}",
+                    "width": 800,
+                    "height": 450,
+                }
+            ]
+            if plain:
+                result["caption"] = plain
+        else:
+            result["text"] = plain
+        return self._ok(result)
 
     async def _accept(
         self, params: dict[str, Any], text: object, *, limit: int, photo: str | None = None

@@ -617,7 +617,8 @@ async def test_digest_sends_unseen_matching_stories_once(
     add_article(storage, "هاتف جديد", at=T0 - timedelta(hours=1), topics=("phones",))
     second = add_article(storage, "روبوت", at=T0 - timedelta(minutes=5), topics=("ai",))
     reply = await run(service, gate, "digest")
-    assert [s.article_id for s in reply.stories] == [first, second]  # oldest first
+    # By importance (issue #14): both one outlet and one topic, so the newer first.
+    assert [s.article_id for s in reply.stories] == [second, first]
     assert reply.header and "2" in reply.header.split("\n")[0]
     assert reply.header.split("\n")[1] == "2 مارس 2026"  # the chat's local date
     assert storage.was_delivered(PRIVATE, first) and storage.was_delivered(PRIVATE, second)
@@ -929,7 +930,9 @@ async def test_latest_groups_by_story_and_skips_unsummarised(
     assert len(titles) == 2  # two stories, not three articles
     [merged] = [s for s in latest.stories if s.article_id in (first, twin)]
     assert merged.article_id == first  # the story as /digest posted it
-    assert [o.name for o in merged.other_sources] == ["مصدر آخر"]  # the twin, listed with it
+    # Both outlets named once (the twin listed with it; the fuller report leads).
+    names = [merged.source.name, *(o.name for o in merged.other_sources)]
+    assert sorted(names) == sorted(["مصدر آخر", "تقنية اليوم"])
     assert latest.header == t("latest_header", "ar", count=2, stories="")
     one = await run(service, gate, "latest", "1", language="en")
     assert one.header == "Latest 1 story"

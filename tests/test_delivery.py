@@ -466,7 +466,8 @@ async def test_scheduled_chat_gets_one_digest(world: World) -> None:
     assert len(texts) == 2  # header + 3 stories, then 2 stories
     assert texts[0].startswith("# ") and "5" in texts[0].split("\n")[0]
     assert texts[0].split("\n")[1] == "2 مارس 2026"
-    assert "[" + str(ids[4]) + "]" in texts[1]
+    # Ranked (issue #14): stories told alike go newest first, so the oldest comes last.
+    assert "[" + str(ids[0]) + "]" in texts[1]
 
 
 async def test_instant_backlog_is_packed(world: World) -> None:
@@ -489,7 +490,8 @@ async def test_digest_failing_half_way_resumes_without_repeats(world: World) -> 
     report = await world.worker().drain()
     assert (report.sent, report.retried) == (3, 2)
     states = world.states()
-    assert [states[("-5", i)] for i in ids] == ["sent"] * 3 + ["pending"] * 2
+    # Ranked newest first (issue #14): the three newest went out.
+    assert [states[("-5", i)] for i in ids] == ["pending"] * 2 + ["sent"] * 3
     world.clock.advance(3600)
     report = await world.worker().drain()
     assert report.sent == 2

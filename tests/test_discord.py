@@ -205,6 +205,8 @@ async def test_commands_are_synced_under_news_with_arabic_and_english(
         ("subscriptions", None, "mysubs", ()),
         ("latest", {"n": 5}, "latest", ("5",)),
         ("latest", None, "latest", ()),
+        ("top", {"n": 3}, "top", ("3",)),
+        ("top", None, "top", ()),
         ("schedule", {"value": "08:30 Asia/Riyadh"}, "schedule", ("08:30", "Asia/Riyadh")),
         ("schedule", {"value": "instant"}, "schedule", ("instant",)),
         ("feeds", None, "feeds", ()),

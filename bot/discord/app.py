@@ -276,6 +276,14 @@ class DiscordBot:
         ) -> None:
             await run(interaction, "latest", () if n is None else (str(n),))
 
+        @group.command(name="top", description=_command_text("top"))
+        @app_commands.describe(n=_option_text("n"))
+        async def top(
+            interaction: discord.Interaction[Any],
+            n: app_commands.Range[int, 1, 20] | None = None,
+        ) -> None:
+            await run(interaction, "top", () if n is None else (str(n),))
+
         @group.command(name="summary", description=_command_text("summary"))
         @app_commands.describe(url=_option_text("url"))
         async def summary(interaction: discord.Interaction[Any], url: str) -> None:

@@ -36,7 +36,7 @@ _CHANNEL_REF = re.compile(r"^(?:<#(\d{15,21})>|(\d{15,21}))$")
 
 # Commands that may take long (fetch, summarise, query many stories): answer "thinking…"
 # at once instead of risking Discord's 3-second limit.
-SLOW_COMMANDS = frozenset({"summary", "digest", "latest", "addfeed"})
+SLOW_COMMANDS = frozenset({"summary", "digest", "latest", "top", "addfeed"})
 # Commands after which the bot will post in the channel: it must be able to.
 _NEEDS_POSTING = frozenset({"subscribe", "schedule", "addfeed"})
 # Others are answered directly when the command service is quick, deferred otherwise.

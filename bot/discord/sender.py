@@ -359,6 +359,56 @@ class DiscordSender:
         )
         return str(sent.id)
 
+    async def edit(
+        self, chat: ChatRef, message_id: str, message: OutgoingMessage, *, photo: bool = False
+    ) -> None:
+        """Replace the content and embeds of our message `message_id` in the channel
+        (bot.chat.MessageEditor). A webhook can edit only what it posted and the bot only
+        what the bot posted: with a webhook set, the webhook tries first, and a message it
+        does not know (404) is then edited as the bot's. Editing the same text again is a
+        success on Discord. `photo` is Telegram's; Discord embeds carry their image.
+
+        Raises RetryAfter, ChatForbidden, ChatNotFound, MessageRejected or
+        TransientDeliveryError."""
+        if len(message.embeds) > MAX_EMBEDS_PER_MESSAGE or len(message.text) > MAX_CONTENT:
+            raise MessageRejected(chat.chat_id, "more than 10 embeds or 2000 characters")
+        try:
+            number = int(message_id)
+        except ValueError:
+            raise MessageRejected(chat.chat_id, f"not a message id: {message_id}") from None
+        target = await self._webhooks(chat) if self._webhooks is not None else None
+        if target is not None and target.url in self._dead_webhooks:
+            target = None
+        try:
+            if target is not None:
+                token = _WEBHOOK_TOKEN.search(target.url)
+                if token:
+                    self._redactor.add_secret(token.group(1))
+                webhook = discord.Webhook.from_url(target.url, session=self._webhook_session())
+                try:
+                    await webhook.edit_message(
+                        number,
+                        content=message.text or None,
+                        embeds=_embeds(message),
+                        allowed_mentions=_NO_MENTIONS,
+                    )
+                    return
+                except discord.NotFound:
+                    pass  # not this webhook's message (or the webhook is gone): the bot's?
+            if self._client is None:
+                raise MessageRejected(chat.chat_id, "no Discord bot connection to edit with")
+            channel = self._client.get_partial_messageable(int(chat.chat_id))
+            await channel.get_partial_message(number).edit(
+                content=message.text or None,
+                embeds=_embeds(message),
+                allowed_mentions=_NO_MENTIONS,
+            )
+        except DeliveryError:
+            raise
+        except Exception as exc:
+            # `from None`: the library's exception chain may carry request details.
+            raise translate_error(exc, chat.chat_id, self._redactor.redact) from None
+
     def _webhook_session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession()

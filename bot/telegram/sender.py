@@ -38,6 +38,7 @@ DEFAULT_API_URL = "https://api.telegram.org"
 # broadcast at about 27 msg/s with no 429 (see bench/telegram_broadcast.py).
 TELEGRAM_SEND_LIMITS = replace(TELEGRAM_LIMITS, margin=0.1)
 MAX_MESSAGE_UTF16 = 4096
+MAX_CAPTION_UTF16 = 1024  # visible text of a photo caption
 
 # Loggers that may print request URLs (and so the token): httpx logs every request at INFO,
 # PTB logs its base URL at DEBUG. Filters on a logger do not apply to its children, so
@@ -214,6 +215,58 @@ class TelegramSender:
             # `from None`: the library's exception chain may carry request details.
             raise translate_error(exc, chat.chat_id, self._redactor.redact) from None
         return str(sent.message_id)
+
+    async def edit(
+        self, chat: ChatRef, message_id: str, message: OutgoingMessage, *, photo: bool = False
+    ) -> None:
+        """Replace the HTML text of the bot's message `message_id` (bot.chat.MessageEditor):
+        `editMessageCaption` for a photo post (its caption at most 1,024 visible UTF-16
+        units, checked before asking), else `editMessageText` with the message's link
+        preview. A photo post that went out as text (Telegram refused the photo) is
+        edited as text. "Message is not modified" is a success: the edit is already there.
+
+        Raises RetryAfter, ChatForbidden, ChatMigrated, ChatNotFound, MessageRejected or
+        TransientDeliveryError."""
+        from digest.format.telegram import visible_utf16_len
+
+        chat_id = _api_chat_id(chat.chat_id)
+        try:
+            number = int(message_id)
+        except ValueError:
+            raise MessageRejected(chat.chat_id, f"not a message id: {message_id}") from None
+        try:
+            if photo:
+                if visible_utf16_len(message.text) > MAX_CAPTION_UTF16:
+                    raise MessageRejected(chat.chat_id, "the new caption is too long")
+                try:
+                    await self._bot.edit_message_caption(
+                        chat_id=chat_id,
+                        message_id=number,
+                        caption=message.text,
+                        parse_mode=ParseMode.HTML,
+                    )
+                    return
+                except tg_error.BadRequest as exc:
+                    if "no caption" not in str(exc.message).lower():
+                        raise
+            preview = LinkPreviewOptions(is_disabled=message.disable_preview)
+            if message.preview_url and not message.disable_preview:
+                preview = LinkPreviewOptions(
+                    url=message.preview_url, prefer_large_media=True, show_above_text=True
+                )
+            await self._bot.edit_message_text(
+                chat_id=chat_id,
+                message_id=number,
+                text=message.text,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=preview,
+            )
+        except tg_error.BadRequest as exc:
+            if "message is not modified" in str(exc.message).lower():
+                return
+            raise translate_error(exc, chat.chat_id, self._redactor.redact) from None
+        except tg_error.TelegramError as exc:
+            raise translate_error(exc, chat.chat_id, self._redactor.redact) from None
 
 
 # Bot API answers when the photo itself is the problem (not the chat, not the caption).

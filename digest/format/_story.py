@@ -9,7 +9,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from digest.format._text import clean_inline
 from digest.format.bidi import strip_bidi_controls
-from digest.format.labels import label
+from digest.format.labels import covered_by, label
 from digest.models import Source, Story
 
 MAX_URL_LENGTH = 2048
@@ -66,6 +66,7 @@ class StoryParts:
     language: str
     image_url: str | None = None  # https only (digest.images), shown by platforms that can
     reading_url: str | None = None
+    coverage: str = ""  # «تناقلتها 3 مصادر» when the story asks for it (/top), else ""
 
 
 def story_parts(story: Story, language: str, zone: tzinfo = UTC) -> StoryParts:
@@ -89,6 +90,7 @@ def story_parts(story: Story, language: str, zone: tzinfo = UTC) -> StoryParts:
         language=story.language,
         image_url=safe_url(story.image_url) if story.image_url else None,
         reading_url=safe_url(story.reading_url),
+        coverage=covered_by(story.coverage, language) if story.coverage > 0 else "",
     )
 
 

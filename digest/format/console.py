@@ -74,6 +74,8 @@ def render_plain(stories: Sequence[Story], *, header: str | None, language: str)
     for story in stories:
         parts = story_parts(story, language)
         lines = [_title_line(parts), *_bullet_lines(parts)]
+        if parts.coverage:
+            lines.append(directed_line(parts.coverage, language_direction(language)))
         source = _source_line(parts, language)
         if source:
             lines.append(source)
@@ -105,6 +107,9 @@ def render_console(
         console.print(Text(_title_line(parts), style=Style(bold=True, link=parts.url)))
         for line in _bullet_lines(parts):
             console.print(Text(line))
+        if parts.coverage:
+            coverage = directed_line(parts.coverage, language_direction(language))
+            console.print(Text(coverage, style="bold"))
         source = _source_line(parts, language)
         if source:
             console.print(Text(source, style="dim"))

@@ -78,10 +78,14 @@ def _title(parts: StoryParts, suffix: str = "") -> str:
 
 
 def _footer(parts: StoryParts, language: str) -> str:
-    """'source، other · 2026-12-01 08:30 UTC' (empty when there is neither)."""
+    """'source · 2026-12-01 08:30 UTC', or for a story several outlets told
+    'المصادر: source، other · …' ("Sources: …"); empty when there is neither."""
     items = []
     if parts.sources:
-        items.append(list_separator(language).join(s.name for s in parts.sources))
+        names = list_separator(language).join(s.name for s in parts.sources)
+        if len(parts.sources) > 1:
+            names = label("sources", language) + ": " + names
+        items.append(names)
     if parts.published:
         items.append(format_time(parts.published))
     text = " · ".join(items)
@@ -122,6 +126,8 @@ def _story_embeds(
         MESSAGE_EMBED_CHARS - max(utf16_len(title), utf16_len(continued_title)) - utf16_len(footer),
     )
     lines: list[str] = []
+    if parts.coverage:
+        lines.append(_line(parts.coverage, line_direction(parts.coverage, language)))
     for bullet in parts.bullets:
         direction = line_direction(bullet, parts.language)
         pieces = split_rendered(bullet, partial(_line, direction=direction, prefix=BULLET), room)

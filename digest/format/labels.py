@@ -68,6 +68,20 @@ def list_separator(language: str) -> str:
     return "، " if _lang(language) == "ar" else ", "
 
 
+def covered_by(count: int, language: str) -> str:
+    """How many outlets told a story: «تناقلتها 3 مصادر» / "Covered by 3 sources", the
+    Arabic noun and verb agreeing with the number (1, 2, 3-10, 11 and more)."""
+    if _lang(language) != "ar":
+        return f"Covered by {count} source{'' if count == 1 else 's'}"
+    if count == 1:
+        return "نشرها مصدر واحد"
+    if count == 2:
+        return "تناقلها مصدران"
+    if 3 <= count % 100 <= 10:
+        return f"تناقلتها {count} مصادر"
+    return f"تناقلها {count} مصدرًا"
+
+
 def format_date(day: date, language: str) -> str:
     """A date as people write it: "1 ديسمبر 2026" / "1 December 2026"."""
     if isinstance(day, datetime):

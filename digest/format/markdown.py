@@ -56,6 +56,9 @@ def render_markdown(stories: Sequence[Story], *, header: str | None, language: s
         for bullet in parts.bullets:
             line = directed_line(bullet, line_direction(bullet, parts.language))
             out.append("- " + escape_markdown(line))
+        if parts.coverage:
+            out.append("")
+            out.append(escape_markdown(bidi_safe(parts.coverage, language)))
         if parts.sources:
             direction = language_direction(language)
             key = "sources" if len(parts.sources) > 1 else "source"

@@ -125,6 +125,8 @@ def _story_lines(parts: StoryParts, language: str, limit: int, budget: int) -> l
         )
         for n, piece in enumerate(pieces):
             lines.append(_plain_line(piece, direction, BULLET if n == 0 else ""))
+    if parts.coverage:
+        lines.append(_plain_line(parts.coverage, language_direction(language)))
     lines += _source_lines(parts, language, budget)
     if parts.reading_url:
         lines.append(_reading_line(parts.reading_url, language))
