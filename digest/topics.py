@@ -22,6 +22,7 @@ from .arabic import normalize, tokenize
 from .defaults import config_dir
 from .errors import ConfigError
 from .models import TopicMatch
+from .patterns import is_pattern
 
 # --- normalised word forms -----------------------------------------------------------
 
@@ -616,7 +617,8 @@ def subscription_reasons(
 def keyword_hits(keywords: Iterable[str], title: str, text: str) -> tuple[str, ...]:
     """The keywords (as given) that occur in title or text, sorted. Arabic keywords match
     with attached prefixes (و ف ب ك ل ال ...); Latin ones as whole words, any case."""
-    labels = {label: _clean_keyword(label) for label in keywords}
+    # A ``/…/`` term is a pattern (digest.patterns), never a literal keyword.
+    labels = {label: _clean_keyword(label) for label in keywords if not is_pattern(label)}
     lexicon = _Lexicon({"": [cleaned for cleaned in labels.values() if cleaned]})
     cache: dict[str, frozenset[str]] = {}
     found = set(lexicon.count(_token_forms(title, suffixes=False, cache=cache)).get("", {}))

@@ -271,7 +271,7 @@ def test_migrations_match_the_tables(storage: SqlStorage) -> None:
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
         version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     assert diff == []
-    assert version == "0003"
+    assert version == "0004"
 
 
 def test_a_database_at_the_first_revision_gains_image_urls_and_keeps_its_rows(
@@ -310,7 +310,7 @@ def test_database_made_before_migrations_is_stamped(tmp_path: Path) -> None:
     metadata.create_all(create_engine(url))
     store = SqlStorage.from_url(url)
     with store.engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0003"
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0004"
     store.add_feed(FeedConfig(FEED))
     assert store.get_feed(FEED).url == FEED
 
