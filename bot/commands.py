@@ -67,7 +67,6 @@ from bot.own_feeds import OwnFeeds
 from bot.owner import OWNER_COMMANDS, is_owner, stats_lines, switch_feed
 from bot.reply_text import ECHO_ITEMS, echo, reason_text, refusal_reason, timezone_label
 from digest.clock import Clock
-from digest.exclusions import exclusion_rule
 from digest.errors import (
     BlockedAddressError,
     FeedNotFoundError,
@@ -75,6 +74,7 @@ from digest.errors import (
     NewsdigestError,
     ParseError,
 )
+from digest.exclusions import exclusion_rule
 from digest.models import (
     Article,
     ChatKind,

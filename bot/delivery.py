@@ -54,6 +54,14 @@ from digest.errors import (
     NotFoundError,
     RetryAfter,
 )
+from digest.exclusions import (
+    Verdict,
+    chat_terms,
+    decide,
+    exclusion_rule,
+    found_terms,
+    term_rule,
+)
 from digest.models import (
     Article,
     ChatRef,
@@ -63,17 +71,9 @@ from digest.models import (
     Platform,
     Story,
 )
+from digest.patterns import is_pattern, pattern_hits
 from digest.ports import Storage
 from digest.stories import StoryBuilder
-from digest.exclusions import (
-    Verdict,
-    chat_terms,
-    decide,
-    exclusion_rule,
-    found_terms,
-    term_rule,
-)
-from digest.patterns import is_pattern, pattern_hits
 from digest.topics import ALL_TECHNOLOGY, subscription_reasons
 
 log = logging.getLogger(__name__)

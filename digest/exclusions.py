@@ -121,3 +121,28 @@ def decide(
     if hit:
         return Verdict(True, term_rule(hit[0]))
     return Verdict(False, NO_MATCH)
+
+
+_RULE_WORDS = (
+    (EXCLUDED + "topic:", "excluded topic"),
+    (EXCLUDED + "kw:", "excluded keyword"),
+    (EXCLUDED + "pattern:", "excluded pattern"),
+    ("topic:", "followed topic"),
+    ("kw:", "followed keyword"),
+    ("pattern:", "followed pattern"),
+    (OWN_FEED, "a source the chat added itself"),
+    (ALL_TECHNOLOGY, "the chat follows all technology news"),
+    (NOT_TECHNOLOGY, "not a technology story"),
+    (PRIVATE_FEED, "a source only other chats added"),
+    (NO_MATCH, "no followed topic, keyword or pattern matched"),
+)
+
+
+def describe(verdict: Verdict) -> str:
+    """One line for people (`newsdigest why --chat`): 'delivered: followed topic ai'."""
+    state = "delivered" if verdict.deliver else "not delivered"
+    for prefix, words in _RULE_WORDS:
+        if verdict.rule.startswith(prefix):
+            term = verdict.rule[len(prefix) :]
+            return f"{state}: {words}" + (f" {term}" if term else "")
+    return f"{state}: {verdict.rule}"
