@@ -623,7 +623,22 @@ def keyword_hits(keywords: Iterable[str], title: str, text: str) -> tuple[str, .
     cache: dict[str, frozenset[str]] = {}
     found = set(lexicon.count(_token_forms(title, suffixes=False, cache=cache)).get("", {}))
     found |= set(lexicon.count(_token_forms(text, suffixes=False, cache=cache)).get("", {}))
-    return tuple(sorted(label for label, cleaned in labels.items() if cleaned in found))
+    # The lexicon counts spelling variants of one term once, under the first of them
+    # ("أبل" and "ابل" of two chats): every label with the same words was found too.
+    words = {cleaned: _term_words(cleaned) for cleaned in labels.values() if cleaned}
+    found_words = {words[cleaned] for cleaned in found}
+    return tuple(
+        sorted(
+            label
+            for label, cleaned in labels.items()
+            if cleaned and (cleaned in found or words[cleaned] in found_words)
+        )
+    )
+
+
+def _term_words(keyword: str) -> tuple[_Word, ...] | None:
+    term = _compile_term(keyword)
+    return term.words if term is not None else None
 
 
 def _clean_keyword(keyword: str) -> str:

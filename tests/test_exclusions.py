@@ -389,6 +389,22 @@ def test_the_matcher_decides_as_the_pure_function() -> None:
             assert matcher.matches(settings, story) == decide(settings, story).deliver
 
 
+def test_spelling_variants_of_one_keyword_in_two_chats_both_match() -> None:
+    """Two chats follow (or exclude) "أبل" and "ابل": the keyword search of the union
+    counted the term once under one of the two labels (which one varied with the hash
+    seed), so the other chat missed the story, or let an excluded one through."""
+    story = article("وأبل تطلق هاتفًا", topics=())
+    first = chat(keywords=frozenset({"أبل"}))
+    second = replace(first, chat=tg("101"), keywords=frozenset({"ابل"}))
+    matcher = Matcher([first, second])
+    assert matcher.matches(first, story) and matcher.matches(second, story)
+    blocks = replace(
+        first, chat=tg("102"), keywords=frozenset(), excluded_keywords=frozenset({"ابل"})
+    )
+    matcher = Matcher([first, blocks])
+    assert matcher.matches(first, story) and not matcher.matches(blocks, story)
+
+
 # --- storage and migration ------------------------------------------------------------------
 
 
