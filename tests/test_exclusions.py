@@ -373,6 +373,26 @@ def test_own_feed_items_respect_exclusions(storage: SqlStorage) -> None:
     assert matcher.excluded(settings, story) and not matcher.excluded(settings, article())
 
 
+def test_own_feed_items_respect_exclusions_instantly_and_in_digests(
+    storage: SqlStorage, clock: FakeClock
+) -> None:
+    """Through the planner on real storage: the chat's own source (/addfeed) brings every
+    item, except those it excluded, in instant posts and in its digest."""
+    own = "https://blog.example/feed.xml"
+    storage.add_chat_feed(PRIVATE, own, title="مدونة", language="ar", at=T0)
+    excludes = ChatSettings(chat=PRIVATE, excluded_keywords=frozenset({"/مشفر/"}))
+    storage.save_chat(excludes)
+    planner = DeliveryPlanner(storage, clock)
+    kept = add_article(storage, "خبر من المدونة", at=T0, feed_url=own)
+    blocked = add_article(storage, "عملة مشفرة من المدونة", at=T0, feed_url=own)
+    planner.enqueue_article_ids([kept, blocked])
+    rows = storage.pending_deliveries(now=T0, limit=10, chat=PRIVATE)
+    assert [row.article_id for row in rows] == [kept]
+    scheduled = replace(excludes, mode=DeliveryMode.SCHEDULED, schedule_time="10:00")
+    chosen = planner.digest_articles(scheduled, T0 + timedelta(hours=1))
+    assert {a.id for a in chosen} == {kept}  # not yet sent: still due, the other never
+
+
 def test_the_matcher_decides_as_the_pure_function() -> None:
     chats = [
         chat(),
