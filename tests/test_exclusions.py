@@ -5,6 +5,7 @@ The adapters' end-to-end tests are in tests/test_exclusions_platforms.py."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -38,6 +39,7 @@ from digest.patterns import (
 )
 from digest.storage import SqlStorage
 from tests.fakes import FEED_URL, FakeGate, add_article, add_feed, small_catalog, tg
+from tests.run_process import fresh_postgres_database
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 USER = "u1"
@@ -428,23 +430,45 @@ def test_spelling_variants_of_one_keyword_in_two_chats_both_match() -> None:
 # --- storage and migration ------------------------------------------------------------------
 
 
-def test_exclusions_are_stored(storage: SqlStorage) -> None:
-    settings = chat(
-        excluded_topics=frozenset({"security"}), excluded_keywords=frozenset({"/a|b/", "أبل"})
-    )
-    storage.save_chat(settings)
-    assert storage.get_chat(PRIVATE) == settings
+POSTGRES_URL = os.environ.get("NEWSDIGEST_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
 
 
-def test_a_database_of_revision_0003_gains_empty_exclusions(tmp_path: Path) -> None:
+@pytest.fixture(params=BACKENDS)
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a new, empty database: an SQLite file, or one on the test PostgreSQL
+    server when NEWSDIGEST_TEST_POSTGRES_URL is set."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'nd.sqlite3'}"
+        return
+    assert POSTGRES_URL is not None
+    with fresh_postgres_database(POSTGRES_URL, "nd_exclusions") as url:
+        yield url
+
+
+def test_exclusions_are_stored(empty_database: str) -> None:
+    store = SqlStorage.from_url(empty_database)
+    try:
+        settings = chat(
+            excluded_topics=frozenset({"security"}),
+            excluded_keywords=frozenset({"/a|b/", "أبل"}),
+        )
+        store.save_chat(settings)
+        assert store.get_chat(PRIVATE) == settings
+        store.save_chat(replace(settings, excluded_keywords=frozenset()))
+        assert store.get_chat(PRIVATE).excluded_keywords == frozenset()
+    finally:
+        store.close()
+
+
+def test_a_database_of_revision_0003_gains_empty_exclusions(empty_database: str) -> None:
     from alembic import command
     from alembic.config import Config
     from sqlalchemy import create_engine
 
     from digest.database import MIGRATIONS
 
-    url = f"sqlite:///{tmp_path / 'v3.sqlite3'}"
-    engine = create_engine(url)
+    engine = create_engine(empty_database)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
@@ -456,11 +480,14 @@ def test_a_database_of_revision_0003_gains_empty_exclusions(tmp_path: Path) -> N
             " 'instant', 'UTC')"
         )
     engine.dispose()
-    store = SqlStorage.from_url(url)
+    store = SqlStorage.from_url(empty_database)
     try:
         old = store.get_chat(PRIVATE)
         assert old.topics == {"ai"}
         assert old.excluded_topics == frozenset() and old.excluded_keywords == frozenset()
+        with store.engine.connect() as conn:
+            version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        assert version == "0004"
     finally:
         store.close()
 
