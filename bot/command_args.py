@@ -19,6 +19,7 @@ from digest.arabic import normalize
 from digest.models import DeliveryMode
 from digest.patterns import (
     PATTERN_MAX_LENGTH,
+    PATTERNS_PER_CHAT,
     PatternError,
     compile_pattern,
     is_pattern,
@@ -321,13 +322,17 @@ def clean_keyword(keyword: str, max_length: int) -> str | None:
 
 def check_patterns(terms: Sequence[str]) -> None:
     """Compile every ``/…/`` term of `terms` with RE2; the first that cannot be used
-    raises BadArgument('bad_pattern') naming it and the problem (RE2's message)."""
-    for term in terms:
-        if is_pattern(term):
-            try:
-                compile_pattern(term)
-            except PatternError as error:
-                raise BadArgument("bad_pattern", value=term, reason=error.problem) from error
+    raises BadArgument('bad_pattern') naming it and the problem (RE2's message). More
+    patterns than a chat may keep raise BadArgument('too_many_patterns') before any is
+    compiled (one message could hold hundreds)."""
+    patterns = [term for term in terms if is_pattern(term)]
+    if len(patterns) > PATTERNS_PER_CHAT:
+        raise BadArgument("too_many_patterns", max=PATTERNS_PER_CHAT)
+    for term in patterns:
+        try:
+            compile_pattern(term)
+        except PatternError as error:
+            raise BadArgument("bad_pattern", value=term, reason=error.problem) from error
 
 
 def same_keyword(a: str, b: str) -> bool:

@@ -4,8 +4,12 @@ A user's pattern is hostile input. It is compiled with RE2 (google-re2), whose m
 time is linear in the text for every pattern (no backtracking, no look-around, no
 back-references), never with Python's ``re``. Its length is bounded
 (`PATTERN_MAX_LENGTH`) and so is how many a chat keeps (`PATTERNS_PER_CHAT`, enforced
-by the commands). RE2's own program-size limit (`_MAX_MEMORY`) refuses patterns whose
-compiled form would be large (``x{1000}{1000}``).
+by the commands). Linear time can still have a large factor: RE2 runs in time
+proportional to text length times program size, and a small pattern can compile to a
+large program (``[^a]{500}x``: 4,005 instructions, 137 ms on 3,000 characters). So a
+compiled program may have at most `PROGRAM_MAX_SIZE` instructions (measured worst case at
+that size: about 25 ms on 3,000 characters), RE2's memory budget is `_MAX_MEMORY`, and
+the text searched is cut at `TEXT_MAX_LENGTH` characters.
 
 Patterns are matched on the *normalised* title and bullets of a story
 (`pattern_text`): Arabic spelling variants folded and everything case-folded, as
@@ -27,7 +31,9 @@ from digest.arabic import normalize
 
 PATTERN_MAX_LENGTH = 200  # characters between the slashes
 PATTERNS_PER_CHAT = 10  # subscriptions and exclusions together
-_MAX_MEMORY = 1 << 20  # bytes of RE2 program per pattern
+PROGRAM_MAX_SIZE = 1000  # RE2 instructions ("\\w+": 13, "ايفون ?1[0-9]": 18)
+TEXT_MAX_LENGTH = 3000  # characters of title and bullets searched
+_MAX_MEMORY = 1 << 17  # bytes of RE2 memory per pattern
 _SEPARATORS = frozenset(",،;؛")
 
 
@@ -141,6 +147,10 @@ def _compiled(term: str) -> Pattern:
         regexp = re2.compile(fold_pattern(source), options)
     except re2.error as error:
         raise PatternError(term, _message(error)) from error
+    size = int(regexp.programsize)
+    if size > PROGRAM_MAX_SIZE:
+        problem = f"too complex (RE2 program size {size}, at most {PROGRAM_MAX_SIZE})"
+        raise PatternError(term, problem)
     return Pattern(term, regexp)
 
 
@@ -151,8 +161,10 @@ def _message(error: Exception) -> str:
 
 
 def pattern_text(title: str, bullets: Sequence[str]) -> str:
-    """What patterns are matched against: the normalised title and bullets, one a line."""
-    return "\n".join(normalize(part) for part in (title, *bullets))
+    """What patterns are matched against: the normalised title and bullets, one a line,
+    at most `TEXT_MAX_LENGTH` characters (a feed's title is not bounded otherwise)."""
+    parts = (normalize(part[:TEXT_MAX_LENGTH]) for part in (title, *bullets))
+    return "\n".join(parts)[:TEXT_MAX_LENGTH]
 
 
 def pattern_hits(terms: Iterable[str], title: str, bullets: Sequence[str]) -> frozenset[str]:

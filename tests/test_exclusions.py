@@ -160,6 +160,20 @@ def test_a_catastrophic_pattern_runs_in_linear_time() -> None:
     assert timings[1] < max(timings[0], 0.001) * 80  # linear, not quadratic (256x)
 
 
+def test_patterns_that_compile_to_large_programs_are_refused_and_the_text_is_bounded() -> None:
+    """Linear time with a large factor is still slow: [^a]{500}x is 4,005 RE2
+    instructions and took 137 ms on 3,000 characters. Such patterns are refused; the
+    largest allowed ones search at most TEXT_MAX_LENGTH characters of a story."""
+    with pytest.raises(PatternError, match="too complex"):
+        compile_pattern("/[^a]{500}x/")
+    heaviest = "/[^a]{110}x/"  # 995 instructions
+    compile_pattern(heaviest)
+    endless_title = "ابل تطلق ايفون 17 بسعر 999 دولار " * 10_000  # 330,000 characters
+    start = time.perf_counter()
+    assert pattern_hits({heaviest}, endless_title, ("نقطة",)) == frozenset()
+    assert time.perf_counter() - start < 0.5  # about 25 ms; uncut it took over a second
+
+
 def test_patterns_are_found_in_command_arguments() -> None:
     found, rest = split_patterns("ai /open ?ai|deep ?seek/ أمن /x{1,3}/, foo")
     assert found == ["/open ?ai|deep ?seek/", "/x{1,3}/"]
@@ -278,6 +292,10 @@ async def test_a_bad_pattern_is_named_with_re2s_message_and_nothing_changes(
 async def test_patterns_per_chat_are_limited(
     service: CommandService, gate: FakeGate, storage: SqlStorage
 ) -> None:
+    many = [f"/p{i}/" for i in range(11)]  # refused before any is compiled
+    reply = text_of(await run(service, gate, "exclude", *many))
+    assert reply.split("\n")[0] == t("too_many_patterns", "en", max=10, p="/")
+    assert not storage.has_chat(PRIVATE)
     await run(service, gate, "subscribe", *[f"/follow{i}/" for i in range(6)])
     await run(service, gate, "exclude", *[f"/skip{i}/" for i in range(4)])
     assert len(storage.get_chat(PRIVATE).keywords) == 6
