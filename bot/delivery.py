@@ -909,9 +909,16 @@ class DeliveryWorker:
         articles = []
         for article_id in list(row_of):
             try:
-                articles.append(self._storage.get_article(article_id))
+                article = self._storage.get_article(article_id)
             except NotFoundError:
                 self._fail([row_of.pop(article_id)], "article no longer stored", report)
+                continue
+            if exclusion_rule(settings, article) is not None:
+                # Planned before the chat excluded it (/exclude drops such rows too, but
+                # a poll may have read the chat's settings just before the change).
+                self._fail([row_of.pop(article_id)], "excluded by the chat", report)
+                continue
+            articles.append(article)
         if not articles:
             return None
         stories = self._stories.stories(publication_order(articles))

@@ -7,7 +7,9 @@ language, keywords folded for Arabic spelling, ``/…/`` patterns compiled with 
 
 Nothing wanted is lost: excluding removes from the chat's outbox only the queued stories
 that the new exclusions block (`drop_excluded`); every other queued story is still sent.
-/include changes what is planned from then on.
+The outbox worker checks exclusions again when it sends (bot.delivery), for a story
+queued by a poll that read the settings just before they changed. /include changes what
+is planned from then on.
 """
 
 from __future__ import annotations

@@ -383,6 +383,27 @@ async def test_excluding_drops_only_the_queued_stories_it_blocks(
     assert [(row.article_id, row.state) for row in pending] == [(wanted, DeliveryState.PENDING)]
 
 
+async def test_a_story_planned_just_before_the_exclusion_is_not_sent() -> None:
+    """A poll may read the chat's settings, then /exclude saves and cleans the queue,
+    then the poll queues the story: the worker checks the exclusions again when it
+    sends, and the chat's other stories go out."""
+    from tests.test_delivery import World
+
+    world = World()
+    try:
+        wanted = add_article(world.storage, "DeepSeek تطلق نموذجًا", at=T0, topics=["ai"])
+        unwanted = add_article(world.storage, "عملة مشفرة جديدة", at=T0, topics=["ai"])
+        world.chat(PRIVATE, topics=frozenset({"ai"}), excluded_keywords=frozenset({"مشفرة"}))
+        world.storage.enqueue(PRIVATE, [wanted, unwanted], due_at=T0)
+        report = await world.worker().drain()
+        assert report.sent == 1 and report.failed == 1
+        sent = "\n".join(world.telegram.texts(PRIVATE.chat_id))
+        assert "DeepSeek تطلق نموذجًا" in sent and "مشفرة" not in sent
+        assert world.states()[(PRIVATE.chat_id, unwanted)] == DeliveryState.FAILED.value
+    finally:
+        world.storage.close()
+
+
 def test_own_feed_items_respect_exclusions(storage: SqlStorage) -> None:
     settings = chat(keywords=frozenset({"x"}), excluded_keywords=frozenset({"مشفرة"}))
     story = article("عملة مشفرة جديدة")
