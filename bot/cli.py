@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from digest.errors import ConfigError, NewsdigestError
-from digest.models import ChatKind, ChatRef, FeedConfig, Platform, Story
+from digest.models import Article, ChatKind, ChatRef, DeliveryMode, FeedConfig, Platform, Story
 
 from .bootstrap import Services, bootstrap
 from .settings import load_settings
@@ -86,6 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     w = sub.add_parser("why", help="why an article got its topics (stored article URL)")
     w.add_argument("url")
+    w.add_argument(
+        "--chat",
+        default=None,
+        metavar="ID",
+        help="also say which rule lets it reach this chat or blocks it"
+        " (telegram:ID, discord:ID or a chat id)",
+    )
 
     f = sub.add_parser("feeds", help="list feeds and their fetch state; import or export OPML")
     f.add_argument(
@@ -221,7 +228,7 @@ async def dispatch(args: argparse.Namespace, settings: object) -> int:
         if args.command == "summarize":
             return await cmd_summarize(services, args)
         if args.command == "why":
-            return cmd_why(services, args.url)
+            return cmd_why(services, args.url, chat=args.chat)
         if args.command == "feeds" and args.action in ("import", "export"):
             from .opml_cli import cmd_feeds_opml
 
@@ -387,7 +394,7 @@ def _title_and_body(raw: str, title: str | None) -> tuple[str, str]:
     return "", raw
 
 
-def cmd_why(services: Services, url: str) -> int:
+def cmd_why(services: Services, url: str, *, chat: str | None = None) -> int:
     from digest.identity import canonical_url
 
     article = services.storage.find_article(url) or services.storage.find_article(
@@ -412,6 +419,41 @@ def cmd_why(services: Services, url: str) -> int:
     tech = "yes" if article.is_tech else "no"
     posted = "yes" if article.announce else "no"
     print(f"  technology: {tech}; posted: {posted}")
+    if chat is not None:
+        return _why_for_chat(services, article, chat)
+    return 0
+
+
+def _why_for_chat(services: Services, article: Article, wanted: str) -> int:
+    """`why --chat`: the rule (digest.exclusions.decide) that lets the article reach the
+    chat or blocks it, and whether the chat receives anything at all now."""
+    from digest.exclusions import decide, describe
+
+    storage = services.storage
+    platform, _, chat_id = wanted.rpartition(":")
+    found = [
+        c
+        for c in storage.get_chats(include_paused=True)
+        if c.chat.chat_id == chat_id and platform in ("", c.chat.platform.value)
+    ]
+    if len(found) != 1:
+        problem = "no stored chat" if not found else "several chats (name the platform)"
+        print(f"newsdigest: {problem} with id {wanted}", file=sys.stderr)
+        return 1
+    settings = found[0]
+    own = {(c.platform, c.chat_id) for c in storage.own_feed_chats().get(article.feed_url, ())}
+    verdict = decide(
+        settings,
+        article,
+        own_feed=(settings.chat.platform, settings.chat.chat_id) in own,
+        private_feed=article.feed_url in storage.private_feed_urls(),
+    )
+    name = f"{settings.chat.platform.value}:{settings.chat.chat_id}"
+    print(f"  chat {name}: {describe(verdict)}  [{verdict.rule}]")
+    if settings.paused_reason is not None:
+        print(f"  (the chat is paused: {settings.paused_reason})")
+    elif settings.mode is DeliveryMode.OFF:
+        print("  (the chat's delivery is off: it gets stories only when it asks)")
     return 0
 
 

@@ -17,6 +17,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from digest.arabic import normalize
 from digest.models import DeliveryMode
+from digest.patterns import (
+    PATTERN_MAX_LENGTH,
+    PATTERNS_PER_CHAT,
+    PatternError,
+    compile_pattern,
+    is_pattern,
+    split_patterns,
+)
 from digest.topics import TopicCatalog, alias_key
 
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -249,12 +257,16 @@ def parse_subscription_terms(args: Sequence[str], catalog: TopicCatalog) -> Subs
     without commas every unknown word is its own keyword. Words that are only
     separators ("-", "#") are dropped. Linear in the number of words: a run tried as a
     topic name is at most as long as the catalogue's longest name (trying every run
-    made a 400-word argument take 8 s, blocking the bot's event loop)."""
+    made a 400-word argument take 8 s, blocking the bot's event loop). A term written
+    ``/…/`` is a pattern (`digest.patterns.split_patterns`), kept with the keywords as
+    typed; `check_patterns` validates it."""
     text = " ".join(args).strip()
     if not text:
         return SubscriptionTerms((), ())
     if text.casefold() in _ALL_WORDS or normalize(text) in {normalize(w) for w in _ALL_WORDS}:
         return SubscriptionTerms((), (), everything=True)
+    # Patterns (/…/) first: they may hold spaces and commas (digest.patterns).
+    patterns, text = split_patterns(text)
     groups = [[w for w in g.split() if alias_key(w)] for g in _TERM_SEPARATORS.split(text)]
     groups = [g for g in groups if g]
     span = longest_topic_name(catalog)
@@ -280,7 +292,9 @@ def parse_subscription_terms(args: Sequence[str], catalog: TopicCatalog) -> Subs
             i = j
         if unknown:
             keywords.extend([" ".join(unknown)] if phrases else unknown)
-    return SubscriptionTerms(tuple(dict.fromkeys(topics)), tuple(dict.fromkeys(keywords)))
+    return SubscriptionTerms(
+        tuple(dict.fromkeys(topics)), tuple(dict.fromkeys([*patterns, *keywords]))
+    )
 
 
 def longest_topic_name(catalog: TopicCatalog) -> int:
@@ -297,11 +311,28 @@ def clean_keyword(keyword: str, max_length: int) -> str | None:
     """A keyword as stored, or None when it is not usable (too short/long, no letter or
     digit, or looks like a command/mention)."""
     value = " ".join(keyword.split()).strip("\"'«»“”")
+    if is_pattern(value):  # checked by check_patterns, with its own limit
+        return value if len(value) <= PATTERN_MAX_LENGTH + 2 else None
     if not 2 <= len(value) <= max_length:
         return None
     if value.startswith(("/", "@", "<")) or not any(c.isalnum() for c in value):
         return None
     return value
+
+
+def check_patterns(terms: Sequence[str]) -> None:
+    """Compile every ``/…/`` term of `terms` with RE2; the first that cannot be used
+    raises BadArgument('bad_pattern') naming it and the problem (RE2's message). More
+    patterns than a chat may keep raise BadArgument('too_many_patterns') before any is
+    compiled (one message could hold hundreds)."""
+    patterns = [term for term in terms if is_pattern(term)]
+    if len(patterns) > PATTERNS_PER_CHAT:
+        raise BadArgument("too_many_patterns", max=PATTERNS_PER_CHAT)
+    for term in patterns:
+        try:
+            compile_pattern(term)
+        except PatternError as error:
+            raise BadArgument("bad_pattern", value=term, reason=error.problem) from error
 
 
 def same_keyword(a: str, b: str) -> bool:

@@ -28,6 +28,7 @@ from bot.command_args import (
     BadArgument,
     ScheduleRequest,
     SubscriptionTerms,
+    check_patterns,
     clean_keyword,
     is_target_ref,
     parse_count,
@@ -48,6 +49,7 @@ from bot.delivery import (
     digest_title,
     matches,
 )
+from bot.exclusions import Change, ExclusionLimits, Exclusions, pattern_count
 from bot.i18n import (
     LANGUAGES,
     TELEGRAM_COMMANDS,
@@ -74,6 +76,7 @@ from digest.errors import (
     NewsdigestError,
     ParseError,
 )
+from digest.exclusions import exclusion_rule
 from digest.models import (
     Article,
     ChatKind,
@@ -117,7 +120,18 @@ SummarizeUrl = Callable[[str], Awaitable[Story]]
 _FAR_FUTURE = timedelta(days=3650)
 
 CHANGING_COMMANDS = frozenset(
-    {"subscribe", "unsubscribe", "schedule", "lang", "images", "addfeed", "removefeed", "import"}
+    {
+        "subscribe",
+        "unsubscribe",
+        "exclude",
+        "include",
+        "schedule",
+        "lang",
+        "images",
+        "addfeed",
+        "removefeed",
+        "import",
+    }
 )
 # What /images accepts (case and Arabic spelling folded by `_images_choice`).
 IMAGES_ON = frozenset({"on", "yes", "true", "1", "تشغيل", "نعم", "تفعيل"})
@@ -216,6 +230,15 @@ class CommandService:
             ),
         )
         self._last_summary: dict[tuple[str, str], datetime] = {}
+        self._exclusions = Exclusions(
+            storage,
+            topics,
+            clock,
+            ExclusionLimits(
+                max_exclusions=self._limits.max_subscriptions,
+                keyword_max_length=self._limits.keyword_max_length,
+            ),
+        )
 
     # public ---------------------------------------------------------------------------
 
@@ -447,6 +470,7 @@ class CommandService:
         if isinstance(request, Reply):
             return request
         target, terms, before, ref = request
+        check_patterns(terms.keywords)  # a /…/ term RE2 refuses: say why, change nothing
         current = replace(before, paused_reason=None)
         lines: list[str] = []
         if terms.everything:
@@ -468,6 +492,10 @@ class CommandService:
             current = self._apply_terms(terms, current)
             if len(current.topics) + len(current.keywords) > self._limits.max_subscriptions:
                 return self._too_many(lang, p)
+            if pattern_count(current) > self._exclusions.limits.patterns_per_chat:
+                limit = self._exclusions.limits.patterns_per_chat
+                text = t("too_many_patterns", lang, max=limit, p=p)
+                return self._text(text, lang, ephemeral=True)
             following_before = bool(before.topics or before.keywords)
             if current.mode is DeliveryMode.OFF and not following_before:
                 current = replace(current, mode=DeliveryMode.INSTANT)
@@ -603,9 +631,56 @@ class CommandService:
                 lines.append(t("mysubs_none", lang, p=p))
             else:
                 lines.append(t("mysubs_topics", lang, items=self._topic_label_all(lang)))
+        excluded = self._exclusions.summary_line(current, lang)
+        if excluded is not None:
+            lines.append(excluded)
         if not self._is_pristine(current):
             lines += self._settings_lines(current, lang, p)
         return self._text("\n".join(lines), lang)
+
+    async def _cmd_exclude(
+        self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str
+    ) -> Reply:
+        """/exclude <topic|keyword|/pattern/ ...> (bot.exclusions)."""
+        request = await self._subscription_request(inv, gate, lang)
+        if isinstance(request, Reply):
+            return request
+        target, terms, before, ref = request
+        change = self._exclusions.exclude(before, terms, lang, p, new=self._is_pristine(before))
+        return self._exclusion_reply(inv, target, ref, change, lang, p)
+
+    async def _cmd_include(
+        self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str
+    ) -> Reply:
+        """/include <topic|keyword|/pattern/|all>: undo /exclude (bot.exclusions)."""
+        request = await self._subscription_request(inv, gate, lang)
+        if isinstance(request, Reply):
+            return request
+        target, terms, before, ref = request
+        change = self._exclusions.include(before, terms, lang)
+        return self._exclusion_reply(inv, target, ref, change, lang, p)
+
+    def _exclusion_reply(
+        self,
+        inv: Invocation,
+        target: ChatRef,
+        ref: str | None,
+        change: Change,
+        lang: str,
+        p: str,
+    ) -> Reply:
+        lines = list(change.lines)
+        if change.settings is not None:
+            self._storage.save_chat(change.settings)
+            dropped = self._exclusions.drop_excluded(target, change.settings)
+            if dropped:
+                stories = count_phrase(dropped, "stories", lang)
+                lines.append(t("excluded_queue", lang, stories=stories))
+            if target != inv.chat:
+                lines.append(t("for_target", lang, target=self._target_name(ref, change.settings)))
+            if change.settings.mode is DeliveryMode.OFF:
+                lines.append(t("mode_off", lang, p=p))
+        return self._text("\n".join(lines), lang, ephemeral=change.ephemeral)
 
     async def _cmd_digest(
         self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str
@@ -652,7 +727,11 @@ class CommandService:
         recent = self._storage.get_articles(announce=True, limit=max(200, count * 20))
         # Feeds only some chats added are theirs alone (bot.own_feeds).
         private = self._storage.private_feed_urls()
-        recent = [a for a in recent if a.is_tech and a.feed_url not in private]
+        recent = [
+            a
+            for a in recent
+            if a.is_tech and a.feed_url not in private and exclusion_rule(settings, a) is None
+        ]
         following = bool(settings.topics or settings.keywords)
         wanted = [a for a in recent if matches(settings, a)] if following else []
         chosen = latest_by_story(wanted, count)

@@ -56,6 +56,14 @@ from digest.errors import (
     NotFoundError,
     RetryAfter,
 )
+from digest.exclusions import (
+    Verdict,
+    chat_terms,
+    decide,
+    exclusion_rule,
+    found_terms,
+    term_rule,
+)
 from digest.models import (
     Article,
     ChatRef,
@@ -66,9 +74,10 @@ from digest.models import (
     Platform,
     Story,
 )
+from digest.patterns import is_pattern, pattern_hits
 from digest.ports import Storage
 from digest.stories import StoryBuilder
-from digest.topics import keyword_hits, subscription_reasons
+from digest.topics import ALL_TECHNOLOGY, subscription_reasons
 
 log = logging.getLogger(__name__)
 
@@ -79,23 +88,33 @@ DELIVERY_PLATFORMS: frozenset[Platform] = frozenset({Platform.TELEGRAM, Platform
 
 def matches(settings: ChatSettings, article: Article) -> tuple[str, ...]:
     """Why `article` is for this chat ("topic:ai", "kw:DeepSeek", "all-technology"); empty
-    when it is not. Articles that are not technology never match."""
-    if not article.is_tech:
+    when it is not. Articles that are not technology never match, nor do those the chat
+    excluded (digest.exclusions)."""
+    if not article.is_tech or exclusion_rule(settings, article) is not None:
         return ()
-    return subscription_reasons(
-        settings.topics, settings.keywords, article.topics, article.title, article.text
+    plain = frozenset(k for k in settings.keywords if not is_pattern(k))
+    reasons = subscription_reasons(
+        settings.topics, plain, article.topics, article.title, article.text
     )
+    patterns = settings.keywords - plain
+    if not patterns:
+        return reasons
+    found = pattern_hits(patterns, article.title, article.bullets)
+    if reasons == (ALL_TECHNOLOGY,):  # patterns only: not "all technology"
+        reasons = ()
+    return reasons + tuple(term_rule(term) for term in sorted(found))
 
 
 class Matcher:
     """`matches` for many chats at once. Searching an article's text for keywords is the
-    costly part, so it runs once per article for the union of every chat's keywords
-    (`digest.topics.keyword_hits`); a chat then matches when it follows nothing (all
-    technology), follows one of the article's topics, or one of its keywords was hit —
-    the same rule as `subscription_reasons`."""
+    costly part, so it runs once per article for the union of every chat's keywords and
+    patterns, followed or excluded (`digest.exclusions.found_terms`); each chat is then
+    decided by `digest.exclusions.decide`: not excluded, and it follows nothing (all
+    technology), one of the article's topics, or one of its keywords or patterns."""
 
     def __init__(self, chats: Iterable[ChatSettings]) -> None:
-        self._keywords = frozenset(k for c in chats for k in c.keywords)
+        # Followed and excluded keywords and patterns alike (digest.exclusions).
+        self._keywords = frozenset(k for c in chats for k in chat_terms(c))
         # Keyed by the (frozen, hashable) article itself, not its id: callers may build
         # articles that are not stored yet.
         self._hits: dict[Article, frozenset[str]] = {}
@@ -103,22 +122,30 @@ class Matcher:
     def hits(self, article: Article) -> frozenset[str]:
         found = self._hits.get(article)
         if found is None:
-            found = frozenset(keyword_hits(self._keywords, article.title, article.text))
+            found = found_terms(article, self._keywords)
             self._hits[article] = found
         return found
 
+    def _found(self, settings: ChatSettings, article: Article) -> frozenset[str] | None:
+        """The article's hits for this chat's terms; None for a chat this matcher was not
+        built for (`decide` then searches itself)."""
+        terms = chat_terms(settings)
+        if not terms:
+            return frozenset()
+        return self.hits(article) if terms <= self._keywords else None
+
+    def verdict(self, settings: ChatSettings, article: Article, **where: bool) -> Verdict:
+        """`digest.exclusions.decide` with the hits searched once per article."""
+        return decide(settings, article, found=self._found(settings, article), **where)
+
+    def excluded(self, settings: ChatSettings, article: Article) -> bool:
+        """Whether the chat excluded the article (a topic, keyword or pattern)."""
+        if not (settings.excluded_topics or settings.excluded_keywords):
+            return False
+        return exclusion_rule(settings, article, self._found(settings, article)) is not None
+
     def matches(self, settings: ChatSettings, article: Article) -> bool:
-        if not article.is_tech:
-            return False
-        if not settings.topics and not settings.keywords:
-            return True
-        if settings.topics and any(m.topic in settings.topics for m in article.topics):
-            return True
-        if not settings.keywords:
-            return False
-        if not settings.keywords <= self._keywords:
-            return bool(matches(settings, article))  # a chat this matcher was not built for
-        return not settings.keywords.isdisjoint(self.hits(article))
+        return self.verdict(settings, article).deliver
 
 
 def own_feed_item(article: Article) -> bool:
@@ -157,10 +184,14 @@ def plan_recipients(
         and settings.mode in modes
         and settings.chat.platform in platforms
     ]
-    owned = [s.chat for s in candidates if s.chat in owners] if own_feed_item(article) else []
+    matcher = matcher or Matcher(candidates)
+    owned = (
+        [s.chat for s in candidates if s.chat in owners and not matcher.excluded(s, article)]
+        if own_feed_item(article)
+        else []
+    )
     if private or not article.announce or not article.is_tech:
         return owned
-    matcher = matcher or Matcher(candidates)
     taken = set(owned)
     return owned + [
         s.chat
@@ -412,6 +443,9 @@ class DeliveryPlanner:
         if own and not (settings.topics or settings.keywords):
             wanted = []  # its own sources are what it follows (see only_own_feeds)
         wanted = self._with_own_feeds(settings.chat, since, wanted)
+        if settings.excluded_topics or settings.excluded_keywords:
+            # Exclusions hold for the chat's own sources too (digest.exclusions).
+            wanted = [a for a in wanted if exclusion_rule(settings, a) is None]
         # Already delivered ones go before the cap so that they do not crowd out news.
         fresh = [a for a in wanted if not self._storage.was_delivered(settings.chat, a.id)]
         return fresh[-self._limits.max_stories :] if self._limits.max_stories > 0 else []
@@ -898,9 +932,16 @@ class DeliveryWorker:
         articles = []
         for article_id in list(row_of):
             try:
-                articles.append(self._storage.get_article(article_id))
+                article = self._storage.get_article(article_id)
             except NotFoundError:
                 self._fail([row_of.pop(article_id)], "article no longer stored", report)
+                continue
+            if exclusion_rule(settings, article) is not None:
+                # Planned before the chat excluded it (/exclude drops such rows too, but
+                # a poll may have read the chat's settings just before the change).
+                self._fail([row_of.pop(article_id)], "excluded by the chat", report)
+                continue
+            articles.append(article)
         if not articles:
             return None
         stories = self._stories.stories(publication_order(articles))

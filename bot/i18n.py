@@ -26,6 +26,8 @@ TELEGRAM_COMMANDS: tuple[str, ...] = (
     "topics",
     "subscribe",
     "unsubscribe",
+    "exclude",
+    "include",
     "mysubs",
     "digest",
     "latest",
@@ -47,6 +49,8 @@ DISCORD_COMMANDS: tuple[str, ...] = (
     "topics",
     "subscribe",
     "unsubscribe",
+    "exclude",
+    "include",
     "subscriptions",
     "digest",
     "latest",
@@ -100,6 +104,8 @@ _DESCRIPTIONS = _texts(
     addfeed=("إضافة مصدر (موقع أو خلاصة RSS) لهذه المحادثة", "Add a source (site or RSS feed)"),
     removefeed=("إزالة مصدر أضفته هذه المحادثة", "Remove a source this chat added"),
     myfeeds=("المصادر التي أضافتها هذه المحادثة", "The sources this chat added"),
+    exclude=("استبعاد موضوع أو كلمة من الأخبار", "Leave out a topic or keyword"),
+    include=("إلغاء الاستبعاد", "Undo an exclusion"),
 )
 # Discord's subcommands of /news feed describe themselves like their Telegram commands.
 _DISCORD_NAMES = {
@@ -144,6 +150,11 @@ _USAGE = _texts(
         "{p}webhook <رابط الـ webhook|off> [الاسم] [رابط https للصورة]",
         "{p}webhook <webhook URL|off> [name] [https avatar link]",
     ),
+    exclude=(
+        "{p}exclude <موضوع|كلمة|/نمط/ ...>  مثال: {p}exclude crypto",
+        "{p}exclude <topic|keyword|/pattern/ ...>  e.g. {p}exclude crypto",
+    ),
+    include=("{p}include <موضوع|كلمة|/نمط/|all>", "{p}include <topic|keyword|/pattern/|all>"),
 )
 
 # Discord's form where it differs: a channel is picked with the `channel` option.
@@ -561,6 +572,35 @@ _REPLY_TEXTS = _texts(
     reason_webhook_gone=("حُذف الـwebhook", "the webhook was deleted"),
     reason_no_rights=("البوت لا يملك صلاحية النشر هناك", "the bot may not post there"),
     reason_unknown=("خطأ غير متوقع", "an unexpected error"),
+    # /exclude, /include and /…/ patterns (issue #17; bot.exclusions)
+    excluded_added=("لن تصل الأخبار عن: {items}", "Stories about these will not be sent: {items}"),
+    already_excluded=("مستبعد مسبقًا: {items}", "Already excluded: {items}"),
+    excluded_queue=(
+        "وأُزيل من قائمة الإرسال ما يطابقها: {stories}.",
+        "Removed from the queue because they match: {stories}.",
+    ),
+    included=("أُلغي استبعاد: {items}", "No longer excluded: {items}"),
+    included_all=("أُلغيت كل الاستبعادات.", "All exclusions removed."),
+    not_excluded=("غير مستبعد: {items}", "Not excluded: {items}"),
+    mysubs_excluded=("المستبعد: {items}", "Excluded: {items}"),
+    bad_pattern=(
+        "النمط {value} غير صالح: {reason}",
+        "The pattern {value} is not valid: {reason}",
+    ),
+    too_many_patterns=(
+        "بلغت الحد الأقصى ({max}) من الأنماط /…/ في هذه المحادثة. احذف بعضها بـ {p}unsubscribe"
+        " أو {p}include.",
+        "This chat reached the limit of {max} /…/ patterns. Remove some with {p}unsubscribe"
+        " or {p}include.",
+    ),
+    too_many_exclusions=(
+        "بلغت الحد الأقصى ({max}) من الاستبعادات. ألغِ بعضها بـ {p}include.",
+        "You reached the limit of {max} exclusions. Remove some with {p}include.",
+    ),
+    cannot_exclude_all=(
+        "لا يمكن استبعاد كل شيء؛ لإيقاف الأخبار استعمل {p}schedule off.",
+        "You cannot exclude everything; to stop posts use {p}schedule off.",
+    ),
 )
 
 

@@ -200,6 +200,10 @@ class ChatSettings:
     webhook_url: str | None = None  # Discord webhook delivery, optional
     title: str | None = None
     images: bool | None = None  # the story's image in instant posts; None: the default (on)
+    # What the chat does not want, whatever it follows (/exclude; digest.exclusions):
+    # topic slugs, and keywords or ``/…/`` patterns as for `keywords`.
+    excluded_topics: frozenset[str] = frozenset()
+    excluded_keywords: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -162,6 +162,8 @@ chats = Table(
     Column("webhook_url", Text),
     Column("title", Text),
     Column("images", Boolean),  # None: the default (images in instant posts)
+    Column("excluded_topics", Text, nullable=False, default="[]", server_default="[]"),
+    Column("excluded_keywords", Text, nullable=False, default="[]", server_default="[]"),
 )
 
 chat_feeds = define_chat_feeds(metadata, UTCDateTime)
@@ -299,6 +301,8 @@ def _chat_from_row(row: Row[Any]) -> ChatSettings:
         webhook_url=row.webhook_url,
         title=row.title,
         images=None if row.images is None else bool(row.images),
+        excluded_topics=frozenset(json.loads(row.excluded_topics or "[]")),
+        excluded_keywords=frozenset(json.loads(row.excluded_keywords or "[]")),
     )
 
 
@@ -856,6 +860,8 @@ class SqlStorage(ChatFeedRows, SentMessageRows):
             "webhook_url": settings.webhook_url,
             "title": settings.title,
             "images": settings.images,
+            "excluded_topics": _dumps(sorted(settings.excluded_topics)),
+            "excluded_keywords": _dumps(sorted(settings.excluded_keywords)),
         }
         with self._tx() as conn:
             result = conn.execute(update(chats).where(_chat_where(settings.chat)).values(**values))

@@ -22,6 +22,7 @@ from .arabic import normalize, tokenize
 from .defaults import config_dir
 from .errors import ConfigError
 from .models import TopicMatch
+from .patterns import is_pattern
 
 # --- normalised word forms -----------------------------------------------------------
 
@@ -616,12 +617,28 @@ def subscription_reasons(
 def keyword_hits(keywords: Iterable[str], title: str, text: str) -> tuple[str, ...]:
     """The keywords (as given) that occur in title or text, sorted. Arabic keywords match
     with attached prefixes (و ف ب ك ل ال ...); Latin ones as whole words, any case."""
-    labels = {label: _clean_keyword(label) for label in keywords}
+    # A ``/…/`` term is a pattern (digest.patterns), never a literal keyword.
+    labels = {label: _clean_keyword(label) for label in keywords if not is_pattern(label)}
     lexicon = _Lexicon({"": [cleaned for cleaned in labels.values() if cleaned]})
     cache: dict[str, frozenset[str]] = {}
     found = set(lexicon.count(_token_forms(title, suffixes=False, cache=cache)).get("", {}))
     found |= set(lexicon.count(_token_forms(text, suffixes=False, cache=cache)).get("", {}))
-    return tuple(sorted(label for label, cleaned in labels.items() if cleaned in found))
+    # The lexicon counts spelling variants of one term once, under the first of them
+    # ("أبل" and "ابل" of two chats): every label with the same words was found too.
+    words = {cleaned: _term_words(cleaned) for cleaned in labels.values() if cleaned}
+    found_words = {words[cleaned] for cleaned in found}
+    return tuple(
+        sorted(
+            label
+            for label, cleaned in labels.items()
+            if cleaned and (cleaned in found or words[cleaned] in found_words)
+        )
+    )
+
+
+def _term_words(keyword: str) -> tuple[_Word, ...] | None:
+    term = _compile_term(keyword)
+    return term.words if term is not None else None
 
 
 def _clean_keyword(keyword: str) -> str:

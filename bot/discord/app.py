@@ -256,6 +256,28 @@ class DiscordBot:
         ) -> None:
             await run(interaction, "unsubscribe", topic_or_keyword.split(), channel)
 
+        @group.command(name="exclude", description=_command_text("exclude"))
+        @app_commands.describe(
+            topic_or_keyword=_option_text("topic_or_keyword"), channel=_option_text("channel")
+        )
+        async def exclude(
+            interaction: discord.Interaction[Any],
+            topic_or_keyword: str,
+            channel: ChannelOption | None = None,
+        ) -> None:
+            await run(interaction, "exclude", topic_or_keyword.split(), channel)
+
+        @group.command(name="include", description=_command_text("include"))
+        @app_commands.describe(
+            topic_or_keyword=_option_text("topic_or_keyword"), channel=_option_text("channel")
+        )
+        async def include(
+            interaction: discord.Interaction[Any],
+            topic_or_keyword: str,
+            channel: ChannelOption | None = None,
+        ) -> None:
+            await run(interaction, "include", topic_or_keyword.split(), channel)
+
         @group.command(name="subscriptions", description=_command_text("subscriptions"))
         @app_commands.describe(channel=_option_text("channel"))
         async def subscriptions(
