@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
-from typing import NamedTuple, cast
+from typing import NamedTuple
 
 from ..arabic import (
     detect_language,
@@ -74,6 +74,12 @@ __all__ = [
 ]
 
 
+# log1p of small whole numbers (positions, counts), looked up instead of computed: the
+# same floats, at a fraction of the cost of two calls per sentence
+_LOG1P_TABLE = 512
+_LOG1P = tuple(math.log1p(n) for n in range(_LOG1P_TABLE))
+
+
 @dataclass(frozen=True)
 class InclusionModel:
     """How likely a human extract is to keep a sentence: a logistic model over its
@@ -99,12 +105,13 @@ class InclusionModel:
 
     def probability(self, f: Features, count: int) -> float:
         """P(a human extract keeps the sentence), for one of `count` candidates."""
+        index = f.rank_index
         z = (
             self.bias
-            + self.first * (f.rank_index == 0)
-            + self.log_position * math.log1p(f.rank_index)
-            + self.relative_position * f.rank_index / count
-            + self.log_count * math.log1p(count)
+            + self.first * (index == 0)
+            + self.log_position * (_LOG1P[index] if index < _LOG1P_TABLE else math.log1p(index))
+            + self.relative_position * index / count
+            + self.log_count * (_LOG1P[count] if count < _LOG1P_TABLE else math.log1p(count))
             + self.length * min(f.tokens, 80) / 40
             + self.headline * f.headline_sim
             + self.centrality * f.centrality
@@ -184,6 +191,17 @@ def _shared_tails(
     tails: dict[str, list[float]] = {}
     exp = math.exp
     for word, where in postings.items():
+        if len(where) == 2 and where[0][1] == 1 and where[1][1] == 1:
+            # most shared words: once in each of two sentences. The loop below, unrolled
+            # (the same operations in the same order, so the same floats)
+            mean = 0.0 + probabilities[where[0][0]] + probabilities[where[1][0]]
+            term = exp(-mean)
+            if term > 0.999:
+                tails[word] = []
+            else:
+                second = term + term * mean
+                tails[word] = [1.0 - term] if second > 0.999 else [1.0 - term, 1.0 - second]
+            continue
         mean = 0.0
         total = 0
         for i, count in where:
@@ -440,21 +458,22 @@ _AR_NOT_CONJUNCTION_AL = _wordset("والد والدة والده والدته �
 # Openings that only make sense after the previous sentence ("مما يعني ...", "وهو ما
 # ..."): such sentences are bullets only when nothing else is left. ("أما" is not
 # stripped either: "أما X فـ..." needs both halves.)
-_DEPENDENT_START = re.compile(
-    "^(?:"
-    + "|".join(
-        re.escape(normalize(p))
-        for p in (
-            *("مما", "ومما", "ما يعني", "الأمر الذي", "أما", "وأما"),
-            *("التي", "الذي", "الذين", "اللذين", "اللتين", "والتي", "والذي", "والذين"),
-            *("إذ", "حيث"),  # "since", "where": the clause it explains came before
-            *("وهو ما", "هو ما", "وهذا ما", "هذا ما", "وهي ما", "هي ما"),
-            # "thereby", "for this": the result or reason of what came before
-            *("بذلك", "وبذلك", "بهذا", "وبهذا", "بهذه", "وبهذه", "لهذا", "ولهذا"),
-        )
+_DEPENDENT_OPENINGS = tuple(
+    normalize(p)
+    for p in (
+        *("مما", "ومما", "ما يعني", "الأمر الذي", "أما", "وأما"),
+        *("التي", "الذي", "الذين", "اللذين", "اللتين", "والتي", "والذي", "والذين"),
+        *("إذ", "حيث"),  # "since", "where": the clause it explains came before
+        *("وهو ما", "هو ما", "وهذا ما", "هذا ما", "وهي ما", "هي ما"),
+        # "thereby", "for this": the result or reason of what came before
+        *("بذلك", "وبذلك", "بهذا", "وبهذا", "بهذه", "وبهذه", "لهذا", "ولهذا"),
     )
-    + ")(?= )"
 )
+_DEPENDENT_START = re.compile(
+    "^(?:" + "|".join(re.escape(p) for p in _DEPENDENT_OPENINGS) + ")(?= )"
+)
+# Their first words: a bullet whose first token is none of these cannot match
+_DEPENDENT_FIRST = frozenset(p.split()[0] for p in _DEPENDENT_OPENINGS)
 _KAMA = frozenset(normalize(w) for w in ("كما", "وكما"))
 # After these, "كما" means "as" ("كما هو الحال", "كما قال الوزير"), not "also"
 _AFTER_KAMA_AS = _wordset(
@@ -471,6 +490,13 @@ _AR_PHRASE_START = re.compile(
     + ")(?=[ ،,])"
 )
 _AR_PHRASE_FIRST_WORDS = frozenset(phrase.split(" ", 1)[0] for phrase in _AR_PHRASE_WORDS)
+# Plain Arabic letters whose folded form begins no phrase: a text starting with one of
+# them starts its normalised form with that folded letter, so no phrase can match
+_AR_NO_PHRASE_LETTERS = frozenset(
+    letter
+    for letter in map(chr, range(0x0621, 0x064B))
+    if letter != "\u0640" and normalize(letter)[:1] not in {w[0] for w in _AR_PHRASE_FIRST_WORDS}
+)
 _AR_SAFE_REMAINDERS = frozenset(normalize(w) for w in _AR_AFTER_CONJUNCTION)
 _AR_NOT_CONJUNCTION_KEYS = frozenset(normalize(w) for w in _AR_NOT_CONJUNCTION_AL)
 _EN_LEADING = re.compile(
@@ -567,10 +593,20 @@ def _tokens_after_edit(sentence: str, words: list[str], edited: str) -> list[str
     what follows the changed first word keeps its tokens."""
     head, space, tail = edited.partition(" ")
     if space and sentence.endswith(" " + tail):
+        dropped = sentence[: len(sentence) - len(tail) - 1]
+        if _PLAIN_WORD.fullmatch(dropped) and _PLAIN_WORD.fullmatch(head):
+            # one plain Arabic word for another ("وأضاف" -> "أضاف", most edits): each is
+            # one token, its normalised form
+            return [normalize_word(head), *words[1:]]
         # both short pieces in one normalisation pass (it costs as much as the tokens)
-        dropped, head_words = tokenize_many([sentence[: len(sentence) - len(tail)], head])
-        return head_words + words[len(dropped) :]
+        dropped_words, head_words = tokenize_many([dropped, head])
+        return head_words + words[len(dropped_words) :]
     return tokenize(edited)
+
+
+# A word of plain Arabic letters (no diacritics, tatweel or marks): its only token is
+# `normalize_word` of it
+_PLAIN_WORD = re.compile("[\u0621-\u063f\u0641-\u064a]+")
 
 
 _CODE_MARK = re.compile(r"==|=>|//|\(\)|;\s|[{}]")
@@ -652,6 +688,8 @@ def _may_open_with_phrase(first: str) -> bool:
     begins with the normalised word and a space: unless that word begins a phrase (or
     holds a separator of its own), no phrase matches. One word is normalised much
     faster than the 60 characters the pattern reads, and most sentences fail here."""
+    if first[:1] in _AR_NO_PHRASE_LETTERS:
+        return False
     if len(first) >= 60:
         return True  # the 60 characters end inside the word
     folded = normalize_word(first)
@@ -802,6 +840,18 @@ def _looks_like_verse(text: str) -> bool:
 _STOPS = (".", "!", "?", "؟", "…")
 
 
+class _TermCache(dict[str, str]):
+    """token -> scoring term ("" for stopwords and one-letter tokens), filled on first
+    use: `__getitem__` stays the dict's C lookup, and only a token not seen before
+    runs Python. Bounded: a bot runs for months."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) > _MAX_CACHED_TERMS:
+            self.clear()
+        term = self[word] = _content_term(word)
+        return term
+
+
 class ExtractiveSummarizer:
     """The default summarizer (digest.ports.Summarizer). Never raises on odd text."""
 
@@ -819,9 +869,9 @@ class ExtractiveSummarizer:
         self.min_bullets = min_bullets
         self.max_bullets = max_bullets
         self.max_chars = max_chars
-        # token -> scoring term ("" for stopwords): a plain dict is several times cheaper
-        # per token than the lru_cache behind _content_term, and this runs per token
-        self._terms: dict[str, str] = {}
+        # token -> scoring term ("" for stopwords): a dict is several times cheaper per
+        # token than the lru_cache behind _content_term, and this runs per token
+        self._terms = _TermCache()
 
     # -- ranking ----------------------------------------------------------------------
 
@@ -833,12 +883,9 @@ class ExtractiveSummarizer:
         seen: set[tuple[str, ...]] = set()
         kept: list[tuple[Sentence, set[str], list[str], int]] = []
         token_lists = tokenize_many([s.text for s in sentences])
-        # the scoring terms of all the article's tokens in one pass through the term
-        # cache (per sentence, the calls would cost more than the lookups)
-        token_terms = self._terms_of(list(chain.from_iterable(token_lists)))
-        end = 0
+        # the cache's C lookup per token; only a token not seen before calls Python
+        term_of = self._terms.__getitem__
         for sentence, words in zip(sentences, token_lists, strict=True):
-            start, end = end, end + len(words)
             key = tuple(words)
             if key in seen:
                 continue
@@ -847,7 +894,7 @@ class ExtractiveSummarizer:
             ):
                 continue
             seen.add(key)
-            content = list(filter(None, token_terms[start:end]))
+            content = list(filter(None, map(term_of, words)))
             kept.append((sentence, set(content), words, len(content)))
         informative = [k for k in kept if k[3] >= self.model.min_tokens]
         # short texts: rather short sentences than fewer than min_bullets
@@ -883,15 +930,7 @@ class ExtractiveSummarizer:
 
     def _terms_of(self, words: list[str]) -> list[str]:
         """The scoring term of each token ("" for stopwords), through the term cache."""
-        terms = self._terms
-        found: list[str | None] = list(map(terms.get, words))
-        if None in found:
-            if len(terms) > _MAX_CACHED_TERMS:
-                terms.clear()  # a bot runs for months: keep the cache bounded
-            for position, (word, term) in enumerate(zip(words, found, strict=True)):
-                if term is None:
-                    found[position] = terms[word] = _content_term(word)
-        return cast(list[str], found)  # no None is left
+        return list(map(self._terms.__getitem__, words))
 
     def rank(self, title: str, text: str) -> list[Candidate]:
         """Candidates with their inclusion probabilities, in article order."""
@@ -1217,7 +1256,7 @@ class ExtractiveSummarizer:
             if (
                 _is_question(text)
                 or not candidate.sentence.terminated
-                or _DEPENDENT_START.match(" ".join(tokens[:3]))
+                or (tokens[0] in _DEPENDENT_FIRST and _DEPENDENT_START.match(" ".join(tokens[:3])))
                 or leans_on_previous(text, tokens[0] if tokens else "")
             ):
                 second_choice.append((candidate.sentence.index, text, tokens))
