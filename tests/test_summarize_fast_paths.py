@@ -32,22 +32,24 @@ from digest.arabic import (
     tokenize_many,
 )
 from digest.sentences import _SPACE_BEFORE_STOP, Sentence, _drop_space_before_stop
-from digest.summarize.extractive import (
+from digest.summarize.connectives import (
     _AR_LEADING_PHRASES,
     _AR_NO_PHRASE_LETTERS,
     _AR_PHRASE_START,
     _DEPENDENT_FIRST,
     _DEPENDENT_START,
+    _may_open_with_phrase,
+    strip_connective,
+)
+from digest.summarize.extractive import _tokens_after_edit
+from digest.summarize.scoring import (
     _LOG1P,
     _LOG1P_TABLE,
     _SHORTLIST,
     Candidate,
     Features,
-    _may_open_with_phrase,
     _shared_tails,
-    _shortlist,
-    _tokens_after_edit,
-    strip_connective,
+    shortlist,
 )
 
 _PLAIN_LETTERS = [chr(c) for c in range(0x0621, 0x064B) if chr(c) != "\u0640"]
@@ -165,7 +167,7 @@ def test_shortlist_keeps_what_nlargest_keeps_ties_included(probabilities: list[f
     ranked = heapq.nlargest(
         _SHORTLIST, range(len(candidates)), key=lambda i: candidates[i].probability
     )
-    assert _shortlist(candidates) == [candidates[i] for i in sorted(ranked)]
+    assert shortlist(candidates) == [candidates[i] for i in sorted(ranked)]
 
 
 def test_a_first_letter_that_begins_no_phrase_rules_every_phrase_out() -> None:

@@ -26,7 +26,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..sentences import segment
-from ..summarize.extractive import ExtractiveSummarizer, is_boilerplate
+from ..summarize.boilerplate import is_boilerplate
+from ..summarize.extractive import ExtractiveSummarizer
 from ..summarize.residue import (
     has_call_to_action,
     has_dateline,

@@ -18,13 +18,14 @@ cost is linear in the sentence.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from itertools import pairwise
 
 from ..arabic import normalize_word, tokenize
 from ..sentences import leading_clause_runs, quotes_balanced
 
-__all__ = ["cut_is_safe", "safe_leading_part"]
+__all__ = ["clause_opener_parts", "comma_parts", "cut_is_safe", "safe_leading_part"]
 
 # Openers of a clause that needs a main clause after it (condition, concession, time,
 # topic). Found anywhere in the last clause kept, they make the cut unsafe.
@@ -148,3 +149,51 @@ def comma_parts(sentence: str, max_chars: int) -> list[str]:
     ending with a full stop (shortest first)."""
     # the clauses beyond max_chars are never part of a candidate: not split at all
     return list(leading_clause_runs(sentence[: max_chars + 2], max_chars))
+
+
+# Words that open a new clause after a complete one ("..., حيث ...", "... وذلك في ...",
+# "... مشيرا إلى ..."): a long sentence without a comma may be cut just before them.
+_AR_CLAUSE_OPENERS = (
+    "حيث",
+    "وذلك",
+    "نتيجة",
+    "بسبب",
+    "بعد أن",
+    "قبل أن",
+    "غير أن",
+    "إلا أن",
+    "مما",
+    "الأمر الذي",
+    "وهو ما",
+    "في حين",
+    "بينما",
+    "إذ",
+    "وقد",
+    "كما",
+    "ولكن",
+    "لكن",
+    "وأضاف",
+    "وأشار",
+    "وأكد",
+    "وأوضح",
+    "موضحا",
+    "مشيرا",
+    "مؤكدا",
+    "مضيفا",
+    "لافتا",
+)
+_CLAUSE_OPENER = re.compile(
+    r"\s(?=(?:" + "|".join(re.escape(w) for w in _AR_CLAUSE_OPENERS) + r")(?:ً)?\s)"
+)
+
+
+def clause_opener_parts(sentence: str, max_chars: int) -> list[str]:
+    """Leading parts of an Arabic sentence that end just before a clause opener (حيث,
+    وذلك, مشيرا ...) and fit max_chars with their full stop."""
+    out: list[str] = []
+    for match in _CLAUSE_OPENER.finditer(sentence, 0, max_chars):
+        candidate = sentence[: match.start()].rstrip("،؛,;: ") + "."
+        if len(candidate) > max_chars:
+            break
+        out.append(candidate)
+    return out
