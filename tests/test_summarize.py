@@ -13,7 +13,7 @@ from digest.ports import Summarizer
 from digest.sentences import quotes_balanced, segment
 from digest.summarize import ExtractiveSummarizer
 from digest.summarize.boilerplate import is_boilerplate, looks_like_code, strip_dateline
-from digest.summarize.connectives import strip_connective
+from digest.summarize.connectives import depends_on_previous, strip_connective
 from digest.summarize.cutting import clause_opener_parts, safe_leading_part
 
 
@@ -97,12 +97,13 @@ def test_the_conjunction_leaves_common_news_verbs_but_not_words_that_begin_with_
         "واصل الفريق العمل على التطبيق.",
         "وسائل التواصل الاجتماعي تنتشر بسرعة.",
         "وفقا للتقرير تراجعت المبيعات.",
-        "وبذلك أصبح الهاتف الأسرع في السوق.",
         "وادي السيليكون يراقب الصفقة.",
         "والي المدينة افتتح المعرض.",
         "وليد يعمل في الشركة منذ سنوات.",
     ):
         assert strip_connective(whole) == whole
+    # with or without its و, "بذلك" needs the previous sentence
+    assert depends_on_previous(tokenize(strip_connective("وبذلك أصبح الهاتف الأسرع في السوق.")))
 
 
 def test_connective_sentence_becomes_a_standalone_bullet() -> None:
@@ -427,9 +428,12 @@ def test_kama_meaning_as_is_kept() -> None:
     for sentence in (
         "كما هو الحال كل بضع عقود، تطفو إلى السطح لغة برمجة جديدة.",
         "كما قال الوزير فإن الخطة جاهزة للتنفيذ.",
-        "وكما هو معروف فإن النظام قديم جدا.",
     ):
         assert strip_connective(sentence) == sentence
+    # only the conjunction goes: "كما" meaning "as" stays
+    assert strip_connective("وكما هو معروف فإن النظام قديم جدا.") == (
+        "كما هو معروف فإن النظام قديم جدا."
+    )
 
 
 def test_program_code_is_never_a_bullet() -> None:

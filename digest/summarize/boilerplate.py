@@ -52,7 +52,7 @@ BOILERPLATE_TOKENS = frozenset(
         تنويه تنبيه نشر نشرت أعيد وأعيد read see rights reserved copyright share follow
         subscribe sign click facebook twitter whatsapp telegram linkedin email print x note
         published article تابعوا شاهدوا حملوا اشتركوا ادخلوا سجلوا اضغطوا انقروا تابع حمل
-        download"""
+        download تابعي ادخل للمزيد لمزيد يمكنكم"""
     )
 )
 

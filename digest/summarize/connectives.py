@@ -122,8 +122,18 @@ _DEPENDENT_OPENINGS = tuple(
         *("وهو ما", "هو ما", "وهذا ما", "هذا ما", "وهي ما", "هي ما"),
         # "thereby", "for this": the result or reason of what came before
         *("بذلك", "وبذلك", "بهذا", "وبهذا", "بهذه", "وبهذه", "لهذا", "ولهذا"),
+        # "while", "whereas", "thus", "as a result of that": they answer the sentence
+        # before (issue #13 point 4: «بينما» openings need the previous sentence)
+        *("بينما", "وبينما", "فيما", "وفيما", "هكذا", "وهكذا", "مثلا", "فمثلا", "ومثلا"),
+        *("نتيجة ذلك", "ونتيجة ذلك", "نتيجة لذلك", "ونتيجة لذلك"),
+        # a demonstrative standing for what was said before ("هذه الخطوة", "ذلك أن",
+        # "هذا هو إعلان ...", "وذلك في إطار ...")
+        *("هذا", "هذه", "هذان", "هاتان", "هؤلاء", "تلك", "ذلك", "وذلك", "وهذه", "وتلك"),
     )
 )
+# "فيما يتعلق بـ" / "فيما يخص": "as for", a sentence of its own
+_FIMA = frozenset(normalize(w) for w in ("فيما", "وفيما"))
+_FIMA_AS_FOR = frozenset(normalize(w) for w in ("يتعلق", "يخص", "يتصل"))
 _DEPENDENT_START = re.compile(
     "^(?:" + "|".join(re.escape(p) for p in _DEPENDENT_OPENINGS) + ")(?= )"
 )
@@ -245,7 +255,7 @@ def strip_connective(text: str, language: str = "ar", article_words: Collection[
         # own begins with ولل or ولت)
         if bare[0] == "و" and remainder.startswith(("لل", "لت")) and len(remainder) >= 5:
             return f"{remainder} {rest}"
-        if article_words and conjunction_removable(normalize_word(bare), article_words):
+        if conjunction_removable(normalize_word(bare), article_words):
             return f"{remainder} {rest}"
     return text
 
@@ -253,6 +263,8 @@ def strip_connective(text: str, language: str = "ar", article_words: Collection[
 def depends_on_previous(tokens: Sequence[str]) -> bool:
     """The bullet (its normalised tokens) opens with words that only make sense after
     the previous sentence («مما يعني»، «وهو ما»، «إذ»، «التي» …)."""
-    return bool(tokens) and (
-        tokens[0] in _DEPENDENT_FIRST and _DEPENDENT_START.match(" ".join(tokens[:3])) is not None
-    )
+    if not tokens or tokens[0] not in _DEPENDENT_FIRST:
+        return False
+    if tokens[0] in _FIMA and len(tokens) > 1 and tokens[1] in _FIMA_AS_FOR:
+        return False
+    return _DEPENDENT_START.match(" ".join(tokens[:3])) is not None

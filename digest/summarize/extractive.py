@@ -56,7 +56,14 @@ from .boilerplate import (
 )
 from .connectives import depends_on_previous, strip_connective
 from .cutting import clause_opener_parts, comma_parts, safe_leading_part
-from .residue import fact_keys, leans_on_previous, strip_agency_dateline, unhash
+from .residue import (
+    CALL_TO_ACTION_TOKENS,
+    fact_keys,
+    is_call_to_action,
+    leans_on_previous,
+    strip_agency_dateline,
+    unhash,
+)
 from .scoring import (
     Candidate,
     Coverage,
@@ -102,6 +109,20 @@ def _tokens_after_edit(sentence: str, words: list[str], edited: str) -> list[str
 # A word of plain Arabic letters (no diacritics, tatweel or marks): its only token is
 # `normalize_word` of it
 _PLAIN_WORD = re.compile("[\u0621-\u063f\u0641-\u064a]+")
+
+
+def _plain(text: str, tokens: list[str], terminated: bool) -> bool:
+    """A bullet that stands on its own: a terminated statement, not a question, not a
+    list introduction, not code, not leaning on the sentence before it."""
+    return (
+        terminated
+        and not _is_question(text)
+        and not text.endswith((":", "："))
+        and not (tokens and tokens[-1] in LIST_INTRO_ENDINGS)
+        and not looks_like_code(text)
+        and not depends_on_previous(tokens)
+        and not leans_on_previous(text, tokens[0] if tokens else "")
+    )
 
 
 def _is_question(text: str) -> bool:
@@ -490,6 +511,37 @@ class ExtractiveSummarizer:
                     picked.append(dropped)
                 break
 
+    def _with_the_sentence_before(
+        self,
+        index: int,
+        ranked: Sequence[Candidate],
+        picked: list[tuple[int, str, set[str]]],
+        add: Callable[[int, str, list[str]], None],
+        wanted: int | None,
+        language: str,
+        article_words: Collection[str],
+    ) -> bool:
+        """Whether the bullet of sentence `index`, which leans on the sentence before it
+        («لكنه …», «هذه الخطوة …», «وأضاف: …»), can be shown: that sentence is a bullet
+        already, or it makes a plain bullet and there is room for both (it is then
+        added). Otherwise the leaning sentence is not shown at all (issue #13 point 3)."""
+        position = next((k for k, c in enumerate(ranked) if c.sentence.index == index), 0)
+        if position == 0:
+            return False  # the first candidate leans on nothing that could be shown
+        before = ranked[position - 1]
+        if before.sentence.index != index - 1:
+            return False  # the sentence it leans on is not a candidate (a heading, boilerplate)
+        if any(shown == before.sentence.index for shown, _, _ in picked):
+            return True
+        if wanted is not None and wanted - len(picked) < 2:
+            return False
+        made = self._bullet(before.sentence.text, language, before.features.words, article_words)
+        if made is None or not _plain(made[0], made[1], before.sentence.terminated):
+            return False
+        count = len(picked)
+        add(before.sentence.index, *made)
+        return len(picked) > count
+
     def bullets(
         self,
         title: str,
@@ -507,7 +559,7 @@ class ExtractiveSummarizer:
             return []
         if language not in {"ar", "en"}:
             language = detect_language(text)
-        candidates = self.rank(title, text)
+        candidates = ranked = self.rank(title, text)
         article_tokens = sum(c.features.tokens for c in candidates)
         article_words = _ArticleWords(candidates)
         wanted = max_bullets
@@ -516,7 +568,8 @@ class ExtractiveSummarizer:
         if max_tokens is None:
             candidates = shortlist(candidates)  # long sentences are cut only for these
         picked: list[tuple[int, str, set[str]]] = []
-        second_choice: list[tuple[int, str, list[str]]] = []
+        # (sentence position, bullet, tokens, whether it leans on the sentence before)
+        second_choice: list[tuple[int, str, list[str], bool]] = []
         used = 0
         title_words = set(tokenize(title))
 
@@ -573,15 +626,15 @@ class ExtractiveSummarizer:
                 return False  # introduces a list that is not part of the bullet
             if looks_like_code(text):
                 return False  # a line of a program (tutorials in tech feeds)
+            if not CALL_TO_ACTION_TOKENS.isdisjoint(tokens) and is_call_to_action(text):
+                return False  # «وتابعوا …» reads as one once its conjunction is dropped
             if title_words and sum(t in title_words for t in tokens) >= 0.8 * len(tokens):
                 return False  # repeats the headline
-            if (
-                _is_question(text)
-                or not candidate.sentence.terminated
-                or depends_on_previous(tokens)
-                or leans_on_previous(text, tokens[0] if tokens else "")
-            ):
-                second_choice.append((candidate.sentence.index, text, tokens))
+            leans = depends_on_previous(tokens) or leans_on_previous(
+                text, tokens[0] if tokens else ""
+            )
+            if leans or _is_question(text) or not candidate.sentence.terminated:
+                second_choice.append((candidate.sentence.index, text, tokens, leans))
                 return False
             made[i] = (text, tokens)
             return True
@@ -601,11 +654,15 @@ class ExtractiveSummarizer:
             if any(ch.isdigit() for ch in title):
                 self._anchor_title_numbers(title, candidates, picked, made, usable, add, wanted)
         floor = min(wanted, self.min_bullets) if wanted is not None else None
-        for index, bullet, tokens in second_choice:
+        for index, bullet, tokens, leans in second_choice:
             if floor is not None and len(picked) >= floor:
                 break
             if not room():
                 break
+            if leans and not self._with_the_sentence_before(
+                index, ranked, picked, add, wanted, language, article_words
+            ):
+                continue  # never shown without the sentence it leans on
             add(index, bullet.rstrip("،,;؛ "), tokens)
         if not picked and max_tokens is None:
             # nothing passed the checks (one sentence with odd quote marks, say): the
