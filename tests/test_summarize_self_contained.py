@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from digest.summarize import ExtractiveSummarizer
 from digest.summarize.connectives import strip_connective
+from digest.summarize.cutting import cut_is_safe
 from digest.summarize.lexicon import ConjunctionLexicon, conjunction_lexicon
 from digest.summarize.residue import conjunction_removable, is_call_to_action
 
@@ -118,3 +119,32 @@ def test_calls_to_action_are_never_bullets() -> None:
     )
     assert not any(is_call_to_action(bullet) for bullet in shown), shown
     assert not any("تطبيق" in bullet for bullet in shown), shown
+
+
+_LONG_SPEAKER = (
+    "وفي حديث لوكالة الأنباء المحلية، قال مدير إدارة أنظمة التحصيل الآلي بقطاع خدمات "
+    'الدعم التقني المؤسسي في هيئة الطرق والمواصلات، خالد العوضي: "يمثل التاكسي الذاتي '
+    "إحدى وسائل التنقل المستقبلية في الإمارة، ويندرج ضمن استراتيجية المدينة الرامية إلى "
+    'تحويل ربع رحلات التنقل إلى رحلات ذاتية القيادة بحلول عام 2030 المقبل".'
+)
+
+
+def test_a_cut_never_keeps_a_speaker_without_his_words() -> None:
+    assert len(_LONG_SPEAKER) > 300
+    # the last clause kept is a verb of saying and its (long) speaker: the words are gone
+    assert not cut_is_safe(
+        "تصبح الميزة متاحة لكل المجموعات، وأوضح أليكس ديفي Alex Devey", "مدير المنتجات: «…»"
+    )
+    assert not cut_is_safe(
+        "في حديث للوكالة، قال مدير إدارة أنظمة التحصيل الآلي في هيئة الطرق والمواصلات",
+        'خالد العوضي: "يمثل التاكسي …"',
+    )
+    # with the words said («إن …» or after a colon) the cut is a whole statement
+    assert cut_is_safe("أعلنت الشركة عن هاتف، وقال المدير إن الهاتف سيباع قريبا", "بحسب البيان")
+    shown = _summary(
+        "أطلقت هيئة الطرق والمواصلات التشغيل التجريبي لأول تاكسي ذاتي القيادة في المنطقة.",
+        _LONG_SPEAKER,
+        "يعمل التاكسي بالكهرباء ويحمل أربعة ركاب ويسير بسرعة لا تتجاوز ستين كيلومترا.",
+        "تخطط الهيئة لتوسيع التجربة لتشمل أحياء جديدة في المدينة خلال العام المقبل.",
+    )
+    assert not any(bullet.endswith("والمواصلات.") for bullet in shown), shown

@@ -125,7 +125,24 @@ def cut_is_safe(kept: str, dropped: str) -> bool:
         return False  # «أكد أن الشركة.»: subject without predicate
     if _opens_unfinished(last):
         return False
-    return not (last[0] in _SAYING and len(last) <= 4)  # «وأوضح أليكس ديفي.»
+    return not _speaker_without_words(kept, last)
+
+
+def _speaker_without_words(kept: str, last: list[str]) -> bool:
+    """The kept part's last clause opens with a verb of saying («وأوضح أليكس ديفي»، «قال
+    مدير إدارة … في هيئة الطرق») and holds neither «أن/إن» nor a colon or a quote after
+    it: whatever the speaker's title length, the words said were dropped."""
+    if last[0] not in _SAYING and not (len(last) > 1 and last[1] in _SAYING):
+        return False
+    if len(last) <= 4:
+        return True
+    if not _THAT.isdisjoint(last):
+        return False
+    # the words said may be quoted or follow a colon: look at the clause as written
+    # (from the last clause separator on)
+    start = max(kept.rfind("،"), kept.rfind("؛"), kept.rfind(","), kept.rfind(";"))
+    tail = kept[start + 1 :]
+    return not any(mark in tail for mark in ':"«“')
 
 
 def safe_leading_part(
