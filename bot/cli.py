@@ -140,6 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--sheet", type=Path, default=None, help="bullets: write the blind sheet")
     e.add_argument("--read", type=Path, default=None, help="bullets: a filled-in answer CSV")
     e.add_argument("--key", type=Path, default=None, help="bullets: the sheet's key CSV")
+    e.add_argument(
+        "--skip", type=Path, default=None, help="bullets: ids (CSV) of a judged sheet to leave out"
+    )
     return parser
 
 
@@ -578,7 +581,7 @@ def _eval_bullets(args: argparse.Namespace, root: Path) -> int:
             print(read_answers(args.read, args.key))
         elif args.sheet is not None:
             corpus = args.corpus or root.parent / "shared/corpora/ant/dev.jsonl"
-            answers, key = write_sheet(corpus, args.sheet, n=args.n)
+            answers, key = write_sheet(corpus, args.sheet, n=args.n, skip=args.skip)
             print(f"sheet {args.sheet}, answers {answers}, key {key} (keep it from the judge)")
         else:
             print(

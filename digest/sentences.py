@@ -32,7 +32,6 @@ __all__ = [
     "leading_clause_runs",
     "quotes_balanced",
     "segment",
-    "shorten",
     "split_sentences",
 ]
 
@@ -503,19 +502,6 @@ def _others_balanced(text: str, *, curly: bool = False) -> bool:
             counted_to = at
             at = text.find(closer, at + 1)
     return True
-
-
-def shorten(sentence: str, max_chars: int, *, min_words: int = 6) -> str | None:
-    """The sentence itself if short enough, else its longest clean leading clause run
-    (cut at ``،``/``؛``/``,``/``;``, ending with a full stop) within max_chars, or None
-    when no such clause of at least min_words words with balanced quotes exists."""
-    if len(sentence) <= max_chars:
-        return sentence
-    best: str | None = None
-    for candidate in leading_clause_runs(sentence, max_chars):
-        if len(candidate.split()) >= min_words and quotes_balanced(candidate):
-            best = candidate
-    return best
 
 
 def leading_clause_runs(sentence: str, max_chars: int) -> Iterator[str]:

@@ -16,6 +16,7 @@ from digest.eval.bullets import (
     lead3,
     load_technology,
     read_answers,
+    read_ids,
     split_tune_judge,
     write_sheet,
 )
@@ -76,6 +77,31 @@ def test_sheet_key_and_answers_cover_judge_articles_only(tmp_path: Path) -> None
         rows = list(csv.reader(handle))
     assert rows[0] == ["id", "preferred", "defects_A", "defects_B", "note"]
     assert [r[0] for r in rows[1:]] == ids
+
+
+def test_a_fresh_sheet_leaves_out_the_articles_of_a_judged_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = _corpus(tmp_path, count=90)
+    first_answers, first_key = write_sheet(corpus, tmp_path / "first.md", n=10)
+    first = read_ids(first_answers)
+    assert len(first) == 10 and read_ids(first_key) == first
+    _, key = write_sheet(corpus, tmp_path / "second.md", n=10, skip=first_answers)
+    second = read_ids(key)
+    assert len(second) == 10 and not second & first
+    # without --skip the same sheet comes back (the choice is by a hash of the id)
+    _, again = write_sheet(corpus, tmp_path / "again.md", n=10)
+    assert read_ids(again) == first
+    # the command line: --skip takes the answers of the judged sheet
+    sheet = tmp_path / "cli.md"
+    args = ["eval", "bullets", "--corpus", str(corpus), "--n", "10", "--sheet", str(sheet)]
+    assert cli_main([*args, "--skip", str(first_answers)]) == 0
+    assert not read_ids(tmp_path / "cli.key.csv") & first
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name\nx\n", encoding="utf-8")
+    capsys.readouterr()
+    assert cli_main([*args, "--skip", str(bad)]) == 2
+    assert "no id column" in capsys.readouterr().err
 
 
 def test_the_order_is_shuffled_per_article(tmp_path: Path) -> None:

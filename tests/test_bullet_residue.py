@@ -102,6 +102,6 @@ def test_bullets_that_lean_on_a_sentence_not_shown_are_last_resorts(leaning: str
     ],
 )
 def test_newswire_joins_and_conjunction_before_a_verb(sentence: str, shown: str) -> None:
-    from digest.summarize.extractive import strip_connective
+    from digest.summarize.connectives import strip_connective
 
     assert strip_connective(sentence) == shown

@@ -12,17 +12,16 @@ from hypothesis import strategies as st
 
 from digest.arabic import tokenize
 from digest.sentences import Sentence
-from digest.summarize.extractive import (
+from digest.summarize.connectives import strip_connective
+from digest.summarize.extractive import ExtractiveSummarizer, _tokens_after_edit
+from digest.summarize.scoring import (
     _MAX_CACHED_TERMS,
     Candidate,
-    ExtractiveSummarizer,
     Features,
     InclusionModel,
     _gain,
-    _tails,
-    _tokens_after_edit,
+    _shared_tails,
     content_tokens,
-    strip_connective,
 )
 
 
@@ -33,6 +32,27 @@ def _candidates(words: Sequence[Sequence[str]], probabilities: Sequence[float]) 
         features = Features(sentence, index, 0.0, 0.0, len(tokens), len(tokens), list(tokens))
         out.append(Candidate(features, p))
     return out
+
+
+def _tails(
+    probabilities: Sequence[float], counts: Sequence[Counter[str]]
+) -> dict[str, list[float]]:
+    """The tails of every word, as the search's state (`Coverage`) keeps them implicitly:
+    [P(R_w >= 1), P(R_w >= 2), ...] for R_w, how often w occurs in a random extract that
+    keeps sentence i with probability p_i. Exact for a word of one sentence (p up to
+    its count); a Poisson law with the same mean for words of several sentences."""
+    postings: dict[str, list[tuple[int, int]]] = {}
+    for i, counter in enumerate(counts):
+        for word, count in counter.items():
+            postings.setdefault(word, []).append((i, count))
+    tails = _shared_tails(
+        {word: where for word, where in postings.items() if len(where) > 1}, probabilities
+    )
+    for word, where in postings.items():
+        if len(where) == 1:
+            i, count = where[0]
+            tails[word] = [probabilities[i]] * count
+    return tails
 
 
 def test_tails_of_a_word_in_one_sentence_are_its_probability() -> None:

@@ -48,8 +48,8 @@ def test_every_pattern_runs_in_linear_time_on_adversarial_text() -> None:
     # the collector sees the patterns of every module that reads feed or page text
     names = " ".join(collected)  # type: ignore[arg-type]
     for expected in (
-        "digest.summarize.extractive._SOCIAL",
-        "digest.summarize.extractive._BOILERPLATE",
+        "digest.summarize.boilerplate._SOCIAL",
+        "digest.summarize.boilerplate._BOILERPLATE",
         "digest.parse._SOURCE_BREAK",
         "digest.parse._ARABIC_DATE",
         "digest.extract._REFRESH_URL",
@@ -64,7 +64,7 @@ def test_every_pattern_runs_in_linear_time_on_adversarial_text() -> None:
 
 
 def test_the_reported_inputs_are_among_the_probes() -> None:
-    from digest.summarize.extractive import _SOCIAL
+    from digest.summarize.boilerplate import _SOCIAL
 
     probes = set(regex_probe.inputs(_SOCIAL, 200))
     assert "x - " * 13 + "y" in probes

@@ -12,7 +12,6 @@ from digest.sentences import (
     clauses,
     quotes_balanced,
     segment,
-    shorten,
     split_sentences,
 )
 
@@ -139,21 +138,6 @@ def test_clauses_cut_at_arabic_comma_and_semicolon_but_not_thousands() -> None:
         "ثالثا بلغ 1,000 دولار,",
         "رابعا",
     ]
-
-
-def test_shorten_returns_a_leading_clause_within_the_limit() -> None:
-    long = (
-        "عبّر ساتيا ناديلا، الرئيس التنفيذي لمايكروسوفت، عن إعجابه وقلقه في الوقت نفسه خلال "
-        "كلمته بمنتدى دافوس الاقتصادي، قائلاً: “إن ما أنجزته DeepSeek يعد تطورًا مدهشًا "
-        "وفعّالاً للغاية من حيث كفاءة الحوسبة. علينا أخذ هذه التطورات من الصين بجدية كبيرة”."
-    )
-    short = shorten(long, 220)
-    assert short is not None
-    assert len(short) <= 220
-    assert short.endswith("الاقتصادي.")
-    assert long.startswith(short[:-1])
-    assert shorten("قصيرة.", 220) == "قصيرة."
-    assert shorten("كلمة " * 80, 220) is None  # no clause boundary: nothing clean to keep
 
 
 @given(st.text(alphabet='ابتثجح .،؟!\n"«»“”0123456789abc', max_size=200))

@@ -12,13 +12,9 @@ from digest.arabic import normalize, tokenize
 from digest.ports import Summarizer
 from digest.sentences import quotes_balanced, segment
 from digest.summarize import ExtractiveSummarizer
-from digest.summarize.extractive import (
-    cut_before_clause_opener,
-    is_boilerplate,
-    looks_like_code,
-    strip_connective,
-    strip_dateline,
-)
+from digest.summarize.boilerplate import is_boilerplate, looks_like_code, strip_dateline
+from digest.summarize.connectives import depends_on_previous, strip_connective
+from digest.summarize.cutting import clause_opener_parts, safe_leading_part
 
 
 @pytest.fixture
@@ -101,12 +97,13 @@ def test_the_conjunction_leaves_common_news_verbs_but_not_words_that_begin_with_
         "واصل الفريق العمل على التطبيق.",
         "وسائل التواصل الاجتماعي تنتشر بسرعة.",
         "وفقا للتقرير تراجعت المبيعات.",
-        "وبذلك أصبح الهاتف الأسرع في السوق.",
         "وادي السيليكون يراقب الصفقة.",
         "والي المدينة افتتح المعرض.",
         "وليد يعمل في الشركة منذ سنوات.",
     ):
         assert strip_connective(whole) == whole
+    # with or without its و, "بذلك" needs the previous sentence
+    assert depends_on_previous(tokenize(strip_connective("وبذلك أصبح الهاتف الأسرع في السوق.")))
 
 
 def test_connective_sentence_becomes_a_standalone_bullet() -> None:
@@ -187,21 +184,20 @@ _COMMALESS = (
 
 def test_commaless_long_sentence_is_cut_before_a_clause_opener() -> None:
     assert len(_COMMALESS) > 220 and "،" not in _COMMALESS
-    cut = cut_before_clause_opener(_COMMALESS, 220)
-    assert cut is not None
+    parts = clause_opener_parts(_COMMALESS, 220)
     # the longest part that fits ends before "بسبب" (the last opener within 220)
-    assert cut == _COMMALESS[: _COMMALESS.index(" بسبب")] + "."
-    assert len(cut) <= 220
-    assert _COMMALESS.startswith(cut[:-1])
+    assert max(parts, key=len) == _COMMALESS[: _COMMALESS.index(" بسبب")] + "."
+    assert all(len(p) <= 220 and _COMMALESS.startswith(p[:-1]) for p in parts)
     # a tighter limit falls back to an earlier opener ("غير أن" ends at 185 characters)
-    assert cut_before_clause_opener(_COMMALESS, 150) == (
+    assert max(clause_opener_parts(_COMMALESS, 150), key=len) == (
         _COMMALESS[: _COMMALESS.index(" حيث")] + "."
     )
 
 
 def test_no_cut_without_opener_or_with_too_few_words() -> None:
-    assert cut_before_clause_opener(" ".join(["كلمة"] * 80), 220) is None
-    assert cut_before_clause_opener("قال إنه لن يحضر حيث " + " ".join(["كلمة"] * 60), 220) is None
+    assert clause_opener_parts(" ".join(["كلمة"] * 80), 220) == []
+    few = "قال إنه لن يحضر حيث " + " ".join(["كلمة"] * 60)
+    assert safe_leading_part(few, 220, clause_opener_parts(few, 220)) is None
 
 
 def test_commaless_lead_sentence_still_makes_a_bullet() -> None:
@@ -214,7 +210,12 @@ def test_commaless_lead_sentence_still_makes_a_bullet() -> None:
     )
     bullets = ExtractiveSummarizer().summarize("", text)
     # the leading "و" is dropped as for every bullet, then the cut is made
-    assert bullets[0] == cut_before_clause_opener(strip_connective(_COMMALESS), 220)
+    stripped = strip_connective(_COMMALESS)
+    assert bullets[0] == (
+        stripped
+        if len(stripped) <= 300
+        else safe_leading_part(stripped, 300, clause_opener_parts(stripped, 300))
+    )
     assert all(len(b) <= 300 for b in bullets)
 
 
@@ -427,9 +428,12 @@ def test_kama_meaning_as_is_kept() -> None:
     for sentence in (
         "كما هو الحال كل بضع عقود، تطفو إلى السطح لغة برمجة جديدة.",
         "كما قال الوزير فإن الخطة جاهزة للتنفيذ.",
-        "وكما هو معروف فإن النظام قديم جدا.",
     ):
         assert strip_connective(sentence) == sentence
+    # only the conjunction goes: "كما" meaning "as" stays
+    assert strip_connective("وكما هو معروف فإن النظام قديم جدا.") == (
+        "كما هو معروف فإن النظام قديم جدا."
+    )
 
 
 def test_program_code_is_never_a_bullet() -> None:

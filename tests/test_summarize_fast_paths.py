@@ -4,7 +4,10 @@
 * `strip_connective` decides from the first word alone that no leading phrase matches;
 * the splitter drops a space before a final stop without the regex;
 * `tokenize_many` turns common separators into spaces before splitting;
-* the search's shortlist sorts instead of calling `heapq.nlargest`.
+* the search's shortlist sorts instead of calling `heapq.nlargest`;
+* a first letter that begins no phrase, a first token that begins no dependent opening,
+  one plain word swapped for another, a word in two sentences, log1p of small numbers:
+  the summarizer's later shortcuts (same bullets on all EASC and ANT texts).
 
 These tests check the facts the shortcuts rest on, character by character where the set
 is small, and compare with the plain computation on generated text otherwise.
@@ -13,6 +16,7 @@ is small, and compare with the plain computation on generated text otherwise.
 from __future__ import annotations
 
 import heapq
+import math
 import unicodedata
 
 from hypothesis import example, given
@@ -28,15 +32,24 @@ from digest.arabic import (
     tokenize_many,
 )
 from digest.sentences import _SPACE_BEFORE_STOP, Sentence, _drop_space_before_stop
-from digest.summarize.extractive import (
+from digest.summarize.connectives import (
     _AR_LEADING_PHRASES,
+    _AR_NO_PHRASE_LETTERS,
     _AR_PHRASE_START,
+    _DEPENDENT_FIRST,
+    _DEPENDENT_START,
+    _may_open_with_phrase,
+    strip_connective,
+)
+from digest.summarize.extractive import _tokens_after_edit
+from digest.summarize.scoring import (
+    _LOG1P,
+    _LOG1P_TABLE,
     _SHORTLIST,
     Candidate,
     Features,
-    _may_open_with_phrase,
-    _shortlist,
-    strip_connective,
+    _shared_tails,
+    shortlist,
 )
 
 _PLAIN_LETTERS = [chr(c) for c in range(0x0621, 0x064B) if chr(c) != "\u0640"]
@@ -154,4 +167,88 @@ def test_shortlist_keeps_what_nlargest_keeps_ties_included(probabilities: list[f
     ranked = heapq.nlargest(
         _SHORTLIST, range(len(candidates)), key=lambda i: candidates[i].probability
     )
-    assert _shortlist(candidates) == [candidates[i] for i in sorted(ranked)]
+    assert shortlist(candidates) == [candidates[i] for i in sorted(ranked)]
+
+
+def test_a_first_letter_that_begins_no_phrase_rules_every_phrase_out() -> None:
+    # the letter stays first in the normalised text, so no phrase can match there
+    for letter in _AR_NO_PHRASE_LETTERS:
+        assert normalize(letter)[:1] not in {normalize(p)[:1] for p in _AR_LEADING_PHRASES}
+        for phrase in _AR_LEADING_PHRASES:
+            text = f"{letter}{phrase} الشركة"
+            assert not _AR_PHRASE_START.match(normalize(text[:60]))
+            assert not _may_open_with_phrase(text.partition(" ")[0])
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "مما",
+                "ما",
+                "يعني",
+                "هو",
+                "وهو",
+                "الذي",
+                "الأمر",
+                "إذ",
+                "حيث",
+                "بذلك",
+                "شركة",
+                "أعلنت",
+                "هذا",
+                "التي",
+            ]
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_dependent_openings_need_their_first_word(words: list[str]) -> None:
+    tokens = tokenize(" ".join(words))
+    if _DEPENDENT_START.match(" ".join(tokens[:3])):
+        assert tokens[0] in _DEPENDENT_FIRST
+
+
+@given(
+    st.text(
+        st.sampled_from([*"وأإفكلابتةى", "\u064e", "\u0640", "«", "1", "x"]),
+        min_size=1,
+        max_size=6,
+    )
+)
+@example("وأضاف")
+@example("وَأضاف")
+def test_a_plain_word_swapped_for_another_keeps_the_other_tokens(first: str) -> None:
+    sentence = f"{first} المدير إن الشركة ستطلق «النموذج» قريبا."
+    edited = f"{first[1:] or 'ف'} المدير إن الشركة ستطلق «النموذج» قريبا."
+    assert _tokens_after_edit(sentence, tokenize(sentence), edited) == tokenize(edited)
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 3), st.integers(1, 3)), min_size=2, max_size=4),
+    st.lists(st.floats(0.0, 1.0), min_size=4, max_size=4),
+)
+@example([(0, 1), (1, 1)], [0.0005, 0.0004, 0.0, 0.0])
+@example([(0, 1), (1, 1)], [0.03, 0.02, 0.0, 0.0])
+def test_the_unrolled_tail_of_a_word_in_two_sentences_is_the_loop(
+    where: list[tuple[int, int]], probabilities: list[float]
+) -> None:
+    # the general loop, as _shared_tails runs it for every other word
+    mean, total = 0.0, 0
+    for i, count in where:
+        mean += probabilities[i] * count
+        total += count
+    term = below = math.exp(-mean)
+    tail: list[float] = []
+    for k in range(1, min(12, total) + 1):
+        if below > 0.999:
+            break
+        tail.append(1.0 - below)
+        term *= mean / k
+        below += term
+    assert _shared_tails({"w": where}, probabilities) == {"w": tail}
+
+
+def test_log1p_table_is_log1p() -> None:
+    assert all(_LOG1P[n] == math.log1p(n) for n in range(_LOG1P_TABLE))

@@ -26,7 +26,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..sentences import segment
-from ..summarize.extractive import ExtractiveSummarizer, is_boilerplate
+from ..summarize.boilerplate import is_boilerplate
+from ..summarize.extractive import ExtractiveSummarizer
 from ..summarize.residue import (
     has_call_to_action,
     has_dateline,
@@ -129,16 +130,21 @@ def write_sheet(
     *,
     n: int = 40,
     summarizer: ExtractiveSummarizer | None = None,
+    skip: pathlib.Path | None = None,
 ) -> tuple[pathlib.Path, pathlib.Path]:
     """Write the blind sheet for `n` judge-part technology articles of `corpus` (chosen
     by a hash of the id) to `sheet`, a blank answer CSV next to it (same name, .csv) and
-    the key (.key.csv: id, A, B = "ours"/"lead3"). Returns (answers, key) paths.
+    the key (.key.csv: id, A, B = "ours"/"lead3"). `skip`: a CSV with an "id" column (an
+    already judged sheet's answers or key) whose articles are not put on this sheet, so
+    that a fresh sheet can be judged blind again. Returns (answers, key) paths.
     Raises OSError, ValueError."""
     if not 1 <= n <= _MAX_ARTICLES:
         raise ValueError(f"--n must be from 1 to {_MAX_ARTICLES}")
     summarizer = summarizer or ExtractiveSummarizer()
+    skipped = read_ids(skip) if skip is not None else frozenset()
     _, judge = split_tune_judge(load_technology(corpus))
-    chosen = sorted(judge, key=lambda a: _hash("bullets-pick", a.id))[:n]
+    fresh = [article for article in judge if article.id not in skipped]
+    chosen = sorted(fresh, key=lambda a: _hash("bullets-pick", a.id))[:n]
     answers = sheet.with_suffix(".csv")
     key = sheet.with_suffix(".key.csv")
     lines = [
@@ -194,6 +200,16 @@ def write_sheet(
         writer.writerow(("id", "A", "B"))
         writer.writerows(key_rows)
     return answers, key
+
+
+def read_ids(path: pathlib.Path) -> frozenset[str]:
+    """The ids of a sheet's CSV (its "id" column; answers and key files both have one).
+    Raises OSError, ValueError (no "id" column)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if not reader.fieldnames or "id" not in reader.fieldnames:
+            raise ValueError(f"{path}: no id column")
+        return frozenset(row["id"].strip() for row in reader if (row.get("id") or "").strip())
 
 
 def _defect_codes(cell: str) -> list[str]:

@@ -18,13 +18,14 @@ cost is linear in the sentence.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from itertools import pairwise
 
 from ..arabic import normalize_word, tokenize
 from ..sentences import leading_clause_runs, quotes_balanced
 
-__all__ = ["cut_is_safe", "safe_leading_part"]
+__all__ = ["clause_opener_parts", "comma_parts", "cut_is_safe", "safe_leading_part"]
 
 # Openers of a clause that needs a main clause after it (condition, concession, time,
 # topic). Found anywhere in the last clause kept, they make the cut unsafe.
@@ -124,7 +125,24 @@ def cut_is_safe(kept: str, dropped: str) -> bool:
         return False  # «أكد أن الشركة.»: subject without predicate
     if _opens_unfinished(last):
         return False
-    return not (last[0] in _SAYING and len(last) <= 4)  # «وأوضح أليكس ديفي.»
+    return not _speaker_without_words(kept, last)
+
+
+def _speaker_without_words(kept: str, last: list[str]) -> bool:
+    """The kept part's last clause opens with a verb of saying («وأوضح أليكس ديفي»، «قال
+    مدير إدارة … في هيئة الطرق») and holds neither «أن/إن» nor a colon or a quote after
+    it: whatever the speaker's title length, the words said were dropped."""
+    if last[0] not in _SAYING and not (len(last) > 1 and last[1] in _SAYING):
+        return False
+    if len(last) <= 4:
+        return True
+    if not _THAT.isdisjoint(last):
+        return False
+    # the words said may be quoted or follow a colon: look at the clause as written
+    # (from the last clause separator on)
+    start = max(kept.rfind("،"), kept.rfind("؛"), kept.rfind(","), kept.rfind(";"))
+    tail = kept[start + 1 :]
+    return not any(mark in tail for mark in ':"«“')
 
 
 def safe_leading_part(
@@ -148,3 +166,51 @@ def comma_parts(sentence: str, max_chars: int) -> list[str]:
     ending with a full stop (shortest first)."""
     # the clauses beyond max_chars are never part of a candidate: not split at all
     return list(leading_clause_runs(sentence[: max_chars + 2], max_chars))
+
+
+# Words that open a new clause after a complete one ("..., حيث ...", "... وذلك في ...",
+# "... مشيرا إلى ..."): a long sentence without a comma may be cut just before them.
+_AR_CLAUSE_OPENERS = (
+    "حيث",
+    "وذلك",
+    "نتيجة",
+    "بسبب",
+    "بعد أن",
+    "قبل أن",
+    "غير أن",
+    "إلا أن",
+    "مما",
+    "الأمر الذي",
+    "وهو ما",
+    "في حين",
+    "بينما",
+    "إذ",
+    "وقد",
+    "كما",
+    "ولكن",
+    "لكن",
+    "وأضاف",
+    "وأشار",
+    "وأكد",
+    "وأوضح",
+    "موضحا",
+    "مشيرا",
+    "مؤكدا",
+    "مضيفا",
+    "لافتا",
+)
+_CLAUSE_OPENER = re.compile(
+    r"\s(?=(?:" + "|".join(re.escape(w) for w in _AR_CLAUSE_OPENERS) + r")(?:ً)?\s)"
+)
+
+
+def clause_opener_parts(sentence: str, max_chars: int) -> list[str]:
+    """Leading parts of an Arabic sentence that end just before a clause opener (حيث,
+    وذلك, مشيرا ...) and fit max_chars with their full stop."""
+    out: list[str] = []
+    for match in _CLAUSE_OPENER.finditer(sentence, 0, max_chars):
+        candidate = sentence[: match.start()].rstrip("،؛,;: ") + "."
+        if len(candidate) > max_chars:
+            break
+        out.append(candidate)
+    return out

@@ -26,7 +26,8 @@ import httpx
 
 from ..arabic import arabic_ratio, detect_language
 from ..ports import Summarizer
-from .extractive import ExtractiveSummarizer, content_tokens
+from .extractive import ExtractiveSummarizer
+from .scoring import content_tokens
 
 __all__ = ["LlmConfig", "LlmSummarizer", "Rejection", "parse_bullets", "validate_bullets"]
 

@@ -11,8 +11,10 @@ from collections.abc import Collection
 from functools import lru_cache
 
 from ..arabic import normalize, normalize_word, tokenize
+from .lexicon import conjunction_lexicon
 
 __all__ = [
+    "CALL_TO_ACTION_TOKENS",
     "conjunction_removable",
     "fact_keys",
     "has_call_to_action",
@@ -51,8 +53,27 @@ _UNDERSCORE_JOIN = re.compile(r"(?<=[\u0621-\u064A])_(?=[\u0621-\u064A])")
 _CALL_TO_ACTION = re.compile(
     r"(?:^|[\s«\"(])(?:تابعوا|شاهدوا|حملوا|حمّلوا|اشتركوا|ادخلوا|سجلوا|اضغطوا|انقروا|"
     r"تابع\s+(?:المباراة|البث)\s+مباشرة|حمّ?ل\s+تطبيق)(?=[\s:،,.])"
+    # a singular imperative opening the sentence, right before a channel or "now"
+    # («تابع آخر الأخبار …», «شاهد الآن على موقع …», «حمّل التطبيق من …»): these
+    # imperatives are also past verbs («تابع الباحثون …»), so nothing may come between
+    r"|^\W{0,3}(?:تابع|تابعي|شاهد|حمل|حمّل|نزل|نزّل|اشترك|سجل|سجّل|ادخل)\s+"
+    r"(?:الآن|الان|مباشرة|عبر|على\s+(?:موقع|تطبيق|قناة|صفحة|حساب)|التطبيق|تطبيق"
+    r"|(?:آخر|أحدث)\s+(?:الأخبار|الاخبار|المستجدات))(?=[\s:،,.])"
+    r"|(?:^|\s)(?:للمزيد|لمزيد)\s+من\s+(?:الأخبار|الاخبار)|(?:^|\s)يمكنكم\s+متابعة"
     r"|download\s+(?:the|our)\s+app|follow\s+us",
     re.IGNORECASE,
+)
+# The words without which `_CALL_TO_ACTION` cannot match, as tokens (normalised): a
+# bullet whose tokens hold none of them is no call to action
+CALL_TO_ACTION_TOKENS = frozenset(
+    tokenize(
+        """تابعوا شاهدوا حملوا اشتركوا ادخلوا سجلوا اضغطوا انقروا تابع تابعي شاهد حمل نزل
+        اشترك سجل ادخل للمزيد لمزيد يمكنكم download follow"""
+    )
+)
+_CALL_TO_ACTION_STEMS = (
+    *("تابع", "شاهد", "حمل", "حمّل", "اشترك", "ادخل", "سجل", "سجّل", "اضغط", "انقر"),
+    *("نزل", "نزّل", "مزيد", "يمكنكم"),
 )
 # Openings that need the sentence before, whatever follows them.
 _LEANING_WORDS = frozenset(
@@ -157,6 +178,12 @@ def has_hashtag(bullet: str) -> bool:
 
 def is_call_to_action(text: str) -> bool:
     """A call to action or an app promo ("تابعوا المباراة مباشرة على موقع ...")."""
+    # every alternative of the pattern holds one of these stems: substring tests are
+    # far cheaper than the pattern's scan, and most sentences hold none
+    if not any(stem in text for stem in _CALL_TO_ACTION_STEMS):
+        lowered = text.lower()
+        if "download" not in lowered and "follow" not in lowered:
+            return False
     return bool(_CALL_TO_ACTION.search(text))
 
 
@@ -164,12 +191,21 @@ def has_call_to_action(bullet: str) -> bool:
     return is_call_to_action(bullet)
 
 
-def conjunction_removable(word: str, words_of_article: Collection[str]) -> bool:
+def conjunction_removable(word: str, words_of_article: Collection[str] = ()) -> bool:
     """Whether a leading و/ف of `word` (normalised) is a conjunction: what follows it is
-    a word in its own right (the article uses it without the prefix, at least three
-    letters) and the word is not one whose first letter is its own."""
+    a word in its own right (the conjunction lexicon says so for و, or the article uses
+    it without the prefix, at least three letters) and the word is not one whose first
+    letter is its own (listed here or in the lexicon)."""
     if len(word) < 4 or word[0] not in "وف" or word in _OWN_FIRST_LETTER:
         return False
+    if word[0] == "و":
+        lexicon = conjunction_lexicon()
+        if word in lexicon.own:
+            return False
+        if word in lexicon.conjunction:
+            return True
+        if word[1] == "و" and (word[1:] in lexicon.own or word[1:] in _OWN_FIRST_LETTER):
+            return True  # «وواجهت»: the conjunction before a word whose و is its own
     rest = word[1:]
     return rest in words_of_article and rest not in _OWN_FIRST_LETTER
 

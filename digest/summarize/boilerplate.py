@@ -1,0 +1,109 @@
+"""Sentences that are not the article's text: share buttons, "read also" links,
+copyright lines, editor's notes, calls to action and app promos, datelines written with
+"--" or ":-", lines of program code, and list introductions whose list is not kept.
+(`digest.summarize.residue` cleans what may be left inside a bullet.) Every regex here
+is linear (`tests/test_regex_linear.py`)."""
+
+from __future__ import annotations
+
+import re
+
+from ..arabic import strip_diacritics, tokenize
+from .residue import is_call_to_action
+
+__all__ = [
+    "BOILERPLATE_TOKENS",
+    "LIST_INTRO_ENDINGS",
+    "is_boilerplate",
+    "looks_like_code",
+    "may_be_boilerplate",
+    "strip_dateline",
+]
+
+_BOILERPLATE = re.compile(
+    r"اقرأ\s+(?:أيضا|أيضًا|أيضاً|ايضا|المزيد)|إقرأ\s+(?:أيضا|ايضا)|شاهد\s+(?:أيضا|ايضا|أيضًا)"
+    r"|اقرأ\s*:|جميع\s+الحقوق\s+محفوظة|حقوق\s+(?:النشر|الطبع)|©|\(c\)\s*\d{4}"
+    r"|شارك\s+(?:هذا|المقال|الخبر|على)|تابعونا|تابعنا\s+على|اشترك\s+في|للاشتراك"
+    r"|read\s+(?:more|also)|see\s+also|all\s+rights\s+reserved|copyright|share\s+(?:this|on)"
+    r"|follow\s+us|subscribe|sign\s+up|click\s+here|اضغط\s+هنا|انقر\s+هنا|المصدر\s*:"
+    # editor's notes and republication lines
+    r"|^\W*(?:ملاحظة|تنويه|تنبيه|note|editor's\s+note)\s*:"
+    r"|نشر(?:ت)?\s+(?:هذا\s+المقال|هذه\s+المقالة|المقال|للمرة\s+الأولى|للمره\s+الاولى|لأول\s+مرة)"
+    r"|أعيد\s+نشر|وأعيد\s+نشر|originally\s+published|this\s+article\s+(?:was|first)",
+    re.IGNORECASE,
+)
+# A line of share-button names only. Linear: one \W run before the first name and one
+# after each name, every run taken whole (possessive: every name starts with a letter, so
+# giving back separators can never help), and no name is a prefix of another one that
+# could follow it. (The former `(?:\W*(?:names)\W*)+` split each run of separators
+# between two adjacent \W* in every possible way: 'x - ' * 13 + 'y' took 20 s.)
+_SOCIAL = re.compile(
+    r"^\W*+(?:(?:فيسبوك|فيس بوك|تويتر|واتساب|واتس اب|تيليجرام|تلغرام|لينكد\s?إن|إكس|"
+    r"facebook|twitter|whatsapp|telegram|linkedin|email|print|طباعة|مشاركة|x)\W*+)++$",
+    re.IGNORECASE,
+)
+
+# Cheap pre-check before the regexes above are tried on a sentence: the sentence must
+# hold one of these (normalised) tokens, or the article a copyright sign.
+BOILERPLATE_TOKENS = frozenset(
+    tokenize(
+        """اقرأ إقرأ اقرا شاهد حقوق الحقوق شارك شاركوا تابعونا تابعنا اشترك للاشتراك اضغط انقر
+        المصدر فيسبوك فيس تويتر واتساب واتس تيليجرام تلغرام لينكد إكس طباعة مشاركة ملاحظة
+        تنويه تنبيه نشر نشرت أعيد وأعيد read see rights reserved copyright share follow
+        subscribe sign click facebook twitter whatsapp telegram linkedin email print x note
+        published article تابعوا شاهدوا حملوا اشتركوا ادخلوا سجلوا اضغطوا انقروا تابع حمل
+        download تابعي ادخل للمزيد لمزيد يمكنكم"""
+    )
+)
+
+
+# Last words of a sentence that announces a list it does not hold ("... الخطوات التالية.",
+# "... كما يلي"), normalised: such a sentence is no bullet, with or without its colon.
+LIST_INTRO_ENDINGS = frozenset(
+    tokenize("التالية التالي التاليين كالتالي الآتي الآتية كالآتي يلي يأتي following below")
+)
+
+
+_CODE_MARK = re.compile(r"==|=>|//|\(\)|;\s|[{}]")
+_CODE_CHARS = frozenset("=;{}[]()<>|$")
+
+
+def looks_like_code(text: str) -> bool:
+    """A line of program code (tutorials in tech feeds), not a sentence to summarise."""
+    # every alternative of the pattern holds one of these characters: six substring
+    # tests are much cheaper than the regex scan, and most sentences hold none
+    if not ("=" in text or "/" in text or "(" in text or ";" in text or "{" in text or "}" in text):
+        return False
+    if not _CODE_MARK.search(text):
+        return False
+    symbols = sum(1 for ch in text if ch in _CODE_CHARS)
+    return symbols >= 4 and symbols >= 0.04 * len(text)
+
+
+def may_be_boilerplate(text: str) -> bool:
+    """Whole-article test for the few signs the token check cannot see."""
+    return "©" in text or "(c)" in text or "(C)" in text
+
+
+def is_boilerplate(text: str) -> bool:
+    """Share buttons, "read also" links, copyright lines, editor's notes, calls to
+    action and app promos."""
+    bare = strip_diacritics(text)
+    return (
+        bool(_BOILERPLATE.search(bare))
+        or bool(_SOCIAL.match(bare.strip()))
+        or is_call_to_action(bare)
+    )
+
+
+# A news dateline before the first sentence: "دمشق، سوريا (CNN) -- ", "المدينة نيوز :- ".
+# Only the unambiguous separators ("--", ":-"): a single dash or colon is often text.
+_DATELINE = re.compile(r"^[^\n!?؟:]{2,60}?\s*(?:--|:\s*-)\s*(?=\S)")
+
+
+def strip_dateline(text: str) -> str:
+    """Remove a leading dateline ("دمشق (CNN) -- ...") from a sentence."""
+    if "--" not in text[:64] and ":-" not in text[:64] and ": -" not in text[:64]:
+        return text
+    stripped = _DATELINE.sub("", text, count=1)
+    return stripped if len(stripped.split()) >= 4 else text

@@ -1,0 +1,270 @@
+"""Openings that make a sentence lean on the one before it (issue #13 points 3-4):
+leading connectives dropped by rule (`strip_connective`: «و/ف» when what follows is a
+word in its own right, «كما»، «لكن»، «وفي هذا السياق» …, "However,") and openings
+that only make sense after the previous sentence (`depends_on_previous`: «مما»،
+«وهو ما»، «إذ»، «التي» …), which make a bullet a last resort."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+
+from ..arabic import normalize, normalize_word
+from .residue import conjunction_removable
+
+__all__ = ["depends_on_previous", "strip_connective"]
+
+
+def _wordset(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Leading connectives that make a sentence lean on the one before it. Each entry is
+# stripped as a whole word sequence; the rest of the sentence stays as written.
+_AR_LEADING_PHRASES = tuple(
+    sorted(
+        (
+            "وفي هذا السياق",
+            "في هذا السياق",
+            "وفي هذا الإطار",
+            "في هذا الإطار",
+            "من جهة أخرى",
+            "ومن جهة أخرى",
+            "من جهته",
+            "ومن جهته",
+            "من ناحية أخرى",
+            "ومن ناحية أخرى",
+            "في المقابل",
+            "وفي المقابل",
+            "بالإضافة إلى ذلك",
+            "وبالإضافة إلى ذلك",
+            "إلى جانب ذلك",
+            "علاوة على ذلك",
+            "وعلاوة على ذلك",
+            "فضلا عن ذلك",
+            "فضلاً عن ذلك",
+            "وبالتالي",
+            "بالتالي",
+            "لذلك",
+            "ولذلك",
+            "لذا",
+            "ولذا",
+            "كما أن",
+            "كما أنه",
+            "كما أنها",
+            "كما",
+            "وكما",
+            "ولكن",
+            "لكن",
+            "غير أن",
+            "إلا أن",
+            "ثم",
+            "وأيضا",
+            "أيضا",
+            "أيضاً",
+            "كذلك",
+            "وكذلك",
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+# After "و"/"ف" is removed the rest must still be a word; these are safe to expose.
+_AR_AFTER_CONJUNCTION = _wordset(
+    """قد في من على عن إلى الى كان كانت يكون تكون تم هو هي هذا هذه ذلك تلك لم لا لن ما إن أن
+    لكن قال قالت أكد أكدت أشار أشارت أضاف أضافت أوضح أوضحت أظهرت أظهر أعلن أعلنت يعد تعد يعتبر
+    تعتبر يأتي تأتي بعد قبل مع بين عند منذ حتى لقد يقول تقول يرى ترى يمكن يجب بحسب حسب أصبح
+    أصبحت بات باتت يشير تشير يضيف تضيف يؤكد تؤكد بدأ بدأت جاء جاءت شهد شهدت تمكن تمكنت يبلغ
+    تبلغ بلغ بلغت"""
+) | _wordset(
+    # The words most often found after a sentence's leading و in ANT's news items,
+    # picked by hand: "وذكرت" -> "ذكرت", "ووصف" -> "وصف". A word whose own first letter
+    # is و ("وصف" = و + "صف", "وردت", "واصل") stays whole, as its rest is not listed.
+    # "وبذلك", "ولهذا" are left out: they need the previous sentence, و or not; "أدى",
+    # "لدى" too: they are matched without hamza or ى, as "وادي" (valley), "ولدي" (my son).
+    """
+    ذكرت نقلت ذكر تابع رغم خلال وفقا كشفت نشرت وصف إذا كتب كشف سجل صرح شدد يبدو يعتقد اعتبر سبق
+    نشر ارتفع فيما عندما عبر لفت تحدث حول نقل تابعت كتبت تقدم يواجه شارك فاز بينما تظهر اعتبرت
+    هناك تعمل اتهم رفع رفض وصفت تراجع ارتفعت نفى سجلت سيكون تسعى تراجعت طالب يمثل حذر دعا
+    ظهر يتوقع وقع تشهد بالنسبة وصل قتل توقع انخفض زاد يسعى تعرض حصل علق نجح ستكون انخفضت اتهمت
+    بموجب يذكر رأى قام جرى تحدثت ليس بحلول يعود دعت اختتم لعب انضم تهدف بما وجد حصلت انتقد
+    يظهر ظهرت يشارك تتهم يأمل عاد تقوم زادت اعترف حقق تعرضت رفعت عرض قدم رفضت تعود وجدت تمثل
+    حاول أدت تشمل توصلت لعل وجه يقدم عادة قامت تضم تتضمن شددت يوضح تتوقع ينصح وجهت تخطط طلب
+    طالبت تعهد هبط هبطت يعرف يروي ختم يعمل يحتل تلقت تطرق اختار تبين تواجه ربما فازت حققت واصل
+    تضمنت توضح عقب سوف تسبب شملت تشكل توصل علقت يعيش قرر يؤدي يلعب طلبت رجح افتتح ينفي اكتشف هدد
+    نفت تستهدف صعد يشكل دفع تعتمد يتصدر بالرغم يعني قاد تلقى يوم قررت تأمل يرجع لفتت يتم تفيد
+    خلصت نزل خسر تقدر فرضت حذرت تجري تدور وقعت عبرت اعترفت تمتلك مضى غرد يعتمد تجمع توقعت يسمح
+    تضمن وفق يستطيع تحاول درس يحمل فحص يستخدم نبهت عثر يكفي يهدف يكشف يصف اكتشفت تركز تريد
+    تستخدم تعرف تكمن بينت حكم تعاني حذف يساعد يتيح حظيت طور تتيح يبحث يطلق رجحت يؤثر اعتمد اعتمدت
+    تطلب باستخدام جمع شرح تطور يحتوي حسبما تتبع خضعت استخدم بحسب"""
+)
+# و before an imperfect verb of the third person masculine ("ويعاني", "ويتجه"), or a
+# future ("وسيأتي", "وستتيح"): the letter after ي is one that transliterated names
+# beginning with وي (ويليام، ويندوز، ويكي) never have, or ر/ب/س with at least four
+# letters after و (ويبر، ويست are three), and «وسيلة»,
+# «وسيط», «وسيم» are no futures.
+_CONJUNCTION_BEFORE_VERB = re.compile(
+    r"^(?:ي[تشعحضوقجدذزطظغفمهأإخثص]\w{2,}|ي[ربس]\w{2,}|س[يت]\w{3,})$"
+)
+_NOT_CONJUNCTION_BEFORE_VERB = _wordset(
+    "سيلة سيله سيلتها سيلته سيلتين سيط سيطة سيطه سيطا سيم سيمة سيمه"
+)
+_AR_NOT_CONJUNCTION_AL = _wordset("والد والدة والده والدته والدها والي والتر فالنسيا")
+# Openings that only make sense after the previous sentence ("مما يعني ...", "وهو ما
+# ..."): such sentences are bullets only when nothing else is left. ("أما" is not
+# stripped either: "أما X فـ..." needs both halves.)
+_DEPENDENT_OPENINGS = tuple(
+    normalize(p)
+    for p in (
+        *("مما", "ومما", "ما يعني", "الأمر الذي", "أما", "وأما"),
+        *("التي", "الذي", "الذين", "اللذين", "اللتين", "والتي", "والذي", "والذين"),
+        *("إذ", "حيث"),  # "since", "where": the clause it explains came before
+        *("وهو ما", "هو ما", "وهذا ما", "هذا ما", "وهي ما", "هي ما"),
+        # "thereby", "for this": the result or reason of what came before
+        *("بذلك", "وبذلك", "بهذا", "وبهذا", "بهذه", "وبهذه", "لهذا", "ولهذا"),
+        # "while", "whereas", "thus", "as a result of that": they answer the sentence
+        # before (issue #13 point 4: «بينما» openings need the previous sentence)
+        *("بينما", "وبينما", "فيما", "وفيما", "هكذا", "وهكذا", "مثلا", "فمثلا", "ومثلا"),
+        *("نتيجة ذلك", "ونتيجة ذلك", "نتيجة لذلك", "ونتيجة لذلك"),
+        # a demonstrative standing for what was said before ("هذه الخطوة", "ذلك أن",
+        # "هذا هو إعلان ...", "وذلك في إطار ...")
+        *("هذا", "هذه", "هذان", "هاتان", "هؤلاء", "تلك", "ذلك", "وذلك", "وهذه", "وتلك"),
+    )
+)
+# "فيما يتعلق بـ" / "فيما يخص": "as for", a sentence of its own
+_FIMA = frozenset(normalize(w) for w in ("فيما", "وفيما"))
+_FIMA_AS_FOR = frozenset(normalize(w) for w in ("يتعلق", "يخص", "يتصل"))
+_DEPENDENT_START = re.compile(
+    "^(?:" + "|".join(re.escape(p) for p in _DEPENDENT_OPENINGS) + ")(?= )"
+)
+# Their first words: a bullet whose first token is none of these cannot match
+_DEPENDENT_FIRST = frozenset(p.split()[0] for p in _DEPENDENT_OPENINGS)
+_KAMA = frozenset(normalize(w) for w in ("كما", "وكما"))
+# After these, "كما" means "as" ("كما هو الحال", "كما قال الوزير"), not "also"
+_AFTER_KAMA_AS = _wordset(
+    normalize(
+        """هو هي هم هن في لو يلي ذكر ذكرت ذكرنا قال قالت يقول تقول كان كانت نعلم يعلم
+        تعلم أشرنا أشار أشارت سبق جاء جاءت"""
+    )
+)
+_AR_PHRASE_WORDS = {normalize(p): len(p.split()) for p in _AR_LEADING_PHRASES}
+# longest phrase first, so that "كما أن" wins over "كما"
+_AR_PHRASE_START = re.compile(
+    "^("
+    + "|".join(re.escape(k) for k in sorted(_AR_PHRASE_WORDS, key=len, reverse=True))
+    + ")(?=[ ،,])"
+)
+_AR_PHRASE_FIRST_WORDS = frozenset(phrase.split(" ", 1)[0] for phrase in _AR_PHRASE_WORDS)
+# Plain Arabic letters whose folded form begins no phrase: a text starting with one of
+# them starts its normalised form with that folded letter, so no phrase can match
+_AR_NO_PHRASE_LETTERS = frozenset(
+    letter
+    for letter in map(chr, range(0x0621, 0x064B))
+    if letter != "\u0640" and normalize(letter)[:1] not in {w[0] for w in _AR_PHRASE_FIRST_WORDS}
+)
+_AR_SAFE_REMAINDERS = frozenset(normalize(w) for w in _AR_AFTER_CONJUNCTION)
+_AR_NOT_CONJUNCTION_KEYS = frozenset(normalize(w) for w in _AR_NOT_CONJUNCTION_AL)
+_EN_LEADING = re.compile(
+    r"^(?:and|but|also|however|moreover|meanwhile|furthermore|in addition|additionally|"
+    r"besides|still|yet|so|then|thus|therefore)\b,?\s+",
+    re.IGNORECASE,
+)
+
+
+def _may_open_with_phrase(first: str) -> bool:
+    """Whether `_AR_PHRASE_START` may match the normalised start of a text whose first
+    word (what precedes its first space) is `first`. Normalising works character by
+    character and a space starts a new normalisation segment, so the normalised text
+    begins with the normalised word and a space: unless that word begins a phrase (or
+    holds a separator of its own), no phrase matches. One word is normalised much
+    faster than the 60 characters the pattern reads, and most sentences fail here."""
+    if first[:1] in _AR_NO_PHRASE_LETTERS:
+        return False
+    if len(first) >= 60:
+        return True  # the 60 characters end inside the word
+    folded = normalize_word(first)
+    return folded in _AR_PHRASE_FIRST_WORDS or " " in folded or "،" in folded or "," in folded
+
+
+def strip_connective(text: str, language: str = "ar", article_words: Collection[str] = ()) -> str:
+    """Remove a leading connective ("و", "كما", "ولكن", "However,") that makes the
+    sentence depend on the previous one. Returns the text unchanged when unsure.
+    `article_words` (the article's normalised tokens): a leading و/ف is also dropped
+    when what follows it is a word the article uses on its own ("ويشمل" when the
+    article has "يشمل"), unless the letter is the word's own ("فتحت", "وحدة")."""
+    if language != "ar":
+        stripped = _EN_LEADING.sub("", text, count=1)
+        if stripped != text and stripped:
+            return stripped[0].upper() + stripped[1:]
+        return text
+    first, _, rest = text.partition(" ")
+    phrase = _AR_PHRASE_START.match(normalize(text[:60])) if _may_open_with_phrase(first) else None
+    if phrase:
+        words = _AR_PHRASE_WORDS[phrase.group(1)]
+        parts = text.split(maxsplit=words)
+        if len(parts) > words and not (
+            # "كما هو الحال", "كما قال": "as", not "also" - the rest needs it
+            phrase.group(1) in _KAMA
+            and normalize_word(parts[words].split(maxsplit=1)[0]) in _AFTER_KAMA_AS
+        ):
+            return parts[words].lstrip("،, ").strip()
+    if not rest:
+        return text
+    if first in {"و", "ف"} and len(rest.split()) >= 4:
+        return strip_connective(rest, language)  # the conjunction typed apart: "و في"
+    if first[:1] == "و" and first[1:2] in {'"', "«", "“"} and len(first) > 3:
+        return text[1:]  # 'و"البروبيوتيك" ...': the conjunction glued to a quote
+    if first == "هذا" and rest[:1] == "و" and len(rest.split()) >= 4:
+        # "هذا وارتفعت ...", "هذا وقد ...": a newswire formula joining to what came before
+        return strip_connective(rest, language, article_words) if rest[1:2] != " " else text
+    bare = first.strip("،,")
+    if len(bare) > 1 and bare[0] in "وف":
+        remainder = bare[1:]
+        folded_remainder = normalize_word(remainder)
+        # "وتتراوح", "وتشمل": و before an imperfect verb of the third person feminine
+        # (no common word begins with وت but "وتيرة" and "وتر")
+        if (
+            bare[0] == "و"
+            and remainder[:1] == "ت"
+            and len(remainder) >= 3
+            and not folded_remainder.startswith("تير")
+            and folded_remainder not in {"تر", "تري", "تره", "ترا"}
+        ):
+            return f"{remainder} {rest}"
+        if (
+            bare[0] == "و"
+            and _CONJUNCTION_BEFORE_VERB.match(remainder)
+            and remainder not in _NOT_CONJUNCTION_BEFORE_VERB
+            and not remainder.startswith("ستمنستر")
+        ):
+            return f"{remainder} {rest}"
+        # (remainders are matched without hamza: "والي", a governor, is not "وإلى")
+        if folded_remainder in _AR_SAFE_REMAINDERS and bare not in _AR_NOT_CONJUNCTION_AL:
+            return f"{remainder} {rest}"
+        if (
+            bare[0] == "و"
+            and folded_remainder.startswith("ال")
+            and len(folded_remainder) >= 4
+            and normalize_word(bare) not in _AR_NOT_CONJUNCTION_KEYS
+        ):
+            return f"{remainder} {rest}"
+        # "وأظهرت", "وأشار": hamzated perfect verbs after the conjunction
+        if bare[0] == "و" and remainder[:1] in {"أ", "إ"} and len(remainder) >= 4:
+            return f"{remainder} {rest}"
+        # "ولتفعيل", "وللمرة": the conjunction before the preposition لـ (no word of its
+        # own begins with ولل or ولت)
+        if bare[0] == "و" and remainder.startswith(("لل", "لت")) and len(remainder) >= 5:
+            return f"{remainder} {rest}"
+        if conjunction_removable(normalize_word(bare), article_words):
+            return f"{remainder} {rest}"
+    return text
+
+
+def depends_on_previous(tokens: Sequence[str]) -> bool:
+    """The bullet (its normalised tokens) opens with words that only make sense after
+    the previous sentence («مما يعني»، «وهو ما»، «إذ»، «التي» …)."""
+    if not tokens or tokens[0] not in _DEPENDENT_FIRST:
+        return False
+    if tokens[0] in _FIMA and len(tokens) > 1 and tokens[1] in _FIMA_AS_FOR:
+        return False
+    return _DEPENDENT_START.match(" ".join(tokens[:3])) is not None

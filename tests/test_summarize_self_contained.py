@@ -1,0 +1,150 @@
+"""Bullets that stand on their own (issue #13 points 3-5), through the real summarizer
+on constructed Arabic text: a leading و dropped by the conjunction lexicon when what
+follows is a word in its own right, kept when it is the word's own letter; openings
+that answer the sentence before («بينما»، «ذلك»، «هذه الخطوة») shown only with that
+sentence; calls to action never shown, with or without a conjunction glued to them."""
+
+from __future__ import annotations
+
+from digest.summarize import ExtractiveSummarizer
+from digest.summarize.connectives import strip_connective
+from digest.summarize.cutting import cut_is_safe
+from digest.summarize.lexicon import ConjunctionLexicon, conjunction_lexicon
+from digest.summarize.residue import conjunction_removable, is_call_to_action
+
+
+def _summary(*sentences: str, title: str = "") -> tuple[str, ...]:
+    return ExtractiveSummarizer().summarize(title, "\n".join(sentences))
+
+
+def test_the_lexicon_drops_a_conjunction_the_article_alone_cannot_tell() -> None:
+    # "ينظر", "استطاع", "نوّه" never occur alone in this article: the lexicon knows them
+    shown = _summary(
+        "أعلنت شركة سامسونج اليوم عن هاتفها الجديد جالاكسي في مؤتمر صحفي كبير بالعاصمة.",
+        "وينظر المحللون إلى الهاتف الجديد على أنه منافس قوي لهواتف آبل في الأسواق العالمية.",
+        "واستطاع الهاتف السابق أن يحقق مبيعات كبيرة تجاوزت عشرة ملايين وحدة خلال شهرين.",
+        "ونوّه المدير التنفيذي للشركة بأهمية الذكاء الاصطناعي في تطوير كاميرا الهاتف.",
+    )
+    assert len(shown) == 3
+    assert not any(bullet.startswith("و") for bullet in shown), shown
+    assert any(bullet.startswith("ينظر المحللون") for bullet in shown)
+    assert any(bullet.startswith("استطاع الهاتف") for bullet in shown)
+
+
+def test_a_waw_that_is_the_words_own_letter_stays() -> None:
+    for sentence in (
+        "وجدت الدراسة أن الطلاب يقضون خمس ساعات يوميا أمام الشاشات.",
+        "وحدة الأبحاث في الجامعة أشرفت على جمع البيانات من ألفي طالب.",
+        "واحد من كل ثلاثة طلاب يستخدم الهاتف قبل النوم مباشرة.",
+        "وجده الباحثون في سجلات المستشفى بعد بحث طويل.",
+        "واين روني يعود إلى الملاعب بعد غياب طويل.",
+    ):
+        assert strip_connective(sentence) == sentence
+    # و before a word whose own first letter is و: only the conjunction goes
+    assert strip_connective("وواجهت الشركة انتقادات واسعة بسبب التحديث.") == (
+        "واجهت الشركة انتقادات واسعة بسبب التحديث."
+    )
+
+
+def test_the_lexicon_is_read_from_the_package_and_parsed_strictly() -> None:
+    lexicon = conjunction_lexicon()
+    assert "وينظر" in lexicon.conjunction and "وجدت" in lexicon.own
+    assert conjunction_removable("وينظر") and not conjunction_removable("وجدت")
+    parsed = ConjunctionLexicon.parse(["# comment", "conjunction\tوكان ويشمل", "own\tوجدت"])
+    assert parsed == ConjunctionLexicon(frozenset({"وكان", "ويشمل"}), frozenset({"وجدت"}))
+    try:
+        ConjunctionLexicon.parse(["other\tword"])
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("a line of another kind must be refused")
+
+
+def test_a_whereas_sentence_is_not_a_bullet_when_plain_ones_are_left() -> None:
+    shown = _summary(
+        "أطلقت شركة غوغل تحديثا جديدا لمتصفح كروم يحسن سرعة تحميل الصفحات على الهواتف.",
+        "يقول مهندسو الشركة إن التحديث يقلل استهلاك البطارية بنسبة عشرين في المئة تقريبا.",
+        "بينما يرى خبراء آخرون أن الفرق لن يلاحظه معظم المستخدمين في الاستخدام اليومي.",
+        "ويتوفر التحديث الجديد لمستخدمي أندرويد وآيفون ابتداء من الأسبوع المقبل في كل الدول.",
+    )
+    assert len(shown) == 3
+    assert not any(bullet.startswith("بينما") for bullet in shown), shown
+
+
+def test_a_sentence_leaning_on_one_that_is_not_shown_is_left_out() -> None:
+    shown = _summary(
+        "قالت شركة آبل إنها ستطلق نظام التشغيل الجديد للهواتف في سبتمبر المقبل.",
+        "يتضمن النظام ميزات جديدة للخصوصية وتحسينات في سرعة الهواتف القديمة.",
+        "هذه الخطوة تأتي بعد انتقادات واسعة لسياسة الشركة في جمع بيانات المستخدمين.",
+        "صورة أرشيفية",
+        "ذلك وفقا لاستطلاع رأي أجرته وكالة رويترز بين المستخدمين في عشر دول.",
+    )
+    # "ذلك" points back past a caption: never shown; "هذه الخطوة" only after its sentence
+    assert not any(bullet.startswith("ذلك") for bullet in shown), shown
+    for position, bullet in enumerate(shown):
+        if bullet.startswith("هذه الخطوة"):
+            assert position > 0 and shown[position - 1].startswith("يتضمن النظام")
+
+
+def test_a_leaning_sentence_comes_with_the_sentence_it_leans_on() -> None:
+    shown = _summary(
+        "هل يستطيع الذكاء الاصطناعي أن يكتب رواية كاملة دون مساعدة؟",
+        "نشرت جامعة ستانفورد تقريرا جديدا عن قدرات النماذج اللغوية الكبيرة في الكتابة.",
+        "لكنها لا تزال بعيدة عن كتابة رواية كاملة بحسب التقرير الذي نشرته الجامعة.",
+    )
+    leaning = [k for k, bullet in enumerate(shown) if bullet.startswith("لكنها")]
+    for position in leaning:
+        assert position > 0 and shown[position - 1].startswith("نشرت جامعة ستانفورد")
+
+
+def test_calls_to_action_are_never_bullets() -> None:
+    for line in (
+        "تابع آخر الأخبار التقنية عبر تطبيق البوابة على هاتفك.",
+        "شاهد الآن على موقع القناة المؤتمر كاملا.",
+        "حمّل التطبيق من متجر غوغل بلاي مجانا.",
+        "للمزيد من الأخبار زوروا موقعنا.",
+    ):
+        assert is_call_to_action(line), line
+    for line in (
+        "شاهد آلاف الأشخاص فيلما نشرته الشركة على يوتيوب.",
+        "تابع الباحثون النساء عبر استبيانات لمدة ثماني سنوات.",
+    ):
+        assert not is_call_to_action(line), line
+    shown = _summary(
+        "أعلنت شركة هواوي عن هاتف جديد بكاميرا ثلاثية في حفل أقيم في باريس أمس.",
+        "وتابعوا آخر أخبار الهواتف الذكية عبر تطبيقنا المجاني على متجر غوغل بلاي.",
+        "يأتي الهاتف بشاشة كبيرة وبطارية تدوم يومين كاملين حسب بيان الشركة.",
+        "تابع آخر الأخبار التقنية عبر تطبيق البوابة على هاتفك.",
+        "وسيباع الهاتف في الأسواق الأوروبية ابتداء من الشهر المقبل بسعر منافس.",
+    )
+    assert not any(is_call_to_action(bullet) for bullet in shown), shown
+    assert not any("تطبيق" in bullet for bullet in shown), shown
+
+
+_LONG_SPEAKER = (
+    "وفي حديث لوكالة الأنباء المحلية، قال مدير إدارة أنظمة التحصيل الآلي بقطاع خدمات "
+    'الدعم التقني المؤسسي في هيئة الطرق والمواصلات، خالد العوضي: "يمثل التاكسي الذاتي '
+    "إحدى وسائل التنقل المستقبلية في الإمارة، ويندرج ضمن استراتيجية المدينة الرامية إلى "
+    'تحويل ربع رحلات التنقل إلى رحلات ذاتية القيادة بحلول عام 2030 المقبل".'
+)
+
+
+def test_a_cut_never_keeps_a_speaker_without_his_words() -> None:
+    assert len(_LONG_SPEAKER) > 300
+    # the last clause kept is a verb of saying and its (long) speaker: the words are gone
+    assert not cut_is_safe(
+        "تصبح الميزة متاحة لكل المجموعات، وأوضح أليكس ديفي Alex Devey", "مدير المنتجات: «…»"
+    )
+    assert not cut_is_safe(
+        "في حديث للوكالة، قال مدير إدارة أنظمة التحصيل الآلي في هيئة الطرق والمواصلات",
+        'خالد العوضي: "يمثل التاكسي …"',
+    )
+    # with the words said («إن …» or after a colon) the cut is a whole statement
+    assert cut_is_safe("أعلنت الشركة عن هاتف، وقال المدير إن الهاتف سيباع قريبا", "بحسب البيان")
+    shown = _summary(
+        "أطلقت هيئة الطرق والمواصلات التشغيل التجريبي لأول تاكسي ذاتي القيادة في المنطقة.",
+        _LONG_SPEAKER,
+        "يعمل التاكسي بالكهرباء ويحمل أربعة ركاب ويسير بسرعة لا تتجاوز ستين كيلومترا.",
+        "تخطط الهيئة لتوسيع التجربة لتشمل أحياء جديدة في المدينة خلال العام المقبل.",
+    )
+    assert not any(bullet.endswith("والمواصلات.") for bullet in shown), shown
