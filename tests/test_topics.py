@@ -370,6 +370,16 @@ def slugs(classifier: LexiconClassifier, title: str, text: str = "") -> set[str]
             "الروبوت الجوال يستكشف المريخ. الروبوت أرسل صورا. روبوت ناسا بخير.",
             "ai",
         ),
+        # Kinds of wrong tags on the judged sheet: an e-cigarette is health, not a gadget; a
+        # GIF in Instagram is no internet service; a petrol supercar is no transport tech.
+        ("انفجار سيجارة إلكترونية في جيب رجل", "السيجارة الإلكترونية انفجرت.", "gadgets"),
+        (
+            "كيف تضيف صورا متحركة Gif إلى قصص إنستغرام",
+            "الصور المتحركة في إنستغرام.",
+            "internet-services",
+        ),
+        ("ماكلارين تعرض سيارة خارقة بمليون دولار", "السيارة الخارقة بمحرك بنزين.", "ev"),
+        ("روبوت دردشة جديد من غوغل", "روبوت الدردشة يجيب عن الأسئلة.", "robotics"),
     ],
 )
 def test_everyday_words_and_names_do_not_tag_alone(
@@ -394,6 +404,10 @@ def test_everyday_words_and_names_do_not_tag_alone(
         ("دبي تدشن أول تاكسي ذاتي القيادة", "", "ev"),
         ("الإنترنت السريع يصل إلى القرى عبر الألياف الضوئية", "", "telecom"),
         ("روبوت دردشة جديد من غوغل", "", "ai"),
+        ("هذا الروبوت يقلد حركة يدك", "صنعت الشركة الروبوت في اليابان.", "robotics"),
+        ("ابتكار هيكل خارجي آلي يساعد المعاقين على المشي", "", "robotics"),
+        ("إلون ماسك يعلن خطة جديدة", "", "big-tech"),
+        ("طفل يولد بالتلقيح الصناعي بعد وفاة والديه", "", "health-tech"),
     ],
 )
 def test_new_and_specific_topics_tag(
