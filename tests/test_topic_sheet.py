@@ -113,3 +113,39 @@ def test_build_and_score_from_the_command_line(
     assert main(["score", str(answers)]) == 0
     out = capsys.readouterr().out
     assert "tag precision 1.000" in out
+
+
+def test_build_skips_the_articles_of_an_earlier_sheet(
+    tmp_path: Path, classifier: LexiconClassifier
+) -> None:
+    records = corpus(300)
+    first = [r.id for r in sheet_articles(records)]
+    second = sheet_articles(records, skip=frozenset(first))
+    assert len(second) == 60 and not {r.id for r in second} & set(first)
+    assert all(r.is_tech and is_judge(r.id) for r in second)
+    source = tmp_path / "dev.jsonl"
+    import json
+
+    source.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "id": r.id,
+                    "label": "technology" if r.is_tech else "sport",
+                    "title": r.title,
+                    "text": r.text,
+                },
+                ensure_ascii=False,
+            )
+            + "\n"
+            for r in records
+        ),
+        encoding="utf-8",
+    )
+    ids = tmp_path / "first.ids.txt"
+    ids.write_text("\n".join(first) + "\n", encoding="utf-8")
+    sheet, answers = tmp_path / "b.md", tmp_path / "b.csv"
+    argv = ["build", "--corpus", str(source), "--out", str(sheet), "--answers", str(answers)]
+    assert main([*argv, "--skip-ids", str(ids)]) == 0
+    built = sheet_ids(sheet.read_text(encoding="utf-8"))
+    assert built == [r.id for r in second]

@@ -14,6 +14,11 @@ at least one correct topic (targets: >= 0.92 and >= 95 %).
 
     python -m digest.eval.topic_sheet build [--corpus ../shared/corpora/ant/dev.jsonl]
         [--out /work/sheets/topics-60.md] [--answers /work/sheets/topics-60.csv]
+        [--skip-ids tests/fixtures/judged/topics-60.ids.txt]
+
+``--skip-ids`` leaves out the articles of an earlier sheet (whitespace-separated ids), so
+that a second sheet is judged on articles nobody has seen tagged; the next judge-half
+articles in the same hash order take their places.
     python -m digest.eval.topic_sheet score ANSWERS.csv [--sheet SHEET.md]
 """
 
@@ -59,9 +64,11 @@ def is_judge(record_id: str) -> bool:
     return _hash(JUDGE_SALT, record_id) % 2 == 1
 
 
-def sheet_articles(records: Sequence[CorpusRecord], size: int = SHEET_SIZE) -> list[CorpusRecord]:
-    """`size` technology articles of the judge half, in a fixed hash order."""
-    judge = [r for r in records if r.is_tech and is_judge(r.id)]
+def sheet_articles(
+    records: Sequence[CorpusRecord], size: int = SHEET_SIZE, skip: frozenset[str] = frozenset()
+) -> list[CorpusRecord]:
+    """`size` technology articles of the judge half not in `skip`, in a fixed hash order."""
+    judge = [r for r in records if r.is_tech and is_judge(r.id) and r.id not in skip]
     return sorted(judge, key=lambda r: _hash(ORDER_SALT, r.id))[:size]
 
 
@@ -74,7 +81,9 @@ def _excerpt(text: str) -> str:
 
 
 def build_sheet(
-    records: Sequence[CorpusRecord], classifier: LexiconClassifier
+    records: Sequence[CorpusRecord],
+    classifier: LexiconClassifier,
+    skip: frozenset[str] = frozenset(),
 ) -> tuple[str, list[tuple[str, str, str]]]:
     """(sheet markdown, answer rows (id, topic slug, "")) for the sheet articles."""
     catalog = classifier.catalog
@@ -89,7 +98,7 @@ def build_sheet(
         lines.append(f"- `{topic.slug}` — {topic.name_ar} / {topic.name_en}: {topic.description}")
     lines += ["", "## Articles", ""]
     rows: list[tuple[str, str, str]] = []
-    for number, record in enumerate(sheet_articles(records), start=1):
+    for number, record in enumerate(sheet_articles(records, skip=skip), start=1):
         matches = classifier.classify(record.title, record.text)
         names = [
             f"{found.name_ar} (`{match.topic}`)"
@@ -188,6 +197,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     build.add_argument("--topics", type=Path, default=None)
     build.add_argument("--out", type=Path, default=Path("/work/sheets/topics-60.md"))
     build.add_argument("--answers", type=Path, default=Path("/work/sheets/topics-60.csv"))
+    build.add_argument(
+        "--skip-ids",
+        type=Path,
+        action="append",
+        default=[],
+        help="leave out the ids in this file (an earlier sheet's .ids.txt); may repeat",
+    )
     score = sub.add_parser("score", help="tag precision and coverage of a filled answer file")
     score.add_argument("answers", type=Path)
     score.add_argument(
@@ -200,7 +216,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "build":
         catalog = TopicCatalog.load(args.topics or default_topics_path())
-        sheet, rows = build_sheet(read_corpus(args.corpus), LexiconClassifier(catalog))
+        skip = frozenset(
+            record_id
+            for path in args.skip_ids
+            for record_id in path.read_text(encoding="utf-8").split()
+        )
+        sheet, rows = build_sheet(read_corpus(args.corpus), LexiconClassifier(catalog), skip)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(sheet + "\n", encoding="utf-8")
         with args.answers.open("w", encoding="utf-8", newline="") as handle:
