@@ -75,7 +75,7 @@ def outbox_message_key(chat: ChatRef, article_ids: Sequence[int], index: int, co
     per chat and article): the same whenever the same rows are sent again in the same
     messages, e.g. by the next process after a SIGKILL, and different for any other rows."""
     ids = ",".join(str(i) for i in sorted(article_ids))
-    return f"{chat.platform.value}:{chat.chat_id}:{ids}:{index}/{count}"
+    return f"{chat.platform.value}:{chat.key}:{ids}:{index}/{count}"
 
 
 class ChatSender(Protocol):

@@ -1015,9 +1015,9 @@ def _by_chat(rows: Iterable[Delivery]) -> dict[ChatRef, list[Delivery]]:
 
 
 def chat_label(chat: ChatRef) -> str:
-    """How logs name a chat: platform, kind and id (ids are not secrets; titles and
-    webhook URLs stay out of logs)."""
-    return f"{chat.platform.value} {chat.kind.value} {chat.chat_id}"
+    """How logs name a chat: platform, kind and id, "<id>/<thread>" for a forum topic
+    (ids are not secrets; titles and webhook URLs stay out of logs)."""
+    return f"{chat.platform.value} {chat.kind.value} {chat.key}"
 
 
 def _stories(count: int, qualifier: str = "") -> str:
