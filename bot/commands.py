@@ -48,6 +48,7 @@ from bot.delivery import (
     digest_title,
     matches,
 )
+from bot.forum_topics import group_topics, topic_label
 from bot.i18n import (
     LANGUAGES,
     TELEGRAM_COMMANDS,
@@ -113,6 +114,7 @@ log = logging.getLogger(__name__)
 SummarizeUrl = Callable[[str], Awaitable[Story]]
 
 _FAR_FUTURE = timedelta(days=3650)
+MAX_LISTED_TOPICS = 20  # forum topics listed by /mysubs in General (a reply stays short)
 
 CHANGING_COMMANDS = frozenset(
     {"subscribe", "unsubscribe", "schedule", "lang", "images", "addfeed", "removefeed"}
@@ -595,7 +597,28 @@ class CommandService:
                 lines.append(t("mysubs_topics", lang, items=self._topic_label_all(lang)))
         if not self._is_pristine(current):
             lines += self._settings_lines(current, lang, p)
+        lines += self._forum_topic_lines(target, lang)
         return self._text("\n".join(lines), lang)
+
+    def _forum_topic_lines(self, chat: ChatRef, lang: str) -> list[str]:
+        """A forum group's General topic also lists the topics that have settings of
+        their own (bot.forum_topics), at most MAX_LISTED_TOPICS of them."""
+        if chat.kind is not ChatKind.GROUP or chat.thread_id is not None:
+            return []
+        topics = group_topics(self._storage, chat)
+        if not topics:
+            return []
+        lines = ["", t("mysubs_forum_topics", lang)]
+        for settings in topics[:MAX_LISTED_TOPICS]:
+            labels = [self._topic_label(s, lang) for s in sorted(settings.topics)]
+            items = self._join([*labels, *sorted(settings.keywords)], lang)
+            if not items:
+                items = self._topic_label_all(lang)
+            paused = " ⏸" if settings.paused_reason else ""
+            lines.append(f"• {topic_label(settings)}{paused}: {items}")
+        if len(topics) > MAX_LISTED_TOPICS:
+            lines.append("…")
+        return lines
 
     async def _cmd_digest(
         self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str

@@ -545,13 +545,17 @@ _REPLY_TEXTS = _texts(
     reason_no_rights=("البوت لا يملك صلاحية النشر هناك", "the bot may not post there"),
     reason_unknown=("خطأ غير متوقع", "an unexpected error"),
     # Forum topics (Telegram) and forum channels (Discord).
+    mysubs_forum_topics=(
+        "مواضيع هذه المجموعة التي لها اشتراكاتها (تُدار من داخل كل موضوع):",
+        "This group's topics with subscriptions of their own (managed inside each topic):",
+    ),
     reason_topic_gone=("حُذف الموضوع", "the topic was deleted"),
     reason_topic_closed=("أُغلق الموضوع", "the topic was closed"),
     topic_paused_notice=(
-        "⚠️ توقف إرسال الأخبار إلى الموضوع {topic}: {reason}\n"
+        "⚠️ توقف إرسال الأخبار إلى الموضوع {target}: {reason}\n"
         "افتح الموضوع من جديد (أو أنشئ غيره) واكتب فيه {p}subscribe ليعود الإرسال إليه."
         " بقية المواضيع لم تتأثر.",
-        "⚠️ News stopped going to the topic {topic}: {reason}\n"
+        "⚠️ News stopped going to the topic {target}: {reason}\n"
         "Reopen the topic (or make a new one) and type {p}subscribe in it to resume."
         " The other topics are not affected.",
     ),

@@ -241,3 +241,18 @@ async def test_a_groups_topics_share_its_rate_limit() -> None:
         clock.advance(timedelta(seconds=0.1))
     assert limiter.chat_delay(GROUP_REF) > 50
     assert limiter.chat_delay(topic(77)) > 50
+
+
+async def test_mysubs_in_general_lists_the_topics_with_their_own_subscriptions(
+    world: World,
+) -> None:
+    await ask_in(world, AI_TOPIC, "/subscribe ai DeepSeek")
+    await ask_in(world, PHONES_TOPIC, "/subscribe phones")
+    await ask_in(world, None, "/lang en")
+    text = visible(await ask_in(world, None, "/mysubs"))
+    assert "topics with subscriptions of their own" in text
+    assert "«الذكاء الاصطناعي» (#42): Artificial intelligence, DeepSeek" in text
+    assert "«Phones» (#43):" in text
+    # Inside a topic, /mysubs is about that topic only.
+    inside = visible(await ask_in(world, PHONES_TOPIC, "/mysubs"))
+    assert "#42" not in inside and "DeepSeek" not in inside

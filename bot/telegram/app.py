@@ -29,14 +29,10 @@ from bot.delivery import (
     RateLimiter,
     telegram_renderer,
 )
+from bot.forum_topics import group_topics
 from bot.i18n import command_descriptions, normalize_language, rtl_safe, t
 from bot.reply_text import reason_text
-from bot.telegram.forum import (
-    group_topics,
-    remember_topic_name,
-    tell_topic_paused,
-    topic_name,
-)
+from bot.telegram.forum import remember_topic_name, tell_topic_paused, topic_name
 from bot.telegram.gate import TelegramGate, anonymous_admin_id, chat_kind
 from bot.telegram.render import TelegramReplyRenderer
 from bot.telegram.sender import (

@@ -16,12 +16,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from typing import Protocol
 
 from telegram import Message
 
+from bot.forum_topics import TopicStore, topic_label
 from bot.i18n import rtl_safe, t
-from bot.reply_text import echo, reason_text
+from bot.reply_text import reason_text
 from digest.errors import DeliveryError
 from digest.models import ChatRef, ChatSettings
 
@@ -46,31 +46,6 @@ def topic_name(message: Message | None) -> str | None:
     return name[:MAX_TOPIC_NAME] or None
 
 
-class TopicStore(Protocol):
-    """The part of digest.ports.Storage the topics need."""
-
-    def has_chat(self, chat: ChatRef) -> bool: ...
-
-    def get_chat(self, chat: ChatRef) -> ChatSettings: ...
-
-    def save_chat(self, settings: ChatSettings) -> None: ...
-
-    def get_chats(self, *, include_paused: bool = False) -> list[ChatSettings]: ...
-
-
-def group_topics(store: TopicStore, chat: ChatRef) -> list[ChatSettings]:
-    """The stored topics of the group `chat` (paused ones too), by topic id. Reads every
-    chat: it serves rare events (the bot removed or added back, /mysubs in General)."""
-    found = [
-        s
-        for s in store.get_chats(include_paused=True)
-        if s.chat.thread_id is not None
-        and s.chat.platform is chat.platform
-        and s.chat.chat_id == chat.chat_id
-    ]
-    return sorted(found, key=lambda s: s.chat.thread_id or 0)
-
-
 def remember_topic_name(store: TopicStore, chat: ChatRef, name: str | None) -> bool:
     """Keep a stored topic's name as its title (notices and /mysubs name it so); True when
     it changed. Topics never stored (no command changed them) are left alone."""
@@ -83,12 +58,6 @@ def remember_topic_name(store: TopicStore, chat: ChatRef, name: str | None) -> b
     return True
 
 
-def topic_label(settings: ChatSettings) -> str:
-    """How replies name a topic: «name» (#id), or #id when its name is not known."""
-    thread = f"#{settings.chat.thread_id}"
-    return f"«{echo(settings.title)}» ({thread})" if settings.title else thread
-
-
 def topic_paused_text(settings: ChatSettings, reason: str) -> str:
     """The notice for the group's General topic when one of its topics was paused, in
     the topic's language (the platform's English reason worded by bot.reply_text)."""
@@ -96,7 +65,7 @@ def topic_paused_text(settings: ChatSettings, reason: str) -> str:
     text = t(
         "topic_paused_notice",
         lang,
-        topic=topic_label(settings),
+        target=topic_label(settings),
         reason=reason_text(reason, lang),
         p="/",
     )
