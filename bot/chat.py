@@ -68,6 +68,13 @@ class OutgoingMessage:
     # The same for a resend of this message after a crash (see `outbox_message_key`);
     # senders that can deduplicate use it (Discord: the message nonce). Not part of equality.
     dedupe_key: str | None = field(default=None, compare=False)
+    # Discord forum channels, where every message must open a post (a thread) or go into
+    # one: the post's title and the topic slugs its tags are picked by (bot.discord.forum).
+    # `continues_post`: this message belongs to the post the previous message to the same
+    # channel opened (the rest of a digest), not a post of its own.
+    post_title: str | None = None
+    post_topics: tuple[str, ...] = ()
+    continues_post: bool = False
 
 
 def outbox_message_key(chat: ChatRef, article_ids: Sequence[int], index: int, count: int) -> str:

@@ -180,13 +180,13 @@ async def test_commands_are_synced_under_news_with_arabic_and_english(
     assert options["summary"]["url"]["required"] is True
     assert {c["value"] for c in options["lang"]["language"]["choices"]} == {"ar", "en"}
     assert options["subscribe"]["channel"]["description_localizations"]["en-US"]
-    # Channel pickers offer text, announcement and thread channels only: no voice (2),
-    # category (4), stage (13), forum (15) or media (16) channel the bot cannot post in.
+    # Channel pickers offer text, announcement, thread and forum channels only: no voice
+    # (2), category (4), stage (13) or media (16) channel the bot cannot post in.
     channel_options = [o for opts in options.values() for n, o in opts.items() if n == "channel"]
     # subscribe, unsubscribe, subscriptions, schedule, images
     assert len(channel_options) == 5
     for option in channel_options:
-        assert option["type"] == 7 and sorted(option["channel_types"]) == [0, 5, 10, 11, 12]
+        assert option["type"] == 7 and sorted(option["channel_types"]) == [0, 5, 10, 11, 12, 15]
 
 
 # --- commands ------------------------------------------------------------------------

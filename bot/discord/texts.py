@@ -103,6 +103,15 @@ _DISCORD_TEXTS: Mapping[str, tuple[str, str]] = {
         "Give the bot View Channel, Send Messages and Embed Links there, then run"
         " /news subscribe or /news schedule in that channel to resume.",
     ),
+    "paused_notice_forum": (
+        "توقّف نشر الأخبار في المنتدى {channel} على خادم «{server}»: {reason}\n"
+        "أصلحوا صلاحيات البوت هناك (عرض القناة، إنشاء المنشورات، إرسال الرسائل في المنشورات،"
+        " تضمين الروابط)، ثم شغّلوا /news subscribe أو /news schedule في ذلك المنتدى"
+        " لاستئناف النشر.",
+        "newsdigest stopped posting to the forum {channel} on “{server}”: {reason}\n"
+        "Give the bot View Channel, Create Posts, Send Messages in Posts and Embed Links there,"
+        " then run /news subscribe or /news schedule in that forum to resume.",
+    ),
     "paused_notice_webhook": (
         "توقّف نشر الأخبار في {channel} على خادم «{server}»: {reason}\n"
         "لاستئناف النشر: أنشئوا webhook جديدًا في إعدادات القناة ← التكامل ← Webhooks وشغّلوا"
