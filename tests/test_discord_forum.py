@@ -37,7 +37,7 @@ from tests.fake_discord import (
     FakeDiscord,
 )
 from tests.fakes import add_article, add_feed
-from tests.test_discord import T0, Outbox, ProbeService, run_command
+from tests.test_discord import T0, Outbox, ProbeService, original_edits, run_command
 
 fake = base.fake
 probe = base.probe
@@ -296,3 +296,20 @@ def test_a_digest_after_its_first_parcel_continues_its_post() -> None:
     single = render(stories[:1], None, "ar")
     assert strip_bidi_controls(single[0].post_title or "") == "خبر 0"
     assert not single[0].continues_post
+
+
+async def test_a_forum_gets_no_webhook_and_an_old_one_is_not_used(forum: Forum) -> None:
+    hook_id, token = "900000000000009005", "f" * 68
+    forum.fake.known_webhooks[hook_id] = {"token": token, "channel_id": FORUM_ID, "name": "F"}
+    url = f"https://discord.com/api/webhooks/{hook_id}/{token}"
+    interaction_id, _ = await run_command(
+        forum.fake, "webhook", {"url": url}, user_id=ADMIN_USER_ID, locale="en-US"
+    )
+    [edit] = await original_edits(forum.fake, interaction_id)
+    assert "is a forum" in edit["content"]
+    assert forum.store.get_chat(FORUM).webhook_url is None
+    # A webhook stored for a forum anyway (by hand, or before) is passed by: posts are made.
+    ids = seed_forum(forum.outbox.storage, [("DeepSeek", ["ai"])], webhook_url=url)
+    forum.outbox.queue(FORUM, ids)
+    assert (await forum.outbox.worker.drain()).sent == 1
+    assert len(post_bodies(forum.fake)) == 1 and forum.fake.webhook_messages == []

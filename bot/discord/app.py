@@ -516,6 +516,10 @@ class DiscordBot:
             reason = refusal_text(exc, f"<#{channel_id}>", lang)
             await answer("webhook_refused", channel=f"<#{channel_id}>", reason=reason)
             return
+        if getattr(self._client.get_channel(channel_id), "type", None) in FORUM_TYPES:
+            # A forum webhook needs a post name per message; the bot posts there itself.
+            await answer("webhook_forum", channel=f"<#{channel_id}>")
+            return
         setting = WebhookTarget(url, username=name, avatar_url=avatar_url).to_setting()
         before = store.get_chat(target)
         store.save_chat(replace(before, webhook_url=setting, paused_reason=None))

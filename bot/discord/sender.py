@@ -247,6 +247,10 @@ class DiscordSender:
         target = await self._webhooks(chat) if self._webhooks is not None else None
         if target is not None and target.url in self._dead_webhooks:
             target = None
+        if target is not None and self._client is not None and chat.chat_id.isdigit():
+            cached = self._client.get_channel(int(chat.chat_id))
+            if getattr(cached, "type", None) in FORUM_TYPES:
+                target = None  # a forum takes posts: the bot makes them (no forum webhooks)
         try:
             if target is not None:
                 try:

@@ -83,6 +83,11 @@ _DISCORD_TEXTS: Mapping[str, tuple[str, str]] = {
         "I cannot see {target}; check that the bot is invited and can view it",
     ),
     "webhook_refused": ("لا يمكن استخدام {channel}: {reason}", "Cannot use {channel}: {reason}"),
+    "webhook_forum": (
+        "{channel} منتدى: لا تُستخدم الـ webhooks فيه، والبوت ينشر فيه بنفسه (منشور لكل خبر).",
+        "{channel} is a forum: webhooks are not used there, the bot posts itself"
+        " (a post per story).",
+    ),
     "webhook_admins_only": (
         "تغيير طريقة النشر متاح لمن يملك صلاحية إدارة القنوات فقط.",
         "Only members with Manage Channels can change how this channel is posted to.",
