@@ -253,8 +253,17 @@ class CommandService:
 
     def _reply_language(self, settings: ChatSettings, inv: Invocation) -> str:
         if self._is_pristine(settings):
+            group = self._stored_group(settings.chat)
+            if group is not None:  # a new forum topic speaks its group's language
+                return pick_language(group.language, self._limits.default_language)
             return self._fallback_language(inv)
         return pick_language(settings.language, self._limits.default_language)
+
+    def _stored_group(self, chat: ChatRef) -> ChatSettings | None:
+        """The group a forum topic belongs to, when the group has settings."""
+        if chat.thread_id is None or not self._storage.has_chat(chat.whole_chat):
+            return None
+        return self._storage.get_chat(chat.whole_chat)
 
     def _fallback_language(self, inv: Invocation) -> str:
         """For a chat that chose nothing yet: the user's client language when we speak
@@ -319,6 +328,9 @@ class CommandService:
         if self._is_pristine(settings):
             # First save: remember the language the user has been answered in.
             settings = replace(settings, language=lang)
+            group = self._stored_group(chat)
+            if group is not None:  # a new forum topic starts with its group's clock
+                settings = replace(settings, timezone=group.timezone, images=group.images)
         return settings
 
     def _resume_note(self, before: ChatSettings, lang: str) -> list[str]:

@@ -46,11 +46,13 @@ def topic(thread_id: int) -> ChatRef:
 GROUP_REF = ChatRef(Platform.TELEGRAM, str(GROUP), ChatKind.GROUP)
 
 
-async def ask_in(world: World, thread_id: int | None, text: str) -> list[SentMessage]:
-    """Alice (an admin) types a command in a topic of the forum group."""
+async def ask_in(
+    world: World, thread_id: int | None, text: str, *, user: int = ALICE
+) -> list[SentMessage]:
+    """Alice (an admin) types a command in a topic of the forum group (None: General)."""
     before = len(world.server.messages_to(GROUP))
     handled = world.bot.commands_handled
-    world.server.push_command(GROUP, ALICE, text, thread_id=thread_id)
+    world.server.push_command(GROUP, user, text, thread_id=thread_id)
     await world.server.wait_until(lambda: world.bot.commands_handled > handled)
     return world.server.messages_to(GROUP)[before:]
 
@@ -97,9 +99,8 @@ async def test_commands_typed_in_a_topic_change_that_topic_only(world: World) ->
     assert ai.title == "الذكاء الاصطناعي"  # the topic's name, from Telegram's update
     assert not world.storage.has_chat(GROUP_REF)  # General (the group) is untouched
     # Changing a topic is for the group's admins, as changing the group.
-    refused = world.server.messages_to(GROUP)
-    world.server.push_command(GROUP, BOB, "/unsubscribe ai", thread_id=AI_TOPIC)
-    await world.server.wait_for_messages(len(refused) + 1, chat_id=GROUP)
+    refused = await ask_in(world, AI_TOPIC, "/unsubscribe ai", user=BOB)
+    assert [m.message_thread_id for m in refused] == [AI_TOPIC]
     assert world.storage.get_chat(topic(AI_TOPIC)).topics == {"ai"}
     mysubs = visible(await ask_in(world, AI_TOPIC, "/mysubs"))
     assert "الذكاء الاصطناعي" in mysubs and "phones" not in mysubs.casefold()
@@ -256,3 +257,12 @@ async def test_mysubs_in_general_lists_the_topics_with_their_own_subscriptions(
     # Inside a topic, /mysubs is about that topic only.
     inside = visible(await ask_in(world, PHONES_TOPIC, "/mysubs"))
     assert "#42" not in inside and "DeepSeek" not in inside
+
+
+async def test_a_new_topic_starts_with_its_groups_language_and_timezone(world: World) -> None:
+    await ask_in(world, None, "/lang en")
+    await ask_in(world, None, "/schedule 07:00 Asia/Riyadh")
+    reply = visible(await ask_in(world, AI_TOPIC, "/subscribe ai"))
+    assert "Artificial intelligence" in reply  # Alice's client is Arabic; the group is not
+    ai = world.storage.get_chat(topic(AI_TOPIC))
+    assert (ai.language, ai.timezone, ai.mode) == ("en", "Asia/Riyadh", DeliveryMode.INSTANT)
