@@ -89,6 +89,13 @@ class OutgoingMessage:
     # The same for a resend of this message after a crash (see `outbox_message_key`);
     # senders that can deduplicate use it (Discord: the message nonce). Not part of equality.
     dedupe_key: str | None = field(default=None, compare=False)
+    # Discord forum channels, where every message must open a post (a thread) or go into
+    # one: the post's title and the topic slugs its tags are picked by (bot.discord.forum).
+    # `continues_post`: this message belongs to the post the previous message to the same
+    # channel opened (the rest of a digest), not a post of its own.
+    post_title: str | None = None
+    post_topics: tuple[str, ...] = ()
+    continues_post: bool = False
 
 
 def outbox_message_key(chat: ChatRef, article_ids: Sequence[int], index: int, count: int) -> str:
@@ -96,7 +103,7 @@ def outbox_message_key(chat: ChatRef, article_ids: Sequence[int], index: int, co
     per chat and article): the same whenever the same rows are sent again in the same
     messages, e.g. by the next process after a SIGKILL, and different for any other rows."""
     ids = ",".join(str(i) for i in sorted(article_ids))
-    return f"{chat.platform.value}:{chat.chat_id}:{ids}:{index}/{count}"
+    return f"{chat.platform.value}:{chat.key}:{ids}:{index}/{count}"
 
 
 class ChatSender(Protocol):

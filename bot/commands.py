@@ -50,6 +50,7 @@ from bot.delivery import (
     matches,
 )
 from bot.exclusions import Change, ExclusionLimits, Exclusions, pattern_count
+from bot.forum_topics import group_topics, topic_label
 from bot.i18n import (
     LANGUAGES,
     TELEGRAM_COMMANDS,
@@ -118,6 +119,7 @@ log = logging.getLogger(__name__)
 SummarizeUrl = Callable[[str], Awaitable[Story]]
 
 _FAR_FUTURE = timedelta(days=3650)
+MAX_LISTED_TOPICS = 20  # forum topics listed by /mysubs in General (a reply stays short)
 
 CHANGING_COMMANDS = frozenset(
     {
@@ -284,8 +286,17 @@ class CommandService:
 
     def _reply_language(self, settings: ChatSettings, inv: Invocation) -> str:
         if self._is_pristine(settings):
+            group = self._stored_group(settings.chat)
+            if group is not None:  # a new forum topic speaks its group's language
+                return pick_language(group.language, self._limits.default_language)
             return self._fallback_language(inv)
         return pick_language(settings.language, self._limits.default_language)
+
+    def _stored_group(self, chat: ChatRef) -> ChatSettings | None:
+        """The group a forum topic belongs to, when the group has settings."""
+        if chat.thread_id is None or not self._storage.has_chat(chat.whole_chat):
+            return None
+        return self._storage.get_chat(chat.whole_chat)
 
     def _fallback_language(self, inv: Invocation) -> str:
         """For a chat that chose nothing yet: the user's client language when we speak
@@ -350,6 +361,9 @@ class CommandService:
         if self._is_pristine(settings):
             # First save: remember the language the user has been answered in.
             settings = replace(settings, language=lang)
+            group = self._stored_group(chat)
+            if group is not None:  # a new forum topic starts with its group's clock
+                settings = replace(settings, timezone=group.timezone, images=group.images)
         return settings
 
     def _resume_note(self, before: ChatSettings, lang: str) -> list[str]:
@@ -636,6 +650,7 @@ class CommandService:
             lines.append(excluded)
         if not self._is_pristine(current):
             lines += self._settings_lines(current, lang, p)
+        lines += self._forum_topic_lines(target, lang)
         return self._text("\n".join(lines), lang)
 
     async def _cmd_exclude(
@@ -681,6 +696,26 @@ class CommandService:
             if change.settings.mode is DeliveryMode.OFF:
                 lines.append(t("mode_off", lang, p=p))
         return self._text("\n".join(lines), lang, ephemeral=change.ephemeral)
+
+    def _forum_topic_lines(self, chat: ChatRef, lang: str) -> list[str]:
+        """A forum group's General topic also lists the topics that have settings of
+        their own (bot.forum_topics), at most MAX_LISTED_TOPICS of them."""
+        if chat.kind is not ChatKind.GROUP or chat.thread_id is not None:
+            return []
+        topics = group_topics(self._storage, chat)
+        if not topics:
+            return []
+        lines = ["", t("mysubs_forum_topics", lang)]
+        for settings in topics[:MAX_LISTED_TOPICS]:
+            labels = [self._topic_label(s, lang) for s in sorted(settings.topics)]
+            items = self._join([*labels, *sorted(settings.keywords)], lang)
+            if not items:
+                items = self._topic_label_all(lang)
+            paused = " ⏸" if settings.paused_reason else ""
+            lines.append(f"• {topic_label(settings)}{paused}: {items}")
+        if len(topics) > MAX_LISTED_TOPICS:
+            lines.append("…")
+        return lines
 
     async def _cmd_digest(
         self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str

@@ -580,16 +580,24 @@ def pack_parcels(
             baseline = len(messages)
             continue
         trial = render([*chunk, story], head, language, zone)
+        if parcels:
+            trial = _continued(trial)
         if len(trial) <= baseline:
             chunk.append(story)
             messages = trial
             continue
         parcels.append(Parcel(tuple(s.article_id for s in chunk), tuple(messages)))
-        chunk, messages = [story], render([story], None, language, zone)
+        chunk, messages = [story], _continued(render([story], None, language, zone))
         baseline = len(messages)
     if chunk:
         parcels.append(Parcel(tuple(s.article_id for s in chunk), tuple(messages)))
     return parcels
+
+
+def _continued(messages: list[OutgoingMessage]) -> list[OutgoingMessage]:
+    """Messages after a digest's first parcel: the rest of the same digest (a Discord
+    forum keeps the whole digest in one post)."""
+    return [replace(m, continues_post=True) for m in messages]
 
 
 @dataclass
@@ -1139,9 +1147,9 @@ def _by_chat(rows: Iterable[Delivery]) -> dict[ChatRef, list[Delivery]]:
 
 
 def chat_label(chat: ChatRef) -> str:
-    """How logs name a chat: platform, kind and id (ids are not secrets; titles and
-    webhook URLs stay out of logs)."""
-    return f"{chat.platform.value} {chat.kind.value} {chat.chat_id}"
+    """How logs name a chat: platform, kind and id, "<id>/<thread>" for a forum topic
+    (ids are not secrets; titles and webhook URLs stay out of logs)."""
+    return f"{chat.platform.value} {chat.kind.value} {chat.key}"
 
 
 def _stories(count: int, qualifier: str = "") -> str:
@@ -1209,12 +1217,26 @@ def discord_renderer(topic_colours: Mapping[str, int] | None = None) -> Renderer
         payloads = render_discord(
             stories, header=header, language=language, topic_colours=topic_colours, zone=zone
         )
+        # A forum post's title: the story's own for one story, the digest's header
+        # (count and date on one line) for a digest; later messages continue that post.
+        if header is not None:
+            title = " · ".join(line.strip() for line in header.splitlines() if line.strip())
+        elif len(stories) == 1:
+            # The embed's title: the story's, with the bidi isolates the formatter adds.
+            embeds = payloads[0].get("embeds") if payloads else None
+            title = str((embeds[0] if embeds else {}).get("title") or stories[0].title)
+        else:
+            title = ""
+        topics = tuple(dict.fromkeys(topic for story in stories for topic in story.topics))
         return [
             OutgoingMessage(
                 text=str(payload.get("content") or ""),
                 embeds=tuple(payload.get("embeds") or ()),
+                post_title=title or None,
+                post_topics=topics,
+                continues_post=index > 0,
             )
-            for payload in payloads
+            for index, payload in enumerate(payloads)
         ]
 
     return render

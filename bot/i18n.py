@@ -284,10 +284,12 @@ _MESSAGES = _texts(
         " To manage a channel from a private chat: {p}subscribe @channel ai",
     ),
     help_footer_discord=(
-        "تغيير ما تستقبله قناة (subscribe وunsubscribe وschedule وlang وwebhook) متاح لمن يملك"
+        "تغيير ما تستقبله قناة (subscribe وunsubscribe وexclude وinclude وschedule وlang وwebhook"
+        " وfeed) متاح لمن يملك"
         " صلاحية Manage Channels (إدارة القنوات) أو Manage Server (إدارة الخادم) في تلك القناة."
         " لإدارة قناة أخرى من هنا استعمل خيار channel، مثال: {p}subscribe ai channel:#news",
-        "Changing what a channel receives (subscribe, unsubscribe, schedule, lang, webhook)"
+        "Changing what a channel receives (subscribe, unsubscribe, exclude, include, schedule,"
+        " lang, webhook, feed)"
         " needs Manage Channels or Manage Server in that channel. To manage another channel"
         " from here, use the channel option, e.g. {p}subscribe ai channel:#news",
     ),
@@ -600,6 +602,21 @@ _REPLY_TEXTS = _texts(
     cannot_exclude_all=(
         "لا يمكن استبعاد كل شيء؛ لإيقاف الأخبار استعمل {p}schedule off.",
         "You cannot exclude everything; to stop posts use {p}schedule off.",
+    ),
+    # Forum topics (Telegram) and forum channels (Discord).
+    mysubs_forum_topics=(
+        "مواضيع هذه المجموعة التي لها اشتراكاتها (تُدار من داخل كل موضوع):",
+        "This group's topics with subscriptions of their own (managed inside each topic):",
+    ),
+    reason_topic_gone=("حُذف الموضوع", "the topic was deleted"),
+    reason_topic_closed=("أُغلق الموضوع", "the topic was closed"),
+    topic_paused_notice=(
+        "⚠️ توقف إرسال الأخبار إلى الموضوع {target}: {reason}\n"
+        "افتح الموضوع من جديد (أو أنشئ غيره) واكتب فيه {p}subscribe ليعود الإرسال إليه."
+        " بقية المواضيع لم تتأثر.",
+        "⚠️ News stopped going to the topic {target}: {reason}\n"
+        "Reopen the topic (or make a new one) and type {p}subscribe in it to resume."
+        " The other topics are not affected.",
     ),
 )
 

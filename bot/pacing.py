@@ -116,7 +116,10 @@ class RateLimiter:
     `acquire(chat)` waits (through the injected `sleep`) until both the overall window
     and the chat's window allow one more message, then records it. Single event loop:
     the check and the record happen without an await in between, so concurrent senders
-    cannot both take the last slot."""
+    cannot both take the last slot.
+
+    The per-chat window is the whole chat's (`ChatRef.whole_chat`): Telegram counts the
+    messages to a group's forum topics against the group's 20 a minute."""
 
     def __init__(self, limits: RateLimits, clock: Clock, sleep: Sleep | None = None) -> None:
         self.limits = limits
@@ -137,7 +140,7 @@ class RateLimiter:
     def chat_delay(self, chat: ChatRef) -> float:
         """Seconds until the chat's own limit (and a "retry after" for it) allows a
         message, leaving the overall limit aside: when a chat is ready to be served."""
-        window = self._chats.get(chat)
+        window = self._chats.get(chat.whole_chat)
         if window is None:
             return 0.0
         now = self._now()
@@ -145,7 +148,7 @@ class RateLimiter:
         return max(0.0, window.next_allowed(limit, self.limits.margin, now) - now)
 
     def _next_allowed(self, chat: ChatRef, now: float) -> float:
-        window = self._chats.get(chat)
+        window = self._chats.get(chat.whole_chat)
         at = self._overall.next_allowed(self.limits.overall, self.limits.margin, now)
         if window is not None:
             at = max(at, window.next_allowed(self.limits.for_chat(chat), self.limits.margin, now))
@@ -163,7 +166,7 @@ class RateLimiter:
 
     def _record(self, chat: ChatRef, now: float) -> None:
         self._overall.add(self.limits.overall, self.limits.margin, now)
-        self._chats.setdefault(chat, _Window()).add(
+        self._chats.setdefault(chat.whole_chat, _Window()).add(
             self.limits.for_chat(chat), self.limits.margin, now
         )
         self._acquired += 1
@@ -172,7 +175,7 @@ class RateLimiter:
 
     def block(self, chat: ChatRef, seconds: float) -> None:
         """The platform said "retry after": send nothing to `chat` for `seconds`."""
-        window = self._chats.setdefault(chat, _Window())
+        window = self._chats.setdefault(chat.whole_chat, _Window())
         window.blocked_until = max(window.blocked_until, self._now() + seconds)
 
     def block_all(self, seconds: float) -> None:

@@ -99,6 +99,9 @@ _REASON_MARKERS: tuple[tuple[str, str], ...] = (
     ("no article text", "reason_no_text"),
     ("article pages is not configured", "reason_not_configured"),
     # delivery: Telegram and Discord wordings of a refusal
+    ("message thread not found", "reason_topic_gone"),
+    ("topic_deleted", "reason_topic_gone"),
+    ("topic_closed", "reason_topic_closed"),
     ("blocked by the user", "reason_blocked_by_user"),
     ("bot was blocked", "reason_blocked_by_user"),
     ("user is deactivated", "reason_blocked_by_user"),

@@ -308,6 +308,9 @@ async def _start(
                 settings.discord.token.value,
                 commands,
                 topic_colours=colours,
+                topic_names={
+                    t.slug: (t.name_ar, t.name_en, *t.aliases) for t in services.catalog.topics
+                },
                 api_base_url=settings.discord.api_url,
                 webhooks=stored_webhooks(storage),
                 chat_store=storage,

@@ -71,7 +71,7 @@ def define_chat_feed_quotas(metadata: MetaData) -> Table:
 
 def _chat_feed_from_row(row: Row[Any]) -> ChatFeed:
     return ChatFeed(
-        chat=ChatRef(Platform(row.platform), row.chat_id, ChatKind(row.kind)),
+        chat=ChatRef.from_key(Platform(row.platform), row.chat_id, ChatKind(row.kind)),
         feed_url=row.feed_url,
         added_at=row.added_at,
         title=row.title,
@@ -96,7 +96,7 @@ class ChatFeedRows:
 
     def _chat_feed_where(self, chat: ChatRef, url: str | None = None) -> Any:
         table = self._chat_feeds_table
-        where = and_(table.c.platform == chat.platform.value, table.c.chat_id == chat.chat_id)
+        where = and_(table.c.platform == chat.platform.value, table.c.chat_id == chat.key)
         return where if url is None else and_(where, table.c.feed_url == url)
 
     def add_chat_feed(
@@ -137,7 +137,7 @@ class ChatFeedRows:
             result = conn.execute(
                 self._insert_ignoring_duplicates(rows).values(
                     platform=chat.platform.value,
-                    chat_id=chat.chat_id,
+                    chat_id=chat.key,
                     feed_url=url,
                     kind=chat.kind.value,
                     title=title,
@@ -195,7 +195,7 @@ class ChatFeedRows:
         found: dict[str, set[ChatRef]] = {}
         with self._tx() as conn:
             for row in conn.execute(select(rows)):
-                chat = ChatRef(Platform(row.platform), row.chat_id, ChatKind(row.kind))
+                chat = ChatRef.from_key(Platform(row.platform), row.chat_id, ChatKind(row.kind))
                 found.setdefault(row.feed_url, set()).add(chat)
         return {url: frozenset(chats) for url, chats in found.items()}
 
@@ -269,10 +269,9 @@ class ChatFeedRows:
                 )
         conn.execute(update(rows).where(rows.c.feed_url == old_url).values(feed_url=new_url))
 
-    def _migrate_chat_feeds(self, conn: Connection, chat: ChatRef, new_chat_id: str) -> None:
+    def _migrate_chat_feeds(self, conn: Connection, chat: ChatRef, new_ref: ChatRef) -> None:
         """A chat got a new id (Telegram group -> supergroup): its feeds move too."""
         rows = self._chat_feeds_table
-        new_ref = ChatRef(chat.platform, new_chat_id, chat.kind)
         taken = {
             r.feed_url for r in conn.execute(select(rows).where(self._chat_feed_where(new_ref)))
         }
@@ -280,4 +279,4 @@ class ChatFeedRows:
             conn.execute(
                 delete(rows).where(self._chat_feed_where(chat), rows.c.feed_url.in_(taken))
             )
-        conn.execute(update(rows).where(self._chat_feed_where(chat)).values(chat_id=new_chat_id))
+        conn.execute(update(rows).where(self._chat_feed_where(chat)).values(chat_id=new_ref.key))

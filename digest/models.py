@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -177,11 +177,37 @@ class DeliveryMode(StrEnum):
 
 @dataclass(frozen=True)
 class ChatRef:
-    """Where messages go: a Telegram chat/channel or a Discord channel."""
+    """Where messages go: a Telegram chat/channel (or one forum topic of a group) or a
+    Discord channel (a Discord thread is a channel of its own, with its own id).
+
+    A Telegram forum topic is a subscription target like any chat: its own settings row,
+    outbox rows and pause, stored under `key` ("<chat_id>/<thread_id>"). What is about the
+    group as a whole (admin rights, the platform's per-chat rate limits) uses
+    `whole_chat`. The General topic is the group itself (thread_id None)."""
 
     platform: Platform
     chat_id: str
     kind: ChatKind = ChatKind.PRIVATE
+    thread_id: int | None = None  # Telegram message_thread_id of a forum topic
+
+    @property
+    def whole_chat(self) -> ChatRef:
+        """The group a topic belongs to (the chat itself when it is no topic)."""
+        return self if self.thread_id is None else replace(self, thread_id=None)
+
+    @property
+    def key(self) -> str:
+        """How storage names this target: the chat id, or "<chat_id>/<thread_id>"."""
+        return self.chat_id if self.thread_id is None else f"{self.chat_id}/{self.thread_id}"
+
+    @classmethod
+    def from_key(cls, platform: Platform, key: str, kind: ChatKind) -> ChatRef:
+        """The inverse of `key`. Chat ids never contain '/' (numbers, @names), so the
+        split cannot be ambiguous; a part after '/' that is no number stays in chat_id."""
+        chat_id, sep, thread = key.partition("/")
+        if sep and thread.isdigit():
+            return cls(platform, chat_id, kind, int(thread))
+        return cls(platform, key, kind)
 
 
 @dataclass(frozen=True)

@@ -289,7 +289,7 @@ def _article_from_row(row: Row[Any]) -> Article:
 
 def _chat_from_row(row: Row[Any]) -> ChatSettings:
     return ChatSettings(
-        chat=ChatRef(Platform(row.platform), row.chat_id, ChatKind(row.kind)),
+        chat=ChatRef.from_key(Platform(row.platform), row.chat_id, ChatKind(row.kind)),
         language=row.language,
         topics=frozenset(json.loads(row.topics or "[]")),
         keywords=frozenset(json.loads(row.keywords or "[]")),
@@ -309,7 +309,7 @@ def _chat_from_row(row: Row[Any]) -> ChatSettings:
 def _delivery_from_row(row: Row[Any]) -> Delivery:
     return Delivery(
         id=row.id,
-        chat=ChatRef(Platform(row.platform), row.chat_id, ChatKind(row.kind)),
+        chat=ChatRef.from_key(Platform(row.platform), row.chat_id, ChatKind(row.kind)),
         article_id=row.article_id,
         state=DeliveryState(row.state),
         created_at=row.created_at,
@@ -322,7 +322,7 @@ def _delivery_from_row(row: Row[Any]) -> Delivery:
 
 
 def _chat_where(chat: ChatRef) -> Any:
-    return and_(chats.c.platform == chat.platform.value, chats.c.chat_id == chat.chat_id)
+    return and_(chats.c.platform == chat.platform.value, chats.c.chat_id == chat.key)
 
 
 class SqlStorage(ChatFeedRows, SentMessageRows):
@@ -869,7 +869,7 @@ class SqlStorage(ChatFeedRows, SentMessageRows):
                 inserted = conn.execute(
                     self._insert_ignoring_duplicates(chats).values(
                         platform=settings.chat.platform.value,
-                        chat_id=settings.chat.chat_id,
+                        chat_id=settings.chat.key,
                         **values,
                     )
                 )
@@ -892,12 +892,14 @@ class SqlStorage(ChatFeedRows, SentMessageRows):
         self.save_chat(replace(settings, paused_reason=None))
 
     def migrate_chat(self, chat: ChatRef, new_chat_id: str) -> ChatRef:
-        new_ref = ChatRef(chat.platform, new_chat_id, chat.kind)
+        """Move a chat's settings, outbox rows and own feeds to its new id (a Telegram
+        group upgraded to a supergroup); a forum topic keeps its thread id."""
+        new_ref = replace(chat, chat_id=new_chat_id)
         with self._tx() as conn:
             old = conn.execute(select(chats).where(_chat_where(chat))).first()
             if old is not None:
                 conn.execute(delete(chats).where(_chat_where(new_ref)))
-                conn.execute(update(chats).where(_chat_where(chat)).values(chat_id=new_chat_id))
+                conn.execute(update(chats).where(_chat_where(chat)).values(chat_id=new_ref.key))
             # Deliveries move too, except pairs the new chat already has (at most once).
             existing = {
                 r.article_id
@@ -905,21 +907,21 @@ class SqlStorage(ChatFeedRows, SentMessageRows):
                     select(deliveries.c.article_id).where(
                         and_(
                             deliveries.c.platform == chat.platform.value,
-                            deliveries.c.chat_id == new_chat_id,
+                            deliveries.c.chat_id == new_ref.key,
                         )
                     )
                 )
             }
             old_where = and_(
                 deliveries.c.platform == chat.platform.value,
-                deliveries.c.chat_id == chat.chat_id,
+                deliveries.c.chat_id == chat.key,
             )
             if existing:
                 conn.execute(
                     delete(deliveries).where(old_where, deliveries.c.article_id.in_(existing))
                 )
-            conn.execute(update(deliveries).where(old_where).values(chat_id=new_chat_id))
-            self._migrate_chat_feeds(conn, chat, new_chat_id)
+            conn.execute(update(deliveries).where(old_where).values(chat_id=new_ref.key))
+            self._migrate_chat_feeds(conn, chat, new_ref)
         return new_ref
 
     # --- outbox -----------------------------------------------------------------------
@@ -944,7 +946,7 @@ class SqlStorage(ChatFeedRows, SentMessageRows):
                 rows = [
                     {
                         "platform": chat.platform.value,
-                        "chat_id": chat.chat_id,
+                        "chat_id": chat.key,
                         "kind": chat.kind.value,
                         "article_id": i,
                         "state": DeliveryState.PENDING.value,
@@ -974,7 +976,7 @@ class SqlStorage(ChatFeedRows, SentMessageRows):
         if chat is not None:
             query = query.where(
                 deliveries.c.platform == chat.platform.value,
-                deliveries.c.chat_id == chat.chat_id,
+                deliveries.c.chat_id == chat.key,
             )
         with self._tx() as conn:
             return [_delivery_from_row(r) for r in conn.execute(query)]
@@ -1019,7 +1021,7 @@ class SqlStorage(ChatFeedRows, SentMessageRows):
         if chat is not None:
             query = query.where(
                 deliveries.c.platform == chat.platform.value,
-                deliveries.c.chat_id == chat.chat_id,
+                deliveries.c.chat_id == chat.key,
             )
         with self._tx() as conn:
             return int(conn.execute(query).scalar() or 0)
@@ -1034,7 +1036,7 @@ class SqlStorage(ChatFeedRows, SentMessageRows):
             select(deliveries.c.id)
             .where(
                 deliveries.c.platform == chat.platform.value,
-                deliveries.c.chat_id == chat.chat_id,
+                deliveries.c.chat_id == chat.key,
                 deliveries.c.article_id == articles.c.id,
             )
             .exists()
@@ -1085,7 +1087,7 @@ class SqlStorage(ChatFeedRows, SentMessageRows):
             row = conn.execute(
                 select(deliveries.c.id).where(
                     deliveries.c.platform == chat.platform.value,
-                    deliveries.c.chat_id == chat.chat_id,
+                    deliveries.c.chat_id == chat.key,
                     deliveries.c.article_id == article_id,
                     deliveries.c.state == DeliveryState.SENT.value,
                 )

@@ -7,6 +7,11 @@ to fail (403/404/429/5xx), and records every request and gateway frame for asser
 Discord it deduplicates messages sent with ``enforce_nonce`` and answers 404 code 10015 for a
 deleted webhook. Messages can be edited (PATCH) by their author only: the bot's through
 ``/channels/{id}/messages/{id}``, a webhook's through the webhook (``edits`` records them).
+Forum channels (``add_forum``: type 15 with ``available_tags``) take posts
+(``POST /channels/{id}/threads`` with a starter message) under Discord's rules: Create Posts
+(the Send Messages bit), a name of 1-100 characters, at most 5 known tags, moderated tags only
+with Manage Threads, a tag when the forum requires one. Threads (``add_thread``, or a post) are
+channels whose permissions are their parent's, posting there needs Send Messages in Threads.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import itertools
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +51,8 @@ VIEW_CHANNEL = 1 << 10
 SEND_MESSAGES = 1 << 11
 EMBED_LINKS = 1 << 14
 READ_MESSAGE_HISTORY = 1 << 16
+MANAGE_THREADS = 1 << 34
+SEND_MESSAGES_IN_THREADS = 1 << 38
 USE_APPLICATION_COMMANDS = 1 << 31
 MEMBER_PERMISSIONS = VIEW_CHANNEL | SEND_MESSAGES | READ_MESSAGE_HISTORY | USE_APPLICATION_COMMANDS
 BOT_PERMISSIONS = VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | READ_MESSAGE_HISTORY
@@ -61,6 +68,12 @@ MAX_FIELDS = 25
 MAX_FIELD_NAME = 256
 MAX_FIELD_VALUE = 1024
 MAX_EMBED_TOTAL = 6000
+
+FORUM_CHANNEL_ID = "900000000000000104"  # added by add_forum(): #tech-forum
+THREAD_TYPES = frozenset({10, 11, 12})
+FORUM_REQUIRE_TAG = 1 << 4  # channel flag: a post must have a tag
+MAX_THREAD_NAME = 100
+MAX_APPLIED_TAGS = 5
 
 WEBHOOK_ID = "900000000000009001"
 WEBHOOK_TOKEN = "w" * 68
@@ -335,6 +348,90 @@ class FakeDiscord:
                 return guild.channels[channel_id]
         return None
 
+    def add_forum(
+        self,
+        channel_id: str = FORUM_CHANNEL_ID,
+        name: str = "tech-forum",
+        tags: Sequence[tuple[str, bool]] = (),
+        *,
+        require_tag: bool = False,
+        bot_allow: int = SEND_MESSAGES_IN_THREADS,
+        bot_deny: int = 0,
+    ) -> dict[str, Any]:
+        """A forum channel in the main guild with tags (name, moderated); the bot's role
+        gets `bot_allow` / `bot_deny` there (Send Messages in Posts by default, which the
+        bot role lacks server-wide). Returns the channel; its tags have ids."""
+        guild = self.guilds[GUILD_ID]
+        bot_role = guild.members[BOT_USER_ID]["roles"][0]
+        overwrites = [{"id": bot_role, "type": 0, "allow": str(bot_allow), "deny": str(bot_deny)}]
+        channel = _text_channel(channel_id, GUILD_ID, name, len(guild.channels), overwrites)
+        channel.update(
+            type=15,
+            flags=FORUM_REQUIRE_TAG if require_tag else 0,
+            available_tags=[
+                {
+                    "id": self.next_id(),
+                    "name": tag,
+                    "moderated": moderated,
+                    "emoji_id": None,
+                    "emoji_name": None,
+                }
+                for tag, moderated in tags
+            ],
+            default_auto_archive_duration=1440,
+            default_thread_rate_limit_per_user=0,
+            default_reaction_emoji=None,
+            default_sort_order=None,
+            default_forum_layout=0,
+        )
+        guild.channels[channel_id] = channel
+        return channel
+
+    def set_overwrites(self, channel_id: str, *, bot_allow: int, bot_deny: int) -> None:
+        """Change what the bot's role may do in one channel (a server admin's edit)."""
+        guild = self.guilds[GUILD_ID]
+        bot_role = guild.members[BOT_USER_ID]["roles"][0]
+        guild.channels[channel_id]["permission_overwrites"] = [
+            {"id": bot_role, "type": 0, "allow": str(bot_allow), "deny": str(bot_deny)}
+        ]
+
+    def add_thread(self, parent_id: str, name: str, *, applied_tags: Sequence[str] = ()) -> str:
+        """A public thread (a forum post, or a thread of a text channel); returns its id."""
+        parent = self.find_channel(parent_id)
+        assert parent is not None
+        thread_id = self.next_id()
+        self.guilds[parent["guild_id"]].channels[thread_id] = {
+            "id": thread_id,
+            "type": 11,
+            "guild_id": parent["guild_id"],
+            "parent_id": parent_id,
+            "name": name,
+            "owner_id": BOT_USER_ID,
+            "applied_tags": list(applied_tags),
+            "message_count": 0,
+            "member_count": 1,
+            "rate_limit_per_user": 0,
+            "last_message_id": None,
+            "flags": 0,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": 1440,
+                "archive_timestamp": "2026-01-01T00:00:00+00:00",
+                "locked": False,
+            },
+            "permission_overwrites": [],
+        }
+        return thread_id
+
+    def posts_in(self, forum_id: str) -> list[dict[str, Any]]:
+        """The threads (posts) of a forum, oldest first."""
+        return [
+            c
+            for g in self.guilds.values()
+            for c in g.channels.values()
+            if c.get("parent_id") == forum_id and c["type"] in THREAD_TYPES
+        ]
+
     def delete_channel(self, channel_id: str) -> None:
         """The channel is gone: REST answers 404 Unknown Channel from now on."""
         for guild in self.guilds.values():
@@ -360,7 +457,10 @@ class FakeDiscord:
             return (1 << 53) - 1
         if channel_id is None:
             return perms
-        overwrites = guild.channels[channel_id]["permission_overwrites"]
+        channel = guild.channels[channel_id]
+        if channel["type"] in THREAD_TYPES:  # a thread has its parent's permissions
+            channel = guild.channels[channel["parent_id"]]
+        overwrites = channel["permission_overwrites"]
         for ow in overwrites:
             if ow["id"] == guild_id:
                 perms = (perms & ~int(ow["deny"])) | int(ow["allow"])
@@ -615,6 +715,9 @@ class FakeDiscord:
         m = re.fullmatch(r"/channels/(\d+)/messages/(\d+)", path)
         if m and method == "PATCH":
             return self._edit_message(m.group(1), m.group(2), body)
+        m = re.fullmatch(r"/channels/(\d+)/threads", path)
+        if m and method == "POST":
+            return self._create_forum_post(m.group(1), body)
         m = re.fullmatch(r"/guilds/(\d+)", path)
         if m and method == "GET":
             guild = self.guilds.get(m.group(1))
@@ -745,7 +848,8 @@ class FakeDiscord:
         perms = self.permissions(channel["guild_id"], BOT_USER_ID, channel_id)
         if not perms & VIEW_CHANNEL:
             return self.error_response(Failure("POST", "", 403, 50001, "Missing Access"))
-        if not perms & SEND_MESSAGES:
+        needed = SEND_MESSAGES_IN_THREADS if channel["type"] in THREAD_TYPES else SEND_MESSAGES
+        if not perms & needed or channel["type"] == 15:  # a forum takes posts only
             return self.error_response(Failure("POST", "", 403, 50013, "Missing Permissions"))
         problems = embed_problems(body)
         if problems:
@@ -784,6 +888,52 @@ class FakeDiscord:
             {"channel_id": channel_id, "message_id": message_id, "via": "bot", "body": body}
         )
         return _json(message)
+
+    def _create_forum_post(self, channel_id: str, body: dict[str, Any]) -> web.Response:
+        """POST /channels/{forum}/threads: a post (thread) with its starter message."""
+        forum = self.find_channel(channel_id)
+        if forum is None:
+            return self.error_response(Failure("POST", "", 404))
+        if forum["type"] != 15:
+            return self.error_response(
+                Failure("POST", "", 400, 50024, "Cannot execute action on this channel type")
+            )
+        perms = self.permissions(forum["guild_id"], BOT_USER_ID, channel_id)
+        if not perms & VIEW_CHANNEL:
+            return self.error_response(Failure("POST", "", 403, 50001, "Missing Access"))
+        if not perms & SEND_MESSAGES:  # "Create Posts"
+            return self.error_response(Failure("POST", "", 403, 50013, "Missing Permissions"))
+        name = body.get("name") or ""
+        message = body.get("message") or {}
+        problems = {f"message.{k}": v for k, v in embed_problems(message).items()}
+        if not 1 <= len(name) <= MAX_THREAD_NAME:
+            problems["name"] = f"Must be between 1 and {MAX_THREAD_NAME} in length."
+        tags = [str(t) for t in body.get("applied_tags") or []]
+        known = {t["id"]: t for t in forum.get("available_tags") or []}
+        if len(tags) > MAX_APPLIED_TAGS or any(t not in known for t in tags):
+            problems["applied_tags"] = "Invalid tags."
+        if problems:
+            return self._validation_error(problems)
+        if any(known[t]["moderated"] for t in tags) and not perms & MANAGE_THREADS:
+            return self.error_response(Failure("POST", "", 403, 50013, "Missing Permissions"))
+        if not tags and forum.get("flags", 0) & FORUM_REQUIRE_TAG:
+            return self.error_response(
+                Failure(
+                    "POST",
+                    "",
+                    400,
+                    40067,
+                    "A tag is required to create a forum post in this channel",
+                )
+            )
+        thread_id = self.add_thread(channel_id, name, applied_tags=tags)
+        thread = self.find_channel(thread_id)
+        assert thread is not None
+        starter = self._message(thread_id, message, self.bot_user)
+        starter["id"] = thread_id  # as Discord: a post's starter message has the post's id
+        self.messages.setdefault(thread_id, []).append(starter)
+        thread["message_count"] = 1
+        return _json({**thread, "message": starter})
 
     def _same_nonce(self, body: dict[str, Any]) -> dict[str, Any] | None:
         """The message created before with this nonce (enforce_nonce, same author, within

@@ -12,6 +12,10 @@ It behaves like the real Bot API where our code depends on it:
 * ``editMessageText`` / ``editMessageCaption`` edit one of the messages it accepted (same
   checks and limits; "message is not modified" for the same text; "message to edit not
   found" for an unknown or `deleted_messages` id); every accepted edit is in ``edits``.
+* Forum supergroups (``add_topic``): commands typed in a topic carry message_thread_id,
+  is_topic_message and the topic's creation message (with its name); sends into a
+  deleted or unknown topic get 400 "message thread not found", into a closed one
+  400 TOPIC_CLOSED (``set_topic_state``); the group's flood limit covers all its topics.
 * Per chat, tests can make it answer 403 (blocked, kicked), 400 with
   ``migrate_to_chat_id``, 400 "chat not found", or 5xx, and set member statuses for admin
   checks. Posts to a channel need the bot to be an admin with can_post_messages, posts to
@@ -246,11 +250,21 @@ class FakeUser:
 
 
 @dataclass
+class FakeTopic:
+    """A forum topic: its name and whether it is open, closed or deleted."""
+
+    name: str
+    state: str = "open"  # open | closed | deleted
+
+
+@dataclass
 class FakeChat:
     id: int
     type: str  # private | group | supergroup | channel
     title: str | None = None
     username: str | None = None  # without "@"
+    is_forum: bool = False  # a supergroup with topics
+    topics: dict[int, FakeTopic] = field(default_factory=dict)  # message_thread_id -> topic
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "type": self.type}
@@ -260,6 +274,8 @@ class FakeChat:
             data["title"] = self.title or f"Chat {self.id}"
         if self.username:
             data["username"] = self.username
+        if self.is_forum:
+            data["is_forum"] = True
         return data
 
 
@@ -487,6 +503,18 @@ class FakeTelegram:
             {"migrate_to_chat_id": new_chat_id},
         )
 
+    def add_topic(self, chat_id: int, thread_id: int, name: str) -> FakeTopic:
+        """Make `chat_id` a forum supergroup (if it is not yet) with an open topic."""
+        chat = self.chats[chat_id]
+        chat.is_forum = True
+        topic = chat.topics[thread_id] = FakeTopic(name)
+        return topic
+
+    def set_topic_state(self, chat_id: int, thread_id: int, state: str) -> None:
+        """open | closed | deleted: sends into a closed topic get 400 TOPIC_CLOSED, into
+        a deleted one 400 "message thread not found", as the Bot API answers."""
+        self.chats[chat_id].topics[thread_id].state = state
+
     def delete_chat(self, chat_id: int) -> None:
         self.chats.pop(chat_id, None)
 
@@ -550,6 +578,17 @@ class FakeTelegram:
             message["sender_chat"] = chat.to_json()
         if thread_id is not None:  # typed in a forum topic
             message.update({"message_thread_id": thread_id, "is_topic_message": True})
+            topic = chat.topics.get(thread_id)
+            if topic is not None:
+                # As Telegram does: a message in a topic replies to the topic's creation.
+                message["reply_to_message"] = {
+                    "message_id": thread_id,
+                    "date": int(time.time()),
+                    "chat": chat.to_json(),
+                    "message_thread_id": thread_id,
+                    "is_topic_message": True,
+                    "forum_topic_created": {"name": topic.name, "icon_color": 7322096},
+                }
         command = re.match(r"/[A-Za-z0-9_]+(?:@[A-Za-z0-9_]+)?", text)
         if command:
             message["entities"] = [
@@ -1128,7 +1167,7 @@ class FakeTelegram:
             return self._error(failure.status, failure.description, failure.parameters)
         if chat is None:
             return self._error(400, "Bad Request: chat not found")
-        refusal = self._posting_refusal(chat)
+        refusal = self._posting_refusal(chat) or self._topic_refusal(chat, params)
         if refusal is not None:
             return refusal
         if photo is not None and photo in self.refused_photos:
@@ -1215,6 +1254,20 @@ class FakeTelegram:
                 return self._error(403, f"Forbidden: bot is not a member of the {chat.type} chat")
             if status == "restricted":
                 return self._error(400, "Bad Request: not enough rights to send text messages")
+        return None
+
+    def _topic_refusal(self, chat: FakeChat, params: dict[str, Any]) -> web.Response | None:
+        """In a forum, message_thread_id must name an open topic. The General topic (1)
+        cannot be named: a message without a thread id goes there. (Outside forums the id
+        of a reply thread is accepted as is.)"""
+        thread = params.get("message_thread_id")
+        if thread is None or not chat.is_forum:
+            return None
+        topic = chat.topics.get(int(thread))
+        if topic is None or topic.state == "deleted":
+            return self._error(400, "Bad Request: message thread not found")
+        if topic.state == "closed":
+            return self._error(400, "Bad Request: TOPIC_CLOSED")
         return None
 
     def _chat_window(self, chat: FakeChat) -> _Window:

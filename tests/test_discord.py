@@ -182,13 +182,13 @@ async def test_commands_are_synced_under_news_with_arabic_and_english(
     assert options["summary"]["url"]["required"] is True
     assert {c["value"] for c in options["lang"]["language"]["choices"]} == {"ar", "en"}
     assert options["subscribe"]["channel"]["description_localizations"]["en-US"]
-    # Channel pickers offer text, announcement and thread channels only: no voice (2),
-    # category (4), stage (13), forum (15) or media (16) channel the bot cannot post in.
+    # Channel pickers offer text, announcement, thread and forum channels only: no voice
+    # (2), category (4), stage (13) or media (16) channel the bot cannot post in.
     channel_options = [o for opts in options.values() for n, o in opts.items() if n == "channel"]
     # subscribe, unsubscribe, exclude, include, subscriptions, schedule, images
     assert len(channel_options) == 7
     for option in channel_options:
-        assert option["type"] == 7 and sorted(option["channel_types"]) == [0, 5, 10, 11, 12]
+        assert option["type"] == 7 and sorted(option["channel_types"]) == [0, 5, 10, 11, 12, 15]
 
 
 # --- commands ------------------------------------------------------------------------
@@ -1198,7 +1198,16 @@ async def test_help_is_written_for_discord(
     if not text:
         text = (await original_edits(fake, interaction_id))[0]["content"]
     lang = "en" if locale == "en-US" else "ar"
-    assert discord.utils.escape_markdown(i18n.t("help_footer_discord", lang, p="/news ")) in text
+    footer = discord.utils.escape_markdown(i18n.t("help_footer_discord", lang, p="/news "))
+
+    def whole_help() -> str | None:
+        # A help longer than one message (2,000 characters) goes on in follow-ups.
+        sent = fake.followups.get(f"itoken-{interaction_id}", [])
+        joined = "\n".join([text, *(m.get("content") or "" for m in sent)])
+        return joined if footer in joined else None
+
+    text = await fake.wait_for(whole_help)
+    assert footer in text
     assert "/news webhook" in text and "Manage Channels" in text
     for telegram_only in (i18n.t("help_footer", lang, p="/news "), "@channel", "@القناة"):
         assert telegram_only not in text  # no "manage a channel from a private chat"

@@ -27,6 +27,7 @@ from bot.delivery import (
     discord_renderer,
 )
 from bot.discord.files import attachment_file, discord_file
+from bot.discord.forum import FORUM_TYPES, TopicNames
 from bot.discord.gate import (
     _NEEDS_POSTING,
     DEFER_AFTER_SECONDS,
@@ -35,6 +36,7 @@ from bot.discord.gate import (
     DiscordGate,
     chat_of,
     invite_url,
+    missing_permissions_in,
     missing_post_permissions,
     refusal_text,
 )
@@ -95,6 +97,7 @@ class DiscordBot:
         renderer: ReplyRenderer | None = None,
         *,
         topic_colours: Mapping[str, int] | None = None,
+        topic_names: Mapping[str, Sequence[str]] | None = None,
         limiter: RateLimiter | None = None,
         api_base_url: str | None = None,
         gateway_url: str | None = None,
@@ -139,6 +142,8 @@ class DiscordBot:
             redactor=self._redactor,
             on_dead_webhook=self._on_dead_webhook,
             logger=self._log,
+            # Forum channels: a post's tags are those named like its topics.
+            topic_names=TopicNames.of(topic_names or {}),
         )
         self._connect_task: asyncio.Task[None] | None = None
         self._saved_bases: tuple[str, yarl.URL] | None = None
@@ -485,6 +490,10 @@ class DiscordBot:
             resume,
         )
         key = "paused_notice_webhook" if had_webhook else "paused_notice"
+        with contextlib.suppress(ValueError):
+            channel = self._client.get_channel(int(settings.chat.chat_id))
+            if not had_webhook and getattr(channel, "type", None) in FORUM_TYPES:
+                key = "paused_notice_forum"  # Discord names the rights differently there
         await self._tell_admins(settings, key, reason, notify_in_channel=False)
 
     async def _on_dead_webhook(
@@ -602,6 +611,10 @@ class DiscordBot:
             reason = refusal_text(exc, f"<#{channel_id}>", lang)
             await answer("webhook_refused", channel=f"<#{channel_id}>", reason=reason)
             return
+        if getattr(self._client.get_channel(channel_id), "type", None) in FORUM_TYPES:
+            # A forum webhook needs a post name per message; the bot posts there itself.
+            await answer("webhook_forum", channel=f"<#{channel_id}>")
+            return
         setting = WebhookTarget(url, username=name, avatar_url=avatar_url).to_setting()
         before = store.get_chat(target)
         store.save_chat(replace(before, webhook_url=setting, paused_reason=None))
@@ -649,7 +662,7 @@ class DiscordBot:
                 return
         if target is None and name in _NEEDS_POSTING and interaction.guild_id is not None:
             # Subscribing a channel the bot cannot post in would only end in a pause.
-            missing = missing_post_permissions(interaction.app_permissions)
+            missing = missing_permissions_in(interaction.channel, interaction.app_permissions)
             if missing and not (name == "schedule" and tuple(args) == ("off",)):
                 here = f"<#{interaction.channel_id}>"
                 reason = _discord_text("bot_cannot_post", language, missing=", ".join(missing))

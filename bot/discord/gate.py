@@ -11,6 +11,7 @@ import discord
 from discord import app_commands
 
 from bot import i18n
+from bot.discord.forum import FORUM_TYPES, forum_post_permissions, thread_post_permissions
 from bot.discord.texts import _DISCORD_TEXTS, _discord_text
 from bot.reply_text import echo, refusal_reason
 from digest.models import ChatKind, ChatRef, Platform
@@ -107,6 +108,18 @@ def missing_post_permissions(permissions: discord.Permissions) -> list[str]:
     return [name for name, ok in needed.items() if not ok]
 
 
+def missing_permissions_in(channel: object, permissions: discord.Permissions) -> list[str]:
+    """`missing_post_permissions` for the kind of channel it is: a forum needs Create
+    Posts and Send Messages in Posts, a thread Send Messages in Threads
+    (bot.discord.forum)."""
+    kind = getattr(channel, "type", None)
+    if kind in FORUM_TYPES:
+        return forum_post_permissions(permissions)
+    if kind in _THREAD_TYPES:
+        return thread_post_permissions(permissions)
+    return missing_post_permissions(permissions)
+
+
 def parse_channel_ref(ref: str) -> int | None:
     """'<#123…>' or a bare channel id → the id; None for anything else."""
     match = _CHANNEL_REF.match(ref.strip())
@@ -121,18 +134,25 @@ def chat_of(channel_id: int, in_guild: bool) -> ChatRef:
     )
 
 
-_TEXT_CHANNELS = (discord.TextChannel, discord.Thread)
+_TEXT_CHANNELS = (discord.TextChannel, discord.Thread, discord.ForumChannel)
+_THREAD_TYPES = frozenset(
+    {
+        discord.ChannelType.news_thread,
+        discord.ChannelType.public_thread,
+        discord.ChannelType.private_thread,
+    }
+)
 
 # What a `channel` option offers: channels the bot can post stories in -- text (0),
-# announcement (5) and threads (10, 11, 12). Not voice (2), categories (4), stage (13),
-# forums (15) or media (16): forums need a post (thread) per message, which the sender
-# does not create, so they stay out until it does.
+# announcement (5), threads (10, 11, 12) and forums (15: a post per story, see
+# bot.discord.forum). Not voice (2), categories (4), stage (13) or media (16).
 POSTABLE_CHANNEL_TYPES = (
     discord.ChannelType.text,
     discord.ChannelType.news,
     discord.ChannelType.news_thread,
     discord.ChannelType.public_thread,
     discord.ChannelType.private_thread,
+    discord.ChannelType.forum,
 )
 
 AnyChannel = app_commands.AppCommandChannel | app_commands.AppCommandThread
@@ -200,7 +220,7 @@ class DiscordGate:
             )
         if channel.guild.id != interaction.guild_id:
             raise TargetRefused(ref, "other_server", "that channel is in another server")
-        if not isinstance(channel, _TEXT_CHANNELS):
+        if not isinstance(channel, _TEXT_CHANNELS) or channel.type not in POSTABLE_CHANNEL_TYPES:
             raise TargetRefused(ref, "not_text", f"<#{channel_id}> is not a text channel")
         member = await self._member(user_id)
         if member is None or not can_manage(channel.permissions_for(member)):
@@ -212,7 +232,7 @@ class DiscordGate:
         me = channel.guild.me
         if me is None:
             raise TargetRefused(ref, "unavailable", "could not check the bot's permissions")
-        missing = missing_post_permissions(channel.permissions_for(me))
+        missing = missing_permissions_in(channel, channel.permissions_for(me))
         if missing:
             raise TargetRefused(
                 ref,

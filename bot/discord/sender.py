@@ -20,6 +20,7 @@ import discord
 import yarl
 
 from bot.chat import OutgoingMessage
+from bot.discord.forum import FORUM_TYPES, TopicNames, pick_tags, post_name
 from bot.redaction import SecretRedactor
 from digest.errors import (
     ChatForbidden,
@@ -29,7 +30,7 @@ from digest.errors import (
     RetryAfter,
     TransientDeliveryError,
 )
-from digest.models import ChatRef, ChatSettings, Platform
+from digest.models import ChatKind, ChatRef, ChatSettings, Platform
 
 MAX_CONTENT = 2000  # characters of message content
 MAX_EMBEDS_PER_MESSAGE = 10
@@ -212,8 +213,13 @@ class DiscordSender:
         redactor: TokenRedactor | None = None,
         on_dead_webhook: DeadWebhook | None = None,
         logger: logging.Logger | None = None,
+        topic_names: TopicNames | None = None,
     ) -> None:
         self._client = client
+        # Forum channels (bot.discord.forum): tags are picked by these topic names.
+        self._topic_names = topic_names or TopicNames({})
+        self._plain_channels: set[int] = set()  # checked once: not forums (ids never change)
+        self._open_posts: dict[int, int] = {}  # forum id -> the post its last digest opened
         self._webhooks = webhooks
         self._redactor = redactor or TokenRedactor(
             (client.http.token or "") if client is not None else ""
@@ -241,6 +247,10 @@ class DiscordSender:
         target = await self._webhooks(chat) if self._webhooks is not None else None
         if target is not None and target.url in self._dead_webhooks:
             target = None
+        if target is not None and self._client is not None and chat.chat_id.isdigit():
+            cached = self._client.get_channel(int(chat.chat_id))
+            if getattr(cached, "type", None) in FORUM_TYPES:
+                target = None  # a forum takes posts: the bot makes them (no forum webhooks)
         try:
             if target is not None:
                 try:
@@ -325,6 +335,14 @@ class DiscordSender:
             channel_id = int(chat.chat_id)
         except ValueError:
             raise ChatNotFound(chat.chat_id, "not a Discord channel id") from None
+        forum = await self._forum(chat, channel_id)
+        if forum is not None:
+            return await self._post_in_forum(forum, message)
+        return await self._send_into(channel_id, message)
+
+    async def _send_into(self, channel_id: int, message: OutgoingMessage) -> str:
+        """Post `message` as the bot in a channel or thread."""
+        assert self._client is not None
         channel = self._client.get_partial_messageable(channel_id)
         embeds = _embeds(message)
         sent = await channel.send(
@@ -338,6 +356,50 @@ class DiscordSender:
             nonce=message_nonce(message.dedupe_key or secrets.token_hex(16)),
         )
         return str(sent.id)
+
+    async def _forum(self, chat: ChatRef, channel_id: int) -> discord.ForumChannel | None:
+        """The forum channel `channel_id` is, or None for any other channel (remembered:
+        a channel's type never changes). From the gateway's cache when it has the channel
+        (tags kept current by Discord's events), else asked once over REST."""
+        if chat.kind is ChatKind.PRIVATE or channel_id in self._plain_channels:
+            return None
+        assert self._client is not None
+        channel = self._client.get_channel(channel_id)
+        if channel is None:
+            channel = await self._client.fetch_channel(channel_id)
+        if isinstance(channel, discord.ForumChannel) and channel.type in FORUM_TYPES:
+            return channel
+        self._plain_channels.add(channel_id)
+        return None
+
+    async def _post_in_forum(self, forum: discord.ForumChannel, message: OutgoingMessage) -> str:
+        """A new post (thread) for a story or a digest's first message, with the forum's
+        tags for its topics; the rest of a digest goes into the post its first message
+        opened (a post deleted meanwhile: a new one). Discord has no nonce for a new post:
+        a crash between the post and the outbox update can repeat that post."""
+        open_post = self._open_posts.get(forum.id)
+        if message.continues_post and open_post is not None:
+            try:
+                return await self._send_into(open_post, message)
+            except discord.NotFound:
+                del self._open_posts[forum.id]
+        tags = pick_tags(
+            message.post_topics,
+            forum.available_tags,
+            self._topic_names,
+            require_tag=forum.flags.require_tag,
+        )
+        embeds = _embeds(message)
+        created = await forum.create_thread(
+            name=post_name(message),
+            content=message.text or None,
+            embeds=embeds,
+            applied_tags=tags,
+            allowed_mentions=_NO_MENTIONS,
+            suppress_embeds=bool(message.disable_preview and not embeds),
+        )
+        self._open_posts[forum.id] = created.thread.id
+        return str(created.message.id)
 
     async def _send_webhook(self, target: WebhookTarget, message: OutgoingMessage) -> str:
         token = _WEBHOOK_TOKEN.search(target.url)

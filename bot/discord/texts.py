@@ -89,6 +89,11 @@ _DISCORD_TEXTS: Mapping[str, tuple[str, str]] = {
         "I cannot see {target}; check that the bot is invited and can view it",
     ),
     "webhook_refused": ("لا يمكن استخدام {channel}: {reason}", "Cannot use {channel}: {reason}"),
+    "webhook_forum": (
+        "{channel} منتدى: لا تُستخدم الـ webhooks فيه، والبوت ينشر فيه بنفسه (منشور لكل خبر).",
+        "{channel} is a forum: webhooks are not used there, the bot posts itself"
+        " (a post per story).",
+    ),
     "webhook_admins_only": (
         "تغيير طريقة النشر متاح لمن يملك صلاحية إدارة القنوات فقط.",
         "Only members with Manage Channels can change how this channel is posted to.",
@@ -108,6 +113,15 @@ _DISCORD_TEXTS: Mapping[str, tuple[str, str]] = {
         "newsdigest stopped posting to {channel} on “{server}”: {reason}\n"
         "Give the bot View Channel, Send Messages and Embed Links there, then run"
         " /news subscribe or /news schedule in that channel to resume.",
+    ),
+    "paused_notice_forum": (
+        "توقّف نشر الأخبار في المنتدى {channel} على خادم «{server}»: {reason}\n"
+        "أصلحوا صلاحيات البوت هناك (عرض القناة، إنشاء المنشورات، إرسال الرسائل في المنشورات،"
+        " تضمين الروابط)، ثم شغّلوا /news subscribe أو /news schedule في ذلك المنتدى"
+        " لاستئناف النشر.",
+        "newsdigest stopped posting to the forum {channel} on “{server}”: {reason}\n"
+        "Give the bot View Channel, Create Posts, Send Messages in Posts and Embed Links there,"
+        " then run /news subscribe or /news schedule in that forum to resume.",
     ),
     "paused_notice_webhook": (
         "توقّف نشر الأخبار في {channel} على خادم «{server}»: {reason}\n"

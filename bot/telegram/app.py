@@ -29,9 +29,11 @@ from bot.delivery import (
     RateLimiter,
     telegram_renderer,
 )
+from bot.forum_topics import group_topics
 from bot.i18n import command_descriptions, normalize_language, rtl_safe, t
 from bot.reply_text import reason_text
 from bot.telegram.files import import_arguments, incoming_file, send_file
+from bot.telegram.forum import remember_topic_name, tell_topic_paused, topic_name
 from bot.telegram.gate import TelegramGate, anonymous_admin_id, chat_kind
 from bot.telegram.render import TelegramReplyRenderer
 from bot.telegram.sender import (
@@ -108,6 +110,8 @@ class TelegramChatStore(Protocol):
     def pause_chat(self, chat: ChatRef, reason: str) -> None: ...
 
     def migrate_chat(self, chat: ChatRef, new_chat_id: str) -> ChatRef: ...
+
+    def get_chats(self, *, include_paused: bool = False) -> list[ChatSettings]: ...
 
 
 # Prefix of the pause reasons this adapter writes, so that being added back resumes only
@@ -300,7 +304,10 @@ class TelegramBot:
             # (and "GroupAnonymousBot" as the user). Only admins can post that way.
             user_id = anonymous_admin_id(chat.id)
         return Invocation(
-            chat=ChatRef(Platform.TELEGRAM, str(chat.id), chat_kind(chat.type)),
+            # Typed in a forum topic: the topic is the chat it acts on (bot.telegram.forum).
+            chat=ChatRef(
+                Platform.TELEGRAM, str(chat.id), chat_kind(chat.type), _topic_thread(update)
+            ),
             user_id=user_id,
             name=name.lower(),
             args=tuple(args),
@@ -311,6 +318,7 @@ class TelegramBot:
         invocation = self._invocation(update, context.args or ())
         if invocation is not None:
             await self._run(invocation, _topic_thread(update))
+            self._remember_topic(invocation.chat, update)
 
     async def _on_unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -334,7 +342,9 @@ class TelegramBot:
         if message.sender_chat is not None and message.sender_chat.id == chat.id:
             user_id = anonymous_admin_id(chat.id)  # as in _invocation
         invocation = Invocation(
-            chat=ChatRef(Platform.TELEGRAM, str(chat.id), chat_kind(chat.type)),
+            chat=ChatRef(
+                Platform.TELEGRAM, str(chat.id), chat_kind(chat.type), _topic_thread(update)
+            ),
             user_id=user_id,
             name="import",
             args=tuple(args),
@@ -342,6 +352,11 @@ class TelegramBot:
             file=incoming_file(bot, message.document),
         )
         await self._run(invocation, _topic_thread(update))
+
+    def _remember_topic(self, chat: ChatRef, update: Update) -> None:
+        """A forum topic's name, kept with its settings for notices and /mysubs."""
+        if self._chat_store is not None and chat.thread_id is not None:
+            remember_topic_name(self._chat_store, chat, topic_name(update.effective_message))
 
     async def _run(self, invocation: Invocation, thread_id: int | None = None) -> None:
         try:
@@ -359,28 +374,34 @@ class TelegramBot:
 
     async def _on_my_chat_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The bot was blocked, kicked or removed (pause the chat at once instead of
-        waiting for the next send to fail), or added back (resume what a removal paused)."""
+        waiting for the next send to fail), or added back (resume what a removal paused).
+        A forum group's topics with settings of their own go with it."""
         change = update.my_chat_member
         if change is None or self._chat_store is None:
             return
         ref = ChatRef(Platform.TELEGRAM, str(change.chat.id), chat_kind(change.chat.type))
-        if not self._chat_store.has_chat(ref):
-            return  # a chat we never stored: nothing to pause or resume
-        settings = self._chat_store.get_chat(ref)
+        stored = [ref] if self._chat_store.has_chat(ref) else []
+        if ref.kind is ChatKind.GROUP:
+            stored += [s.chat for s in group_topics(self._chat_store, ref)]
+        # (a chat we never stored: nothing to pause or resume)
         status = change.new_chat_member.status
-        if status in _REMOVED_STATUSES:
-            what = (
-                "blocked by the user" if ref.kind is ChatKind.PRIVATE else "removed from the chat"
-            )
-            self._chat_store.pause_chat(ref, f"{REMOVED_REASON}bot {what}")
-            self._log.info("chat %s paused: bot %s", ref.chat_id, what)
-        elif (
-            status in (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR)
-            and settings.paused_reason is not None
-            and settings.paused_reason.startswith(REMOVED_REASON)
-        ):
-            self._chat_store.save_chat(replace(settings, paused_reason=None))
-            self._log.info("chat %s resumed: bot is back", ref.chat_id)
+        for target in stored:
+            settings = self._chat_store.get_chat(target)
+            if status in _REMOVED_STATUSES:
+                what = (
+                    "blocked by the user"
+                    if ref.kind is ChatKind.PRIVATE
+                    else "removed from the chat"
+                )
+                self._chat_store.pause_chat(target, f"{REMOVED_REASON}bot {what}")
+                self._log.info("chat %s paused: bot %s", target.key, what)
+            elif (
+                status in (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR)
+                and settings.paused_reason is not None
+                and settings.paused_reason.startswith(REMOVED_REASON)
+            ):
+                self._chat_store.save_chat(replace(settings, paused_reason=None))
+                self._log.info("chat %s resumed: bot is back", target.key)
 
     async def _on_migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A group became a supergroup: move its settings and outbox to the new id now."""
@@ -409,9 +430,14 @@ class TelegramBot:
         of its human admins (the creator first) in a private chat. Only admins who have
         started the bot can be reached, and only while the bot can still see the admin
         list; otherwise the pause is only logged. A blocked private chat has nobody to tell.
+        A paused forum topic is announced in the group's General topic instead.
         """
         chat = settings.chat
         if chat.platform is not Platform.TELEGRAM or chat.kind is ChatKind.PRIVATE:
+            return
+        if chat.thread_id is not None:
+            # A forum topic (deleted, closed): the admins read the group's General topic.
+            await tell_topic_paused(settings, self._redactor.redact(reason), self._post, self._log)
             return
         bot = self._app.bot
         try:
@@ -440,6 +466,10 @@ class TelegramBot:
         self._log.info("chat %s paused; no admin could be told", chat.chat_id)
 
     # --- replies ---------------------------------------------------------------------
+
+    async def _post(self, chat: ChatRef, text: str) -> str:
+        """Send plain `text` (escaped here) to `chat`, paced and retried like replies."""
+        return await self._send_with_retry(chat, OutgoingMessage(text=escape_html(text)))
 
     async def send_reply(self, chat: ChatRef, reply: Reply, *, thread_id: int | None = None) -> int:
         """Render and send a reply (into the forum topic `thread_id`, if any), paced like

@@ -98,6 +98,11 @@ _NO_RIGHTS_MARKERS = (
 )
 
 
+# 400s about a forum topic (Bot API texts): deleted, closed, or an id that is no topic.
+# The topic's subscription is paused, the group's other topics go on.
+_TOPIC_MARKERS = ("message thread not found", "topic_deleted", "topic_closed", "topic_id_invalid")
+
+
 def translate_error(
     exc: tg_error.TelegramError, chat_id: str, redact: Callable[[str], str] = str
 ) -> DeliveryError:
@@ -111,6 +116,8 @@ def translate_error(
         return ChatForbidden(chat_id, message)
     if isinstance(exc, tg_error.BadRequest):  # before NetworkError: BadRequest subclasses it
         lowered = message.lower()
+        if any(marker in lowered for marker in _TOPIC_MARKERS):
+            return ChatNotFound(chat_id, message)
         if any(marker in lowered for marker in _NOT_FOUND_MARKERS):
             return ChatNotFound(chat_id, message)
         if any(marker in lowered for marker in _NO_RIGHTS_MARKERS):
@@ -172,11 +179,13 @@ class TelegramSender:
     async def send(
         self, chat: ChatRef, message: OutgoingMessage, *, thread_id: int | None = None
     ) -> str:
-        """Send one HTML message (into a forum topic when `thread_id` is given); returns
-        Telegram's message id.
+        """Send one HTML message into the chat, or into its forum topic: `thread_id` when
+        given, else `chat.thread_id`; returns Telegram's message id.
 
-        Raises RetryAfter, ChatForbidden, ChatMigrated, ChatNotFound, MessageRejected or
-        TransientDeliveryError."""
+        Raises RetryAfter, ChatForbidden, ChatMigrated, ChatNotFound (also for a deleted
+        or closed topic), MessageRejected or TransientDeliveryError."""
+        if thread_id is None:
+            thread_id = chat.thread_id
         if message.photo_url:
             try:
                 photo = await self._bot.send_photo(
