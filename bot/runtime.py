@@ -257,6 +257,7 @@ async def _start(
                 command_service=commands,
                 api_base_url=settings.telegram.api_url,
                 chat_store=storage,
+                panels=commands,
             )
             await telegram.start()
             stoppers.append(telegram.stop)
