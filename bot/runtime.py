@@ -276,6 +276,7 @@ async def _start(
                 webhooks=stored_webhooks(storage),
                 chat_store=storage,
                 logger=logging.getLogger("newsdigest.discord"),
+                panels=commands,
             )
             await discord_bot.start()
             stoppers.append(discord_bot.stop)

@@ -37,6 +37,7 @@ from bot.discord.gate import (
     missing_post_permissions,
     refusal_text,
 )
+from bot.discord.menus import TopicMenus, TopicPanels
 from bot.discord.render import ReplyRenderer, render_reply
 from bot.discord.sender import (
     _NO_MENTIONS,
@@ -83,6 +84,11 @@ class _NewsClient(discord.Client):
     async def setup_hook(self) -> None:
         await self._bot._setup(self.tree)
 
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        # Slash commands and autocompletion go to the tree; menu choices come here.
+        if interaction.type is discord.InteractionType.component:
+            await self._bot._on_component(interaction)
+
 
 class DiscordBot:
     """The Discord side of ``newsdigest run``: slash commands and the sender."""
@@ -104,6 +110,7 @@ class DiscordBot:
         max_ratelimit_timeout: float = 30.0,
         guild_ready_timeout: float = 2.0,
         defer_after: float = DEFER_AFTER_SECONDS,
+        panels: TopicPanels | None = None,
     ) -> None:
         if not token:
             raise ConfigError("NEWSDIGEST_DISCORD_TOKEN is empty")
@@ -126,6 +133,13 @@ class DiscordBot:
             allowed_mentions=_NO_MENTIONS,
         )
         self._chat_store = chat_store
+        # With the CommandService as `panels`: /news topics answers with select menus,
+        # topic options autocomplete (bot.discord.menus).
+        self._menus: TopicMenus | None = None
+        if panels is not None:
+            self._menus = TopicMenus(
+                self._client, panels, defer_after=defer_after, logger=self._log
+            )
         if webhooks is None and chat_store is not None:
             webhooks = stored_webhooks(chat_store)
         self._client.tree.add_command(self._build_group())
@@ -229,7 +243,8 @@ class DiscordBot:
 
         @group.command(name="topics", description=_command_text("topics"))
         async def topics(interaction: discord.Interaction[Any]) -> None:
-            await run(interaction, "topics")
+            if self._menus is None or not await self._menus.send(interaction):
+                await run(interaction, "topics")
 
         @group.command(name="subscribe", description=_command_text("subscribe"))
         @app_commands.describe(
@@ -252,6 +267,10 @@ class DiscordBot:
             channel: ChannelOption | None = None,
         ) -> None:
             await run(interaction, "unsubscribe", topic_or_keyword.split(), channel)
+
+        if self._menus is not None:
+            subscribe.autocomplete("topic_or_keyword")(self._complete_topics)
+            unsubscribe.autocomplete("topic_or_keyword")(self._complete_followed)
 
         @group.command(name="subscriptions", description=_command_text("subscriptions"))
         @app_commands.describe(channel=_option_text("channel"))
@@ -364,6 +383,26 @@ class DiscordBot:
                 await self._webhook_command(interaction, url.strip(), name, avatar_url)
 
         return group
+
+    @property
+    def menus(self) -> TopicMenus | None:
+        return self._menus
+
+    async def _complete_topics(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        assert self._menus is not None
+        return await self._menus.complete(interaction, current, followed_only=False)
+
+    async def _complete_followed(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        assert self._menus is not None
+        return await self._menus.complete(interaction, current, followed_only=True)
+
+    async def _on_component(self, interaction: discord.Interaction[Any]) -> None:
+        if self._menus is not None:
+            await self._menus.on_component(interaction)
 
     async def on_pause(self, settings: ChatSettings, reason: str) -> None:
         """bot.delivery's OnPause: log the pause once and tell the server's admins that a
