@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.commands import TopicPanel
-from bot.i18n import t
+from bot.i18n import rtl_safe, t
 from digest.topics import Topic, alias_key
 
 MENU_PREFIX = "nd1:topics:"
@@ -124,7 +124,7 @@ def menu_text(panel: TopicPanel, status: str | None = None) -> str:
         lines.append(t("panel_following_all", lang))
     if status:
         lines += ["", status]
-    return _cut("\n".join(lines), MAX_CONTENT)
+    return _cut(rtl_safe("\n".join(lines), lang), MAX_CONTENT)
 
 
 def is_menu_id(custom_id: str) -> bool:

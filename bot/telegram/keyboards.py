@@ -24,7 +24,7 @@ from enum import StrEnum
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.commands import TopicPanel
-from bot.i18n import LANGUAGES, language_name, t
+from bot.i18n import LANGUAGES, language_name, rtl_safe, t
 from bot.reply_text import timezone_label
 from digest.models import DeliveryMode
 from digest.topics import Topic
@@ -262,7 +262,7 @@ def panel_text(panel: TopicPanel, page: int = 0, status: str | None = None) -> s
         )
     if status:
         lines += ["", status]
-    return "\n".join(lines)
+    return rtl_safe("\n".join(lines), lang)
 
 
 def to_markup(keyboard: Keyboard) -> InlineKeyboardMarkup:
