@@ -412,3 +412,16 @@ async def test_callback_answers_come_quickly(world: World) -> None:
     query = await world.tap_text(BOB, BOB, keyboard, "Artificial intelligence")
     delay = world.server.callback_queries[query].answered_after
     assert delay is not None and delay < 2.0
+
+
+async def test_the_keyboard_stays_in_the_forum_topic_it_was_asked_in(world: World) -> None:
+    world.server.set_member(GROUP, BOB, "administrator")
+    handled = world.bot.commands_handled
+    world.server.push_command(GROUP, BOB, "/topics", thread_id=77)
+    await world.server.wait_until(lambda: world.bot.commands_handled > handled)
+    keyboard = world.server.messages_to(GROUP)[-1]
+    assert keyboard.message_thread_id == 77 and keyboard.reply_markup is not None
+    world.server.uneditable.add((GROUP, keyboard.message_id))
+    await world.tap_text(GROUP, BOB, keyboard, "Artificial intelligence")
+    fresh = world.server.messages_to(GROUP)[-1]
+    assert fresh.message_id != keyboard.message_id and fresh.message_thread_id == 77
