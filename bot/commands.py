@@ -19,7 +19,7 @@ from __future__ import annotations
 import difflib
 import logging
 import math
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -89,7 +89,7 @@ from digest.models import (
 )
 from digest.ports import Storage
 from digest.stories import StoryBuilder, source_name
-from digest.topics import TopicCatalog
+from digest.topics import Topic, TopicCatalog
 
 # The argument parsers live in bot.command_args; they are re-exported here, where
 # callers have always found them.
@@ -99,6 +99,7 @@ __all__ = [
     "CommandService",
     "ScheduleRequest",
     "SubscriptionTerms",
+    "TopicPanel",
     "clean_keyword",
     "command_prefix",
     "is_target_ref",
@@ -197,6 +198,25 @@ def latest_by_story(articles: Sequence[Article], count: int) -> list[Article]:
     return chosen
 
 
+@dataclass(frozen=True)
+class TopicPanel:
+    """What a topic keyboard (bot.telegram.keyboards) or select menu
+    (bot.discord.components) shows for one chat: its settings as stored now, the
+    language replies to it use, the catalogue's topics, and whether it was ever saved
+    (a chat never saved receives nothing, whatever its default settings say)."""
+
+    settings: ChatSettings
+    language: str
+    topics: tuple[Topic, ...]
+    saved: bool
+
+    @property
+    def following_all(self) -> bool:
+        """Saved, delivering, no topic and no keyword: "all technology" (digest.topics)."""
+        s = self.settings
+        return self.saved and not (s.topics or s.keywords) and s.mode is not DeliveryMode.OFF
+
+
 # --- the service --------------------------------------------------------------------------
 
 
@@ -273,6 +293,60 @@ class CommandService:
             log.exception("command %s failed unexpectedly", name)
             return self._text(t("internal_error", lang), lang, ephemeral=True)
         return reply
+
+    # buttons and menus: the same commands, tapped instead of typed ----------------------
+
+    def topic_panel(self, inv: Invocation) -> TopicPanel:
+        """The chat's topic choices as a keyboard or menu shows them (reads only)."""
+        settings = self._storage.get_chat(inv.chat)
+        return TopicPanel(
+            settings=settings,
+            language=self._reply_language(settings, inv),
+            topics=self._catalog.topics,
+            saved=not self._is_pristine(settings),
+        )
+
+    async def may_change(self, inv: Invocation, gate: PlatformGate) -> Reply | None:
+        """None when `inv.user_id` may change `inv.chat` (the admin check of the changing
+        commands), else the refusal to show. Lets a button answer a refusal as an alert
+        before anything else happens; the command run afterwards checks again."""
+        settings = self._storage.get_chat(inv.chat)
+        lang = self._reply_language(settings, inv)
+        try:
+            _target, refusal = await self._target(inv, gate, None, lang, changing=True)
+        except PermissionError:  # the platform could not be asked right now
+            return self._text(t("refused_unavailable", lang), lang, ephemeral=True)
+        return refusal
+
+    async def set_topics(
+        self, inv: Invocation, gate: PlatformGate, wanted: Iterable[str], among: Iterable[str]
+    ) -> Reply:
+        """Make `inv.chat` follow exactly the topics `wanted` among the topics `among` (a
+        keyboard toggle: one topic; a select menu: its options); other topics and the
+        keywords stay. Runs the typed commands: /subscribe with the topics to add, then
+        /unsubscribe with those to drop, in that order, so that going from one topic to
+        another never passes through "follows nothing" (which turns delivery off and
+        drops the chat's queued stories, some of which the new topic may still want).
+        Slugs not in the catalogue are ignored (a stale menu)."""
+        settings = self._storage.get_chat(inv.chat)
+        lang = self._reply_language(settings, inv)
+        scope = set(among)
+        chosen = set(wanted) & scope
+        slugs = self._catalog.slugs  # catalogue order, so that replies list them stably
+        add = tuple(s for s in slugs if s in chosen and s not in settings.topics)
+        drop = tuple(s for s in slugs if s in scope - chosen and s in settings.topics)
+        replies = [
+            await self.handle(replace(inv, name=name, args=args), gate)
+            for name, args in (("subscribe", add), ("unsubscribe", drop))
+            if args
+        ]
+        if not replies:
+            return self._text(t("panel_unchanged", lang), lang, ephemeral=True)
+        return Reply(
+            text="\n".join(r.text for r in replies if r.text),
+            language=replies[-1].language,
+            ephemeral=all(r.ephemeral for r in replies),
+        )
 
     # helpers --------------------------------------------------------------------------
 

@@ -717,6 +717,47 @@ _DESCRIPTIONS = MappingProxyType(
     }
 )
 
+# --- buttons and menus (issue #17): Telegram's /topics keyboard, Discord's topic menu ----
+# Kept in their own block: `t` looks here after _REPLY_TEXTS.
+_BUTTON_TEXTS = _texts(
+    panel_header=(
+        "اضغط على موضوع لتتابعه أو لتلغي متابعته (✅ = تتابعه):",
+        "Tap a topic to follow or unfollow it (✅ = followed):",
+    ),
+    panel_following_all=(
+        "تتابع الآن كل أخبار التقنية؛ اختيار موضوع يحصر الأخبار فيه.",
+        "You follow all technology news now; choosing a topic narrows it to that topic.",
+    ),
+    panel_page=("الصفحة {count} من {total}", "Page {count} of {total}"),
+    panel_unchanged=("لم يتغير شيء.", "Nothing changed."),
+    button_instant=("⚡ فوري", "⚡ Instant"),
+    button_daily=("🗓 يوميًا {time}", "🗓 Daily {time}"),
+    button_off=("⏸ إيقاف", "⏸ Off"),
+    button_previous=("◀ السابق", "◀ Previous"),
+    button_next=("التالي ▶", "Next ▶"),
+    stale_keyboard=(
+        "هذه الأزرار قديمة، فلم يتغير شيء. حدّثتُها؛ اضغط من جديد.",
+        "These buttons were out of date, so nothing changed. They are updated now: tap again.",
+    ),
+    stale_topic=(
+        "هذا الموضوع لم يعد موجودًا، فلم يتغير شيء. حدّثتُ الأزرار.",
+        "That topic no longer exists, so nothing changed. The buttons are updated now.",
+    ),
+    stale_message=(
+        "هذه الرسالة أقدم من أن تُعدَّل، فلم يتغير شيء. أرسلتُ أزرارًا جديدة.",
+        "This message is too old to update, so nothing changed. New buttons were sent.",
+    ),
+    menu_header=(
+        "اختر من القائمة المواضيع التي تتابعها هذه القناة:",
+        "Pick the topics this channel follows:",
+    ),
+    menu_placeholder=("اختر المواضيع ({value})", "Choose topics ({value})"),
+    menu_stale=(
+        "هذه القائمة قديمة، فلم يتغير شيء. اكتب {p}topics لقائمة محدّثة.",
+        "This menu is out of date, so nothing changed. Run {p}topics for a current one.",
+    ),
+)
+
 # Counted nouns: Arabic (one, two, few 3-10, many 11-99, other 100, 101, 102...) and
 # English (one, other). See `count_phrase`.
 _COUNTED: Mapping[str, Mapping[str, tuple[str, ...]]] = MappingProxyType(
@@ -793,7 +834,10 @@ def t(key: str, lang: str | None, **kw: object) -> str:
     Raises KeyError for a key that does not exist: a typo must fail in tests, not show
     a raw key to a user.
     """
-    entry = _MESSAGES[key] if key in _MESSAGES else _REPLY_TEXTS[key]
+    if key in _MESSAGES:
+        entry = _MESSAGES[key]
+    else:
+        entry = _REPLY_TEXTS[key] if key in _REPLY_TEXTS else _BUTTON_TEXTS[key]
     return entry.get(lang or DEFAULT_LANGUAGE, entry[DEFAULT_LANGUAGE]).format(**kw)
 
 
@@ -832,7 +876,7 @@ def command_descriptions(lang: str, *, platform: str = "telegram") -> list[tuple
 
 def message_keys() -> frozenset[str]:
     """Every text key (for completeness tests and tooling)."""
-    return frozenset(_MESSAGES) | frozenset(_REPLY_TEXTS)
+    return frozenset(_MESSAGES) | frozenset(_REPLY_TEXTS) | frozenset(_BUTTON_TEXTS)
 
 
 def normalize_language(code: str | None) -> str | None:

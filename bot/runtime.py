@@ -294,6 +294,7 @@ async def _start(
                 command_service=commands,
                 api_base_url=settings.telegram.api_url,
                 chat_store=storage,
+                panels=commands,
             )
             await telegram.start()
             stoppers.append(telegram.stop)
@@ -316,6 +317,7 @@ async def _start(
                 chat_store=storage,
                 logger=logging.getLogger("newsdigest.discord"),
                 owner_commands=bool(settings.owner_ids),
+                panels=commands,
             )
             await discord_bot.start()
             stoppers.append(discord_bot.stop)

@@ -12,6 +12,12 @@ Forum channels (``add_forum``: type 15 with ``available_tags``) take posts
 (the Send Messages bit), a name of 1-100 characters, at most 5 known tags, moderated tags only
 with Manage Threads, a tag when the forum requires one. Threads (``add_thread``, or a post) are
 channels whose permissions are their parent's, posting there needs Send Messages in Threads.
+
+Autocomplete (interaction type 4, answered with callback type 8) and message components
+(type 3: a select menu's choice, answered with 7 "update the message", 6 "deferred update"
+or 4 "new message") are delivered with ``autocomplete_payload`` / ``component_payload``;
+answers are checked against Discord's limits (25 choices of 1-100 characters; 5 action
+rows, 25 options, 100-character custom_id/label/value/description).
 """
 
 from __future__ import annotations
@@ -74,6 +80,11 @@ THREAD_TYPES = frozenset({10, 11, 12})
 FORUM_REQUIRE_TAG = 1 << 4  # channel flag: a post must have a tag
 MAX_THREAD_NAME = 100
 MAX_APPLIED_TAGS = 5
+MAX_CHOICES = 25
+MAX_ROWS = 5
+MAX_SELECT_OPTIONS = 25
+MAX_COMPONENT_TEXT = 100
+MAX_PLACEHOLDER = 150
 
 WEBHOOK_ID = "900000000000009001"
 WEBHOOK_TOKEN = "w" * 68
@@ -240,6 +251,71 @@ def embed_problems(payload: dict[str, Any]) -> dict[str, str]:
         problems["embeds"] = f"Embed size exceeds maximum size of {MAX_EMBED_TOTAL}"
     if not content and not embeds:
         problems["content"] = "Cannot send an empty message"
+    return problems
+
+
+def _too_long(value: Any, limit: int, *, minimum: int = 1) -> bool:
+    return not isinstance(value, str) or not minimum <= len(value) <= limit
+
+
+def component_problems(payload: dict[str, Any]) -> dict[str, str]:
+    """Discord's checks on a message's components (action rows holding one select menu
+    each, as we send them); returns {json path: reason} for each violation."""
+    problems: dict[str, str] = {}
+    rows = payload.get("components") or []
+    if len(rows) > MAX_ROWS:
+        problems["components"] = f"Must be {MAX_ROWS} or fewer in length."
+    for i, row in enumerate(rows):
+        if row.get("type") != 1:
+            problems[f"components.{i}.type"] = "Top-level components must be action rows."
+            continue
+        inner = row.get("components") or []
+        if not inner:
+            problems[f"components.{i}.components"] = "Must be 1 or more in length."
+        selects = [c for c in inner if c.get("type") == 3]
+        if selects and len(inner) > 1:
+            problems[f"components.{i}.components"] = "A select menu must be alone in its row."
+        for j, select in enumerate(selects):
+            where = f"components.{i}.components.{j}"
+            options = select.get("options") or []
+            if _too_long(select.get("custom_id"), MAX_COMPONENT_TEXT):
+                problems[f"{where}.custom_id"] = "Must be between 1 and 100 in length."
+            if not 1 <= len(options) <= MAX_SELECT_OPTIONS:
+                problems[f"{where}.options"] = "Must be between 1 and 25 in length."
+            placeholder = select.get("placeholder")
+            if placeholder is not None and _too_long(placeholder, MAX_PLACEHOLDER):
+                problems[f"{where}.placeholder"] = "Must be 150 or fewer in length."
+            low, high = select.get("min_values", 1), select.get("max_values", 1)
+            if not (0 <= low <= high <= MAX_SELECT_OPTIONS and 1 <= high <= max(1, len(options))):
+                problems[f"{where}.max_values"] = "Invalid min_values/max_values."
+            values = [o.get("value") for o in options]
+            if len(set(values)) != len(values):
+                problems[f"{where}.options"] = "Option values must be unique."
+            if sum(bool(o.get("default")) for o in options) > high:
+                problems[f"{where}.options"] = "More defaults than max_values."
+            for k, option in enumerate(options):
+                for key in ("label", "value"):
+                    if _too_long(option.get(key), MAX_COMPONENT_TEXT):
+                        problems[f"{where}.options.{k}.{key}"] = "Must be 1 to 100 long."
+                description = option.get("description")
+                if description is not None and _too_long(description, MAX_COMPONENT_TEXT):
+                    problems[f"{where}.options.{k}.description"] = "Must be 100 or fewer."
+    return problems
+
+
+def choice_problems(data: dict[str, Any]) -> dict[str, str]:
+    """Discord's checks on an autocomplete answer (callback type 8)."""
+    problems: dict[str, str] = {}
+    choices = data.get("choices")
+    if not isinstance(choices, list) or len(choices) > MAX_CHOICES:
+        problems["data.choices"] = f"Must be {MAX_CHOICES} or fewer in length."
+        return problems
+    for i, choice in enumerate(choices):
+        if _too_long(choice.get("name"), MAX_COMPONENT_TEXT):
+            problems[f"data.choices.{i}.name"] = "Must be between 1 and 100 in length."
+        value = choice.get("value")
+        if isinstance(value, str) and len(value) > MAX_COMPONENT_TEXT:
+            problems[f"data.choices.{i}.value"] = "Must be 100 or fewer in length."
     return problems
 
 
@@ -954,10 +1030,15 @@ class FakeDiscord:
 
     def _interaction_callback(self, interaction_id: str, token: str, body: Any) -> web.Response:
         data = body.get("data") or {}
+        problems: dict[str, str] = {}
         if body.get("type") == 4:
             problems = embed_problems(data)
-            if problems:
-                return self._validation_error(problems)
+        if body.get("type") in (4, 7):
+            problems.update(component_problems(data))
+        if body.get("type") == 8:
+            problems = choice_problems(data)
+        if problems:
+            return self._validation_error(problems)
         self.interaction_callbacks.setdefault(interaction_id, []).append(body)
         message_id = self.next_id()
         response: dict[str, Any] = {
@@ -990,6 +1071,7 @@ class FakeDiscord:
             return self.error_response(Failure(method, "", 404, 10015, "Unknown Webhook"))
         if method in ("POST", "PATCH"):
             problems = embed_problems(body or {})
+            problems.update(component_problems(body or {}))
             username = (body or {}).get("username") or ""
             if re.search("discord|clyde", username, re.IGNORECASE) or len(username) > 80:
                 problems["username"] = "Username cannot contain 'discord' or 'clyde'"
@@ -1201,6 +1283,47 @@ class FakeDiscord:
                 app_permissions=str(BOT_PERMISSIONS),
             )
         return payload
+
+    def autocomplete_payload(
+        self, command: str, options: dict[str, Any], focused: str, **kw: Any
+    ) -> dict[str, Any]:
+        """An autocomplete interaction (type 4): the user is typing option `focused` of
+        ``/news <command>``; Discord sends the options typed so far, the focused one
+        marked."""
+        payload = self.interaction_payload(command, options, **kw)
+        payload["type"] = 4
+        for option in payload["data"]["options"][0]["options"]:
+            if option["name"] == focused:
+                option["focused"] = True
+        return payload
+
+    def component_payload(
+        self,
+        custom_id: str,
+        values: list[str],
+        message: dict[str, Any],
+        *,
+        user_id: str = MEMBER_USER_ID,
+        channel_id: str = CHANNEL_ID,
+        guild_id: str | None = GUILD_ID,
+        locale: str = "en-US",
+    ) -> dict[str, Any]:
+        """A select-menu interaction (type 3): `values` chosen in the menu `custom_id`
+        of the bot's `message` (its JSON as the bot sent it, with components)."""
+        payload = self.interaction_payload(
+            "topics", None, user_id=user_id, channel_id=channel_id, guild_id=guild_id, locale=locale
+        )
+        payload["type"] = 3
+        payload["data"] = {"custom_id": custom_id, "component_type": 3, "values": values}
+        payload["message"] = message
+        return payload
+
+    def message_json(self, data: dict[str, Any], channel_id: str = CHANNEL_ID) -> dict[str, Any]:
+        """The bot's message showing `data` (an interaction answer's content and
+        components), as Discord sends it back with a component interaction."""
+        message = self._message(channel_id, data, self.bot_user)
+        message["components"] = data.get("components") or []
+        return message
 
     async def inject_interaction(self, payload: dict[str, Any]) -> str:
         """Send INTERACTION_CREATE on every open gateway socket; returns the interaction id."""

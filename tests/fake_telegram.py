@@ -16,6 +16,12 @@ It behaves like the real Bot API where our code depends on it:
   is_topic_message and the topic's creation message (with its name); sends into a
   deleted or unknown topic get 400 "message thread not found", into a closed one
   400 TOPIC_CLOSED (``set_topic_state``); the group's flood limit covers all its topics.
+* Inline keyboards: ``sendMessage`` and the edits check ``reply_markup`` as Telegram does
+  (callback_data 1-64 bytes, at most 100 buttons, 8 a row); ``push_callback_query`` delivers
+  a tap on a message's button; ``answerCallbackQuery`` (once per query, text up to 200
+  characters), ``editMessageText`` and ``editMessageReplyMarkup`` answer like the Bot API
+  ("message is not modified", "message can't be edited" for messages marked too old,
+  "message to edit not found"). Edits update ``server.messages`` in place.
 * Per chat, tests can make it answer 403 (blocked, kicked), 400 with
   ``migrate_to_chat_id``, 400 "chat not found", or 5xx, and set member statuses for admin
   checks. Posts to a channel need the bot to be an admin with can_post_messages, posts to
@@ -293,6 +299,8 @@ class SentMessage:
     at: float  # time.monotonic() when accepted
     message_thread_id: int | None = None  # forum topic
     photo: str | None = None  # sendPhoto: the photo URL; `text` is then the caption
+    reply_markup: dict[str, Any] | None = None  # an inline keyboard, as sent or last edited
+    edits: int = 0  # how often it was edited since
 
     @property
     def preview_disabled(self) -> bool:
@@ -361,6 +369,45 @@ class _Window:
 
 
 _ALWAYS_STRING = {"text", "parse_mode", "chat_id", "language_code", "callback_query_id"}
+MAX_CALLBACK_DATA_BYTES = 64
+MAX_KEYBOARD_BUTTONS = 100
+MAX_ROW_BUTTONS = 8
+MAX_CALLBACK_ANSWER = 200
+# Telegram drops an unanswered callback query after a few seconds (the client stops its
+# spinner); an answer after that is refused as "query is too old".
+CALLBACK_ANSWER_SECONDS = 10.0
+
+
+def keyboard_problem(markup: Any) -> str | None:
+    """What Telegram says about an inline keyboard, or None when it is accepted."""
+    if markup is None:
+        return None
+    rows = markup.get("inline_keyboard") if isinstance(markup, dict) else None
+    if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
+        return "Bad Request: can't parse reply keyboard markup JSON object"
+    buttons = [button for row in rows for button in row]
+    if len(buttons) > MAX_KEYBOARD_BUTTONS:
+        return "Bad Request: reply markup is too long"
+    if any(len(row) > MAX_ROW_BUTTONS for row in rows):
+        return "Bad Request: too many buttons in a row"
+    for button in buttons:
+        if not isinstance(button, dict) or not str(button.get("text") or "").strip():
+            return "Bad Request: text buttons are unallowed in the inline keyboard"
+        data = button.get("callback_data")
+        if data is not None and not 1 <= len(str(data).encode()) <= MAX_CALLBACK_DATA_BYTES:
+            return "Bad Request: BUTTON_DATA_INVALID"
+    return None
+
+
+@dataclass
+class _CallbackQuery:
+    user_id: int
+    chat_id: int
+    message_id: int
+    data: str
+    at: float  # time.monotonic() when pushed
+    answered: dict[str, Any] | None = None  # the answerCallbackQuery parameters
+    answered_after: float | None = None  # seconds from the tap to the answer
 
 
 def _decode_params(raw: dict[str, str]) -> dict[str, Any]:
@@ -412,6 +459,8 @@ class FakeTelegram:
         self._global_window = _Window(self.limits.global_per_second, 1.0)
         self._chat_windows: dict[int, _Window] = {}
         self._updates: list[dict[str, Any]] = []
+        self.callback_queries: dict[str, _CallbackQuery] = {}  # id -> the tap and its answer
+        self.uneditable: set[tuple[int, int]] = set()  # (chat, message) too old to edit
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._new_update = asyncio.Event()
@@ -693,6 +742,56 @@ class FakeTelegram:
                 }
             )
 
+    def push_callback_query(
+        self, chat_id: int, user_id: int, message_id: int, data: str, *, inaccessible: bool = False
+    ) -> str:
+        """Queue a tap by `user_id` on a button of the bot's message `message_id` in
+        `chat_id` carrying `data`. `inaccessible`: Telegram no longer shows the message to
+        the bot (deleted, or too old), so the update carries only its chat and id with
+        date 0. Returns the callback query id."""
+        chat = self.chats[chat_id]
+        user = self.users.get(user_id) or self.add_user(user_id)
+        query_id = str(next(self._update_ids) * 1000 + 7)
+        if inaccessible:
+            message: dict[str, Any] = {"chat": chat.to_json(), "message_id": message_id, "date": 0}
+        else:
+            sent = self.message(chat_id, message_id)
+            message = {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": chat.to_json(),
+                "from": self.bot_user.to_json(),
+                "text": sent.plain_text,
+            }
+            if sent.reply_markup is not None:
+                message["reply_markup"] = sent.reply_markup
+            if sent.message_thread_id is not None:
+                message.update(
+                    {"message_thread_id": sent.message_thread_id, "is_topic_message": True}
+                )
+        self.callback_queries[query_id] = _CallbackQuery(
+            user_id, chat_id, message_id, data, time.monotonic()
+        )
+        self.push_update(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": user.to_json(),
+                    "chat_instance": str(chat_id),
+                    "data": data,
+                    "message": message,
+                }
+            }
+        )
+        return query_id
+
+    def message(self, chat_id: int, message_id: int) -> SentMessage:
+        """The bot's message as it stands now (after edits). KeyError if never sent."""
+        for sent in self.messages:
+            if sent.chat_id == chat_id and sent.message_id == message_id:
+                return sent
+        raise KeyError((chat_id, message_id))
+
     # --- assertions helpers ----------------------------------------------------------
 
     def messages_to(self, chat_id: int) -> list[SentMessage]:
@@ -956,7 +1055,76 @@ class FakeTelegram:
         return self._ok(admins)
 
     async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> web.Response:
+        query = self.callback_queries.get(str(params.get("callback_query_id")))
+        now = time.monotonic()
+        if query is None or query.answered is not None or now - query.at > CALLBACK_ANSWER_SECONDS:
+            return self._error(
+                400,
+                "Bad Request: query is too old and response timeout expired or query ID is invalid",
+            )
+        text = params.get("text")
+        if text is not None and len(str(text)) > MAX_CALLBACK_ANSWER:
+            return self._error(400, "Bad Request: MESSAGE_TOO_LONG")
+        query.answered = params
+        query.answered_after = now - query.at
         return self._ok(True)
+
+    def _editable(self, params: dict[str, Any]) -> tuple[int, SentMessage] | web.Response:
+        chat = self._chat_from_param(params.get("chat_id"))
+        try:
+            message_id = int(params.get("message_id"))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return self._error(400, "Bad Request: message identifier is not specified")
+        if chat is None:
+            return self._error(400, "Bad Request: chat not found")
+        index = next(
+            (
+                i
+                for i, m in enumerate(self.messages)
+                if m.chat_id == chat.id and m.message_id == message_id
+            ),
+            None,
+        )
+        if index is None:
+            return self._error(400, "Bad Request: message to edit not found")
+        if (chat.id, message_id) in self.uneditable:
+            return self._error(400, "Bad Request: message can't be edited")
+        problem = keyboard_problem(params.get("reply_markup"))
+        if problem is not None:
+            return self._error(400, problem)
+        return index, self.messages[index]
+
+    def _edited(self, index: int, updated: SentMessage) -> web.Response:
+        before = self.messages[index]
+        if (updated.text, updated.reply_markup) == (before.text, before.reply_markup):
+            return self._error(
+                400,
+                "Bad Request: message is not modified: specified new message content and "
+                "reply markup are exactly the same as a current content and reply markup "
+                "of the message",
+            )
+        self.messages[index] = replace(updated, edits=before.edits + 1)
+        chat = self.chats[updated.chat_id]
+        result: dict[str, Any] = {
+            "message_id": updated.message_id,
+            "date": int(time.time()),
+            "edit_date": int(time.time()),
+            "chat": chat.to_json(),
+            "from": self.bot_user.to_json(),
+            "text": updated.plain_text,
+        }
+        if updated.reply_markup is not None:
+            result["reply_markup"] = updated.reply_markup
+        return self._ok(result)
+
+    async def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> web.Response:
+        found = self._editable(params)
+        if isinstance(found, web.Response):
+            return found
+        index, before = found
+        markup = params.get("reply_markup")
+        updated = replace(before, reply_markup=markup if isinstance(markup, dict) else None)
+        return self._edited(index, updated)
 
     async def _api_sendChatAction(self, params: dict[str, Any]) -> web.Response:
         return self._ok(True)
@@ -1078,6 +1246,13 @@ class FakeTelegram:
         )
         if index is None or message_id in self.deleted_messages:
             return self._error(400, "Bad Request: message to edit not found")
+        if (chat.id, message_id) in self.uneditable:
+            return self._error(400, "Bad Request: message can't be edited")
+        problem = keyboard_problem(params.get("reply_markup"))
+        if problem is not None:
+            return self._error(400, problem)
+        markup = params.get("reply_markup")
+        markup = markup if isinstance(markup, dict) else None  # none given: keyboard removed
         old = self.messages[index]
         if caption and old.photo is None:
             return self._error(400, "Bad Request: there is no caption in the message to edit")
@@ -1096,7 +1271,7 @@ class FakeTelegram:
         if utf16_len(plain) > limit:
             what = "message caption" if caption else "message"
             return self._error(400, f"Bad Request: {what} is too long")
-        if text == old.text:
+        if (text, markup) == (old.text, old.reply_markup):
             return self._error(
                 400,
                 "Bad Request: message is not modified: specified new message content and"
@@ -1125,6 +1300,8 @@ class FakeTelegram:
             link_preview_options=link_preview
             if isinstance(link_preview, dict)
             else old.link_preview_options,
+            reply_markup=markup,
+            edits=old.edits + 1,
         )
         self.messages[index] = edited
         self.edits.append(edited)
@@ -1148,6 +1325,8 @@ class FakeTelegram:
                 result["caption"] = plain
         else:
             result["text"] = plain
+        if markup is not None:
+            result["reply_markup"] = markup
         return self._ok(result)
 
     async def _accept(
@@ -1167,6 +1346,9 @@ class FakeTelegram:
             return self._error(failure.status, failure.description, failure.parameters)
         if chat is None:
             return self._error(400, "Bad Request: chat not found")
+        problem = keyboard_problem(params.get("reply_markup"))
+        if problem is not None:
+            return self._error(400, problem)
         refusal = self._posting_refusal(chat) or self._topic_refusal(chat, params)
         if refusal is not None:
             return refusal
@@ -1213,6 +1395,9 @@ class FakeTelegram:
             at=now,
             message_thread_id=params.get("message_thread_id"),
             photo=photo,
+            reply_markup=params.get("reply_markup")
+            if isinstance(params.get("reply_markup"), dict)
+            else None,
         )
         self.messages.append(message)
         result: dict[str, Any] = {

@@ -40,6 +40,7 @@ from bot.discord.gate import (
     missing_post_permissions,
     refusal_text,
 )
+from bot.discord.menus import TopicMenus, TopicPanels
 from bot.discord.render import ReplyRenderer, render_reply
 from bot.discord.sender import (
     _NO_MENTIONS,
@@ -86,6 +87,11 @@ class _NewsClient(discord.Client):
     async def setup_hook(self) -> None:
         await self._bot._setup(self.tree)
 
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        # Slash commands and autocompletion go to the tree; menu choices come here.
+        if interaction.type is discord.InteractionType.component:
+            await self._bot._on_component(interaction)
+
 
 class DiscordBot:
     """The Discord side of ``newsdigest run``: slash commands and the sender."""
@@ -109,6 +115,7 @@ class DiscordBot:
         guild_ready_timeout: float = 2.0,
         defer_after: float = DEFER_AFTER_SECONDS,
         owner_commands: bool = False,
+        panels: TopicPanels | None = None,
     ) -> None:
         if not token:
             raise ConfigError("NEWSDIGEST_DISCORD_TOKEN is empty")
@@ -132,6 +139,13 @@ class DiscordBot:
         )
         self._chat_store = chat_store
         self._owner_commands = owner_commands  # /news owner ... (NEWSDIGEST_OWNER_IDS set)
+        # With the CommandService as `panels`: /news topics answers with select menus,
+        # topic options autocomplete (bot.discord.menus).
+        self._menus: TopicMenus | None = None
+        if panels is not None:
+            self._menus = TopicMenus(
+                self._client, panels, defer_after=defer_after, logger=self._log
+            )
         if webhooks is None and chat_store is not None:
             webhooks = stored_webhooks(chat_store)
         self._client.tree.add_command(self._build_group())
@@ -237,7 +251,8 @@ class DiscordBot:
 
         @group.command(name="topics", description=_command_text("topics"))
         async def topics(interaction: discord.Interaction[Any]) -> None:
-            await run(interaction, "topics")
+            if self._menus is None or not await self._menus.send(interaction):
+                await run(interaction, "topics")
 
         @group.command(name="subscribe", description=_command_text("subscribe"))
         @app_commands.describe(
@@ -282,6 +297,10 @@ class DiscordBot:
             channel: ChannelOption | None = None,
         ) -> None:
             await run(interaction, "include", topic_or_keyword.split(), channel)
+
+        if self._menus is not None:
+            subscribe.autocomplete("topic_or_keyword")(self._complete_topics)
+            unsubscribe.autocomplete("topic_or_keyword")(self._complete_followed)
 
         @group.command(name="subscriptions", description=_command_text("subscriptions"))
         @app_commands.describe(channel=_option_text("channel"))
@@ -464,6 +483,26 @@ class DiscordBot:
             await user.send(text, allowed_mentions=_NO_MENTIONS)
         except (ValueError, discord.HTTPException) as exc:
             raise ChatForbidden(user_id, f"cannot DM this user: {exc}") from None
+
+    @property
+    def menus(self) -> TopicMenus | None:
+        return self._menus
+
+    async def _complete_topics(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        assert self._menus is not None
+        return await self._menus.complete(interaction, current, followed_only=False)
+
+    async def _complete_followed(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        assert self._menus is not None
+        return await self._menus.complete(interaction, current, followed_only=True)
+
+    async def _on_component(self, interaction: discord.Interaction[Any]) -> None:
+        if self._menus is not None:
+            await self._menus.on_component(interaction)
 
     async def on_pause(self, settings: ChatSettings, reason: str) -> None:
         """bot.delivery's OnPause: log the pause once and tell the server's admins that a

@@ -16,6 +16,7 @@ from telegram.constants import ChatMemberStatus
 from telegram.ext import (
     Application,
     BaseUpdateProcessor,
+    CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
     ContextTypes,
@@ -35,6 +36,7 @@ from bot.reply_text import reason_text
 from bot.telegram.files import import_arguments, incoming_file, send_file
 from bot.telegram.forum import remember_topic_name, tell_topic_paused, topic_name
 from bot.telegram.gate import TelegramGate, anonymous_admin_id, chat_kind
+from bot.telegram.panel import TopicKeyboards, TopicPanels
 from bot.telegram.render import TelegramReplyRenderer
 from bot.telegram.sender import (
     DEFAULT_API_URL,
@@ -146,6 +148,9 @@ class TelegramBot:
     * With `chat_store`: the bot being blocked/removed pauses the chat, being added back
       resumes it, a group upgraded to a supergroup moves its settings at once.
     * `on_pause` (the worker's OnPause) tells a group's or channel's admin in private.
+    * With `panels` (the CommandService): /topics answers with an inline keyboard whose
+      buttons change the chat's settings through the same commands
+      (bot.telegram.panel).
     """
 
     def __init__(
@@ -162,6 +167,7 @@ class TelegramBot:
         read_timeout: float = 10.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         chat_store: TelegramChatStore | None = None,
+        panels: TopicPanels | None = None,
     ) -> None:
         if not token:
             raise ValueError("a Telegram bot token is required (NEWSDIGEST_TELEGRAM_TOKEN)")
@@ -195,6 +201,12 @@ class TelegramBot:
         )
         self._sender = TelegramSender(self._app.bot, redactor=self._redactor)
         self._gate = TelegramGate(self._app.bot, logger=self._log)
+        self._keyboards: TopicKeyboards | None = None
+        if panels is not None:
+            self._keyboards = TopicKeyboards(
+                self._app.bot, panels, self._gate, self._limiter, logger=self._log
+            )
+            self._app.add_handler(CallbackQueryHandler(self._on_callback_query))
         names = [name for name, _ in commands("en")]
         only_messages = filters.UpdateType.MESSAGE  # an edited command must not run twice
         for name in names:
@@ -258,10 +270,22 @@ class TelegramBot:
         assert updater is not None
         await updater.start_polling(
             timeout=timedelta(seconds=self._poll_timeout),
-            allowed_updates=["message", "my_chat_member"] if self._chat_store else ["message"],
+            allowed_updates=self._allowed_updates(),
             error_callback=self._on_polling_error,
         )
         self._log.info("Telegram bot @%s polling", self._app.bot.username)
+
+    def _allowed_updates(self) -> list[str]:
+        kinds = ["message"]
+        if self._chat_store is not None:
+            kinds.append("my_chat_member")
+        if self._keyboards is not None:
+            kinds.append("callback_query")
+        return kinds
+
+    @property
+    def keyboards(self) -> TopicKeyboards | None:
+        return self._keyboards
 
     async def stop(self) -> None:
         updater = self._app.updater
@@ -359,6 +383,15 @@ class TelegramBot:
             remember_topic_name(self._chat_store, chat, topic_name(update.effective_message))
 
     async def _run(self, invocation: Invocation, thread_id: int | None = None) -> None:
+        if self._keyboards is not None and invocation.name == "topics" and not invocation.args:
+            sent = False
+            try:
+                sent = await self._keyboards.send(invocation, thread_id=thread_id)
+            except Exception:
+                self._log.exception("the /topics keyboard failed; answering as text")
+            if sent:
+                self.commands_handled += 1
+                return
         try:
             reply = await self._commands.handle(invocation, self._gate)
         except Exception:
@@ -369,6 +402,10 @@ class TelegramBot:
             await self.send_reply(invocation.chat, reply, thread_id=thread_id)
         finally:
             self.commands_handled += 1
+
+    async def _on_callback_query(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.callback_query is not None and self._keyboards is not None:
+            await self._keyboards.on_callback(update.callback_query)
 
     # --- membership and migration ------------------------------------------------------
 
