@@ -326,7 +326,16 @@ def _split_paragraph(paragraph: str) -> list[tuple[str, bool]]:
                 continue
         while end < n and paragraph[end] in _CLOSERS and _closer_belongs(paragraph, start, end):
             end += 1
-        pieces.append((_drop_space_before_stop(paragraph[start:end].strip()), True))
+        piece = paragraph[start:end].strip()
+        # most pieces end with one stop right after a word: nothing to drop (the test
+        # _drop_space_before_stop would make, without the call)
+        if not (
+            piece[-1:] in _TERMINATORS
+            and piece[-2:-1] not in _TERMINATORS
+            and not piece[-2:-1].isspace()
+        ):
+            piece = _drop_space_before_stop(piece)
+        pieces.append((piece, True))
         start = end
     rest = paragraph[start:].strip()
     if rest:

@@ -31,7 +31,12 @@ from digest.arabic import (
     tokenize,
     tokenize_many,
 )
-from digest.sentences import _SPACE_BEFORE_STOP, Sentence, _drop_space_before_stop
+from digest.sentences import (
+    _SPACE_BEFORE_STOP,
+    _TERMINATORS,
+    Sentence,
+    _drop_space_before_stop,
+)
 from digest.summarize.connectives import (
     _AR_LEADING_PHRASES,
     _AR_NO_PHRASE_LETTERS,
@@ -142,6 +147,16 @@ _SPLITTER_TAIL_ALPHABET = st.sampled_from(
 @example("x )")
 def test_space_before_stop_is_dropped_like_the_regex(text: str) -> None:
     assert _drop_space_before_stop(text) == _SPACE_BEFORE_STOP.sub(r"\1", text)
+
+
+@given(st.text(_SPLITTER_TAIL_ALPHABET, min_size=1, max_size=30))
+@example("كلمة.")
+@example("كلمة ..")
+@example("x .")
+def test_a_piece_ending_in_one_stop_after_a_word_keeps_its_space(text: str) -> None:
+    # the splitter skips _drop_space_before_stop for such pieces
+    if text[-1:] in _TERMINATORS and text[-2:-1] not in _TERMINATORS and not text[-2:-1].isspace():
+        assert _drop_space_before_stop(text) == text
 
 
 _TOKEN_TEXT_ALPHABET = st.sampled_from(

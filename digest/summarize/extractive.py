@@ -228,17 +228,19 @@ class ExtractiveSummarizer:
         token_lists = tokenize_many([s.text for s in sentences])
         # the cache's C lookup per token; only a token not seen before calls Python
         term_of = self._terms.__getitem__
+        no_boilerplate_word = BOILERPLATE_TOKENS.isdisjoint
         for sentence, words in zip(sentences, token_lists, strict=True):
             key = tuple(words)
             if key in seen:
                 continue
-            if (symbols or not BOILERPLATE_TOKENS.isdisjoint(words)) and is_boilerplate(
-                sentence.text
-            ):
+            if (symbols or not no_boilerplate_word(words)) and is_boilerplate(sentence.text):
                 continue
             seen.add(key)
-            content = list(filter(None, map(term_of, words)))
-            kept.append((sentence, set(content), words, len(content)))
+            # stopwords map to "": counted out and discarded (cheaper than filtering)
+            mapped = list(map(term_of, words))
+            terms = set(mapped)
+            terms.discard("")
+            kept.append((sentence, terms, words, len(mapped) - mapped.count("")))
         informative = [k for k in kept if k[3] >= self.model.min_tokens]
         # short texts: rather short sentences than fewer than min_bullets
         kept = (
@@ -279,7 +281,8 @@ class ExtractiveSummarizer:
         """Candidates with their inclusion probabilities, in article order."""
         features = self.features(title, text)
         count = len(features)
-        return [Candidate(f, self.model.probability(f, count)) for f in features]
+        probability = self.model.probability
+        return [Candidate(f, probability(f, count)) for f in features]
 
     def coverage_order(
         self,
@@ -571,7 +574,7 @@ class ExtractiveSummarizer:
         # (sentence position, bullet, tokens, whether it leans on the sentence before)
         second_choice: list[tuple[int, str, list[str], bool]] = []
         used = 0
-        title_words = set(tokenize(title))
+        title_words = set(tokenize(title)) if title else set()
 
         def room() -> bool:
             if wanted is not None and len(picked) >= wanted:
