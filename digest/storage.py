@@ -21,13 +21,11 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     ForeignKey,
-    Index,
     Integer,
     MetaData,
     String,
     Table,
     Text,
-    UniqueConstraint,
     and_,
     create_engine,
     delete,
@@ -52,16 +50,14 @@ from .models import (
     ChatKind,
     ChatRef,
     ChatSettings,
-    Delivery,
-    DeliveryAction,
     DeliveryMode,
-    DeliveryState,
     Entry,
     Feed,
     FeedConfig,
     Platform,
     TopicMatch,
 )
+from .outbox_storage import OutboxRows, define_deliveries, delivery_from_row
 from .sent_message_storage import SentMessageRows, define_sent_messages
 
 
@@ -169,30 +165,7 @@ chats = Table(
 chat_feeds = define_chat_feeds(metadata, UTCDateTime)
 chat_feed_quotas = define_chat_feed_quotas(metadata)
 
-deliveries = Table(
-    "deliveries",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("platform", String(16), nullable=False),
-    Column("chat_id", String(64), nullable=False),
-    Column("kind", String(16), nullable=False),
-    Column(
-        "article_id",
-        Integer,
-        ForeignKey("articles.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
-    Column("state", String(16), nullable=False, default="pending"),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("due_at", UTCDateTime, nullable=False),
-    Column("attempts", Integer, nullable=False, default=0),
-    Column("last_error", Text),
-    Column("sent_at", UTCDateTime),
-    # post | edit (DeliveryAction): an edit row names the further report of a story
-    Column("action", String(8), nullable=False, default="post", server_default="post"),
-    UniqueConstraint("platform", "chat_id", "article_id", name="uq_delivery_once"),
-    Index("ix_deliveries_due", "state", "due_at"),
-)
+deliveries = define_deliveries(metadata, UTCDateTime)
 
 sent_messages = define_sent_messages(metadata, UTCDateTime)
 
@@ -306,26 +279,11 @@ def _chat_from_row(row: Row[Any]) -> ChatSettings:
     )
 
 
-def _delivery_from_row(row: Row[Any]) -> Delivery:
-    return Delivery(
-        id=row.id,
-        chat=ChatRef.from_key(Platform(row.platform), row.chat_id, ChatKind(row.kind)),
-        article_id=row.article_id,
-        state=DeliveryState(row.state),
-        created_at=row.created_at,
-        due_at=row.due_at,
-        attempts=row.attempts,
-        last_error=row.last_error,
-        sent_at=row.sent_at,
-        action=DeliveryAction(row.action),
-    )
-
-
 def _chat_where(chat: ChatRef) -> Any:
     return and_(chats.c.platform == chat.platform.value, chats.c.chat_id == chat.key)
 
 
-class SqlStorage(ChatFeedRows, SentMessageRows):
+class SqlStorage(ChatFeedRows, SentMessageRows, OutboxRows):
     """`digest.ports.Storage` on SQLAlchemy Core.
 
     Raises StorageError (wrapping the driver's error) when the database fails, and
@@ -335,9 +293,10 @@ class SqlStorage(ChatFeedRows, SentMessageRows):
     _feeds_table = feeds
     _chat_feeds_table = chat_feeds
     _deliveries_table = deliveries
+    _articles_table = articles
     _quotas_table = chat_feed_quotas
     _sent_messages_table = sent_messages
-    _delivery_row = staticmethod(_delivery_from_row)
+    _delivery_row = staticmethod(delivery_from_row)
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -923,173 +882,3 @@ class SqlStorage(ChatFeedRows, SentMessageRows):
             conn.execute(update(deliveries).where(old_where).values(chat_id=new_ref.key))
             self._migrate_chat_feeds(conn, chat, new_ref)
         return new_ref
-
-    # --- outbox -----------------------------------------------------------------------
-
-    def enqueue(
-        self,
-        chat: ChatRef,
-        article_ids: Sequence[int],
-        *,
-        due_at: datetime,
-        action: DeliveryAction = DeliveryAction.POST,
-    ) -> int:
-        """Queue each (chat, article) pair once; returns how many were new. Safe when
-        several processes queue the same pairs at once: the unique (platform, chat,
-        article) key decides, a pair already queued is skipped (ON CONFLICT DO NOTHING)
-        instead of failing the whole batch. Any number of ids (inserted in chunks).
-        `action`: post the articles' stories, or edit the story each one joined."""
-        ids = list(dict.fromkeys(article_ids))
-        added = 0
-        with self._tx() as conn:
-            for start in range(0, len(ids), 500):  # stay under bound-parameter limits
-                rows = [
-                    {
-                        "platform": chat.platform.value,
-                        "chat_id": chat.key,
-                        "kind": chat.kind.value,
-                        "article_id": i,
-                        "state": DeliveryState.PENDING.value,
-                        "created_at": due_at,
-                        "due_at": due_at,
-                        "attempts": 0,
-                        "action": action.value,
-                    }
-                    for i in ids[start : start + 500]
-                ]
-                statement = self._insert_ignoring_duplicates(deliveries).returning(deliveries.c.id)
-                added += len(conn.execute(statement, rows).all())
-        return added
-
-    def pending_deliveries(
-        self, *, now: datetime, limit: int, chat: ChatRef | None = None
-    ) -> list[Delivery]:
-        query = (
-            select(deliveries)
-            .where(
-                deliveries.c.state == DeliveryState.PENDING.value,
-                deliveries.c.due_at <= now,
-            )
-            .order_by(deliveries.c.due_at, deliveries.c.id)
-            .limit(limit)
-        )
-        if chat is not None:
-            query = query.where(
-                deliveries.c.platform == chat.platform.value,
-                deliveries.c.chat_id == chat.key,
-            )
-        with self._tx() as conn:
-            return [_delivery_from_row(r) for r in conn.execute(query)]
-
-    def claim_deliveries(
-        self, *, now: datetime, limit: int, lease_seconds: float
-    ) -> list[Delivery]:
-        """Due pending rows, leased to the caller: their due time moves `lease_seconds`
-        ahead in the same transaction, so another process draining this database does
-        not take them too (PostgreSQL: FOR UPDATE SKIP LOCKED). Marking a row sent,
-        retried or failed ends its lease; rows of a process that died become due again
-        when the lease runs out."""
-        from datetime import timedelta
-
-        query = (
-            select(deliveries)
-            .where(
-                deliveries.c.state == DeliveryState.PENDING.value,
-                deliveries.c.due_at <= now,
-            )
-            .order_by(deliveries.c.due_at, deliveries.c.id)
-            .limit(limit)
-        )
-        if not self._is_sqlite:
-            query = query.with_for_update(skip_locked=True)
-        with self._tx() as conn:
-            rows = conn.execute(query).all()
-            if rows:
-                conn.execute(
-                    update(deliveries)
-                    .where(deliveries.c.id.in_([r.id for r in rows]))
-                    .values(due_at=now + timedelta(seconds=lease_seconds))
-                )
-        return [_delivery_from_row(r) for r in rows]
-
-    def count_pending(self, chat: ChatRef | None = None) -> int:
-        query = (
-            select(func.count())
-            .select_from(deliveries)
-            .where(deliveries.c.state == DeliveryState.PENDING.value)
-        )
-        if chat is not None:
-            query = query.where(
-                deliveries.c.platform == chat.platform.value,
-                deliveries.c.chat_id == chat.key,
-            )
-        with self._tx() as conn:
-            return int(conn.execute(query).scalar() or 0)
-
-    def unqueued_article_ids(
-        self, chat: ChatRef, *, feed_urls: Sequence[str] | None = None
-    ) -> list[int]:
-        """Ids of the announced articles never queued for `chat` (in any state), oldest
-        first; only those of `feed_urls` when given. No cap: a long absence must not
-        leave stories behind."""
-        queued = (
-            select(deliveries.c.id)
-            .where(
-                deliveries.c.platform == chat.platform.value,
-                deliveries.c.chat_id == chat.key,
-                deliveries.c.article_id == articles.c.id,
-            )
-            .exists()
-        )
-        query = (
-            select(articles.c.id)
-            .where(articles.c.announce.is_(True), ~queued)
-            .order_by(articles.c.fetched_at, articles.c.id)
-        )
-        if feed_urls is not None:
-            query = query.where(articles.c.feed_url.in_(list(feed_urls)))
-        with self._tx() as conn:
-            return [int(i) for i in conn.execute(query).scalars()]
-
-    def mark_sent(self, delivery_ids: Sequence[int], *, at: datetime) -> None:
-        self._set_deliveries(
-            delivery_ids, state=DeliveryState.SENT.value, sent_at=at, last_error=None
-        )
-
-    def mark_retry(self, delivery_ids: Sequence[int], *, error: str, due_at: datetime) -> None:
-        if not delivery_ids:
-            return
-        with self._tx() as conn:
-            conn.execute(
-                update(deliveries)
-                .where(deliveries.c.id.in_(list(delivery_ids)))
-                .values(
-                    due_at=due_at,
-                    last_error=error,
-                    attempts=deliveries.c.attempts + 1,
-                    state=DeliveryState.PENDING.value,
-                )
-            )
-
-    def mark_failed(self, delivery_ids: Sequence[int], *, error: str) -> None:
-        self._set_deliveries(delivery_ids, state=DeliveryState.FAILED.value, last_error=error)
-
-    def _set_deliveries(self, delivery_ids: Sequence[int], **values: Any) -> None:
-        if not delivery_ids:
-            return
-        with self._tx() as conn:
-            conn.execute(
-                update(deliveries).where(deliveries.c.id.in_(list(delivery_ids))).values(**values)
-            )
-
-    def was_delivered(self, chat: ChatRef, article_id: int) -> bool:
-        with self._tx() as conn:
-            row = conn.execute(
-                select(deliveries.c.id).where(
-                    deliveries.c.platform == chat.platform.value,
-                    deliveries.c.chat_id == chat.key,
-                    deliveries.c.article_id == article_id,
-                    deliveries.c.state == DeliveryState.SENT.value,
-                )
-            ).first()
-        return row is not None
