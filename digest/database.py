@@ -1,9 +1,10 @@
 """Opening a database: the SQLite file's folder, connection pragmas, schema migrations
 (Alembic, safe when several processes start at once) and error messages fit for an
-operator. Used by digest.storage.SqlStorage."""
+operator; the text of JSON columns. Used by digest.storage.SqlStorage."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from .errors import ConfigError, StorageError
+
+
+def json_text(value: Any) -> str:
+    """A JSON column's text: non-ASCII kept as is (Arabic stays readable in the database),
+    keys sorted so that equal values store equal text."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def reason(exc: SQLAlchemyError) -> str:

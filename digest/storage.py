@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -42,19 +41,15 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.types import TypeDecorator
 
 from .chat_feed_storage import ChatFeedRows, define_chat_feed_quotas, define_chat_feeds
-from .database import migrate, prepare_parent_folder, sqlite_pragmas
+from .chat_storage import ChatRows, define_chats
+from .database import json_text, migrate, prepare_parent_folder, sqlite_pragmas
 from .database import reason as _reason
 from .errors import ConfigError, NotFoundError, StorageError
 from .models import (
     Article,
-    ChatKind,
-    ChatRef,
-    ChatSettings,
-    DeliveryMode,
     Entry,
     Feed,
     FeedConfig,
-    Platform,
     TopicMatch,
 )
 from .outbox_storage import OutboxRows, define_deliveries, delivery_from_row
@@ -141,26 +136,7 @@ article_keys = Table(
     ),
 )
 
-chats = Table(
-    "chats",
-    metadata,
-    Column("platform", String(16), primary_key=True),
-    Column("chat_id", String(64), primary_key=True),
-    Column("kind", String(16), nullable=False),
-    Column("language", String(8), nullable=False, default="ar"),
-    Column("topics", Text, nullable=False, default="[]"),
-    Column("keywords", Text, nullable=False, default="[]"),
-    Column("mode", String(16), nullable=False, default="instant"),
-    Column("schedule_time", String(5)),
-    Column("timezone", String(64), nullable=False, default="UTC"),
-    Column("paused_reason", Text),
-    Column("last_digest_at", UTCDateTime),
-    Column("webhook_url", Text),
-    Column("title", Text),
-    Column("images", Boolean),  # None: the default (images in instant posts)
-    Column("excluded_topics", Text, nullable=False, default="[]", server_default="[]"),
-    Column("excluded_keywords", Text, nullable=False, default="[]", server_default="[]"),
-)
+chats = define_chats(metadata, UTCDateTime)
 
 chat_feeds = define_chat_feeds(metadata, UTCDateTime)
 chat_feed_quotas = define_chat_feed_quotas(metadata)
@@ -170,12 +146,8 @@ deliveries = define_deliveries(metadata, UTCDateTime)
 sent_messages = define_sent_messages(metadata, UTCDateTime)
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
 def _topics_to_json(topics: tuple[TopicMatch, ...]) -> str:
-    return _dumps([{"topic": m.topic, "score": m.score, "terms": list(m.terms)} for m in topics])
+    return json_text([{"topic": m.topic, "score": m.score, "terms": list(m.terms)} for m in topics])
 
 
 def _topics_from_json(raw: str) -> tuple[TopicMatch, ...]:
@@ -208,7 +180,7 @@ def _article_values(
         "published": entry.published,
         "fetched_at": fetched_at,
         "language": entry.language or "ar",
-        "bullets": _dumps(list(bullets)),
+        "bullets": json_text(list(bullets)),
         "summary_method": summary_method,
         "topics": _topics_to_json(topics),
         "is_tech": is_tech,
@@ -260,30 +232,7 @@ def _article_from_row(row: Row[Any]) -> Article:
     )
 
 
-def _chat_from_row(row: Row[Any]) -> ChatSettings:
-    return ChatSettings(
-        chat=ChatRef.from_key(Platform(row.platform), row.chat_id, ChatKind(row.kind)),
-        language=row.language,
-        topics=frozenset(json.loads(row.topics or "[]")),
-        keywords=frozenset(json.loads(row.keywords or "[]")),
-        mode=DeliveryMode(row.mode),
-        schedule_time=row.schedule_time,
-        timezone=row.timezone,
-        paused_reason=row.paused_reason,
-        last_digest_at=row.last_digest_at,
-        webhook_url=row.webhook_url,
-        title=row.title,
-        images=None if row.images is None else bool(row.images),
-        excluded_topics=frozenset(json.loads(row.excluded_topics or "[]")),
-        excluded_keywords=frozenset(json.loads(row.excluded_keywords or "[]")),
-    )
-
-
-def _chat_where(chat: ChatRef) -> Any:
-    return and_(chats.c.platform == chat.platform.value, chats.c.chat_id == chat.key)
-
-
-class SqlStorage(ChatFeedRows, SentMessageRows, OutboxRows):
+class SqlStorage(ChatFeedRows, SentMessageRows, OutboxRows, ChatRows):
     """`digest.ports.Storage` on SQLAlchemy Core.
 
     Raises StorageError (wrapping the driver's error) when the database fails, and
@@ -292,6 +241,7 @@ class SqlStorage(ChatFeedRows, SentMessageRows, OutboxRows):
 
     _feeds_table = feeds
     _chat_feeds_table = chat_feeds
+    _chats_table = chats
     _deliveries_table = deliveries
     _articles_table = articles
     _quotas_table = chat_feed_quotas
@@ -767,7 +717,7 @@ class SqlStorage(ChatFeedRows, SentMessageRows, OutboxRows):
             return int(conn.execute(select(func.count()).select_from(articles)).scalar() or 0)
 
     def set_summary(self, article_id: int, bullets: tuple[str, ...], method: str) -> None:
-        self._update_article(article_id, bullets=_dumps(list(bullets)), summary_method=method)
+        self._update_article(article_id, bullets=json_text(list(bullets)), summary_method=method)
 
     def set_placement(self, article_id: int, *, cluster_id: int | None, announce: bool) -> None:
         """Record the article's story cluster and whether it may be posted.
@@ -788,97 +738,3 @@ class SqlStorage(ChatFeedRows, SentMessageRows, OutboxRows):
             )
             if result.rowcount == 0:
                 raise NotFoundError(f"no article {article_id}")
-
-    # --- chats ------------------------------------------------------------------------
-
-    def get_chat(self, chat: ChatRef) -> ChatSettings:
-        with self._tx() as conn:
-            row = conn.execute(select(chats).where(_chat_where(chat))).first()
-        if row is None:
-            return ChatSettings(chat=chat)
-        settings = _chat_from_row(row)
-        # The caller knows the chat's current kind better than our stored copy.
-        return settings if settings.chat == chat else replace(settings, chat=chat)
-
-    def has_chat(self, chat: ChatRef) -> bool:
-        with self._tx() as conn:
-            row = conn.execute(select(chats.c.chat_id).where(_chat_where(chat))).first()
-        return row is not None
-
-    def save_chat(self, settings: ChatSettings) -> None:
-        values = {
-            "kind": settings.chat.kind.value,
-            "language": settings.language,
-            "topics": _dumps(sorted(settings.topics)),
-            "keywords": _dumps(sorted(settings.keywords)),
-            "mode": settings.mode.value,
-            "schedule_time": settings.schedule_time,
-            "timezone": settings.timezone,
-            "paused_reason": settings.paused_reason,
-            "last_digest_at": settings.last_digest_at,
-            "webhook_url": settings.webhook_url,
-            "title": settings.title,
-            "images": settings.images,
-            "excluded_topics": _dumps(sorted(settings.excluded_topics)),
-            "excluded_keywords": _dumps(sorted(settings.excluded_keywords)),
-        }
-        with self._tx() as conn:
-            result = conn.execute(update(chats).where(_chat_where(settings.chat)).values(**values))
-            if result.rowcount == 0:
-                inserted = conn.execute(
-                    self._insert_ignoring_duplicates(chats).values(
-                        platform=settings.chat.platform.value,
-                        chat_id=settings.chat.key,
-                        **values,
-                    )
-                )
-                if inserted.rowcount == 0:  # another process created the row just now
-                    conn.execute(update(chats).where(_chat_where(settings.chat)).values(**values))
-
-    def get_chats(self, *, include_paused: bool = False) -> list[ChatSettings]:
-        query = select(chats).order_by(chats.c.platform, chats.c.chat_id)
-        if not include_paused:
-            query = query.where(chats.c.paused_reason.is_(None))
-        with self._tx() as conn:
-            return [_chat_from_row(r) for r in conn.execute(query)]
-
-    def pause_chat(self, chat: ChatRef, reason: str) -> None:
-        settings = self.get_chat(chat)
-        self.save_chat(replace(settings, paused_reason=reason))
-
-    def resume_chat(self, chat: ChatRef) -> None:
-        settings = self.get_chat(chat)
-        self.save_chat(replace(settings, paused_reason=None))
-
-    def migrate_chat(self, chat: ChatRef, new_chat_id: str) -> ChatRef:
-        """Move a chat's settings, outbox rows and own feeds to its new id (a Telegram
-        group upgraded to a supergroup); a forum topic keeps its thread id."""
-        new_ref = replace(chat, chat_id=new_chat_id)
-        with self._tx() as conn:
-            old = conn.execute(select(chats).where(_chat_where(chat))).first()
-            if old is not None:
-                conn.execute(delete(chats).where(_chat_where(new_ref)))
-                conn.execute(update(chats).where(_chat_where(chat)).values(chat_id=new_ref.key))
-            # Deliveries move too, except pairs the new chat already has (at most once).
-            existing = {
-                r.article_id
-                for r in conn.execute(
-                    select(deliveries.c.article_id).where(
-                        and_(
-                            deliveries.c.platform == chat.platform.value,
-                            deliveries.c.chat_id == new_ref.key,
-                        )
-                    )
-                )
-            }
-            old_where = and_(
-                deliveries.c.platform == chat.platform.value,
-                deliveries.c.chat_id == chat.key,
-            )
-            if existing:
-                conn.execute(
-                    delete(deliveries).where(old_where, deliveries.c.article_id.in_(existing))
-                )
-            conn.execute(update(deliveries).where(old_where).values(chat_id=new_ref.key))
-            self._migrate_chat_feeds(conn, chat, new_ref)
-        return new_ref
