@@ -155,3 +155,9 @@ def test_shortlist_keeps_what_nlargest_keeps_ties_included(probabilities: list[f
         _SHORTLIST, range(len(candidates)), key=lambda i: candidates[i].probability
     )
     assert _shortlist(candidates) == [candidates[i] for i in sorted(ranked)]
+
+
+def test_a_comma_after_the_dropped_conjunction_stays() -> None:
+    # Found by the property above: "ومن," lost its comma with the و.
+    assert strip_connective("ومن, أخرى") == "من, أخرى"
+    assert strip_connective("وتتراوح، الأسعار بين") == "تتراوح، الأسعار بين"
