@@ -909,8 +909,10 @@ class DeliveryWorker:
             report.retried += len(rows)
             report.settled.update(r.id for r in rows)
             return None
-        if settings.mode is DeliveryMode.SCHEDULED:
-            # The whole digest at once, even if the batch cut it.
+        if settings.mode is DeliveryMode.SCHEDULED and self._claim is None:
+            # The whole digest at once, even if the batch cut it. Not with leases: rows
+            # this process did not lease may be another's to send (rows of the digest it
+            # leases later follow as a second part).
             rows = (
                 self._storage.pending_deliveries(now=self._clock.now(), limit=10_000, chat=chat)
                 or rows

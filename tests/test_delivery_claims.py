@@ -6,14 +6,15 @@ and the virtual clock of tests/test_delivery.py."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
 import pytest
 
-from bot.delivery import RetryPolicy
+from bot.delivery import DeliveryWorker, RetryPolicy
 from digest.errors import ChatMigrated, TransientDeliveryError
-from digest.models import ChatKind, Delivery, DeliveryState
+from digest.models import ChatKind, Delivery, DeliveryMode, DeliveryState
 from tests.fakes import VirtualSleeper, tg
 from tests.test_delivery import T0, World
 
@@ -108,3 +109,27 @@ def test_release_gives_back_only_rows_still_leased_as_claimed(world: World) -> N
     (again,) = world.storage.pending_deliveries(now=later, limit=10)[1:]
     assert again.id == retried.id and again.due_at == later
     assert world.states()[("1", sent.article_id)] == DeliveryState.SENT.value
+
+
+async def test_two_leasing_workers_post_each_story_of_a_digest_once(world: World) -> None:
+    """A digest is sent whole, but with leases only the rows this worker leased are its
+    own: reading the chat's other due rows too (as a single process does) would send
+    rows the other process has leased, or is about to, a second time."""
+    group = world.chat(tg("-5", ChatKind.GROUP), mode=DeliveryMode.SCHEDULED, schedule_time="08:00")
+    ids = world.articles(12)
+    world.storage.enqueue(group, ids, due_at=T0)
+
+    def worker() -> DeliveryWorker:
+        return world.worker(
+            claim=claim_of(world), release=world.storage.release_deliveries, batch_size=4
+        )
+
+    reports = await asyncio.gather(worker().drain(), worker().drain())
+    for _ in range(3):  # the next drains, if any row was given back
+        world.clock.advance(timedelta(seconds=2))
+        reports = [*reports, await worker().drain()]
+    carried = [line for text in world.telegram.texts("-5") for line in text.split("\n")]
+    stories = [line for line in carried if line.startswith("[")]
+    assert sorted(stories) == sorted(set(stories)), "a story posted twice"
+    assert len(stories) == 12
+    assert set(world.states().values()) == {DeliveryState.SENT.value}
