@@ -727,6 +727,20 @@ class DeliveryWorker:
                 task.cancel()
             if running:
                 await asyncio.gather(*(t for t, _, _ in running.values()), return_exceptions=True)
+            if self._claim is not None:
+                # Leased rows not sent go back to the other processes now, not in 10
+                # minutes (a restart of one of several). The crash window is unchanged:
+                # a message in flight at the cancel is repeated either way, sooner here
+                # (within Discord's nonce window, which then drops the repeat).
+                self._give_back(
+                    [
+                        r
+                        for _, rep, rows in running.values()
+                        for r in rows
+                        if r.id not in rep.settled
+                    ]
+                    + [r for rows in following.values() for r in rows]
+                )
         return total
 
     def _read_due(

@@ -133,3 +133,26 @@ async def test_two_leasing_workers_post_each_story_of_a_digest_once(world: World
     assert sorted(stories) == sorted(set(stories)), "a story posted twice"
     assert len(stories) == 12
     assert set(world.states().values()) == {DeliveryState.SENT.value}
+
+
+async def test_a_drain_cancelled_at_shutdown_gives_its_leased_rows_back(world: World) -> None:
+    """One of several processes stops (a restart) in the middle of a chat's stories: the
+    rows it leased and did not send are due again at once for the others, not after the
+    10-minute lease."""
+    chat = world.chat(tg("1"))
+    ids = world.articles(3)
+    world.storage.enqueue(chat, ids, due_at=T0)
+    worker = world.worker(
+        claim=claim_of(world), release=world.storage.release_deliveries, collapse_backlog=None
+    )
+    drain = asyncio.ensure_future(worker.drain())
+    while not world.telegram.sent:
+        await asyncio.sleep(0)
+    drain.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await drain
+    assert len(world.telegram.sent) == 1
+    other = world.storage.claim_deliveries(
+        now=world.clock.now(), limit=10, lease_seconds=LEASE_SECONDS
+    )
+    assert sorted(r.article_id for r in other) == ids[1:]
