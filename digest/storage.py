@@ -29,6 +29,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -1011,6 +1012,30 @@ class SqlStorage(ChatFeedRows, SentMessageRows):
                     .values(due_at=now + timedelta(seconds=lease_seconds))
                 )
         return [_delivery_from_row(r) for r in rows]
+
+    def release_deliveries(self, rows: Sequence[Delivery]) -> None:
+        """End the lease of rows `claim_deliveries` returned that the caller will not
+        deliver now: each is due again at the due time it had when claimed (`rows` as
+        the claim returned them), for this or another process to claim at once instead
+        of when the lease runs out. A row settled since it was claimed is left as it is:
+        sent or failed (state), or retried (`mark_retry` counted an attempt)."""
+        if not rows:
+            return
+        statement = (
+            update(deliveries)
+            .where(
+                deliveries.c.id == bindparam("row_id"),
+                deliveries.c.state == DeliveryState.PENDING.value,
+                deliveries.c.attempts == bindparam("claimed_attempts"),
+            )
+            .values(due_at=bindparam("claimed_due_at"))
+        )
+        params = [
+            {"row_id": r.id, "claimed_attempts": r.attempts, "claimed_due_at": r.due_at}
+            for r in rows
+        ]
+        with self._tx() as conn:
+            conn.execute(statement, params)
 
     def count_pending(self, chat: ChatRef | None = None) -> int:
         query = (
