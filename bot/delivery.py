@@ -626,6 +626,9 @@ OnPause = Callable[[ChatSettings, str], Awaitable[None]]
 Claim = Callable[[datetime, int], Sequence[Delivery]]
 """(now, limit) -> due rows leased to this process, for several processes sharing one
 database (PostgreSQL: ``FOR UPDATE SKIP LOCKED``, lease by moving ``due_at`` ahead)."""
+Release = Callable[[Sequence[Delivery]], None]
+"""(rows as the claim returned them) -> their lease ends: due again at once, for any
+process (``SqlStorage.release_deliveries``)."""
 
 
 class DeliveryWorker:
@@ -665,6 +668,7 @@ class DeliveryWorker:
         on_pause: OnPause | None = None,
         collapse_backlog: int | None = 8,
         claim: Claim | None = None,
+        release: Release | None = None,
         reading_pages: ReadingPagesPort | None = None,
     ) -> None:
         self._storage = storage
@@ -682,6 +686,7 @@ class DeliveryWorker:
         self._collapse_backlog = collapse_backlog
         self._claim = claim
         self._edits = SourceEdits(storage, clock)
+        self._release = release
 
     async def drain(self) -> DrainReport:
         """Deliver due rows until none is due (at most `max_rounds` reads of the outbox).
@@ -692,10 +697,15 @@ class DeliveryWorker:
         its own pacing (3 stories to each of many private chats would otherwise end every
         batch with a few chats sending once a second). One task serves a chat at a time;
         rows read for a chat still being served follow in order. A row is handed out at
-        most once per drain, so rows left unsettled cannot make it spin."""
+        most once per drain, so rows left unsettled cannot make it spin.
+
+        With leases (`claim`), every leased row that this drain will not deliver is given
+        back (`release`) at once rather than left out of reach of every drain for the
+        whole lease: a row a chat task left unsettled, and a row handed out before that
+        is leased again (retried, and due again while the drain goes on)."""
         total = DrainReport()
         slots = SendSlots(self._concurrency, self._sleep)
-        running: dict[ChatRef, tuple[asyncio.Task[None], DrainReport, int]] = {}
+        running: dict[ChatRef, tuple[asyncio.Task[None], DrainReport, list[Delivery]]] = {}
         following: dict[ChatRef, list[Delivery]] = {}
         seen: set[int] = set()
         left_over = 0  # rows of finished chat tasks they did not settle (still pending)
@@ -706,16 +716,22 @@ class DeliveryWorker:
         def start(chat: ChatRef, rows: list[Delivery]) -> None:
             report = DrainReport()
             task = asyncio.ensure_future(self._serve_chat(chat, rows, report, slots))
-            running[chat] = (task, report, len(rows))
+            running[chat] = (task, report, rows)
+
+        def held() -> set[int]:
+            """Rows handed out that no chat task has settled yet."""
+            ids = {r.id for _, report, rows in running.values() for r in rows}
+            ids.difference_update(*(report.settled for _, report, _ in running.values()))
+            return ids.union(r.id for rows in following.values() for r in rows)
 
         try:
             while True:
-                in_hand = sum(max(0, n - len(r.settled)) for _, r, n in running.values())
+                in_hand = sum(max(0, len(rows) - len(r.settled)) for _, r, rows in running.values())
                 in_hand += sum(len(rows) for rows in following.values())
                 if more and reads < self._max_rounds and in_hand <= self._batch_size // 2:
                     reads += 1
                     want = self._batch_size - in_hand
-                    rows = self._read_due(want, in_hand + left_over, seen)
+                    rows = self._read_due(want, in_hand + left_over, seen, held)
                     # Fewer than asked: nothing else is due now (or other processes
                     # claimed it); read again once every chat task has finished.
                     more = len(rows) >= want
@@ -739,18 +755,23 @@ class DeliveryWorker:
                 await asyncio.wait([*tasks, progress], return_when=asyncio.FIRST_COMPLETED)
                 progress.cancel()
                 for chat in [c for c, (task, _, _) in running.items() if task.done()]:
-                    task, report, count = running.pop(chat)
+                    task, report, handed = running.pop(chat)
                     # _serve_chat contains every Exception; what is left (SystemExit,
                     # KeyboardInterrupt) means the process is going down: so does the drain.
                     if not task.cancelled() and task.exception() is not None:
                         raise task.exception()  # type: ignore[misc]
                     total.add(report)
-                    left_over += max(0, count - len(report.settled))
+                    unsettled = [r for r in handed if r.id not in report.settled]
+                    left_over += len(unsettled)
+                    if self._claim is not None:
+                        self._give_back(unsettled)
                     later = following.pop(chat, [])
                     if report.migrated_chats:
                         # Read before the move, they name the old chat: forget them, a
                         # later read returns them as they are now.
                         seen.difference_update(r.id for r in later)
+                        if self._claim is not None:
+                            self._give_back(later)
                         later = []
                     # A digest sends every due row of its chat, also rows read meanwhile.
                     later = [r for r in later if r.id not in report.settled]
@@ -762,18 +783,55 @@ class DeliveryWorker:
                 task.cancel()
             if running:
                 await asyncio.gather(*(t for t, _, _ in running.values()), return_exceptions=True)
+            if self._claim is not None:
+                # Leased rows not sent go back to the other processes now, not in 10
+                # minutes (a restart of one of several). The crash window is unchanged:
+                # a message in flight at the cancel is repeated either way, sooner here
+                # (within Discord's nonce window, which then drops the repeat).
+                self._give_back(
+                    [
+                        r
+                        for _, rep, rows in running.values()
+                        for r in rows
+                        if r.id not in rep.settled
+                    ]
+                    + [r for rows in following.values() for r in rows]
+                )
         return total
 
-    def _read_due(self, want: int, unsettled: int, seen: set[int]) -> list[Delivery]:
+    def _read_due(
+        self, want: int, unsettled: int, seen: set[int], held: Callable[[], set[int]]
+    ) -> list[Delivery]:
         """Up to `want` due rows not handed out yet. The plain outbox read also returns
         the `unsettled` rows still being delivered (they are pending until marked), so it
-        asks for that many more; a claim leases rows and never returns them twice."""
+        asks for that many more. A claim leases rows: one handed out before in this drain
+        comes back only once its lease ended, i.e. it was retried (or given back) and is
+        due again; it is given back for the next drain (or another process), and one
+        still `held()` by a chat task (a lease that ran out while it was being
+        delivered) keeps the renewed lease."""
         now = self._clock.now()
-        if self._claim is not None:
-            rows = self._claim(now, want)
-        else:
+        if self._claim is None:
             rows = self._storage.pending_deliveries(now=now, limit=want + unsettled)
+            return [r for r in rows if r.id not in seen][:want]
+        rows = list(self._claim(now, want))
+        again = [r for r in rows if r.id in seen]
+        if again:
+            in_hand = held()
+            self._give_back([r for r in again if r.id not in in_hand])
         return [r for r in rows if r.id not in seen][:want]
+
+    def _give_back(self, rows: Sequence[Delivery]) -> None:
+        """End the lease of claimed rows this drain will not deliver, so they do not wait
+        for it to run out (with no `release`, they do)."""
+        if not rows or self._release is None:
+            return
+        try:
+            self._release(rows)
+        except Exception:  # the lease running out is the fallback
+            log.exception(
+                "could not give back %s; due again when their lease ends",
+                _stories(len(rows), "leased "),
+            )
 
     async def deliver(self, rows: Sequence[Delivery]) -> DrainReport:
         """Deliver these outbox rows (grouped per chat, chats concurrently)."""
@@ -926,9 +984,11 @@ class DeliveryWorker:
             report.retried += len(rows)
             report.settled.update(r.id for r in rows)
             return None
-        if settings.mode is DeliveryMode.SCHEDULED:
+        if settings.mode is DeliveryMode.SCHEDULED and self._claim is None:
             # The whole digest at once, even if the batch cut it (its posts: edit rows
-            # are the edit step's).
+            # are the edit step's). Not with leases: rows this process did not lease may
+            # be another's to send (rows of the digest it leases later follow as a second
+            # part).
             rows = [
                 r
                 for r in self._storage.pending_deliveries(

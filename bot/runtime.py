@@ -341,11 +341,13 @@ async def _start(
                 log.exception("could not tell admins that %s was paused", chat.chat)
 
     planner = DeliveryPlanner(storage, clock, platforms=tuple(routes))
-    claim = None
+    claim = release = None
     if isinstance(storage, SqlStorage) and storage.engine.dialect.name != "sqlite":
         # Several `newsdigest run` processes may drain one PostgreSQL outbox: each sends
-        # only the rows it leased (a row of a killed process is due again in 10 min).
+        # only the rows it leased (a row of a killed process is due again in 10 min;
+        # one the worker will not deliver now it gives back at once).
         shared = storage
+        release = shared.release_deliveries
 
         def claim(now: datetime, limit: int) -> Sequence[Delivery]:
             return shared.claim_deliveries(now=now, limit=limit, lease_seconds=600)
@@ -367,6 +369,7 @@ async def _start(
         stories=services.pipeline,
         on_pause=on_pause,
         claim=claim,
+        release=release,
         reading_pages=reading_pages,
     )
     owner = process_owner()

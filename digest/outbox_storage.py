@@ -4,7 +4,8 @@ so that digest/storage.py does not grow).
 
 A row is one (chat, article) pair, queued at most once (`uq_delivery_once`); a process
 leases due rows by moving their due time ahead (`claim_deliveries`) and settles each as
-sent, retried or failed. Migrating a chat to a new id moves its rows (digest.storage).
+sent, retried or failed, or gives back the ones it will not send (`release_deliveries`).
+Migrating a chat to a new id moves its rows (digest.chat_storage).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    bindparam,
     func,
     select,
     update,
@@ -176,6 +178,31 @@ class OutboxRows:
                     .values(due_at=now + timedelta(seconds=lease_seconds))
                 )
         return [delivery_from_row(r) for r in rows]
+
+    def release_deliveries(self, rows: Sequence[Delivery]) -> None:
+        """End the lease of rows `claim_deliveries` returned that the caller will not
+        deliver now: each is due again at the due time it had when claimed (`rows` as
+        the claim returned them), for this or another process to claim at once instead
+        of when the lease runs out. A row settled since it was claimed is left as it is:
+        sent or failed (state), or retried (`mark_retry` counted an attempt)."""
+        if not rows:
+            return
+        deliveries = self._deliveries_table
+        statement = (
+            update(deliveries)
+            .where(
+                deliveries.c.id == bindparam("row_id"),
+                deliveries.c.state == DeliveryState.PENDING.value,
+                deliveries.c.attempts == bindparam("claimed_attempts"),
+            )
+            .values(due_at=bindparam("claimed_due_at"))
+        )
+        params = [
+            {"row_id": r.id, "claimed_attempts": r.attempts, "claimed_due_at": r.due_at}
+            for r in rows
+        ]
+        with self._tx() as conn:
+            conn.execute(statement, params)
 
     def count_pending(self, chat: ChatRef | None = None) -> int:
         deliveries = self._deliveries_table

@@ -267,3 +267,9 @@ def test_the_unrolled_tail_of_a_word_in_two_sentences_is_the_loop(
 
 def test_log1p_table_is_log1p() -> None:
     assert all(_LOG1P[n] == math.log1p(n) for n in range(_LOG1P_TABLE))
+
+
+def test_a_comma_after_the_dropped_conjunction_stays() -> None:
+    # Found by the property above: "ومن," lost its comma with the و.
+    assert strip_connective("ومن, أخرى") == "من, أخرى"
+    assert strip_connective("وتتراوح، الأسعار بين") == "تتراوح، الأسعار بين"
