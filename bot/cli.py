@@ -452,6 +452,8 @@ def _why_for_chat(services: Services, article: Article, wanted: str) -> int:
         article,
         own_feed=(settings.chat.platform, settings.chat.key) in own,
         private_feed=article.feed_url in storage.private_feed_urls(),
+        # as the planner's only_own_feeds: a chat with sources of its own and no topic
+        own_feeds_only=bool(storage.get_chat_feeds(settings.chat)),
     )
     name = f"{settings.chat.platform.value}:{settings.chat.key}"
     print(f"  chat {name}: {describe(verdict)}  [{verdict.rule}]")
