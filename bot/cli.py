@@ -433,25 +433,29 @@ def _why_for_chat(services: Services, article: Article, wanted: str) -> int:
     from digest.exclusions import decide, describe
 
     storage = services.storage
-    platform, _, chat_id = wanted.rpartition(":")
+    platform, _, key = wanted.rpartition(":")
+    # Matched on the storage key: a Telegram forum topic is "<group id>/<topic id>" and
+    # shares its chat_id with the group and the group's other topics.
     found = [
         c
         for c in storage.get_chats(include_paused=True)
-        if c.chat.chat_id == chat_id and platform in ("", c.chat.platform.value)
+        if c.chat.key == key and platform in ("", c.chat.platform.value)
     ]
     if len(found) != 1:
         problem = "no stored chat" if not found else "several chats (name the platform)"
         print(f"newsdigest: {problem} with id {wanted}", file=sys.stderr)
         return 1
     settings = found[0]
-    own = {(c.platform, c.chat_id) for c in storage.own_feed_chats().get(article.feed_url, ())}
+    own = {(c.platform, c.key) for c in storage.own_feed_chats().get(article.feed_url, ())}
     verdict = decide(
         settings,
         article,
-        own_feed=(settings.chat.platform, settings.chat.chat_id) in own,
+        own_feed=(settings.chat.platform, settings.chat.key) in own,
         private_feed=article.feed_url in storage.private_feed_urls(),
+        # as the planner's only_own_feeds: a chat with sources of its own and no topic
+        own_feeds_only=bool(storage.get_chat_feeds(settings.chat)),
     )
-    name = f"{settings.chat.platform.value}:{settings.chat.chat_id}"
+    name = f"{settings.chat.platform.value}:{settings.chat.key}"
     print(f"  chat {name}: {describe(verdict)}  [{verdict.rule}]")
     if settings.paused_reason is not None:
         print(f"  (the chat is paused: {settings.paused_reason})")

@@ -344,6 +344,10 @@ _MESSAGES = _texts(
     mysubs_header=("الاشتراكات{target}:", "Subscriptions{target}:"),
     mysubs_topics=("المواضيع: {items}", "Topics: {items}"),
     mysubs_keywords=("الكلمات المفتاحية: {items}", "Keywords: {items}"),
+    mysubs_own_only=(
+        "المواضيع: لا شيء غير المصادر التي أضفتها ({p}myfeeds)؛ {p}subscribe يضيف مواضيع إليها.",
+        "Topics: only the sources you added ({p}myfeeds); {p}subscribe adds topics to them.",
+    ),
     mysubs_none=(
         "لا توجد اشتراكات بعد. اكتب {p}topics لرؤية المواضيع.",
         "No subscriptions yet. Type {p}topics to see the topics.",

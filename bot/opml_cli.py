@@ -35,22 +35,26 @@ CLI_USER = "cli"
 
 
 def parse_chat(value: str, known: list[ChatRef]) -> ChatRef:
-    """ "telegram:123" / "discord:456" as a ChatRef: the stored chat's kind when the bot
-    knows the chat, else a guess from the id (Telegram: negative ids are groups).
+    """ "telegram:123" / "discord:456" as a ChatRef; a Telegram forum topic is
+    "telegram:<group id>/<topic id>" (its storage key). The stored chat's kind when the
+    bot knows the chat, else a guess from the id (Telegram: negative ids are groups).
     Raises ValueError."""
-    platform_name, sep, chat_id = value.partition(":")
-    if not sep or platform_name not in ("telegram", "discord") or not chat_id:
+    platform_name, sep, key = value.partition(":")
+    if not sep or platform_name not in ("telegram", "discord") or not key:
         raise ValueError(f"--chat must be telegram:<id> or discord:<id>, not {value[:40]!r}")
-    if not chat_id.lstrip("-").isdigit():
-        raise ValueError(f"not a chat id: {chat_id[:40]!r}")
+    chat_id, slash, thread = key.partition("/")
+    topic = platform_name == "telegram" and chat_id.startswith("-") and thread.isdigit()
+    if not chat_id.lstrip("-").isdigit() or (slash and not topic):
+        raise ValueError(f"not a chat id: {key[:40]!r}")
     platform = Platform(platform_name)
     for chat in known:
-        if chat.platform is platform and chat.chat_id == chat_id:
+        # By key: a group and its forum topics share the chat_id.
+        if chat.platform is platform and chat.key == key:
             return chat
     if platform is Platform.DISCORD:
         return ChatRef(platform, chat_id, ChatKind.CHANNEL)
     kind = ChatKind.GROUP if chat_id.startswith("-") else ChatKind.PRIVATE
-    return ChatRef(platform, chat_id, kind)
+    return ChatRef.from_key(platform, key, kind)
 
 
 async def cmd_feeds_opml(services: Services, args: argparse.Namespace) -> int:

@@ -31,6 +31,7 @@ OWN_FEED = "own-feed"
 NOT_TECHNOLOGY = "not-technology"
 PRIVATE_FEED = "private-feed"
 NO_MATCH = "no-match"
+OWN_FEEDS_ONLY = "only-own-feeds"  # no prefix of another rule (describe)
 
 
 @dataclass(frozen=True)
@@ -91,16 +92,18 @@ def decide(
     found: frozenset[str] | None = None,
     own_feed: bool = False,
     private_feed: bool = False,
+    own_feeds_only: bool = False,
 ) -> Verdict:
     """Whether `article` goes to the chat described by `settings`, and why.
 
     Order: an exclusion blocks first; then an item of a source the chat added
     (`own_feed`) goes; an item of a source only other chats added (`private_feed`) or a
     story that is not technology does not; then the chat's subscriptions decide: no
-    topic and no keyword means all technology; else the first subscribed topic of the
-    story (strongest first), then keywords and patterns (sorted). Delivery mode and
-    pauses are not looked at: they say when, not what. `found` as in
-    `exclusion_rule`."""
+    topic and no keyword means all technology (but nothing else when `own_feeds_only`:
+    the chat has sources of its own, which are then what it follows); else the first
+    subscribed topic of the story (strongest first), then keywords and patterns
+    (sorted). Delivery mode and pauses are not looked at: they say when, not what.
+    `found` as in `exclusion_rule`."""
     if found is None:
         found = found_terms(article, chat_terms(settings))
     blocked = exclusion_rule(settings, article, found)
@@ -113,6 +116,8 @@ def decide(
     if not article.is_tech:
         return Verdict(False, NOT_TECHNOLOGY)
     if not settings.topics and not settings.keywords:
+        if own_feeds_only:
+            return Verdict(False, OWN_FEEDS_ONLY)
         return Verdict(True, ALL_TECHNOLOGY)
     for match in article.topics:
         if match.topic in settings.topics:
@@ -135,6 +140,7 @@ _RULE_WORDS = (
     (NOT_TECHNOLOGY, "not a technology story"),
     (PRIVATE_FEED, "a source only other chats added"),
     (NO_MATCH, "no followed topic, keyword or pattern matched"),
+    (OWN_FEEDS_ONLY, "the chat follows only the sources it added"),
 )
 
 

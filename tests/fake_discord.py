@@ -1233,6 +1233,21 @@ class FakeDiscord:
                     "permissions": str(perms),
                     "guild_id": channel["guild_id"],
                 }
+                if channel["type"] in THREAD_TYPES:
+                    # As Discord resolves a thread option (discord.py's AppCommandThread
+                    # reads these).
+                    resolved_channels[value].update(
+                        {
+                            key: channel[key]
+                            for key in (
+                                "parent_id",
+                                "owner_id",
+                                "member_count",
+                                "message_count",
+                                "thread_metadata",
+                            )
+                        }
+                    )
             elif isinstance(value, bool):
                 sub_options.append({"name": name, "type": 5, "value": value})
             elif isinstance(value, int):

@@ -375,6 +375,25 @@ async def test_channel_option_targets_that_channel_when_allowed(
     assert response["type"] == 4
 
 
+async def test_channel_option_naming_a_thread_is_answered(
+    fake: FakeDiscord, bot: DiscordBot, probe: ProbeService
+) -> None:
+    """`/news subscribe ai channel:#a-thread` (README: a thread is a channel of its own).
+    Found trying it as a new user (docs/new_user_run.md): the fake resolved a thread
+    option without the fields Discord sends (parent_id, owner_id, thread_metadata, ...),
+    so discord.py failed on it and the command was never answered; no test had sent one.
+    Here the thread is new to the bot's cache (made after READY): the answer is the
+    adapter's own check of the rights a thread needs. `newsdigest run` with the thread
+    known at start subscribed it and posted there (docs/new_user_run.md)."""
+    thread = fake.add_thread(CHANNEL_ID, "ai-thread")
+    _, response = await run_command(
+        fake, "subscribe", {"topic_or_keyword": "ai", "channel": thread}, user_id=ADMIN_USER_ID
+    )
+    content = response["data"]["content"]
+    assert f"<#{thread}>" in content and "Send Messages in Threads" in content
+    assert probe.invocations == []
+
+
 async def test_channel_option_refused_for_members_and_where_the_bot_cannot_post(
     fake: FakeDiscord, bot: DiscordBot, probe: ProbeService
 ) -> None:

@@ -25,9 +25,11 @@ from digest.format.bidi import strip_bidi_controls as plain
 from digest.models import (
     Article,
     ChatKind,
+    ChatRef,
     ChatSettings,
     DeliveryMode,
     DeliveryState,
+    Platform,
     TopicMatch,
 )
 from digest.patterns import (
@@ -564,3 +566,57 @@ def test_why_names_the_rule_for_a_chat(
     assert "no stored chat" in capsys.readouterr().err
     assert main(["why", DEMO_URL]) == 0  # without --chat: as before
     assert "chat " not in capsys.readouterr().out
+
+
+def test_why_names_a_forum_topic_and_its_group_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found trying it as a new user (docs/new_user_run.md): a topic shares its chat_id
+    with its group, so `--chat telegram:-100123/7` found no chat and `--chat
+    telegram:-100123` answered "several chats (name the platform)"."""
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    monkeypatch.setenv("NEWSDIGEST_DATABASE_URL", url)
+    monkeypatch.delenv("NEWSDIGEST_CONFIG", raising=False)
+    assert main(["demo"]) == 0
+    group = ChatRef(Platform.TELEGRAM, "-100123", ChatKind.GROUP)
+    store = SqlStorage.from_url(url)
+    store.save_chat(ChatSettings(chat=group, topics=frozenset({"ai"})))
+    store.save_chat(
+        ChatSettings(
+            chat=replace(group, thread_id=7),
+            topics=frozenset({"ai"}),
+            excluded_keywords=frozenset({"deepseek"}),
+        )
+    )
+    store.close()
+    capsys.readouterr()
+
+    assert main(["why", DEMO_URL, "--chat", "telegram:-100123/7"]) == 0
+    out = capsys.readouterr().out
+    assert "chat telegram:-100123/7: not delivered: excluded keyword deepseek" in out
+    assert main(["why", DEMO_URL, "--chat", "telegram:-100123"]) == 0
+    assert "chat telegram:-100123: delivered: followed topic ai" in capsys.readouterr().out
+
+
+def test_why_for_a_chat_that_follows_only_its_own_sources(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found trying it as a new user (docs/new_user_run.md): a chat that added a source
+    and follows no topic gets only its own sources (bot.delivery.only_own_feeds), but
+    `why --chat` said an operator's story was "delivered: the chat follows all
+    technology news"."""
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    monkeypatch.setenv("NEWSDIGEST_DATABASE_URL", url)
+    monkeypatch.delenv("NEWSDIGEST_CONFIG", raising=False)
+    assert main(["demo"]) == 0
+    store = SqlStorage.from_url(url)
+    store.save_chat(ChatSettings(chat=PRIVATE))
+    store.add_chat_feed(
+        PRIVATE, "https://blog.example/feed.xml", title="blog", language="ar", at=datetime.now(UTC)
+    )
+    store.close()
+    capsys.readouterr()
+
+    assert main(["why", DEMO_URL, "--chat", "telegram:100"]) == 0
+    out = capsys.readouterr().out
+    assert "not delivered: the chat follows only the sources it added  [only-own-feeds]" in out

@@ -116,3 +116,26 @@ def test_hostile_files_and_bad_arguments(
         capsys, "--config", str(config), "feeds", "import", str(page), "--chat", "irc:1"
     )
     assert code == 2 and "telegram:<id>" in err
+
+
+def test_a_forum_topics_sources_by_its_key(
+    config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found trying it as a new user (docs/new_user_run.md): `--chat telegram:-100123/7`
+    (a forum topic, as stored) was refused as "not a chat id". The topic's sources are
+    its own: the group itself has none."""
+    source = tmp_path / "in.opml"
+    source.write_text(LIST, encoding="utf-8")
+    topic = "telegram:-100123/7"
+    code, out, _ = run(
+        capsys, "--config", str(config), "feeds", "import", str(source), "--chat", topic
+    )
+    assert code == 0 and "2 added" in out
+    code, out, _ = run(capsys, "--config", str(config), "feeds", "export", "--chat", topic)
+    assert code == 0 and len(read_opml(out.encode()).entries) == 2
+    code, out, _ = run(
+        capsys, "--config", str(config), "feeds", "export", "--chat", "telegram:-100123"
+    )
+    assert code == 0 and read_opml(out.encode()).entries == ()
+    code, _, err = run(capsys, "--config", str(config), "feeds", "export", "--chat", "telegram:5/7")
+    assert code != 0 and "not a chat id" in err

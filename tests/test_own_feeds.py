@@ -405,3 +405,22 @@ async def test_the_owner_is_told_when_an_operator_feed_stops(tmp_path: Path) -> 
         [notice] = site.server.messages_to(ALICE)[before:]
         text = visible([notice])
         assert "مدونة المشغّل" in text and f"/feeds enable {feed_url}" in text
+
+
+async def test_mysubs_of_a_chat_that_follows_only_its_own_sources(tmp_path: Path) -> None:
+    """Found trying it as a new user (docs/new_user_run.md): after /addfeed alone, /mysubs
+    said "Topics: all technology news", while such a chat gets only its own sources
+    (bot.delivery.only_own_feeds). A chat on all technology still reads so."""
+    async with open_site(tmp_path) as site:
+        sites = site.sites
+        sites.serve(PAGE, Answer(page_linking("/blog.example/feed.xml"), "text/html"))
+        sites.serve(FEED, Answer(forabi_feed(sites)))
+        await site.ask(BOB, BOB, "/schedule instant")
+        await site.ask(ALICE, ALICE, f"/addfeed {sites.local(PAGE)}")
+
+        mine = await site.ask(ALICE, ALICE, "/mysubs")
+        assert t("mysubs_own_only", "ar", p="/") in mine
+        assert t("all_technology", "ar") not in mine
+        assert t("all_technology", "en") in await site.ask(BOB, BOB, "/mysubs")
+        await site.ask(ALICE, ALICE, "/subscribe ai")
+        assert t("mysubs_own_only", "ar", p="/") not in await site.ask(ALICE, ALICE, "/mysubs")

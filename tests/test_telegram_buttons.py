@@ -425,3 +425,19 @@ async def test_the_keyboard_stays_in_the_forum_topic_it_was_asked_in(world: Worl
     await world.tap_text(GROUP, BOB, keyboard, "Artificial intelligence")
     fresh = world.server.messages_to(GROUP)[-1]
     assert fresh.message_id != keyboard.message_id and fresh.message_thread_id == 77
+
+
+async def test_a_tap_in_a_forum_topic_changes_that_topic_not_the_group(world: World) -> None:
+    """Found trying it as a new user (docs/new_user_run.md): the keyboard typed in a topic
+    showed the topic's settings, but a tap followed the topic for the whole group."""
+    world.server.set_member(GROUP, BOB, "administrator")
+    world.server.add_topic(GROUP, 77, "Phones")
+    handled = world.bot.commands_handled
+    world.server.push_command(GROUP, BOB, "/topics", thread_id=77)
+    await world.server.wait_until(lambda: world.bot.commands_handled > handled)
+    keyboard = world.server.messages_to(GROUP)[-1]
+    await world.tap_text(GROUP, BOB, keyboard, "Artificial intelligence")
+    topic = ChatRef(Platform.TELEGRAM, str(GROUP), ChatKind.GROUP, 77)
+    assert world.storage.get_chat(topic).topics == {"ai"}
+    assert not world.storage.has_chat(topic.whole_chat)  # General is left as it was
+    assert "✅ Artificial intelligence" in labels(world.server.message(GROUP, keyboard.message_id))

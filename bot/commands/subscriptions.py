@@ -235,6 +235,10 @@ class SubscriptionCommands(CommandBase):
         if not following:
             if current.mode is DeliveryMode.OFF or self._is_pristine(current):
                 lines.append(t("mysubs_none", lang, p=p))
+            elif self._storage.get_chat_feeds(target):
+                # Its own sources are what it follows (bot.delivery.only_own_feeds), not
+                # "all technology": say so, or the reader expects stories that never come.
+                lines.append(t("mysubs_own_only", lang, p=p))
             else:
                 lines.append(t("mysubs_topics", lang, items=self._topic_label_all(lang)))
         excluded = self._exclusions.summary_line(current, lang)

@@ -121,13 +121,15 @@ class TopicKeyboards:
             await self._answer(query, None)
             return
         chat = message.chat
-        ref = ChatRef(Platform.TELEGRAM, str(chat.id), chat_kind(chat.type))
-        inv = Invocation(
-            chat=ref, user_id=str(user.id), name="topics", user_language=user.language_code
-        )
         thread_id = None
         if isinstance(message, Message) and message.is_topic_message:
             thread_id = message.message_thread_id
+        # A keyboard in a forum topic shows and changes that topic's settings (as /topics
+        # typed there does), not the group's General settings.
+        ref = ChatRef(Platform.TELEGRAM, str(chat.id), chat_kind(chat.type), thread_id)
+        inv = Invocation(
+            chat=ref, user_id=str(user.id), name="topics", user_language=user.language_code
+        )
         panel = self._panels.topic_panel(inv)
         lang = panel.language
         if not message.is_accessible:
