@@ -185,13 +185,17 @@ async def test_two_processes_split_polling_and_post_each_story_once(
     too_close: list[tuple[str, float]] = []
     for path, fetches in feeds.fetches.items():
         per_process.update(agent for _, agent in fetches)
-        times = sorted(t for t, _ in fetches)
-        # Each fetch sets the next due time one interval later; a feed claimed by both
-        # processes for the same due time would be fetched twice within milliseconds.
+        # A claim sets the feed's next due time one interval after the claim, and the
+        # fetch may wait for a free connection after it (over a second on a loaded
+        # machine), so one process's fetches of a feed can be closer than an interval.
+        # A feed claimed by both processes for the same due time is fetched by both
+        # within a fraction of the interval; one claimed twice by one process, twice
+        # within moments.
+        ordered = sorted(fetches)
         too_close.extend(
             (path, later - earlier)
-            for earlier, later in itertools.pairwise(times)
-            if later - earlier < INTERVAL_SECONDS / 2
+            for (earlier, first), (later, second) in itertools.pairwise(ordered)
+            if later - earlier < (INTERVAL_SECONDS / 2 if first != second else 0.25)
         )
     assert too_close == [], f"feeds fetched twice for one due time: {too_close[:10]}"
     assert all(len(feeds.fetches[f"/f{f}.xml"]) >= 2 for f in range(FEEDS)), "not even 2 rounds"
