@@ -65,6 +65,7 @@ from .residue import (
     unhash,
 )
 from .scoring import (
+    TIE,
     Candidate,
     Coverage,
     Features,
@@ -303,6 +304,7 @@ class ExtractiveSummarizer:
         details. `words` are what each candidate contributes (default: the sentence's
         tokens; bullets pass their cut text). With `max_tokens`, candidates are ranked
         by expected overlap per token and the last one counts only up to the budget.
+        Values within `TIE` of each other are a tie, won by the earlier candidate.
         `accept` may turn the search's pick down (it is then dropped without counting
         as chosen, and the search goes on). `article_tokens`: the article's length when
         `candidates` are only part of it (it sets the expected extract's length)."""
@@ -326,7 +328,11 @@ class ExtractiveSummarizer:
         gains = coverage.gains  # updated in place by coverage.choose
         remaining = [i for i in range(len(candidates)) if lengths[i]]
         while remaining:
-            best_position, best_value = -1, -math.inf
+            # A later candidate wins only by more than TIE: values equal in exact
+            # arithmetic differ in their last bits with the order the terms were summed
+            # (the incremental gains here, a plain recount elsewhere), and such a tie
+            # goes to the earlier sentence, not to rounding noise.
+            best_position, beat = -1, -math.inf
             room = max_tokens - used if max_tokens is not None else 0
             for position, i in enumerate(remaining):
                 size = lengths[i]
@@ -337,8 +343,8 @@ class ExtractiveSummarizer:
                 else:  # only the part within the budget counts
                     fits = max(1, room)
                     value = coverage.prefix_gain(i, fits) / fits
-                if value > best_value:
-                    best_position, best_value = position, value
+                if value > beat:
+                    best_position, beat = position, value + TIE
             best = remaining.pop(best_position)
             if accept is not None and not accept(best):
                 continue
