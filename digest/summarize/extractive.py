@@ -49,9 +49,11 @@ from ..sentences import Sentence, quotes_balanced, segment
 from .boilerplate import (
     BOILERPLATE_TOKENS,
     LIST_INTRO_ENDINGS,
+    body_sentences,
     is_boilerplate,
     looks_like_code,
     may_be_boilerplate,
+    strip_caption,
     strip_dateline,
 )
 from .connectives import depends_on_previous, strip_connective
@@ -222,7 +224,7 @@ class ExtractiveSummarizer:
     def features(self, title: str, text: str) -> list[Features]:
         """Candidate sentences of the article with their features, in article order.
         Headings, boilerplate, duplicates and tiny sentences are left out."""
-        sentences = [s for s in segment(text) if not s.heading]
+        sentences = [s for s in body_sentences(segment(text), text) if not s.heading]
         symbols = may_be_boilerplate(text)
         seen: set[tuple[str, ...]] = set()
         kept: list[tuple[Sentence, set[str], list[str], int]] = []
@@ -408,7 +410,7 @@ class ExtractiveSummarizer:
         `words` are the sentence's tokens when known (reused if the text is unchanged);
         `article_words` the article's tokens (see `strip_connective`)."""
         text = strip_connective(
-            strip_agency_dateline(strip_dateline(sentence)), language, article_words
+            strip_agency_dateline(strip_dateline(strip_caption(sentence))), language, article_words
         )
         if "#" in text or "_" in text:
             # "#الأخبار_المضللة" reads "الأخبار المضللة" ("C#", "snake_case" stay)
