@@ -46,6 +46,7 @@ from operator import itemgetter
 
 from ..arabic import detect_language, normalize_word, tokenize, tokenize_many
 from ..sentences import Sentence, quotes_balanced, segment
+from .anchors import title_anchors
 from .boilerplate import (
     BOILERPLATE_TOKENS,
     LIST_INTRO_ENDINGS,
@@ -171,10 +172,6 @@ class _ArticleWords(Collection[str]):
 
     def __bool__(self) -> bool:
         return bool(self._candidates)
-
-
-# A figure of a headline: digits, with decimals ("1.5", "42")
-_TITLE_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 
 def _straight_quotes(text: str) -> str:
@@ -482,7 +479,8 @@ class ExtractiveSummarizer:
             picked.append(dropped)  # the lead repeats a bullet: keep the search's pick
 
     @staticmethod
-    def _anchor_title_numbers(
+    @staticmethod
+    def _anchor_title(
         title: str,
         candidates: Sequence[Candidate],
         picked: list[tuple[int, str, set[str]]],
@@ -491,35 +489,40 @@ class ExtractiveSummarizer:
         add: Callable[[int, str, list[str]], None],
         wanted: int | None,
     ) -> None:
-        """The headline's figures («42 %», «90 دقيقة») in the bullets: for a number of
-        the title that no bullet gives, the first plain bullet holding it takes the
-        place of the search's last pick (never the lead's)."""
+        """The headline's figures («42 %», «90 دقيقة») and names («هواوي», «Apple»;
+        `anchors.title_names`) in the bullets: for each that no bullet gives, the first
+        plain bullet holding it takes the place of the search's last pick (never the
+        lead's, and for a name never a bullet brought in for the headline)."""
         lead_index = candidates[0].sentence.index
-        for number in dict.fromkeys(_TITLE_NUMBER.findall(title)):
-            holds = re.compile(rf"(?<![\d.,]){re.escape(number)}(?![\d]|[.,]\d)")
-            if any(holds.search(bullet) for _, bullet, _ in picked):
+        anchored: set[int] = set()
+        for is_name, holds in title_anchors(title, [c.features.words for c in candidates]):
+            if any(holds(bullet, words) for _, bullet, words in picked):
                 continue
             taken = {index for index, _, _ in picked}
+            kept = {lead_index, *anchored} if is_name else {lead_index}
             for i, candidate in enumerate(candidates):
-                if candidate.sentence.index in taken or not holds.search(candidate.sentence.text):
+                sentence = candidate.sentence
+                if sentence.index in taken or not holds(sentence.text, candidate.features.words):
                     continue
                 if i not in made and not usable(i):
                     continue
-                if not holds.search(made[i][0]):
-                    continue  # the figure was in the part a cut left out
+                if not holds(*made[i]):
+                    continue  # the figure or name was in the part a cut left out
                 dropped = None
                 if wanted is not None and len(picked) >= wanted:
                     last = max(
-                        (k for k, (index, _, _) in enumerate(picked) if index != lead_index),
+                        (k for k, (index, _, _) in enumerate(picked) if index not in kept),
                         default=None,
                     )
                     if last is None:
                         return
                     dropped = picked.pop(last)
                 before = len(picked)
-                add(candidate.sentence.index, *made[i])
+                add(sentence.index, *made[i])
                 if len(picked) == before and dropped is not None:
                     picked.append(dropped)
+                else:
+                    anchored.add(sentence.index)
                 break
 
     def _with_the_sentence_before(
@@ -662,8 +665,8 @@ class ExtractiveSummarizer:
             add(candidates[i].sentence.index, *made[i])
         if max_tokens is None and candidates:
             self._anchor_lead(candidates, picked, made, usable, add, wanted)
-            if any(ch.isdigit() for ch in title):
-                self._anchor_title_numbers(title, candidates, picked, made, usable, add, wanted)
+            if title:
+                self._anchor_title(title, candidates, picked, made, usable, add, wanted)
         floor = min(wanted, self.min_bullets) if wanted is not None else None
         for index, bullet, tokens, leans in second_choice:
             if floor is not None and len(picked) >= floor:
