@@ -1,6 +1,7 @@
-"""Sentences that are not the article's text: share buttons, "read also" links,
-copyright lines, editor's notes, calls to action and app promos, datelines written with
-"--" or ":-", lines of program code, and list introductions whose list is not kept.
+"""Sentences that are not the article's text: share buttons, "read also" links and the
+related stories after the body, photo captions and credits, copyright lines, editor's
+notes, calls to action and app promos, datelines written with "--" or ":-", lines of
+program code, and list introductions whose list is not kept.
 (`digest.summarize.residue` cleans what may be left inside a bullet.) Every regex here
 is linear (`tests/test_regex_linear.py`)."""
 
@@ -9,14 +10,17 @@ from __future__ import annotations
 import re
 
 from ..arabic import strip_diacritics, tokenize
+from ..sentences import Sentence
 from .residue import is_call_to_action
 
 __all__ = [
     "BOILERPLATE_TOKENS",
     "LIST_INTRO_ENDINGS",
+    "body_sentences",
     "is_boilerplate",
     "looks_like_code",
     "may_be_boilerplate",
+    "strip_caption",
     "strip_dateline",
 ]
 
@@ -32,6 +36,36 @@ _BOILERPLATE = re.compile(
     r"|أعيد\s+نشر|وأعيد\s+نشر|originally\s+published|this\s+article\s+(?:was|first)",
     re.IGNORECASE,
 )
+# A photo caption or credit line: «الصورة: …», «صورة أرشيفية: …», «مصدر الصورة …»,
+# «تصوير: …», «Photo: …», a line of «Getty Images» (diacritics already stripped). A
+# caption in parentheses glued to a sentence is cut off instead (`strip_caption`).
+_CAPTION = re.compile(
+    r"^[^\w(\[]{0,3}(?:(?:ال)?صور[ةه](?:\s+(?:أرشيفية|ارشيفية|من\s+الأرشيف))?\s*[:：]"
+    r"|(?:مصدر|حقوق|المصدر)\s+(?:ال)?صور[ةه]|تصوير\s*[:：]"
+    r"|(?:photo|image|picture)s?(?:\s+credit)?\s*:|(?:[\w.]+\s*/\s*)?getty\s+images\W*$)",
+    re.IGNORECASE,
+)
+# A caption or credit inside a sentence: a parenthesis that opens with «صورة:»/«تصوير:»
+# or holds a «Getty Images» credit, or such a credit at either end of the sentence.
+# Linear: every alternative starts with a bracket, the anchor or a bounded word run.
+_INLINE_CAPTION = re.compile(
+    r"[(\[]\s*(?:(?:ال)?(?:صور[ةه]|تصوير|photo|image)\s*[:：][^()\[\]\n]{0,120}"
+    r"|(?:[\w.]{1,20}\s*/\s*)?getty\s+images\s*)[)\]]"
+    r"|^\W{0,3}(?:[\w.]{1,20}\s*/\s*)?getty\s+images\b\W{0,3}"
+    r"|(?:[\w.]{1,20}\s*/\s*)?getty\s+images(?=\s*[.!؟?]?$)",
+    re.IGNORECASE,
+)
+_NO_SPACE_BEFORE = frozenset(".،,!؟?:؛)»")
+# A related-stories heading: «مواضيع ذات صلة», «أخبار متعلقة», «قد يهمك», «Related
+# stories». («اقرأ أيضا: …» and «اقرأ المزيد» are not: on the ANT tune half they are
+# links between paragraphs of the body, which goes on after them.)
+_RELATED = re.compile(
+    r"^\W{0,3}(?:(?:مواضيع|موضوعات|أخبار|اخبار|مقالات|قصص|روابط)\s+(?:ذات\s+صلة|متعلقة|مشابهة)"
+    r"|قد\s+يهمك|ذات\s+صلة\W*$|(?:related|more)\s+(?:stories|articles|news))",
+    re.IGNORECASE,
+)
+# substrings of every _RELATED line, looked for in the whole article first
+_RELATED_HINTS = ("صلة", "يهمك", "متعلقة", "مشابهة", "elated", "ore ")
 # A line of share-button names only. Linear: one \W run before the first name and one
 # after each name, every run taken whole (possessive: every name starts with a letter, so
 # giving back separators can never help), and no name is a prefix of another one that
@@ -52,6 +86,7 @@ BOILERPLATE_TOKENS = frozenset(
         تنويه تنبيه نشر نشرت أعيد وأعيد read see rights reserved copyright share follow
         subscribe sign click facebook twitter whatsapp telegram linkedin email print x note
         published article تابعوا شاهدوا حملوا اشتركوا ادخلوا سجلوا اضغطوا انقروا تابع حمل
+        الصوره صوره تصوير getty photo image picture
         download تابعي ادخل للمزيد لمزيد يمكنكم"""
     )
 )
@@ -86,14 +121,55 @@ def may_be_boilerplate(text: str) -> bool:
 
 
 def is_boilerplate(text: str) -> bool:
-    """Share buttons, "read also" links, copyright lines, editor's notes, calls to
-    action and app promos."""
+    """Share buttons, "read also" links, photo captions and credits, copyright lines,
+    editor's notes, calls to action and app promos."""
     bare = strip_diacritics(text)
     return (
         bool(_BOILERPLATE.search(bare))
         or bool(_SOCIAL.match(bare.strip()))
+        or bool(_CAPTION.match(bare))
         or is_call_to_action(bare)
     )
+
+
+def strip_caption(text: str) -> str:
+    """The sentence without a photo caption or credit glued to it («(صورة: رويترز)
+    يأتي …» -> «يأتي …», «… العام الجاري Getty Images» -> «… العام الجاري»); other
+    text is returned as it is."""
+    if not ("صور" in text or "تصوير" in text or "etty" in text or "hoto" in text):
+        return text  # most sentences: four substring tests instead of a regex scan
+    pieces: list[str] = []
+    last = 0
+    for found in _INLINE_CAPTION.finditer(text):
+        pieces.append(text[last : found.start()].strip())
+        last = found.end()
+    if not pieces:
+        return text
+    pieces.append(text[last:].strip())
+    stripped = ""
+    for piece in pieces:
+        if piece:
+            # the pieces join with a space, except before punctuation ('السابق.')
+            glue = " " if stripped and piece[0] not in _NO_SPACE_BEFORE else ""
+            stripped += glue + piece
+    return stripped if len(stripped.split()) >= 4 else text
+
+
+def body_sentences(sentences: list[Sentence], text: str) -> list[Sentence]:
+    """The article's own sentences: a related-stories heading («مواضيع ذات صلة»,
+    «قد يهمك») after at least two sentences of text ends the body, and what follows
+    it (other stories' headlines and leads) is cut off. `text` is the article the
+    sentences come from (a cheap pre-check)."""
+    if not any(hint in text for hint in _RELATED_HINTS):
+        return sentences
+    body = 0  # sentences of text so far (not headings)
+    for position, sentence in enumerate(sentences):
+        # anchored: fails at the first letters of almost every sentence
+        if _RELATED.match(sentence.text) is None:
+            body += not sentence.heading
+        elif body >= 2:
+            return sentences[:position]
+    return sentences
 
 
 # A news dateline before the first sentence: "دمشق، سوريا (CNN) -- ", "المدينة نيوز :- ".

@@ -220,9 +220,10 @@ def strip_connective(text: str, language: str = "ar", article_words: Collection[
     bare = first.strip("،,")
     if len(bare) > 1 and bare[0] in "وف":
         remainder = bare[1:]
+        # the text after the conjunction letter, as written: a comma after the first
+        # word stays ('وبالإضافة، …' -> 'بالإضافة، …'; the rest is never changed)
+        without = text[len(first) - len(first.lstrip("،,")) + 1 :]
         folded_remainder = normalize_word(remainder)
-        # What is left without the letter: the first word keeps a comma after it.
-        dropped = f"{first.lstrip('،,')[1:]} {rest}"
         # "وتتراوح", "وتشمل": و before an imperfect verb of the third person feminine
         # (no common word begins with وت but "وتيرة" and "وتر")
         if (
@@ -232,33 +233,33 @@ def strip_connective(text: str, language: str = "ar", article_words: Collection[
             and not folded_remainder.startswith("تير")
             and folded_remainder not in {"تر", "تري", "تره", "ترا"}
         ):
-            return dropped
+            return without
         if (
             bare[0] == "و"
             and _CONJUNCTION_BEFORE_VERB.match(remainder)
             and remainder not in _NOT_CONJUNCTION_BEFORE_VERB
             and not remainder.startswith("ستمنستر")
         ):
-            return dropped
+            return without
         # (remainders are matched without hamza: "والي", a governor, is not "وإلى")
         if folded_remainder in _AR_SAFE_REMAINDERS and bare not in _AR_NOT_CONJUNCTION_AL:
-            return dropped
+            return without
         if (
             bare[0] == "و"
             and folded_remainder.startswith("ال")
             and len(folded_remainder) >= 4
             and normalize_word(bare) not in _AR_NOT_CONJUNCTION_KEYS
         ):
-            return dropped
+            return without
         # "وأظهرت", "وأشار": hamzated perfect verbs after the conjunction
         if bare[0] == "و" and remainder[:1] in {"أ", "إ"} and len(remainder) >= 4:
-            return dropped
+            return without
         # "ولتفعيل", "وللمرة": the conjunction before the preposition لـ (no word of its
         # own begins with ولل or ولت)
         if bare[0] == "و" and remainder.startswith(("لل", "لت")) and len(remainder) >= 5:
-            return dropped
+            return without
         if conjunction_removable(normalize_word(bare), article_words):
-            return dropped
+            return without
     return text
 
 

@@ -46,12 +46,15 @@ from operator import itemgetter
 
 from ..arabic import detect_language, normalize_word, tokenize, tokenize_many
 from ..sentences import Sentence, quotes_balanced, segment
+from .anchors import title_anchors
 from .boilerplate import (
     BOILERPLATE_TOKENS,
     LIST_INTRO_ENDINGS,
+    body_sentences,
     is_boilerplate,
     looks_like_code,
     may_be_boilerplate,
+    strip_caption,
     strip_dateline,
 )
 from .connectives import depends_on_previous, strip_connective
@@ -65,6 +68,7 @@ from .residue import (
     unhash,
 )
 from .scoring import (
+    TIE,
     Candidate,
     Coverage,
     Features,
@@ -170,10 +174,6 @@ class _ArticleWords(Collection[str]):
         return bool(self._candidates)
 
 
-# A figure of a headline: digits, with decimals ("1.5", "42")
-_TITLE_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
-
-
 def _straight_quotes(text: str) -> str:
     """Curly double quotes turned the wrong way ('”Galaxy Note 9”') made straight, so
     that they pair up; other text is returned as it is."""
@@ -221,7 +221,7 @@ class ExtractiveSummarizer:
     def features(self, title: str, text: str) -> list[Features]:
         """Candidate sentences of the article with their features, in article order.
         Headings, boilerplate, duplicates and tiny sentences are left out."""
-        sentences = [s for s in segment(text) if not s.heading]
+        sentences = [s for s in body_sentences(segment(text), text) if not s.heading]
         symbols = may_be_boilerplate(text)
         seen: set[tuple[str, ...]] = set()
         kept: list[tuple[Sentence, set[str], list[str], int]] = []
@@ -303,6 +303,7 @@ class ExtractiveSummarizer:
         details. `words` are what each candidate contributes (default: the sentence's
         tokens; bullets pass their cut text). With `max_tokens`, candidates are ranked
         by expected overlap per token and the last one counts only up to the budget.
+        Values within `TIE` of each other are a tie, won by the earlier candidate.
         `accept` may turn the search's pick down (it is then dropped without counting
         as chosen, and the search goes on). `article_tokens`: the article's length when
         `candidates` are only part of it (it sets the expected extract's length)."""
@@ -326,7 +327,11 @@ class ExtractiveSummarizer:
         gains = coverage.gains  # updated in place by coverage.choose
         remaining = [i for i in range(len(candidates)) if lengths[i]]
         while remaining:
-            best_position, best_value = -1, -math.inf
+            # A later candidate wins only by more than TIE: values equal in exact
+            # arithmetic differ in their last bits with the order the terms were summed
+            # (the incremental gains here, a plain recount elsewhere), and such a tie
+            # goes to the earlier sentence, not to rounding noise.
+            best_position, beat = -1, -math.inf
             room = max_tokens - used if max_tokens is not None else 0
             for position, i in enumerate(remaining):
                 size = lengths[i]
@@ -337,8 +342,8 @@ class ExtractiveSummarizer:
                 else:  # only the part within the budget counts
                     fits = max(1, room)
                     value = coverage.prefix_gain(i, fits) / fits
-                if value > best_value:
-                    best_position, best_value = position, value
+                if value > beat:
+                    best_position, beat = position, value + TIE
             best = remaining.pop(best_position)
             if accept is not None and not accept(best):
                 continue
@@ -402,7 +407,7 @@ class ExtractiveSummarizer:
         `words` are the sentence's tokens when known (reused if the text is unchanged);
         `article_words` the article's tokens (see `strip_connective`)."""
         text = strip_connective(
-            strip_agency_dateline(strip_dateline(sentence)), language, article_words
+            strip_agency_dateline(strip_dateline(strip_caption(sentence))), language, article_words
         )
         if "#" in text or "_" in text:
             # "#الأخبار_المضللة" reads "الأخبار المضللة" ("C#", "snake_case" stay)
@@ -474,7 +479,8 @@ class ExtractiveSummarizer:
             picked.append(dropped)  # the lead repeats a bullet: keep the search's pick
 
     @staticmethod
-    def _anchor_title_numbers(
+    @staticmethod
+    def _anchor_title(
         title: str,
         candidates: Sequence[Candidate],
         picked: list[tuple[int, str, set[str]]],
@@ -483,35 +489,40 @@ class ExtractiveSummarizer:
         add: Callable[[int, str, list[str]], None],
         wanted: int | None,
     ) -> None:
-        """The headline's figures («42 %», «90 دقيقة») in the bullets: for a number of
-        the title that no bullet gives, the first plain bullet holding it takes the
-        place of the search's last pick (never the lead's)."""
+        """The headline's figures («42 %», «90 دقيقة») and names («هواوي», «Apple»;
+        `anchors.title_names`) in the bullets: for each that no bullet gives, the first
+        plain bullet holding it takes the place of the search's last pick (never the
+        lead's, and for a name never a bullet brought in for the headline)."""
         lead_index = candidates[0].sentence.index
-        for number in dict.fromkeys(_TITLE_NUMBER.findall(title)):
-            holds = re.compile(rf"(?<![\d.,]){re.escape(number)}(?![\d]|[.,]\d)")
-            if any(holds.search(bullet) for _, bullet, _ in picked):
+        anchored: set[int] = set()
+        for is_name, holds in title_anchors(title, [c.features.words for c in candidates]):
+            if any(holds(bullet, words) for _, bullet, words in picked):
                 continue
             taken = {index for index, _, _ in picked}
+            kept = {lead_index, *anchored} if is_name else {lead_index}
             for i, candidate in enumerate(candidates):
-                if candidate.sentence.index in taken or not holds.search(candidate.sentence.text):
+                sentence = candidate.sentence
+                if sentence.index in taken or not holds(sentence.text, candidate.features.words):
                     continue
                 if i not in made and not usable(i):
                     continue
-                if not holds.search(made[i][0]):
-                    continue  # the figure was in the part a cut left out
+                if not holds(*made[i]):
+                    continue  # the figure or name was in the part a cut left out
                 dropped = None
                 if wanted is not None and len(picked) >= wanted:
                     last = max(
-                        (k for k, (index, _, _) in enumerate(picked) if index != lead_index),
+                        (k for k, (index, _, _) in enumerate(picked) if index not in kept),
                         default=None,
                     )
                     if last is None:
                         return
                     dropped = picked.pop(last)
                 before = len(picked)
-                add(candidate.sentence.index, *made[i])
+                add(sentence.index, *made[i])
                 if len(picked) == before and dropped is not None:
                     picked.append(dropped)
+                else:
+                    anchored.add(sentence.index)
                 break
 
     def _with_the_sentence_before(
@@ -654,8 +665,8 @@ class ExtractiveSummarizer:
             add(candidates[i].sentence.index, *made[i])
         if max_tokens is None and candidates:
             self._anchor_lead(candidates, picked, made, usable, add, wanted)
-            if any(ch.isdigit() for ch in title):
-                self._anchor_title_numbers(title, candidates, picked, made, usable, add, wanted)
+            if title:
+                self._anchor_title(title, candidates, picked, made, usable, add, wanted)
         floor = min(wanted, self.min_bullets) if wanted is not None else None
         for index, bullet, tokens, leans in second_choice:
             if floor is not None and len(picked) >= floor:

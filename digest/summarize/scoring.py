@@ -18,6 +18,7 @@ from ..arabic import tokenize
 from ..sentences import Sentence
 
 __all__ = [
+    "TIE",
     "Candidate",
     "Coverage",
     "Features",
@@ -107,6 +108,10 @@ class Candidate(NamedTuple):
 # searched: on EASC's tune half ROUGE-1 is the same within 0.3, at about half the cost.
 _SHORTLIST = 12
 _MAX_CACHED_TERMS = 200_000
+# Search values closer than this are a tie (the earlier candidate wins): far above the
+# rounding noise of sums of a few hundred terms below 1 (~1e-15), far below any real
+# difference between two sentences' values.
+TIE = 1e-12
 # Counts beyond this are not modelled (a summary rarely repeats a word more often).
 _MAX_COUNT = 12
 

@@ -1,0 +1,84 @@
+"""Issue #13 point 5: what is appended to or glued into an article without being its
+text (related stories after the body, photo captions and credits) never becomes a
+bullet. Constructed Arabic articles through the real summarizer."""
+
+from __future__ import annotations
+
+from digest.sentences import segment
+from digest.summarize import ExtractiveSummarizer
+from digest.summarize.boilerplate import body_sentences, is_boilerplate, strip_caption
+
+_HUAWEI = "هواوي تكشف عن شريحة ذكاء اصطناعي جديدة"
+_BODY = (
+    "كشفت شركة هواوي الصينية اليوم عن شريحة جديدة للذكاء الاصطناعي تنافس بها منتجات إنفيديا.\n"
+    "وقالت الشركة إن الشريحة الجديدة أسرع بمرتين من الجيل السابق وتستهلك طاقة أقل بكثير.\n"
+    "وتأمل هواوي أن تبيع الشريحة لشركات الحوسبة السحابية داخل الصين خلال العام المقبل.\n"
+)
+_OTHER_STORY = (
+    "اتهم العقيد المتحدث باسم التحالف الحوثيين بإطلاق صواريخ باليستية على مدينة جازان الحدودية.\n"
+    "وقال العقيد إن قوات الدفاع الجوي اعترضت الصواريخ قبل وصولها إلى أهدافها في المدينة.\n"
+    "وأكد العقيد أن التحالف سيرد بحزم على أي تهديد جديد يستهدف المدن والقرى الحدودية.\n"
+)
+
+
+def _bullets(title: str, text: str, count: int | None = None) -> tuple[str, ...]:
+    return ExtractiveSummarizer().summarize(title, text, max_bullets=count)
+
+
+def test_related_stories_after_a_heading_are_not_the_article() -> None:
+    bullets = _bullets(_HUAWEI, _BODY + "مواضيع ذات صلة\n" + _OTHER_STORY)
+    assert len(bullets) == 3
+    assert not any("العقيد" in bullet for bullet in bullets)
+    assert any("أسرع بمرتين" in bullet for bullet in bullets)
+
+
+def test_a_read_also_link_does_not_end_the_body() -> None:
+    # BBC and CNN put «اقرأ أيضا: <headline>» and «اقرأ المزيد» between paragraphs of
+    # the body, which goes on after them
+    lines = _BODY.splitlines()
+    text = "\n".join([lines[0], lines[1], "اقرأ أيضا: إنفيديا تعلن نتائج قياسية", lines[2]])
+    kept = [s.text for s in body_sentences(segment(text), text) if not s.heading]
+    assert kept == [s.text for s in segment(_BODY)]
+
+
+def test_related_stories_after_a_heading_with_links_are_cut_off() -> None:
+    text = _BODY + "أخبار متعلقة: " + _OTHER_STORY
+    kept = [s.text for s in body_sentences(segment(text), text)]
+    assert kept == [s.text for s in segment(_BODY)]
+
+
+def test_a_photo_caption_is_no_bullet() -> None:
+    title = "سامسونج تطلق هاتف جالاكسي إس 30 بكاميرا جديدة"
+    text = (
+        "أعلنت شركة سامسونج اليوم عن هاتفها الجديد جالاكسي إس 30 في مؤتمر كبير بمدينة سيول.\n"
+        # a caption that repeats the headline: the search would pick it first
+        "الصورة: سامسونج تطلق هاتف جالاكسي إس 30 بكاميرا جديدة خلال مؤتمر في سيول.\n"
+        "(صورة: رويترز) ويأتي هاتف جالاكسي إس 30 بكاميرا محسنة وبطارية أكبر من سابقه.\n"
+        "وقالت الشركة إن الهاتف سيطرح في الأسواق الشهر المقبل بسعر يبدأ من 900 دولار.\n"
+        "ويتوقع محللون أن ترتفع مبيعات سامسونج من الهواتف بنسبة كبيرة هذا العام (Getty Images).\n"
+    )
+    bullets = _bullets(title, text, 5)
+    assert not any("صورة" in bullet or "Getty" in bullet for bullet in bullets)
+    # the sentences the captions were glued to are kept, without them
+    assert "يأتي هاتف جالاكسي إس 30 بكاميرا محسنة وبطارية أكبر من سابقه." in bullets
+    assert any(bullet.endswith("بنسبة كبيرة هذا العام.") for bullet in bullets)
+
+
+def test_captions_and_credits_by_form() -> None:
+    for caption in (
+        "الصورة: الرئيس التنفيذي للشركة خلال المؤتمر الصحفي في سيول.",
+        "صورة أرشيفية: مقر الشركة في مدينة شنتشن الصينية.",
+        "مصدر الصورة Getty Images",
+        "تصوير: أحمد محمد",
+        "AFP/Getty Images",
+    ):
+        assert is_boilerplate(caption), caption
+    for sentence in (
+        "وقالت الشركة إن صورة السوق تغيرت كثيرا خلال العام الماضي.",
+        "تستطيع الكاميرا التقاط صورة كل ثانية في الإضاءة المنخفضة.",
+    ):
+        assert not is_boilerplate(sentence), sentence
+        assert strip_caption(sentence) == sentence
+    assert strip_caption("AFP/Getty Images أعلنت الشركة عن نتائجها المالية أمس.") == (
+        "أعلنت الشركة عن نتائجها المالية أمس."
+    )
