@@ -463,7 +463,12 @@ def run_cluster_eval(corpus: Path | None = None, fixtures: Path | None = None) -
     # Half the probes rewrite stories inside the window (they match), half are new.
     probes = [Doc(d.key + "#probe", *rewrite(d.title, d.text, d.key)[:2]) for d in docs[2750:3250]]
     out.extend(timing(docs, probes))
-    out.append(run_story_pair_eval(labels=fixtures / "story_pairs_labels.csv"))
+    out.append(
+        run_story_pair_eval(
+            labels=fixtures / "story_pairs_labels.csv",
+            fresh_labels=fixtures / "story_pairs_fresh_labels.csv",
+        )
+    )
     return "\n".join(out)
 
 
