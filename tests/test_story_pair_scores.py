@@ -195,3 +195,18 @@ def test_the_eval_reports_on_the_fresh_set_and_tunes_on_the_first(tmp_path: Path
     text = run_story_pair_eval(p["pool"], p["tune_c"], p["tune_l"], fresh_labels=missing, **kwargs)
     assert "fresh set's labels are not in yet" in text
     assert "report: recall" not in text
+
+
+def test_the_committed_fresh_labels_cover_every_fresh_candidate_from_its_sheet() -> None:
+    from digest.eval.story_pair_scores import FRESH_CANDIDATES, FRESH_LABELS
+    from digest.eval.story_pairs import read_candidates
+
+    candidates = read_candidates(FRESH_CANDIDATES)
+    with FRESH_LABELS.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
+    given = {(r["pair_id"], r["sheet"]) for r in rows}
+    assert given == {(c["pair_id"], c["sheets"]) for c in candidates} and len(rows) == len(given)
+    assert {r["label"] for r in rows} <= {"same", "different", "unsure"}
+    judging = judge(candidates, read_labels(FRESH_LABELS))
+    assert {p.split for p in judging.pairs} == {"report"}
+    assert sum(p.same for p in judging.pairs) >= 60 and sum(not p.same for p in judging.pairs) >= 60
