@@ -116,3 +116,97 @@ def test_the_committed_labels_cover_every_candidate_from_each_of_its_sheets() ->
     for split in ("tune", "report"):
         part = [p for p in judging.pairs if p.split == split]
         assert sum(p.same for p in part) >= 100 and sum(not p.same for p in part) >= 100
+
+
+def test_collect_fresh_reads_only_the_done_files_and_keeps_the_sheet(tmp_path: Path) -> None:
+    # The fresh sheets dir holds the blank pairs-NN.csv next to the judges' .done.csv:
+    # only the filled ones count, and the sheet is "01", not "01.done".
+    answers(tmp_path, "01", [("p1", "", "")])  # blank sheet: collect would refuse it
+    answers(tmp_path, "01.done", [("p1", "same", "both: a launch")])
+    answers(tmp_path, "02.done", [("p2", "different", "")])
+    out = tmp_path / "fresh_labels.csv"
+    assert collect(tmp_path, out, "pairs-*.done.csv") == 2
+    rows = list(csv.DictReader(ln for ln in out.open(encoding="utf-8") if ln[0] != "#"))
+    assert [(r["pair_id"], r["sheet"], r["label"]) for r in rows] == [
+        ("p1", "01", "same"),
+        ("p2", "02", "different"),
+    ]
+
+
+def _pool_and_sets(tmp_path: Path) -> dict[str, Path]:
+    """A tiny pool, a tune set of one same-event pair (two outlets' DeepSeek reports, joined)
+    and a fresh report set of one pair labelled same that the clusterer does not join,
+    written as the eval reads them."""
+    import json
+
+    title, body = SEED.read_text(encoding="utf-8").split("\n", 1)
+    docs = [  # each set is its own stream: the fresh pair never meets the tune articles
+        ("t1", "CNN", T0, title, body),
+        ("t2", "BBC", T0 + timedelta(hours=3), OTHER_OUTLET_TITLE, OTHER_OUTLET_TEXT),
+        ("f1", "CNN", T0, title, body),
+        ("f2", "BBC", T0 + timedelta(hours=2), *OTHER_AI_STORY),
+    ]
+    pool = tmp_path / "pool.jsonl"
+    pool.write_text(
+        "\n".join(
+            json.dumps(
+                {
+                    "id": i,
+                    "source": src,
+                    "label": "technology",
+                    "published": when.isoformat(),
+                    "title": title,
+                    "text": text,
+                }
+            )
+            for i, src, when, title, text in docs
+        ),
+        encoding="utf-8",
+    )
+    paths = {"pool": pool}
+    for name, (a, b, label) in {
+        "tune": ("t1", "t2", "same"),
+        "fresh": ("f1", "f2", "same"),
+    }.items():
+        cands, labels = tmp_path / f"{name}_c.csv", tmp_path / f"{name}_l.csv"
+        cands.write_text(
+            "pair_id,id_a,id_b,bucket,split\n"
+            f"{name}-p,{a},{b},c3/title,{'report' if name == 'fresh' else 'tune'}\n",
+            encoding="utf-8",
+        )
+        labels.write_text(f"pair_id,sheet,label,note\n{name}-p,01,{label},\n", encoding="utf-8")
+        paths[name + "_c"], paths[name + "_l"] = cands, labels
+    return paths
+
+
+def test_the_eval_reports_on_the_fresh_set_and_tunes_on_the_first(tmp_path: Path) -> None:
+    from digest.eval.story_pair_scores import run_story_pair_eval
+
+    p = _pool_and_sets(tmp_path)
+    kwargs = {"fresh_candidates": p["fresh_c"]}
+    text = run_story_pair_eval(
+        p["pool"], p["tune_c"], p["tune_l"], fresh_labels=p["fresh_l"], **kwargs
+    )
+    lines = [ln.strip() for ln in text.splitlines()]
+    # tune: the rewrite pair is joined; report: the two unrelated stories are not
+    assert "tune: recall 1.00 (1/1 same-event pairs joined)" in " ".join(lines)
+    assert "report: recall 0.00 (0/1 same-event pairs joined)" in " ".join(lines)
+    missing = tmp_path / "none.csv"
+    text = run_story_pair_eval(p["pool"], p["tune_c"], p["tune_l"], fresh_labels=missing, **kwargs)
+    assert "fresh set's labels are not in yet" in text
+    assert "report: recall" not in text
+
+
+def test_the_committed_fresh_labels_cover_every_fresh_candidate_from_its_sheet() -> None:
+    from digest.eval.story_pair_scores import FRESH_CANDIDATES, FRESH_LABELS
+    from digest.eval.story_pairs import read_candidates
+
+    candidates = read_candidates(FRESH_CANDIDATES)
+    with FRESH_LABELS.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
+    given = {(r["pair_id"], r["sheet"]) for r in rows}
+    assert given == {(c["pair_id"], c["sheets"]) for c in candidates} and len(rows) == len(given)
+    assert {r["label"] for r in rows} <= {"same", "different", "unsure"}
+    judging = judge(candidates, read_labels(FRESH_LABELS))
+    assert {p.split for p in judging.pairs} == {"report"}
+    assert sum(p.same for p in judging.pairs) >= 60 and sum(not p.same for p in judging.pairs) >= 60

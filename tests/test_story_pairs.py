@@ -12,15 +12,19 @@ from pathlib import Path
 import pytest
 
 from digest.eval.story_pairs import (
+    BANDS,
     CSV_FIELDS,
     DEFAULT_OUT,
     DEFAULT_POOL,
+    HARD_QUOTA,
     Article,
     assign_sheets,
     cross_outlet_pairs,
+    main,
     pair_id,
     read_candidates,
     sample,
+    scaled,
     split_of,
     write_sheets,
 )
@@ -177,3 +181,94 @@ def test_sheets_show_texts_but_no_bucket_or_similarity(tmp_path: Path) -> None:
         assert all(next(a for a in articles if a.id == i).title in sheet for i in shown)
     double = read_candidates(tmp_path / "double_labelled.csv")
     assert {row["pair_id"] for row in double} == {p for p, ns in where.items() if len(ns) == 2}
+
+
+FRESH = DEFAULT_OUT.with_name("story_pairs_fresh_candidates.csv")
+
+
+def test_a_salted_draw_with_exclusions_shares_no_pair_and_no_article() -> None:
+    articles = _articles(120)
+    bands = (("c0", 0.15, 0.3, 6), ("c1", 0.3, 0.5, 6), ("c2", 0.5, 1.01, 6))
+    first = sample(articles, bands, {"technology": 3, "sport": 3})
+    used = frozenset(i for c in first for i in (c.id_a, c.id_b))
+    fresh = sample(
+        articles,
+        bands,
+        {"technology": 3, "sport": 3},
+        salt="fresh1",
+        exclude_articles=used,
+        exclude_pairs=frozenset(c.pair_id for c in first),
+        split="report",
+    )
+    assert fresh  # the pool still has pairs to give
+    assert not {c.pair_id for c in fresh} & {c.pair_id for c in first}
+    assert not {i for c in fresh for i in (c.id_a, c.id_b)} & used
+    assert {c.split for c in fresh} == {"report"}
+    # the salt alone changes the draw (same pool, no exclusions)
+    salted = sample(articles, bands, {"technology": 3, "sport": 3}, salt="fresh1")
+    assert {c.pair_id for c in salted} != {c.pair_id for c in first}
+
+
+def test_scaled_quotas_keep_the_proportions() -> None:
+    bands, quota = scaled(180)
+    assert 170 <= sum(b[3] for b in bands) + sum(quota.values()) <= 190
+    full = sum(b[3] for b in BANDS) + sum(HARD_QUOTA.values())
+    for (name, _, _, count), original in zip(bands, BANDS, strict=True):
+        assert name == original[0]
+        assert abs(count - original[3] * 180 / full) <= 0.5
+    assert quota["technology"] > quota["culture"] >= 1
+
+
+def test_committed_fresh_candidates_are_disjoint_from_the_first_sample() -> None:
+    old, fresh = read_candidates(DEFAULT_OUT), read_candidates(FRESH)
+    assert tuple(fresh[0]) == CSV_FIELDS
+    assert 170 <= len(fresh) <= 190
+    assert not {r["pair_id"] for r in old} & {r["pair_id"] for r in fresh}
+    old_ids = {i for r in old for i in (r["id_a"], r["id_b"])}
+    assert not {i for r in fresh for i in (r["id_a"], r["id_b"])} & old_ids
+    for r in fresh:
+        assert r["source_a"] != r["source_b"]
+        assert 0.0 <= float(r["hours"]) <= 48.0
+        assert r["pair_id"] == pair_id(r["id_a"], r["id_b"])
+        assert r["split"] == "report"
+        assert r["sheets"] in ("01", "02")
+    assert Counter(r["sheets"] for r in fresh) == {"01": 90, "02": 90}
+    assert {r["bucket"].split("/")[0] for r in fresh} >= {"c0", "c3", "c6", "hard"}
+
+
+def test_the_cli_draws_a_fresh_set_and_its_two_sheets(tmp_path: Path) -> None:
+    articles = _articles(120)
+    pool = tmp_path / "pool.jsonl"
+    pool.write_text(
+        "\n".join(
+            json.dumps(
+                {
+                    "id": a.id,
+                    "source": a.source,
+                    "label": a.label,
+                    "published": a.published.isoformat(),
+                    "title": a.title,
+                    "text": a.text,
+                }
+            )
+            for a in articles
+        ),
+        encoding="utf-8",
+    )
+    first, fresh = tmp_path / "first.csv", tmp_path / "fresh.csv"
+    assert main(["--pool", str(pool), "--out", str(first), "--pairs", "30"]) == 0
+    args = ["--pool", str(pool), "--out", str(fresh), "--pairs", "30", "--salt", "f1"]
+    args += ["--exclude", str(first), "--sheet-count", "2", "--double", "0"]
+    args += ["--split", "report", "--sheets", str(tmp_path / "sheets")]
+    assert main(args) == 0
+    old, new = read_candidates(first), read_candidates(fresh)
+    assert new
+    assert not {i for r in new for i in (r["id_a"], r["id_b"])} & {
+        i for r in old for i in (r["id_a"], r["id_b"])
+    }
+    assert sorted(p.name for p in (tmp_path / "sheets").glob("pairs-*")) == [
+        "pairs-01.csv",
+        "pairs-01.md",
+        "pairs-02.csv",
+        "pairs-02.md",
+    ]

@@ -11,8 +11,14 @@ is not ``unsure``; pairs with an ``unsure`` or with two judges disagreeing are l
 (and counted). The articles of all labelled pairs run through the clusterer as one
 stream in publication order, as the bot adds them; a pair is *joined* when both end in
 the same story. Recall = same-event pairs joined / same-event pairs; precision = joined
-pairs that are same-event / joined pairs. Figures are printed for the tune and report
-halves apart: choices are made on tune, the report half is what we quote.
+pairs that are same-event / joined pairs.
+
+Two sets: TUNE = every judged pair of the first sample (both of its hash halves: its
+report half was looked at while tuning, so it is no test any more); REPORT = the fresh
+sample (``story_pairs_fresh_candidates.csv``, no pair and no article in common with the
+first, drawn before the final model and judged blind afterwards; its answers,
+``pairs-NN.done.csv``, go to ``story_pairs_fresh_labels.csv`` by ``--collect-fresh DIR``).
+Each set's articles run as their own stream. Choices are made on tune; report is quoted.
 """
 
 from __future__ import annotations
@@ -31,6 +37,8 @@ from .story_pairs import DEFAULT_OUT as CANDIDATES
 from .story_pairs import DEFAULT_POOL, Article, read_candidates, read_pool
 
 LABELS = CANDIDATES.with_name("story_pairs_labels.csv")
+FRESH_CANDIDATES = CANDIDATES.with_name("story_pairs_fresh_candidates.csv")
+FRESH_LABELS = CANDIDATES.with_name("story_pairs_fresh_labels.csv")
 VERDICTS = ("same", "different", "unsure")
 # The bot's clusterer (bot.bootstrap.build_clusterer); a test keeps the two equal.
 WINDOW = timedelta(days=2)
@@ -67,11 +75,12 @@ class Judging:
     kappa: float | None  # Cohen's kappa on the doubles (same vs different vs unsure)
 
 
-def collect(sheets: Path, out: Path = LABELS) -> int:
-    """Gather the answer files ``pairs-NN.csv`` of `sheets` into `out`; returns rows."""
+def collect(sheets: Path, out: Path = LABELS, pattern: str = "pairs-*.csv") -> int:
+    """Gather the answer files (`pattern`: ``pairs-NN.csv``, or ``pairs-NN.done.csv``
+    for the fresh set) of `sheets` into `out`; returns rows."""
     rows = []
-    for answers in sorted(sheets.glob("pairs-*.csv")):
-        sheet = answers.stem.split("-", 1)[1]
+    for answers in sorted(sheets.glob(pattern)):
+        sheet = answers.name.split("-", 1)[1].split(".", 1)[0]
         with answers.open(encoding="utf-8", newline="") as f:
             for row in csv.DictReader(f):
                 label = (row.get("label") or "").strip().lower()
@@ -198,76 +207,111 @@ def _line(name: str, s: Scores) -> str:
     )
 
 
+def _set_lines(
+    name: str,
+    judging: Judging,
+    articles: Sequence[Article],
+) -> tuple[list[str], list[tuple[str, Scores]], dict[str, str]]:
+    """Header lines of one judged set, and its scores per clusterer (own stream)."""
+    out = [
+        f"  {name}: {len(judging.pairs)} pairs labelled; left out: {judging.unsure} unsure,"
+        f" {judging.disagreed} where two judges disagreed"
+    ]
+    if judging.doubles:
+        kappa = f"{judging.kappa:.2f}" if judging.kappa is not None else "-"
+        out.append(
+            f"   agreement on {judging.doubles} double-judged pairs:"
+            f" {judging.doubles_agreed}/{judging.doubles}, Cohen's kappa {kappa}"
+        )
+    wanted = {i for p in judging.pairs for i in (p.id_a, p.id_b)}
+    stream = [a for a in articles if a.id in wanted]
+    scores = []
+    bot_story: dict[str, str] = {}
+    for label, make in (("bot", bot_clusterer), ("model", event_model_clusterer)):
+        story = stream_stories(stream, make())
+        bot_story = bot_story or story
+        scores.append((label, score(judging.pairs, joined_in(story))))
+    return out, scores, bot_story
+
+
 def run_story_pair_eval(
     pool: Path = DEFAULT_POOL,
     candidates: Path = CANDIDATES,
     labels: Path = LABELS,
     *,
+    fresh_candidates: Path = FRESH_CANDIDATES,
+    fresh_labels: Path = FRESH_LABELS,
     whole_pool: bool = False,
 ) -> str:
     if not labels.exists():
         return f"D. judged cross-outlet pairs: no labels yet ({labels})"
-    judging = judge(read_candidates(candidates), read_labels(labels))
+    tune = judge(read_candidates(candidates), read_labels(labels))
+    fresh = (
+        judge(read_candidates(fresh_candidates), read_labels(fresh_labels))
+        if fresh_labels.exists() and fresh_candidates.exists()
+        else None
+    )
     out = [
         "D. judged cross-outlet pairs (ANT pool, two outlets, <= 48 h apart, sampled across"
         " the similarity range plus same-day hard negatives; read blind by judges who did"
-        " not tune):",
-        f"  {len(judging.pairs)} pairs labelled; left out: {judging.unsure} unsure,"
-        f" {judging.disagreed} where two judges disagreed",
+        " not tune). TUNE = all pairs of the first sample; REPORT = the fresh sample"
+        " (no pair, no article shared; judged after the model was final):",
     ]
-    if judging.doubles:
-        kappa = f"{judging.kappa:.2f}" if judging.kappa is not None else "-"
-        out.append(
-            f"  agreement on {judging.doubles} double-judged pairs:"
-            f" {judging.doubles_agreed}/{judging.doubles}, Cohen's kappa {kappa}"
-        )
     if not pool.exists():
         out.append(f"  (pool not found at {pool}: scores skipped)")
         return "\n".join(out)
     articles = read_pool(pool)
-    wanted = {i for p in judging.pairs for i in (p.id_a, p.id_b)}
-    pairs_only = [a for a in articles if a.id in wanted]
-    streams: list[tuple[str, Sequence[Article], Callable[[], StoryClusterer]]] = [
-        ("the bot's clusterer, the pairs' articles as one stream", pairs_only, bot_clusterer),
-        (
-            "with the experimental event model (off in the bot: its threshold was fitted on"
-            " tune, and report precision falls under 0.97)",
-            pairs_only,
-            event_model_clusterer,
-        ),
-    ]
+    sets = [("tune", tune)] + ([("report", fresh)] if fresh is not None else [])
+    results: dict[str, list[tuple[str, Scores]]] = {}
+    report_story: dict[str, str] = {}
+    for name, judging in sets:
+        lines, scores, story = _set_lines(name, judging, articles)
+        out += lines
+        results[name] = scores
+        if name == "report":
+            report_story = story
+    if fresh is None:
+        out.append(f"  report: the fresh set's labels are not in yet ({fresh_labels})")
+    titles = {
+        "bot": "the bot's clusterer (its default: no event model)",
+        "model": "with the event model (StoryClusterer(signals=EventSignals.shipped()))",
+    }
+    for label, title in titles.items():
+        out.append(f"  {title}, each set's articles as one stream:")
+        for name, _ in sets:
+            found = dict(results[name])[label]
+            out.append(_line(name, found))
     if whole_pool:
-        streams.append(
-            ("the bot's clusterer, inside the whole pool stream", articles, bot_clusterer)
-        )
-    pairs_story: dict[str, str] = {}
-    for name, stream, make in streams:
-        story = stream_stories(stream, make())
-        pairs_story = pairs_story or story
-        out.append(f"  {name} ({len(stream)} articles):")
-        for split in ("tune", "report"):
-            part = [p for p in judging.pairs if p.split == split]
-            out.append(_line(split, score(part, joined_in(story))))
-    bands: dict[str, list[JudgedPair]] = defaultdict(list)
-    for pair in judging.pairs:
-        if pair.split == "report":
+        story = stream_stories(articles, bot_clusterer())
+        out.append(f"  the bot's clusterer, inside the whole pool stream ({len(articles)}):")
+        for name, judging in sets:
+            out.append(_line(name, score(judging.pairs, joined_in(story))))
+    if fresh is not None:
+        bands: dict[str, list[JudgedPair]] = defaultdict(list)
+        for pair in fresh.pairs:
             bands[pair.bucket.split("/")[0]].append(pair)
-    by_band = ((band, score(ps, joined_in(pairs_story))) for band, ps in sorted(bands.items()))
-    out.append(
-        "  the bot's clusterer, report half by sampling band"
-        " (same-event pairs joined / same-event pairs):"
-    )
-    out.append("   " + "; ".join(f"{band} {s.joined_same}/{s.same}" for band, s in by_band))
+        by_band = ((b, score(ps, joined_in(report_story))) for b, ps in sorted(bands.items()))
+        out.append(
+            "  the bot's clusterer, report set by sampling band"
+            " (same-event pairs joined / same-event pairs):"
+        )
+        out.append("   " + "; ".join(f"{band} {s.joined_same}/{s.same}" for band, s in by_band))
     return "\n".join(out)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="score the clusterer on the judged pairs")
     parser.add_argument("--collect", type=Path, help="gather the answer files of this folder")
+    parser.add_argument(
+        "--collect-fresh", type=Path, help="gather the fresh set's pairs-NN.done.csv of this folder"
+    )
     parser.add_argument("--whole-pool", action="store_true", help="also score in the pool stream")
     args = parser.parse_args(argv)
     if args.collect:
         print(f"{collect(args.collect)} answers written to {LABELS}")
+    if args.collect_fresh:
+        rows = collect(args.collect_fresh, FRESH_LABELS, "pairs-*.done.csv")
+        print(f"{rows} answers written to {FRESH_LABELS}")
     print(run_story_pair_eval(whole_pool=args.whole_pool))
     return 0
 

@@ -30,6 +30,13 @@ The split is by hash of the pair id: ``tune`` or ``report``, about half each.
 
     python -m digest.eval.story_pairs [--pool ../shared/corpora/ant/pool.jsonl]
         [--out tests/fixtures/clusters/story_pairs_candidates.csv] [--sheets /work/sheets]
+
+A fresh, disjoint test set (same design, new seed, no pair and no article of the first
+sample, every pair in the report split; the fresh set of issue #14 was drawn with):
+
+    python -m digest.eval.story_pairs --salt fresh1 --pairs 180 --sheet-count 2 --double 0 \
+        --split report --exclude tests/fixtures/clusters/story_pairs_candidates.csv \
+        --out tests/fixtures/clusters/story_pairs_fresh_candidates.csv --sheets /work/sheets/fresh
 """
 
 from __future__ import annotations
@@ -247,11 +254,12 @@ def title_rare(a: Features, b: Features, idf: dict[str, float]) -> float:
     return max((idf[s] for s in a.title_stems & b.title_stems), default=0.0)
 
 
-def _kept(cos: float, i: int, j: int) -> bool:
-    """Uniform hash sample of the huge low-similarity bands (see KEEP_ONE_IN)."""
+def _kept(cos: float, i: int, j: int, shift: int = 0) -> bool:
+    """Uniform hash sample of the huge low-similarity bands (see KEEP_ONE_IN); `shift`
+    (from the salt) picks a different residue class, so a salted draw keeps other pairs."""
     for below, one_in in KEEP_ONE_IN:
         if cos < below:
-            return (i * 1_000_003 + j * 7_919) % one_in == 0
+            return (i * 1_000_003 + j * 7_919 + shift) % one_in == 0
     return True
 
 
@@ -275,6 +283,7 @@ def _candidate(
     i: int,
     j: int,
     bucket: str,
+    split: str | None = None,
 ) -> Candidate:
     a, b = articles[i], articles[j]
     pid = pair_id(a.id, b.id)
@@ -283,7 +292,7 @@ def _candidate(
         a.id,
         b.id,
         bucket,
-        split_of(pid),
+        split_of(pid) if split is None else split,
         round(cosine(features[i], features[j]), 4),
         round(idf_jaccard(features[i], features[j], idf), 4),
         round(title_rare(features[i], features[j], idf), 3),
@@ -311,17 +320,50 @@ def _take(
     return chosen
 
 
+def scaled(
+    total: int,
+    bands: Sequence[tuple[str, float, float, int]] = BANDS,
+    hard_quota: dict[str, int] | None = None,
+) -> tuple[tuple[tuple[str, float, float, int], ...], dict[str, int]]:
+    """The band and hard-negative quotas scaled to about `total` pairs (same proportions;
+    every stratum keeps at least one pair)."""
+    quota = HARD_QUOTA if hard_quota is None else hard_quota
+    full = sum(b[3] for b in bands) + sum(quota.values())
+    factor = total / full
+    return (
+        tuple((n, lo, hi, max(1, round(c * factor))) for n, lo, hi, c in bands),
+        {label: max(1, round(c * factor)) for label, c in quota.items()},
+    )
+
+
 def sample(
     articles: Sequence[Article],
     bands: Sequence[tuple[str, float, float, int]] = BANDS,
     hard_quota: dict[str, int] | None = None,
+    *,
+    salt: str = "",
+    exclude_articles: frozenset[str] = frozenset(),
+    exclude_pairs: frozenset[str] = frozenset(),
+    split: str | None = None,
 ) -> list[Candidate]:
-    """The candidate pairs (see the module docstring); `articles` in publication order."""
+    """The candidate pairs (see the module docstring); `articles` in publication order.
+
+    `salt` ("" = the first draw) reseeds every hash choice; pairs in `exclude_pairs` and
+    pairs with an article in `exclude_articles` are never drawn (a fresh sample disjoint
+    from an earlier one). `split` forces every pair's split ("report" for a fresh test
+    set); None = the hash split."""
     features, idf = featurize(articles)
     rare = math.log(len(articles) / RARE_DF) if len(articles) > RARE_DF else 0.0
+    shift = int(_sha("kept", salt)[:8], 16) if salt else 0
     strata: dict[str, list[tuple[int, int]]] = {}
     hard: dict[str, list[tuple[int, int]]] = {}
     for i, j in cross_outlet_pairs(articles):
+        if exclude_articles and (
+            articles[i].id in exclude_articles or articles[j].id in exclude_articles
+        ):
+            continue
+        if exclude_pairs and pair_id(articles[i].id, articles[j].id) in exclude_pairs:
+            continue
         fa, fb = features[i], features[j]
         cos = cosine(fa, fb)
         a, b = articles[i], articles[j]
@@ -334,7 +376,7 @@ def sample(
             and (rare_title or fa.kinds & fb.kinds)
         ):
             hard.setdefault(a.label, []).append((i, j))
-        if not _kept(cos, i, j):
+        if not _kept(cos, i, j, shift):
             continue
         for name, low, high, _ in bands:
             if low <= cos < high:
@@ -345,29 +387,32 @@ def sample(
     spare = 0
     for label in sorted(quota, key=lambda lab: len(hard.get(lab, []))):  # scarce first
         want = quota[label] + spare
-        got = _take(hard.get(label, []), want, articles, "hard" + label)
+        got = _take(hard.get(label, []), want, articles, salt + "hard" + label)
         spare = want - len(got)
         for pair in got:
             chosen[pair] = f"hard/{label}"
     for name, _, _, count in bands:
         title_pool = [p for p in strata.get(f"{name}/title", []) if p not in chosen]
         other_pool = [p for p in strata.get(f"{name}/other", []) if p not in chosen]
-        got_title = _take(title_pool, count // 2 + count % 2, articles, name + "t")
-        got_other = _take(other_pool, count - len(got_title), articles, name + "o")
+        got_title = _take(title_pool, count // 2 + count % 2, articles, salt + name + "t")
+        got_other = _take(other_pool, count - len(got_title), articles, salt + name + "o")
         if len(got_title) + len(got_other) < count:
             taken = set(got_title)
             got_title += _take(
                 [p for p in title_pool if p not in taken],
                 count - len(got_title) - len(got_other),
                 articles,
-                name + "t2",
+                salt + name + "t2",
             )
         for pair in got_title:
             chosen[pair] = f"{name}/title"
         for pair in got_other:
             chosen[pair] = f"{name}/other"
     return sorted(
-        (_candidate(articles, features, idf, i, j, bucket) for (i, j), bucket in chosen.items()),
+        (
+            _candidate(articles, features, idf, i, j, bucket, split)
+            for (i, j), bucket in chosen.items()
+        ),
         key=lambda c: c.pair_id,
     )
 
@@ -392,15 +437,18 @@ CSV_FIELDS = (
 
 
 def assign_sheets(
-    candidates: Sequence[Candidate], sheets: int = SHEETS, double: int = DOUBLE_LABELLED
+    candidates: Sequence[Candidate],
+    sheets: int = SHEETS,
+    double: int = DOUBLE_LABELLED,
+    salt: str = "",
 ) -> dict[str, list[int]]:
     """pair_id -> sheet numbers (1-based): every pair on one sheet (a hash-shuffled order
     dealt round-robin), and `double` pairs (hash order) also on a second, different sheet:
     the one with the fewest pairs so far (lowest number on ties), so sheets stay even."""
-    order = sorted(candidates, key=lambda c: _sha(SEED, "sheet", c.pair_id))
+    order = sorted(candidates, key=lambda c: _sha(SEED + salt, "sheet", c.pair_id))
     where = {c.pair_id: [n % sheets + 1] for n, c in enumerate(order)}
     sizes = Counter(ns[0] for ns in where.values())
-    twice = sorted(candidates, key=lambda c: _sha(SEED, "double", c.pair_id))[:double]
+    twice = sorted(candidates, key=lambda c: _sha(SEED + salt, "double", c.pair_id))[:double]
     for cand in twice:
         first = where[cand.pair_id][0]
         second = min((n for n in range(1, sheets + 1) if n != first), key=lambda n: (sizes[n], n))
@@ -477,6 +525,7 @@ def write_sheets(
     sheets: dict[str, list[int]],
     by_id: dict[str, Article],
     rule: str,
+    salt: str = "",
 ) -> dict[int, int]:
     """pairs-NN.md and blank pairs-NN.csv per sheet, and double_labelled.csv (the pairs on
     two sheets, for agreement); returns pairs per sheet."""
@@ -485,7 +534,7 @@ def write_sheets(
     for n in range(1, max(n for ns in sheets.values() for n in ns) + 1):
         on_sheet = sorted(
             (c for c in candidates if n in sheets[c.pair_id]),
-            key=lambda c: _sha(SEED, f"order{n}", c.pair_id),
+            key=lambda c: _sha(SEED + salt, f"order{n}", c.pair_id),
         )
         sizes[n] = len(on_sheet)
         lines = [
@@ -561,16 +610,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pool", type=Path, default=DEFAULT_POOL)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--sheets", type=Path, default=None, help="write judge sheets here")
+    parser.add_argument("--salt", default="", help="reseed the draw (a fresh sample)")
+    parser.add_argument(
+        "--exclude",
+        type=Path,
+        action="append",
+        default=[],
+        help="candidates CSV whose pairs AND articles the new draw must not use",
+    )
+    parser.add_argument("--pairs", type=int, default=None, help="scale quotas to ~N pairs")
+    parser.add_argument("--sheet-count", type=int, default=SHEETS)
+    parser.add_argument("--double", type=int, default=DOUBLE_LABELLED)
+    parser.add_argument(
+        "--split", choices=("hash", "tune", "report"), default="hash", help="split column"
+    )
     args = parser.parse_args(argv)
     articles = read_pool(args.pool)
-    candidates = sample(articles)
-    where = assign_sheets(candidates)
+    old_pairs: set[str] = set()
+    old_articles: set[str] = set()
+    for path in args.exclude:
+        for row in read_candidates(path):
+            old_pairs.add(row["pair_id"])
+            old_articles.update((row["id_a"], row["id_b"]))
+    bands, quota = scaled(args.pairs) if args.pairs else (BANDS, HARD_QUOTA)
+    candidates = sample(
+        articles,
+        bands,
+        quota,
+        salt=args.salt,
+        exclude_articles=frozenset(old_articles),
+        exclude_pairs=frozenset(old_pairs),
+        split=None if args.split == "hash" else args.split,
+    )
+    where = assign_sheets(candidates, args.sheet_count, args.double, args.salt)
     write_candidates(args.out, candidates, where)
     for line in summary(candidates):
         print(line)
     if args.sheets is not None:
         rule = _rule_for_sheets(RULE_DOC.read_text(encoding="utf-8"))
-        sizes = write_sheets(args.sheets, candidates, where, {a.id: a for a in articles}, rule)
+        by_id = {a.id: a for a in articles}
+        sizes = write_sheets(args.sheets, candidates, where, by_id, rule, args.salt)
         print("sheets: " + ", ".join(f"{n:02d}: {k}" for n, k in sizes.items()))
     return 0
 
