@@ -9,7 +9,8 @@ statement and what is dropped does not change what it says. A cut is refused whe
   predicate), or on a particle, preposition or a verb of saying (its complement dropped);
 - what is dropped starts with the consequence («فإن …», «فقد …»), an outcome or an
   exception («قبل أن», «بعد أن», «إلا», «لكن», «غير أن», «دون أن», «حتى») or a negation,
-  or holds the words attributed («قولها: …»);
+  or the sentence's main verb of saying («…، قال ميلنر إن …»: the kept part was only
+  its fronted adverbial), or holds the words attributed («قولها: …»);
 - quotes or brackets are left open.
 
 Pure functions over the sentence's text; every pattern is a set lookup on words, so the
@@ -69,6 +70,14 @@ _KEEP_WITH_BEFORE = frozenset(
         إلى الى على عن"""
     )
 )
+# A verb of saying with no conjunction after a comma is the sentence's main verb: what
+# was kept is its fronted adverbial («باستخدام نفس المنهج …، قال ميلنر إن …»)
+_SAYING_MAIN_VERB = frozenset(
+    tokenize(
+        """قال قالت أضاف أضافت أكد أكدت أوضح أوضحت ذكر ذكرت أشار أشارت صرح صرحت أفاد
+        أفادت"""
+    )
+)
 _KEEP_WITH_BEFORE_PAIRS = frozenset(
     tuple(tokenize(p)) for p in ("قبل أن", "بعد أن", "إلا أن", "غير أن", "من دون", "إلى أن")
 )
@@ -111,7 +120,9 @@ def cut_is_safe(kept: str, dropped: str) -> bool:
     head = dropped[:120]
     first_two = [normalize_word(w.strip('،؛,;:."«»“”()')) for w in head.split(maxsplit=2)[:2]]
     if first_two and (
-        first_two[0] in _KEEP_WITH_BEFORE or tuple(first_two) in _KEEP_WITH_BEFORE_PAIRS
+        first_two[0] in _KEEP_WITH_BEFORE
+        or first_two[0] in _SAYING_MAIN_VERB
+        or tuple(first_two) in _KEEP_WITH_BEFORE_PAIRS
     ):
         return False
     if "قول" in head or "قائل" in head:
