@@ -35,3 +35,31 @@ def test_a_fronted_adverbial_is_not_kept_without_its_verb_of_saying() -> None:
     bullets = _bullets(sentence)
     assert len(bullets) >= 3
     assert not any(bullet.startswith("باستخدام") for bullet in bullets), bullets
+
+
+def test_a_clause_interrupted_by_a_relative_clause_is_not_cut_before_it() -> None:
+    # «أن يؤدي التوسع …، والذي سيكتمل …، إلى مضاعفة …»: the verb's complement comes
+    # after the relative clause
+    sentence = (
+        "افتتحت شركة فيسبوك هذا الأسبوع ما تطلق عليه أكبر مركز لمراجعة الإعلانات السياسية "
+        "في المنطقة، ومن المتوقع أن يؤدي التوسع في المركز المتواجد في العاصمة، والذي "
+        "سيكتمل تماما في عام 2020، إلى مضاعفة قدرات الشركة على مراجعة الإعلانات من ألف "
+        "إعلان يوميا إلى عشرة آلاف إعلان يوميا قبل كل استفتاء وكل انتخابات عامة في البلاد."
+    )
+    bullets = _bullets(sentence)
+    assert len(bullets) >= 3
+    assert not any(bullet.endswith("في العاصمة.") for bullet in bullets), bullets
+    assert not any("أن يؤدي" in b and "إلى مضاعفة" not in b for b in bullets), bullets
+
+
+def test_a_clause_interrupted_by_an_apposition_is_not_cut_after_it() -> None:
+    # «عندما بدأ المفوض، وهو منظم الخصوصية، بالتحقيق …»: «بدأ» without «بالتحقيق»
+    sentence = (
+        "كانت الشبكة الاجتماعية قد صرحت في شهر أبريل أن بيانات ما يصل إلى مليون شخص قد "
+        "وصلت إلى شركة تحليل بيانات، التي وظفتها حملة انتخابية في البلاد، وحسب ما قالت "
+        "المنصة عندما بدأ مفوض المعلومات، وهو منظم الخصوصية في البلاد، بالتحقيق في "
+        "احتمال انتهاك بيانات أكثر من ثلاثمئة ألف مستخدم بدون ترخيص خلال العامين الماضيين."
+    )
+    bullets = _bullets(sentence)
+    assert len(bullets) >= 3
+    assert not any(bullet.endswith("منظم الخصوصية في البلاد.") for bullet in bullets), bullets

@@ -78,6 +78,12 @@ _SAYING_MAIN_VERB = frozenset(
         أفادت"""
     )
 )
+# A relative or appositive clause set off by commas («، والذي سيكتمل في 2020،» / «، وهو
+# منظم الخصوصية،») interrupts a clause; when a complement follows it («إلى مضاعفة …»,
+# «بالتحقيق في …»), the interrupted clause was not finished on either side of it
+_PARENTHETICAL = frozenset(tokenize("الذي التي الذين والذي والتي والذين وهو وهي وهم وهما"))
+_COMPLEMENT = frozenset(tokenize("إلى الى على عن في من مع لدى نحو"))
+_COMPLEMENT_PREFIXES = ("بال", "لل")
 _KEEP_WITH_BEFORE_PAIRS = frozenset(
     tuple(tokenize(p)) for p in ("قبل أن", "بعد أن", "إلا أن", "غير أن", "من دون", "إلى أن")
 )
@@ -125,6 +131,8 @@ def cut_is_safe(kept: str, dropped: str) -> bool:
         or tuple(first_two) in _KEEP_WITH_BEFORE_PAIRS
     ):
         return False
+    if first_two and _parenthetical_then_complement(kept, head, first_two[0]):
+        return False
     if "قول" in head or "قائل" in head:
         return False  # «... قولها: "…"»: the words said are in the dropped part
     # only the last clause is tokenised: the whole sentence again would cost more than
@@ -137,6 +145,26 @@ def cut_is_safe(kept: str, dropped: str) -> bool:
     if _opens_unfinished(last):
         return False
     return not _speaker_without_words(kept, last)
+
+
+def _is_complement(word: str) -> bool:
+    return word in _COMPLEMENT or word.startswith(_COMPLEMENT_PREFIXES)
+
+
+def _parenthetical_then_complement(kept: str, head: str, first: str) -> bool:
+    """The cut falls at either end of a parenthetical clause and the clause it
+    interrupts goes on after it with a complement: «أن يؤدي التوسع في المصنع | ،
+    والذي سيكتمل في 2020، إلى مضاعفة …» or «عندما بدأ المفوض، وهو منظم الخصوصية |
+    ، بالتحقيق في …». `head`: the dropped part's start; `first`: its first word."""
+    if first in _PARENTHETICAL:
+        # the first word after the parenthetical's closing comma (within `head`)
+        ends = [i for i in (head.find("،"), head.find(",")) if i >= 0]
+        if not ends:
+            return False
+        after = head[min(ends) + 1 :].split(maxsplit=1)[:1]
+        return bool(after) and _is_complement(normalize_word(after[0].strip('"«»“”()')))
+    last = _last_clause(kept)
+    return bool(last) and last[0] in _PARENTHETICAL and _is_complement(first)
 
 
 def _speaker_without_words(kept: str, last: list[str]) -> bool:
