@@ -131,14 +131,14 @@ def cut_is_safe(kept: str, dropped: str) -> bool:
         or tuple(first_two) in _KEEP_WITH_BEFORE_PAIRS
     ):
         return False
-    if first_two and _parenthetical_then_complement(kept, head, first_two[0]):
-        return False
     if "قول" in head or "قائل" in head:
         return False  # «... قولها: "…"»: the words said are in the dropped part
     # only the last clause is tokenised: the whole sentence again would cost more than
     # the rest of the bullet's checks
     last = _last_clause(kept)
     if not last or last[-1] in _DANGLING:
+        return False
+    if first_two and _parenthetical_then_complement(last, head, first_two[0]):
         return False
     if any(w in _THAT for w in last[-2:]):
         return False  # «أكد أن الشركة.»: subject without predicate
@@ -151,11 +151,12 @@ def _is_complement(word: str) -> bool:
     return word in _COMPLEMENT or word.startswith(_COMPLEMENT_PREFIXES)
 
 
-def _parenthetical_then_complement(kept: str, head: str, first: str) -> bool:
+def _parenthetical_then_complement(last: list[str], head: str, first: str) -> bool:
     """The cut falls at either end of a parenthetical clause and the clause it
     interrupts goes on after it with a complement: «أن يؤدي التوسع في المصنع | ،
     والذي سيكتمل في 2020، إلى مضاعفة …» or «عندما بدأ المفوض، وهو منظم الخصوصية |
-    ، بالتحقيق في …». `head`: the dropped part's start; `first`: its first word."""
+    ، بالتحقيق في …». `last`: the kept part's last clause (tokens); `head`: the dropped
+    part's start; `first`: its first word."""
     if first in _PARENTHETICAL:
         # the first word after the parenthetical's closing comma (within `head`)
         ends = [i for i in (head.find("،"), head.find(",")) if i >= 0]
@@ -163,8 +164,7 @@ def _parenthetical_then_complement(kept: str, head: str, first: str) -> bool:
             return False
         after = head[min(ends) + 1 :].split(maxsplit=1)[:1]
         return bool(after) and _is_complement(normalize_word(after[0].strip('"«»“”()')))
-    last = _last_clause(kept)
-    return bool(last) and last[0] in _PARENTHETICAL and _is_complement(first)
+    return last[0] in _PARENTHETICAL and _is_complement(first)
 
 
 def _speaker_without_words(kept: str, last: list[str]) -> bool:
