@@ -163,3 +163,18 @@ def test_a_speaker_named_only_by_a_noun_that_refers_back_is_not_shown_alone() ->
     )
     assert len(shown) >= 3, shown
     assert not any(bullet.startswith(("أوضح المصدر", "ذكرت المنصة")) for bullet in shown), shown
+
+
+def test_a_speaker_who_is_only_the_verbs_pronoun_is_not_shown_alone() -> None:
+    # «أشار إلى أنه …», «اعتبر أن …»: who spoke, only the sentence before says; after a
+    # caption that sentence cannot be shown with them
+    shown = _summary(
+        "أعلن رجل الأعمال ريتشارد برانسون أنه يتدرب للمشاركة في أول رحلة سياحية إلى الفضاء.",
+        "تخطط شركته فيرجن غلاكتك لإطلاق رحلاتها التجارية الأولى قبل نهاية العام الجاري.",
+        "صورة أرشيفية",
+        "أشار إلى أنه زاد تدريبات التنس أربعة أضعاف يوميا حتى يكون جسده ملائما للرحلة.",
+        "اعتبر أن التكنولوجيا الحديثة تسمح اليوم بنقل السياح إلى الفضاء بأمان وبتكلفة أقل.",
+        "حصلت فيرجن غلاكتك على أول رخصة لتسيير الرحلات الفضائية من إدارة الطيران الأميركية.",
+    )
+    assert len(shown) >= 3, shown
+    assert not any(bullet.startswith(("أشار إلى", "اعتبر أن")) for bullet in shown), shown
