@@ -100,10 +100,11 @@ _LEANS_BACK = re.compile(
     r"|و?لكن(?:ه|ها|هم)? "
     r"|و?(?:اضاف|اضافت|تابع|تابعت|قال|قالت|اوضح|اوضحت|اكد|اكدت|اشار|اشارت|لفت|لفتت|شدد|شددت)"
     r"\s*(?:[:«\"“]|ان |انه |انها |قائلا|قائله|مضيفا|مضيفه)"
-    # a speaker named only by a noun that refers back ("أوضح المصدر أن", "ذكرت المنصة
-    # أنها", "قالت الشركة إن"): which source, platform or company the sentence before says
+    # a speaker named only by a noun that refers back ("أوضح المصدر أن", "ذكرت الصحيفة
+    # أنها"): which source or paper, the sentence before says. («قالت الشركة إن» is left
+    # out: the company is nearly always the article's own, named in the lead.)
     r"|و?(?:اضاف|اضافت|قال|قالت|اوضح|اوضحت|اكد|اكدت|ذكر|ذكرت|يقول|تقول|يضيف|تضيف)"
-    r" (?:المصدر|الشركه|الموقع|المنصه|الصحيفه|الوكاله|المتحدث|المسؤول)\s*،?\s*(?:ان|انه|انها) "
+    r" (?:المصدر|الصحيفه|الوكاله|المتحدث|المسؤول)\s*،?\s*(?:ان|انه|انها) "
     # a speaker who is only the verb's pronoun, before "إلى أن" or a bare "أن"
     # ("أشار إلى أنه", "خلصت إلى أن", "اعتبر أن"): who, the sentence before says
     r"|و?(?:اشار|اشارت|لفت|لفتت|نوه|نوهت|خلص|خلصت) الي (?:ان|انه|انها) "
