@@ -1069,6 +1069,71 @@ class FakeTelegram:
         query.answered_after = now - query.at
         return self._ok(True)
 
+    def _injected_failure(self, chat_key: int | None) -> web.Response | None:
+        """The failure a test set for this chat (or for every chat), counted down."""
+        failure = self._failures.get(chat_key) or self._failures.get(None)
+        if failure is None:
+            return None
+        if failure.remaining is not None:
+            failure.remaining -= 1
+            if failure.remaining <= 0:
+                self._failures = {k: v for k, v in self._failures.items() if v is not failure}
+        return self._error(failure.status, failure.description, failure.parameters)
+
+    def _over_flood_limits(self, chat: FakeChat, now: float) -> web.Response | None:
+        """429 when a message now would pass the global or the chat's limit; otherwise the
+        message is counted against both."""
+        chat_window = self._chat_window(chat)
+        wait = max(
+            self._global_window.wait_needed(now, self.limits.tolerance),
+            chat_window.wait_needed(now, self.limits.tolerance),
+        )
+        if wait > 0:
+            retry_after = max(1, math.ceil(wait))
+            return self._error(
+                429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
+            )
+        self._global_window.add(now)
+        chat_window.add(now)
+        return None
+
+    def _not_modified(self) -> web.Response:
+        return self._error(
+            400,
+            "Bad Request: message is not modified: specified new message content and"
+            " reply markup are exactly the same as a current content and reply markup"
+            " of the message",
+        )
+
+    def _message_json(
+        self, chat: FakeChat, message: SentMessage, *, edited: bool = False
+    ) -> dict[str, Any]:
+        """A message as the Bot API returns it (a photo with its caption, or text)."""
+        result: dict[str, Any] = {
+            "message_id": message.message_id,
+            "date": int(time.time()),
+            "chat": chat.to_json(),
+            "from": self.bot_user.to_json(),
+        }
+        if edited:
+            result["edit_date"] = int(time.time())
+        if message.photo is not None:
+            result["photo"] = [
+                {
+                    "file_id": f"photo-{message.message_id}",
+                    "file_unique_id": f"u{message.message_id}",
+                    "width": 800,
+                    "height": 450,
+                }
+            ]
+            if message.plain_text:
+                result["caption"] = message.plain_text
+        else:
+            result["text"] = message.plain_text
+        if message.reply_markup is not None:
+            result["reply_markup"] = message.reply_markup
+        return result
+
     def _editable(self, params: dict[str, Any]) -> tuple[int, SentMessage] | web.Response:
         chat = self._chat_from_param(params.get("chat_id"))
         try:
@@ -1085,7 +1150,7 @@ class FakeTelegram:
             ),
             None,
         )
-        if index is None:
+        if index is None or message_id in self.deleted_messages:
             return self._error(400, "Bad Request: message to edit not found")
         if (chat.id, message_id) in self.uneditable:
             return self._error(400, "Bad Request: message can't be edited")
@@ -1097,25 +1162,10 @@ class FakeTelegram:
     def _edited(self, index: int, updated: SentMessage) -> web.Response:
         before = self.messages[index]
         if (updated.text, updated.reply_markup) == (before.text, before.reply_markup):
-            return self._error(
-                400,
-                "Bad Request: message is not modified: specified new message content and "
-                "reply markup are exactly the same as a current content and reply markup "
-                "of the message",
-            )
-        self.messages[index] = replace(updated, edits=before.edits + 1)
-        chat = self.chats[updated.chat_id]
-        result: dict[str, Any] = {
-            "message_id": updated.message_id,
-            "date": int(time.time()),
-            "edit_date": int(time.time()),
-            "chat": chat.to_json(),
-            "from": self.bot_user.to_json(),
-            "text": updated.plain_text,
-        }
-        if updated.reply_markup is not None:
-            result["reply_markup"] = updated.reply_markup
-        return self._ok(result)
+            return self._not_modified()
+        edited = replace(updated, edits=before.edits + 1)
+        self.messages[index] = edited
+        return self._ok(self._message_json(self.chats[edited.chat_id], edited, edited=True))
 
     async def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> web.Response:
         found = self._editable(params)
@@ -1222,38 +1272,15 @@ class FakeTelegram:
 
     def _edit(self, params: dict[str, Any], text: object, *, caption: bool) -> web.Response:
         chat = self._chat_from_param(params.get("chat_id"))
-        chat_key = chat.id if chat is not None else None
-        failure = self._failures.get(chat_key) or self._failures.get(None)
-        if failure is not None:
-            if failure.remaining is not None:
-                failure.remaining -= 1
-                if failure.remaining <= 0:
-                    self._failures = {k: v for k, v in self._failures.items() if v is not failure}
-            return self._error(failure.status, failure.description, failure.parameters)
-        if chat is None:
-            return self._error(400, "Bad Request: chat not found")
-        try:
-            message_id = int(params.get("message_id"))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            return self._error(400, "Bad Request: message identifier is not specified")
-        index = next(
-            (
-                i
-                for i, m in enumerate(self.messages)
-                if m.chat_id == chat.id and m.message_id == message_id
-            ),
-            None,
-        )
-        if index is None or message_id in self.deleted_messages:
-            return self._error(400, "Bad Request: message to edit not found")
-        if (chat.id, message_id) in self.uneditable:
-            return self._error(400, "Bad Request: message can't be edited")
-        problem = keyboard_problem(params.get("reply_markup"))
-        if problem is not None:
-            return self._error(400, problem)
+        injected = self._injected_failure(chat.id if chat is not None else None)
+        if injected is not None:
+            return injected
+        found = self._editable(params)
+        if isinstance(found, web.Response):
+            return found
+        index, old = found
         markup = params.get("reply_markup")
         markup = markup if isinstance(markup, dict) else None  # none given: keyboard removed
-        old = self.messages[index]
         if caption and old.photo is None:
             return self._error(400, "Bad Request: there is no caption in the message to edit")
         if not caption and old.photo is not None:
@@ -1272,25 +1299,11 @@ class FakeTelegram:
             what = "message caption" if caption else "message"
             return self._error(400, f"Bad Request: {what} is too long")
         if (text, markup) == (old.text, old.reply_markup):
-            return self._error(
-                400,
-                "Bad Request: message is not modified: specified new message content and"
-                " reply markup are exactly the same as a current content and reply markup"
-                " of the message",
-            )
+            return self._not_modified()
         now = time.monotonic()
-        chat_window = self._chat_window(chat)
-        wait = max(
-            self._global_window.wait_needed(now, self.limits.tolerance),
-            chat_window.wait_needed(now, self.limits.tolerance),
-        )
-        if wait > 0:
-            retry_after = max(1, math.ceil(wait))
-            return self._error(
-                429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
-            )
-        self._global_window.add(now)
-        chat_window.add(now)
+        flooded = self._over_flood_limits(chat, now)
+        if flooded is not None:
+            return flooded
         link_preview = params.get("link_preview_options")
         edited = replace(
             old,
@@ -1305,29 +1318,7 @@ class FakeTelegram:
         )
         self.messages[index] = edited
         self.edits.append(edited)
-        result: dict[str, Any] = {
-            "message_id": message_id,
-            "date": int(time.time()),
-            "edit_date": int(time.time()),
-            "chat": chat.to_json(),
-            "from": self.bot_user.to_json(),
-        }
-        if old.photo is not None:
-            result["photo"] = [
-                {
-                    "file_id": f"photo-{message_id}",
-                    "file_unique_id": f"u{message_id}",
-                    "width": 800,
-                    "height": 450,
-                }
-            ]
-            if plain:
-                result["caption"] = plain
-        else:
-            result["text"] = plain
-        if markup is not None:
-            result["reply_markup"] = markup
-        return self._ok(result)
+        return self._ok(self._message_json(chat, edited, edited=True))
 
     async def _accept(
         self, params: dict[str, Any], text: object, *, limit: int, photo: str | None = None
@@ -1337,13 +1328,9 @@ class FakeTelegram:
         chat_key = chat.id if chat is not None else None
         if chat_key is not None and chat_key in self._stall:
             await asyncio.sleep(self._stall[chat_key])
-        failure = self._failures.get(chat_key) or self._failures.get(None)
-        if failure is not None:
-            if failure.remaining is not None:
-                failure.remaining -= 1
-                if failure.remaining <= 0:
-                    self._failures = {k: v for k, v in self._failures.items() if v is not failure}
-            return self._error(failure.status, failure.description, failure.parameters)
+        injected = self._injected_failure(chat_key)
+        if injected is not None:
+            return injected
         if chat is None:
             return self._error(400, "Bad Request: chat not found")
         problem = keyboard_problem(params.get("reply_markup"))
@@ -1369,20 +1356,9 @@ class FakeTelegram:
             what = "message caption" if photo is not None else "message"
             return self._error(400, f"Bad Request: {what} is too long")
         now = time.monotonic()
-        chat_window = self._chat_window(chat)
-        wait = max(
-            self._global_window.wait_needed(now, self.limits.tolerance),
-            chat_window.wait_needed(now, self.limits.tolerance),
-        )
-        if wait > 0:
-            retry_after = max(1, math.ceil(wait))
-            return self._error(
-                429,
-                f"Too Many Requests: retry after {retry_after}",
-                {"retry_after": retry_after},
-            )
-        self._global_window.add(now)
-        chat_window.add(now)
+        flooded = self._over_flood_limits(chat, now)
+        if flooded is not None:
+            return flooded
         link_preview = params.get("link_preview_options")
         message = SentMessage(
             message_id=next(self._message_ids),
@@ -1400,26 +1376,7 @@ class FakeTelegram:
             else None,
         )
         self.messages.append(message)
-        result: dict[str, Any] = {
-            "message_id": message.message_id,
-            "date": int(time.time()),
-            "chat": chat.to_json(),
-            "from": self.bot_user.to_json(),
-        }
-        if photo is not None:
-            result["photo"] = [
-                {
-                    "file_id": f"photo-{message.message_id}",
-                    "file_unique_id": f"u{message.message_id}",
-                    "width": 800,
-                    "height": 450,
-                }
-            ]
-            if plain:
-                result["caption"] = plain
-        else:
-            result["text"] = plain
-        return self._ok(result)
+        return self._ok(self._message_json(chat, message))
 
     def _posting_refusal(self, chat: FakeChat) -> web.Response | None:
         """Telegram refuses posts where the bot is not (or no longer) allowed to post."""
