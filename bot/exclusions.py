@@ -21,7 +21,7 @@ from datetime import timedelta
 from bot.command_args import BadArgument, SubscriptionTerms, check_patterns, clean_keyword
 from bot.command_args import same_keyword as same_term
 from bot.i18n import count_phrase, t, usage
-from bot.reply_text import ECHO_ITEMS, echo
+from bot.reply_text import echo, echo_list, join_items
 from digest.clock import Clock
 from digest.errors import NotFoundError
 from digest.exclusions import exclusion_rule
@@ -76,20 +76,11 @@ class Exclusions:
         topic = self._catalog.get(slug)
         return topic.name(lang) if topic else slug
 
-    def _join(self, items: Sequence[str], lang: str) -> str:
-        return t("list_separator", lang).join(items)
-
-    def _echo_list(self, items: Sequence[str], lang: str) -> str:
-        shown = [echo(item) for item in items[:ECHO_ITEMS]]
-        if len(items) > ECHO_ITEMS:
-            shown.append("…")
-        return self._join(shown, lang)
-
     def summary_line(self, settings: ChatSettings, lang: str) -> str | None:
         """The /mysubs line listing the chat's exclusions, or None without any."""
         items = [self._label(s, lang) for s in sorted(settings.excluded_topics)]
         items += [echo(k) for k in sorted(settings.excluded_keywords)]
-        return t("mysubs_excluded", lang, items=self._join(items, lang)) if items else None
+        return t("mysubs_excluded", lang, items=join_items(items, lang)) if items else None
 
     # commands --------------------------------------------------------------------------
 
@@ -110,13 +101,13 @@ class Exclusions:
         lines: list[str] = []
         if topics or keywords:
             labels = [self._label(s, lang) for s in topics] + [echo(k) for k in keywords]
-            lines.append(t("excluded_added", lang, items=self._join(labels, lang)))
+            lines.append(t("excluded_added", lang, items=join_items(labels, lang)))
         if old_topics or old_keywords:
             labels = [self._label(s, lang) for s in old_topics] + [echo(k) for k in old_keywords]
-            lines.append(t("already_excluded", lang, items=self._join(labels, lang)))
+            lines.append(t("already_excluded", lang, items=join_items(labels, lang)))
         if bad:
             limit = count_phrase(self.limits.keyword_max_length, "characters", lang)
-            lines.append(t("bad_keyword", lang, items=self._echo_list(bad, lang), max=limit))
+            lines.append(t("bad_keyword", lang, items=echo_list(bad, lang), max=limit))
         if not topics and not keywords:
             if not lines:
                 raise BadArgument("usage")
@@ -158,9 +149,9 @@ class Exclusions:
             (removed if found else missing).append(echo(found[0]) if found else keyword)
         lines = []
         if removed:
-            lines.append(t("included", lang, items=self._join(removed, lang)))
+            lines.append(t("included", lang, items=join_items(removed, lang)))
         if missing:
-            lines.append(t("not_excluded", lang, items=self._echo_list(missing, lang)))
+            lines.append(t("not_excluded", lang, items=echo_list(missing, lang)))
         if not removed:
             return Change(tuple(lines), ephemeral=True)
         updated = replace(

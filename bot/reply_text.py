@@ -15,6 +15,7 @@ typed, timezone names, and the English reasons errors carry.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 
 from bot.i18n import count_phrase, message_keys, t
 from digest.format.bidi import FSI, PDI, strip_bidi_controls
@@ -40,6 +41,20 @@ def echo(value: object, limit: int = ECHO_LIMIT) -> str:
             cut -= 1
         text = text[:cut].rstrip() + ELLIPSIS
     return f"{FSI}{text}{PDI}"
+
+
+def join_items(items: Sequence[str], lang: str) -> str:
+    """Items of a reply joined with the language's list separator."""
+    return t("list_separator", lang).join(items)
+
+
+def echo_list(items: Sequence[str], lang: str) -> str:
+    """What the user typed, listed back: each item cut (`echo`), at most ECHO_ITEMS of
+    them, then "…"."""
+    shown = [echo(item) for item in items[:ECHO_ITEMS]]
+    if len(items) > ECHO_ITEMS:
+        shown.append("…")
+    return join_items(shown, lang)
 
 
 def _extends(char: str) -> bool:

@@ -30,7 +30,14 @@ from bot.i18n import (
 from bot.opml import OpmlFeeds
 from bot.own_feeds import OwnFeeds
 from bot.owner import is_owner
-from bot.reply_text import ECHO_ITEMS, echo, reason_text, refusal_reason, timezone_label
+from bot.reply_text import (
+    echo,
+    echo_list,
+    join_items,
+    reason_text,
+    refusal_reason,
+    timezone_label,
+)
 from digest.clock import Clock
 from digest.models import (
     ChatKind,
@@ -249,14 +256,10 @@ class CommandBase:
         return topic.name(lang) if topic else slug
 
     def _join(self, items: Sequence[str], lang: str) -> str:
-        return t("list_separator", lang).join(items)
+        return join_items(items, lang)
 
     def _echo_list(self, items: Sequence[str], lang: str) -> str:
-        """What the user typed, listed back: each item cut, at most ECHO_ITEMS of them."""
-        shown = [echo(item) for item in items[:ECHO_ITEMS]]
-        if len(items) > ECHO_ITEMS:
-            shown.append("…")
-        return self._join(shown, lang)
+        return echo_list(items, lang)
 
     @staticmethod
     def _target_name(ref: str | None, settings: ChatSettings) -> str:
