@@ -14,9 +14,6 @@ from typing import Any
 
 import discord
 import pytest
-import yarl
-from discord.gateway import DiscordWebSocket
-from discord.http import Route
 
 from bot import i18n
 from bot.chat import Invocation, PlatformGate, Reply
@@ -28,6 +25,7 @@ from digest.clock import FakeClock
 from digest.models import ChatKind, ChatRef, ChatSettings, DeliveryMode, DeliveryState, Platform
 from digest.storage import SqlStorage
 from digest.topics import Topic, TopicCatalog
+from tests import test_discord
 from tests.fake_discord import (
     ADMIN_USER_ID,
     CHANNEL_ID,
@@ -181,12 +179,7 @@ async def test_set_topics_is_the_typed_commands(storage: SqlStorage) -> None:
 # --- interactions end to end ---------------------------------------------------------
 
 
-@pytest.fixture
-async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord() as server:
-        monkeypatch.setattr(Route, "BASE", server.api_base)
-        monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(server.gateway_url))
-        yield server
+fake = test_discord.fake  # discord.py pointed at the fake, restored after the test
 
 
 class SlowPanels:

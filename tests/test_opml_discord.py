@@ -13,10 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import discord
-import pytest
-import yarl
-from discord.gateway import DiscordWebSocket
-from discord.http import Route
 
 from bot import i18n
 from bot.bootstrap import Services, bootstrap
@@ -30,6 +26,7 @@ from bot.settings import load_settings
 from digest.format.bidi import strip_bidi_controls
 from digest.models import ChatKind, ChatRef, FeedConfig, Platform
 from digest.opml import read_opml
+from tests import test_discord
 from tests.fake_discord import (
     ADMIN_USER_ID,
     CHANNEL_ID,
@@ -46,12 +43,7 @@ from tests.test_own_feeds import FEED, FEED_TITLE
 HERE = ChatRef(Platform.DISCORD, CHANNEL_ID, ChatKind.CHANNEL)
 
 
-@pytest.fixture
-async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord() as server:
-        monkeypatch.setattr(Route, "BASE", server.api_base)
-        monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(server.gateway_url))
-        yield server
+fake = test_discord.fake  # discord.py pointed at the fake, restored after the test
 
 
 @dataclass

@@ -4,15 +4,10 @@ loopback feed site (see tests/test_own_feeds.py for the Telegram side)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import discord
-import pytest
-import yarl
-from discord.gateway import DiscordWebSocket
-from discord.http import Route
 
 from bot import i18n
 from bot.bootstrap import bootstrap
@@ -22,6 +17,7 @@ from bot.runtime import build_own_feeds
 from bot.settings import load_settings
 from digest.format.bidi import strip_bidi_controls
 from digest.models import ChatKind, ChatRef, Platform
+from tests import test_discord
 from tests.fake_discord import (
     ADMIN_USER_ID,
     CHANNEL_ID,
@@ -37,12 +33,7 @@ HERE = ChatRef(Platform.DISCORD, CHANNEL_ID, ChatKind.CHANNEL)
 OTHER = ChatRef(Platform.DISCORD, SECOND_CHANNEL_ID, ChatKind.CHANNEL)
 
 
-@pytest.fixture
-async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord() as server:
-        monkeypatch.setattr(Route, "BASE", server.api_base)
-        monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(server.gateway_url))
-        yield server
+fake = test_discord.fake  # discord.py pointed at the fake, restored after the test
 
 
 async def feed_command(
