@@ -22,6 +22,25 @@ from bot.i18n.commands import (
 from bot.i18n.messages import MESSAGES
 from bot.i18n.replies import BUTTON_TEXTS, COUNTED, REPLY_TEXTS
 
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "DISCORD_COMMANDS",
+    "LANGUAGES",
+    "TELEGRAM_COMMANDS",
+    "arabic_plural_form",
+    "command_description",
+    "command_descriptions",
+    "count_phrase",
+    "has_usage",
+    "language_name",
+    "message_keys",
+    "normalize_language",
+    "pick_language",
+    "rtl_safe",
+    "t",
+    "usage",
+]
+
 LANGUAGES: tuple[str, ...] = ("ar", "en")
 DEFAULT_LANGUAGE = "ar"
 
