@@ -70,6 +70,7 @@ _SUFFIXES = (
     "ه",
     "ي",
     "ك",
+    "ا",  # the accusative's alef (tanween fath, diacritic dropped): «ذكاءً اصطناعيًا», «هاتفا ذكيا»
 )
 _MIN_STEM = 2  # letters that must remain after stripping
 _ARABIC_LEAD = re.compile("^[\u0621-\u064a]{1,4}(?=[a-z0-9])")
@@ -530,27 +531,51 @@ class LexiconClassifier:
         body_forms = _token_forms(text, suffixes=True, cache=self._forms)
         in_title = self._lexicon.count(title_forms)
         in_body = self._lexicon.count(body_forms)
-        matches = []
+        candidates: list[tuple[float, TopicMatch]] = []
         title_topics = []
         for topic in self.catalog.topics:
             title_counts = in_title.get(topic.slug, {})
             body_counts = in_body.get(topic.slug, {})
             if _has_specific(self._generic[topic.slug], title_counts, {}):
                 title_topics.append(topic.slug)
-            if not _has_specific(self._generic[topic.slug], title_counts, body_counts):
+            generic = self._generic[topic.slug]
+            if not _has_specific(generic, title_counts, body_counts):
                 continue  # generic words alone never tag
             score, terms = _score(title_counts, body_counts)
+            specific, _ = _score(_without(generic, title_counts), _without(generic, body_counts))
             if score >= self._min_score:
                 shown = tuple(_surface(term, title, text) for term in terms)
-                matches.append(TopicMatch(topic.slug, score, shown))
-        matches.sort(key=lambda match: (-match.score, match.topic))
-        if matches:
-            floor = matches[0].score * self._secondary_share
-            matches = [match for match in matches if match.score >= floor]
+                candidates.append((specific, TopicMatch(topic.slug, score, shown)))
+        matches = self._chosen(candidates)
         tech_score, _ = _score(
             self._tech.count(title_forms).get("", {}), self._tech.count(body_forms).get("", {})
         )
         return LexiconEvidence(tuple(matches), tech_score, tuple(title_topics))
+
+    def _chosen(self, candidates: Sequence[tuple[float, TopicMatch]]) -> list[TopicMatch]:
+        """The tags among (specific score, match) candidates, strongest first.
+
+        The first topic is the one with the most specific (not generic) evidence, ties by
+        the whole score: generic words («مستخدمين», «الخدمة», «هاتف») say little about what a
+        story is about, so they may support a topic but not make it the story's main one.
+        A further topic tags only with at least `secondary_share` of the first one's score
+        and a specific score of `min_score` of its own (a specific term in the title, or
+        three in the body): a topic that needs generic words to pass the bar is a side
+        remark next to the main topic (researchers and a university in a security story,
+        a phone in a WhatsApp how-to)."""
+        ranked = sorted(
+            candidates,
+            key=lambda pair: (-min(pair[1].score, 2 * pair[0]), -pair[1].score, pair[1].topic),
+        )
+        if not ranked:
+            return []
+        first = ranked[0][1]
+        floor = first.score * self._secondary_share
+        return [first] + [
+            match
+            for specific, match in ranked[1:]
+            if match.score >= floor and specific >= self._min_score
+        ]
 
     def technology_probability(self, title: str, text: str) -> float | None:
         """The relevance model's probability that the article is about technology (None
@@ -574,6 +599,11 @@ def _has_specific(
 ) -> bool:
     """Whether a term that is not generic matched, in the title or the body."""
     return any(term not in generic for term in (*title_counts, *body_counts))
+
+
+def _without(generic: frozenset[str], counts: Mapping[str, int]) -> dict[str, int]:
+    """The counts of the specific terms only."""
+    return {term: count for term, count in counts.items() if term not in generic}
 
 
 def _score(

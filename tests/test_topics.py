@@ -456,3 +456,76 @@ def test_a_second_topic_with_a_third_of_the_score_still_tags() -> None:
         "b",
     ]
     assert [m.topic for m in clf.classify("فيسبوك", "فيسبوك فيسبوك فيسبوك آيفون")] == ["a"]
+
+
+def test_a_further_topic_needs_specific_terms_of_its_own() -> None:
+    # Issue 15's judged sheets: researchers and a university (science) in a security story,
+    # a phone in a WhatsApp how-to. A further topic whose score needs generic words to pass
+    # the bar is a side remark; with enough specific terms of its own it tags.
+    topics = [
+        Topic("sec", "أ", "A", 1, aliases=("a",), lexicon_ar=("قراصنة", "ثغرة أمنية")),
+        Topic(
+            "sci",
+            "ب",
+            "B",
+            2,
+            aliases=("b",),
+            lexicon_ar=("باحثون",),
+            lexicon_generic=("جامعة", "تجربة"),
+        ),
+    ]
+    clf = LexiconClassifier(TopicCatalog.from_topics(topics))
+    title = "قراصنة يستغلون ثغرة أمنية"
+    side = "وقال باحثون من جامعة تكساس إن تجربة في جامعة أخرى أكدت الثغرة الأمنية."
+    assert [m.topic for m in clf.classify(title, side)] == ["sec"]
+    own = "وقال باحثون إن باحثون آخرين وباحثون في جامعة أكدوا الثغرة الأمنية."
+    assert [m.topic for m in clf.classify(title, own)] == ["sec", "sci"]
+
+
+def test_generic_words_do_not_make_a_topic_the_main_one() -> None:
+    # The judged sheet: «فيسبوك يجمع بيانات المستخدمين» led with internet-services on
+    # «مستخدمين», «الخدمة», «إنترنت» (generic) and one specific phrase; the story is social media.
+    topics = [
+        Topic("social", "أ", "A", 1, aliases=("a",), lexicon_ar=("فيسبوك", "تويتر")),
+        Topic(
+            "net",
+            "ب",
+            "B",
+            2,
+            aliases=("b",),
+            lexicon_ar=("مستخدمي الإنترنت",),
+            lexicon_generic=("مستخدمين", "الخدمة", "إنترنت"),
+        ),
+    ]
+    clf = LexiconClassifier(TopicCatalog.from_topics(topics))
+    title = "فيسبوك يجمع بيانات المستخدمين"
+    text = (
+        "قال فيسبوك إن بيانات مستخدمي الإنترنت تجمع عبر الإنترنت من مستخدمين بلا حساب، "
+        "وإن الخدمة تشمل مستخدمين على الإنترنت، والخدمة مثل تويتر، والخدمة مجانية ومستخدمين كثر."
+    )
+    assert [m.topic for m in clf.classify(title, text)] == ["social"]
+
+
+@pytest.mark.parametrize(
+    ("title", "topic"),
+    [
+        ("أوبن إيه آي تطلق نموذج ذكاء اصطناعي جديد", "ai"),
+        ("أوبن آي تكشف عن أداة جديدة", "ai"),
+        ("شركة تطور ذكاءً اصطناعيًا يكتب الشعر", "ai"),
+        ("مايكروسفت تعلن عن نسخة جديدة", "big-tech"),
+        ("أمازون تطلق خدمة توصيل جديدة", "big-tech"),
+        ("ميتا تطلق نظارات جديدة", "big-tech"),
+        ("إنستاغرام يختبر ميزة جديدة", "social-media"),
+        ("تيكتوك يواجه غرامة في أوروبا", "social-media"),
+        ("شاب يطور هاتفا ذكيا بسعر زهيد", "phones"),
+        ("نفيديا تكشف عن بطاقة جديدة", "hardware"),
+    ],
+)
+def test_arabic_spellings_of_names_reach_their_topics(
+    classifier: LexiconClassifier, title: str, topic: str
+) -> None:
+    assert topic in [m.topic for m in classifier.classify(title, "")]
+
+
+def test_the_amazon_rainforest_is_not_the_company(classifier: LexiconClassifier) -> None:
+    assert classifier.classify("حرائق غابات الأمازون تتسع", "") == ()
