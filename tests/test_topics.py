@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from digest.errors import ConfigError
+from digest.models import TopicMatch
 from digest.topics import (
     ALL_TECHNOLOGY,
     LexiconClassifier,
@@ -244,7 +245,11 @@ def test_seed_article_is_ai_first_with_deepseek_as_a_reason(
     topics = classifier.classify(title, body)
     assert topics[0].topic == "ai"
     assert "DeepSeek" in topics[0].terms
-    assert "hardware" in [match.topic for match in topics]  # Nvidia H800, معالجات
+    # Nvidia H800 and «معالجات» are met in the body only, at a third of the AI score: a side
+    # remark under the two-thirds rule for further topics named only in the body.
+    assert [match.topic for match in topics] == ["ai"]
+    relaxed = LexiconClassifier(classifier.catalog, body_secondary_share=1 / 3)
+    assert "hardware" in [match.topic for match in relaxed.classify(title, body)]
     assert classifier.is_technology(title, body)
 
 
@@ -277,7 +282,7 @@ def test_subscription_reasons_list_topics_then_keywords(
     classifier: LexiconClassifier, seed: tuple[str, str]
 ) -> None:
     title, body = seed
-    topics = classifier.classify(title, body)
+    topics = (TopicMatch("ai", 21.0), TopicMatch("hardware", 7.0))  # the article's order
     reasons = subscription_reasons(
         frozenset({"hardware", "ai", "gaming"}),
         frozenset({"DeepSeek", "Tesla"}),
@@ -439,7 +444,9 @@ def test_a_topic_named_in_passing_does_not_tag_next_to_the_story_s_topic(
     assert found[0].topic == "social-media"
     assert [match.topic for match in found] == ["social-media"]
     # Without the share rule the passing mentions would tag (the score is there).
-    everything = LexiconClassifier(classifier.catalog, secondary_share=0.0).classify(title, text)
+    everything = LexiconClassifier(
+        classifier.catalog, secondary_share=0.0, body_secondary_share=0.0
+    ).classify(title, text)
     assert "phones" in {match.topic for match in everything}
 
 
@@ -449,12 +456,14 @@ def test_a_second_topic_with_a_third_of_the_score_still_tags() -> None:
         Topic("b", "ب", "B", 2, aliases=("b",), lexicon_ar=("آيفون",)),
     ]
     clf = LexiconClassifier(TopicCatalog.from_topics(topics), min_score=1.0)
-    # a: title 3 + body 3 = 6; b: body 2 = 1/3 of 6 -> tags; body 1 (< 1/3) -> does not.
-    assert [m.topic for m in clf.classify("فيسبوك", "فيسبوك فيسبوك فيسبوك آيفون آيفون")] == [
-        "a",
-        "b",
+    # Named in the title, a further topic needs a third of the first one's score:
+    # a: title 3 + body 3 = 6; b: title 3 -> tags (more than 1/3 of 6).
+    assert [m.topic for m in clf.classify("فيسبوك وآيفون", "فيسبوك فيسبوك فيسبوك")] == ["a", "b"]
+    # Met only in the body it needs two thirds: b body 3 of a's 6 does not tag, 3 of 4 does.
+    assert [m.topic for m in clf.classify("فيسبوك", "فيسبوك فيسبوك فيسبوك آيفون آيفون آيفون")] == [
+        "a"
     ]
-    assert [m.topic for m in clf.classify("فيسبوك", "فيسبوك فيسبوك فيسبوك آيفون")] == ["a"]
+    assert [m.topic for m in clf.classify("فيسبوك", "فيسبوك آيفون آيفون آيفون")] == ["a", "b"]
 
 
 def test_a_further_topic_needs_specific_terms_of_its_own() -> None:
@@ -477,8 +486,8 @@ def test_a_further_topic_needs_specific_terms_of_its_own() -> None:
     title = "قراصنة يستغلون ثغرة أمنية"
     side = "وقال باحثون من جامعة تكساس إن تجربة في جامعة أخرى أكدت الثغرة الأمنية."
     assert [m.topic for m in clf.classify(title, side)] == ["sec"]
-    own = "وقال باحثون إن باحثون آخرين وباحثون في جامعة أكدوا الثغرة الأمنية."
-    assert [m.topic for m in clf.classify(title, own)] == ["sec", "sci"]
+    own = "باحثون: قراصنة يستغلون الثغرة الأمنية"  # a specific term of its own in the title
+    assert {m.topic for m in clf.classify(own, side)} == {"sec", "sci"}
 
 
 def test_generic_words_do_not_make_a_topic_the_main_one() -> None:
@@ -574,3 +583,32 @@ def test_the_catalogue_fits_discord_menus_and_forum_tags(catalog: TopicCatalog) 
     for topic in catalog.topics:
         assert topic.name_ar and topic.name_en and topic.description
         assert 1 <= len(topic.name_en) <= 100 and 1 <= len(topic.name_ar) <= 100  # labels
+
+
+def test_not_phrases_take_their_position_and_count_nothing(classifier: LexiconClassifier) -> None:
+    # The online «blue whale» game, which takes its name from beached whales: as a generic
+    # phrase it had added its many mentions to science's score once «الحيتان» matched.
+    title = "ما هي تحديات الحوت الأزرق ولماذا تنتهي بالانتحار؟"
+    text = (
+        "لعبة الحوت الأزرق تنتشر على فيسبوك وتويتر وإنستغرام ومواقع التواصل الاجتماعي. "
+        + "وتحدي الحوت الأزرق يأتي اسمه من الحيتان التي تجنح إلى الشواطئ. "
+        + "لعبة الحوت الأزرق " * 6
+    )
+    assert [m.topic for m in classifier.classify(title, text)] == ["social-media"]
+
+
+def test_a_not_phrase_that_is_also_a_term_is_refused() -> None:
+    data = {
+        "topics": [
+            {
+                "slug": "science",
+                "name_ar": "العلوم",
+                "name_en": "Science",
+                "colour": 1,
+                "aliases": ["science"],
+                "lexicon": {"ar": ["علماء", "الخيال العلمي"], "not": ["الخيال العلمي"]},
+            }
+        ]
+    }
+    with pytest.raises(ConfigError, match="lexicon.not"):
+        TopicCatalog.parse(data)
