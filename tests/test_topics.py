@@ -610,5 +610,5 @@ def test_a_not_phrase_that_is_also_a_term_is_refused() -> None:
             }
         ]
     }
-    with pytest.raises(ConfigError, match="lexicon.not"):
+    with pytest.raises(ConfigError, match=r"lexicon\.not"):
         TopicCatalog.parse(data)
