@@ -536,7 +536,8 @@ def test_arabic_spellings_of_names_reach_their_topics(
 
 
 def test_the_amazon_rainforest_is_not_the_company(classifier: LexiconClassifier) -> None:
-    assert classifier.classify("حرائق غابات الأمازون تتسع", "") == ()
+    found = [m.topic for m in classifier.classify("حرائق غابات الأمازون تتسع", "")]
+    assert "big-tech" not in found
 
 
 @pytest.mark.parametrize(
@@ -561,9 +562,8 @@ def test_stories_without_a_fitting_topic_now_have_one(
 @pytest.mark.parametrize(
     ("title", "text"),
     [
-        # Judged wrong on the sheets: science fiction, a weather warning, bacteria on Mars.
+        # Judged wrong on the sheets: science fiction, bacteria on Mars.
         ("سيارات الخيال العلمي الطائرة ستصبح حقيقة", ""),
-        ("الأرصاد السعودية تصدر تنبيها من موجة حر شديدة", ""),
         ("", "قال علماء إن البكتيريا والميكروبات تعيش في الصحراء. البكتيريا حية."),
     ],
 )
@@ -612,3 +612,31 @@ def test_a_not_phrase_that_is_also_a_term_is_refused() -> None:
     }
     with pytest.raises(ConfigError, match=r"lexicon\.not"):
         TopicCatalog.parse(data)
+
+
+@pytest.mark.parametrize(
+    ("title", "topic"),
+    [
+        # The technology desks file weather, disasters, poisoning and diet stories; the
+        # topics that fit them (science is «Science & environment» now).
+        ("الأرصاد السعودية تصدر تنبيها متقدما من موجة حر شديدة", "science"),
+        ("أميركا تستبدل أسماء الأعاصير لسمعتها السيئة", "science"),
+        ("الكونغرس يسأل الجيش عن تسمم الأطفال بالرصاص", "health-tech"),
+        ("برغر من الحشرات ذو قيمة غذائية عالية", "health-tech"),
+    ],
+)
+def test_weather_poisoning_and_diet_stories_have_their_topic(
+    classifier: LexiconClassifier, title: str, topic: str
+) -> None:
+    assert [m.topic for m in classifier.classify(title, "")] == [topic]
+
+
+def test_a_disaster_named_in_passing_is_no_science_story(classifier: LexiconClassifier) -> None:
+    # A phone alert test that names natural disasters on the way (TUNE half, read).
+    title = "تنبيه رئاسي يصل إلى ملايين الهواتف المحمولة"
+    text = (
+        "تلقى أكثر من 200 مليون هاتف محمول رسالة نصية في تجربة لنظام الطوارئ. وعلى عكس "
+        "التحذيرات الخاصة بالكوارث الطبيعية، لم يتسن للمستخدمين حظر الرسالة على الهاتف "
+        "المحمول. واستخدمت التنبيهات من قبل عند اقتراب إعصار."
+    )
+    assert "science" not in [m.topic for m in classifier.classify(title, text)]
