@@ -645,5 +645,8 @@ def test_a_disaster_named_in_passing_is_no_science_story(classifier: LexiconClas
 def test_a_healer_is_no_processor(classifier: LexiconClassifier) -> None:
     # TUNE half, read: «معالجة بالطب التقليدي» (a traditional healer) had tagged hardware.
     title = "السجن 5 سنوات لمعالجة بالطب التقليدي أقنعت مئات النساء بأنهن حوامل"
-    text = "أعطت المعالجة النساء غير القادرات على الحمل خلطة أعشاب، وتعاني النساء من العقم."
+    text = (
+        "أعطت المعالجة النساء غير القادرات على الحمل خلطة أعشاب، وتعاني النساء من العقم. "
+        "وقال طبيب إن علاج العقم لا يكون بالأعشاب، وإن العقم يعالج في المستشفى."
+    )
     assert [m.topic for m in classifier.classify(title, text)] == ["health-tech"]
