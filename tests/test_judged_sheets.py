@@ -39,11 +39,11 @@ def test_tune_reading_covers_only_tune_half_articles_and_every_tag() -> None:
     # article, and every tag on it has a verdict.
     from digest.eval.topic_sheet import is_judge
 
-    ids = (JUDGED / "topics-tune-156.ids.txt").read_text(encoding="utf-8").split()
-    answers = rows("topics-tune-156.csv")
-    assert len(ids) == len(set(ids)) == 156
+    ids = (JUDGED / "topics-tune-216.ids.txt").read_text(encoding="utf-8").split()
+    answers = rows("topics-tune-216.csv")
+    assert len(ids) == len(set(ids)) == 216
     assert not any(is_judge(record_id) for record_id in ids)
     assert {r["id"] for r in answers} <= set(ids)
     given = [r for r in answers if r["topic"] != "MISSING"]
     assert given and all(r["correct"] in ("yes", "no") for r in given)
-    assert score_answers(answers, ids).articles == 156
+    assert score_answers(answers, ids).articles == 216

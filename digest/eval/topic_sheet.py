@@ -21,7 +21,7 @@ that a second sheet is judged on articles nobody has seen tagged; the next judge
 articles in the same hash order take their places. ``--half tune`` builds the same kind of
 sheet from the TUNE half (for reading the tags while tuning, never from the judge half),
 ``--start N`` begins after the first N articles of the hash order (the next batch to read);
-``tests/fixtures/judged/topics-tune-156.*`` is such a reading of the first 156.
+``tests/fixtures/judged/topics-tune-216.*`` is such a reading of the first 216.
     python -m digest.eval.topic_sheet score ANSWERS.csv [--sheet SHEET.md]
 """
 
