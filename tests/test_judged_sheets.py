@@ -32,3 +32,18 @@ def test_bullet_sheet_answers_match_its_key() -> None:
     assert [r["id"] for r in answers] == [r["id"] for r in key] and len(key) == 40
     assert all(r["preferred"] in ("A", "B", "tie") for r in answers)
     assert all({r["A"], r["B"]} == {"ours", "lead3"} for r in key)
+
+
+def test_tune_reading_covers_only_tune_half_articles_and_every_tag() -> None:
+    # The tuner's own reading of the TUNE half (not blind): it must never hold a judge-half
+    # article, and every tag on it has a verdict.
+    from digest.eval.topic_sheet import is_judge
+
+    ids = (JUDGED / "topics-tune-216.ids.txt").read_text(encoding="utf-8").split()
+    answers = rows("topics-tune-216.csv")
+    assert len(ids) == len(set(ids)) == 216
+    assert not any(is_judge(record_id) for record_id in ids)
+    assert {r["id"] for r in answers} <= set(ids)
+    given = [r for r in answers if r["topic"] != "MISSING"]
+    assert given and all(r["correct"] in ("yes", "no") for r in given)
+    assert score_answers(answers, ids).articles == 216

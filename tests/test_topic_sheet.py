@@ -149,3 +149,18 @@ def test_build_skips_the_articles_of_an_earlier_sheet(
     assert main([*argv, "--skip-ids", str(ids)]) == 0
     built = sheet_ids(sheet.read_text(encoding="utf-8"))
     assert built == [r.id for r in second]
+
+
+def test_a_tune_half_sheet_for_reading_while_tuning(
+    tmp_path: Path, classifier: LexiconClassifier
+) -> None:
+    records = corpus(300)
+    tune = sheet_articles(records, half="tune")
+    assert len(tune) == 60 and all(r.is_tech and not is_judge(r.id) for r in tune)
+    later = sheet_articles(records, half="tune", start=50, size=20)
+    assert [r.id for r in later[:10]] == [r.id for r in tune[50:]]
+    with pytest.raises(ValueError, match="half"):
+        sheet_articles(records, half="both")
+    sheet, _ = build_sheet(records, classifier, half="tune", start=50)
+    assert "tune half" in sheet and "### 51. id:" in sheet
+    assert sheet_ids(sheet) == [r.id for r in sheet_articles(records, half="tune", start=50)]

@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from digest.errors import ConfigError
+from digest.models import TopicMatch
 from digest.topics import (
     ALL_TECHNOLOGY,
     LexiconClassifier,
@@ -244,7 +245,11 @@ def test_seed_article_is_ai_first_with_deepseek_as_a_reason(
     topics = classifier.classify(title, body)
     assert topics[0].topic == "ai"
     assert "DeepSeek" in topics[0].terms
-    assert "hardware" in [match.topic for match in topics]  # Nvidia H800, معالجات
+    # Nvidia H800 and «معالجات» are met in the body only, at a third of the AI score: a side
+    # remark under the two-thirds rule for further topics named only in the body.
+    assert [match.topic for match in topics] == ["ai"]
+    relaxed = LexiconClassifier(classifier.catalog, body_secondary_share=1 / 3)
+    assert "hardware" in [match.topic for match in relaxed.classify(title, body)]
     assert classifier.is_technology(title, body)
 
 
@@ -277,7 +282,7 @@ def test_subscription_reasons_list_topics_then_keywords(
     classifier: LexiconClassifier, seed: tuple[str, str]
 ) -> None:
     title, body = seed
-    topics = classifier.classify(title, body)
+    topics = (TopicMatch("ai", 21.0), TopicMatch("hardware", 7.0))  # the article's order
     reasons = subscription_reasons(
         frozenset({"hardware", "ai", "gaming"}),
         frozenset({"DeepSeek", "Tesla"}),
@@ -378,7 +383,6 @@ def slugs(classifier: LexiconClassifier, title: str, text: str = "") -> set[str]
             "الصور المتحركة في إنستغرام.",
             "internet-services",
         ),
-        ("ماكلارين تعرض سيارة خارقة بمليون دولار", "السيارة الخارقة بمحرك بنزين.", "ev"),
         ("روبوت دردشة جديد من غوغل", "روبوت الدردشة يجيب عن الأسئلة.", "robotics"),
     ],
 )
@@ -440,7 +444,9 @@ def test_a_topic_named_in_passing_does_not_tag_next_to_the_story_s_topic(
     assert found[0].topic == "social-media"
     assert [match.topic for match in found] == ["social-media"]
     # Without the share rule the passing mentions would tag (the score is there).
-    everything = LexiconClassifier(classifier.catalog, secondary_share=0.0).classify(title, text)
+    everything = LexiconClassifier(
+        classifier.catalog, secondary_share=0.0, body_secondary_share=0.0
+    ).classify(title, text)
     assert "phones" in {match.topic for match in everything}
 
 
@@ -450,9 +456,197 @@ def test_a_second_topic_with_a_third_of_the_score_still_tags() -> None:
         Topic("b", "ب", "B", 2, aliases=("b",), lexicon_ar=("آيفون",)),
     ]
     clf = LexiconClassifier(TopicCatalog.from_topics(topics), min_score=1.0)
-    # a: title 3 + body 3 = 6; b: body 2 = 1/3 of 6 -> tags; body 1 (< 1/3) -> does not.
-    assert [m.topic for m in clf.classify("فيسبوك", "فيسبوك فيسبوك فيسبوك آيفون آيفون")] == [
-        "a",
-        "b",
+    # Named in the title, a further topic needs a third of the first one's score:
+    # a: title 3 + body 3 = 6; b: title 3 -> tags (more than 1/3 of 6).
+    assert [m.topic for m in clf.classify("فيسبوك وآيفون", "فيسبوك فيسبوك فيسبوك")] == ["a", "b"]
+    # Met only in the body it needs two thirds: b body 3 of a's 6 does not tag, 3 of 4 does.
+    assert [m.topic for m in clf.classify("فيسبوك", "فيسبوك فيسبوك فيسبوك آيفون آيفون آيفون")] == [
+        "a"
     ]
-    assert [m.topic for m in clf.classify("فيسبوك", "فيسبوك فيسبوك فيسبوك آيفون")] == ["a"]
+    assert [m.topic for m in clf.classify("فيسبوك", "فيسبوك آيفون آيفون آيفون")] == ["a", "b"]
+
+
+def test_a_further_topic_needs_specific_terms_of_its_own() -> None:
+    # Issue 15's judged sheets: researchers and a university (science) in a security story,
+    # a phone in a WhatsApp how-to. A further topic whose score needs generic words to pass
+    # the bar is a side remark; with enough specific terms of its own it tags.
+    topics = [
+        Topic("sec", "أ", "A", 1, aliases=("a",), lexicon_ar=("قراصنة", "ثغرة أمنية")),
+        Topic(
+            "sci",
+            "ب",
+            "B",
+            2,
+            aliases=("b",),
+            lexicon_ar=("باحثون",),
+            lexicon_generic=("جامعة", "تجربة"),
+        ),
+    ]
+    clf = LexiconClassifier(TopicCatalog.from_topics(topics))
+    title = "قراصنة يستغلون ثغرة أمنية"
+    side = "وقال باحثون من جامعة تكساس إن تجربة في جامعة أخرى أكدت الثغرة الأمنية."
+    assert [m.topic for m in clf.classify(title, side)] == ["sec"]
+    own = "باحثون: قراصنة يستغلون الثغرة الأمنية"  # a specific term of its own in the title
+    assert {m.topic for m in clf.classify(own, side)} == {"sec", "sci"}
+
+
+def test_generic_words_do_not_make_a_topic_the_main_one() -> None:
+    # The judged sheet: «فيسبوك يجمع بيانات المستخدمين» led with internet-services on
+    # «مستخدمين», «الخدمة», «إنترنت» (generic) and one specific phrase; the story is social media.
+    topics = [
+        Topic("social", "أ", "A", 1, aliases=("a",), lexicon_ar=("فيسبوك", "تويتر")),
+        Topic(
+            "net",
+            "ب",
+            "B",
+            2,
+            aliases=("b",),
+            lexicon_ar=("مستخدمي الإنترنت",),
+            lexicon_generic=("مستخدمين", "الخدمة", "إنترنت"),
+        ),
+    ]
+    clf = LexiconClassifier(TopicCatalog.from_topics(topics))
+    title = "فيسبوك يجمع بيانات المستخدمين"
+    text = (
+        "قال فيسبوك إن بيانات مستخدمي الإنترنت تجمع عبر الإنترنت من مستخدمين بلا حساب، "
+        "وإن الخدمة تشمل مستخدمين على الإنترنت، والخدمة مثل تويتر، والخدمة مجانية ومستخدمين كثر."
+    )
+    assert [m.topic for m in clf.classify(title, text)] == ["social"]
+
+
+@pytest.mark.parametrize(
+    ("title", "topic"),
+    [
+        ("أوبن إيه آي تطلق نموذج ذكاء اصطناعي جديد", "ai"),
+        ("أوبن آي تكشف عن أداة جديدة", "ai"),
+        ("شركة تطور ذكاءً اصطناعيًا يكتب الشعر", "ai"),
+        ("مايكروسفت تعلن عن نسخة جديدة", "big-tech"),
+        ("أمازون تطلق خدمة توصيل جديدة", "big-tech"),
+        ("ميتا تطلق نظارات جديدة", "big-tech"),
+        ("إنستاغرام يختبر ميزة جديدة", "social-media"),
+        ("تيكتوك يواجه غرامة في أوروبا", "social-media"),
+        ("شاب يطور هاتفا ذكيا بسعر زهيد", "phones"),
+        ("نفيديا تكشف عن بطاقة جديدة", "hardware"),
+    ],
+)
+def test_arabic_spellings_of_names_reach_their_topics(
+    classifier: LexiconClassifier, title: str, topic: str
+) -> None:
+    assert topic in [m.topic for m in classifier.classify(title, "")]
+
+
+def test_the_amazon_rainforest_is_not_the_company(classifier: LexiconClassifier) -> None:
+    found = [m.topic for m in classifier.classify("حرائق غابات الأمازون تتسع", "")]
+    assert "big-tech" not in found
+
+
+@pytest.mark.parametrize(
+    ("title", "topic"),
+    [
+        # Stories of the judged sheets that had no topic that fits (issue 15): weapons,
+        # cars told without «electric», archaeology and animals (the judge's science).
+        ("سو 57 .. تاريخ ومواصفات أخطر المقاتلات الروسية", "defence"),
+        ("4 رصاصات بطلقة واحدة.. بندقية أميركا الجديدة", "defence"),
+        ("ماكلارين تعرض سيارة خارقة بمليون دولار", "ev"),
+        ("هل تعرف ماذا تفعل إن تعطل مثبت السرعة في سيارتك؟", "ev"),
+        ("البعثة الأثرية تعثر على حجرات دفن في مصر", "science"),
+        ("جنوح أعداد غير مألوفة من الحيتان إلى شواطئ أستراليا", "science"),
+    ],
+)
+def test_stories_without_a_fitting_topic_now_have_one(
+    classifier: LexiconClassifier, title: str, topic: str
+) -> None:
+    assert [m.topic for m in classifier.classify(title, "")] == [topic]
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        # Judged wrong on the sheets: science fiction, bacteria on Mars.
+        ("سيارات الخيال العلمي الطائرة ستصبح حقيقة", ""),
+        ("", "قال علماء إن البكتيريا والميكروبات تعيش في الصحراء. البكتيريا حية."),
+    ],
+)
+def test_words_that_are_not_the_topic_alone(
+    classifier: LexiconClassifier, title: str, text: str
+) -> None:
+    found = {m.topic for m in classifier.classify(title, text)}
+    assert "health-tech" not in found
+    if title:
+        assert "science" not in found
+
+
+def test_the_catalogue_fits_discord_menus_and_forum_tags(catalog: TopicCatalog) -> None:
+    # A Discord forum has at most 20 tags (one per topic to pick from) and a select menu at
+    # most 25 options: the bundled catalogue stays within both.
+    assert len(catalog.topics) <= 20
+    for topic in catalog.topics:
+        assert topic.name_ar and topic.name_en and topic.description
+        assert 1 <= len(topic.name_en) <= 100 and 1 <= len(topic.name_ar) <= 100  # labels
+
+
+def test_not_phrases_take_their_position_and_count_nothing(classifier: LexiconClassifier) -> None:
+    # The online «blue whale» game, which takes its name from beached whales: as a generic
+    # phrase it had added its many mentions to science's score once «الحيتان» matched.
+    title = "ما هي تحديات الحوت الأزرق ولماذا تنتهي بالانتحار؟"
+    text = (
+        "لعبة الحوت الأزرق تنتشر على فيسبوك وتويتر وإنستغرام ومواقع التواصل الاجتماعي. "
+        + "وتحدي الحوت الأزرق يأتي اسمه من الحيتان التي تجنح إلى الشواطئ. "
+        + "لعبة الحوت الأزرق " * 6
+    )
+    assert [m.topic for m in classifier.classify(title, text)] == ["social-media"]
+
+
+def test_a_not_phrase_that_is_also_a_term_is_refused() -> None:
+    data = {
+        "topics": [
+            {
+                "slug": "science",
+                "name_ar": "العلوم",
+                "name_en": "Science",
+                "colour": 1,
+                "aliases": ["science"],
+                "lexicon": {"ar": ["علماء", "الخيال العلمي"], "not": ["الخيال العلمي"]},
+            }
+        ]
+    }
+    with pytest.raises(ConfigError, match=r"lexicon\.not"):
+        TopicCatalog.parse(data)
+
+
+@pytest.mark.parametrize(
+    ("title", "topic"),
+    [
+        # The technology desks file weather, disasters, poisoning and diet stories; the
+        # topics that fit them (science is «Science & environment» now).
+        ("الأرصاد السعودية تصدر تنبيها متقدما من موجة حر شديدة", "science"),
+        ("أميركا تستبدل أسماء الأعاصير لسمعتها السيئة", "science"),
+        ("الكونغرس يسأل الجيش عن تسمم الأطفال بالرصاص", "health-tech"),
+        ("برغر من الحشرات ذو قيمة غذائية عالية", "health-tech"),
+    ],
+)
+def test_weather_poisoning_and_diet_stories_have_their_topic(
+    classifier: LexiconClassifier, title: str, topic: str
+) -> None:
+    assert [m.topic for m in classifier.classify(title, "")] == [topic]
+
+
+def test_a_disaster_named_in_passing_is_no_science_story(classifier: LexiconClassifier) -> None:
+    # A phone alert test that names natural disasters on the way (TUNE half, read).
+    title = "تنبيه رئاسي يصل إلى ملايين الهواتف المحمولة"
+    text = (
+        "تلقى أكثر من 200 مليون هاتف محمول رسالة نصية في تجربة لنظام الطوارئ. وعلى عكس "
+        "التحذيرات الخاصة بالكوارث الطبيعية، لم يتسن للمستخدمين حظر الرسالة على الهاتف "
+        "المحمول. واستخدمت التنبيهات من قبل عند اقتراب إعصار."
+    )
+    assert "science" not in [m.topic for m in classifier.classify(title, text)]
+
+
+def test_a_healer_is_no_processor(classifier: LexiconClassifier) -> None:
+    # TUNE half, read: «معالجة بالطب التقليدي» (a traditional healer) had tagged hardware.
+    title = "السجن 5 سنوات لمعالجة بالطب التقليدي أقنعت مئات النساء بأنهن حوامل"
+    text = (
+        "أعطت المعالجة النساء غير القادرات على الحمل خلطة أعشاب، وتعاني النساء من العقم. "
+        "وقال طبيب إن علاج العقم لا يكون بالأعشاب، وإن العقم يعالج في المستشفى."
+    )
+    assert [m.topic for m in classifier.classify(title, text)] == ["health-tech"]

@@ -18,7 +18,10 @@ at least one correct topic (targets: >= 0.92 and >= 95 %).
 
 ``--skip-ids`` leaves out the articles of an earlier sheet (whitespace-separated ids), so
 that a second sheet is judged on articles nobody has seen tagged; the next judge-half
-articles in the same hash order take their places.
+articles in the same hash order take their places. ``--half tune`` builds the same kind of
+sheet from the TUNE half (for reading the tags while tuning, never from the judge half),
+``--start N`` begins after the first N articles of the hash order (the next batch to read);
+``tests/fixtures/judged/topics-tune-216.*`` is such a reading of the first 216.
     python -m digest.eval.topic_sheet score ANSWERS.csv [--sheet SHEET.md]
 """
 
@@ -44,6 +47,7 @@ EXCERPT_CHARS = 700
 MISSING = "MISSING"
 TARGET_PRECISION = 0.92
 TARGET_COVERED = 0.95
+HALVES = ("judge", "tune")
 
 RULE = """\
 **Judging rule.** For each article, read the title and the excerpt, then for each tag in the
@@ -65,11 +69,20 @@ def is_judge(record_id: str) -> bool:
 
 
 def sheet_articles(
-    records: Sequence[CorpusRecord], size: int = SHEET_SIZE, skip: frozenset[str] = frozenset()
+    records: Sequence[CorpusRecord],
+    size: int = SHEET_SIZE,
+    skip: frozenset[str] = frozenset(),
+    *,
+    half: str = "judge",
+    start: int = 0,
 ) -> list[CorpusRecord]:
-    """`size` technology articles of the judge half not in `skip`, in a fixed hash order."""
-    judge = [r for r in records if r.is_tech and is_judge(r.id) and r.id not in skip]
-    return sorted(judge, key=lambda r: _hash(ORDER_SALT, r.id))[:size]
+    """`size` technology articles of the judge half (`half="tune"`: the TUNE half) not in
+    `skip`, in a fixed hash order, from position `start` of that order."""
+    if half not in HALVES:
+        raise ValueError(f"half must be one of {HALVES}, not {half!r}")
+    judge = half == "judge"
+    chosen = [r for r in records if r.is_tech and is_judge(r.id) == judge and r.id not in skip]
+    return sorted(chosen, key=lambda r: _hash(ORDER_SALT, r.id))[start : start + size]
 
 
 def _excerpt(text: str) -> str:
@@ -84,11 +97,16 @@ def build_sheet(
     records: Sequence[CorpusRecord],
     classifier: LexiconClassifier,
     skip: frozenset[str] = frozenset(),
+    *,
+    half: str = "judge",
+    start: int = 0,
 ) -> tuple[str, list[tuple[str, str, str]]]:
     """(sheet markdown, answer rows (id, topic slug, "")) for the sheet articles."""
     catalog = classifier.catalog
+    articles = sheet_articles(records, skip=skip, half=half, start=start)
     lines = [
-        "# Topic tags: blind judging sheet (60 technology articles of ANT dev, judge half)",
+        f"# Topic tags: judging sheet ({len(articles)} technology articles of ANT dev,"
+        f" {half} half)",
         "",
         RULE,
         "## Topics (slug — Arabic name / English name: what belongs to it)",
@@ -98,7 +116,7 @@ def build_sheet(
         lines.append(f"- `{topic.slug}` — {topic.name_ar} / {topic.name_en}: {topic.description}")
     lines += ["", "## Articles", ""]
     rows: list[tuple[str, str, str]] = []
-    for number, record in enumerate(sheet_articles(records, skip=skip), start=1):
+    for number, record in enumerate(articles, start=start + 1):
         matches = classifier.classify(record.title, record.text)
         names = [
             f"{found.name_ar} (`{match.topic}`)"
@@ -204,6 +222,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=[],
         help="leave out the ids in this file (an earlier sheet's .ids.txt); may repeat",
     )
+    build.add_argument(
+        "--half",
+        choices=HALVES,
+        default="judge",
+        help="judge (blind sheets) or tune (reading the tags while tuning)",
+    )
+    build.add_argument("--start", type=int, default=0, help="skip the first N of the order")
     score = sub.add_parser("score", help="tag precision and coverage of a filled answer file")
     score.add_argument("answers", type=Path)
     score.add_argument(
@@ -221,7 +246,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             for path in args.skip_ids
             for record_id in path.read_text(encoding="utf-8").split()
         )
-        sheet, rows = build_sheet(read_corpus(args.corpus), LexiconClassifier(catalog), skip)
+        sheet, rows = build_sheet(
+            read_corpus(args.corpus),
+            LexiconClassifier(catalog),
+            skip,
+            half=args.half,
+            start=max(0, args.start),
+        )
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(sheet + "\n", encoding="utf-8")
         with args.answers.open("w", encoding="utf-8", newline="") as handle:
