@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
+
 from digest.eval.topic_sheet import score_answers
 
 JUDGED = Path(__file__).parent / "fixtures" / "judged"
@@ -16,9 +18,10 @@ def rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def test_topic_sheet_every_tag_judged_on_the_sheets_articles() -> None:
-    ids = (JUDGED / "topics-60.ids.txt").read_text(encoding="utf-8").split()
-    answers = rows("topics-60.csv")
+@pytest.mark.parametrize("sheet", ["topics-60", "topics-60b", "topics-60c"])
+def test_topic_sheet_every_tag_judged_on_the_sheets_articles(sheet: str) -> None:
+    ids = (JUDGED / f"{sheet}.ids.txt").read_text(encoding="utf-8").split()
+    answers = rows(f"{sheet}.csv")
     assert len(ids) == len(set(ids)) == 60
     assert {r["id"] for r in answers} <= set(ids)
     given = [r for r in answers if r["topic"] != "MISSING"]
