@@ -178,3 +178,43 @@ def test_a_speaker_who_is_only_the_verbs_pronoun_is_not_shown_alone() -> None:
     )
     assert len(shown) >= 3, shown
     assert not any(bullet.startswith(("أشار إلى", "اعتبر أن")) for bullet in shown), shown
+
+
+_LEANING_OPENINGS = (
+    # a pronoun for subject once «ف» is dropped
+    "فهو يعمل على تطوير روبوت ذكي قادر على مساعدة المسنين في منازلهم بمدينة طوكيو.",
+    # «فإن» stranded once «وبالتالي» is dropped
+    "وبالتالي فإن الروبوت الذكي سيساعد المسنين في منازلهم بمدينة طوكيو ابتداء من العام.",
+    # the particle «قد» before a verb of saying whose speaker is only a pronoun
+    "وقد قال إن الروبوت الذكي سيساعد المسنين في منازلهم بمدينة طوكيو ابتداء من العام.",
+    # a plural pronoun for speaker
+    "وأضافوا أن الروبوت الذكي سيساعد المسنين في منازلهم بمدينة طوكيو ابتداء من العام.",
+    # «another case»: the case before is in the sentence not shown
+    "وفي حالة أخرى، ساعد الروبوت الذكي المسنين في منازلهم بمدينة طوكيو لعدة أسابيع.",
+    # «كما أنها …»: dropping «كما أن» would leave a verb without its subject
+    "كما أنها تعمل على تطوير روبوت ذكي قادر على مساعدة المسنين في منازلهم بمدينة طوكيو.",
+)
+
+
+def test_openings_leaning_on_a_sentence_not_shown_are_left_out() -> None:
+    for leaning in _LEANING_OPENINGS:
+        shown = _summary(
+            "كشفت جامعة طوكيو عن روبوت ذكي جديد يساعد المسنين في أداء مهامهم اليومية.",
+            "تعمل المهندسة اليابانية يوكي تاناكا منذ سنوات على مشروع الروبوت في مختبرها.",
+            "صورة أرشيفية",
+            leaning,
+            "تأمل الجامعة أن تبدأ إنتاج الروبوت على نطاق تجاري خلال السنوات الخمس المقبلة.",
+            "يبلغ عدد المسنين في اليابان أكثر من ثلاثين مليون شخص بحسب الإحصاءات الرسمية.",
+            title="روبوت ذكي يساعد المسنين في منازلهم بطوكيو",
+        )
+        assert len(shown) >= 3, shown
+        core = leaning.split("الروبوت" if "الروبوت" in leaning else "روبوت")[1][:20]
+        assert not any(core in bullet for bullet in shown), (leaning, shown)
+
+
+def test_also_before_a_verb_of_saying_with_its_words_is_dropped() -> None:
+    # «كما يقول موقع X إنه …» is "also", not "as": the rest is a sentence of its own
+    assert strip_connective("كما يقول موقع cnet إنه ينظر دائما لآبل كطائفة.") == (
+        "يقول موقع cnet إنه ينظر دائما لآبل كطائفة."
+    )
+    assert strip_connective("كما قال الوزير، فإن الخطة جاهزة للتنفيذ.").startswith("كما")

@@ -50,8 +50,6 @@ _AR_LEADING_PHRASES = tuple(
             "لذا",
             "ولذا",
             "كما أن",
-            "كما أنه",
-            "كما أنها",
             "كما",
             "وكما",
             "ولكن",
@@ -129,6 +127,10 @@ _DEPENDENT_OPENINGS = tuple(
         # a demonstrative standing for what was said before ("هذه الخطوة", "ذلك أن",
         # "هذا هو إعلان ...", "وذلك في إطار ...")
         *("هذا", "هذه", "هذان", "هاتان", "هؤلاء", "تلك", "ذلك", "وذلك", "وهذه", "وتلك"),
+        # a pronoun for subject («فهو يعمل …» once ف is dropped): who, the sentence
+        # before says; «فإن …» left after «وبالتالي» or «لذلك»: the consequence of it
+        *("هو", "هي", "هم", "هما", "وهو", "وهي", "وهم", "فهو", "فهي", "فهم"),
+        *("فإن", "فإنه", "فإنها", "فإنهم", "كما أنه", "كما أنها", "كما أنهم"),
     )
 )
 # "فيما يتعلق بـ" / "فيما يخص": "as for", a sentence of its own
@@ -147,6 +149,9 @@ _AFTER_KAMA_AS = _wordset(
         تعلم أشرنا أشار أشارت سبق جاء جاءت"""
     )
 )
+_KAMA_PRONOUN = _wordset(normalize("أنه أنها أنهم أنهما أنهن"))
+_KAMA_SAYING = _wordset(normalize("قال قالت يقول تقول ذكر ذكرت"))
+_KAMA_THAT = _wordset(normalize("إن أن إنه إنها أنه أنها"))
 _AR_PHRASE_WORDS = {normalize(p): len(p.split()) for p in _AR_LEADING_PHRASES}
 # longest phrase first, so that "كما أن" wins over "كما"
 _AR_PHRASE_START = re.compile(
@@ -186,6 +191,26 @@ def _may_open_with_phrase(first: str) -> bool:
     return folded in _AR_PHRASE_FIRST_WORDS or " " in folded or "،" in folded or "," in folded
 
 
+def _kama_is_needed(rest: str) -> bool:
+    """Whether «كما» before `rest` is part of the sentence: "as" («كما هو الحال»، «كما
+    قال الوزير، …») or "also" with a pronoun for subject («كما أنها ليست …»). «كما يقول
+    موقع cnet إنه …» (a verb of saying, then «إن/أن» before any comma) is "also": the
+    rest is a sentence of its own."""
+    words = rest.split(maxsplit=8)
+    first = normalize_word(words[0])
+    if first in _KAMA_PRONOUN:
+        return True
+    if first not in _AFTER_KAMA_AS:
+        return False
+    if first in _KAMA_SAYING:
+        for word in words[1:8]:
+            if normalize_word(word.strip("،,")) in _KAMA_THAT:
+                return False
+            if word.endswith(("،", ",", ":")):
+                break
+    return True
+
+
 def strip_connective(text: str, language: str = "ar", article_words: Collection[str] = ()) -> str:
     """Remove a leading connective ("و", "كما", "ولكن", "However,") that makes the
     sentence depend on the previous one. Returns the text unchanged when unsure.
@@ -203,9 +228,10 @@ def strip_connective(text: str, language: str = "ar", article_words: Collection[
         words = _AR_PHRASE_WORDS[phrase.group(1)]
         parts = text.split(maxsplit=words)
         if len(parts) > words and not (
-            # "كما هو الحال", "كما قال": "as", not "also" - the rest needs it
+            # "كما هو الحال", "كما قال": "as", not "also" - the rest needs it; «كما أنها
+            # ليست …»: the pronoun is the subject (depends_on_previous says so)
             phrase.group(1) in _KAMA
-            and normalize_word(parts[words].split(maxsplit=1)[0]) in _AFTER_KAMA_AS
+            and _kama_is_needed(parts[words])
         ):
             return parts[words].lstrip("،, ").strip()
     if not rest:
