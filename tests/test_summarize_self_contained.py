@@ -218,3 +218,52 @@ def test_also_before_a_verb_of_saying_with_its_words_is_dropped() -> None:
         "يقول موقع cnet إنه ينظر دائما لآبل كطائفة."
     )
     assert strip_connective("كما قال الوزير، فإن الخطة جاهزة للتنفيذ.").startswith("كما")
+
+
+def test_a_demonstrative_inside_the_sentence_needs_its_noun_shown_before() -> None:
+    # «تم تطوير هذا التطبيق …»: which app, only «ابتكر طلاب تطبيقا.» says, and a caption
+    # keeps the two apart
+    shown = _summary(
+        "يواجه سائقو سيارات الأجرة من الصم في كوريا الجنوبية صعوبة كبيرة في التواصل مع الركاب.",
+        "يعمل في كوريا الجنوبية أكثر من مئتي سائق أصم في شركات سيارات الأجرة الكبرى.",
+        "تأمل شركات سيارات الأجرة في سيول أن توظف مزيدا من السائقين الصم خلال العام المقبل.",
+        "ابتكر طلاب تطبيقا.",
+        "صورة أرشيفية",
+        "تم تطوير هذا التطبيق لمساعدة سائقي سيارات الأجرة الصم في كوريا الجنوبية على التواصل.",
+        title="تطبيق يساعد سائقي سيارات الأجرة الصم في كوريا الجنوبية",
+    )
+    assert len(shown) >= 3, shown
+    for k, bullet in enumerate(shown):
+        if "هذا التطبيق" in bullet:
+            assert any("تطبيق" in before for before in shown[:k]), shown
+
+
+def test_a_speaker_introduced_in_a_sentence_not_shown_is_not_shown_alone() -> None:
+    # «قال كولمان …»: who Coleman is, only an unshown sentence says
+    shown = _summary(
+        "أعلنت شركة تويتر عن تغييرات في صفحتها الرئيسية لإبراز الأخبار العاجلة للمستخدمين.",
+        "ستظهر الأخبار العاجلة في أعلى الصفحة الرئيسية لتويتر بحسب اهتمامات كل مستخدم.",
+        "ولد كيث كولمان في مدينة بوسطن ودرس الهندسة في جامعة ستانفورد قبل سنوات طويلة.",
+        "صورة أرشيفية",
+        "قال كولمان في إفادة للصحفيين إن تويتر تريد أن تكون مصدر الأخبار العاجلة الأول.",
+        "تواجه الشركة منافسة متزايدة من فيسبوك في سوق الأخبار العاجلة.",
+        title="تويتر تريد أن تكون مصدر الأخبار العاجلة الأول",
+    )
+    assert len(shown) >= 3, shown
+    for k, bullet in enumerate(shown):
+        if bullet.startswith("قال كولمان"):
+            assert any("كولمان" in before for before in shown[:k]), shown
+
+
+def test_a_speaker_named_in_a_bullet_before_is_shown() -> None:
+    # the same quote when the bullet before it introduces Coleman: grounded, kept
+    shown = _summary(
+        "أعلنت شركة تويتر عن تغييرات في صفحتها الرئيسية لإبراز الأخبار العاجلة للمستخدمين.",
+        "ذكر كيث كولمان نائب رئيس تويتر للمنتجات أن الأخبار العاجلة ستظهر في مقدمة الصفحة.",
+        "صورة أرشيفية",
+        "قال كولمان في إفادة للصحفيين إن الشركة تريد أن يكون تويتر مصدر الأخبار العاجلة الأول.",
+        "يستخدم تويتر أكثر من ثلاثمئة مليون شخص حول العالم كل شهر بحسب أرقام الشركة.",
+        "تواجه الشركة منافسة متزايدة من فيسبوك في سوق الأخبار العاجلة والإعلانات.",
+        title="تويتر تريد أن تكون مصدر الأخبار العاجلة الأول",
+    )
+    assert any(bullet.startswith("قال كولمان") for bullet in shown), shown

@@ -230,8 +230,7 @@ def strip_connective(text: str, language: str = "ar", article_words: Collection[
         if len(parts) > words and not (
             # "كما هو الحال", "كما قال": "as", not "also" - the rest needs it; «كما أنها
             # ليست …»: the pronoun is the subject (depends_on_previous says so)
-            phrase.group(1) in _KAMA
-            and _kama_is_needed(parts[words])
+            phrase.group(1) in _KAMA and _kama_is_needed(parts[words])
         ):
             return parts[words].lstrip("،, ").strip()
     if not rest:

@@ -59,6 +59,7 @@ from .boilerplate import (
 )
 from .connectives import depends_on_previous, strip_connective
 from .cutting import clause_opener_parts, comma_parts, safe_leading_part
+from .references import first_ungrounded
 from .residue import (
     CALL_TO_ACTION_TOKENS,
     fact_keys,
@@ -653,20 +654,39 @@ class ExtractiveSummarizer:
             made[i] = (text, tokens)
             return True
 
-        for i in self.coverage_order(
+        search = self.coverage_order(
             candidates,
             words=words,
             max_tokens=max_tokens,
             accept=usable,
             article_tokens=article_tokens,
-        ):
+        )
+        pending: list[int] = []  # the search's pick that found no room
+        for i in search:
             if not room():
+                pending.append(i)
                 break
             add(candidates[i].sentence.index, *made[i])
         if max_tokens is None and candidates:
             self._anchor_lead(candidates, picked, made, usable, add, wanted)
             if title:
                 self._anchor_title(title, candidates, picked, made, usable, add, wanted)
+            refill = ((candidates[i].sentence.index, *made[i]) for i in chain(pending, search))
+            for _ in range(len(candidates)):
+                bad = first_ungrounded([(k, shown) for k, shown, _ in picked], ranked)
+                if bad is None:
+                    break
+                # pointing at something only an unshown sentence names: not shown
+                # alone (a last resort with the sentence before), the next pick instead
+                entry = next(e for e in picked if e[0] == bad)
+                picked.remove(entry)
+                second_choice.append((bad, entry[1], tokenize(entry[1]), True))
+                for index, bullet, tokens in refill:
+                    count = len(picked)
+                    if all(index != k for k, _, _ in picked) and index != bad:
+                        add(index, bullet, tokens)
+                    if len(picked) > count:
+                        break
         floor = min(wanted, self.min_bullets) if wanted is not None else None
         for index, bullet, tokens, leans in second_choice:
             if floor is not None and len(picked) >= floor:
