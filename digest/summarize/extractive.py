@@ -583,6 +583,7 @@ class ExtractiveSummarizer:
         if max_tokens is None:
             candidates = shortlist(candidates)  # long sentences are cut only for these
         picked: list[tuple[int, str, set[str]]] = []
+        shown_tokens: dict[int, list[str]] = {}  # each bullet's tokens, in order
         # (sentence position, bullet, tokens, whether it leans on the sentence before)
         second_choice: list[tuple[int, str, list[str], bool]] = []
         used = 0
@@ -605,6 +606,7 @@ class ExtractiveSummarizer:
                 if facts and not facts.isdisjoint(fact_keys(shown)):
                     return  # the same quantity or quotation: one fact told twice
             picked.append((index, bullet, words))
+            shown_tokens[index] = tokens
             used += len(tokens)
 
         made: dict[int, tuple[str, list[str]]] = {}
@@ -673,7 +675,7 @@ class ExtractiveSummarizer:
                 self._anchor_title(title, candidates, picked, made, usable, add, wanted)
             refill = ((candidates[i].sentence.index, *made[i]) for i in chain(pending, search))
             for _ in range(len(candidates)):
-                bad = first_ungrounded([(k, shown) for k, shown, _ in picked], ranked)
+                bad = first_ungrounded([(k, shown_tokens[k]) for k, _, _ in picked], ranked)
                 if bad is None:
                     break
                 # pointing at something only an unshown sentence names: not shown

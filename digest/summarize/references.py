@@ -10,6 +10,7 @@ words. Pure functions over normalised tokens; set lookups, linear in the bullet.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from functools import lru_cache
 
 from ..arabic import tokenize
 from .scoring import _STOPWORDS, Candidate, _stem
@@ -71,10 +72,15 @@ def _key(stem: str) -> str:
     return stem
 
 
+@lru_cache(maxsize=1 << 15)
+def _token_key(token: str) -> str:
+    return _key(_stem(token))
+
+
 def stems(tokens: Collection[str]) -> set[str]:
     """The keys of tokens for `grounded`: prefixes ال/و/ب/ل… stripped as the scoring
     does, then a noun's ending."""
-    return {_key(_stem(token)) for token in tokens}
+    return set(map(_token_key, tokens))
 
 
 def grounded(stem: str, shown: Collection[str]) -> bool:
@@ -145,31 +151,33 @@ def speaker_reference(tokens: Sequence[str]) -> str | None:
 
 
 def first_ungrounded(
-    bullets: Sequence[tuple[int, str]], article: Sequence[Candidate]
+    bullets: Sequence[tuple[int, Sequence[str]]], article: Sequence[Candidate]
 ) -> int | None:
-    """The sentence index of the first of `bullets` ((sentence index, text) pairs), in
+    """The sentence index of the first of `bullets` ((sentence index, tokens) pairs), in
     the article's order, that points at something no bullet before it names, or None.
     A bullet right after the sentence it follows in the article is grounded by it (the
     two are read together). A demonstrative's noun must be named before; a speaker
     only when the `article` (its candidates, in order) names him in an earlier
     sentence: otherwise this sentence introduces him."""
+    ordered = sorted(bullets)
+    # most bullets point at nothing: the stems are computed only when one does
+    references = [(demonstrative_nouns(tokens), speaker_reference(tokens)) for _, tokens in ordered]
+    if not any(nouns or speaker for nouns, speaker in references):
+        return None
+    last = max(k for k, (nouns, speaker) in enumerate(references) if nouns or speaker)
     shown: set[str] = set()
     previous = -2
-    for index, text in sorted(bullets):
-        tokens = tokenize(text)
+    for (index, tokens), (nouns, speaker) in zip(ordered[: last + 1], references, strict=False):
         if index != previous + 1:
-            nouns = demonstrative_nouns(tokens)
             if any(not grounded(noun, shown) for noun in nouns):
                 return index
-            speaker = speaker_reference(tokens)
             if speaker is not None and not grounded(speaker, shown):
-                earlier: set[str] = set()
+                key = _key(speaker)
                 for candidate in article:
                     if candidate.sentence.index >= index:
                         break
-                    earlier |= stems(candidate.features.words)
-                if grounded(speaker, earlier):
-                    return index
-        shown |= stems(tokens)
+                    if key in map(_token_key, candidate.features.words):
+                        return index  # named before, in a sentence not shown
+        shown.update(map(_token_key, tokens))
         previous = index
     return None

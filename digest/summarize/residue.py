@@ -133,12 +133,15 @@ _LEANS_BACK_FIRST = frozenset(
     for base in tokenize(
         """مع رغم بالرغم هذا هذه هذان هاتان هؤلاء تلك لكن لكنه لكنها لكنهم اضاف اضافت
         تابع تابعت قال قالت اوضح اوضحت اكد اكدت اشار اشارت لفت لفتت شدد شددت ذكر ذكرت
-        يقول تقول يضيف تضيف نوه نوهت خلص خلصت اعتبر اعتبرت رأى رأت يرى ترى قد لقد
-        اضافوا قالوا اوضحوا اكدوا اشاروا لفتوا شددوا ذكروا اعتبروا يقولون يضيفون في من
-        ب على مرة أردف أردفت"""
+        يقول تقول يضيف تضيف نوه نوهت خلص خلصت اعتبر اعتبرت رأى رأت يرى ترى اضافوا قالوا
+        اوضحوا اكدوا اشاروا لفتوا شددوا ذكروا اعتبروا يقولون يضيفون أردف أردفت"""
     )
     for word in (base, "و" + base)
 )
+# First words that are common on their own: «قد» matters only before a verb of saying
+# (the word after it is one of the above), a preposition only before «أخرى/آخر»
+_PARTICLE_FIRST = frozenset(tokenize("قد لقد وقد ولقد"))
+_ANOTHER_FIRST = frozenset(tokenize("في وفي من ومن ب وب على وعلى مرة"))
 
 
 def leans_on_previous(bullet: str, first_word: str | None = None) -> bool:
@@ -148,7 +151,12 @@ def leans_on_previous(bullet: str, first_word: str | None = None) -> bool:
         words = tokenize(bullet[:24])
         first_word = words[0] if words else ""
     if first_word not in _LEANS_BACK_FIRST:
-        return False
+        if first_word in _PARTICLE_FIRST:
+            second = tokenize(" ".join(bullet.split(maxsplit=2)[1:2]))
+            if not second or second[0] not in _LEANS_BACK_FIRST:
+                return False
+        elif first_word not in _ANOTHER_FIRST or "خر" not in bullet[:40]:
+            return False
     return bool(_LEANS_BACK.match(normalize(bullet[:48])))
 
 
