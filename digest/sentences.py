@@ -307,9 +307,7 @@ def _is_spelt_initial(text: str, start: int, end: int) -> bool:
     following = _next_word(text, end).rstrip("،,؛;:.")
     if not following or not _is_arabic_letter(following[0]):
         return False
-    return not (
-        following[0] in "وف" or following.startswith("ال") or following in _OPENS_SENTENCE
-    )
+    return not (following[0] in "وف" or following.startswith("ال") or following in _OPENS_SENTENCE)
 
 
 def _terminator_runs(text: str) -> list[tuple[int, int]]:

@@ -191,6 +191,8 @@ _LEANING_OPENINGS = (
     "وأضافوا أن الروبوت الذكي سيساعد المسنين في منازلهم بمدينة طوكيو ابتداء من العام.",
     # «another case»: the case before is in the sentence not shown
     "وفي حالة أخرى، ساعد الروبوت الذكي المسنين في منازلهم بمدينة طوكيو لعدة أسابيع.",
+    # «ثم …»: the next step of a story; dropping «ثم» would leave a verb without its subject
+    "ثم بدأ العمل على تطوير روبوت ذكي يساعد المسنين في منازلهم بمدينة طوكيو منذ سنوات.",
     # «كما أنها …»: dropping «كما أن» would leave a verb without its subject
     "كما أنها تعمل على تطوير روبوت ذكي قادر على مساعدة المسنين في منازلهم بمدينة طوكيو.",
 )
@@ -230,12 +232,26 @@ def test_a_demonstrative_inside_the_sentence_needs_its_noun_shown_before() -> No
         "ابتكر طلاب تطبيقا.",
         "صورة أرشيفية",
         "تم تطوير هذا التطبيق لمساعدة سائقي سيارات الأجرة الصم في كوريا الجنوبية على التواصل.",
-        title="تطبيق يساعد سائقي سيارات الأجرة الصم في كوريا الجنوبية",
+        title="طلاب يساعدون سائقي سيارات الأجرة الصم في كوريا الجنوبية",
     )
     assert len(shown) >= 3, shown
     for k, bullet in enumerate(shown):
         if "هذا التطبيق" in bullet:
             assert any("تطبيق" in before for before in shown[:k]), shown
+
+
+def test_a_demonstrative_whose_noun_the_title_names_is_shown() -> None:
+    # the title above the bullets says which app: «تم تطوير هذا التطبيق …» reads well
+    shown = _summary(
+        "يواجه سائقو سيارات الأجرة من الصم في كوريا الجنوبية صعوبة كبيرة في التواصل مع الركاب.",
+        "يعمل في كوريا الجنوبية أكثر من مئتي سائق أصم في شركات سيارات الأجرة الكبرى.",
+        "تأمل شركات سيارات الأجرة في سيول أن توظف مزيدا من السائقين الصم خلال العام المقبل.",
+        "ابتكر طلاب تطبيقا.",
+        "صورة أرشيفية",
+        "تم تطوير هذا التطبيق لمساعدة سائقي سيارات الأجرة الصم في كوريا الجنوبية على التواصل.",
+        title="تطبيق يساعد سائقي سيارات الأجرة الصم في كوريا الجنوبية",
+    )
+    assert any(bullet.startswith("تم تطوير هذا التطبيق") for bullet in shown), shown
 
 
 def test_a_speaker_introduced_in_a_sentence_not_shown_is_not_shown_alone() -> None:

@@ -56,7 +56,6 @@ _AR_LEADING_PHRASES = tuple(
             "لكن",
             "غير أن",
             "إلا أن",
-            "ثم",
             "وأيضا",
             "أيضا",
             "أيضاً",
@@ -130,6 +129,9 @@ _DEPENDENT_OPENINGS = tuple(
         # a pronoun for subject («فهو يعمل …» once ف is dropped): who, the sentence
         # before says; «فإن …» left after «وبالتالي» or «لذلك»: the consequence of it
         *("هو", "هي", "هم", "هما", "وهو", "وهي", "وهم", "فهو", "فهي", "فهم"),
+        # «ثم كان على وشك …»: the next step of a story, whose actor the sentence
+        # before names (dropping «ثم» left a verb without its subject)
+        *("ثم", "وثم"),
         *("فإن", "فإنه", "فإنها", "فإنهم", "كما أنه", "كما أنها", "كما أنهم"),
     )
 )

@@ -587,7 +587,8 @@ class ExtractiveSummarizer:
         # (sentence position, bullet, tokens, whether it leans on the sentence before)
         second_choice: list[tuple[int, str, list[str], bool]] = []
         used = 0
-        title_words = set(tokenize(title)) if title else set()
+        title_tokens = tokenize(title) if title else []
+        title_words = set(title_tokens)
 
         def room() -> bool:
             if wanted is not None and len(picked) >= wanted:
@@ -675,7 +676,9 @@ class ExtractiveSummarizer:
                 self._anchor_title(title, candidates, picked, made, usable, add, wanted)
             refill = ((candidates[i].sentence.index, *made[i]) for i in chain(pending, search))
             for _ in range(len(candidates)):
-                bad = first_ungrounded([(k, shown_tokens[k]) for k, _, _ in picked], ranked)
+                bad = first_ungrounded(
+                    [(k, shown_tokens[k]) for k, _, _ in picked], ranked, title_tokens
+                )
                 if bad is None:
                     break
                 # pointing at something only an unshown sentence names: not shown

@@ -151,21 +151,24 @@ def speaker_reference(tokens: Sequence[str]) -> str | None:
 
 
 def first_ungrounded(
-    bullets: Sequence[tuple[int, Sequence[str]]], article: Sequence[Candidate]
+    bullets: Sequence[tuple[int, Sequence[str]]],
+    article: Sequence[Candidate],
+    title: Sequence[str] = (),
 ) -> int | None:
     """The sentence index of the first of `bullets` ((sentence index, tokens) pairs), in
     the article's order, that points at something no bullet before it names, or None.
     A bullet right after the sentence it follows in the article is grounded by it (the
     two are read together). A demonstrative's noun must be named before; a speaker
     only when the `article` (its candidates, in order) names him in an earlier
-    sentence: otherwise this sentence introduces him."""
+    sentence: otherwise this sentence introduces him. The `title`'s tokens are shown
+    above the bullets: what it names is named."""
     ordered = sorted(bullets)
     # most bullets point at nothing: the stems are computed only when one does
     references = [(demonstrative_nouns(tokens), speaker_reference(tokens)) for _, tokens in ordered]
     if not any(nouns or speaker for nouns, speaker in references):
         return None
     last = max(k for k, (nouns, speaker) in enumerate(references) if nouns or speaker)
-    shown: set[str] = set()
+    shown: set[str] = set(map(_token_key, title))
     previous = -2
     for (index, tokens), (nouns, speaker) in zip(ordered[: last + 1], references, strict=False):
         if index != previous + 1:
