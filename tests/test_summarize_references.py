@@ -4,7 +4,13 @@ counts as a back reference and what does not."""
 from __future__ import annotations
 
 from digest.arabic import tokenize
-from digest.summarize.references import demonstrative_nouns, grounded, speaker_reference, stems
+from digest.summarize.references import (
+    demonstrative_nouns,
+    grounded,
+    person_nouns,
+    speaker_reference,
+    stems,
+)
 
 
 def test_demonstratives_with_their_noun_point_back_unless_named_before() -> None:
@@ -36,3 +42,12 @@ def test_grounded_meets_a_nouns_other_forms() -> None:
     shown = stems(tokenize("أطلق طلاب تطبيقا جديدا لمساعدة السائقين"))
     assert grounded("تطبيق", shown)
     assert not grounded("نموذج", shown)
+
+
+def test_a_definite_noun_for_a_person() -> None:
+    assert person_nouns(tokenize("يفسر الزوجان، وهما ينظران إلى بعضهما، سبب ذلك")) == ["زوجان"]
+    assert person_nouns(tokenize("قالت الباحثة إن النتائج مهمة")) == ["باحثه"]
+    # a relative clause after the noun (and its adjectives) tells who
+    assert person_nouns(tokenize("يرى الرجل الذي طور السيارات أن المستقبل قريب")) == []
+    # a speaker with a description but no name yet
+    assert speaker_reference(tokenize("تقول أماندا، البالغة من العمر 35 عاما، إن")) == "اماندا"

@@ -283,3 +283,21 @@ def test_a_speaker_named_in_a_bullet_before_is_shown() -> None:
         title="تويتر تريد أن تكون مصدر الأخبار العاجلة الأول",
     )
     assert any(bullet.startswith("قال كولمان") for bullet in shown), shown
+
+
+def test_a_couple_introduced_in_a_sentence_not_shown_is_not_shown_alone() -> None:
+    # «يفسر الزوجان …»: which couple, only the sentence before the caption says
+    shown = _summary(
+        "خلصت دراسة بريطانية إلى أن كثيرا من الأزواج يعيشون حياة سعيدة دون مشاكل.",
+        "نشرت النتائج على موقع للاستشارات العائلية يزوره الآلاف.",
+        "أحمد وسارة زوجان منذ ست سنوات في لندن.",
+        "صورة أرشيفية",
+        "يفسر الزوجان سعادة الأزواج في الدراسة البريطانية بأن الحياة الزوجية السعيدة "
+        "تحتاج إلى صبر.",
+        "يرى باحثون أن الأمر يحتاج إلى تأكيد في بلدان كثيرة.",
+        title="دراسة بريطانية عن سعادة الأزواج والحياة الزوجية",
+    )
+    assert len(shown) >= 3, shown
+    for k, bullet in enumerate(shown):
+        if bullet.startswith("يفسر الزوجان"):
+            assert any("زوجان" in before for before in shown[:k]), shown

@@ -15,7 +15,14 @@ from functools import lru_cache
 from ..arabic import tokenize
 from .scoring import _STOPWORDS, Candidate, _stem
 
-__all__ = ["demonstrative_nouns", "first_ungrounded", "grounded", "speaker_reference", "stems"]
+__all__ = [
+    "demonstrative_nouns",
+    "first_ungrounded",
+    "grounded",
+    "person_nouns",
+    "speaker_reference",
+    "stems",
+]
 
 _DEMONSTRATIVE_BASES = tokenize("هذا هذه هذين هاتين هذان هاتان هؤلاء ذلك تلك")
 # with a conjunction or preposition glued: «وهذا»، «بهذه»، «لهذا»، «كهذا»، «وبهذه»
@@ -48,6 +55,16 @@ _RELATIVES = frozenset(tokenize("الذي التي الذين اللذين ال�
 _GROUP_SPEAKERS = frozenset(
     _stem(word) for word in tokenize("العلماء الخبراء الأطباء الباحثون الشركة المنصة")
 )
+# Definite nouns for one person or a couple, who is someone the story told of before
+_PERSONS = frozenset(
+    tokenize(
+        """الزوجان الزوجين الزوج الزوجة الرجل المرأة السيدة الفتاة الفتى الشاب الشابة
+        الطفل الطفلة الرضيع الرضيعة الصبي الأم الأب الطالب الطالبة الباحث الباحثة الطبيب
+        الطبيبة المريض المريضة الصحفي الصحفية المبرمج المدون المدونة المهندس المهندسة
+        العالم العالمة الخبير الخبيرة المستخدم المستخدمة الضحية المتهم"""
+    )
+)
+_PRONOUNS = frozenset(tokenize("وهو وهي وهما وهم هو هي هما هم"))
 # Verbs of saying after which the next words are the speaker
 _SAYING = frozenset(
     tokenize(
@@ -116,6 +133,23 @@ def _plural(stem: str) -> bool:
     return stem.endswith(("ون", "ين", "ات")) and len(stem) >= 5
 
 
+def person_nouns(tokens: Sequence[str]) -> list[str]:
+    """Stems of a definite noun for a person or a couple among the bullet's first three
+    words («يفسر الزوجان …», «قالت الباحثة …», «كانت الصحفية قد …»), unless a relative
+    clause after it (and its adjectives) tells who («يرى الرجل الذي طور …»). Like a
+    speaker, such a noun points back only when an earlier sentence names it."""
+    found: list[str] = []
+    for i in range(min(3, len(tokens))):
+        if tokens[i] not in _PERSONS:
+            continue
+        j = i + 1  # past its adjectives («الباحث الأمني»)
+        while j < min(len(tokens), i + 4) and tokens[j].startswith("ال"):
+            j += 1
+        if tokens[j - 1] not in _RELATIVES:
+            found.append(_stem(tokens[i]))
+    return found
+
+
 def speaker_reference(tokens: Sequence[str]) -> str | None:
     """The stem of a speaker named only by a definite noun or by one name right after
     a verb of saying among the bullet's first words («يوضح الباحث أن …» -> «باحث»,
@@ -129,18 +163,17 @@ def speaker_reference(tokens: Sequence[str]) -> str | None:
         speaker = tokens[i + 1]
         if speaker in _STOPWORDS or speaker in _AFTER_SPEAKER or len(speaker) < 3:
             return None
-        after = tokens[i + 2] if i + 2 < len(tokens) else ""
-        if speaker.startswith("ال"):
-            # «الرئيس التنفيذي»: the definite adjectives after the noun are its title
-            j = i + 2
-            while (
-                j < len(tokens)
-                and tokens[j].startswith("ال")
-                and tokens[j] not in _AFTER_SPEAKER
-                and j < i + 4
-            ):
-                j += 1
-            after = tokens[j] if j < len(tokens) else ""
+        # «الرئيس التنفيذي», «أماندا، البالغة من العمر»: definite words after the
+        # speaker describe him; the word after them tells whether a name follows
+        j = i + 2
+        while (
+            j < len(tokens)
+            and tokens[j].startswith("ال")
+            and tokens[j] not in _AFTER_SPEAKER
+            and j < i + 4
+        ):
+            j += 1
+        after = tokens[j] if j < len(tokens) else ""
         if after and after not in _AFTER_SPEAKER and after not in _STOPWORDS:
             return None  # a name follows: «قال الباحث جون سميث», «قال كيث كولمان»
         stem = _stem(speaker)
@@ -148,6 +181,11 @@ def speaker_reference(tokens: Sequence[str]) -> str | None:
             return None
         return stem
     return None
+
+
+def _introduced(speaker: str | None, people: list[str]) -> list[str]:
+    """The speaker and the people a bullet refers to, who must have been introduced."""
+    return people if speaker is None else [speaker, *people]
 
 
 def first_ungrounded(
@@ -164,23 +202,25 @@ def first_ungrounded(
     above the bullets: what it names is named."""
     ordered = sorted(bullets)
     # most bullets point at nothing: the stems are computed only when one does
-    references = [(demonstrative_nouns(tokens), speaker_reference(tokens)) for _, tokens in ordered]
-    if not any(nouns or speaker for nouns, speaker in references):
+    references = [
+        (demonstrative_nouns(tokens), _introduced(speaker_reference(tokens), person_nouns(tokens)))
+        for _, tokens in ordered
+    ]
+    if not any(nouns or people for nouns, people in references):
         return None
-    last = max(k for k, (nouns, speaker) in enumerate(references) if nouns or speaker)
+    last = max(k for k, (nouns, people) in enumerate(references) if nouns or people)
     shown: set[str] = set(map(_token_key, title))
     previous = -2
-    for (index, tokens), (nouns, speaker) in zip(ordered[: last + 1], references, strict=False):
+    for (index, tokens), (nouns, people) in zip(ordered[: last + 1], references, strict=False):
         if index != previous + 1:
             if any(not grounded(noun, shown) for noun in nouns):
                 return index
-            if speaker is not None and not grounded(speaker, shown):
-                key = _key(speaker)
-                for candidate in article:
-                    if candidate.sentence.index >= index:
-                        break
-                    if key in map(_token_key, candidate.features.words):
-                        return index  # named before, in a sentence not shown
+            keys = {_key(person) for person in people if not grounded(person, shown)}
+            for candidate in article:
+                if not keys or candidate.sentence.index >= index:
+                    break
+                if not keys.isdisjoint(map(_token_key, candidate.features.words)):
+                    return index  # named before, in a sentence not shown
         shown.update(map(_token_key, tokens))
         previous = index
     return None
