@@ -301,3 +301,17 @@ def test_a_couple_introduced_in_a_sentence_not_shown_is_not_shown_alone() -> Non
     for k, bullet in enumerate(shown):
         if bullet.startswith("يفسر الزوجان"):
             assert any("زوجان" in before for before in shown[:k]), shown
+
+
+def test_more_conjunctions_by_the_words_shape() -> None:
+    # a feminine perfect verb of the third form («فاعلت»), and ف before «ال»
+    assert strip_connective("وفاجأت الطفلة الجميع الشهر الماضي").startswith("فاجأت")
+    assert strip_connective("وطالبت الشركة بالتعويض عن الأضرار").startswith("طالبت")
+    assert strip_connective("فالهدف من هذه التحديثات هو الوضوح").startswith("الهدف")
+    # plurals with ا before their ت, a word whose و is its own, a name: whole
+    assert strip_connective("وكالات الأنباء نقلت الخبر اليوم").startswith("وكالات")
+    assert strip_connective("واجهت الشركة مشكلات كثيرة هذا العام").startswith("واجهت")
+    assert strip_connective("فالنسيا فازت على برشلونة أمس").startswith("فالنسيا")
+    # و before the preposition لـ/بـ when the article uses the rest alone
+    assert conjunction_removable("ولعده", {"عده"})
+    assert not conjunction_removable("وليده", {"يده"})

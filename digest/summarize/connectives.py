@@ -103,6 +103,7 @@ _AR_AFTER_CONJUNCTION = _wordset(
 _CONJUNCTION_BEFORE_VERB = re.compile(
     r"^(?:ي[تشعحضوقجدذزطظغفمهأإخثص]\w{2,}|ي[ربس]\w{2,}|س[يت]\w{3,})$"
 )
+_FORM_III_FEMININE = re.compile("^[\u0628-\u064a]ا[\u0628-\u064a][\u0621-\u0626\u0628-\u064a]ت$")
 _NOT_CONJUNCTION_BEFORE_VERB = _wordset(
     "سيلة سيله سيلتها سيلته سيلتين سيط سيطة سيطه سيطا سيم سيمة سيمه"
 )
@@ -272,14 +273,18 @@ def strip_connective(text: str, language: str = "ar", article_words: Collection[
         if folded_remainder in _AR_SAFE_REMAINDERS and bare not in _AR_NOT_CONJUNCTION_AL:
             return without
         if (
-            bare[0] == "و"
-            and folded_remainder.startswith("ال")
+            folded_remainder.startswith("ال")
             and len(folded_remainder) >= 4
             and normalize_word(bare) not in _AR_NOT_CONJUNCTION_KEYS
         ):
-            return without
+            return without  # «والشركة», «فالهدف»: no word begins with وال or فال
         # "وأظهرت", "وأشار": hamzated perfect verbs after the conjunction
         if bare[0] == "و" and remainder[:1] in {"أ", "إ"} and len(remainder) >= 4:
+            return without
+        # «وفاجأت», «وطالبت»: a perfect verb of the third form, feminine (فاعلت); no
+        # word whose و is its own has that shape (plurals such as «وزارات» have ا
+        # before their ت, and the lexicon's own words none of it)
+        if bare[0] == "و" and _FORM_III_FEMININE.match(remainder):
             return without
         # "ولتفعيل", "وللمرة": the conjunction before the preposition لـ (no word of its
         # own begins with ولل or ولت)

@@ -235,6 +235,14 @@ def conjunction_removable(word: str, words_of_article: Collection[str] = ()) -> 
         if word[1] == "و" and (word[1:] in lexicon.own or word[1:] in _OWN_FIRST_LETTER):
             return True  # «وواجهت»: the conjunction before a word whose و is its own
     rest = word[1:]
+    if (
+        word[0] == "و"
+        and rest[0] in "لب"
+        and len(rest) >= 4
+        and rest[1] not in "اأإآ"
+        and rest[1:] in words_of_article
+    ):
+        return True  # «ولعدة», «وبسرعة»: the conjunction before the preposition
     return rest in words_of_article and rest not in _OWN_FIRST_LETTER
 
 
