@@ -8,10 +8,12 @@ What it handles, and why:
   detected per document and unwrapped before splitting.
 * Arabic punctuation: ``؟`` ends a sentence; ``،`` and ``؛`` never do, but `clauses` cuts
   an over-long sentence there into clean clauses.
-* ``...`` / ``…`` end a sentence when a new one follows.
+* ``...`` / ``…`` end a sentence when a new one follows (not before «لكن/لكنهم/بل»,
+  which carry the same sentence on).
 * Glued sentences (``البواب.يقوم``): a full stop between Arabic letters is a boundary.
 * Not boundaries: decimals (``3.5``), dotted names (``01.ai``, ``GPT-4o``), Latin
-  abbreviations (``U.S.``, ``Dr.``), single-letter Arabic abbreviations (``د.``).
+  abbreviations (``U.S.``, ``Dr.``), single-letter Arabic abbreviations (``د.``), a
+  middle initial spelt in Arabic (``إليزابيث آر. كلويت``).
 * Quotes: a full stop inside “…”, «…» or "…" does not end the sentence when the quote
   closes nearby, so sentences keep their quotes balanced.
 
