@@ -193,6 +193,8 @@ _LEANING_OPENINGS = (
     "وفي حالة أخرى، ساعد الروبوت الذكي المسنين في منازلهم بمدينة طوكيو لعدة أسابيع.",
     # «ثم …»: the next step of a story; dropping «ثم» would leave a verb without its subject
     "ثم بدأ العمل على تطوير روبوت ذكي يساعد المسنين في منازلهم بمدينة طوكيو منذ سنوات.",
+    # a short negation: what is not, the sentence before says
+    "لا يصل الروبوت الذكي إلى المسنين في منازلهم.",
     # «كما أنها …»: dropping «كما أن» would leave a verb without its subject
     "كما أنها تعمل على تطوير روبوت ذكي قادر على مساعدة المسنين في منازلهم بمدينة طوكيو.",
 )

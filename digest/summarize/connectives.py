@@ -136,6 +136,10 @@ _DEPENDENT_OPENINGS = tuple(
         *("فإن", "فإنه", "فإنها", "فإنهم", "كما أنه", "كما أنها", "كما أنهم"),
     )
 )
+# A short sentence opening with a negation («لا يقدم لمن تجاوزن سن 18 عاما.», «لم
+# يستجب أحد الأجهزة على الإطلاق.») denies something of what the sentence before told
+_NEGATIONS = frozenset(normalize(w) for w in ("لا", "لم", "لن", "ليس", "ليست", "ولا", "ولم"))
+_SHORT_NEGATION = 9
 # "فيما يتعلق بـ" / "فيما يخص": "as for", a sentence of its own
 _FIMA = frozenset(normalize(w) for w in ("فيما", "وفيما"))
 _FIMA_AS_FOR = frozenset(normalize(w) for w in ("يتعلق", "يخص", "يتصل"))
@@ -297,8 +301,13 @@ def strip_connective(text: str, language: str = "ar", article_words: Collection[
 
 def depends_on_previous(tokens: Sequence[str]) -> bool:
     """The bullet (its normalised tokens) opens with words that only make sense after
-    the previous sentence («مما يعني»، «وهو ما»، «إذ»، «التي» …)."""
-    if not tokens or tokens[0] not in _DEPENDENT_FIRST:
+    the previous sentence («مما يعني»، «وهو ما»، «إذ»، «التي» …), or is a short
+    negation («لا يقدم لمن …»)."""
+    if not tokens:
+        return False
+    if tokens[0] in _NEGATIONS and len(tokens) <= _SHORT_NEGATION:
+        return True  # «لا يقدم لمن تجاوزن سن 18 عاما.»: what is not, the sentence before says
+    if tokens[0] not in _DEPENDENT_FIRST:
         return False
     if tokens[0] in _FIMA and len(tokens) > 1 and tokens[1] in _FIMA_AS_FOR:
         return False
