@@ -222,6 +222,10 @@ def test_also_before_a_verb_of_saying_with_its_words_is_dropped() -> None:
         "يقول موقع cnet إنه ينظر دائما لآبل كطائفة."
     )
     assert strip_connective("كما قال الوزير، فإن الخطة جاهزة للتنفيذ.").startswith("كما")
+    # «أن» right after the speaker's comma: still "also"
+    assert strip_connective('كما ذكرت صحيفة "ديلي ميل"، أن الطائرة تحمل عشرين طنا.') == (
+        'ذكرت صحيفة "ديلي ميل"، أن الطائرة تحمل عشرين طنا.'
+    )
 
 
 def test_a_demonstrative_inside_the_sentence_needs_its_noun_shown_before() -> None:

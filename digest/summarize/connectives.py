@@ -201,20 +201,21 @@ def _may_open_with_phrase(first: str) -> bool:
 def _kama_is_needed(rest: str) -> bool:
     """Whether «كما» before `rest` is part of the sentence: "as" («كما هو الحال»، «كما
     قال الوزير، …») or "also" with a pronoun for subject («كما أنها ليست …»). «كما يقول
-    موقع cnet إنه …» (a verb of saying, then «إن/أن» before any comma) is "also": the
-    rest is a sentence of its own."""
-    words = rest.split(maxsplit=8)
+    موقع cnet إنه …», «كما ذكرت صحيفة X، أن …» (a verb of saying, then «إن/أن» before
+    any comma or right after the first) is "also": the rest is a sentence of its own."""
+    words = rest.split(maxsplit=9)
     first = normalize_word(words[0])
     if first in _KAMA_PRONOUN:
         return True
     if first not in _AFTER_KAMA_AS:
         return False
     if first in _KAMA_SAYING:
-        for word in words[1:8]:
+        for k, word in enumerate(words[1:8], 2):
             if normalize_word(word.strip("،,")) in _KAMA_THAT:
                 return False
             if word.endswith(("،", ",", ":")):
-                break
+                following = words[k : k + 1]
+                return not (following and normalize_word(following[0]) in _KAMA_THAT)
     return True
 
 
