@@ -8,10 +8,12 @@ What it handles, and why:
   detected per document and unwrapped before splitting.
 * Arabic punctuation: ``؟`` ends a sentence; ``،`` and ``؛`` never do, but `clauses` cuts
   an over-long sentence there into clean clauses.
-* ``...`` / ``…`` end a sentence when a new one follows.
+* ``...`` / ``…`` end a sentence when a new one follows (not before «لكن/لكنهم/بل»,
+  which carry the same sentence on).
 * Glued sentences (``البواب.يقوم``): a full stop between Arabic letters is a boundary.
 * Not boundaries: decimals (``3.5``), dotted names (``01.ai``, ``GPT-4o``), Latin
-  abbreviations (``U.S.``, ``Dr.``), single-letter Arabic abbreviations (``د.``).
+  abbreviations (``U.S.``, ``Dr.``), single-letter Arabic abbreviations (``د.``), a
+  middle initial spelt in Arabic (``إليزابيث آر. كلويت``).
 * Quotes: a full stop inside “…”, «…» or "…" does not end the sentence when the quote
   closes nearby, so sentences keep their quotes balanced.
 
@@ -71,6 +73,21 @@ _ARABIC_LETTER = re.compile("[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff]")
 def _wordset(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
+
+# Latin letters spelt in Arabic: a middle initial («إليزابيث آر. كلويت», «جون إف. كنيدي»)
+# is written as one of these with a stop. («في» is left out: it is the preposition.)
+_ARABIC_LETTER_NAMES = _wordset(
+    "آر أر جي جيه إم إس إف إتش اتش دبليو كيه إل واي إكس زد بي سي دي تي يو إي إيه كيو"
+)
+# A word that opens a sentence of its own after a spelt initial, not a surname: the
+# stop really ends the sentence there
+_OPENS_SENTENCE = _wordset(
+    "ما لا لم لن إن أن إنه إنها قد لقد كان كانت هذا هذه ذلك تلك في من على إلى عن مع ثم "
+    "كما لكن هل وفي ومن هو هي بعد قبل منذ حتى كل"
+)
+# After an ellipsis these carry on the same sentence («عن المألوف... لكنهم شطحوا»): the
+# clause before is not a statement of its own
+_CONTINUES_AFTER_ELLIPSIS = _wordset("لكن لكنه لكنها لكنهم لكنني لكننا ولكن ولكنه ولكنها بل")
 
 _LATIN_ABBREVIATIONS = _wordset(
     "mr mrs ms dr prof sr jr st inc ltd co corp vs etc e.g i.e al no fig jan feb mar apr "
@@ -241,6 +258,8 @@ def _is_boundary(text: str, pos: int, end: int) -> bool:
             # د. / م. as a standalone word: Arabic title abbreviations
             if len(word) == 1 and _is_arabic_letter(word):
                 return False
+            if word in _ARABIC_LETTER_NAMES and _is_spelt_initial(text, pos - len(word), end):
+                return False
             # the first character after the spaces (without copying the rest of the text)
             after = end + 1
             while after < n and text[after].isspace():
@@ -264,8 +283,33 @@ def _is_boundary(text: str, pos: int, end: int) -> bool:
             _is_arabic_letter(prev) or prev.isdigit() or prev.isspace() or prev in _CLOSERS
         )
     if nxt.isspace():
+        if text[pos] in ".…" and text[end - 1] in ".…" and (end - pos >= 3 or text[pos] == "…"):
+            return _next_word(text, end) not in _CONTINUES_AFTER_ELLIPSIS
         return True
     return _is_arabic_letter(nxt)
+
+
+def _next_word(text: str, end: int) -> str:
+    """The word after the blanks that follow position `end` (up to the next space)."""
+    after = end
+    while after < len(text) and text[after].isspace():
+        after += 1
+    stop = text.find(" ", after, after + 40)
+    return text[after : stop if stop >= 0 else after + 40]
+
+
+def _is_spelt_initial(text: str, start: int, end: int) -> bool:
+    """Whether the spelt Latin letter at text[start:end] («آر.») is a name's middle
+    initial: the word before is no spelt letter (then it is an acronym: «بي بي سي.»)
+    and the word after is a surname, not a word opening a sentence (a conjunction or
+    «ال» glued to it, a particle)."""
+    before = text[text.rfind(" ", 0, max(0, start - 1)) + 1 : max(0, start - 1)]
+    if not before or not _is_arabic_letter(before[-1:]) or before in _ARABIC_LETTER_NAMES:
+        return False
+    following = _next_word(text, end).rstrip("،,؛;:.")
+    if not following or not _is_arabic_letter(following[0]):
+        return False
+    return not (following[0] in "وف" or following.startswith("ال") or following in _OPENS_SENTENCE)
 
 
 def _terminator_runs(text: str) -> list[tuple[int, int]]:

@@ -221,3 +221,38 @@ def test_a_stray_stop_before_a_comma_does_not_end_the_sentence() -> None:
         'اختبروا ألعاب فيديو مثل "Xbox Kinect". ، مرة أمام الناس ومرة وحدهم.',
         "ثم قارنوا.",
     ]
+
+
+def test_a_middle_initial_spelt_in_arabic_is_not_a_boundary() -> None:
+    # «إليزابيث آر. كلويت» was split into a fragment and an orphan «كلويت …» bullet
+    text = "وقامت الدكتورة إليزابيث آر. كلويت وزملاؤها في جامعة ساوثامبتون بتقييم الدراسات."
+    assert split_sentences(text) == [text]
+    assert split_sentences("اغتيل الرئيس جون إف. كنيدي عام 1963. ثم تولى نائبه.") == [
+        "اغتيل الرئيس جون إف. كنيدي عام 1963.",
+        "ثم تولى نائبه.",
+    ]
+    # an acronym's last letter, or a letter before a conjunction or a particle, ends it
+    assert split_sentences("شاهدت الخبر على بي بي سي. وكان ذلك مفاجئا.") == [
+        "شاهدت الخبر على بي بي سي.",
+        "وكان ذلك مفاجئا.",
+    ]
+    assert split_sentences("وصل أحمد إتش. ويبلغ من العمر ثلاثين عاما.") == [
+        "وصل أحمد إتش.",
+        "ويبلغ من العمر ثلاثين عاما.",
+    ]
+    assert split_sentences("اشترى فيتامين سي. لقد كان غاليا.") == [
+        "اشترى فيتامين سي.",
+        "لقد كان غاليا.",
+    ]
+
+
+def test_an_ellipsis_before_but_does_not_end_the_sentence() -> None:
+    # «… عن المألوف... لكنهم شطحوا …»: the clause before is not a statement of its own
+    text = "خرج البعض في مدينة آخن عن المألوف... لكنهم ربما شطحوا قليلا. ثم عادوا."
+    assert split_sentences(text) == [
+        "خرج البعض في مدينة آخن عن المألوف... لكنهم ربما شطحوا قليلا.",
+        "ثم عادوا.",
+    ]
+    assert split_sentences("انتظر الجميع… ولكن الخبر لم يأت.") == [
+        "انتظر الجميع… ولكن الخبر لم يأت."
+    ]

@@ -63,3 +63,18 @@ def test_a_clause_interrupted_by_an_apposition_is_not_cut_after_it() -> None:
     bullets = _bullets(sentence)
     assert len(bullets) >= 3
     assert not any(bullet.endswith("منظم الخصوصية في البلاد.") for bullet in bullets), bullets
+
+
+def test_a_cut_never_ends_on_a_pronoun_whose_clause_is_dropped() -> None:
+    # «…، وهو الأمر الذي …»: a cut before the clause opener «الأمر الذي» kept «، وهو.»
+    sentence = (
+        "قالت الشركة إن من المهم أن توضح للناس آلية عمل بياناتهم ببساطة وبدون تعقيد حتى "
+        "يستطيع الناس اتخاذ قرارات مدروسة بشأن خصوصيتهم وحساباتهم الشخصية على الشبكة، "
+        "وهو الأمر الذي سيدفعها إلى إدخال تحديثات واسعة على شروط الخدمة الخاصة بها والتي "
+        "ستتضمن الالتزامات التي تعهدت بها أمام المستخدمين والمعلنين والجهات الرقابية في "
+        "الاتحاد الأوروبي والولايات المتحدة خلال الأشهر المقبلة."
+    )
+    bullets = _bullets(sentence)
+    assert len(bullets) >= 3
+    assert not any(bullet.endswith("وهو.") for bullet in bullets), bullets
+    assert any(bullet.endswith("وحساباتهم الشخصية على الشبكة.") for bullet in bullets), bullets

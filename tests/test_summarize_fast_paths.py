@@ -131,8 +131,13 @@ def test_leading_phrases_are_still_stripped() -> None:
         "أعلنت الشركة عن نموذج جديد"
     )
     assert strip_connective("كما أن الشركة أعلنت عن نموذج جديد") == "الشركة أعلنت عن نموذج جديد"
-    # "كما قال": "as", not "also"
-    assert strip_connective("كما قال الوزير إن النموذج جديد") == "كما قال الوزير إن النموذج جديد"
+    # "كما قال …،": "as", not "also"; with its «إن» before any comma the verb of saying
+    # has its own words and «كما» is "also" (a tune reader marked «كما يقول موقع cnet
+    # إنه …» as a leading connective)
+    assert (
+        strip_connective("كما قال الوزير، فإن النموذج جديد") == "كما قال الوزير، فإن النموذج جديد"
+    )
+    assert strip_connective("كما قال الوزير إن النموذج جديد") == "قال الوزير إن النموذج جديد"
     assert strip_connective("والشركة أعلنت عن نموذج جديد") == "الشركة أعلنت عن نموذج جديد"
 
 

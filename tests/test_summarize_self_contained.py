@@ -178,3 +178,146 @@ def test_a_speaker_who_is_only_the_verbs_pronoun_is_not_shown_alone() -> None:
     )
     assert len(shown) >= 3, shown
     assert not any(bullet.startswith(("أشار إلى", "اعتبر أن")) for bullet in shown), shown
+
+
+_LEANING_OPENINGS = (
+    # a pronoun for subject once «ف» is dropped
+    "فهو يعمل على تطوير روبوت ذكي قادر على مساعدة المسنين في منازلهم بمدينة طوكيو.",
+    # «فإن» stranded once «وبالتالي» is dropped
+    "وبالتالي فإن الروبوت الذكي سيساعد المسنين في منازلهم بمدينة طوكيو ابتداء من العام.",
+    # the particle «قد» before a verb of saying whose speaker is only a pronoun
+    "وقد قال إن الروبوت الذكي سيساعد المسنين في منازلهم بمدينة طوكيو ابتداء من العام.",
+    # a plural pronoun for speaker
+    "وأضافوا أن الروبوت الذكي سيساعد المسنين في منازلهم بمدينة طوكيو ابتداء من العام.",
+    # «another case»: the case before is in the sentence not shown
+    "وفي حالة أخرى، ساعد الروبوت الذكي المسنين في منازلهم بمدينة طوكيو لعدة أسابيع.",
+    # «ثم …»: the next step of a story; dropping «ثم» would leave a verb without its subject
+    "ثم بدأ العمل على تطوير روبوت ذكي يساعد المسنين في منازلهم بمدينة طوكيو منذ سنوات.",
+    # a short negation: what is not, the sentence before says
+    "لا يصل الروبوت الذكي إلى المسنين في منازلهم.",
+    # «كما أنها …»: dropping «كما أن» would leave a verb without its subject
+    "كما أنها تعمل على تطوير روبوت ذكي قادر على مساعدة المسنين في منازلهم بمدينة طوكيو.",
+)
+
+
+def test_openings_leaning_on_a_sentence_not_shown_are_left_out() -> None:
+    for leaning in _LEANING_OPENINGS:
+        shown = _summary(
+            "كشفت جامعة طوكيو عن روبوت ذكي جديد يساعد المسنين في أداء مهامهم اليومية.",
+            "تعمل المهندسة اليابانية يوكي تاناكا منذ سنوات على مشروع الروبوت في مختبرها.",
+            "صورة أرشيفية",
+            leaning,
+            "تأمل الجامعة أن تبدأ إنتاج الروبوت على نطاق تجاري خلال السنوات الخمس المقبلة.",
+            "يبلغ عدد المسنين في اليابان أكثر من ثلاثين مليون شخص بحسب الإحصاءات الرسمية.",
+            title="روبوت ذكي يساعد المسنين في منازلهم بطوكيو",
+        )
+        assert len(shown) >= 3, shown
+        core = leaning.split("الروبوت" if "الروبوت" in leaning else "روبوت")[1][:20]
+        assert not any(core in bullet for bullet in shown), (leaning, shown)
+
+
+def test_also_before_a_verb_of_saying_with_its_words_is_dropped() -> None:
+    # «كما يقول موقع X إنه …» is "also", not "as": the rest is a sentence of its own
+    assert strip_connective("كما يقول موقع cnet إنه ينظر دائما لآبل كطائفة.") == (
+        "يقول موقع cnet إنه ينظر دائما لآبل كطائفة."
+    )
+    assert strip_connective("كما قال الوزير، فإن الخطة جاهزة للتنفيذ.").startswith("كما")
+    # «أن» right after the speaker's comma: still "also"
+    assert strip_connective('كما ذكرت صحيفة "ديلي ميل"، أن الطائرة تحمل عشرين طنا.') == (
+        'ذكرت صحيفة "ديلي ميل"، أن الطائرة تحمل عشرين طنا.'
+    )
+
+
+def test_a_demonstrative_inside_the_sentence_needs_its_noun_shown_before() -> None:
+    # «تم تطوير هذا التطبيق …»: which app, only «ابتكر طلاب تطبيقا.» says, and a caption
+    # keeps the two apart
+    shown = _summary(
+        "يواجه سائقو سيارات الأجرة من الصم في كوريا الجنوبية صعوبة كبيرة في التواصل مع الركاب.",
+        "يعمل في كوريا الجنوبية أكثر من مئتي سائق أصم في شركات سيارات الأجرة الكبرى.",
+        "تأمل شركات سيارات الأجرة في سيول أن توظف مزيدا من السائقين الصم خلال العام المقبل.",
+        "ابتكر طلاب تطبيقا.",
+        "صورة أرشيفية",
+        "تم تطوير هذا التطبيق لمساعدة سائقي سيارات الأجرة الصم في كوريا الجنوبية على التواصل.",
+        title="طلاب يساعدون سائقي سيارات الأجرة الصم في كوريا الجنوبية",
+    )
+    assert len(shown) >= 3, shown
+    for k, bullet in enumerate(shown):
+        if "هذا التطبيق" in bullet:
+            assert any("تطبيق" in before for before in shown[:k]), shown
+
+
+def test_a_demonstrative_whose_noun_the_title_names_is_shown() -> None:
+    # the title above the bullets says which app: «تم تطوير هذا التطبيق …» reads well
+    shown = _summary(
+        "يواجه سائقو سيارات الأجرة من الصم في كوريا الجنوبية صعوبة كبيرة في التواصل مع الركاب.",
+        "يعمل في كوريا الجنوبية أكثر من مئتي سائق أصم في شركات سيارات الأجرة الكبرى.",
+        "تأمل شركات سيارات الأجرة في سيول أن توظف مزيدا من السائقين الصم خلال العام المقبل.",
+        "ابتكر طلاب تطبيقا.",
+        "صورة أرشيفية",
+        "تم تطوير هذا التطبيق لمساعدة سائقي سيارات الأجرة الصم في كوريا الجنوبية على التواصل.",
+        title="تطبيق يساعد سائقي سيارات الأجرة الصم في كوريا الجنوبية",
+    )
+    assert any(bullet.startswith("تم تطوير هذا التطبيق") for bullet in shown), shown
+
+
+def test_a_speaker_introduced_in_a_sentence_not_shown_is_not_shown_alone() -> None:
+    # «قال كولمان …»: who Coleman is, only an unshown sentence says
+    shown = _summary(
+        "أعلنت شركة تويتر عن تغييرات في صفحتها الرئيسية لإبراز الأخبار العاجلة للمستخدمين.",
+        "ستظهر الأخبار العاجلة في أعلى الصفحة الرئيسية لتويتر بحسب اهتمامات كل مستخدم.",
+        "ولد كيث كولمان في مدينة بوسطن ودرس الهندسة في جامعة ستانفورد قبل سنوات طويلة.",
+        "صورة أرشيفية",
+        "قال كولمان في إفادة للصحفيين إن تويتر تريد أن تكون مصدر الأخبار العاجلة الأول.",
+        "تواجه الشركة منافسة متزايدة من فيسبوك في سوق الأخبار العاجلة.",
+        title="تويتر تريد أن تكون مصدر الأخبار العاجلة الأول",
+    )
+    assert len(shown) >= 3, shown
+    for k, bullet in enumerate(shown):
+        if bullet.startswith("قال كولمان"):
+            assert any("كولمان" in before for before in shown[:k]), shown
+
+
+def test_a_speaker_named_in_a_bullet_before_is_shown() -> None:
+    # the same quote when the bullet before it introduces Coleman: grounded, kept
+    shown = _summary(
+        "أعلنت شركة تويتر عن تغييرات في صفحتها الرئيسية لإبراز الأخبار العاجلة للمستخدمين.",
+        "ذكر كيث كولمان نائب رئيس تويتر للمنتجات أن الأخبار العاجلة ستظهر في مقدمة الصفحة.",
+        "صورة أرشيفية",
+        "قال كولمان في إفادة للصحفيين إن الشركة تريد أن يكون تويتر مصدر الأخبار العاجلة الأول.",
+        "يستخدم تويتر أكثر من ثلاثمئة مليون شخص حول العالم كل شهر بحسب أرقام الشركة.",
+        "تواجه الشركة منافسة متزايدة من فيسبوك في سوق الأخبار العاجلة والإعلانات.",
+        title="تويتر تريد أن تكون مصدر الأخبار العاجلة الأول",
+    )
+    assert any(bullet.startswith("قال كولمان") for bullet in shown), shown
+
+
+def test_a_couple_introduced_in_a_sentence_not_shown_is_not_shown_alone() -> None:
+    # «يفسر الزوجان …»: which couple, only the sentence before the caption says
+    shown = _summary(
+        "خلصت دراسة بريطانية إلى أن كثيرا من الأزواج يعيشون حياة سعيدة دون مشاكل.",
+        "نشرت النتائج على موقع للاستشارات العائلية يزوره الآلاف.",
+        "أحمد وسارة زوجان منذ ست سنوات في لندن.",
+        "صورة أرشيفية",
+        "يفسر الزوجان سعادة الأزواج في الدراسة البريطانية بأن الحياة الزوجية السعيدة "
+        "تحتاج إلى صبر.",
+        "يرى باحثون أن الأمر يحتاج إلى تأكيد في بلدان كثيرة.",
+        title="دراسة بريطانية عن سعادة الأزواج والحياة الزوجية",
+    )
+    assert len(shown) >= 3, shown
+    for k, bullet in enumerate(shown):
+        if bullet.startswith("يفسر الزوجان"):
+            assert any("زوجان" in before for before in shown[:k]), shown
+
+
+def test_more_conjunctions_by_the_words_shape() -> None:
+    # a feminine perfect verb of the third form («فاعلت»), and ف before «ال»
+    assert strip_connective("وفاجأت الطفلة الجميع الشهر الماضي").startswith("فاجأت")
+    assert strip_connective("وطالبت الشركة بالتعويض عن الأضرار").startswith("طالبت")
+    assert strip_connective("فالهدف من هذه التحديثات هو الوضوح").startswith("الهدف")
+    # plurals with ا before their ت, a word whose و is its own, a name: whole
+    assert strip_connective("وكالات الأنباء نقلت الخبر اليوم").startswith("وكالات")
+    assert strip_connective("واجهت الشركة مشكلات كثيرة هذا العام").startswith("واجهت")
+    assert strip_connective("فالنسيا فازت على برشلونة أمس").startswith("فالنسيا")
+    # و before the preposition لـ/بـ when the article uses the rest alone
+    assert conjunction_removable("ولعده", {"عده"})
+    assert not conjunction_removable("وليده", {"يده"})

@@ -50,15 +50,12 @@ _AR_LEADING_PHRASES = tuple(
             "لذا",
             "ولذا",
             "كما أن",
-            "كما أنه",
-            "كما أنها",
             "كما",
             "وكما",
             "ولكن",
             "لكن",
             "غير أن",
             "إلا أن",
-            "ثم",
             "وأيضا",
             "أيضا",
             "أيضاً",
@@ -106,6 +103,7 @@ _AR_AFTER_CONJUNCTION = _wordset(
 _CONJUNCTION_BEFORE_VERB = re.compile(
     r"^(?:ي[تشعحضوقجدذزطظغفمهأإخثص]\w{2,}|ي[ربس]\w{2,}|س[يت]\w{3,})$"
 )
+_FORM_III_FEMININE = re.compile("^[\u0628-\u064a]ا[\u0628-\u064a][\u0621-\u0626\u0628-\u064a]ت$")
 _NOT_CONJUNCTION_BEFORE_VERB = _wordset(
     "سيلة سيله سيلتها سيلته سيلتين سيط سيطة سيطه سيطا سيم سيمة سيمه"
 )
@@ -129,8 +127,19 @@ _DEPENDENT_OPENINGS = tuple(
         # a demonstrative standing for what was said before ("هذه الخطوة", "ذلك أن",
         # "هذا هو إعلان ...", "وذلك في إطار ...")
         *("هذا", "هذه", "هذان", "هاتان", "هؤلاء", "تلك", "ذلك", "وذلك", "وهذه", "وتلك"),
+        # a pronoun for subject («فهو يعمل …» once ف is dropped): who, the sentence
+        # before says; «فإن …» left after «وبالتالي» or «لذلك»: the consequence of it
+        *("هو", "هي", "هم", "هما", "وهو", "وهي", "وهم", "فهو", "فهي", "فهم"),
+        # «ثم كان على وشك …»: the next step of a story, whose actor the sentence
+        # before names (dropping «ثم» left a verb without its subject)
+        *("ثم", "وثم"),
+        *("فإن", "فإنه", "فإنها", "فإنهم", "كما أنه", "كما أنها", "كما أنهم"),
     )
 )
+# A short sentence opening with a negation («لا يقدم لمن تجاوزن سن 18 عاما.», «لم
+# يستجب أحد الأجهزة على الإطلاق.») denies something of what the sentence before told
+_NEGATIONS = frozenset(normalize(w) for w in ("لا", "لم", "لن", "ليس", "ليست", "ولا", "ولم"))
+_SHORT_NEGATION = 9
 # "فيما يتعلق بـ" / "فيما يخص": "as for", a sentence of its own
 _FIMA = frozenset(normalize(w) for w in ("فيما", "وفيما"))
 _FIMA_AS_FOR = frozenset(normalize(w) for w in ("يتعلق", "يخص", "يتصل"))
@@ -147,6 +156,9 @@ _AFTER_KAMA_AS = _wordset(
         تعلم أشرنا أشار أشارت سبق جاء جاءت"""
     )
 )
+_KAMA_PRONOUN = _wordset(normalize("أنه أنها أنهم أنهما أنهن"))
+_KAMA_SAYING = _wordset(normalize("قال قالت يقول تقول ذكر ذكرت"))
+_KAMA_THAT = _wordset(normalize("إن أن إنه إنها أنه أنها"))
 _AR_PHRASE_WORDS = {normalize(p): len(p.split()) for p in _AR_LEADING_PHRASES}
 # longest phrase first, so that "كما أن" wins over "كما"
 _AR_PHRASE_START = re.compile(
@@ -186,6 +198,27 @@ def _may_open_with_phrase(first: str) -> bool:
     return folded in _AR_PHRASE_FIRST_WORDS or " " in folded or "،" in folded or "," in folded
 
 
+def _kama_is_needed(rest: str) -> bool:
+    """Whether «كما» before `rest` is part of the sentence: "as" («كما هو الحال»، «كما
+    قال الوزير، …») or "also" with a pronoun for subject («كما أنها ليست …»). «كما يقول
+    موقع cnet إنه …», «كما ذكرت صحيفة X، أن …» (a verb of saying, then «إن/أن» before
+    any comma or right after the first) is "also": the rest is a sentence of its own."""
+    words = rest.split(maxsplit=9)
+    first = normalize_word(words[0])
+    if first in _KAMA_PRONOUN:
+        return True
+    if first not in _AFTER_KAMA_AS:
+        return False
+    if first in _KAMA_SAYING:
+        for k, word in enumerate(words[1:8], 2):
+            if normalize_word(word.strip("،,")) in _KAMA_THAT:
+                return False
+            if word.endswith(("،", ",", ":")):
+                following = words[k : k + 1]
+                return not (following and normalize_word(following[0]) in _KAMA_THAT)
+    return True
+
+
 def strip_connective(text: str, language: str = "ar", article_words: Collection[str] = ()) -> str:
     """Remove a leading connective ("و", "كما", "ولكن", "However,") that makes the
     sentence depend on the previous one. Returns the text unchanged when unsure.
@@ -203,9 +236,9 @@ def strip_connective(text: str, language: str = "ar", article_words: Collection[
         words = _AR_PHRASE_WORDS[phrase.group(1)]
         parts = text.split(maxsplit=words)
         if len(parts) > words and not (
-            # "كما هو الحال", "كما قال": "as", not "also" - the rest needs it
-            phrase.group(1) in _KAMA
-            and normalize_word(parts[words].split(maxsplit=1)[0]) in _AFTER_KAMA_AS
+            # "كما هو الحال", "كما قال": "as", not "also" - the rest needs it; «كما أنها
+            # ليست …»: the pronoun is the subject (depends_on_previous says so)
+            phrase.group(1) in _KAMA and _kama_is_needed(parts[words])
         ):
             return parts[words].lstrip("،, ").strip()
     if not rest:
@@ -245,14 +278,18 @@ def strip_connective(text: str, language: str = "ar", article_words: Collection[
         if folded_remainder in _AR_SAFE_REMAINDERS and bare not in _AR_NOT_CONJUNCTION_AL:
             return without
         if (
-            bare[0] == "و"
-            and folded_remainder.startswith("ال")
+            folded_remainder.startswith("ال")
             and len(folded_remainder) >= 4
             and normalize_word(bare) not in _AR_NOT_CONJUNCTION_KEYS
         ):
-            return without
+            return without  # «والشركة», «فالهدف»: no word begins with وال or فال
         # "وأظهرت", "وأشار": hamzated perfect verbs after the conjunction
         if bare[0] == "و" and remainder[:1] in {"أ", "إ"} and len(remainder) >= 4:
+            return without
+        # «وفاجأت», «وطالبت»: a perfect verb of the third form, feminine (فاعلت); no
+        # word whose و is its own has that shape (plurals such as «وزارات» have ا
+        # before their ت, and the lexicon's own words none of it)
+        if bare[0] == "و" and _FORM_III_FEMININE.match(remainder):
             return without
         # "ولتفعيل", "وللمرة": the conjunction before the preposition لـ (no word of its
         # own begins with ولل or ولت)
@@ -265,8 +302,13 @@ def strip_connective(text: str, language: str = "ar", article_words: Collection[
 
 def depends_on_previous(tokens: Sequence[str]) -> bool:
     """The bullet (its normalised tokens) opens with words that only make sense after
-    the previous sentence («مما يعني»، «وهو ما»، «إذ»، «التي» …)."""
-    if not tokens or tokens[0] not in _DEPENDENT_FIRST:
+    the previous sentence («مما يعني»، «وهو ما»، «إذ»، «التي» …), or is a short
+    negation («لا يقدم لمن …»)."""
+    if not tokens:
+        return False
+    if tokens[0] in _NEGATIONS and len(tokens) <= _SHORT_NEGATION:
+        return True  # «لا يقدم لمن تجاوزن سن 18 عاما.»: what is not, the sentence before says
+    if tokens[0] not in _DEPENDENT_FIRST:
         return False
     if tokens[0] in _FIMA and len(tokens) > 1 and tokens[1] in _FIMA_AS_FOR:
         return False

@@ -6,7 +6,8 @@ statement and what is dropped does not change what it says. A cut is refused whe
 - the last clause kept opens a condition, a concession or a time clause whose main
   clause is dropped («إذا …», «رغم …», «أما في سريلانكا», «عندما …»);
 - the kept part ends on «إنّ/أنّ/لأنّ/بأنّ» and at most one word (a subject without its
-  predicate), or on a particle, preposition or a verb of saying (its complement dropped);
+  predicate), or on a particle, preposition, pronoun («، وهو.») or a verb of saying (its
+  complement dropped);
 - what is dropped starts with the consequence («فإن …», «فقد …»), an outcome or an
   exception («قبل أن», «بعد أن», «إلا», «لكن», «غير أن», «دون أن», «حتى») or a negation,
   or the sentence's main verb of saying («…، قال ميلنر إن …»: the kept part was only
@@ -48,6 +49,7 @@ _DANGLING = frozenset(
     tokenize(
         """في من على إلى الى عن مع ب ل و ف أو ثم لكن بل حتى إلا الا غير سوى دون بين عند
         منذ خلال بعد قبل نحو حول عبر ضد لدى لا لم لن ما قد كان كانت يكون تكون ليس ليست هو هي
+        وهو وهي وهم وهما فهو فهي وهذا وهذه وذلك
         الذي التي الذين قال قالت أضاف أضافت وأضاف وأضافت أوضح أوضحت وأوضح وأوضحت أكد أكدت
         وأكد وأكدت أشار أشارت وأشار وأشارت يقول تقول قائلا قائلة مضيفا مشيرا موضحا مؤكدا
         بقوله بقولها وصف وصفت بوصفه"""

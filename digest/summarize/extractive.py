@@ -59,6 +59,7 @@ from .boilerplate import (
 )
 from .connectives import depends_on_previous, strip_connective
 from .cutting import clause_opener_parts, comma_parts, safe_leading_part
+from .references import first_ungrounded
 from .residue import (
     CALL_TO_ACTION_TOKENS,
     fact_keys,
@@ -582,10 +583,12 @@ class ExtractiveSummarizer:
         if max_tokens is None:
             candidates = shortlist(candidates)  # long sentences are cut only for these
         picked: list[tuple[int, str, set[str]]] = []
+        shown_tokens: dict[int, list[str]] = {}  # each bullet's tokens, in order
         # (sentence position, bullet, tokens, whether it leans on the sentence before)
         second_choice: list[tuple[int, str, list[str], bool]] = []
         used = 0
-        title_words = set(tokenize(title)) if title else set()
+        title_tokens = tokenize(title) if title else []
+        title_words = set(title_tokens)
 
         def room() -> bool:
             if wanted is not None and len(picked) >= wanted:
@@ -604,6 +607,7 @@ class ExtractiveSummarizer:
                 if facts and not facts.isdisjoint(fact_keys(shown)):
                     return  # the same quantity or quotation: one fact told twice
             picked.append((index, bullet, words))
+            shown_tokens[index] = tokens
             used += len(tokens)
 
         made: dict[int, tuple[str, list[str]]] = {}
@@ -653,20 +657,41 @@ class ExtractiveSummarizer:
             made[i] = (text, tokens)
             return True
 
-        for i in self.coverage_order(
+        search = self.coverage_order(
             candidates,
             words=words,
             max_tokens=max_tokens,
             accept=usable,
             article_tokens=article_tokens,
-        ):
+        )
+        pending: list[int] = []  # the search's pick that found no room
+        for i in search:
             if not room():
+                pending.append(i)
                 break
             add(candidates[i].sentence.index, *made[i])
         if max_tokens is None and candidates:
             self._anchor_lead(candidates, picked, made, usable, add, wanted)
             if title:
                 self._anchor_title(title, candidates, picked, made, usable, add, wanted)
+            refill = ((candidates[i].sentence.index, *made[i]) for i in chain(pending, search))
+            for _ in range(len(candidates)):
+                bad = first_ungrounded(
+                    [(k, shown_tokens[k]) for k, _, _ in picked], ranked, title_tokens
+                )
+                if bad is None:
+                    break
+                # pointing at something only an unshown sentence names: not shown
+                # alone (a last resort with the sentence before), the next pick instead
+                entry = next(e for e in picked if e[0] == bad)
+                picked.remove(entry)
+                second_choice.append((bad, entry[1], tokenize(entry[1]), True))
+                for index, bullet, tokens in refill:
+                    count = len(picked)
+                    if all(index != k for k, _, _ in picked) and index != bad:
+                        add(index, bullet, tokens)
+                    if len(picked) > count:
+                        break
         floor = min(wanted, self.min_bullets) if wanted is not None else None
         for index, bullet, tokens, leans in second_choice:
             if floor is not None and len(picked) >= floor:

@@ -95,10 +95,12 @@ _OWN_FIRST_LETTER = frozenset(
 # bullet): "مع ذلك"; a demonstrative with its noun ("هذه الأمور ..."); a verb of saying
 # whose speaker is only a pronoun ("أضاف: «...»", "وتابع قائلا", "وأضافت أن ...").
 _LEANS_BACK = re.compile(
-    r"^(?:و?(?:مع|رغم|بالرغم من) ذلك"
+    # «قد قال إنه», «ولقد أضاف»: the same openings after the particle قد
+    r"^(?:و?(?:ل?قد) )?(?:و?(?:مع|رغم|بالرغم من) ذلك"
     r"|و?(?:هذا|هذه|هذان|هاتان|هولاء|تلك) ال\S"
     r"|و?لكن(?:ه|ها|هم)? "
-    r"|و?(?:اضاف|اضافت|تابع|تابعت|قال|قالت|اوضح|اوضحت|اكد|اكدت|اشار|اشارت|لفت|لفتت|شدد|شددت)"
+    r"|و?(?:اضاف|اضافت|تابع|تابعت|قال|قالت|اوضح|اوضحت|اكد|اكدت|اشار|اشارت|لفت|لفتت|شدد|شددت"
+    r"|اردف|اردفت)"
     r"\s*(?:[:«\"“]|ان |انه |انها |قائلا|قائله|مضيفا|مضيفه)"
     # a speaker named only by a noun that refers back ("أوضح المصدر أن", "ذكرت الصحيفة
     # أنها"): which source or paper, the sentence before says. («قالت الشركة إن» is left
@@ -108,7 +110,13 @@ _LEANS_BACK = re.compile(
     # a speaker who is only the verb's pronoun, before "إلى أن" or a bare "أن"
     # ("أشار إلى أنه", "خلصت إلى أن", "اعتبر أن"): who, the sentence before says
     r"|و?(?:اشار|اشارت|لفت|لفتت|نوه|نوهت|خلص|خلصت) الي (?:ان|انه|انها) "
-    r"|و?(?:اعتبر|اعتبرت|راي|رات|يري|تري|ذكر|ذكرت) (?:ان|انه|انها) )"
+    r"|و?(?:اعتبر|اعتبرت|راي|رات|يري|تري|ذكر|ذكرت) (?:ان|انه|انها) "
+    # a plural pronoun for speaker («أضافوا أن», «قالوا إن», «يقولون»): who, the sentence
+    # before says
+    r"|و?(?:اضافوا|قالوا|اوضحوا|اكدوا|اشاروا|لفتوا|شددوا|ذكروا|اعتبروا|يقولون|يضيفون)"
+    r"\s*(?:[:«\"“]|ان |انه |انها |الي |قائلين|مضيفين)"
+    # «في حالة أخرى», «وفي دراسة أخرى», «مرة أخرى»: another one than the one told before
+    r"|و?(?:في|من|ب|علي) ?\S+ (?:اخري|اخر)\b|مره اخري)"
 )
 _KAMA_AS = frozenset(
     tokenize(
@@ -125,10 +133,15 @@ _LEANS_BACK_FIRST = frozenset(
     for base in tokenize(
         """مع رغم بالرغم هذا هذه هذان هاتان هؤلاء تلك لكن لكنه لكنها لكنهم اضاف اضافت
         تابع تابعت قال قالت اوضح اوضحت اكد اكدت اشار اشارت لفت لفتت شدد شددت ذكر ذكرت
-        يقول تقول يضيف تضيف نوه نوهت خلص خلصت اعتبر اعتبرت رأى رأت يرى ترى"""
+        يقول تقول يضيف تضيف نوه نوهت خلص خلصت اعتبر اعتبرت رأى رأت يرى ترى اضافوا قالوا
+        اوضحوا اكدوا اشاروا لفتوا شددوا ذكروا اعتبروا يقولون يضيفون أردف أردفت"""
     )
     for word in (base, "و" + base)
 )
+# First words that are common on their own: «قد» matters only before a verb of saying
+# (the word after it is one of the above), a preposition only before «أخرى/آخر»
+_PARTICLE_FIRST = frozenset(tokenize("قد لقد وقد ولقد"))
+_ANOTHER_FIRST = frozenset(tokenize("في وفي من ومن ب وب على وعلى مرة"))
 
 
 def leans_on_previous(bullet: str, first_word: str | None = None) -> bool:
@@ -138,7 +151,12 @@ def leans_on_previous(bullet: str, first_word: str | None = None) -> bool:
         words = tokenize(bullet[:24])
         first_word = words[0] if words else ""
     if first_word not in _LEANS_BACK_FIRST:
-        return False
+        if first_word in _PARTICLE_FIRST:
+            second = tokenize(" ".join(bullet.split(maxsplit=2)[1:2]))
+            if not second or second[0] not in _LEANS_BACK_FIRST:
+                return False
+        elif first_word not in _ANOTHER_FIRST or "خر" not in bullet[:40]:
+            return False
     return bool(_LEANS_BACK.match(normalize(bullet[:48])))
 
 
@@ -217,6 +235,14 @@ def conjunction_removable(word: str, words_of_article: Collection[str] = ()) -> 
         if word[1] == "و" and (word[1:] in lexicon.own or word[1:] in _OWN_FIRST_LETTER):
             return True  # «وواجهت»: the conjunction before a word whose و is its own
     rest = word[1:]
+    if (
+        word[0] == "و"
+        and rest[0] in "لب"
+        and len(rest) >= 4
+        and rest[1] not in "اأإآ"
+        and rest[1:] in words_of_article
+    ):
+        return True  # «ولعدة», «وبسرعة»: the conjunction before the preposition
     return rest in words_of_article and rest not in _OWN_FIRST_LETTER
 
 

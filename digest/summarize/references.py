@@ -1,0 +1,226 @@
+"""Words of a bullet that point back to something named only in an earlier sentence
+(issue #13 point 3): a demonstrative with its noun anywhere in the sentence («تم تطوير
+هذا التطبيق …», «تطلب هذه النوعية من المواقع …») and a speaker named only by a definite
+noun or one name right after a verb of saying («يوضح الباحث، أن …», «أضاف الموقع أن
+…», «قال كولمان في إفادة …»). Such a bullet is grounded when what it points at is named
+in a bullet shown before it (or in the sentence right before it, shown with it); the
+summarizer decides that (`digest.summarize.extractive`), these functions only find the
+words. Pure functions over normalised tokens; set lookups, linear in the bullet."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from functools import lru_cache
+
+from ..arabic import tokenize
+from .scoring import _STOPWORDS, Candidate, _stem
+
+__all__ = [
+    "demonstrative_nouns",
+    "first_ungrounded",
+    "grounded",
+    "person_nouns",
+    "speaker_reference",
+    "stems",
+]
+
+_DEMONSTRATIVE_BASES = tokenize("هذا هذه هذين هاتين هذان هاتان هؤلاء ذلك تلك")
+# with a conjunction or preposition glued: «وهذا»، «بهذه»، «لهذا»، «كهذا»، «وبهذه»
+_DEMONSTRATIVES = frozenset(
+    prefix + base
+    for base in _DEMONSTRATIVE_BASES
+    for prefix in ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل")
+)
+_PROXIMAL = frozenset(
+    prefix + base
+    for base in tokenize("هذا هذه")
+    for prefix in ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل")
+)
+# «هذا العام», «هذه الأيام», «هذه المرة»: the time of the sentence itself, no back
+# reference (stems, as `_stem` leaves them); with «ذلك/تلك» («منذ ذلك الوقت») they are
+_TIME_STEMS = frozenset(
+    _stem(word)
+    for word in tokenize(
+        """العام السنه الشهر الاسبوع اليوم الموسم الصيف الشتاء الربيع الخريف الوقت الفتره
+        المره الايام الاثناء اللحظه الساعه الصباح المساء العقد القرن الليله الاعوام
+        السنوات الاشهر الاسابيع الليالي الساعات الدقائق العصر الزمن"""
+    )
+)
+# A demonstrative further into the sentence mostly points at what the sentence itself
+# said; the subject and object positions where a back reference reads wrong come first
+_DEMONSTRATIVE_WINDOW = 8
+_RELATIVES = frozenset(tokenize("الذي التي الذين اللذين اللتين اللاتي اللواتي اللائي"))
+# Speakers that are no back reference: groups («قال الباحثون إن», «قال العلماء»), and
+# the company or platform the article is about (named in its lead, in other words)
+_GROUP_SPEAKERS = frozenset(
+    _stem(word) for word in tokenize("العلماء الخبراء الأطباء الباحثون الشركة المنصة")
+)
+# Definite nouns for one person or a couple, who is someone the story told of before
+_PERSONS = frozenset(
+    tokenize(
+        """الزوجان الزوجين الزوج الزوجة الرجل المرأة السيدة الفتاة الفتى الشاب الشابة
+        الطفل الطفلة الرضيع الرضيعة الصبي الأم الأب الطالب الطالبة الباحث الباحثة الطبيب
+        الطبيبة المريض المريضة الصحفي الصحفية المبرمج المدون المدونة المهندس المهندسة
+        العالم العالمة الخبير الخبيرة المستخدم المستخدمة الضحية المتهم"""
+    )
+)
+_PRONOUNS = frozenset(tokenize("وهو وهي وهما وهم هو هي هما هم"))
+# Verbs of saying after which the next words are the speaker
+_SAYING = frozenset(
+    tokenize(
+        """قال قالت يقول تقول اضاف اضافت يضيف تضيف اوضح اوضحت يوضح توضح اكد اكدت يؤكد تؤكد
+        ذكر ذكرت يذكر تذكر اشار اشارت يشير تشير صرح صرحت لفت لفتت نوه نوهت رجح رجحت يرجح
+        ترجح افاد افادت يفيد تفيد تابع تابعت اعتبر اعتبرت يعتبر تعتبر شدد شددت يشدد تشدد
+        كتب كتبت نقل نقلت روى روت يروي تروي"""
+    )
+)
+_SAYING_ALL = frozenset(word for base in _SAYING for word in (base, "و" + base, "ف" + base))
+_BEFORE_VERB = frozenset(tokenize("قد لقد وقد ولقد فقد"))
+# After the speaker: his words or where he spoke, so the speaker is the noun alone
+_AFTER_SPEAKER = frozenset(tokenize("أن إن أنه إنه أنها إنها أنهم إنهم إلى الى في خلال"))
+
+
+def _key(stem: str) -> str:
+    """A stem without a feminine, plural, dual or accusative ending, so that «النوعية»,
+    «نوعية» and «نوع», or «التطبيقات» and «تطبيقا», meet."""
+    for ending in ("ات", "ين", "ون", "ان", "ه", "ا"):
+        if stem.endswith(ending) and len(stem) - len(ending) >= 3:
+            return stem[: -len(ending)]
+    return stem
+
+
+@lru_cache(maxsize=1 << 15)
+def _token_key(token: str) -> str:
+    return _key(_stem(token))
+
+
+def stems(tokens: Collection[str]) -> set[str]:
+    """The keys of tokens for `grounded`: prefixes ال/و/ب/ل… stripped as the scoring
+    does, then a noun's ending."""
+    return set(map(_token_key, tokens))
+
+
+def grounded(stem: str, shown: Collection[str]) -> bool:
+    """Whether `stem` (as `demonstrative_nouns` or `speaker_reference` give it) is
+    named among the `shown` keys (`stems` of the words shown)."""
+    return _key(stem) in shown
+
+
+def demonstrative_nouns(tokens: Sequence[str]) -> list[str]:
+    """Stems of the nouns a demonstrative points at («هذا التطبيق» -> «تطبيق») after
+    the bullet's first word (an opening demonstrative is `depends_on_previous`'s), when
+    the bullet does not name the noun before the demonstrative. Time nouns («هذا
+    العام») point at nothing."""
+    found: list[str] = []
+    for i in range(1, min(len(tokens) - 1, _DEMONSTRATIVE_WINDOW)):
+        if tokens[i] not in _DEMONSTRATIVES:
+            continue
+        noun = tokens[i + 1]
+        if not noun.startswith("ال") or len(noun) < 5 or noun in _RELATIVES:
+            continue
+        if tokens[i - 1] == "في" and tokens[i] == "ذلك":
+            continue  # «بما في ذلك الجينات»: "including", no back reference
+        stem = _stem(noun)
+        if stem in _TIME_STEMS and tokens[i] in _PROXIMAL:
+            continue  # «هذا العام» is now; «منذ ذلك الوقت» points back
+        if grounded(stem, stems(tokens[:i])):
+            continue
+        found.append(stem)
+    return found
+
+
+def _plural(stem: str) -> bool:
+    return stem.endswith(("ون", "ين", "ات")) and len(stem) >= 5
+
+
+def person_nouns(tokens: Sequence[str]) -> list[str]:
+    """Stems of a definite noun for a person or a couple among the bullet's first three
+    words («يفسر الزوجان …», «قالت الباحثة …», «كانت الصحفية قد …»), unless a relative
+    clause after it (and its adjectives) tells who («يرى الرجل الذي طور …»). Like a
+    speaker, such a noun points back only when an earlier sentence names it."""
+    found: list[str] = []
+    for i in range(min(3, len(tokens))):
+        if tokens[i] not in _PERSONS:
+            continue
+        j = i + 1  # past its adjectives («الباحث الأمني»)
+        while j < min(len(tokens), i + 4) and tokens[j].startswith("ال"):
+            j += 1
+        if tokens[j - 1] not in _RELATIVES:
+            found.append(_stem(tokens[i]))
+    return found
+
+
+def speaker_reference(tokens: Sequence[str]) -> str | None:
+    """The stem of a speaker named only by a definite noun or by one name right after
+    a verb of saying among the bullet's first words («يوضح الباحث أن …» -> «باحث»,
+    «قال كولمان في …» -> «كولمان»), or None: no verb of saying there, or the speaker
+    is named in full («قال الباحث جون سميث إن …», «قالت شركة غوغل إن …»), or is only
+    a pronoun (`leans_on_previous`'s)."""
+    start = 1 if tokens and tokens[0] in _BEFORE_VERB else 0
+    for i in range(start, min(start + 3, len(tokens) - 1)):
+        if tokens[i] not in _SAYING_ALL:
+            continue
+        speaker = tokens[i + 1]
+        if speaker in _STOPWORDS or speaker in _AFTER_SPEAKER or len(speaker) < 3:
+            return None
+        # «الرئيس التنفيذي», «أماندا، البالغة من العمر»: definite words after the
+        # speaker describe him; the word after them tells whether a name follows
+        j = i + 2
+        while (
+            j < len(tokens)
+            and tokens[j].startswith("ال")
+            and tokens[j] not in _AFTER_SPEAKER
+            and j < i + 4
+        ):
+            j += 1
+        after = tokens[j] if j < len(tokens) else ""
+        if after and after not in _AFTER_SPEAKER and after not in _STOPWORDS:
+            return None  # a name follows: «قال الباحث جون سميث», «قال كيث كولمان»
+        stem = _stem(speaker)
+        if stem in _GROUP_SPEAKERS or (speaker.startswith("ال") and _plural(stem)):
+            return None
+        return stem
+    return None
+
+
+def _introduced(speaker: str | None, people: list[str]) -> list[str]:
+    """The speaker and the people a bullet refers to, who must have been introduced."""
+    return people if speaker is None else [speaker, *people]
+
+
+def first_ungrounded(
+    bullets: Sequence[tuple[int, Sequence[str]]],
+    article: Sequence[Candidate],
+    title: Sequence[str] = (),
+) -> int | None:
+    """The sentence index of the first of `bullets` ((sentence index, tokens) pairs), in
+    the article's order, that points at something no bullet before it names, or None.
+    A bullet right after the sentence it follows in the article is grounded by it (the
+    two are read together). A demonstrative's noun must be named before; a speaker
+    only when the `article` (its candidates, in order) names him in an earlier
+    sentence: otherwise this sentence introduces him. The `title`'s tokens are shown
+    above the bullets: what it names is named."""
+    ordered = sorted(bullets)
+    # most bullets point at nothing: the stems are computed only when one does
+    references = [
+        (demonstrative_nouns(tokens), _introduced(speaker_reference(tokens), person_nouns(tokens)))
+        for _, tokens in ordered
+    ]
+    if not any(nouns or people for nouns, people in references):
+        return None
+    last = max(k for k, (nouns, people) in enumerate(references) if nouns or people)
+    shown: set[str] = set(map(_token_key, title))
+    previous = -2
+    for (index, tokens), (nouns, people) in zip(ordered[: last + 1], references, strict=False):
+        if index != previous + 1:
+            if any(not grounded(noun, shown) for noun in nouns):
+                return index
+            keys = {_key(person) for person in people if not grounded(person, shown)}
+            for candidate in article:
+                if not keys or candidate.sentence.index >= index:
+                    break
+                if not keys.isdisjoint(map(_token_key, candidate.features.words)):
+                    return index  # named before, in a sentence not shown
+        shown.update(map(_token_key, tokens))
+        previous = index
+    return None
