@@ -197,3 +197,15 @@ def test_build_and_score_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "reader sided with the model 40, with the desk label 0" in printed
     assert "F1=1.000" in printed  # every disagreement resolved for the model
     assert "F1=0.500" in printed  # by the desk labels: tp 30, fp 30, fn 30
+
+
+def test_the_committed_key_is_the_sheet_given_to_the_reader() -> None:
+    key_path = Path(__file__).parent / "fixtures" / "judged" / "filter-audit.key.json"
+    key = json.loads(key_path.read_text("utf-8"))
+    items = key["items"]
+    assert [item["number"] for item in items] == list(range(1, 61))
+    assert sum(item["desk"] != item["model"] for item in items) == 40
+    assert sum(item["desk"] and not item["model"] for item in items) == 20
+    assert all(is_held_out(item["id"]) for item in items)
+    blank = [{"id": str(item["number"]), "tech": ""} for item in items]
+    assert score_answers(blank, key).unanswered == 60

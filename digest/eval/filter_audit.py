@@ -14,14 +14,18 @@ Each group is sampled in the order of ``sha1("newsdigest-filter-audit|" + id)``;
 shuffled by ``sha1("newsdigest-filter-audit-order|" + id)``. The sheet shows only the title
 and the first ~1,500 characters of the text: no label, no score, no outlet, no corpus id
 (ANT ids name the outlet and the desk). The key (item -> corpus id, desk label, model
-decision) and the held-out confusion counts are written to a separate file that the reader
-must not see; ``score`` reads the filled CSV with the key, so later changes to the model or
+decision) and the held-out confusion counts are written to a separate key file that the
+reader must not see; ``score`` reads the filled CSV with the key, so later changes to the model or
 the lexicons do not change what the answers mean.
 
     python -m digest.eval.filter_audit build [--corpus ../shared/corpora/ant/pool.jsonl]
         [--out /work/sheets/filter-audit.md] [--answers /work/sheets/filter-audit.csv]
-        [--key /work/sheets/filter-audit.key.json]
-    python -m digest.eval.filter_audit score FILLED.csv [--key /work/sheets/filter-audit.key.json]
+        [--key tests/fixtures/judged/filter-audit.key.json]
+    python -m digest.eval.filter_audit score FILLED.csv
+        [--key tests/fixtures/judged/filter-audit.key.json]
+
+The key is written into the repository (tests/fixtures/judged/), not beside the sheet, so
+that the reader's directory holds nothing but the sheet and the blank answers.
 
 ``score`` prints, on the disagreements, how often the reader sided with the model and how
 often with the desk (per direction), the reader's agreement on the 20 agreements, and the
@@ -358,10 +362,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     cmd.add_argument("--model", type=Path, default=None, help="default: the shipped model")
     cmd.add_argument("--out", type=Path, default=Path("/work/sheets/filter-audit.md"))
     cmd.add_argument("--answers", type=Path, default=Path("/work/sheets/filter-audit.csv"))
-    cmd.add_argument("--key", type=Path, default=Path("/work/sheets/filter-audit.key.json"))
+    cmd.add_argument(
+        "--key", type=Path, default=Path("tests/fixtures/judged/filter-audit.key.json")
+    )
     cmd = sub.add_parser("score", help="score a filled answer CSV against the key")
     cmd.add_argument("answers", type=Path)
-    cmd.add_argument("--key", type=Path, default=Path("/work/sheets/filter-audit.key.json"))
+    cmd.add_argument(
+        "--key", type=Path, default=Path("tests/fixtures/judged/filter-audit.key.json")
+    )
     args = parser.parse_args(argv)
     if args.command == "build":
         print(build(args.corpus, args.out, args.answers, args.key, args.topics, args.model))
