@@ -21,7 +21,8 @@ held-out part is never read. Levers:
 Measured 2026-12-07 (fit 14,645 / validation 3,554 records, 310 technology): baseline
 min F1 0.899 (full 0.910, teaser 0.899); NB-SVM 0.860 / 0.884 / 0.871; class weight 1.5
 0.893, 0.7 0.894; teaser model 0.899 at its best threshold (not better); averaging the
-baseline and NB-SVM 0.2 weights (a scratch run, not in this script) 0.889. Differences of
+baseline and NB-SVM 0.2 weights 0.889 and extra training views (title + first 150 / 600
+characters, title alone) 0.879 were scratch runs, not in this script. Differences of
 0.003 are one article of 310. None adopted.
 """
 
