@@ -30,8 +30,9 @@ def test_topic_sheet_every_tag_judged_on_the_sheets_articles(sheet: str) -> None
     assert score.articles == 60 and score.tags == len(given)
 
 
-def test_bullet_sheet_answers_match_its_key() -> None:
-    answers, key = rows("bullets-40.csv"), rows("bullets-40.key.csv")
+@pytest.mark.parametrize("sheet", ["bullets-40", "bullets-40b", "bullets-40c", "bullets-40d"])
+def test_bullet_sheet_answers_match_its_key(sheet: str) -> None:
+    answers, key = rows(f"{sheet}.csv"), rows(f"{sheet}.key.csv")
     assert [r["id"] for r in answers] == [r["id"] for r in key] and len(key) == 40
     assert all(r["preferred"] in ("A", "B", "tie") for r in answers)
     assert all({r["A"], r["B"]} == {"ours", "lead3"} for r in key)
@@ -50,3 +51,9 @@ def test_tune_reading_covers_only_tune_half_articles_and_every_tag() -> None:
     given = [r for r in answers if r["topic"] != "MISSING"]
     assert given and all(r["correct"] in ("yes", "no") for r in given)
     assert score_answers(answers, ids).articles == 216
+
+
+def test_filter_audit_answers_cover_the_sheet() -> None:
+    answers = rows("filter-audit.csv")
+    assert [r["id"] for r in answers] == [str(n) for n in range(1, 61)]
+    assert all(r["tech"] in ("yes", "no", "unsure") for r in answers)
