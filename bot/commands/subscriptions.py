@@ -130,12 +130,12 @@ class SubscriptionCommands(CommandBase):
         new_keywords = [k for k in good if not any(same_keyword(k, o) for o in before.keywords)]
         old_keywords = [k for k in good if k not in new_keywords]
         if new_topics:
-            labels = [self._topic_label(s, lang) for s in new_topics]
+            labels = [self._catalog.label(s, lang) for s in new_topics]
             lines.append(t("subscribed_topics", lang, items=self._join(labels, lang)))
         if new_keywords:
             lines.append(t("subscribed_keywords", lang, items=self._join(new_keywords, lang)))
         if old_topics or old_keywords:
-            labels = [self._topic_label(s, lang) for s in old_topics] + old_keywords
+            labels = [self._catalog.label(s, lang) for s in old_topics] + old_keywords
             lines.append(t("already_subscribed", lang, items=self._join(labels, lang)))
         if bad:
             lines.append(
@@ -190,7 +190,7 @@ class SubscriptionCommands(CommandBase):
         topics = set(before.topics)
         keywords = set(before.keywords)
         for slug in terms.topics:
-            (removed if slug in topics else missing).append(self._topic_label(slug, lang))
+            (removed if slug in topics else missing).append(self._catalog.label(slug, lang))
             topics.discard(slug)
         for keyword in terms.keywords:
             found = [k for k in keywords if same_keyword(k, keyword)]
@@ -226,7 +226,7 @@ class SubscriptionCommands(CommandBase):
         lines = [t("mysubs_header", lang, target=label)]
         following = bool(current.topics or current.keywords)
         if current.topics:
-            labels = [self._topic_label(s, lang) for s in sorted(current.topics)]
+            labels = [self._catalog.label(s, lang) for s in sorted(current.topics)]
             lines.append(t("mysubs_topics", lang, items=self._join(labels, lang)))
         if current.keywords:
             lines.append(
@@ -303,7 +303,7 @@ class SubscriptionCommands(CommandBase):
             return []
         lines = ["", t("mysubs_forum_topics", lang)]
         for settings in topics[:MAX_LISTED_TOPICS]:
-            labels = [self._topic_label(s, lang) for s in sorted(settings.topics)]
+            labels = [self._catalog.label(s, lang) for s in sorted(settings.topics)]
             items = self._join([*labels, *sorted(settings.keywords)], lang)
             if not items:
                 items = self._topic_label_all(lang)
