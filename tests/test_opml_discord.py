@@ -16,12 +16,11 @@ import discord
 
 from bot import i18n
 from bot.bootstrap import Services, bootstrap
-from bot.commands import CommandLimits, CommandService
 from bot.discord.app import DiscordBot
 from bot.opml import too_large_text
 from bot.own_feeds import FeedStopNotices
 from bot.owner import owner_chats
-from bot.runtime import build_opml, build_own_feeds, build_tell
+from bot.runtime import build_commands, build_tell
 from bot.settings import load_settings
 from digest.format.bidi import strip_bidi_controls
 from digest.models import ChatKind, ChatRef, FeedConfig, Platform
@@ -95,17 +94,7 @@ async def world(fake: FakeDiscord, tmp_path: Path) -> AsyncIterator[World]:
     )
     async with feed_sites() as sites:
         services = bootstrap(settings)
-        own = build_own_feeds(services)
-        service = CommandService(
-            services.storage,
-            services.catalog,
-            services.pipeline.summarize_url,
-            services.clock,
-            CommandLimits(owner_ids=settings.owner_ids),
-            stories=services.pipeline,
-            own_feeds=own,
-            opml=build_opml(services, own),
-        )
+        service = build_commands(services)
         bot = DiscordBot(fake.token, service, guild_ready_timeout=0.05, owner_commands=True)
         await bot.start(ready_timeout=20)
         try:

@@ -18,12 +18,11 @@ from pathlib import Path
 import pytest
 
 from bot.bootstrap import Services, bootstrap
-from bot.commands import CommandLimits, CommandService
 from bot.delivery import DeliveryPlanner, DeliveryWorker
 from bot.i18n import t
 from bot.own_feeds import FeedStopNotices
 from bot.owner import parse_owner_ids, telegram_owner_chats
-from bot.runtime import build_opml, build_own_feeds, build_tell
+from bot.runtime import build_commands, build_tell
 from bot.settings import load_settings
 from bot.telegram.app import TelegramBot
 from digest.models import ChatKind, ChatRef, FeedConfig, Platform
@@ -91,17 +90,7 @@ async def open_site(
     ):
         populate(server)
         services = bootstrap(settings)
-        own = build_own_feeds(services)
-        commands = CommandService(
-            services.storage,
-            services.catalog,
-            services.pipeline.summarize_url,
-            services.clock,
-            CommandLimits(owner_ids=settings.owner_ids),
-            stories=services.pipeline,
-            own_feeds=own,
-            opml=build_opml(services, own),
-        )
+        commands = build_commands(services)
         bot = TelegramBot(
             TOKEN,
             command_service=commands,
