@@ -258,6 +258,17 @@ def sqlite_rows(path: Path, query: str, *args: object) -> list[tuple[object, ...
         conn.close()
 
 
+def committed_sent(database: Path) -> set[tuple[str, tuple[int, int]]]:
+    """(chat id as stored, (feed, story)) of every outbox row committed as sent in the
+    bot's SQLite file."""
+    rows = sqlite_rows(
+        database,
+        "SELECT d.chat_id, a.title FROM deliveries d JOIN articles a ON a.id = d.article_id "
+        "WHERE d.state = 'sent'",
+    )
+    return {(str(chat), marker) for chat, title in rows for marker in markers_in(str(title))}
+
+
 async def wait_until(predicate: Callable[[], bool], timeout: float, what: str) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout

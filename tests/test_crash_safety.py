@@ -40,6 +40,7 @@ from aiohttp import web
 
 from digest.models import ChatKind, ChatRef, ChatSettings, Platform
 from digest.storage import SqlStorage
+from tests import run_process
 from tests.fake_telegram import FakeTelegram
 from tests.run_process import (
     BotProcess,
@@ -108,17 +109,9 @@ def delivered(fake: FakeTelegram) -> Counter[tuple[int, tuple[int, int]]]:
 
 
 def committed_sent(database: Path) -> set[tuple[int, tuple[int, int]]]:
-    """(chat, (feed, story)) whose outbox row is committed as sent."""
-    rows = sqlite_rows(
-        database,
-        "SELECT d.chat_id, a.title FROM deliveries d JOIN articles a ON a.id = d.article_id "
-        "WHERE d.state = 'sent'",
-    )
-    out = set()
-    for chat_id, title in rows:
-        for marker in markers_in(str(title)):
-            out.add((int(str(chat_id)), marker))
-    return out
+    """(chat, (feed, story)) whose outbox row is committed as sent (Telegram chat ids are
+    numbers, as `delivered` counts them)."""
+    return {(int(chat), marker) for chat, marker in run_process.committed_sent(database)}
 
 
 class Killer:
