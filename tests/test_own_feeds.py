@@ -26,10 +26,18 @@ from bot.runtime import build_commands, build_tell
 from bot.settings import load_settings
 from bot.telegram.app import TelegramBot
 from digest.models import ChatKind, ChatRef, FeedConfig, Platform
-from tests.fake_telegram import FakeTelegram, RateLimits
+from tests.fake_telegram import FakeTelegram
 from tests.feed_sites import Answer, FeedSites, feed_sites, forabi_feed
 from tests.test_bootstrap import settings_file
-from tests.test_telegram import ALICE, BOB, GROUP, TOKEN, populate, visible
+from tests.test_telegram import (
+    ALICE,
+    BOB,
+    GROUP,
+    TOKEN,
+    populate,
+    relaxed_fake_limits,
+    visible,
+)
 
 PAGE = "https://blog.example/"
 FEED = "https://blog.example/feed.xml"
@@ -84,9 +92,7 @@ async def open_site(
     )
     async with (
         feed_sites() as sites,
-        FakeTelegram(
-            TOKEN, limits=RateLimits(private_per_second=100, group_per_minute=1000)
-        ) as server,
+        FakeTelegram(TOKEN, limits=relaxed_fake_limits()) as server,
     ):
         populate(server)
         services = bootstrap(settings)
