@@ -30,6 +30,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Row
+from sqlalchemy.sql import Select
 
 from .models import ChatRef, Delivery, DeliveryAction, DeliveryState
 from .sql_rows import SqlRows, chat_of_row, chat_where
@@ -122,11 +123,10 @@ class OutboxRows(SqlRows):
                 added += len(conn.execute(statement, rows).all())
         return added
 
-    def pending_deliveries(
-        self, *, now: datetime, limit: int, chat: ChatRef | None = None
-    ) -> list[Delivery]:
+    def _due_query(self, now: datetime, limit: int) -> Select[Any]:
+        """The pending rows due by `now`, earliest due first (then oldest), at most `limit`."""
         deliveries = self._deliveries_table
-        query = (
+        return (
             select(deliveries)
             .where(
                 deliveries.c.state == DeliveryState.PENDING.value,
@@ -135,6 +135,12 @@ class OutboxRows(SqlRows):
             .order_by(deliveries.c.due_at, deliveries.c.id)
             .limit(limit)
         )
+
+    def pending_deliveries(
+        self, *, now: datetime, limit: int, chat: ChatRef | None = None
+    ) -> list[Delivery]:
+        deliveries = self._deliveries_table
+        query = self._due_query(now, limit)
         if chat is not None:
             query = query.where(chat_where(deliveries, chat))
         with self._tx() as conn:
@@ -149,15 +155,7 @@ class OutboxRows(SqlRows):
         retried or failed ends its lease; rows of a process that died become due again
         when the lease runs out."""
         deliveries = self._deliveries_table
-        query = (
-            select(deliveries)
-            .where(
-                deliveries.c.state == DeliveryState.PENDING.value,
-                deliveries.c.due_at <= now,
-            )
-            .order_by(deliveries.c.due_at, deliveries.c.id)
-            .limit(limit)
-        )
+        query = self._due_query(now, limit)
         if not self._is_sqlite:
             query = query.with_for_update(skip_locked=True)
         with self._tx() as conn:
