@@ -70,15 +70,7 @@ class World:
             name, content, size = attachment
             fake.attachment_option(payload, "file", name, content, size=size)
         interaction_id = await fake.inject_interaction(payload)
-        first = await fake.wait_for_response(interaction_id, timeout=30)
-        if first["type"] == 5:
-            token = f"itoken-{interaction_id}"
-            await fake.wait_for(
-                lambda: fake.original_edits.get(token) or fake.followups.get(token), timeout=60
-            )
-            answers = [*fake.original_edits.get(token, [])[:1], *fake.followups.get(token, [])]
-        else:
-            answers = [first["data"]]
+        answers = await fake.interaction_answers(interaction_id, timeout=30)
         parts = [a.get("content") or "" for a in answers]
         return strip_bidi_controls("\n".join(parts)), answers[0]
 
