@@ -30,7 +30,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -45,6 +44,7 @@ from tests.fake_telegram import FakeTelegram
 from tests.run_process import (
     BotProcess,
     FeedServer,
+    delivered,
     markers_in,
     sqlite_rows,
     story_feed,
@@ -97,15 +97,6 @@ def subscribe_all(database: Path, chat_ids: list[int]) -> None:
             )
     finally:
         storage.close()
-
-
-def delivered(fake: FakeTelegram) -> Counter[tuple[int, tuple[int, int]]]:
-    """(chat, (feed, story)) -> how many accepted messages carried it."""
-    counts: Counter[tuple[int, tuple[int, int]]] = Counter()
-    for message in fake.messages:
-        for marker in markers_in(message.plain_text):
-            counts[(message.chat_id, marker)] += 1
-    return counts
 
 
 def committed_sent(database: Path) -> set[tuple[int, tuple[int, int]]]:
