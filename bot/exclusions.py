@@ -72,13 +72,9 @@ class Exclusions:
 
     # replies ---------------------------------------------------------------------------
 
-    def _label(self, slug: str, lang: str) -> str:
-        topic = self._catalog.get(slug)
-        return topic.name(lang) if topic else slug
-
     def summary_line(self, settings: ChatSettings, lang: str) -> str | None:
         """The /mysubs line listing the chat's exclusions, or None without any."""
-        items = [self._label(s, lang) for s in sorted(settings.excluded_topics)]
+        items = [self._catalog.label(s, lang) for s in sorted(settings.excluded_topics)]
         items += [echo(k) for k in sorted(settings.excluded_keywords)]
         return t("mysubs_excluded", lang, items=join_items(items, lang)) if items else None
 
@@ -98,12 +94,13 @@ class Exclusions:
         old_topics = [s for s in terms.topics if s in before.excluded_topics]
         keywords = [k for k in good if not _holds(before.excluded_keywords, k)]
         old_keywords = [k for k in good if k not in keywords]
+        label = self._catalog.label
         lines: list[str] = []
         if topics or keywords:
-            labels = [self._label(s, lang) for s in topics] + [echo(k) for k in keywords]
+            labels = [label(s, lang) for s in topics] + [echo(k) for k in keywords]
             lines.append(t("excluded_added", lang, items=join_items(labels, lang)))
         if old_topics or old_keywords:
-            labels = [self._label(s, lang) for s in old_topics] + [echo(k) for k in old_keywords]
+            labels = [label(s, lang) for s in old_topics] + [echo(k) for k in old_keywords]
             lines.append(t("already_excluded", lang, items=join_items(labels, lang)))
         if bad:
             limit = count_phrase(self.limits.keyword_max_length, "characters", lang)
@@ -140,7 +137,7 @@ class Exclusions:
         topics = set(before.excluded_topics)
         keywords = set(before.excluded_keywords)
         for slug in terms.topics:
-            label = self._label(slug, lang)
+            label = self._catalog.label(slug, lang)
             (removed if slug in topics else missing).append(label)
             topics.discard(slug)
         for keyword in terms.keywords:

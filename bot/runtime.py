@@ -195,6 +195,28 @@ def build_opml(services: Services, own_feeds: OwnFeeds) -> OpmlFeeds:
     )
 
 
+def build_commands(services: Services) -> CommandService:
+    """The commands every platform answers, on the services' storage, catalogue, pipeline
+    and clock, with the settings' default time zone and language, the owners, /addfeed
+    (`build_own_feeds`) and OPML (`build_opml`)."""
+    settings = services.settings
+    own_feeds = build_own_feeds(services)
+    return CommandService(
+        services.storage,
+        services.catalog,
+        services.pipeline.summarize_url,
+        services.clock,
+        CommandLimits(
+            default_timezone=settings.timezone,
+            default_language=settings.language,
+            owner_ids=settings.owner_ids,
+        ),
+        stories=services.pipeline,
+        own_feeds=own_feeds,
+        opml=build_opml(services, own_feeds),
+    )
+
+
 def build_tell(
     routes: Mapping[Platform, PlatformRoute],
     *,
@@ -260,21 +282,7 @@ async def _start(
     storage = services.storage
     clock = services.clock
     metrics = default_metrics(lambda: float(storage.count_pending()))
-    own_feeds = build_own_feeds(services)
-    commands = CommandService(
-        storage,
-        services.catalog,
-        services.pipeline.summarize_url,
-        clock,
-        CommandLimits(
-            default_timezone=settings.timezone,
-            default_language=settings.language,
-            owner_ids=settings.owner_ids,
-        ),
-        stories=services.pipeline,
-        own_feeds=own_feeds,
-        opml=build_opml(services, own_feeds),
-    )
+    commands = build_commands(services)
     routes: dict[Platform, PlatformRoute] = {}
     send_dm: Callable[[str, str], Awaitable[None]] | None = None
     bots: list[Any] = []

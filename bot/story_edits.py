@@ -51,7 +51,7 @@ from digest.models import (
     SentMessage,
 )
 from digest.ports import Storage
-from digest.stories import StoryBuilder, source_name
+from digest.stories import StoryBuilder, feed_lookup, source_name
 
 if TYPE_CHECKING:
     from bot.delivery import PlatformRoute
@@ -139,15 +139,10 @@ def plan_source_edits(
     limits = limits or EditLimits()
     private = storage.private_feed_urls()
     added = 0
-    names: dict[str, str] = {}
+    feed = feed_lookup(storage)
 
     def name(feed_url: str) -> str:
-        if feed_url not in names:
-            try:
-                names[feed_url] = source_name(storage.get_feed(feed_url), feed_url)
-            except NotFoundError:
-                names[feed_url] = source_name(None, feed_url)
-        return names[feed_url]
+        return source_name(feed(feed_url), feed_url)
 
     for article in articles:
         if article.cluster_id in (None, article.id) or article.feed_url in private:

@@ -12,7 +12,7 @@ from digest.errors import NotFoundError
 from digest.models import Article, ChatSettings, Story
 from digest.ports import Storage
 from digest.ranking import RankWeights, StoryFacts, rank, rank_stories, story_outlets
-from digest.stories import source_name
+from digest.stories import feed_lookup, source_name
 from digest.topics import subscription_reasons
 
 # /top: coverage decides (10 per doubling of outlets); recency (at most 1) and interest
@@ -76,15 +76,10 @@ def top_stories(
         for a in storage.get_articles(since=now - limits.window, limit=limits.scan_limit)
         if a.is_tech and a.feed_url not in private
     ]
-    names: dict[str, str] = {}
+    feed = feed_lookup(storage)
 
     def outlet(feed_url: str) -> str:
-        if feed_url not in names:
-            try:
-                names[feed_url] = source_name(storage.get_feed(feed_url), feed_url)
-            except NotFoundError:
-                names[feed_url] = source_name(None, feed_url)
-        return names[feed_url]
+        return source_name(feed(feed_url), feed_url)
 
     outlets: dict[int, set[str]] = {}
     leads: dict[int, Article] = {}

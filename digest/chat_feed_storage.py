@@ -9,7 +9,6 @@ it, the feed row goes too (it is no longer polled); a feed the operator lists st
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
@@ -30,7 +29,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Row
 
-from .models import ChatFeed, ChatKind, ChatRef, Platform
+from .models import ChatFeed, ChatRef
+from .sql_rows import SqlRows, chat_of_row, chat_where
 
 NO_FOLLOWERS = "no chat follows it any more"
 """The disabled_reason of a feed only chats added, once the last of them removed it."""
@@ -71,7 +71,7 @@ def define_chat_feed_quotas(metadata: MetaData) -> Table:
 
 def _chat_feed_from_row(row: Row[Any]) -> ChatFeed:
     return ChatFeed(
-        chat=ChatRef.from_key(Platform(row.platform), row.chat_id, ChatKind(row.kind)),
+        chat=chat_of_row(row),
         feed_url=row.feed_url,
         added_at=row.added_at,
         title=row.title,
@@ -80,7 +80,7 @@ def _chat_feed_from_row(row: Row[Any]) -> ChatFeed:
     )
 
 
-class ChatFeedRows:
+class ChatFeedRows(SqlRows):
     """The chat-feed half of `digest.storage.SqlStorage` (see digest.ports.Storage)."""
 
     _feeds_table: Table
@@ -88,15 +88,9 @@ class ChatFeedRows:
     _deliveries_table: Table
     _quotas_table: Table
 
-    def _tx(self) -> AbstractContextManager[Connection]:  # provided by SqlStorage
-        raise NotImplementedError
-
-    def _insert_ignoring_duplicates(self, table: Table) -> Any:  # provided by SqlStorage
-        raise NotImplementedError
-
     def _chat_feed_where(self, chat: ChatRef, url: str | None = None) -> Any:
         table = self._chat_feeds_table
-        where = and_(table.c.platform == chat.platform.value, table.c.chat_id == chat.key)
+        where = chat_where(table, chat)
         return where if url is None else and_(where, table.c.feed_url == url)
 
     def add_chat_feed(
@@ -195,7 +189,7 @@ class ChatFeedRows:
         found: dict[str, set[ChatRef]] = {}
         with self._tx() as conn:
             for row in conn.execute(select(rows)):
-                chat = ChatRef.from_key(Platform(row.platform), row.chat_id, ChatKind(row.kind))
+                chat = chat_of_row(row)
                 found.setdefault(row.feed_url, set()).add(chat)
         return {url: frozenset(chats) for url, chats in found.items()}
 

@@ -9,7 +9,6 @@ for any other. A forum topic is a chat of its own (`ChatRef.key` holds its threa
 from __future__ import annotations
 
 import json
-from contextlib import AbstractContextManager
 from dataclasses import replace
 from typing import Any
 
@@ -28,7 +27,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Row
 
 from .database import json_text
-from .models import ChatKind, ChatRef, ChatSettings, DeliveryMode, Platform
+from .models import ChatRef, ChatSettings, DeliveryMode
+from .sql_rows import SqlRows, chat_of_row, chat_where
 
 
 def define_chats(metadata: MetaData, datetime_type: Any) -> Table:
@@ -58,7 +58,7 @@ def define_chats(metadata: MetaData, datetime_type: Any) -> Table:
 def chat_from_row(row: Row[Any]) -> ChatSettings:
     """The `ChatSettings` a `chats` row stands for."""
     return ChatSettings(
-        chat=ChatRef.from_key(Platform(row.platform), row.chat_id, ChatKind(row.kind)),
+        chat=chat_of_row(row),
         language=row.language,
         topics=frozenset(json.loads(row.topics or "[]")),
         keywords=frozenset(json.loads(row.keywords or "[]")),
@@ -75,17 +75,11 @@ def chat_from_row(row: Row[Any]) -> ChatSettings:
     )
 
 
-class ChatRows:
+class ChatRows(SqlRows):
     """The chat-settings half of `digest.storage.SqlStorage` (see digest.ports.Storage)."""
 
     _chats_table: Table
     _deliveries_table: Table
-
-    def _tx(self) -> AbstractContextManager[Connection]:  # provided by SqlStorage
-        raise NotImplementedError
-
-    def _insert_ignoring_duplicates(self, table: Table) -> Any:  # provided by SqlStorage
-        raise NotImplementedError
 
     def _migrate_chat_feeds(  # provided by ChatFeedRows
         self, conn: Connection, chat: ChatRef, new_ref: ChatRef
@@ -93,8 +87,7 @@ class ChatRows:
         raise NotImplementedError
 
     def _chat_where(self, chat: ChatRef) -> Any:
-        chats = self._chats_table
-        return and_(chats.c.platform == chat.platform.value, chats.c.chat_id == chat.key)
+        return chat_where(self._chats_table, chat)
 
     def get_chat(self, chat: ChatRef) -> ChatSettings:
         chats = self._chats_table
@@ -188,10 +181,7 @@ class ChatRows:
                     )
                 )
             }
-            old_where = and_(
-                deliveries.c.platform == chat.platform.value,
-                deliveries.c.chat_id == chat.key,
-            )
+            old_where = chat_where(deliveries, chat)
             if existing:
                 conn.execute(
                     delete(deliveries).where(old_where, deliveries.c.article_id.in_(existing))

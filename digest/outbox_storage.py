@@ -11,7 +11,6 @@ Migrating a chat to a new id moves its rows (digest.chat_storage).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,9 +29,11 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Row
+from sqlalchemy.sql import Select
 
-from .models import ChatKind, ChatRef, Delivery, DeliveryAction, DeliveryState, Platform
+from .models import ChatRef, Delivery, DeliveryAction, DeliveryState
+from .sql_rows import SqlRows, chat_of_row, chat_where
 
 
 def define_deliveries(metadata: MetaData, datetime_type: Any) -> Table:
@@ -67,7 +68,7 @@ def delivery_from_row(row: Row[Any]) -> Delivery:
     """The `Delivery` a `deliveries` row stands for."""
     return Delivery(
         id=row.id,
-        chat=ChatRef.from_key(Platform(row.platform), row.chat_id, ChatKind(row.kind)),
+        chat=chat_of_row(row),
         article_id=row.article_id,
         state=DeliveryState(row.state),
         created_at=row.created_at,
@@ -79,18 +80,12 @@ def delivery_from_row(row: Row[Any]) -> Delivery:
     )
 
 
-class OutboxRows:
+class OutboxRows(SqlRows):
     """The outbox half of `digest.storage.SqlStorage` (see digest.ports.Storage)."""
 
     _deliveries_table: Table
     _articles_table: Table
     _is_sqlite: bool  # SQLite has no FOR UPDATE SKIP LOCKED
-
-    def _tx(self) -> AbstractContextManager[Connection]:  # provided by SqlStorage
-        raise NotImplementedError
-
-    def _insert_ignoring_duplicates(self, table: Table) -> Any:  # provided by SqlStorage
-        raise NotImplementedError
 
     def enqueue(
         self,
@@ -128,11 +123,10 @@ class OutboxRows:
                 added += len(conn.execute(statement, rows).all())
         return added
 
-    def pending_deliveries(
-        self, *, now: datetime, limit: int, chat: ChatRef | None = None
-    ) -> list[Delivery]:
+    def _due_query(self, now: datetime, limit: int) -> Select[Any]:
+        """The pending rows due by `now`, earliest due first (then oldest), at most `limit`."""
         deliveries = self._deliveries_table
-        query = (
+        return (
             select(deliveries)
             .where(
                 deliveries.c.state == DeliveryState.PENDING.value,
@@ -141,11 +135,14 @@ class OutboxRows:
             .order_by(deliveries.c.due_at, deliveries.c.id)
             .limit(limit)
         )
+
+    def pending_deliveries(
+        self, *, now: datetime, limit: int, chat: ChatRef | None = None
+    ) -> list[Delivery]:
+        deliveries = self._deliveries_table
+        query = self._due_query(now, limit)
         if chat is not None:
-            query = query.where(
-                deliveries.c.platform == chat.platform.value,
-                deliveries.c.chat_id == chat.key,
-            )
+            query = query.where(chat_where(deliveries, chat))
         with self._tx() as conn:
             return [delivery_from_row(r) for r in conn.execute(query)]
 
@@ -158,15 +155,7 @@ class OutboxRows:
         retried or failed ends its lease; rows of a process that died become due again
         when the lease runs out."""
         deliveries = self._deliveries_table
-        query = (
-            select(deliveries)
-            .where(
-                deliveries.c.state == DeliveryState.PENDING.value,
-                deliveries.c.due_at <= now,
-            )
-            .order_by(deliveries.c.due_at, deliveries.c.id)
-            .limit(limit)
-        )
+        query = self._due_query(now, limit)
         if not self._is_sqlite:
             query = query.with_for_update(skip_locked=True)
         with self._tx() as conn:
@@ -212,10 +201,7 @@ class OutboxRows:
             .where(deliveries.c.state == DeliveryState.PENDING.value)
         )
         if chat is not None:
-            query = query.where(
-                deliveries.c.platform == chat.platform.value,
-                deliveries.c.chat_id == chat.key,
-            )
+            query = query.where(chat_where(deliveries, chat))
         with self._tx() as conn:
             return int(conn.execute(query).scalar() or 0)
 

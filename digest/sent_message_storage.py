@@ -12,7 +12,6 @@ bot.story_edits); they get no `sent_messages` row.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
@@ -28,9 +27,10 @@ from sqlalchemy import (
     insert,
     select,
 )
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Row
 
 from .models import ChatRef, Delivery, DeliveryAction, SentMessage
+from .sql_rows import SqlRows
 
 
 def define_sent_messages(metadata: MetaData, datetime_type: Any) -> Table:
@@ -61,14 +61,11 @@ def _sent_from_row(row: Row[Any]) -> SentMessage:
     )
 
 
-class SentMessageRows:
+class SentMessageRows(SqlRows):
     """The sent-message half of `digest.storage.SqlStorage` (see digest.ports.Storage)."""
 
     _deliveries_table: Table
     _sent_messages_table: Table
-
-    def _tx(self) -> AbstractContextManager[Connection]:  # provided by SqlStorage
-        raise NotImplementedError
 
     @staticmethod
     def _delivery_row(row: Row[Any]) -> Delivery:  # provided by SqlStorage

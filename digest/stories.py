@@ -21,6 +21,22 @@ def source_name(feed: Feed | None, feed_url: str) -> str:
     return host.removeprefix("www.") if host else feed_url.rsplit("/", 1)[-1]
 
 
+def feed_lookup(storage: Storage) -> FeedOf:
+    """`storage.get_feed` remembered for one piece of work: each feed is read once, and a
+    feed no longer stored is None (its reports are named by their address)."""
+    feeds: dict[str, Feed | None] = {}
+
+    def feed(url: str) -> Feed | None:
+        if url not in feeds:
+            try:
+                feeds[url] = storage.get_feed(url)
+            except NotFoundError:
+                feeds[url] = None
+        return feeds[url]
+
+    return feed
+
+
 def most_complete(reports: Sequence[Article]) -> Article:
     """The report whose title, link and bullets a merged story shows: the one with the
     most bullets, then the longest text (a full article rather than a teaser), then the
@@ -44,16 +60,7 @@ class StoryBuilder:
 
     def stories(self, articles: Sequence[Article]) -> list[Story]:
         """One Story per article, in the same order."""
-        feeds: dict[str, Feed | None] = {}
-
-        def feed(url: str) -> Feed | None:
-            if url not in feeds:
-                try:
-                    feeds[url] = self._storage.get_feed(url)
-                except NotFoundError:
-                    feeds[url] = None
-            return feeds[url]
-
+        feed = feed_lookup(self._storage)
         return [self._build(article, feed) for article in articles]
 
     def _build(self, article: Article, feed: FeedOf) -> Story:

@@ -377,6 +377,12 @@ class TopicCatalog:
                 return self.get(slug)
         return None
 
+    def label(self, slug: str, language: str = "ar") -> str:
+        """The topic's name in `language`, or the slug itself when the catalogue has no
+        such topic (a chat's settings may still name a topic removed from the YAML)."""
+        topic = self.get(slug)
+        return topic.name(language) if topic else slug
+
 
 def _string_list(value: Any, where: str, *, required: bool = False) -> tuple[str, ...]:
     if value is None and not required:

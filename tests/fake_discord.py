@@ -1390,3 +1390,19 @@ class FakeDiscord:
         )
         first: dict[str, Any] = bodies[0]
         return first
+
+    async def interaction_answers(
+        self, interaction_id: str, timeout: float = 10.0
+    ) -> list[dict[str, Any]]:
+        """What the user sees of an interaction: the first callback's data, or when it
+        deferred ("thinking…", type 5) the first edit of that answer and the follow-ups
+        (an ephemeral deferred answer comes as a follow-up). `timeout` is for the first
+        callback; a deferred answer may take up to 60 seconds."""
+        first = await self.wait_for_response(interaction_id, timeout)
+        if first["type"] != 5:
+            return [first["data"]]
+        token = f"itoken-{interaction_id}"
+        await self.wait_for(
+            lambda: self.original_edits.get(token) or self.followups.get(token), timeout=60
+        )
+        return [*self.original_edits.get(token, [])[:1], *self.followups.get(token, [])]

@@ -1,6 +1,7 @@
 """Fakes (not mocks) for the platform-neutral bot parts: a PlatformGate with a table of
 admins and managed targets, a ChatSender that records what it sends and raises scripted
-platform errors, a sleeper that moves a FakeClock, and helpers that store articles."""
+platform errors, a sleeper that moves a FakeClock, helpers that store articles, and a
+database left at an old schema revision."""
 
 from __future__ import annotations
 
@@ -200,3 +201,26 @@ def plain_renderer(
     if lines:
         messages.append(OutgoingMessage(text="\n".join(lines)))
     return messages
+
+
+def database_at_revision(url: str, revision: str, *statements: str) -> None:
+    """Bring the database at `url` to the Alembic schema `revision` (not the newest) and
+    run `statements` in it: what an older version of the bot left behind, for a test
+    that `SqlStorage.from_url` migrates it."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from digest.database import MIGRATIONS
+
+    engine = create_engine(url)
+    try:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
+            for statement in statements:
+                conn.exec_driver_sql(statement)
+    finally:
+        engine.dispose()

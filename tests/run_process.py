@@ -25,10 +25,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Self
+from typing import TYPE_CHECKING, Self
 from xml.sax.saxutils import escape
 
 from aiohttp import web
+
+if TYPE_CHECKING:
+    from tests.fake_telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -256,6 +259,26 @@ def sqlite_rows(path: Path, query: str, *args: object) -> list[tuple[object, ...
         return list(conn.execute(query, args))
     finally:
         conn.close()
+
+
+def delivered(fake: FakeTelegram) -> Counter[tuple[int, tuple[int, int]]]:
+    """(chat, (feed, story)) -> how many messages the fake Bot API accepted carried it."""
+    counts: Counter[tuple[int, tuple[int, int]]] = Counter()
+    for message in fake.messages:
+        for marker in markers_in(message.plain_text):
+            counts[(message.chat_id, marker)] += 1
+    return counts
+
+
+def committed_sent(database: Path) -> set[tuple[str, tuple[int, int]]]:
+    """(chat id as stored, (feed, story)) of every outbox row committed as sent in the
+    bot's SQLite file."""
+    rows = sqlite_rows(
+        database,
+        "SELECT d.chat_id, a.title FROM deliveries d JOIN articles a ON a.id = d.article_id "
+        "WHERE d.state = 'sent'",
+    )
+    return {(str(chat), marker) for chat, title in rows for marker in markers_in(str(title))}
 
 
 async def wait_until(predicate: Callable[[], bool], timeout: float, what: str) -> None:

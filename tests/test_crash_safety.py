@@ -30,7 +30,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -40,10 +39,12 @@ from aiohttp import web
 
 from digest.models import ChatKind, ChatRef, ChatSettings, Platform
 from digest.storage import SqlStorage
+from tests import run_process
 from tests.fake_telegram import FakeTelegram
 from tests.run_process import (
     BotProcess,
     FeedServer,
+    delivered,
     markers_in,
     sqlite_rows,
     story_feed,
@@ -98,27 +99,10 @@ def subscribe_all(database: Path, chat_ids: list[int]) -> None:
         storage.close()
 
 
-def delivered(fake: FakeTelegram) -> Counter[tuple[int, tuple[int, int]]]:
-    """(chat, (feed, story)) -> how many accepted messages carried it."""
-    counts: Counter[tuple[int, tuple[int, int]]] = Counter()
-    for message in fake.messages:
-        for marker in markers_in(message.plain_text):
-            counts[(message.chat_id, marker)] += 1
-    return counts
-
-
 def committed_sent(database: Path) -> set[tuple[int, tuple[int, int]]]:
-    """(chat, (feed, story)) whose outbox row is committed as sent."""
-    rows = sqlite_rows(
-        database,
-        "SELECT d.chat_id, a.title FROM deliveries d JOIN articles a ON a.id = d.article_id "
-        "WHERE d.state = 'sent'",
-    )
-    out = set()
-    for chat_id, title in rows:
-        for marker in markers_in(str(title)):
-            out.add((int(str(chat_id)), marker))
-    return out
+    """(chat, (feed, story)) whose outbox row is committed as sent (Telegram chat ids are
+    numbers, as `delivered` counts them)."""
+    return {(int(chat), marker) for chat, marker in run_process.committed_sent(database)}
 
 
 class Killer:

@@ -28,8 +28,8 @@ from tests.fake_discord import CHANNEL_ID, SECOND_CHANNEL_ID, FakeDiscord, Recor
 from tests.run_process import (
     BotProcess,
     FeedServer,
+    committed_sent,
     markers_in,
-    sqlite_rows,
     story_feed,
     wait_until,
     write_config,
@@ -81,15 +81,6 @@ def posted(fake: FakeDiscord) -> list[tuple[str, tuple[int, int]]]:
             for embed in message["embeds"]:
                 out.extend((channel, m) for m in markers_in(str(embed.get("title") or "")))
     return out
-
-
-def committed_sent(database: Path) -> set[tuple[str, tuple[int, int]]]:
-    rows = sqlite_rows(
-        database,
-        "SELECT d.chat_id, a.title FROM deliveries d JOIN articles a ON a.id = d.article_id "
-        "WHERE d.state = 'sent'",
-    )
-    return {(str(chat), marker) for chat, title in rows for marker in markers_in(str(title))}
 
 
 async def test_sigkill_after_discord_accepted_a_message_repeats_nothing(

@@ -40,7 +40,15 @@ from digest.patterns import (
     split_patterns,
 )
 from digest.storage import SqlStorage
-from tests.fakes import FEED_URL, FakeGate, add_article, add_feed, small_catalog, tg
+from tests.fakes import (
+    FEED_URL,
+    FakeGate,
+    add_article,
+    add_feed,
+    database_at_revision,
+    small_catalog,
+    tg,
+)
 from tests.run_process import fresh_postgres_database
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -503,24 +511,13 @@ def test_exclusions_are_stored(empty_database: str) -> None:
 
 
 def test_a_database_of_revision_0003_gains_empty_exclusions(empty_database: str) -> None:
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine
-
-    from digest.database import MIGRATIONS
-
-    engine = create_engine(empty_database)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0003")
-        conn.exec_driver_sql(
-            "INSERT INTO chats (platform, chat_id, kind, language, topics, keywords, mode,"
-            " timezone) VALUES ('telegram', '100', 'private', 'ar', '[\"ai\"]', '[]',"
-            " 'instant', 'UTC')"
-        )
-    engine.dispose()
+    database_at_revision(
+        empty_database,
+        "0003",
+        "INSERT INTO chats (platform, chat_id, kind, language, topics, keywords, mode,"
+        " timezone) VALUES ('telegram', '100', 'private', 'ar', '[\"ai\"]', '[]',"
+        " 'instant', 'UTC')",
+    )
     store = SqlStorage.from_url(empty_database)
     try:
         old = store.get_chat(PRIVATE)

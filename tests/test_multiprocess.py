@@ -24,8 +24,8 @@ from tests.fake_telegram import FakeTelegram
 from tests.run_process import (
     BotProcess,
     FeedServer,
+    delivered,
     fresh_postgres_database,
-    markers_in,
     story_feed,
     wait_until,
     write_config,
@@ -97,14 +97,6 @@ def pending_rows(database_url: str) -> str:
         f"{(r.due_at - now).total_seconds():.0f} s, {r.last_error}"
         for r in rows[:20]
     )
-
-
-def delivered(fake: FakeTelegram) -> Counter[tuple[int, tuple[int, int]]]:
-    counts: Counter[tuple[int, tuple[int, int]]] = Counter()
-    for message in fake.messages:
-        for marker in markers_in(message.plain_text):
-            counts[(message.chat_id, marker)] += 1
-    return counts
 
 
 async def test_two_processes_split_polling_and_post_each_story_once(

@@ -16,12 +16,11 @@ import discord
 
 from bot import i18n
 from bot.bootstrap import Services, bootstrap
-from bot.commands import CommandLimits, CommandService
 from bot.discord.app import DiscordBot
 from bot.opml import too_large_text
 from bot.own_feeds import FeedStopNotices
 from bot.owner import owner_chats
-from bot.runtime import build_opml, build_own_feeds, build_tell
+from bot.runtime import build_commands, build_tell
 from bot.settings import load_settings
 from digest.format.bidi import strip_bidi_controls
 from digest.models import ChatKind, ChatRef, FeedConfig, Platform
@@ -71,15 +70,7 @@ class World:
             name, content, size = attachment
             fake.attachment_option(payload, "file", name, content, size=size)
         interaction_id = await fake.inject_interaction(payload)
-        first = await fake.wait_for_response(interaction_id, timeout=30)
-        if first["type"] == 5:
-            token = f"itoken-{interaction_id}"
-            await fake.wait_for(
-                lambda: fake.original_edits.get(token) or fake.followups.get(token), timeout=60
-            )
-            answers = [*fake.original_edits.get(token, [])[:1], *fake.followups.get(token, [])]
-        else:
-            answers = [first["data"]]
+        answers = await fake.interaction_answers(interaction_id, timeout=30)
         parts = [a.get("content") or "" for a in answers]
         return strip_bidi_controls("\n".join(parts)), answers[0]
 
@@ -95,17 +86,7 @@ async def world(fake: FakeDiscord, tmp_path: Path) -> AsyncIterator[World]:
     )
     async with feed_sites() as sites:
         services = bootstrap(settings)
-        own = build_own_feeds(services)
-        service = CommandService(
-            services.storage,
-            services.catalog,
-            services.pipeline.summarize_url,
-            services.clock,
-            CommandLimits(owner_ids=settings.owner_ids),
-            stories=services.pipeline,
-            own_feeds=own,
-            opml=build_opml(services, own),
-        )
+        service = build_commands(services)
         bot = DiscordBot(fake.token, service, guild_ready_timeout=0.05, owner_commands=True)
         await bot.start(ready_timeout=20)
         try:

@@ -9,14 +9,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
 
 from bot.delivery import DeliveryPlanner
 from digest.clock import FakeClock
 from digest.models import ChatKind, ChatRef, ChatSettings, DeliveryMode, FeedConfig, Platform
 from digest.storage import SqlStorage
 from digest.stories import StoryBuilder
-from tests.fakes import FEED_URL, add_article, add_feed
+from tests.fakes import FEED_URL, add_article, add_feed, database_at_revision
 
 T0 = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 OWN = "https://blog.example/feed.xml"
@@ -105,23 +104,13 @@ def test_a_private_source_is_not_named_under_another_chats_story(storage: SqlSto
 def test_a_database_of_revision_0001_gets_public_feeds(tmp_path: Path) -> None:
     """Feeds stored before chats could add any were the operator's: public after the
     upgrade (server default), and the chat_feeds table exists."""
-    from alembic import command
-    from alembic.config import Config
-
-    from digest.database import MIGRATIONS
-
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
-    engine = create_engine(url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0001")
-        conn.exec_driver_sql(
-            "INSERT INTO feeds (url, enabled, tech_only, language, error_count) "
-            "VALUES ('https://old.example/rss', 1, 0, 'ar', 0)"
-        )
-    engine.dispose()
+    database_at_revision(
+        url,
+        "0001",
+        "INSERT INTO feeds (url, enabled, tech_only, language, error_count) "
+        "VALUES ('https://old.example/rss', 1, 0, 'ar', 0)",
+    )
     store = SqlStorage.from_url(url)
     try:
         assert store.get_feed("https://old.example/rss").public

@@ -18,19 +18,26 @@ from pathlib import Path
 import pytest
 
 from bot.bootstrap import Services, bootstrap
-from bot.commands import CommandLimits, CommandService
 from bot.delivery import DeliveryPlanner, DeliveryWorker
 from bot.i18n import t
 from bot.own_feeds import FeedStopNotices
 from bot.owner import parse_owner_ids, telegram_owner_chats
-from bot.runtime import build_opml, build_own_feeds, build_tell
+from bot.runtime import build_commands, build_tell
 from bot.settings import load_settings
 from bot.telegram.app import TelegramBot
 from digest.models import ChatKind, ChatRef, FeedConfig, Platform
-from tests.fake_telegram import FakeTelegram, RateLimits
+from tests.fake_telegram import FakeTelegram
 from tests.feed_sites import Answer, FeedSites, feed_sites, forabi_feed
 from tests.test_bootstrap import settings_file
-from tests.test_telegram import ALICE, BOB, GROUP, TOKEN, populate, visible
+from tests.test_telegram import (
+    ALICE,
+    BOB,
+    GROUP,
+    TOKEN,
+    populate,
+    relaxed_fake_limits,
+    visible,
+)
 
 PAGE = "https://blog.example/"
 FEED = "https://blog.example/feed.xml"
@@ -85,23 +92,11 @@ async def open_site(
     )
     async with (
         feed_sites() as sites,
-        FakeTelegram(
-            TOKEN, limits=RateLimits(private_per_second=100, group_per_minute=1000)
-        ) as server,
+        FakeTelegram(TOKEN, limits=relaxed_fake_limits()) as server,
     ):
         populate(server)
         services = bootstrap(settings)
-        own = build_own_feeds(services)
-        commands = CommandService(
-            services.storage,
-            services.catalog,
-            services.pipeline.summarize_url,
-            services.clock,
-            CommandLimits(owner_ids=settings.owner_ids),
-            stories=services.pipeline,
-            own_feeds=own,
-            opml=build_opml(services, own),
-        )
+        commands = build_commands(services)
         bot = TelegramBot(
             TOKEN,
             command_service=commands,

@@ -44,16 +44,7 @@ async def feed_command(
     inner = payload["data"]["options"][0]
     payload["data"]["options"] = [{"name": "feed", "type": 2, "options": [inner]}]
     interaction_id = await fake.inject_interaction(payload)
-    first = await fake.wait_for_response(interaction_id)
-    if first["type"] == 5:
-        token = f"itoken-{interaction_id}"
-        # The deferred answer: an edit of "thinking…", or (ephemeral) a follow-up.
-        await fake.wait_for(
-            lambda: fake.original_edits.get(token) or fake.followups.get(token), timeout=60
-        )
-        answers = [*fake.original_edits.get(token, [])[:1], *fake.followups.get(token, [])]
-    else:
-        answers = [first["data"]]
+    answers = await fake.interaction_answers(interaction_id)
     parts = []
     for answer in answers:
         parts.append(answer.get("content") or "")

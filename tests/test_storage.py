@@ -23,6 +23,7 @@ from digest.models import (
     TopicMatch,
 )
 from digest.storage import SqlStorage, metadata
+from tests.fakes import database_at_revision
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 FEED = "https://example.org/feed"
@@ -277,24 +278,17 @@ def test_migrations_match_the_tables(storage: SqlStorage) -> None:
 def test_a_database_at_the_first_revision_gains_image_urls_and_keeps_its_rows(
     tmp_path: Path,
 ) -> None:
-    from alembic import command
-    from alembic.config import Config
     from sqlalchemy import create_engine, inspect
 
-    from digest.database import MIGRATIONS
-
     url = f"sqlite:///{tmp_path / 'v1.sqlite3'}"
+    database_at_revision(
+        url,
+        "0001",
+        "INSERT INTO articles (feed_url, title, text, fetched_at, language, bullets,"
+        " topics, is_tech, announce) VALUES ('f', 'old story', '', '2026-01-01 00:00:00',"
+        " 'ar', '[]', '[]', 1, 1)",
+    )
     engine = create_engine(url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0001")
-        conn.exec_driver_sql(
-            "INSERT INTO articles (feed_url, title, text, fetched_at, language, bullets,"
-            " topics, is_tech, announce) VALUES ('f', 'old story', '', '2026-01-01 00:00:00',"
-            " 'ar', '[]', '[]', 1, 1)"
-        )
     assert "image_url" not in {c["name"] for c in inspect(engine).get_columns("articles")}
     engine.dispose()
     store = SqlStorage.from_url(url)

@@ -752,12 +752,16 @@ async def open_world(
         storage.close()
 
 
-@pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
-    # Command logic is under test here, not flood control (tested above and in the
-    # broadcast), so the fake lets a private chat receive more than one reply a second.
-    limits = RateLimits(private_per_second=100, group_per_minute=1000)
-    relaxed = RateLimiter(
+def relaxed_fake_limits() -> RateLimits:
+    """The fake's flood limits where command logic is under test, not flood control
+    (tested above and in the broadcast): a private chat may receive more than one reply
+    a second."""
+    return RateLimits(private_per_second=100, group_per_minute=1000)
+
+
+def relaxed_limiter() -> RateLimiter:
+    """The bot's own limiter to go with `relaxed_fake_limits` (channels as groups)."""
+    return RateLimiter(
         replace(
             TELEGRAM_LIMITS,
             private=RateLimit(100, 1.0),
@@ -766,9 +770,13 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
         ),
         SystemClock(),
     )
-    async with FakeTelegram(TOKEN, limits=limits) as fake:
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    async with FakeTelegram(TOKEN, limits=relaxed_fake_limits()) as fake:
         populate(fake)
-        async with open_world(fake, tmp_path / "bot.db", limiter=relaxed) as opened:
+        async with open_world(fake, tmp_path / "bot.db", limiter=relaxed_limiter()) as opened:
             yield opened
 
 

@@ -17,12 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.commands import CommandService, TopicPanel
-from bot.delivery import TELEGRAM_LIMITS, RateLimit, RateLimiter
 from bot.i18n import t
 from bot.telegram import keyboards
 from bot.telegram.app import TelegramBot
 from bot.telegram.keyboards import Stale, Tap, TapKind
-from digest.clock import FakeClock, SystemClock
+from digest.clock import FakeClock
 from digest.format.bidi import strip_bidi_controls
 from digest.models import ChatKind, ChatRef, ChatSettings, DeliveryMode, FeedConfig, Platform
 from digest.storage import SqlStorage
@@ -30,7 +29,6 @@ from digest.topics import Topic, TopicCatalog
 from tests.fake_telegram import (
     MAX_CALLBACK_DATA_BYTES,
     FakeTelegram,
-    RateLimits,
     SentMessage,
     keyboard_problem,
 )
@@ -44,6 +42,8 @@ from tests.test_telegram import (
     TOKEN,
     catalog,
     populate,
+    relaxed_fake_limits,
+    relaxed_limiter,
     summary_story,
 )
 
@@ -229,21 +229,12 @@ async def open_world(fake: FakeTelegram, db: Path, cat: TopicCatalog) -> AsyncIt
         return summary_story(url)
 
     service = CommandService(storage, cat, summarize_url, FakeClock(START))
-    relaxed = RateLimiter(
-        replace(
-            TELEGRAM_LIMITS,
-            private=RateLimit(100, 1.0),
-            group=RateLimit(1000, 60.0),
-            channel=RateLimit(1000, 60.0),
-        ),
-        SystemClock(),
-    )
     bot = TelegramBot(
         TOKEN,
         command_service=service,
         api_base_url=fake.api_url,
         poll_timeout=1,
-        limiter=relaxed,
+        limiter=relaxed_limiter(),
         chat_store=storage,
         panels=service,
     )
@@ -257,8 +248,7 @@ async def open_world(fake: FakeTelegram, db: Path, cat: TopicCatalog) -> AsyncIt
 
 @pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[World]:
-    limits = RateLimits(private_per_second=100, group_per_minute=1000)
-    async with FakeTelegram(TOKEN, limits=limits) as fake:
+    async with FakeTelegram(TOKEN, limits=relaxed_fake_limits()) as fake:
         populate(fake)
         async with open_world(fake, tmp_path / "bot.db", catalog()) as opened:
             yield opened
@@ -391,9 +381,8 @@ async def test_a_message_too_old_to_edit_is_followed_by_a_new_keyboard(world: Wo
 
 
 async def test_pages_of_a_large_catalogue(tmp_path: Path) -> None:
-    limits = RateLimits(private_per_second=100, group_per_minute=1000)
     cat = big_catalog(45)
-    async with FakeTelegram(TOKEN, limits=limits) as fake:
+    async with FakeTelegram(TOKEN, limits=relaxed_fake_limits()) as fake:
         populate(fake)
         async with open_world(fake, tmp_path / "bot.db", cat) as world:
             keyboard = await world.topics(BOB, BOB)

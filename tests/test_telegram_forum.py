@@ -21,7 +21,7 @@ from digest.clock import FakeClock, SystemClock
 from digest.errors import ChatNotFound
 from digest.models import ChatKind, ChatRef, ChatSettings, DeliveryMode, Platform
 from digest.storage import SqlStorage
-from tests.fake_telegram import FakeTelegram, RateLimits, SentMessage
+from tests.fake_telegram import FakeTelegram, SentMessage
 from tests.test_telegram import (
     ALICE,
     BOB,
@@ -32,6 +32,7 @@ from tests.test_telegram import (
     add_article,
     open_world,
     populate,
+    relaxed_fake_limits,
     visible,
 )
 
@@ -67,12 +68,11 @@ def forum(fake: FakeTelegram) -> None:
 
 @pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[World]:
-    limits = RateLimits(private_per_second=100, group_per_minute=1000)
     relaxed = RateLimiter(
         replace(TELEGRAM_LIMITS, group=RateLimit(1000, 60.0), private=RateLimit(100, 1.0)),
         SystemClock(),
     )
-    async with FakeTelegram(TOKEN, limits=limits) as fake:
+    async with FakeTelegram(TOKEN, limits=relaxed_fake_limits()) as fake:
         forum(fake)
         async with open_world(fake, tmp_path / "bot.db", limiter=relaxed) as opened:
             yield opened

@@ -97,6 +97,18 @@ def test_resolve_returns_none_for_non_topics(catalog: TopicCatalog, typed: str) 
     assert catalog.resolve(typed) is None
 
 
+def test_label_names_a_topic_in_the_language_and_falls_back_to_the_slug(
+    catalog: TopicCatalog,
+) -> None:
+    ai = catalog.get("ai")
+    assert ai is not None
+    assert catalog.label("ai", "ar") == ai.name_ar
+    assert catalog.label("ai", "en") == ai.name_en
+    # A chat may still follow a topic since removed from the YAML: its slug is shown.
+    assert catalog.get("retired-topic") is None
+    assert catalog.label("retired-topic", "en") == "retired-topic"
+
+
 # --- validation ---------------------------------------------------------------------------
 
 

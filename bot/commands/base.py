@@ -251,10 +251,6 @@ class CommandBase:
     def _resume_note(self, before: ChatSettings, lang: str) -> list[str]:
         return [t("resumed", lang)] if before.paused_reason is not None else []
 
-    def _topic_label(self, slug: str, lang: str) -> str:
-        topic = self._catalog.get(slug)
-        return topic.name(lang) if topic else slug
-
     def _join(self, items: Sequence[str], lang: str) -> str:
         return join_items(items, lang)
 

@@ -4,7 +4,7 @@ bot.exclusions; these commands check who may change the chat and hand over."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from bot.chat import Invocation, PlatformGate, Reply
@@ -54,10 +54,10 @@ class SubscriptionCommands(CommandBase):
     async def _subscription_request(
         self, inv: Invocation, gate: PlatformGate, lang: str
     ) -> tuple[ChatRef, SubscriptionTerms, ChatSettings, str | None] | Reply:
-        """What /subscribe and /unsubscribe change: the target chat (this one, or a
-        channel named first), the parsed terms, the target's settings and the target as
-        the user named it; a Reply when the caller may not change that chat. Raises
-        BadArgument without terms."""
+        """What /subscribe, /unsubscribe, /exclude and /include change: the target chat
+        (this one, or a channel named first), the parsed terms, the target's settings and
+        the target as the user named it; a Reply when the caller may not change that chat.
+        Raises BadArgument without terms."""
         ref, rest = split_targets(inv.args)
         if not rest:
             raise BadArgument("usage")
@@ -130,12 +130,12 @@ class SubscriptionCommands(CommandBase):
         new_keywords = [k for k in good if not any(same_keyword(k, o) for o in before.keywords)]
         old_keywords = [k for k in good if k not in new_keywords]
         if new_topics:
-            labels = [self._topic_label(s, lang) for s in new_topics]
+            labels = [self._catalog.label(s, lang) for s in new_topics]
             lines.append(t("subscribed_topics", lang, items=self._join(labels, lang)))
         if new_keywords:
             lines.append(t("subscribed_keywords", lang, items=self._join(new_keywords, lang)))
         if old_topics or old_keywords:
-            labels = [self._topic_label(s, lang) for s in old_topics] + old_keywords
+            labels = [self._catalog.label(s, lang) for s in old_topics] + old_keywords
             lines.append(t("already_subscribed", lang, items=self._join(labels, lang)))
         if bad:
             lines.append(
@@ -190,7 +190,7 @@ class SubscriptionCommands(CommandBase):
         topics = set(before.topics)
         keywords = set(before.keywords)
         for slug in terms.topics:
-            (removed if slug in topics else missing).append(self._topic_label(slug, lang))
+            (removed if slug in topics else missing).append(self._catalog.label(slug, lang))
             topics.discard(slug)
         for keyword in terms.keywords:
             found = [k for k in keywords if same_keyword(k, keyword)]
@@ -226,7 +226,7 @@ class SubscriptionCommands(CommandBase):
         lines = [t("mysubs_header", lang, target=label)]
         following = bool(current.topics or current.keywords)
         if current.topics:
-            labels = [self._topic_label(s, lang) for s in sorted(current.topics)]
+            labels = [self._catalog.label(s, lang) for s in sorted(current.topics)]
             lines.append(t("mysubs_topics", lang, items=self._join(labels, lang)))
         if current.keywords:
             lines.append(
@@ -253,33 +253,39 @@ class SubscriptionCommands(CommandBase):
         self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str
     ) -> Reply:
         """/exclude <topic|keyword|/pattern/ ...> (bot.exclusions)."""
-        request = await self._subscription_request(inv, gate, lang)
-        if isinstance(request, Reply):
-            return request
-        target, terms, before, ref = request
-        change = self._exclusions.exclude(before, terms, lang, p, new=self._is_pristine(before))
-        return self._exclusion_reply(inv, target, ref, change, lang, p)
+
+        def exclude(before: ChatSettings, terms: SubscriptionTerms) -> Change:
+            return self._exclusions.exclude(before, terms, lang, p, new=self._is_pristine(before))
+
+        return await self._change_exclusions(inv, gate, lang, p, exclude)
 
     async def _cmd_include(
         self, inv: Invocation, gate: PlatformGate, settings: ChatSettings, lang: str, p: str
     ) -> Reply:
         """/include <topic|keyword|/pattern/|all>: undo /exclude (bot.exclusions)."""
+
+        def include(before: ChatSettings, terms: SubscriptionTerms) -> Change:
+            return self._exclusions.include(before, terms, lang)
+
+        return await self._change_exclusions(inv, gate, lang, p, include)
+
+    async def _change_exclusions(
+        self,
+        inv: Invocation,
+        gate: PlatformGate,
+        lang: str,
+        p: str,
+        change_of: Callable[[ChatSettings, SubscriptionTerms], Change],
+    ) -> Reply:
+        """/exclude and /include: the target chat and terms as /subscribe reads them (a
+        Reply when the caller may not change that chat), `change_of` its settings; a
+        change is saved and the queued stories it now excludes are dropped from the
+        chat's outbox. Raises BadArgument for missing terms or a bad pattern."""
         request = await self._subscription_request(inv, gate, lang)
         if isinstance(request, Reply):
             return request
         target, terms, before, ref = request
-        change = self._exclusions.include(before, terms, lang)
-        return self._exclusion_reply(inv, target, ref, change, lang, p)
-
-    def _exclusion_reply(
-        self,
-        inv: Invocation,
-        target: ChatRef,
-        ref: str | None,
-        change: Change,
-        lang: str,
-        p: str,
-    ) -> Reply:
+        change = change_of(before, terms)
         lines = list(change.lines)
         if change.settings is not None:
             self._storage.save_chat(change.settings)
@@ -303,7 +309,7 @@ class SubscriptionCommands(CommandBase):
             return []
         lines = ["", t("mysubs_forum_topics", lang)]
         for settings in topics[:MAX_LISTED_TOPICS]:
-            labels = [self._topic_label(s, lang) for s in sorted(settings.topics)]
+            labels = [self._catalog.label(s, lang) for s in sorted(settings.topics)]
             items = self._join([*labels, *sorted(settings.keywords)], lang)
             if not items:
                 items = self._topic_label_all(lang)
