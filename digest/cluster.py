@@ -56,8 +56,8 @@ MIN_SHARED_KEYS = 3  # lead shingles + title words a candidate must share
 _STEM_CACHE_LIMIT = 100_000
 # Independently written reports (issue #14): candidates found by the pool-rare words
 # they share, judged by the fitted event model (digest.story_signals).
-PROFILE_CHARS = 400  # body characters whose names and character grams the model sees
-EVENT_CANDIDATES = 8  # checked by the model per new article, most shared rarity first
+PROFILE_CHARS = 400  # body characters whose Latin names and numbers the model sees
+EVENT_CANDIDATES = 4  # checked by the model per new article, most shared rarity first
 EVENT_CANDIDATE_MIN_IDF = 3.0  # a word in more than ~5 % of pool articles finds nothing
 EVENT_POSTINGS = 100  # nor does a word that many window articles share
 EVENT_QUERY_WORDS = 24  # the article's rarest words looked up for candidates
@@ -294,7 +294,7 @@ class StoryClusterer:
         self._norms: dict[int, tuple[int, float]] = {}
         self._added = 0
         self._stems: dict[str, str] = {}
-        self._grams: dict[str, tuple[str, ...]] = {}
+        self._skeletons: dict[str, str] = {}
 
     def __len__(self) -> int:
         return len(self._items)
@@ -327,14 +327,12 @@ class StoryClusterer:
         fingerprint = StoryFingerprint.of(title, text, self._stems)
         if self.signals is None:
             return fingerprint, None
-        title_tokens = tokenize(title)
         profile = EventProfile.of(
             fingerprint.title_words,
             fingerprint.words,
-            title_tokens,
-            title_tokens + tokenize(text[:PROFILE_CHARS]),
-            self.signals.idf,
-            self._grams,
+            tokenize(title) + tokenize(text[:PROFILE_CHARS]),
+            self.signals,
+            self._skeletons,
         )
         return fingerprint, profile
 
@@ -415,7 +413,7 @@ class StoryClusterer:
                     return
                 if source and source == item.source:
                     return
-                signals = features(profile, item.profile, hours, score.body, self.signals.idf)
+                signals = features(profile, item.profile, hours, score.body, self.signals)
                 probability = self.signals.model.probability(signals)
                 if probability < self.signals.model.threshold:
                     return
@@ -430,7 +428,7 @@ class StoryClusterer:
             consider(candidate_id, lead_rule=True)
         if profile is not None and published is not None and (best is None or best[0] == 0):
             seen = set(candidates)
-            for candidate_id in self._event_candidates(fingerprint):
+            for candidate_id in self._event_candidates(fingerprint, profile):
                 if candidate_id not in seen:
                     consider(candidate_id, lead_rule=False)
         return best_item
@@ -483,16 +481,17 @@ class StoryClusterer:
         )
         return [article_id for article_id, _ in ranked]
 
-    def _event_candidates(self, fingerprint: StoryFingerprint) -> list[int]:
+    def _event_candidates(self, fingerprint: StoryFingerprint, profile: EventProfile) -> list[int]:
         """Stored articles sharing the most pool-rare title + lead words with this one
-        (summed IDF), for reports that share words but hardly any word pairs."""
-        if self.signals is None:
-            return []
-        idf = self.signals.idf.idf
+        (summed IDF, from the profile's weights), for reports that share words but
+        hardly any word pairs."""
+        idf = profile.weights
         shared: dict[int, float] = {}
         # The rarest words only: they find the same event, and they bound the work.
-        rarest = sorted(((idf(word), word) for word in fingerprint.words), reverse=True)
-        for weight, word in rarest[:EVENT_QUERY_WORDS]:
+        rarest = heapq.nlargest(
+            EVENT_QUERY_WORDS, ((idf[word], word) for word in fingerprint.words if word in idf)
+        )
+        for weight, word in rarest:
             if weight < EVENT_CANDIDATE_MIN_IDF:
                 break
             ids = self._by_word.get(word)
