@@ -11,7 +11,7 @@ logistic model over event signals, fitted on the judged *tune* pairs
 * ``hours``: log(1 + hours between the two publications);
 * ``body``: the clusterer's MinHash estimate of body resemblance;
 * ``lsa_cos``: cosine of the two articles' LSA vectors (IDF-weighted sum of the vectors
-  of their rarest title + lead stems, ``digest/data/story_lsa.bin.gz``): reports in
+  of their rarest title + lead stems, ``digest/data/story_lsa.txt.gz``): reports in
   different words about one event;
 * ``skeleton_title_in_lead`` / ``skeleton_cos``: ``title_in_lead`` and the IDF cosine of
   title + lead over consonant skeletons (`skeleton`: ترامب/ترمب, غوغل/جوجل meet), IDF of
@@ -24,19 +24,22 @@ Everything here is pure and deterministic; nothing reads a clock or the network.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import heapq
+import itertools
 import json
 import math
 import operator
 import re
+import struct
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 
 DF_FILE = "story_df.txt.gz"
 SKELETON_DF_FILE = "story_skeleton_df.txt.gz"
-LSA_FILE = "story_lsa.bin.gz"
+LSA_FILE = "story_lsa.txt.gz"
 MODEL_FILE = "story_model.json"
 UNSEEN_DF = 2  # a stem below the table's floor (df < 3) is treated as this rare
 VECTOR_STEMS = 64  # the rarest title + lead stems that make an article's LSA vector
@@ -134,9 +137,9 @@ class EventModel:
 
 
 class StemVectors:
-    """LSA vectors of pool stems (``digest/data/story_lsa.bin.gz``, trained by
-    ``python -m digest.eval.story_lsa``): a JSON line ``{"dims", "stems", "scales"}``
-    then one int8 vector per stem, in the order of "stems"; a stem's vector is its int8
+    """LSA vectors of pool stems (``digest/data/story_lsa.txt.gz``, trained by
+    ``python -m digest.eval.story_lsa``): a JSON line ``{"dims", ...}``, then one line
+    per stem, ``stem<TAB>scale<TAB>base64 of its int8 row``; a stem's vector is its int8
     row times its scale.
 
     Why packed integers: an article's vector sums up to VECTOR_STEMS rows of `dims`
@@ -145,30 +148,24 @@ class StemVectors:
     negative), each stem's weight x scale is rounded to an integer of at most WEIGHT_BITS
     bits, and the weighted sum is one integer multiply-add per stem; the lanes cannot
     overflow (VECTOR_STEMS x 2**WEIGHT_BITS x 255 < 2**LANE). The lanes are read back
-    once, minus 128 x the weights' sum. Rows are packed on first use (kept: at most one
-    per stem of the file); otherwise read-only."""
+    once, minus 128 x the weights' sum. Read-only after construction."""
 
-    LANE = 32
+    LANE = 32  # bits: struct's "I"
     WEIGHT_BITS = 10
 
     def __init__(self, dims: int, rows: Mapping[str, tuple[float, bytes]]) -> None:
+        """`rows`: stem -> (scale, its `dims` int8 values as bytes); packed here, once."""
         self.dims = dims
-        self._rows = rows
-        self._packed: dict[str, tuple[float, int]] = {}
+        width = self.LANE // 8
+        packed: dict[str, tuple[float, int]] = {}
+        lanes = bytearray(dims * width)
+        for stem, (scale, row) in rows.items():
+            lanes[::width] = row.translate(_SHIFT_128)
+            packed[stem] = (scale, int.from_bytes(lanes, "little"))
+        self._packed = packed
 
     def __contains__(self, stem: str) -> bool:
-        return stem in self._rows
-
-    def _row(self, stem: str) -> tuple[float, int] | None:
-        found = self._packed.get(stem)
-        if found is None:
-            raw = self._rows.get(stem)
-            if raw is None:
-                return None
-            lanes = bytearray(self.dims * self.LANE // 8)
-            lanes[:: self.LANE // 8] = raw[1].translate(_SHIFT_128)
-            found = self._packed[stem] = (raw[0], int.from_bytes(lanes, "little"))
-        return found
+        return stem in self._packed
 
     def vector(self, weighted: Iterable[tuple[str, float]]) -> tuple[float, ...]:
         """The unit-length sum of weight x vector over `weighted` (stem, weight >= 0)
@@ -176,7 +173,7 @@ class StemVectors:
         zeros when none has one."""
         rows = []
         for stem, weight in weighted:
-            found = self._row(stem)
+            found = self._packed.get(stem)
             if found is not None and weight > 0:
                 rows.append((weight * found[0], found[1]))
         if not rows or len(rows) > VECTOR_STEMS:
@@ -190,28 +187,32 @@ class StemVectors:
             whole = round(factor * unit)
             total += whole * packed
             offset += whole
-        lanes = memoryview(total.to_bytes(self.dims * self.LANE // 8, "little")).cast("I")
-        values = [lane - 128 * offset for lane in lanes]
-        norm = math.sqrt(sum(v * v for v in values))
-        return tuple(v / norm for v in values) if norm else (0.0,) * self.dims
+        lanes = struct.unpack(f"<{self.dims}I", total.to_bytes(self.dims * 4, "little"))
+        values = list(map(operator.sub, lanes, itertools.repeat(128 * offset)))
+        norm = math.hypot(*values)
+        if not norm:
+            return (0.0,) * self.dims
+        return tuple(map(operator.mul, values, itertools.repeat(1.0 / norm)))
 
     @classmethod
-    def parse(cls, data: bytes) -> StemVectors:
-        line, _, body = data.partition(b"\n")
-        header = json.loads(line)
-        dims, stems, scales = int(header["dims"]), header["stems"], header["scales"]
-        if len(stems) != len(scales) or len(body) != dims * len(stems):
-            raise ValueError("story vectors: stems, scales and rows do not match")
-        rows = {
-            stem: (float(scale), body[n * dims : (n + 1) * dims])
-            for n, (stem, scale) in enumerate(zip(stems, scales, strict=True))
-        }
+    def parse(cls, text: str) -> StemVectors:
+        lines = text.splitlines()
+        dims = int(json.loads(lines[0])["dims"])
+        rows: dict[str, tuple[float, bytes]] = {}
+        for line in lines[1:]:
+            if not line:
+                continue
+            stem, scale, code = line.split("\t")
+            row = base64.b64decode(code)
+            if len(row) != dims:
+                raise ValueError(f"story vectors: {stem!r} has {len(row)} values, not {dims}")
+            rows[stem] = (float(scale), row)
         return cls(dims, rows)
 
     @classmethod
     def shipped(cls) -> StemVectors:
         resource = resources.files("digest").joinpath("data", LSA_FILE)
-        return cls.parse(gzip.decompress(resource.read_bytes()))
+        return cls.parse(gzip.decompress(resource.read_bytes()).decode("utf-8"))
 
 
 def cosine(a: Sequence[float], b: Sequence[float]) -> float:

@@ -16,13 +16,17 @@ from digest.eval.story_pair_scores import (
     stream_stories,
 )
 from digest.eval.story_pairs import DEFAULT_POOL, Article, read_pool
+from digest.relevance import light_stem
 from digest.story_signals import (
     FEATURES,
     EventModel,
     EventSignals,
     PoolIdf,
+    StemVectors,
+    cosine,
     features,
     names_conflict,
+    skeleton,
 )
 from tests.test_cluster import OTHER_LAUNCH, OWN_REPORT_A, OWN_REPORT_B
 
@@ -120,3 +124,67 @@ def test_the_threshold_is_the_lowest_that_holds_both_floors_out_of_fold() -> Non
     # joined pairs mostly wrong though few of the different ones: refused too
     assert PRECISION_FLOOR > 10 / 15
     assert choose_threshold([(0.9, 10, 5, 20)], 300) == 1.0  # none holds: joins nothing
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("ترامب", "ترمب"), ("غوغل", "جوجل"), ("نتنياهو", "نتانياهو"), ("ميونيخ", "ميونخ")],
+)
+def test_transliterations_of_one_name_share_a_skeleton(one: str, other: str) -> None:
+    assert skeleton(light_stem(one)) == skeleton(light_stem(other))
+
+
+def test_different_names_and_latin_words_keep_their_own_skeleton() -> None:
+    assert skeleton("ترامب") != skeleton("ماكرون")
+    assert skeleton("برشلونه") != skeleton("بايرن")
+    assert skeleton("iphone") == "iphone" and skeleton("2025") == "2025"
+    assert skeleton("اب") == "اب"  # too short to fold: kept
+
+
+def test_a_transliterated_name_counts_in_the_headline_features() -> None:
+    """One event, the company spelt غوغل by one outlet and جوجل by the other: the stem
+    features miss the shared name, the skeleton features see it."""
+    signals = EventSignals.shipped()
+    clusterer = StoryClusterer(signals=signals)
+    (fa, a), (fb, b) = (
+        clusterer.fingerprint(*doc)
+        for doc in (
+            ("غوغل تطلق متصفح كروم الجديد", "أطلقت غوغل اليوم نسخة جديدة من متصفحها كروم."),
+            ("جوجل تطلق متصفح كروم الجديد", "كشفت جوجل عن نسخة جديدة من متصفح كروم."),
+        )
+    )
+    assert a is not None and b is not None
+    row = dict(zip(FEATURES, features(a, b, 1.0, sketch_jaccard(fa, fb), signals), strict=True))
+    assert row["skeleton_title_in_lead"] == pytest.approx(1.0)
+    assert row["title_in_lead"] < 0.9
+
+
+def test_stem_vectors_sum_as_the_float_arithmetic_does() -> None:
+    """The packed-integer sum equals weight x scale x row summed in floats, normalised
+    (within the rounding of the weights to 10 bits)."""
+    import base64
+
+    rows = {"قمر": [127, -128, 5, 0], "صاروخ": [-3, 64, -64, 100], "خبز": [0, 0, 0, 0]}
+    scales = {"قمر": 0.01, "صاروخ": 0.02, "خبز": 0.5}
+    text = '{"dims": 4}\n' + "".join(
+        f"{stem}\t{scales[stem]}\t{base64.b64encode(bytes(v & 0xFF for v in row)).decode()}\n"
+        for stem, row in rows.items()
+    )
+    vectors = StemVectors.parse(text)
+    weighted = [("قمر", 3.0), ("صاروخ", 1.5), ("لا-يوجد", 9.0)]
+    expected = [sum(w * scales[s] * rows[s][k] for s, w in weighted if s in rows) for k in range(4)]
+    norm = math.sqrt(sum(x * x for x in expected))
+    assert vectors.vector(weighted) == pytest.approx([x / norm for x in expected], abs=2e-3)
+    assert vectors.vector([("خبز", 1.0)]) == (0.0, 0.0, 0.0, 0.0)
+    assert vectors.vector([]) == (0.0, 0.0, 0.0, 0.0)
+    with pytest.raises(ValueError):
+        StemVectors.parse('{"dims": 3}\n' + text.split("\n", 1)[1])
+
+
+def test_the_shipped_vectors_put_one_events_wordings_closer_than_another_event() -> None:
+    signals = EventSignals.shipped()
+    clusterer = StoryClusterer(signals=signals)
+    a, b, c = (clusterer.fingerprint(*doc)[1] for doc in (OWN_REPORT_A, OWN_REPORT_B, OTHER_LAUNCH))
+    assert a is not None and b is not None and c is not None
+    assert len(a.meaning) == signals.vectors.dims >= 64
+    assert cosine(a.meaning, b.meaning) > cosine(a.meaning, c.meaning)

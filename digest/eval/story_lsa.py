@@ -10,14 +10,15 @@ iterations, fixed seed: deterministic) gives each stem a `DIMS`-dimensional load
 two reports written in different words about one event land near each other because
 their words co-occur in other pool articles.
 
-Written to ``digest/data/story_lsa.bin.gz`` (see `digest.story_signals.StemVectors`): the
-stems and one int8 vector per stem with its own scale. Stem statistics only, never text.
+Written to ``digest/data/story_lsa.txt.gz`` (see `digest.story_signals.StemVectors`): per
+stem its int8 vector (base64) and its scale. Stem statistics only, never text.
 numpy is needed here (a dev dependency), not at run time.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import gzip
 import json
 import math
@@ -98,11 +99,12 @@ def train(articles: Sequence[Article], dims: int = DIMS, vocabulary: int = VOCAB
         "about": "LSA stem vectors of the ANT pool (digest.eval.story_lsa, issue #14)",
         "documents": n,
         "dims": dims,
-        "stems": kept,
-        "scales": [float(f"{s:.6g}") for s in scales],
     }
-    body = json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n" + quantised.tobytes()
-    return gzip.compress(body, mtime=0)
+    lines = [json.dumps(header)]
+    for stem, scale, row in zip(kept, scales, quantised, strict=True):
+        code = base64.b64encode(row.tobytes()).decode("ascii")
+        lines.append(f"{stem}\t{float(scale):.6g}\t{code}")
+    return gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

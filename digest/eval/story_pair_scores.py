@@ -13,12 +13,16 @@ stream in publication order, as the bot adds them; a pair is *joined* when both 
 the same story. Recall = same-event pairs joined / same-event pairs; precision = joined
 pairs that are same-event / joined pairs.
 
-Two sets: TUNE = every judged pair of the first sample (both of its hash halves: its
-report half was looked at while tuning, so it is no test any more); REPORT = the fresh
-sample (``story_pairs_fresh_candidates.csv``, no pair and no article in common with the
-first, drawn before the final model and judged blind afterwards; its answers,
-``pairs-NN.done.csv``, go to ``story_pairs_fresh_labels.csv`` by ``--collect-fresh DIR``).
-Each set's articles run as their own stream. Choices are made on tune; report is quoted.
+TUNE = every judged pair of the first sample and of the first fresh sample
+(``story_pairs_fresh_candidates.csv``; both were looked at while tuning, so neither is a
+test any more; its answers, ``pairs-NN.done.csv``, went to ``story_pairs_fresh_labels.csv``
+by ``--collect-fresh DIR``); REPORT = the second fresh sample
+(``story_pairs_fresh2_candidates.csv``, no pair and no article in common with the others,
+judged blind; scored once ``story_pairs_fresh2_labels.csv``, same format, exists, and
+quietly left out until then). Each sample's articles run as their own stream. Choices are
+made on tune; report is quoted. Two clusterers are scored: the bot's
+(`bot.bootstrap.build_clusterer`, kept equal to `bot_clusterer` by a test) and the rules
+alone; the event model's own out-of-fold figure is read from story_model.json.
 """
 
 from __future__ import annotations
