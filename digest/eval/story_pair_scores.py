@@ -21,8 +21,9 @@ by ``--collect-fresh DIR``); REPORT = the second fresh sample
 judged blind; scored once ``story_pairs_fresh2_labels.csv``, same format, exists, and
 quietly left out until then). Each sample's articles run as their own stream. Choices are
 made on tune; report is quoted. Two clusterers are scored: the bot's
-(`bot.bootstrap.build_clusterer`, kept equal to `bot_clusterer` by a test) and the rules
-alone; the event model's own out-of-fold figure is read from story_model.json.
+(`bot.bootstrap.build_clusterer`, kept equal to `bot_clusterer` by a test) and the same
+with the event model; the model's out-of-fold figure on tune is read from story_model.json
+(its in-sample tune row flatters it).
 """
 
 from __future__ import annotations
@@ -185,6 +186,11 @@ class Scores:
         return self.joined_same / self.same if self.same else 0.0
 
     @property
+    def apart(self) -> float:
+        """Share of the different-event pairs left apart (issue #14's precision floor)."""
+        return 1 - self.joined_different / self.different if self.different else 1.0
+
+    @property
     def precision(self) -> float:
         joined = self.joined_same + self.joined_different
         return self.joined_same / joined if joined else 1.0
@@ -215,7 +221,7 @@ def _line(name: str, s: Scores) -> str:
     return (
         f"  {name}: recall {s.recall:.2f} ({s.joined_same}/{s.same} same-event pairs joined),"
         f" precision {s.precision:.2f} ({s.joined_different} different-event pairs joined"
-        f" of {s.different}; hard ones {s.hard_joined}/{s.hard})"
+        f" of {s.different}, apart {s.apart:.3f}; hard ones {s.hard_joined}/{s.hard})"
     )
 
 
@@ -239,7 +245,7 @@ def _set_lines(
     stream = [a for a in articles if a.id in wanted]
     scores = []
     bot_story: dict[str, str] = {}
-    for label, make in (("bot", bot_clusterer), ("rules", rules_clusterer)):
+    for label, make in (("bot", bot_clusterer), ("model", event_model_clusterer)):
         story = stream_stories(stream, make())
         bot_story = bot_story or story
         scores.append((label, score(judging.pairs, joined_in(story))))
@@ -298,8 +304,8 @@ def run_story_pair_eval(
     if not any(name.startswith("report") for name, _ in judged):
         out.append(f"  report: the second fresh set's labels are not in yet ({report_labels})")
     titles = {
-        "bot": "the bot's clusterer (bot.bootstrap.build_clusterer)",
-        "rules": "the rewrite rules only (StoryClusterer(), no event model)",
+        "bot": "the bot's clusterer (bot.bootstrap.build_clusterer: rules, no event model)",
+        "model": "with the event model (StoryClusterer(signals=EventSignals.shipped()))",
     }
     for label, title in titles.items():
         out.append(f"  {title}, each set's articles as one stream:")
@@ -310,7 +316,7 @@ def run_story_pair_eval(
             out.append(_line("tune, both samples", _total(tune)))
     cv = _model_cv()
     if cv:
-        out.append(f"  the event model, out of fold on the tune pairs (story_model.json): {cv}")
+        out.append(f"  the event model out of fold on the tune pairs (story_model.json): {cv}")
     if whole_pool:
         story = stream_stories(articles, bot_clusterer())
         out.append(f"  the bot's clusterer, inside the whole pool stream ({len(articles)}):")
@@ -338,7 +344,8 @@ def _model_cv() -> str:
 
     try:
         text = resources.files("digest").joinpath("data", MODEL_FILE).read_text(encoding="utf-8")
-        return str(json.loads(text).get("cv", ""))
+        data = json.loads(text)
+        return "; ".join(str(data[key]) for key in ("cv", "cv_stream") if key in data)
     except (OSError, ValueError):
         return ""
 
