@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint fmt install clean bench eval train-relevance
+.PHONY: demo test lint fmt install clean bench eval train-relevance train-stories
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -42,6 +42,14 @@ bench: $(STAMP)
 # Retrain the technology filter after editing config/topics.yaml (writes digest/data/).
 train-relevance: $(STAMP)
 	$(BIN)/python -m digest.relevance train --corpus ../shared/corpora/ant/pool.jsonl
+
+# Rebuild the story clusterer's event signals from the ANT pool (issue #14; writes
+# digest/data/story_*): df tables of stems and skeletons, LSA stem vectors (numpy, a few
+# minutes), then the event model fitted on the judged tune pairs, threshold out of fold.
+train-stories: $(STAMP)
+	$(BIN)/python -m digest.eval.story_model --df --pool ../shared/corpora/ant/pool.jsonl
+	$(BIN)/python -m digest.eval.story_lsa --pool ../shared/corpora/ant/pool.jsonl
+	$(BIN)/python -m digest.eval.story_model --fit --pool ../shared/corpora/ant/pool.jsonl
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

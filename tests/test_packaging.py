@@ -96,6 +96,11 @@ def test_the_installed_wheel_holds_every_module_and_default_file(installed: Path
     for package in ("bot", "digest"):
         for module in (ROOT / package).rglob("*.py"):
             assert (installed / module.relative_to(ROOT)).is_file(), module
+    # the trained data the digest package reads (pyproject's package-data patterns): a
+    # file whose name no pattern matches would be missing from every install
+    for data in (ROOT / "digest" / "data").iterdir():
+        if data.is_file():
+            assert (installed / data.relative_to(ROOT)).is_file(), data
     for default in (ROOT / "config").rglob("*"):
         if default.is_file():
             relative = default.relative_to(ROOT / "config")

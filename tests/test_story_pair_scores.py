@@ -179,22 +179,39 @@ def _pool_and_sets(tmp_path: Path) -> dict[str, Path]:
     return paths
 
 
-def test_the_eval_reports_on_the_fresh_set_and_tunes_on_the_first(tmp_path: Path) -> None:
+def test_the_eval_tunes_on_both_samples_and_reports_on_fresh2_once_labelled(
+    tmp_path: Path,
+) -> None:
     from digest.eval.story_pair_scores import run_story_pair_eval
 
     p = _pool_and_sets(tmp_path)
-    kwargs = {"fresh_candidates": p["fresh_c"]}
+    # The first fresh sample is tune data now; the second (fresh2) is the report set.
+    kwargs = {"fresh_candidates": p["tune_c"], "fresh_labels": p["tune_l"]}
     text = run_story_pair_eval(
-        p["pool"], p["tune_c"], p["tune_l"], fresh_labels=p["fresh_l"], **kwargs
+        p["pool"],
+        p["tune_c"],
+        p["tune_l"],
+        report_candidates=p["fresh_c"],
+        report_labels=p["fresh_l"],
+        **kwargs,
     )
-    lines = [ln.strip() for ln in text.splitlines()]
-    # tune: the rewrite pair is joined; report: the two unrelated stories are not
-    assert "tune: recall 1.00 (1/1 same-event pairs joined)" in " ".join(lines)
-    assert "report: recall 0.00 (0/1 same-event pairs joined)" in " ".join(lines)
+    joined = " ".join(ln.strip() for ln in text.splitlines())
+    # tune: the rewrite pair is joined (in both tune streams); report: the two unrelated
+    # stories are not
+    assert "tune (first sample): recall 1.00 (1/1 same-event pairs joined)" in joined
+    assert "tune, both samples: recall 1.00 (2/2 same-event pairs joined)" in joined
+    assert "report (fresh2): recall 0.00 (0/1 same-event pairs joined)" in joined
     missing = tmp_path / "none.csv"
-    text = run_story_pair_eval(p["pool"], p["tune_c"], p["tune_l"], fresh_labels=missing, **kwargs)
-    assert "fresh set's labels are not in yet" in text
-    assert "report: recall" not in text
+    text = run_story_pair_eval(
+        p["pool"],
+        p["tune_c"],
+        p["tune_l"],
+        report_candidates=p["fresh_c"],
+        report_labels=missing,
+        **kwargs,
+    )
+    assert "second fresh set's labels are not in yet" in text
+    assert "report (fresh2): recall" not in text and "tune (first sample): recall" in text
 
 
 def test_the_committed_fresh_labels_cover_every_fresh_candidate_from_its_sheet() -> None:

@@ -4,27 +4,29 @@ model, the names veto, and the clusterer on the judged TUNE pairs of the ANT poo
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from digest.cluster import StoryClusterer, sketch_jaccard
 from digest.eval.story_pair_scores import (
-    LABELS,
     event_model_clusterer,
-    judge,
-    read_labels,
     score,
     stream_stories,
 )
-from digest.eval.story_pairs import DEFAULT_OUT, DEFAULT_POOL, Article, read_candidates, read_pool
+from digest.eval.story_pairs import DEFAULT_POOL, Article, read_pool
+from digest.relevance import light_stem
 from digest.story_signals import (
     FEATURES,
     EventModel,
     EventSignals,
     PoolIdf,
+    StemVectors,
+    cosine,
     features,
     names_conflict,
+    skeleton,
 )
 from tests.test_cluster import OTHER_LAUNCH, OWN_REPORT_A, OWN_REPORT_B
 
@@ -56,12 +58,12 @@ def test_features_are_symmetric_and_the_same_event_scores_higher() -> None:
         clusterer.fingerprint(*doc) for doc in (OWN_REPORT_A, OWN_REPORT_B, OTHER_LAUNCH)
     )
     assert clusterer.signals is not None and a is not None and b is not None and c is not None
-    idf = clusterer.signals.idf
-    ab = features(a, b, 3.0, sketch_jaccard(fa, fb), idf)
-    assert ab == features(b, a, 3.0, sketch_jaccard(fb, fa), idf)
+    signals = clusterer.signals
+    ab = features(a, b, 3.0, sketch_jaccard(fa, fb), signals)
+    assert ab == pytest.approx(features(b, a, 3.0, sketch_jaccard(fb, fa), signals))
     model = clusterer.signals.model
     assert model.probability(ab) > model.probability(
-        features(a, c, 3.0, sketch_jaccard(fa, fc), idf)
+        features(a, c, 3.0, sketch_jaccard(fa, fc), signals)
     )
     assert not names_conflict(a, b)  # Galaxy Z Fold both times
     assert names_conflict(a, c)  # Galaxy Z Fold and Mix Flip
@@ -77,34 +79,112 @@ def test_the_pair_scores_use_the_clusterer_they_are_given() -> None:
     assert stream_stories(articles, model)["b"] == "a"  # the shipped model joins them
     assert stream_stories(articles)["b"] == "b"  # the bot's clusterer (no model) does not
     never = EventSignals.shipped()
-    never = EventSignals(never.idf, EventModel(never.model.weights, never.model.bias, 1.01))
+    never = replace(never, model=EventModel(never.model.weights, never.model.bias, 1.01))
     together = stream_stories(articles, StoryClusterer(signals=never))
     assert together["b"] == "b"  # the model that never joins was used: b stays apart
 
 
 @pytest.mark.skipif(not DEFAULT_POOL.exists(), reason="needs ../shared/corpora/ant/pool.jsonl")
-def test_the_model_keeps_precision_on_the_tune_pairs_and_loses_no_join() -> None:
-    """All pairs of the first sample (the tune set now) as one stream, as
-    `digest.eval.story_pair_scores`: the bot's rules join 108/254 with 2 wrong merges; the
-    model (threshold chosen by cross-validation for precision >= 0.97) must keep precision
-    >= 0.97 and join at least what the rules join. The fresh report set is only measured
-    by the eval, never asserted on here (it is not for tuning)."""
-    judging = judge(read_candidates(DEFAULT_OUT), read_labels(LABELS))
-    wanted = {i for p in judging.pairs for i in (p.id_a, p.id_b)}
-    articles = [a for a in read_pool(DEFAULT_POOL) if a.id in wanted]
-    with_model = stream_stories(articles, event_model_clusterer())
-    rules = stream_stories(articles)
-    s = score(judging.pairs, lambda p: with_model[p.id_a] == with_model[p.id_b])
-    r = score(judging.pairs, lambda p: rules[p.id_a] == rules[p.id_b])
-    assert s.precision >= 0.97
-    assert s.joined_same >= r.joined_same
-    assert s.joined_different <= r.joined_different + 1
+def test_the_model_adds_joins_and_keeps_different_events_apart_on_the_tune_pairs() -> None:
+    """All 673 tune pairs (the first sample and the first fresh sample, each sample's
+    articles as one stream, as `digest.eval.story_pair_scores`): the rewrite rules join
+    150/342 with 4 of 331 different pairs; the model (fitted on these pairs, threshold
+    chosen out of fold) must join at least 25 more same-event pairs and leave >= 0.97 of
+    the different-event pairs apart. (In sample; the out-of-fold stream figure is
+    `python -m digest.eval.story_model --cv-stream T`.) The second fresh sample, the
+    report set, is never read here."""
+    from digest.eval.story_model import tune_sets
+
+    pool = read_pool(DEFAULT_POOL)
+    totals = {"model": [0, 0, 0], "rules": [0, 0, 0]}
+    for pairs in tune_sets():
+        wanted = {i for p in pairs for i in (p.id_a, p.id_b)}
+        articles = [a for a in pool if a.id in wanted]
+        for name, clusterer in (
+            ("model", event_model_clusterer()),
+            ("rules", StoryClusterer(window=timedelta(days=2))),
+        ):
+            story = stream_stories(articles, clusterer)
+            found = score(pairs, lambda p, st=story: st[p.id_a] == st[p.id_b])
+            totals[name][0] += found.joined_same
+            totals[name][1] += found.joined_different
+            totals[name][2] += found.different
+    model, rules = totals["model"], totals["rules"]
+    assert model[0] >= rules[0] + 25
+    assert 1 - model[1] / model[2] >= 0.97
 
 
-def test_the_threshold_is_the_lowest_that_holds_the_precision_floor_out_of_fold() -> None:
-    from digest.eval.story_model import PRECISION_FLOOR, choose_threshold
+def test_the_threshold_is_the_lowest_that_holds_both_floors_out_of_fold() -> None:
+    from digest.eval.story_model import PRECISION_FLOOR, SEPARATION_FLOOR, choose_threshold
 
-    table = [(0.8, 150, 10, 254), (0.9, 130, 5, 254), (0.98, 111, 2, 254), (0.99, 109, 2, 254)]
-    assert 130 / 135 < PRECISION_FLOOR <= 111 / 113
-    assert choose_threshold(table) == 0.98
-    assert choose_threshold([(0.9, 10, 5, 20)]) == 1.0  # none holds: the model joins nothing
+    # (threshold, same joined, different joined, same pairs), 300 different pairs
+    table = [(0.8, 200, 12, 340), (0.86, 190, 7, 340), (0.9, 180, 6, 340), (0.98, 150, 4, 340)]
+    assert 1 - 7 / 300 < SEPARATION_FLOOR <= 1 - 6 / 300 and PRECISION_FLOOR <= 180 / 186
+    assert choose_threshold(table, 300) == 0.9
+    # joined pairs mostly wrong though few of the different ones: refused too
+    assert PRECISION_FLOOR > 10 / 15
+    assert choose_threshold([(0.9, 10, 5, 20)], 300) == 1.0  # none holds: joins nothing
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("ترامب", "ترمب"), ("غوغل", "جوجل"), ("نتنياهو", "نتانياهو"), ("ميونيخ", "ميونخ")],
+)
+def test_transliterations_of_one_name_share_a_skeleton(one: str, other: str) -> None:
+    assert skeleton(light_stem(one)) == skeleton(light_stem(other))
+
+
+def test_different_names_and_latin_words_keep_their_own_skeleton() -> None:
+    assert skeleton("ترامب") != skeleton("ماكرون")
+    assert skeleton("برشلونه") != skeleton("بايرن")
+    assert skeleton("iphone") == "iphone" and skeleton("2025") == "2025"
+    assert skeleton("اب") == "اب"  # too short to fold: kept
+
+
+def test_a_transliterated_name_counts_in_the_headline_features() -> None:
+    """One event, the company spelt غوغل by one outlet and جوجل by the other: the stem
+    features miss the shared name, the skeleton features see it."""
+    signals = EventSignals.shipped()
+    clusterer = StoryClusterer(signals=signals)
+    (fa, a), (fb, b) = (
+        clusterer.fingerprint(*doc)
+        for doc in (
+            ("غوغل تطلق متصفح كروم الجديد", "أطلقت غوغل اليوم نسخة جديدة من متصفحها كروم."),
+            ("جوجل تطلق متصفح كروم الجديد", "كشفت جوجل عن نسخة جديدة من متصفح كروم."),
+        )
+    )
+    assert a is not None and b is not None
+    row = dict(zip(FEATURES, features(a, b, 1.0, sketch_jaccard(fa, fb), signals), strict=True))
+    assert row["skeleton_title_in_lead"] == pytest.approx(1.0)
+    assert row["title_in_lead"] < 0.9
+
+
+def test_stem_vectors_sum_as_the_float_arithmetic_does() -> None:
+    """The packed-integer sum equals weight x scale x row summed in floats, normalised
+    (within the rounding of the weights to 10 bits)."""
+    import base64
+
+    rows = {"قمر": [127, -128, 5, 0], "صاروخ": [-3, 64, -64, 100], "خبز": [0, 0, 0, 0]}
+    scales = {"قمر": 0.01, "صاروخ": 0.02, "خبز": 0.5}
+    text = '{"dims": 4}\n' + "".join(
+        f"{stem}\t{scales[stem]}\t{base64.b64encode(bytes(v & 0xFF for v in row)).decode()}\n"
+        for stem, row in rows.items()
+    )
+    vectors = StemVectors.parse(text)
+    weighted = [("قمر", 3.0), ("صاروخ", 1.5), ("لا-يوجد", 9.0)]
+    expected = [sum(w * scales[s] * rows[s][k] for s, w in weighted if s in rows) for k in range(4)]
+    norm = math.sqrt(sum(x * x for x in expected))
+    assert vectors.vector(weighted) == pytest.approx([x / norm for x in expected], abs=2e-3)
+    assert vectors.vector([("خبز", 1.0)]) == (0.0, 0.0, 0.0, 0.0)
+    assert vectors.vector([]) == (0.0, 0.0, 0.0, 0.0)
+    with pytest.raises(ValueError):
+        StemVectors.parse('{"dims": 3}\n' + text.split("\n", 1)[1])
+
+
+def test_the_shipped_vectors_put_one_events_wordings_closer_than_another_event() -> None:
+    signals = EventSignals.shipped()
+    clusterer = StoryClusterer(signals=signals)
+    a, b, c = (clusterer.fingerprint(*doc)[1] for doc in (OWN_REPORT_A, OWN_REPORT_B, OTHER_LAUNCH))
+    assert a is not None and b is not None and c is not None
+    assert len(a.meaning) == signals.vectors.dims >= 64
+    assert cosine(a.meaning, b.meaning) > cosine(a.meaning, c.meaning)

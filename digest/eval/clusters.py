@@ -465,8 +465,12 @@ def run_cluster_eval(corpus: Path | None = None, fixtures: Path | None = None) -
     out.extend(timing(docs, probes))
     out.append(
         run_story_pair_eval(
+            candidates=fixtures / "story_pairs_candidates.csv",
             labels=fixtures / "story_pairs_labels.csv",
+            fresh_candidates=fixtures / "story_pairs_fresh_candidates.csv",
             fresh_labels=fixtures / "story_pairs_fresh_labels.csv",
+            report_candidates=fixtures / "story_pairs_fresh2_candidates.csv",
+            report_labels=fixtures / "story_pairs_fresh2_labels.csv",
         )
     )
     return "\n".join(out)

@@ -13,18 +13,24 @@ stream in publication order, as the bot adds them; a pair is *joined* when both 
 the same story. Recall = same-event pairs joined / same-event pairs; precision = joined
 pairs that are same-event / joined pairs.
 
-Two sets: TUNE = every judged pair of the first sample (both of its hash halves: its
-report half was looked at while tuning, so it is no test any more); REPORT = the fresh
-sample (``story_pairs_fresh_candidates.csv``, no pair and no article in common with the
-first, drawn before the final model and judged blind afterwards; its answers,
-``pairs-NN.done.csv``, go to ``story_pairs_fresh_labels.csv`` by ``--collect-fresh DIR``).
-Each set's articles run as their own stream. Choices are made on tune; report is quoted.
+TUNE = every judged pair of the first sample and of the first fresh sample
+(``story_pairs_fresh_candidates.csv``; both were looked at while tuning, so neither is a
+test any more; its answers, ``pairs-NN.done.csv``, went to ``story_pairs_fresh_labels.csv``
+by ``--collect-fresh DIR``); REPORT = the second fresh sample
+(``story_pairs_fresh2_candidates.csv``, no pair and no article in common with the others,
+judged blind; scored once ``story_pairs_fresh2_labels.csv``, same format, exists, and
+quietly left out until then). Each sample's articles run as their own stream. Choices are
+made on tune; report is quoted. Two clusterers are scored: the bot's
+(`bot.bootstrap.build_clusterer`, kept equal to `bot_clusterer` by a test) and the same
+with the event model; the model's out-of-fold figure on tune is read from story_model.json
+(its in-sample tune row flatters it).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -39,6 +45,8 @@ from .story_pairs import DEFAULT_POOL, Article, read_candidates, read_pool
 LABELS = CANDIDATES.with_name("story_pairs_labels.csv")
 FRESH_CANDIDATES = CANDIDATES.with_name("story_pairs_fresh_candidates.csv")
 FRESH_LABELS = CANDIDATES.with_name("story_pairs_fresh_labels.csv")
+REPORT_CANDIDATES = CANDIDATES.with_name("story_pairs_fresh2_candidates.csv")
+REPORT_LABELS = CANDIDATES.with_name("story_pairs_fresh2_labels.csv")
 VERDICTS = ("same", "different", "unsure")
 # The bot's clusterer (bot.bootstrap.build_clusterer); a test keeps the two equal.
 WINDOW = timedelta(days=2)
@@ -48,8 +56,13 @@ def bot_clusterer() -> StoryClusterer:
     return StoryClusterer(window=WINDOW)
 
 
+def rules_clusterer() -> StoryClusterer:
+    """The clusterer without the event model: the rewrite rules only."""
+    return StoryClusterer(window=WINDOW)
+
+
 def event_model_clusterer() -> StoryClusterer:
-    """The bot's clusterer with the experimental event model (digest.story_signals)."""
+    """The clusterer with the event model (digest.story_signals)."""
     from ..story_signals import EventSignals
 
     return StoryClusterer(window=WINDOW, signals=EventSignals.shipped())
@@ -173,6 +186,11 @@ class Scores:
         return self.joined_same / self.same if self.same else 0.0
 
     @property
+    def apart(self) -> float:
+        """Share of the different-event pairs left apart (issue #14's precision floor)."""
+        return 1 - self.joined_different / self.different if self.different else 1.0
+
+    @property
     def precision(self) -> float:
         joined = self.joined_same + self.joined_different
         return self.joined_same / joined if joined else 1.0
@@ -203,7 +221,7 @@ def _line(name: str, s: Scores) -> str:
     return (
         f"  {name}: recall {s.recall:.2f} ({s.joined_same}/{s.same} same-event pairs joined),"
         f" precision {s.precision:.2f} ({s.joined_different} different-event pairs joined"
-        f" of {s.different}; hard ones {s.hard_joined}/{s.hard})"
+        f" of {s.different}, apart {s.apart:.3f}; hard ones {s.hard_joined}/{s.hard})"
     )
 
 
@@ -234,6 +252,11 @@ def _set_lines(
     return out, scores, bot_story
 
 
+def _total(scores: Iterable[Scores]) -> Scores:
+    found = list(scores)
+    return Scores(*(sum(getattr(s, f) for s in found) for f in Scores.__dataclass_fields__))
+
+
 def run_story_pair_eval(
     pool: Path = DEFAULT_POOL,
     candidates: Path = CANDIDATES,
@@ -241,54 +264,69 @@ def run_story_pair_eval(
     *,
     fresh_candidates: Path = FRESH_CANDIDATES,
     fresh_labels: Path = FRESH_LABELS,
+    report_candidates: Path = REPORT_CANDIDATES,
+    report_labels: Path = REPORT_LABELS,
     whole_pool: bool = False,
 ) -> str:
+    """TUNE = the first sample plus the first fresh sample (each its own stream), also
+    summed; REPORT = the second fresh sample once its labels exist (skipped quietly
+    when the file is missing)."""
     if not labels.exists():
         return f"D. judged cross-outlet pairs: no labels yet ({labels})"
-    tune = judge(read_candidates(candidates), read_labels(labels))
-    fresh = (
-        judge(read_candidates(fresh_candidates), read_labels(fresh_labels))
-        if fresh_labels.exists() and fresh_candidates.exists()
-        else None
-    )
+    sources = [("tune (first sample)", candidates, labels)]
+    sources.append(("tune (fresh sample)", fresh_candidates, fresh_labels))
+    sources.append(("report (fresh2)", report_candidates, report_labels))
+    judged = [
+        (name, judge(read_candidates(cands), read_labels(labelled)))
+        for name, cands, labelled in sources
+        if cands.exists() and labelled.exists()
+    ]
     out = [
         "D. judged cross-outlet pairs (ANT pool, two outlets, <= 48 h apart, sampled across"
         " the similarity range plus same-day hard negatives; read blind by judges who did"
-        " not tune). TUNE = all pairs of the first sample; REPORT = the fresh sample"
-        " (no pair, no article shared; judged after the model was final):",
+        " not tune). TUNE = the first sample and the first fresh sample (all choices made"
+        " on them); REPORT = the second fresh sample (no pair, no article shared; judged"
+        " blind after the model was final). Precision = joined pairs that are same-event;"
+        " apart = different-event pairs not joined:",
     ]
     if not pool.exists():
         out.append(f"  (pool not found at {pool}: scores skipped)")
         return "\n".join(out)
     articles = read_pool(pool)
-    sets = [("tune", tune)] + ([("report", fresh)] if fresh is not None else [])
-    results: dict[str, list[tuple[str, Scores]]] = {}
+    results: dict[str, dict[str, Scores]] = {}
     report_story: dict[str, str] = {}
-    for name, judging in sets:
+    for name, judging in judged:
         lines, scores, story = _set_lines(name, judging, articles)
         out += lines
-        results[name] = scores
-        if name == "report":
+        results[name] = dict(scores)
+        if name.startswith("report"):
             report_story = story
-    if fresh is None:
-        out.append(f"  report: the fresh set's labels are not in yet ({fresh_labels})")
+    if not any(name.startswith("report") for name, _ in judged):
+        out.append(f"  report: the second fresh set's labels are not in yet ({report_labels})")
     titles = {
-        "bot": "the bot's clusterer (its default: no event model)",
+        "bot": "the bot's clusterer (bot.bootstrap.build_clusterer: rules, no event model)",
         "model": "with the event model (StoryClusterer(signals=EventSignals.shipped()))",
     }
     for label, title in titles.items():
         out.append(f"  {title}, each set's articles as one stream:")
-        for name, _ in sets:
-            found = dict(results[name])[label]
-            out.append(_line(name, found))
+        for name, _ in judged:
+            out.append(_line(name, results[name][label]))
+        tune = [results[name][label] for name, _ in judged if name.startswith("tune")]
+        if len(tune) > 1:
+            out.append(_line("tune, both samples", _total(tune)))
+    cv = _model_cv()
+    if cv:
+        out.append(f"  the event model out of fold on the tune pairs (story_model.json): {cv}")
     if whole_pool:
         story = stream_stories(articles, bot_clusterer())
         out.append(f"  the bot's clusterer, inside the whole pool stream ({len(articles)}):")
-        for name, judging in sets:
+        for name, judging in judged:
             out.append(_line(name, score(judging.pairs, joined_in(story))))
-    if fresh is not None:
+    for name, judging in judged:
+        if not name.startswith("report"):
+            continue
         bands: dict[str, list[JudgedPair]] = defaultdict(list)
-        for pair in fresh.pairs:
+        for pair in judging.pairs:
             bands[pair.bucket.split("/")[0]].append(pair)
         by_band = ((b, score(ps, joined_in(report_story))) for b, ps in sorted(bands.items()))
         out.append(
@@ -297,6 +335,19 @@ def run_story_pair_eval(
         )
         out.append("   " + "; ".join(f"{band} {s.joined_same}/{s.same}" for band, s in by_band))
     return "\n".join(out)
+
+
+def _model_cv() -> str:
+    from importlib import resources
+
+    from ..story_signals import MODEL_FILE
+
+    try:
+        text = resources.files("digest").joinpath("data", MODEL_FILE).read_text(encoding="utf-8")
+        data = json.loads(text)
+        return "; ".join(str(data[key]) for key in ("cv", "cv_stream") if key in data)
+    except (OSError, ValueError):
+        return ""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
