@@ -6,7 +6,7 @@ gets an *edit row* in the outbox: `(chat, the new report, action=EDIT)`. The out
 unique (chat, article) key makes an edit as once-only as a post; an edit row is paced,
 retried and given up like a post, and settled on its own: a failed edit never touches
 the post or any other row. The delivery worker hands a chat's edit rows here after its
-posts (`SourceEdits.deliver`).
+posts (`bot.delivery.edits.SourceEdits.deliver`).
 
 An edit re-renders the post's story as built now (digest.stories.StoryBuilder: every
 source named, the bullets of the most complete report, as a digest shows it; usually
@@ -22,41 +22,21 @@ new text would no longer fit one message (4,096 UTF-16 units; a photo caption 1,
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
-from bot.chat import MessageEditor
-from bot.pacing import SendSlots
-from digest.clock import Clock
-from digest.errors import (
-    ChatForbidden,
-    ChatMigrated,
-    ChatNotFound,
-    DeliveryError,
-    MessageRejected,
-    NotFoundError,
-    RetryAfter,
-)
 from digest.models import (
     Article,
     ChatRef,
     Delivery,
     DeliveryAction,
-    DeliveryMode,
     DeliveryState,
     Platform,
     SentMessage,
 )
 from digest.ports import Storage
-from digest.stories import StoryBuilder, feed_lookup, source_name
-
-if TYPE_CHECKING:
-    from bot.delivery import PlatformRoute
-
-log = logging.getLogger(__name__)
+from digest.stories import feed_lookup, source_name
 
 
 @dataclass(frozen=True)
@@ -155,112 +135,3 @@ def plan_source_edits(
             if chat.platform in platforms:
                 added += storage.enqueue(chat, [article.id], due_at=now, action=DeliveryAction.EDIT)
     return added
-
-
-# --- delivery -------------------------------------------------------------------------
-
-
-Settle = Callable[[Sequence[Delivery], str], None]
-"""Marks rows failed (or retried) with a reason, counting them in the drain's report."""
-
-
-class SourceEdits:
-    """Delivers a chat's edit rows for the DeliveryWorker (see the module docstring)."""
-
-    def __init__(
-        self,
-        storage: Storage,
-        clock: Clock,
-        *,
-        limits: EditLimits | None = None,
-    ) -> None:
-        self._storage = storage
-        self._clock = clock
-        self._limits = limits or EditLimits()
-        # Built as the post was: the same story, now with one more source.
-        self._stories = StoryBuilder(storage)
-
-    async def deliver(
-        self,
-        chat: ChatRef,
-        rows: Sequence[Delivery],
-        route: PlatformRoute,
-        slots: SendSlots,
-        *,
-        sent: Callable[[Sequence[Delivery]], None],
-        fail: Settle,
-        retry: Settle,
-        later: Callable[[Sequence[Delivery], str, datetime], None],
-    ) -> None:
-        """Edit the posts these rows add a source to, one by one, paced like sends.
-        Never pauses or migrates the chat: an edit that cannot be made is dropped."""
-        from bot.delivery import chat_zone  # the worker's module, which imports this one
-
-        settings = self._storage.get_chat(chat)
-        if settings.paused_reason is not None or settings.mode is DeliveryMode.OFF:
-            fail(rows, "edit dropped: delivery is paused or off in this chat")
-            return
-        editor = route.sender if isinstance(route.sender, MessageEditor) else None
-        if editor is None:
-            fail(rows, f"edit dropped: {chat.platform.value} sender cannot edit")
-            return
-        zone = chat_zone(settings.timezone)
-        for index, row in enumerate(rows):
-            now = self._clock.now()
-            try:
-                report = self._storage.get_article(row.article_id)
-                cluster = [
-                    a.id
-                    for a in self._storage.get_cluster(report.cluster_id or report.id)
-                    if a.id != report.id
-                ]
-            except NotFoundError:
-                fail([row], "edit dropped: article no longer stored")
-                continue
-            decision = edit_decision(
-                self._storage.story_posts(cluster, chat=chat), now, self._limits.window
-            )
-            if decision.kind == "wait":
-                retry([row], decision.reason)
-                continue
-            if decision.kind != "edit" or decision.post is None or decision.sent is None:
-                fail([row], f"edit dropped: {decision.reason}")
-                continue
-            try:
-                post_article = self._storage.get_article(decision.post.article_id)
-            except NotFoundError:
-                fail([row], "edit dropped: the post's article is no longer stored")
-                continue
-            story = self._stories.story(post_article)
-            if settings.images is False:
-                story = replace(story, image_url=None)
-            messages = route.render([story], None, settings.language, zone)
-            if len(messages) != 1:
-                fail([row], "edit dropped: the story no longer fits one message")
-                continue
-            await slots.take(route.limiter, chat, len(rows) - index)
-            try:
-                await slots.send_turn(route.limiter, chat)
-                await editor.edit(
-                    chat, decision.sent.message_id, messages[0], photo=decision.sent.photo
-                )
-            except RetryAfter as error:
-                route.limiter.block(chat, error.seconds)
-                due = self._clock.now() + timedelta(seconds=error.seconds)
-                later(rows[index:], error.reason, due)
-                return
-            except (MessageRejected, ChatForbidden, ChatNotFound, ChatMigrated) as error:
-                # For good: the message is gone, too old, or no longer ours to edit.
-                log.info("edit of message in %s dropped: %s", chat.chat_id, error.reason)
-                fail([row], f"edit failed: {error.reason}")
-                continue
-            except DeliveryError as error:
-                retry([row], error.reason)
-                continue
-            except Exception as error:
-                log.exception("editor for %s raised a non-delivery error", chat.platform)
-                retry([row], f"{type(error).__name__}: {error}")
-                continue
-            finally:
-                slots.release()
-            sent([row])

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.chat import outbox_message_key
+from bot.delivery.edits import SourceEdits
 from bot.delivery.outbox import (
     Claim,
     DrainReport,
@@ -32,7 +33,6 @@ from bot.pacing import (
     SendSlots,
     Sleep,
 )
-from bot.story_edits import SourceEdits
 from bot.top_stories import rank_for_chat
 from digest.clock import Clock
 from digest.errors import (
