@@ -266,6 +266,10 @@ class Topic:
     # term (the longest phrase wins) and count nothing.
     lexicon_not: tuple[str, ...] = ()
     description: str = ""  # one line: what belongs to the topic (for editors and judges)
+    # Topics that take this one's place when both match: science's research words («باحثون»,
+    # «دراسة») say a story is a study, not what field it is in; a medical study belongs to
+    # health-tech and an astronomy one to space, whose descriptions exclude them from science.
+    defers_to: tuple[str, ...] = ()
 
     def name(self, language: str = "ar") -> str:
         return self.name_ar if language == "ar" else self.name_en
@@ -317,6 +321,8 @@ class TopicCatalog:
             if topic.slug in slugs:
                 raise ConfigError(f"{where}.slug: duplicate slug {topic.slug!r}")
             slugs.add(topic.slug)
+            if topic.slug in topic.defers_to:
+                raise ConfigError(f"{where}.defers_to: a topic cannot defer to itself")
             names = (topic.slug, topic.name_ar, topic.name_en, *topic.aliases)
             for name in names:
                 for key in _alias_keys(name):
@@ -326,6 +332,12 @@ class TopicCatalog:
                             f"{where}.aliases: {name!r} is already an alias of topic {owner!r}"
                         )
                     by_alias[key] = topic.slug
+        for index, topic in enumerate(topics):
+            unknown = sorted(set(topic.defers_to) - slugs)
+            if unknown:
+                raise ConfigError(
+                    f"{source}: topics[{index}].defers_to: {unknown[0]!r} is not a topic slug"
+                )
         return cls(tuple(topics), tuple(technology_terms), source, by_alias)
 
     @classmethod
@@ -446,6 +458,7 @@ def _parse_topic(raw: Any, where: str) -> Topic:
         lexicon_generic=lexicon_generic,
         lexicon_not=lexicon_not,
         description=" ".join(description.split()),
+        defers_to=_string_list(raw.get("defers_to"), f"{where}.defers_to"),
     )
 
 
@@ -471,6 +484,12 @@ SECONDARY_SHARE = 1 / 3
 # story, hardware for a hacked company's computers) were at 0.33-0.6 of the first topic's
 # score, the right ones mostly at 0.67 and more (two right ones, at 0.44 and 0.5, are lost).
 BODY_SECONDARY_SHARE = 2 / 3
+# A topic with `defers_to` (science) gives way to one of those topics scoring more than this
+# share of its own score. Read on the 23 TUNE-half articles where science met health-tech or
+# space: right to give way at 0.6-1.5 (a restless-legs study, emotional eating, embryo
+# editing), wrong at 0.3-0.5 (CERN naming planets, an earthquake seen by NASA satellites
+# at exactly 0.5, green-blooded lizards and malaria at 0.5).
+DEFER_SHARE = 1 / 2
 
 
 class RelevanceModel(Protocol):
@@ -507,12 +526,14 @@ class LexiconClassifier:
         min_score: float = MIN_TOPIC_SCORE,
         secondary_share: float = SECONDARY_SHARE,
         body_secondary_share: float = BODY_SECONDARY_SHARE,
+        defer_share: float = DEFER_SHARE,
     ) -> None:
         self.catalog = catalog
         self.relevance = relevance
         self._min_score = min_score
         self._secondary_share = secondary_share
         self._body_secondary_share = body_secondary_share
+        self._defer_share = defer_share
         # Generic and specific terms share one group per topic, so that the longest phrase
         # at a position wins ("إنترنت الأشياء" over "إنترنت").
         self._lexicon = _Lexicon(
@@ -526,6 +547,7 @@ class LexiconClassifier:
             topic.slug: frozenset(topic.lexicon_generic) - frozenset(topic.lexicon)
             for topic in catalog.topics
         }
+        self._defers_to = {topic.slug: frozenset(topic.defers_to) for topic in catalog.topics}
         self._tech = _Lexicon({"": catalog.technology_terms})
         self._forms: dict[str, frozenset[str]] = {}
         self._last: tuple[str, str, LexiconEvidence] | None = None
@@ -568,11 +590,28 @@ class LexiconClassifier:
             if score >= self._min_score:
                 shown = tuple(_surface(term, title, text) for term in terms)
                 candidates.append((specific, TopicMatch(topic.slug, score, shown)))
-        matches = self._chosen(candidates, frozenset(title_topics))
+        matches = self._chosen(self._undeferred(candidates), frozenset(title_topics))
         tech_score, _ = _score(
             self._tech.count(title_forms).get("", {}), self._tech.count(body_forms).get("", {})
         )
         return LexiconEvidence(tuple(matches), tech_score, tuple(title_topics))
+
+    def _undeferred(
+        self, candidates: Sequence[tuple[float, TopicMatch]]
+    ) -> list[tuple[float, TopicMatch]]:
+        """The candidates without those that defer (`Topic.defers_to`) to a candidate with
+        more than `defer_share` of their score: a study about a disease is health-tech, not
+        also science, even when its research words give science the higher score; a science
+        story that names a disease or NASA in passing stays science."""
+        score = {match.topic: match.score for _, match in candidates}
+        return [
+            pair
+            for pair in candidates
+            if not any(
+                score.get(other, 0.0) > self._defer_share * pair[1].score
+                for other in self._defers_to.get(pair[1].topic, ())
+            )
+        ]
 
     def _chosen(
         self, candidates: Sequence[tuple[float, TopicMatch]], in_title: frozenset[str]

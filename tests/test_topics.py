@@ -650,3 +650,114 @@ def test_a_healer_is_no_processor(classifier: LexiconClassifier) -> None:
         "وقال طبيب إن علاج العقم لا يكون بالأعشاب، وإن العقم يعالج في المستشفى."
     )
     assert [m.topic for m in classifier.classify(title, text)] == ["health-tech"]
+
+
+def test_a_medical_study_is_health_tech_not_also_science(classifier: LexiconClassifier) -> None:
+    # The third blind sheet: science judged wrong next to a right health-tech on an
+    # Alzheimer study, and on a children's exercise study (health, not science).
+    title = 'باحثون "يقضون" على الزهايمر بالأجسام المضادة'
+    text = (
+        "اكتشف باحثون أميركيون قدرة بعض الأجسام المضادة على إزالة لويحات الزهايمر من الدماغ، "
+        "في إنجاز علمي. وقبل ظهور أعراض مرض الزهايمر تتراكم اللويحات في الدماغ، ويعتقد العلماء "
+        "أنها تسبب فقدان الذاكرة. وطور الباحثون في كلية الطب بجامعة واشنطن جسما مضادا، وحاولت "
+        "التجارب السريرية علاج المرض. وقال الباحثون إن الدراسة الجديدة تفتح باب العلاج."
+    )
+    assert [m.topic for m in classifier.classify(title, text)] == ["health-tech"]
+    title = "تحسين صحة وسلوك أطفالنا.. السر في 15 دقيقة"
+    text = (
+        "تكفي 15 دقيقة من التمرينات الرياضية يوميا لتعزيز صحة الأطفال وحمايتهم من الأمراض، وفق "
+        "ما كشفت دراسة بريطانية. وقادت الدراسة مجموعة من الباحثين، وأجرت تجاربها على 400 تلميذ، "
+        "ولاحظ الباحثون أن النشاط يساعد على مكافحة السمنة."
+    )
+    assert [m.topic for m in classifier.classify(title, text)] == ["health-tech"]
+
+
+def test_an_astronomy_story_is_space_not_science(classifier: LexiconClassifier) -> None:
+    # The third blind sheet: a dwarf planet beyond Pluto had science (astronomy is space).
+    title = 'رصد "العفريت" خلف كوكب بلوتو'
+    text = (
+        "أعلن علماء فلك عن رصد كوكب قزم تم اكتشافه وراء كوكب بلوتو. وكان علماء الفلك قد رصدوا "
+        "الكوكب عام 2015، وقال أحد العلماء الذين شاركوا في اكتشاف الكوكب إن مداره طويل."
+    )
+    assert [m.topic for m in classifier.classify(title, text)] == ["space"]
+
+
+def test_a_science_story_naming_a_disease_in_passing_stays_science(
+    catalog: TopicCatalog, classifier: LexiconClassifier
+) -> None:
+    # TUNE half, read: green-blooded lizards (malaria named) stay science: health-tech is a
+    # candidate, but at most half of science's score. Giving way to any candidate (share 0)
+    # would make it a health story.
+    title = "الدم الأخضر في سحالي غينيا يحير العلماء"
+    text = (
+        "تنفرد مجموعة من السحالي بلون دمها الأخضر. ويعمل العلماء لاكتشاف فائدة هذه السمة، "
+        "وقال الباحثون إن الحيوانات ربما تحمي نفسها من الملاريا، وهي مرض تنقله العدوى، "
+        "والملاريا تصيب الحيوانات. وقال علماء الأحياء إن الدراسة الجديدة تفتح بابا لفهم "
+        "تطور الحيوانات."
+    )
+    assert [m.topic for m in classifier.classify(title, text)] == ["science"]
+    eager = LexiconClassifier(catalog, defer_share=0.0)
+    assert [m.topic for m in eager.classify(title, text)] == ["health-tech"]
+
+
+def test_a_product_inspired_by_nasa_is_no_space_story(classifier: LexiconClassifier) -> None:
+    # The third blind sheet: a pillow for insomnia first made for astronauts was tagged space
+    # (judged no; health-tech missing).
+    title = '"وسادة سحرية" لمشكلة الأرق.. تساعدك على النوم بسرعة قياسية'
+    text = (
+        "من الفضاء جاء الحل لمشكلة الأرق، إذ ابتكرت شركة أميركية وسادة كانت قد استخدمتها وكالة "
+        '"ناسا" لحماية رواد الفضاء. وتساعد الوسادة البشر في الاستغراق سريعا في النوم، وفي '
+        "التخلص من التعرق أثناء النوم، وتبقى باردة طوال النوم."
+    )
+    assert [m.topic for m in classifier.classify(title, text)] == ["health-tech"]
+
+
+@pytest.mark.parametrize(
+    ("title", "topic"),
+    [
+        # Untagged on the third blind sheet (the judge: social-media, science).
+        ("تطبيق بامبل للمواعدة يحظر استخدام صور بها أسلحة", "social-media"),
+        ('دراسة: "الإيموجي" مسؤول عن تدهور اللغة الإنجليزية', "social-media"),
+        ('أصحاب نظرية "الأرض المسطحة" يعرضون الأدلة', "science"),
+    ],
+)
+def test_dating_apps_emoji_and_flat_earth_have_their_topic(
+    classifier: LexiconClassifier, title: str, topic: str
+) -> None:
+    assert [m.topic for m in classifier.classify(title, "")] == [topic]
+
+
+def test_defers_to_must_name_another_topic() -> None:
+    def data(defers_to: list[str]) -> dict[str, object]:
+        topic = {"name_ar": "علوم", "colour": 1, "lexicon": {"ar": ["علماء"]}}
+        return {
+            "topics": [
+                {
+                    **topic,
+                    "slug": "science",
+                    "name_en": "Science",
+                    "aliases": ["science"],
+                    "defers_to": defers_to,
+                },
+                {
+                    **topic,
+                    "slug": "space",
+                    "name_ar": "فضاء",
+                    "name_en": "Space",
+                    "aliases": ["space"],
+                },
+            ]
+        }
+
+    assert TopicCatalog.parse(data(["space"])).topics[0].defers_to == ("space",)
+    with pytest.raises(ConfigError, match=r"defers_to: 'health' is not a topic"):
+        TopicCatalog.parse(data(["health"]))
+    with pytest.raises(ConfigError, match=r"defers_to: a topic cannot defer to itself"):
+        TopicCatalog.parse(data(["science"]))
+
+
+def test_science_gives_way_to_medicine_and_astronomy(catalog: TopicCatalog) -> None:
+    # The descriptions the judge reads are disjoint: science is non-medical, non-space.
+    science = catalog.get("science")
+    assert science is not None and set(science.defers_to) == {"health-tech", "space"}
+    assert "non-medical, non-space" in science.description
