@@ -700,6 +700,26 @@ def test_a_science_story_naming_a_disease_in_passing_stays_science(
     assert [m.topic for m in eager.classify(title, text)] == ["health-tech"]
 
 
+def test_a_behaviour_study_that_names_a_disease_stays_science(
+    catalog: TopicCatalog, classifier: LexiconClassifier
+) -> None:
+    # The second blind sheet: a navigation study (a game built for Alzheimer research) was
+    # judged science yes, health-tech no. Health-tech has 0.56 of science's score here:
+    # below DEFER_SHARE (0.6); at one half science would have given way.
+    title = "دراسة: الرجال أكثر قدرة من النساء على تحديد الاتجاهات"
+    text = (
+        "خلصت دراسة حديثة إلى أن الرجال أكثر قدرة على الاستكشاف من النساء. وكشفت الدراسة، "
+        "التي أجراها باحثون من جامعة لندن، أن الفرق يرجع إلى عدم المساواة في الفرص. واستند "
+        "البحث إلى تجربة عبر لعبة يمارسها أربعة ملايين شخص، وقال الباحثون إن اللعبة صممت "
+        "لدراسة مرض الزهايمر، وإن فقدان القدرة على تحديد الاتجاهات من أول أعراض المرض الذي "
+        "يهدد صحة الملايين. وقال الباحثون إن التجارب شملت بلدانا كثيرة، وكشفت دراسة جديدة أن "
+        "النساء يتفوقن في بلدان المساواة."
+    )
+    assert [m.topic for m in classifier.classify(title, text)] == ["science"]
+    half = LexiconClassifier(catalog, defer_share=0.5)
+    assert [m.topic for m in half.classify(title, text)] == ["health-tech"]
+
+
 def test_a_product_inspired_by_nasa_is_no_space_story(classifier: LexiconClassifier) -> None:
     # The third blind sheet: a pillow for insomnia first made for astronauts was tagged space
     # (judged no; health-tech missing).
