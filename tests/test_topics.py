@@ -781,3 +781,32 @@ def test_science_gives_way_to_medicine_and_astronomy(catalog: TopicCatalog) -> N
     science = catalog.get("science")
     assert science is not None and set(science.defers_to) == {"health-tech", "space"}
     assert "non-medical, non-space" in science.description
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # Technology-desk stories no topic fitted (TUNE half; a sea bridge on the third sheet).
+        "شركة يابانية تخطط لبناء أطول ناطحة سحاب خشبية في العالم",
+        'الهند ترفض تسجيل براءة اختراع جهاز للمتعة الجنسية "غير أخلاقي"',
+        "الصين تفتتح أطول جسر بحري في العالم",
+        "مخترع سعودي يطور جهازا لتنقية المياه",
+    ],
+)
+def test_inventions_and_engineering_feats_have_a_topic(
+    classifier: LexiconClassifier, title: str
+) -> None:
+    assert [m.topic for m in classifier.classify(title, "")] == ["inventions"]
+
+
+def test_inventions_is_for_what_no_other_topic_covers(
+    catalog: TopicCatalog, classifier: LexiconClassifier
+) -> None:
+    # Its description says so (the judge reads it literally): a phone maker's patent is a
+    # phones and big-tech story; a company's new pillow is no invention story on generic words.
+    found = [m.topic for m in classifier.classify('"أبل" تكشف عن براءة اختراع لهاتف آيفون', "")]
+    assert "inventions" not in found and "phones" in found
+    assert classifier.classify("ابتكرت شركة أميركية وسادة جديدة من تصميم مهندس", "") == ()
+    inventions = catalog.get("inventions")
+    assert inventions is not None
+    assert set(inventions.defers_to) == set(catalog.slugs) - {"inventions"}
