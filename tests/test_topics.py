@@ -810,3 +810,29 @@ def test_inventions_is_for_what_no_other_topic_covers(
     inventions = catalog.get("inventions")
     assert inventions is not None
     assert set(inventions.defers_to) == set(catalog.slugs) - {"inventions"}
+
+
+def test_words_that_are_also_other_words_do_not_tag(classifier: LexiconClassifier) -> None:
+    # TUNE half, read: «عقار» (a drug, and a property) had made a story about doomsday
+    # shelters for sale a health story; «السوبر سونيك» lost its «ك» and read «سوني» nine
+    # times in a story about supersonic planes.
+    title = 'ملاجئ "نهاية العالم" جاهزة للكوارث والحروب النووية'
+    text = "يباع كل عقار في الملاجئ بسعر مرتفع، ويقول مطور العقار إن الملاجئ جاهزة. عقار جديد."
+    assert classifier.classify(title, text) == ()
+    text = "تسعى اليابان إلى إعادة السرعات السوبر سونيك. " + "طائرات سونيك تطير بسرعة. " * 4
+    found = [m.topic for m in classifier.classify("من يفوز في سباق أسرع طائرة بالعالم؟", text)]
+    assert "big-tech" not in found and found[:1] == ["ev"]
+
+
+@pytest.mark.parametrize(
+    ("title", "topic"),
+    [
+        ("جهاز قابل للارتداء يقرأ أفكارك", "gadgets"),
+        ("فايبر يضيف ميزة جديدة للمحادثات", "social-media"),
+        ("WeChat reaches one billion users", "social-media"),
+    ],
+)
+def test_wearables_and_messaging_apps_have_their_topic(
+    classifier: LexiconClassifier, title: str, topic: str
+) -> None:
+    assert [m.topic for m in classifier.classify(title, "")] == [topic]
