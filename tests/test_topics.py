@@ -836,3 +836,22 @@ def test_wearables_and_messaging_apps_have_their_topic(
     classifier: LexiconClassifier, title: str, topic: str
 ) -> None:
     assert [m.topic for m in classifier.classify(title, "")] == [topic]
+
+
+def test_a_computer_as_the_object_of_a_story_is_no_hardware_story(
+    classifier: LexiconClassifier,
+) -> None:
+    # TUNE half, read (judged no on the TUNE reading too: Siri on computers): spyware on
+    # «your computer» is a security story; a personal computer's mouse is hardware.
+    title = "3 خطوات.. للتأكد من عدم التجسس على حاسوبك"
+    text = (
+        "تعد برامج التجسس على أنشطة الحواسيب أحد أخطر أشكال البرمجيات الخبيثة. ويمكن لبرامج "
+        "التجسس أن تسرق تسجيلات الكاميرا الخاصة بجهاز الكمبيوتر، وتراقب الحاسوب بصمت."
+    )
+    assert [m.topic for m in classifier.classify(title, text)] == ["cybersecurity"]
+    title = '27 أبريل.. "الفأرة" تحتفل بعيد ميلادها'
+    text = (
+        "يعود اختراع فأرة الكمبيوتر إلى الستينيات، وعرض الجهاز للبيع لأول مرة مع الحواسب "
+        "الشخصية عام 1981. والحاسب الشخصي طورته شركة زيروكس."
+    )
+    assert [m.topic for m in classifier.classify(title, text)] == ["hardware"]
