@@ -855,3 +855,30 @@ def test_a_computer_as_the_object_of_a_story_is_no_hardware_story(
         "الشخصية عام 1981. والحاسب الشخصي طورته شركة زيروكس."
     )
     assert [m.topic for m in classifier.classify(title, text)] == ["hardware"]
+
+
+def test_a_story_below_the_bar_takes_its_strongest_topic_on_two_specific_mentions(
+    classifier: LexiconClassifier,
+) -> None:
+    # TUNE half (pool), read: a climate appeal naming «المناخ» twice had no topic.
+    title = "البابا يحذر: الأرض قد تصبح صحاري وكومة قمامة"
+    text = (
+        "دعا البابا حكومات العالم إلى كبح التغير المناخي، وقال إن أزمة المناخ تهدد بتحويل "
+        "الأرض إلى كومة من القمامة."
+    )
+    assert [m.topic for m in classifier.classify(title, text)] == ["science"]
+    # The relevance filter's input is unchanged: the fallback is not one of its topics.
+    evidence = classifier.evidence(title, text)
+    assert evidence.topics == () and evidence.fallback is not None
+    # One mention is a passing word, not a topic (a shelter company's «vivo»).
+    assert classifier.classify("ملاجئ نهاية العالم جاهزة", "تبيع شركة vivo الملاجئ.") == ()
+
+
+def test_the_fallback_topic_tags_alone(classifier: LexiconClassifier) -> None:
+    # Two weak topics: only the strongest one, as a single tag.
+    title = "ماذا تفعل الألعاب بعقول الأطفال؟"
+    text = (
+        "حذرت خبيرة من أن ألعاب الفيديو والألعاب الإلكترونية تضر الأطفال، وذكرت مواقع "
+        "التواصل الاجتماعي."
+    )
+    assert [m.topic for m in classifier.classify(title, text)] == ["gaming"]
