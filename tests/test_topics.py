@@ -882,3 +882,17 @@ def test_the_fallback_topic_tags_alone(classifier: LexiconClassifier) -> None:
         "التواصل الاجتماعي."
     )
     assert [m.topic for m in classifier.classify(title, text)] == ["gaming"]
+
+
+@pytest.mark.parametrize(
+    ("title", "topic"),
+    [
+        # TUNE half (pool), read: dating apps not next to «تطبيق», an iPad in two words.
+        ("تبحث عن شريك الحياة المناسب؟ إليك 5 تطبيقات عربية للمواعدة", "social-media"),
+        ("الأطفال يلعبون على الحاسبات اللوحية آي باد بدلا من المكعبات", "hardware"),
+    ],
+)
+def test_dating_and_tablets_in_other_words(
+    classifier: LexiconClassifier, title: str, topic: str
+) -> None:
+    assert [m.topic for m in classifier.classify(title, "")] == [topic]
