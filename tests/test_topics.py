@@ -896,3 +896,50 @@ def test_dating_and_tablets_in_other_words(
     classifier: LexiconClassifier, title: str, topic: str
 ) -> None:
     assert [m.topic for m in classifier.classify(title, "")] == [topic]
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "topic"),
+    [
+        # TUNE half (pool articles 61-120), read: medical studies told in words the lexicon
+        # lacked had gone to science on their research words; weather without a storm; a
+        # space-tourism company; a game told as «لعبة».
+        (
+            'مجموعة اختبارات تكشف عن "التوحد" عند الأطفال',
+            "طور باحثون من جامعة وارويك اختبارات تكشف مرض التوحد، وقال الباحثون إن الاختبارات "
+            "على الدم تكشف المرض مبكرا، وأجرى العلماء تجارب في الجامعة.",
+            "health-tech",
+        ),
+        (
+            "دول تسجل أعلى درجات حرارة على الإطلاق",
+            "كشف خبراء الأرصاد أن دول العالم شهدت درجات الحرارة الأعلى على الإطلاق.",
+            "science",
+        ),
+        (
+            "اختبار ناجح لتحليق مركبة بسرعة تفوق سرعة الصوت",
+            "قالت شركة فيرجن غالاكتيك إنها أجرت اختبار تحليق لمركبة سبيس شيب تو الفضائية.",
+            "space",
+        ),
+        (
+            '"تقبريني يا حبي".. لعبة جديدة عن النزاع السوري',
+            "استمد أحد مطوري ألعاب الفيديو فكرة اللعبة من الحرب في سوريا.",
+            "gaming",
+        ),
+    ],
+)
+def test_studies_weather_space_companies_and_games_reach_their_topic(
+    classifier: LexiconClassifier, title: str, text: str, topic: str
+) -> None:
+    assert [m.topic for m in classifier.classify(title, text)] == [topic]
+
+
+def test_a_fossil_bird_with_teeth_stays_science(classifier: LexiconClassifier) -> None:
+    # The third sheet (judged science yes): «الأسنان» had made it a health story once muscles
+    # counted for health-tech; teeth are generic now, dentistry phrases specific.
+    title = 'حفريات تكشف خصائص مدهشة لـ"طائر السمك"'
+    text = (
+        "عثر علماء على حفريات جديدة لطائر عاش قبل 85 مليون عام، تكشف عن خصائص أسلافه "
+        "الديناصورات. وقال الباحثون إن الطيور كانت تتمتع بمنقار وأسنان معا، وإن الأسنان "
+        "والعضلات في الجسم تشبه الديناصورات. والأسنان حادة، والأسنان كثيرة."
+    )
+    assert [m.topic for m in classifier.classify(title, text)] == ["science"]
