@@ -52,7 +52,9 @@ def test_tune_reading_covers_only_tune_half_articles_and_every_tag() -> None:
     assert score_answers(answers, ids).articles == 216
 
 
-@pytest.mark.parametrize("sheet", ["topics-pool-tune-60", "topics-pool-tune-120"])
+@pytest.mark.parametrize(
+    "sheet", ["topics-pool-tune-60", "topics-pool-tune-120", "topics-pool-tune-180"]
+)
 def test_pool_tune_readings_hold_only_tune_half_articles_outside_dev(sheet: str) -> None:
     # The fourth tuner's strict readings of ANT pool technology articles that are not in dev,
     # TUNE half by the same hash (not blind): never a judge-half article, every tag judged.

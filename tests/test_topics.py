@@ -943,3 +943,14 @@ def test_a_fossil_bird_with_teeth_stays_science(classifier: LexiconClassifier) -
         "والعضلات في الجسم تشبه الديناصورات. والأسنان حادة، والأسنان كثيرة."
     )
     assert [m.topic for m in classifier.classify(title, text)] == ["science"]
+
+
+def test_a_skin_printer_for_burns_is_a_medical_story(classifier: LexiconClassifier) -> None:
+    # TUNE half (pool articles 121-180), read: science on its researchers' words.
+    title = "اختراع يصلح الجروح العميقة بتقنية الطباعة"
+    text = (
+        "ابتكر باحثون في جامعة تورنتو جهازا يعالج الحروق الجلدية العميقة. ويطبع الجهاز طبقات "
+        "من الجلد في مناطق الحروق والجروح، وجرب العلماء الجهاز على الحيوانات. ويغطي الجلد "
+        "الجروح، والجلد الجديد يلتئم."
+    )
+    assert [m.topic for m in classifier.classify(title, text)] == ["health-tech"]
