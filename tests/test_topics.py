@@ -954,3 +954,35 @@ def test_a_skin_printer_for_burns_is_a_medical_story(classifier: LexiconClassifi
         "الجروح، والجلد الجديد يلتئم."
     )
     assert [m.topic for m in classifier.classify(title, text)] == ["health-tech"]
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "topics"),
+    [
+        # TUNE half (pool articles 181-240), read: medical studies went to science on their
+        # research words; Star Wars («حرب الكواكب») was read as space.
+        (
+            'في الصداع النصفي.. البرد "سبب كل علة"',
+            "خلصت دراسة حديثة أجراها باحثون في جامعة هلسنكي إلى أن بديلا جينيا مرتبطا بالصداع "
+            "النصفي ساعد الإنسان الأول، وقال العلماء إن الجينات تفسر الصداع النصفي.",
+            ["health-tech"],
+        ),
+        (
+            '"دراسة صادمة" عن المدخنين الشبان',
+            "خلصت دراسة جديدة أجراها باحثون إلى أن المدخنين الشبان أكثر عرضة للإصابة بجلطات، "
+            "وقال الباحثون في الجامعة إن الجلطات تصيب المدخنين قبل الخمسين، وإن التدخين يزيد "
+            "خطر السكتة الدماغية.",
+            ["health-tech"],
+        ),
+        (
+            'لماذا لم تخرج ألعاب فيديو "حرب الكواكب" إلى النور؟',
+            "كانت ألعاب الفيديو من حرب الكواكب تقتصر على أجهزة الألعاب، وحرب الكواكب سلسلة "
+            "أفلام، ومطورو الألعاب أرادوا لعبة جديدة من حرب الكواكب.",
+            ["gaming"],
+        ),
+    ],
+)
+def test_migraine_strokes_and_star_wars(
+    classifier: LexiconClassifier, title: str, text: str, topics: list[str]
+) -> None:
+    assert [m.topic for m in classifier.classify(title, text)] == topics
