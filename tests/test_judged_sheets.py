@@ -54,7 +54,7 @@ def test_tune_reading_covers_only_tune_half_articles_and_every_tag() -> None:
 
 @pytest.mark.parametrize(
     "sheet",
-    ["topics-pool-tune-60", "topics-pool-tune-120", "topics-pool-tune-180", "topics-pool-tune-240"],
+    [f"topics-pool-tune-{end}" for end in (60, 120, 180, 240, 300)],
 )
 def test_pool_tune_readings_hold_only_tune_half_articles_outside_dev(sheet: str) -> None:
     # The fourth tuner's strict readings of ANT pool technology articles that are not in dev,
