@@ -57,3 +57,22 @@ def test_filter_audit_answers_cover_the_sheet() -> None:
     answers = rows("filter-audit.csv")
     assert [r["id"] for r in answers] == [str(n) for n in range(1, 61)]
     assert all(r["tech"] in ("yes", "no", "unsure") for r in answers)
+
+
+@pytest.mark.parametrize(
+    "sheet",
+    [f"topics-pool-tune-{end}" for end in (60, 120, 180, 240, 300)],
+)
+def test_pool_tune_readings_hold_only_tune_half_articles_outside_dev(sheet: str) -> None:
+    # The fourth tuner's strict readings of ANT pool technology articles that are not in dev,
+    # TUNE half by the same hash (not blind): never a judge-half article, every tag judged.
+    from digest.eval.topic_sheet import is_judge
+
+    ids = (JUDGED / f"{sheet}.ids.txt").read_text(encoding="utf-8").split()
+    answers = rows(f"{sheet}.csv")
+    assert len(ids) == len(set(ids)) == 60
+    assert not any(is_judge(record_id) for record_id in ids)
+    assert {r["id"] for r in answers} <= set(ids)
+    given = [r for r in answers if r["topic"] != "MISSING"]
+    assert given and all(r["correct"] in ("yes", "no") for r in given)
+    assert score_answers(answers, ids).articles == 60

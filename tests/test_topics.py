@@ -662,3 +662,339 @@ def test_a_healer_is_no_processor(classifier: LexiconClassifier) -> None:
         "وقال طبيب إن علاج العقم لا يكون بالأعشاب، وإن العقم يعالج في المستشفى."
     )
     assert [m.topic for m in classifier.classify(title, text)] == ["health-tech"]
+
+
+def test_a_medical_study_is_health_tech_not_also_science(classifier: LexiconClassifier) -> None:
+    # The third blind sheet: science judged wrong next to a right health-tech on an
+    # Alzheimer study, and on a children's exercise study (health, not science).
+    title = 'باحثون "يقضون" على الزهايمر بالأجسام المضادة'
+    text = (
+        "اكتشف باحثون أميركيون قدرة بعض الأجسام المضادة على إزالة لويحات الزهايمر من الدماغ، "
+        "في إنجاز علمي. وقبل ظهور أعراض مرض الزهايمر تتراكم اللويحات في الدماغ، ويعتقد العلماء "
+        "أنها تسبب فقدان الذاكرة. وطور الباحثون في كلية الطب بجامعة واشنطن جسما مضادا، وحاولت "
+        "التجارب السريرية علاج المرض. وقال الباحثون إن الدراسة الجديدة تفتح باب العلاج."
+    )
+    assert [m.topic for m in classifier.classify(title, text)] == ["health-tech"]
+    title = "تحسين صحة وسلوك أطفالنا.. السر في 15 دقيقة"
+    text = (
+        "تكفي 15 دقيقة من التمرينات الرياضية يوميا لتعزيز صحة الأطفال وحمايتهم من الأمراض، وفق "
+        "ما كشفت دراسة بريطانية. وقادت الدراسة مجموعة من الباحثين، وأجرت تجاربها على 400 تلميذ، "
+        "ولاحظ الباحثون أن النشاط يساعد على مكافحة السمنة."
+    )
+    assert [m.topic for m in classifier.classify(title, text)] == ["health-tech"]
+
+
+def test_an_astronomy_story_is_space_not_science(classifier: LexiconClassifier) -> None:
+    # The third blind sheet: a dwarf planet beyond Pluto had science (astronomy is space).
+    title = 'رصد "العفريت" خلف كوكب بلوتو'
+    text = (
+        "أعلن علماء فلك عن رصد كوكب قزم تم اكتشافه وراء كوكب بلوتو. وكان علماء الفلك قد رصدوا "
+        "الكوكب عام 2015، وقال أحد العلماء الذين شاركوا في اكتشاف الكوكب إن مداره طويل."
+    )
+    assert [m.topic for m in classifier.classify(title, text)] == ["space"]
+
+
+def test_a_science_story_naming_a_disease_in_passing_stays_science(
+    catalog: TopicCatalog, classifier: LexiconClassifier
+) -> None:
+    # TUNE half, read: green-blooded lizards (malaria named) stay science: health-tech is a
+    # candidate, but at most half of science's score. Giving way to any candidate (share 0)
+    # would make it a health story.
+    title = "الدم الأخضر في سحالي غينيا يحير العلماء"
+    text = (
+        "تنفرد مجموعة من السحالي بلون دمها الأخضر. ويعمل العلماء لاكتشاف فائدة هذه السمة، "
+        "وقال الباحثون إن الحيوانات ربما تحمي نفسها من الملاريا، وهي مرض تنقله العدوى، "
+        "والملاريا تصيب الحيوانات. وقال علماء الأحياء إن الدراسة الجديدة تفتح بابا لفهم "
+        "تطور الحيوانات."
+    )
+    assert [m.topic for m in classifier.classify(title, text)] == ["science"]
+    eager = LexiconClassifier(catalog, defer_share=0.0)
+    assert [m.topic for m in eager.classify(title, text)] == ["health-tech"]
+
+
+def test_a_behaviour_study_that_names_a_disease_stays_science(
+    catalog: TopicCatalog, classifier: LexiconClassifier
+) -> None:
+    # The second blind sheet: a navigation study (a game built for Alzheimer research) was
+    # judged science yes, health-tech no. Health-tech has 0.56 of science's score here:
+    # below DEFER_SHARE (0.6); at one half science would have given way.
+    title = "دراسة: الرجال أكثر قدرة من النساء على تحديد الاتجاهات"
+    text = (
+        "خلصت دراسة حديثة إلى أن الرجال أكثر قدرة على الاستكشاف من النساء. وكشفت الدراسة، "
+        "التي أجراها باحثون من جامعة لندن، أن الفرق يرجع إلى عدم المساواة في الفرص. واستند "
+        "البحث إلى تجربة عبر لعبة يمارسها أربعة ملايين شخص، وقال الباحثون إن اللعبة صممت "
+        "لدراسة مرض الزهايمر، وإن فقدان القدرة على تحديد الاتجاهات من أول أعراض المرض الذي "
+        "يهدد صحة الملايين. وقال الباحثون إن التجارب شملت بلدانا كثيرة، وكشفت دراسة جديدة أن "
+        "النساء يتفوقن في بلدان المساواة."
+    )
+    assert [m.topic for m in classifier.classify(title, text)] == ["science"]
+    half = LexiconClassifier(catalog, defer_share=0.5)
+    assert [m.topic for m in half.classify(title, text)] == ["health-tech"]
+
+
+def test_a_product_inspired_by_nasa_is_no_space_story(classifier: LexiconClassifier) -> None:
+    # The third blind sheet: a pillow for insomnia first made for astronauts was tagged space
+    # (judged no; health-tech missing).
+    title = '"وسادة سحرية" لمشكلة الأرق.. تساعدك على النوم بسرعة قياسية'
+    text = (
+        "من الفضاء جاء الحل لمشكلة الأرق، إذ ابتكرت شركة أميركية وسادة كانت قد استخدمتها وكالة "
+        '"ناسا" لحماية رواد الفضاء. وتساعد الوسادة البشر في الاستغراق سريعا في النوم، وفي '
+        "التخلص من التعرق أثناء النوم، وتبقى باردة طوال النوم."
+    )
+    assert [m.topic for m in classifier.classify(title, text)] == ["health-tech"]
+
+
+@pytest.mark.parametrize(
+    ("title", "topic"),
+    [
+        # Untagged on the third blind sheet (the judge: social-media, science).
+        ("تطبيق بامبل للمواعدة يحظر استخدام صور بها أسلحة", "social-media"),
+        ('دراسة: "الإيموجي" مسؤول عن تدهور اللغة الإنجليزية', "social-media"),
+        ('أصحاب نظرية "الأرض المسطحة" يعرضون الأدلة', "science"),
+    ],
+)
+def test_dating_apps_emoji_and_flat_earth_have_their_topic(
+    classifier: LexiconClassifier, title: str, topic: str
+) -> None:
+    assert [m.topic for m in classifier.classify(title, "")] == [topic]
+
+
+def test_defers_to_must_name_another_topic() -> None:
+    def data(defers_to: list[str]) -> dict[str, object]:
+        topic = {"name_ar": "علوم", "colour": 1, "lexicon": {"ar": ["علماء"]}}
+        return {
+            "topics": [
+                {
+                    **topic,
+                    "slug": "science",
+                    "name_en": "Science",
+                    "aliases": ["science"],
+                    "defers_to": defers_to,
+                },
+                {
+                    **topic,
+                    "slug": "space",
+                    "name_ar": "فضاء",
+                    "name_en": "Space",
+                    "aliases": ["space"],
+                },
+            ]
+        }
+
+    assert TopicCatalog.parse(data(["space"])).topics[0].defers_to == ("space",)
+    with pytest.raises(ConfigError, match=r"defers_to: 'health' is not a topic"):
+        TopicCatalog.parse(data(["health"]))
+    with pytest.raises(ConfigError, match=r"defers_to: a topic cannot defer to itself"):
+        TopicCatalog.parse(data(["science"]))
+
+
+def test_science_gives_way_to_medicine_and_astronomy(catalog: TopicCatalog) -> None:
+    # The descriptions the judge reads are disjoint: science is non-medical, non-space.
+    science = catalog.get("science")
+    assert science is not None and set(science.defers_to) == {"health-tech", "space"}
+    assert "non-medical, non-space" in science.description
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # Technology-desk stories no topic fitted (TUNE half; a sea bridge on the third sheet).
+        "شركة يابانية تخطط لبناء أطول ناطحة سحاب خشبية في العالم",
+        'الهند ترفض تسجيل براءة اختراع جهاز للمتعة الجنسية "غير أخلاقي"',
+        "الصين تفتتح أطول جسر بحري في العالم",
+        "مخترع سعودي يطور جهازا لتنقية المياه",
+    ],
+)
+def test_inventions_and_engineering_feats_have_a_topic(
+    classifier: LexiconClassifier, title: str
+) -> None:
+    assert [m.topic for m in classifier.classify(title, "")] == ["inventions"]
+
+
+def test_inventions_is_for_what_no_other_topic_covers(
+    catalog: TopicCatalog, classifier: LexiconClassifier
+) -> None:
+    # Its description says so (the judge reads it literally): a phone maker's patent is a
+    # phones and big-tech story; a company's new pillow is no invention story on generic words.
+    found = [m.topic for m in classifier.classify('"أبل" تكشف عن براءة اختراع لهاتف آيفون', "")]
+    assert "inventions" not in found and "phones" in found
+    assert classifier.classify("ابتكرت شركة أميركية وسادة جديدة من تصميم مهندس", "") == ()
+    inventions = catalog.get("inventions")
+    assert inventions is not None
+    assert set(inventions.defers_to) == set(catalog.slugs) - {"inventions"}
+
+
+def test_words_that_are_also_other_words_do_not_tag(classifier: LexiconClassifier) -> None:
+    # TUNE half, read: «عقار» (a drug, and a property) had made a story about doomsday
+    # shelters for sale a health story; «السوبر سونيك» lost its «ك» and read «سوني» nine
+    # times in a story about supersonic planes.
+    title = 'ملاجئ "نهاية العالم" جاهزة للكوارث والحروب النووية'
+    text = "يباع كل عقار في الملاجئ بسعر مرتفع، ويقول مطور العقار إن الملاجئ جاهزة. عقار جديد."
+    assert classifier.classify(title, text) == ()
+    text = "تسعى اليابان إلى إعادة السرعات السوبر سونيك. " + "طائرات سونيك تطير بسرعة. " * 4
+    found = [m.topic for m in classifier.classify("من يفوز في سباق أسرع طائرة بالعالم؟", text)]
+    assert "big-tech" not in found and found[:1] == ["ev"]
+
+
+@pytest.mark.parametrize(
+    ("title", "topic"),
+    [
+        ("جهاز قابل للارتداء يقرأ أفكارك", "gadgets"),
+        ("فايبر يضيف ميزة جديدة للمحادثات", "social-media"),
+        ("WeChat reaches one billion users", "social-media"),
+    ],
+)
+def test_wearables_and_messaging_apps_have_their_topic(
+    classifier: LexiconClassifier, title: str, topic: str
+) -> None:
+    assert [m.topic for m in classifier.classify(title, "")] == [topic]
+
+
+def test_a_computer_as_the_object_of_a_story_is_no_hardware_story(
+    classifier: LexiconClassifier,
+) -> None:
+    # TUNE half, read (judged no on the TUNE reading too: Siri on computers): spyware on
+    # «your computer» is a security story; a personal computer's mouse is hardware.
+    title = "3 خطوات.. للتأكد من عدم التجسس على حاسوبك"
+    text = (
+        "تعد برامج التجسس على أنشطة الحواسيب أحد أخطر أشكال البرمجيات الخبيثة. ويمكن لبرامج "
+        "التجسس أن تسرق تسجيلات الكاميرا الخاصة بجهاز الكمبيوتر، وتراقب الحاسوب بصمت."
+    )
+    assert [m.topic for m in classifier.classify(title, text)] == ["cybersecurity"]
+    title = '27 أبريل.. "الفأرة" تحتفل بعيد ميلادها'
+    text = (
+        "يعود اختراع فأرة الكمبيوتر إلى الستينيات، وعرض الجهاز للبيع لأول مرة مع الحواسب "
+        "الشخصية عام 1981. والحاسب الشخصي طورته شركة زيروكس."
+    )
+    assert [m.topic for m in classifier.classify(title, text)] == ["hardware"]
+
+
+def test_a_story_below_the_bar_takes_its_strongest_topic_on_two_specific_mentions(
+    classifier: LexiconClassifier,
+) -> None:
+    # TUNE half (pool), read: a climate appeal naming «المناخ» twice had no topic.
+    title = "البابا يحذر: الأرض قد تصبح صحاري وكومة قمامة"
+    text = (
+        "دعا البابا حكومات العالم إلى كبح التغير المناخي، وقال إن أزمة المناخ تهدد بتحويل "
+        "الأرض إلى كومة من القمامة."
+    )
+    assert [m.topic for m in classifier.classify(title, text)] == ["science"]
+    # The relevance filter's input is unchanged: the fallback is not one of its topics.
+    evidence = classifier.evidence(title, text)
+    assert evidence.topics == () and evidence.fallback is not None
+    # One mention is a passing word, not a topic (a shelter company's «vivo»).
+    assert classifier.classify("ملاجئ نهاية العالم جاهزة", "تبيع شركة vivo الملاجئ.") == ()
+
+
+def test_the_fallback_topic_tags_alone(classifier: LexiconClassifier) -> None:
+    # Two weak topics: only the strongest one, as a single tag.
+    title = "ماذا تفعل الألعاب بعقول الأطفال؟"
+    text = (
+        "حذرت خبيرة من أن ألعاب الفيديو والألعاب الإلكترونية تضر الأطفال، وذكرت مواقع "
+        "التواصل الاجتماعي."
+    )
+    assert [m.topic for m in classifier.classify(title, text)] == ["gaming"]
+
+
+@pytest.mark.parametrize(
+    ("title", "topic"),
+    [
+        # TUNE half (pool), read: dating apps not next to «تطبيق», an iPad in two words.
+        ("تبحث عن شريك الحياة المناسب؟ إليك 5 تطبيقات عربية للمواعدة", "social-media"),
+        ("الأطفال يلعبون على الحاسبات اللوحية آي باد بدلا من المكعبات", "hardware"),
+    ],
+)
+def test_dating_and_tablets_in_other_words(
+    classifier: LexiconClassifier, title: str, topic: str
+) -> None:
+    assert [m.topic for m in classifier.classify(title, "")] == [topic]
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "topic"),
+    [
+        # TUNE half (pool articles 61-120), read: medical studies told in words the lexicon
+        # lacked had gone to science on their research words; weather without a storm; a
+        # space-tourism company; a game told as «لعبة».
+        (
+            'مجموعة اختبارات تكشف عن "التوحد" عند الأطفال',
+            "طور باحثون من جامعة وارويك اختبارات تكشف مرض التوحد، وقال الباحثون إن الاختبارات "
+            "على الدم تكشف المرض مبكرا، وأجرى العلماء تجارب في الجامعة.",
+            "health-tech",
+        ),
+        (
+            "دول تسجل أعلى درجات حرارة على الإطلاق",
+            "كشف خبراء الأرصاد أن دول العالم شهدت درجات الحرارة الأعلى على الإطلاق.",
+            "science",
+        ),
+        (
+            "اختبار ناجح لتحليق مركبة بسرعة تفوق سرعة الصوت",
+            "قالت شركة فيرجن غالاكتيك إنها أجرت اختبار تحليق لمركبة سبيس شيب تو الفضائية.",
+            "space",
+        ),
+        (
+            '"تقبريني يا حبي".. لعبة جديدة عن النزاع السوري',
+            "استمد أحد مطوري ألعاب الفيديو فكرة اللعبة من الحرب في سوريا.",
+            "gaming",
+        ),
+    ],
+)
+def test_studies_weather_space_companies_and_games_reach_their_topic(
+    classifier: LexiconClassifier, title: str, text: str, topic: str
+) -> None:
+    assert [m.topic for m in classifier.classify(title, text)] == [topic]
+
+
+def test_a_fossil_bird_with_teeth_stays_science(classifier: LexiconClassifier) -> None:
+    # The third sheet (judged science yes): «الأسنان» had made it a health story once muscles
+    # counted for health-tech; teeth are generic now, dentistry phrases specific.
+    title = 'حفريات تكشف خصائص مدهشة لـ"طائر السمك"'
+    text = (
+        "عثر علماء على حفريات جديدة لطائر عاش قبل 85 مليون عام، تكشف عن خصائص أسلافه "
+        "الديناصورات. وقال الباحثون إن الطيور كانت تتمتع بمنقار وأسنان معا، وإن الأسنان "
+        "والعضلات في الجسم تشبه الديناصورات. والأسنان حادة، والأسنان كثيرة."
+    )
+    assert [m.topic for m in classifier.classify(title, text)] == ["science"]
+
+
+def test_a_skin_printer_for_burns_is_a_medical_story(classifier: LexiconClassifier) -> None:
+    # TUNE half (pool articles 121-180), read: science on its researchers' words.
+    title = "اختراع يصلح الجروح العميقة بتقنية الطباعة"
+    text = (
+        "ابتكر باحثون في جامعة تورنتو جهازا يعالج الحروق الجلدية العميقة. ويطبع الجهاز طبقات "
+        "من الجلد في مناطق الحروق والجروح، وجرب العلماء الجهاز على الحيوانات. ويغطي الجلد "
+        "الجروح، والجلد الجديد يلتئم."
+    )
+    assert [m.topic for m in classifier.classify(title, text)] == ["health-tech"]
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "topics"),
+    [
+        # TUNE half (pool articles 181-240), read: medical studies went to science on their
+        # research words; Star Wars («حرب الكواكب») was read as space.
+        (
+            'في الصداع النصفي.. البرد "سبب كل علة"',
+            "خلصت دراسة حديثة أجراها باحثون في جامعة هلسنكي إلى أن بديلا جينيا مرتبطا بالصداع "
+            "النصفي ساعد الإنسان الأول، وقال العلماء إن الجينات تفسر الصداع النصفي.",
+            ["health-tech"],
+        ),
+        (
+            '"دراسة صادمة" عن المدخنين الشبان',
+            "خلصت دراسة جديدة أجراها باحثون إلى أن المدخنين الشبان أكثر عرضة للإصابة بجلطات، "
+            "وقال الباحثون في الجامعة إن الجلطات تصيب المدخنين قبل الخمسين، وإن التدخين يزيد "
+            "خطر السكتة الدماغية.",
+            ["health-tech"],
+        ),
+        (
+            'لماذا لم تخرج ألعاب فيديو "حرب الكواكب" إلى النور؟',
+            "كانت ألعاب الفيديو من حرب الكواكب تقتصر على أجهزة الألعاب، وحرب الكواكب سلسلة "
+            "أفلام، ومطورو الألعاب أرادوا لعبة جديدة من حرب الكواكب.",
+            ["gaming"],
+        ),
+    ],
+)
+def test_migraine_strokes_and_star_wars(
+    classifier: LexiconClassifier, title: str, text: str, topics: list[str]
+) -> None:
+    assert [m.topic for m in classifier.classify(title, text)] == topics
