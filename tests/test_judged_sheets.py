@@ -18,7 +18,7 @@ def rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-@pytest.mark.parametrize("sheet", ["topics-60", "topics-60b", "topics-60c"])
+@pytest.mark.parametrize("sheet", ["topics-60", "topics-60b", "topics-60c", "topics-60d"])
 def test_topic_sheet_every_tag_judged_on_the_sheets_articles(sheet: str) -> None:
     ids = (JUDGED / f"{sheet}.ids.txt").read_text(encoding="utf-8").split()
     answers = rows(f"{sheet}.csv")
