@@ -9,7 +9,8 @@ statement and what is dropped does not change what it says. A cut is refused whe
   predicate), or on a particle, preposition, pronoun («، وهو.») or a verb of saying (its
   complement dropped);
 - what is dropped starts with the consequence («فإن …», «فقد …»), an outcome or an
-  exception («قبل أن», «بعد أن», «إلا», «لكن», «غير أن», «دون أن», «حتى») or a negation,
+  exception («قبل أن», «بعد أن», «إلا», «لكن», «غير أن», «دون أن», «حتى», «باستثناء»), a
+  trailing condition («إذا», «إن لم», «ما لم», «لو», «بشرط», «في حال») or a negation,
   or the sentence's main verb of saying («…، قال ميلنر إن …»: the kept part was only
   its fronted adverbial), or holds the words attributed («قولها: …»);
 - quotes or brackets are left open.
@@ -33,7 +34,7 @@ __all__ = ["clause_opener_parts", "comma_parts", "cut_is_safe", "safe_leading_pa
 # topic). Found anywhere in the last clause kept, they make the cut unsafe.
 _NEEDS_MAIN_CLAUSE = frozenset(
     tokenize(
-        """إذا اذا وإذا فإذا لو ولو لولا رغم ورغم برغم بالرغم وبالرغم أما وأما عندما وعندما
+        """إذا اذا وإذا فإذا لو ولو لولا رغم ورغم برغم بالرغم وبالرغم الرغم أما وأما عندما وعندما
         حينما وحينما لما ولما كلما وكلما طالما بينما وبينما ومع بمجرد وبمجرد ريثما
         بدلا وبدلا"""
     )
@@ -64,12 +65,16 @@ _SAYING = frozenset(
     )
 )
 # What dropped words may not start with: consequence, outcome, exception, contrast,
-# negation.
+# negation, and a trailing condition or exception («…، إذا لم تكن الشركات مجبورة»:
+# without it a conditional claim reads as an absolute one, a judged distortion). With
+# «و» («، وفي حال …، فإن …», «وإذا …») a conditional sentence of its own begins.
 _KEEP_WITH_BEFORE = frozenset(
     tokenize(
         """فإن فان فإنه فإنها فقد فلا فلن فلم فسوف فهو فهي فإنهم إلا الا وإلا غير سوى لكن
         ولكن لكنه لكنها لكنهم بل دون ودون حتى لا ولا لم ولم لن ولن ليس وليس
-        إلى الى على عن"""
+        إلى الى على عن
+        إذا اذا لو ولو لولا بشرط شريطة شرط باستثناء وباستثناء بدون وبدون عدا طالما
+        مالم"""
     )
 )
 # A verb of saying with no conjunction after a comma is the sentence's main verb: what
@@ -87,7 +92,20 @@ _PARENTHETICAL = frozenset(tokenize("الذي التي الذين والذي و�
 _COMPLEMENT = frozenset(tokenize("إلى الى على عن في من مع لدى نحو"))
 _COMPLEMENT_PREFIXES = ("بال", "لل")
 _KEEP_WITH_BEFORE_PAIRS = frozenset(
-    tuple(tokenize(p)) for p in ("قبل أن", "بعد أن", "إلا أن", "غير أن", "من دون", "إلى أن")
+    tuple(tokenize(p))
+    for p in (
+        "قبل أن",
+        "بعد أن",
+        "إلا أن",
+        "غير أن",
+        "من دون",
+        "إلى أن",
+        "إن لم",
+        "ما لم",
+        "ما عدا",
+        "في حال",
+        "في حالة",
+    )
 )
 
 
