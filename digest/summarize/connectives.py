@@ -10,7 +10,8 @@ import re
 from collections.abc import Collection, Sequence
 
 from ..arabic import normalize, normalize_word
-from .residue import conjunction_removable
+from .lexicon import conjunction_lexicon
+from .residue import _OWN_FIRST_LETTER, conjunction_removable
 
 __all__ = ["depends_on_previous", "strip_connective"]
 
@@ -104,6 +105,12 @@ _CONJUNCTION_BEFORE_VERB = re.compile(
     r"^(?:ي[تشعحضوقجدذزطظغفمهأإخثص]\w{2,}|ي[ربس]\w{2,}|س[يت]\w{3,})$"
 )
 _FORM_III_FEMININE = re.compile("^[\u0628-\u064a]ا[\u0628-\u064a][\u0621-\u0626\u0628-\u064a]ت$")
+# «وارتفعت», «واستطاعت» (also misspelt: «وارتقعت»): a perfect verb of the eighth or
+# tenth form, feminine (افتعلت / استفعلت, normalised); none of the lexicon's own-و
+# words has the shape
+_FORM_VIII_X_FEMININE = re.compile(
+    "^(?:ا[\u0628-\u064a]ت[\u0621-\u064a]{2}|است[\u0621-\u064a]{3})ت$"
+)
 _NOT_CONJUNCTION_BEFORE_VERB = _wordset(
     "سيلة سيله سيلتها سيلته سيلتين سيط سيطة سيطه سيطا سيم سيمة سيمه"
 )
@@ -291,6 +298,27 @@ def strip_connective(text: str, language: str = "ar", article_words: Collection[
         # before their ت, and the lexicon's own words none of it)
         if bare[0] == "و" and _FORM_III_FEMININE.match(remainder):
             return without
+        if bare[0] == "و" and _FORM_VIII_X_FEMININE.match(folded_remainder):
+            return without
+        # «وأدى», «وأتى»: a defective perfect verb, hamza written (the own-و «وادي»,
+        # «والي» are written with a bare alif and a ي)
+        if (
+            bare[0] == "و"
+            and remainder[:1] == "أ"
+            and remainder[-1:] == "ى"
+            and len(remainder) == 3
+        ):
+            return without
+        # «ولمزيد», «وبسرعة»: the conjunction before لـ/بـ and a word the lexicon says is
+        # one of its own (و + the word is a conjunction there), unless the whole is an
+        # own-و word of the lexicon («ولاية», «وليد»)
+        if (
+            bare[0] == "و"
+            and remainder[:1] in "لب"
+            and len(folded_remainder) >= 4
+            and _conjunction_before_own_word(normalize_word(bare))
+        ):
+            return without
         # "ولتفعيل", "وللمرة": the conjunction before the preposition لـ (no word of its
         # own begins with ولل or ولت)
         if bare[0] == "و" and remainder.startswith(("لل", "لت")) and len(remainder) >= 5:
@@ -298,6 +326,16 @@ def strip_connective(text: str, language: str = "ar", article_words: Collection[
         if conjunction_removable(normalize_word(bare), article_words):
             return without
     return text
+
+
+def _conjunction_before_own_word(word: str) -> bool:
+    """Whether `word` (normalised, «ولمزيد») is و, a preposition لـ/بـ and a word whose
+    و-form the conjunction lexicon lists as a conjunction («ومزيد»), and not itself an
+    own-و word of the lexicon or the list."""
+    lexicon = conjunction_lexicon()
+    if word in lexicon.own or word in _OWN_FIRST_LETTER:
+        return False
+    return "و" + word[2:] in lexicon.conjunction
 
 
 def depends_on_previous(tokens: Sequence[str]) -> bool:
