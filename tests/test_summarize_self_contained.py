@@ -6,8 +6,9 @@ sentence; calls to action never shown, with or without a conjunction glued to th
 
 from __future__ import annotations
 
+from digest.arabic import tokenize
 from digest.summarize import ExtractiveSummarizer
-from digest.summarize.connectives import strip_connective
+from digest.summarize.connectives import announces_next, strip_connective
 from digest.summarize.cutting import cut_is_safe
 from digest.summarize.lexicon import ConjunctionLexicon, conjunction_lexicon
 from digest.summarize.residue import conjunction_removable, is_call_to_action
@@ -335,3 +336,23 @@ def test_conjunctions_before_derived_verbs_defective_verbs_and_prepositions() ->
     assert strip_connective("ولاية كاليفورنيا تقرر حظر التطبيق").startswith("ولاية")
     assert strip_connective("وليد عبد الله قال إن الشركة").startswith("وليد")
     assert strip_connective("واجهت الشركة مشكلات كثيرة هذا العام").startswith("واجهت")
+
+
+def test_a_sentence_that_only_announces_the_next_one_is_no_bullet() -> None:
+    # «لكن المهمة لم تنته عند هذا الحد» was a last bullet on the fourth blind sheet: the
+    # outcome it announces is in the next sentence
+    text = "\n".join(
+        [
+            "أطلقت وكالة الفضاء مهمة المسبار الجديد إلى المريخ لدراسة التربة والمياه.",
+            "وصل المسبار إلى مدار المريخ بعد رحلة استمرت سبعة أشهر في الفضاء.",
+            "هبطت مركبة المسبار بسلام على سطح المريخ وأرسلت أول صورها.",
+            "ومهمة المسبار إلى المريخ لم تنته عند هذا الحد.",
+            "فقد بدأت المركبة حفر التربة بحثا عن آثار المياه تحت سطح المريخ.",
+            "يأمل العلماء أن تكشف العينات عن ماضي المريخ.",
+        ]
+    )
+    shown = ExtractiveSummarizer().summarize("مهمة المسبار إلى المريخ لم تنته", text, max_bullets=5)
+    assert len(shown) >= 3, shown
+    assert not any(bullet.endswith("عند هذا الحد.") for bullet in shown), shown
+    assert announces_next(tokenize("وليس هذا كل شيء."))
+    assert not announces_next(tokenize("أعلنت الشركة أن الأزمة المالية التي تمر بها لم تنته بعد."))

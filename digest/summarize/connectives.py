@@ -13,7 +13,7 @@ from ..arabic import normalize, normalize_word
 from .lexicon import conjunction_lexicon
 from .residue import _OWN_FIRST_LETTER, conjunction_removable
 
-__all__ = ["depends_on_previous", "strip_connective"]
+__all__ = ["announces_next", "depends_on_previous", "strip_connective"]
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -351,3 +351,24 @@ def depends_on_previous(tokens: Sequence[str]) -> bool:
     if tokens[0] in _FIMA and len(tokens) > 1 and tokens[1] in _FIMA_AS_FOR:
         return False
     return _DEPENDENT_START.match(" ".join(tokens[:3])) is not None
+
+
+# «لكن المهمة لم تنته عند هذا الحد.», «وليس هذا كل شيء.»: a sentence that announces the
+# next one (the outcome, the rest of the list) and says nothing itself
+_UP_TO_HERE = (("عند", "هذا", "الحد"), ("عند", "ذلك", "الحد"))
+_NOT_ENDED = _wordset("تنته ينته تنتهي ينتهي تتوقف يتوقف")
+_NOT_ALL = _wordset("ليس وليس")
+_ONLY = _wordset("فحسب فقط شيء")
+
+
+def announces_next(tokens: Sequence[str]) -> bool:
+    """Whether a sentence (its normalised tokens) only announces the one after it: it
+    ends «عند هذا الحد», is a short «… لم تنته.» (at most 8 words), or is «ليس هذا
+    فحسب / كل شيء». Such a sentence is no bullet (what it announces is elsewhere)."""
+    if len(tokens) < 2:
+        return False
+    if tuple(tokens[-3:]) in _UP_TO_HERE:
+        return True
+    if len(tokens) <= 8 and tokens[-2] == "لم" and tokens[-1] in _NOT_ENDED:
+        return True
+    return len(tokens) <= 5 and tokens[0] in _NOT_ALL and tokens[-1] in _ONLY
