@@ -356,3 +356,25 @@ def test_a_sentence_that_only_announces_the_next_one_is_no_bullet() -> None:
     assert not any(bullet.endswith("عند هذا الحد.") for bullet in shown), shown
     assert announces_next(tokenize("وليس هذا كل شيء."))
     assert not announces_next(tokenize("أعلنت الشركة أن الأزمة المالية التي تمر بها لم تنته بعد."))
+
+
+def test_a_list_item_after_kadhalik_is_not_left_without_a_verb() -> None:
+    # dropping «وكذلك» left the verbless fragment «مبنى سكني للطلاب …» as a bullet
+    # (bullets4's report): the item leans on the sentence that opened the list
+    text = "\n".join(
+        [
+            "افتتحت جامعة الملك سعود اليوم مجمعا تقنيا جديدا بتكلفة مليار ريال.",
+            "يضم المجمع مختبرات للذكاء الاصطناعي ومركزا للبيانات يعمل بالطاقة الشمسية.",
+            "وكذلك مبنى سكني للطلاب يتسع لألف طالب في الحرم الجامعي الجديد للمجمع التقني.",
+            "قال مدير الجامعة إن المجمع سيخدم الباحثين من مختلف الكليات.",
+            "ينتظر أن تبدأ الدراسة في المجمع مطلع العام المقبل.",
+        ]
+    )
+    shown = ExtractiveSummarizer().summarize(
+        "جامعة الملك سعود تفتتح مجمعا تقنيا للطلاب", text, max_bullets=3
+    )
+    assert len(shown) == 3, shown
+    assert not any(bullet.startswith("مبنى") for bullet in shown), shown
+    # a verb after it: «كذلك» is "also", dropped
+    assert strip_connective("وكذلك أعلنت الشركة عن هاتف جديد.") == "أعلنت الشركة عن هاتف جديد."
+    assert strip_connective("كذلك يمكن للمستخدم حذف الرسائل.") == "يمكن للمستخدم حذف الرسائل."

@@ -140,6 +140,9 @@ _DEPENDENT_OPENINGS = tuple(
         # «ثم كان على وشك …»: the next step of a story, whose actor the sentence
         # before names (dropping «ثم» left a verb without its subject)
         *("ثم", "وثم"),
+        # «وكذلك مبنى سكني للطلاب …»: one more item of a list the sentence before
+        # opened (kept by strip_connective only when no verb follows)
+        *("كذلك", "وكذلك"),
         *("فإن", "فإنه", "فإنها", "فإنهم", "كما أنه", "كما أنها", "كما أنهم"),
     )
 )
@@ -156,6 +159,7 @@ _DEPENDENT_START = re.compile(
 # Their first words: a bullet whose first token is none of these cannot match
 _DEPENDENT_FIRST = frozenset(p.split()[0] for p in _DEPENDENT_OPENINGS)
 _KAMA = frozenset(normalize(w) for w in ("كما", "وكما"))
+_KADHALIK = frozenset(normalize(w) for w in ("كذلك", "وكذلك"))
 # After these, "كما" means "as" ("كما هو الحال", "كما قال الوزير"), not "also"
 _AFTER_KAMA_AS = _wordset(
     normalize(
@@ -226,6 +230,22 @@ def _kama_is_needed(rest: str) -> bool:
     return True
 
 
+def _kadhalik_lists(text: str, rest: str) -> bool:
+    """Whether «كذلك/وكذلك» before `rest` (no comma after it) adds an item to a list the
+    sentence before opened («وكذلك مبنى سكني للطلاب …»): what follows is no verb (an
+    imperfect or future, a listed verb or particle, a perfect ending in ت or hamzated).
+    Dropping it would leave a sentence with no verb; kept, the sentence leans on the one
+    before (depends_on_previous)."""
+    if text.split(maxsplit=1)[0].endswith(("،", ",")):
+        return False  # «كذلك، …»: "likewise", a sentence of its own follows
+    first = normalize_word(rest.split(maxsplit=1)[0].strip("،,"))
+    if first in _AR_SAFE_REMAINDERS or first.startswith(("ي", "ت", "س", "لا", "لم", "لن", "قد")):
+        return False
+    if len(first) >= 4 and first.endswith("ت"):
+        return False  # «كذلك أعلنت …»
+    return not (rest[:1] in "أإ" and len(first) >= 4)
+
+
 def strip_connective(text: str, language: str = "ar", article_words: Collection[str] = ()) -> str:
     """Remove a leading connective ("و", "كما", "ولكن", "However,") that makes the
     sentence depend on the previous one. Returns the text unchanged when unsure.
@@ -245,7 +265,8 @@ def strip_connective(text: str, language: str = "ar", article_words: Collection[
         if len(parts) > words and not (
             # "كما هو الحال", "كما قال": "as", not "also" - the rest needs it; «كما أنها
             # ليست …»: the pronoun is the subject (depends_on_previous says so)
-            phrase.group(1) in _KAMA and _kama_is_needed(parts[words])
+            (phrase.group(1) in _KAMA and _kama_is_needed(parts[words]))
+            or (phrase.group(1) in _KADHALIK and _kadhalik_lists(text, parts[words]))
         ):
             return parts[words].lstrip("،, ").strip()
     if not rest:
