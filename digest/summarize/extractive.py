@@ -52,6 +52,7 @@ from .boilerplate import (
     LIST_INTRO_ENDINGS,
     body_sentences,
     is_boilerplate,
+    is_list_item,
     looks_like_code,
     may_be_boilerplate,
     strip_caption,
@@ -642,6 +643,8 @@ class ExtractiveSummarizer:
             text, tokens = bullet
             if text.endswith((":", "：")) or (tokens and tokens[-1] in LIST_INTRO_ENDINGS):
                 return False  # introduces a list that is not part of the bullet
+            if is_list_item(text):
+                return False  # «5. مجموعة موندليز …», «• اضغط على …»: an inline list's item
             if announces_next(tokens):
                 return False  # «لكن المهمة لم تنته عند هذا الحد.»: the news is in the next one
             if looks_like_code(text):
