@@ -378,3 +378,23 @@ def test_a_list_item_after_kadhalik_is_not_left_without_a_verb() -> None:
     # a verb after it: «كذلك» is "also", dropped
     assert strip_connective("وكذلك أعلنت الشركة عن هاتف جديد.") == "أعلنت الشركة عن هاتف جديد."
     assert strip_connective("كذلك يمكن للمستخدم حذف الرسائل.") == "يمكن للمستخدم حذف الرسائل."
+
+
+def test_an_especially_opening_leans_on_the_sentence_before() -> None:
+    # «خصوصا على كوكب تصل فيه الحرارة إلى 460 درجة مئوية …» was a bullet (a tune
+    # reader's broken clause): the rest of a question split at its «؟»
+    text = "\n".join(
+        [
+            "تخطط وكالة ناسا لإرسال مركبة جوالة إلى كوكب الزهرة بحلول عام 2030.",
+            "ستعمل المركبة الجوالة على دراسة سطح الزهرة وغلافه الجوي لمدة شهرين.",
+            "لكن إلكترونيات المركبة لن تتحمل الحرارة، فكيف ستحقق ناسا ذلك؟ خصوصا على كوكب "
+            "الزهرة الذي تصل فيه الحرارة إلى 460 درجة مئوية.",
+            "طور مهندسو ناسا رقائق من كربيد السيليكون تعمل في درجات الحرارة العالية.",
+            "يأمل العلماء أن تكشف المركبة أسرار الغلاف الجوي للزهرة.",
+        ]
+    )
+    shown = ExtractiveSummarizer().summarize(
+        "ناسا تخطط لإرسال مركبة جوالة إلى كوكب الزهرة", text, max_bullets=5
+    )
+    assert len(shown) >= 3, shown
+    assert not any(bullet.startswith("خصوصا") for bullet in shown), shown

@@ -143,6 +143,9 @@ _DEPENDENT_OPENINGS = tuple(
         # «وكذلك مبنى سكني للطلاب …»: one more item of a list the sentence before
         # opened (kept by strip_connective only when no verb follows)
         *("كذلك", "وكذلك"),
+        # «خصوصا على كوكب تصل فيه الحرارة …»: "especially", the rest of the sentence
+        # before (a question split at its «؟» left it as a fragment)
+        *("خصوصا", "وخصوصا", "خاصة", "وخاصة", "لا سيما", "ولا سيما", "لاسيما", "ولاسيما"),
         *("فإن", "فإنه", "فإنها", "فإنهم", "كما أنه", "كما أنها", "كما أنهم"),
     )
 )
