@@ -13,7 +13,8 @@ What it handles, and why:
 * Glued sentences (``البواب.يقوم``): a full stop between Arabic letters is a boundary.
 * Not boundaries: decimals (``3.5``), dotted names (``01.ai``, ``GPT-4o``), Latin
   abbreviations (``U.S.``, ``Dr.``), single-letter Arabic abbreviations (``د.``), a
-  middle initial spelt in Arabic (``إليزابيث آر. كلويت``).
+  middle initial spelt in Arabic (``إليزابيث آر. كلويت``), a dotted acronym spelt in
+  Arabic (``سي.إن.إن``, ``بي.أوت.كيو``, ``بي. إن. سبورتس``).
 * Quotes: a full stop inside “…”, «…» or "…" does not end the sentence when the quote
   closes nearby, so sentences keep their quotes balanced.
 
