@@ -111,3 +111,18 @@ def test_a_concession_with_al_raghm_keeps_its_main_clause() -> None:
     bullets = _bullets(sentence)
     assert len(bullets) >= 3
     assert not any(bullet.endswith("بحسب تصريحاته.") for bullet in bullets), bullets
+
+
+def test_a_subject_with_a_relative_clause_keeps_its_predicate() -> None:
+    # with the trailing condition kept, the cut fell back to the first comma of AL-4 (the
+    # fourth blind sheet): «أغلبية تطبيقات … التي نستخدمها اليوم وتملك شعبية كبيرة.»,
+    # a subject whose predicate («تقوم بجمع البيانات …») was dropped
+    sentence = (
+        "أغلبية تطبيقات التواصل الاجتماعي المجانية التي نستخدمها اليوم وتملك شعبية كبيرة "
+        "بين المستخدمين، تقوم بجمع البيانات مقابل توفيرها للخدمة بشكل مجاني، ولا تقدم "
+        "شركات التكنولوجيا أي تفاصيل عن أنشطة جمع البيانات الخاصة بالمستخدمين للجمهور، "
+        "إذا لم تكن شركات التكنولوجيا مجبورة على القيام بذلك بموجب القوانين الأوروبية."
+    )
+    bullets = _bullets(sentence)
+    assert len(bullets) >= 3
+    assert not any(bullet.endswith("بين المستخدمين.") for bullet in bullets), bullets

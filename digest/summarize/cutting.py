@@ -12,7 +12,9 @@ statement and what is dropped does not change what it says. A cut is refused whe
   exception («قبل أن», «بعد أن», «إلا», «لكن», «غير أن», «دون أن», «حتى», «باستثناء»), a
   trailing condition («إذا», «إن لم», «ما لم», «لو», «بشرط», «في حال») or a negation,
   or the sentence's main verb of saying («…، قال ميلنر إن …»: the kept part was only
-  its fronted adverbial), or holds the words attributed («قولها: …»);
+  its fronted adverbial), or holds the words attributed («قولها: …»), or opens with an
+  imperfect verb after a subject described by a relative clause («أغلبية التطبيقات التي
+  نستخدمها …، تقوم بجمع …»: the verb is its predicate);
 - quotes or brackets are left open.
 
 Pure functions over the sentence's text; every pattern is a set lookup on words, so the
@@ -160,11 +162,30 @@ def cut_is_safe(kept: str, dropped: str) -> bool:
         return False
     if first_two and _parenthetical_then_complement(last, head, first_two[0]):
         return False
+    if first_two and _predicate_after_relative(last, first_two[0]):
+        return False
     if any(w in _THAT for w in last[-2:]):
         return False  # «أكد أن الشركة.»: subject without predicate
     if _opens_unfinished(last):
         return False
     return not _speaker_without_words(kept, last)
+
+
+# Relative pronouns: a subject described by a relative clause («أغلبية التطبيقات التي
+# نستخدمها اليوم وتملك شعبية كبيرة،») still waits for its predicate («تقوم بجمع …»)
+_RELATIVE = frozenset(tokenize("الذي التي الذين اللذين اللتين اللواتي"))
+
+
+def _predicate_after_relative(last: list[str], first: str) -> bool:
+    """The kept part's last clause holds a relative clause and the dropped part opens
+    with a verb in the imperfect, no conjunction before it («…، تقوم بجمع البيانات»):
+    that verb is the predicate of the subject the relative clause described."""
+    return (
+        len(first) >= 4
+        and first[0] in "يت"
+        and not _RELATIVE.isdisjoint(last)
+        and last[0] not in _RELATIVE
+    )
 
 
 def _is_complement(word: str) -> bool:
