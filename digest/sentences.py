@@ -13,7 +13,8 @@ What it handles, and why:
 * Glued sentences (``البواب.يقوم``): a full stop between Arabic letters is a boundary.
 * Not boundaries: decimals (``3.5``), dotted names (``01.ai``, ``GPT-4o``), Latin
   abbreviations (``U.S.``, ``Dr.``), single-letter Arabic abbreviations (``د.``), a
-  middle initial spelt in Arabic (``إليزابيث آر. كلويت``).
+  middle initial spelt in Arabic (``إليزابيث آر. كلويت``), a dotted acronym spelt in
+  Arabic (``سي.إن.إن``, ``بي.أوت.كيو``, ``بي. إن. سبورتس``).
 * Quotes: a full stop inside “…”, «…» or "…" does not end the sentence when the quote
   closes nearby, so sentences keep their quotes balanced.
 
@@ -78,6 +79,12 @@ def _wordset(words: str) -> frozenset[str]:
 # is written as one of these with a stop. («في» is left out: it is the preposition.)
 _ARABIC_LETTER_NAMES = _wordset(
     "آر أر جي جيه إم إس إف إتش اتش دبليو كيه إل واي إكس زد بي سي دي تي يو إي إيه كيو"
+)
+# Letter names in dotted acronyms spelt in Arabic («سي.إن.إن», «بي.أوت.كيو»,
+# «آي.أو.إس», «بي. إن. سبورتس»): the initials' names and the vowels' spellings, which
+# are words of their own elsewhere («أو», «إن») and so are trusted only between stops
+_DOTTED_LETTER_NAMES = _ARABIC_LETTER_NAMES | _wordset(
+    "آي أي اي أو او إن ان أن ايه أيه آيه إيس اس أس ام ار إي ئي آى أل ال دابليو"
 )
 # A word that opens a sentence of its own after a spelt initial, not a surname: the
 # stop really ends the sentence there
@@ -260,6 +267,8 @@ def _is_boundary(text: str, pos: int, end: int) -> bool:
                 return False
             if word in _ARABIC_LETTER_NAMES and _is_spelt_initial(text, pos - len(word), end):
                 return False
+            if word in _DOTTED_LETTER_NAMES and _in_spaced_acronym(text, pos - len(word), end):
+                return False
             # the first character after the spaces (without copying the rest of the text)
             after = end + 1
             while after < n and text[after].isspace():
@@ -279,6 +288,8 @@ def _is_boundary(text: str, pos: int, end: int) -> bool:
             and not (text[end + 1] if end + 1 < n else " ").isalpha()
         ):
             return False  # د.ب.أ / أ.ف.ب: a news agency's dotted initials
+        if _in_glued_acronym(text, pos, end):
+            return False
         return _is_arabic_letter(nxt) and (
             _is_arabic_letter(prev) or prev.isdigit() or prev.isspace() or prev in _CLOSERS
         )
@@ -310,6 +321,61 @@ def _is_spelt_initial(text: str, start: int, end: int) -> bool:
     if not following or not _is_arabic_letter(following[0]):
         return False
     return not (following[0] in "وف" or following.startswith("ال") or following in _OPENS_SENTENCE)
+
+
+def _letters_before(text: str, pos: int) -> str:
+    """The run of Arabic letters that ends at pos."""
+    start = pos
+    while start > 0 and _is_arabic_letter(text[start - 1]):
+        start -= 1
+    return text[start:pos]
+
+
+def _letters_after(text: str, end: int) -> str:
+    """The run of Arabic letters that starts at end."""
+    stop = end
+    while stop < len(text) and _is_arabic_letter(text[stop]):
+        stop += 1
+    return text[end:stop]
+
+
+def _in_glued_acronym(text: str, pos: int, end: int) -> bool:
+    """Whether the stop text[pos:end], glued between Arabic letters, is one of a dotted
+    acronym spelt in Arabic («سي.إن.إن», «بي.أوت.كيو», «آي.فون»): a letter's name on
+    one side, a short piece on the other. Not when the piece after is a word that opens
+    a sentence of its own (glued sentences: «… بي بي سي.وقال»), «ال…», or a long word
+    after a long one («للذكاء.سي»)."""
+    left = _letters_before(text, pos)
+    right = _letters_after(text, end)
+    if not left or not right:
+        return False
+    if not (left in _DOTTED_LETTER_NAMES or (right in _DOTTED_LETTER_NAMES and len(left) <= 4)):
+        return False
+    if right in _DOTTED_LETTER_NAMES:
+        return True
+    return (
+        len(right) <= 5
+        and right not in _OPENS_SENTENCE
+        and not right.startswith(("ال", "و"))
+        and not (right[0] == "ف" and len(right) > 3)
+    )
+
+
+def _in_spaced_acronym(text: str, start: int, end: int) -> bool:
+    """Whether the letter's name at text[start:end] («بي.» of «بي. إن. سبورتس») is in
+    the middle of a dotted acronym written with spaces: the next word is another
+    letter's name with its stop, or the word before is one and the next word goes on
+    the name (no conjunction, «ال» or particle opening a sentence)."""
+    following = _next_word(text, end)
+    if following.endswith(".") and following[:-1] in _DOTTED_LETTER_NAMES:
+        return True
+    before = text[text.rfind(" ", 0, max(0, start - 1)) + 1 : max(0, start - 1)].lstrip("(\"'“«")
+    if not (before.endswith(".") and before[:-1] in _DOTTED_LETTER_NAMES):
+        return False
+    following = following.rstrip("،,؛;:.")
+    return bool(following) and not (
+        following[0] in "وف" or following.startswith("ال") or following in _OPENS_SENTENCE
+    )
 
 
 def _terminator_runs(text: str) -> list[tuple[int, int]]:

@@ -105,3 +105,16 @@ def test_newswire_joins_and_conjunction_before_a_verb(sentence: str, shown: str)
     from digest.summarize.connectives import strip_connective
 
     assert strip_connective(sentence) == shown
+
+
+def test_a_hashtag_marker_typed_after_the_word_is_dropped() -> None:
+    # «ووفقًا لموقع ABetaInfo# لوحظ …» left a stray "#" in both lists of the fourth
+    # blind sheet (AL-4): right-to-left typing puts the marker after the word
+    lead = (
+        "ووفقا لموقع SpaceNews# فإن شركة سبيس إكس حددت موعد إطلاق صاروخها الجديد من "
+        "قاعدة كيب كانافيرال الجوية."
+    )
+    bullets = _summary(lead)
+    assert any("لموقع SpaceNews فإن" in b for b in bullets), bullets
+    assert not any(has_hashtag(b) for b in bullets)
+    assert unhash("بلغة C# أو F#.") == "بلغة C# أو F#."

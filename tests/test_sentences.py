@@ -256,3 +256,31 @@ def test_an_ellipsis_before_but_does_not_end_the_sentence() -> None:
     assert split_sentences("انتظر الجميع… ولكن الخبر لم يأت.") == [
         "انتظر الجميع… ولكن الخبر لم يأت."
     ]
+
+
+def test_a_dotted_acronym_spelt_in_arabic_is_not_a_boundary() -> None:
+    # «بي.أوت.كيو» cut two judged bullets off at its dots (bullets-40d, SK-1111), and
+    # «آي.أو.إس» shredded a lead (SK-833)
+    text = "وأظهرت التحقيقات أن وقف التردد لم يؤثر على بث كيان بي.أوت.كيو المقرصن للمباريات."
+    assert split_sentences(text) == [text]
+    text = "أعلنت أبل عن تحديث (آي.أو.إس 12) قالت إنه يساعد أجهزة مثل (آي.فون 6) على العمل."
+    assert split_sentences(text) == [text]
+    text = "قال مسؤول لقناة سي.إن.إن إن الشركة ستعلن النتائج غدا. ثم انتهى المؤتمر."
+    assert split_sentences(text) == [
+        "قال مسؤول لقناة سي.إن.إن إن الشركة ستعلن النتائج غدا.",
+        "ثم انتهى المؤتمر.",
+    ]
+    # written with spaces: «بي. إن. سبورتس»
+    text = 'وتتعمق الثقة بأن "بي. إن. سبورتس وهي قناة تابعة لشبكة الجزيرة، تقف خلف المزاعم.'
+    assert split_sentences(text) == [text]
+    # a sentence glued after an acronym's last letter, or after a spaced acronym, still
+    # ends there
+    assert split_sentences("شاهدت الخبر على بي بي سي.وقال المذيع إنه مهم.") == [
+        "شاهدت الخبر على بي بي سي.",
+        "وقال المذيع إنه مهم.",
+    ]
+    assert split_sentences("نقلت الخبر قناة سي. إن. إن. وأكدت أنها تتابعه.") == [
+        "نقلت الخبر قناة سي. إن. إن.",
+        "وأكدت أنها تتابعه.",
+    ]
+    assert split_sentences("وصل البواب.يقوم بعمله.") == ["وصل البواب.", "يقوم بعمله."]

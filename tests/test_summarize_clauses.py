@@ -78,3 +78,51 @@ def test_a_cut_never_ends_on_a_pronoun_whose_clause_is_dropped() -> None:
     assert len(bullets) >= 3
     assert not any(bullet.endswith("وهو.") for bullet in bullets), bullets
     assert any(bullet.endswith("وحساباتهم الشخصية على الشبكة.") for bullet in bullets), bullets
+
+
+def test_a_trailing_condition_or_exception_is_never_cut_off() -> None:
+    # «…، إذا لم تكن شركات التكنولوجيا مجبورة …» was dropped on the fourth blind sheet
+    # (AL-4): the kept part read as an absolute claim, a judged distortion
+    kept = (
+        "أغلبية تطبيقات التواصل الاجتماعي المجانية التي نستخدمها اليوم تقوم بجمع البيانات "
+        "مقابل توفيرها للخدمة بشكل مجاني، ولا تقدم شركات التكنولوجيا أي تفاصيل عن أنشطة "
+        "جمع البيانات الخاصة بالمستخدمين للجمهور"
+    )
+    for opener in ("إذا لم تكن", "ما لم تكن", "إلا إذا كانت", "في حال لم تكن", "باستثناء"):
+        sentence = (
+            kept + "، " + opener + " شركات التكنولوجيا مجبورة على القيام بذلك بموجب القوانين "
+            "الأوروبية الجديدة، كما يبدو عليه الوضع مع الميزة الجديدة في تطبيق واتساب."
+        )
+        bullets = _bullets(sentence)
+        assert len(bullets) >= 3
+        assert not any(bullet.endswith("للجمهور.") for bullet in bullets), (opener, bullets)
+
+
+def test_a_concession_with_al_raghm_keeps_its_main_clause() -> None:
+    # «…، على الرغم من أن "فيسبوك" لا يستمع لنا بحسب تصريحاته| ، من أجل الخصوصية، فإنه
+    # ليس من السيئ تعطيل هذه الميزة.» was a bullet ending on the concession (a tune
+    # reader's broken clause): «الرغم» opens a clause that needs its main clause
+    sentence = (
+        "يبدو من قبيل الصدفة المخيفة حقا أن تخبر صديقك في محادثة وجها لوجه أنه يحتاج إلى "
+        "منتج ما لوصفة طعام، ثم بعد أقل من نصف ساعة ترى الإعلان عن المنتج نفسه في صفحتك، "
+        'وهذا حدث بالفعل لكثيرين، على الرغم من أن "فيسبوك" لا يستمع للمستخدمين بحسب '
+        "تصريحاته، من أجل الخصوصية، فإنه ليس من السيئ تعطيل هذه الميزة في إعدادات الهاتف."
+    )
+    bullets = _bullets(sentence)
+    assert len(bullets) >= 3
+    assert not any(bullet.endswith("بحسب تصريحاته.") for bullet in bullets), bullets
+
+
+def test_a_subject_with_a_relative_clause_keeps_its_predicate() -> None:
+    # with the trailing condition kept, the cut fell back to the first comma of AL-4 (the
+    # fourth blind sheet): «أغلبية تطبيقات … التي نستخدمها اليوم وتملك شعبية كبيرة.»,
+    # a subject whose predicate («تقوم بجمع البيانات …») was dropped
+    sentence = (
+        "أغلبية تطبيقات التواصل الاجتماعي المجانية التي نستخدمها اليوم وتملك شعبية كبيرة "
+        "بين المستخدمين، تقوم بجمع البيانات مقابل توفيرها للخدمة بشكل مجاني، ولا تقدم "
+        "شركات التكنولوجيا أي تفاصيل عن أنشطة جمع البيانات الخاصة بالمستخدمين للجمهور، "
+        "إذا لم تكن شركات التكنولوجيا مجبورة على القيام بذلك بموجب القوانين الأوروبية."
+    )
+    bullets = _bullets(sentence)
+    assert len(bullets) >= 3
+    assert not any(bullet.endswith("بين المستخدمين.") for bullet in bullets), bullets

@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from digest.sentences import segment
 from digest.summarize import ExtractiveSummarizer
-from digest.summarize.boilerplate import body_sentences, is_boilerplate, strip_caption
+from digest.summarize.boilerplate import (
+    body_sentences,
+    is_boilerplate,
+    is_list_item,
+    strip_caption,
+)
 
 _HUAWEI = "هواوي تكشف عن شريحة ذكاء اصطناعي جديدة"
 _BODY = (
@@ -82,3 +87,21 @@ def test_captions_and_credits_by_form() -> None:
     assert strip_caption("AFP/Getty Images أعلنت الشركة عن نتائجها المالية أمس.") == (
         "أعلنت الشركة عن نتائجها المالية أمس."
     )
+
+
+def test_an_inline_list_item_is_no_bullet() -> None:
+    # «5. مجموعة موندليز الدولية (…).» and «• اضغط على مفتاح …» were bullets on the tune
+    # half (readers' broken clause and leaning bullet): the splitter makes each item of
+    # a list written inline a sentence, which alone says nothing
+    text = (
+        _BODY + "وجاءت الشركات الأكثر استخداما للشريحة في التجارب على النحو التالي: "
+        "1. شركة علي بابا للحوسبة السحابية. 2. شركة تينسنت للألعاب والتواصل. "
+        "3. شركة بايدو لمحركات البحث الذكية وخدمات الخرائط والسيارات ذاتية القيادة.\n"
+        "لتجربة الشريحة اتبع الخطوات: • افتح منصة هواوي السحابية. "
+        "• اضغط على زر شريحة الذكاء الاصطناعي الجديدة لتشغيلها فورا.\n"
+    )
+    bullets = _bullets(_HUAWEI, text, 5)
+    assert len(bullets) >= 3, bullets
+    assert not any(is_list_item(b) for b in bullets), bullets
+    assert not any(b.startswith("•") or "علي بابا" in b or "تينسنت" in b for b in bullets)
+    assert not is_list_item("5 - 7 في المئة من المستخدمين غادروا المنصة.")

@@ -18,6 +18,7 @@ __all__ = [
     "LIST_INTRO_ENDINGS",
     "body_sentences",
     "is_boilerplate",
+    "is_list_item",
     "looks_like_code",
     "may_be_boilerplate",
     "strip_caption",
@@ -113,6 +114,26 @@ def looks_like_code(text: str) -> bool:
         return False
     symbols = sum(1 for ch in text if ch in _CODE_CHARS)
     return symbols >= 4 and symbols >= 0.04 * len(text)
+
+
+# An item of a list written inline («… 2.بيبسي. … 5. مجموعة موندليز …», «• اضغط على
+# …»): the splitter makes each item a sentence; alone it says nothing (a ranking of
+# what? a step on which screen?). A number opening the text with a stop or bracket, a
+# list glyph opening it or standing between words, or the next item's number left at
+# the end («شركة علي بابا للحوسبة السحابية. 2.»).
+_LIST_ITEM = re.compile(r"^(?:\d{1,2} ?[.)-](?! ?\d)|[•▪●◦])|\s[•▪●◦]\s|[.!?؟:]\s\d{1,2}[.)]$")
+
+
+def is_list_item(text: str) -> bool:
+    """An item of an inline list, not a sentence of its own."""
+    return (
+        text[:1].isdigit()
+        or text[-2:-1].isdigit()
+        or "•" in text
+        or "▪" in text
+        or "●" in text
+        or "◦" in text
+    ) and (_LIST_ITEM.search(text) is not None)
 
 
 def may_be_boilerplate(text: str) -> bool:

@@ -10,9 +10,10 @@ import re
 from collections.abc import Collection, Sequence
 
 from ..arabic import normalize, normalize_word
-from .residue import conjunction_removable
+from .lexicon import conjunction_lexicon
+from .residue import _OWN_FIRST_LETTER, conjunction_removable
 
-__all__ = ["depends_on_previous", "strip_connective"]
+__all__ = ["announces_next", "depends_on_previous", "strip_connective"]
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -104,6 +105,12 @@ _CONJUNCTION_BEFORE_VERB = re.compile(
     r"^(?:ي[تشعحضوقجدذزطظغفمهأإخثص]\w{2,}|ي[ربس]\w{2,}|س[يت]\w{3,})$"
 )
 _FORM_III_FEMININE = re.compile("^[\u0628-\u064a]ا[\u0628-\u064a][\u0621-\u0626\u0628-\u064a]ت$")
+# «وارتفعت», «واستطاعت» (also misspelt: «وارتقعت»): a perfect verb of the eighth or
+# tenth form, feminine (افتعلت / استفعلت, normalised); none of the lexicon's own-و
+# words has the shape
+_FORM_VIII_X_FEMININE = re.compile(
+    "^(?:ا[\u0628-\u064a]ت[\u0621-\u064a]{2}|است[\u0621-\u064a]{3})ت$"
+)
 _NOT_CONJUNCTION_BEFORE_VERB = _wordset(
     "سيلة سيله سيلتها سيلته سيلتين سيط سيطة سيطه سيطا سيم سيمة سيمه"
 )
@@ -133,6 +140,12 @@ _DEPENDENT_OPENINGS = tuple(
         # «ثم كان على وشك …»: the next step of a story, whose actor the sentence
         # before names (dropping «ثم» left a verb without its subject)
         *("ثم", "وثم"),
+        # «وكذلك مبنى سكني للطلاب …»: one more item of a list the sentence before
+        # opened (kept by strip_connective only when no verb follows)
+        *("كذلك", "وكذلك"),
+        # «خصوصا على كوكب تصل فيه الحرارة …»: "especially", the rest of the sentence
+        # before (a question split at its «؟» left it as a fragment)
+        *("خصوصا", "وخصوصا", "خاصة", "وخاصة", "لا سيما", "ولا سيما", "لاسيما", "ولاسيما"),
         *("فإن", "فإنه", "فإنها", "فإنهم", "كما أنه", "كما أنها", "كما أنهم"),
     )
 )
@@ -149,6 +162,7 @@ _DEPENDENT_START = re.compile(
 # Their first words: a bullet whose first token is none of these cannot match
 _DEPENDENT_FIRST = frozenset(p.split()[0] for p in _DEPENDENT_OPENINGS)
 _KAMA = frozenset(normalize(w) for w in ("كما", "وكما"))
+_KADHALIK = frozenset(normalize(w) for w in ("كذلك", "وكذلك"))
 # After these, "كما" means "as" ("كما هو الحال", "كما قال الوزير"), not "also"
 _AFTER_KAMA_AS = _wordset(
     normalize(
@@ -219,6 +233,22 @@ def _kama_is_needed(rest: str) -> bool:
     return True
 
 
+def _kadhalik_lists(text: str, rest: str) -> bool:
+    """Whether «كذلك/وكذلك» before `rest` (no comma after it) adds an item to a list the
+    sentence before opened («وكذلك مبنى سكني للطلاب …»): what follows is no verb (an
+    imperfect or future, a listed verb or particle, a perfect ending in ت or hamzated).
+    Dropping it would leave a sentence with no verb; kept, the sentence leans on the one
+    before (depends_on_previous)."""
+    if text.split(maxsplit=1)[0].endswith(("،", ",")):
+        return False  # «كذلك، …»: "likewise", a sentence of its own follows
+    first = normalize_word(rest.split(maxsplit=1)[0].strip("،,"))
+    if first in _AR_SAFE_REMAINDERS or first.startswith(("ي", "ت", "س", "لا", "لم", "لن", "قد")):
+        return False
+    if len(first) >= 4 and first.endswith("ت"):
+        return False  # «كذلك أعلنت …»
+    return not (rest[:1] in "أإ" and len(first) >= 4)
+
+
 def strip_connective(text: str, language: str = "ar", article_words: Collection[str] = ()) -> str:
     """Remove a leading connective ("و", "كما", "ولكن", "However,") that makes the
     sentence depend on the previous one. Returns the text unchanged when unsure.
@@ -238,7 +268,8 @@ def strip_connective(text: str, language: str = "ar", article_words: Collection[
         if len(parts) > words and not (
             # "كما هو الحال", "كما قال": "as", not "also" - the rest needs it; «كما أنها
             # ليست …»: the pronoun is the subject (depends_on_previous says so)
-            phrase.group(1) in _KAMA and _kama_is_needed(parts[words])
+            (phrase.group(1) in _KAMA and _kama_is_needed(parts[words]))
+            or (phrase.group(1) in _KADHALIK and _kadhalik_lists(text, parts[words]))
         ):
             return parts[words].lstrip("،, ").strip()
     if not rest:
@@ -291,6 +322,27 @@ def strip_connective(text: str, language: str = "ar", article_words: Collection[
         # before their ت, and the lexicon's own words none of it)
         if bare[0] == "و" and _FORM_III_FEMININE.match(remainder):
             return without
+        if bare[0] == "و" and _FORM_VIII_X_FEMININE.match(folded_remainder):
+            return without
+        # «وأدى», «وأتى»: a defective perfect verb, hamza written (the own-و «وادي»,
+        # «والي» are written with a bare alif and a ي)
+        if (
+            bare[0] == "و"
+            and remainder[:1] == "أ"
+            and remainder[-1:] == "ى"
+            and len(remainder) == 3
+        ):
+            return without
+        # «ولمزيد», «وبسرعة»: the conjunction before لـ/بـ and a word the lexicon says is
+        # one of its own (و + the word is a conjunction there), unless the whole is an
+        # own-و word of the lexicon («ولاية», «وليد»)
+        if (
+            bare[0] == "و"
+            and remainder[:1] in "لب"
+            and len(folded_remainder) >= 4
+            and _conjunction_before_own_word(normalize_word(bare))
+        ):
+            return without
         # "ولتفعيل", "وللمرة": the conjunction before the preposition لـ (no word of its
         # own begins with ولل or ولت)
         if bare[0] == "و" and remainder.startswith(("لل", "لت")) and len(remainder) >= 5:
@@ -298,6 +350,16 @@ def strip_connective(text: str, language: str = "ar", article_words: Collection[
         if conjunction_removable(normalize_word(bare), article_words):
             return without
     return text
+
+
+def _conjunction_before_own_word(word: str) -> bool:
+    """Whether `word` (normalised, «ولمزيد») is و, a preposition لـ/بـ and a word whose
+    و-form the conjunction lexicon lists as a conjunction («ومزيد»), and not itself an
+    own-و word of the lexicon or the list."""
+    lexicon = conjunction_lexicon()
+    if word in lexicon.own or word in _OWN_FIRST_LETTER:
+        return False
+    return "و" + word[2:] in lexicon.conjunction
 
 
 def depends_on_previous(tokens: Sequence[str]) -> bool:
@@ -313,3 +375,24 @@ def depends_on_previous(tokens: Sequence[str]) -> bool:
     if tokens[0] in _FIMA and len(tokens) > 1 and tokens[1] in _FIMA_AS_FOR:
         return False
     return _DEPENDENT_START.match(" ".join(tokens[:3])) is not None
+
+
+# «لكن المهمة لم تنته عند هذا الحد.», «وليس هذا كل شيء.»: a sentence that announces the
+# next one (the outcome, the rest of the list) and says nothing itself
+_UP_TO_HERE = (("عند", "هذا", "الحد"), ("عند", "ذلك", "الحد"))
+_NOT_ENDED = _wordset("تنته ينته تنتهي ينتهي تتوقف يتوقف")
+_NOT_ALL = _wordset("ليس وليس")
+_ONLY = _wordset("فحسب فقط شيء")
+
+
+def announces_next(tokens: Sequence[str]) -> bool:
+    """Whether a sentence (its normalised tokens) only announces the one after it: it
+    ends «عند هذا الحد», is a short «… لم تنته.» (at most 8 words), or is «ليس هذا
+    فحسب / كل شيء». Such a sentence is no bullet (what it announces is elsewhere)."""
+    if len(tokens) < 2:
+        return False
+    if tuple(tokens[-3:]) in _UP_TO_HERE:
+        return True
+    if len(tokens) <= 8 and tokens[-2] == "لم" and tokens[-1] in _NOT_ENDED:
+        return True
+    return len(tokens) <= 5 and tokens[0] in _NOT_ALL and tokens[-1] in _ONLY

@@ -9,9 +9,12 @@ statement and what is dropped does not change what it says. A cut is refused whe
   predicate), or on a particle, preposition, pronoun («، وهو.») or a verb of saying (its
   complement dropped);
 - what is dropped starts with the consequence («فإن …», «فقد …»), an outcome or an
-  exception («قبل أن», «بعد أن», «إلا», «لكن», «غير أن», «دون أن», «حتى») or a negation,
+  exception («قبل أن», «بعد أن», «إلا», «لكن», «غير أن», «دون أن», «حتى», «باستثناء»), a
+  trailing condition («إذا», «إن لم», «ما لم», «لو», «بشرط», «في حال») or a negation,
   or the sentence's main verb of saying («…، قال ميلنر إن …»: the kept part was only
-  its fronted adverbial), or holds the words attributed («قولها: …»);
+  its fronted adverbial), or holds the words attributed («قولها: …»), or opens with an
+  imperfect verb after a subject described by a relative clause («أغلبية التطبيقات التي
+  نستخدمها …، تقوم بجمع …»: the verb is its predicate);
 - quotes or brackets are left open.
 
 Pure functions over the sentence's text; every pattern is a set lookup on words, so the
@@ -33,7 +36,7 @@ __all__ = ["clause_opener_parts", "comma_parts", "cut_is_safe", "safe_leading_pa
 # topic). Found anywhere in the last clause kept, they make the cut unsafe.
 _NEEDS_MAIN_CLAUSE = frozenset(
     tokenize(
-        """إذا اذا وإذا فإذا لو ولو لولا رغم ورغم برغم بالرغم وبالرغم أما وأما عندما وعندما
+        """إذا اذا وإذا فإذا لو ولو لولا رغم ورغم برغم بالرغم وبالرغم الرغم أما وأما عندما وعندما
         حينما وحينما لما ولما كلما وكلما طالما بينما وبينما ومع بمجرد وبمجرد ريثما
         بدلا وبدلا"""
     )
@@ -64,12 +67,16 @@ _SAYING = frozenset(
     )
 )
 # What dropped words may not start with: consequence, outcome, exception, contrast,
-# negation.
+# negation, and a trailing condition or exception («…، إذا لم تكن الشركات مجبورة»:
+# without it a conditional claim reads as an absolute one, a judged distortion). With
+# «و» («، وفي حال …، فإن …», «وإذا …») a conditional sentence of its own begins.
 _KEEP_WITH_BEFORE = frozenset(
     tokenize(
         """فإن فان فإنه فإنها فقد فلا فلن فلم فسوف فهو فهي فإنهم إلا الا وإلا غير سوى لكن
         ولكن لكنه لكنها لكنهم بل دون ودون حتى لا ولا لم ولم لن ولن ليس وليس
-        إلى الى على عن"""
+        إلى الى على عن
+        إذا اذا لو ولو لولا بشرط شريطة شرط باستثناء وباستثناء بدون وبدون عدا طالما
+        مالم"""
     )
 )
 # A verb of saying with no conjunction after a comma is the sentence's main verb: what
@@ -87,7 +94,20 @@ _PARENTHETICAL = frozenset(tokenize("الذي التي الذين والذي و�
 _COMPLEMENT = frozenset(tokenize("إلى الى على عن في من مع لدى نحو"))
 _COMPLEMENT_PREFIXES = ("بال", "لل")
 _KEEP_WITH_BEFORE_PAIRS = frozenset(
-    tuple(tokenize(p)) for p in ("قبل أن", "بعد أن", "إلا أن", "غير أن", "من دون", "إلى أن")
+    tuple(tokenize(p))
+    for p in (
+        "قبل أن",
+        "بعد أن",
+        "إلا أن",
+        "غير أن",
+        "من دون",
+        "إلى أن",
+        "إن لم",
+        "ما لم",
+        "ما عدا",
+        "في حال",
+        "في حالة",
+    )
 )
 
 
@@ -142,11 +162,30 @@ def cut_is_safe(kept: str, dropped: str) -> bool:
         return False
     if first_two and _parenthetical_then_complement(last, head, first_two[0]):
         return False
+    if first_two and _predicate_after_relative(last, first_two[0]):
+        return False
     if any(w in _THAT for w in last[-2:]):
         return False  # «أكد أن الشركة.»: subject without predicate
     if _opens_unfinished(last):
         return False
     return not _speaker_without_words(kept, last)
+
+
+# Relative pronouns: a subject described by a relative clause («أغلبية التطبيقات التي
+# نستخدمها اليوم وتملك شعبية كبيرة،») still waits for its predicate («تقوم بجمع …»)
+_RELATIVE = frozenset(tokenize("الذي التي الذين اللذين اللتين اللواتي"))
+
+
+def _predicate_after_relative(last: list[str], first: str) -> bool:
+    """The kept part's last clause holds a relative clause and the dropped part opens
+    with a verb in the imperfect, no conjunction before it («…، تقوم بجمع البيانات»):
+    that verb is the predicate of the subject the relative clause described."""
+    return (
+        len(first) >= 4
+        and first[0] in "يت"
+        and not _RELATIVE.isdisjoint(last)
+        and last[0] not in _RELATIVE
+    )
 
 
 def _is_complement(word: str) -> bool:

@@ -52,12 +52,13 @@ from .boilerplate import (
     LIST_INTRO_ENDINGS,
     body_sentences,
     is_boilerplate,
+    is_list_item,
     looks_like_code,
     may_be_boilerplate,
     strip_caption,
     strip_dateline,
 )
-from .connectives import depends_on_previous, strip_connective
+from .connectives import announces_next, depends_on_previous, strip_connective
 from .cutting import clause_opener_parts, comma_parts, safe_leading_part
 from .references import first_ungrounded
 from .residue import (
@@ -642,6 +643,10 @@ class ExtractiveSummarizer:
             text, tokens = bullet
             if text.endswith((":", "：")) or (tokens and tokens[-1] in LIST_INTRO_ENDINGS):
                 return False  # introduces a list that is not part of the bullet
+            if is_list_item(text):
+                return False  # «5. مجموعة موندليز …», «• اضغط على …»: an inline list's item
+            if announces_next(tokens):
+                return False  # «لكن المهمة لم تنته عند هذا الحد.»: the news is in the next one
             if looks_like_code(text):
                 return False  # a line of a program (tutorials in tech feeds)
             if not CALL_TO_ACTION_TOKENS.isdisjoint(tokens) and is_call_to_action(text):

@@ -45,6 +45,9 @@ _PLACE_DASH = re.compile(r"^[^\n!?؟:.\-–—]{2,40}?\s*(?:--|:\s*-|\s[–—]\
 _HASHTAG_WORD = re.compile(r"#(?=[^\W\d_])")
 # a marker at a word's start ("#واتساب"), not inside a name ("C#")
 _HASHTAG_MARK = re.compile(r"(?:(?<=\s)|^|(?<=[«\"(]))#(?=[^\W\d_])")
+# "ABetaInfo# لوحظ": a marker typed after the word (right-to-left typing of "#Word"),
+# after at least two letters ("C#", "F#" stay) and before no letter
+_HASHTAG_TRAILING = re.compile(r"(?<=[^\W\d_]{2})#(?![^\W\d_#])")
 # "الأخبار_المضللة": an underscore joining two words of a hashtag
 # (Arabic letters only: "snake_case" in a tutorial stays)
 _UNDERSCORE_JOIN = re.compile(r"(?<=[\u0621-\u064A])_(?=[\u0621-\u064A])")
@@ -184,9 +187,10 @@ def strip_agency_dateline(text: str) -> str:
 
 
 def unhash(text: str) -> str:
-    """Hashtags read as words: "#الأخبار_المضللة" -> "الأخبار المضللة" ("C#" stays)."""
+    """Hashtags read as words: "#الأخبار_المضللة" -> "الأخبار المضللة", "ABetaInfo# لوحظ"
+    -> "ABetaInfo لوحظ" ("C#" stays)."""
     if "#" in text:
-        text = _HASHTAG_MARK.sub("", text)
+        text = _HASHTAG_TRAILING.sub("", _HASHTAG_MARK.sub("", text))
     if "_" in text:
         text = _UNDERSCORE_JOIN.sub(" ", text)
     return text
@@ -201,7 +205,11 @@ def has_dateline(bullet: str) -> bool:
 
 def has_hashtag(bullet: str) -> bool:
     """A hashtag marker before a word, or words joined by an underscore."""
-    return bool(_HASHTAG_WORD.search(bullet) or _UNDERSCORE_JOIN.search(bullet))
+    return bool(
+        _HASHTAG_WORD.search(bullet)
+        or _HASHTAG_TRAILING.search(bullet)
+        or _UNDERSCORE_JOIN.search(bullet)
+    )
 
 
 def is_call_to_action(text: str) -> bool:
