@@ -30,7 +30,9 @@ def test_topic_sheet_every_tag_judged_on_the_sheets_articles(sheet: str) -> None
     assert score.articles == 60 and score.tags == len(given)
 
 
-@pytest.mark.parametrize("sheet", ["bullets-40", "bullets-40b", "bullets-40c", "bullets-40d"])
+@pytest.mark.parametrize(
+    "sheet", ["bullets-40", "bullets-40b", "bullets-40c", "bullets-40d", "bullets-40e"]
+)
 def test_bullet_sheet_answers_match_its_key(sheet: str) -> None:
     answers, key = rows(f"{sheet}.csv"), rows(f"{sheet}.key.csv")
     assert [r["id"] for r in answers] == [r["id"] for r in key] and len(key) == 40
