@@ -37,6 +37,7 @@ from typing import TypeVar
 
 from .arabic import tokenize
 from .relevance import light_stem
+from .story_followup import FollowUpGuard
 from .story_signals import EventProfile, EventSignals, cosine, features, names_conflict
 
 _Key = TypeVar("_Key", int, str)
@@ -278,6 +279,7 @@ class StoryClusterer:
         window: timedelta = timedelta(days=2),
         max_items: int = 3000,
         signals: EventSignals | None = None,
+        follow_up: FollowUpGuard | None = None,
     ) -> None:
         """`signals`: pool tables, LSA vectors and the event model for independently
         written reports (`EventSignals.shipped()`); None (the default): only the
@@ -290,6 +292,7 @@ class StoryClusterer:
         self.window = window
         self.max_items = max_items
         self.signals = signals
+        self.follow_up = follow_up
         self._items: OrderedDict[int, _Stored] = OrderedDict()
         self._by_shingle: dict[int, set[int]] = {}
         self._by_title_word: dict[str, set[int]] = {}
@@ -425,6 +428,10 @@ class StoryClusterer:
                 if probability < self.signals.model.threshold:
                     return
                 strength = max(strength, probability)
+            if self.follow_up is not None and self._follow_up(
+                fingerprint, published, item, hours, max(score.lead, score.body)
+            ):
+                return
             # Strongest first; among equals the earliest (smallest id) for determinism.
             key = (tier, strength, -candidate_id)
             if best is None or key > best:
@@ -439,6 +446,35 @@ class StoryClusterer:
                 if candidate_id not in seen:
                     consider(candidate_id, lead_rule=False)
         return best_item
+
+    def _follow_up(
+        self,
+        fingerprint: StoryFingerprint,
+        published: datetime | None,
+        item: _Stored,
+        hours: float | None,
+        copied: float,
+    ) -> bool:
+        """The follow-up guard's veto on joining this article to `item` (the later
+        one's headline against the earlier one's title + lead)."""
+        assert self.follow_up is not None
+        if published is not None and item.published is not None and published < item.published:
+            later, earlier = item.fingerprint, fingerprint
+        else:
+            later, earlier = fingerprint, item.fingerprint
+        if self.follow_up.keeps_apart(later.title_words, earlier.words, hours, copied):
+            return True
+        head = self._items.get(item.cluster_id)
+        if not self.follow_up.story_head or head is None or head is item:
+            return False
+        # Joined through another article: the story's first report must not be one
+        # this article follows up either.
+        hours = None
+        if published is not None and head.published is not None:
+            hours = abs((published - head.published).total_seconds()) / 3600
+        return self.follow_up.keeps_apart(
+            fingerprint.title_words, head.fingerprint.words, hours, copied
+        )
 
     def _norm(self, item: _Stored, word_idf: Callable[[str], float]) -> float:
         generation = self._added // NORM_REFRESH

@@ -469,8 +469,10 @@ def run_cluster_eval(corpus: Path | None = None, fixtures: Path | None = None) -
             labels=fixtures / "story_pairs_labels.csv",
             fresh_candidates=fixtures / "story_pairs_fresh_candidates.csv",
             fresh_labels=fixtures / "story_pairs_fresh_labels.csv",
-            report_candidates=fixtures / "story_pairs_fresh2_candidates.csv",
-            report_labels=fixtures / "story_pairs_fresh2_labels.csv",
+            fresh2_candidates=fixtures / "story_pairs_fresh2_candidates.csv",
+            fresh2_labels=fixtures / "story_pairs_fresh2_labels.csv",
+            report_candidates=fixtures / "story_pairs_fresh3_candidates.csv",
+            report_labels=fixtures / "story_pairs_fresh3_labels.csv",
         )
     )
     return "\n".join(out)

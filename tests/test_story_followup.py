@@ -1,0 +1,85 @@
+"""The follow-up guard (issue #14): a report and its sequel told with the same names stay
+apart; a late rewrite of the same report does not. Real clusterer, shipped IDF table."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.bootstrap import build_clusterer
+from digest.cluster import StoryClusterer
+from digest.story_followup import FollowUpGuard
+
+T0 = datetime(2018, 7, 9, 8, tzinfo=UTC)
+BACKGROUND = (
+    "وكان جونسون قد تولى حقيبة الخارجية منذ عامين في حكومة تيريزا ماي، وعرف بمواقفه المؤيدة "
+    "للخروج من الاتحاد الأوروبي، وخاض حملة الاستفتاء على بريكست إلى جانب مايكل غوف، "
+    "وانتقد مرارا خطة رئيسة الوزراء للعلاقة التجارية مع بروكسل بعد الخروج."
+)
+RESIGNS = (
+    "استقالة وزير الخارجية البريطاني بوريس جونسون احتجاجا على خطة بريكست",
+    "قدم وزير الخارجية البريطاني بوريس جونسون استقالته من الحكومة احتجاجا على خطة بريكست. "
+    + BACKGROUND,
+)
+# The sequel: same names, a new actor and action in the headline (الكرملين يعقب).
+REACTION = (
+    "الكرملين يعقب على استقالة وزير الخارجية البريطاني بوريس جونسون",
+    "علق المتحدث باسم الكرملين على استقالة وزير الخارجية البريطاني بوريس جونسون من الحكومة،"
+    " وقال إن موسكو لا تتوقع تحسنا في العلاقات مع لندن ولا تتدخل في الشؤون الداخلية"
+    " لبريطانيا. " + BACKGROUND[:120],
+)
+# Another outlet's report of the same resignation, later the same day.
+SAME_EVENT = (
+    "وزير الخارجية البريطاني بوريس جونسون يستقيل احتجاجا على خطة بريكست",
+    "أعلن وزير الخارجية البريطاني بوريس جونسون استقالته من الحكومة احتجاجا على خطة بريكست. "
+    + BACKGROUND,
+)
+
+
+def _joined(clusterer: StoryClusterer, later: tuple[str, str], hours: float) -> bool:
+    first = clusterer.add(1, *RESIGNS, T0)
+    return clusterer.add(2, *later, T0 + timedelta(hours=hours)) == first
+
+
+def test_the_bot_keeps_a_follow_up_apart_that_the_rules_alone_join() -> None:
+    # Without the guard the shared background makes the rules join the two reports.
+    assert _joined(StoryClusterer(window=timedelta(days=2)), REACTION, 14)
+    assert not _joined(build_clusterer(), REACTION, 14)
+
+
+def test_the_guard_leaves_a_late_report_of_the_same_event_and_a_quick_one_joined() -> None:
+    assert _joined(build_clusterer(), SAME_EVENT, 14)
+    # Within the guard's hours the rules decide alone (a fast reaction is often one story).
+    assert _joined(build_clusterer(), REACTION, 2)
+
+
+def test_the_guard_rule_itself() -> None:
+    guard = FollowUpGuard.shipped(hours=12.0, rarity=6.0)
+    later, earlier = {"كرملين", "يعقب", "استقال"}, {"استقال", "وزير", "جونسون"}
+    assert guard.new_word_rarity(later, earlier) >= 6.0
+    assert guard.keeps_apart(later, earlier, 14.0)
+    assert not guard.keeps_apart(later, earlier, 11.0)  # too soon
+    assert not guard.keeps_apart(later, earlier, None)  # unknown times never veto
+    assert not guard.keeps_apart(later, earlier, 14.0, copied=0.85)  # a copy is one story
+    assert not guard.keeps_apart({"استقال", "جونسون"}, earlier, 30.0)  # nothing new
+    # Transliterations are not new words (consonant skeletons): ترامب / ترمب.
+    assert guard.new_word_rarity({"ترامب"}, {"ترمب"}) == 0.0
+
+
+def test_guard_folds_keep_pairs_that_share_an_article_together() -> None:
+    from digest.eval.story_guard import cross_validate, grouped_folds
+    from digest.eval.story_pair_scores import JudgedPair
+
+    pairs = [JudgedPair(f"p{n}", f"a{n}", f"b{n}", "tune", "c1/x", n % 2 == 0) for n in range(40)]
+    pairs += [JudgedPair("q1", "a1", "z", "tune", "c1/x", True)]  # shares a1 with p1
+    pairs += [JudgedPair("q2", "z", "y", "tune", "c1/x", False)]  # and, through z, q1
+    fold = grouped_folds(pairs)
+    assert fold["p1"] == fold["q1"] == fold["q2"]
+    assert len(set(fold.values())) > 1
+    # A setting that joins every pair never keeps enough apart; one that joins only the
+    # same pairs is chosen in every fold, and scored only on the folds it did not see.
+    everything = {p.pair_id: True for p in pairs}
+    only_same = {p.pair_id: p.same for p in pairs}
+    grid = {(float("inf"), 0.0, False): everything, (12.0, 6.0, True): only_same}
+    found, chosen = cross_validate(pairs, grid)
+    assert set(chosen) == {(12.0, 6.0, True)}
+    assert (found.joined_same, found.joined_different) == (sum(p.same for p in pairs), 0)
