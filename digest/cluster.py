@@ -530,6 +530,7 @@ class StoryClusterer:
         hardly any word pairs."""
         idf = profile.weights
         shared: dict[int, float] = {}
+        get = shared.get
         # The rarest words only: they find the same event, and they bound the work.
         rarest = heapq.nlargest(
             EVENT_QUERY_WORDS, ((idf[word], word) for word in fingerprint.words if word in idf)
@@ -541,7 +542,7 @@ class StoryClusterer:
             if not ids or len(ids) > EVENT_POSTINGS:
                 continue
             for article_id in ids:
-                shared[article_id] = shared.get(article_id, 0.0) + weight
+                shared[article_id] = get(article_id, 0.0) + weight
         ranked = heapq.nsmallest(
             EVENT_CANDIDATES,
             (item for item in shared.items() if item[1] >= EVENT_MIN_SHARED),

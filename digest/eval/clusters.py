@@ -53,6 +53,7 @@ import yaml
 from ..cluster import StoryClusterer, content_words
 from ..jsonl import jsonl_lines
 from ..relevance import Scores
+from ..story_followup import FollowUpGuard
 from ..story_signals import EventSignals
 from .story_pair_scores import run_story_pair_eval
 
@@ -348,7 +349,12 @@ def timing(
     """Per-article cost against a full window of `background` articles: wall-clock time
     and this process's CPU time (the machine may be shared). `signals`: time the
     clusterer with the event model (None: as the bot builds it)."""
-    clusterer = StoryClusterer(window=timedelta(days=36500), max_items=3000, signals=signals)
+    clusterer = StoryClusterer(
+        window=timedelta(days=36500),
+        max_items=3000,
+        signals=signals,
+        follow_up=FollowUpGuard.shipped(),  # as the bot builds it
+    )
     for number, doc in enumerate(background[:3000]):
         clusterer.add(number, doc.title, doc.text, EPOCH)
     window = len(clusterer)

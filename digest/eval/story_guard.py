@@ -142,6 +142,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         f" story head {final[2]}"
     )
     print(describe("  in sample", score(pairs, lambda p: grid[final][p.pair_id])))
+    if args.model:
+        from ..story_signals import EventModel
+        from .story_model import stream_out_of_fold, tune_pairs
+
+        data = tune_pairs(args.pool)
+        threshold = EventModel.shipped().threshold
+        idf = PoolIdf.shipped(SKELETON_DF_FILE)
+        none: list[FollowUpGuard | None] = [None] * FOLDS
+        own: list[FollowUpGuard | None] = [
+            None if s == NO_GUARD else FollowUpGuard(idf, *s) for s in chosen
+        ]
+        for name, guards in (("no guard", none), ("each fold's own guard", own)):
+            found = stream_out_of_fold(data, args.pool, threshold, fold_guards=guards)
+            print(describe(f"event model (threshold {threshold}) + rules, {name}, OOF", found))
     return 0
 
 
