@@ -37,7 +37,7 @@ from typing import TypeVar
 
 from .arabic import tokenize
 from .relevance import light_stem
-from .story_followup import FollowUpGuard
+from .story_followup import FollowUpGuard, contradicts
 from .story_signals import EventProfile, EventSignals, cosine, features, names_conflict
 
 _Key = TypeVar("_Key", int, str)
@@ -109,6 +109,20 @@ def content_words(text: str, stems: dict[str, str] | None = None) -> list[str]:
     return words
 
 
+_NEGATORS = frozenset(("لم", "لن", "لا"))  # verbal negation (normalised spelling)
+
+
+def _negated(title: str, stems: dict[str, str] | None) -> frozenset[str]:
+    """Stems of the title's words that follow a verbal negator («لم يسلم نفسه»): a
+    headline that says something did not happen, for the follow-up guard."""
+    tokens = tokenize(title)
+    out = set()
+    for before, token in pairwise(tokens):
+        if before in _NEGATORS:
+            out.update(content_words(token, stems))
+    return frozenset(out)
+
+
 def _hash(text: str) -> int:
     return zlib.crc32(text.encode("utf-8"))
 
@@ -137,6 +151,7 @@ class StoryFingerprint:
     lead: frozenset[int]
     sketch: frozenset[int]  # the k smallest body shingle hashes (bottom-k MinHash)
     words: frozenset[str] = frozenset()  # title + lead content words and numbers
+    negated: frozenset[str] = frozenset()  # title stems right after لم / لن / لا
 
     @classmethod
     def of(cls, title: str, text: str, stems: dict[str, str] | None = None) -> StoryFingerprint:
@@ -153,6 +168,7 @@ class StoryFingerprint:
             frozenset(lead),
             frozenset(heapq.nsmallest(SKETCH_SIZE, body)),
             frozenset(words),
+            _negated(title, stems),
         )
 
 
@@ -463,6 +479,10 @@ class StoryClusterer:
         else:
             later, earlier = fingerprint, item.fingerprint
         if self.follow_up.keeps_apart(later.title_words, earlier.words, hours, copied):
+            return True
+        if self.follow_up.polarity and contradicts(
+            later.title_words, later.negated, earlier.title_words, earlier.negated
+        ):
             return True
         head = self._items.get(item.cluster_id)
         if not self.follow_up.story_head or head is None or head is item:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.bootstrap import build_clusterer
 from digest.cluster import StoryClusterer
-from digest.story_followup import FollowUpGuard
+from digest.story_followup import FollowUpGuard, contradicts
 
 T0 = datetime(2018, 7, 9, 8, tzinfo=UTC)
 BACKGROUND = (
@@ -20,9 +20,9 @@ RESIGNS = (
     "قدم وزير الخارجية البريطاني بوريس جونسون استقالته من الحكومة احتجاجا على خطة بريكست. "
     + BACKGROUND,
 )
-# The sequel: same names, a new actor and action in the headline (الكرملين يعقب).
+# The sequel: same names, a new actor and action in the headline (نوفيكوف، الكرملين يعقب).
 REACTION = (
-    "الكرملين يعقب على استقالة وزير الخارجية البريطاني بوريس جونسون",
+    "نوفيكوف: الكرملين يعقب على استقالة وزير الخارجية البريطاني بوريس جونسون",
     "علق المتحدث باسم الكرملين على استقالة وزير الخارجية البريطاني بوريس جونسون من الحكومة،"
     " وقال إن موسكو لا تتوقع تحسنا في العلاقات مع لندن ولا تتدخل في الشؤون الداخلية"
     " لبريطانيا. " + BACKGROUND[:120],
@@ -42,12 +42,12 @@ def _joined(clusterer: StoryClusterer, later: tuple[str, str], hours: float) -> 
 
 def test_the_bot_keeps_a_follow_up_apart_that_the_rules_alone_join() -> None:
     # Without the guard the shared background makes the rules join the two reports.
-    assert _joined(StoryClusterer(window=timedelta(days=2)), REACTION, 14)
-    assert not _joined(build_clusterer(), REACTION, 14)
+    assert _joined(StoryClusterer(window=timedelta(days=2)), REACTION, 20)
+    assert not _joined(build_clusterer(), REACTION, 20)
 
 
 def test_the_guard_leaves_a_late_report_of_the_same_event_and_a_quick_one_joined() -> None:
-    assert _joined(build_clusterer(), SAME_EVENT, 14)
+    assert _joined(build_clusterer(), SAME_EVENT, 20)
     # Within the guard's hours the rules decide alone (a fast reaction is often one story).
     assert _joined(build_clusterer(), REACTION, 2)
 
@@ -79,7 +79,40 @@ def test_guard_folds_keep_pairs_that_share_an_article_together() -> None:
     # same pairs is chosen in every fold, and scored only on the folds it did not see.
     everything = {p.pair_id: True for p in pairs}
     only_same = {p.pair_id: p.same for p in pairs}
-    grid = {(float("inf"), 0.0, False): everything, (12.0, 6.0, True): only_same}
+    grid = {(float("inf"), 0.0, False, False): everything, (12.0, 6.0, True, True): only_same}
     found, chosen = cross_validate(pairs, grid)
-    assert set(chosen) == {(12.0, 6.0, True)}
+    assert set(chosen) == {(12.0, 6.0, True, True)}
     assert (found.joined_same, found.joined_different) == (sum(p.same for p in pairs), 0)
+
+
+# A deadline passes and the man has not surrendered; the next day he surrenders. The
+# second report repeats the first one's background, and its headline adds nothing rare.
+NOT_YET = (
+    "الرئيس الأسبق كارلوس مندوزا لم يسلم نفسه للشرطة رغم انتهاء المهلة",
+    "انتهت المهلة التي منحها القضاء للرئيس الأسبق كارلوس مندوزا لتسليم نفسه للشرطة في"
+    " العاصمة لبدء تنفيذ حكم بسجنه اثني عشر عاما في قضية فساد، وتجمع أنصاره أمام مقر"
+    " النقابة حيث يقيم منذ صدور الحكم.",
+)
+SURRENDERS = (
+    "الرئيس الأسبق كارلوس مندوزا يسلم نفسه للشرطة",
+    "سلم الرئيس الأسبق كارلوس مندوزا نفسه للشرطة في العاصمة لبدء تنفيذ حكم بسجنه اثني"
+    " عشر عاما في قضية فساد، بعد ليلة أمضاها أنصاره أمام مقر النقابة حيث يقيم منذ صدور"
+    " الحكم.",
+)
+
+
+def test_the_bot_keeps_apart_a_headline_that_contradicts_the_earlier_one() -> None:
+    def joined(clusterer: StoryClusterer) -> bool:
+        first = clusterer.add(1, *NOT_YET, T0)
+        return clusterer.add(2, *SURRENDERS, T0 + timedelta(hours=3)) == first
+
+    assert joined(StoryClusterer(window=timedelta(days=2)))
+    assert not joined(build_clusterer())
+
+
+def test_contradiction_is_a_negated_action_the_other_headline_states() -> None:
+    said, denied = frozenset({"مندوز", "يسلم", "نفس"}), frozenset({"يسلم"})
+    assert contradicts(said, frozenset(), said, denied)
+    assert contradicts(said, denied, said, frozenset())
+    assert not contradicts(said, denied, said, denied)  # both say it did not happen
+    assert not contradicts(said, frozenset(), said, frozenset())
