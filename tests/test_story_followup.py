@@ -116,3 +116,29 @@ def test_contradiction_is_a_negated_action_the_other_headline_states() -> None:
     assert contradicts(said, denied, said, frozenset())
     assert not contradicts(said, denied, said, denied)  # both say it did not happen
     assert not contradicts(said, frozenset(), said, frozenset())
+
+
+def test_the_guard_also_vetoes_the_event_models_joins() -> None:
+    from dataclasses import replace
+
+    from digest.story_signals import FEATURES, EventModel, EventSignals
+
+    # A model that says "same event" to every pair it is asked about: whatever it joins
+    # here, the rules do not (a short reaction 20 h later, in other words).
+    always = replace(EventSignals.shipped(), model=EventModel((0.0,) * len(FEATURES), 50.0, 0.5))
+    reaction = (
+        "نوفيكوف: الكرملين يعقب على استقالة وزير الخارجية البريطاني جونسون",
+        "قال نوفيكوف المتحدث باسم الكرملين إن موسكو تتابع استقالة جونسون ولا تتوقع تغيرا"
+        " في سياسة لندن تجاه روسيا.",
+    )
+
+    def joined(clusterer: StoryClusterer) -> bool:
+        first = clusterer.add(1, *RESIGNS, T0, "a.example")
+        return clusterer.add(2, *reaction, T0 + timedelta(hours=20), "b.example") == first
+
+    window = timedelta(days=2)
+    assert not joined(StoryClusterer(window=window))
+    assert joined(StoryClusterer(window=window, signals=always))
+    assert not joined(
+        StoryClusterer(window=window, signals=always, follow_up=FollowUpGuard.shipped())
+    )
