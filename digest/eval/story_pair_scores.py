@@ -13,16 +13,16 @@ stream in publication order, as the bot adds them; a pair is *joined* when both 
 the same story. Recall = same-event pairs joined / same-event pairs; precision = joined
 pairs that are same-event / joined pairs.
 
-TUNE = every judged pair of the first sample and of the first fresh sample
-(``story_pairs_fresh_candidates.csv``; both were looked at while tuning, so neither is a
-test any more; its answers, ``pairs-NN.done.csv``, went to ``story_pairs_fresh_labels.csv``
-by ``--collect-fresh DIR``); REPORT = the second fresh sample
-(``story_pairs_fresh2_candidates.csv``, no pair and no article in common with the others,
-judged blind; scored once ``story_pairs_fresh2_labels.csv``, same format, exists, and
-quietly left out until then). Each sample's articles run as their own stream. Choices are
-made on tune; report is quoted. Two clusterers are scored: the bot's
-(`bot.bootstrap.build_clusterer`, kept equal to `bot_clusterer` by a test) and the same
-with the event model; the model's out-of-fold figure on tune is read from story_model.json
+TUNE = every judged pair of the first sample and of the fresh and fresh2 samples
+(``story_pairs_fresh_candidates.csv``, ``story_pairs_fresh2_candidates.csv``; all were
+looked at while tuning, so none is a test any more; the fresh answers,
+``pairs-NN.done.csv``, went to ``story_pairs_fresh_labels.csv`` by ``--collect-fresh
+DIR``); REPORT = the fresh3 sample (``story_pairs_fresh3_candidates.csv``, judged blind;
+scored once ``story_pairs_fresh3_labels.csv``, same format, exists, and quietly left out
+until then). Each sample's articles run as their own stream. Choices are made on tune;
+report is quoted. Two clusterers are scored: the bot's (`bot.bootstrap.build_clusterer`:
+rules and the follow-up guard, kept equal to `bot_clusterer` by a test) and the same with
+the event model; the model's out-of-fold figure on tune is read from story_model.json
 (its in-sample tune row flatters it).
 """
 
