@@ -296,7 +296,8 @@ def fit_tune(pool: Path, threshold: float | None, out: Path = DATA / MODEL_FILE)
         # The whole clusterer, each fold's model in the stream: the figure to quote.
         found = stream_out_of_fold(data, pool, threshold)
         model["cv_stream"] = (
-            f"in the stream with the follow-up guard, {FOLDS}-fold out of fold: recall"
+            f"in the stream with the shipped follow-up guard (chosen on all these pairs),"
+            f" {FOLDS}-fold out of fold: recall"
             f" {found.recall:.3f}"
             f" ({found.joined_same}/{found.same}), precision {found.precision:.3f},"
             f" {found.joined_different} of {found.different} different pairs joined"
