@@ -142,3 +142,14 @@ def test_the_guard_also_vetoes_the_event_models_joins() -> None:
     assert not joined(
         StoryClusterer(window=window, signals=always, follow_up=FollowUpGuard.shipped())
     )
+
+
+def test_the_quick_veto_agrees_with_the_rarest_new_word() -> None:
+    guard = FollowUpGuard.shipped(hours=1.0, rarity=6.0)
+    words = ["كرملين", "يعقب", "استقال", "وزير", "جونسون", "ترامب", "ترمب", "نوفيكوف", "خارج"]
+    for n in range(len(words)):
+        later = set(words[n : n + 4])
+        for m in range(len(words)):
+            earlier = set(words[m : m + 5])
+            expected = guard.new_word_rarity(later, earlier) >= guard.rarity
+            assert guard.keeps_apart(later, earlier, 2.0) is expected
