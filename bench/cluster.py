@@ -32,6 +32,7 @@ from digest.eval.clusters import (  # noqa: E402 - after the path set-up above
     rewrite,
     timing,
 )
+from digest.story_followup import FollowUpGuard  # noqa: E402
 from digest.story_signals import EventSignals  # noqa: E402
 
 
@@ -68,7 +69,10 @@ def main() -> int:
 
         articles = read_pool(args.pool)
         wall, cpu = time.perf_counter(), time.process_time()
-        stream_stories(articles, StoryClusterer(window=timedelta(days=2), signals=signals))
+        clusterer = StoryClusterer(
+            window=timedelta(days=2), signals=signals, follow_up=FollowUpGuard.shipped()
+        )
+        stream_stories(articles, clusterer)
         print(
             f"whole pool as one stream ({len(articles)} articles):"
             f" {time.perf_counter() - wall:.1f} s wall, {time.process_time() - cpu:.1f} s CPU"

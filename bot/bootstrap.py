@@ -79,7 +79,11 @@ def build_classifier(catalog: TopicCatalog) -> TopicClassifier:
 
 
 def build_clusterer() -> StoryClusterer:
-    return StoryClusterer(window=timedelta(days=2))
+    """The story clusterer: rewrite rules, the window's lead-word rule and the follow-up
+    guard (digest.story_followup). The event model stays off (README, stories)."""
+    from digest.story_followup import FollowUpGuard
+
+    return StoryClusterer(window=timedelta(days=2), follow_up=FollowUpGuard.shipped())
 
 
 def build_fetchers(settings: Settings) -> tuple[Fetcher, PageLoader, PageLoader, list[Any]]:

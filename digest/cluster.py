@@ -37,6 +37,7 @@ from typing import TypeVar
 
 from .arabic import tokenize
 from .relevance import light_stem
+from .story_followup import FollowUpGuard, contradicts
 from .story_signals import EventProfile, EventSignals, cosine, features, names_conflict
 
 _Key = TypeVar("_Key", int, str)
@@ -108,6 +109,20 @@ def content_words(text: str, stems: dict[str, str] | None = None) -> list[str]:
     return words
 
 
+_NEGATORS = frozenset(("لم", "لن", "لا"))  # verbal negation (normalised spelling)
+
+
+def _negated(title: str, stems: dict[str, str] | None) -> frozenset[str]:
+    """Stems of the title's words that follow a verbal negator («لم يسلم نفسه»): a
+    headline that says something did not happen, for the follow-up guard."""
+    tokens = tokenize(title)
+    out = set()
+    for before, token in pairwise(tokens):
+        if before in _NEGATORS:
+            out.update(content_words(token, stems))
+    return frozenset(out)
+
+
 def _hash(text: str) -> int:
     return zlib.crc32(text.encode("utf-8"))
 
@@ -136,6 +151,7 @@ class StoryFingerprint:
     lead: frozenset[int]
     sketch: frozenset[int]  # the k smallest body shingle hashes (bottom-k MinHash)
     words: frozenset[str] = frozenset()  # title + lead content words and numbers
+    negated: frozenset[str] = frozenset()  # title stems right after لم / لن / لا
 
     @classmethod
     def of(cls, title: str, text: str, stems: dict[str, str] | None = None) -> StoryFingerprint:
@@ -152,6 +168,7 @@ class StoryFingerprint:
             frozenset(lead),
             frozenset(heapq.nsmallest(SKETCH_SIZE, body)),
             frozenset(words),
+            _negated(title, stems),
         )
 
 
@@ -278,18 +295,22 @@ class StoryClusterer:
         window: timedelta = timedelta(days=2),
         max_items: int = 3000,
         signals: EventSignals | None = None,
+        follow_up: FollowUpGuard | None = None,
     ) -> None:
         """`signals`: pool tables, LSA vectors and the event model for independently
         written reports (`EventSignals.shipped()`); None (the default): only the
-        rewrite rules and the window's lead-word rule, as the bot runs today. Out of
-        fold on the 673 tune pairs the model lifts recall 0.44 -> 0.53 with 0.98 of
-        different pairs kept apart, but it costs ~0.5 ms more per add (p95 over the 2 ms
-        budget on this machine), so the bot does not use it yet (README, stories)."""
+        rewrite rules and the window's lead-word rule. Out of fold on the 909 tune pairs
+        the model lifts recall 0.41 -> 0.43 but keeps only 0.977 of different pairs apart
+        (floor 0.98) and costs ~0.5 ms more per add, so the bot does not use it (README,
+        stories). `follow_up`: the guard that keeps a report and its sequel apart
+        (`digest.story_followup`; the bot passes `FollowUpGuard.shipped()`), applied to
+        every join, the model's included; None: no guard."""
         if max_items < 1:
             raise ValueError("max_items must be at least 1")
         self.window = window
         self.max_items = max_items
         self.signals = signals
+        self.follow_up = follow_up
         self._items: OrderedDict[int, _Stored] = OrderedDict()
         self._by_shingle: dict[int, set[int]] = {}
         self._by_title_word: dict[str, set[int]] = {}
@@ -425,6 +446,10 @@ class StoryClusterer:
                 if probability < self.signals.model.threshold:
                     return
                 strength = max(strength, probability)
+            if self.follow_up is not None and self._follow_up(
+                fingerprint, published, item, hours, max(score.lead, score.body)
+            ):
+                return
             # Strongest first; among equals the earliest (smallest id) for determinism.
             key = (tier, strength, -candidate_id)
             if best is None or key > best:
@@ -439,6 +464,39 @@ class StoryClusterer:
                 if candidate_id not in seen:
                     consider(candidate_id, lead_rule=False)
         return best_item
+
+    def _follow_up(
+        self,
+        fingerprint: StoryFingerprint,
+        published: datetime | None,
+        item: _Stored,
+        hours: float | None,
+        copied: float,
+    ) -> bool:
+        """The follow-up guard's veto on joining this article to `item` (the later
+        one's headline against the earlier one's title + lead)."""
+        assert self.follow_up is not None
+        if published is not None and item.published is not None and published < item.published:
+            later, earlier = item.fingerprint, fingerprint
+        else:
+            later, earlier = fingerprint, item.fingerprint
+        if self.follow_up.keeps_apart(later.title_words, earlier.words, hours, copied):
+            return True
+        if self.follow_up.polarity and contradicts(
+            later.title_words, later.negated, earlier.title_words, earlier.negated
+        ):
+            return True
+        head = self._items.get(item.cluster_id)
+        if not self.follow_up.story_head or head is None or head is item:
+            return False
+        # Joined through another article: the story's first report must not be one
+        # this article follows up either.
+        hours = None
+        if published is not None and head.published is not None:
+            hours = abs((published - head.published).total_seconds()) / 3600
+        return self.follow_up.keeps_apart(
+            fingerprint.title_words, head.fingerprint.words, hours, copied
+        )
 
     def _norm(self, item: _Stored, word_idf: Callable[[str], float]) -> float:
         generation = self._added // NORM_REFRESH
@@ -494,6 +552,7 @@ class StoryClusterer:
         hardly any word pairs."""
         idf = profile.weights
         shared: dict[int, float] = {}
+        get = shared.get
         # The rarest words only: they find the same event, and they bound the work.
         rarest = heapq.nlargest(
             EVENT_QUERY_WORDS, ((idf[word], word) for word in fingerprint.words if word in idf)
@@ -505,7 +564,7 @@ class StoryClusterer:
             if not ids or len(ids) > EVENT_POSTINGS:
                 continue
             for article_id in ids:
-                shared[article_id] = shared.get(article_id, 0.0) + weight
+                shared[article_id] = get(article_id, 0.0) + weight
         ranked = heapq.nsmallest(
             EVENT_CANDIDATES,
             (item for item in shared.items() if item[1] >= EVENT_MIN_SHARED),

@@ -70,8 +70,18 @@ class PoolIdf:
 
     def idf(self, stem: str) -> float:
         """ln(N / df); stems missing from the table (rarer than its floor) get UNSEEN_DF."""
-        weight = self.weights.get(stem)
-        return weight if weight is not None else math.log(self.documents / UNSEEN_DF)
+        return self.weights.get(stem, self.unseen)
+
+    @property
+    def unseen(self) -> float:
+        """The IDF of a stem missing from the table: ln(N / UNSEEN_DF)."""
+        return math.log(self.documents / UNSEEN_DF)
+
+    def lookup(self, stems: Iterable[str]) -> dict[str, float]:
+        """stem -> `idf(stem)` for many stems at once (one bound lookup: the clusterer
+        asks for ~100 per article)."""
+        get, unseen = self.weights.get, self.unseen
+        return {stem: get(stem, unseen) for stem in stems}
 
     @classmethod
     def parse(cls, lines: Sequence[str]) -> PoolIdf:
@@ -281,11 +291,11 @@ class EventProfile:
         """`lead_tokens`: tokens of the title plus the start of the body (the caller
         bounds them); `skeletons` caches stem -> skeleton across articles."""
         lead = title_stems | lead_stems
-        weight, sweight = signals.idf.idf, signals.skeleton_idf.idf
         cache = skeletons if skeletons is not None else {}
-        folded = {}
-        for stem in lead:
-            found = cache.get(stem)
+        # One lookup pass; the few stems not seen before are folded below.
+        known = dict(zip(lead, map(cache.get, lead), strict=True))
+        folded: dict[str, str] = {}
+        for stem, found in known.items():
             if found is None:
                 found = skeleton(stem)
                 if len(cache) < SKELETON_CACHE_LIMIT:
@@ -293,8 +303,8 @@ class EventProfile:
             folded[stem] = found
         skeleton_title = frozenset(folded[s] for s in title_stems)
         skeleton_lead = frozenset(folded.values())
-        weights = {s: weight(s) for s in lead}
-        skeleton_weights = {s: sweight(s) for s in skeleton_lead}
+        weights = signals.idf.lookup(lead)
+        skeleton_weights = signals.skeleton_idf.lookup(skeleton_lead)
         # The rarest stems carry the event; the common ones only blur the vector.
         weighted = heapq.nlargest(VECTOR_STEMS, weights.items(), key=_second)
         return cls(

@@ -97,7 +97,10 @@ def test_the_eval_uses_the_clusterer_the_bot_builds() -> None:
     ours, bots = bot_clusterer(), build_clusterer()
     assert type(ours) is type(bots)
     assert (ours.window, ours.max_items) == (bots.window, bots.max_items)
-    assert ours.signals == bots.signals
+    assert (ours.signals is None) == (bots.signals is None)
+    if ours.signals is not None and bots.signals is not None:
+        assert ours.signals.model == bots.signals.model
+    assert ours.follow_up == bots.follow_up and bots.follow_up is not None
 
 
 def test_the_committed_labels_cover_every_candidate_from_each_of_its_sheets() -> None:
@@ -179,14 +182,27 @@ def _pool_and_sets(tmp_path: Path) -> dict[str, Path]:
     return paths
 
 
-def test_the_eval_tunes_on_both_samples_and_reports_on_fresh2_once_labelled(
+def test_the_eval_tunes_on_three_samples_and_reports_on_fresh3_once_labelled(
     tmp_path: Path,
 ) -> None:
-    from digest.eval.story_pair_scores import run_story_pair_eval
+    from digest.eval.story_pair_scores import (
+        FRESH2_LABELS,
+        REPORT_CANDIDATES,
+        REPORT_LABELS,
+        run_story_pair_eval,
+    )
 
+    # fresh2 was scored once and looked at: it is tune data now; fresh3 is the report set.
+    assert REPORT_CANDIDATES.name == "story_pairs_fresh3_candidates.csv"
+    assert REPORT_LABELS.name == "story_pairs_fresh3_labels.csv"
+    assert FRESH2_LABELS.name == "story_pairs_fresh2_labels.csv"
     p = _pool_and_sets(tmp_path)
-    # The first fresh sample is tune data now; the second (fresh2) is the report set.
-    kwargs = {"fresh_candidates": p["tune_c"], "fresh_labels": p["tune_l"]}
+    kwargs = {
+        "fresh_candidates": p["tune_c"],
+        "fresh_labels": p["tune_l"],
+        "fresh2_candidates": p["tune_c"],
+        "fresh2_labels": p["tune_l"],
+    }
     text = run_story_pair_eval(
         p["pool"],
         p["tune_c"],
@@ -196,11 +212,12 @@ def test_the_eval_tunes_on_both_samples_and_reports_on_fresh2_once_labelled(
         **kwargs,
     )
     joined = " ".join(ln.strip() for ln in text.splitlines())
-    # tune: the rewrite pair is joined (in both tune streams); report: the two unrelated
-    # stories are not
+    # tune: the rewrite pair is joined (in all three tune streams); report: the two
+    # unrelated stories are not
     assert "tune (first sample): recall 1.00 (1/1 same-event pairs joined)" in joined
-    assert "tune, both samples: recall 1.00 (2/2 same-event pairs joined)" in joined
-    assert "report (fresh2): recall 0.00 (0/1 same-event pairs joined)" in joined
+    assert "tune (fresh2 sample): recall 1.00 (1/1 same-event pairs joined)" in joined
+    assert "tune, all samples: recall 1.00 (3/3 same-event pairs joined)" in joined
+    assert "report (fresh3): recall 0.00 (0/1 same-event pairs joined)" in joined
     missing = tmp_path / "none.csv"
     text = run_story_pair_eval(
         p["pool"],
@@ -210,8 +227,8 @@ def test_the_eval_tunes_on_both_samples_and_reports_on_fresh2_once_labelled(
         report_labels=missing,
         **kwargs,
     )
-    assert "second fresh set's labels are not in yet" in text
-    assert "report (fresh2): recall" not in text and "tune (first sample): recall" in text
+    assert "fresh3 set's labels are not in yet" in text
+    assert "report (fresh3): recall" not in text and "tune (fresh2 sample): recall" in text
 
 
 def test_the_committed_fresh_labels_cover_every_fresh_candidate_from_its_sheet() -> None:

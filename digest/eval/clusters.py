@@ -53,6 +53,7 @@ import yaml
 from ..cluster import StoryClusterer, content_words
 from ..jsonl import jsonl_lines
 from ..relevance import Scores
+from ..story_followup import FollowUpGuard
 from ..story_signals import EventSignals
 from .story_pair_scores import run_story_pair_eval
 
@@ -348,7 +349,12 @@ def timing(
     """Per-article cost against a full window of `background` articles: wall-clock time
     and this process's CPU time (the machine may be shared). `signals`: time the
     clusterer with the event model (None: as the bot builds it)."""
-    clusterer = StoryClusterer(window=timedelta(days=36500), max_items=3000, signals=signals)
+    clusterer = StoryClusterer(
+        window=timedelta(days=36500),
+        max_items=3000,
+        signals=signals,
+        follow_up=FollowUpGuard.shipped(),  # as the bot builds it
+    )
     for number, doc in enumerate(background[:3000]):
         clusterer.add(number, doc.title, doc.text, EPOCH)
     window = len(clusterer)
@@ -469,8 +475,10 @@ def run_cluster_eval(corpus: Path | None = None, fixtures: Path | None = None) -
             labels=fixtures / "story_pairs_labels.csv",
             fresh_candidates=fixtures / "story_pairs_fresh_candidates.csv",
             fresh_labels=fixtures / "story_pairs_fresh_labels.csv",
-            report_candidates=fixtures / "story_pairs_fresh2_candidates.csv",
-            report_labels=fixtures / "story_pairs_fresh2_labels.csv",
+            fresh2_candidates=fixtures / "story_pairs_fresh2_candidates.csv",
+            fresh2_labels=fixtures / "story_pairs_fresh2_labels.csv",
+            report_candidates=fixtures / "story_pairs_fresh3_candidates.csv",
+            report_labels=fixtures / "story_pairs_fresh3_labels.csv",
         )
     )
     return "\n".join(out)

@@ -13,16 +13,16 @@ stream in publication order, as the bot adds them; a pair is *joined* when both 
 the same story. Recall = same-event pairs joined / same-event pairs; precision = joined
 pairs that are same-event / joined pairs.
 
-TUNE = every judged pair of the first sample and of the first fresh sample
-(``story_pairs_fresh_candidates.csv``; both were looked at while tuning, so neither is a
-test any more; its answers, ``pairs-NN.done.csv``, went to ``story_pairs_fresh_labels.csv``
-by ``--collect-fresh DIR``); REPORT = the second fresh sample
-(``story_pairs_fresh2_candidates.csv``, no pair and no article in common with the others,
-judged blind; scored once ``story_pairs_fresh2_labels.csv``, same format, exists, and
-quietly left out until then). Each sample's articles run as their own stream. Choices are
-made on tune; report is quoted. Two clusterers are scored: the bot's
-(`bot.bootstrap.build_clusterer`, kept equal to `bot_clusterer` by a test) and the same
-with the event model; the model's out-of-fold figure on tune is read from story_model.json
+TUNE = every judged pair of the first sample and of the fresh and fresh2 samples
+(``story_pairs_fresh_candidates.csv``, ``story_pairs_fresh2_candidates.csv``; all were
+looked at while tuning, so none is a test any more; the fresh answers,
+``pairs-NN.done.csv``, went to ``story_pairs_fresh_labels.csv`` by ``--collect-fresh
+DIR``); REPORT = the fresh3 sample (``story_pairs_fresh3_candidates.csv``, judged blind;
+scored once ``story_pairs_fresh3_labels.csv``, same format, exists, and quietly left out
+until then). Each sample's articles run as their own stream. Choices are made on tune;
+report is quoted. Two clusterers are scored: the bot's (`bot.bootstrap.build_clusterer`:
+rules and the follow-up guard, kept equal to `bot_clusterer` by a test) and the same with
+the event model; the model's out-of-fold figure on tune is read from story_model.json
 (its in-sample tune row flatters it).
 """
 
@@ -39,33 +39,38 @@ from datetime import timedelta
 from pathlib import Path
 
 from ..cluster import StoryClusterer
+from ..story_followup import FollowUpGuard
 from .story_pairs import DEFAULT_OUT as CANDIDATES
 from .story_pairs import DEFAULT_POOL, Article, read_candidates, read_pool
 
 LABELS = CANDIDATES.with_name("story_pairs_labels.csv")
 FRESH_CANDIDATES = CANDIDATES.with_name("story_pairs_fresh_candidates.csv")
 FRESH_LABELS = CANDIDATES.with_name("story_pairs_fresh_labels.csv")
-REPORT_CANDIDATES = CANDIDATES.with_name("story_pairs_fresh2_candidates.csv")
-REPORT_LABELS = CANDIDATES.with_name("story_pairs_fresh2_labels.csv")
+FRESH2_CANDIDATES = CANDIDATES.with_name("story_pairs_fresh2_candidates.csv")
+FRESH2_LABELS = CANDIDATES.with_name("story_pairs_fresh2_labels.csv")
+REPORT_CANDIDATES = CANDIDATES.with_name("story_pairs_fresh3_candidates.csv")
+REPORT_LABELS = CANDIDATES.with_name("story_pairs_fresh3_labels.csv")
 VERDICTS = ("same", "different", "unsure")
 # The bot's clusterer (bot.bootstrap.build_clusterer); a test keeps the two equal.
 WINDOW = timedelta(days=2)
 
 
 def bot_clusterer() -> StoryClusterer:
-    return StoryClusterer(window=WINDOW)
+    return rules_clusterer()
 
 
 def rules_clusterer() -> StoryClusterer:
-    """The clusterer without the event model: the rewrite rules only."""
-    return StoryClusterer(window=WINDOW)
+    """The clusterer without the event model: the rewrite rules and the follow-up guard."""
+    return StoryClusterer(window=WINDOW, follow_up=FollowUpGuard.shipped())
 
 
 def event_model_clusterer() -> StoryClusterer:
-    """The clusterer with the event model (digest.story_signals)."""
+    """The clusterer with the event model (digest.story_signals) and the follow-up guard."""
     from ..story_signals import EventSignals
 
-    return StoryClusterer(window=WINDOW, signals=EventSignals.shipped())
+    return StoryClusterer(
+        window=WINDOW, signals=EventSignals.shipped(), follow_up=FollowUpGuard.shipped()
+    )
 
 
 @dataclass(frozen=True)
@@ -264,18 +269,21 @@ def run_story_pair_eval(
     *,
     fresh_candidates: Path = FRESH_CANDIDATES,
     fresh_labels: Path = FRESH_LABELS,
+    fresh2_candidates: Path = FRESH2_CANDIDATES,
+    fresh2_labels: Path = FRESH2_LABELS,
     report_candidates: Path = REPORT_CANDIDATES,
     report_labels: Path = REPORT_LABELS,
     whole_pool: bool = False,
 ) -> str:
-    """TUNE = the first sample plus the first fresh sample (each its own stream), also
-    summed; REPORT = the second fresh sample once its labels exist (skipped quietly
-    when the file is missing)."""
+    """TUNE = the first sample and the first two fresh samples (each its own stream),
+    also summed; REPORT = the third fresh sample (fresh3) once its labels exist (skipped
+    quietly when the file is missing)."""
     if not labels.exists():
         return f"D. judged cross-outlet pairs: no labels yet ({labels})"
     sources = [("tune (first sample)", candidates, labels)]
     sources.append(("tune (fresh sample)", fresh_candidates, fresh_labels))
-    sources.append(("report (fresh2)", report_candidates, report_labels))
+    sources.append(("tune (fresh2 sample)", fresh2_candidates, fresh2_labels))
+    sources.append(("report (fresh3)", report_candidates, report_labels))
     judged = [
         (name, judge(read_candidates(cands), read_labels(labelled)))
         for name, cands, labelled in sources
@@ -284,9 +292,10 @@ def run_story_pair_eval(
     out = [
         "D. judged cross-outlet pairs (ANT pool, two outlets, <= 48 h apart, sampled across"
         " the similarity range plus same-day hard negatives; read blind by judges who did"
-        " not tune). TUNE = the first sample and the first fresh sample (all choices made"
-        " on them); REPORT = the second fresh sample (no pair, no article shared; judged"
-        " blind after the model was final). Precision = joined pairs that are same-event;"
+        " not tune). TUNE = the first sample and the fresh and fresh2 samples (all"
+        " choices made on them); REPORT = the fresh3 sample (no pair, no article shared;"
+        " judged blind after the clusterer was final)."
+        " Precision = joined pairs that are same-event;"
         " apart = different-event pairs not joined:",
     ]
     if not pool.exists():
@@ -302,10 +311,10 @@ def run_story_pair_eval(
         if name.startswith("report"):
             report_story = story
     if not any(name.startswith("report") for name, _ in judged):
-        out.append(f"  report: the second fresh set's labels are not in yet ({report_labels})")
+        out.append(f"  report: the fresh3 set's labels are not in yet ({report_labels.name})")
     titles = {
-        "bot": "the bot's clusterer (bot.bootstrap.build_clusterer: rules, no event model)",
-        "model": "with the event model (StoryClusterer(signals=EventSignals.shipped()))",
+        "bot": "the bot's clusterer (bot.bootstrap.build_clusterer)",
+        "model": "with the event model (signals=EventSignals.shipped(), follow-up guard)",
     }
     for label, title in titles.items():
         out.append(f"  {title}, each set's articles as one stream:")
@@ -313,7 +322,7 @@ def run_story_pair_eval(
             out.append(_line(name, results[name][label]))
         tune = [results[name][label] for name, _ in judged if name.startswith("tune")]
         if len(tune) > 1:
-            out.append(_line("tune, both samples", _total(tune)))
+            out.append(_line("tune, all samples", _total(tune)))
     cv = _model_cv()
     if cv:
         out.append(f"  the event model out of fold on the tune pairs (story_model.json): {cv}")
