@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 
 from digest.summarize import ExtractiveSummarizer
-from digest.summarize.residue import has_dateline, has_hashtag, strip_agency_dateline, unhash
+from digest.summarize.residue import (
+    has_dateline,
+    has_hashtag,
+    is_call_to_action,
+    strip_agency_dateline,
+    unhash,
+)
 
 BODY = [
     "تستعد شركة سبيس إكس لإطلاق صاروخ جديد يحمل قمرا صناعيا للاتصالات من فلوريدا.",
@@ -118,3 +124,44 @@ def test_a_hashtag_marker_typed_after_the_word_is_dropped() -> None:
     assert any("لموقع SpaceNews فإن" in b for b in bullets), bullets
     assert not any(has_hashtag(b) for b in bullets)
     assert unhash("بلغة C# أو F#.") == "بلغة C# أو F#."
+
+
+BODY_LEAD = "أعلنت شركة سبيس إكس عن موعد إطلاق صاروخها الجديد من قاعدة كيب كانافيرال الجوية."
+
+
+def _short(*extra: str) -> tuple[str, ...]:
+    """An article of three sentences and `extra`: the extra lines are needed to fill
+    a fourth bullet, so a line that is no bullet shows."""
+    text = "\n".join([BODY_LEAD, *BODY[:2], *extra])
+    return ExtractiveSummarizer().summarize("سبيس إكس تطلق قمرا صناعيا", text, max_bullets=5)
+
+
+@pytest.mark.parametrize(
+    "call",
+    ["شاهد تجربة أبو صلاح!", "شاهدوا الفيديو كاملا:", "تابع التفاصيل هنا", "اقرأ أيضا عن الهاتف"],
+)
+def test_a_short_imperative_to_watch_or_read_is_no_bullet(call: str) -> None:
+    """Blind sheet bullets-40e, CN-technology-2: «شاهد تجربة أبو صلاح!» was a bullet."""
+    bullets = _short(call)
+    assert len(bullets) >= 3
+    assert call not in bullets
+
+
+def test_a_past_verb_that_looks_like_an_imperative_stays() -> None:
+    sentence = "شاهد ملايين المستخدمين حول العالم البث المباشر لعملية الإطلاق عبر الإنترنت."
+    assert not is_call_to_action(sentence)
+    assert not is_call_to_action("تابع الباحثون حالة المرضى لمدة خمس سنوات متتالية.")
+
+
+def test_dash_list_items_are_no_bullets() -> None:
+    """Blind sheet bullets-40e, SK-technology-1435: «- قمع المشاعر …», items of a list
+    written inline, became bullets (rendered «- - قمع …»)."""
+    items = [
+        "القلق الشديد إزاء الوقوع في الحب أو إقامة علاقة.",
+        "قمع المشاعر والعواطف داخل الإنسان قدر الإمكان.",
+        "التجنب بشكل كبير للأماكن التي يمكن أن يتواجد فيها العشاق والأزواج.",
+    ]
+    bullets = _short(" ".join("- " + item for item in items))
+    assert len(bullets) >= 3
+    assert not any(b.lstrip().startswith(("-", "–", "*")) for b in bullets)
+    assert not any(item in bullets for item in items[1:])

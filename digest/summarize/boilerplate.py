@@ -120,12 +120,19 @@ def looks_like_code(text: str) -> bool:
 # …»): the splitter makes each item a sentence; alone it says nothing (a ranking of
 # what? a step on which screen?). A number opening the text with a stop or bracket, a
 # list glyph opening it or standing between words, or the next item's number left at
-# the end («شركة علي بابا للحوسبة السحابية. 2.»).
+# the end («شركة علي بابا للحوسبة السحابية. 2.»); a dash or star item (below).
 _LIST_ITEM = re.compile(r"^(?:\d{1,2} ?[.)-](?! ?\d)|[•▪●◦])|\s[•▪●◦]\s|[.!?؟:]\s\d{1,2}[.)]$")
+
+
+# A dash or star and a space opening the text («- قمع المشاعر …», «– …», «* …»): the
+# writer's own bullet of an inline list; shown, it would read «- - قمع …»
+_ITEM_MARKS = ("- ", "– ", "* ")
 
 
 def is_list_item(text: str) -> bool:
     """An item of an inline list, not a sentence of its own."""
+    if text.lstrip().startswith(_ITEM_MARKS):
+        return True
     return (
         text[:1].isdigit()
         or text[-2:-1].isdigit()

@@ -29,6 +29,7 @@ from itertools import pairwise
 
 from ..arabic import normalize_word, tokenize
 from ..sentences import leading_clause_runs, quotes_balanced
+from .residue import conjunction_removable
 
 __all__ = ["clause_opener_parts", "comma_parts", "cut_is_safe", "safe_leading_part"]
 
@@ -164,6 +165,8 @@ def cut_is_safe(kept: str, dropped: str) -> bool:
         return False
     if first_two and _predicate_after_relative(last, first_two[0]):
         return False
+    if _apposition_then_complement(head):
+        return False
     if any(w in _THAT for w in last[-2:]):
         return False  # «أكد أن الشركة.»: subject without predicate
     if _opens_unfinished(last):
@@ -206,6 +209,38 @@ def _parenthetical_then_complement(last: list[str], head: str, first: str) -> bo
         after = head[min(ends) + 1 :].split(maxsplit=1)[:1]
         return bool(after) and _is_complement(normalize_word(after[0].strip('"«»“”()')))
     return last[0] in _PARENTHETICAL and _is_complement(first)
+
+
+# An apposition or a parenthesis set off by commas or brackets is this many words at most
+_APPOSITION_WORDS = 4
+
+
+def _apposition_then_complement(head: str) -> bool:
+    """The dropped part opens with a short noun phrase closed by a comma or a bracket
+    (an apposition: «، كامبريدج أناليتيكا، على معلومات …», or a parenthesis) and the
+    interrupted clause goes on after it with its complement (a preposition, «بال…/لل…»)
+    or «أن/إن …»: the kept part («حول كيفية حصول شركة الاستشارات السياسية») was
+    waiting for that complement. `head`: the start of the dropped part."""
+    if head[:1] in "([":
+        close = head.find(")" if head[0] == "(" else "]")
+        if close < 0:
+            return False
+        inner, rest = head[1:close], head[close + 1 :].lstrip(" ،,")
+    else:
+        ends = [i for i in (head.find("،"), head.find(",")) if i >= 0]
+        if not ends:
+            return False
+        inner, rest = head[: min(ends)], head[min(ends) + 1 :]
+    inner_words = inner.split()
+    if not 0 < len(inner_words) <= _APPOSITION_WORDS or any(mark in inner for mark in ".؟?!:؛;"):
+        return False
+    if conjunction_removable(normalize_word(inner_words[0].strip('"«»“”()'))):
+        return False  # «، وهذا حدث بالفعل لنا، على الرغم …»: a new clause, no apposition
+    after = rest.split(maxsplit=1)[:1]
+    if not after:
+        return False
+    word = normalize_word(after[0].strip('"«»“”()'))
+    return _is_complement(word) or word in _THAT
 
 
 def _speaker_without_words(kept: str, last: list[str]) -> bool:

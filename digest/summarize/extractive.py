@@ -749,6 +749,8 @@ class ExtractiveSummarizer:
         lines: list[str] = []
         for line in text[: 40 * self.max_chars].splitlines():
             line = " ".join(line.split())
+            if is_list_item(line) and line[:2] in ("- ", "– ", "* "):
+                line = line[2:]  # the writer's own item mark: shown, it would read «- - …»
             if len(lines) >= count:
                 break
             if (

@@ -71,7 +71,8 @@ _CALL_TO_ACTION = re.compile(
 CALL_TO_ACTION_TOKENS = frozenset(
     tokenize(
         """تابعوا شاهدوا حملوا اشتركوا ادخلوا سجلوا اضغطوا انقروا تابع تابعي شاهد حمل نزل
-        اشترك سجل ادخل للمزيد لمزيد يمكنكم download follow"""
+        اشترك سجل ادخل للمزيد لمزيد يمكنكم download follow شاهدي اقرأ اقرئي اقرأوا اقرؤوا
+        إقرأ استمع استمعي استمعوا"""
     )
 )
 _CALL_TO_ACTION_STEMS = (
@@ -212,8 +213,33 @@ def has_hashtag(bullet: str) -> bool:
     )
 
 
+# Imperatives of watching, following, reading or listening. Most are also past verbs
+# («شاهد الملايين المباراة.», «تابع الباحثون …»), so they make a call to action only in a
+# sentence that ends with "!" or ":" or is very short («شاهد تجربة أبو صلاح!»).
+_SHORT_CTA_VERBS = frozenset(
+    (
+        *("شاهد", "شاهدي", "شاهدوا", "تابع", "تابعي", "تابعوا", "اقرأ", "اقرئي"),
+        *("اقرأوا", "اقرؤوا", "إقرأ", "اقرا", "استمع", "استمعي", "استمعوا"),
+    )
+)
+_SHORT_CTA_WORDS = 4
+
+
+def _is_short_imperative(text: str) -> bool:
+    """An imperative of watching/reading opens the sentence, which ends with "!" or ":"
+    or has at most _SHORT_CTA_WORDS words: «شاهد تجربة أبو صلاح!», «تابع: …»."""
+    words = text.split(maxsplit=_SHORT_CTA_WORDS + 1)
+    if not words or words[0].strip('«"“(-–*•') not in _SHORT_CTA_VERBS:
+        return False
+    end = text.rstrip(' "”»)')
+    return end.endswith(("!", ":", "：")) or len(words) <= _SHORT_CTA_WORDS
+
+
 def is_call_to_action(text: str) -> bool:
-    """A call to action or an app promo ("تابعوا المباراة مباشرة على موقع ...")."""
+    """A call to action or an app promo ("تابعوا المباراة مباشرة على موقع ...", a short
+    «شاهد تجربة أبو صلاح!")."""
+    if _is_short_imperative(text):
+        return True
     # every alternative of the pattern holds one of these stems: substring tests are
     # far cheaper than the pattern's scan, and most sentences hold none
     if not any(stem in text for stem in _CALL_TO_ACTION_STEMS):
