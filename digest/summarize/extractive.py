@@ -79,6 +79,7 @@ from .scoring import (
     content_tokens,
     shortlist,
 )
+from .tables import TableLabels
 
 __all__ = [
     "Candidate",
@@ -225,6 +226,8 @@ class ExtractiveSummarizer:
         Headings, boilerplate, duplicates and tiny sentences are left out."""
         sentences = [s for s in body_sentences(segment(text), text) if not s.heading]
         symbols = may_be_boilerplate(text)
+        # rows of a specification table pasted into the text («الوزن سامسونغ …: 163 غرام»)
+        table = TableLabels(text)
         seen: set[tuple[str, ...]] = set()
         kept: list[tuple[Sentence, set[str], list[str], int]] = []
         token_lists = tokenize_many([s.text for s in sentences])
@@ -236,6 +239,8 @@ class ExtractiveSummarizer:
             if key in seen:
                 continue
             if (symbols or not no_boilerplate_word(words)) and is_boilerplate(sentence.text):
+                continue
+            if table and table.is_row(sentence.text):
                 continue
             seen.add(key)
             # stopwords map to "": counted out and discarded (cheaper than filtering)
