@@ -60,7 +60,7 @@ from .boilerplate import (
 )
 from .connectives import announces_next, depends_on_previous, strip_connective
 from .cutting import clause_opener_parts, comma_parts, safe_leading_part
-from .references import first_ungrounded
+from .references import first_dropped_name, first_ungrounded
 from .residue import (
     CALL_TO_ACTION_TOKENS,
     fact_keys,
@@ -685,10 +685,14 @@ class ExtractiveSummarizer:
             if title:
                 self._anchor_title(title, candidates, picked, made, usable, add, wanted)
             refill = ((candidates[i].sentence.index, *made[i]) for i in chain(pending, search))
+            sentence_text = {c.sentence.index: c.sentence.text for c in ranked}
             for _ in range(len(candidates)):
                 bad = first_ungrounded(
                     [(k, shown_tokens[k]) for k, _, _ in picked], ranked, title_tokens
                 )
+                if bad is None:
+                    # a name the cut of an earlier bullet dropped («مبادرة J5»)
+                    bad = first_dropped_name([(k, b) for k, b, _ in picked], sentence_text)
                 if bad is None:
                     break
                 # pointing at something only an unshown sentence names: not shown
