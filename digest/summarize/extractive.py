@@ -66,6 +66,7 @@ from .residue import (
     fact_keys,
     is_call_to_action,
     leans_on_previous,
+    quote_leans_back,
     strip_agency_dateline,
     unhash,
 )
@@ -129,6 +130,7 @@ def _plain(text: str, tokens: list[str], terminated: bool) -> bool:
         and not looks_like_code(text)
         and not depends_on_previous(tokens)
         and not leans_on_previous(text, tokens[0] if tokens else "")
+        and not quote_leans_back(text)
     )
 
 
@@ -658,8 +660,10 @@ class ExtractiveSummarizer:
                 return False  # «وتابعوا …» reads as one once its conjunction is dropped
             if title_words and sum(t in title_words for t in tokens) >= 0.8 * len(tokens):
                 return False  # repeats the headline
-            leans = depends_on_previous(tokens) or leans_on_previous(
-                text, tokens[0] if tokens else ""
+            leans = (
+                depends_on_previous(tokens)
+                or leans_on_previous(text, tokens[0] if tokens else "")
+                or quote_leans_back(text)
             )
             if leans or _is_question(text) or not candidate.sentence.terminated:
                 second_choice.append((candidate.sentence.index, text, tokens, leans))
