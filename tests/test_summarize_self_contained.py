@@ -11,7 +11,7 @@ from digest.summarize import ExtractiveSummarizer
 from digest.summarize.connectives import announces_next, strip_connective
 from digest.summarize.cutting import cut_is_safe
 from digest.summarize.lexicon import ConjunctionLexicon, conjunction_lexicon
-from digest.summarize.residue import conjunction_removable, is_call_to_action
+from digest.summarize.residue import conjunction_removable, is_call_to_action, quote_leans_back
 
 
 def _summary(*sentences: str, title: str = "") -> tuple[str, ...]:
@@ -398,3 +398,42 @@ def test_an_especially_opening_leans_on_the_sentence_before() -> None:
     )
     assert len(shown) >= 3, shown
     assert not any(bullet.startswith("خصوصا") for bullet in shown), shown
+
+
+def test_a_short_quote_opening_with_a_demonstrative_is_not_shown_alone() -> None:
+    """Sheet 40f (SK-technology-1406): «قال …: "هذه هي كل العينات …"» was shown without
+    the sentence its «هذه» points at."""
+    text = " ".join(
+        [
+            "قال خبراء في مكتب الطب الجنائي في مدينة نيويورك إنهم يستخدمون تقنية جديدة في تحليل "
+            "الحمض النووي تساعد في التعرف على مزيد من ضحايا هجمات سبتمبر.",
+            "بلغ عدد ضحايا الهجوم على برجي مركز التجارة العالمي 2753 قتيلا، منهم أكثر من ألف "
+            "لم يتم التعرف عليهم.",
+            "تمكن مكتب الطب الجنائي باستخدام التقنية الجديدة من التعرف على رفات موظف مالي كان "
+            "يعمل في البرج الجنوبي.",
+            "يقع مبنى المكتب في حي مانهاتن قرب نهر هدسون ويعمل فيه عشرات الموظفين من مختلف "
+            "الأعمار.",
+            'قال مارك ديزاير الذي يقود فريق التعرف على ضحايا الهجمات: "هذه هي كل عينات '
+            'الحمض النووي التي حاولنا تحليلها بالتقنية الجديدة".',
+            "أوضح فريق المعمل الجنائي خطوات تقنية تحليل الحمض النووي الحديثة التي يجري "
+            "تطبيقها على بقايا عظام الضحايا.",
+            "افتتح المتحف التذكاري في موقع البرجين قبل سنوات ويزوره ملايين السياح كل عام.",
+            "تقام مراسم إحياء الذكرى كل عام بحضور أسر الضحايا ومسؤولين من المدينة.",
+            "يشارك في المراسم رجال الإطفاء الذين شاركوا في عمليات الإنقاذ يومها.",
+        ]
+    )
+    title = "تقنية جديدة للتعرف على ضحايا هجمات سبتمبر في المعمل الجنائي"
+    bullets = ExtractiveSummarizer().summarize(title, text)
+    assert len(bullets) >= 3
+    for i, bullet in enumerate(bullets):
+        if '"هذه هي' in bullet:
+            assert i > 0 and "حي مانهاتن" in bullets[i - 1], bullets
+
+
+def test_quote_leans_back() -> None:
+    assert quote_leans_back('قال المدير: "هذه هي كل العينات".')
+    assert quote_leans_back("أضاف: «وتلك مشكلة كبيرة»")
+    long_quote = "هذه التقنية تسمح لنا بالتعرف على عشرات الضحايا الذين لم نتمكن من التعرف عليهم"
+    assert not quote_leans_back(f'قال المدير: "{long_quote} في السنوات الماضية رغم الجهود".')
+    assert not quote_leans_back('قال المدير: "نعمل على هذه العينات".')
+    assert not quote_leans_back('ظهرت رسالة نصها: "هذا اختبار لنظام الإنذار".')

@@ -77,8 +77,15 @@ _KEEP_WITH_BEFORE = frozenset(
         ولكن لكنه لكنها لكنهم بل دون ودون حتى لا ولا لم ولم لن ولن ليس وليس
         إلى الى على عن
         إذا اذا لو ولو لولا بشرط شريطة شرط باستثناء وباستثناء بدون وبدون عدا طالما
-        مالم"""
+        مالم لذلك ولذلك لذا ولذا وبالتالي"""
     )
+)
+# A consequence opened after a later comma is what the sentence leads up to (its point):
+# no cut before it («…، وهي قاعدة من بديهيات التسويق، لذلك بدأت تنصح بعدم الغلو …»)
+_CONSEQUENCE_MARKERS = tuple(
+    sep + word
+    for sep in ("، ", ", ", "؛ ")
+    for word in ("لذلك", "ولذلك", "لذا ", "ولذا ", "وبالتالي", "ولهذا", "لهذا")
 )
 # A verb of saying with no conjunction after a comma is the sentence's main verb: what
 # was kept is its fronted adverbial («باستخدام نفس المنهج …، قال ميلنر إن …»)
@@ -156,6 +163,8 @@ def cut_is_safe(kept: str, dropped: str) -> bool:
         return False
     if "قول" in head or "قائل" in head:
         return False  # «... قولها: "…"»: the words said are in the dropped part
+    if any(marker in dropped for marker in _CONSEQUENCE_MARKERS):
+        return False  # «…، لذلك بدأت تنصح …»: the sentence's point comes after the cut
     # only the last clause is tokenised: the whole sentence again would cost more than
     # the rest of the bullet's checks
     last = _last_clause(kept)
@@ -171,7 +180,31 @@ def cut_is_safe(kept: str, dropped: str) -> bool:
         return False  # «أكد أن الشركة.»: subject without predicate
     if _opens_unfinished(last):
         return False
+    if _becoming_without_predicate(last):
+        return False
     return not _speaker_without_words(kept, last)
+
+
+# «أصبح/صار/بات …» need a subject and a predicate: «… فأصبح وفق ما قرأت العربية.نت في
+# بعض وسائل الإعلام» kept only the verb and an attribution, the predicate was dropped
+_BECOMING = frozenset(
+    tokenize(
+        """أصبح أصبحت فأصبح فأصبحت وأصبح وأصبحت صار صارت فصار فصارت وصار وصارت بات باتت
+        فبات فباتت وبات وباتت أمسى أمست فأمسى وأمسى"""
+    )
+)
+# an attribution or adverbial phrase set between such a verb and its subject
+_ATTRIBUTION = frozenset(tokenize("وفق وفقا حسب بحسب حسبما طبقا كما على لدى"))
+
+
+def _becoming_without_predicate(last: list[str]) -> bool:
+    """The kept part's last clause holds «أصبح/صار/بات …» followed by at most two words or
+    directly by an attribution («وفق ما قرأت …»): its predicate is in the dropped part."""
+    for i, word in enumerate(last):
+        if word in _BECOMING:
+            after = last[i + 1 :]
+            return len(after) <= 2 or after[0] in _ATTRIBUTION
+    return False
 
 
 # Relative pronouns: a subject described by a relative clause («أغلبية التطبيقات التي

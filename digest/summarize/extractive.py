@@ -60,12 +60,13 @@ from .boilerplate import (
 )
 from .connectives import announces_next, depends_on_previous, strip_connective
 from .cutting import clause_opener_parts, comma_parts, safe_leading_part
-from .references import first_ungrounded
+from .references import first_dropped_name, first_ungrounded
 from .residue import (
     CALL_TO_ACTION_TOKENS,
     fact_keys,
     is_call_to_action,
     leans_on_previous,
+    quote_leans_back,
     strip_agency_dateline,
     unhash,
 )
@@ -79,6 +80,7 @@ from .scoring import (
     content_tokens,
     shortlist,
 )
+from .tables import TableLabels
 
 __all__ = [
     "Candidate",
@@ -128,6 +130,7 @@ def _plain(text: str, tokens: list[str], terminated: bool) -> bool:
         and not looks_like_code(text)
         and not depends_on_previous(tokens)
         and not leans_on_previous(text, tokens[0] if tokens else "")
+        and not quote_leans_back(text)
     )
 
 
@@ -225,6 +228,8 @@ class ExtractiveSummarizer:
         Headings, boilerplate, duplicates and tiny sentences are left out."""
         sentences = [s for s in body_sentences(segment(text), text) if not s.heading]
         symbols = may_be_boilerplate(text)
+        # rows of a specification table pasted into the text («الوزن سامسونغ …: 163 غرام»)
+        table = TableLabels(text)
         seen: set[tuple[str, ...]] = set()
         kept: list[tuple[Sentence, set[str], list[str], int]] = []
         token_lists = tokenize_many([s.text for s in sentences])
@@ -236,6 +241,8 @@ class ExtractiveSummarizer:
             if key in seen:
                 continue
             if (symbols or not no_boilerplate_word(words)) and is_boilerplate(sentence.text):
+                continue
+            if table and table.is_row(sentence.text):
                 continue
             seen.add(key)
             # stopwords map to "": counted out and discarded (cheaper than filtering)
@@ -653,8 +660,10 @@ class ExtractiveSummarizer:
                 return False  # «وتابعوا …» reads as one once its conjunction is dropped
             if title_words and sum(t in title_words for t in tokens) >= 0.8 * len(tokens):
                 return False  # repeats the headline
-            leans = depends_on_previous(tokens) or leans_on_previous(
-                text, tokens[0] if tokens else ""
+            leans = (
+                depends_on_previous(tokens)
+                or leans_on_previous(text, tokens[0] if tokens else "")
+                or quote_leans_back(text)
             )
             if leans or _is_question(text) or not candidate.sentence.terminated:
                 second_choice.append((candidate.sentence.index, text, tokens, leans))
@@ -680,10 +689,14 @@ class ExtractiveSummarizer:
             if title:
                 self._anchor_title(title, candidates, picked, made, usable, add, wanted)
             refill = ((candidates[i].sentence.index, *made[i]) for i in chain(pending, search))
+            sentence_text = {c.sentence.index: c.sentence.text for c in ranked}
             for _ in range(len(candidates)):
                 bad = first_ungrounded(
                     [(k, shown_tokens[k]) for k, _, _ in picked], ranked, title_tokens
                 )
+                if bad is None:
+                    # a name the cut of an earlier bullet dropped («مبادرة J5»)
+                    bad = first_dropped_name([(k, b) for k, b, _ in picked], sentence_text)
                 if bad is None:
                     break
                 # pointing at something only an unshown sentence names: not shown

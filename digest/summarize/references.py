@@ -9,7 +9,7 @@ words. Pure functions over normalised tokens; set lookups, linear in the bullet.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import lru_cache
 
 from ..arabic import tokenize
@@ -17,6 +17,7 @@ from .scoring import _STOPWORDS, Candidate, _stem
 
 __all__ = [
     "demonstrative_nouns",
+    "first_dropped_name",
     "first_ungrounded",
     "grounded",
     "person_nouns",
@@ -223,4 +224,48 @@ def first_ungrounded(
                     return index  # named before, in a sentence not shown
         shown.update(map(_token_key, tokens))
         previous = index
+    return None
+
+
+def _latin_words(text: str) -> set[str]:
+    """Words holding a Latin letter («J5», «IRS-CI», «iPhone»), lowercased, edge
+    punctuation stripped."""
+    out: set[str] = set()
+    for word in text.split():
+        if word.isascii() and any(c.isalpha() for c in word):
+            word = word.strip(".,;:!?\"'()[]«»“”،؛").lower()
+            if len(word) >= 2:
+                out.add(word)
+    return out
+
+
+def _dropped_part(sentence: str, bullet: str) -> str:
+    """What a cut left out of `sentence` to show `bullet` (its leading part, perhaps
+    with a connective or dateline taken off its start), or "" when kept whole."""
+    body = bullet.rstrip(". ")
+    tail = body[-40:]
+    at = sentence.rfind(tail, 0, len(body) + 80) if tail else -1
+    return sentence[at + len(tail) :] if at >= 0 else ""
+
+
+def first_dropped_name(
+    bullets: Sequence[tuple[int, str]],
+    sentences: Mapping[int, str],
+) -> int | None:
+    """The sentence index of the first of `bullets` ((sentence index, text) pairs) that
+    uses a Latin-lettered name («مبادرة J5») which a cut removed from an earlier shown
+    bullet and no earlier bullet shows: the cut dropped where it was introduced
+    (judged on sheet 40f, AL-technology-333), so the later bullet refers to nothing.
+    `sentences`: each bullet's sentence as written. None when every name is grounded."""
+    ordered = sorted(bullets)
+    dropped: set[str] = set()
+    shown: set[str] = set()
+    for index, text in ordered:
+        words = _latin_words(text)
+        if not (words & dropped).issubset(shown):
+            return index
+        shown |= words
+        sentence = sentences.get(index, "")
+        if len(sentence) > len(text):
+            dropped |= _latin_words(_dropped_part(sentence, text)) - shown
     return None

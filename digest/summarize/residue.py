@@ -23,6 +23,7 @@ __all__ = [
     "has_leading_connective",
     "is_call_to_action",
     "leans_on_previous",
+    "quote_leans_back",
     "strip_agency_dateline",
     "unhash",
 ]
@@ -162,6 +163,42 @@ def leans_on_previous(bullet: str, first_word: str | None = None) -> bool:
         elif first_word not in _ANOTHER_FIRST or "خر" not in bullet[:40]:
             return False
     return bool(_LEANS_BACK.match(normalize(bullet[:48])))
+
+
+# «هذه هي كل العينات …»: a quotation opening with a demonstrative points at what the
+# sentence before it told (sheet 40f, SK-technology-1406)
+_QUOTED_DEMONSTRATIVES = frozenset(
+    tokenize("هذا هذه ذلك تلك هؤلاء هذان هاتان وهذا وهذه وذلك وتلك فهذا فهذه")
+)
+# Words that introduce a written text quoted whole (a message, a sign), whose «هذا» is
+# that text itself
+_QUOTES_A_TEXT = frozenset(
+    tokenize("نصها نصه ونصها نص رسالة الرسالة عليها عليه فيها فيه كتب مكتوب نصت")
+)
+# A longer quotation mostly names what its demonstrative means within itself
+_SHORT_QUOTE_WORDS = 15
+
+
+def quote_leans_back(bullet: str) -> bool:
+    """The bullet's words said (after «:» and an opening quote mark) are a short
+    quotation that opens with a demonstrative: it leans on the sentence before."""
+    colon = bullet.find(":")
+    while colon >= 0:
+        rest = bullet[colon + 1 : colon + 200].lstrip()
+        if rest[:1] in '"«“' and not _QUOTES_A_TEXT.isdisjoint(
+            tokenize(bullet[max(0, colon - 40) : colon])[-3:]
+        ):
+            pass  # «رسالة نصها: "هذا اختبار …"»: «هذا» is the message quoted itself
+        elif rest[:1] in '"«“':
+            quoted = rest[1:]
+            ends = [at for at in (quoted.find(m) for m in '"»”') if at >= 0]
+            words = quoted[: min(ends)].split() if ends else quoted.split()
+            if 0 < len(words) <= _SHORT_QUOTE_WORDS:
+                first = tokenize(words[0])
+                if first and first[0] in _QUOTED_DEMONSTRATIVES:
+                    return True
+        colon = bullet.find(":", colon + 1)
+    return False
 
 
 def strip_agency_dateline(text: str) -> str:
