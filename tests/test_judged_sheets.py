@@ -32,7 +32,15 @@ def test_topic_sheet_every_tag_judged_on_the_sheets_articles(sheet: str) -> None
 
 @pytest.mark.parametrize(
     "sheet",
-    ["bullets-40", "bullets-40b", "bullets-40c", "bullets-40d", "bullets-40e", "bullets-40f"],
+    [
+        "bullets-40",
+        "bullets-40b",
+        "bullets-40c",
+        "bullets-40d",
+        "bullets-40e",
+        "bullets-40f",
+        "bullets-40g",
+    ],
 )
 def test_bullet_sheet_answers_match_its_key(sheet: str) -> None:
     answers, key = rows(f"{sheet}.csv"), rows(f"{sheet}.key.csv")
