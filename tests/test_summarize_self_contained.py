@@ -437,3 +437,47 @@ def test_quote_leans_back() -> None:
     assert not quote_leans_back(f'قال المدير: "{long_quote} في السنوات الماضية رغم الجهود".')
     assert not quote_leans_back('قال المدير: "نعمل على هذه العينات".')
     assert not quote_leans_back('ظهرت رسالة نصها: "هذا اختبار لنظام الإنذار".')
+
+
+def test_kama_completed_by_fa_inna_is_kept_whole() -> None:
+    # «وكما بات معلوما للجميع فإن …» became «بات معلوما للجميع فإن …» (bullets-40g's
+    # broken clause): «كما» is "as" there, the «فإن» completes the clause it opens
+    text = "\n".join(
+        [
+            "يسرق المتسللون البيانات من الأجهزة دون أن يتركوا أثرا في معظم الأحيان.",
+            "وكما بات معلوما للجميع فإن أجهزة الحاسب والهواتف وكاميرات الويب عرضة للمتسللين.",
+            "تبطئ البرامج الضارة الأجهزة وتجعلها تتجمد أو تتعطل باستمرار.",
+            "ينصح الخبراء بتحديث برامج الحماية وتغيير كلمات المرور بانتظام.",
+        ]
+    )
+    shown = ExtractiveSummarizer().summarize("علامات تدل على أن جهازك مخترق", text)
+    assert len(shown) >= 3, shown
+    assert not any(bullet.startswith("بات") for bullet in shown), shown
+    assert strip_connective("وكما بات معلوما للجميع فإن النظام قديم.") == (
+        "كما بات معلوما للجميع فإن النظام قديم."
+    )
+    # "also" before a verb, no «فإن» after it: dropped as before
+    assert strip_connective("كما باتت الشركة تقدم الخدمة مجانا.") == (
+        "باتت الشركة تقدم الخدمة مجانا."
+    )
+
+
+def test_lakin_before_its_accusative_noun_is_kept() -> None:
+    # «لكن حكما قضائيا …» lost «لكن» (bullets-40g's broken clause): «لكنّ» governs the
+    # accusative «حكما», so it stays and the sentence leans on the one before
+    text = "\n".join(
+        [
+            "رفض مكتب براءات الاختراع في الهند طلبا لتسجيل براءة جهاز جديد.",
+            "قال المكتب إن الجهاز يخالف النظام والأخلاق العامة في البلاد.",
+            "تقدمت الشركة الكندية بالطلب لمنع بيع نسخ مقلدة من المنتج.",
+            "وتعمل الشركة في مجال الأجهزة الطبية منذ عشر سنوات في كندا.",
+            "لكن حكما قضائيا، صدر في عام 2011، نص على أن هذه الأجهزة ليست أدوات خليعة.",
+        ]
+    )
+    shown = ExtractiveSummarizer().summarize("الهند ترفض تسجيل براءة جهاز", text, max_bullets=5)
+    assert len(shown) >= 3, shown
+    assert not any(bullet.startswith("حكما") for bullet in shown), shown
+    assert strip_connective("لكن حكماً قضائياً صدر أمس.") == "لكن حكماً قضائياً صدر أمس."
+    assert strip_connective("لكن عددا من الخبراء شككوا.") == "لكن عددا من الخبراء شككوا."
+    # a name ending in ا, a nominative subject: dropped as before
+    assert strip_connective("لكن روسيا أعلنت رفضها.") == "روسيا أعلنت رفضها."

@@ -124,6 +124,9 @@ _DEPENDENT_OPENINGS = tuple(
         *("مما", "ومما", "ما يعني", "الأمر الذي", "أما", "وأما"),
         *("التي", "الذي", "الذين", "اللذين", "اللتين", "والتي", "والذي", "والذين"),
         *("إذ", "حيث"),  # "since", "where": the clause it explains came before
+        # «لكن حكما قضائيا …»: «لكنّ» kept before its accusative noun (strip_connective
+        # drops it elsewhere) contrasts with the sentence before
+        *("لكن", "ولكن"),
         *("وهو ما", "هو ما", "وهذا ما", "هذا ما", "وهي ما", "هي ما"),
         # "thereby", "for this": the result or reason of what came before
         *("بذلك", "وبذلك", "بهذا", "وبهذا", "بهذه", "وبهذه", "لهذا", "ولهذا"),
@@ -173,6 +176,11 @@ _AFTER_KAMA_AS = _wordset(
 _KAMA_PRONOUN = _wordset(normalize("أنه أنها أنهم أنهما أنهن"))
 _KAMA_SAYING = _wordset(normalize("قال قالت يقول تقول ذكر ذكرت"))
 _KAMA_THAT = _wordset(normalize("إن أن إنه إنها أنه أنها"))
+# «وكما بات معلوما للجميع فإن …»: "as …, X": the «فإن» completes the clause «كما» opened
+_KAMA_ANSWER = _wordset(normalize("فإن فإنه فإنها فإنهم فإنهما فإننا"))
+_KAMA_ANSWER_WINDOW = 14
+_NOT_ACCUSATIVE = _wordset(normalize("هذا ماذا لماذا إذا كذا هكذا أيضا هنا هناك لذا حينذاك"))
+_LAKIN = frozenset(normalize(w) for w in ("لكن", "ولكن"))
 _AR_PHRASE_WORDS = {normalize(p): len(p.split()) for p in _AR_LEADING_PHRASES}
 # longest phrase first, so that "كما أن" wins over "كما"
 _AR_PHRASE_START = re.compile(
@@ -216,7 +224,12 @@ def _kama_is_needed(rest: str) -> bool:
     """Whether «كما» before `rest` is part of the sentence: "as" («كما هو الحال»، «كما
     قال الوزير، …») or "also" with a pronoun for subject («كما أنها ليست …»). «كما يقول
     موقع cnet إنه …», «كما ذكرت صحيفة X، أن …» (a verb of saying, then «إن/أن» before
-    any comma or right after the first) is "also": the rest is a sentence of its own."""
+    any comma or right after the first) is "also": the rest is a sentence of its own.
+    «كما» whose clause a «فإن» completes within the next 14 words («كما بات معلوما
+    للجميع فإن …») is "as": dropping it leaves «بات … فإن …», no sentence."""
+    head = rest.split(maxsplit=_KAMA_ANSWER_WINDOW)[:_KAMA_ANSWER_WINDOW]
+    if any(normalize_word(word.strip("،,")) in _KAMA_ANSWER for word in head[1:]):
+        return True
     words = rest.split(maxsplit=9)
     first = normalize_word(words[0])
     if first in _KAMA_PRONOUN:
@@ -231,6 +244,34 @@ def _kama_is_needed(rest: str) -> bool:
                 following = words[k : k + 1]
                 return not (following and normalize_word(following[0]) in _KAMA_THAT)
     return True
+
+
+def _lakin_governs(rest: str) -> bool:
+    """Whether «لكنّ» before `rest` governs its noun: the next word, as written, ends in
+    tanween fatha («حكماً»), or ends in the alif of an unwritten one and so does the
+    word after it or «من» follows («لكن حكما قضائيا …», «لكن عددا من …»). Dropping
+    «لكن» would leave an accusative subject; kept, the sentence leans on the one
+    before (depends_on_previous). A name ending in ا alone («لكن روسيا أعلنت») is no
+    accusative: it is dropped as before."""
+    words = [w.rstrip("،,.:!?؟") for w in rest.split(maxsplit=2)[:2]]
+    first = words[0]
+    if first.endswith(("\u064b\u0627", "\u0627\u064b", "\u064b")):
+        return True
+    if len(words) < 2 or not _unwritten_accusative(first):
+        return False
+    second = words[1]
+    return second == "من" or _unwritten_accusative(second.removeprefix("و"))
+
+
+def _unwritten_accusative(word: str) -> bool:
+    """A word that may be an indefinite accusative whose tanween is not written: it
+    ends in ا, has at least three letters and is no demonstrative or particle."""
+    return (
+        len(word) >= 3
+        and word.endswith("ا")
+        and not word.startswith("ال")
+        and normalize_word(word) not in _NOT_ACCUSATIVE
+    )
 
 
 def _kadhalik_lists(text: str, rest: str) -> bool:
@@ -270,6 +311,7 @@ def strip_connective(text: str, language: str = "ar", article_words: Collection[
             # ليست …»: the pronoun is the subject (depends_on_previous says so)
             (phrase.group(1) in _KAMA and _kama_is_needed(parts[words]))
             or (phrase.group(1) in _KADHALIK and _kadhalik_lists(text, parts[words]))
+            or (phrase.group(1) in _LAKIN and _lakin_governs(parts[words]))
         ):
             return parts[words].lstrip("،, ").strip()
     if not rest:
