@@ -456,6 +456,13 @@ def test_kama_completed_by_fa_inna_is_kept_whole() -> None:
     assert strip_connective("وكما بات معلوما للجميع فإن النظام قديم.") == (
         "كما بات معلوما للجميع فإن النظام قديم."
     )
+    # a «فإن» that answers a clause opened inside the sentence, or «فان» (a name): "also"
+    assert strip_connective("كما أكد أنه رغم وجود تطبيقات كثيرة، فإنه يمكن إساءة استخدامها.") == (
+        "أكد أنه رغم وجود تطبيقات كثيرة، فإنه يمكن إساءة استخدامها."
+    )
+    assert strip_connective("كما اتهم فان دير زوان بالكذب على المحققين.") == (
+        "اتهم فان دير زوان بالكذب على المحققين."
+    )
     # "also" before a verb, no «فإن» after it: dropped as before
     assert strip_connective("كما باتت الشركة تقدم الخدمة مجانا.") == (
         "باتت الشركة تقدم الخدمة مجانا."
@@ -479,5 +486,8 @@ def test_lakin_before_its_accusative_noun_is_kept() -> None:
     assert not any(bullet.startswith("حكما") for bullet in shown), shown
     assert strip_connective("لكن حكماً قضائياً صدر أمس.") == "لكن حكماً قضائياً صدر أمس."
     assert strip_connective("لكن عددا من الخبراء شككوا.") == "لكن عددا من الخبراء شككوا."
-    # a name ending in ا, a nominative subject: dropped as before
+    # a name ending in ا, or an adverb («بدلا من»): dropped as before
+    assert strip_connective("لكن بدلا من ذلك اختارت الشركة الانتظار.") == (
+        "بدلا من ذلك اختارت الشركة الانتظار."
+    )
     assert strip_connective("لكن روسيا أعلنت رفضها.") == "روسيا أعلنت رفضها."

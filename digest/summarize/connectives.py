@@ -177,9 +177,20 @@ _KAMA_PRONOUN = _wordset(normalize("أنه أنها أنهم أنهما أنهن
 _KAMA_SAYING = _wordset(normalize("قال قالت يقول تقول ذكر ذكرت"))
 _KAMA_THAT = _wordset(normalize("إن أن إنه إنها أنه أنها"))
 # «وكما بات معلوما للجميع فإن …»: "as …, X": the «فإن» completes the clause «كما» opened
-_KAMA_ANSWER = _wordset(normalize("فإن فإنه فإنها فإنهم فإنهما فإننا"))
+# (as written, hamza and all: «كما قال فان إن …» names Van, normalised «فان» too)
+_KAMA_ANSWER = frozenset(("فإن", "فإنه", "فإنها", "فإنهم", "فإنهما", "فإننا"))
+# «كما أكد أنه رغم …، فإنه …», «كما اعتبر أنه للعمل … فإن …»: a «فإن» after one of these
+# answers the clause they open inside the sentence, not «كما»
+_KAMA_INNER = _wordset(normalize("أن أنه أنها إن إنه إنها رغم ورغم برغم بالرغم إذا وإذا لو ولو"))
 _KAMA_ANSWER_WINDOW = 14
-_NOT_ACCUSATIVE = _wordset(normalize("هذا ماذا لماذا إذا كذا هكذا أيضا هنا هناك لذا حينذاك"))
+# demonstratives, particles and adverbs ending in ا («لكن بدلا من …», «لكن أيضا …»):
+# dropping «لكن» before them leaves a sentence
+_NOT_ACCUSATIVE = _wordset(
+    normalize(
+        """هذا ماذا لماذا إذا كذا هكذا أيضا هنا هناك لذا حينذاك ربما وربما بدلا خلافا
+        تماما طبعا غالبا أحيانا دائما فعلا حاليا لاحقا سابقا مثلا أولا ثانيا أخيرا"""
+    )
+)
 _LAKIN = frozenset(normalize(w) for w in ("لكن", "ولكن"))
 _AR_PHRASE_WORDS = {normalize(p): len(p.split()) for p in _AR_LEADING_PHRASES}
 # longest phrase first, so that "كما أن" wins over "كما"
@@ -227,9 +238,12 @@ def _kama_is_needed(rest: str) -> bool:
     any comma or right after the first) is "also": the rest is a sentence of its own.
     «كما» whose clause a «فإن» completes within the next 14 words («كما بات معلوما
     للجميع فإن …») is "as": dropping it leaves «بات … فإن …», no sentence."""
-    head = rest.split(maxsplit=_KAMA_ANSWER_WINDOW)[:_KAMA_ANSWER_WINDOW]
-    if any(normalize_word(word.strip("،,")) in _KAMA_ANSWER for word in head[1:]):
-        return True
+    for word in rest.split(maxsplit=_KAMA_ANSWER_WINDOW)[:_KAMA_ANSWER_WINDOW]:
+        bare = _strip_marks(word.strip("،,"))
+        if normalize_word(bare) in _KAMA_INNER:
+            break
+        if bare in _KAMA_ANSWER:
+            return True
     words = rest.split(maxsplit=9)
     first = normalize_word(words[0])
     if first in _KAMA_PRONOUN:
@@ -255,6 +269,8 @@ def _lakin_governs(rest: str) -> bool:
     accusative: it is dropped as before."""
     words = [w.rstrip("،,.:!?؟") for w in rest.split(maxsplit=2)[:2]]
     first = words[0]
+    if normalize_word(first) in _NOT_ACCUSATIVE:
+        return False
     if first.endswith(("\u064b\u0627", "\u0627\u064b", "\u064b")):
         return True
     if len(words) < 2 or not _unwritten_accusative(first):
@@ -272,6 +288,11 @@ def _unwritten_accusative(word: str) -> bool:
         and not word.startswith("ال")
         and normalize_word(word) not in _NOT_ACCUSATIVE
     )
+
+
+def _strip_marks(word: str) -> str:
+    """`word` without its short vowels, tanween, shadda and sukun (U+064B-U+0652)."""
+    return "".join(c for c in word if not "\u064b" <= c <= "\u0652")
 
 
 def _kadhalik_lists(text: str, rest: str) -> bool:
