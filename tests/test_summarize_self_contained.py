@@ -491,3 +491,26 @@ def test_lakin_before_its_accusative_noun_is_kept() -> None:
         "بدلا من ذلك اختارت الشركة الانتظار."
     )
     assert strip_connective("لكن روسيا أعلنت رفضها.") == "روسيا أعلنت رفضها."
+
+
+def test_lakin_before_a_definite_plural_in_the_accusative_is_kept() -> None:
+    # bullets-40h: «لكن الباحثين … طوروا» lost «لكن», leaving «الباحثين» as a subject
+    # (it would need «الباحثون»); kept, the sentence leans on the one before
+    text = "\n".join(
+        [
+            "أعلن فريق من جامعة أمريكية عن نتائج تجربة جديدة لعلاج مرض ألزهايمر.",
+            "استخدم العلماء في التجربة أجساما مضادة على فئران مصابة بالمرض.",
+            "لم تنجح المحاولات السابقة في إبطاء المرض لدى المرضى في السنوات الماضية.",
+            "وشارك في الدراسة باحثون من ثلاث دول أوروبية وآسيوية.",
+            "لكن الباحثين في الجامعة طوروا طريقة جديدة تمنع تكون اللويحات في الدماغ.",
+        ]
+    )
+    shown = ExtractiveSummarizer().summarize("علاج جديد لألزهايمر", text, max_bullets=5)
+    assert len(shown) >= 3, shown
+    assert not any(bullet.startswith("الباحثين") for bullet in shown), shown
+    assert strip_connective("لكن الباحثين طوروا طريقة جديدة.") == (
+        "لكن الباحثين طوروا طريقة جديدة."
+    )
+    # a short definite word in «ين» that is no plural («الصين»), or a name: dropped as before
+    assert strip_connective("لكن الصين أعلنت رفضها.") == "الصين أعلنت رفضها."
+    assert strip_connective("لكن البحرين أعلنت رفضها.") == "البحرين أعلنت رفضها."

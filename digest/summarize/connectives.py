@@ -192,6 +192,10 @@ _NOT_ACCUSATIVE = _wordset(
     )
 )
 _LAKIN = frozenset(normalize(w) for w in ("لكن", "ولكن"))
+# Definite words ending in «ين» that are names or singulars, not a plural or dual in the
+# accusative: after «لكن» they read the same with it or without it.
+_NOT_PLURAL_IN = _wordset(normalize("البحرين"))
+_MIN_DEFINITE_PLURAL = 7  # «الصين», «الدين», «اليمين», «الحسين» are shorter
 _AR_PHRASE_WORDS = {normalize(p): len(p.split()) for p in _AR_LEADING_PHRASES}
 # longest phrase first, so that "كما أن" wins over "كما"
 _AR_PHRASE_START = re.compile(
@@ -266,13 +270,21 @@ def _lakin_governs(rest: str) -> bool:
     word after it or «من» follows («لكن حكما قضائيا …», «لكن عددا من …»). Dropping
     «لكن» would leave an accusative subject; kept, the sentence leans on the one
     before (depends_on_previous). A name ending in ا alone («لكن روسيا أعلنت») is no
-    accusative: it is dropped as before."""
+    accusative: it is dropped as before. A definite plural or dual in «ين» («لكن الباحثين
+    طوروا …») is accusative too: without «لكن» it would need «الباحثون»."""
     words = [w.rstrip("،,.:!?؟") for w in rest.split(maxsplit=2)[:2]]
     first = words[0]
     if normalize_word(first) in _NOT_ACCUSATIVE:
         return False
     if first.endswith(("\u064b\u0627", "\u0627\u064b", "\u064b")):
         return True
+    if (
+        first.startswith("ال")
+        and first.endswith("ين")
+        and len(first) >= _MIN_DEFINITE_PLURAL
+        and normalize_word(first) not in _NOT_PLURAL_IN
+    ):
+        return True  # «لكن الباحثين طوروا …»: without «لكن» the subject's case is wrong
     if len(words) < 2 or not _unwritten_accusative(first):
         return False
     second = words[1]
