@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from types import MappingProxyType
-
 from bot.i18n.table import text_table
 
 # Commands in the order menus show them. Telegram uses every name; Discord groups them
@@ -89,6 +87,12 @@ DESCRIPTIONS = text_table(
     myfeeds=("المصادر التي أضافتها هذه المحادثة", "The sources this chat added"),
     exclude=("استبعاد موضوع أو كلمة من الأخبار", "Leave out a topic or keyword"),
     include=("إلغاء الاستبعاد", "Undo an exclusion"),
+    export=("ملف OPML بمصادر هذه المحادثة", "This chat's sources as an OPML file"),
+    **{"import": ("استيراد مصادر من ملف OPML", "Import sources from an OPML file")},
+    owner=("أوامر مالك البوت", "The bot owner's commands"),
+    stats=("إحصاءات البوت (للمالك)", "The bot's statistics (owners)"),
+    owner_feed=("تعطيل مصدر أو تفعيله (للمالك)", "Disable or enable a feed (owners)"),
+    owner_quota=("حدّ مصادر قناة (للمالك)", "A channel's limit of sources (owners)"),
 )
 # Discord's subcommands of /news feed describe themselves like their Telegram commands.
 DISCORD_NAMES = {
@@ -152,18 +156,4 @@ USAGE_DISCORD = text_table(
         "{p}feed remove feed:<link or number> [channel:#channel]",
     ),
     myfeeds=("{p}feed list [channel:#القناة]", "{p}feed list [channel:#channel]"),
-)
-
-DESCRIPTIONS = MappingProxyType(
-    {
-        **DESCRIPTIONS,
-        **text_table(
-            export=("ملف OPML بمصادر هذه المحادثة", "This chat's sources as an OPML file"),
-            **{"import": ("استيراد مصادر من ملف OPML", "Import sources from an OPML file")},
-            owner=("أوامر مالك البوت", "The bot owner's commands"),
-            stats=("إحصاءات البوت (للمالك)", "The bot's statistics (owners)"),
-            owner_feed=("تعطيل مصدر أو تفعيله (للمالك)", "Disable or enable a feed (owners)"),
-            owner_quota=("حدّ مصادر قناة (للمالك)", "A channel's limit of sources (owners)"),
-        ),
-    }
 )
