@@ -55,6 +55,7 @@ from ..relevance import (
     split,
 )
 from ..topics import LexiconClassifier, TopicCatalog, default_topics_path
+from .topic_sheet import excerpt
 
 SAMPLE_SALT = "newsdigest-filter-audit|"
 ORDER_SALT = "newsdigest-filter-audit-order|"
@@ -152,14 +153,6 @@ def sample(
     ]
 
 
-def _excerpt(text: str) -> str:
-    flat = " ".join(text.split())
-    if len(flat) <= EXCERPT_CHARS:
-        return flat
-    cut = flat.rfind(" ", 0, EXCERPT_CHARS)
-    return flat[: cut if cut > 0 else EXCERPT_CHARS] + " …"
-
-
 def render_sheet(items: Sequence[AuditItem]) -> str:
     """The blind sheet: the question, then number, title and excerpt of each article."""
     lines = [
@@ -175,7 +168,7 @@ def render_sheet(items: Sequence[AuditItem]) -> str:
             "",
             f"**{' '.join(item.record.title.split())}**",
             "",
-            _excerpt(item.record.text),
+            excerpt(item.record.text, EXCERPT_CHARS),
             "",
         ]
     return "\n".join(lines)

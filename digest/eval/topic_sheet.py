@@ -85,12 +85,14 @@ def sheet_articles(
     return sorted(chosen, key=lambda r: _hash(ORDER_SALT, r.id))[start : start + size]
 
 
-def _excerpt(text: str) -> str:
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """The text on one line, cut at the last space before `limit` characters (" …" added);
+    what a judging sheet shows of an article."""
     flat = " ".join(text.split())
-    if len(flat) <= EXCERPT_CHARS:
+    if len(flat) <= limit:
         return flat
-    cut = flat.rfind(" ", 0, EXCERPT_CHARS)
-    return flat[: cut if cut > 0 else EXCERPT_CHARS] + " …"
+    cut = flat.rfind(" ", 0, limit)
+    return flat[: cut if cut > 0 else limit] + " …"
 
 
 def build_sheet(
@@ -128,7 +130,7 @@ def build_sheet(
             "",
             f"**{record.title}**",
             "",
-            _excerpt(record.text),
+            excerpt(record.text),
             "",
             f"Tags given: {'، '.join(names) if names else '(none)'}",
             "",
