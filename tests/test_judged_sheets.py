@@ -49,21 +49,6 @@ def test_bullet_sheet_answers_match_its_key(sheet: str) -> None:
     assert all({r["A"], r["B"]} == {"ours", "lead3"} for r in key)
 
 
-def test_tune_reading_covers_only_tune_half_articles_and_every_tag() -> None:
-    # The tuner's own reading of the TUNE half (not blind): it must never hold a judge-half
-    # article, and every tag on it has a verdict.
-    from digest.eval.topic_sheet import is_judge
-
-    ids = (JUDGED / "topics-tune-216.ids.txt").read_text(encoding="utf-8").split()
-    answers = rows("topics-tune-216.csv")
-    assert len(ids) == len(set(ids)) == 216
-    assert not any(is_judge(record_id) for record_id in ids)
-    assert {r["id"] for r in answers} <= set(ids)
-    given = [r for r in answers if r["topic"] != "MISSING"]
-    assert given and all(r["correct"] in ("yes", "no") for r in given)
-    assert score_answers(answers, ids).articles == 216
-
-
 def test_filter_audit_answers_cover_the_sheet() -> None:
     answers = rows("filter-audit.csv")
     assert [r["id"] for r in answers] == [str(n) for n in range(1, 61)]
@@ -71,19 +56,20 @@ def test_filter_audit_answers_cover_the_sheet() -> None:
 
 
 @pytest.mark.parametrize(
-    "sheet",
-    [f"topics-pool-tune-{end}" for end in (60, 120, 180, 240, 300)],
+    ("sheet", "size"),
+    [("topics-tune-216", 216)] + [(f"topics-pool-tune-{end}", 60) for end in range(60, 301, 60)],
 )
-def test_pool_tune_readings_hold_only_tune_half_articles_outside_dev(sheet: str) -> None:
-    # The fourth tuner's strict readings of ANT pool technology articles that are not in dev,
-    # TUNE half by the same hash (not blind): never a judge-half article, every tag judged.
+def test_tuners_readings_hold_only_tune_half_articles_and_every_tag(sheet: str, size: int) -> None:
+    # The tuners' own readings (not blind): the dev TUNE half (topics-tune-216) and ANT pool
+    # technology articles outside dev, TUNE half by the same hash (topics-pool-tune-*). They
+    # must never hold a judge-half article, and every tag on them has a verdict.
     from digest.eval.topic_sheet import is_judge
 
     ids = (JUDGED / f"{sheet}.ids.txt").read_text(encoding="utf-8").split()
     answers = rows(f"{sheet}.csv")
-    assert len(ids) == len(set(ids)) == 60
+    assert len(ids) == len(set(ids)) == size
     assert not any(is_judge(record_id) for record_id in ids)
     assert {r["id"] for r in answers} <= set(ids)
     given = [r for r in answers if r["topic"] != "MISSING"]
     assert given and all(r["correct"] in ("yes", "no") for r in given)
-    assert score_answers(answers, ids).articles == 60
+    assert score_answers(answers, ids).articles == size
