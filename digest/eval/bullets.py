@@ -41,6 +41,7 @@ __all__ = [
     "SheetArticle",
     "automatic_defects",
     "format_defects",
+    "is_judge",
     "lead3",
     "load_technology",
     "read_answers",
@@ -105,8 +106,13 @@ def split_tune_judge(
     tune: list[SheetArticle] = []
     judge: list[SheetArticle] = []
     for article in articles:
-        (tune if _hash("bullets-split", article.id) % 2 == 0 else judge).append(article)
+        (judge if is_judge(article.id) else tune).append(article)
     return tune, judge
+
+
+def is_judge(article_id: str) -> bool:
+    """Whether an article id falls in the judge half (never read while tuning)."""
+    return _hash("bullets-split", article_id) % 2 == 1
 
 
 def lead3(text: str) -> list[str]:
