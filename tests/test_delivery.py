@@ -726,8 +726,12 @@ def test_sigkill_at_any_point_loses_nothing(tmp_path: Path) -> None:
         return [line for line in platform_log.read_text().splitlines() if "|" in line]
 
     kills = 0
-    for kill_after in (3, 25, 50):
-        child = subprocess.Popen(command, cwd=root)
+    # The first two kills land wherever the child happens to be (a send, a commit); the
+    # last child holds after 25 more messages, so that kill lands even when a loaded
+    # machine lets the parent fall behind a child that would otherwise finish first.
+    for kill_after, hold in ((3, None), (25, None), (50, 25)):
+        held = [] if hold is None else [str(hold)]
+        child = subprocess.Popen(command + held, cwd=root)
         deadline = time.monotonic() + 60
         while len(messages()) < kill_after and child.poll() is None:
             assert time.monotonic() < deadline, "the delivery process made no progress"
