@@ -1,7 +1,7 @@
 """The Discord adapter: slash commands under ``/news``, a ChatSender and a PlatformGate.
 
 Commands are written once in ``bot.commands.CommandService``; this package only turns an
-interaction into an ``Invocation`` (`app`), answers the gate's questions from Discord's
+interaction into an ``Invocation`` (`app`; the ``/news`` tree itself in `slash`), answers the gate's questions from Discord's
 permission data (`gate`), renders the ``Reply`` (`render`: text as message content,
 stories as embeds) and posts stories (`sender`, as the bot or through a webhook).
 

@@ -26,7 +26,7 @@ from bot.delivery import (
     RateLimiter,
     discord_renderer,
 )
-from bot.discord.files import attachment_file, discord_file
+from bot.discord.files import discord_file
 from bot.discord.forum import FORUM_TYPES, TopicNames
 from bot.discord.gate import (
     _NEEDS_POSTING,
@@ -51,15 +51,12 @@ from bot.discord.sender import (
     WebhookTarget,
     stored_webhooks,
 )
+from bot.discord.slash import NewsCommands, build_news_group
 from bot.discord.texts import (
-    _GROUP_DESCRIPTION,
     I18nTranslator,
-    _command_text,
     _discord_text,
     _locale_code,
-    _option_text,
     _resumed,
-    _text,
 )
 from digest.clock import SystemClock
 from digest.errors import (
@@ -138,7 +135,6 @@ class DiscordBot:
             allowed_mentions=_NO_MENTIONS,
         )
         self._chat_store = chat_store
-        self._owner_commands = owner_commands  # /news owner ... (NEWSDIGEST_OWNER_IDS set)
         # With the CommandService as `panels`: /news topics answers with select menus,
         # topic options autocomplete (bot.discord.menus).
         self._menus: TopicMenus | None = None
@@ -148,7 +144,16 @@ class DiscordBot:
             )
         if webhooks is None and chat_store is not None:
             webhooks = stored_webhooks(chat_store)
-        self._client.tree.add_command(self._build_group())
+        self._client.tree.add_command(
+            build_news_group(
+                NewsCommands(
+                    run=self._run,
+                    menus=self._menus,
+                    owner_commands=owner_commands,
+                    webhook=self._webhook_command if chat_store is not None else None,
+                )
+            )
+        )
         self._client.tree.error(self._on_tree_error)
         self._sender = DiscordSender(
             self._client,
@@ -239,240 +244,6 @@ class DiscordBot:
             self.synced = await tree.sync()
             self._log.info("discord: synced %d application command(s)", len(self.synced))
 
-    # --- commands --------------------------------------------------------------------
-
-    def _build_group(self) -> app_commands.Group:
-        group = app_commands.Group(name="news", description=_text(*_GROUP_DESCRIPTION))
-        run = self._run
-
-        @group.command(name="help", description=_command_text("help"))
-        async def help_(interaction: discord.Interaction[Any]) -> None:
-            await run(interaction, "help")
-
-        @group.command(name="topics", description=_command_text("topics"))
-        async def topics(interaction: discord.Interaction[Any]) -> None:
-            if self._menus is None or not await self._menus.send(interaction):
-                await run(interaction, "topics")
-
-        @group.command(name="subscribe", description=_command_text("subscribe"))
-        @app_commands.describe(
-            topic_or_keyword=_option_text("topic_or_keyword"), channel=_option_text("channel")
-        )
-        async def subscribe(
-            interaction: discord.Interaction[Any],
-            topic_or_keyword: str,
-            channel: ChannelOption | None = None,
-        ) -> None:
-            await run(interaction, "subscribe", topic_or_keyword.split(), channel)
-
-        @group.command(name="unsubscribe", description=_command_text("unsubscribe"))
-        @app_commands.describe(
-            topic_or_keyword=_option_text("topic_or_keyword"), channel=_option_text("channel")
-        )
-        async def unsubscribe(
-            interaction: discord.Interaction[Any],
-            topic_or_keyword: str,
-            channel: ChannelOption | None = None,
-        ) -> None:
-            await run(interaction, "unsubscribe", topic_or_keyword.split(), channel)
-
-        @group.command(name="exclude", description=_command_text("exclude"))
-        @app_commands.describe(
-            topic_or_keyword=_option_text("topic_or_keyword"), channel=_option_text("channel")
-        )
-        async def exclude(
-            interaction: discord.Interaction[Any],
-            topic_or_keyword: str,
-            channel: ChannelOption | None = None,
-        ) -> None:
-            await run(interaction, "exclude", topic_or_keyword.split(), channel)
-
-        @group.command(name="include", description=_command_text("include"))
-        @app_commands.describe(
-            topic_or_keyword=_option_text("topic_or_keyword"), channel=_option_text("channel")
-        )
-        async def include(
-            interaction: discord.Interaction[Any],
-            topic_or_keyword: str,
-            channel: ChannelOption | None = None,
-        ) -> None:
-            await run(interaction, "include", topic_or_keyword.split(), channel)
-
-        if self._menus is not None:
-            subscribe.autocomplete("topic_or_keyword")(self._complete_topics)
-            unsubscribe.autocomplete("topic_or_keyword")(self._complete_followed)
-
-        @group.command(name="subscriptions", description=_command_text("subscriptions"))
-        @app_commands.describe(channel=_option_text("channel"))
-        async def subscriptions(
-            interaction: discord.Interaction[Any],
-            channel: ChannelOption | None = None,
-        ) -> None:
-            await run(interaction, "mysubs", (), channel)
-
-        @group.command(name="digest", description=_command_text("digest"))
-        async def digest(interaction: discord.Interaction[Any]) -> None:
-            await run(interaction, "digest")
-
-        @group.command(name="latest", description=_command_text("latest"))
-        @app_commands.describe(n=_option_text("n"))
-        async def latest(
-            interaction: discord.Interaction[Any],
-            n: app_commands.Range[int, 1, 20] | None = None,
-        ) -> None:
-            await run(interaction, "latest", () if n is None else (str(n),))
-
-        @group.command(name="top", description=_command_text("top"))
-        @app_commands.describe(n=_option_text("n"))
-        async def top(
-            interaction: discord.Interaction[Any],
-            n: app_commands.Range[int, 1, 20] | None = None,
-        ) -> None:
-            await run(interaction, "top", () if n is None else (str(n),))
-
-        @group.command(name="summary", description=_command_text("summary"))
-        @app_commands.describe(url=_option_text("url"))
-        async def summary(interaction: discord.Interaction[Any], url: str) -> None:
-            await run(interaction, "summary", (url.strip(),))
-
-        @group.command(name="schedule", description=_command_text("schedule"))
-        @app_commands.describe(value=_option_text("value"), channel=_option_text("channel"))
-        async def schedule(
-            interaction: discord.Interaction[Any],
-            value: str,
-            channel: ChannelOption | None = None,
-        ) -> None:
-            await run(interaction, "schedule", value.split(), channel)
-
-        @group.command(name="feeds", description=_command_text("feeds"))
-        async def feeds(interaction: discord.Interaction[Any]) -> None:
-            await run(interaction, "feeds")
-
-        feed = app_commands.Group(name="feed", description=_command_text("myfeeds"), parent=group)
-
-        @feed.command(name="add", description=_command_text("addfeed"))
-        @app_commands.describe(url=_option_text("feed_url"), channel=_option_text("channel"))
-        async def feed_add(
-            interaction: discord.Interaction[Any],
-            url: str,
-            channel: ChannelOption | None = None,
-        ) -> None:
-            await run(interaction, "addfeed", (url.strip(),), channel)
-
-        @feed.command(name="remove", description=_command_text("removefeed"))
-        @app_commands.describe(feed=_option_text("feed_ref"), channel=_option_text("channel"))
-        async def feed_remove(
-            interaction: discord.Interaction[Any],
-            feed: str,
-            channel: ChannelOption | None = None,
-        ) -> None:
-            await run(interaction, "removefeed", (feed.strip(),), channel)
-
-        @feed.command(name="list", description=_command_text("myfeeds"))
-        @app_commands.describe(channel=_option_text("channel"))
-        async def feed_list(
-            interaction: discord.Interaction[Any],
-            channel: ChannelOption | None = None,
-        ) -> None:
-            await run(interaction, "myfeeds", (), channel)
-
-        @feed.command(name="import", description=_command_text("import"))
-        @app_commands.describe(file=_option_text("opml_file"), channel=_option_text("channel"))
-        async def feed_import(
-            interaction: discord.Interaction[Any],
-            file: discord.Attachment,
-            channel: ChannelOption | None = None,
-        ) -> None:
-            await run(interaction, "import", (), channel, file=attachment_file(file))
-
-        @feed.command(name="export", description=_command_text("export"))
-        @app_commands.describe(channel=_option_text("channel"))
-        async def feed_export(
-            interaction: discord.Interaction[Any],
-            channel: ChannelOption | None = None,
-        ) -> None:
-            await run(interaction, "export", (), channel)
-
-        if self._owner_commands:
-            self._build_owner_group(group)
-
-        @group.command(name="lang", description=_command_text("lang"))
-        @app_commands.describe(language=_option_text("language"))
-        @app_commands.choices(
-            language=[
-                app_commands.Choice(name=_text("العربية", "Arabic"), value="ar"),
-                app_commands.Choice(name=_text("English", "English"), value="en"),
-            ]
-        )
-        async def lang(interaction: discord.Interaction[Any], language: str) -> None:
-            await run(interaction, "lang", (language,))
-
-        @group.command(name="images", description=_command_text("images"))
-        @app_commands.describe(state=_option_text("images_state"), channel=_option_text("channel"))
-        @app_commands.choices(
-            state=[
-                app_commands.Choice(name=_text("تشغيل", "on"), value="on"),
-                app_commands.Choice(name=_text("إيقاف", "off"), value="off"),
-            ]
-        )
-        async def images(
-            interaction: discord.Interaction[Any], state: str, channel: ChannelOption | None = None
-        ) -> None:
-            await run(interaction, "images", (state,), channel)
-
-        @group.command(name="health", description=_command_text("health"))
-        async def health(interaction: discord.Interaction[Any]) -> None:
-            await run(interaction, "health")
-
-        if self._chat_store is not None:
-
-            @group.command(name="webhook", description=_command_text("webhook"))
-            @app_commands.describe(
-                url=_option_text("webhook_url"),
-                name=_option_text("webhook_name"),
-                avatar_url=_option_text("webhook_avatar"),
-            )
-            async def webhook(
-                interaction: discord.Interaction[Any],
-                url: str,
-                name: app_commands.Range[str, 1, 80] | None = None,
-                avatar_url: str | None = None,
-            ) -> None:
-                await self._webhook_command(interaction, url.strip(), name, avatar_url)
-
-        return group
-
-    def _build_owner_group(self, group: app_commands.Group) -> None:
-        """/news owner stats|feed|quota: Telegram's /stats and /feeds disable|enable|quota
-        for the owners (NEWSDIGEST_OWNER_IDS). Discord shows subcommands to everyone:
-        bot.commands answers anyone else with a refusal."""
-        owner = app_commands.Group(name="owner", description=_command_text("owner"), parent=group)
-        run = self._run
-
-        @owner.command(name="stats", description=_command_text("stats"))
-        async def owner_stats(interaction: discord.Interaction[Any]) -> None:
-            await run(interaction, "owner", ("stats",))
-
-        @owner.command(name="feed", description=_command_text("owner_feed"))
-        @app_commands.describe(action=_option_text("owner_action"), url=_option_text("owner_url"))
-        @app_commands.choices(
-            action=[
-                app_commands.Choice(name="disable", value="disable"),
-                app_commands.Choice(name="enable", value="enable"),
-            ]
-        )
-        async def owner_feed(interaction: discord.Interaction[Any], action: str, url: str) -> None:
-            await run(interaction, "owner", (action, url.strip()))
-
-        @owner.command(name="quota", description=_command_text("owner_quota"))
-        @app_commands.describe(
-            channel_id=_option_text("owner_chat"), limit=_option_text("owner_limit")
-        )
-        async def owner_quota(
-            interaction: discord.Interaction[Any], channel_id: str, limit: str
-        ) -> None:
-            await run(interaction, "owner", ("quota", channel_id.strip(), limit.strip()))
-
     async def send_dm(self, user_id: str, text: str) -> None:
         """A direct message to a Discord user (the owners' notices). Raises ChatForbidden
         when Discord refuses (DMs closed, no shared server, unknown user)."""
@@ -487,18 +258,6 @@ class DiscordBot:
     @property
     def menus(self) -> TopicMenus | None:
         return self._menus
-
-    async def _complete_topics(
-        self, interaction: discord.Interaction[Any], current: str
-    ) -> list[app_commands.Choice[str]]:
-        assert self._menus is not None
-        return await self._menus.complete(interaction, current, followed_only=False)
-
-    async def _complete_followed(
-        self, interaction: discord.Interaction[Any], current: str
-    ) -> list[app_commands.Choice[str]]:
-        assert self._menus is not None
-        return await self._menus.complete(interaction, current, followed_only=True)
 
     async def _on_component(self, interaction: discord.Interaction[Any]) -> None:
         if self._menus is not None:
