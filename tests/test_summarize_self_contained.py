@@ -514,3 +514,22 @@ def test_lakin_before_a_definite_plural_in_the_accusative_is_kept() -> None:
     # a short definite word in «ين» that is no plural («الصين»), or a name: dropped as before
     assert strip_connective("لكن الصين أعلنت رفضها.") == "الصين أعلنت رفضها."
     assert strip_connective("لكن البحرين أعلنت رفضها.") == "البحرين أعلنت رفضها."
+
+
+def test_a_quoted_topic_before_a_double_dot_stays_with_its_sentence() -> None:
+    # bullets-40i, SK-technology-1411: «"اللسان المُشعر الأسود"..» was a bullet of its
+    # own and «مشهد قد يثير …» one without its subject; a later bullet naming the same
+    # three-word term is no repeated fact
+    shown = _summary(
+        '"اللسان المُشعر الأسود".. مشهد قد يثير الخوف والقلق لدى رؤيته، إلا أنه في الواقع'
+        " حالة طبية قد تصيب أي شخص، وهي قابلة للعلاج.",
+        'وعلى الرغم من اسم الحالة "اللسان المُشعر الأسود"، فإن الشعر لا ينمو فعليا على'
+        " اللسان، وإنما تطول نتوءات صغيرة عليه وتتحول إلى اللون الأسود.",
+        "ويمكن أن يصل طول النتوءات، التي عادة ما تكون أقل من ملليمتر واحد، إلى ما بين 12"
+        " و18 ملليمترا.",
+        "ويحدث ذلك بسبب تناول بعض الأدوية والتدخين وسوء نظافة الفم وبعض الحالات الطبية.",
+        title='"اللسان المُشعر الأسود".. حالة طبية قد تصيبك',
+    )
+    assert shown[0].startswith('"اللسان المُشعر الأسود".. مشهد قد يثير'), shown
+    assert not any(bullet.startswith("مشهد") for bullet in shown), shown
+    assert any(bullet.startswith("على الرغم من اسم الحالة") for bullet in shown), shown
