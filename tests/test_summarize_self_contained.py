@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from digest.arabic import tokenize
 from digest.summarize import ExtractiveSummarizer
-from digest.summarize.connectives import announces_next, strip_connective
+from digest.summarize.connectives import announces_next, fa_leans, strip_connective
 from digest.summarize.cutting import cut_is_safe
 from digest.summarize.lexicon import ConjunctionLexicon, conjunction_lexicon
 from digest.summarize.residue import conjunction_removable, is_call_to_action, quote_leans_back
@@ -533,3 +533,26 @@ def test_a_quoted_topic_before_a_double_dot_stays_with_its_sentence() -> None:
     assert shown[0].startswith('"اللسان المُشعر الأسود".. مشهد قد يثير'), shown
     assert not any(bullet.startswith("مشهد") for bullet in shown), shown
     assert any(bullet.startswith("على الرغم من اسم الحالة") for bullet in shown), shown
+
+
+def test_a_narrative_fa_indama_leans_on_the_sentence_before() -> None:
+    # bullets-40i, BB-technology-164: «فعندما زار السيناتور …» goes on with the sentence
+    # before («وأطلق … السيناتور …»); with its «ف» dropped it read as a sentence of its
+    # own about a senator nobody introduced. Here the sentence before is a question and
+    # is not shown, so neither is the one leaning on it
+    shown = _summary(
+        "يحتفل العالم اليوم بيوم الأرض للمرة الثامنة والأربعين منذ انطلاقه في الولايات المتحدة.",
+        "وأطلق السيناتور نيلسون يوم الأرض لأول مرة عام 1970 بعد ما شاهده من تلوث مياه المحيط؟",
+        "فعندما زار السيناتور ولاية كاليفورنيا عام 1969 شاهد كميات النفط الكبيرة التي تلوث"
+        " مياه المحيط قرب السواحل.",
+        "وتركز احتفالات يوم الأرض هذا العام على التلوث البلاستيكي في المحيطات والبحار.",
+        "وتشارك في الاحتفالات منظمات بيئية ومدارس وجامعات في مختلف أنحاء العالم.",
+        "ويدعو المنظمون سكان العالم إلى تقليل استخدام البلاستيك في حياتهم اليومية.",
+        title="ما هو يوم الأرض؟",
+    )
+    assert len(shown) == 3
+    assert not any("عندما زار" in bullet for bullet in shown), shown
+    assert fa_leans("فعندما زار السيناتور الولاية شاهد التلوث.")
+    assert fa_leans("فمنذ الثاني من فبراير بدأت الشركة ببيع البطارية.")
+    assert not fa_leans("فإذا كنت ترغب في مشاركة الهاتف، يجب أن تثق بالشخص.")
+    assert not fa_leans("فتحت الشركة متجرا جديدا عندما زار الرئيس المدينة.")

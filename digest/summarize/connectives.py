@@ -13,7 +13,7 @@ from ..arabic import normalize, normalize_word
 from .lexicon import conjunction_lexicon
 from .residue import _OWN_FIRST_LETTER, conjunction_removable
 
-__all__ = ["announces_next", "depends_on_previous", "strip_connective"]
+__all__ = ["announces_next", "depends_on_previous", "fa_leans", "strip_connective"]
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -450,6 +450,27 @@ def depends_on_previous(tokens: Sequence[str]) -> bool:
     if tokens[0] in _FIMA and len(tokens) > 1 and tokens[1] in _FIMA_AS_FOR:
         return False
     return _DEPENDENT_START.match(" ".join(tokens[:3])) is not None
+
+
+# Time openers after which a glued «ف» goes on with the story or reasoning of the
+# sentence before («وأطلق هذا اليوم السيناتور …» then «فعندما زار السيناتور …»). Not
+# «فإذا …»: a condition with its consequence is a statement of its own
+_FA_OPENERS = frozenset(
+    normalize_word(w) for w in ["عندما", "حين", "حينما", "لما", "بعدما", "عند", "بعد", "منذ"]
+)
+
+
+def fa_leans(sentence: str) -> bool:
+    """Whether the sentence, as written, opens with «ف» glued to a time
+    opener («فعندما …», «فمنذ …», «فبعد …»): "for when …", the story or reasoning of the
+    sentence before goes on. `strip_connective` drops the «ف» (the rest reads as a
+    sentence), so the summarizer asks this of the sentence itself: such a bullet is
+    shown only with the sentence before it, like other leaning openings (bullets-40i,
+    BB-technology-164)."""
+    first = sentence[:16].split(maxsplit=1)[:1]
+    if not first or first[0][:1] != "ف":
+        return False
+    return normalize_word(first[0][1:].rstrip("،,")) in _FA_OPENERS
 
 
 # «لكن المهمة لم تنته عند هذا الحد.», «وليس هذا كل شيء.»: a sentence that announces the

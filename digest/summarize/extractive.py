@@ -58,7 +58,7 @@ from .boilerplate import (
     strip_caption,
     strip_dateline,
 )
-from .connectives import announces_next, depends_on_previous, strip_connective
+from .connectives import announces_next, depends_on_previous, fa_leans, strip_connective
 from .cutting import clause_opener_parts, comma_parts, safe_leading_part
 from .references import first_dropped_name, first_ungrounded
 from .residue import (
@@ -664,6 +664,7 @@ class ExtractiveSummarizer:
                 depends_on_previous(tokens)
                 or leans_on_previous(text, tokens[0] if tokens else "")
                 or quote_leans_back(text)
+                or fa_leans(candidate.sentence.text)
             )
             if leans or _is_question(text) or not candidate.sentence.terminated:
                 second_choice.append((candidate.sentence.index, text, tokens, leans))
