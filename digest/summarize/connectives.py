@@ -150,6 +150,9 @@ _DEPENDENT_OPENINGS = tuple(
         # before (a question split at its «؟» left it as a fragment)
         *("خصوصا", "وخصوصا", "خاصة", "وخاصة", "لا سيما", "ولا سيما", "لاسيما", "ولاسيما"),
         *("فإن", "فإنه", "فإنها", "فإنهم", "كما أنه", "كما أنها", "كما أنهم"),
+        # «حسناً، يبدو أن …», «نعم، …», «إذن، …»: the reply to a question just asked
+        # (bullets-40i, CN-technology-137: the question was not shown)
+        *("حسنا", "وحسنا", "نعم", "إذن", "اذن"),
     )
 )
 # A short sentence opening with a negation («لا يقدم لمن تجاوزن سن 18 عاما.», «لم
