@@ -470,10 +470,10 @@ def fa_leans(sentence: str) -> bool:
     sentence), so the summarizer asks this of the sentence itself: such a bullet is
     shown only with the sentence before it, like other leaning openings (bullets-40i,
     BB-technology-164)."""
-    first = sentence[:16].split(maxsplit=1)[:1]
-    if not first or first[0][:1] != "ف":
-        return False
-    return normalize_word(first[0][1:].rstrip("،,")) in _FA_OPENERS
+    if sentence[:1] != "ف":
+        return False  # most sentences: one comparison
+    first = sentence[:16].split(maxsplit=1)[0]
+    return normalize_word(first[1:].rstrip("،,")) in _FA_OPENERS
 
 
 # «لكن المهمة لم تنته عند هذا الحد.», «وليس هذا كل شيء.»: a sentence that announces the

@@ -189,17 +189,22 @@ def cut_is_safe(kept: str, dropped: str) -> bool:
         return False  # «أكد أن الشركة.»: subject without predicate
     if _opens_unfinished(last):
         return False
-    if _main_clause_missing(kept, last):
+    if _main_clause_missing(kept):
         return False
     if _becoming_without_predicate(last):
         return False
     return not _speaker_without_words(kept, last)
 
 
-def _first_clause(kept: str) -> list[str]:
-    """The tokens of the kept part's first comma clause (up to its first ، ؛ , or ;)."""
+def _first_words(kept: str) -> list[str] | None:
+    """The first three words of the kept part's first comma clause, normalised, or None
+    when the kept part is that one clause (`_opens_unfinished` of the last clause
+    judges it). Three words split and normalised, not the clause tokenised: this runs
+    for every cut tried."""
     ends = [at for at in (kept.find(mark) for mark in "،؛,;") if at >= 0]
-    return tokenize(kept[: min(ends)] if ends else kept)
+    if not ends:
+        return None
+    return [normalize_word(w.strip('"«»“”()')) for w in kept[: min(ends)].split(maxsplit=3)[:3]]
 
 
 # Words that open a main clause after a fronted condition or time clause: its answer
@@ -241,14 +246,14 @@ def _later_clause_is_main(kept: str) -> bool:
     return False
 
 
-def _main_clause_missing(kept: str, last: list[str]) -> bool:
+def _main_clause_missing(kept: str) -> bool:
     """The kept part opens with a condition, concession or time clause («عندما زار
     السيناتور الأميركي، غايلورد نيلسون، ومساعده، سانتا باربارا، …») and its main clause
     is not kept: no later clause opens with an answer («فإن/فقد/ف…») or a verb. The
     commas inside such an opening set off names and places (appositions), so the last
     clause alone (`_opens_unfinished`) cannot tell (bullets-40i, BB-technology-164)."""
-    first = _first_clause(kept)
-    if first is last or not first or not _opens_unfinished(first[:3]):
+    first = _first_words(kept)
+    if not first or not _opens_unfinished(first):
         return False
     return not _later_clause_is_main(kept)
 

@@ -216,6 +216,8 @@ def institution_nouns(tokens: Sequence[str]) -> list[str]:
     such a noun points back when an earlier sentence names the institution
     (bullets-40i, SK-technology-22)."""
     found: list[str] = []
+    if _INSTITUTIONS.isdisjoint(tokens[:_INSTITUTION_WINDOW]):
+        return found  # most bullets: one C-level pass
     for i in range(min(_INSTITUTION_WINDOW, len(tokens))):
         if tokens[i] not in _INSTITUTIONS:
             continue
