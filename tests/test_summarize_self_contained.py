@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from digest.arabic import tokenize
 from digest.summarize import ExtractiveSummarizer
-from digest.summarize.connectives import announces_next, fa_leans, strip_connective
+from digest.summarize.connectives import (
+    announces_next,
+    depends_on_previous,
+    fa_leans,
+    strip_connective,
+)
 from digest.summarize.cutting import cut_is_safe
 from digest.summarize.lexicon import ConjunctionLexicon, conjunction_lexicon
 from digest.summarize.residue import conjunction_removable, is_call_to_action, quote_leans_back
@@ -556,3 +561,21 @@ def test_a_narrative_fa_indama_leans_on_the_sentence_before() -> None:
     assert fa_leans("فمنذ الثاني من فبراير بدأت الشركة ببيع البطارية.")
     assert not fa_leans("فإذا كنت ترغب في مشاركة الهاتف، يجب أن تثق بالشخص.")
     assert not fa_leans("فتحت الشركة متجرا جديدا عندما زار الرئيس المدينة.")
+
+
+def test_illa_annahu_is_dropped_before_an_impersonal_verb_and_leans_otherwise() -> None:
+    # bullets-40i, AL-technology-289: «إلا أنه يجب الانتباه إلى …» kept its connective;
+    # the «ه» there refers to no one, so the rest reads the same on its own
+    shown = _summary(
+        "تعتبر الميموجي من المزايا الجديدة التي دخلت إلى هواتف آيفون مع التحديث الأخير.",
+        "وتتيح الميزة إنشاء صور شخصية مخصصة ومفصلة باستخدام كاميرا تتبع الوجه في الهاتف.",
+        "إلا أنه يجب الانتباه إلى أن الميزة متاحة فقط على الهواتف التي تعمل بالتحديث الجديد.",
+        "ويقتصر الإصدار التجريبي الأول حاليا على مطوري البرامج في أنحاء العالم.",
+        title="هكذا تنشئ ميموجي على آيفون",
+    )
+    assert any(bullet.startswith("يجب الانتباه إلى أن الميزة") for bullet in shown), shown
+    assert not any(bullet.startswith("إلا") for bullet in shown), shown
+    # «إلا أنه أضاف …»: "but he added", who the sentence before says
+    assert strip_connective("إلا أنه أضاف في تصريح أن البحث صعب.").startswith("إلا أنه")
+    assert depends_on_previous(tokenize("إلا أنه أضاف في تصريح أن البحث صعب."))
+    assert strip_connective("إلا أن الشركة نفت ذلك في بيان.") == "الشركة نفت ذلك في بيان."

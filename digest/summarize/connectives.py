@@ -150,6 +150,9 @@ _DEPENDENT_OPENINGS = tuple(
         # before (a question split at its «؟» left it as a fragment)
         *("خصوصا", "وخصوصا", "خاصة", "وخاصة", "لا سيما", "ولا سيما", "لاسيما", "ولاسيما"),
         *("فإن", "فإنه", "فإنها", "فإنهم", "كما أنه", "كما أنها", "كما أنهم"),
+        # «إلا أنه أضاف …», «غير أنها طغى عليها …»: "but he/she …", whose subject the
+        # sentence before names (an impersonal «إلا أنه يجب …» is stripped instead)
+        *("إلا أنه", "إلا أنها", "إلا أنهم", "غير أنه", "غير أنها", "غير أنهم"),
         # «حسناً، يبدو أن …», «نعم، …», «إذن، …»: the reply to a question just asked
         # (bullets-40i, CN-technology-137: the question was not shown)
         *("حسنا", "وحسنا", "نعم", "إذن", "اذن"),
@@ -195,6 +198,11 @@ _NOT_ACCUSATIVE = _wordset(
     )
 )
 _LAKIN = frozenset(normalize(w) for w in ("لكن", "ولكن"))
+_BUT_THAT = frozenset(("إلا", "الا", "غير"))
+# Impersonal openings after «إلا أنه»: the pronoun refers to no one
+_IMPERSONAL = frozenset(
+    normalize_word(w) for w in ("يجب", "ينبغي", "يتعين", "يمكن", "من", "تم", "يبدو", "لابد")
+)
 # Definite words ending in «ين» that are names or singulars, not a plural or dual in the
 # accusative: after «لكن» they read the same with it or without it.
 _NOT_PLURAL_IN = _wordset(normalize("البحرين"))
@@ -338,6 +346,13 @@ def strip_connective(text: str, language: str = "ar", article_words: Collection[
             return stripped[0].upper() + stripped[1:]
         return text
     first, _, rest = text.partition(" ")
+    if first in _BUT_THAT and rest[:4] in ("أنه ", "انه "):
+        # «إلا أنه يجب الانتباه إلى …»: «أنه» of no one (ضمير الشأن) before an
+        # impersonal verb or phrase: "however, one must …" reads the same without it
+        following = rest[4:]
+        if normalize_word(following.split(maxsplit=1)[0] if following else "") in _IMPERSONAL:
+            return following
+        return text
     phrase = _AR_PHRASE_START.match(normalize(text[:60])) if _may_open_with_phrase(first) else None
     if phrase:
         words = _AR_PHRASE_WORDS[phrase.group(1)]
