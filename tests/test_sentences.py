@@ -284,3 +284,39 @@ def test_a_dotted_acronym_spelt_in_arabic_is_not_a_boundary() -> None:
         "وأكدت أنها تتابعه.",
     ]
     assert split_sentences("وصل البواب.يقوم بعمله.") == ["وصل البواب.", "يقوم بعمله."]
+
+
+def test_a_double_dot_after_an_opening_topic_is_a_headline_separator() -> None:
+    # «"اللسان المُشعر الأسود".. مشهد قد يثير …» was split into a bare fragment and a
+    # sentence without its subject (bullets-40i, SK-technology-1411)
+    assert split_sentences('"اللسان المُشعر الأسود".. مشهد قد يثير الخوف. ثم يزول.') == [
+        '"اللسان المُشعر الأسود".. مشهد قد يثير الخوف.',
+        "ثم يزول.",
+    ]
+    assert split_sentences("العلاج بالجراثيم .. هذه الكائنات تعيش داخل أجسادنا.") == [
+        "العلاج بالجراثيم .. هذه الكائنات تعيش داخل أجسادنا."
+    ]
+    assert split_sentences('"هدية" .. بهذه الكلمة وصف المتحدث النبأ.') == [
+        '"هدية" .. بهذه الكلمة وصف المتحدث النبأ.'
+    ]
+
+
+def test_a_double_dot_between_statements_still_ends_the_sentence() -> None:
+    # a statement before «..» (more than a short topic), a bare word (a discourse marker
+    # «ثانيا..»), or a «..» later in the paragraph: the sentence ends there as before
+    assert split_sentences("هذا ليس سهلا على أحد منا .. هذه هي الحياة.") == [
+        "هذا ليس سهلا على أحد منا..",
+        "هذه هي الحياة.",
+    ]
+    assert split_sentences("ثانيا.. احتشاء عضلة القلب الحاد.") == [
+        "ثانيا..",
+        "احتشاء عضلة القلب الحاد.",
+    ]
+    assert split_sentences("وصل الوفد أمس. العلاج بالجراثيم .. هذه الكائنات تعيش.") == [
+        "وصل الوفد أمس.",
+        "العلاج بالجراثيم..",
+        "هذه الكائنات تعيش.",
+    ]
+    # a long quote before «..» is a statement of its own
+    quote = '"' + " ".join(["كلمة"] * 13) + '"'
+    assert split_sentences(f"{quote}.. هكذا قال الوزير.")[-1] == "هكذا قال الوزير."

@@ -5,6 +5,7 @@ cut that would leave an incomplete clause; the real summarizer must not show it.
 from __future__ import annotations
 
 from digest.summarize import ExtractiveSummarizer
+from digest.summarize.cutting import cut_is_safe
 
 _TITLE = "فيسبوك تكشف حملة دعاية منظمة قبل الاستفتاء"
 _OTHERS = (
@@ -126,3 +127,33 @@ def test_a_subject_with_a_relative_clause_keeps_its_predicate() -> None:
     bullets = _bullets(sentence)
     assert len(bullets) >= 3
     assert not any(bullet.endswith("بين المستخدمين.") for bullet in bullets), bullets
+
+
+def test_a_time_clause_keeps_its_main_clause_across_appositions() -> None:
+    # bullets-40i, BB-technology-164: the commas of «عندما زار السيناتور الأميركي، غايلورد
+    # نيلسون، ومساعده، سانتا باربارا، …» set off names; a cut after them kept the time
+    # clause alone. A cut before the story's next step («، وعندما عادا …، قام …») drops
+    # what the sentence leads up to
+    sentence = (
+        "عندما زار رئيس اللجنة البرلمانية، جون سميث، ومساعده، مارك براون، مقر الشركة في "
+        "كاليفورنيا عام 2017، شاهدا آلاف الحسابات المزيفة التي تنشر الدعاية السياسية بين "
+        "الناخبين في مختلف الولايات، وعندما عادا إلى لندن، قدم رئيس اللجنة مشروع قانون "
+        "يلزم الشبكات الاجتماعية بكشف مصادر تمويل كل الإعلانات السياسية قبل الاستفتاء."
+    )
+    bullets = _bullets(sentence)
+    assert len(bullets) >= 3
+    assert not any(bullet.startswith("عندما زار") for bullet in bullets), bullets
+
+
+def test_the_next_step_of_a_narrative_is_not_cut_off() -> None:
+    kept = (
+        "زار رئيس اللجنة البرلمانية مقر الشركة في كاليفورنيا عام 2017 وشاهد آلاف الحسابات "
+        "المزيفة التي تنشر الدعاية السياسية بين الناخبين في مختلف الولايات"
+    )
+    assert cut_is_safe(kept, "وعندما عاد إلى لندن، قدم مشروع قانون جديدا.") is False
+    assert cut_is_safe(kept, "ثم قدم مشروع قانون جديدا.") is False
+    assert cut_is_safe(kept, "وبعد أن عاد إلى لندن قدم مشروع قانون.") is False
+    assert cut_is_safe(kept, "وهو ما أثار جدلا واسعا.") is True
+    # a time clause whose main clause is kept (an imperfect verb after the commas)
+    assert cut_is_safe("عندما يزور الرئيس، جون سميث، المقر، يلتقي الموظفين", "وهو ما يسعده.")
+    assert not cut_is_safe("عندما يزور الرئيس، جون سميث، المقر في لندن", "يلتقي الموظفين.")

@@ -8,6 +8,7 @@ from digest.summarize import ExtractiveSummarizer
 from digest.summarize.references import (
     demonstrative_nouns,
     grounded,
+    institution_nouns,
     person_nouns,
     speaker_reference,
     stems,
@@ -82,3 +83,54 @@ def test_a_name_the_cut_dropped_is_not_used_by_a_later_bullet() -> None:
     assert len(bullets) >= 3
     shown_whole = any("J5" in b and b.startswith("تحالفت") for b in bullets)
     assert shown_whole or not any("J5" in b for b in bullets), bullets
+
+
+def _bullets(title: str, *sentences: str) -> tuple[str, ...]:
+    return ExtractiveSummarizer().summarize(title, "\n".join(sentences))
+
+
+def test_an_institution_called_by_its_noun_alone_comes_with_the_sentence_naming_it() -> None:
+    # bullets-40i, SK-technology-22: «نقلا عن اللجنة أن …» was shown, the sentence that
+    # named «اللجنة الوطنية للصحة» was not. It is now shown before it, in the place of
+    # the least likely pick
+    shown = _bullets(
+        "أول إصابة بشرية بسلالة جديدة من إنفلونزا الطيور في الصين",
+        "سجلت الصين أول إصابة بشرية بسلالة جديدة من فيروس إنفلونزا الطيور لامرأة في إقليم"
+        " ساحلي لكنها تعافت.",
+        "وتتزايد حالات الإصابة بإنفلونزا الطيور في فصل الشتاء.",
+        "وقال مركز الوقاية الصحية في هونغ كونغ في بيان إن اللجنة الوطنية للصحة في البر"
+        " الرئيسي الصيني أبلغته بالحالة.",
+        "وذكرت حكومة هونغ كونغ نقلا عن اللجنة أن هذه هي أول إصابة بشرية بالسلالة الجديدة في"
+        " العالم.",
+        "وكانت المرأة تبلغ من العمر 68 عاما ونقلت إلى المستشفى في الأول من يناير وخرجت في 22"
+        " يناير.",
+        "يذكر أن سلالة أخرى من فيروس إنفلونزا الطيور أكثر شيوعا في الصين بين البشر.",
+        "ومنذ عام 2013 لقي 600 شخص على الأقل حتفهم في الصين بسبب تلك السلالة.",
+    )
+    at = next(k for k, bullet in enumerate(shown) if "نقلا عن اللجنة" in bullet)
+    assert at > 0 and "اللجنة الوطنية للصحة" in shown[at - 1], shown
+    assert institution_nouns(tokenize("ذكرت الحكومة نقلا عن اللجنة أن الإصابة الأولى")) == ["لجنه"]
+    assert institution_nouns(tokenize("قالت اللجنة الوطنية إن الإصابة الأولى")) == []
+    assert institution_nouns(tokenize("أيدت المحكمة العليا الحكم")) == []
+
+
+def test_a_surname_needs_the_sentence_that_named_him_even_right_after_a_bullet() -> None:
+    # bullets-40i, BB-technology-354: «كتب توربا …» followed a shown bullet that does
+    # not name him, and counted as grounded by it; «أندرو توربا» is named only in a
+    # sentence that is not shown (a list introduction here)
+    shown = _bullets(
+        "مايكروسوفت تحذف مشاركات معادية للسامية من حساب على غاب",
+        "حذفت شبكة غاب الاجتماعية منشورين معاديين للسامية بعدما هددت مايكروسوفت بإزالة"
+        " الموقع من خدمتها السحابية.",
+        "وقال مؤسس غاب، أندرو توربا، في بيان نشره على الموقع ما يلي:",
+        "وتصف الشبكة الاجتماعية نفسها بأنها منصة لحرية التعبير، لكن كثيرا من التعليقات"
+        " عليها يعكس آراء اليمين المتطرف.",
+        "وكتب توربا على الموقع أن مايكروسوفت منحت غاب مهلة 48 ساعة لحذف المنشورين أو حجب"
+        " الخدمة لأسابيع.",
+        "وأرسلت بي بي سي طلبا إلى غاب للتعليق على القرار.",
+        "ورفعت غاب العام الماضي دعوى قضائية ضد غوغل بعد حذف تطبيقها من متجر غوغل بلاي.",
+    )
+    assert len(shown) == 3
+    assert not any("توربا" in bullet for bullet in shown), shown
+    # a definite noun for a person followed by the name introduces her
+    assert person_nouns(tokenize("قالت الأم إيما شاردلو هدسون إنها ترضع ابنتها")) == []

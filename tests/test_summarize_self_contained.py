@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from digest.arabic import tokenize
 from digest.summarize import ExtractiveSummarizer
-from digest.summarize.connectives import announces_next, strip_connective
+from digest.summarize.connectives import (
+    announces_next,
+    depends_on_previous,
+    fa_leans,
+    strip_connective,
+)
 from digest.summarize.cutting import cut_is_safe
 from digest.summarize.lexicon import ConjunctionLexicon, conjunction_lexicon
 from digest.summarize.residue import conjunction_removable, is_call_to_action, quote_leans_back
@@ -514,3 +519,63 @@ def test_lakin_before_a_definite_plural_in_the_accusative_is_kept() -> None:
     # a short definite word in «ين» that is no plural («الصين»), or a name: dropped as before
     assert strip_connective("لكن الصين أعلنت رفضها.") == "الصين أعلنت رفضها."
     assert strip_connective("لكن البحرين أعلنت رفضها.") == "البحرين أعلنت رفضها."
+
+
+def test_a_quoted_topic_before_a_double_dot_stays_with_its_sentence() -> None:
+    # bullets-40i, SK-technology-1411: «"اللسان المُشعر الأسود"..» was a bullet of its
+    # own and «مشهد قد يثير …» one without its subject; a later bullet naming the same
+    # three-word term is no repeated fact
+    shown = _summary(
+        '"اللسان المُشعر الأسود".. مشهد قد يثير الخوف والقلق لدى رؤيته، إلا أنه في الواقع'
+        " حالة طبية قد تصيب أي شخص، وهي قابلة للعلاج.",
+        'وعلى الرغم من اسم الحالة "اللسان المُشعر الأسود"، فإن الشعر لا ينمو فعليا على'
+        " اللسان، وإنما تطول نتوءات صغيرة عليه وتتحول إلى اللون الأسود.",
+        "ويمكن أن يصل طول النتوءات، التي عادة ما تكون أقل من ملليمتر واحد، إلى ما بين 12"
+        " و18 ملليمترا.",
+        "ويحدث ذلك بسبب تناول بعض الأدوية والتدخين وسوء نظافة الفم وبعض الحالات الطبية.",
+        title='"اللسان المُشعر الأسود".. حالة طبية قد تصيبك',
+    )
+    assert shown[0].startswith('"اللسان المُشعر الأسود".. مشهد قد يثير'), shown
+    assert not any(bullet.startswith("مشهد") for bullet in shown), shown
+    assert any(bullet.startswith("على الرغم من اسم الحالة") for bullet in shown), shown
+
+
+def test_a_narrative_fa_indama_leans_on_the_sentence_before() -> None:
+    # bullets-40i, BB-technology-164: «فعندما زار السيناتور …» goes on with the sentence
+    # before («وأطلق … السيناتور …»); with its «ف» dropped it read as a sentence of its
+    # own about a senator nobody introduced. Here the sentence before is a question and
+    # is not shown, so neither is the one leaning on it
+    shown = _summary(
+        "يحتفل العالم اليوم بيوم الأرض للمرة الثامنة والأربعين منذ انطلاقه في الولايات المتحدة.",
+        "وأطلق السيناتور نيلسون يوم الأرض لأول مرة عام 1970 بعد ما شاهده من تلوث مياه المحيط؟",
+        "فعندما زار السيناتور ولاية كاليفورنيا عام 1969 شاهد كميات النفط الكبيرة التي تلوث"
+        " مياه المحيط قرب السواحل.",
+        "وتركز احتفالات يوم الأرض هذا العام على التلوث البلاستيكي في المحيطات والبحار.",
+        "وتشارك في الاحتفالات منظمات بيئية ومدارس وجامعات في مختلف أنحاء العالم.",
+        "ويدعو المنظمون سكان العالم إلى تقليل استخدام البلاستيك في حياتهم اليومية.",
+        title="ما هو يوم الأرض؟",
+    )
+    assert len(shown) == 3
+    assert not any("عندما زار" in bullet for bullet in shown), shown
+    assert fa_leans("فعندما زار السيناتور الولاية شاهد التلوث.")
+    assert fa_leans("فمنذ الثاني من فبراير بدأت الشركة ببيع البطارية.")
+    assert not fa_leans("فإذا كنت ترغب في مشاركة الهاتف، يجب أن تثق بالشخص.")
+    assert not fa_leans("فتحت الشركة متجرا جديدا عندما زار الرئيس المدينة.")
+
+
+def test_illa_annahu_is_dropped_before_an_impersonal_verb_and_leans_otherwise() -> None:
+    # bullets-40i, AL-technology-289: «إلا أنه يجب الانتباه إلى …» kept its connective;
+    # the «ه» there refers to no one, so the rest reads the same on its own
+    shown = _summary(
+        "تعتبر الميموجي من المزايا الجديدة التي دخلت إلى هواتف آيفون مع التحديث الأخير.",
+        "وتتيح الميزة إنشاء صور شخصية مخصصة ومفصلة باستخدام كاميرا تتبع الوجه في الهاتف.",
+        "إلا أنه يجب الانتباه إلى أن الميزة متاحة فقط على الهواتف التي تعمل بالتحديث الجديد.",
+        "ويقتصر الإصدار التجريبي الأول حاليا على مطوري البرامج في أنحاء العالم.",
+        title="هكذا تنشئ ميموجي على آيفون",
+    )
+    assert any(bullet.startswith("يجب الانتباه إلى أن الميزة") for bullet in shown), shown
+    assert not any(bullet.startswith("إلا") for bullet in shown), shown
+    # «إلا أنه أضاف …»: "but he added", who the sentence before says
+    assert strip_connective("إلا أنه أضاف في تصريح أن البحث صعب.").startswith("إلا أنه")
+    assert depends_on_previous(tokenize("إلا أنه أضاف في تصريح أن البحث صعب."))
+    assert strip_connective("إلا أن الشركة نفت ذلك في بيان.") == "الشركة نفت ذلك في بيان."

@@ -105,3 +105,60 @@ def test_an_inline_list_item_is_no_bullet() -> None:
     assert not any(is_list_item(b) for b in bullets), bullets
     assert not any(b.startswith("•") or "علي بابا" in b or "تينسنت" in b for b in bullets)
     assert not is_list_item("5 - 7 في المئة من المستخدمين غادروا المنصة.")
+
+
+_CNN_BODY = (
+    "دبي، الإمارات العربية المتحدة (CNN) -- يحتفل تويتر اليوم بعيد الميلاد الحادي عشر"
+    " للهاشتاغ، الرمز الذي غيّر الحوارات والمحادثات عبر تويتر.\n"
+    "ويرجع أول استخدام للهاشتاغ إلى تغريدة للخبير التقني كريس ميسينا، الذي اقترح الرمز"
+    " لجمع المحادثات حول موضوع واحد.\n"
+    "وأطلق تويتر هاشتاغ خاصا احتفاء بهذا اليوم، وشارك فيه ملايين المستخدمين حول العالم.\n"
+    "وقالت الشركة إن المستخدمين يكتبون أكثر من مئة مليون هاشتاغ على تويتر كل يوم.\n"
+)
+# CNN's teasers for other stories after the body (bullets-40i, CN-technology-137)
+_CNN_TEASERS = (
+    "كشفت شركة أبل في مؤتمرها السنوي عن ثلاثة هواتف جديدة بأسعار تبدأ من ألف دولار.\n"
+    "هل تذكر أيام وقوفك لساعات طويلة أمام المقاصب وسط زحمة عيد الأضحى؟ حسناً، يبدو أن"
+    " هذه الأيام قد ولّت مع انتشار تطبيقات المقاصب الذكية.\n"
+    "في كل عام، يطلق مجمع يونيكود قائمة جديدة برموز الإيموجي لمستخدمي الأجهزة.\n"
+)
+
+
+def test_cnn_teasers_of_other_stories_after_the_body_are_cut_off() -> None:
+    # room for eight bullets: only the body's four sentences are there to show
+    bullets = _bullets("الهاشتاغ على تويتر يحتفل بعيد ميلاده", _CNN_BODY + _CNN_TEASERS, 8)
+    assert len(bullets) == 4
+    for other in ("حسناً", "المقاصب", "أبل", "يونيكود"):
+        assert not any(other in bullet for bullet in bullets), bullets
+    text = _CNN_BODY + _CNN_TEASERS
+    assert [s.text for s in body_sentences(segment(text), text)] == [
+        s.text for s in segment(_CNN_BODY)
+    ]
+    kept = [s.text for s in body_sentences(segment(_CNN_BODY + _CNN_TEASERS), _CNN_TEASERS)]
+    assert kept == [s.text for s in segment(_CNN_BODY + _CNN_TEASERS)]  # not a CNN page
+
+
+def test_an_interview_question_and_its_answer_stay() -> None:
+    # a question answered by a statement (an interview) is the body, not a teaser
+    text = _CNN_BODY + (
+        "هل يشكل التمويل عقبة أمام الشركات الناشئة في المنطقة؟ يعد الوصول إلى التمويل"
+        " عقبة كبيرة أمام الشركات الناشئة في جميع أنحاء العالم.\n"
+    )
+    kept = body_sentences(segment(text), text)
+    assert kept[-1].text.startswith("يعد الوصول إلى التمويل")
+
+
+def test_a_reply_to_a_question_is_not_shown_without_it() -> None:
+    # «حسناً، …», «نعم، …» answer the question before them; a question is no bullet, so
+    # neither is its reply
+    bullets = _bullets(
+        "طائرات بدون طيار لإيصال الطعام في دبي",
+        "تختبر شركات توصيل الطعام في دبي طائرات بدون طيار لإيصال الوجبات إلى المكاتب.\n"
+        "هل يمكن أن تصلك وجبتك بطائرة؟\n"
+        "نعم، بطائرة صغيرة تهبط على شرفة المكتب خلال دقائق من الطلب.\n"
+        "وتقول الشركات إن الطائرات تقطع المسافة في ربع الوقت الذي تحتاجه الدراجات النارية.\n"
+        "وتصل خدمات توصيل الطعام إلى مستويات عالية في دبي وتجذب أكبر اللاعبين في القطاع.\n"
+        "وتخطط البلدية لتنظيم مسارات الطائرات فوق الأحياء السكنية بحلول العام المقبل.\n",
+    )
+    assert len(bullets) >= 3
+    assert not any(bullet.startswith("نعم") for bullet in bullets), bullets

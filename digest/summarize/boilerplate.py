@@ -183,11 +183,64 @@ def strip_caption(text: str) -> str:
     return stripped if len(stripped.split()) >= 4 else text
 
 
+# A reply opening the sentence right after a question («هل تذكر …؟ حسناً، يبدو أن …»,
+# «… قبل النوم؟ إذا عليك قراءة …»): the question-and-answer lead of a related story's
+# teaser (diacritics stripped, trailing comma dropped)
+_REPLIES = frozenset(("حسنا", "حسناً", "إذن", "إذاً", "إذا", "اذا", "اذن", "نعم", "طيب"))
+# Teasers of this kind follow the body on CNN Arabic pages (the dateline names CNN)
+_TEASER_SOURCE = "(CNN)"
+_TEASER_BODY = 3  # sentences of text before a teaser can start the tail
+
+
+def _teaser_start(sentences: list[Sentence]) -> int | None:
+    """The position of the first related-story teaser after the body: a paragraph that
+    opens with a «هل …؟» question whose next sentence, in the same paragraph, opens
+    with a reply («حسناً»، «إذن»، «نعم») — the form of CNN's teasers for other stories
+    (bullets-40i, CN-technology-137), and the teasers right before it
+    (`_teasers_before`). An interview's question is answered with a statement, not a
+    reply word, and is left alone."""
+    body = 0
+    for position, sentence in enumerate(sentences[:-1]):
+        following = sentences[position + 1]
+        if (
+            body >= _TEASER_BODY
+            and sentence.text.startswith("هل ")
+            and sentence.text.rstrip('"”» ').endswith(("؟", "?"))
+            and following.paragraph == sentence.paragraph
+            and (position == 0 or sentences[position - 1].paragraph != sentence.paragraph)
+            and strip_diacritics(following.text.split(maxsplit=1)[0]).rstrip("،,") in _REPLIES
+        ):
+            return _teasers_before(sentences, position)
+        body += not sentence.heading
+    return None
+
+
+def _teasers_before(sentences: list[Sentence], start: int) -> int:
+    """`start` moved back over the paragraphs right before it that read as other
+    stories' leads too: their first word is no «و…» (the body's paragraphs go on with
+    «وأضاف», «وكانت» …; a teaser opens its own story: «كشفت شركة أبل …», «بعد أن
+    أصبحت …»), keeping at least `_TEASER_BODY` sentences of body."""
+    while start > _TEASER_BODY:
+        paragraph = sentences[start - 1].paragraph
+        first = start - 1
+        while first > 0 and sentences[first - 1].paragraph == paragraph:
+            first -= 1
+        if first < _TEASER_BODY or sentences[first].text.startswith("و"):
+            break
+        start = first
+    return start
+
+
 def body_sentences(sentences: list[Sentence], text: str) -> list[Sentence]:
     """The article's own sentences: a related-stories heading («مواضيع ذات صلة»,
     «قد يهمك») after at least two sentences of text ends the body, and what follows
-    it (other stories' headlines and leads) is cut off. `text` is the article the
-    sentences come from (a cheap pre-check)."""
+    it (other stories' headlines and leads) is cut off; on a CNN page, so does the
+    first question-and-reply teaser of another story (`_teaser_start`). `text` is the
+    article the sentences come from (cheap pre-checks)."""
+    if _TEASER_SOURCE in text[:400]:
+        teaser = _teaser_start(sentences)
+        if teaser is not None:
+            sentences = sentences[:teaser]
     if not any(hint in text for hint in _RELATED_HINTS):
         return sentences
     body = 0  # sentences of text so far (not headings)

@@ -13,7 +13,7 @@ from ..arabic import normalize, normalize_word
 from .lexicon import conjunction_lexicon
 from .residue import _OWN_FIRST_LETTER, conjunction_removable
 
-__all__ = ["announces_next", "depends_on_previous", "strip_connective"]
+__all__ = ["announces_next", "depends_on_previous", "fa_leans", "strip_connective"]
 
 
 def _wordset(words: str) -> frozenset[str]:
@@ -150,6 +150,12 @@ _DEPENDENT_OPENINGS = tuple(
         # before (a question split at its «؟» left it as a fragment)
         *("خصوصا", "وخصوصا", "خاصة", "وخاصة", "لا سيما", "ولا سيما", "لاسيما", "ولاسيما"),
         *("فإن", "فإنه", "فإنها", "فإنهم", "كما أنه", "كما أنها", "كما أنهم"),
+        # «إلا أنه أضاف …», «غير أنها طغى عليها …»: "but he/she …", whose subject the
+        # sentence before names (an impersonal «إلا أنه يجب …» is stripped instead)
+        *("إلا أنه", "إلا أنها", "إلا أنهم", "غير أنه", "غير أنها", "غير أنهم"),
+        # «حسناً، يبدو أن …», «نعم، …», «إذن، …»: the reply to a question just asked
+        # (bullets-40i, CN-technology-137: the question was not shown)
+        *("حسنا", "وحسنا", "نعم", "إذن", "اذن"),
     )
 )
 # A short sentence opening with a negation («لا يقدم لمن تجاوزن سن 18 عاما.», «لم
@@ -192,6 +198,11 @@ _NOT_ACCUSATIVE = _wordset(
     )
 )
 _LAKIN = frozenset(normalize(w) for w in ("لكن", "ولكن"))
+_BUT_THAT = frozenset(("إلا", "الا", "غير"))
+# Impersonal openings after «إلا أنه»: the pronoun refers to no one
+_IMPERSONAL = frozenset(
+    normalize_word(w) for w in ("يجب", "ينبغي", "يتعين", "يمكن", "من", "تم", "يبدو", "لابد")
+)
 # Definite words ending in «ين» that are names or singulars, not a plural or dual in the
 # accusative: after «لكن» they read the same with it or without it.
 _NOT_PLURAL_IN = _wordset(normalize("البحرين"))
@@ -335,6 +346,13 @@ def strip_connective(text: str, language: str = "ar", article_words: Collection[
             return stripped[0].upper() + stripped[1:]
         return text
     first, _, rest = text.partition(" ")
+    if first in _BUT_THAT and rest[:4] in ("أنه ", "انه "):
+        # «إلا أنه يجب الانتباه إلى …»: «أنه» of no one (ضمير الشأن) before an
+        # impersonal verb or phrase: "however, one must …" reads the same without it
+        following = rest[4:]
+        if normalize_word(following.split(maxsplit=1)[0] if following else "") in _IMPERSONAL:
+            return following
+        return text
     phrase = _AR_PHRASE_START.match(normalize(text[:60])) if _may_open_with_phrase(first) else None
     if phrase:
         words = _AR_PHRASE_WORDS[phrase.group(1)]
@@ -450,6 +468,27 @@ def depends_on_previous(tokens: Sequence[str]) -> bool:
     if tokens[0] in _FIMA and len(tokens) > 1 and tokens[1] in _FIMA_AS_FOR:
         return False
     return _DEPENDENT_START.match(" ".join(tokens[:3])) is not None
+
+
+# Time openers after which a glued «ف» goes on with the story or reasoning of the
+# sentence before («وأطلق هذا اليوم السيناتور …» then «فعندما زار السيناتور …»). Not
+# «فإذا …»: a condition with its consequence is a statement of its own
+_FA_OPENERS = frozenset(
+    normalize_word(w) for w in ["عندما", "حين", "حينما", "لما", "بعدما", "عند", "بعد", "منذ"]
+)
+
+
+def fa_leans(sentence: str) -> bool:
+    """Whether the sentence, as written, opens with «ف» glued to a time
+    opener («فعندما …», «فمنذ …», «فبعد …»): "for when …", the story or reasoning of the
+    sentence before goes on. `strip_connective` drops the «ف» (the rest reads as a
+    sentence), so the summarizer asks this of the sentence itself: such a bullet is
+    shown only with the sentence before it, like other leaning openings (bullets-40i,
+    BB-technology-164)."""
+    if sentence[:1] != "ف":
+        return False  # most sentences: one comparison
+    first = sentence[:16].split(maxsplit=1)[0]
+    return normalize_word(first[1:].rstrip("،,")) in _FA_OPENERS
 
 
 # «لكن المهمة لم تنته عند هذا الحد.», «وليس هذا كل شيء.»: a sentence that announces the

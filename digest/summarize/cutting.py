@@ -4,12 +4,15 @@ A long sentence may be shown as a leading part only when that part is a complete
 statement and what is dropped does not change what it says. A cut is refused when:
 
 - the last clause kept opens a condition, a concession or a time clause whose main
-  clause is dropped («إذا …», «رغم …», «أما في سريلانكا», «عندما …»);
+  clause is dropped («إذا …», «رغم …», «أما في سريلانكا», «عندما …»), or the kept part
+  opens with one and no later clause of it looks like the main clause (appositions:
+  «عندما زار السيناتور الأميركي، غايلورد نيلسون، …»);
 - the kept part ends on «إنّ/أنّ/لأنّ/بأنّ» and at most one word (a subject without its
   predicate), or on a particle, preposition, pronoun («، وهو.») or a verb of saying (its
   complement dropped);
 - what is dropped starts with the consequence («فإن …», «فقد …»), an outcome or an
-  exception («قبل أن», «بعد أن», «إلا», «لكن», «غير أن», «دون أن», «حتى», «باستثناء»), a
+  exception («قبل أن», «بعد أن», «إلا», «لكن», «غير أن», «دون أن», «حتى», «باستثناء»), the
+  story's next step («وعندما …», «ولما …», «ثم …»), a
   trailing condition («إذا», «إن لم», «ما لم», «لو», «بشرط», «في حال») or a negation,
   or the sentence's main verb of saying («…، قال ميلنر إن …»: the kept part was only
   its fronted adverbial), or holds the words attributed («قولها: …»), or opens with an
@@ -71,13 +74,17 @@ _SAYING = frozenset(
 # negation, and a trailing condition or exception («…، إذا لم تكن الشركات مجبورة»:
 # without it a conditional claim reads as an absolute one, a judged distortion). With
 # «و» («، وفي حال …، فإن …», «وإذا …») a conditional sentence of its own begins.
+# The next step of a narrative («…، وعندما عادا إلى واشنطن، قام السيناتور بعرض قانون
+# …», «…، ثم …»): its main clause is what the story leads up to (bullets-40i, BB-164:
+# the cut kept the visit and dropped the law it led to), like «قبل أن/بعد أن».
 _KEEP_WITH_BEFORE = frozenset(
     tokenize(
         """فإن فان فإنه فإنها فقد فلا فلن فلم فسوف فهو فهي فإنهم إلا الا وإلا غير سوى لكن
         ولكن لكنه لكنها لكنهم بل دون ودون حتى لا ولا لم ولم لن ولن ليس وليس
         إلى الى على عن
         إذا اذا لو ولو لولا بشرط شريطة شرط باستثناء وباستثناء بدون وبدون عدا طالما
-        مالم لذلك ولذلك لذا ولذا وبالتالي"""
+        مالم لذلك ولذلك لذا ولذا وبالتالي
+        وعندما وحين وحينما ولما وبعدما فعندما فحين فحينما فلما فبعدما ثم وثم"""
     )
 )
 # A consequence opened after a later comma is what the sentence leads up to (its point):
@@ -115,6 +122,8 @@ _KEEP_WITH_BEFORE_PAIRS = frozenset(
         "ما عدا",
         "في حال",
         "في حالة",
+        "وبعد أن",
+        "فبعد أن",
     )
 )
 
@@ -180,9 +189,73 @@ def cut_is_safe(kept: str, dropped: str) -> bool:
         return False  # «أكد أن الشركة.»: subject without predicate
     if _opens_unfinished(last):
         return False
+    if _main_clause_missing(kept):
+        return False
     if _becoming_without_predicate(last):
         return False
     return not _speaker_without_words(kept, last)
+
+
+def _first_words(kept: str) -> list[str] | None:
+    """The first three words of the kept part's first comma clause, normalised, or None
+    when the kept part is that one clause (`_opens_unfinished` of the last clause
+    judges it). Three words split and normalised, not the clause tokenised: this runs
+    for every cut tried."""
+    ends = [at for at in (kept.find(mark) for mark in "،؛,;") if at >= 0]
+    if not ends:
+        return None
+    return [normalize_word(w.strip('"«»“”()')) for w in kept[: min(ends)].split(maxsplit=3)[:3]]
+
+
+# Words that open a main clause after a fronted condition or time clause: its answer
+# («فإن …», «فقد …»), a particle before a verb, a future
+_MAIN_CLAUSE_OPENERS = frozenset(
+    tokenize(
+        """فإن فان فإنه فإنها فإنهم فقد فلا فلن فلم فسوف فهو فهي قد لقد سوف لا لم لن ما
+        كان كانت يكون تكون أصبح أصبحت تم يتم"""
+    )
+)
+
+
+def _opens_main_clause(word: str) -> bool:
+    """Whether a clause whose first normalised word is `word` is likely a main clause:
+    an answer or particle of `_MAIN_CLAUSE_OPENERS`, a verb of saying, an imperfect or
+    future verb («يمكنك», «نستطيع», «سيكون»). A perfect verb looks like a noun and is
+    not recognised: the cut is then refused, the safe side."""
+    if word in _MAIN_CLAUSE_OPENERS or word in _SAYING_MAIN_VERB:
+        return True
+    if word[:1] == "س":
+        return len(word) >= 5 and word[1] in "يتن"  # «سيكون», not «سانتا»
+    return len(word) >= 4 and word[0] in "يتن"
+
+
+def _imperfect(word: str) -> bool:
+    """An imperfect verb of the third person («يحدث», «تنتشر»); inside a clause,
+    where names are rarer than verbs with these letters («نيلسون» is left out)."""
+    return len(word) >= 4 and word[0] in "يت" and not word.startswith("ال")
+
+
+def _later_clause_is_main(kept: str) -> bool:
+    """Whether `kept`, after its first clause, holds what looks like the main clause: a
+    clause opening like one (`_opens_main_clause`), or an imperfect verb within a clause
+    («…، أو بين سحابتين متجاورتين يصل الفرق …»: the verb needs no comma before it)."""
+    for part in re.split("[،؛,;]", kept)[1:]:
+        words = [normalize_word(w.strip('"«»“”()')) for w in part.split()]
+        if words and (_opens_main_clause(words[0]) or any(map(_imperfect, words[1:]))):
+            return True
+    return False
+
+
+def _main_clause_missing(kept: str) -> bool:
+    """The kept part opens with a condition, concession or time clause («عندما زار
+    السيناتور الأميركي، غايلورد نيلسون، ومساعده، سانتا باربارا، …») and its main clause
+    is not kept: no later clause opens with an answer («فإن/فقد/ف…») or a verb. The
+    commas inside such an opening set off names and places (appositions), so the last
+    clause alone (`_opens_unfinished`) cannot tell (bullets-40i, BB-technology-164)."""
+    first = _first_words(kept)
+    if not first or not _opens_unfinished(first):
+        return False
+    return not _later_clause_is_main(kept)
 
 
 # «أصبح/صار/بات …» need a subject and a predicate: «… فأصبح وفق ما قرأت العربية.نت في

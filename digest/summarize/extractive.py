@@ -58,9 +58,9 @@ from .boilerplate import (
     strip_caption,
     strip_dateline,
 )
-from .connectives import announces_next, depends_on_previous, strip_connective
+from .connectives import announces_next, depends_on_previous, fa_leans, strip_connective
 from .cutting import clause_opener_parts, comma_parts, safe_leading_part
-from .references import first_dropped_name, first_ungrounded
+from .references import first_dropped_name, first_ungrounded, refers_to_someone
 from .residue import (
     CALL_TO_ACTION_TOKENS,
     fact_keys,
@@ -565,6 +565,53 @@ class ExtractiveSummarizer:
         add(before.sentence.index, *made)
         return len(picked) > count
 
+    def _swap_in_the_sentence_before(
+        self,
+        bad: int,
+        ranked: Sequence[Candidate],
+        picked: list[tuple[int, str, set[str]]],
+        add: Callable[[int, str, list[str]], None],
+        language: str,
+        article_words: Collection[str],
+        title_tokens: list[str],
+        shown_tokens: dict[int, list[str]],
+    ) -> bool:
+        """Show the sentence before bullet `bad` in the place of the least likely pick
+        (never the lead), when that sentence names the speaker, person or institution
+        `bad` refers to («… اللجنة الوطنية للصحة …» before «نقلا عن اللجنة أن …»,
+        bullets-40i SK-technology-22). Whether the swap grounds `bad` is checked
+        (`first_ungrounded` no longer names it); otherwise nothing changes and False is returned."""
+        position = next((k for k, c in enumerate(ranked) if c.sentence.index == bad), 0)
+        if position == 0:
+            return False
+        before = ranked[position - 1]
+        lead = ranked[0].sentence.index
+        if before.sentence.index != bad - 1 or any(k == bad - 1 for k, _, _ in picked):
+            return False
+        if not refers_to_someone(shown_tokens[bad]):
+            return False  # a demonstrative or a dropped name: the bullet is skipped
+        victims = [e for e in picked if e[0] not in (bad, lead)]
+        if not victims:
+            return False
+        made = self._bullet(before.sentence.text, language, before.features.words, article_words)
+        if made is None or not _plain(made[0], made[1], before.sentence.terminated):
+            return False
+        # the pick the model least expects a reader's extract to keep gives way
+        likely = {c.sentence.index: c.probability for c in ranked}
+        victim = min(victims, key=lambda e: likely.get(e[0], 0.0))
+        picked.remove(victim)
+        count = len(picked)
+        add(bad - 1, *made)
+        if len(picked) > count:
+            again = first_ungrounded(
+                [(k, shown_tokens[k]) for k, _, _ in picked], ranked, title_tokens
+            )
+            if again is None or again > bad:
+                return True
+            picked.pop()
+        picked.append(victim)
+        return False
+
     def bullets(
         self,
         title: str,
@@ -664,6 +711,7 @@ class ExtractiveSummarizer:
                 depends_on_previous(tokens)
                 or leans_on_previous(text, tokens[0] if tokens else "")
                 or quote_leans_back(text)
+                or fa_leans(candidate.sentence.text)
             )
             if leans or _is_question(text) or not candidate.sentence.terminated:
                 second_choice.append((candidate.sentence.index, text, tokens, leans))
@@ -699,6 +747,10 @@ class ExtractiveSummarizer:
                     bad = first_dropped_name([(k, b) for k, b, _ in picked], sentence_text)
                 if bad is None:
                     break
+                if self._swap_in_the_sentence_before(
+                    bad, ranked, picked, add, language, article_words, title_tokens, shown_tokens
+                ):
+                    continue
                 # pointing at something only an unshown sentence names: not shown
                 # alone (a last resort with the sentence before), the next pick instead
                 entry = next(e for e in picked if e[0] == bad)

@@ -20,7 +20,9 @@ __all__ = [
     "first_dropped_name",
     "first_ungrounded",
     "grounded",
+    "institution_nouns",
     "person_nouns",
+    "refers_to_someone",
     "speaker_reference",
     "stems",
 ]
@@ -66,6 +68,17 @@ _PERSONS = frozenset(
     )
 )
 _PRONOUNS = frozenset(tokenize("وهو وهي وهما وهم هو هي هما هم"))
+# Definite nouns for an institution that the story names in full once («اللجنة الوطنية
+# للصحة وتنظيم الأسرة») and then calls by the noun alone («نقلا عن اللجنة أن …»).
+# («الشركة» is left out: it is mostly the company of the headline and lead.)
+_INSTITUTIONS = frozenset(
+    tokenize(
+        """اللجنة الوزارة المحكمة الهيئة الوكالة المنظمة المجلس الجمعية المؤسسة البلدية
+        الجامعة المستشفى"""
+    )
+)
+# where a bare institution noun is looked for (its subject or object positions)
+_INSTITUTION_WINDOW = 12
 # Verbs of saying after which the next words are the speaker
 _SAYING = frozenset(
     tokenize(
@@ -134,10 +147,19 @@ def _plural(stem: str) -> bool:
     return stem.endswith(("ون", "ين", "ات")) and len(stem) >= 5
 
 
+def _name_like(word: str) -> bool:
+    """A word that may be part of a name: no function word, pronoun or «ال…» noun."""
+    return not (
+        word.startswith("ال") or word in _STOPWORDS or word in _AFTER_SPEAKER or word in _PRONOUNS
+    )
+
+
 def person_nouns(tokens: Sequence[str]) -> list[str]:
     """Stems of a definite noun for a person or a couple among the bullet's first three
     words («يفسر الزوجان …», «قالت الباحثة …», «كانت الصحفية قد …»), unless a relative
-    clause after it (and its adjectives) tells who («يرى الرجل الذي طور …»). Like a
+    clause after it (and its adjectives) tells who («يرى الرجل الذي طور …») or a name
+    of two words follows («قالت الأم إيما شاردلو …»; one word may be a noun in the
+    genitive: «يفسر الزوجان سعادة الأزواج»). Like a
     speaker, such a noun points back only when an earlier sentence names it."""
     found: list[str] = []
     for i in range(min(3, len(tokens))):
@@ -146,8 +168,11 @@ def person_nouns(tokens: Sequence[str]) -> list[str]:
         j = i + 1  # past its adjectives («الباحث الأمني»)
         while j < min(len(tokens), i + 4) and tokens[j].startswith("ال"):
             j += 1
-        if tokens[j - 1] not in _RELATIVES:
-            found.append(_stem(tokens[i]))
+        if tokens[j - 1] in _RELATIVES:
+            continue
+        if all(_name_like(word) for word in tokens[j : j + 2]) and j + 2 <= len(tokens):
+            continue  # a name follows: «قالت الأم إيما شاردلو هدسون، …» introduces her
+        found.append(_stem(tokens[i]))
     return found
 
 
@@ -184,6 +209,36 @@ def speaker_reference(tokens: Sequence[str]) -> str | None:
     return None
 
 
+def institution_nouns(tokens: Sequence[str]) -> list[str]:
+    """Stems of an institution's definite noun used alone among the bullet's first
+    words («نقلا عن اللجنة أن …», «وقالت الوزارة إن …»): no adjective or name after it
+    tells which one («اللجنة الوطنية», «المحكمة العليا» are named). Like a person,
+    such a noun points back when an earlier sentence names the institution
+    (bullets-40i, SK-technology-22)."""
+    found: list[str] = []
+    if _INSTITUTIONS.isdisjoint(tokens[:_INSTITUTION_WINDOW]):
+        return found  # most bullets: one C-level pass
+    for i in range(min(_INSTITUTION_WINDOW, len(tokens))):
+        if tokens[i] not in _INSTITUTIONS:
+            continue
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if after.startswith("ال") or not (
+            not after or after in _STOPWORDS or after in _AFTER_SPEAKER or after in _PRONOUNS
+        ):
+            continue  # an adjective or a name follows: the institution is named here
+        found.append(_stem(tokens[i]))
+    return found
+
+
+def refers_to_someone(tokens: Sequence[str]) -> bool:
+    """Whether the bullet (its tokens) names a speaker, a person or an institution by a
+    reference that an earlier sentence may introduce (no demonstrative pointing back:
+    what «هذه النتائج» stands for is the sentence before's whole statement)."""
+    if demonstrative_nouns(tokens):
+        return False
+    return bool(speaker_reference(tokens) or person_nouns(tokens) or institution_nouns(tokens))
+
+
 def _introduced(speaker: str | None, people: list[str]) -> list[str]:
     """The speaker and the people a bullet refers to, who must have been introduced."""
     return people if speaker is None else [speaker, *people]
@@ -204,7 +259,12 @@ def first_ungrounded(
     ordered = sorted(bullets)
     # most bullets point at nothing: the stems are computed only when one does
     references = [
-        (demonstrative_nouns(tokens), _introduced(speaker_reference(tokens), person_nouns(tokens)))
+        (
+            demonstrative_nouns(tokens),
+            _introduced(
+                speaker_reference(tokens), person_nouns(tokens) + institution_nouns(tokens)
+            ),
+        )
         for _, tokens in ordered
     ]
     if not any(nouns or people for nouns, people in references):
@@ -213,15 +273,17 @@ def first_ungrounded(
     shown: set[str] = set(map(_token_key, title))
     previous = -2
     for (index, tokens), (nouns, people) in zip(ordered[: last + 1], references, strict=False):
-        if index != previous + 1:
-            if any(not grounded(noun, shown) for noun in nouns):
-                return index
-            keys = {_key(person) for person in people if not grounded(person, shown)}
-            for candidate in article:
-                if not keys or candidate.sentence.index >= index:
-                    break
-                if not keys.isdisjoint(map(_token_key, candidate.features.words)):
-                    return index  # named before, in a sentence not shown
+        if index != previous + 1 and any(not grounded(noun, shown) for noun in nouns):
+            return index
+        # a person or institution is grounded only by a shown sentence naming it, the
+        # one right before included: «كتب توربا …» after a bullet that never names him
+        # (bullets-40i, BB-technology-354) needs the sentence that introduced him
+        keys = {_key(person) for person in people if not grounded(person, shown)}
+        for candidate in article:
+            if not keys or candidate.sentence.index >= index:
+                break
+            if not keys.isdisjoint(map(_token_key, candidate.features.words)):
+                return index  # named before, in a sentence not shown
         shown.update(map(_token_key, tokens))
         previous = index
     return None

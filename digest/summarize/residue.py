@@ -336,7 +336,9 @@ def has_leading_connective(bullet: str, article: str) -> bool:
 _QUANTITY = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)*)\s*(?:[%٪]|([^\W\d_]{2,}))")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _DIGIT = re.compile(r"\d")
-# A quotation of at least three words
+# A quotation of at least _QUOTED_WORDS words: shorter quoted phrases are mostly names
+# and terms («"اللسان المُشعر الأسود"»), which the article repeats without repeating a fact
+_QUOTED_WORDS = 4
 _QUOTED = re.compile(r"[«\"“]([^«»\"“”\n]{12,200})[»\"”]")
 
 
@@ -355,6 +357,6 @@ def fact_keys(bullet: str) -> frozenset[str]:
     if '"' in bullet or "«" in bullet or "“" in bullet:
         for quoted in _QUOTED.findall(bullet):
             words = tokenize(quoted)
-            if len(words) >= 3:
+            if len(words) >= _QUOTED_WORDS:
                 keys.add(" ".join(words))
     return frozenset(keys)
