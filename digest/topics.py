@@ -157,8 +157,15 @@ def _compile_term(label: str, group: str = "") -> _Term | None:
         pieces = tokenize(raw.rstrip("*"))
         for index, piece in enumerate(pieces):
             key = piece
-            if not _is_latin(key) and key.startswith("ال") and len(key) - 2 >= 3:
-                key = key[2:]  # the article is stripped from text tokens as well
+            if (
+                not _is_latin(key)
+                and key.startswith("ال")
+                and len(key) - 2 >= 3
+                and not (len(key) == 5 and key[2] == "ا" and not stem)
+            ):
+                # The article is stripped from text tokens as well; but a three-letter word
+                # starting with alef keeps it: «الأرق» bare («ارق») is also «فارق» (ف + ارق)
+                key = key[2:]
             words.append(_Word(key, stem and index == len(pieces) - 1))
     return _Term(group, label, tuple(words)) if words else None
 
