@@ -667,10 +667,12 @@ class LexiconClassifier:
     ) -> list[TopicMatch]:
         """The tags among (specific score, match) candidates, strongest first.
 
-        Ranked by the score in which generic words count at most as much as the specific
-        terms (then the whole score): generic words («مستخدمين», «الخدمة», «هاتف») say little
-        about what a story is about, so they may support a topic but not make it the story's
-        main one. A further topic tags only
+        Topics named in the title (`in_title`) come first: a Telegram outage story that
+        compares Amazon's, Google's and Apple's outages in its body is a social-media story,
+        not a big-tech one. Then ranked by the score in which generic words count at most as
+        much as the specific terms (then the whole score): generic words («مستخدمين»,
+        «الخدمة», «هاتف») say little about what a story is about, so they may support a topic
+        but not make it the story's main one. A further topic tags only
         - with a specific score of `min_score` of its own (a specific term in the title, or
           three in the body): a topic that needs generic words to pass the bar is a side
           remark (researchers and a university in a security story, a phone in a WhatsApp
@@ -682,7 +684,12 @@ class LexiconClassifier:
           Snapchat story, gadgets on an Apple event preview)."""
         ranked = sorted(
             candidates,
-            key=lambda pair: (-min(pair[1].score, 2 * pair[0]), -pair[1].score, pair[1].topic),
+            key=lambda pair: (
+                pair[1].topic not in in_title,
+                -min(pair[1].score, 2 * pair[0]),
+                -pair[1].score,
+                pair[1].topic,
+            ),
         )
         if not ranked:
             return []

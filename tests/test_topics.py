@@ -1110,3 +1110,15 @@ def test_generic_words_do_not_tag_alone_and_untagged_stories_find_their_topic(
     classifier: LexiconClassifier, title: str, text: str, topics: list[str]
 ) -> None:
     assert [m.topic for m in classifier.classify(title, text)] == topics
+
+
+def test_a_topic_named_in_the_title_comes_first(classifier: LexiconClassifier) -> None:
+    # The first blind sheet (seen): a Telegram outage story tagged big-tech first (judged
+    # no) for the outages of other companies its body compares. Written for this test.
+    title = "تيليجرام خارج نطاق الخدمة في كافة أنحاء العالم"
+    text = (
+        "توقف تطبيق تيليجرام ساعات. وسبق أن تعطلت خدمات أمازون وغوغل وآبل، فقد توقفت خوادم "
+        "أمازون مرة، وتعطل بريد غوغل، وتوقفت خدمة آبل السحابية، وقالت أمازون وغوغل وآبل إن "
+        "الأعطال نادرة."
+    )
+    assert [match.topic for match in classifier.classify(title, text)] == ["social-media"]
