@@ -1122,3 +1122,18 @@ def test_a_topic_named_in_the_title_comes_first(classifier: LexiconClassifier) -
         "الأعطال نادرة."
     )
     assert [match.topic for match in classifier.classify(title, text)] == ["social-media"]
+
+
+def test_harmful_content_online_is_an_internet_services_story(
+    classifier: LexiconClassifier, catalog: TopicCatalog
+) -> None:
+    # The fourth blind sheet (seen): a record of child-abuse images online got no topic and
+    # the judge found none in the descriptions; internet-services now names harmful content.
+    topic = catalog.get("internet-services")
+    assert topic is not None and "harmful content online" in topic.description
+    title = "مستوى قياسي لصور الاعتداءات على أطفال بالإنترنت"
+    text = (
+        "قالت مؤسسة تراقب الإنترنت إن صور الاعتداء على الأطفال على الإنترنت بلغت مستوى "
+        "قياسيا، ورصدت ارتفاعا في عدد مواقع الإنترنت المتنكرة التي تعرضها."
+    )
+    assert [match.topic for match in classifier.classify(title, text)] == ["internet-services"]
