@@ -1137,3 +1137,82 @@ def test_harmful_content_online_is_an_internet_services_story(
         "قياسيا، ورصدت ارتفاعا في عدد مواقع الإنترنت المتنكرة التي تعرضها."
     )
     assert [match.topic for match in classifier.classify(title, text)] == ["internet-services"]
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "topics"),
+    [
+        # TUNE-half reading 361-420 (fresh), written for this test in the same shapes:
+        # untagged for want of a specific word, named in the title by an everyday one ...
+        (
+            'أشهر 5 أعطال تضرب "السيارات الجديدة"',
+            "عندما يشتري المستهلك سيارة جديدة يتوقع ألا تتعطل، لكن أعطالا تظهر في السيارات "
+            "الحديثة، وتجعل السيارة غير آمنة أحيانا.",
+            ["ev"],
+        ),
+        (
+            "أفضل وضعيات النوم من أجل ليلة هانئة",
+            "ينصح الأطباء بوضعيات للنوم تريح الجسم، ويقول طبيب إن النوم على الظهر أفضل للصحة.",
+            ["health-tech"],
+        ),
+        # ... but one everyday word repeated does not tag alone (dead people's phones)
+        (
+            "هواتف الموتى.. جدل تقني وأخلاقي",
+            "تواجه عائلات صعوبة في فتح هواتف الأقارب الراحلين، لأن الهواتف لا تفتح إلا ببصمة "
+            "صاحبها.",
+            [],
+        ),
+        (
+            "ماذا يحدث على الإنترنت في دقيقة؟",
+            "في كل دقيقة على الإنترنت تجرى ملايين العمليات، والإنترنت يتسع كل عام.",
+            [],
+        ),
+        # sewage is no health story, even named in the title
+        (
+            "متحف يعرض كتلة دهون عثر عليها في الصرف الصحي",
+            "عثر عمال الصرف الصحي على كتلة ضخمة في أنفاق الصرف الصحي، ويعرضها المتحف.",
+            [],
+        ),
+        # a supercomputer is hardware, not the medical research it serves
+        (
+            "إمكانات مهولة لأسرع كمبيوتر في العالم",
+            "كشفت الولايات المتحدة عن سوبركمبيوتر يجري 200 كوادرليون عملية في الثانية، وسيساعد "
+            "الكمبيوتر الباحثين في أبحاث السرطان وأمراض أخرى.",
+            ["hardware"],
+        ),
+        # games in the title: a PlayStation story is gaming, not only Sony's
+        (
+            "خبر سار لعشاق الألعاب من سوني",
+            "قال رئيس سوني إن الشركة تطور جيلا جديدا من بلاي ستيشن، يلي بلاي ستيشن 4، ولم يحدد "
+            "موعد طرح بلاي ستيشن الجديد لعشاق الألعاب الإلكترونية.",
+            ["gaming", "big-tech"],
+        ),
+    ],
+)
+def test_stories_named_in_the_title_by_everyday_words(
+    classifier: LexiconClassifier, title: str, text: str, topics: list[str]
+) -> None:
+    assert [m.topic for m in classifier.classify(title, text)] == topics
+
+
+def test_the_title_fallback_is_no_feature_of_the_filter(classifier: LexiconClassifier) -> None:
+    evidence = classifier.evidence(
+        'أشهر 5 أعطال تضرب "السيارات الجديدة"',
+        "عندما يشتري المستهلك سيارة جديدة يتوقع ألا تتعطل، لكن أعطالا تظهر في السيارات.",
+    )
+    assert evidence.topics == () and evidence.fallback is not None
+    assert evidence.fallback.topic == "ev" and evidence.tags == (evidence.fallback,)
+
+
+def test_a_tie_between_topics_named_by_everyday_words_is_no_answer() -> None:
+    topics = [
+        Topic(
+            "a", "أ", "A", 1, aliases=("a",), lexicon_ar=("س",), lexicon_generic=("قطار", "محطة")
+        ),
+        Topic(
+            "b", "ب", "B", 2, aliases=("b",), lexicon_ar=("ص",), lexicon_generic=("قطار", "رحلة")
+        ),
+    ]
+    clf = LexiconClassifier(TopicCatalog.from_topics(topics))
+    assert [m.topic for m in clf.classify("قطار جديد", "القطار يصل إلى المحطة")] == ["a"]
+    assert clf.classify("قطار جديد", "القطار في رحلة إلى المحطة") == ()
