@@ -1216,3 +1216,71 @@ def test_a_tie_between_topics_named_by_everyday_words_is_no_answer() -> None:
     clf = LexiconClassifier(TopicCatalog.from_topics(topics))
     assert [m.topic for m in clf.classify("قطار جديد", "القطار يصل إلى المحطة")] == ["a"]
     assert clf.classify("قطار جديد", "القطار في رحلة إلى المحطة") == ()
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "topics"),
+    [
+        # The fresh reading 421-480: health studies told in everyday words went to science on
+        # its research words. Written for this test in their shape.
+        (
+            "دراسة توضح أفضل سبل الهرب من الشاشات",
+            "أشارت دراسة إلى أن النوم أفضل وسيلة للهرب من الشاشات، وطلب الباحثون من مراهقين "
+            "النوم مبكرا، وقال الباحثون إن النوم الإضافي قلل الأكل، وأكد الباحثون أن النوم مفيد، "
+            "وينصح الأطباء بالنوم ثماني "
+            "ساعات لصحة الجسم وصحة الدماغ، ويقول طبيب إن قلة النوم تضر الجسم.",
+            ["health-tech"],
+        ),
+        # ... while research words with a field of science stay science
+        (
+            "علماء يكتشفون ديناصورا جديدا",
+            "قال باحثون إن الديناصور عاش قبل 70 مليون سنة، ووجد العلماء الحفريات في صحراء، "
+            "وقال الباحثون إن جسم الديناصور كان ضخما.",
+            ["science"],
+        ),
+        (
+            "لإنقاذ الأطفال.. مهارات إسعافية ضرورية على الأهل معرفتها",
+            "يفتقر ثلاثة من أربعة آباء إلى مهارات الإسعافات الأولية، وتعلم الإسعافات الأولية "
+            "ينقذ الأطفال.",
+            ["health-tech"],
+        ),
+        (
+            "استخدام مبتكر للطائرات بلا طيار",
+            "تحمي الطائرات بلا طيار الإنسان من المطر، وطورت شركة يابانية طائرة بلا طيار تطير "
+            "فوق صاحبها.",
+            ["gadgets"],
+        ),
+    ],
+)
+def test_health_studies_in_everyday_words_first_aid_and_drones(
+    classifier: LexiconClassifier, title: str, text: str, topics: list[str]
+) -> None:
+    assert [m.topic for m in classifier.classify(title, text)] == topics
+
+
+def test_defers_to_generic_must_be_in_defers_to() -> None:
+    data = {
+        "topics": [
+            {
+                "slug": "a",
+                "name_ar": "أ",
+                "name_en": "A",
+                "colour": 1,
+                "aliases": ["a"],
+                "lexicon": {"ar": ["س"]},
+                "defers_to_generic": ["b"],
+            },
+            {
+                "slug": "b",
+                "name_ar": "ب",
+                "name_en": "B",
+                "colour": 2,
+                "aliases": ["b"],
+                "lexicon": {"ar": ["ص"]},
+            },
+        ]
+    }
+    with pytest.raises(ConfigError, match="defers_to_generic"):
+        TopicCatalog.parse(data)
+    data["topics"][0]["defers_to"] = ["b"]
+    assert TopicCatalog.parse(data).get("a").defers_to_generic == ("b",)  # type: ignore[union-attr]
