@@ -65,7 +65,7 @@ def test_filter_audit_answers_cover_the_sheet() -> None:
 
 @pytest.mark.parametrize(
     ("sheet", "size"),
-    [("topics-tune-216", 216)] + [(f"topics-pool-tune-{end}", 60) for end in range(60, 301, 60)],
+    [("topics-tune-216", 216)] + [(f"topics-pool-tune-{end}", 60) for end in range(60, 541, 60)],
 )
 def test_tuners_readings_hold_only_tune_half_articles_and_every_tag(sheet: str, size: int) -> None:
     # The tuners' own readings (not blind): the dev TUNE half (topics-tune-216) and ANT pool

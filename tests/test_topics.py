@@ -471,11 +471,42 @@ def test_a_second_topic_with_a_third_of_the_score_still_tags() -> None:
     # Named in the title, a further topic needs a third of the first one's score:
     # a: title 3 + body 3 = 6; b: title 3 -> tags (more than 1/3 of 6).
     assert [m.topic for m in clf.classify("فيسبوك وآيفون", "فيسبوك فيسبوك فيسبوك")] == ["a", "b"]
-    # Met only in the body it needs two thirds: b body 3 of a's 6 does not tag, 3 of 4 does.
+    # Met only in the body it never tags, even as strong as the first (3 of 4); with a
+    # finite `body_secondary_share` (the earlier rule: two thirds) it would.
     assert [m.topic for m in clf.classify("فيسبوك", "فيسبوك فيسبوك فيسبوك آيفون آيفون آيفون")] == [
         "a"
     ]
-    assert [m.topic for m in clf.classify("فيسبوك", "فيسبوك آيفون آيفون آيفون")] == ["a", "b"]
+    assert [m.topic for m in clf.classify("فيسبوك", "فيسبوك آيفون آيفون آيفون")] == ["a"]
+    relaxed = LexiconClassifier(
+        TopicCatalog.from_topics(topics), min_score=1.0, body_secondary_share=2 / 3
+    )
+    assert [m.topic for m in relaxed.classify("فيسبوك", "فيسبوك آيفون آيفون آيفون")] == ["a", "b"]
+
+
+def test_a_further_topic_met_only_in_the_body_is_a_side_remark(
+    classifier: LexiconClassifier,
+) -> None:
+    # The fourth blind sheet: an Apple event preview tagged gadgets and hardware for the
+    # devices listed in its body (judged no); a fresh TUNE-half reading: phones for an
+    # Android how-to of a Snapchat story. Written for this test in the same shape.
+    title = "عشاق آيفون على موعد مع 5 مفاجآت"
+    text = (
+        "تستعد الشركة لإطلاق هاتف آيفون الجديد وهواتف آيفون أخرى. "
+        "وقد تكشف عن ساعات ذكية وسماعات لاسلكية وAirPods جديدة، فالساعات الذكية "
+        "والسماعات اللاسلكية تبيع أكثر من أي وقت، وعن جهاز آيباد ولابتوب ماك بوك "
+        "بمعالجات أسرع، وآيباد برو بمعالجات جديدة."
+    )
+    assert [match.topic for match in classifier.classify(title, text)] == ["phones"]
+    # A generic word of a topic in the title names it: «ثغرة» (cybersecurity) here.
+    title = "واتساب يصلح ثغرة في تطبيقه"
+    text = (
+        "أصلح واتساب ثغرة أمنية سمحت للقراصنة بتدمير المحادثات، وقال باحثون إن "
+        "القراصنة استغلوا الثغرة الأمنية في واتساب عبر رسائل خبيثة."
+    )
+    assert {match.topic for match in classifier.classify(title, text)} == {
+        "social-media",
+        "cybersecurity",
+    }
 
 
 def test_a_further_topic_needs_specific_terms_of_its_own() -> None:
@@ -791,7 +822,8 @@ def test_defers_to_must_name_another_topic() -> None:
 def test_science_gives_way_to_medicine_and_astronomy(catalog: TopicCatalog) -> None:
     # The descriptions the judge reads are disjoint: science is non-medical, non-space.
     science = catalog.get("science")
-    assert science is not None and set(science.defers_to) == {"health-tech", "space"}
+    assert science is not None
+    assert set(science.defers_to) == {"health-tech", "space", "ai", "robotics"}
     assert "non-medical, non-space" in science.description
 
 
@@ -998,3 +1030,257 @@ def test_migraine_strokes_and_star_wars(
     classifier: LexiconClassifier, title: str, text: str, topics: list[str]
 ) -> None:
     assert [m.topic for m in classifier.classify(title, text)] == topics
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "topics"),
+    [
+        # The fourth blind sheet's wrong tags (now seen), written for this test in their shape:
+        # «علمية» qualifies anything: a robot replica of the dead is AI, not science ...
+        (
+            "مفاجأة علمية.. نسخة طبق الأصل لأحبائنا بعد موتهم",
+            "يسعى علماء سويديون لإنتاج روبوتات تشبه الموتى، ويعتقد العلماء أن الذكاء "
+            "الاصطناعي يمكن تسخيره لخلق نسخ واعية، وقد تجيب الروبوتات عن أسئلة علمية. "
+            "ويرى عالم آخر أن الذكاء الاصطناعي قد ينقل عقل إنسان إلى الروبوت.",
+            ["ai"],
+        ),
+        # ... and an English olympiad's «بحث علمي» no science story
+        (
+            "ما هو أولمبياد اللغة الإنجليزية؟",
+            "يساعد الأولمبياد الطلاب على التخطيط بشكل علمي، وجمع الفريق المعلومات كجزء من "
+            "البحث العلمي الواجب للمشاريع.",
+            [],
+        ),
+        # a programmer is a person, not a software story
+        (
+            "مبرمج يحل لغزا في لوحة ليكسب بيتكوين",
+            "تمكن مبرمج من حل لغز في لوحة فنية وربح عملات بيتكوين، وقال المبرمج إنه أمضى "
+            "سنوات في حل اللغز.",
+            ["crypto"],
+        ),
+        # a submarine also dives for explorers; a military one is defence
+        (
+            "أول رحلة بشرية إلى أعمق نقطة في المحيطات",
+            "سيزور البشر أعمق نقطة في المحيطات بغواصة صغيرة، وصممت الغواصة لتقاوم الضغط، "
+            "وصنعت الغواصة شركة في فلوريدا.",
+            [],
+        ),
+        (
+            "روسيا تختبر غواصة نووية جديدة",
+            "أعلنت روسيا اختبار الغواصة التي تحمل صواريخ، وقال الجيش إن الغواصة الجديدة "
+            "أسرع من سابقاتها.",
+            ["defence"],
+        ),
+        # «فارق» is ف + «ارق»: no insomnia on Mars
+        (
+            "محيطات المريخ.. فارق عمره 300 مليون سنة",
+            "قال باحثون إن محيطات المريخ تشكلت قبل 300 مليون سنة، وإن المريخ كان كوكبا "
+            "مختلفا، ولهذا الفارق أثر صحي ضئيل على نظرية طبية قديمة.",
+            ["space"],
+        ),
+        # untagged before: a phone case (the mobile phone's other names), a plastic-free shop,
+        # privacy leaked by a fitness app, contact lenses worn in sleep (not a science study)
+        (
+            "ابتكار ألماني يحمي الهاتف عند السقوط",
+            "وجد طالب حلا لمن يوقعون هواتفهم المتحركة، غطاء يحمي الهاتف بنوابض تخرج عند سقوط "
+            "الهاتف.",
+            ["phones"],
+        ),
+        (
+            "أول متجر لبيع السلع الخالية من البلاستيك",
+            "لا تتم إعادة تدوير سوى 9 بالمئة من البلاستيك المنتج، والحرب على البلاستيك تكتسب "
+            "زخما للحد من النفايات.",
+            ["science"],
+        ),
+        (
+            "بعد فضيحة تطبيق لياقة لجنود.. هكذا تحمي خصوصيتك",
+            "كشف تطبيق لياقة مواقع قواعد عسكرية، ويجب عليك التفكير في حماية خصوصيتك من "
+            "تطبيقات اللياقة، ومن حماية الخصوصية أن توقف مشاركة موقعك.",
+            ["cybersecurity"],
+        ),
+        (
+            "خطأ خطير يرتكبه كثيرون أثناء النوم",
+            "حذرت دراسة حديثة من ارتداء العدسات اللاصقة خلال النوم، إذ تصبح العين عرضة "
+            "للبكتيريا التي تسبب التهابات القرنية وقد تؤدي إلى فقدان البصر.",
+            ["health-tech"],
+        ),
+    ],
+)
+def test_generic_words_do_not_tag_alone_and_untagged_stories_find_their_topic(
+    classifier: LexiconClassifier, title: str, text: str, topics: list[str]
+) -> None:
+    assert [m.topic for m in classifier.classify(title, text)] == topics
+
+
+def test_a_topic_named_in_the_title_comes_first(classifier: LexiconClassifier) -> None:
+    # The first blind sheet (seen): a Telegram outage story tagged big-tech first (judged
+    # no) for the outages of other companies its body compares. Written for this test.
+    title = "تيليجرام خارج نطاق الخدمة في كافة أنحاء العالم"
+    text = (
+        "توقف تطبيق تيليجرام ساعات. وسبق أن تعطلت خدمات أمازون وغوغل وآبل، فقد توقفت خوادم "
+        "أمازون مرة، وتعطل بريد غوغل، وتوقفت خدمة آبل السحابية، وقالت أمازون وغوغل وآبل إن "
+        "الأعطال نادرة."
+    )
+    assert [match.topic for match in classifier.classify(title, text)] == ["social-media"]
+
+
+def test_harmful_content_online_is_an_internet_services_story(
+    classifier: LexiconClassifier, catalog: TopicCatalog
+) -> None:
+    # The fourth blind sheet (seen): a record of child-abuse images online got no topic and
+    # the judge found none in the descriptions; internet-services now names harmful content.
+    topic = catalog.get("internet-services")
+    assert topic is not None and "harmful content online" in topic.description
+    title = "مستوى قياسي لصور الاعتداءات على أطفال بالإنترنت"
+    text = (
+        "قالت مؤسسة تراقب الإنترنت إن صور الاعتداء على الأطفال على الإنترنت بلغت مستوى "
+        "قياسيا، ورصدت ارتفاعا في عدد مواقع الإنترنت المتنكرة التي تعرضها."
+    )
+    assert [match.topic for match in classifier.classify(title, text)] == ["internet-services"]
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "topics"),
+    [
+        # TUNE-half reading 361-420 (fresh), written for this test in the same shapes:
+        # untagged for want of a specific word, named in the title by an everyday one ...
+        (
+            'أشهر 5 أعطال تضرب "السيارات الجديدة"',
+            "عندما يشتري المستهلك سيارة جديدة يتوقع ألا تتعطل، لكن أعطالا تظهر في السيارات "
+            "الحديثة، وتجعل السيارة غير آمنة أحيانا.",
+            ["ev"],
+        ),
+        (
+            "أفضل وضعيات النوم من أجل ليلة هانئة",
+            "ينصح الأطباء بوضعيات للنوم تريح الجسم، ويقول طبيب إن النوم على الظهر أفضل للصحة.",
+            ["health-tech"],
+        ),
+        # ... but one everyday word repeated does not tag alone (dead people's phones)
+        (
+            "هواتف الموتى.. جدل تقني وأخلاقي",
+            "تواجه عائلات صعوبة في فتح هواتف الأقارب الراحلين، لأن الهواتف لا تفتح إلا ببصمة "
+            "صاحبها.",
+            [],
+        ),
+        (
+            "ماذا يحدث على الإنترنت في دقيقة؟",
+            "في كل دقيقة على الإنترنت تجرى ملايين العمليات، والإنترنت يتسع كل عام.",
+            [],
+        ),
+        # sewage is no health story, even named in the title
+        (
+            "متحف يعرض كتلة دهون عثر عليها في الصرف الصحي",
+            "عثر عمال الصرف الصحي على كتلة ضخمة في أنفاق الصرف الصحي، ويعرضها المتحف.",
+            [],
+        ),
+        # a supercomputer is hardware, not the medical research it serves
+        (
+            "إمكانات مهولة لأسرع كمبيوتر في العالم",
+            "كشفت الولايات المتحدة عن سوبركمبيوتر يجري 200 كوادرليون عملية في الثانية، وسيساعد "
+            "الكمبيوتر الباحثين في أبحاث السرطان وأمراض أخرى.",
+            ["hardware"],
+        ),
+        # games in the title: a PlayStation story is gaming, not only Sony's
+        (
+            "خبر سار لعشاق الألعاب من سوني",
+            "قال رئيس سوني إن الشركة تطور جيلا جديدا من بلاي ستيشن، يلي بلاي ستيشن 4، ولم يحدد "
+            "موعد طرح بلاي ستيشن الجديد لعشاق الألعاب الإلكترونية.",
+            ["gaming", "big-tech"],
+        ),
+    ],
+)
+def test_stories_named_in_the_title_by_everyday_words(
+    classifier: LexiconClassifier, title: str, text: str, topics: list[str]
+) -> None:
+    assert [m.topic for m in classifier.classify(title, text)] == topics
+
+
+def test_the_title_fallback_is_no_feature_of_the_filter(classifier: LexiconClassifier) -> None:
+    evidence = classifier.evidence(
+        'أشهر 5 أعطال تضرب "السيارات الجديدة"',
+        "عندما يشتري المستهلك سيارة جديدة يتوقع ألا تتعطل، لكن أعطالا تظهر في السيارات.",
+    )
+    assert evidence.topics == () and evidence.fallback is not None
+    assert evidence.fallback.topic == "ev" and evidence.tags == (evidence.fallback,)
+
+
+def test_a_tie_between_topics_named_by_everyday_words_is_no_answer() -> None:
+    topics = [
+        Topic(
+            "a", "أ", "A", 1, aliases=("a",), lexicon_ar=("س",), lexicon_generic=("قطار", "محطة")
+        ),
+        Topic(
+            "b", "ب", "B", 2, aliases=("b",), lexicon_ar=("ص",), lexicon_generic=("قطار", "رحلة")
+        ),
+    ]
+    clf = LexiconClassifier(TopicCatalog.from_topics(topics))
+    assert [m.topic for m in clf.classify("قطار جديد", "القطار يصل إلى المحطة")] == ["a"]
+    assert clf.classify("قطار جديد", "القطار في رحلة إلى المحطة") == ()
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "topics"),
+    [
+        # The fresh reading 421-480: health studies told in everyday words went to science on
+        # its research words. Written for this test in their shape.
+        (
+            "دراسة توضح أفضل سبل الهرب من الشاشات",
+            "أشارت دراسة إلى أن النوم أفضل وسيلة للهرب من الشاشات، وطلب الباحثون من مراهقين "
+            "النوم مبكرا، وقال الباحثون إن النوم الإضافي قلل الأكل، وأكد الباحثون أن النوم مفيد، "
+            "وينصح الأطباء بالنوم ثماني "
+            "ساعات لصحة الجسم وصحة الدماغ، ويقول طبيب إن قلة النوم تضر الجسم.",
+            ["health-tech"],
+        ),
+        # ... while research words with a field of science stay science
+        (
+            "علماء يكتشفون ديناصورا جديدا",
+            "قال باحثون إن الديناصور عاش قبل 70 مليون سنة، ووجد العلماء الحفريات في صحراء، "
+            "وقال الباحثون إن جسم الديناصور كان ضخما.",
+            ["science"],
+        ),
+        (
+            "لإنقاذ الأطفال.. مهارات إسعافية ضرورية على الأهل معرفتها",
+            "يفتقر ثلاثة من أربعة آباء إلى مهارات الإسعافات الأولية، وتعلم الإسعافات الأولية "
+            "ينقذ الأطفال.",
+            ["health-tech"],
+        ),
+        (
+            "استخدام مبتكر للطائرات بلا طيار",
+            "تحمي الطائرات بلا طيار الإنسان من المطر، وطورت شركة يابانية طائرة بلا طيار تطير "
+            "فوق صاحبها.",
+            ["gadgets"],
+        ),
+    ],
+)
+def test_health_studies_in_everyday_words_first_aid_and_drones(
+    classifier: LexiconClassifier, title: str, text: str, topics: list[str]
+) -> None:
+    assert [m.topic for m in classifier.classify(title, text)] == topics
+
+
+def test_defers_to_generic_must_be_in_defers_to() -> None:
+    data = {
+        "topics": [
+            {
+                "slug": "a",
+                "name_ar": "أ",
+                "name_en": "A",
+                "colour": 1,
+                "aliases": ["a"],
+                "lexicon": {"ar": ["س"]},
+                "defers_to_generic": ["b"],
+            },
+            {
+                "slug": "b",
+                "name_ar": "ب",
+                "name_en": "B",
+                "colour": 2,
+                "aliases": ["b"],
+                "lexicon": {"ar": ["ص"]},
+            },
+        ]
+    }
+    with pytest.raises(ConfigError, match="defers_to_generic"):
+        TopicCatalog.parse(data)
+    data["topics"][0]["defers_to"] = ["b"]
+    assert TopicCatalog.parse(data).get("a").defers_to_generic == ("b",)  # type: ignore[union-attr]
