@@ -109,16 +109,21 @@ def content_words(text: str, stems: dict[str, str] | None = None) -> list[str]:
     return words
 
 
-_NEGATORS = frozenset(("لم", "لن", "لا"))  # verbal negation (normalised spelling)
+_NEGATORS = frozenset(("لم", "لن"))  # always verbal negation (normalised spelling)
+_NEGATOR_LA = "لا"  # verbal only before an imperfect verb («لا يريد»), not «لا حرب»
+_IMPERFECT = ("ي", "ت", "ن", "ا")  # the imperfect's prefixes (أ normalised to ا)
 
 
 def _negated(title: str, stems: dict[str, str] | None) -> frozenset[str]:
-    """Stems of the title's words that follow a verbal negator («لم يسلم نفسه»): a
-    headline that says something did not happen, for the follow-up guard."""
+    """Stems of the title's words that follow a verbal negator («لم يسلم نفسه», «لا
+    يريد»): a headline that says something did not happen, for the follow-up guard.
+    «لا» before a noun («لا حرب تجارية») denies a thing, not an action another headline
+    states (a tune pair: «تستبعد نشوب حرب» / «لا حرب», one statement), so it is not
+    counted."""
     tokens = tokenize(title)
     out = set()
     for before, token in pairwise(tokens):
-        if before in _NEGATORS:
+        if before in _NEGATORS or (before == _NEGATOR_LA and token.startswith(_IMPERFECT)):
             out.update(content_words(token, stems))
     return frozenset(out)
 
