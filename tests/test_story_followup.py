@@ -52,6 +52,15 @@ def test_the_guard_leaves_a_late_report_of_the_same_event_and_a_quick_one_joined
     assert _joined(build_clusterer(), REACTION, 2)
 
 
+def test_the_bot_keeps_apart_a_follow_up_ten_hours_later() -> None:
+    # The guard's hours, re-chosen on the 1,146 tune pairs: 9 h (15 h on the first 909).
+    # A reaction ten hours after the resignation is a new event (fresh3: a sanctions
+    # warning and Russia's reply 10 h later, joined by the 15 h guard, apart now).
+    assert _joined(StoryClusterer(window=timedelta(days=2)), REACTION, 10)
+    assert not _joined(build_clusterer(), REACTION, 10)
+    assert _joined(build_clusterer(), SAME_EVENT, 10)
+
+
 def test_the_guard_rule_itself() -> None:
     guard = FollowUpGuard.shipped(hours=12.0, rarity=6.0)
     later, earlier = {"كرملين", "يعقب", "استقال"}, {"استقال", "وزير", "جونسون"}
