@@ -52,6 +52,15 @@ def test_the_guard_leaves_a_late_report_of_the_same_event_and_a_quick_one_joined
     assert _joined(build_clusterer(), REACTION, 2)
 
 
+def test_the_bot_keeps_apart_a_follow_up_ten_hours_later() -> None:
+    # The guard's hours, re-chosen on the 1,146 tune pairs: 9 h (15 h on the first 909).
+    # A reaction ten hours after the resignation is a new event (fresh3: a sanctions
+    # warning and Russia's reply 10 h later, joined by the 15 h guard, apart now).
+    assert _joined(StoryClusterer(window=timedelta(days=2)), REACTION, 10)
+    assert not _joined(build_clusterer(), REACTION, 10)
+    assert _joined(build_clusterer(), SAME_EVENT, 10)
+
+
 def test_the_guard_rule_itself() -> None:
     guard = FollowUpGuard.shipped(hours=12.0, rarity=6.0)
     later, earlier = {"كرملين", "يعقب", "استقال"}, {"استقال", "وزير", "جونسون"}
@@ -153,3 +162,32 @@ def test_the_quick_veto_agrees_with_the_rarest_new_word() -> None:
             earlier = set(words[m : m + 5])
             expected = guard.new_word_rarity(later, earlier) >= guard.rarity
             assert guard.keeps_apart(later, earlier, 2.0) is expected
+
+
+# One ambassador's interview, copied by two outlets under headlines that read as opposites.
+INTERVIEW = (
+    "قال السفير الأميركي الجديد لدى ألمانيا ريتشارد غرينيل إن الخلاف بشأن فرض واشنطن المزمع"
+    " لرسوم عقابية على سلع أوروبية لن يؤدي إلى حرب تجارية، وأضاف أن الرئيس الأميركي لا يريد"
+    " سوى تكافؤ الفرص، وفي مقابلة مع مجموعة فونكه الصحفية أصر غرينيل على أن الولايات المتحدة"
+    " تنتظر مقترحات أوروبية بشأن كيفية تفادي فرض التعريفات العقابية على الصلب والألمنيوم."
+)
+
+
+def test_a_headline_denying_a_thing_does_not_contradict_one_that_names_it() -> None:
+    # «لا حرب تجارية» (no trade war) against «تستبعد نشوب حرب تجارية» (rules out a trade
+    # war): one statement, and the second outlet copied the first one's text.
+    rules_out = "أميركا تستبعد نشوب حرب تجارية مع الاتحاد الأوروبي"
+    no_war = "برلين: لا حرب تجارية بين أميركا وأوروبا"
+    clusterer = build_clusterer()
+    first = clusterer.add(1, rules_out, INTERVIEW, T0)
+    copied = INTERVIEW.replace("غرينيل", "جرينيل")
+    assert clusterer.add(2, no_war, copied, T0 + timedelta(minutes=12)) == first
+
+
+def test_la_before_a_noun_denies_a_thing_not_an_action() -> None:
+    from digest.cluster import StoryFingerprint
+
+    assert StoryFingerprint.of("برلين: لا حرب تجارية بين أميركا وأوروبا", "").negated == frozenset()
+    assert StoryFingerprint.of("الناتو لا يريد سباق تسلح جديدا", "").negated == {"يريد"}
+    assert StoryFingerprint.of("لا أريد الرحيل", "").negated  # أريد: first person
+    assert StoryFingerprint.of("الوزير لم يوقع الاتفاق", "").negated  # لم: always a verb

@@ -2,7 +2,7 @@
 
     python -m digest.eval.story_guard [--model]
 
-The tune pairs are all 909 judged pairs (first sample, fresh, fresh2; each sample's
+The tune pairs are all 1,146 judged pairs (first sample, fresh, fresh2, fresh3; each sample's
 articles streamed apart, as ``digest.eval.story_pair_scores`` does). For every setting of
 `GRID` (hours apart, rarity of the later headline's new word, also against the story's
 first report) the bot's clusterer runs each sample's stream once; a pair is joined when

@@ -6,10 +6,11 @@
     python -m digest.eval.story_model --cv-stream T   # out of fold in the stream, at T
 
 (``make train-stories`` runs --df, ``digest.eval.story_lsa`` and --fit.) The tune pairs
-are ALL judged pairs of the first sample (story_pairs_candidates.csv) and of the fresh
-and fresh2 samples (story_pairs_fresh_*, story_pairs_fresh2_*): all were looked at, so
-none is a test any more. The report set is fresh3 (story_pairs_fresh3_*), never read
-here. The rules' joins come from the bot's clusterer, follow-up guard included.
+are ALL judged pairs of the first sample (story_pairs_candidates.csv) and of the fresh,
+fresh2 and fresh3 samples (story_pairs_fresh_*, story_pairs_fresh2_*,
+story_pairs_fresh3_*): all were looked at, so none is a test any more. The report set is
+fresh4 (story_pairs_fresh4_*), never read here. The rules' joins come from the bot's
+clusterer, follow-up guard included.
 Without ``--threshold`` the threshold is chosen by K-fold cross-validation on the
 tune pairs: the lowest of `THRESHOLDS` at which, out of fold (the rules' joins in each
 sample's stream plus the model's joins on pairs the folds did not fit on), at least
@@ -59,6 +60,8 @@ from .story_guard import grouped_folds
 from .story_pair_scores import (
     FRESH2_CANDIDATES,
     FRESH2_LABELS,
+    FRESH3_CANDIDATES,
+    FRESH3_LABELS,
     FRESH_CANDIDATES,
     FRESH_LABELS,
     LABELS,
@@ -155,7 +158,11 @@ def tune_sets() -> list[tuple[JudgedPair, ...]]:
     """The judged tune pairs, one tuple per sample (each sample's articles are streamed
     apart, as `digest.eval.story_pair_scores` does)."""
     sets = [judge(read_candidates(CANDIDATES), read_labels(LABELS)).pairs]
-    for cands, labels in ((FRESH_CANDIDATES, FRESH_LABELS), (FRESH2_CANDIDATES, FRESH2_LABELS)):
+    for cands, labels in (
+        (FRESH_CANDIDATES, FRESH_LABELS),
+        (FRESH2_CANDIDATES, FRESH2_LABELS),
+        (FRESH3_CANDIDATES, FRESH3_LABELS),
+    ):
         if labels.exists():
             sets.append(judge(read_candidates(cands), read_labels(labels)).pairs)
     return sets
