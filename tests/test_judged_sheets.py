@@ -18,7 +18,10 @@ def rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-@pytest.mark.parametrize("sheet", ["topics-60", "topics-60b", "topics-60c", "topics-60d"])
+@pytest.mark.parametrize(
+    "sheet",
+    ["topics-60", "topics-60b", "topics-60c", "topics-60d", "topics-60e", "topics-60e-second"],
+)
 def test_topic_sheet_every_tag_judged_on_the_sheets_articles(sheet: str) -> None:
     ids = (JUDGED / f"{sheet}.ids.txt").read_text(encoding="utf-8").split()
     answers = rows(f"{sheet}.csv")
@@ -55,6 +58,13 @@ def test_bullet_sheet_answers_match_its_key(sheet: str) -> None:
     assert all(is_judge(r["id"]) for r in key)
     assert all(r["preferred"] in ("A", "B", "tie") for r in answers)
     assert all({r["A"], r["B"]} == {"ours", "lead3"} for r in key)
+
+
+def test_two_blind_readings_of_one_topic_sheet_judge_the_same_tags() -> None:
+    # topics-60e was read by two judges independently: the same given tags, each judged.
+    first, second = rows("topics-60e.csv"), rows("topics-60e-second.csv")
+    given = [{(r["id"], r["topic"]) for r in s if r["topic"] != "MISSING"} for s in (first, second)]
+    assert given[0] == given[1] and len(given[0]) == 63
 
 
 def test_filter_audit_answers_cover_the_sheet() -> None:
