@@ -153,6 +153,8 @@ _DEPENDENT_OPENINGS = tuple(
         # «إلا أنه أضاف …», «غير أنها طغى عليها …»: "but he/she …", whose subject the
         # sentence before names (an impersonal «إلا أنه يجب …» is stripped instead)
         *("إلا أنه", "إلا أنها", "إلا أنهم", "غير أنه", "غير أنها", "غير أنهم"),
+        # «إلا أن منتقدي التطبيق يرون …»: «أنّ» kept before its accusative noun
+        *("إلا أن", "غير أن", "كما أن"),
         # «حسناً، يبدو أن …», «نعم، …», «إذن، …»: the reply to a question just asked
         # (bullets-40i, CN-technology-137: the question was not shown)
         *("حسنا", "وحسنا", "نعم", "إذن", "اذن"),
@@ -194,10 +196,19 @@ _KAMA_ANSWER_WINDOW = 14
 _NOT_ACCUSATIVE = _wordset(
     normalize(
         """هذا ماذا لماذا إذا كذا هكذا أيضا هنا هناك لذا حينذاك ربما وربما بدلا خلافا
-        تماما طبعا غالبا أحيانا دائما فعلا حاليا لاحقا سابقا مثلا أولا ثانيا أخيرا"""
+        تماما طبعا غالبا أحيانا دائما فعلا حاليا لاحقا سابقا مثلا أولا ثانيا أخيرا
+        عندما بينما حينما كلما مثلما طالما ريثما إنما حيثما أينما كيفما قلما ألا إلا"""
     )
 )
-_LAKIN = frozenset(normalize(w) for w in ("لكن", "ولكن"))
+# particles of the «إنّ» family that a leading-phrase match may drop: each may govern an
+# accusative noun (`_lakin_governs`)
+_LAKIN = frozenset(normalize(w) for w in ("لكن", "ولكن", "إلا أن", "غير أن", "كما أن"))
+# «ولكن هناك غموضا …»: an adverb that stands before the particle's delayed noun
+_BEFORE_DELAYED_NOUN = _wordset(normalize("هناك هنا ثمة ثمه"))
+# «لكن لدى الشركة خططا …»: a preposition whose object stands before the delayed noun
+_PREPOSITIONS = _wordset(normalize("في من على عن إلى لدى عند مع بين"))
+_MIN_PARTICIPLE_PLURAL = 6  # «مسؤولين», «منتقدين»; «ماكين» (McCain) is shorter
+_MIN_CONSTRUCT_PLURAL = 5  # «منتقدي», «مستخدمي»
 _BUT_THAT = frozenset(("إلا", "الا", "غير"))
 # Impersonal openings after «إلا أنه»: the pronoun refers to no one
 _IMPERSONAL = frozenset(
@@ -276,14 +287,36 @@ def _kama_is_needed(rest: str) -> bool:
 
 
 def _lakin_governs(rest: str) -> bool:
-    """Whether «لكنّ» before `rest` governs its noun: the next word, as written, ends in
-    tanween fatha («حكماً»), or ends in the alif of an unwritten one and so does the
-    word after it or «من» follows («لكن حكما قضائيا …», «لكن عددا من …»). Dropping
-    «لكن» would leave an accusative subject; kept, the sentence leans on the one
-    before (depends_on_previous). A name ending in ا alone («لكن روسيا أعلنت») is no
-    accusative: it is dropped as before. A definite plural or dual in «ين» («لكن الباحثين
-    طوروا …») is accusative too: without «لكن» it would need «الباحثون»."""
-    words = [w.rstrip("،,.:!?؟") for w in rest.split(maxsplit=2)[:2]]
+    """Whether «لكنّ/إلا أنّ/غير أنّ» before `rest` governs a noun whose written form
+    shows the accusative: dropping the particle would leave that noun as a subject in the
+    wrong case. Kept, the sentence leans on the one before (depends_on_previous). The
+    noun is the next word, or the word after an adverb («هناك غموضا …», «ثمة») or a
+    preposition and its object («لكن لدى الشركة خططا …») that stand before it. It
+    shows the accusative when it ends in tanween fatha («حكماً»); ends in the alif of an
+    unwritten one, and so does the word after it or «من» follows («لكن حكما قضائيا
+    …», «لكن عددا من …»; after an adverb or preposition the alif alone); is a definite
+    plural or dual in «ين» («لكن الباحثين طوروا …»: without it, «الباحثون»); or is an
+    indefinite sound plural of a participle, in «ين» («لكن مسؤولين قالوا …») or in «ي»
+    before its definite complement («إلا أن منتقدي التطبيق يرون …»: «منتقدو»). A verb,
+    a name ending in ا («لكن روسيا أعلنت») or a noun whose case does not show («إلا أن
+    الشركة أعلنت …») reads the same without the particle: it is dropped."""
+    written = rest.split(maxsplit=4)[:4]
+    words = [w.rstrip("،,.:!?؟") for w in written]
+    first = normalize_word(words[0])
+    if first in _BEFORE_DELAYED_NOUN and not written[0].endswith(("،", ",")):
+        return len(words) > 1 and _shows_accusative(words[1:], delayed=True)
+    if first in _PREPOSITIONS and len(words) > 2:
+        # «لكن في المقابل، عندما …»: a comma after the phrase ends it, a clause follows
+        delayed = not written[1].endswith(("،", ","))
+        return _shows_accusative(words[2:], delayed=delayed)
+    return _shows_accusative(words, delayed=False)
+
+
+def _shows_accusative(words: Sequence[str], *, delayed: bool) -> bool:
+    """Whether `words[0]` (punctuation stripped; `words[1]` the word after it) is a noun
+    whose written form shows the accusative (see `_lakin_governs`). `delayed`: it comes
+    after an adverb or prepositional phrase, where an indefinite word in ا can only be
+    the particle's noun («هناك غموضا بشأن …»)."""
     first = words[0]
     if normalize_word(first) in _NOT_ACCUSATIVE:
         return False
@@ -296,10 +329,27 @@ def _lakin_governs(rest: str) -> bool:
         and normalize_word(first) not in _NOT_PLURAL_IN
     ):
         return True  # «لكن الباحثين طوروا …»: without «لكن» the subject's case is wrong
-    if len(words) < 2 or not _unwritten_accusative(first):
+    if _participle_plural(first, words[1] if len(words) > 1 else ""):
+        return True
+    if not _unwritten_accusative(first):
+        return False
+    if delayed:
+        return True
+    if len(words) < 2:
         return False
     second = words[1]
     return second == "من" or _unwritten_accusative(second.removeprefix("و"))
+
+
+def _participle_plural(word: str, following: str) -> bool:
+    """An indefinite sound masculine plural of a participle (م…) in the accusative: in
+    «ين» («مسؤولين», «منتقدين»; at least six letters) or, before its complement, in «ي»
+    as the first term of a construct («منتقدي التطبيق», «مستخدمي أجهزة أندرويد»; five)."""
+    if word[:1] != "م" or word.startswith("ال"):
+        return False
+    if word.endswith("ين") and len(word) >= _MIN_PARTICIPLE_PLURAL:
+        return True
+    return word.endswith("ي") and len(word) >= _MIN_CONSTRUCT_PLURAL and bool(following)
 
 
 def _unwritten_accusative(word: str) -> bool:
