@@ -513,11 +513,31 @@ def depends_on_previous(tokens: Sequence[str]) -> bool:
         return False
     if tokens[0] in _NEGATIONS and len(tokens) <= _SHORT_NEGATION:
         return True  # «لا يقدم لمن تجاوزن سن 18 عاما.»: what is not, the sentence before says
+    if _bare_demonstrative_after_verb(tokens):
+        return True
     if tokens[0] not in _DEPENDENT_FIRST:
         return False
     if tokens[0] in _FIMA and len(tokens) > 1 and tokens[1] in _FIMA_AS_FOR:
         return False
     return _DEPENDENT_START.match(" ".join(tokens[:3])) is not None
+
+
+# «قد يشمل ذلك إدخال رقم الهاتف …», «يعتمد ذلك على …»: a demonstrative standing alone
+# right after the opening word (and «قد»): "this" is what the sentence before said
+_BARE_DEMONSTRATIVES = frozenset(normalize(w) for w in ("ذلك", "هذا", "هذه", "تلك"))
+_BEFORE_OPENING_VERB = frozenset(normalize(w) for w in ("قد", "لقد"))
+
+
+def _bare_demonstrative_after_verb(tokens: Sequence[str]) -> bool:
+    """Whether the bullet's second word (third after «قد/لقد») is «ذلك/هذا/هذه/تلك»
+    standing alone, not before its definite noun («يشمل هذا التطبيق …» names what it
+    means)."""
+    i = 1 + (tokens[0] in _BEFORE_OPENING_VERB)
+    return (
+        len(tokens) > i + 1
+        and tokens[i] in _BARE_DEMONSTRATIVES
+        and not tokens[i + 1].startswith("ال")
+    )
 
 
 # Time openers after which a glued «ف» goes on with the story or reasoning of the
