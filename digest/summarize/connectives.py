@@ -202,6 +202,7 @@ _NOT_ACCUSATIVE = _wordset(
 )
 # particles of the «إنّ» family that a leading-phrase match may drop: each may govern an
 # accusative noun (`_lakin_governs`)
+_IDH = frozenset(("إذ", "وإذ", "اذ", "إذ،"))
 _LAKIN = frozenset(normalize(w) for w in ("لكن", "ولكن", "إلا أن", "غير أن", "كما أن"))
 # «ولكن هناك غموضا …»: an adverb that stands before the particle's delayed noun
 _BEFORE_DELAYED_NOUN = _wordset(normalize("هناك هنا ثمة ثمه"))
@@ -368,6 +369,20 @@ def _strip_marks(word: str) -> str:
     return "".join(c for c in word if not "\u064b" <= c <= "\u0652")
 
 
+def _idh_before_verb(rest: str) -> bool:
+    """Whether the word after a leading «إذ» is a verb: an imperfect of the third person
+    («يمكن», «تشير»; four letters or more), «تم», or a perfect in «ت» («حجزت», «أعلنت»).
+    «إذ» (light, "since") governs nothing: dropped there, the sentence stands as
+    written. Before «إن/أن/إنه» («إذ إنه …») or a noun it stays, and the sentence leans on
+    the one before (depends_on_previous)."""
+    word = normalize_word(rest.split(maxsplit=1)[0].strip("،,"))
+    if word == "تم":
+        return True
+    if len(word) < 4 or word.startswith("ال"):
+        return False
+    return word[0] in "يت" or word.endswith("ت")
+
+
 def _kadhalik_lists(text: str, rest: str) -> bool:
     """Whether «كذلك/وكذلك» before `rest` (no comma after it) adds an item to a list the
     sentence before opened («وكذلك مبنى سكني للطلاب …»): what follows is no verb (an
@@ -403,6 +418,9 @@ def strip_connective(text: str, language: str = "ar", article_words: Collection[
         if normalize_word(following.split(maxsplit=1)[0] if following else "") in _IMPERSONAL:
             return following
         return text
+    if first in _IDH and rest and _idh_before_verb(rest):
+        # «إذ تشير دراسة جديدة إلى …»: "since" before a verb; the rest is a sentence
+        return rest
     phrase = _AR_PHRASE_START.match(normalize(text[:60])) if _may_open_with_phrase(first) else None
     if phrase:
         words = _AR_PHRASE_WORDS[phrase.group(1)]
