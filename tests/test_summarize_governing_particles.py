@@ -240,6 +240,10 @@ def test_idh_before_a_verb_is_dropped_and_the_finding_is_shown() -> None:
         "هل قضاء وقت طويل في الحصص الدراسية يسبب قصر النظر؟", text
     )
     assert any(bullet.startswith("تشير دراسة جديدة") for bullet in shown), shown
+    # «فبعضهم لديه …» ("some of them") leaned on the sentence naming the group
+    assert not any(bullet.startswith("فبعضهم") for bullet in shown), shown
+    assert depends_on_previous(tokenize("وكلاهما يعززان نمو العضلات."))
+    assert not depends_on_previous(tokenize("بعض الباحثين يرون ذلك."))
     assert strip_connective("إذ حجزت الشركة موعدا لإطلاق صاروخ.") == (
         "حجزت الشركة موعدا لإطلاق صاروخ."
     )

@@ -115,6 +115,12 @@ _NOT_CONJUNCTION_BEFORE_VERB = _wordset(
     "سيلة سيله سيلتها سيلته سيلتين سيط سيطة سيطه سيطا سيم سيمة سيمه"
 )
 _AR_NOT_CONJUNCTION_AL = _wordset("والد والدة والده والدته والدها والي والتر فالنسيا")
+_PARTITIVES = tuple(
+    conjunction + quantifier + pronoun
+    for conjunction in ("", "و", "ف")
+    for quantifier in ("بعض", "معظم", "أغلب", "أحد", "إحدى", "غالبية")
+    for pronoun in ("هم", "ها", "هما", "هن")
+) + tuple(c + w for c in ("", "و", "ف") for w in ("كلاهما", "كلتاهما"))
 # Openings that only make sense after the previous sentence ("مما يعني ...", "وهو ما
 # ..."): such sentences are bullets only when nothing else is left. ("أما" is not
 # stripped either: "أما X فـ..." needs both halves.)
@@ -158,6 +164,9 @@ _DEPENDENT_OPENINGS = tuple(
         # «حسناً، يبدو أن …», «نعم، …», «إذن، …»: the reply to a question just asked
         # (bullets-40i, CN-technology-137: the question was not shown)
         *("حسنا", "وحسنا", "نعم", "إذن", "اذن"),
+        # «فبعضهم لديه تعليمات …», «وكلاهما يعززان …»: "some/most/one/both of them", of
+        # a group the sentence before names (bullets-40j, BB-technology-258)
+        *_PARTITIVES,
     )
 )
 # A short sentence opening with a negation («لا يقدم لمن تجاوزن سن 18 عاما.», «لم
