@@ -191,7 +191,7 @@ _AFTER_KAMA_AS = _wordset(
     )
 )
 _KAMA_PRONOUN = _wordset(normalize("أنه أنها أنهم أنهما أنهن"))
-_KAMA_SAYING = _wordset(normalize("قال قالت يقول تقول ذكر ذكرت"))
+_KAMA_SAYING = _wordset(normalize("قال قالت يقول تقول ذكر ذكرت أشار أشارت"))
 _KAMA_THAT = _wordset(normalize("إن أن إنه إنها أنه أنها"))
 # «وكما بات معلوما للجميع فإن …»: "as …, X": the «فإن» completes the clause «كما» opened
 # (as written, hamza and all: «كما قال فان إن …» names Van, normalised «فان» too)
@@ -211,6 +211,8 @@ _NOT_ACCUSATIVE = _wordset(
 )
 # particles of the «إنّ» family that a leading-phrase match may drop: each may govern an
 # accusative noun (`_lakin_governs`)
+_WA_LIANNA = frozenset(("ولأن", "ولان"))
+_MIN_WA_ISTAF = 6  # «واستدل»
 _IDH = frozenset(("إذ", "وإذ", "اذ", "إذ،"))
 _LAKIN = frozenset(normalize(w) for w in ("لكن", "ولكن", "إلا أن", "غير أن", "كما أن"))
 # «ولكن هناك غموضا …»: an adverb that stands before the particle's delayed noun
@@ -452,6 +454,11 @@ def strip_connective(text: str, language: str = "ar", article_words: Collection[
         # "هذا وارتفعت ...", "هذا وقد ...": a newswire formula joining to what came before
         return strip_connective(rest, language, article_words) if rest[1:2] != " " else text
     bare = first.strip("،,")
+    if bare in _WA_LIANNA and ("،" in rest or "," in rest):
+        # «ولأن الحدث هو الأكبر …، فقد شهد …»: a reason clause and the main clause it
+        # comes before, a sentence of its own once its «و» goes (without a comma,
+        # «لأن …» answers the sentence before and stays joined)
+        return text[1:]
     if len(bare) > 1 and bare[0] in "وف":
         remainder = bare[1:]
         # the text after the conjunction letter, as written: a comma after the first
@@ -512,6 +519,10 @@ def strip_connective(text: str, language: str = "ar", article_words: Collection[
             and len(folded_remainder) >= 4
             and _conjunction_before_own_word(normalize_word(bare))
         ):
+            return without
+        # «واستدل», «واستخدام»: the conjunction before a word of the tenth form (no word
+        # of its own begins with واست)
+        if bare.startswith("واست") and len(bare) >= _MIN_WA_ISTAF:
             return without
         # "ولتفعيل", "وللمرة": the conjunction before the preposition لـ (no word of its
         # own begins with ولل or ولت)
