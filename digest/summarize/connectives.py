@@ -115,6 +115,12 @@ _NOT_CONJUNCTION_BEFORE_VERB = _wordset(
     "سيلة سيله سيلتها سيلته سيلتين سيط سيطة سيطه سيطا سيم سيمة سيمه"
 )
 _AR_NOT_CONJUNCTION_AL = _wordset("والد والدة والده والدته والدها والي والتر فالنسيا")
+_PARTITIVES = tuple(
+    conjunction + quantifier + pronoun
+    for conjunction in ("", "و", "ف")
+    for quantifier in ("بعض", "معظم", "أغلب", "أحد", "إحدى", "غالبية")
+    for pronoun in ("هم", "ها", "هما", "هن")
+) + tuple(c + w for c in ("", "و", "ف") for w in ("كلاهما", "كلتاهما"))
 # Openings that only make sense after the previous sentence ("مما يعني ...", "وهو ما
 # ..."): such sentences are bullets only when nothing else is left. ("أما" is not
 # stripped either: "أما X فـ..." needs both halves.)
@@ -153,9 +159,14 @@ _DEPENDENT_OPENINGS = tuple(
         # «إلا أنه أضاف …», «غير أنها طغى عليها …»: "but he/she …", whose subject the
         # sentence before names (an impersonal «إلا أنه يجب …» is stripped instead)
         *("إلا أنه", "إلا أنها", "إلا أنهم", "غير أنه", "غير أنها", "غير أنهم"),
+        # «إلا أن منتقدي التطبيق يرون …»: «أنّ» kept before its accusative noun
+        *("إلا أن", "غير أن", "كما أن"),
         # «حسناً، يبدو أن …», «نعم، …», «إذن، …»: the reply to a question just asked
         # (bullets-40i, CN-technology-137: the question was not shown)
         *("حسنا", "وحسنا", "نعم", "إذن", "اذن"),
+        # «فبعضهم لديه تعليمات …», «وكلاهما يعززان …»: "some/most/one/both of them", of
+        # a group the sentence before names (bullets-40j, BB-technology-258)
+        *_PARTITIVES,
     )
 )
 # A short sentence opening with a negation («لا يقدم لمن تجاوزن سن 18 عاما.», «لم
@@ -180,7 +191,7 @@ _AFTER_KAMA_AS = _wordset(
     )
 )
 _KAMA_PRONOUN = _wordset(normalize("أنه أنها أنهم أنهما أنهن"))
-_KAMA_SAYING = _wordset(normalize("قال قالت يقول تقول ذكر ذكرت"))
+_KAMA_SAYING = _wordset(normalize("قال قالت يقول تقول ذكر ذكرت أشار أشارت"))
 _KAMA_THAT = _wordset(normalize("إن أن إنه إنها أنه أنها"))
 # «وكما بات معلوما للجميع فإن …»: "as …, X": the «فإن» completes the clause «كما» opened
 # (as written, hamza and all: «كما قال فان إن …» names Van, normalised «فان» too)
@@ -194,10 +205,22 @@ _KAMA_ANSWER_WINDOW = 14
 _NOT_ACCUSATIVE = _wordset(
     normalize(
         """هذا ماذا لماذا إذا كذا هكذا أيضا هنا هناك لذا حينذاك ربما وربما بدلا خلافا
-        تماما طبعا غالبا أحيانا دائما فعلا حاليا لاحقا سابقا مثلا أولا ثانيا أخيرا"""
+        تماما طبعا غالبا أحيانا دائما فعلا حاليا لاحقا سابقا مثلا أولا ثانيا أخيرا
+        عندما بينما حينما كلما مثلما طالما ريثما إنما حيثما أينما كيفما قلما ألا إلا"""
     )
 )
-_LAKIN = frozenset(normalize(w) for w in ("لكن", "ولكن"))
+# particles of the «إنّ» family that a leading-phrase match may drop: each may govern an
+# accusative noun (`_lakin_governs`)
+_WA_LIANNA = frozenset(("ولأن", "ولان"))
+_MIN_WA_ISTAF = 6  # «واستدل»
+_IDH = frozenset(("إذ", "وإذ", "اذ", "إذ،"))
+_LAKIN = frozenset(normalize(w) for w in ("لكن", "ولكن", "إلا أن", "غير أن", "كما أن"))
+# «ولكن هناك غموضا …»: an adverb that stands before the particle's delayed noun
+_BEFORE_DELAYED_NOUN = _wordset(normalize("هناك هنا ثمة ثمه"))
+# «لكن لدى الشركة خططا …»: a preposition whose object stands before the delayed noun
+_PREPOSITIONS = _wordset(normalize("في من على عن إلى لدى عند مع بين"))
+_MIN_PARTICIPLE_PLURAL = 6  # «مسؤولين», «منتقدين»; «ماكين» (McCain) is shorter
+_MIN_CONSTRUCT_PLURAL = 5  # «منتقدي», «مستخدمي»
 _BUT_THAT = frozenset(("إلا", "الا", "غير"))
 # Impersonal openings after «إلا أنه»: the pronoun refers to no one
 _IMPERSONAL = frozenset(
@@ -276,14 +299,36 @@ def _kama_is_needed(rest: str) -> bool:
 
 
 def _lakin_governs(rest: str) -> bool:
-    """Whether «لكنّ» before `rest` governs its noun: the next word, as written, ends in
-    tanween fatha («حكماً»), or ends in the alif of an unwritten one and so does the
-    word after it or «من» follows («لكن حكما قضائيا …», «لكن عددا من …»). Dropping
-    «لكن» would leave an accusative subject; kept, the sentence leans on the one
-    before (depends_on_previous). A name ending in ا alone («لكن روسيا أعلنت») is no
-    accusative: it is dropped as before. A definite plural or dual in «ين» («لكن الباحثين
-    طوروا …») is accusative too: without «لكن» it would need «الباحثون»."""
-    words = [w.rstrip("،,.:!?؟") for w in rest.split(maxsplit=2)[:2]]
+    """Whether «لكنّ/إلا أنّ/غير أنّ» before `rest` governs a noun whose written form
+    shows the accusative: dropping the particle would leave that noun as a subject in the
+    wrong case. Kept, the sentence leans on the one before (depends_on_previous). The
+    noun is the next word, or the word after an adverb («هناك غموضا …», «ثمة») or a
+    preposition and its object («لكن لدى الشركة خططا …») that stand before it. It
+    shows the accusative when it ends in tanween fatha («حكماً»); ends in the alif of an
+    unwritten one, and so does the word after it or «من» follows («لكن حكما قضائيا
+    …», «لكن عددا من …»; after an adverb or preposition the alif alone); is a definite
+    plural or dual in «ين» («لكن الباحثين طوروا …»: without it, «الباحثون»); or is an
+    indefinite sound plural of a participle, in «ين» («لكن مسؤولين قالوا …») or in «ي»
+    before its definite complement («إلا أن منتقدي التطبيق يرون …»: «منتقدو»). A verb,
+    a name ending in ا («لكن روسيا أعلنت») or a noun whose case does not show («إلا أن
+    الشركة أعلنت …») reads the same without the particle: it is dropped."""
+    written = rest.split(maxsplit=4)[:4]
+    words = [w.rstrip("،,.:!?؟") for w in written]
+    first = normalize_word(words[0])
+    if first in _BEFORE_DELAYED_NOUN and not written[0].endswith(("،", ",")):
+        return len(words) > 1 and _shows_accusative(words[1:], delayed=True)
+    if first in _PREPOSITIONS and len(words) > 2:
+        # «لكن في المقابل، عندما …»: a comma after the phrase ends it, a clause follows
+        delayed = not written[1].endswith(("،", ","))
+        return _shows_accusative(words[2:], delayed=delayed)
+    return _shows_accusative(words, delayed=False)
+
+
+def _shows_accusative(words: Sequence[str], *, delayed: bool) -> bool:
+    """Whether `words[0]` (punctuation stripped; `words[1]` the word after it) is a noun
+    whose written form shows the accusative (see `_lakin_governs`). `delayed`: it comes
+    after an adverb or prepositional phrase, where an indefinite word in ا can only be
+    the particle's noun («هناك غموضا بشأن …»)."""
     first = words[0]
     if normalize_word(first) in _NOT_ACCUSATIVE:
         return False
@@ -296,10 +341,27 @@ def _lakin_governs(rest: str) -> bool:
         and normalize_word(first) not in _NOT_PLURAL_IN
     ):
         return True  # «لكن الباحثين طوروا …»: without «لكن» the subject's case is wrong
-    if len(words) < 2 or not _unwritten_accusative(first):
+    if _participle_plural(first, words[1] if len(words) > 1 else ""):
+        return True
+    if not _unwritten_accusative(first):
+        return False
+    if delayed:
+        return True
+    if len(words) < 2:
         return False
     second = words[1]
     return second == "من" or _unwritten_accusative(second.removeprefix("و"))
+
+
+def _participle_plural(word: str, following: str) -> bool:
+    """An indefinite sound masculine plural of a participle (م…) in the accusative: in
+    «ين» («مسؤولين», «منتقدين»; at least six letters) or, before its complement, in «ي»
+    as the first term of a construct («منتقدي التطبيق», «مستخدمي أجهزة أندرويد»; five)."""
+    if word[:1] != "م" or word.startswith("ال"):
+        return False
+    if word.endswith("ين") and len(word) >= _MIN_PARTICIPLE_PLURAL:
+        return True
+    return word.endswith("ي") and len(word) >= _MIN_CONSTRUCT_PLURAL and bool(following)
 
 
 def _unwritten_accusative(word: str) -> bool:
@@ -316,6 +378,20 @@ def _unwritten_accusative(word: str) -> bool:
 def _strip_marks(word: str) -> str:
     """`word` without its short vowels, tanween, shadda and sukun (U+064B-U+0652)."""
     return "".join(c for c in word if not "\u064b" <= c <= "\u0652")
+
+
+def _idh_before_verb(rest: str) -> bool:
+    """Whether the word after a leading «إذ» is a verb: an imperfect of the third person
+    («يمكن», «تشير»; four letters or more), «تم», or a perfect in «ت» («حجزت», «أعلنت»).
+    «إذ» (light, "since") governs nothing: dropped there, the sentence stands as
+    written. Before «إن/أن/إنه» («إذ إنه …») or a noun it stays, and the sentence leans on
+    the one before (depends_on_previous)."""
+    word = normalize_word(rest.split(maxsplit=1)[0].strip("،,"))
+    if word == "تم":
+        return True
+    if len(word) < 4 or word.startswith("ال"):
+        return False
+    return word[0] in "يت" or word.endswith("ت")
 
 
 def _kadhalik_lists(text: str, rest: str) -> bool:
@@ -353,6 +429,9 @@ def strip_connective(text: str, language: str = "ar", article_words: Collection[
         if normalize_word(following.split(maxsplit=1)[0] if following else "") in _IMPERSONAL:
             return following
         return text
+    if first in _IDH and rest and _idh_before_verb(rest):
+        # «إذ تشير دراسة جديدة إلى …»: "since" before a verb; the rest is a sentence
+        return rest
     phrase = _AR_PHRASE_START.match(normalize(text[:60])) if _may_open_with_phrase(first) else None
     if phrase:
         words = _AR_PHRASE_WORDS[phrase.group(1)]
@@ -375,6 +454,11 @@ def strip_connective(text: str, language: str = "ar", article_words: Collection[
         # "هذا وارتفعت ...", "هذا وقد ...": a newswire formula joining to what came before
         return strip_connective(rest, language, article_words) if rest[1:2] != " " else text
     bare = first.strip("،,")
+    if bare in _WA_LIANNA and ("،" in rest or "," in rest):
+        # «ولأن الحدث هو الأكبر …، فقد شهد …»: a reason clause and the main clause it
+        # comes before, a sentence of its own once its «و» goes (without a comma,
+        # «لأن …» answers the sentence before and stays joined)
+        return text[1:]
     if len(bare) > 1 and bare[0] in "وف":
         remainder = bare[1:]
         # the text after the conjunction letter, as written: a comma after the first
@@ -436,6 +520,10 @@ def strip_connective(text: str, language: str = "ar", article_words: Collection[
             and _conjunction_before_own_word(normalize_word(bare))
         ):
             return without
+        # «واستدل», «واستخدام»: the conjunction before a word of the tenth form (no word
+        # of its own begins with واست)
+        if bare.startswith("واست") and len(bare) >= _MIN_WA_ISTAF:
+            return without
         # "ولتفعيل", "وللمرة": the conjunction before the preposition لـ (no word of its
         # own begins with ولل or ولت)
         if bare[0] == "و" and remainder.startswith(("لل", "لت")) and len(remainder) >= 5:
@@ -463,11 +551,31 @@ def depends_on_previous(tokens: Sequence[str]) -> bool:
         return False
     if tokens[0] in _NEGATIONS and len(tokens) <= _SHORT_NEGATION:
         return True  # «لا يقدم لمن تجاوزن سن 18 عاما.»: what is not, the sentence before says
+    if _bare_demonstrative_after_verb(tokens):
+        return True
     if tokens[0] not in _DEPENDENT_FIRST:
         return False
     if tokens[0] in _FIMA and len(tokens) > 1 and tokens[1] in _FIMA_AS_FOR:
         return False
     return _DEPENDENT_START.match(" ".join(tokens[:3])) is not None
+
+
+# «قد يشمل ذلك إدخال رقم الهاتف …», «يعتمد ذلك على …»: a demonstrative standing alone
+# right after the opening word (and «قد»): "this" is what the sentence before said
+_BARE_DEMONSTRATIVES = frozenset(normalize(w) for w in ("ذلك", "هذا", "هذه", "تلك"))
+_BEFORE_OPENING_VERB = frozenset(normalize(w) for w in ("قد", "لقد"))
+
+
+def _bare_demonstrative_after_verb(tokens: Sequence[str]) -> bool:
+    """Whether the bullet's second word (third after «قد/لقد») is «ذلك/هذا/هذه/تلك»
+    standing alone, not before its definite noun («يشمل هذا التطبيق …» names what it
+    means)."""
+    i = 1 + (tokens[0] in _BEFORE_OPENING_VERB)
+    return (
+        len(tokens) > i + 1
+        and tokens[i] in _BARE_DEMONSTRATIVES
+        and not tokens[i + 1].startswith("ال")
+    )
 
 
 # Time openers after which a glued «ف» goes on with the story or reasoning of the
