@@ -46,6 +46,8 @@ def test_topic_sheet_every_tag_judged_on_the_sheets_articles(sheet: str) -> None
         "bullets-40h",
         "bullets-40i",
         "bullets-40j",
+        "bullets-40k",
+        "bullets-40l",
     ],
 )
 def test_bullet_sheet_answers_match_its_key(sheet: str) -> None:
