@@ -230,6 +230,7 @@ class ExtractiveSummarizer:
         symbols = may_be_boilerplate(text)
         # rows of a specification table pasted into the text («الوزن سامسونغ …: 163 غرام»)
         table = TableLabels(text)
+        is_row = table.is_row if table else None  # (asked once: most articles hold none)
         seen: set[tuple[str, ...]] = set()
         kept: list[tuple[Sentence, set[str], list[str], int]] = []
         token_lists = tokenize_many([s.text for s in sentences])
@@ -242,7 +243,7 @@ class ExtractiveSummarizer:
                 continue
             if (symbols or not no_boilerplate_word(words)) and is_boilerplate(sentence.text):
                 continue
-            if table and table.is_row(sentence.text):
+            if is_row is not None and is_row(sentence.text):
                 continue
             seen.add(key)
             # stopwords map to "": counted out and discarded (cheaper than filtering)
@@ -289,9 +290,7 @@ class ExtractiveSummarizer:
     def rank(self, title: str, text: str) -> list[Candidate]:
         """Candidates with their inclusion probabilities, in article order."""
         features = self.features(title, text)
-        count = len(features)
-        probability = self.model.probability
-        return [Candidate(f, probability(f, count)) for f in features]
+        return list(map(Candidate, features, self.model.probabilities(features)))
 
     def coverage_order(
         self,

@@ -9,6 +9,7 @@ words. Pure functions over normalised tokens; set lookups, linear in the bullet.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping, Sequence
 from functools import lru_cache
 
@@ -227,10 +228,15 @@ def first_ungrounded(
     return None
 
 
+_ASCII_LETTER = re.compile("[A-Za-z]")
+
+
 def _latin_words(text: str) -> set[str]:
     """Words holding a Latin letter («J5», «IRS-CI», «iPhone»), lowercased, edge
     punctuation stripped."""
     out: set[str] = set()
+    if _ASCII_LETTER.search(text) is None:
+        return out  # most Arabic bullets: one scan in C, not a loop over their words
     for word in text.split():
         if word.isascii() and any(c.isalpha() for c in word):
             word = word.strip(".,;:!?\"'()[]«»“”،؛").lower()

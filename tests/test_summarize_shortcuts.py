@@ -1,0 +1,118 @@
+"""More of the summarizer's shortcuts (issue #13, speed) give what the computations
+they stand for give; the bullets were compared byte for byte on all EASC dev and ANT
+technology texts before and after each one.
+
+* `InclusionModel.probabilities` is `probability` for a whole article, coefficients
+  looked up once;
+* `strip_caption` skips its regex for a sentence with no bracket and no Getty credit;
+* `_latin_words` skips its loop for a text with no Latin letter;
+* `cut_is_safe` and `safe_leading_part` count words only up to the number they compare
+  with, and look for the consequence markers only when one of their cores is there.
+
+As in `test_summarize_fast_paths`: the facts the shortcuts rest on, and the plain
+computation compared with the shortcut on generated text.
+"""
+
+from __future__ import annotations
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from digest.sentences import Sentence
+from digest.summarize.boilerplate import _INLINE_CAPTION, strip_caption
+from digest.summarize.cutting import _CONSEQUENCE_MARKERS
+from digest.summarize.references import _latin_words
+from digest.summarize.scoring import Features, InclusionModel
+
+_SENTENCE = Sentence("نص.", index=0, paragraph=0, terminated=True)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(0.0, 1.0),  # headline similarity
+            st.floats(0.0, 1.0),  # centrality
+            st.integers(0, 200),  # tokens
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    st.sampled_from([InclusionModel(), InclusionModel(log_count=0.3, first=-0.2)]),
+)
+def test_probabilities_of_an_article_are_probability_of_each(
+    rows: list[tuple[float, float, int]], model: InclusionModel
+) -> None:
+    features = [
+        Features(_SENTENCE, index, headline, central, tokens, tokens, [])
+        for index, (headline, central, tokens) in enumerate(rows)
+    ]
+    # the same floats, not merely close ones: the search breaks ties on them
+    assert model.probabilities(features) == [model.probability(f, len(rows)) for f in features]
+
+
+def test_probabilities_beyond_the_log_table_are_probability() -> None:
+    model = InclusionModel(log_count=0.3)
+    features = [Features(_SENTENCE, index, 0.1, 0.2, 9, 9, []) for index in range(600)]
+    assert model.probabilities(features) == [model.probability(f, 600) for f in features]
+
+
+_CAPTION_ALPHABET = st.sampled_from(
+    list("صورةتصويرالأرشيف ")
+    + list("()[]:：/.")
+    + list("GgEeTtYyIiMmAaSsPpHhOo ")
+    + ["getty images", "Getty Images", "GETTY IMAGES", "صورة:", "(صورة: رويترز)"]
+)
+
+
+@given(st.lists(_CAPTION_ALPHABET, max_size=30).map("".join))
+@example("يأتي هذا (صورة: رويترز) بعد الصورة")
+@example("صور العام الجاري Getty Images")
+@example("صورة GETTY IMAGES")
+def test_a_caption_needs_a_bracket_or_a_getty_credit(text: str) -> None:
+    # what strip_caption's second pre-check rests on
+    if "(" not in text and "[" not in text and "getty" not in text.casefold():
+        assert _INLINE_CAPTION.search(text) is None
+
+
+def test_a_sentence_with_the_word_picture_and_no_caption_is_kept() -> None:
+    text = "نشرت الوكالة صورة للقمر الصناعي أثناء إطلاقه من القاعدة."
+    assert strip_caption(text) == text
+    # and a bracketed caption is still cut off
+    assert strip_caption("(صورة: رويترز) يأتي هذا بعد إعلان الشركة عن نتائجها") == (
+        "يأتي هذا بعد إعلان الشركة عن نتائجها"
+    )
+
+
+def _latin_words_plain(text: str) -> set[str]:
+    out: set[str] = set()
+    for word in text.split():
+        if word.isascii() and any(c.isalpha() for c in word):
+            word = word.strip(".,;:!?\"'()[]«»“”،؛").lower()
+            if len(word) >= 2:
+                out.add(word)
+    return out
+
+
+@given(st.text(st.sampled_from(list("ابت سمJ5iPhoneé1-.,«»() \u00a0\u2009")), max_size=40))
+@example("مبادرة J5 الجديدة")
+@example("مبادرة ١٢٣ الجديدة")
+def test_latin_words_without_a_latin_letter_are_none(text: str) -> None:
+    assert _latin_words(text) == _latin_words_plain(text)
+
+
+_SPACES = st.sampled_from([" ", "  ", "\t", "\n", "\u00a0", "\u2009", "\u3000", "\x1c"])
+
+
+@given(
+    st.lists(st.one_of(_SPACES, st.sampled_from(["كلمة", "a", "،", "."])), max_size=20).map(
+        "".join
+    ),
+    st.integers(1, 8),
+)
+def test_counting_words_up_to_a_bound_is_counting_them_all(text: str, bound: int) -> None:
+    assert (len(text.split(maxsplit=bound)) < bound) == (len(text.split()) < bound)
+
+
+def test_every_consequence_marker_holds_one_of_the_pre_checked_cores() -> None:
+    for marker in _CONSEQUENCE_MARKERS:
+        assert "لذ" in marker or "لهذا" in marker or "وبالتالي" in marker
