@@ -7,7 +7,9 @@ technology texts before and after each one.
 * `strip_caption` skips its regex for a sentence with no bracket and no Getty credit;
 * `_latin_words` skips its loop for a text with no Latin letter;
 * `cut_is_safe` and `safe_leading_part` count words only up to the number they compare
-  with, and look for the consequence markers only when one of their cores is there.
+  with, and look for the consequence markers only when one of their cores is there;
+  `_opens_unfinished` tests the word pairs with `isdisjoint` instead of a generator;
+* `demonstrative_nouns` returns at once when no demonstrative is in its window.
 
 As in `test_summarize_fast_paths`: the facts the shortcuts rest on, and the plain
 computation compared with the shortcut on generated text.
@@ -15,13 +17,25 @@ computation compared with the shortcut on generated text.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from digest.sentences import Sentence
 from digest.summarize.boilerplate import _INLINE_CAPTION, strip_caption
-from digest.summarize.cutting import _CONSEQUENCE_MARKERS
-from digest.summarize.references import _latin_words
+from digest.summarize.cutting import (
+    _CONSEQUENCE_MARKERS,
+    _NEEDS_MAIN_CLAUSE,
+    _NEEDS_MAIN_PAIRS,
+    _opens_unfinished,
+)
+from digest.summarize.references import (
+    _DEMONSTRATIVE_WINDOW,
+    _DEMONSTRATIVES,
+    _latin_words,
+    demonstrative_nouns,
+)
 from digest.summarize.scoring import Features, InclusionModel
 
 _SENTENCE = Sentence("نص.", index=0, paragraph=0, terminated=True)
@@ -116,3 +130,42 @@ def test_counting_words_up_to_a_bound_is_counting_them_all(text: str, bound: int
 def test_every_consequence_marker_holds_one_of_the_pre_checked_cores() -> None:
     for marker in _CONSEQUENCE_MARKERS:
         assert "لذ" in marker or "لهذا" in marker or "وبالتالي" in marker
+
+
+_CLAUSE_WORDS = st.sampled_from(
+    [*sorted({word for pair in _NEEDS_MAIN_PAIRS for word in pair}), "الشركة", "أعلنت", "حال"]
+)
+
+
+@given(st.lists(_CLAUSE_WORDS, max_size=12))
+@example(["الشركة", "في", "حال"])
+def test_unfinished_clause_pairs_are_found_as_by_the_generator(clause: list[str]) -> None:
+    pairs = list(pairwise(clause))
+    expected = not _NEEDS_MAIN_CLAUSE.isdisjoint(clause) or any(
+        pair in _NEEDS_MAIN_PAIRS for pair in pairs
+    )
+    assert _opens_unfinished(clause) == expected
+
+
+_DEMONSTRATIVE_TOKENS = st.sampled_from(
+    [*sorted(_DEMONSTRATIVES), "التطبيق", "العام", "الشركة", "في", "قال", "إن"]
+)
+
+
+@given(st.lists(_DEMONSTRATIVE_TOKENS, max_size=12))
+@example(["قال", "هذا", "التطبيق"])
+@example(["هذا"])
+@example([])
+def test_no_demonstrative_in_the_window_points_at_nothing(tokens: list[str]) -> None:
+    window = tokens[1 : min(len(tokens) - 1, _DEMONSTRATIVE_WINDOW)]
+    if _DEMONSTRATIVES.isdisjoint(window):
+        assert demonstrative_nouns(tokens) == []
+    # a demonstrative before a definite noun in the window is still found (unless the
+    # word before names the noun, or makes «في ذلك» "including")
+    if (
+        window[:1]
+        and window[0] in _DEMONSTRATIVES
+        and tokens[2] == "التطبيق"
+        and tokens[0] not in {"في", "التطبيق"}
+    ):
+        assert demonstrative_nouns(tokens)[:1] == ["تطبيق"]

@@ -114,7 +114,10 @@ def demonstrative_nouns(tokens: Sequence[str]) -> list[str]:
     the bullet does not name the noun before the demonstrative. Time nouns («هذا
     العام») point at nothing."""
     found: list[str] = []
-    for i in range(1, min(len(tokens) - 1, _DEMONSTRATIVE_WINDOW)):
+    end = min(len(tokens) - 1, _DEMONSTRATIVE_WINDOW)
+    if _DEMONSTRATIVES.isdisjoint(tokens[1:end]):
+        return found  # most bullets: one set test in C, not a loop over the window
+    for i in range(1, end):
         if tokens[i] not in _DEMONSTRATIVES:
             continue
         noun = tokens[i + 1]
