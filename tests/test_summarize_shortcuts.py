@@ -5,7 +5,8 @@ technology texts before and after each one.
 * `InclusionModel.probabilities` is `probability` for a whole article, coefficients
   looked up once;
 * `strip_caption` skips its regex for a sentence with no bracket and no Getty credit;
-* `_latin_words` skips its loop for a text with no Latin letter;
+* `_latin_words` skips its loop for a text with no Latin letter, and
+  `first_dropped_name` returns at once when no bullet holds one;
 * `cut_is_safe` and `safe_leading_part` count words only up to the number they compare
   with, and look for the consequence markers only when one of their cores is there;
   `_opens_unfinished` tests the word pairs with `isdisjoint` instead of a generator;
@@ -33,8 +34,10 @@ from digest.summarize.cutting import (
 from digest.summarize.references import (
     _DEMONSTRATIVE_WINDOW,
     _DEMONSTRATIVES,
+    _dropped_part,
     _latin_words,
     demonstrative_nouns,
+    first_dropped_name,
 )
 from digest.summarize.scoring import Features, InclusionModel
 
@@ -169,3 +172,42 @@ def test_no_demonstrative_in_the_window_points_at_nothing(tokens: list[str]) -> 
         and tokens[0] not in {"في", "التطبيق"}
     ):
         assert demonstrative_nouns(tokens)[:1] == ["تطبيق"]
+
+
+def _first_dropped_name_plain(
+    bullets: list[tuple[int, str]], sentences: dict[int, str]
+) -> int | None:
+    dropped: set[str] = set()
+    shown: set[str] = set()
+    for index, text in sorted(bullets):
+        words = _latin_words_plain(text)
+        if not (words & dropped).issubset(shown):
+            return index
+        shown |= words
+        sentence = sentences.get(index, "")
+        if len(sentence) > len(text):
+            dropped |= _latin_words_plain(_dropped_part(sentence, text)) - shown
+    return None
+
+
+_BULLET_PIECES = st.sampled_from(["مبادرة", "J5", "الشركة", "أعلنت", "IRS-CI", "،", "."])
+
+
+@given(
+    st.lists(
+        st.tuples(st.lists(_BULLET_PIECES, min_size=1, max_size=6), st.lists(_BULLET_PIECES)),
+        min_size=1,
+        max_size=4,
+    )
+)
+@example([(["أعلنت", "الشركة", "."], ["J5"]), (["مبادرة", "J5", "."], [])])
+@example([(["أعلنت", "الشركة", "."], ["مبادرة"]), (["أعلنت", "مبادرة", "."], [])])
+def test_a_dropped_name_is_found_as_without_the_pre_check(
+    parts: list[tuple[list[str], list[str]]],
+) -> None:
+    bullets = [(i, " ".join(shown)) for i, (shown, _) in enumerate(parts)]
+    sentences = {
+        i: " ".join(shown).rstrip(". ") + (" " + " ".join(rest) if rest else "") + "."
+        for i, (shown, rest) in enumerate(parts)
+    }
+    assert first_dropped_name(bullets, sentences) == _first_dropped_name_plain(bullets, sentences)

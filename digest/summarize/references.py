@@ -266,6 +266,8 @@ def first_dropped_name(
     bullet and no earlier bullet shows: the cut dropped where it was introduced
     (judged on sheet 40f, AL-technology-333), so the later bullet refers to nothing.
     `sentences`: each bullet's sentence as written. None when every name is grounded."""
+    if _ASCII_LETTER.search("\n".join(text for _, text in bullets)) is None:
+        return None  # no bullet uses a Latin-lettered name (one scan in C)
     ordered = sorted(bullets)
     dropped: set[str] = set()
     shown: set[str] = set()
