@@ -10,7 +10,9 @@ technology texts before and after each one.
 * `cut_is_safe` and `safe_leading_part` count words only up to the number they compare
   with, and look for the consequence markers only when one of their cores is there;
   `_opens_unfinished` tests the word pairs with `isdisjoint` instead of a generator;
-* `demonstrative_nouns` returns at once when no demonstrative is in its window.
+* `demonstrative_nouns` returns at once when no demonstrative is in its window;
+* `bullets` draws the search's next pick, once the bullets are full, only when
+  something reads what it leaves.
 
 As in `test_summarize_fast_paths`: the facts the shortcuts rest on, and the plain
 computation compared with the shortcut on generated text.
@@ -18,12 +20,17 @@ computation compared with the shortcut on generated text.
 
 from __future__ import annotations
 
+import itertools
+import json
 from itertools import pairwise
+from pathlib import Path
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from digest.sentences import Sentence
+from digest.summarize import ExtractiveSummarizer
 from digest.summarize.boilerplate import _INLINE_CAPTION, strip_caption
 from digest.summarize.cutting import (
     _CONSEQUENCE_MARKERS,
@@ -211,3 +218,27 @@ def test_a_dropped_name_is_found_as_without_the_pre_check(
         for i, (shown, rest) in enumerate(parts)
     }
     assert first_dropped_name(bullets, sentences) == _first_dropped_name_plain(bullets, sentences)
+
+
+class _DrawingAtOnce(ExtractiveSummarizer):
+    _draw_next_pick_at_once = True
+
+
+_ANT_DEV = Path(__file__).resolve().parent.parent.parent / "shared/corpora/ant/dev.jsonl"
+
+
+@pytest.mark.skipif(not _ANT_DEV.exists(), reason="needs ../shared/corpora/ant/dev.jsonl")
+def test_the_deferred_pick_gives_the_bullets_of_the_pick_drawn_at_once() -> None:
+    # the search's next pick once the bullets are full is drawn only when the lead or
+    # headline anchors, a refill after an ungrounded bullet, or the second choices read
+    # what it leaves; drawn then, the bullets are those of drawing it at once
+    deferred, at_once = ExtractiveSummarizer(), _DrawingAtOnce()
+    with _ANT_DEV.open(encoding="utf-8") as lines:
+        records = [json.loads(line) for line in itertools.islice(lines, 600)]
+    for record in records:
+        title, text = record.get("title", ""), record["text"]
+        assert deferred.summarize(title, text) == at_once.summarize(title, text)
+        assert deferred.summarize("", text) == at_once.summarize("", text)
+        assert deferred.bullets(title, text, max_tokens=60) == at_once.bullets(
+            title, text, max_tokens=60
+        )

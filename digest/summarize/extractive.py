@@ -206,6 +206,9 @@ class ExtractiveSummarizer:
     """The default summarizer (digest.ports.Summarizer). Never raises on odd text."""
 
     name = "extractive"
+    # True: the search's pick after the bullets are full is drawn at once, as it was
+    # before it was deferred (tests compare the two; the bullets are the same)
+    _draw_next_pick_at_once = False
 
     def __init__(
         self,
@@ -680,16 +683,45 @@ class ExtractiveSummarizer:
             article_tokens=article_tokens,
         )
         pending: list[int] = []  # the search's pick that found no room
-        for i in search:
-            if not room():
-                pending.append(i)
+        # Once the bullets are full, the search's next pick (which `usable` makes, and
+        # which updates the search first) is drawn only when something reads what it
+        # leaves (`made`, `second_choice`, `pending`): most articles never need it. Drawn
+        # then, before that read, it leaves the same state as drawn at once (`usable`
+        # reads neither the bullets nor what it left before).
+        undrawn = False
+        while room():
+            pick = next(search, None)
+            if pick is None:
                 break
-            add(candidates[i].sentence.index, *made[i])
+            add(candidates[pick].sentence.index, *made[pick])
+        else:
+            undrawn = True
+
+        def draw() -> None:
+            nonlocal undrawn
+            if undrawn:
+                undrawn = False
+                pick = next(search, None)
+                if pick is not None:
+                    pending.append(pick)
+
+        def usable_drawn(i: int) -> bool:
+            draw()
+            return usable(i)
+
+        def refill_picks() -> Iterator[tuple[int, str, list[str]]]:
+            draw()
+            for i in chain(pending, search):
+                yield (candidates[i].sentence.index, *made[i])
+
+        if self._draw_next_pick_at_once:
+            draw()
+
         if max_tokens is None and candidates:
-            self._anchor_lead(candidates, picked, made, usable, add, wanted)
+            self._anchor_lead(candidates, picked, made, usable_drawn, add, wanted)
             if title:
-                self._anchor_title(title, candidates, picked, made, usable, add, wanted)
-            refill = ((candidates[i].sentence.index, *made[i]) for i in chain(pending, search))
+                self._anchor_title(title, candidates, picked, made, usable_drawn, add, wanted)
+            refill = refill_picks()
             sentence_text = {c.sentence.index: c.sentence.text for c in ranked}
             for _ in range(len(candidates)):
                 bad = first_ungrounded(
@@ -704,6 +736,7 @@ class ExtractiveSummarizer:
                 # alone (a last resort with the sentence before), the next pick instead
                 entry = next(e for e in picked if e[0] == bad)
                 picked.remove(entry)
+                draw()  # (its second choices come before this one)
                 second_choice.append((bad, entry[1], tokenize(entry[1]), True))
                 for index, bullet, tokens in refill:
                     count = len(picked)
@@ -712,6 +745,8 @@ class ExtractiveSummarizer:
                     if len(picked) > count:
                         break
         floor = min(wanted, self.min_bullets) if wanted is not None else None
+        if floor is None or len(picked) < floor:
+            draw()  # second choices will be read
         for index, bullet, tokens, leans in second_choice:
             if floor is not None and len(picked) >= floor:
                 break
