@@ -662,7 +662,7 @@ class ExtractiveSummarizer:
                 return False  # a line of a program (tutorials in tech feeds)
             if not CALL_TO_ACTION_TOKENS.isdisjoint(tokens) and is_call_to_action(text):
                 return False  # «وتابعوا …» reads as one once its conjunction is dropped
-            if title_words and sum(t in title_words for t in tokens) >= 0.8 * len(tokens):
+            if title_words and sum(map(title_words.__contains__, tokens)) >= 0.8 * len(tokens):
                 return False  # repeats the headline
             leans = (
                 depends_on_previous(tokens)
