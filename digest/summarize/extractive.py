@@ -95,8 +95,10 @@ __all__ = [
 ]
 
 _STRAY_EDGE_QUOTES = '"“”«»'
-# a candidate's token count, read in C (a generator expression costs a frame step each)
+# a candidate's token count and sentence, read in C (a generator expression costs a frame
+# step each, the `Candidate.sentence` property a Python call)
 _TOKEN_COUNT = attrgetter("features.tokens")
+_SENTENCE = attrgetter("features.sentence")
 
 
 def _tokens_after_edit(sentence: str, words: list[str], edited: str) -> list[str]:
@@ -722,7 +724,7 @@ class ExtractiveSummarizer:
             if title:
                 self._anchor_title(title, candidates, picked, made, usable_drawn, add, wanted)
             refill = refill_picks()
-            sentence_text = {c.sentence.index: c.sentence.text for c in ranked}
+            sentence_text = {s.index: s.text for s in map(_SENTENCE, ranked)}
             for _ in range(len(candidates)):
                 bad = first_ungrounded(
                     [(k, shown_tokens[k]) for k, _, _ in picked], ranked, title_tokens
