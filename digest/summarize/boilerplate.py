@@ -56,6 +56,8 @@ _INLINE_CAPTION = re.compile(
     r"|(?:[\w.]{1,20}\s*/\s*)?getty\s+images(?=\s*[.!؟?]?$)",
     re.IGNORECASE,
 )
+# what every _INLINE_CAPTION match without a bracket holds, matched the same way
+_GETTY = re.compile("getty", re.IGNORECASE)
 _NO_SPACE_BEFORE = frozenset(".،,!؟?:؛)»")
 # A related-stories heading: «مواضيع ذات صلة», «أخبار متعلقة», «قد يهمك», «Related
 # stories». («اقرأ أيضا: …» and «اقرأ المزيد» are not: on the ANT tune half they are
@@ -166,6 +168,8 @@ def strip_caption(text: str) -> str:
     text is returned as it is."""
     if not ("صور" in text or "تصوير" in text or "etty" in text or "hoto" in text):
         return text  # most sentences: four substring tests instead of a regex scan
+    if "(" not in text and "[" not in text and _GETTY.search(text) is None:
+        return text  # «صورة» as a word: every caption is bracketed or a Getty credit
     pieces: list[str] = []
     last = 0
     for found in _INLINE_CAPTION.finditer(text):

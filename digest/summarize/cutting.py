@@ -153,13 +153,14 @@ def _last_clause(kept: str) -> list[str]:
 def _opens_unfinished(clause: list[str]) -> bool:
     if not _NEEDS_MAIN_CLAUSE.isdisjoint(clause):
         return True
-    return any(pair in _NEEDS_MAIN_PAIRS for pair in pairwise(clause))
+    return not _NEEDS_MAIN_PAIRS.isdisjoint(pairwise(clause))  # (in C, no generator)
 
 
 def cut_is_safe(kept: str, dropped: str) -> bool:
     """Whether `kept` (a leading part of a sentence, with or without its final stop)
     says all it says in the sentence when `dropped` (the rest) is not shown."""
-    if not quotes_balanced(kept) or len(kept.split()) < 4:
+    # (maxsplit: the count matters only below 4, and the rest need not be split)
+    if not quotes_balanced(kept) or len(kept.split(maxsplit=4)) < 4:
         return False
     # the dropped part's first words, normalised one by one (cheaper than tokenising)
     head = dropped[:120]
@@ -172,7 +173,10 @@ def cut_is_safe(kept: str, dropped: str) -> bool:
         return False
     if "قول" in head or "قائل" in head:
         return False  # «... قولها: "…"»: the words said are in the dropped part
-    if any(marker in dropped for marker in _CONSEQUENCE_MARKERS):
+    # (three substring tests first: every marker holds «لذ», «لهذا» or «وبالتالي»)
+    if ("لذ" in dropped or "لهذا" in dropped or "وبالتالي" in dropped) and any(
+        marker in dropped for marker in _CONSEQUENCE_MARKERS
+    ):
         return False  # «…، لذلك بدأت تنصح …»: the sentence's point comes after the cut
     # only the last clause is tokenised: the whole sentence again would cost more than
     # the rest of the bullet's checks
@@ -373,7 +377,7 @@ def safe_leading_part(
     within max_chars whose cut is safe, or None."""
     # longest first: the first safe one is the answer (most sentences need one check)
     for candidate in sorted(candidates, key=len, reverse=True):
-        if len(candidate) > max_chars or len(candidate.split()) < min_words:
+        if len(candidate) > max_chars or len(candidate.split(maxsplit=min_words)) < min_words:
             continue
         body = candidate.rstrip(".")
         dropped = sentence[len(body) :] if sentence.startswith(body) else ""

@@ -42,7 +42,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
 from itertools import chain
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 from ..arabic import detect_language, normalize_word, tokenize, tokenize_many
 from ..sentences import Sentence, quotes_balanced, segment
@@ -95,6 +95,10 @@ __all__ = [
 ]
 
 _STRAY_EDGE_QUOTES = '"“”«»'
+# a candidate's token count and sentence, read in C (a generator expression costs a frame
+# step each, the `Candidate.sentence` property a Python call)
+_TOKEN_COUNT = attrgetter("features.tokens")
+_SENTENCE = attrgetter("features.sentence")
 
 
 def _tokens_after_edit(sentence: str, words: list[str], edited: str) -> list[str]:
@@ -204,6 +208,9 @@ class ExtractiveSummarizer:
     """The default summarizer (digest.ports.Summarizer). Never raises on odd text."""
 
     name = "extractive"
+    # True: the search's pick after the bullets are full is drawn at once, as it was
+    # before it was deferred (tests compare the two; the bullets are the same)
+    _draw_next_pick_at_once = False
 
     def __init__(
         self,
@@ -230,6 +237,7 @@ class ExtractiveSummarizer:
         symbols = may_be_boilerplate(text)
         # rows of a specification table pasted into the text («الوزن سامسونغ …: 163 غرام»)
         table = TableLabels(text)
+        is_row = table.is_row if table else None  # (asked once: most articles hold none)
         seen: set[tuple[str, ...]] = set()
         kept: list[tuple[Sentence, set[str], list[str], int]] = []
         token_lists = tokenize_many([s.text for s in sentences])
@@ -242,7 +250,7 @@ class ExtractiveSummarizer:
                 continue
             if (symbols or not no_boilerplate_word(words)) and is_boilerplate(sentence.text):
                 continue
-            if table and table.is_row(sentence.text):
+            if is_row is not None and is_row(sentence.text):
                 continue
             seen.add(key)
             # stopwords map to "": counted out and discarded (cheaper than filtering)
@@ -289,9 +297,7 @@ class ExtractiveSummarizer:
     def rank(self, title: str, text: str) -> list[Candidate]:
         """Candidates with their inclusion probabilities, in article order."""
         features = self.features(title, text)
-        count = len(features)
-        probability = self.model.probability
-        return [Candidate(f, probability(f, count)) for f in features]
+        return list(map(Candidate, features, self.model.probabilities(features)))
 
     def coverage_order(
         self,
@@ -371,7 +377,7 @@ class ExtractiveSummarizer:
         """The search's picks among `candidates` (all of an article's), best first,
         within a budget of sentences and/or word tokens (the last one may cross the
         token budget). Without a token budget only the likeliest are searched."""
-        article_tokens = sum(c.features.tokens for c in candidates)
+        article_tokens = sum(map(_TOKEN_COUNT, candidates))
         pool = shortlist(candidates) if max_tokens is None else list(candidates)
         chosen: list[Candidate] = []
         used = 0
@@ -630,7 +636,7 @@ class ExtractiveSummarizer:
         if language not in {"ar", "en"}:
             language = detect_language(text)
         candidates = ranked = self.rank(title, text)
-        article_tokens = sum(c.features.tokens for c in candidates)
+        article_tokens = sum(map(_TOKEN_COUNT, candidates))
         article_words = _ArticleWords(candidates)
         wanted = max_bullets
         if wanted is None and max_tokens is None:
@@ -705,7 +711,7 @@ class ExtractiveSummarizer:
                 return False  # a line of a program (tutorials in tech feeds)
             if not CALL_TO_ACTION_TOKENS.isdisjoint(tokens) and is_call_to_action(text):
                 return False  # «وتابعوا …» reads as one once its conjunction is dropped
-            if title_words and sum(t in title_words for t in tokens) >= 0.8 * len(tokens):
+            if title_words and sum(map(title_words.__contains__, tokens)) >= 0.8 * len(tokens):
                 return False  # repeats the headline
             leans = (
                 depends_on_previous(tokens)
@@ -727,17 +733,46 @@ class ExtractiveSummarizer:
             article_tokens=article_tokens,
         )
         pending: list[int] = []  # the search's pick that found no room
-        for i in search:
-            if not room():
-                pending.append(i)
+        # Once the bullets are full, the search's next pick (which `usable` makes, and
+        # which updates the search first) is drawn only when something reads what it
+        # leaves (`made`, `second_choice`, `pending`): most articles never need it. Drawn
+        # then, before that read, it leaves the same state as drawn at once (`usable`
+        # reads neither the bullets nor what it left before).
+        undrawn = False
+        while room():
+            pick = next(search, None)
+            if pick is None:
                 break
-            add(candidates[i].sentence.index, *made[i])
+            add(candidates[pick].sentence.index, *made[pick])
+        else:
+            undrawn = True
+
+        def draw() -> None:
+            nonlocal undrawn
+            if undrawn:
+                undrawn = False
+                pick = next(search, None)
+                if pick is not None:
+                    pending.append(pick)
+
+        def usable_drawn(i: int) -> bool:
+            draw()
+            return usable(i)
+
+        def refill_picks() -> Iterator[tuple[int, str, list[str]]]:
+            draw()
+            for i in chain(pending, search):
+                yield (candidates[i].sentence.index, *made[i])
+
+        if self._draw_next_pick_at_once:
+            draw()
+
         if max_tokens is None and candidates:
-            self._anchor_lead(candidates, picked, made, usable, add, wanted)
+            self._anchor_lead(candidates, picked, made, usable_drawn, add, wanted)
             if title:
-                self._anchor_title(title, candidates, picked, made, usable, add, wanted)
-            refill = ((candidates[i].sentence.index, *made[i]) for i in chain(pending, search))
-            sentence_text = {c.sentence.index: c.sentence.text for c in ranked}
+                self._anchor_title(title, candidates, picked, made, usable_drawn, add, wanted)
+            refill = refill_picks()
+            sentence_text = {s.index: s.text for s in map(_SENTENCE, ranked)}
             for _ in range(len(candidates)):
                 bad = first_ungrounded(
                     [(k, shown_tokens[k]) for k, _, _ in picked], ranked, title_tokens
@@ -755,6 +790,7 @@ class ExtractiveSummarizer:
                 # alone (a last resort with the sentence before), the next pick instead
                 entry = next(e for e in picked if e[0] == bad)
                 picked.remove(entry)
+                draw()  # (its second choices come before this one)
                 second_choice.append((bad, entry[1], tokenize(entry[1]), True))
                 for index, bullet, tokens in refill:
                     count = len(picked)
@@ -763,6 +799,8 @@ class ExtractiveSummarizer:
                     if len(picked) > count:
                         break
         floor = min(wanted, self.min_bullets) if wanted is not None else None
+        if floor is None or len(picked) < floor:
+            draw()  # second choices will be read
         for index, bullet, tokens, leans in second_choice:
             if floor is not None and len(picked) >= floor:
                 break

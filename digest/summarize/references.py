@@ -9,6 +9,7 @@ words. Pure functions over normalised tokens; set lookups, linear in the bullet.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping, Sequence
 from functools import lru_cache
 
@@ -126,7 +127,10 @@ def demonstrative_nouns(tokens: Sequence[str]) -> list[str]:
     the bullet does not name the noun before the demonstrative. Time nouns («هذا
     العام») point at nothing."""
     found: list[str] = []
-    for i in range(1, min(len(tokens) - 1, _DEMONSTRATIVE_WINDOW)):
+    end = min(len(tokens) - 1, _DEMONSTRATIVE_WINDOW)
+    if _DEMONSTRATIVES.isdisjoint(tokens[1:end]):
+        return found  # most bullets: one set test in C, not a loop over the window
+    for i in range(1, end):
         if tokens[i] not in _DEMONSTRATIVES:
             continue
         noun = tokens[i + 1]
@@ -289,10 +293,15 @@ def first_ungrounded(
     return None
 
 
+_ASCII_LETTER = re.compile("[A-Za-z]")
+
+
 def _latin_words(text: str) -> set[str]:
     """Words holding a Latin letter («J5», «IRS-CI», «iPhone»), lowercased, edge
     punctuation stripped."""
     out: set[str] = set()
+    if _ASCII_LETTER.search(text) is None:
+        return out  # most Arabic bullets: one scan in C, not a loop over their words
     for word in text.split():
         if word.isascii() and any(c.isalpha() for c in word):
             word = word.strip(".,;:!?\"'()[]«»“”،؛").lower()
@@ -319,6 +328,8 @@ def first_dropped_name(
     bullet and no earlier bullet shows: the cut dropped where it was introduced
     (judged on sheet 40f, AL-technology-333), so the later bullet refers to nothing.
     `sentences`: each bullet's sentence as written. None when every name is grounded."""
+    if _ASCII_LETTER.search("\n".join(text for _, text in bullets)) is None:
+        return None  # no bullet uses a Latin-lettered name (one scan in C)
     ordered = sorted(bullets)
     dropped: set[str] = set()
     shown: set[str] = set()

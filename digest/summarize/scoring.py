@@ -72,6 +72,32 @@ class InclusionModel:
         )
         return 1.0 / (1.0 + math.exp(-z))
 
+    def probabilities(self, features: Sequence[Features]) -> list[float]:
+        """`probability(f, len(features))` of each of `features` (an article's
+        candidates): the same sums in the same order, so the same floats, with the
+        coefficients and the article's constant terms looked up once, not per sentence."""
+        count = len(features)
+        exp = math.exp
+        bias, first, log_position = self.bias, self.first, self.log_position
+        relative_position, length = self.relative_position, self.length
+        headline, centrality = self.headline, self.centrality
+        by_count = self.log_count * (_LOG1P[count] if count < _LOG1P_TABLE else math.log1p(count))
+        out: list[float] = []
+        for f in features:
+            index = f.rank_index
+            z = (
+                bias
+                + first * (index == 0)
+                + log_position * (_LOG1P[index] if index < _LOG1P_TABLE else math.log1p(index))
+                + relative_position * index / count
+                + by_count
+                + length * min(f.tokens, 80) / 40
+                + headline * f.headline_sim
+                + centrality * f.centrality
+            )
+            out.append(1.0 / (1.0 + exp(-z)))
+        return out
+
 
 class Features(NamedTuple):
     """What a candidate sentence's inclusion probability is computed from.
