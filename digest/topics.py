@@ -361,9 +361,10 @@ class TopicCatalog:
 
     @classmethod
     def load(cls, path: Path) -> TopicCatalog:
-        """Read and validate a topics YAML file. Raises ConfigError naming file and field."""
+        """Read and validate a topics YAML file. Raises ConfigError naming file and field,
+        also on a key given twice in one mapping (YAML would keep the last silently)."""
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
         except OSError as error:
             raise ConfigError(f"{path}: cannot read topics file: {error}") from error
         except yaml.YAMLError as error:
@@ -413,6 +414,22 @@ class TopicCatalog:
         such topic (a chat's settings may still name a topic removed from the YAML)."""
         topic = self.get(slug)
         return topic.name(language) if topic else slug
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a mapping with a key given twice: a second «generic:» list
+    of a topic replaced its first one unnoticed."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} given twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 def _string_list(value: Any, where: str, *, required: bool = False) -> tuple[str, ...]:
