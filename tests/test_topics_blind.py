@@ -175,3 +175,53 @@ def test_an_inventors_mask_with_insects_in_passing_stays_inventions(
         "ابتكر مصمم قناعا يستخرج الأكسجين من الماء، ونال المخترع براءة اختراع، وقال إن فكرته "
         "جاءت من الحشرات.",
     ) == ["inventions"]
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "absent"),
+    [
+        # «تقنية جديدة» (a new technology) says nothing of science: a chip under the skin
+        # that replaces keys was science by the title fallback (60e: no, gadgets missing).
+        (
+            "خبر سار.. تقنية جديدة تخلصك من مفاتيحك إلى الأبد",
+            "زرع آلاف السويديين شريحة تحت الجلد، وتقول إحداهن إن التقنية الجديدة غيرت حياتها، "
+            "ويدرس الأحياء القريبة استخدامها.",
+            "science",
+        ),
+        # A Lenovo phone measured against the iPhone is a phones story, not big tech (60e)
+        (
+            "لينوفو يهزم آيفون بميزة غير مسبوقة",
+            "كشفت لينوفو عن هاتف ذكي بشاشة تغطي الواجهة كلها، وقالت إن الهاتف يتفوق على آيفون.",
+            "big-tech",
+        ),
+        # A product named with its maker is the product (pool 600: software yes, big tech no)
+        (
+            "برنامج يهدد بيانات مستخدمي غوغل كروم",
+            "حذر خبراء من إضافة لمتصفح غوغل كروم تسرق البيانات، ودعوا مستخدمي غوغل كروم إلى "
+            "حذفها من المتصفح.",
+            "big-tech",
+        ),
+    ],
+)
+def test_new_technology_lenovo_and_chrome_are_not_science_or_big_tech(
+    classifier: LexiconClassifier, title: str, text: str, absent: str
+) -> None:
+    found = tags(classifier, title, text)
+    assert absent not in found
+
+
+def test_lenovo_and_chrome_keep_their_own_topics(classifier: LexiconClassifier) -> None:
+    assert tags(
+        classifier,
+        "لينوفو يهزم آيفون بميزة غير مسبوقة",
+        "كشفت لينوفو عن هاتف ذكي بشاشة تغطي الواجهة كلها، وقالت إن الهاتف يتفوق على آيفون.",
+    ) == ["phones"]
+    assert (
+        tags(
+            classifier,
+            "برنامج يهدد بيانات مستخدمي غوغل كروم",
+            "حذر خبراء من إضافة لمتصفح غوغل كروم تسرق البيانات، ودعوا مستخدمي غوغل كروم إلى "
+            "حذفها من المتصفح.",
+        )[0]
+        == "software"
+    )
