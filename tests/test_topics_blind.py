@@ -225,3 +225,61 @@ def test_lenovo_and_chrome_keep_their_own_topics(classifier: LexiconClassifier) 
         )[0]
         == "software"
     )
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        # A hackathon in the title stays an innovation contest when the body names phones
+        # more (the tuners' readings: phones judged no on such a story)
+        (
+            "هاكاثون الحج يكسر الرقم القياسي كأكبر هاكاثون في العالم",
+            "شارك آلاف المبرمجين في الهاكاثون، وطوروا تطبيقات للهواتف الذكية، وقدمت هواوي "
+            "هواتف ذكية للفائزين، واستخدم المشاركون هاتف ذكي لعرض أفكارهم، وقالت هواوي إنها "
+            "ستدعم الفائزين.",
+            ["inventions"],
+        ),
+        # ... but gives way to a topic the title names too, by an everyday word
+        (
+            "ألماني يخترع أول وسادة هوائية تحمي الهواتف",
+            "اخترع طالب ألماني وسادة تحمي الهواتف الذكية عند السقوط، وتنفتح الوسادة حول الهاتف "
+            "الذكي، ويقول إن الهواتف الذكية تنكسر كثيرا، ويأمل أن تتبناها سامسونغ.",
+            ["phones"],
+        ),
+        # A car shown at GITEX is a car story; the exhibition itself is tech business
+        (
+            "وحش ذكي يزأر في جيتكس",
+            "عرضت شركة سيارة ذكية مصفحة في المعرض، والسيارة الذكية مزودة بكاميرات، وتسير "
+            "السيارة بسرعة كبيرة، وتقول الشركة إن السيارات من هذا النوع قليلة.",
+            ["ev"],
+        ),
+        (
+            "أكثر من 100 دولة تشارك في جايتكس بدبي",
+            "انطلق أسبوع جايتكس للتقنية بمشاركة آلاف العارضين، ويعرض المعرض أحدث التقنيات.",
+            ["startups"],
+        ),
+    ],
+)
+def test_a_title_topic_holds_and_exhibitions_tag_by_their_title(
+    classifier: LexiconClassifier, title: str, text: str, expected: list[str]
+) -> None:
+    assert tags(classifier, title, text) == expected
+
+
+def test_title_holds_must_be_a_boolean() -> None:
+    with pytest.raises(ConfigError, match="title_holds"):
+        TopicCatalog.parse(
+            {
+                "topics": [
+                    {
+                        "slug": "t",
+                        "name_ar": "اختبار",
+                        "name_en": "Test",
+                        "colour": 0x123456,
+                        "aliases": ["t"],
+                        "lexicon": {"ar": ["كلمة"]},
+                        "title_holds": "yes",
+                    }
+                ]
+            }
+        )
