@@ -283,3 +283,14 @@ def test_title_holds_must_be_a_boolean() -> None:
                 ]
             }
         )
+
+
+def test_bringing_the_internet_somewhere_is_telecom(classifier: LexiconClassifier) -> None:
+    # Facebook's Aquila drone (60e, both judges: telecom missing, social-media no).
+    found = tags(
+        classifier,
+        "فيسبوك تتخلى عن مشروع أكويلا لمد شبكات إنترنت جوية",
+        "أعلنت فيسبوك وقف مشروع طائرة تمد الإنترنت إلى المناطق النائية، وقالت فيسبوك إنها "
+        "ستعمل مع شركات أخرى لتوفير الإنترنت، وكانت فيسبوك قد اختبرت الطائرة.",
+    )
+    assert "telecom" in found
