@@ -283,6 +283,11 @@ class Topic:
     # «التوتر», «الحساسية») that health-tech counts only as generic, while science's research
     # words («باحثون», «دراسة») are specific.
     defers_to_generic: tuple[str, ...] = ()
+    # Named in the title by a specific term, this topic gives way (`defers_to`) only to a topic
+    # the title names too: a story headlined with a hackathon is an innovation contest even
+    # when its body names phones or Facebook more. Not for science, whose research words in a
+    # title («علماء يكتشفون») often head a medical study.
+    title_holds: bool = False
 
     def name(self, language: str = "ar") -> str:
         return self.name_ar if language == "ar" else self.name_en
@@ -361,9 +366,10 @@ class TopicCatalog:
 
     @classmethod
     def load(cls, path: Path) -> TopicCatalog:
-        """Read and validate a topics YAML file. Raises ConfigError naming file and field."""
+        """Read and validate a topics YAML file. Raises ConfigError naming file and field,
+        also on a key given twice in one mapping (YAML would keep the last silently)."""
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
         except OSError as error:
             raise ConfigError(f"{path}: cannot read topics file: {error}") from error
         except yaml.YAMLError as error:
@@ -413,6 +419,22 @@ class TopicCatalog:
         such topic (a chat's settings may still name a topic removed from the YAML)."""
         topic = self.get(slug)
         return topic.name(language) if topic else slug
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a mapping with a key given twice: a second «generic:» list
+    of a topic replaced its first one unnoticed."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} given twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 def _string_list(value: Any, where: str, *, required: bool = False) -> tuple[str, ...]:
@@ -485,7 +507,14 @@ def _parse_topic(raw: Any, where: str) -> Topic:
         description=" ".join(description.split()),
         defers_to=_string_list(raw.get("defers_to"), f"{where}.defers_to"),
         defers_to_generic=_string_list(raw.get("defers_to_generic"), f"{where}.defers_to_generic"),
+        title_holds=_flag(raw.get("title_holds", False), f"{where}.title_holds"),
     )
+
+
+def _flag(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: expected true or false, got {value!r}")
+    return value
 
 
 def default_topics_path() -> Path:
@@ -620,6 +649,7 @@ class LexiconClassifier:
             for topic in catalog.topics
         }
         self._defers_to = {topic.slug: frozenset(topic.defers_to) for topic in catalog.topics}
+        self._title_holds = frozenset(topic.slug for topic in catalog.topics if topic.title_holds)
         self._defers_to_generic = {
             topic.slug: topic.defers_to_generic
             for topic in catalog.topics
@@ -689,7 +719,10 @@ class LexiconClassifier:
                 found = (specific, TopicMatch(topic.slug, score, shown))
                 (candidates if score >= self._min_score else weak).append(found)
         candidates = self._taken_over(candidates, generic_only, frozenset(named))
-        matches = self._chosen(self._undeferred(candidates), frozenset(named))
+        matches = self._chosen(
+            self._undeferred(candidates, frozenset(title_topics), frozenset(named)),
+            frozenset(named),
+        )
         fallback = None
         if not matches and weak:
             fallback = self._chosen(self._undeferred(weak), frozenset())[0]
@@ -721,19 +754,29 @@ class LexiconClassifier:
         return list(candidates)
 
     def _undeferred(
-        self, candidates: Sequence[tuple[float, TopicMatch]]
+        self,
+        candidates: Sequence[tuple[float, TopicMatch]],
+        in_title: frozenset[str] = frozenset(),
+        named: frozenset[str] = frozenset(),
     ) -> list[tuple[float, TopicMatch]]:
         """The candidates without those that defer (`Topic.defers_to`) to a candidate with
         at least `defer_share` of their score: a study about a disease is health-tech, not
         also science, even when its research words give science the higher score; a science
-        story that names a disease or NASA in passing stays science."""
+        story that names a disease or NASA in passing stays science. A `title_holds` topic
+        with a specific term in the title (`in_title`) gives way only to one the title names
+        too (`named`, generic words included: «تحمي الهواتف» in an inventor's story)."""
         score = {match.topic: match.score for _, match in candidates}
+
+        def gives_way(topic: str, other: str) -> bool:
+            if topic in self._title_holds and topic in in_title and other not in named:
+                return False
+            return score.get(other, 0.0) >= self._defer_share * score[topic]
+
         return [
             pair
             for pair in candidates
             if not any(
-                score.get(other, 0.0) >= self._defer_share * pair[1].score
-                for other in self._defers_to.get(pair[1].topic, ())
+                gives_way(pair[1].topic, other) for other in self._defers_to.get(pair[1].topic, ())
             )
         ]
 

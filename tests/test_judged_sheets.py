@@ -20,7 +20,16 @@ def rows(name: str) -> list[dict[str, str]]:
 
 @pytest.mark.parametrize(
     "sheet",
-    ["topics-60", "topics-60b", "topics-60c", "topics-60d", "topics-60e", "topics-60e-second"],
+    [
+        "topics-60",
+        "topics-60b",
+        "topics-60c",
+        "topics-60d",
+        "topics-60e",
+        "topics-60e-second",
+        "topics-pool-blind-600",
+        "topics-pool-blind-660",
+    ],
 )
 def test_topic_sheet_every_tag_judged_on_the_sheets_articles(sheet: str) -> None:
     ids = (JUDGED / f"{sheet}.ids.txt").read_text(encoding="utf-8").split()
@@ -93,3 +102,16 @@ def test_tuners_readings_hold_only_tune_half_articles_and_every_tag(sheet: str, 
     given = [r for r in answers if r["topic"] != "MISSING"]
     assert given and all(r["correct"] in ("yes", "no") for r in given)
     assert score_answers(answers, ids).articles == size
+
+
+@pytest.mark.parametrize("sheet", ["topics-pool-blind-600", "topics-pool-blind-660"])
+def test_validation_sheets_hold_pool_tune_half_articles_read_by_no_tuner(sheet: str) -> None:
+    # Pool TUNE-half articles 541-660 of the tune order, judged blind on the topics5 code;
+    # no tuner's reading (topics-pool-tune-*) holds any of them.
+    from digest.eval.topic_sheet import is_judge
+
+    ids = set((JUDGED / f"{sheet}.ids.txt").read_text(encoding="utf-8").split())
+    assert not any(is_judge(record_id) for record_id in ids)
+    for end in range(60, 541, 60):
+        read = (JUDGED / f"topics-pool-tune-{end}.ids.txt").read_text(encoding="utf-8").split()
+        assert not ids & set(read)

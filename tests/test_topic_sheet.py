@@ -164,3 +164,39 @@ def test_a_tune_half_sheet_for_reading_while_tuning(
     sheet, _ = build_sheet(records, classifier, half="tune", start=50)
     assert "tune half" in sheet and "### 51. id:" in sheet
     assert sheet_ids(sheet) == [r.id for r in sheet_articles(records, half="tune", start=50)]
+
+
+def test_known_verdicts_rescore_the_current_tags() -> None:
+    # A verdict on (article, topic) applies to the same tag given by newer code; a tag nobody
+    # judged is new; an article is covered by a tag judged yes or listed by the judge.
+    from digest.eval.topic_sheet import Verdicts, known_report, rescore
+
+    rows = [
+        {"id": "a", "topic": "ai", "correct": "yes"},
+        {"id": "a", "topic": "phones", "correct": "no"},
+        {"id": "b", "topic": "science", "correct": "no"},
+        {"id": "b", "topic": "MISSING", "correct": "health-tech"},
+        {"id": "c", "topic": "space", "correct": "no"},
+    ]
+    verdicts = Verdicts.from_rows("s", rows, ["a", "b", "c", "d"])
+    before = {"a": ["ai", "phones"], "b": ["science"], "c": ["space"], "d": []}
+    after = {"a": ["ai"], "b": ["health-tech"], "c": ["gaming"], "d": ["ev"]}
+    old, new = rescore(verdicts, before), rescore(verdicts, after)
+    assert (old.right, old.wrong, old.new, old.covered, old.articles) == (1, 3, 0, 1, 4)
+    assert (new.right, new.wrong, new.new, new.covered) == (1, 0, 3, 2)
+    assert old.precision == 0.25 and new.precision == 1.0
+    table = known_report([("validation", verdicts)], after, {"c": "a title"})
+    assert "(validation)" in table and "(all blind)" in table
+    assert "c [gaming] gaming=new UNCOVERED | a title" in table
+    with pytest.raises(ValueError):
+        Verdicts.from_rows("s", [{"id": "a", "topic": "ai", "correct": "maybe"}], ["a"])
+
+
+def test_known_verdicts_of_the_kept_blind_sheets_load() -> None:
+    from digest.eval.topic_sheet import BLIND_SHEETS, Verdicts
+
+    judged = Path(__file__).parent / "fixtures" / "judged"
+    for _, name in BLIND_SHEETS:
+        verdicts = Verdicts.load(judged, name)
+        assert len(verdicts.ids) == 60 and verdicts.judged
+        assert {record_id for record_id, _ in verdicts.judged} <= set(verdicts.ids)

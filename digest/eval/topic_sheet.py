@@ -23,6 +23,16 @@ sheet from the TUNE half (for reading the tags while tuning, never from the judg
 ``--start N`` begins after the first N articles of the hash order (the next batch to read);
 ``tests/fixtures/judged/topics-tune-216.*`` is such a reading of the first 216.
     python -m digest.eval.topic_sheet score ANSWERS.csv [--sheet SHEET.md]
+    python -m digest.eval.topic_sheet known [--corpus ../shared/corpora/ant/pool.jsonl]
+        [--judged tests/fixtures/judged] [--list]
+
+``known`` re-tags the articles of every BLIND sheet kept in the repository (BLIND_SHEETS;
+their verdicts were given on older code, but a verdict on (article, topic) still applies to
+the same tag) with the current code, and prints per sheet and for the validation sheets and
+all blind sheets: tag precision over the tags whose verdict is known, how many current tags
+are new (never judged), and the articles covered by a known verdict (a current tag judged
+yes, or a topic the judge listed as MISSING for it). ``--list`` prints the wrong and new
+tags and the uncovered articles, with their titles.
 """
 
 from __future__ import annotations
@@ -33,7 +43,7 @@ import hashlib
 import re
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -209,6 +219,161 @@ def score_answers(rows: Sequence[dict[str, str]], article_ids: Sequence[str]) ->
     return SheetScore(len(ids), tags, correct, unjudged, len(covered & set(ids)), missing)
 
 
+# The blind sheets (read by judges who never tuned; the tuners' own readings are not here):
+# (group, name) with NAME.csv and NAME.ids.txt in tests/fixtures/judged. "validation": pool
+# TUNE-half articles 541-660, judged blind on the topics5 code; a change must not lower them.
+BLIND_SHEETS: tuple[tuple[str, str], ...] = (
+    ("dev", "topics-60"),
+    ("dev", "topics-60b"),
+    ("dev", "topics-60c"),
+    ("dev", "topics-60d"),
+    ("dev", "topics-60e"),
+    ("dev", "topics-60e-second"),
+    ("validation", "topics-pool-blind-600"),
+    ("validation", "topics-pool-blind-660"),
+)
+
+
+@dataclass(frozen=True)
+class Verdicts:
+    """One blind sheet's answers: the verdict on each judged (article id, topic) tag and the
+    topics the judge listed as MISSING for an article."""
+
+    name: str
+    ids: tuple[str, ...]
+    judged: Mapping[tuple[str, str], bool]
+    missing: Mapping[str, frozenset[str]]
+
+    @classmethod
+    def from_rows(cls, name: str, rows: Sequence[dict[str, str]], ids: Sequence[str]) -> Verdicts:
+        """Raises ValueError on a `correct` value other than yes/no/blank (blank: unjudged)."""
+        judged: dict[tuple[str, str], bool] = {}
+        missing: dict[str, set[str]] = {}
+        for row in rows:
+            record_id = (row.get("id") or "").strip()
+            topic = (row.get("topic") or "").strip()
+            answer = (row.get("correct") or "").strip().lower()
+            if topic.upper() == MISSING:
+                if answer:
+                    missing.setdefault(record_id, set()).add(answer)
+            elif answer in ("yes", "y", "نعم"):
+                judged[(record_id, topic)] = True
+            elif answer in ("no", "n", "لا"):
+                judged[(record_id, topic)] = False
+            elif answer:
+                raise ValueError(f"{name}: row {row}: correct must be yes or no")
+        return cls(
+            name,
+            tuple(ids),
+            judged,
+            {record_id: frozenset(slugs) for record_id, slugs in missing.items()},
+        )
+
+    @classmethod
+    def load(cls, directory: Path, name: str) -> Verdicts:
+        ids = (directory / f"{name}.ids.txt").read_text(encoding="utf-8").split()
+        with (directory / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+            return cls.from_rows(name, list(csv.DictReader(handle)), ids)
+
+
+@dataclass(frozen=True)
+class KnownScore:
+    """Current tags of a sheet's articles against its known verdicts."""
+
+    articles: int
+    right: int  # current tags judged yes
+    wrong: int  # current tags judged no
+    new: int  # current tags nobody judged
+    covered: int  # articles with a current tag judged yes or listed as MISSING
+
+    @property
+    def precision(self) -> float:
+        known = self.right + self.wrong
+        return self.right / known if known else 0.0
+
+    def __add__(self, other: KnownScore) -> KnownScore:
+        return KnownScore(
+            self.articles + other.articles,
+            self.right + other.right,
+            self.wrong + other.wrong,
+            self.new + other.new,
+            self.covered + other.covered,
+        )
+
+    def row(self, name: str) -> str:
+        return (
+            f"{name:<24} {self.precision:6.3f} {self.right:5d} {self.wrong:5d} {self.new:4d}"
+            f" {self.covered:5d}/{self.articles}"
+        )
+
+
+KNOWN_HEADER = f"{'sheet':<24} {'prec':>6} {'right':>5} {'wrong':>5} {'new':>4} covered"
+
+
+def rescore(verdicts: Verdicts, tags: Mapping[str, Sequence[str]]) -> KnownScore:
+    """Score the current `tags` (article id -> topic slugs) of the sheet's articles by the
+    sheet's known verdicts (pure)."""
+    right = wrong = new = covered = 0
+    for record_id in verdicts.ids:
+        current = tags.get(record_id, ())
+        listed = verdicts.missing.get(record_id, frozenset())
+        hit = False
+        for topic in current:
+            verdict = verdicts.judged.get((record_id, topic))
+            if verdict is None:
+                new += 1
+                hit = hit or topic in listed
+            elif verdict:
+                right += 1
+                hit = True
+            else:
+                wrong += 1
+                hit = hit or topic in listed  # a judge may say "no" and list it anyway
+        covered += hit
+    return KnownScore(len(verdicts.ids), right, wrong, new, covered)
+
+
+def known_report(
+    sheets: Sequence[tuple[str, Verdicts]],
+    tags: Mapping[str, Sequence[str]],
+    titles: Mapping[str, str] | None = None,
+) -> str:
+    """The table of `known`: one row per sheet, then the validation group and all sheets;
+    with `titles`, the wrong and new tags and the uncovered articles listed after it."""
+    lines = [KNOWN_HEADER]
+    groups: dict[str, KnownScore] = {}
+    total = KnownScore(0, 0, 0, 0, 0)
+    for group, verdicts in sheets:
+        score = rescore(verdicts, tags)
+        lines.append(score.row(verdicts.name))
+        groups[group] = groups.get(group, KnownScore(0, 0, 0, 0, 0)) + score
+        total = total + score
+    lines += [score.row(f"({group})") for group, score in groups.items()]
+    lines.append(total.row("(all blind)"))
+    if titles is not None:
+        for _, verdicts in sheets:
+            for record_id in verdicts.ids:
+                current = tags.get(record_id, ())
+                notes = [
+                    f"{topic}={'new' if verdicts.judged.get((record_id, topic)) is None else 'NO'}"
+                    for topic in current
+                    if not verdicts.judged.get((record_id, topic), False)
+                ]
+                listed = verdicts.missing.get(record_id, frozenset())
+                if not any(
+                    verdicts.judged.get((record_id, t), False) or t in listed for t in current
+                ):
+                    notes.append(
+                        "UNCOVERED" + (f" (missing: {','.join(sorted(listed))})" if listed else "")
+                    )
+                if notes:
+                    lines.append(
+                        f"{verdicts.name} {record_id} [{','.join(current)}] {' '.join(notes)}"
+                        f" | {titles.get(record_id, '')}"
+                    )
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m digest.eval.topic_sheet")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -240,7 +405,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="the sheet (.md), or its article ids one per line (.ids.txt, as kept in the"
         " repository without the article texts); default: ANSWERS with .md, else .ids.txt",
     )
+    known = sub.add_parser("known", help="current tags of the blind sheets vs their verdicts")
+    known.add_argument("--corpus", type=Path, default=Path("../shared/corpora/ant/pool.jsonl"))
+    known.add_argument("--topics", type=Path, default=None)
+    known.add_argument(
+        "--judged", type=Path, default=Path(__file__).parents[2] / "tests/fixtures/judged"
+    )
+    known.add_argument("--list", action="store_true", help="list wrong/new tags, uncovered")
     args = parser.parse_args(argv)
+    if args.command == "known":
+        sheets = [(group, Verdicts.load(args.judged, name)) for group, name in BLIND_SHEETS]
+        wanted = {record_id for _, verdicts in sheets for record_id in verdicts.ids}
+        classifier = LexiconClassifier(TopicCatalog.load(args.topics or default_topics_path()))
+        records = {r.id: r for r in read_corpus(args.corpus) if r.id in wanted}
+        absent = sorted(wanted - set(records))
+        if absent:
+            print(f"not in {args.corpus}: {', '.join(absent[:5])} ...", file=sys.stderr)
+            return 2
+        tags = {
+            record_id: [match.topic for match in classifier.classify(r.title, r.text)]
+            for record_id, r in records.items()
+        }
+        titles = {record_id: r.title for record_id, r in records.items()} if args.list else None
+        print(known_report(sheets, tags, titles))
+        return 0
     if args.command == "build":
         catalog = TopicCatalog.load(args.topics or default_topics_path())
         skip = frozenset(
