@@ -7,6 +7,7 @@ from __future__ import annotations
 from digest.arabic import tokenize
 from digest.summarize import ExtractiveSummarizer
 from digest.summarize.connectives import depends_on_previous
+from tests.test_summarize_complements import _SK_541
 
 _SK_786 = (
     'إيران.. "انحدار إلكتروني" برعاية نظام الملالي',
@@ -44,3 +45,14 @@ def test_a_purpose_verb_opening_is_not_a_bullet_of_its_own() -> None:
         "ليبيا تحظر تطبيق تليغرام.",
     ):
         assert not depends_on_previous(tokenize(sentence)), sentence
+
+
+def test_a_bare_plural_demonstrative_after_the_verb_leans_on_the_sentence_before() -> None:
+    # bullets-40k #38: «ويأمل مطورو هذه التقنية … ويبحث هؤلاء حاليا في …» showed «يبحث
+    # هؤلاء حاليا …» without the sentence naming «هؤلاء»
+    bullets = ExtractiveSummarizer().summarize(*_SK_541)
+    assert len(bullets) >= 3
+    assert not any(b.startswith("يبحث هؤلاء") for b in bullets), bullets
+    assert depends_on_previous(tokenize("انضم هؤلاء لبرنامج مراقبة صحية عام 2002."))
+    # before its noun it names whom it means
+    assert not depends_on_previous(tokenize("انضم هؤلاء الباحثون لبرنامج مراقبة صحية."))

@@ -580,13 +580,16 @@ def _purpose_verb(word: str) -> bool:
 
 # «قد يشمل ذلك إدخال رقم الهاتف …», «يعتمد ذلك على …»: a demonstrative standing alone
 # right after the opening word (and «قد»): "this" is what the sentence before said
-_BARE_DEMONSTRATIVES = frozenset(normalize(w) for w in ("ذلك", "هذا", "هذه", "تلك"))
+# («يبحث هؤلاء حاليا …»: who, the sentence before says; bullets-40k, SK-technology-541)
+_BARE_DEMONSTRATIVES = frozenset(
+    normalize(w) for w in ("ذلك", "هذا", "هذه", "تلك", "هؤلاء", "أولئك", "هذان", "هاتان")
+)
 _BEFORE_OPENING_VERB = frozenset(normalize(w) for w in ("قد", "لقد"))
 
 
 def _bare_demonstrative_after_verb(tokens: Sequence[str]) -> bool:
-    """Whether the bullet's second word (third after «قد/لقد») is «ذلك/هذا/هذه/تلك»
-    standing alone, not before its definite noun («يشمل هذا التطبيق …» names what it
+    """Whether the bullet's second word (third after «قد/لقد») is «ذلك/هذا/هذه/تلك/
+    هؤلاء …» standing alone, not before its definite noun («يشمل هذا التطبيق …» names what it
     means)."""
     i = 1 + (tokens[0] in _BEFORE_OPENING_VERB)
     return (
