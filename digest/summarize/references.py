@@ -89,6 +89,19 @@ _SAYING = frozenset(
     )
 )
 _SAYING_ALL = frozenset(word for base in _SAYING for word in (base, "و" + base, "ف" + base))
+# Verbs that go on with what a speaker said before («وتابع إيغلمان: "…"»): their speaker
+# was introduced by an earlier sentence even when two words follow the verb (the quote's
+# first word after a colon is no part of a name: bullets-40k, SK-technology-435)
+_CONTINUING = frozenset(
+    word
+    for base in tokenize("تابع تابعت استطرد استطردت استدرك استدركت واصل واصلت")
+    for word in (base, "و" + base, "ف" + base)
+)
+# «قال لوكانين لرويترز: …»: to whom he spoke, no part of his name (bullets-40l,
+# SK-technology-1235); «لل…» («للصحفيين») likewise
+_TO_OUTLET = frozenset(
+    tokenize("لرويترز لوكالة لصحيفة لشبكة لموقع لقناة لمجلة لتلفزيون لإذاعة لبي")
+)
 _BEFORE_VERB = frozenset(tokenize("قد لقد وقد ولقد فقد"))
 # After the speaker: his words or where he spoke, so the speaker is the noun alone
 _AFTER_SPEAKER = frozenset(tokenize("أن إن أنه إنه أنها إنها أنهم إنهم إلى الى في خلال"))
@@ -179,9 +192,10 @@ def person_nouns(tokens: Sequence[str]) -> list[str]:
 def speaker_reference(tokens: Sequence[str]) -> str | None:
     """The stem of a speaker named only by a definite noun or by one name right after
     a verb of saying among the bullet's first words («يوضح الباحث أن …» -> «باحث»,
-    «قال كولمان في …» -> «كولمان»), or None: no verb of saying there, or the speaker
-    is named in full («قال الباحث جون سميث إن …», «قالت شركة غوغل إن …»), or is only
-    a pronoun (`leans_on_previous`'s)."""
+    «قال كولمان في …» -> «كولمان», «قال لوكانين لرويترز: …», «تابع إيغلمان: …» ->
+    «إيغلمان»: «تابع» goes on with a speaker already heard), or None: no verb of
+    saying there, or the speaker is named in full («قال الباحث جون سميث إن …», «قالت
+    شركة غوغل إن …»), or is only a pronoun (`leans_on_previous`'s)."""
     start = 1 if tokens and tokens[0] in _BEFORE_VERB else 0
     for i in range(start, min(start + 3, len(tokens) - 1)):
         if tokens[i] not in _SAYING_ALL:
@@ -200,7 +214,14 @@ def speaker_reference(tokens: Sequence[str]) -> str | None:
         ):
             j += 1
         after = tokens[j] if j < len(tokens) else ""
-        if after and after not in _AFTER_SPEAKER and after not in _STOPWORDS:
+        if (
+            after
+            and after not in _AFTER_SPEAKER
+            and after not in _STOPWORDS
+            and after not in _TO_OUTLET
+            and not after.startswith("لل")
+            and tokens[i] not in _CONTINUING
+        ):
             return None  # a name follows: «قال الباحث جون سميث», «قال كيث كولمان»
         stem = _stem(speaker)
         if stem in _GROUP_SPEAKERS or (speaker.startswith("ال") and _plural(stem)):
