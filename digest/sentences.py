@@ -92,6 +92,8 @@ _ARABIC_LETTER_NAMES = _wordset(
 _DOTTED_LETTER_NAMES = _ARABIC_LETTER_NAMES | _wordset(
     "آي أي اي أو او إن ان أن ايه أيه آيه إيس اس أس ام ار إي ئي آى أل ال دابليو"
 )
+# What closes an acronym glued to its last letter («تي.في)», «تي.في"»)
+_CLOSING = frozenset(')]»"”’')
 # A word that opens a sentence of its own after a spelt initial, not a surname: the
 # stop really ends the sentence there
 _OPENS_SENTENCE = _wordset(
@@ -385,8 +387,9 @@ def _in_glued_acronym(text: str, pos: int, end: int) -> bool:
     """Whether the stop text[pos:end], glued between Arabic letters, is one of a dotted
     acronym spelt in Arabic («سي.إن.إن», «بي.أوت.كيو», «آي.فون»): a letter's name on
     one side, a short piece on the other. Not when the piece after is a word that opens
-    a sentence of its own (glued sentences: «… بي بي سي.وقال»), «ال…», or a long word
-    after a long one («للذكاء.سي»)."""
+    a sentence of its own (glued sentences: «… بي بي سي.وقال») unless a bracket or quote
+    closes it right away («(آي.جي.تي.في)»), «ال…», or a long word after a long one
+    («للذكاء.سي»)."""
     left = _letters_before(text, pos)
     right = _letters_after(text, end)
     if not left or not right:
@@ -395,6 +398,8 @@ def _in_glued_acronym(text: str, pos: int, end: int) -> bool:
         return False
     if right in _DOTTED_LETTER_NAMES:
         return True
+    if left in _DOTTED_LETTER_NAMES and text[end + len(right) : end + len(right) + 1] in _CLOSING:
+        return True  # «(آي.جي.تي.في)»: «في» closed by the bracket is V, no sentence
     return (
         len(right) <= 5
         and right not in _OPENS_SENTENCE

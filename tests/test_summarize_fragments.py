@@ -238,6 +238,27 @@ _BB_267 = (
 )
 
 
+_SK_953 = (
+    "إنستغرام يتحدى يوتيوب في مقاطع الفيديو الطويلة",
+    "\n".join(
+        [
+            "قال موقع التواصل الاجتماعي إنستغرام الذي تملكه شركة فيسبوك إنه سيضيف "
+            "قسما مخصصا لمقاطع الفيديو الطويلة ليوسع نطاق تطبيقه لمشاركة الصور ضمن "
+            "منافسة بين خدمات البث على وقت المستهلك.",
+            "وقال الرئيس التنفيذي لإنستغرام كيفن سيستروم خلال حفل في سان فرانسيسكو "
+            "إن القسم سيحمل اسم (آي.جي.تي.في) وسيضم مقاطع فيديو من مشاهير الإنترنت "
+            "الصاعدين والفنانين.",
+            "وأضاف أن القسم سيبدأ كجزء من تطبيق إنستغرام كما سيكون متاحا كتطبيق خاص.",
+            "وأبلغ سيستروم الصحفيين والموظفين وصانعي مقاطع الفيديو أن إنستغرام "
+            "تجاوز في الآونة الأخيرة مليار مستخدم نشط شهريا.",
+            "وتنفق شركات تكنولوجية مثل فيسبوك وألفابت، التي تملك يوتيوب، وسناب، "
+            "التي تملك سنابشات، بكثافة لتطوير خدمات مقاطع الفيديو المصورة بالهواتف "
+            "المحمولة لجذب المستخدمين وشركات الإعلانات على حد سواء.",
+        ]
+    ),
+)
+
+
 def test_a_purpose_verb_opening_is_not_a_bullet_of_its_own() -> None:
     # bullets-40k #8: «… تضاعفت في الفترة الأخيرة. ليواصل نظام الملالي انحداره …»
     bullets = ExtractiveSummarizer().summarize(*_SK_786)
@@ -301,3 +322,17 @@ def test_the_items_of_a_list_are_not_bullets_without_their_heading() -> None:
     assert colon_list_items(sentences) == frozenset()
     sentences = segment("النتائج كالآتي:\n7 في المئة من الأشخاص.\n9 في المئة ممن تناولوا دوائين.")
     assert colon_list_items(sentences) == frozenset({1, 2})
+
+
+def test_a_speaker_telling_by_surname_follows_the_sentence_introducing_him() -> None:
+    # bullets-40l #1: «أبلغ سيستروم الصحفيين …» without «وقال الرئيس التنفيذي لإنستغرام كيفن
+    # سيستروم …», which the splitter had broken at «(آي.جي.تي.في)» («في» taken for
+    # the preposition opening a sentence)
+    bullets = ExtractiveSummarizer().summarize(*_SK_953)
+    assert len(bullets) >= 3
+    assert any("(آي.جي.تي.في) وسيضم" in b for b in bullets), bullets
+    at = [i for i, b in enumerate(bullets) if b.startswith("أبلغ سيستروم")]
+    assert all(i > 0 and "كيفن سيستروم" in bullets[i - 1] for i in at), bullets
+    assert [s.text for s in segment("سيحمل اسم (آي.جي.تي.في) وسيضم مقاطع.")] == [
+        "سيحمل اسم (آي.جي.تي.في) وسيضم مقاطع."
+    ]

@@ -85,13 +85,18 @@ _SAYING = frozenset(
         """قال قالت يقول تقول اضاف اضافت يضيف تضيف اوضح اوضحت يوضح توضح اكد اكدت يؤكد تؤكد
         ذكر ذكرت يذكر تذكر اشار اشارت يشير تشير صرح صرحت لفت لفتت نوه نوهت رجح رجحت يرجح
         ترجح افاد افادت يفيد تفيد تابع تابعت اعتبر اعتبرت يعتبر تعتبر شدد شددت يشدد تشدد
-        كتب كتبت نقل نقلت روى روت يروي تروي"""
+        كتب كتبت نقل نقلت روى روت يروي تروي ابلغ ابلغت اخبر اخبرت"""
     )
 )
 _SAYING_ALL = frozenset(word for base in _SAYING for word in (base, "و" + base, "ف" + base))
 # Verbs that go on with what a speaker said before («وتابع إيغلمان: "…"»): their speaker
 # was introduced by an earlier sentence even when two words follow the verb (the quote's
 # first word after a colon is no part of a name: bullets-40k, SK-technology-435)
+# Verbs of telling: the definite noun after their speaker is whom he told («أبلغ سيستروم
+# الصحفيين …», bullets-40l, SK-technology-953), not a title describing him
+_TELLING = frozenset(
+    word for base in tokenize("ابلغ ابلغت اخبر اخبرت") for word in (base, "و" + base, "ف" + base)
+)
 _CONTINUING = frozenset(
     word
     for base in tokenize("تابع تابعت استطرد استطردت استدرك استدركت واصل واصلت")
@@ -206,6 +211,8 @@ def speaker_reference(tokens: Sequence[str]) -> str | None:
         # «الرئيس التنفيذي», «أماندا، البالغة من العمر»: definite words after the
         # speaker describe him; the word after them tells whether a name follows
         j = i + 2
+        if tokens[i] in _TELLING and j < len(tokens) and tokens[j].startswith("ال"):
+            return None if speaker.startswith("ال") else _stem(speaker)
         while (
             j < len(tokens)
             and tokens[j].startswith("ال")
