@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..arabic import strip_diacritics, tokenize
-from ..sentences import Sentence
+from ..sentences import Sentence, colon_list_items
 from .residue import is_call_to_action
 
 __all__ = [
@@ -127,8 +127,9 @@ _LIST_ITEM = re.compile(r"^(?:\d{1,2} ?[.)-](?! ?\d)|[•▪●◦])|\s[•▪�
 
 
 # A dash or star and a space opening the text («- قمع المشاعر …», «– …», «* …»): the
-# writer's own bullet of an inline list; shown, it would read «- - قمع …»
-_ITEM_MARKS = ("- ", "– ", "* ")
+# writer's own bullet of an inline list; shown, it would read «- - قمع …». A star needs
+# no space («*قصاصة حرة: تتيح …», bullets-40k, AL-technology-36).
+_ITEM_MARKS = ("- ", "– ", "*")
 
 
 def is_list_item(text: str) -> bool:
@@ -239,8 +240,18 @@ def body_sentences(sentences: list[Sentence], text: str) -> list[Sentence]:
     """The article's own sentences: a related-stories heading («مواضيع ذات صلة»,
     «قد يهمك») after at least two sentences of text ends the body, and what follows
     it (other stories' headlines and leads) is cut off; on a CNN page, so does the
-    first question-and-reply teaser of another story (`_teaser_start`). `text` is the
-    article the sentences come from (cheap pre-checks)."""
+    first question-and-reply teaser of another story (`_teaser_start`). The items of a
+    list a line ending with «:» introduces are left out (`colon_list_items`). `text`
+    is the article the sentences come from (cheap pre-checks)."""
+    if ":" in text or "：" in text:
+        items = colon_list_items(sentences)
+        if items:
+            sentences = [s for s in sentences if s.index not in items]
+    return _without_related(sentences, text)
+
+
+def _without_related(sentences: list[Sentence], text: str) -> list[Sentence]:
+    """`body_sentences` without its list items: the CNN teaser and related-stories cut."""
     if _TEASER_SOURCE in text[:400]:
         teaser = _teaser_start(sentences)
         if teaser is not None:

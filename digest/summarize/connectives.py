@@ -545,14 +545,16 @@ def _conjunction_before_own_word(word: str) -> bool:
 
 def depends_on_previous(tokens: Sequence[str]) -> bool:
     """The bullet (its normalised tokens) opens with words that only make sense after
-    the previous sentence («مما يعني»، «وهو ما»، «إذ»، «التي» …), or is a short
-    negation («لا يقدم لمن …»)."""
+    the previous sentence («مما يعني»، «وهو ما»، «إذ»، «التي» …, «ليواصل …»), or is a
+    short negation («لا يقدم لمن …»)."""
     if not tokens:
         return False
     if tokens[0] in _NEGATIONS and len(tokens) <= _SHORT_NEGATION:
         return True  # «لا يقدم لمن تجاوزن سن 18 عاما.»: what is not, the sentence before says
     if _bare_demonstrative_after_verb(tokens):
         return True
+    if _purpose_verb(tokens[0]):
+        return True  # «ليواصل نظام الملالي انحداره …»: the purpose of the sentence before
     if tokens[0] not in _DEPENDENT_FIRST:
         return False
     if tokens[0] in _FIMA and len(tokens) > 1 and tokens[1] in _FIMA_AS_FOR:
@@ -560,15 +562,34 @@ def depends_on_previous(tokens: Sequence[str]) -> bool:
     return _DEPENDENT_START.match(" ".join(tokens[:3])) is not None
 
 
+_MIN_PURPOSE_VERB = 4  # «ليتم»
+
+
+def _purpose_verb(word: str) -> bool:
+    """Whether `word` (normalised) is «لـ» + an imperfect verb of the third person
+    («ليواصل», «لتصبح», «لتتمكن»): a sentence opening so is the purpose or outcome of the
+    sentence before, split off at a full stop («… تضاعفت في الفترة الأخيرة. ليواصل نظام
+    الملالي انحداره …», bullets-40k, SK-technology-786). The verb is told from «لـ» + a
+    noun («لشركة», «لتطوير», «ليبيا», «لينوفو») by the conjunction lexicon: its masculine
+    form «يـ…» must be a word found after «و» («ويواصل», «ويتمكن»; no «ويطوير»). One
+    set lookup, only for words opening «لي/لت»."""
+    if len(word) < _MIN_PURPOSE_VERB or word[0] != "ل" or word[1] not in "يت":
+        return False
+    return "وي" + word[2:] in conjunction_lexicon().conjunction
+
+
 # «قد يشمل ذلك إدخال رقم الهاتف …», «يعتمد ذلك على …»: a demonstrative standing alone
 # right after the opening word (and «قد»): "this" is what the sentence before said
-_BARE_DEMONSTRATIVES = frozenset(normalize(w) for w in ("ذلك", "هذا", "هذه", "تلك"))
+# («يبحث هؤلاء حاليا …»: who, the sentence before says; bullets-40k, SK-technology-541)
+_BARE_DEMONSTRATIVES = frozenset(
+    normalize(w) for w in ("ذلك", "هذا", "هذه", "تلك", "هؤلاء", "أولئك", "هذان", "هاتان")
+)
 _BEFORE_OPENING_VERB = frozenset(normalize(w) for w in ("قد", "لقد"))
 
 
 def _bare_demonstrative_after_verb(tokens: Sequence[str]) -> bool:
-    """Whether the bullet's second word (third after «قد/لقد») is «ذلك/هذا/هذه/تلك»
-    standing alone, not before its definite noun («يشمل هذا التطبيق …» names what it
+    """Whether the bullet's second word (third after «قد/لقد») is «ذلك/هذا/هذه/تلك/
+    هؤلاء …» standing alone, not before its definite noun («يشمل هذا التطبيق …» names what it
     means)."""
     i = 1 + (tokens[0] in _BEFORE_OPENING_VERB)
     return (

@@ -9,9 +9,11 @@ statement and what is dropped does not change what it says. A cut is refused whe
   «عندما زار السيناتور الأميركي، غايلورد نيلسون، …»);
 - the kept part ends on «إنّ/أنّ/لأنّ/بأنّ» and at most one word (a subject without its
   predicate), or on a particle, preposition, pronoun («، وهو.») or a verb of saying (its
-  complement dropped);
+  complement dropped), or «أنّ» + a short subject meets an apposition («في حين أن نظام
+  MacOS، وهو …»: the predicate comes after it);
 - what is dropped starts with the consequence («فإن …», «فقد …»), an outcome or an
-  exception («قبل أن», «بعد أن», «إلا», «لكن», «غير أن», «دون أن», «حتى», «باستثناء»), the
+  exception («قبل أن», «بعد أن», «إلا», «لكن», «غير أن», «دون أن», «حتى», «باستثناء»), a
+  complement «أنّ/إنّ …» or a quote after a verb of saying and its speaker, the
   story's next step («وعندما …», «ولما …», «ثم …»), a
   trailing condition («إذا», «إن لم», «ما لم», «لو», «بشرط», «في حال») or a negation,
   or the sentence's main verb of saying («…، قال ميلنر إن …»: the kept part was only
@@ -94,6 +96,12 @@ _CONSEQUENCE_MARKERS = tuple(
     for sep in ("، ", ", ", "؛ ")
     for word in ("لذلك", "ولذلك", "لذا ", "ولذا ", "وبالتالي", "ولهذا", "لهذا")
 )
+# «أنّ/إنّ …» opening what is dropped: the complement of a verb kept («وقال الباحث في
+# جامعة لودز، رادوسلاو بندارسكي، إن "…"», «أعلنت الشركة، يوم الثلاثاء، أن …»): the kept
+# part lost what was said or announced. With «و» («…، وأن …») it is one more complement
+# of a verb whose first one was kept, and may go.
+_COMPLEMENT_THAT = frozenset(tokenize("إن أن بأن إنه إنها أنه أنها بأنه بأنها إنهم أنهم بأنهم"))
+_QUOTE_OPENERS = '"«“'
 # A verb of saying with no conjunction after a comma is the sentence's main verb: what
 # was kept is its fronted adverbial («باستخدام نفس المنهج …، قال ميلنر إن …»)
 _SAYING_MAIN_VERB = frozenset(
@@ -167,6 +175,7 @@ def cut_is_safe(kept: str, dropped: str) -> bool:
     first_two = [normalize_word(w.strip('،؛,;:."«»“”()')) for w in head.split(maxsplit=2)[:2]]
     if first_two and (
         first_two[0] in _KEEP_WITH_BEFORE
+        or first_two[0] in _COMPLEMENT_THAT
         or first_two[0] in _SAYING_MAIN_VERB
         or tuple(first_two) in _KEEP_WITH_BEFORE_PAIRS
     ):
@@ -191,6 +200,12 @@ def cut_is_safe(kept: str, dropped: str) -> bool:
         return False
     if any(w in _THAT for w in last[-2:]):
         return False  # «أكد أن الشركة.»: subject without predicate
+    if last[0] in _PARENTHETICAL and _that_subject(_previous_clause(kept)):
+        return False  # «في حين أن نظام MacOS، وهو المعروف سابقا باسم OS X.»
+    if first_two and first_two[0] in _PARENTHETICAL and _that_subject(last):
+        return False  # «في حين أن نظام MacOS.», «، وهو …» and the predicate dropped
+    if head[:1] in _QUOTE_OPENERS and _saying_before_quote(kept):
+        return False  # «قال الباحث، رادوسلاو بندارسكي، "…"»: the words said are dropped
     if _opens_unfinished(last):
         return False
     if _main_clause_missing(kept):
@@ -351,6 +366,44 @@ def _apposition_then_complement(head: str) -> bool:
         return False
     word = normalize_word(after[0].strip('"«»“”()'))
     return _is_complement(word) or word in _THAT
+
+
+# «أنّ/إنّ» this many words at most before the end of the clause an apposition follows:
+# «أن نظام التشغيل MacOS» is a subject, with no room for its predicate
+_THAT_SUBJECT_WORDS = 4
+
+
+def _previous_clause(kept: str) -> list[str]:
+    """The tokens of the clause before the kept part's last comma clause ([] when the
+    kept part is one clause)."""
+    cut = max(kept.rfind("،"), kept.rfind("؛"), kept.rfind(","), kept.rfind(";"))
+    return _last_clause(kept[:cut]) if cut > 0 else []
+
+
+def _that_subject(clause: list[str]) -> bool:
+    """The clause ends on «أنّ/إنّ» and a short subject («في حين أن نظام التشغيل
+    MacOS»), and an apposition or relative clause («، وهو نظام التشغيل المعروف سابقاً
+    باسم آبل OS X») follows it: the predicate of that subject comes after the apposition
+    (bullets-40l, AL-technology-273), so a cut on either side of the apposition drops
+    it. Not «أنْ» before an imperfect verb («دون أن تنطقه، وهو …»)."""
+    words = clause[-_THAT_SUBJECT_WORDS:]
+    return any(
+        w in _THAT and i + 1 < len(words) and not _imperfect(words[i + 1])
+        for i, w in enumerate(words)
+    )
+
+
+def _saying_before_quote(kept: str) -> bool:
+    """The dropped part opens with a quote and the kept part's last two clauses hold a
+    verb of saying with no «أنّ/إنّ» or colon after it: the quote is what was said."""
+    last = _last_clause(kept)
+    words = _previous_clause(kept) + last
+    for word in reversed(words):
+        if word in _THAT:
+            return False
+        if word in _SAYING:
+            return ":" not in kept[-80:]
+    return False
 
 
 def _speaker_without_words(kept: str, last: list[str]) -> bool:

@@ -86,10 +86,28 @@ _SAYING = frozenset(
         """قال قالت يقول تقول اضاف اضافت يضيف تضيف اوضح اوضحت يوضح توضح اكد اكدت يؤكد تؤكد
         ذكر ذكرت يذكر تذكر اشار اشارت يشير تشير صرح صرحت لفت لفتت نوه نوهت رجح رجحت يرجح
         ترجح افاد افادت يفيد تفيد تابع تابعت اعتبر اعتبرت يعتبر تعتبر شدد شددت يشدد تشدد
-        كتب كتبت نقل نقلت روى روت يروي تروي"""
+        كتب كتبت نقل نقلت روى روت يروي تروي ابلغ ابلغت اخبر اخبرت"""
     )
 )
 _SAYING_ALL = frozenset(word for base in _SAYING for word in (base, "و" + base, "ف" + base))
+# Verbs that go on with what a speaker said before («وتابع إيغلمان: "…"»): their speaker
+# was introduced by an earlier sentence even when two words follow the verb (the quote's
+# first word after a colon is no part of a name: bullets-40k, SK-technology-435)
+# Verbs of telling: the definite noun after their speaker is whom he told («أبلغ سيستروم
+# الصحفيين …», bullets-40l, SK-technology-953), not a title describing him
+_TELLING = frozenset(
+    word for base in tokenize("ابلغ ابلغت اخبر اخبرت") for word in (base, "و" + base, "ف" + base)
+)
+_CONTINUING = frozenset(
+    word
+    for base in tokenize("تابع تابعت استطرد استطردت استدرك استدركت واصل واصلت")
+    for word in (base, "و" + base, "ف" + base)
+)
+# «قال لوكانين لرويترز: …»: to whom he spoke, no part of his name (bullets-40l,
+# SK-technology-1235); «لل…» («للصحفيين») likewise
+_TO_OUTLET = frozenset(
+    tokenize("لرويترز لوكالة لصحيفة لشبكة لموقع لقناة لمجلة لتلفزيون لإذاعة لبي")
+)
 _BEFORE_VERB = frozenset(tokenize("قد لقد وقد ولقد فقد"))
 # After the speaker: his words or where he spoke, so the speaker is the noun alone
 _AFTER_SPEAKER = frozenset(tokenize("أن إن أنه إنه أنها إنها أنهم إنهم إلى الى في خلال"))
@@ -183,9 +201,10 @@ def person_nouns(tokens: Sequence[str]) -> list[str]:
 def speaker_reference(tokens: Sequence[str]) -> str | None:
     """The stem of a speaker named only by a definite noun or by one name right after
     a verb of saying among the bullet's first words («يوضح الباحث أن …» -> «باحث»,
-    «قال كولمان في …» -> «كولمان»), or None: no verb of saying there, or the speaker
-    is named in full («قال الباحث جون سميث إن …», «قالت شركة غوغل إن …»), or is only
-    a pronoun (`leans_on_previous`'s)."""
+    «قال كولمان في …» -> «كولمان», «قال لوكانين لرويترز: …», «تابع إيغلمان: …» ->
+    «إيغلمان»: «تابع» goes on with a speaker already heard), or None: no verb of
+    saying there, or the speaker is named in full («قال الباحث جون سميث إن …», «قالت
+    شركة غوغل إن …»), or is only a pronoun (`leans_on_previous`'s)."""
     start = 1 if tokens and tokens[0] in _BEFORE_VERB else 0
     for i in range(start, min(start + 3, len(tokens) - 1)):
         if tokens[i] not in _SAYING_ALL:
@@ -196,6 +215,8 @@ def speaker_reference(tokens: Sequence[str]) -> str | None:
         # «الرئيس التنفيذي», «أماندا، البالغة من العمر»: definite words after the
         # speaker describe him; the word after them tells whether a name follows
         j = i + 2
+        if tokens[i] in _TELLING and j < len(tokens) and tokens[j].startswith("ال"):
+            return None if speaker.startswith("ال") else _stem(speaker)
         while (
             j < len(tokens)
             and tokens[j].startswith("ال")
@@ -204,7 +225,14 @@ def speaker_reference(tokens: Sequence[str]) -> str | None:
         ):
             j += 1
         after = tokens[j] if j < len(tokens) else ""
-        if after and after not in _AFTER_SPEAKER and after not in _STOPWORDS:
+        if (
+            after
+            and after not in _AFTER_SPEAKER
+            and after not in _STOPWORDS
+            and after not in _TO_OUTLET
+            and not after.startswith("لل")
+            and tokens[i] not in _CONTINUING
+        ):
             return None  # a name follows: «قال الباحث جون سميث», «قال كيث كولمان»
         stem = _stem(speaker)
         if stem in _GROUP_SPEAKERS or (speaker.startswith("ال") and _plural(stem)):
