@@ -1,7 +1,7 @@
 """What of a headline the bullets must show (issue #13 point 2): its figures («42 %»)
 and its names («هواوي», «Apple»), when a sentence of the article gives them. Pure
 functions over the title and the article's tokens; `ExtractiveSummarizer` brings in the
-sentence (`extractive._anchor_title`)."""
+sentence (`search.anchor_title`)."""
 
 from __future__ import annotations
 

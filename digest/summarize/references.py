@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping, Sequence
-from functools import lru_cache
 
 from ..arabic import tokenize
 from .scoring import _STOPWORDS, Candidate, _stem
@@ -122,9 +121,22 @@ def _key(stem: str) -> str:
     return stem
 
 
-@lru_cache(maxsize=1 << 15)
-def _token_key(token: str) -> str:
-    return _key(_stem(token))
+class _TokenKeys(dict[str, str]):
+    """token -> `_key(_stem(token))`, filled on first use: a lookup is the dict's C
+    `__getitem__` (several times cheaper per token than an lru_cache wrapper, and
+    `first_ungrounded` maps every word of the sentences before a bullet). Bounded."""
+
+    def __missing__(self, token: str) -> str:
+        if len(self) >= _MAX_CACHED_KEYS:
+            self.clear()
+        key = self[token] = _key(_stem(token))
+        return key
+
+
+_MAX_CACHED_KEYS = 1 << 15
+# one cache for the process, as the lru_cache it replaces was
+_TOKEN_KEYS = _TokenKeys()
+_token_key = _TOKEN_KEYS.__getitem__
 
 
 def stems(tokens: Collection[str]) -> set[str]:
