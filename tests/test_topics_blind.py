@@ -294,3 +294,53 @@ def test_bringing_the_internet_somewhere_is_telecom(classifier: LexiconClassifie
         "ستعمل مع شركات أخرى لتوفير الإنترنت، وكانت فيسبوك قد اختبرت الطائرة.",
     )
     assert "telecom" in found
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        # a body study told with research words is health-tech (48f: science judged no 4 of 4):
+        # standing at work, weighed by its health words only (the fallback gives way too) ...
+        (
+            "ماذا يفعل الجلوس الطويل في المكتب",
+            "أشارت دراسة حديثة إلى أن الجلوس الطويل يضر بالصحة، ويقول الباحثون إن صحة "
+            "الموظفين تتراجع، وينصح الأطباء بالحركة تفاديا للمشكلات الصحية.",
+        ),
+        # ... the immune system and grey hair, in mice ...
+        (
+            "هل تسرع الاستجابة المناعية الشيب؟",
+            "أظهرت دراسة على الفئران أن الاستجابة المناعية المفرطة قد تؤدي إلى الشيب، وقال "
+            "باحثين في جامعة إن الخلايا الجذعية في الجلد تتأثر، وإن الجينات تلعب دورا.",
+        ),
+        # ... an organ of the human body ...
+        (
+            "اكتشاف عضو جديد في جسم الإنسان",
+            "يقول العلماء إنهم اكتشفوا عضوا جديدا في جسم الإنسان تحت الجلد، ويقول العلماء إنه "
+            "يحيط بالعضلات في الجسم كله وبأعضاء جسم الإنسان، وهو أكبر من الجلد، وقال أستاذ "
+            "أمراض إنه يغطي جزءا كبيرا من الجسم.",
+        ),
+        # ... the warning signs before suicide
+        (
+            "تنبيه علمي.. إشارات تسبق الانتحار",
+            "كشفت دراسة أن من يقدمون على الانتحار يظهرون علامات قبل ذلك، ووجدت دراسة أن "
+            "كثيرين منهم عانوا اضطرابات النوم.",
+        ),
+    ],
+)
+def test_studies_of_the_human_body_are_health_tech_not_science(
+    classifier: LexiconClassifier, title: str, text: str
+) -> None:
+    assert tags(classifier, title, text) == ["health-tech"]
+
+
+def test_a_newspaper_and_natural_gas_are_no_health_words(classifier: LexiconClassifier) -> None:
+    # «صحيفة» (a newspaper) and «الطبيعي» (natural) began like the stems «صحي*», «طبي*»: a
+    # story on Saturn's moon had health-tech once the fallback gave way to health words
+    text = (
+        "ذكرت صحيفة بريطانية أن اللقاح مصنوع من الغاز الطبيعي، وقالت الصحيفة إن لقاح "
+        "الإنفلونزا يجرب على نطاق صحي وطبي واسع."
+    )
+    plain = text.replace("صحيفة", "وكالة").replace("الطبيعي", "المسال")
+    (match,) = classifier.classify("لقاح جديد ضد الإنفلونزا", text)
+    (same,) = classifier.classify("لقاح جديد ضد الإنفلونزا", plain)
+    assert match.topic == same.topic == "health-tech" and match.score == same.score
