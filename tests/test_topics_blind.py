@@ -344,3 +344,58 @@ def test_a_newspaper_and_natural_gas_are_no_health_words(classifier: LexiconClas
     (match,) = classifier.classify("لقاح جديد ضد الإنفلونزا", text)
     (same,) = classifier.classify("لقاح جديد ضد الإنفلونزا", plain)
     assert match.topic == same.topic == "health-tech" and match.score == same.score
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        # LG is not in the big-tech group (48f: big tech no; gadgets listed)
+        (
+            '"إل جي" تكشف عن ساعتها الهجينة',
+            "كشفت إل جي عن ساعة تجمع بين العقارب والشاشة، وتنافس إل جي بها الساعات الذكية، "
+            "وتعمل مع الساعات الذكية الأخرى على شاشة صغيرة.",
+            ["gadgets"],
+        ),
+        # a password named in the title is a security story, the phone its object (48f)
+        (
+            "صورة تكشف كلمة سر هاتف مغني شهير",
+            "ظهرت كلمة السر على هاتف المغني في صورة، وحذر خبراء الأمن الإلكتروني من أن "
+            "القراصنة يستغلون ذلك، وأن هاتف آيفون بلا قرصنة يبقى عرضة للخطر، وأن الهاتف "
+            "يحتاج حماية.",
+            ["cybersecurity"],
+        ),
+        # «حملة» (a campaign) is no pregnancy (pool judge-60: health-tech no)
+        (
+            "بريطانيا تشن حملة إلكترونية على متطرفين",
+            "قالت الحكومة إن الحملة استهدفت شبكات المتطرفين، وإن الحملة مستمرة في حرب "
+            "أعصاب، وإن حملات أخرى ستتبع عبر الإنترنت.",
+            [],
+        ),
+        # iris scanning is biometrics, as face recognition: ai, not the eye (pool judge-60)
+        (
+            'مطار يقر استخدام "العين" بدلا من جواز السفر',
+            "يعتمد المطار مسح قزحية العين للتأكد من الهوية، ويقرأ النظام قزحية العين عند "
+            "البوابة، بعد تجربة قراءة قزحية العين للموظفين.",
+            ["ai"],
+        ),
+        # a founder's gift is no company story (pool judge-60: big tech no, health-tech listed)
+        (
+            'بيل غيتس يتبرع بملايين لـ"بعوض مفيد"',
+            "تبرع مؤسس مايكروسوفت بيل غيتس لمشروع يحارب مرض الملاريا، وتقلل التقنية البعوض "
+            "الناقل لمرض زيكا، وتركز على الملاريا.",
+            ["health-tech"],
+        ),
+        # a passenger tunnel is transport; the platform it was shown on is no story (judge-60)
+        (
+            'هل يفي نفق "السرعة الفائقة" بوعوده؟',
+            "يعد إيلون ماسك بنقل الركاب في نفق تحفره شركته بورينغ كامبني، وتحدث ماسك عن "
+            "النفق عبر وسائل التواصل الاجتماعي، ونشر الفيديو على إنستغرام، ثم على إنستغرام "
+            "في تغريدة، وقال إن سيارات تسلا ستسير في النفق، وإن السيارات أسرع فيه.",
+            ["ev"],
+        ),
+    ],
+)
+def test_the_other_blind_errors_of_the_topics6_sheets(
+    classifier: LexiconClassifier, title: str, text: str, expected: list[str]
+) -> None:
+    assert tags(classifier, title, text) == expected
