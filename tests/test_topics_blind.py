@@ -399,3 +399,28 @@ def test_the_other_blind_errors_of_the_topics6_sheets(
     classifier: LexiconClassifier, title: str, text: str, expected: list[str]
 ) -> None:
     assert tags(classifier, title, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        # a charger that caught fire is no phone story (48f: phones no) ...
+        (
+            'حريق في حافلة إثر انفجار "شاحن هاتف"',
+            "اشتعلت النار في حافلة بعد انفجار شاحن كان موصولا بهاتف أحد الركاب، وقال السائق "
+            "إن الشاحن انفجر فجأة، وإن الهاتف احترق، وإن شاحن الهاتف كان رخيصا.",
+            [],
+        ),
+        # ... wireless charging is a phone feature: it stays phones
+        (
+            "لماذا تأخر الشاحن اللاسلكي للهواتف؟",
+            "تعمل الشركات على الشحن اللاسلكي منذ سنوات، ويحتاج الشحن اللاسلكي إلى هاتف "
+            "يدعمه، وتقول الشركات إن الهواتف الجديدة تدعم الشاحن اللاسلكي.",
+            ["phones"],
+        ),
+    ],
+)
+def test_a_charger_is_a_phone_story_only_when_charging_is(
+    classifier: LexiconClassifier, title: str, text: str, expected: list[str]
+) -> None:
+    assert tags(classifier, title, text) == expected
