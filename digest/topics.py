@@ -725,6 +725,9 @@ class LexiconClassifier:
         )
         fallback = None
         if not matches and weak:
+            # the fallback gives way like a tag does: a standing-at-work study's two research
+            # words are no science story when its health words outweigh them (48f)
+            weak = self._taken_over(weak, generic_only, frozenset())
             fallback = self._chosen(self._undeferred(weak), frozenset())[0]
         if not matches and fallback is None:
             fallback = _title_fallback(titled)

@@ -196,7 +196,11 @@ def test_known_verdicts_of_the_kept_blind_sheets_load() -> None:
     from digest.eval.topic_sheet import BLIND_SHEETS, Verdicts
 
     judged = Path(__file__).parent / "fixtures" / "judged"
+    # every blind topic sheet kept (the tuners' readings are named "tune") is known
+    kept = {p.name.removesuffix(".ids.txt") for p in judged.glob("topics-*.ids.txt")}
+    assert {name for _, name in BLIND_SHEETS} == {n for n in kept if "tune" not in n}
+    assert {group for group, _ in BLIND_SHEETS} == {"dev", "pool"}
     for _, name in BLIND_SHEETS:
         verdicts = Verdicts.load(judged, name)
-        assert len(verdicts.ids) == 60 and verdicts.judged
+        assert len(verdicts.ids) == (48 if name == "topics-48f" else 60) and verdicts.judged
         assert {record_id for record_id, _ in verdicts.judged} <= set(verdicts.ids)

@@ -294,3 +294,133 @@ def test_bringing_the_internet_somewhere_is_telecom(classifier: LexiconClassifie
         "ستعمل مع شركات أخرى لتوفير الإنترنت، وكانت فيسبوك قد اختبرت الطائرة.",
     )
     assert "telecom" in found
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        # a body study told with research words is health-tech (48f: science judged no 4 of 4):
+        # standing at work, weighed by its health words only (the fallback gives way too) ...
+        (
+            "ماذا يفعل الجلوس الطويل في المكتب",
+            "أشارت دراسة حديثة إلى أن الجلوس الطويل يضر بالصحة، ويقول الباحثون إن صحة "
+            "الموظفين تتراجع، وينصح الأطباء بالحركة تفاديا للمشكلات الصحية.",
+        ),
+        # ... the immune system and grey hair, in mice ...
+        (
+            "هل تسرع الاستجابة المناعية الشيب؟",
+            "أظهرت دراسة على الفئران أن الاستجابة المناعية المفرطة قد تؤدي إلى الشيب، وقال "
+            "باحثين في جامعة إن الخلايا الجذعية في الجلد تتأثر، وإن الجينات تلعب دورا.",
+        ),
+        # ... an organ of the human body ...
+        (
+            "اكتشاف عضو جديد في جسم الإنسان",
+            "يقول العلماء إنهم اكتشفوا عضوا جديدا في جسم الإنسان تحت الجلد، ويقول العلماء إنه "
+            "يحيط بالعضلات في الجسم كله وبأعضاء جسم الإنسان، وهو أكبر من الجلد، وقال أستاذ "
+            "أمراض إنه يغطي جزءا كبيرا من الجسم.",
+        ),
+        # ... the warning signs before suicide
+        (
+            "تنبيه علمي.. إشارات تسبق الانتحار",
+            "كشفت دراسة أن من يقدمون على الانتحار يظهرون علامات قبل ذلك، ووجدت دراسة أن "
+            "كثيرين منهم عانوا اضطرابات النوم.",
+        ),
+    ],
+)
+def test_studies_of_the_human_body_are_health_tech_not_science(
+    classifier: LexiconClassifier, title: str, text: str
+) -> None:
+    assert tags(classifier, title, text) == ["health-tech"]
+
+
+def test_a_newspaper_and_natural_gas_are_no_health_words(classifier: LexiconClassifier) -> None:
+    # «صحيفة» (a newspaper) and «الطبيعي» (natural) began like the stems «صحي*», «طبي*»: a
+    # story on Saturn's moon had health-tech once the fallback gave way to health words
+    text = (
+        "ذكرت صحيفة بريطانية أن اللقاح مصنوع من الغاز الطبيعي، وقالت الصحيفة إن لقاح "
+        "الإنفلونزا يجرب على نطاق صحي وطبي واسع."
+    )
+    plain = text.replace("صحيفة", "وكالة").replace("الطبيعي", "المسال")
+    (match,) = classifier.classify("لقاح جديد ضد الإنفلونزا", text)
+    (same,) = classifier.classify("لقاح جديد ضد الإنفلونزا", plain)
+    assert match.topic == same.topic == "health-tech" and match.score == same.score
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        # LG is not in the big-tech group (48f: big tech no; gadgets listed)
+        (
+            '"إل جي" تكشف عن ساعتها الهجينة',
+            "كشفت إل جي عن ساعة تجمع بين العقارب والشاشة، وتنافس إل جي بها الساعات الذكية، "
+            "وتعمل مع الساعات الذكية الأخرى على شاشة صغيرة.",
+            ["gadgets"],
+        ),
+        # a password named in the title is a security story, the phone its object (48f)
+        (
+            "صورة تكشف كلمة سر هاتف مغني شهير",
+            "ظهرت كلمة السر على هاتف المغني في صورة، وحذر خبراء الأمن الإلكتروني من أن "
+            "القراصنة يستغلون ذلك، وأن هاتف آيفون بلا قرصنة يبقى عرضة للخطر، وأن الهاتف "
+            "يحتاج حماية.",
+            ["cybersecurity"],
+        ),
+        # «حملة» (a campaign) is no pregnancy (pool judge-60: health-tech no)
+        (
+            "بريطانيا تشن حملة إلكترونية على متطرفين",
+            "قالت الحكومة إن الحملة استهدفت شبكات المتطرفين، وإن الحملة مستمرة في حرب "
+            "أعصاب، وإن حملات أخرى ستتبع عبر الإنترنت.",
+            [],
+        ),
+        # iris scanning is biometrics, as face recognition: ai, not the eye (pool judge-60)
+        (
+            'مطار يقر استخدام "العين" بدلا من جواز السفر',
+            "يعتمد المطار مسح قزحية العين للتأكد من الهوية، ويقرأ النظام قزحية العين عند "
+            "البوابة، بعد تجربة قراءة قزحية العين للموظفين.",
+            ["ai"],
+        ),
+        # a founder's gift is no company story (pool judge-60: big tech no, health-tech listed)
+        (
+            'بيل غيتس يتبرع بملايين لـ"بعوض مفيد"',
+            "تبرع مؤسس مايكروسوفت بيل غيتس لمشروع يحارب مرض الملاريا، وتقلل التقنية البعوض "
+            "الناقل لمرض زيكا، وتركز على الملاريا.",
+            ["health-tech"],
+        ),
+        # a passenger tunnel is transport; the platform it was shown on is no story (judge-60)
+        (
+            'هل يفي نفق "السرعة الفائقة" بوعوده؟',
+            "يعد إيلون ماسك بنقل الركاب في نفق تحفره شركته بورينغ كامبني، وتحدث ماسك عن "
+            "النفق عبر وسائل التواصل الاجتماعي، ونشر الفيديو على إنستغرام، ثم على إنستغرام "
+            "في تغريدة، وقال إن سيارات تسلا ستسير في النفق، وإن السيارات أسرع فيه.",
+            ["ev"],
+        ),
+    ],
+)
+def test_the_other_blind_errors_of_the_topics6_sheets(
+    classifier: LexiconClassifier, title: str, text: str, expected: list[str]
+) -> None:
+    assert tags(classifier, title, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        # a charger that caught fire is no phone story (48f: phones no) ...
+        (
+            'حريق في حافلة إثر انفجار "شاحن هاتف"',
+            "اشتعلت النار في حافلة بعد انفجار شاحن كان موصولا بهاتف أحد الركاب، وقال السائق "
+            "إن الشاحن انفجر فجأة، وإن الهاتف احترق، وإن شاحن الهاتف كان رخيصا.",
+            [],
+        ),
+        # ... wireless charging is a phone feature: it stays phones
+        (
+            "لماذا تأخر الشاحن اللاسلكي للهواتف؟",
+            "تعمل الشركات على الشحن اللاسلكي منذ سنوات، ويحتاج الشحن اللاسلكي إلى هاتف "
+            "يدعمه، وتقول الشركات إن الهواتف الجديدة تدعم الشاحن اللاسلكي.",
+            ["phones"],
+        ),
+    ],
+)
+def test_a_charger_is_a_phone_story_only_when_charging_is(
+    classifier: LexiconClassifier, title: str, text: str, expected: list[str]
+) -> None:
+    assert tags(classifier, title, text) == expected

@@ -28,7 +28,7 @@ sheet from the TUNE half (for reading the tags while tuning, never from the judg
 
 ``known`` re-tags the articles of every BLIND sheet kept in the repository (BLIND_SHEETS;
 their verdicts were given on older code, but a verdict on (article, topic) still applies to
-the same tag) with the current code, and prints per sheet and for the validation sheets and
+the same tag) with the current code, and prints per sheet and for each group (dev, pool) and
 all blind sheets: tag precision over the tags whose verdict is known, how many current tags
 are new (never judged), and the articles covered by a known verdict (a current tag judged
 yes, or a topic the judge listed as MISSING for it). ``--list`` prints the wrong and new
@@ -220,8 +220,9 @@ def score_answers(rows: Sequence[dict[str, str]], article_ids: Sequence[str]) ->
 
 
 # The blind sheets (read by judges who never tuned; the tuners' own readings are not here):
-# (group, name) with NAME.csv and NAME.ids.txt in tests/fixtures/judged. "validation": pool
-# TUNE-half articles 541-660, judged blind on the topics5 code; a change must not lower them.
+# (group, name) with NAME.csv and NAME.ids.txt in tests/fixtures/judged. "dev": dev judge-half
+# sheets; "pool": pool articles outside dev (blind-600/-660: TUNE-half 541-660 judged on the
+# topics5 code; judge-60: judge-half, judged on the topics6 code). A change must not lower them.
 BLIND_SHEETS: tuple[tuple[str, str], ...] = (
     ("dev", "topics-60"),
     ("dev", "topics-60b"),
@@ -229,8 +230,10 @@ BLIND_SHEETS: tuple[tuple[str, str], ...] = (
     ("dev", "topics-60d"),
     ("dev", "topics-60e"),
     ("dev", "topics-60e-second"),
-    ("validation", "topics-pool-blind-600"),
-    ("validation", "topics-pool-blind-660"),
+    ("dev", "topics-48f"),
+    ("pool", "topics-pool-blind-600"),
+    ("pool", "topics-pool-blind-660"),
+    ("pool", "topics-pool-judge-60"),
 )
 
 
@@ -338,7 +341,7 @@ def known_report(
     tags: Mapping[str, Sequence[str]],
     titles: Mapping[str, str] | None = None,
 ) -> str:
-    """The table of `known`: one row per sheet, then the validation group and all sheets;
+    """The table of `known`: one row per sheet, then each group and all sheets;
     with `titles`, the wrong and new tags and the uncovered articles listed after it."""
     lines = [KNOWN_HEADER]
     groups: dict[str, KnownScore] = {}
