@@ -31,6 +31,8 @@ def rows(name: str) -> list[dict[str, str]]:
         "topics-pool-blind-660",
         "topics-48f",
         "topics-pool-judge-60",
+        "topics-pool-judge-120",
+        "topics-pool-judge-120-second",
     ],
 )
 def test_topic_sheet_every_tag_judged_on_the_sheets_articles(sheet: str) -> None:
@@ -77,11 +79,12 @@ def test_bullet_sheet_answers_match_its_key(sheet: str) -> None:
     assert all({r["A"], r["B"]} == {"ours", "lead3"} for r in key)
 
 
-def test_two_blind_readings_of_one_topic_sheet_judge_the_same_tags() -> None:
-    # topics-60e was read by two judges independently: the same given tags, each judged.
-    first, second = rows("topics-60e.csv"), rows("topics-60e-second.csv")
+@pytest.mark.parametrize(("sheet", "tags"), [("topics-60e", 63), ("topics-pool-judge-120", 66)])
+def test_two_blind_readings_of_one_topic_sheet_judge_the_same_tags(sheet: str, tags: int) -> None:
+    # Read by two judges independently: the same given tags, each judged.
+    first, second = rows(f"{sheet}.csv"), rows(f"{sheet}-second.csv")
     given = [{(r["id"], r["topic"]) for r in s if r["topic"] != "MISSING"} for s in (first, second)]
-    assert given[0] == given[1] and len(given[0]) == 63
+    assert given[0] == given[1] and len(given[0]) == tags
 
 
 def test_filter_audit_answers_cover_the_sheet() -> None:
