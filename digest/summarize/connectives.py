@@ -343,6 +343,8 @@ def _shows_accusative(words: Sequence[str], *, delayed: bool) -> bool:
         return True  # «لكن الباحثين طوروا …»: without «لكن» the subject's case is wrong
     if _participle_plural(first, words[1] if len(words) > 1 else ""):
         return True
+    if len(words) > 1 and _accusative_follower(first, words[1]):
+        return True  # «إلا أن خبراء فيزيائيين وأطباء …»: without it, «فيزيائيون»
     if not _unwritten_accusative(first):
         return False
     if delayed:
@@ -351,6 +353,27 @@ def _shows_accusative(words: Sequence[str], *, delayed: bool) -> bool:
         return False
     second = words[1]
     return second == "من" or _unwritten_accusative(second.removeprefix("و"))
+
+
+_MIN_NISBA_PLURAL = 6  # «صينيين»; «ثانيين» is no nisba, «يين» alone too short
+
+
+def _accusative_follower(noun: str, word: str) -> bool:
+    """Whether `word`, right after a noun whose case does not show («خبراء», «علماء»,
+    «الخبراء»), shows the accusative for both: an adjective, a nisba plural in «يين» of
+    the noun's definiteness («خبراء فيزيائيين», «علماء أمريكيين», «الخبراء
+    الأمريكيين»), or a participle plural («خبراء مختصين»); or a coordinated noun
+    («خبراء ومسؤولين», «خبراء وأطباءً»). Without the particle, the noun is a subject
+    and these read in the wrong case (bullets-40m, SK-technology-1166)."""
+    coordinated = word.startswith("و") and len(word) > 3
+    bare = word[1:] if coordinated else word
+    if bare.startswith("ال") != noun.startswith("ال"):
+        return False  # «خبراء الشركة»: a construct, the noun's complement
+    if bare.endswith("يين") and len(bare) >= _MIN_NISBA_PLURAL:
+        return True
+    if _participle_plural(bare, "x"):
+        return bare.endswith("ين")
+    return coordinated and bare.endswith(("\u064b\u0627", "\u0627\u064b", "\u064b"))
 
 
 def _participle_plural(word: str, following: str) -> bool:
