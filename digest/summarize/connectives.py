@@ -343,6 +343,8 @@ def _shows_accusative(words: Sequence[str], *, delayed: bool) -> bool:
         return True  # «لكن الباحثين طوروا …»: without «لكن» the subject's case is wrong
     if _participle_plural(first, words[1] if len(words) > 1 else ""):
         return True
+    if len(words) > 1 and _accusative_follower(first, words[1]):
+        return True  # «إلا أن خبراء فيزيائيين وأطباء …»: without it, «فيزيائيون»
     if not _unwritten_accusative(first):
         return False
     if delayed:
@@ -351,6 +353,27 @@ def _shows_accusative(words: Sequence[str], *, delayed: bool) -> bool:
         return False
     second = words[1]
     return second == "من" or _unwritten_accusative(second.removeprefix("و"))
+
+
+_MIN_NISBA_PLURAL = 6  # «صينيين»; «ثانيين» is no nisba, «يين» alone too short
+
+
+def _accusative_follower(noun: str, word: str) -> bool:
+    """Whether `word`, right after a noun whose case does not show («خبراء», «علماء»,
+    «الخبراء»), shows the accusative for both: an adjective, a nisba plural in «يين» of
+    the noun's definiteness («خبراء فيزيائيين», «علماء أمريكيين», «الخبراء
+    الأمريكيين»), or a participle plural («خبراء مختصين»); or a coordinated noun
+    («خبراء ومسؤولين», «خبراء وأطباءً»). Without the particle, the noun is a subject
+    and these read in the wrong case (bullets-40m, SK-technology-1166)."""
+    coordinated = word.startswith("و") and len(word) > 3
+    bare = word[1:] if coordinated else word
+    if bare.startswith("ال") != noun.startswith("ال"):
+        return False  # «خبراء الشركة»: a construct, the noun's complement
+    if bare.endswith("يين") and len(bare) >= _MIN_NISBA_PLURAL:
+        return True
+    if _participle_plural(bare, "x"):
+        return bare.endswith("ين")
+    return coordinated and bare.endswith(("\u064b\u0627", "\u0627\u064b", "\u064b"))
 
 
 def _participle_plural(word: str, following: str) -> bool:
@@ -555,6 +578,8 @@ def depends_on_previous(tokens: Sequence[str]) -> bool:
         return True
     if _purpose_verb(tokens[0]):
         return True  # «ليواصل نظام الملالي انحداره …»: the purpose of the sentence before
+    if _circumstance_fragment(tokens):
+        return True  # «بحسب ما أوردت وكالة الأنباء السعودية.»: the source's stop split it
     if tokens[0] not in _DEPENDENT_FIRST:
         return False
     if tokens[0] in _FIMA and len(tokens) > 1 and tokens[1] in _FIMA_AS_FOR:
@@ -576,6 +601,52 @@ def _purpose_verb(word: str) -> bool:
     if len(word) < _MIN_PURPOSE_VERB or word[0] != "ل" or word[1] not in "يت":
         return False
     return "وي" + word[2:] in conjunction_lexicon().conjunction
+
+
+# A purpose or circumstance phrase («في محاولة لـ», «سعيا لـ», «بهدف», «من أجل», «أملا
+# في», «رغبة في») or an attribution («بحسب», «حسب ما», «وفقا لـ», «وفق ما», «نقلا عن»)
+# opening a sentence (normalised, «و» optional)
+_CIRCUMSTANCE_OPENING = re.compile(
+    "و?(?:في محاوله ل|سعيا ل|بهدف |من اجل |املا في |رغبه في |بحسب |حسب |حسبما |وفقا ل"
+    "|وفق ما |طبقا ل|نقلا عن )"
+)
+# A sentence that opens so and is longer than this holds a main clause of its own (its
+# verb may be a perfect, which looks like a noun: «ووفقا لبحث نشر العام الماضي تراجعت
+# أعداد …»)
+_FRAGMENT_MAX_WORDS = 10
+# the answer after such a fronted phrase: «بحسب الدراسة، فإن …», «وبحسب الوثائق فقد …»
+_FRONTED_ANSWERS = frozenset(
+    normalize(w) for w in ("فإن", "فإنه", "فإنها", "فإنهم", "فإنهما", "فقد", "فلا", "فلم", "فلن")
+)
+
+
+def _circumstance_fragment(tokens: Sequence[str]) -> bool:
+    """Whether the bullet (normalised tokens) is only a purpose, circumstance or
+    attribution phrase: it opens with one (`_CIRCUMSTANCE_OPENING`), has at most ten
+    words, no answer («فإن/فقد …») and no imperfect or future verb after its first two
+    words. The
+    source put a full stop before a phrase of the sentence before («… لهاتفها "غالاكسي
+    إس 9". في محاولة للإغراء باستخدام منتجات الشركة …», «… والعالم الإسلامي. بحسب ما
+    أوردت وكالة الأنباء السعودية.», bullets-40m/40n, SK-technology-1189/721): it is no
+    bullet alone. «بحسب الدراسة، فإن …», «ووفقا للباحثين يمكن أن …» are sentences (the
+    attribution verbs «أورد/ذكر/نقل» inside «بحسب ما …» are perfects, not seen as verbs).
+    The length test comes first: most sentences are longer."""
+    if len(tokens) > _FRAGMENT_MAX_WORDS or len(tokens) < 2:
+        return False
+    if _CIRCUMSTANCE_OPENING.match(" ".join(tokens[:3]) + " ") is None:
+        return False
+    rest = tokens[2:]
+    return _FRONTED_ANSWERS.isdisjoint(rest) and not any(map(_verb_like, rest))
+
+
+def _verb_like(word: str) -> bool:
+    """An imperfect or future verb («يجب», «تعمل», «سيخرج», «ستعتقل»), or a word
+    that looks like one («تقنية»: the safe side, no fragment)."""
+    if word[:1] == "ي":
+        return len(word) >= 3
+    if word[:1] == "ت":
+        return len(word) >= 4
+    return word[:1] == "س" and len(word) >= 5 and word[1] in "يتن"
 
 
 # «قد يشمل ذلك إدخال رقم الهاتف …», «يعتمد ذلك على …»: a demonstrative standing alone

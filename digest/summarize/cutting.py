@@ -210,6 +210,8 @@ def cut_is_safe(kept: str, dropped: str) -> bool:
         return False
     if _main_clause_missing(kept):
         return False
+    if _frame_answer_dropped(kept, dropped):
+        return False
     if _becoming_without_predicate(last):
         return False
     return not _speaker_without_words(kept, last)
@@ -275,6 +277,44 @@ def _main_clause_missing(kept: str) -> bool:
     if not first or not _opens_unfinished(first):
         return False
     return not _later_clause_is_main(kept)
+
+
+# «، فإن/فإنه/فإنها …» after a comma: the answer of a frame opened before it («إذا …»,
+# «أما …», «كما …», «وفضلا عن كونها …», «وبحسب …»)
+_FRAME_ANSWER = re.compile(r"[،,؛;] *ف[إا]ن(?:ه|ها|هم|هما|نا)?(?!\w)")
+# Words that open such a frame. One of them in the dropped part before the answer means
+# the whole frame is dropped with it (a cut before «، وإذا …، فإن …» splits no frame).
+_FRAME_OPENERS = _NEEDS_MAIN_CLAUSE | frozenset(
+    tokenize(
+        """كما وكما فضلا وفضلا علاوة وعلاوة بالإضافة وبالإضافة إضافة وإضافة حسب وحسب بحسب
+        وبحسب وفق وفقا ووفق ووفقا طبقا وطبقا نظرا ونظرا بما وبما بسبب وبسبب بالنسبة
+        وبالنسبة حال حالة ظل لأن ولأن عكس خلاف بخلاف وبخلاف مقارنة ومقارنة بالمقارنة
+        وبالمقارنة بالحديث وبالحديث"""
+    )
+)
+
+
+# the kept clauses (from its end) where a frame whose answer is dropped may open
+_FRAME_CLAUSES = 3
+
+
+def _frame_answer_dropped(kept: str, dropped: str) -> bool:
+    """The dropped part holds a clause-initial «فإن/فإنه/فإنها/فإنهم …» with no frame
+    opener before it, and one of the kept part's last three clauses (after its own last
+    answer) opens a frame: the kept part ends inside a frame whose main clause is
+    dropped («… لتكون أشبه بغرفة فندقية، وفضلا عن كونها مصنوعة من الألياف الكربونية، |
+    وبمساحة لا تتجاوز 2.64 متر مربع، فإنها مزودة بكل معايير السلامة», bullets-40m,
+    SK-technology-1364). A kept part that is itself an answer («وفقا للمصادر، فإن الفكرة
+    …، | ولتحقيق هذه الغاية، فإن …») opens no frame. One substring test for most
+    sentences; words are tokenised only when an answer is dropped."""
+    if "فإن" not in dropped and "فان" not in dropped:
+        return False
+    answer = _FRAME_ANSWER.search(dropped)
+    if answer is None or not _FRAME_OPENERS.isdisjoint(tokenize(dropped[: answer.start()])):
+        return False
+    *_, tail = _FRAME_ANSWER.split(kept)  # after the kept part's own last answer
+    clauses = re.split("[،؛,;]", tail)[-_FRAME_CLAUSES:]
+    return not _FRAME_OPENERS.isdisjoint(tokenize(" ".join(clauses)))
 
 
 # «أصبح/صار/بات …» need a subject and a predicate: «… فأصبح وفق ما قرأت العربية.نت في
