@@ -75,7 +75,8 @@ def test_the_guard_rule_itself() -> None:
 
 
 def test_guard_folds_keep_pairs_that_share_an_article_together() -> None:
-    from digest.eval.story_guard import cross_validate, grouped_folds
+    from digest.eval.story_folds import grouped_folds
+    from digest.eval.story_guard import cross_validate
     from digest.eval.story_pair_scores import JudgedPair
 
     pairs = [JudgedPair(f"p{n}", f"a{n}", f"b{n}", "tune", "c1/x", n % 2 == 0) for n in range(40)]

@@ -18,7 +18,6 @@ guard (the model's out-of-fold stream, ``digest.eval.story_model.stream_out_of_f
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -26,10 +25,10 @@ from pathlib import Path
 from ..cluster import StoryClusterer
 from ..story_followup import FollowUpGuard
 from ..story_signals import SKELETON_DF_FILE, PoolIdf
+from .story_folds import FOLDS, grouped_folds
 from .story_pair_scores import WINDOW, JudgedPair, Scores, score, stream_stories
 from .story_pairs import DEFAULT_POOL, Article, read_pool
 
-FOLDS = 10
 TRAIN_FLOOR = 0.985  # a margin over the 0.98 the held-out folds must keep
 NO_GUARD = (float("inf"), 0.0, False, False)
 # The polarity veto is a fixed rule, not a tuned option: offered as one more grid choice
@@ -44,29 +43,6 @@ GRID = (
     ),
 )
 Setting = tuple[float, float, bool, bool]  # hours, rarity, story head, polarity
-
-
-def grouped_folds(pairs: Sequence[JudgedPair], folds: int = FOLDS) -> dict[str, int]:
-    """pair id -> fold; pairs linked by shared articles share a fold (hash of the
-    group's smallest pair id)."""
-    parent: dict[str, str] = {}
-
-    def root(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for p in pairs:
-        parent[root(p.id_a)] = root(p.id_b)
-    groups: dict[str, list[str]] = {}
-    for p in pairs:
-        groups.setdefault(root(p.id_a), []).append(p.pair_id)
-    fold = {}
-    for ids in groups.values():
-        k = int(hashlib.sha1(min(ids).encode()).hexdigest()[:8], 16) % folds
-        fold.update(dict.fromkeys(ids, k))
-    return fold
 
 
 def joins(

@@ -56,7 +56,7 @@ from ..story_signals import (
     names_conflict,
     skeleton,
 )
-from .story_guard import grouped_folds
+from .story_folds import grouped_folds
 from .story_pair_scores import (
     FRESH2_CANDIDATES,
     FRESH2_LABELS,
@@ -198,7 +198,7 @@ def tune_pairs(pool: Path) -> TunePairs:
 
 def out_of_fold(data: TunePairs, folds: int = FOLDS) -> list[float]:
     """Each pair's model probability from a fit on the other folds (grouped folds: pairs
-    sharing an article share a fold, `digest.eval.story_guard.grouped_folds`)."""
+    sharing an article share a fold, `digest.eval.story_folds.grouped_folds`)."""
     by_id = grouped_folds(data.pairs, folds)
     fold = [by_id[p.pair_id] for p in data.pairs]
     probs = [0.0] * len(data.pairs)
