@@ -213,11 +213,34 @@ def _teaser_start(sentences: list[Sentence]) -> int | None:
             and sentence.text.rstrip('"”» ').endswith(("؟", "?"))
             and following.paragraph == sentence.paragraph
             and (position == 0 or sentences[position - 1].paragraph != sentence.paragraph)
-            and strip_diacritics(following.text.split(maxsplit=1)[0]).rstrip("،,") in _REPLIES
+            and (
+                strip_diacritics(following.text.split(maxsplit=1)[0]).rstrip("،,") in _REPLIES
+                or _leads_after(sentences, position)
+            )
         ):
             return _teasers_before(sentences, position)
         body += not sentence.heading
     return None
+
+
+_TEASER_LEADS = 2  # paragraphs of other stories' leads after a question teaser
+
+
+def _leads_after(sentences: list[Sentence], question: int) -> bool:
+    """Whether the question at `question` is followed, after its own paragraph, by at
+    least `_TEASER_LEADS` paragraphs that each open their own story: one sentence each,
+    none opening with «و…» (a body goes on with «وأضاف», «وكانت» …). The form of CNN's
+    teaser tails whose question is answered by a statement («هل تدمن …؟ سيتغير ذلك …»
+    then «قطعت شركة هواوي …», «بعد رؤيته …»: bullets-40p, CN-technology-126); an
+    interview's answers run on over several sentences and paragraphs of «و…»."""
+    paragraph = sentences[question].paragraph
+    rest = [s for s in sentences[question:] if s.paragraph != paragraph]
+    paragraphs = {s.paragraph for s in rest}
+    return (
+        len(paragraphs) >= _TEASER_LEADS
+        and len(rest) == len(paragraphs)
+        and not any(s.text.startswith("و") for s in rest)
+    )
 
 
 def _teasers_before(sentences: list[Sentence], start: int) -> int:
