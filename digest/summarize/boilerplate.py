@@ -259,6 +259,31 @@ def _teasers_before(sentences: list[Sentence], start: int) -> int:
     return start
 
 
+_PROMO_WORDS = 14  # words at most in a promo headline paragraph
+_CLOSING = (".", "؟", "?", "!", "…", ":")
+
+
+def _promo_paragraphs(sentences: list[Sentence]) -> set[int]:
+    """The paragraphs after the first that are another story's headline set between
+    the body's paragraphs on a CNN page: two or more pieces of at most `_PROMO_WORDS`
+    words together whose last ends with no sentence mark («إذا كنتم تخافون السيارات
+    ذاتية القيادة.. هذا هو الحل», «شاهد.. زوكربيرغ يظهر …», «ولكن ما هو هاكاثون
+    الحج؟ اقرأ المزيد»: bullets-40o, CN-technology-44). A body sentence closes with
+    its mark; a one-piece heading is already a heading."""
+    pieces: dict[int, list[Sentence]] = {}
+    for sentence in sentences:
+        pieces.setdefault(sentence.paragraph, []).append(sentence)
+    first = sentences[0].paragraph if sentences else 0
+    return {
+        paragraph
+        for paragraph, group in pieces.items()
+        if paragraph != first
+        and len(group) > 1
+        and sum(len(s.text.split()) for s in group) <= _PROMO_WORDS
+        and not group[-1].text.rstrip('"”» ').endswith(_CLOSING)
+    }
+
+
 def body_sentences(sentences: list[Sentence], text: str) -> list[Sentence]:
     """The article's own sentences: a related-stories heading («مواضيع ذات صلة»,
     «قد يهمك») after at least two sentences of text ends the body, and what follows
@@ -279,6 +304,9 @@ def _without_related(sentences: list[Sentence], text: str) -> list[Sentence]:
         teaser = _teaser_start(sentences)
         if teaser is not None:
             sentences = sentences[:teaser]
+        promos = _promo_paragraphs(sentences)
+        if promos:
+            sentences = [s for s in sentences if s.paragraph not in promos]
     if not any(hint in text for hint in _RELATED_HINTS):
         return sentences
     body = 0  # sentences of text so far (not headings)
