@@ -138,6 +138,43 @@ def test_cnn_teasers_of_other_stories_after_the_body_are_cut_off() -> None:
     assert kept == [s.text for s in segment(_CNN_BODY + _CNN_TEASERS)]  # not a CNN page
 
 
+# a teaser whose question is answered by a statement, then other stories' one-sentence
+# leads (bullets-40p, CN-technology-126: a Bahraini fish-app teaser was kept as a bullet)
+_CNN_LEAD_TEASERS = (
+    "هل تدمن على استخدام فيسبوك أو انستغرام، وتقضي ساعات طويلة عليهما؟ سيتغير ذلك من اليوم"
+    " فصاعدا، فقد أعلنت فيسبوك عن أدوات جديدة تحد من الإدمان على استخدام المنصتين.\n"
+    "قطعت شركة هواوي الصينية شوطاً كبيراً في سوق الهواتف الذكية، لتتفوق بذلك على شركة آبل.\n"
+    "بعد رؤيته لمعاناة صيادي الأسماك، قرر رائد الأعمال البحريني محمد طريف إنشاء تطبيق للصيادين.\n"
+)
+
+
+def test_cnn_question_teaser_answered_by_a_statement_and_the_leads_after_it_are_cut() -> None:
+    text = _CNN_BODY + _CNN_LEAD_TEASERS
+    assert [s.text for s in body_sentences(segment(text), text)] == [
+        s.text for s in segment(_CNN_BODY)
+    ]
+    bullets = _bullets("الهاشتاغ على تويتر يحتفل بعيد ميلاده", text, 8)
+    assert len(bullets) == 4
+    for other in ("تدمن", "هواوي", "الصيادين", "الإدمان"):
+        assert not any(other in bullet for bullet in bullets), bullets
+
+
+def test_a_cnn_promo_headline_between_the_body_paragraphs_is_no_bullet() -> None:
+    # bullets-40o, CN-technology-44: «إذا كنتم تخافون السيارات ذاتية القيادة..» was a
+    # bullet; the body goes on after the promo, a closed sentence stays
+    lines = _CNN_BODY.splitlines()
+    promo = "إذا كنتم تخافون السيارات ذاتية القيادة.. هذا هو الحل"
+    text = "\n".join([lines[0], lines[1], promo, lines[2], lines[3]]) + "\n"
+    kept = [s.text for s in body_sentences(segment(text), text)]
+    assert kept == [s.text for s in segment(_CNN_BODY)]
+    bullets = _bullets("الهاشتاغ على تويتر يحتفل بعيد ميلاده", text, 8)
+    assert len(bullets) == 4
+    assert not any("تخافون" in bullet or "الحل" in bullet for bullet in bullets), bullets
+    closed = "إذا كنتم تحبون الهاشتاغ.. فهذا يومكم."
+    text = "\n".join([lines[0], lines[1], closed, lines[2], lines[3]]) + "\n"
+    assert len(body_sentences(segment(text), text)) == len(segment(text))
+
+
 def test_an_interview_question_and_its_answer_stay() -> None:
     # a question answered by a statement (an interview) is the body, not a teaser
     text = _CNN_BODY + (

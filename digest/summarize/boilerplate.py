@@ -213,11 +213,34 @@ def _teaser_start(sentences: list[Sentence]) -> int | None:
             and sentence.text.rstrip('"”» ').endswith(("؟", "?"))
             and following.paragraph == sentence.paragraph
             and (position == 0 or sentences[position - 1].paragraph != sentence.paragraph)
-            and strip_diacritics(following.text.split(maxsplit=1)[0]).rstrip("،,") in _REPLIES
+            and (
+                strip_diacritics(following.text.split(maxsplit=1)[0]).rstrip("،,") in _REPLIES
+                or _leads_after(sentences, position)
+            )
         ):
             return _teasers_before(sentences, position)
         body += not sentence.heading
     return None
+
+
+_TEASER_LEADS = 2  # paragraphs of other stories' leads after a question teaser
+
+
+def _leads_after(sentences: list[Sentence], question: int) -> bool:
+    """Whether the question at `question` is followed, after its own paragraph, by at
+    least `_TEASER_LEADS` paragraphs that each open their own story: one sentence each,
+    none opening with «و…» (a body goes on with «وأضاف», «وكانت» …). The form of CNN's
+    teaser tails whose question is answered by a statement («هل تدمن …؟ سيتغير ذلك …»
+    then «قطعت شركة هواوي …», «بعد رؤيته …»: bullets-40p, CN-technology-126); an
+    interview's answers run on over several sentences and paragraphs of «و…»."""
+    paragraph = sentences[question].paragraph
+    rest = [s for s in sentences[question:] if s.paragraph != paragraph]
+    paragraphs = {s.paragraph for s in rest}
+    return (
+        len(paragraphs) >= _TEASER_LEADS
+        and len(rest) == len(paragraphs)
+        and not any(s.text.startswith("و") for s in rest)
+    )
 
 
 def _teasers_before(sentences: list[Sentence], start: int) -> int:
@@ -234,6 +257,31 @@ def _teasers_before(sentences: list[Sentence], start: int) -> int:
             break
         start = first
     return start
+
+
+_PROMO_WORDS = 14  # words at most in a promo headline paragraph
+_CLOSING = (".", "؟", "?", "!", "…", ":")
+
+
+def _promo_paragraphs(sentences: list[Sentence]) -> set[int]:
+    """The paragraphs after the first that are another story's headline set between
+    the body's paragraphs on a CNN page: two or more pieces of at most `_PROMO_WORDS`
+    words together whose last ends with no sentence mark («إذا كنتم تخافون السيارات
+    ذاتية القيادة.. هذا هو الحل», «شاهد.. زوكربيرغ يظهر …», «ولكن ما هو هاكاثون
+    الحج؟ اقرأ المزيد»: bullets-40o, CN-technology-44). A body sentence closes with
+    its mark; a one-piece heading is already a heading."""
+    pieces: dict[int, list[Sentence]] = {}
+    for sentence in sentences:
+        pieces.setdefault(sentence.paragraph, []).append(sentence)
+    first = sentences[0].paragraph if sentences else 0
+    return {
+        paragraph
+        for paragraph, group in pieces.items()
+        if paragraph != first
+        and len(group) > 1
+        and sum(len(s.text.split()) for s in group) <= _PROMO_WORDS
+        and not group[-1].text.rstrip('"”» ').endswith(_CLOSING)
+    }
 
 
 def body_sentences(sentences: list[Sentence], text: str) -> list[Sentence]:
@@ -256,6 +304,9 @@ def _without_related(sentences: list[Sentence], text: str) -> list[Sentence]:
         teaser = _teaser_start(sentences)
         if teaser is not None:
             sentences = sentences[:teaser]
+        promos = _promo_paragraphs(sentences)
+        if promos:
+            sentences = [s for s in sentences if s.paragraph not in promos]
     if not any(hint in text for hint in _RELATED_HINTS):
         return sentences
     body = 0  # sentences of text so far (not headings)

@@ -580,6 +580,8 @@ def depends_on_previous(tokens: Sequence[str]) -> bool:
         return True  # «ليواصل نظام الملالي انحداره …»: the purpose of the sentence before
     if _circumstance_fragment(tokens):
         return True  # «بحسب ما أوردت وكالة الأنباء السعودية.»: the source's stop split it
+    if _addition_fragment(tokens):
+        return True  # «بالإضافة إلى مساعدة وسائل الإعلام …»: more items of a list before
     if tokens[0] not in _DEPENDENT_FIRST:
         return False
     if tokens[0] in _FIMA and len(tokens) > 1 and tokens[1] in _FIMA_AS_FOR:
@@ -637,6 +639,36 @@ def _circumstance_fragment(tokens: Sequence[str]) -> bool:
         return False
     rest = tokens[2:]
     return _FRONTED_ANSWERS.isdisjoint(rest) and not any(map(_verb_like, rest))
+
+
+# «بالإضافة إلى», «علاوة على», «فضلا عن» (normalised, «و» optional) before a noun
+_ADDITION_OPENING = re.compile("و?(?:بالاضافه الي|علاوه علي|فضلا عن) ")
+# after the phrase: «بالإضافة إلى ذلك، …» is an adverb before a sentence (and stripped)
+_ADDITION_DEMONSTRATIVE = _wordset(normalize("ذلك هذا هذه ما"))
+# a verb right after these belongs to a subordinate clause, not the main one
+_SUBORDINATORS = _wordset(normalize("أن ان لكي كي مما الذي التي الذين"))
+_ADDITION_ANSWERS = _FRONTED_ANSWERS | _wordset(normalize("فهو فهي فهم"))
+
+
+def _addition_fragment(tokens: Sequence[str]) -> bool:
+    """Whether the bullet (normalised tokens) is only «بالإضافة إلى/علاوة على/فضلا عن»
+    + nouns: no main verb (an imperfect or future one not right after «أن/مما/الذي
+    …») and no answer («فإن/فقد/فهو …»). Such a sentence goes on with the list of the
+    sentence before (bullets-40p, AL-technology-213: «بالإضافة إلى مساعدة وسائل
+    الإعلام …، ومساعدة المدن الذكية على أن تصبح …» after «… مثل التقاط أعمال الصيد»).
+    «بالإضافة إلى نظام رومبا، يستخدم المشروع …» has its main verb. A perfect verb
+    («… قالت فيسبوك …») is not seen: the safe side is a sentence in second choice."""
+    if len(tokens) < 3 or _ADDITION_OPENING.match(tokens[0] + " " + tokens[1] + " ") is None:
+        return False
+    rest = tokens[2:]
+    if rest[0] in _ADDITION_DEMONSTRATIVE or not _ADDITION_ANSWERS.isdisjoint(rest):
+        return False
+    # rest[0] follows the preposition: a noun («توفير», «تتبع»), never a verb
+    return not any(
+        _verb_like(word) and rest[i - 1] not in _SUBORDINATORS
+        for i, word in enumerate(rest)
+        if i > 0
+    )
 
 
 def _verb_like(word: str) -> bool:

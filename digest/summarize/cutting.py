@@ -372,8 +372,23 @@ def _parenthetical_then_complement(last: list[str], head: str, first: str) -> bo
         if not ends:
             return False
         after = head[min(ends) + 1 :].split(maxsplit=1)[:1]
-        return bool(after) and _is_complement(normalize_word(after[0].strip('"«»“”()')))
+        if not after:
+            return False
+        word = normalize_word(after[0].strip('"«»“”()'))
+        return _is_complement(word) or word in _DURATIONS
     return last[0] in _PARENTHETICAL and _is_complement(first)
+
+
+# A span of time right after a relative clause's closing comma is the interrupted
+# verb's complement: «حيث انتظر مستخدمو الهواتف في الهند، الذين حاصرتهم المكالمات،
+# سنوات لكي تسمح آبل …» (bullets-40p, AL-technology-367: the cut ended «… انتظر
+# المستخدمون في الهند» before what they waited for)
+_DURATIONS = frozenset(
+    tokenize(
+        "سنوات سنين أعواما أعوام سنة عاما أشهرا أشهر شهورا شهرا أسابيع أسبوعا أياما أيام"
+        " يوما ساعات ساعة دقائق عقودا عقود عقدا طويلا مدة فترة"
+    )
+)
 
 
 # An apposition or a parenthesis set off by commas or brackets is this many words at most
