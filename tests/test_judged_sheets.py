@@ -67,6 +67,8 @@ def test_topic_sheet_every_tag_judged_on_the_sheets_articles(sheet: str) -> None
         "bullets-40n",
         "bullets-40o",
         "bullets-40p",
+        "bullets-40q",
+        "bullets-40r",
     ],
 )
 def test_bullet_sheet_answers_match_its_key(sheet: str) -> None:
