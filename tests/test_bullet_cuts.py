@@ -69,6 +69,14 @@ def _bullets(long_sentence: str, *, max_chars: int = 120) -> tuple[str, ...]:
             "وبتقليل الاستخدام اليومي لأجهزتها.",
             "من بديهيات التسويق.",
         ),
+        # an attribution with «و» fronts what it attributes: a cut after it keeps the
+        # source and drops the claim (blind sheet bullets-40q, SK-technology-1423)
+        (
+            "قال مدرب الفريق إن اللاعبين قدموا أداء رائعا، وأضاف: "
+            '"ربما كنا الأفضل في الشوط الثاني" وبحسب الإحصاءات الرسمية للمباراة، '
+            "استحوذ ليفربول على الكرة بنسبة سبعين في المئة من وقت اللقاء.",
+            "وبحسب الإحصاءات الرسمية للمباراة.",
+        ),
     ],
 )
 def test_no_bullet_drops_what_the_clause_needs(sentence: str, broken_end: str) -> None:
@@ -105,6 +113,8 @@ def test_a_safe_comma_cut_is_still_made() -> None:
         ("تقف الشركة وراء مثل شهير فأصبح وفق ما قرأت الصحيفة", "عبارة جديدة", False),
         ("تأكدت الشركة من الأمر، وهي قاعدة معروفة", "لذلك بدأت تنصح", False),
         ("تأكدت الشركة من الأمر تماما", "وهي قاعدة معروفة، لذلك بدأت تنصح", False),
+        ('وأضاف: "ربما يكن أقل ميلا إلى الذكور" وبحسب الدراسة', "تفضل الإناث البقاء", False),
+        ("تفضل الإناث البقاء في مجموعة واحدة، وفقا للدراسة", "بينما ينتشر الذكور", True),
     ],
 )
 def test_cut_is_safe(kept: str, dropped: str, safe: bool) -> None:

@@ -20,6 +20,8 @@ statement and what is dropped does not change what it says. A cut is refused whe
   its fronted adverbial), or holds the words attributed («قولها: …»), or opens with an
   imperfect verb after a subject described by a relative clause («أغلبية التطبيقات التي
   نستخدمها …، تقوم بجمع …»: the verb is its predicate);
+- the kept part ends on an attribution opened with «و» («… وبحسب الدراسة»): what it
+  attributes comes after it and is dropped;
 - quotes or brackets are left open.
 
 Pure functions over the sentence's text; every pattern is a set lookup on words, so the
@@ -116,6 +118,12 @@ _SAYING_MAIN_VERB = frozenset(
 _PARENTHETICAL = frozenset(tokenize("الذي التي الذين والذي والتي والذين وهو وهي وهم وهما"))
 _COMPLEMENT = frozenset(tokenize("إلى الى على عن في من مع لدى نحو"))
 _COMPLEMENT_PREFIXES = ("بال", "لل")
+# An attribution opened with «و» («…، وأضاف: "…" وبحسب الدراسة، تفضل الإناث …») fronts
+# the statement it attributes, which comes after it: a kept part whose last words hold
+# one ends on the source and drops the claim (bullets-40q, SK-technology-1423). Without
+# «و» («…، وفقا للتقرير») it usually closes the statement before it, which was kept.
+_ATTRIBUTION_OPENERS = frozenset(tokenize("وبحسب وحسب ووفقا ووفق وطبقا ونقلا وبناء واستنادا"))
+_ATTRIBUTION_REACH = 5  # the opener and its source («وبحسب ما ذكرته صحيفة تليغراف»)
 _KEEP_WITH_BEFORE_PAIRS = frozenset(
     tuple(tokenize(p))
     for p in (
@@ -198,6 +206,8 @@ def cut_is_safe(kept: str, dropped: str) -> bool:
         return False
     if _apposition_then_complement(head):
         return False
+    if not _ATTRIBUTION_OPENERS.isdisjoint(last[-_ATTRIBUTION_REACH:]):
+        return False  # «… وبحسب الدراسة.»: the source kept, what it says dropped
     if any(w in _THAT for w in last[-2:]):
         return False  # «أكد أن الشركة.»: subject without predicate
     if last[0] in _PARENTHETICAL and _that_subject(_previous_clause(kept)):
