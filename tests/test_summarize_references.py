@@ -3,6 +3,11 @@ counts as a back reference and what does not."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
+
 from digest.arabic import tokenize
 from digest.summarize import ExtractiveSummarizer
 from digest.summarize.references import (
@@ -134,3 +139,21 @@ def test_a_surname_needs_the_sentence_that_named_him_even_right_after_a_bullet()
     assert not any("توربا" in bullet for bullet in shown), shown
     # a definite noun for a person followed by the name introduces her
     assert person_nouns(tokenize("قالت الأم إيما شاردلو هدسون إنها ترضع ابنتها")) == []
+
+
+ANT_POOL = Path(__file__).resolve().parent.parent.parent / "shared/corpora/ant/pool.jsonl"
+
+
+@pytest.mark.skipif(not ANT_POOL.exists(), reason="ANT pool corpus not beside the repository")
+def test_a_demonstrative_after_another_items_bullet_is_not_grounded_by_it() -> None:
+    """Blind sheet bullets-40q, AL-technology-271: in a list of five apps whose names
+    were headings (stripped), «مع هذا التطبيق …» (the pet app) was shown right after
+    the Homestyler bullet and read as its feature. What it points at is the sentence
+    before it in the article, which is not shown; a plural title («5 تطبيقات») names
+    no single app."""
+    with ANT_POOL.open(encoding="utf-8") as handle:
+        record = next(r for r in map(json.loads, handle) if r["id"] == "AL-technology-271-20180528")
+    assert "مع هذا التطبيق" in record["text"]
+    bullets = ExtractiveSummarizer().summarize(record["title"], record["text"])
+    assert len(bullets) >= 3
+    assert not any("هذا التطبيق" in b for b in bullets)

@@ -296,7 +296,8 @@ def first_ungrounded(
     """The sentence index of the first of `bullets` ((sentence index, tokens) pairs), in
     the article's order, that points at something no bullet before it names, or None.
     A bullet right after the sentence it follows in the article is grounded by it (the
-    two are read together). A demonstrative's noun must be named before; a speaker
+    two are read together). A demonstrative's noun must be named by the sentence right
+    before it or the title (singular: not «5 تطبيقات»); a speaker
     only when the `article` (its candidates, in order) names him in an earlier
     sentence: otherwise this sentence introduces him. The `title`'s tokens are shown
     above the bullets: what it names is named."""
@@ -315,9 +316,14 @@ def first_ungrounded(
         return None
     last = max(k for k, (nouns, people) in enumerate(references) if nouns or people)
     shown: set[str] = set(map(_token_key, title))
+    # a demonstrative points at the sentence right before it in the article: a bullet
+    # shown after a different one is grounded only by the title above the bullets, and
+    # not by a plural there («5 تطبيقات …»: «هذا التطبيق» is one of them, which one was a
+    # list heading; bullets-40q AL-technology-271 read the pet app as Homestyler's)
+    titled = {_token_key(w) for w in title if not w.endswith("ات")}
     previous = -2
     for (index, tokens), (nouns, people) in zip(ordered[: last + 1], references, strict=False):
-        if index != previous + 1 and any(not grounded(noun, shown) for noun in nouns):
+        if index != previous + 1 and any(not grounded(noun, titled) for noun in nouns):
             return index
         # a person or institution is grounded only by a shown sentence naming it, the
         # one right before included: «كتب توربا …» after a bullet that never names him
