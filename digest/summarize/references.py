@@ -317,13 +317,14 @@ def first_ungrounded(
     last = max(k for k, (nouns, people) in enumerate(references) if nouns or people)
     shown: set[str] = set(map(_token_key, title))
     # a demonstrative points at the sentence right before it in the article: a bullet
-    # shown after a different one is grounded only by the title above the bullets, and
-    # not by a plural there («5 تطبيقات …»: «هذا التطبيق» is one of them, which one was a
-    # list heading; bullets-40q AL-technology-271 read the pet app as Homestyler's)
-    titled = {_token_key(w) for w in title if not w.endswith("ات")}
+    # shown after a different one is grounded only by what the whole article is about,
+    # the title and the first bullet, and not by a plural there («5 تطبيقات …»: «هذا
+    # التطبيق» is one of them, which one was a list heading; bullets-40q AL-technology-271
+    # read the pet app as Homestyler's, named in the third bullet)
+    topic = {_token_key(w) for w in title if not w.endswith("ات")}
     previous = -2
     for (index, tokens), (nouns, people) in zip(ordered[: last + 1], references, strict=False):
-        if index != previous + 1 and any(not grounded(noun, titled) for noun in nouns):
+        if index != previous + 1 and any(not grounded(noun, topic) for noun in nouns):
             return index
         # a person or institution is grounded only by a shown sentence naming it, the
         # one right before included: «كتب توربا …» after a bullet that never names him
@@ -335,6 +336,8 @@ def first_ungrounded(
             if not keys.isdisjoint(map(_token_key, candidate.features.words)):
                 return index  # named before, in a sentence not shown
         shown.update(map(_token_key, tokens))
+        if previous == -2:
+            topic.update(_token_key(w) for w in tokens if not w.endswith("ات"))
         previous = index
     return None
 
