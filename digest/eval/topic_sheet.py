@@ -234,9 +234,11 @@ BLIND_SHEETS: tuple[tuple[str, str], ...] = (
     ("pool", "topics-pool-blind-600"),
     ("pool", "topics-pool-blind-660"),
     ("pool", "topics-pool-judge-60"),
-    # The final sheet of session 7, scored once on the topics7 code before it was listed here.
+    # The final sheets of session 7, scored once on the topics7 code before they were listed.
     ("pool", "topics-pool-judge-120"),
     ("pool", "topics-pool-judge-120-second"),
+    ("pool", "topics-pool-judge-180"),
+    ("pool", "topics-pool-judge-180-second"),
 )
 
 
