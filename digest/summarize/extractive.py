@@ -122,6 +122,17 @@ def _tokens_after_edit(sentence: str, words: list[str], edited: str) -> list[str
 _PLAIN_WORD = re.compile("[\u0621-\u063f\u0641-\u064a]+")
 
 
+def _candidate_before(index: int, ranked: Sequence[Candidate]) -> Candidate | None:
+    """The candidate of the article sentence right before sentence `index`; None when
+    `index` is the first candidate (it leans on nothing that could be shown) or that
+    sentence is no candidate (a heading, boilerplate)."""
+    position = next((k for k, c in enumerate(ranked) if c.sentence.index == index), 0)
+    if position == 0:
+        return None
+    before = ranked[position - 1]
+    return before if before.sentence.index == index - 1 else None
+
+
 def _plain(text: str, tokens: list[str], terminated: bool) -> bool:
     """A bullet that stands on its own: a terminated statement, not a question, not a
     list introduction, not code, not leaning on the sentence before it."""
@@ -412,6 +423,18 @@ class ExtractiveSummarizer:
             wanted = self.max_bullets
         return max(self.min_bullets, min(self.max_bullets, wanted))
 
+    def _plain_bullet(
+        self, candidate: Candidate, language: str, article_words: Collection[str]
+    ) -> tuple[str, list[str]] | None:
+        """`candidate`'s bullet when it reads on its own as a plain statement (`_plain`:
+        no question, a terminated sentence); None otherwise."""
+        made = self._bullet(
+            candidate.sentence.text, language, candidate.features.words, article_words
+        )
+        if made is None or not _plain(made[0], made[1], candidate.sentence.terminated):
+            return None
+        return made
+
     def _with_the_sentence_before(
         self,
         index: int,
@@ -426,18 +449,15 @@ class ExtractiveSummarizer:
         («لكنه …», «هذه الخطوة …», «وأضاف: …»), can be shown: that sentence is a bullet
         already, or it makes a plain bullet and there is room for both (it is then
         added). Otherwise the leaning sentence is not shown at all (issue #13 point 3)."""
-        position = next((k for k, c in enumerate(ranked) if c.sentence.index == index), 0)
-        if position == 0:
-            return False  # the first candidate leans on nothing that could be shown
-        before = ranked[position - 1]
-        if before.sentence.index != index - 1:
-            return False  # the sentence it leans on is not a candidate (a heading, boilerplate)
+        before = _candidate_before(index, ranked)
+        if before is None:
+            return False
         if any(shown == before.sentence.index for shown, _, _ in picked):
             return True
         if wanted is not None and wanted - len(picked) < 2:
             return False
-        made = self._bullet(before.sentence.text, language, before.features.words, article_words)
-        if made is None or not _plain(made[0], made[1], before.sentence.terminated):
+        made = self._plain_bullet(before, language, article_words)
+        if made is None:
             return False
         count = len(picked)
         add(before.sentence.index, *made)
@@ -459,20 +479,17 @@ class ExtractiveSummarizer:
         `bad` refers to («… اللجنة الوطنية للصحة …» before «نقلا عن اللجنة أن …»,
         bullets-40i SK-technology-22). Whether the swap grounds `bad` is checked
         (`first_ungrounded` no longer names it); otherwise nothing changes and False is returned."""
-        position = next((k for k, c in enumerate(ranked) if c.sentence.index == bad), 0)
-        if position == 0:
-            return False
-        before = ranked[position - 1]
-        lead = ranked[0].sentence.index
-        if before.sentence.index != bad - 1 or any(k == bad - 1 for k, _, _ in picked):
+        before = _candidate_before(bad, ranked)
+        if before is None or any(k == bad - 1 for k, _, _ in picked):
             return False
         if not refers_to_someone(shown_tokens[bad]):
             return False  # a demonstrative or a dropped name: the bullet is skipped
+        lead = ranked[0].sentence.index
         victims = [e for e in picked if e[0] not in (bad, lead)]
         if not victims:
             return False
-        made = self._bullet(before.sentence.text, language, before.features.words, article_words)
-        if made is None or not _plain(made[0], made[1], before.sentence.terminated):
+        made = self._plain_bullet(before, language, article_words)
+        if made is None:
             return False
         # the pick the model least expects a reader's extract to keep gives way
         likely = {c.sentence.index: c.probability for c in ranked}
