@@ -190,6 +190,31 @@ def sheet_ids(sheet: str) -> list[str]:
     return re.findall(r"^### \d+\. id: `([^`]+)`$", sheet, flags=re.MULTILINE)
 
 
+_YES = ("yes", "y", "نعم")
+_NO = ("no", "n", "لا")
+
+
+def _answer_row(row: Mapping[str, str]) -> tuple[str, str, str]:
+    """(article id, topic, answer lower-cased) of an answer file's row, blanks stripped."""
+    return (
+        (row.get("id") or "").strip(),
+        (row.get("topic") or "").strip(),
+        (row.get("correct") or "").strip().lower(),
+    )
+
+
+def _verdict(row: Mapping[str, str], answer: str) -> bool | None:
+    """The judge's verdict on a tag: True (yes), False (no), None (left blank). Raises
+    ValueError on any other answer."""
+    if answer in _YES:
+        return True
+    if answer in _NO:
+        return False
+    if not answer:
+        return None
+    raise ValueError(f"row {row}: correct must be yes or no")
+
+
 def score_answers(rows: Sequence[dict[str, str]], article_ids: Sequence[str]) -> SheetScore:
     """Score filled answer rows; `article_ids` are all articles of the sheet (an article
     without tags has no row but counts in the denominator). Raises ValueError on a
@@ -198,22 +223,17 @@ def score_answers(rows: Sequence[dict[str, str]], article_ids: Sequence[str]) ->
     covered: set[str] = set()
     missing: Counter[str] = Counter()
     for row in rows:
-        record_id = (row.get("id") or "").strip()
-        topic = (row.get("topic") or "").strip()
-        answer = (row.get("correct") or "").strip().lower()
+        record_id, topic, answer = _answer_row(row)
         if topic.upper() == MISSING:
             missing[answer] += 1
             continue
         tags += 1
-        if answer in ("yes", "y", "نعم"):
+        verdict = _verdict(row, answer)
+        if verdict:
             correct += 1
             covered.add(record_id)
-        elif answer in ("no", "n", "لا"):
-            pass
-        elif not answer:
+        elif verdict is None:
             unjudged += 1
-        else:
-            raise ValueError(f"row {row}: correct must be yes or no")
     ids = list(dict.fromkeys([*article_ids, *(row.get("id", "") for row in rows)]))
     ids = [i for i in ids if i]
     return SheetScore(len(ids), tags, correct, unjudged, len(covered & set(ids)), missing)
@@ -258,18 +278,17 @@ class Verdicts:
         judged: dict[tuple[str, str], bool] = {}
         missing: dict[str, set[str]] = {}
         for row in rows:
-            record_id = (row.get("id") or "").strip()
-            topic = (row.get("topic") or "").strip()
-            answer = (row.get("correct") or "").strip().lower()
+            record_id, topic, answer = _answer_row(row)
             if topic.upper() == MISSING:
                 if answer:
                     missing.setdefault(record_id, set()).add(answer)
-            elif answer in ("yes", "y", "نعم"):
-                judged[(record_id, topic)] = True
-            elif answer in ("no", "n", "لا"):
-                judged[(record_id, topic)] = False
-            elif answer:
-                raise ValueError(f"{name}: row {row}: correct must be yes or no")
+                continue
+            try:
+                verdict = _verdict(row, answer)
+            except ValueError as exc:
+                raise ValueError(f"{name}: {exc}") from None
+            if verdict is not None:
+                judged[(record_id, topic)] = verdict
         return cls(
             name,
             tuple(ids),
