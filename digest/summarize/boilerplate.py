@@ -201,9 +201,10 @@ def _teaser_start(sentences: list[Sentence]) -> int | None:
     """The position of the first related-story teaser after the body: a paragraph that
     opens with a «هل …؟» question whose next sentence, in the same paragraph, opens
     with a reply («حسناً»، «إذن»، «نعم») — the form of CNN's teasers for other stories
-    (bullets-40i, CN-technology-137), and the teasers right before it
-    (`_teasers_before`). An interview's question is answered with a statement, not a
-    reply word, and is left alone."""
+    (bullets-40i, CN-technology-137) — or is a statement followed only by other
+    stories' one-sentence leads (`_leads_after`), and the teasers right before it
+    (`_teasers_before`). An interview's question, answered by a statement that the body
+    goes on from, is left alone."""
     body = 0
     for position, sentence in enumerate(sentences[:-1]):
         following = sentences[position + 1]
@@ -288,7 +289,8 @@ def body_sentences(sentences: list[Sentence], text: str) -> list[Sentence]:
     """The article's own sentences: a related-stories heading («مواضيع ذات صلة»,
     «قد يهمك») after at least two sentences of text ends the body, and what follows
     it (other stories' headlines and leads) is cut off; on a CNN page, so does the
-    first question-and-reply teaser of another story (`_teaser_start`). The items of a
+    first question teaser of another story (`_teaser_start`), and other stories'
+    headlines set between the body's paragraphs are left out (`_promo_paragraphs`). The items of a
     list a line ending with «:» introduces are left out (`colon_list_items`). `text`
     is the article the sentences come from (cheap pre-checks)."""
     if ":" in text or "：" in text:
@@ -299,7 +301,8 @@ def body_sentences(sentences: list[Sentence], text: str) -> list[Sentence]:
 
 
 def _without_related(sentences: list[Sentence], text: str) -> list[Sentence]:
-    """`body_sentences` without its list items: the CNN teaser and related-stories cut."""
+    """`body_sentences` without its list items: the CNN teaser tail and promo headlines,
+    and the related-stories cut."""
     if _TEASER_SOURCE in text[:400]:
         teaser = _teaser_start(sentences)
         if teaser is not None:

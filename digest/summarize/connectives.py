@@ -626,8 +626,7 @@ def _circumstance_fragment(tokens: Sequence[str]) -> bool:
     """Whether the bullet (normalised tokens) is only a purpose, circumstance or
     attribution phrase: it opens with one (`_CIRCUMSTANCE_OPENING`), has at most ten
     words, no answer («فإن/فقد …») and no imperfect or future verb after its first two
-    words. The
-    source put a full stop before a phrase of the sentence before («… لهاتفها "غالاكسي
+    words. The source put a full stop before a phrase of the sentence before («… لهاتفها "غالاكسي
     إس 9". في محاولة للإغراء باستخدام منتجات الشركة …», «… والعالم الإسلامي. بحسب ما
     أوردت وكالة الأنباء السعودية.», bullets-40m/40n, SK-technology-1189/721): it is no
     bullet alone. «بحسب الدراسة، فإن …», «ووفقا للباحثين يمكن أن …» are sentences (the
