@@ -139,6 +139,10 @@ _DEPENDENT_OPENINGS = tuple(
         # "while", "whereas", "thus", "as a result of that": they answer the sentence
         # before (issue #13 point 4: «بينما» openings need the previous sentence)
         *("بينما", "وبينما", "فيما", "وفيما", "هكذا", "وهكذا", "مثلا", "فمثلا", "ومثلا"),
+        # "for example", "likewise": an instance of what the sentence before said
+        # (bullets-40t, BB-technology-218)
+        *("على سبيل المثال", "وعلى سبيل المثال", "فعلى سبيل المثال", "كمثال", "بالمثل"),
+        *("وبالمثل",),
         *("نتيجة ذلك", "ونتيجة ذلك", "نتيجة لذلك", "ونتيجة لذلك"),
         # a demonstrative standing for what was said before ("هذه الخطوة", "ذلك أن",
         # "هذا هو إعلان ...", "وذلك في إطار ...")
@@ -574,8 +578,10 @@ def depends_on_previous(tokens: Sequence[str]) -> bool:
         return False
     if tokens[0] in _NEGATIONS and len(tokens) <= _SHORT_NEGATION:
         return True  # «لا يقدم لمن تجاوزن سن 18 عاما.»: what is not, the sentence before says
-    if _bare_demonstrative_after_verb(tokens):
+    if _bare_back_reference(tokens):
         return True
+    if _latter(tokens):
+        return True  # «بالنسبة للفئة الأخيرة، …», «وكانت الأخيرة قد …»: the last one named
     if _purpose_verb(tokens[0]):
         return True  # «ليواصل نظام الملالي انحداره …»: the purpose of the sentence before
     if _circumstance_fragment(tokens):
@@ -586,7 +592,7 @@ def depends_on_previous(tokens: Sequence[str]) -> bool:
         return False
     if tokens[0] in _FIMA and len(tokens) > 1 and tokens[1] in _FIMA_AS_FOR:
         return False
-    return _DEPENDENT_START.match(" ".join(tokens[:3])) is not None
+    return _DEPENDENT_START.match(" ".join(tokens[:4])) is not None
 
 
 _MIN_PURPOSE_VERB = 4  # «ليتم»
@@ -681,24 +687,81 @@ def _verb_like(word: str) -> bool:
 
 
 # «قد يشمل ذلك إدخال رقم الهاتف …», «يعتمد ذلك على …»: a demonstrative standing alone
-# right after the opening word (and «قد»): "this" is what the sentence before said
-# («يبحث هؤلاء حاليا …»: who, the sentence before says; bullets-40k, SK-technology-541)
+# among the opening words: "this" is what the sentence before said («يبحث هؤلاء حاليا
+# …»: who, the sentence before says; bullets-40k, SK-technology-541), also as the object
+# of a preposition («يمكن القيام بذلك عبر …», «واحتاجوا لتحقيق ذلك …», «على النقيض من
+# ذلك، …»: bullets-40s SK-technology-1530, BB-technology-272)
 _BARE_DEMONSTRATIVES = frozenset(
     normalize(w) for w in ("ذلك", "هذا", "هذه", "تلك", "هؤلاء", "أولئك", "هذان", "هاتان")
 )
-_BEFORE_OPENING_VERB = frozenset(normalize(w) for w in ("قد", "لقد"))
+_BARE_BACK_WORDS = frozenset(
+    prefix + word for word in _BARE_DEMONSTRATIVES for prefix in ("", "ب", "ل", "وب", "ول")
+)
+# "then", "at that time": the time a sentence before told («كان المريخ حينها على بعد
+# …», bullets-40t SK-technology-1211); never before a noun of their own
+_BACK_TIMES = frozenset(
+    normalize_word(w) for w in ("حينها", "آنذاك", "حينذاك", "عندئذ", "حينئذ", "وقتئذ", "يومئذ")
+)
+_BACK_OPENING = _BARE_BACK_WORDS | _BACK_TIMES
+# «إلى», «إلا» normalised open with «ال» and are no noun («لتحقيق ذلك الى …»)
+_NOT_DEFINITE = frozenset(normalize_word(w) for w in ("إلى", "إلا", "الى", "الا"))
+# «الأهم من هذا وذاك»: "this and that", anything at all, no one thing said before
+_AND_THAT = frozenset(normalize_word(w) for w in ("وذاك", "وذلك"))
+# the opening words looked at, after the first (an opening demonstrative is one of
+# `_DEPENDENT_OPENINGS`): the subject, object or fronted phrase of the first clause
+_BACK_WINDOW = 4
 
 
-def _bare_demonstrative_after_verb(tokens: Sequence[str]) -> bool:
-    """Whether the bullet's second word (third after «قد/لقد») is «ذلك/هذا/هذه/تلك/
-    هؤلاء …» standing alone, not before its definite noun («يشمل هذا التطبيق …» names what it
-    means)."""
-    i = 1 + (tokens[0] in _BEFORE_OPENING_VERB)
-    return (
-        len(tokens) > i + 1
-        and tokens[i] in _BARE_DEMONSTRATIVES
-        and not tokens[i + 1].startswith("ال")
-    )
+def _bare_back_reference(tokens: Sequence[str]) -> bool:
+    """Whether one of the bullet's second to fourth words is «ذلك/هذا/هذه/تلك/هؤلاء
+    …» (also «بذلك/لذلك/بهذا …») standing alone, not before its definite noun («يشمل
+    هذا التطبيق …» names what it means; «بما في ذلك» is "including"), or «حينها/آنذاك/
+    عندئذ …». One set test rules out most bullets."""
+    window = tokens[1:_BACK_WINDOW]
+    if _BACK_OPENING.isdisjoint(window):
+        return False
+    for i, word in enumerate(window, 1):
+        if word in _BACK_TIMES:
+            return True
+        if word not in _BARE_BACK_WORDS:
+            continue
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if (
+            (after.startswith("ال") and after not in _NOT_DEFINITE)
+            or after in _AND_THAT
+            or (word == "ذلك" and tokens[i - 1] == "في")
+        ):
+            continue  # «هذا التطبيق» (references.py's); «بما في ذلك»; «من هذا وذاك»
+        return True
+    return False
+
+
+# "the latter", "the last one": the last of the things a sentence before listed
+_LATTER = frozenset(
+    normalize_word(w) for w in ("الأخير", "الأخيرة", "الأخيران", "الأخيرتان", "الأخيرين")
+)
+_AS_FOR = frozenset(normalize_word(w) for w in ("بالنسبة", "وبالنسبة"))
+_DEFINITE_PREFIXES = ("ال", "وال", "بال", "فال", "كال", "لل", "ولل")
+
+
+def _latter(tokens: Sequence[str]) -> bool:
+    """Whether «الأخير/الأخيرة …» among the bullet's first four words means "the
+    latter": standing alone («وكانت الأخيرة قد …», «هذه الأخيرة»; «في الأخير» is
+    "finally"), or after the noun of an «بالنسبة لـ» opening («بالنسبة للفئة الأخيرة،
+    …», bullets-40t BB-technology-218). After a noun elsewhere it is "last" or "recent"
+    («للمرة الأخيرة», «في الآونة الأخيرة»)."""
+    window = tokens[:_BACK_WINDOW]
+    if _LATTER.isdisjoint(window):
+        return False
+    for i, word in enumerate(window):
+        if word not in _LATTER:
+            continue
+        before = tokens[i - 1] if i else ""
+        if not before.startswith(_DEFINITE_PREFIXES):
+            return before != "في"
+        if tokens[0] in _AS_FOR:
+            return True
+    return False
 
 
 # Time openers after which a glued «ف» goes on with the story or reasoning of the
