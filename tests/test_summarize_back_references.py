@@ -15,6 +15,7 @@ import pytest
 from digest.arabic import tokenize
 from digest.summarize import ExtractiveSummarizer
 from digest.summarize.connectives import depends_on_previous
+from digest.summarize.residue import leans_on_previous
 
 _FIXTURE = pathlib.Path(__file__).parent / "fixtures" / "summarize" / "leaning-40st.json"
 
@@ -92,3 +93,32 @@ def test_openings_that_point_back(sentence: str) -> None:
 )
 def test_openings_that_stand_alone(sentence: str) -> None:
     assert not depends_on_previous(tokenize(sentence))
+
+
+def test_a_verb_of_writing_without_its_subject_is_shown_after_the_one_naming_him() -> None:
+    # bullets-40s BB-technology-288: «كتب في تغريدة : "ينبغي لمطعم ريد هين …"» (who
+    # wrote? Trump, named by the sentence before: «علق الرئيس ترامب قائلا …»)
+    shown = _summary("BB-technology-288-20180626")
+    assert 3 <= len(shown) <= 5, shown
+    # not shown, or right after the bullet naming him
+    assert all(
+        "ترامب" in before
+        for before, bullet in zip(("", *shown), shown, strict=False)
+        if bullet.startswith("كتب في تغريدة")
+    ), shown
+
+
+@pytest.mark.parametrize(
+    ("sentence", "leans"),
+    [
+        ('كتب في تغريدة : "ينبغي لمطعم ريد هين أن يركز أكثر".', True),
+        ('كتب في تغريدة على تويتر "إذا نقل هذا البحث للاستخدام".', True),
+        ("أوضحت خلال اتصال هاتفي أن ناسا ستعمل مع شركات خاصة.", True),
+        ("قالت الشركة في بيان إن الهاتف سيطرح في مايو.", False),
+        ("علق الرئيس ترامب قائلا إنه لا ينبغي ذلك.", False),
+        # the speaker after where he spoke: a name, not a pronoun
+        ("قال في هذا الصدد وزير الاتصالات إن الشبكة ستعمل.", False),
+    ],
+)
+def test_a_verb_of_saying_whose_speaker_is_its_pronoun(sentence: str, leans: bool) -> None:
+    assert leans_on_previous(sentence) is leans
