@@ -578,10 +578,11 @@ def depends_on_previous(tokens: Sequence[str]) -> bool:
         return False
     if tokens[0] in _NEGATIONS and len(tokens) <= _SHORT_NEGATION:
         return True  # «لا يقدم لمن تجاوزن سن 18 عاما.»: what is not, the sentence before says
-    if _bare_back_reference(tokens):
-        return True
-    if _latter(tokens):
-        return True  # «بالنسبة للفئة الأخيرة، …», «وكانت الأخيرة قد …»: the last one named
+    if not _POINTING_BACK.isdisjoint(tokens[:_BACK_WINDOW]) and (
+        # «يمكن القيام بذلك …», «كان المريخ حينها …», «بالنسبة للفئة الأخيرة، …»
+        _bare_back_reference(tokens) or _latter(tokens)
+    ):
+        return True  # (one set test in C rules out most bullets)
     if _purpose_verb(tokens[0]):
         return True  # «ليواصل نظام الملالي انحداره …»: the purpose of the sentence before
     if _circumstance_fragment(tokens):
@@ -740,6 +741,7 @@ def _bare_back_reference(tokens: Sequence[str]) -> bool:
 _LATTER = frozenset(
     normalize_word(w) for w in ("الأخير", "الأخيرة", "الأخيران", "الأخيرتان", "الأخيرين")
 )
+_POINTING_BACK = _BACK_OPENING | _LATTER
 _AS_FOR = frozenset(normalize_word(w) for w in ("بالنسبة", "وبالنسبة"))
 _DEFINITE_PREFIXES = ("ال", "وال", "بال", "فال", "كال", "لل", "ولل")
 
