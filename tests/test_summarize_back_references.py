@@ -122,3 +122,28 @@ def test_a_verb_of_writing_without_its_subject_is_shown_after_the_one_naming_him
 )
 def test_a_verb_of_saying_whose_speaker_is_its_pronoun(sentence: str, leans: bool) -> None:
     assert leans_on_previous(sentence) is leans
+
+
+def test_a_plural_verb_opening_a_sentence_leans_on_the_group_named_before() -> None:
+    # tune half SK-technology-1118: «وجدوا اثني عشر قمرا صغيرا.» (who? the astronomers
+    # of the sentence before, not shown with it); a verb before its subject is
+    # singular («قال الباحثون …»), so a plural one has a pronoun for subject
+    shown = _summary("SK-technology-1118-20180717")
+    assert 3 <= len(shown) <= 5, shown
+    assert not any(bullet.startswith("وجدوا") for bullet in shown), shown
+
+
+@pytest.mark.parametrize(
+    ("sentence", "leans"),
+    [
+        ("وجدوا اثني عشر قمرا صغيرا.", True),
+        ("فحصوا الحمض النووي الميكروبي من فضلاتها.", True),
+        ("واحتاجوا إلى إعطاء خلايا في الحبل الشوكي طقما جديدا من التعليمات.", True),
+        ("قال الباحثون إنهم وجدوا اثني عشر قمرا صغيرا.", False),
+        # a teaser's imperative to its readers, and a noun
+        ("تعرفوا إلى أكبر روبوت في العالم.", False),
+        ("الأسوأ أن الشركة لم ترد على الرسائل حتى الآن.", False),
+    ],
+)
+def test_a_plural_pronoun_subject(sentence: str, leans: bool) -> None:
+    assert depends_on_previous(tokenize(sentence)) is leans

@@ -585,6 +585,8 @@ def depends_on_previous(tokens: Sequence[str]) -> bool:
         return True  # (one set test in C rules out most bullets)
     if _purpose_verb(tokens[0]):
         return True  # «ليواصل نظام الملالي انحداره …»: the purpose of the sentence before
+    if _plural_pronoun_verb(tokens[0]):
+        return True  # «واحتاجوا لتحقيق ذلك …»: who "they" are, the sentence before says
     if _circumstance_fragment(tokens):
         return True  # «بحسب ما أوردت وكالة الأنباء السعودية.»: the source's stop split it
     if _addition_fragment(tokens):
@@ -597,6 +599,35 @@ def depends_on_previous(tokens: Sequence[str]) -> bool:
 
 
 _MIN_PURPOSE_VERB = 4  # «ليتم»
+# «كتبوا», «وجدوا», «واحتاجوا»; «رأوا» and «أسوأ» (normalised «اسوا») are shorter
+_MIN_PLURAL_VERB = 5
+
+
+def _plural_pronoun_verb(word: str) -> bool:
+    """Whether `word` (normalised), opening a sentence, is a perfect verb of the third
+    person plural («احتاجوا», «وكتبوا», «ووجدوا»): a verb before its subject is
+    singular («قال الباحثون»), so a plural one has only its pronoun for subject, a
+    group the sentence before names (bullets-40s, BB-technology-272). One test of the
+    word's end; «الأسوأ» is a noun."""
+    return (
+        word.endswith("وا")
+        and len(word) >= _MIN_PLURAL_VERB
+        and not word.startswith(("ال", "وال"))
+        and word not in _NOT_PLURAL_VERBS
+    )
+
+
+# place names ending so («أوتاوا», «نيكاراغوا»), and the imperatives a teaser addresses
+# its readers with, written as the perfect is («تعرفوا إلى أكبر روبوت في العالم.»,
+# CN-technology-144: a line of its own, leaning on nothing)
+_NOT_PLURAL_VERBS = frozenset(
+    prefix + normalize_word(w)
+    for w in (
+        *("أوتاوا", "نيكاراغوا", "نيكاراجوا", "تعرفوا", "تخيلوا", "جربوا", "شاهدوا"),
+        *("تابعوا", "انتظروا", "استعدوا", "اكتشفوا", "اقرأوا", "استمعوا", "احذروا"),
+    )
+    for prefix in ("", "و")
+)
 
 
 def _purpose_verb(word: str) -> bool:
