@@ -131,6 +131,10 @@ def test_a_plural_verb_opening_a_sentence_leans_on_the_group_named_before() -> N
     shown = _summary("SK-technology-1118-20180717")
     assert 3 <= len(shown) <= 5, shown
     assert not any(bullet.startswith("وجدوا") for bullet in shown), shown
+    # bullets-40r SK-technology-114: «يعلقون آمالهم …» (the researchers' sentence dropped)
+    shown = _summary("SK-technology-114-20180301")
+    assert 3 <= len(shown) <= 5, shown
+    assert not any(bullet.startswith("يعلقون") for bullet in shown), shown
 
 
 @pytest.mark.parametrize(
@@ -140,6 +144,13 @@ def test_a_plural_verb_opening_a_sentence_leans_on_the_group_named_before() -> N
         ("فحصوا الحمض النووي الميكروبي من فضلاتها.", True),
         ("واحتاجوا إلى إعطاء خلايا في الحبل الشوكي طقما جديدا من التعليمات.", True),
         ("قال الباحثون إنهم وجدوا اثني عشر قمرا صغيرا.", False),
+        ("يعلقون آمالهم على الدواء الجديد.", True),
+        ("ويقولون إن الهاتف الجديد أسرع.", True),
+        ("سيعملون على تطوير الهاتف.", True),
+        # «يتعاون», «يكون»: the root's «ن»; «يمنيون»: a nisba plural
+        ("يتعاون الفريق مع الشركة.", False),
+        ("يكون الهاتف متاحا في مايو.", False),
+        ("يمنيون يتظاهرون في صنعاء.", False),
         # a teaser's imperative to its readers, and a noun
         ("تعرفوا إلى أكبر روبوت في العالم.", False),
         ("الأسوأ أن الشركة لم ترد على الرسائل حتى الآن.", False),

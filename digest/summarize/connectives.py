@@ -608,7 +608,19 @@ def _plural_pronoun_verb(word: str) -> bool:
     person plural («احتاجوا», «وكتبوا», «ووجدوا»): a verb before its subject is
     singular («قال الباحثون»), so a plural one has only its pronoun for subject, a
     group the sentence before names (bullets-40s, BB-technology-272). One test of the
-    word's end; «الأسوأ» is a noun."""
+    word's end; «الأسوأ» is a noun. The imperfect too («يعلقون آمالهم …», «ويقولون
+    …», «سيعملون …», bullets-40r SK-technology-114): its singular («يعلق») must be a
+    word found after «و» in the conjunction lexicon, as for `_purpose_verb` («يتكون»,
+    «يتعاون» end in their root's «ون»; «يمنيون» is a nisba plural)."""
+    if word.endswith("ون"):
+        verb = word[1:] if word[:1] == "و" else word
+        verb = verb[1:] if verb[:1] == "س" else verb
+        return (
+            verb[:1] == "ي"
+            and len(verb) >= _MIN_PLURAL_VERB
+            and verb[-3] != "ي"
+            and "و" + verb[:-2] in conjunction_lexicon().conjunction
+        )
     return (
         word.endswith("وا")
         and len(word) >= _MIN_PLURAL_VERB
