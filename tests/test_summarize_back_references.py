@@ -158,3 +158,26 @@ def test_a_plural_verb_opening_a_sentence_leans_on_the_group_named_before() -> N
 )
 def test_a_plural_pronoun_subject(sentence: str, leans: bool) -> None:
     assert depends_on_previous(tokenize(sentence)) is leans
+
+
+@pytest.mark.parametrize(
+    ("article_id", "reference", "introduction"),
+    [
+        # bullets-40r SK-technology-804: «حسب المسؤولة فانه …» after a bullet that never
+        # told of her («أوضحت مسؤولة في وزارة الصحة …» was not shown)
+        ("SK-technology-804-20180601", "حسب المسؤولة", "أوضحت مسؤولة"),
+        # bullets-40r SK-technology-89: «قالت القناة نقلا عن …» («نقلا عن» is no part of
+        # a name) without «قالت قناة (دبليو.كيه.آر.إن) …»
+        ("SK-technology-89-20180226", "قالت القناة", "قالت قناة"),
+    ],
+)
+def test_a_speaker_named_by_a_noun_is_shown_after_the_sentence_introducing_him(
+    article_id: str, reference: str, introduction: str
+) -> None:
+    shown = _summary(article_id)
+    assert 3 <= len(shown) <= 5, shown
+    assert all(
+        before.startswith(introduction)
+        for before, bullet in zip(("", *shown), shown, strict=False)
+        if bullet.startswith(reference)
+    ), shown

@@ -85,7 +85,7 @@ _SAYING = frozenset(
         """قال قالت يقول تقول اضاف اضافت يضيف تضيف اوضح اوضحت يوضح توضح اكد اكدت يؤكد تؤكد
         ذكر ذكرت يذكر تذكر اشار اشارت يشير تشير صرح صرحت لفت لفتت نوه نوهت رجح رجحت يرجح
         ترجح افاد افادت يفيد تفيد تابع تابعت اعتبر اعتبرت يعتبر تعتبر شدد شددت يشدد تشدد
-        كتب كتبت نقل نقلت روى روت يروي تروي ابلغ ابلغت اخبر اخبرت"""
+        كتب كتبت نقل نقلت روى روت يروي تروي ابلغ ابلغت اخبر اخبرت حسب بحسب"""
     )
 )
 _SAYING_ALL = frozenset(word for base in _SAYING for word in (base, "و" + base, "ف" + base))
@@ -109,7 +109,9 @@ _TO_OUTLET = frozenset(
 )
 _BEFORE_VERB = frozenset(tokenize("قد لقد وقد ولقد فقد"))
 # After the speaker: his words or where he spoke, so the speaker is the noun alone
-_AFTER_SPEAKER = frozenset(tokenize("أن إن أنه إنه أنها إنها أنهم إنهم إلى الى في خلال"))
+_AFTER_SPEAKER = frozenset(
+    tokenize("أن إن أنه إنه أنها إنها أنهم إنهم إلى الى في خلال نقلا فإن فإنه فإنها فقد")
+)
 
 
 def _key(stem: str) -> str:
@@ -214,7 +216,8 @@ def speaker_reference(tokens: Sequence[str]) -> str | None:
     """The stem of a speaker named only by a definite noun or by one name right after
     a verb of saying among the bullet's first words («يوضح الباحث أن …» -> «باحث»,
     «قال كولمان في …» -> «كولمان», «قال لوكانين لرويترز: …», «تابع إيغلمان: …» ->
-    «إيغلمان»: «تابع» goes on with a speaker already heard), or None: no verb of
+    «إيغلمان»: «تابع» goes on with a speaker already heard; «حسب المسؤولة فانه …»,
+    «قالت القناة نقلا عن …» -> «مسؤول», «قناه»: bullets-40r), or None: no verb of
     saying there, or the speaker is named in full («قال الباحث جون سميث إن …», «قالت
     شركة غوغل إن …»), or is only a pronoun (`leans_on_previous`'s)."""
     start = 1 if tokens and tokens[0] in _BEFORE_VERB else 0
