@@ -206,6 +206,8 @@ def cut_is_safe(kept: str, dropped: str) -> bool:
         return False
     if _apposition_then_complement(head):
         return False
+    if _object_resumes(head):
+        return False
     if not _ATTRIBUTION_OPENERS.isdisjoint(last[-_ATTRIBUTION_REACH:]):
         return False  # «… وبحسب الدراسة.»: the source kept, what it says dropped
     if any(w in _THAT for w in last[-2:]):
@@ -431,6 +433,48 @@ def _apposition_then_complement(head: str) -> bool:
         return False
     word = normalize_word(after[0].strip('"«»“”()'))
     return _is_complement(word) or word in _THAT
+
+
+# Words in «ة» that open a dropped part without being a verb's object: participles and
+# adverbial nouns («مشيرة إلى …», «مستغلة …», «خاصة …», «عادة …»)
+_NOT_OBJECT = frozenset(tokenize("خاصة وخاصة عادة مرة تارة بالنسبة نتيجة"))
+
+
+def _bare_noun(word: str) -> bool:
+    """An indefinite noun in «ة» or a number, as written («غرامة», «11»): after a comma it
+    is no new clause (those open with a conjunction, a particle, a preposition or a verb)
+    but the object or predicate the clause before was waiting for. Not «ال…», a
+    conjunction or preposition before it, nor a participle «م…» («مشيرة إلى …»)."""
+    word = word.strip('"«»“”()').rstrip("ًٌٍ")
+    if word[:1].isdigit():
+        return True
+    return (
+        word.endswith("ة")
+        and not word.startswith(("ال", "و", "ف", "ب", "ل", "ك", "م"))
+        and normalize_word(word) not in _NOT_OBJECT
+    )
+
+
+def _object_resumes(head: str) -> bool:
+    """The dropped part is, or follows an apposition with, the object of the clause the
+    kept part interrupted: «يتوقع أن تشمل العقوبة الصادرة من مارغريت فاستيغر، السياسية
+    الدنماركية التي تشغل …، | غرامة مالية قد تصل …» (bullets-40t, AL-technology-340: the
+    fine was lost) or «… فاستيغر، | السياسية الدنماركية …، غرامة …». A cut never falls
+    between a verb and its object. `head`: the start of the dropped part. A character
+    test first: most dropped parts open with «و» or hold no «ة» or digit early."""
+    first = head.split(maxsplit=1)[:1]
+    if not first:
+        return False
+    if _bare_noun(first[0]):
+        return True
+    # an apposition (a definite noun phrase, or a relative clause «التي …») up to its comma
+    if not first[0].startswith("ال"):
+        return False
+    close = head.find("،")
+    if close < 0:
+        return False
+    after = head[close + 1 :].split(maxsplit=1)[:1]
+    return bool(after) and _bare_noun(after[0])
 
 
 # «أنّ/إنّ» this many words at most before the end of the clause an apposition follows:
