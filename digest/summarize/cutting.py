@@ -226,6 +226,8 @@ def cut_is_safe(kept: str, dropped: str) -> bool:
         return False
     if _becoming_without_predicate(last):
         return False
+    if _subject_without_predicate(last):
+        return False
     return not _speaker_without_words(kept, last)
 
 
@@ -365,6 +367,40 @@ def _predicate_after_relative(last: list[str], first: str) -> bool:
         and first[0] in "يت"
         and not _RELATIVE.isdisjoint(last)
         and last[0] not in _RELATIVE
+    )
+
+
+# Particles followed by a subject and its predicate («لكنّ/إنّ/أنّ …»)
+_SUBJECT_PARTICLES = frozenset(tokenize("لكن ولكن")) | _THAT
+_SUBJECT_WORDS = 4  # a subject's noun phrase before its relative clause, at most
+# Words that show a predicate after a relative clause: a pronoun of separation («الحساب
+# الذي شهد أكبر انخفاض هو حساب …»), a copula, a particle before a verb
+_PREDICATE_MARKERS = frozenset(
+    tokenize(
+        """هو هي هم هما كان كانت كانوا أصبح أصبحت باتت بات صار صارت ظل ظلت ليس ليست قد
+        لا لم لن سوف"""
+    )
+)
+
+
+def _subject_without_predicate(last: list[str]) -> bool:
+    """The kept part's last clause is «لكنّ/أنّ + subject + relative clause» and nothing
+    after the relative clause's verb looks like the predicate: «…، ولكن عدد المخالفات
+    التي يحصل عليها المستخدم | ، وما إذا كان …، تعتبر مسألة غير واضحة» (bullets-40t,
+    AL-technology-358: what the subject is said to be was dropped). A predicate in the
+    imperfect after the relative clause («لكن الشركة التي تملكها تعمل …»), a pronoun
+    «هو/هي» or a copula keeps the cut; one in the perfect is not recognised and the cut
+    is refused, the safe side."""
+    at = next((i for i, w in enumerate(last[:2]) if w in _SUBJECT_PARTICLES), None)
+    if at is None:
+        return False
+    subject = last[at + 1 :]
+    if not subject or _imperfect(subject[0]) or subject[0] in _DANGLING:
+        return False  # «لكن تبقى …», «أن لا …»: a verb or a particle, not a subject
+    relative = next((i for i, w in enumerate(subject[: _SUBJECT_WORDS + 1]) if w in _RELATIVE), 0)
+    # (the word after the pronoun is the relative clause's own verb)
+    return relative > 0 and not any(
+        _imperfect(w) or w in _PREDICATE_MARKERS for w in subject[relative + 2 :]
     )
 
 
