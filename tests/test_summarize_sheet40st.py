@@ -4,6 +4,9 @@ verb and its object, … Each test failed before its fix."""
 
 from __future__ import annotations
 
+import pytest
+
+from digest.sentences import segment
 from digest.summarize import ExtractiveSummarizer
 from digest.summarize.cutting import cut_is_safe
 
@@ -146,3 +149,55 @@ def test_no_cut_leaves_a_subject_without_its_predicate() -> None:
         "غيرت المنصة طريقة العد، ويبدو أن الحساب الذي شهد أكبر انخفاض هو حسابها الرسمي",
         "إذ خسر ملايين المتابعين",
     )
+
+
+_SK_1341 = (
+    "عندما تقلع عن التدخين.. احذر من شيء خطير",
+    "\n".join(
+        [
+            "إذا كنت مدخنا وجاهدت نفسك للإقلاع عن هذه العادة الضارة بالصحة، فإنه يتعين عليك "
+            "أن تنتبه إلى وزنك، فالكثيرون يكتسبون وزنا بعد ذلك مما يعرضهم لمخاطر الإصابة "
+            "بالنوع الثاني من مرض السكري.",
+            "فقد وجدت دراسة أن اكتساب خمسة كيلوغرامات من الوزن الزائد بعد التوقف عن التدخين "
+            "يزيد مخاطر الإصابة بالسكري بنحو 15 في المئة، وكلما زاد الوزن زادت الاحتمالات.",
+            "لكن هذه المخاطر تبدأ في التراجع بعد خمس إلى سبع سنوات لتتساوى مع احتمالات "
+            "الإصابة عند غير المدخنين.",
+            "وأشار الباحثون الذين نشروا الدراسة في دورية نيو إنجلاند الطبية إلى أن أي مخاطر "
+            "صحية تنجم عن اكتساب بضعة كيلوغرامات من الوزن لا تمثل شيئا إذا ما قورنت "
+            "بالفوائد الكبيرة للإقلاع عن التبغ.",
+            "وقال رئيس فريق البحث الدكتور تشي سون من كلية هارفارد تي.إتشتشان للصحة العامة "
+            'في بوسطن لرويترز هيلث في مقابلة عبر الهاتف: "كلما زاد وزننا كلما زادت احتمالات '
+            'الإصابة. لكن احتمالات الإصابة بالسكري تكون في الأجل القصير".',
+            'وتابع "الشيء الأكثر أهمية هو أنه بغض النظر عن الوزن الذي يكتسبه من توقفوا عن '
+            "التدخين تقل لديهم مخاطر الوفاة من أمراض القلب والشرايين. هذا أمر مهم جدا "
+            "بالنسبة للمدخنين الحاليين...وإذا تمكنوا من خفض وزنهم يمكنهم الاستفادة أكثر من "
+            'هذه المنافع الصحية".',
+        ]
+    ),
+)
+
+
+def test_a_spelt_initial_before_the_surname_ends_no_sentence() -> None:
+    """bullets-40t, SK-technology-1341: «كلية هارفارد تي.إتشتشان» (the initials typed
+    without their spaces) was split after «تي.» and the bullet ended «… هارفارد تي.»."""
+    bullets = ExtractiveSummarizer().summarize(*_SK_1341)
+    assert bullets
+    assert not any(b.endswith(" تي.") for b in bullets)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["هارفارد تي.إتشتشان", "هارفارد تي.إتش. تشان", "جيه.بي. مورغان", "محل إتش.آر. مكماستر"],
+)
+def test_glued_initials_go_on_with_the_name(name: str) -> None:
+    text = f"قال الباحث في كلية {name} للصحة العامة إن النتائج مهمة جدا. وأضاف أن العينة كبيرة."
+    assert len(segment(text)) == 2
+
+
+@pytest.mark.parametrize(
+    "end", ["شبكة سي.إن.إن. وقال", "فيتامين دي.ويعد", "شبكة بي بي سي.وقالت", "قناة تي.آر.تي. ثم"]
+)
+def test_a_sentence_still_ends_after_initials(end: str) -> None:
+    """After initials, a word that opens a sentence («و…», a particle) starts one."""
+    text = f"قال الباحث إن النتائج نشرت على {end} إن العينة كبيرة جدا."
+    assert len(segment(text)) == 2
