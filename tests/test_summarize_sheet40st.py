@@ -300,3 +300,23 @@ def test_an_answer_is_not_shown_without_its_question() -> None:
     assert is_reply("لا، لن يؤثر ذلك على أعداد المستخدمين النشطين شهريا.")
     assert not is_reply('وقال المدرب: "يمكن أن ينضم إلى الفريق، نعم، لا أرى أي مشكلة".')
     assert not is_reply("لا يمكن تشغيل التطبيق، لأنه لا يدعم النظام القديم.")
+
+
+_CN_48 = (
+    "شاهد.. جاغوار تنافس تيسلا بسيارة كهربائية جديدة",
+    "\n".join(
+        [
+            "(CNN)-- كشفت شركة السيارات جاغوار حديثاً في معرض جنيف للسيارات عن أول سيارة "
+            "SUV كهربائية لها، ويمكن قيادتها لمسافة 380 كيلومتراً دون إعادة شحنها. "
+            "فكيف ستكون تجربة قيادتها؟",
+        ]
+    ),
+)
+
+
+def test_a_cnn_video_question_is_a_teaser_tail() -> None:
+    """bullets-40t, CN-technology-48: the page closes on «فكيف ستكون تجربة قيادتها؟»,
+    the question its video answers; it was shown as the second bullet."""
+    bullets = ExtractiveSummarizer().summarize(*_CN_48)
+    assert bullets
+    assert not any("فكيف" in b for b in bullets)

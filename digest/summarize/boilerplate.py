@@ -320,13 +320,33 @@ def body_sentences(sentences: list[Sentence], text: str) -> list[Sentence]:
     return _without_related(sentences, text)
 
 
+# A closing question that hands over to the page's video: «ف» + an interrogative
+# («فكيف ستكون تجربة قيادتها؟», «فهل …؟», «فما الذي يعنيه ذلك؟») or «شاهد: …؟»
+_VIDEO_QUESTION_OPENERS = frozenset(
+    tokenize("فكيف فهل فما فماذا فمن فلماذا فأين فمتى فأي فكم شاهد")
+)
+
+
+def _video_question(sentence: Sentence) -> bool:
+    """Whether `sentence`, the last of a CNN page, is the question that introduces the
+    video (bullets-40t, CN-technology-48: «… دون إعادة شحنها. فكيف ستكون تجربة
+    قيادتها؟»): its answer is in the video, not in the text."""
+    text = sentence.text
+    if not text.rstrip('"”» ').endswith(("؟", "?")):
+        return False
+    first = tokenize(text[:24])[:1]
+    return bool(first) and first[0] in _VIDEO_QUESTION_OPENERS
+
+
 def _without_related(sentences: list[Sentence], text: str) -> list[Sentence]:
-    """`body_sentences` without its list items: the CNN teaser tail and promo headlines,
-    and the related-stories cut."""
+    """`body_sentences` without its list items: the CNN teaser tail, its closing video
+    question (`_video_question`) and promo headlines, and the related-stories cut."""
     if _TEASER_SOURCE in text[:400]:
         teaser = _teaser_start(sentences)
         if teaser is not None:
             sentences = sentences[:teaser]
+        if len(sentences) > 1 and _video_question(sentences[-1]):
+            sentences = sentences[:-1]
         promos = _promo_paragraphs(sentences)
         if promos:
             sentences = [s for s in sentences if s.paragraph not in promos]
