@@ -320,3 +320,61 @@ def test_a_cnn_video_question_is_a_teaser_tail() -> None:
     bullets = ExtractiveSummarizer().summarize(*_CN_48)
     assert bullets
     assert not any("فكيف" in b for b in bullets)
+
+
+_OTHERS = [
+    "أعلنت شركة فيسبوك عن مجموعة من الأدوات الجديدة لمساعدة الناشرين على جذب المشتركين.",
+    "تعمل الشركة منذ أشهر على تحسين علاقتها بالمؤسسات الإخبارية حول العالم.",
+    "يشارك في البرنامج الأول عدد من الصحف المحلية في الولايات المتحدة.",
+]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "broken_end"),
+    [
+        # the speaker and his apposition kept, what he said dropped (tune: AL-technology-70)
+        (
+            'وأشار المسؤول في "فيسبوك" عن الشراكات مع وسائل الإعلام الإخبارية، كامبل براون، '
+            'في بيان إلى أن مبادرة "مسرع الاشتراكات" ستعمل مع مجموعة صغيرة من المؤسسات '
+            "الإخبارية لتحديد استراتيجيات تساعد الناشرين على إنشاء قاعدة زبائن.",
+            "كامبل براون.",
+        ),
+        # a «كما …» aside, then the complement of «تتمثل» (tune: SK-technology-1172)
+        (
+            "تتمثل وظيفة طائرات بيلوغا أو الناقلة السوبر، كما كانت تعرف سابقا، في نقل أجزاء "
+            "طائرات إيرباص من مواقع تصنيع الأجزاء إلى مرافق التجميع النهائي في تولوز بفرنسا "
+            "وهامبورغ في ألمانيا وتيانجين في الصين.",
+            "كما كانت تعرف سابقا.",
+        ),
+        # the introducer of an example kept, the example dropped (tune: AL-technology-195)
+        (
+            "تعد المشكلة الأساسية التي واجهتها المنصة هي أن الخطوط الفاصلة بين حرية التعبير "
+            "والمضايقة غير واضحة، وعلى سبيل المثال، واجهت فيسبوك انتقادات طويلة حول كيفية "
+            "تعاملها مع صور الأمهات المرضعات وصور تاريخية شهيرة.",
+            "وعلى سبيل المثال.",
+        ),
+        # a fronted «عند …» time clause kept without its main clause (tune: AL-technology-38)
+        (
+            "يتضمن التحديث العديد من الميزات الجديدة مثل تلك التي حصل عليها تطبيق الموسيقا، "
+            "إذ عند إطلاق آبل لتحديث watchOS 4 في عام 2017، أزالت الميزة التي كانت تتيح "
+            "التحكم بالموسيقا الموجودة على هاتف آيفون من خلال الساعة الذكية.",
+            "في عام 2017.",
+        ),
+    ],
+)
+def test_no_cut_drops_what_a_verb_or_frame_needs(sentence: str, broken_end: str) -> None:
+    """The same class in the tune half: a cut between a verb and what it governs or
+    between an introducer and what it introduces."""
+    text = " ".join([_OTHERS[0], sentence, *_OTHERS[1:]])
+    bullets = ExtractiveSummarizer(max_chars=160).summarize("فيسبوك والناشرون", text)
+    assert len(bullets) >= 3
+    assert not any(b.endswith(broken_end) for b in bullets)
+
+
+def test_a_cut_after_words_said_or_a_time_clause_with_its_answer_is_made() -> None:
+    assert cut_is_safe(
+        "وأشار المسؤول، كامبل براون، إلى أن المبادرة ستعمل مع الصحف المحلية", "في البداية"
+    )
+    assert cut_is_safe(
+        "وعند وضع الساعة على الشاحن فإن شاشتها تضيء بساعة رقمية خضراء", "وبالرغم من ذلك"
+    )

@@ -22,6 +22,11 @@ statement and what is dropped does not change what it says. A cut is refused whe
   نستخدمها …، تقوم بجمع …»: the verb is its predicate);
 - the kept part ends on an attribution opened with «و» («… وبحسب الدراسة»): what it
   attributes comes after it and is dropped;
+- what is dropped is the object the kept part's verb waits for, right after the cut or
+  after an apposition («…، السياسية الدنماركية …، غرامة مالية …»), or the kept part
+  ends on «لكنّ/أنّ» + a subject described by a relative clause without its predicate,
+  on an example's introducer («وعلى سبيل المثال») or a fronted «عند …» without its
+  main clause, or opens with «قال/أشار …» and its speaker and holds no words said;
 - quotes or brackets are left open.
 
 Pure functions over the sentence's text; every pattern is a set lookup on words, so the
@@ -228,6 +233,10 @@ def cut_is_safe(kept: str, dropped: str) -> bool:
         return False
     if _subject_without_predicate(last):
         return False
+    if _example_or_time_without_main(last):
+        return False
+    if _speaker_opens_without_words(kept):
+        return False
     return not _speaker_without_words(kept, last)
 
 
@@ -424,6 +433,10 @@ def _parenthetical_then_complement(last: list[str], head: str, first: str) -> bo
             return False
         word = normalize_word(after[0].strip('"«»“”()'))
         return _is_complement(word) or word in _DURATIONS
+    if last[0] == "كما" and len(last) <= _APPOSITION_WORDS:
+        # «تتمثل وظيفة طائرات بيلوغا، كما كانت تعرف سابقا | ، في "نقل …"»: a short
+        # «كما …» aside, then the interrupted verb's complement
+        return first in _COMPLEMENT
     return last[0] in _PARENTHETICAL and _is_complement(first)
 
 
@@ -566,6 +579,51 @@ def _speaker_without_words(kept: str, last: list[str]) -> bool:
     start = max(kept.rfind("،"), kept.rfind("؛"), kept.rfind(","), kept.rfind(";"))
     tail = kept[start + 1 :]
     return not any(mark in tail for mark in ':"«“')
+
+
+# Verbs of saying whose words must follow («إن/أن …», «إلى أن …», a quote or a colon)
+_SAYING_NEEDS_WORDS = frozenset(
+    tokenize("قال قالت وقال وقالت أضاف أضافت وأضاف وأضافت أشار أشارت وأشار وأشارت")
+)
+_WORDS_SAID = _THAT | frozenset(tokenize("إلى الى"))
+_QUOTED_WORDS = 4  # a quotation this long is words said; a shorter one, a name
+
+
+def _speaker_opens_without_words(kept: str) -> bool:
+    """The kept part opens with «قال/أضاف/أشار» and its speaker, set off by commas
+    («أشار المسؤول في فيسبوك عن الشراكات، كامبل براون | في بيان إلى أن …», «قال
+    الطبيب …، من كلية …، لرويترز هيلث، عبر البريد الإلكتروني | "تشير نتائج …"»), and
+    holds no «أن/إن/إلى», colon or quotation: the words said were dropped. (The last clause
+    alone, `_speaker_without_words`, is only the apposition.) One word is normalised
+    for most sentences."""
+    head = kept.split(maxsplit=1)[:1]
+    if not head or normalize_word(head[0]) not in _SAYING_NEEDS_WORDS:
+        return False
+    if ":" in kept or any(
+        len(inside.split()) >= _QUOTED_WORDS for inside in re.split('["«»“”]', kept)[1::2]
+    ):
+        return False  # a colon or a quotation: the words said («"فيسبوك"» is a name)
+    return _WORDS_SAID.isdisjoint(tokenize(kept))
+
+
+# The end of a clause that introduces an example («وعلى سبيل المثال», «فمثلا»)
+_EXAMPLE_ENDS = frozenset(tokenize("المثال مثلا فمثلا ومثلا"))
+# A fronted time clause («إذ عند إطلاق آبل لتحديث watchOS 4 في عام 2017») whose main
+# clause («أزالت الميزة …») follows it
+_TIME_OPENERS = frozenset(tokenize("عند وعند فعند"))
+
+
+def _example_or_time_without_main(last: list[str]) -> bool:
+    """The kept part's last clause only introduces what the dropped part says: an
+    example («…، وعلى سبيل المثال | واجهت فيسبوك انتقادات …») or a fronted time clause
+    «عند …» with no answer («فإن/فقد …») or imperfect verb after it («…، إذ عند إطلاق
+    آبل لتحديث watchOS 4 في عام 2017 | أزالت الميزة …»)."""
+    if len(last) <= 4 and last[-1] in _EXAMPLE_ENDS:
+        return True
+    at = next((i for i, w in enumerate(last[:2]) if w in _TIME_OPENERS), None)
+    if at is None:
+        return False
+    return not any(w in _MAIN_CLAUSE_OPENERS or _imperfect(w) for w in last[at + 2 :])
 
 
 def safe_leading_part(
