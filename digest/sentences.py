@@ -389,14 +389,11 @@ def _glued_initial(text: str, pos: int, end: int) -> bool:
     Latin initial that is a word of its own after a name and goes on with the surname
     («هارفارد تي.إتشتشان», «جيه.مورغان»): a middle initial typed without its space,
     not two glued sentences («… البواب.يقوم»)."""
-    left = _letters_before(text, pos)
-    start = pos - len(left)
-    return (
-        left in _ARABIC_LETTER_NAMES
-        and start > 0
-        and text[start - 1] == " "
-        and _is_spelt_initial(text, start, end)
-    )
+    # a letter's name is at most five letters («دبليو»): its space is this close
+    space = text.rfind(" ", max(0, pos - 6), pos)
+    if space < 0 or text[space + 1 : pos] not in _ARABIC_LETTER_NAMES:
+        return False  # (most glued stops: one bounded search and a set lookup)
+    return _is_spelt_initial(text, space + 1, end)
 
 
 def _letters_before(text: str, pos: int) -> str:
