@@ -378,3 +378,12 @@ def test_a_cut_after_words_said_or_a_time_clause_with_its_answer_is_made() -> No
     assert cut_is_safe(
         "وعند وضع الساعة على الشاحن فإن شاشتها تضيء بساعة رقمية خضراء", "وبالرغم من ذلك"
     )
+
+
+def test_no_cut_before_a_contrast_with_a_pronoun() -> None:
+    """«ولكننا/ولكنها …» is the contrast «لكن/ولكن/لكنها» already keep with the clause
+    before it (tune: AL-technology-346, «نحن ندرك أن ذلك قد يشكل صعوبة للبعض | ،
+    ولكننا نعتقد أن الدقة …» showed the concession without the point)."""
+    kept = "وأضافت الشركة في بيانها أنها تدرك أن ذلك قد يشكل صعوبة بالنسبة للبعض"
+    assert not cut_is_safe(kept, "ولكننا نعتقد أن الدقة تجعل الخدمة أكثر موثوقية")
+    assert not cut_is_safe(kept, "ولكنها تعتقد أن الدقة تجعل الخدمة أكثر موثوقية")
