@@ -277,6 +277,8 @@ def _is_boundary(text: str, pos: int, end: int) -> bool:
                 return False
             if word in _DOTTED_LETTER_NAMES and _in_spaced_acronym(text, pos - len(word), end):
                 return False
+            if "." in word and _dotted_initials(word) and _name_goes_on(text, end):
+                return False  # «هارفارد تي.إتش. تشان»: glued initials, then the surname
             # the first character after the spaces (without copying the rest of the text)
             after = end + 1
             while after < n and text[after].isspace():
@@ -297,6 +299,8 @@ def _is_boundary(text: str, pos: int, end: int) -> bool:
         ):
             return False  # د.ب.أ / أ.ف.ب: a news agency's dotted initials
         if _in_glued_acronym(text, pos, end):
+            return False
+        if _glued_initial(text, pos, end):
             return False
         return _is_arabic_letter(nxt) and (
             _is_arabic_letter(prev) or prev.isdigit() or prev.isspace() or prev in _CLOSERS
@@ -361,10 +365,35 @@ def _is_spelt_initial(text: str, start: int, end: int) -> bool:
     before = text[text.rfind(" ", 0, max(0, start - 1)) + 1 : max(0, start - 1)]
     if not before or not _is_arabic_letter(before[-1:]) or before in _ARABIC_LETTER_NAMES:
         return False
+    return _name_goes_on(text, end)
+
+
+def _name_goes_on(text: str, end: int) -> bool:
+    """Whether the word after position `end` goes on a name (a surname, «تشان»), not a
+    word that opens a sentence of its own (a conjunction or «ال» glued to it, a
+    particle)."""
     following = _next_word(text, end).rstrip("،,؛;:.")
     if not following or not _is_arabic_letter(following[0]):
         return False
     return not (following[0] in "وف" or following.startswith("ال") or following in _OPENS_SENTENCE)
+
+
+def _dotted_initials(word: str) -> bool:
+    """Whether `word` is Latin initials spelt in Arabic and glued by stops («تي.إتش»)."""
+    parts = word.split(".")
+    return len(parts) > 1 and all(part in _DOTTED_LETTER_NAMES for part in parts)
+
+
+def _glued_initial(text: str, pos: int, end: int) -> bool:
+    """Whether the stop text[pos:end], glued between Arabic letters, follows a spelt
+    Latin initial that is a word of its own after a name and goes on with the surname
+    («هارفارد تي.إتشتشان», «جيه.مورغان»): a middle initial typed without its space,
+    not two glued sentences («… البواب.يقوم»)."""
+    # a letter's name is at most five letters («دبليو»): its space is this close
+    space = text.rfind(" ", max(0, pos - 6), pos)
+    if space < 0 or text[space + 1 : pos] not in _ARABIC_LETTER_NAMES:
+        return False  # (most glued stops: one bounded search and a set lookup)
+    return _is_spelt_initial(text, space + 1, end)
 
 
 def _letters_before(text: str, pos: int) -> str:

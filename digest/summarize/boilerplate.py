@@ -19,6 +19,7 @@ __all__ = [
     "body_sentences",
     "is_boilerplate",
     "is_list_item",
+    "is_reply",
     "looks_like_code",
     "may_be_boilerplate",
     "strip_caption",
@@ -192,6 +193,25 @@ def strip_caption(text: str) -> str:
 # «… قبل النوم؟ إذا عليك قراءة …»): the question-and-answer lead of a related story's
 # teaser (diacritics stripped, trailing comma dropped)
 _REPLIES = frozenset(("حسنا", "حسناً", "إذن", "إذاً", "إذا", "اذا", "اذن", "نعم", "طيب"))
+# A yes/no reply set off as a clause of its own: «لا، لن يؤثر …», «الحروب أم حوادث السير
+# أم جرائم القتل، لا، ليست هذه …». Linear: fixed words between fixed marks.
+_REPLY_CLAUSE = re.compile(r"(?:^|، ?)(?:لا|نعم|كلا) ?،")
+_REPLY_REACH = 100  # characters: a reply opens the sentence or follows a short clause
+
+
+def is_reply(text: str) -> bool:
+    """Whether the sentence answers a question before it: it opens with «لا،/نعم،/كلا،»
+    or such a reply follows its first clause («الحروب أم حوادث السير أم جرائم القتل، لا،
+    ليست هذه أكثر الأسباب …», bullets-40s SK-technology-1254: shown without «ما الذي يسبب
+    معظم الوفيات حول العالم؟» it reads as a broken list). Not inside a quote, where a
+    speaker's «…، نعم، …» is his own. Alone it is no bullet: it leans on the question."""
+    head = text[:_REPLY_REACH]
+    if not ("لا،" in head or "نعم،" in head or "لا ،" in head or "كلا،" in head):
+        return False  # most sentences: four substring tests, no regex («بلى،» is rare)
+    found = _REPLY_CLAUSE.search(head)
+    return found is not None and not any(q in head[: found.start()] for q in '"«“')
+
+
 # Teasers of this kind follow the body on CNN Arabic pages (the dateline names CNN)
 _TEASER_SOURCE = "(CNN)"
 _TEASER_BODY = 3  # sentences of text before a teaser can start the tail
@@ -300,13 +320,33 @@ def body_sentences(sentences: list[Sentence], text: str) -> list[Sentence]:
     return _without_related(sentences, text)
 
 
+# A closing question that hands over to the page's video: «ف» + an interrogative
+# («فكيف ستكون تجربة قيادتها؟», «فهل …؟», «فما الذي يعنيه ذلك؟») or «شاهد: …؟»
+_VIDEO_QUESTION_OPENERS = frozenset(
+    tokenize("فكيف فهل فما فماذا فمن فلماذا فأين فمتى فأي فكم شاهد")
+)
+
+
+def _video_question(sentence: Sentence) -> bool:
+    """Whether `sentence`, the last of a CNN page, is the question that introduces the
+    video (bullets-40t, CN-technology-48: «… دون إعادة شحنها. فكيف ستكون تجربة
+    قيادتها؟»): its answer is in the video, not in the text."""
+    text = sentence.text
+    if not text.rstrip('"”» ').endswith(("؟", "?")):
+        return False
+    first = tokenize(text[:24])[:1]
+    return bool(first) and first[0] in _VIDEO_QUESTION_OPENERS
+
+
 def _without_related(sentences: list[Sentence], text: str) -> list[Sentence]:
-    """`body_sentences` without its list items: the CNN teaser tail and promo headlines,
-    and the related-stories cut."""
+    """`body_sentences` without its list items: the CNN teaser tail, its closing video
+    question (`_video_question`) and promo headlines, and the related-stories cut."""
     if _TEASER_SOURCE in text[:400]:
         teaser = _teaser_start(sentences)
         if teaser is not None:
             sentences = sentences[:teaser]
+        if len(sentences) > 1 and _video_question(sentences[-1]):
+            sentences = sentences[:-1]
         promos = _promo_paragraphs(sentences)
         if promos:
             sentences = [s for s in sentences if s.paragraph not in promos]

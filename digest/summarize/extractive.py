@@ -53,6 +53,7 @@ from .boilerplate import (
     body_sentences,
     is_boilerplate,
     is_list_item,
+    is_reply,
     looks_like_code,
     may_be_boilerplate,
     strip_caption,
@@ -607,6 +608,7 @@ class ExtractiveSummarizer:
                 or leans_on_previous(text, tokens[0] if tokens else "")
                 or quote_leans_back(text)
                 or fa_leans(candidate.sentence.text)
+                or is_reply(text)
             )
             if leans or _is_question(text) or not candidate.sentence.terminated:
                 second_choice.append((candidate.sentence.index, text, tokens, leans))

@@ -226,11 +226,31 @@ def strip_agency_dateline(text: str) -> str:
     near = text[:48]  # a place of at most 40 characters, then the dash
     if "-" in near or "–" in near or "—" in near:
         match = _PLACE_DASH.match(text)
-        if match:
+        if match and not _dash_closes_soon(text, match.end()):
             rest = text[match.end() :]
             if len(rest.split()) >= 4:
                 return rest
     return text
+
+
+_PARENTHETICAL_REACH = 80  # characters after an opening dash where its closing one is sought
+
+
+def _dash_closes_soon(text: str, start: int) -> bool:
+    """Whether a dash closing a parenthetical (after a letter, before no letter: «عادة-
+    هي», «العراقية– تحظى») follows `start` within _PARENTHETICAL_REACH characters: the
+    dash before `start` opened it and is no dateline's («رغم أن البطة المطاطية –صفراء
+    اللون عادة- هي …», bullets-40t SK-technology-384: stripping «… المطاطية –» started
+    the bullet inside the parenthetical). "Wi-Fi", "20-30" close nothing; a diacritic
+    before the dash counts as its letter («عادةً-»)."""
+    end = min(len(text), start + _PARENTHETICAL_REACH)
+    for at in range(start + 1, end):
+        if text[at] not in _DASHES or text[at + 1 : at + 2].isalpha():
+            continue
+        before = text[at - 1]
+        if before.isalpha() or "\u064b" <= before <= "\u0652":
+            return True
+    return False
 
 
 def unhash(text: str) -> str:
