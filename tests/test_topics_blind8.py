@@ -28,3 +28,29 @@ def test_wireless_charging_is_no_telecom_network(classifier: LexiconClassifier) 
     )
     assert "telecom" not in tags(classifier, title, text)
     assert tags(classifier, title, text)[0] == "phones"
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        # removing fake accounts and intrusive spam is moderation, not security (judge-180,
+        # both judges: cybersecurity no); «متسلل» is an infiltrator of any kind
+        (
+            "فيسبوك تحذف ملايين الحسابات المزيفة وتشطب محتوى متسللا",
+            "حذفت فيسبوك ملايين الحسابات المزيفة في ستة أشهر، وقالت فيسبوك إن المتسللين "
+            "إلى الموقع بأسماء مزورة كثر، وإن فيسبوك شطبت رسائل مزعجة.",
+            ["social-media"],
+        ),
+        # ... intruders who break into systems stay a security story
+        (
+            "متسللون يخترقون شبكة مستشفى",
+            "تمكن متسللون من اختراق شبكة المستشفى وسرقة ملفات، وقال خبراء إن الاختراق تم عبر "
+            "ثغرة أمنية في البريد.",
+            ["cybersecurity"],
+        ),
+    ],
+)
+def test_an_infiltrator_alone_is_no_hacker(
+    classifier: LexiconClassifier, title: str, text: str, expected: list[str]
+) -> None:
+    assert tags(classifier, title, text) == expected
