@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from digest.errors import ConfigError
 from digest.topics import LexiconClassifier, TopicCatalog, default_topics_path
 
 
@@ -54,3 +55,82 @@ def test_an_infiltrator_alone_is_no_hacker(
     classifier: LexiconClassifier, title: str, text: str, expected: list[str]
 ) -> None:
     assert tags(classifier, title, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        # «سرطان» is also the crab (pool blind-600: health-tech no on a fisherman's rare crab)
+        (
+            'صياد يصطاد سرطان "الشبح" النادر',
+            "نجح صياد في الإمساك بسرطان بحري نادر، وقال إن هذا السرطان شفاف اللون، وإن فرصة "
+            "اصطياد السرطان الشفاف ضئيلة، وأعاد السرطان إلى البحر.",
+            [],
+        ),
+        # ... a cancer study that names the sea stays health-tech
+        (
+            "دراسة: السرطان ينتشر أقل لدى سكان البحر",
+            "قال أطباء إن السرطان أقل انتشارا بين سكان السواحل، وإن علاج السرطان يبدأ مبكرا، "
+            "وإن مرضى السرطان يعيشون أطول قرب البحر.",
+            ["health-tech"],
+        ),
+        # a likeness to Mars is no Mars story (judge-180: space no, science listed)
+        (
+            'الجليد البرتقالي يحول جبال أوروبا إلى "مريخ"',
+            "حولت رياح محملة بالرمال الجبال إلى اللون البرتقالي وجعلتها أشبه بسطح المريخ، وقال "
+            "خبراء الطقس إن العواصف الرملية تتكرر، وقال خبير الأرصاد الجوية إن صور الأقمار "
+            "الصناعية تظهر الغبار، وإن العواصف مستمرة.",
+            ["science"],
+        ),
+        # ... a Mars mission stays space
+        (
+            "مسبار جديد يهبط على سطح المريخ",
+            "هبط المسبار على سطح المريخ بعد رحلة طويلة، وقالت ناسا إن المريخ كان دافئا يوما.",
+            ["space"],
+        ),
+    ],
+)
+def test_a_word_used_in_another_sense_counts_nothing(
+    classifier: LexiconClassifier, title: str, text: str, expected: list[str]
+) -> None:
+    assert tags(classifier, title, text) == expected
+
+
+def _catalog(other_sense: object) -> dict[str, object]:
+    return {
+        "topics": [
+            {
+                "slug": "health",
+                "name_ar": "الصحة",
+                "name_en": "Health",
+                "colour": 0x112233,
+                "aliases": ["health"],
+                "lexicon": {"ar": ["السرطان", "لقاح"], "other_sense": other_sense},
+            }
+        ]
+    }
+
+
+def test_other_sense_voids_its_terms_in_the_whole_article() -> None:
+    catalog = TopicCatalog.parse(_catalog([{"terms": ["السرطان"], "when": ["سرطان بحري"]}]))
+    classifier = LexiconClassifier(catalog)
+    # the title's «السرطان» is voided too by the body's phrase; «لقاح» still counts
+    assert classifier.classify("السرطان النادر", "اصطاد رجل سرطان بحري") == ()
+    (match,) = classifier.classify("السرطان واللقاح", "اصطاد رجل سرطان بحري ثم لقاح")
+    assert match.terms == ("لقاح",)
+    assert [m.topic for m in classifier.classify("السرطان النادر", "علاج السرطان")] == ["health"]
+
+
+@pytest.mark.parametrize(
+    ("other_sense", "error"),
+    [
+        ({"terms": ["السرطان"]}, "expected a list"),
+        ([{"terms": ["السرطان"]}], "'terms' and 'when'"),
+        ([{"terms": ["سلطعون"], "when": ["سرطان بحري"]}], "not a term of the topic"),
+        ([{"terms": ["السرطان"], "when": ["لقاح"]}], "also a term of the topic"),
+        ([{"terms": ["السرطان"], "when": ["***"]}], "has no letters"),
+    ],
+)
+def test_other_sense_is_validated(other_sense: object, error: str) -> None:
+    with pytest.raises(ConfigError, match=error):
+        TopicCatalog.parse(_catalog(other_sense))
