@@ -134,3 +134,28 @@ def test_other_sense_voids_its_terms_in_the_whole_article() -> None:
 def test_other_sense_is_validated(other_sense: object, error: str) -> None:
     with pytest.raises(ConfigError, match=error):
         TopicCatalog.parse(_catalog(other_sense))
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        # a drone that carries people is a flying taxi: transport, not a gadget (judge-180,
+        # both judges: gadgets no, ev listed)
+        (
+            "هل يصبح تاكسي المستقبل طائرة بدون طيار؟",
+            "عرضت شركة صينية طائرة بدون طيار يمكنها نقل أشخاص جوا ويتحكم بها مشغل عن بعد.",
+            ["ev"],
+        ),
+        # ... a camera drone stays a gadget
+        (
+            "طائرة بدون طيار بكاميرا تطير خلفك",
+            "كشفت الشركة عن طائرة بدون طيار صغيرة تلاحق صاحبها وتصوره، وتطوى الطائرة بدون "
+            "طيار في الجيب.",
+            ["gadgets"],
+        ),
+    ],
+)
+def test_a_passenger_drone_is_transport(
+    classifier: LexiconClassifier, title: str, text: str, expected: list[str]
+) -> None:
+    assert tags(classifier, title, text) == expected
