@@ -159,3 +159,29 @@ def test_a_passenger_drone_is_transport(
     classifier: LexiconClassifier, title: str, text: str, expected: list[str]
 ) -> None:
     assert tags(classifier, title, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "science"),
+    [
+        # a machine that runs on solar power is no environment story (judge-180, both
+        # judges: science no on a solar-powered drone)
+        (
+            "طائرة تحلق عاما كاملا",
+            "كشفت شركة عن طائرة عملاقة من دون طيار تعمل بالطاقة الشمسية، وتستخدم الطائرة "
+            "خلايا شمسية لجمع الطاقة الشمسية نهارا، وتتحمل الظروف المناخية القاسية.",
+            False,
+        ),
+        # ... solar power as energy policy stays science
+        (
+            "أكبر محطة للطاقة الشمسية في المنطقة",
+            "افتتحت الحكومة محطة للطاقة الشمسية تغطي حاجة مليون منزل، وقالت إن الطاقة "
+            "الشمسية تخفض الانبعاثات، وإن الطاقة الشمسية أرخص اليوم.",
+            True,
+        ),
+    ],
+)
+def test_running_on_solar_power_is_no_environment_story(
+    classifier: LexiconClassifier, title: str, text: str, science: bool
+) -> None:
+    assert ("science" in tags(classifier, title, text)) is science
