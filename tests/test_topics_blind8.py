@@ -185,3 +185,30 @@ def test_running_on_solar_power_is_no_environment_story(
     classifier: LexiconClassifier, title: str, text: str, science: bool
 ) -> None:
     assert ("science" in tags(classifier, title, text)) is science
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "hardware"),
+    [
+        # the power a data centre buys is an energy story (judge-180, both judges: hardware
+        # no on a company buying solar power for its data centres; big tech, science yes)
+        (
+            "مايكروسوفت تشغل مراكز بياناتها بالطاقة الشمسية",
+            "وقعت مايكروسوفت اتفاقا لشراء الطاقة الشمسية لتشغيل مراكز البيانات في آسيا، "
+            "وقالت مايكروسوفت إن مراكز البيانات ستعتمد على الطاقة المتجددة، وإن مراكز "
+            "البيانات تستهلك كهرباء كثيرة.",
+            False,
+        ),
+        # ... a data centre built for computing stays hardware
+        (
+            "إنفيديا تبني أكبر مركز بيانات للذكاء الاصطناعي",
+            "تبني إنفيديا مركز بيانات يضم آلاف المعالجات الرسومية، وقالت إن مراكز البيانات "
+            "تحتاج رقائق أسرع، وإن مراكز البيانات الجديدة تعمل برقائقها.",
+            True,
+        ),
+    ],
+)
+def test_a_data_centre_power_deal_is_no_hardware_story(
+    classifier: LexiconClassifier, title: str, text: str, hardware: bool
+) -> None:
+    assert ("hardware" in tags(classifier, title, text)) is hardware
