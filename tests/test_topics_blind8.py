@@ -212,3 +212,41 @@ def test_a_data_centre_power_deal_is_no_hardware_story(
     classifier: LexiconClassifier, title: str, text: str, hardware: bool
 ) -> None:
     assert ("hardware" in tags(classifier, title, text)) is hardware
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        # cigarette butts are litter (judge-120, both judges: health-tech no, science listed)
+        (
+            "عقب السيجارة.. ماذا يفعل بالعالم؟",
+            "كشفت دراسة حديثة أن أعقاب السجائر تصل إلى المحيطات وتزيد التلوث، وأن أعقاب "
+            "السجائر أكثر ما يجمع من الشواطئ، وأن فلاتر السجائر تؤذي الحيوانات البحرية.",
+            ["science"],
+        ),
+        # ... a smoking study stays health-tech
+        (
+            "دراسة: السجائر تضر القلب أكثر مما نظن",
+            "قال أطباء إن التدخين يضر القلب، وإن السجائر ترفع ضغط الدم، وإن الإقلاع عن "
+            "السجائر يفيد الصحة.",
+            ["health-tech"],
+        ),
+        # NASA's supersonic airliner is aeronautics (judge-120, both judges: space no)
+        (
+            'بدء تصنيع طائرة الركاب "ناسا X" الخارقة للصوت',
+            "أرست ناسا عقدا لتصميم طائرة تطير بسرعة تفوق سرعة الصوت دون ضجيج، وقالت ناسا إن "
+            "الطائرة ستفتح أسواقا للطيران التجاري، وإن الطائرة جاهزة في 2020.",
+            ["ev"],
+        ),
+        # ... a NASA mission stays space
+        (
+            "ناسا تطلق مسبارا إلى الشمس",
+            "أطلقت ناسا مسبارا يقترب من الشمس، وقالت وكالة ناسا إن المسبار يتحمل الحرارة.",
+            ["space"],
+        ),
+    ],
+)
+def test_cigarette_butts_and_nasa_planes(
+    classifier: LexiconClassifier, title: str, text: str, expected: list[str]
+) -> None:
+    assert tags(classifier, title, text) == expected
