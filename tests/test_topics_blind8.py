@@ -250,3 +250,38 @@ def test_cigarette_butts_and_nasa_planes(
     classifier: LexiconClassifier, title: str, text: str, expected: list[str]
 ) -> None:
     assert tags(classifier, title, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        # stolen card data is the loot of a security story (judge-120, both judges:
+        # internet-services no on card-stealing malware)
+        (
+            'خبراء يحذرون من ثغرة "خطيرة" تسرق بيانات بطاقات الائتمان',
+            "حذر خبراء الأمن الإلكتروني من برمجيات خبيثة تسرق بيانات بطاقات الائتمان "
+            "المحفوظة في المتصفح، وقالوا إن البرنامج الخبيث ينتشر عبر البريد، وإن برمجيات "
+            "خبيثة مشابهة تسرق كلمات المرور.",
+            ["cybersecurity"],
+        ),
+        # ... paying by card online stays an internet service
+        (
+            "الدفع ببطاقات الائتمان عبر الإنترنت يتضاعف",
+            "تضاعف الدفع الإلكتروني ببطاقات الائتمان، وقالت ماستركارد إن الدفع الإلكتروني "
+            "أصبح عادة، وإن بطاقات الائتمان أكثر أمانا.",
+            ["internet-services"],
+        ),
+        # emoji typed from a keyboard are a system feature (judge-120, both judges:
+        # social-media no on emoji in Chrome OS)
+        (
+            'طريقة سهلة لاستخدام الرموز التعبيرية في "كروم أو إس"',
+            "يمكنك إدراج الرموز التعبيرية من لوحة المفاتيح على الشاشة في نظام التشغيل كروم، "
+            "وتظهر الرموز التعبيرية في قائمة، وتعمل الرموز التعبيرية في كل تطبيقات كروم.",
+            ["software"],
+        ),
+    ],
+)
+def test_card_loot_and_keyboard_emoji(
+    classifier: LexiconClassifier, title: str, text: str, expected: list[str]
+) -> None:
+    assert tags(classifier, title, text) == expected
