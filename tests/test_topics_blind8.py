@@ -285,3 +285,23 @@ def test_card_loot_and_keyboard_emoji(
     classifier: LexiconClassifier, title: str, text: str, expected: list[str]
 ) -> None:
     assert tags(classifier, title, text) == expected
+
+
+def test_no_term_is_two_words_folded_across_a_line() -> None:
+    # a missing comma at a line end makes YAML fold two words into one phrase: health-tech's
+    # «الحوامل» and «فيروس» had become the phrase «الحوامل فيروس», so «فيروس» counted nothing
+    path = default_topics_path()
+    raw = path.read_text(encoding="utf-8")
+    catalog = TopicCatalog.load(path)
+    folded = [
+        (topic.slug, term)
+        for topic in catalog.topics
+        for term in (
+            *topic.lexicon,
+            *topic.lexicon_generic,
+            *topic.lexicon_not,
+            *(phrase for _, phrases in topic.lexicon_other_sense for phrase in phrases),
+        )
+        if term not in raw
+    ]
+    assert folded == []
