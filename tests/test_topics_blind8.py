@@ -305,3 +305,16 @@ def test_no_term_is_two_words_folded_across_a_line() -> None:
         if term not in raw
     ]
     assert folded == []
+
+
+def test_research_on_a_moon_told_in_everyday_words_is_space(
+    classifier: LexiconClassifier,
+) -> None:
+    # science's research words give way to space's everyday words as to health-tech's: a
+    # study of Titan's gas had science on «علماء», «باحثون» (pool TUNE half)
+    title = "حقل غاز عملاق في الفضاء يفوق ثروة الأرض"
+    text = (
+        "قال العلماء إن تيتان أكبر أقمار كوكب زحل يحوي غازا يفوق ما في الأرض، وجمعت مركبة "
+        "بيانات عن القمر العملاق، ويعتقد الباحثون أن القمر مغطى ببحيرات، وأن القمر بارد."
+    )
+    assert tags(classifier, title, text) == ["space"]
