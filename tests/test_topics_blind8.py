@@ -318,3 +318,13 @@ def test_research_on_a_moon_told_in_everyday_words_is_space(
         "بيانات عن القمر العملاق، ويعتقد الباحثون أن القمر مغطى ببحيرات، وأن القمر بارد."
     )
     assert tags(classifier, title, text) == ["space"]
+
+
+def test_food_borne_germs_make_a_food_scare_medical(classifier: LexiconClassifier) -> None:
+    # «تلوث» (contamination) read as pollution gave science to a salmonella scare (pool TUNE)
+    title = "شركة تعترف بتلوث حليب الأطفال بالسالمونيلا"
+    text = (
+        "اعترفت الشركة بأن منتجاتها كانت ملوثة بالسالمونيلا، وسحبت ملايين العبوات بعد "
+        "اكتشاف التلوث، ويقول الباحثون إن السالمونيلا أصابت أطفالا، وإن التلوث قديم."
+    )
+    assert tags(classifier, title, text) == ["health-tech"]
