@@ -328,3 +328,10 @@ def test_food_borne_germs_make_a_food_scare_medical(classifier: LexiconClassifie
         "اكتشاف التلوث، ويقول الباحثون إن السالمونيلا أصابت أطفالا، وإن التلوث قديم."
     )
     assert tags(classifier, title, text) == ["health-tech"]
+
+
+def test_the_apple_watch_in_arabic_is_a_gadget(classifier: LexiconClassifier) -> None:
+    # «ساعة أبل» had only big tech: «apple watch» was a Latin term alone (pool TUNE half)
+    title = "ساعة أبل الجديدة.. خصائص قد تنقذ حياتك"
+    text = "كشفت أبل عن ساعة أبل الجديدة التي ترصد السقوط، وقالت أبل إن ساعة أبل تتصل بالطوارئ."
+    assert set(tags(classifier, title, text)) == {"big-tech", "gadgets"}
