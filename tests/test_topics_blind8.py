@@ -335,3 +335,28 @@ def test_the_apple_watch_in_arabic_is_a_gadget(classifier: LexiconClassifier) ->
     title = "ساعة أبل الجديدة.. خصائص قد تنقذ حياتك"
     text = "كشفت أبل عن ساعة أبل الجديدة التي ترصد السقوط، وقالت أبل إن ساعة أبل تتصل بالطوارئ."
     assert set(tags(classifier, title, text)) == {"big-tech", "gadgets"}
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "health"),
+    [
+        # how long people live is a health study, whatever research words it uses
+        (
+            "دراسة: المتدينون يعيشون أطول",
+            "كشفت دراسة جديدة أجراها باحثون في جامعة أميركية أن متوسط العمر لدى المتدينين "
+            "أعلى، وأن طول العمر يرتبط بقلة التوتر، وأن العمر المتوقع يزيد أربع سنوات.",
+            True,
+        ),
+        # ... cognitive abilities are not (60b: a navigation study, science yes, health no)
+        (
+            "دراسة: الرجال أكثر قدرة على تحديد الاتجاهات",
+            "كشفت دراسة حديثة أجراها باحثون في جامعة بريطانية أن القدرات المعرفية للرجال في "
+            "تحديد الاتجاهات أعلى، وقال الباحثون إن اللعبة قاست ذلك لدى الملايين.",
+            False,
+        ),
+    ],
+)
+def test_lifespan_studies_are_health_tech(
+    classifier: LexiconClassifier, title: str, text: str, health: bool
+) -> None:
+    assert ("health-tech" in tags(classifier, title, text)) is health
