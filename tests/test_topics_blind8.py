@@ -360,3 +360,30 @@ def test_lifespan_studies_are_health_tech(
     classifier: LexiconClassifier, title: str, text: str, health: bool
 ) -> None:
     assert ("health-tech" in tags(classifier, title, text)) is health
+
+
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        (
+            "طائرات مسيرة ذكية تتسابق في الصين",
+            "تسابقت طائرات مسيرة صغيرة في بطولة، وتحكم المتسابقون بالطائرات المسيرة عن بعد.",
+        ),
+        (
+            'عبر "الهولوغرام".. خطاب لزعيم راحل',
+            "ظهر الزعيم الراحل بتقنية الهولوغرام أمام الجمهور، وقال المنظمون إن الهولوغرام "
+            "صنع من تسجيلات قديمة.",
+        ),
+        (
+            "لأول مرة.. لحم مطبوع بالتقنية ثلاثية الأبعاد",
+            "قدم مطعم لحما مطبوعا بالتقنية ثلاثية الأبعاد من بروتين نباتي، وقال الطاهي إن "
+            "الطعم قريب من اللحم.",
+        ),
+    ],
+)
+def test_everyday_arabic_for_drones_holograms_and_3d_printing_is_gadgets(
+    classifier: LexiconClassifier, title: str, text: str
+) -> None:
+    # «مسيرة» (the common word for a drone), «الهولوغرام» and «مطبوع بالتقنية ثلاثية
+    # الأبعاد» were no gadget terms: such stories had no topic
+    assert tags(classifier, title, text) == ["gadgets"]
