@@ -273,6 +273,11 @@ class Topic:
     # science, «غابات الأمازون» for big tech): they take their position from the shorter
     # term (the longest phrase wins) and count nothing.
     lexicon_not: tuple[str, ...] = ()
+    # (terms, phrases): when one of the phrases occurs anywhere in the article, those terms of
+    # the topic are used in another sense there and count nothing in it, title included: a
+    # crab («سرطان بحري», «اصطاد سرطان») is no cancer, «أشبه بسطح المريخ» no Mars story. The
+    # phrases themselves count nothing, like `lexicon_not`.
+    lexicon_other_sense: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
     description: str = ""  # one line: what belongs to the topic (for editors and judges)
     # Topics that take this one's place when both match: science's research words («باحثون»,
     # «دراسة») say a story is a study, not what field it is in; a medical study belongs to
@@ -491,6 +496,11 @@ def _parse_topic(raw: Any, where: str) -> Topic:
     both = sorted(set(lexicon_not) & set(lexicon_ar + lexicon_latin + lexicon_generic))
     if both:
         raise ConfigError(f"{where}.lexicon.not: {both[0]!r} is also a term of the topic")
+    lexicon_other_sense = _other_senses(
+        lexicon.get("other_sense"),
+        f"{where}.lexicon.other_sense",
+        frozenset(lexicon_ar + lexicon_latin + lexicon_generic),
+    )
     description = raw.get("description", "")
     if not isinstance(description, str):
         raise ConfigError(f"{where}.description: expected a string")
@@ -504,11 +514,39 @@ def _parse_topic(raw: Any, where: str) -> Topic:
         lexicon_latin=lexicon_latin,
         lexicon_generic=lexicon_generic,
         lexicon_not=lexicon_not,
+        lexicon_other_sense=lexicon_other_sense,
         description=" ".join(description.split()),
         defers_to=_string_list(raw.get("defers_to"), f"{where}.defers_to"),
         defers_to_generic=_string_list(raw.get("defers_to_generic"), f"{where}.defers_to_generic"),
         title_holds=_flag(raw.get("title_holds", False), f"{where}.title_holds"),
     )
+
+
+def _other_senses(
+    value: Any, where: str, terms: frozenset[str]
+) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """`lexicon.other_sense`: a list of {terms: [...], when: [...]}; every term must be a
+    term of the topic (ar, latin or generic), every phrase have letters."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ConfigError(f"{where}: expected a list of {{terms, when}} mappings")
+    out = []
+    for index, entry in enumerate(value):
+        if not isinstance(entry, dict) or set(entry) != {"terms", "when"}:
+            raise ConfigError(f"{where}[{index}]: expected a mapping with 'terms' and 'when'")
+        own = _string_list(entry["terms"], f"{where}[{index}].terms", required=True)
+        unknown = [term for term in own if term not in terms]
+        if unknown:
+            raise ConfigError(f"{where}[{index}].terms: {unknown[0]!r} is not a term of the topic")
+        phrases = _string_list(entry["when"], f"{where}[{index}].when", required=True)
+        for phrase in phrases:
+            if _compile_term(phrase) is None:
+                raise ConfigError(f"{where}[{index}].when: {phrase!r} has no letters")
+            if phrase in terms:
+                raise ConfigError(f"{where}[{index}].when: {phrase!r} is also a term of the topic")
+        out.append((own, phrases))
+    return tuple(out)
 
 
 def _flag(value: Any, where: str) -> bool:
@@ -639,11 +677,35 @@ class LexiconClassifier:
         # at a position wins ("إنترنت الأشياء" over "إنترنت").
         self._lexicon = _Lexicon(
             {
-                topic.slug: topic.lexicon + topic.lexicon_generic + topic.lexicon_not
+                topic.slug: topic.lexicon
+                + topic.lexicon_generic
+                + topic.lexicon_not
+                + _sense_phrases(topic)
                 for topic in catalog.topics
             }
         )
-        self._not = {topic.slug: frozenset(topic.lexicon_not) for topic in catalog.topics}
+        self._not = {
+            topic.slug: frozenset(topic.lexicon_not + _sense_phrases(topic))
+            for topic in catalog.topics
+        }
+        # The lexicon counts spelling variants of one term under one label: senses compare
+        # the compiled words, not the labels.
+        self._words = {
+            label: _term_words(label)
+            for topic in catalog.topics
+            for label in (*topic.lexicon, *topic.lexicon_generic, *_sense_phrases(topic))
+        }
+        self._senses = {
+            topic.slug: tuple(
+                (
+                    frozenset(_term_words(term) for term in terms),
+                    frozenset(_term_words(phrase) for phrase in phrases),
+                )
+                for terms, phrases in topic.lexicon_other_sense
+            )
+            for topic in catalog.topics
+            if topic.lexicon_other_sense
+        }
         self._generic = {
             topic.slug: frozenset(topic.lexicon_generic) - frozenset(topic.lexicon)
             for topic in catalog.topics
@@ -690,7 +752,9 @@ class LexiconClassifier:
         titled: list[TopicMatch] = []  # named in the title by generic words only
         generic_only: dict[str, TopicMatch] = {}  # topics with generic evidence only
         for topic in self.catalog.topics:
-            ignored = self._not[topic.slug]
+            ignored = self._not[topic.slug] | self._other_sense(
+                topic.slug, in_title.get(topic.slug, {}), in_body.get(topic.slug, {})
+            )
             title_counts = _without(ignored, in_title.get(topic.slug, {}))
             body_counts = _without(ignored, in_body.get(topic.slug, {}))
             if _has_specific(self._generic[topic.slug], title_counts, {}):
@@ -735,6 +799,21 @@ class LexiconClassifier:
             self._tech.count(title_forms).get("", {}), self._tech.count(body_forms).get("", {})
         )
         return LexiconEvidence(tuple(matches), tech_score, tuple(title_topics), fallback)
+
+    def _other_sense(
+        self, slug: str, title_counts: Mapping[str, int], body_counts: Mapping[str, int]
+    ) -> frozenset[str]:
+        """The matched labels of the topic that a phrase of `Topic.lexicon_other_sense`, met
+        in the title or the body, shows to be used in another sense in this article."""
+        senses = self._senses.get(slug)
+        if not senses:
+            return frozenset()
+        found = {label: self._words.get(label) for label in (*title_counts, *body_counts)}
+        voided: set[str] = set()
+        for terms, phrases in senses:
+            if any(words in phrases for words in found.values()):
+                voided.update(label for label, words in found.items() if words in terms)
+        return frozenset(voided)
 
     def _taken_over(
         self,
@@ -839,6 +918,11 @@ class LexiconClassifier:
             probability = self.relevance.probability(title, text, evidence)
             return probability >= self.relevance.threshold
         return bool(evidence.topics)
+
+
+def _sense_phrases(topic: Topic) -> tuple[str, ...]:
+    """The phrases of the topic's `lexicon_other_sense`."""
+    return tuple(phrase for _, phrases in topic.lexicon_other_sense for phrase in phrases)
 
 
 def _title_fallback(titled: Sequence[TopicMatch]) -> TopicMatch | None:
