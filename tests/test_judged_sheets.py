@@ -35,6 +35,8 @@ def rows(name: str) -> list[dict[str, str]]:
         "topics-pool-judge-120-second",
         "topics-pool-judge-180",
         "topics-pool-judge-180-second",
+        "topics-pool-judge-240",
+        "topics-pool-judge-240-second",
     ],
 )
 def test_topic_sheet_every_tag_judged_on_the_sheets_articles(sheet: str) -> None:
@@ -89,7 +91,12 @@ def test_bullet_sheet_answers_match_its_key(sheet: str) -> None:
 
 @pytest.mark.parametrize(
     ("sheet", "tags"),
-    [("topics-60e", 63), ("topics-pool-judge-120", 66), ("topics-pool-judge-180", 69)],
+    [
+        ("topics-60e", 63),
+        ("topics-pool-judge-120", 66),
+        ("topics-pool-judge-180", 69),
+        ("topics-pool-judge-240", 64),
+    ],
 )
 def test_two_blind_readings_of_one_topic_sheet_judge_the_same_tags(sheet: str, tags: int) -> None:
     # Read by two judges independently: the same given tags, each judged.

@@ -259,6 +259,8 @@ BLIND_SHEETS: tuple[tuple[str, str], ...] = (
     ("pool", "topics-pool-judge-120-second"),
     ("pool", "topics-pool-judge-180"),
     ("pool", "topics-pool-judge-180-second"),
+    ("pool", "topics-pool-judge-240"),
+    ("pool", "topics-pool-judge-240-second"),
 )
 
 
