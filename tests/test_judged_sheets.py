@@ -75,6 +75,8 @@ def test_topic_sheet_every_tag_judged_on_the_sheets_articles(sheet: str) -> None
         "bullets-40r",
         "bullets-40s",
         "bullets-40t",
+        "bullets-40u",
+        "bullets-40v",
     ],
 )
 def test_bullet_sheet_answers_match_its_key(sheet: str) -> None:
