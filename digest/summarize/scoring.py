@@ -251,24 +251,29 @@ class Coverage:
         self.shared = shared
         self.shared_in = [shared.intersection(counter) for counter in counters]
         postings: dict[str, list[tuple[int, int]]] = {word: [] for word in shared}
-        for i, (counter, words) in enumerate(zip(counters, self.shared_in, strict=True)):
-            for word in words:
-                postings[word].append((i, counter[word]))
+        # each candidate's counts of its shared words, in the order its set yields them
+        # (read in C once, for the postings and for the gains below)
+        shared_counts = [
+            list(map(counter.__getitem__, words))
+            for counter, words in zip(counters, self.shared_in, strict=True)
+        ]
+        for i, (words, counts) in enumerate(zip(self.shared_in, shared_counts, strict=True)):
+            for word, count in zip(words, counts, strict=True):
+                postings[word].append((i, count))
         self.postings = postings
         self.tails = tails = _shared_tails(postings, probabilities)
         # shared words' counts in the summary so far (a dict, not a Counter: `get` runs
         # in C, a Counter's missing key calls Python's __missing__)
         self.have: dict[str, int] = {}
         self.gains: list[float] = []
-        for i, (counter, words) in enumerate(zip(counters, self.shared_in, strict=True)):
+        for i, (words, counts) in enumerate(zip(self.shared_in, shared_counts, strict=True)):
             gain = 0.0
-            single = len(texts[i])
-            for word in words:
-                count = counter[word]
-                single -= count
+            for word, count in zip(words, counts, strict=True):
                 tail = tails[word]
                 # most shared words occur once in a sentence: skip the slice and sum
                 gain += tail[0] if count == 1 and tail else sum(tail[:count])
+            # the tokens of words no other candidate holds (an int: exact in any order)
+            single = len(texts[i]) - sum(counts)
             self.gains.append(gain + probabilities[i] * single)
 
     def prefix_gain(self, i: int, tokens: int) -> float:
