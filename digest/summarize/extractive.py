@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
 from itertools import chain
 from operator import attrgetter, itemgetter
@@ -78,6 +77,7 @@ from .scoring import (
     TermCache,
     content_tokens,
     shortlist,
+    word_counts,
 )
 from .search import anchor_lead, anchor_title, coverage_order
 from .tables import TableLabels
@@ -277,7 +277,7 @@ class ExtractiveSummarizer:
         if not kept:
             return []
         count = len(kept)
-        df = Counter(chain.from_iterable(map(itemgetter(1), kept)))
+        df = word_counts(chain.from_iterable(map(itemgetter(1), kept)))
         others = max(1, count - 1)
         untitled = not title.strip()
         headline = kept[0][1] if untitled else set(content_tokens(title))

@@ -198,6 +198,8 @@ def person_nouns(tokens: Sequence[str]) -> list[str]:
     genitive: «يفسر الزوجان سعادة الأزواج»). Like a
     speaker, such a noun points back only when an earlier sentence names it."""
     found: list[str] = []
+    if _PERSONS.isdisjoint(tokens[:3]):
+        return found  # most bullets: one set test in C, not a loop over three words
     for i in range(min(3, len(tokens))):
         if tokens[i] not in _PERSONS:
             continue
@@ -221,6 +223,8 @@ def speaker_reference(tokens: Sequence[str]) -> str | None:
     saying there, or the speaker is named in full («قال الباحث جون سميث إن …», «قالت
     شركة غوغل إن …»), or is only a pronoun (`leans_on_previous`'s)."""
     start = 1 if tokens and tokens[0] in _BEFORE_VERB else 0
+    if _SAYING_ALL.isdisjoint(tokens[start : min(start + 3, len(tokens) - 1)]):
+        return None  # most bullets: no verb of saying where it is looked for (one C test)
     for i in range(start, min(start + 3, len(tokens) - 1)):
         if tokens[i] not in _SAYING_ALL:
             continue

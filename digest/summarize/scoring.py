@@ -7,9 +7,10 @@ Pure functions and small value types; `digest.summarize.extractive` runs the sea
 
 from __future__ import annotations
 
+import collections
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -26,6 +27,7 @@ __all__ = [
     "TermCache",
     "content_tokens",
     "shortlist",
+    "word_counts",
 ]
 
 # log1p of small whole numbers (positions, counts), looked up instead of computed: the
@@ -140,6 +142,19 @@ _MAX_CACHED_TERMS = 200_000
 TIE = 1e-12
 # Counts beyond this are not modelled (a summary rarely repeats a word more often).
 _MAX_COUNT = 12
+# the C helper behind `Counter.update` (collections defines a pure-Python one where the
+# C module lacks it): counts an iterable's items into a mapping
+_count_elements: Callable[[dict[str, int], Iterable[str]], None] = collections._count_elements  # type: ignore[attr-defined]
+
+
+def word_counts(words: Iterable[str]) -> dict[str, int]:
+    """`dict(Counter(words))`: how often each word occurs, counted into a plain dict by
+    the C helper behind `Counter.update` (in CPython's `collections`, with a pure-Python
+    fallback there), without `Counter`'s constructor and its abstract-base-class check
+    of the argument, which cost about three times the counting of a sentence's words."""
+    counts: dict[str, int] = {}
+    _count_elements(counts, words)
+    return counts
 
 
 def _shared_tails(
@@ -223,7 +238,9 @@ class Coverage:
     def __init__(self, texts: Sequence[Sequence[str]], probabilities: Sequence[float]) -> None:
         self.texts = texts
         self.probabilities = probabilities
-        self.counters = counters = [Counter(w) for w in texts]
+        # plain dicts (`word_counts`): one per candidate, Counter's constructor would cost more
+        # than the counting
+        self.counters = counters = list(map(word_counts, texts))
         seen: set[str] = set()
         shared: set[str] = set()
         for counter in counters:
@@ -234,24 +251,29 @@ class Coverage:
         self.shared = shared
         self.shared_in = [shared.intersection(counter) for counter in counters]
         postings: dict[str, list[tuple[int, int]]] = {word: [] for word in shared}
-        for i, (counter, words) in enumerate(zip(counters, self.shared_in, strict=True)):
-            for word in words:
-                postings[word].append((i, counter[word]))
+        # each candidate's counts of its shared words, in the order its set yields them
+        # (read in C once, for the postings and for the gains below)
+        shared_counts = [
+            list(map(counter.__getitem__, words))
+            for counter, words in zip(counters, self.shared_in, strict=True)
+        ]
+        for i, (words, counts) in enumerate(zip(self.shared_in, shared_counts, strict=True)):
+            for word, count in zip(words, counts, strict=True):
+                postings[word].append((i, count))
         self.postings = postings
         self.tails = tails = _shared_tails(postings, probabilities)
         # shared words' counts in the summary so far (a dict, not a Counter: `get` runs
         # in C, a Counter's missing key calls Python's __missing__)
         self.have: dict[str, int] = {}
         self.gains: list[float] = []
-        for i, (counter, words) in enumerate(zip(counters, self.shared_in, strict=True)):
+        for i, (words, counts) in enumerate(zip(self.shared_in, shared_counts, strict=True)):
             gain = 0.0
-            single = len(texts[i])
-            for word in words:
-                count = counter[word]
-                single -= count
+            for word, count in zip(words, counts, strict=True):
                 tail = tails[word]
                 # most shared words occur once in a sentence: skip the slice and sum
                 gain += tail[0] if count == 1 and tail else sum(tail[:count])
+            # the tokens of words no other candidate holds (an int: exact in any order)
+            single = len(texts[i]) - sum(counts)
             self.gains.append(gain + probabilities[i] * single)
 
     def prefix_gain(self, i: int, tokens: int) -> float:

@@ -47,7 +47,11 @@ class TableLabels:
     """The table labels of one article; `is_row` tells a sentence made of its rows."""
 
     def __init__(self, text: str) -> None:
-        counts = Counter(_labels(text)) if text.count(":") >= _MIN_ROWS else Counter()
+        if text.count(":") < _MIN_ROWS:
+            # most articles: too few colons for any label to recur, nothing to count
+            self.labels: frozenset[str] = frozenset()
+            return
+        counts = Counter(_labels(text))
         self.labels = frozenset(label for label, n in counts.items() if n >= _MIN_ROWS)
 
     def __bool__(self) -> bool:
