@@ -18,6 +18,8 @@ from digest.arabic import _TOKEN, _tokens, arabic_ratio, tokenize, tokenize_many
 from digest.sentences import (
     _ARABIC_LETTER,
     _CLAUSE_CUT,
+    _CLOSING,
+    _DOTTED_LETTER_NAMES,
     _FINAL,
     _INVISIBLE,
     _INVISIBLE_OR_ODD_SPACE,
@@ -25,12 +27,16 @@ from digest.sentences import (
     _MISPLACED_STOP,
     _MULTI_SPACE,
     _ODD_SPACE,
+    _OPENS_SENTENCE,
     _TERMINATOR_RUN,
     _clean_text,
     _has_letters,
     _has_misplaced_stop,
+    _in_glued_acronym,
     _is_arabic_letter,
     _is_terminated,
+    _letters_after,
+    _letters_before,
     _paragraphs,
     _terminator_runs,
     clauses,
@@ -76,6 +82,67 @@ def test_misplaced_stop_check_is_the_regex(text: str) -> None:
 @example("gpt-4o. 01.ai، (بون) a..b -x- ١٢.٥")
 def test_chunked_tokens_are_the_regex_tokens(text: str) -> None:
     assert _tokens(text) == _TOKEN.findall(text)
+
+
+def _plain_letters_before(text: str, pos: int) -> str:
+    start = pos
+    while start > 0 and _is_arabic_letter(text[start - 1]):
+        start -= 1
+    return text[start:pos]
+
+
+def _plain_letters_after(text: str, end: int) -> str:
+    stop = end
+    while stop < len(text) and _is_arabic_letter(text[stop]):
+        stop += 1
+    return text[end:stop]
+
+
+def _plain_in_glued_acronym(text: str, pos: int, end: int) -> bool:
+    """`_in_glued_acronym` as it was, with whole letter runs found per character."""
+    left = _plain_letters_before(text, pos)
+    right = _plain_letters_after(text, end)
+    if not left or not right:
+        return False
+    if not (left in _DOTTED_LETTER_NAMES or (right in _DOTTED_LETTER_NAMES and len(left) <= 4)):
+        return False
+    if right in _DOTTED_LETTER_NAMES:
+        return True
+    if left in _DOTTED_LETTER_NAMES and text[end + len(right) : end + len(right) + 1] in _CLOSING:
+        return True
+    return (
+        len(right) <= 5
+        and right not in _OPENS_SENTENCE
+        and not right.startswith(("ال", "و"))
+        and not (right[0] == "ف" and len(right) > 3)
+    )
+
+
+# Letter names, short words and long runs glued by stops, so that every branch of
+# _in_glued_acronym (a name on either side, a long run cut short, a closer) is reached
+_GLUED_PIECES = st.sampled_from(
+    [
+        *sorted(_DOTTED_LETTER_NAMES),
+        *["وقال", "فيه", "فقال", "الذكاء", "للذكاء", "سبورتس", "ب", "عنالذكاءالاصطناعي"],
+        *[".", ".", ".", " ", ")", "»", "a", "3", "ـ"],
+    ]
+)
+
+
+@given(st.lists(_GLUED_PIECES, max_size=12))
+@example(["عنالذكاءالاصطناعي", ".", "سي"])
+@example(["سي", ".", "إن", ".", "إن"])
+@example(["(", "آي", ".", "في", ")"])
+def test_glued_acronym_with_bounded_runs_is_the_plain_check(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    for pos, char in enumerate(text):
+        assert _letters_after(text, pos) == _plain_letters_after(text, pos)
+        for limit in (1, 3, 7):
+            assert _letters_before(text, pos, limit) == _plain_letters_before(text, pos)[-limit:]
+        if char == ".":
+            assert _in_glued_acronym(text, pos, pos + 1) == _plain_in_glued_acronym(
+                text, pos, pos + 1
+            )
 
 
 _EVERY_CHARACTER = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
