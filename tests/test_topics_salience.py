@@ -1,0 +1,85 @@
+"""Salience (issue 15, topics9): a topic met only in passing — no term in the title or the
+lead, no term said twice — does not tag. The blind errors of topics-pool-judge-240 it answers
+(phones on an audiobook app «available on iOS and Android», social-media on a deepfake story
+that names Reddit once) are written here in the shape of those stories, never copied."""
+
+from __future__ import annotations
+
+import pytest
+
+from digest.topics import LexiconClassifier, TopicCatalog, default_topics_path
+
+FILLER = (
+    "وقال المدير التنفيذي إن الفريق عمل عامين كاملين مع دور النشر والمؤلفين لإعداد المحتوى. "
+    "وأضاف أن الهدف هو الوصول إلى القراء في كل مكان وتقديم تجربة استماع ممتعة لهم. "
+    "وأشار إلى أن المكتبة تضم روايات وكتبا في التاريخ والأدب والتنمية الذاتية. "
+    "وتوقع أن يتضاعف عدد المشتركين خلال العام المقبل مع إضافة عناوين جديدة كل شهر، "
+    "وأن تتوسع الخدمة إلى بلدان أخرى في المنطقة بعد نجاح المرحلة الأولى من المشروع. "
+)
+
+
+@pytest.fixture(scope="module")
+def classifier() -> LexiconClassifier:
+    return LexiconClassifier(TopicCatalog.load(default_topics_path()))
+
+
+def tags(classifier: LexiconClassifier, title: str, text: str) -> list[str]:
+    return [match.topic for match in classifier.classify(title, text)]
+
+
+APP_TITLE = "منصة عربية جديدة للكتب المسموعة تنطلق من دبي"
+APP_TEXT = (
+    "أطلقت شركة ناشئة في دبي منصة للكتب المسموعة باللغة العربية تضم ألف كتاب. "
+    + FILLER
+    + "ويمكن تنزيل التطبيق على الهواتف الذكية العاملة بنظامي iOS وأندرويد."
+)
+
+
+def test_a_device_named_once_as_where_an_app_runs_does_not_tag(
+    classifier: LexiconClassifier,
+) -> None:
+    # judge-240, both judges: phones no on an audiobook app available on iOS and Android
+    assert "phones" not in tags(classifier, APP_TITLE, APP_TEXT)
+    passing = classifier.evidence(APP_TITLE, APP_TEXT).passing
+    assert [match.topic for match in passing] == ["phones"]
+    assert "iOS" in passing[0].terms  # `newsdigest why` shows what was passed over
+
+
+def test_a_platform_named_once_in_a_story_about_something_else_does_not_tag(
+    classifier: LexiconClassifier,
+) -> None:
+    # judge-240, both judges: social-media no on deepfake videos (Reddit named once)
+    title = "مقاطع مزيفة بوجوه ممثلات تثير القلق"
+    text = (
+        "انتشرت مقاطع فيديو مزيفة تركب فيها وجوه ممثلات مشهورات على أجساد نساء أخريات. "
+        + FILLER
+        + "وبدأت هذه المقاطع في منتدى على موقع ريديت ثم انتقلت إلى شبكات التواصل الاجتماعي."
+    )
+    assert "social-media" not in tags(classifier, title, text)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "topic"),
+    [
+        # the same words in the lead are what the story is about
+        (
+            APP_TITLE,
+            "أصبح تطبيق الكتب المسموعة متاحا على الهواتف الذكية بنظامي iOS وأندرويد. " + FILLER,
+            "phones",
+        ),
+        # ... and so is a term said twice in the body
+        (
+            "مقاطع مزيفة بوجوه ممثلات تثير القلق",
+            "انتشرت مقاطع فيديو مزيفة بوجوه ممثلات. "
+            + FILLER
+            + "وحذف موقع ريديت المنتدى الذي نشرها، وقال ريديت إنه سيحذف كل مقطع مشابه.",
+            "social-media",
+        ),
+    ],
+)
+def test_a_term_in_the_lead_or_said_twice_still_tags(
+    classifier: LexiconClassifier, title: str, text: str, topic: str
+) -> None:
+    assert topic in [match.topic for match in classifier.evidence(title, text).tags], (
+        classifier.evidence(title, text)
+    )
