@@ -83,3 +83,33 @@ def test_a_term_in_the_lead_or_said_twice_still_tags(
     assert topic in [match.topic for match in classifier.evidence(title, text).tags], (
         classifier.evidence(title, text)
     )
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected", "absent"),
+    [
+        # judge-240, both judges: big tech no on children's apps in Google Play collecting
+        # data (software listed): the store is a product named with its maker, like Chrome
+        (
+            'تطبيقات أطفال على "غوغل بلاي" تجمع بياناتهم',
+            "وجد باحثون أن آلاف التطبيقات المخصصة للأطفال على متجر غوغل بلاي تجمع بيانات "
+            "الصغار دون موافقة أهلهم، وأن التطبيقات ترسل البيانات إلى شركات إعلان.",
+            "software",
+            "big-tech",
+        ),
+        # Apple's store told as Apple's stays an Apple story
+        (
+            'انخفاض عدد التطبيقات على "متجر أبل" لأول مرة',
+            "تراجع عدد التطبيقات في متجر أبل لأول مرة منذ إطلاقه، بعد أن حذفت أبل آلاف "
+            "التطبيقات القديمة من المتجر.",
+            "big-tech",
+            None,
+        ),
+    ],
+)
+def test_google_play_is_a_software_store(
+    classifier: LexiconClassifier, title: str, text: str, expected: str, absent: str | None
+) -> None:
+    found = tags(classifier, title, text)
+    assert expected in found
+    assert absent not in found
