@@ -293,6 +293,12 @@ class Topic:
     # when its body names phones or Facebook more. Not for science, whose research words in a
     # title («علماء يكتشفون») often head a medical study.
     title_holds: bool = False
+    # Words for what the topic's stories are about: people for health-tech («الإنسان»,
+    # «المرضى», «رجل»), animals for science («الثدييات», «خفاش»). A topic that defers to
+    # another keeps its place when the article names its own subject and none of the other's:
+    # a vampire bat's diet and diseases are biology, not health (judge-240), while a hot-bath
+    # study on 14 men is a health study whatever its research words.
+    subject: tuple[str, ...] = ()
 
     def name(self, language: str = "ar") -> str:
         return self.name_ar if language == "ar" else self.name_en
@@ -501,6 +507,9 @@ def _parse_topic(raw: Any, where: str) -> Topic:
         f"{where}.lexicon.other_sense",
         frozenset(lexicon_ar + lexicon_latin + lexicon_generic),
     )
+    for index, term in enumerate(_string_list(raw.get("subject"), f"{where}.subject")):
+        if _compile_term(term) is None:
+            raise ConfigError(f"{where}.subject[{index}]: {term!r} has no letters")
     description = raw.get("description", "")
     if not isinstance(description, str):
         raise ConfigError(f"{where}.description: expected a string")
@@ -519,6 +528,7 @@ def _parse_topic(raw: Any, where: str) -> Topic:
         defers_to=_string_list(raw.get("defers_to"), f"{where}.defers_to"),
         defers_to_generic=_string_list(raw.get("defers_to_generic"), f"{where}.defers_to_generic"),
         title_holds=_flag(raw.get("title_holds", False), f"{where}.title_holds"),
+        subject=_string_list(raw.get("subject"), f"{where}.subject"),
     )
 
 
@@ -726,6 +736,8 @@ class LexiconClassifier:
         }
         self._defers_to = {topic.slug: frozenset(topic.defers_to) for topic in catalog.topics}
         self._title_holds = frozenset(topic.slug for topic in catalog.topics if topic.title_holds)
+        self._subject = _Lexicon({topic.slug: topic.subject for topic in catalog.topics})
+        self._has_subject = frozenset(topic.slug for topic in catalog.topics if topic.subject)
         self._defers_to_generic = {
             topic.slug: topic.defers_to_generic
             for topic in catalog.topics
@@ -760,6 +772,8 @@ class LexiconClassifier:
         in_title = self._lexicon.count(title_forms)
         in_body = self._lexicon.count(body_forms)
         in_lead = self._lexicon.count(body_forms[: self._lead_words])
+        # the topics whose subject (Topic.subject) the article names
+        subjects = frozenset((*self._subject.count(title_forms), *self._subject.count(body_forms)))
         candidates: list[tuple[float, TopicMatch]] = []
         weak: list[tuple[float, TopicMatch]] = []  # below min_score, for the fallback
         title_topics = []
@@ -809,7 +823,7 @@ class LexiconClassifier:
                 (candidates if score >= self._min_score else weak).append(found)
         candidates = self._taken_over(candidates, generic_only, frozenset(named))
         matches = self._chosen(
-            self._undeferred(candidates, frozenset(title_topics), frozenset(named)),
+            self._undeferred(candidates, subjects, frozenset(title_topics), frozenset(named)),
             frozenset(named),
         )
         fallback = None
@@ -817,7 +831,7 @@ class LexiconClassifier:
             # the fallback gives way like a tag does: a standing-at-work study's two research
             # words are no science story when its health words outweigh them (48f)
             weak = self._taken_over(weak, generic_only, frozenset())
-            fallback = self._chosen(self._undeferred(weak), frozenset())[0]
+            fallback = self._chosen(self._undeferred(weak, subjects), frozenset())[0]
         if not matches and fallback is None:
             fallback = _title_fallback(titled)
         tech_score, _ = _score(
@@ -865,6 +879,7 @@ class LexiconClassifier:
     def _undeferred(
         self,
         candidates: Sequence[tuple[float, TopicMatch]],
+        subjects: frozenset[str],
         in_title: frozenset[str] = frozenset(),
         named: frozenset[str] = frozenset(),
     ) -> list[tuple[float, TopicMatch]]:
@@ -873,11 +888,15 @@ class LexiconClassifier:
         also science, even when its research words give science the higher score; a science
         story that names a disease or NASA in passing stays science. A `title_holds` topic
         with a specific term in the title (`in_title`) gives way only to one the title names
-        too (`named`, generic words included: «تحمي الهواتف» in an inventor's story)."""
+        too (`named`, generic words included: «تحمي الهواتف» in an inventor's story). A topic
+        whose subject (`Topic.subject`) the article names (`subjects`) keeps its place against
+        one with a subject the article does not name."""
         score = {match.topic: match.score for _, match in candidates}
 
         def gives_way(topic: str, other: str) -> bool:
             if topic in self._title_holds and topic in in_title and other not in named:
+                return False
+            if topic in subjects and other in self._has_subject and other not in subjects:
                 return False
             return score.get(other, 0.0) >= self._defer_share * score[topic]
 

@@ -113,3 +113,43 @@ def test_google_play_is_a_software_store(
     found = tags(classifier, title, text)
     assert expected in found
     assert absent not in found
+
+
+BAT_TITLE = "علماء يرسمون الخريطة الجينية لخفاش يتغذى على الدم"
+BAT_TEXT = (
+    "رسم علماء خريطة كاملة لجينوم الخفاش مصاص الدماء، وقارن الباحثون جيناته بجينات خفافيش "
+    "تأكل الفاكهة والحشرات. ويعيش الخفاش على نظام غذائي من الدم وحده، وهو غذاء فقير في "
+    "الفيتامينات، ويعرضه للأمراض المنقولة بالدم. ويخترق الخفاش الجلد بأسنانه الحادة، وتحمي "
+    "جيناته الجسم من الأمراض. وقالت باحثة في الجامعة إن النظام الغذائي للخفاش غريب جدا، "
+    "وإن الأمراض لا تصيبه رغم نظامه الغذائي، وإن الفيتامينات في دمه قليلة."
+)
+
+
+def test_an_animal_study_with_health_words_is_biology(classifier: LexiconClassifier) -> None:
+    # judge-240, both judges: health-tech no on a vampire bat's genome (science listed)
+    assert tags(classifier, BAT_TITLE, BAT_TEXT) == ["science"]
+
+
+def test_a_study_that_names_people_is_still_a_health_study(
+    classifier: LexiconClassifier,
+) -> None:
+    # a study that names people as well is a health study (60e, both judges: health-tech
+    # listed for a hot-bath study on 14 men, science no)
+    text = BAT_TEXT.replace("للخفاش غريب جدا", "للمرضى غريب جدا")
+    assert tags(classifier, BAT_TITLE, text) == ["health-tech"]
+
+
+def test_a_subject_word_needs_letters() -> None:
+    from digest.errors import ConfigError
+
+    topic = {
+        "slug": "x",
+        "name_ar": "س",
+        "name_en": "X",
+        "colour": 1,
+        "aliases": ["x"],
+        "subject": ["..."],
+        "lexicon": {"ar": ["سين"]},
+    }
+    with pytest.raises(ConfigError, match=r"subject\[0\]"):
+        TopicCatalog.parse({"topics": [topic]})
