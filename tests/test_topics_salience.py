@@ -153,3 +153,14 @@ def test_a_subject_word_needs_letters() -> None:
     }
     with pytest.raises(ConfigError, match=r"subject\[0\]"):
         TopicCatalog.parse({"topics": [topic]})
+
+
+def test_a_plane_named_by_its_maker_is_transport(classifier: LexiconClassifier) -> None:
+    # judge-240, both judges: ev listed on Airbus's Beluga XL cargo plane, which had no tag
+    title = 'إنفوغرافيك.. "الحوت الأبيض" يحلق'
+    text = (
+        "أطلقت شركة إيرباص طائرة الشحن العملاقة الجديدة في أول رحلة تجريبية لها. والطائرة "
+        "أكبر طائرة نقل تصنعها إيرباص في أوروبا، وستنقل طائرات إيرباص أجنحة الطائرات بين "
+        "المصانع."
+    )
+    assert tags(classifier, title, text) == ["ev"]
