@@ -164,3 +164,15 @@ def test_a_plane_named_by_its_maker_is_transport(classifier: LexiconClassifier) 
         "المصانع."
     )
     assert tags(classifier, title, text) == ["ev"]
+
+
+def test_a_nuclear_weapons_programme_is_defence(classifier: LexiconClassifier) -> None:
+    # judge-240, both judges: defence listed on North Korea acquiring technology for its
+    # nuclear and missile programmes, which had no tag
+    title = "استخبارات: دولة استخدمت سفارتها لشراء تكنولوجيا نووية"
+    text = (
+        "قال رئيس جهاز الاستخبارات إن الدولة استخدمت سفارتها للحصول على معدات لبرامجها "
+        "النووية والصاروخية، وإنها تختار معدات تصلح للاستخدام المدني والعسكري، وإن صواريخها "
+        "تهدد جيرانها."
+    )
+    assert tags(classifier, title, text) == ["defence"]
