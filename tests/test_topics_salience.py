@@ -176,3 +176,14 @@ def test_a_nuclear_weapons_programme_is_defence(classifier: LexiconClassifier) -
         "تهدد جيرانها."
     )
     assert tags(classifier, title, text) == ["defence"]
+
+
+def test_a_phobia_is_mental_health_wherever_it_is_treated(classifier: LexiconClassifier) -> None:
+    # judge-240, both judges: science no on a zoo's course for the fear of spiders (health-tech
+    # listed); the zoo is where, the phobia what
+    title = 'حديقة حيوانات تعالج "رهاب الثعابين"'
+    text = (
+        "تنظم حديقة الحيوان دورات لعلاج رهاب الثعابين، وتقول الحديقة إن المرضى يتعلمون "
+        "الاقتراب من الحيوانات، وإن العلاج يخفف القلق، وإن الحيوانات في الحديقة غير مؤذية."
+    )
+    assert tags(classifier, title, text) == ["health-tech"]
