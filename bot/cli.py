@@ -414,6 +414,16 @@ def cmd_why(services: Services, url: str, *, chat: str | None = None) -> int:
         topic = names.get(match.topic)
         name = f"{topic.name_ar} / {topic.name_en}" if topic else match.topic
         print(f"  {name}: score {match.score:.1f} — {', '.join(match.terms)}")
+    evidence = getattr(services.classifier, "evidence", None)
+    if evidence is not None:
+        # A platform or device named once as a venue («على متجر غوغل بلاي») does not tag.
+        for match in evidence(article.title, article.text).passing:
+            topic = names.get(match.topic)
+            name = f"{topic.name_ar} / {topic.name_en}" if topic else match.topic
+            print(
+                f"  {name}: not tagged, mentioned in passing (not in the title or lead,"
+                f" no term twice / ذكر عابر) — {', '.join(match.terms)}"
+            )
     probability = getattr(services.classifier, "technology_probability", None)
     if probability is not None:
         p = probability(article.title, article.text)

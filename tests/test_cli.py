@@ -151,6 +151,8 @@ def test_why_and_feeds_status(env: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert code == 0
     assert "الذكاء الاصطناعي" in out or "AI" in out
     assert "DeepSeek" in out  # the matched term is shown
+    # big tech, four names once each deep in the body, is a passing mention: why says so
+    assert "not tagged, mentioned in passing" in out and "مايكروسوفت" in out
     code, out, err = run(capsys, "why", "https://nowhere.example/x")
     assert code == 1 and "no stored article" in err
 
