@@ -261,6 +261,8 @@ BLIND_SHEETS: tuple[tuple[str, str], ...] = (
     ("pool", "topics-pool-judge-180-second"),
     ("pool", "topics-pool-judge-240"),
     ("pool", "topics-pool-judge-240-second"),
+    ("pool", "topics-pool-judge-300"),
+    ("pool", "topics-pool-judge-300-second"),
 )
 
 
