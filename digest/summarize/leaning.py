@@ -1,0 +1,100 @@
+"""Sentences that lean on a sentence not shown, found from the sentence itself and at
+most the one right before it (issue #13: self-contained bullets, no distortion). Kept
+apart from connectives.py, which holds the openings dropped or refused by rule.
+
+- `continues_background`: a sentence that goes on with a dated background passage
+  («وكان القراصنة استخدموا في 28 مايو 2016 …» then «واستمرت عملية السرقة من السبت إلى
+  الاثنين …») tells the old event; shown without the sentence that dates it, it reads
+  as the article's news.
+- `the_matter_leans`: «الأمر» ("the matter") among the opening words is what a sentence
+  before told («وعادة ما يكون الأمر غير مؤلم …»)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..arabic import normalize_word
+
+__all__ = ["continues_background", "the_matter_leans"]
+
+# «وكان …», «كانت …», «وفي عام …»: the openings of a background sentence (the pluperfect
+# of news Arabic, a fronted year)
+_BACKGROUND_OPENINGS = ("وكان ", "وكانت ", "كان ", "كانت ", "وفي عام ", "في عام ")
+# a year of the last two centuries, the date that makes the passage background
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+# «و» + these open no continuation of the story: a new time, place or aside
+_NOT_CONTINUING = frozenset(
+    normalize_word(w)
+    for w in (
+        *("في", "من", "على", "عن", "إلى", "مع", "بعد", "قبل", "خلال", "منذ", "عند"),
+        *("حسب", "بحسب", "وفق", "وفقا", "طبقا", "بينما", "فيما", "يذكر", "يشار", "تجدر"),
+        *("أن", "إن", "لكن", "هذا", "هذه", "هو", "هي", "تأتي", "تعد"),
+        # verbs of saying and reporting: the article's source speaking now
+        # («وقال موقع يوتيوب إنه …» after «وفي عام 2015، اشتكت …», BB-technology-26)
+        *("قال", "قالت", "ذكر", "ذكرت", "أعلن", "أعلنت", "كشف", "كشفت", "أضاف", "أضافت"),
+        *("أكد", "أكدت", "أوضح", "أوضحت", "أشار", "أشارت", "صرح", "صرحت", "نقل", "نقلت"),
+        *("أفاد", "أفادت", "تابع", "تابعت", "لفت", "لفتت", "رأى", "رأت", "اعتبر", "اعتبرت"),
+    )
+)
+
+
+def continues_background(sentence: str, before: str) -> bool:
+    """Whether `sentence` goes on with the dated background `before` tells: it opens
+    with «و» and a word that is no noun with «ال», no preposition or aside, no verb of
+    saying, no imperfect in «ي» or future («واستمرت …», «وعانت …», «وقد …»), has no
+    year of its own, and `before` opens as
+    background («وكان/كانت …», «وفي عام …») and names a year. Such a sentence leans on
+    `before`: alone, its past reads as the new event's. A character test first: most
+    sentences open with no «و» or have a digit."""
+    if sentence[:1] != "و" or not before.startswith(_BACKGROUND_OPENINGS):
+        return False
+    first = sentence.split(maxsplit=1)[0]
+    rest = normalize_word(first[1:])
+    if (
+        len(rest) < 2
+        # an imperfect or future verb («ويريد فيسبوك …», «وسيتم …») tells the present
+        or rest.startswith(("ال", "ي", "س"))
+        or rest in _NOT_CONTINUING
+        or normalize_word(first) in _NOT_CONTINUING
+    ):
+        return False
+    return _YEAR.search(sentence) is None and _YEAR.search(before) is not None
+
+
+_THE_MATTER = normalize_word("الأمر")
+# «في نهاية الأمر» "in the end", «في بادئ الأمر» "at first", «حقيقة الأمر» "in fact»,
+# «ولي الأمر» "a guardian": idioms, no matter told before
+_IDIOM_BEFORE = frozenset(
+    normalize_word(w)
+    for w in (
+        *("نهاية", "بادئ", "بداية", "أول", "آخر", "حقيقة", "واقع", "ولي", "أولياء"),
+        *("ظاهر", "باطن", "مطلع", "صاحب", "أصحاب", "ذوي", "لزم", "اقتضى", "جلية"),
+        # «العجيب في الأمر أن …», «كل ما في الأمر أن …»: "the strange thing is that …"
+        "في",
+        # «يستغرق الأمر أسبوعين»: "it takes two weeks"
+        *("يستغرق", "استغرق", "تطلب", "يتطلب"),
+    )
+)
+# «يتعلق الأمر بـ …» "when it comes to …" names its matter
+_CONCERNS = frozenset(normalize_word(w) for w in ("يتعلق", "تعلق", "يتصل"))
+_WINDOW = 4
+# «الأمر الذي …» is the matter told before; «إلى/إلا» normalised open with «ال»
+_NOT_ADJECTIVE = frozenset(normalize_word(w) for w in ("الذي", "إلى", "إلا"))
+
+
+def the_matter_leans(tokens: Sequence[str]) -> bool:
+    """Whether «الأمر» among the bullet's first four words stands for what a sentence
+    before told («عادة ما يكون الأمر غير مؤلم»، «الأمر الذي دفع …»): not in an idiom
+    («في نهاية الأمر»، «ولي الأمر»، «العجيب في الأمر أن»، «يستغرق الأمر»), not before
+    an adjective of its own («الأمر التنفيذي», an order), not «يتعلق الأمر بـ» (its
+    matter follows). One set test rules out most bullets."""
+    window = tokens[:_WINDOW]
+    if _THE_MATTER not in window:
+        return False
+    i = window.index(_THE_MATTER)
+    before = tokens[i - 1] if i else ""
+    after = tokens[i + 1] if i + 1 < len(tokens) else ""
+    if before in _IDIOM_BEFORE or before in _CONCERNS:
+        return False
+    return not (after.startswith("ال") and after not in _NOT_ADJECTIVE)
