@@ -12,7 +12,12 @@ import pytest
 
 from digest.arabic import tokenize
 from digest.summarize import ExtractiveSummarizer
-from digest.summarize.leaning import continues_background, the_matter_leans
+from digest.summarize.leaning import (
+    back_period,
+    continues_background,
+    opens_against_before,
+    the_matter_leans,
+)
 from digest.summarize.residue import unhash
 
 _FIXTURE = pathlib.Path(__file__).parent / "fixtures" / "summarize" / "leaning-40uv.json"
@@ -119,3 +124,52 @@ def test_a_hashtag_glued_to_a_conjunction_loses_its_marker() -> None:
 )
 def test_unhash_after_a_prefix(text: str, expected: str) -> None:
     assert unhash(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("article_id", "leaning"),
+    [
+        # «خلال هذه الفترة، تم تشخيص إصابة 1489 شخصا …»: the study's three decades
+        # (bullets-40u)
+        ("SK-technology-1527-20181003", "خلال هذه الفترة"),
+        # «قسم الباحثون بعدها المشاركين …»: after tests the bullets do not tell
+        ("SK-technology-881-20180611", "بعدها"),
+        # «وفقًا لـ "آي بي إم"، فهذه ليست سوى البداية»: "this" is a sentence not shown
+        ("AL-technology-107-20180319", "فهذه"),
+    ],
+)
+def test_a_period_or_thing_told_before_is_no_bullet(article_id: str, leaning: str) -> None:
+    bullets = _summary(article_id)
+    assert 3 <= len(bullets) <= 5
+    assert not any(leaning in b for b in bullets)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "leans"),
+    [
+        ("خلال هذه الفترة، تم تشخيص إصابة 1489 شخصا بالخرف.", True),
+        ("وبعد مرور تلك الفترة ينبغي إعادة توصيل الجهاز.", True),
+        ("قسم الباحثون بعدها المشاركين إلى خمس مجموعات.", True),
+        ("وفقًا لـ آي بي إم، فهذه ليست سوى البداية.", True),
+        ("وفقًا لـ آي بي إم، فهذه الخطوة ليست سوى البداية.", False),
+        ("تنتشر الإنفلونزا في هذه الأيام بين الأطفال.", False),
+        ("خلال الفترة المقبلة ستطلق الشركة هاتفا.", False),
+        ("إذا ارتفعت الحرارة فهذا يعني أن الجهاز معطل.", False),
+    ],
+)
+def test_back_period(sentence: str, leans: bool) -> None:
+    assert back_period(tokenize(sentence)) is leans
+
+
+@pytest.mark.parametrize(
+    ("sentence", "leans"),
+    [
+        ("في المقابل، عندما يتعرض الإنسان لإصابة، تكون الخلايا نسيجا.", True),
+        ("بالمقابل، قال الخبراء إن النتائج توضح أهمية نمط الحياة.", True),
+        ("كما يتضح، فإن النساء أكثر عرضة للإصابة بالخرف.", True),
+        ("في المقابلة التي تبثها المحطة، قال ماسن إن الأنشطة زادت.", False),
+        ("كما أعلنت الشركة عن هاتف جديد.", False),
+    ],
+)
+def test_opens_against_before(sentence: str, leans: bool) -> None:
+    assert opens_against_before(tokenize(sentence)) is leans

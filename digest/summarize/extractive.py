@@ -61,7 +61,12 @@ from .boilerplate import (
 )
 from .connectives import announces_next, depends_on_previous, fa_leans, strip_connective
 from .cutting import clause_opener_parts, comma_parts, safe_leading_part
-from .leaning import continues_background, the_matter_leans
+from .leaning import (
+    back_period,
+    continues_background,
+    opens_against_before,
+    the_matter_leans,
+)
 from .references import first_dropped_name, first_ungrounded, refers_to_someone
 from .residue import (
     CALL_TO_ACTION_TOKENS,
@@ -158,6 +163,8 @@ def _plain(text: str, tokens: list[str], terminated: bool) -> bool:
         and not leans_on_previous(text, tokens[0] if tokens else "")
         and not quote_leans_back(text)
         and not the_matter_leans(tokens)
+        and not back_period(tokens)
+        and not opens_against_before(tokens)
     )
 
 
@@ -622,6 +629,8 @@ class ExtractiveSummarizer:
                 or fa_leans(candidate.sentence.text)
                 or is_reply(text)
                 or the_matter_leans(tokens)
+                or back_period(tokens)
+                or opens_against_before(tokens)
                 or _continues_background(candidate, ranked)
             )
             if leans or _is_question(text) or not candidate.sentence.terminated:

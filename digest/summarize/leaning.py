@@ -7,7 +7,11 @@ apart from connectives.py, which holds the openings dropped or refused by rule.
   الاثنين …») tells the old event; shown without the sentence that dates it, it reads
   as the article's news.
 - `the_matter_leans`: «الأمر» ("the matter") among the opening words is what a sentence
-  before told («وعادة ما يكون الأمر غير مؤلم …»)."""
+  before told («وعادة ما يكون الأمر غير مؤلم …»).
+- `back_period`: «خلال هذه الفترة»، «بعدها»، «فهذه …» among the opening words: the time
+  or thing a sentence before told.
+- `opens_against_before`: «في المقابل، …», «بالمقابل، …», «كما يتضح، …»: set against or
+  drawn from what a sentence before said."""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from collections.abc import Sequence
 
 from ..arabic import normalize_word
 
-__all__ = ["continues_background", "the_matter_leans"]
+__all__ = ["back_period", "continues_background", "opens_against_before", "the_matter_leans"]
 
 # «وكان …», «كانت …», «وفي عام …»: the openings of a background sentence (the pluperfect
 # of news Arabic, a fronted year)
@@ -98,3 +102,80 @@ def the_matter_leans(tokens: Sequence[str]) -> bool:
     if before in _IDIOM_BEFORE or before in _CONCERNS:
         return False
     return not (after.startswith("ال") and after not in _NOT_ADJECTIVE)
+
+
+# «خلال هذه الفترة»، «بعد مرور تلك المدة»، «في هذه المرحلة»: a period a sentence before
+# set (connectives' bare demonstratives leave a demonstrative before its noun to
+# references.py, which finds a period noun such as «الفترة» grounded by any bullet or the
+# title that has the word; «هذه الأيام», «هذا العام» are now, not listed)
+_PERIOD_DEMONSTRATIVES = frozenset(normalize_word(w) for w in ("هذه", "تلك", "هذا", "ذلك"))
+_PERIODS = frozenset(
+    normalize_word(w) for w in ("الفترة", "الفترات", "المدة", "الحقبة", "المرحلة", "الأثناء")
+)
+# «قسم الباحثون بعدها …»: "after that"; «فهذه ليست سوى البداية»: "so this …" (a glued
+# «ف» the bare demonstratives of connectives.py do not take)
+_BACK_WORDS = frozenset(
+    normalize_word(w)
+    for w in (
+        *("بعدها", "وبعدها", "قبلها", "وقبلها"),
+        *("فهذه", "فهذا", "فذلك", "فتلك", "فهؤلاء"),
+    )
+)
+_CHECKED = _PERIODS | _BACK_WORDS
+
+
+def back_period(tokens: Sequence[str]) -> bool:
+    """Whether the bullet's first four words hold a demonstrative before a period noun
+    («خلال هذه الفترة، تم تشخيص …», bullets-40u SK-technology-1527), or, among its
+    second to fourth words, «بعدها/قبلها» ("after/before that", bullets-40u
+    SK-technology-881), or, after an opening «وفقا/حسب لـ …», a demonstrative glued to
+    «ف» standing alone («وفقا لآي بي إم، فهذه ليست سوى البداية», bullets-40u
+    AL-technology-107). One set test rules out most bullets."""
+    if tokens and tokens[0] in _ACCORDING_TO:
+        window = tokens[:_ACCORDING_WINDOW]
+        glued = (i for i, w in enumerate(window) if w in _BACK_WORDS and w[:1] == "ف")
+        if any(not _names_its_noun(tokens, i) for i in glued):
+            return True
+    window = tokens[:_WINDOW]
+    if _CHECKED.isdisjoint(window):
+        return False
+    for i, word in enumerate(window):
+        if word in _PERIODS:
+            if i and tokens[i - 1] in _PERIOD_DEMONSTRATIVES:
+                return True
+        elif i and word in _BACK_WORDS and word[:1] != "ف":
+            return True  # a glued «ف» elsewhere answers a condition («إذا …، فهذا يعني»)
+    return False
+
+
+# «وفقا لـ "آي بي إم"، فهذه ليست سوى البداية»: the source's name may take several words
+# before the glued «ف» answers the fronted phrase
+_ACCORDING_TO = frozenset(normalize_word(w) for w in ("وفقا", "وفق", "حسب", "بحسب", "طبقا"))
+_ACCORDING_WINDOW = 8
+
+
+def _names_its_noun(tokens: Sequence[str], i: int) -> bool:
+    """«فهذه الخطوة …»: a glued demonstrative before its definite noun names it."""
+    after = tokens[i + 1] if i + 1 < len(tokens) else ""
+    return tokens[i][:1] == "ف" and after.startswith("ال")
+
+
+_AGAINST = frozenset(normalize_word(w) for w in ("بالمقابل", "وبالمقابل"))
+_IN = frozenset(normalize_word(w) for w in ("في", "وفي"))
+_IN_CONTRAST = normalize_word("المقابل")
+_AS = frozenset(normalize_word(w) for w in ("كما", "وكما"))
+_APPEARS = frozenset(normalize_word(w) for w in ("يتضح", "يبدو", "اتضح", "تبين", "يتبين"))
+
+
+def opens_against_before(tokens: Sequence[str]) -> bool:
+    """Whether the bullet opens with «في المقابل/بالمقابل» ("in contrast", set against a
+    sentence before: tune SK-technology-486, bullets-40u SK-technology-1527) or «كما
+    يتضح/يبدو» ("as appears", from what was said before). Not «في المقابلة» (an
+    interview)."""
+    if not tokens:
+        return False
+    first = tokens[0]
+    if first in _AGAINST:
+        return True
+    second = tokens[1] if len(tokens) > 1 else ""
+    return (first in _IN and second == _IN_CONTRAST) or (first in _AS and second in _APPEARS)
