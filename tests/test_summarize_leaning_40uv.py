@@ -14,6 +14,7 @@ from digest.arabic import tokenize
 from digest.summarize import ExtractiveSummarizer
 from digest.summarize.leaning import (
     back_period,
+    but_what_happened,
     continues_background,
     opens_against_before,
     the_matter_leans,
@@ -173,3 +174,25 @@ def test_back_period(sentence: str, leans: bool) -> None:
 )
 def test_opens_against_before(sentence: str, leans: bool) -> None:
     assert opens_against_before(tokenize(sentence)) is leans
+
+
+def test_the_turn_of_an_anecdote_is_not_shown_without_its_start() -> None:
+    # «لكن ما ظهر في الترجمة أن "النساء العجائز هنا جميلات للغاية"»: a friend meant to
+    # say Russian women are beautiful, told in the sentence before (bullets-40v)
+    bullets = _summary("SK-technology-1055-20180706")
+    assert 3 <= len(bullets) <= 5
+    assert not any(b.startswith("ما ظهر") for b in bullets)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "leans"),
+    [
+        ('لكن ما ظهر في الترجمة أن "النساء العجائز هنا جميلات للغاية".', True),
+        ("ولكن ما حدث بعد ذلك فاجأ الجميع.", True),
+        ("لكن ما يصعب تفسيره هو ارتفاع نسبة الإصابة عند النساء.", False),
+        ("ولكن ما هو هاكاثون الحج؟", False),
+        ("لكن الشركة لم تعلن موعد الإطلاق.", False),
+    ],
+)
+def test_but_what_happened(sentence: str, leans: bool) -> None:
+    assert but_what_happened(sentence) is leans

@@ -63,6 +63,7 @@ from .connectives import announces_next, depends_on_previous, fa_leans, strip_co
 from .cutting import clause_opener_parts, comma_parts, safe_leading_part
 from .leaning import (
     back_period,
+    but_what_happened,
     continues_background,
     opens_against_before,
     the_matter_leans,
@@ -631,6 +632,7 @@ class ExtractiveSummarizer:
                 or the_matter_leans(tokens)
                 or back_period(tokens)
                 or opens_against_before(tokens)
+                or but_what_happened(candidate.sentence.text)
                 or _continues_background(candidate, ranked)
             )
             if leans or _is_question(text) or not candidate.sentence.terminated:

@@ -11,7 +11,9 @@ apart from connectives.py, which holds the openings dropped or refused by rule.
 - `back_period`: «خلال هذه الفترة»، «بعدها»، «فهذه …» among the opening words: the time
   or thing a sentence before told.
 - `opens_against_before`: «في المقابل، …», «بالمقابل، …», «كما يتضح، …»: set against or
-  drawn from what a sentence before said."""
+  drawn from what a sentence before said.
+- `but_what_happened`: «لكن ما ظهر في الترجمة أن …»: the turn of a story whose start a
+  sentence before told."""
 
 from __future__ import annotations
 
@@ -20,7 +22,13 @@ from collections.abc import Sequence
 
 from ..arabic import normalize_word
 
-__all__ = ["back_period", "continues_background", "opens_against_before", "the_matter_leans"]
+__all__ = [
+    "back_period",
+    "but_what_happened",
+    "continues_background",
+    "opens_against_before",
+    "the_matter_leans",
+]
 
 # «وكان …», «كانت …», «وفي عام …»: the openings of a background sentence (the pluperfect
 # of news Arabic, a fronted year)
@@ -179,3 +187,23 @@ def opens_against_before(tokens: Sequence[str]) -> bool:
         return True
     second = tokens[1] if len(tokens) > 1 else ""
     return (first in _IN and second == _IN_CONTRAST) or (first in _AS and second in _APPEARS)
+
+
+_BUT = ("لكن ما ", "ولكن ما ")
+_NOT_PAST = frozenset(normalize_word(w) for w in ("هو", "هي", "هم", "الذي", "التي", "إن", "إذا"))
+
+
+def but_what_happened(sentence: str) -> bool:
+    """Whether the article sentence opens with «لكن/ولكن ما» and a perfect verb («لكن ما
+    ظهر في الترجمة أن "النساء العجائز …"», bullets-40v SK-technology-1055): what came
+    out against what the sentence before said was meant, the end of an anecdote; with
+    «لكن» dropped it reads as a statement of its own. Not an imperfect («لكن ما يصعب
+    تفسيره هو …», a general remark) nor «ما هو/هي …» (a question or definition). A
+    prefix test first."""
+    if not sentence.startswith(_BUT):
+        return False
+    words = sentence.split(maxsplit=3)
+    if len(words) < 3:
+        return False
+    verb = normalize_word(words[2].strip("،,"))
+    return len(verb) >= 3 and verb[:1] not in "يت" and verb not in _NOT_PAST
