@@ -17,6 +17,7 @@ from digest.summarize.leaning import (
     but_what_happened,
     continues_background,
     opens_against_before,
+    surname_subject,
     the_matter_leans,
 )
 from digest.summarize.residue import unhash
@@ -196,3 +197,33 @@ def test_the_turn_of_an_anecdote_is_not_shown_without_its_start() -> None:
 )
 def test_but_what_happened(sentence: str, leans: bool) -> None:
     assert but_what_happened(sentence) is leans
+
+
+def test_a_surname_introduced_in_a_sentence_not_shown_is_no_bullet_alone() -> None:
+    # «حاول باراكيلاس التوقف عن استخدام تطبيق فيسبوك …»: «ساندي باراكيلاس» is
+    # introduced by a sentence no bullet shows (bullets-40u)
+    bullets = _summary("BB-technology-304-20180706")
+    assert 3 <= len(bullets) <= 5
+    for k, bullet in enumerate(bullets):
+        if bullet.startswith("حاول باراكيلاس"):
+            assert any("ساندي باراكيلاس" in b for b in bullets[:k])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "surname"),
+    [
+        ("حاول باراكيلاس التوقف عن استخدام تطبيق فيسبوك.", True),
+        ("قررت غاغا التحدث أمام العالم.", True),
+        ("قال ساندي باراكيلاس إن التطبيقات تشبه آلة القمار.", False),
+        ("أعلنت غوغل عن هاتف جديد.", False),
+        ("تعد متلازمة الأيض مزيجا من الاضطرابات.", False),
+        ("وفقا للسيناريو المخيف، فإن زلزالا قد يدمر المدينة.", False),
+    ],
+)
+def test_surname_subject(sentence: str, surname: bool) -> None:
+    assert bool(surname_subject(tokenize(sentence))) is surname
+
+
+def test_in_other_words_leans() -> None:
+    assert opens_against_before(tokenize("بعبارة أخرى ، لمنع آلام الظهر، علينا الحركة."))
+    assert not opens_against_before(tokenize("بعبارة واضحة، الهاتف سريع."))

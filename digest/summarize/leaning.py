@@ -13,7 +13,9 @@ apart from connectives.py, which holds the openings dropped or refused by rule.
 - `opens_against_before`: «في المقابل، …», «بالمقابل، …», «كما يتضح، …»: set against or
   drawn from what a sentence before said.
 - `but_what_happened`: «لكن ما ظهر في الترجمة أن …»: the turn of a story whose start a
-  sentence before told."""
+  sentence before told.
+- `surname_subject`: «حاول باراكيلاس التوقف …»: a person by surname alone, introduced
+  in full by a sentence before (references.first_ungrounded decides whether one is)."""
 
 from __future__ import annotations
 
@@ -21,12 +23,15 @@ import re
 from collections.abc import Sequence
 
 from ..arabic import normalize_word
+from .lexicon import conjunction_lexicon
+from .scoring import _STOPWORDS, _stem
 
 __all__ = [
     "back_period",
     "but_what_happened",
     "continues_background",
     "opens_against_before",
+    "surname_subject",
     "the_matter_leans",
 ]
 
@@ -172,21 +177,28 @@ _AGAINST = frozenset(normalize_word(w) for w in ("بالمقابل", "وبالم
 _IN = frozenset(normalize_word(w) for w in ("في", "وفي"))
 _IN_CONTRAST = normalize_word("المقابل")
 _AS = frozenset(normalize_word(w) for w in ("كما", "وكما"))
+# «بعبارة أخرى، …», «بمعنى آخر، …»: "in other words", a restatement of the sentence before
+_IN_WORDS = frozenset(normalize_word(w) for w in ("بعبارة", "وبعبارة", "بمعنى", "وبمعنى"))
+_OTHER = frozenset(normalize_word(w) for w in ("أخرى", "آخر"))
 _APPEARS = frozenset(normalize_word(w) for w in ("يتضح", "يبدو", "اتضح", "تبين", "يتبين"))
 
 
 def opens_against_before(tokens: Sequence[str]) -> bool:
     """Whether the bullet opens with «في المقابل/بالمقابل» ("in contrast", set against a
     sentence before: tune SK-technology-486, bullets-40u SK-technology-1527) or «كما
-    يتضح/يبدو» ("as appears", from what was said before). Not «في المقابلة» (an
-    interview)."""
+    يتضح/يبدو» ("as appears", from what was said before) or «بعبارة أخرى/بمعنى آخر» ("in
+    other words", tune SK-technology-738). Not «في المقابلة» (an interview)."""
     if not tokens:
         return False
     first = tokens[0]
     if first in _AGAINST:
         return True
     second = tokens[1] if len(tokens) > 1 else ""
-    return (first in _IN and second == _IN_CONTRAST) or (first in _AS and second in _APPEARS)
+    return (
+        (first in _IN and second == _IN_CONTRAST)
+        or (first in _AS and second in _APPEARS)
+        or (first in _IN_WORDS and second in _OTHER)
+    )
 
 
 _BUT = ("لكن ما ", "ولكن ما ")
@@ -207,3 +219,39 @@ def but_what_happened(sentence: str) -> bool:
         return False
     verb = normalize_word(words[2].strip("،,"))
     return len(verb) >= 3 and verb[:1] not in "يت" and verb not in _NOT_PAST
+
+
+_MIN_SURNAME = 4
+_PRONOUNS = frozenset(normalize_word(w) for w in ("هو", "هي", "هم", "وهو", "وهي", "وهم"))
+
+
+def _name_part(word: str) -> bool:
+    """No function word, pronoun or «ال…» noun (references._name_like's test)."""
+    return not (word.startswith("ال") or word in _STOPWORDS or word in _PRONOUNS)
+
+
+def surname_subject(tokens: Sequence[str]) -> list[str]:
+    """The stem of a one-word name right after the bullet's opening verb («حاول
+    باراكيلاس التوقف …», bullets-40u BB-technology-304: «ساندي باراكيلاس» was introduced
+    in a sentence not shown), as a list for references.first_ungrounded's people: empty
+    when a second name word follows (named in full here), when the word is short or is
+    one the conjunction lexicon knows after «و» (a common word, or a name as frequent as
+    «غوغل», «فيسبوك», «ترامب», which needs no introduction), ends in «ة» (a noun) or
+    opens with «لل»."""
+    if len(tokens) < 3:
+        return []
+    verb, name, after = tokens[0], tokens[1], tokens[2]
+    if (
+        len(name) < _MIN_SURNAME
+        # «تعد متلازمة الأيض …», «نفذت وكالة الأمن …»: a noun in «ة» heading a
+        # construct; «وفقا للسيناريو …»: a preposition's noun after a fronted phrase
+        or name[-1] == "ه"
+        or name.startswith("لل")
+        or verb in _ACCORDING_TO
+        or not _name_part(verb)
+        or not _name_part(name)
+        or _name_part(after)
+        or "و" + name in conjunction_lexicon().conjunction
+    ):
+        return []
+    return [_stem(name)]
