@@ -65,6 +65,7 @@ from .leaning import (
     back_period,
     but_what_happened,
     continues_background,
+    may_continue,
     opens_against_before,
     the_matter_leans,
 )
@@ -143,10 +144,10 @@ def _candidate_before(index: int, ranked: Sequence[Candidate]) -> Candidate | No
 
 def _continues_background(candidate: Candidate, ranked: Sequence[Candidate]) -> bool:
     """`leaning.continues_background` of the candidate's sentence and the article
-    sentence right before it (a candidate); the cheap test on the sentence first."""
+    sentence right before it (a candidate); the test of the sentence alone first."""
     text = candidate.sentence.text
-    if text[:1] != "و":
-        return False
+    if not may_continue(text):
+        return False  # most sentences: no lookup of the one before
     before = _candidate_before(candidate.sentence.index, ranked)
     return before is not None and continues_background(text, before.sentence.text)
 

@@ -30,6 +30,7 @@ __all__ = [
     "back_period",
     "but_what_happened",
     "continues_background",
+    "may_continue",
     "opens_against_before",
     "surname_subject",
     "the_matter_leans",
@@ -56,15 +57,13 @@ _NOT_CONTINUING = frozenset(
 )
 
 
-def continues_background(sentence: str, before: str) -> bool:
-    """Whether `sentence` goes on with the dated background `before` tells: it opens
-    with «و» and a word that is no noun with «ال», no preposition or aside, no verb of
-    saying, no imperfect in «ي» or future («واستمرت …», «وعانت …», «وقد …»), has no
-    year of its own, and `before` opens as
-    background («وكان/كانت …», «وفي عام …») and names a year. Such a sentence leans on
-    `before`: alone, its past reads as the new event's. A character test first: most
-    sentences open with no «و» or have a digit."""
-    if sentence[:1] != "و" or not before.startswith(_BACKGROUND_OPENINGS):
+def may_continue(sentence: str) -> bool:
+    """`continues_background`'s test of the sentence alone (no look at the one before):
+    it opens with «و» and a word that is no noun with «ال», no preposition or aside, no
+    verb of saying, no imperfect in «ي» or future («واستمرت …», «وعانت …», «وقد …»),
+    and has no year of its own. A character test first: most sentences open with no
+    «و»."""
+    if sentence[:1] != "و":
         return False
     first = sentence.split(maxsplit=1)[0]
     rest = normalize_word(first[1:])
@@ -76,7 +75,19 @@ def continues_background(sentence: str, before: str) -> bool:
         or normalize_word(first) in _NOT_CONTINUING
     ):
         return False
-    return _YEAR.search(sentence) is None and _YEAR.search(before) is not None
+    return _YEAR.search(sentence) is None
+
+
+def continues_background(sentence: str, before: str) -> bool:
+    """Whether `sentence` goes on with the dated background `before` tells:
+    `may_continue(sentence)`, and `before` opens as background («وكان/كانت …», «وفي
+    عام …») and names a year. Such a sentence leans on `before`: alone, its past reads
+    as the new event's."""
+    return (
+        before.startswith(_BACKGROUND_OPENINGS)
+        and _YEAR.search(before) is not None
+        and may_continue(sentence)
+    )
 
 
 _THE_MATTER = normalize_word("الأمر")
@@ -242,7 +253,8 @@ def surname_subject(tokens: Sequence[str]) -> list[str]:
         return []
     verb, name, after = tokens[0], tokens[1], tokens[2]
     if (
-        len(name) < _MIN_SURNAME
+        name[:2] == "ال"  # most bullets: a definite subject (one slice)
+        or len(name) < _MIN_SURNAME
         # «تعد متلازمة الأيض …», «نفذت وكالة الأمن …»: a noun in «ة» heading a
         # construct; «وفقا للسيناريو …»: a preposition's noun after a fronted phrase
         or name[-1] == "ه"
