@@ -60,6 +60,14 @@ from .boilerplate import (
 )
 from .connectives import announces_next, depends_on_previous, fa_leans, strip_connective
 from .cutting import clause_opener_parts, comma_parts, safe_leading_part
+from .leaning import (
+    back_period,
+    but_what_happened,
+    continues_background,
+    may_continue,
+    opens_against_before,
+    the_matter_leans,
+)
 from .references import first_dropped_name, first_ungrounded, refers_to_someone
 from .residue import (
     CALL_TO_ACTION_TOKENS,
@@ -134,6 +142,16 @@ def _candidate_before(index: int, ranked: Sequence[Candidate]) -> Candidate | No
     return before if before.sentence.index == index - 1 else None
 
 
+def _continues_background(candidate: Candidate, ranked: Sequence[Candidate]) -> bool:
+    """`leaning.continues_background` of the candidate's sentence and the article
+    sentence right before it (a candidate); the test of the sentence alone first."""
+    text = candidate.sentence.text
+    if not may_continue(text):
+        return False  # most sentences: no lookup of the one before
+    before = _candidate_before(candidate.sentence.index, ranked)
+    return before is not None and continues_background(text, before.sentence.text)
+
+
 def _plain(text: str, tokens: list[str], terminated: bool) -> bool:
     """A bullet that stands on its own: a terminated statement, not a question, not a
     list introduction, not code, not leaning on the sentence before it."""
@@ -146,6 +164,9 @@ def _plain(text: str, tokens: list[str], terminated: bool) -> bool:
         and not depends_on_previous(tokens)
         and not leans_on_previous(text, tokens[0] if tokens else "")
         and not quote_leans_back(text)
+        and not the_matter_leans(tokens)
+        and not back_period(tokens)
+        and not opens_against_before(tokens)
     )
 
 
@@ -609,6 +630,11 @@ class ExtractiveSummarizer:
                 or quote_leans_back(text)
                 or fa_leans(candidate.sentence.text)
                 or is_reply(text)
+                or the_matter_leans(tokens)
+                or back_period(tokens)
+                or opens_against_before(tokens)
+                or but_what_happened(candidate.sentence.text)
+                or _continues_background(candidate, ranked)
             )
             if leans or _is_question(text) or not candidate.sentence.terminated:
                 second_choice.append((candidate.sentence.index, text, tokens, leans))

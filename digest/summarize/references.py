@@ -13,6 +13,7 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 
 from ..arabic import tokenize
+from .leaning import surname_subject
 from .scoring import _STOPWORDS, Candidate, _stem
 
 __all__ = [
@@ -314,7 +315,8 @@ def first_ungrounded(
         (
             demonstrative_nouns(tokens),
             _introduced(
-                speaker_reference(tokens), person_nouns(tokens) + institution_nouns(tokens)
+                speaker_reference(tokens),
+                person_nouns(tokens) + institution_nouns(tokens) + surname_subject(tokens),
             ),
         )
         for _, tokens in ordered

@@ -44,8 +44,11 @@ _AGENCY_DATELINE = re.compile(
 # A dateline without a tag: a short place, then "--", ":-" or a spaced em/en dash.
 _PLACE_DASH = re.compile(r"^[^\n!?؟:.\-–—]{2,40}?\s*(?:--|:\s*-|\s[–—]\s*)\s*(?=\S)")
 _HASHTAG_WORD = re.compile(r"#(?=[^\W\d_])")
-# a marker at a word's start ("#واتساب"), not inside a name ("C#")
-_HASHTAG_MARK = re.compile(r"(?:(?<=\s)|^|(?<=[«\"(]))#(?=[^\W\d_])")
+# a marker at a word's start ("#واتساب"), also after a glued «و/ف/ب/ل» ("و#الصور":
+# the prefix is typed before the tag), not inside a name ("C#")
+_HASHTAG_MARK = re.compile(
+    r"(?:(?<=\s)|^|(?<=[«\"(])|(?<=[\s«\"(][وفبل])|(?<=^[وفبل]))#(?=[^\W\d_])"
+)
 # "ABetaInfo# لوحظ": a marker typed after the word (right-to-left typing of "#Word"),
 # after at least two letters ("C#", "F#" stay) and before no letter
 _HASHTAG_TRAILING = re.compile(r"(?<=[^\W\d_]{2})#(?![^\W\d_#])")
