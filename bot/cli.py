@@ -143,6 +143,11 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument(
         "--skip", type=Path, default=None, help="bullets: ids (CSV) of a judged sheet to leave out"
     )
+    e.add_argument(
+        "--tech-filter",
+        action="store_true",
+        help="bullets: also other desks' articles that the technology filter passes",
+    )
     return parser
 
 
@@ -595,7 +600,12 @@ def _eval_bullets(args: argparse.Namespace, root: Path) -> int:
             print(read_answers(args.read, args.key))
         elif args.sheet is not None:
             corpus = args.corpus or root.parent / "shared/corpora/ant/dev.jsonl"
-            answers, key = write_sheet(corpus, args.sheet, n=args.n, skip=args.skip)
+            passes = None
+            if args.tech_filter:
+                from digest.relevance import default_classifier
+
+                passes = default_classifier().is_technology
+            answers, key = write_sheet(corpus, args.sheet, n=args.n, skip=args.skip, passes=passes)
             print(f"sheet {args.sheet}, answers {answers}, key {key} (keep it from the judge)")
         else:
             print(

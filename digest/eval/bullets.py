@@ -22,7 +22,7 @@ import json
 import pathlib
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..sentences import segment
@@ -78,8 +78,12 @@ def _hash(salt: str, key: str) -> int:
     return int.from_bytes(hashlib.sha256(f"{salt}:{key}".encode()).digest()[:8], "big")
 
 
-def load_technology(path: pathlib.Path) -> list[SheetArticle]:
-    """The technology articles of an ANT-format JSONL file (label "technology").
+def load_technology(
+    path: pathlib.Path, passes: Callable[[str, str], bool] | None = None
+) -> list[SheetArticle]:
+    """The technology articles of an ANT-format JSONL file (label "technology"); with
+    `passes` (title, text -> bool: the bot's technology filter), also the articles of other
+    desks it passes: what the bot would summarise from a general feed.
     Raises OSError, ValueError."""
     articles: list[SheetArticle] = []
     with path.open(encoding="utf-8") as handle:
@@ -88,13 +92,14 @@ def load_technology(path: pathlib.Path) -> list[SheetArticle]:
                 continue
             try:
                 record = json.loads(line)
-                if record.get("label") != "technology":
+                desk = record.get("label") == "technology"
+                if not desk and passes is None:
                     continue
-                articles.append(
-                    SheetArticle(str(record["id"]), str(record["title"]), str(record["text"]))
-                )
-            except (KeyError, TypeError, ValueError) as error:
+                article = SheetArticle(str(record["id"]), str(record["title"]), str(record["text"]))
+            except (AttributeError, KeyError, TypeError, ValueError) as error:
                 raise ValueError(f"{path}:{number}: bad record ({error})") from error
+            if desk or (passes is not None and passes(article.title, article.text)):
+                articles.append(article)
     return articles
 
 
@@ -137,18 +142,20 @@ def write_sheet(
     n: int = 40,
     summarizer: ExtractiveSummarizer | None = None,
     skip: pathlib.Path | None = None,
+    passes: Callable[[str, str], bool] | None = None,
 ) -> tuple[pathlib.Path, pathlib.Path]:
     """Write the blind sheet for `n` judge-part technology articles of `corpus` (chosen
     by a hash of the id) to `sheet`, a blank answer CSV next to it (same name, .csv) and
     the key (.key.csv: id, A, B = "ours"/"lead3"). `skip`: a CSV with an "id" column (an
     already judged sheet's answers or key) whose articles are not put on this sheet, so
-    that a fresh sheet can be judged blind again. Returns (answers, key) paths.
+    that a fresh sheet can be judged blind again. `passes`: also other desks' articles the
+    technology filter passes (see `load_technology`). Returns (answers, key) paths.
     Raises OSError, ValueError."""
     if not 1 <= n <= _MAX_ARTICLES:
         raise ValueError(f"--n must be from 1 to {_MAX_ARTICLES}")
     summarizer = summarizer or ExtractiveSummarizer()
     skipped = read_ids(skip) if skip is not None else frozenset()
-    _, judge = split_tune_judge(load_technology(corpus))
+    _, judge = split_tune_judge(load_technology(corpus, passes))
     fresh = [article for article in judge if article.id not in skipped]
     chosen = sorted(fresh, key=lambda a: _hash("bullets-pick", a.id))[:n]
     answers = sheet.with_suffix(".csv")
