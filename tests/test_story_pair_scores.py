@@ -182,20 +182,20 @@ def _pool_and_sets(tmp_path: Path) -> dict[str, Path]:
     return paths
 
 
-def test_the_eval_tunes_on_four_samples_and_reports_on_fresh4_once_labelled(
+def test_the_eval_tunes_on_five_samples_and_reports_on_fresh5_once_labelled(
     tmp_path: Path,
 ) -> None:
     from digest.eval.story_pair_scores import (
-        FRESH3_LABELS,
+        FRESH4_LABELS,
         REPORT_CANDIDATES,
         REPORT_LABELS,
         run_story_pair_eval,
     )
 
-    # fresh3 was scored once and looked at: it is tune data now; fresh4 is the report set.
-    assert REPORT_CANDIDATES.name == "story_pairs_fresh4_candidates.csv"
-    assert REPORT_LABELS.name == "story_pairs_fresh4_labels.csv"
-    assert FRESH3_LABELS.name == "story_pairs_fresh3_labels.csv"
+    # fresh4 was scored once and looked at: it is tune data now; fresh5 is the report set.
+    assert REPORT_CANDIDATES.name == "story_pairs_fresh5_candidates.csv"
+    assert REPORT_LABELS.name == "story_pairs_fresh5_labels.csv"
+    assert FRESH4_LABELS.name == "story_pairs_fresh4_labels.csv"
     p = _pool_and_sets(tmp_path)
     kwargs = {
         "fresh_candidates": p["tune_c"],
@@ -204,6 +204,8 @@ def test_the_eval_tunes_on_four_samples_and_reports_on_fresh4_once_labelled(
         "fresh2_labels": p["tune_l"],
         "fresh3_candidates": p["tune_c"],
         "fresh3_labels": p["tune_l"],
+        "fresh4_candidates": p["tune_c"],
+        "fresh4_labels": p["tune_l"],
     }
     text = run_story_pair_eval(
         p["pool"],
@@ -214,12 +216,12 @@ def test_the_eval_tunes_on_four_samples_and_reports_on_fresh4_once_labelled(
         **kwargs,
     )
     joined = " ".join(ln.strip() for ln in text.splitlines())
-    # tune: the rewrite pair is joined (in all four tune streams); report: the two
+    # tune: the rewrite pair is joined (in all five tune streams); report: the two
     # unrelated stories are not
     assert "tune (first sample): recall 1.00 (1/1 same-event pairs joined)" in joined
-    assert "tune (fresh3 sample): recall 1.00 (1/1 same-event pairs joined)" in joined
-    assert "tune, all samples: recall 1.00 (4/4 same-event pairs joined)" in joined
-    assert "report (fresh4): recall 0.00 (0/1 same-event pairs joined)" in joined
+    assert "tune (fresh4 sample): recall 1.00 (1/1 same-event pairs joined)" in joined
+    assert "tune, all samples: recall 1.00 (5/5 same-event pairs joined)" in joined
+    assert "report (fresh5): recall 0.00 (0/1 same-event pairs joined)" in joined
     missing = tmp_path / "none.csv"
     text = run_story_pair_eval(
         p["pool"],
@@ -229,26 +231,36 @@ def test_the_eval_tunes_on_four_samples_and_reports_on_fresh4_once_labelled(
         report_labels=missing,
         **kwargs,
     )
-    assert "fresh4 set's labels are not in yet" in text
-    assert "report (fresh4): recall" not in text and "tune (fresh3 sample): recall" in text
+    assert "fresh5 set's labels are not in yet" in text
+    assert "report (fresh5): recall" not in text and "tune (fresh4 sample): recall" in text
+    # candidates without labels (or labels without candidates): skipped quietly as well
+    text = run_story_pair_eval(
+        p["pool"],
+        p["tune_c"],
+        p["tune_l"],
+        report_candidates=missing,
+        report_labels=p["fresh_l"],
+        **kwargs,
+    )
+    assert "report (fresh5): recall" not in text and "tune, all samples" in text
 
 
-def test_the_committed_tune_samples_include_fresh3_and_the_report_set_is_fresh4() -> None:
+def test_the_committed_tune_samples_include_fresh4_and_the_report_set_is_fresh5() -> None:
     from digest.eval.story_model import tune_sets
     from digest.eval.story_pair_scores import (
-        FRESH3_CANDIDATES,
-        FRESH3_LABELS,
+        FRESH4_CANDIDATES,
+        FRESH4_LABELS,
         REPORT_CANDIDATES,
         judge,
         read_labels,
     )
     from digest.eval.story_pairs import read_candidates
 
-    fresh3 = judge(read_candidates(FRESH3_CANDIDATES), read_labels(FRESH3_LABELS)).pairs
+    fresh4 = judge(read_candidates(FRESH4_CANDIDATES), read_labels(FRESH4_LABELS)).pairs
     sets = tune_sets()
-    assert len(sets) == 4 and sets[-1] == fresh3 and len(fresh3) >= 230
-    assert sum(len(pairs) for pairs in sets) >= 1140
-    assert "fresh4" in REPORT_CANDIDATES.name
+    assert len(sets) == 5 and sets[-1] == fresh4 and len(fresh4) >= 230
+    assert sum(len(pairs) for pairs in sets) >= 1380
+    assert "fresh5" in REPORT_CANDIDATES.name
 
 
 def test_the_committed_fresh_labels_cover_every_fresh_candidate_from_its_sheet() -> None:

@@ -479,8 +479,10 @@ def run_cluster_eval(corpus: Path | None = None, fixtures: Path | None = None) -
             fresh2_labels=fixtures / "story_pairs_fresh2_labels.csv",
             fresh3_candidates=fixtures / "story_pairs_fresh3_candidates.csv",
             fresh3_labels=fixtures / "story_pairs_fresh3_labels.csv",
-            report_candidates=fixtures / "story_pairs_fresh4_candidates.csv",
-            report_labels=fixtures / "story_pairs_fresh4_labels.csv",
+            fresh4_candidates=fixtures / "story_pairs_fresh4_candidates.csv",
+            fresh4_labels=fixtures / "story_pairs_fresh4_labels.csv",
+            report_candidates=fixtures / "story_pairs_fresh5_candidates.csv",
+            report_labels=fixtures / "story_pairs_fresh5_labels.csv",
         )
     )
     return "\n".join(out)

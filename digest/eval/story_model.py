@@ -7,9 +7,9 @@
 
 (``make train-stories`` runs --df, ``digest.eval.story_lsa`` and --fit.) The tune pairs
 are ALL judged pairs of the first sample (story_pairs_candidates.csv) and of the fresh,
-fresh2 and fresh3 samples (story_pairs_fresh_*, story_pairs_fresh2_*,
-story_pairs_fresh3_*): all were looked at, so none is a test any more. The report set is
-fresh4 (story_pairs_fresh4_*), never read here. The rules' joins come from the bot's
+fresh2, fresh3 and fresh4 samples (story_pairs_fresh_*, ..., story_pairs_fresh4_*): all
+were looked at, so none is a test any more. The report set is fresh5
+(story_pairs_fresh5_*), never read here. The rules' joins come from the bot's
 clusterer, follow-up guard included.
 Without ``--threshold`` the threshold is chosen by K-fold cross-validation on the
 tune pairs: the lowest of `THRESHOLDS` at which, out of fold (the rules' joins in each
@@ -62,6 +62,8 @@ from .story_pair_scores import (
     FRESH2_LABELS,
     FRESH3_CANDIDATES,
     FRESH3_LABELS,
+    FRESH4_CANDIDATES,
+    FRESH4_LABELS,
     FRESH_CANDIDATES,
     FRESH_LABELS,
     LABELS,
@@ -162,6 +164,7 @@ def tune_sets() -> list[tuple[JudgedPair, ...]]:
         (FRESH_CANDIDATES, FRESH_LABELS),
         (FRESH2_CANDIDATES, FRESH2_LABELS),
         (FRESH3_CANDIDATES, FRESH3_LABELS),
+        (FRESH4_CANDIDATES, FRESH4_LABELS),
     ):
         if labels.exists():
             sets.append(judge(read_candidates(cands), read_labels(labels)).pairs)

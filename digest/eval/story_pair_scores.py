@@ -13,14 +13,14 @@ stream in publication order, as the bot adds them; a pair is *joined* when both 
 the same story. Recall = same-event pairs joined / same-event pairs; precision = joined
 pairs that are same-event / joined pairs.
 
-TUNE = every judged pair of the first sample and of the fresh, fresh2 and fresh3 samples
-(``story_pairs_fresh_candidates.csv``, ``story_pairs_fresh2_candidates.csv``,
-``story_pairs_fresh3_candidates.csv``; all were looked at while tuning or scored once as
-a report set, so none is a test any more; the fresh answers, ``pairs-NN.done.csv``, went
-to ``story_pairs_fresh_labels.csv`` by ``--collect-fresh DIR``); REPORT = the fresh4
-sample (``story_pairs_fresh4_candidates.csv``, judged blind; scored once
-``story_pairs_fresh4_labels.csv``, same format, exists, and quietly left out until
-then). Each sample's articles run as their own stream. Choices are made on tune;
+TUNE = every judged pair of the first sample and of the fresh, fresh2, fresh3 and fresh4
+samples (``story_pairs_fresh_candidates.csv``, ..., ``story_pairs_fresh4_candidates.csv``;
+all were looked at while tuning or scored once as a report set, so none is a test any
+more; the fresh answers, ``pairs-NN.done.csv``, went to ``story_pairs_fresh_labels.csv``
+by ``--collect-fresh DIR``); REPORT = the fresh5 sample
+(``story_pairs_fresh5_candidates.csv``, judged blind; scored once
+``story_pairs_fresh5_labels.csv``, same format, exists, and quietly left out until then:
+both files must exist). Each sample's articles run as their own stream. Choices are made on tune;
 report is quoted. Two clusterers are scored: the bot's (`bot.bootstrap.build_clusterer`:
 rules and the follow-up guard, kept equal to `bot_clusterer` by a test) and the same with
 the event model; the model's out-of-fold figure on tune is read from story_model.json
@@ -51,8 +51,10 @@ FRESH2_CANDIDATES = CANDIDATES.with_name("story_pairs_fresh2_candidates.csv")
 FRESH2_LABELS = CANDIDATES.with_name("story_pairs_fresh2_labels.csv")
 FRESH3_CANDIDATES = CANDIDATES.with_name("story_pairs_fresh3_candidates.csv")
 FRESH3_LABELS = CANDIDATES.with_name("story_pairs_fresh3_labels.csv")
-REPORT_CANDIDATES = CANDIDATES.with_name("story_pairs_fresh4_candidates.csv")
-REPORT_LABELS = CANDIDATES.with_name("story_pairs_fresh4_labels.csv")
+FRESH4_CANDIDATES = CANDIDATES.with_name("story_pairs_fresh4_candidates.csv")
+FRESH4_LABELS = CANDIDATES.with_name("story_pairs_fresh4_labels.csv")
+REPORT_CANDIDATES = CANDIDATES.with_name("story_pairs_fresh5_candidates.csv")
+REPORT_LABELS = CANDIDATES.with_name("story_pairs_fresh5_labels.csv")
 VERDICTS = ("same", "different", "unsure")
 # The bot's clusterer (bot.bootstrap.build_clusterer); a test keeps the two equal.
 WINDOW = timedelta(days=2)
@@ -276,20 +278,23 @@ def run_story_pair_eval(
     fresh2_labels: Path = FRESH2_LABELS,
     fresh3_candidates: Path = FRESH3_CANDIDATES,
     fresh3_labels: Path = FRESH3_LABELS,
+    fresh4_candidates: Path = FRESH4_CANDIDATES,
+    fresh4_labels: Path = FRESH4_LABELS,
     report_candidates: Path = REPORT_CANDIDATES,
     report_labels: Path = REPORT_LABELS,
     whole_pool: bool = False,
 ) -> str:
-    """TUNE = the first sample and the first three fresh samples (each its own stream),
-    also summed; REPORT = the fourth fresh sample (fresh4) once its labels exist (skipped
-    quietly when the file is missing)."""
+    """TUNE = the first sample and the first four fresh samples (each its own stream),
+    also summed; REPORT = the fifth fresh sample (fresh5) once its candidates and labels
+    exist (skipped quietly when either file is missing)."""
     if not labels.exists():
         return f"D. judged cross-outlet pairs: no labels yet ({labels})"
     sources = [("tune (first sample)", candidates, labels)]
     sources.append(("tune (fresh sample)", fresh_candidates, fresh_labels))
     sources.append(("tune (fresh2 sample)", fresh2_candidates, fresh2_labels))
     sources.append(("tune (fresh3 sample)", fresh3_candidates, fresh3_labels))
-    sources.append(("report (fresh4)", report_candidates, report_labels))
+    sources.append(("tune (fresh4 sample)", fresh4_candidates, fresh4_labels))
+    sources.append(("report (fresh5)", report_candidates, report_labels))
     judged = [
         (name, judge(read_candidates(cands), read_labels(labelled)))
         for name, cands, labelled in sources
@@ -298,8 +303,8 @@ def run_story_pair_eval(
     out = [
         "D. judged cross-outlet pairs (ANT pool, two outlets, <= 48 h apart, sampled across"
         " the similarity range plus same-day hard negatives; read blind by judges who did"
-        " not tune). TUNE = the first sample and the fresh, fresh2 and fresh3 samples"
-        " (all choices made on them); REPORT = the fresh4 sample (no pair, no article shared;"
+        " not tune). TUNE = the first sample and the fresh, fresh2, fresh3 and fresh4 samples"
+        " (all choices made on them); REPORT = the fresh5 sample (no pair, no article shared;"
         " judged blind after the clusterer was final)."
         " Precision = joined pairs that are same-event;"
         " apart = different-event pairs not joined:",
@@ -317,7 +322,7 @@ def run_story_pair_eval(
         if name.startswith("report"):
             report_story = story
     if not any(name.startswith("report") for name, _ in judged):
-        out.append(f"  report: the fresh4 set's labels are not in yet ({report_labels.name})")
+        out.append(f"  report: the fresh5 set's labels are not in yet ({report_labels.name})")
     titles = {
         "bot": "the bot's clusterer (bot.bootstrap.build_clusterer)",
         "model": "with the event model (signals=EventSignals.shipped(), follow-up guard)",
