@@ -1363,7 +1363,13 @@ async def test_delivery_waits_out_a_429_without_dropping(
         strict_server.throttle(ALICE, retry_after=1, times=1)
         report = await worker_for(world).drain()
         assert report.sent == 2
-        assert len(strict_server.rate_limited) == 1
+        throttled = strict_server.rate_limited[0]
+        # Nothing more is sent until the retry_after has passed. (On a loaded machine a
+        # later send may also meet the strict server's own flood limit; it is waited out
+        # the same way, so only the throttle's 429 is asserted, not how many there were.)
+        sent = [c for c in strict_server.calls if c.method.startswith("send") and c.status == 200]
+        after = [c.at for c in sent if c.at > throttled.at]
+        assert after and min(after) - throttled.at >= 1 - strict_server.limits.tolerance
         text = visible(strict_server.messages_to(ALICE))
         assert "خبر رقم 0 " in text and "خبر رقم 1 " in text
 
