@@ -86,9 +86,9 @@ def test_the_pair_scores_use_the_clusterer_they_are_given() -> None:
 
 @pytest.mark.skipif(not DEFAULT_POOL.exists(), reason="needs ../shared/corpora/ant/pool.jsonl")
 def test_the_model_adds_joins_and_keeps_different_events_apart_on_the_tune_pairs() -> None:
-    """All tune pairs (first, fresh, fresh2, fresh3 and fresh4 samples, each sample's articles as one
-    stream, as `digest.eval.story_pair_scores`), both clusterers with the follow-up
-    guard: the model (fitted on these pairs, threshold chosen out of fold) joins more
+    """All tune pairs (first, fresh, fresh2, fresh3 and fresh4 samples, each sample's
+    articles as one stream, as `digest.eval.story_pair_scores`), both clusterers with the
+    follow-up guard: the model (fitted on these pairs, threshold chosen out of fold) joins more
     same-event pairs than the rules and leaves >= 0.98 of the different-event pairs
     apart; the guard keeps >= 0.98 apart for the rules. (In sample; the out-of-fold
     figures: ``python -m digest.eval.story_guard --model``.) The report set (fresh5) is

@@ -13,8 +13,9 @@ from digest.ports import Summarizer
 from digest.sentences import quotes_balanced, segment
 from digest.summarize import ExtractiveSummarizer
 from digest.summarize.boilerplate import is_boilerplate, looks_like_code, strip_dateline
-from digest.summarize.connectives import depends_on_previous, strip_connective
+from digest.summarize.connectives import strip_connective
 from digest.summarize.cutting import clause_opener_parts, safe_leading_part
+from digest.summarize.dependent import depends_on_previous
 
 
 @pytest.fixture

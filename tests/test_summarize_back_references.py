@@ -14,7 +14,7 @@ import pytest
 
 from digest.arabic import tokenize
 from digest.summarize import ExtractiveSummarizer
-from digest.summarize.connectives import depends_on_previous
+from digest.summarize.dependent import depends_on_previous
 from digest.summarize.residue import leans_on_previous
 
 _FIXTURE = pathlib.Path(__file__).parent / "fixtures" / "summarize" / "leaning-40st.json"

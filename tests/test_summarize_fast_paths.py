@@ -41,11 +41,10 @@ from digest.summarize.connectives import (
     _AR_LEADING_PHRASES,
     _AR_NO_PHRASE_LETTERS,
     _AR_PHRASE_START,
-    _DEPENDENT_FIRST,
-    _DEPENDENT_START,
     _may_open_with_phrase,
     strip_connective,
 )
+from digest.summarize.dependent import _DEPENDENT_FIRST, _DEPENDENT_START
 from digest.summarize.extractive import _tokens_after_edit
 from digest.summarize.scoring import (
     _LOG1P,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from digest.arabic import tokenize
 from digest.sentences import colon_list_items, segment
 from digest.summarize import ExtractiveSummarizer
-from digest.summarize.connectives import depends_on_previous
+from digest.summarize.dependent import depends_on_previous
 from digest.summarize.residue import leans_on_previous
 from tests.test_summarize_complements import _SK_541
 

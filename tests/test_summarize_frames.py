@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from digest.arabic import tokenize
 from digest.summarize import ExtractiveSummarizer
-from digest.summarize.connectives import depends_on_previous, strip_connective
+from digest.summarize.connectives import strip_connective
 from digest.summarize.cutting import cut_is_safe
+from digest.summarize.dependent import depends_on_previous
 
 _SK_1364 = (
     '"كبسولات فضائية" لخدمة الحجيج',

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from digest.arabic import tokenize
 from digest.summarize import ExtractiveSummarizer
-from digest.summarize.connectives import depends_on_previous, strip_connective
+from digest.summarize.connectives import strip_connective
+from digest.summarize.dependent import depends_on_previous
 
 
 def test_illa_anna_before_a_construct_plural_in_ya_is_kept() -> None:

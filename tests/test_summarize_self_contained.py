@@ -8,13 +8,9 @@ from __future__ import annotations
 
 from digest.arabic import tokenize
 from digest.summarize import ExtractiveSummarizer
-from digest.summarize.connectives import (
-    announces_next,
-    depends_on_previous,
-    fa_leans,
-    strip_connective,
-)
+from digest.summarize.connectives import strip_connective
 from digest.summarize.cutting import cut_is_safe
+from digest.summarize.dependent import announces_next, depends_on_previous, fa_leans
 from digest.summarize.lexicon import ConjunctionLexicon, conjunction_lexicon
 from digest.summarize.residue import conjunction_removable, is_call_to_action, quote_leans_back
 

@@ -30,10 +30,11 @@ Bullets come out in the article's order, not by score: news sentences often lean
 what came before them (who "the company" is), so the original order reads best.
 
 The parts, one module each: `scoring` (the model, features, scoring terms and the
-search's state), `boilerplate` (what is not article text), `connectives` (openings that
-lean on the sentence before), `cutting` (safe cuts), `residue` (what must not be left
-in a bullet, and what the eval counts), `search` (the search and the lead and headline
-anchors). This module makes the bullets and runs the search over them.
+search's state), `boilerplate` (what is not article text), `connectives` (leading
+connectives dropped), `dependent` and `leaning` (openings that lean on the sentence
+before), `cutting` (safe cuts), `residue` (what must not be left in a bullet, and what
+the eval counts), `search` (the search and the lead and headline anchors). This module
+makes the bullets and runs the search over them.
 """
 
 from __future__ import annotations
@@ -58,8 +59,9 @@ from .boilerplate import (
     strip_caption,
     strip_dateline,
 )
-from .connectives import announces_next, depends_on_previous, fa_leans, strip_connective
+from .connectives import strip_connective
 from .cutting import clause_opener_parts, comma_parts, safe_leading_part
+from .dependent import announces_next, depends_on_previous, fa_leans
 from .leaning import (
     back_period,
     but_what_happened,

@@ -1,6 +1,7 @@
 """Sentences that lean on a sentence not shown, found from the sentence itself and at
 most the one right before it (issue #13: self-contained bullets, no distortion). Kept
-apart from connectives.py, which holds the openings dropped or refused by rule.
+apart from connectives.py (the openings dropped by rule) and dependent.py (the
+openings that lean on the sentence before, read from the bullet's own words).
 
 - `continues_background`: a sentence that goes on with a dated background passage
   («وكان القراصنة استخدموا في 28 مايو 2016 …» then «واستمرت عملية السرقة من السبت إلى
@@ -129,7 +130,7 @@ def the_matter_leans(tokens: Sequence[str]) -> bool:
 
 
 # «خلال هذه الفترة»، «بعد مرور تلك المدة»، «في هذه المرحلة»: a period a sentence before
-# set (connectives' bare demonstratives leave a demonstrative before its noun to
+# set (dependent.py's bare demonstratives leave a demonstrative before its noun to
 # references.py, which finds a period noun such as «الفترة» grounded by any bullet or the
 # title that has the word; «هذه الأيام», «هذا العام» are now, not listed)
 _PERIOD_DEMONSTRATIVES = frozenset(normalize_word(w) for w in ("هذه", "تلك", "هذا", "ذلك"))
@@ -137,7 +138,7 @@ _PERIODS = frozenset(
     normalize_word(w) for w in ("الفترة", "الفترات", "المدة", "الحقبة", "المرحلة", "الأثناء")
 )
 # «قسم الباحثون بعدها …»: "after that"; «فهذه ليست سوى البداية»: "so this …" (a glued
-# «ف» the bare demonstratives of connectives.py do not take)
+# «ف» the bare demonstratives of dependent.py do not take)
 _BACK_WORDS = frozenset(
     normalize_word(w)
     for w in (
