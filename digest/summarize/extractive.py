@@ -42,7 +42,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Collection, Iterator, Sequence
-from itertools import chain
+from itertools import chain, repeat
 from operator import attrgetter, itemgetter
 
 from ..arabic import detect_language, normalize_word, tokenize, tokenize_many
@@ -105,6 +105,9 @@ __all__ = [
 ]
 
 _STRAY_EDGE_QUOTES = '"“”«»'
+# `tuple.__new__(NamedTupleClass, fields)`: the named tuple built in C, without the
+# Python-level `__new__` that calling the class runs (the same tuple; per sentence)
+_new_tuple = tuple.__new__
 # a candidate's token count and sentence, read in C (a generator expression costs a frame
 # step each, the `Candidate.sentence` property a Python call)
 _TOKEN_COUNT = attrgetter("features.tokens")
@@ -305,21 +308,27 @@ class ExtractiveSummarizer:
         untitled = not title.strip()
         headline = kept[0][1] if untitled else set(content_tokens(title))
         out: list[Features] = []
+        in_df = df.__getitem__
+        headline_size = len(headline)
+        sqrt = math.sqrt
         for index, (sentence, terms, words, n_terms) in enumerate(kept):
             size = len(terms)
             # share of the other sentences that hold each of its terms, on average
-            central = (sum(map(df.__getitem__, terms)) - size) / (others * size) if size else 0.0
+            central = (sum(map(in_df, terms)) - size) / (others * size) if size else 0.0
             common = len(terms & headline)
-            similar = common / math.sqrt(size * len(headline)) if size and headline else 0.0
+            similar = common / sqrt(size * headline_size) if size and headline_size else 0.0
             out.append(
-                Features(
-                    sentence,
-                    index,
-                    0.0 if untitled and index == 0 else similar,
-                    central,
-                    n_terms,
-                    len(words),
-                    words,
+                _new_tuple(
+                    Features,
+                    (
+                        sentence,
+                        index,
+                        0.0 if untitled and index == 0 else similar,
+                        central,
+                        n_terms,
+                        len(words),
+                        words,
+                    ),
                 )
             )
         return out
@@ -331,7 +340,10 @@ class ExtractiveSummarizer:
     def rank(self, title: str, text: str) -> list[Candidate]:
         """Candidates with their inclusion probabilities, in article order."""
         features = self.features(title, text)
-        return list(map(Candidate, features, self.model.probabilities(features)))
+        # (feature, probability) pairs made Candidates in C: `Candidate(...)` is a
+        # Python-level __new__, `tuple.__new__` of the same fields the same tuple
+        pairs = zip(features, self.model.probabilities(features), strict=True)
+        return list(map(_new_tuple, repeat(Candidate), pairs))
 
     def coverage_order(
         self,
