@@ -15,7 +15,7 @@ import math
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from digest.summarize import ExtractiveSummarizer
+from digest.summarize import ExtractiveSummarizer, boilerplate
 from digest.summarize.boilerplate import may_be_boilerplate
 from digest.summarize.scoring import Candidate, Features, content_tokens
 
@@ -91,3 +91,19 @@ def _may_be_boilerplate_plain(text: str) -> bool:
 @example("")
 def test_may_be_boilerplate_is_the_plain_test(text: str) -> None:
     assert may_be_boilerplate(text) == _may_be_boilerplate_plain(text)
+
+
+def _has_related_hint_plain(text: str) -> bool:
+    return any(hint in text for hint in boilerplate._RELATED_HINTS)
+
+
+@given(st.text(alphabet="صلةيهمكمتعلقةمشابهة elatedore R", max_size=16))
+@example("مواضيع ذات صلة")
+@example("قد يهمك")
+@example("related stories")
+@example("More news")
+@example("more")
+@example("elate")
+@example("")
+def test_related_hint_is_the_plain_test(text: str) -> None:
+    assert boilerplate._has_related_hint(text) == _has_related_hint_plain(text)

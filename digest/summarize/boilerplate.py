@@ -70,6 +70,22 @@ _RELATED = re.compile(
 )
 # substrings of every _RELATED line, looked for in the whole article first
 _RELATED_HINTS = ("صلة", "يهمك", "متعلقة", "مشابهة", "elated", "ore ")
+
+
+def _has_related_hint(text: str) -> bool:
+    """`any(hint in text for hint in _RELATED_HINTS)`, in fewer scans: each scan for a
+    word reads the whole article (about 1 µs for 2,000 Arabic characters), while one for
+    a single letter is several times faster, and most Arabic articles hold no "e", which
+    both English hints need."""
+    return (
+        "صلة" in text
+        or "يهمك" in text
+        or "متعلقة" in text
+        or "مشابهة" in text
+        or ("e" in text and ("elated" in text or "ore " in text))
+    )
+
+
 # A line of share-button names only. Linear: one \W run before the first name and one
 # after each name, every run taken whole (possessive: every name starts with a letter, so
 # giving back separators can never help), and no name is a prefix of another one that
@@ -352,7 +368,7 @@ def _without_related(sentences: list[Sentence], text: str) -> list[Sentence]:
         promos = _promo_paragraphs(sentences)
         if promos:
             sentences = [s for s in sentences if s.paragraph not in promos]
-    if not any(hint in text for hint in _RELATED_HINTS):
+    if not _has_related_hint(text):
         return sentences
     body = 0  # sentences of text so far (not headings)
     for position, sentence in enumerate(sentences):

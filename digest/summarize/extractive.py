@@ -42,7 +42,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Collection, Iterator, Sequence
-from itertools import chain, repeat
+from itertools import chain, filterfalse, repeat
 from operator import attrgetter, itemgetter
 
 from ..arabic import detect_language, normalize_word, tokenize, tokenize_many
@@ -112,6 +112,8 @@ _new_tuple = tuple.__new__
 # step each, the `Candidate.sentence` property a Python call)
 _TOKEN_COUNT = attrgetter("features.tokens")
 _SENTENCE = attrgetter("features.sentence")
+_HEADING = attrgetter("heading")
+_TEXT = attrgetter("text")
 
 
 def _tokens_after_edit(sentence: str, words: list[str], edited: str) -> list[str]:
@@ -270,14 +272,14 @@ class ExtractiveSummarizer:
     def features(self, title: str, text: str) -> list[Features]:
         """Candidate sentences of the article with their features, in article order.
         Headings, boilerplate, duplicates and tiny sentences are left out."""
-        sentences = [s for s in body_sentences(segment(text), text) if not s.heading]
+        sentences = list(filterfalse(_HEADING, body_sentences(segment(text), text)))
         symbols = may_be_boilerplate(text)
         # rows of a specification table pasted into the text («الوزن سامسونغ …: 163 غرام»)
         table = TableLabels(text)
         is_row = table.is_row if table else None  # (asked once: most articles hold none)
         seen: set[tuple[str, ...]] = set()
         kept: list[tuple[Sentence, set[str], list[str], int]] = []
-        token_lists = tokenize_many([s.text for s in sentences])
+        token_lists = tokenize_many(list(map(_TEXT, sentences)))
         # the cache's C lookup per token; only a token not seen before calls Python
         term_of = self._terms.__getitem__
         no_boilerplate_word = BOILERPLATE_TOKENS.isdisjoint
@@ -306,7 +308,12 @@ class ExtractiveSummarizer:
         df = word_counts(chain.from_iterable(map(itemgetter(1), kept)))
         others = max(1, count - 1)
         untitled = not title.strip()
-        headline = kept[0][1] if untitled else set(content_tokens(title))
+        if untitled:
+            headline = kept[0][1]
+        else:
+            # `set(content_tokens(title))`: its terms through the term cache
+            headline = set(map(term_of, tokenize(title)))
+            headline.discard("")
         out: list[Features] = []
         in_df = df.__getitem__
         headline_size = len(headline)
