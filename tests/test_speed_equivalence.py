@@ -8,9 +8,11 @@ pin the clean-up shortcuts (nothing to clean, CRLF, wide lines) by their effect.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -29,6 +31,7 @@ from digest.sentences import (
     _ODD_SPACE,
     _OPENS_SENTENCE,
     _TERMINATOR_RUN,
+    Sentence,
     _clean_text,
     _has_letters,
     _has_misplaced_stop,
@@ -37,6 +40,7 @@ from digest.sentences import (
     _is_terminated,
     _letters_after,
     _letters_before,
+    _new_sentence,
     _paragraphs,
     _terminator_runs,
     clauses,
@@ -302,3 +306,18 @@ def test_letterless_pieces_are_glued_to_a_neighbour() -> None:
         "ثم انتهى.",
     ]
     assert split_sentences("2020. 3.") == []
+
+
+@given(st.text(max_size=8), st.integers(), st.integers(), st.booleans(), st.booleans())
+def test_new_sentence_is_the_dataclass_constructor(
+    text: str, index: int, paragraph: int, terminated: bool, heading: bool
+) -> None:
+    # segment() builds its sentences by setting the slots directly: same class, same
+    # fields, equal and hashed alike, and still frozen
+    fast = _new_sentence(text, index, paragraph, terminated, heading)
+    plain = Sentence(text, index, paragraph, terminated, heading)
+    assert type(fast) is Sentence
+    assert dataclasses.astuple(fast) == dataclasses.astuple(plain)
+    assert fast == plain and hash(fast) == hash(plain)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.text = "x"  # type: ignore[misc]
