@@ -265,13 +265,16 @@ def _is_boundary(text: str, pos: int, end: int) -> bool:
             # the word before the stop (paragraphs hold single spaces only, see
             # _paragraphs)
             word = text[text.rfind(" ", 0, pos) + 1 : pos].lstrip("(\"'“«")
-            bare = word.casefold()
-            if bare in _LATIN_ABBREVIATIONS:
-                return False
-            # U.S. / J. Smith / e.g. : single Latin letters between dots (such words
-            # have an odd length and are ASCII: cheap tests before the regex)
-            if len(word) % 2 and word.isascii() and _INITIALS.fullmatch(word):
-                return False
+            # Latin abbreviations and initials: not a word that opens with a character of
+            # the Arabic block (most words here; those characters casefold to themselves,
+            # so such a word never casefolds into the ASCII set, and it is no initial)
+            if not "\u0600" <= word[:1] <= "\u06ff":
+                if word.casefold() in _LATIN_ABBREVIATIONS:
+                    return False
+                # U.S. / J. Smith / e.g. : single Latin letters between dots (such words
+                # have an odd length and are ASCII: cheap tests before the regex)
+                if len(word) % 2 and word.isascii() and _INITIALS.fullmatch(word):
+                    return False
             # د. / م. as a standalone word: Arabic title abbreviations
             if len(word) == 1 and _is_arabic_letter(word):
                 return False
@@ -281,32 +284,34 @@ def _is_boundary(text: str, pos: int, end: int) -> bool:
                 return False
             if "." in word and _dotted_initials(word) and _name_goes_on(text, end):
                 return False  # «هارفارد تي.إتش. تشان»: glued initials, then the surname
-            # the first character after the spaces (without copying the rest of the text)
-            after = end + 1
-            while after < n and text[after].isspace():
-                after += 1
-            following = text[after : after + 1]
+            # the first character after the spaces (without copying the rest of the text;
+            # most stops have one space after them, and the loop is for the others)
+            following = text[end + 1 : end + 2]
+            if following.isspace():
+                after = end + 2
+                while after < n and text[after].isspace():
+                    after += 1
+                following = text[after : after + 1]
             if following and following in "،,؛;":
                 return False  # 'Kinect". ، مرة أمام': a stray stop, the sentence goes on
             # English sentences start with a capital; a lower-case word continues
             return not (following.isascii() and following.islower())
         # glued: "البواب.يقوم" is a boundary, "3.5", "01.ai", "example.com" are not
         # "الإنسان .وللناي": a stop typed after a space and glued to the next sentence
+        # Every exception below (agency initials, acronyms, a spelt initial) needs an
+        # Arabic letter on both sides of the stop, and so does a boundary after a letter:
+        # the other stops are decided by the two characters around them.
+        if not _is_arabic_letter(nxt):
+            return False
         prev = text[pos - 1] if pos > 0 else ""
+        if not _is_arabic_letter(prev):
+            return prev.isdigit() or prev.isspace() or prev in _CLOSERS
         if (
-            _is_arabic_letter(prev)
-            and _is_arabic_letter(nxt)
-            and not (text[pos - 2] if pos > 1 else " ").isalpha()
+            not (text[pos - 2] if pos > 1 else " ").isalpha()
             and not (text[end + 1] if end + 1 < n else " ").isalpha()
         ):
             return False  # د.ب.أ / أ.ف.ب: a news agency's dotted initials
-        if _in_glued_acronym(text, pos, end):
-            return False
-        if _glued_initial(text, pos, end):
-            return False
-        return _is_arabic_letter(nxt) and (
-            _is_arabic_letter(prev) or prev.isdigit() or prev.isspace() or prev in _CLOSERS
-        )
+        return not (_in_glued_acronym(text, pos, end) or _glued_initial(text, pos, end))
     if nxt.isspace():
         if text[pos] in ".…" and text[end - 1] in ".…" and (end - pos >= 3 or text[pos] == "…"):
             return _next_word(text, end) not in _CONTINUES_AFTER_ELLIPSIS
@@ -401,7 +406,10 @@ def _glued_initial(text: str, pos: int, end: int) -> bool:
 def _letters_before(text: str, pos: int, limit: int) -> str:
     """The run of Arabic letters that ends at pos, cut to its last `limit` letters (a
     regex match over a reversed window of the text: in C, not a loop per character)."""
-    window = text[max(0, pos - limit) : pos][::-1]
+    start = max(0, pos - limit)
+    if _ARABIC_RUN.fullmatch(text, start, pos):
+        return text[start:pos]  # the whole window is letters (most calls: a long word)
+    window = text[start:pos][::-1]
     run = _ARABIC_RUN.match(window)
     return run.group()[::-1] if run else ""
 
@@ -422,8 +430,10 @@ def _in_glued_acronym(text: str, pos: int, end: int) -> bool:
     # only whether `left` is a letter's name or at most 4 letters long matters: a run
     # cut to one letter more than the longest name answers both as the whole run does
     left = _letters_before(text, pos, _LONGEST_LETTER_NAME + 1)
+    if not left or (len(left) > 4 and left not in _DOTTED_LETTER_NAMES):
+        return False  # (most glued sentences: a long word before, no need for the right)
     right = _letters_after(text, end)
-    if not left or not right:
+    if not right:
         return False
     if not (left in _DOTTED_LETTER_NAMES or (right in _DOTTED_LETTER_NAMES and len(left) <= 4)):
         return False
@@ -594,20 +604,45 @@ def _merge_fragments(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
     return merged
 
 
+# The slots of Sentence, set directly: `_new_sentence` builds the same frozen object as
+# Sentence(...) at about 60 % of the cost (the generated __init__ of a frozen dataclass
+# goes through object.__setattr__ once per field; ~15 sentences per article)
+_SENTENCE_SLOTS = tuple(
+    Sentence.__dict__[name].__set__
+    for name in ("text", "index", "paragraph", "terminated", "heading")
+)
+
+
+def _new_sentence(
+    text: str,
+    index: int,
+    paragraph: int,
+    terminated: bool,
+    heading: bool,
+) -> Sentence:
+    """``Sentence(text, index, paragraph, terminated, heading)``, equal field for field
+    (Sentence has no __post_init__ or validation to skip)."""
+    sentence: Sentence = object.__new__(Sentence)
+    set_text, set_index, set_paragraph, set_terminated, set_heading = _SENTENCE_SLOTS
+    set_text(sentence, text)
+    set_index(sentence, index)
+    set_paragraph(sentence, paragraph)
+    set_terminated(sentence, terminated)
+    set_heading(sentence, heading)
+    return sentence
+
+
 def segment(text: str) -> list[Sentence]:
     """Split a document into sentences and headings, in reading order."""
     out: list[Sentence] = []
     paragraphs = _paragraphs(text)
+    several = len(paragraphs) > 1
     for p_index, paragraph in enumerate(paragraphs):
         pieces = _split_paragraph(paragraph)
+        alone = several and len(pieces) == 1
         for piece, terminated in pieces:
-            heading = (
-                len(pieces) == 1
-                and not terminated
-                and len(piece.split()) <= _HEADING_MAX_WORDS
-                and len(paragraphs) > 1
-            )
-            out.append(Sentence(piece, len(out), p_index, terminated, heading))
+            heading = alone and not terminated and len(piece.split()) <= _HEADING_MAX_WORDS
+            out.append(_new_sentence(piece, len(out), p_index, terminated, heading))
     return out
 
 

@@ -8,35 +8,51 @@ pin the clean-up shortcuts (nothing to clean, CRLF, wide lines) by their effect.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from digest.arabic import _TOKEN, _tokens, arabic_ratio, tokenize, tokenize_many
 from digest.sentences import (
     _ARABIC_LETTER,
+    _ARABIC_LETTER_NAMES,
     _CLAUSE_CUT,
+    _CLOSERS,
     _CLOSING,
+    _CONTINUES_AFTER_ELLIPSIS,
     _DOTTED_LETTER_NAMES,
     _FINAL,
+    _INITIALS,
     _INVISIBLE,
     _INVISIBLE_OR_ODD_SPACE,
+    _LATIN_ABBREVIATIONS,
     _LETTER,
     _MISPLACED_STOP,
     _MULTI_SPACE,
     _ODD_SPACE,
     _OPENS_SENTENCE,
     _TERMINATOR_RUN,
+    Sentence,
     _clean_text,
+    _dotted_initials,
+    _glued_initial,
     _has_letters,
     _has_misplaced_stop,
     _in_glued_acronym,
+    _in_spaced_acronym,
     _is_arabic_letter,
+    _is_boundary,
+    _is_spelt_initial,
     _is_terminated,
     _letters_after,
     _letters_before,
+    _name_goes_on,
+    _new_sentence,
+    _next_word,
     _paragraphs,
     _terminator_runs,
     clauses,
@@ -302,3 +318,117 @@ def test_letterless_pieces_are_glued_to_a_neighbour() -> None:
         "ثم انتهى.",
     ]
     assert split_sentences("2020. 3.") == []
+
+
+@given(st.text(max_size=8), st.integers(), st.integers(), st.booleans(), st.booleans())
+def test_new_sentence_is_the_dataclass_constructor(
+    text: str, index: int, paragraph: int, terminated: bool, heading: bool
+) -> None:
+    # segment() builds its sentences by setting the slots directly: same class, same
+    # fields, equal and hashed alike, and still frozen
+    fast = _new_sentence(text, index, paragraph, terminated, heading)
+    plain = Sentence(text, index, paragraph, terminated, heading)
+    assert type(fast) is Sentence
+    assert dataclasses.astuple(fast) == dataclasses.astuple(plain)
+    assert fast == plain and hash(fast) == hash(plain)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.text = "x"  # type: ignore[misc]
+
+
+def _plain_is_boundary(text: str, pos: int, end: int) -> bool:
+    """`_is_boundary` as it was: every check in turn, for every stop."""
+    n = len(text)
+    if end >= n:
+        return True
+    nxt = text[end]
+    if end - pos == 1 and text[pos] == ".":
+        if nxt.isspace():
+            # the word before the stop (paragraphs hold single spaces only, see
+            # _paragraphs)
+            word = text[text.rfind(" ", 0, pos) + 1 : pos].lstrip("(\"'“«")
+            bare = word.casefold()
+            if bare in _LATIN_ABBREVIATIONS:
+                return False
+            # U.S. / J. Smith / e.g. : single Latin letters between dots (such words
+            # have an odd length and are ASCII: cheap tests before the regex)
+            if len(word) % 2 and word.isascii() and _INITIALS.fullmatch(word):
+                return False
+            # د. / م. as a standalone word: Arabic title abbreviations
+            if len(word) == 1 and _is_arabic_letter(word):
+                return False
+            if word in _ARABIC_LETTER_NAMES and _is_spelt_initial(text, pos - len(word), end):
+                return False
+            if word in _DOTTED_LETTER_NAMES and _in_spaced_acronym(text, pos - len(word), end):
+                return False
+            if "." in word and _dotted_initials(word) and _name_goes_on(text, end):
+                return False  # «هارفارد تي.إتش. تشان»: glued initials, then the surname
+            # the first character after the spaces (without copying the rest of the text)
+            after = end + 1
+            while after < n and text[after].isspace():
+                after += 1
+            following = text[after : after + 1]
+            if following and following in "،,؛;":
+                return False  # 'Kinect". ، مرة أمام': a stray stop, the sentence goes on
+            # English sentences start with a capital; a lower-case word continues
+            return not (following.isascii() and following.islower())
+        # glued: "البواب.يقوم" is a boundary, "3.5", "01.ai", "example.com" are not
+        # "الإنسان .وللناي": a stop typed after a space and glued to the next sentence
+        prev = text[pos - 1] if pos > 0 else ""
+        if (
+            _is_arabic_letter(prev)
+            and _is_arabic_letter(nxt)
+            and not (text[pos - 2] if pos > 1 else " ").isalpha()
+            and not (text[end + 1] if end + 1 < n else " ").isalpha()
+        ):
+            return False  # د.ب.أ / أ.ف.ب: a news agency's dotted initials
+        if _in_glued_acronym(text, pos, end):
+            return False
+        if _glued_initial(text, pos, end):
+            return False
+        return _is_arabic_letter(nxt) and (
+            _is_arabic_letter(prev) or prev.isdigit() or prev.isspace() or prev in _CLOSERS
+        )
+    if nxt.isspace():
+        if text[pos] in ".…" and text[end - 1] in ".…" and (end - pos >= 3 or text[pos] == "…"):
+            return _next_word(text, end) not in _CONTINUES_AFTER_ELLIPSIS
+        return True
+    return _is_arabic_letter(nxt)
+
+
+# Words before and after stops: Latin abbreviations and initials, Arabic words and
+# letter names, digits, closers, odd spaces, and the characters casefold maps to ASCII
+_BOUNDARY_PIECES = st.sampled_from(
+    [
+        *sorted(_ARABIC_LETTER_NAMES)[:8],
+        *["بي", "إن", "سي", "تي.إتش", "د", "م", "البواب", "يقوم", "لكن", "وقال", "تشان"],
+        *["Dr", "U.S", "e.g", "J", "the", "The", "ſt", "K", "3", "01", "ai"],
+        *[".", ".", ".", "..", "...", "…", "؟", " ", " ", "  ", "\u00a0", "\n"],
+        *[")", "»", '"', "«", "(", "،", ",", "ـ", "\u064b", "٣"],
+    ]
+)
+
+
+@given(st.lists(_BOUNDARY_PIECES, max_size=14))
+@example(["البواب", ".", "يقوم"])
+@example(["3", ".", "5"])
+@example(["Dr", ".", " ", "يقوم"])
+@example(["The", ".", " ", "aB"])
+@example(["U.S", ".", " ", "Army"])
+@example(["البواب", ")", ".", "يقوم"])
+@example(["3", ".", "يقوم"])
+@example(["بي", ".", " ", "إن", ".", " ", "سي"])
+@example(["ſt", ".", " ", "the"])
+@example(["هارفارد", " ", "تي.إتش", ".", " ", "تشان"])
+def test_boundary_shortcuts_are_the_plain_checks(pieces: list[str]) -> None:
+    # _is_boundary skips the abbreviation checks for words opening with an Arabic-block
+    # character and decides glued stops without an Arabic letter on both sides at once
+    text = "".join(pieces)
+    for pos, end in _terminator_runs(text):
+        assert _is_boundary(text, pos, end) == _plain_is_boundary(text, pos, end)
+
+
+def test_arabic_block_casefolds_to_itself() -> None:
+    # why a word opening with U+0600-U+06FF is never a Latin abbreviation
+    block = "".join(map(chr, range(0x600, 0x700)))
+    assert all(char.casefold() == char and not char.isascii() for char in block)
+    assert all(word.isascii() for word in _LATIN_ABBREVIATIONS)
