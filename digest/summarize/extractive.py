@@ -159,6 +159,20 @@ def _continues_background(candidate: Candidate, ranked: Sequence[Candidate]) -> 
     return before is not None and continues_background(text, before.sentence.text)
 
 
+def _leans_back(text: str, tokens: list[str]) -> bool:
+    """The bullet's own words lean on the sentence before it (an opening that needs it, a
+    back reference, a quote going on, «الأمر», a period told before, a contrast with it):
+    the tests `_plain` and the search's `usable` share."""
+    return (
+        depends_on_previous(tokens)
+        or leans_on_previous(text, tokens[0] if tokens else "")
+        or quote_leans_back(text)
+        or the_matter_leans(tokens)
+        or back_period(tokens)
+        or opens_against_before(tokens)
+    )
+
+
 def _plain(text: str, tokens: list[str], terminated: bool) -> bool:
     """A bullet that stands on its own: a terminated statement, not a question, not a
     list introduction, not code, not leaning on the sentence before it."""
@@ -168,12 +182,7 @@ def _plain(text: str, tokens: list[str], terminated: bool) -> bool:
         and not text.endswith((":", "："))
         and not (tokens and tokens[-1] in LIST_INTRO_ENDINGS)
         and not looks_like_code(text)
-        and not depends_on_previous(tokens)
-        and not leans_on_previous(text, tokens[0] if tokens else "")
-        and not quote_leans_back(text)
-        and not the_matter_leans(tokens)
-        and not back_period(tokens)
-        and not opens_against_before(tokens)
+        and not _leans_back(text, tokens)
     )
 
 
@@ -645,15 +654,13 @@ class ExtractiveSummarizer:
                 return False  # «وتابعوا …» reads as one once its conjunction is dropped
             if title_words and sum(map(title_words.__contains__, tokens)) >= 0.8 * len(tokens):
                 return False  # repeats the headline
+            # and, beyond the bullet's own words: a «ف» opening the article's sentence
+            # (dropped from the bullet), a reply, an anecdote's turn, a dated background
+            # passage going on from the sentence before
             leans = (
-                depends_on_previous(tokens)
-                or leans_on_previous(text, tokens[0] if tokens else "")
-                or quote_leans_back(text)
+                _leans_back(text, tokens)
                 or fa_leans(candidate.sentence.text)
                 or is_reply(text)
-                or the_matter_leans(tokens)
-                or back_period(tokens)
-                or opens_against_before(tokens)
                 or but_what_happened(candidate.sentence.text)
                 or _continues_background(candidate, ranked)
             )
