@@ -214,8 +214,9 @@ def test_build_and_score_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "F1=0.500" in printed  # by the desk labels: tp 30, fp 30, fn 30
 
 
-def test_the_committed_key_is_the_sheet_given_to_the_reader() -> None:
-    key_path = Path(__file__).parent / "fixtures" / "judged" / "filter-audit.key.json"
+@pytest.mark.parametrize("name", ["filter-audit", "filter-audit-2"])
+def test_the_committed_key_is_the_sheet_given_to_the_reader(name: str) -> None:
+    key_path = Path(__file__).parent / "fixtures" / "judged" / f"{name}.key.json"
     key = json.loads(key_path.read_text("utf-8"))
     items = key["items"]
     assert [item["number"] for item in items] == list(range(1, 61))
@@ -224,6 +225,19 @@ def test_the_committed_key_is_the_sheet_given_to_the_reader() -> None:
     assert all(is_held_out(item["id"]) for item in items)
     blank = [{"id": str(item["number"]), "tech": ""} for item in items]
     assert score_answers(blank, key).unanswered == 60
+
+
+def test_the_second_key_is_independent_of_the_first() -> None:
+    judged = Path(__file__).parent / "fixtures" / "judged"
+    first, second = (
+        json.loads((judged / f"{name}.key.json").read_text("utf-8"))
+        for name in ("filter-audit", "filter-audit-2")
+    )
+    assert not {i["id"] for i in first["items"]} & {i["id"] for i in second["items"]}
+    assert second["drawn"]["salt"] == "newsdigest-filter-audit-2"
+    assert second["drawn"]["skipped_keys"] == ["tests/fixtures/judged/filter-audit.key.json"]
+    ids = [item["id"] for item in second["items"]]
+    assert ids == sha1_order("newsdigest-filter-audit-2-order|", ids)
 
 
 def sha1_order(prefix: str, ids: list[str]) -> list[str]:
