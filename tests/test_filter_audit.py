@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from digest.eval.filter_audit import (
+    DEFAULT_SALT,
     AuditItem,
     AuditScore,
+    held_out_scores,
     main,
+    order_salt,
     render_sheet,
     sample,
     score_answers,
@@ -124,12 +129,17 @@ def test_score_refuses_unknown_ids_and_answers() -> None:
     assert score_answers([{"id": "1", "tech": ""}], key).unanswered == 1
 
 
-def test_build_and_score_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # A corpus whose held-out part has all four kinds for a model that calls every
-    # article with "هاتف" technology.
+def phone_corpus(tmp_path: Path, per_kind: int) -> tuple[list[dict[str, str]], Path, Path]:
+    """A corpus whose held-out part has all four kinds for a model that calls every
+    article with "هاتف" technology: `per_kind` tech phone stories (agreements), tech rain
+    stories (missed), sport phone stories (alarms), plus sport stories (agreements)."""
     rows = []
     n = 0
-    for is_tech, word, count in ((True, "هاتف", 30), (True, "مطر", 30), (False, "هاتف", 30)):
+    for is_tech, word, count in (
+        (True, "هاتف", per_kind),
+        (True, "مطر", per_kind),
+        (False, "هاتف", per_kind),
+    ):
         made = 0
         while made < count:
             n += 1
@@ -154,6 +164,11 @@ def test_build_and_score_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixtur
     corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
     model_path = tmp_path / "model.json"
     TechRelevanceModel(-5.0, {"هاتف": 20.0}, 0.5).save(model_path)
+    return rows, corpus, model_path
+
+
+def test_build_and_score_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows, corpus, model_path = phone_corpus(tmp_path, 30)
     sheet, answers, key = tmp_path / "a.md", tmp_path / "a.csv", tmp_path / "a.key.json"
     assert (
         main(
@@ -199,8 +214,9 @@ def test_build_and_score_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "F1=0.500" in printed  # by the desk labels: tp 30, fp 30, fn 30
 
 
-def test_the_committed_key_is_the_sheet_given_to_the_reader() -> None:
-    key_path = Path(__file__).parent / "fixtures" / "judged" / "filter-audit.key.json"
+@pytest.mark.parametrize("name", ["filter-audit", "filter-audit-2"])
+def test_the_committed_key_is_the_sheet_given_to_the_reader(name: str) -> None:
+    key_path = Path(__file__).parent / "fixtures" / "judged" / f"{name}.key.json"
     key = json.loads(key_path.read_text("utf-8"))
     items = key["items"]
     assert [item["number"] for item in items] == list(range(1, 61))
@@ -209,3 +225,162 @@ def test_the_committed_key_is_the_sheet_given_to_the_reader() -> None:
     assert all(is_held_out(item["id"]) for item in items)
     blank = [{"id": str(item["number"]), "tech": ""} for item in items]
     assert score_answers(blank, key).unanswered == 60
+
+
+def test_the_second_key_is_independent_of_the_first() -> None:
+    judged = Path(__file__).parent / "fixtures" / "judged"
+    first, second = (
+        json.loads((judged / f"{name}.key.json").read_text("utf-8"))
+        for name in ("filter-audit", "filter-audit-2")
+    )
+    assert not {i["id"] for i in first["items"]} & {i["id"] for i in second["items"]}
+    assert second["drawn"]["salt"] == "newsdigest-filter-audit-2"
+    assert second["drawn"]["skipped_keys"] == ["tests/fixtures/judged/filter-audit.key.json"]
+    ids = [item["id"] for item in second["items"]]
+    assert ids == sha1_order("newsdigest-filter-audit-2-order|", ids)
+
+
+def sha1_order(prefix: str, ids: list[str]) -> list[str]:
+    # The documented hashes, written out here rather than taken from the module.
+    return sorted(ids, key=lambda i: int(hashlib.sha1((prefix + i).encode()).hexdigest(), 16))
+
+
+def test_the_default_salt_draws_with_the_first_sheets_hashes() -> None:
+    decided = decided_groups(missed=50, alarms=45, tp=300, tn=300)
+    items = sample(decided)
+    assert [i.record.id for i in sample(decided, salt="newsdigest-filter-audit")] == [
+        i.record.id for i in items
+    ]
+    expected: list[str] = []
+    for kind, take in (((True, False), 20), ((False, True), 20), ((True, True), 10)):
+        group = [r.id for r, predicted in decided if (r.is_tech, predicted) == kind]
+        expected += sha1_order("newsdigest-filter-audit|", group)[:take]
+    group = [r.id for r, predicted in decided if not r.is_tech and not predicted]
+    expected += sha1_order("newsdigest-filter-audit|", group)[:10]
+    assert [i.record.id for i in items] == sha1_order("newsdigest-filter-audit-order|", expected)
+    # Another salt draws other articles in another order.
+    other = [i.record.id for i in sample(decided, salt="newsdigest-filter-audit-2")]
+    assert len(other) == 60 and set(other) != set(expected)
+
+
+def test_the_committed_first_key_is_in_the_default_order() -> None:
+    key_path = Path(__file__).parent / "fixtures" / "judged" / "filter-audit.key.json"
+    ids = [item["id"] for item in json.loads(key_path.read_text("utf-8"))["items"]]
+    assert ids == sha1_order("newsdigest-filter-audit-order|", ids)
+    assert ids == sha1_order(order_salt(DEFAULT_SALT), ids)
+
+
+def test_sample_never_takes_a_skipped_id() -> None:
+    decided = decided_groups(missed=50, alarms=45, tp=300, tn=300)
+    first = {i.record.id for i in sample(decided)}
+    again = sample(decided, skip=frozenset(first))
+    assert len(again) == 60 and not first & {i.record.id for i in again}
+
+
+def _build(corpus: Path, model: Path, out: Path, *extra: str) -> None:
+    args = ["build", "--corpus", str(corpus), "--model", str(model)]
+    args += ["--out", str(out / "sheet.md"), "--answers", str(out / "blank.csv")]
+    assert main([*args, "--key", str(out / "key.json"), *extra]) == 0
+
+
+def test_a_further_sheet_skips_every_earlier_key_and_the_default_is_unchanged(
+    tmp_path: Path,
+) -> None:
+    _, corpus, model = phone_corpus(tmp_path, 50)
+    first, again, second, third = (tmp_path / name for name in ("1", "1b", "2", "3"))
+    _build(corpus, model, first)
+    _build(corpus, model, again)
+    # Without --salt/--skip-key the build is the first sheet's, byte for byte.
+    for name in ("sheet.md", "blank.csv", "key.json"):
+        assert (again / name).read_bytes() == (first / name).read_bytes()
+    first_key = json.loads((first / "key.json").read_text("utf-8"))
+    assert "drawn" not in first_key
+    skip_first = ["--skip-key", str(first / "key.json")]
+    _build(corpus, model, second, "--salt", "newsdigest-filter-audit-2", *skip_first)
+    second_key = json.loads((second / "key.json").read_text("utf-8"))
+    first_ids = {item["id"] for item in first_key["items"]}
+    second_ids = {item["id"] for item in second_key["items"]}
+    assert len(second_ids) == 60 and not first_ids & second_ids
+    assert sum(item["desk"] != item["model"] for item in second_key["items"]) == 40
+    # Skipping narrows the sample only: the held-out counts are the whole held-out part's.
+    assert second_key["held_out_full_text"] == first_key["held_out_full_text"]
+    assert second_key["drawn"] == {
+        "salt": "newsdigest-filter-audit-2",
+        "skipped_keys": [(first / "key.json").as_posix()],
+        "skipped_ids": 60,
+    }
+    # Repeatable: a third sheet shares no id with either.
+    _build(
+        corpus, model, third, "--salt", "x-3", *skip_first, "--skip-key", str(second / "key.json")
+    )
+    third_ids = {
+        item["id"] for item in json.loads((third / "key.json").read_text("utf-8"))["items"]
+    }
+    assert third_ids and not third_ids & (first_ids | second_ids)
+
+
+def kappa(first: list[str], second: list[str]) -> float:
+    n = len(first)
+    observed = sum(a == b for a, b in zip(first, second, strict=True)) / n
+    a_counts, b_counts = Counter(first), Counter(second)
+    chance = sum(a_counts[k] * b_counts[k] for k in a_counts) / n**2
+    return (observed - chance) / (1 - chance)
+
+
+def test_two_readers_of_one_sheet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    judged = Path(__file__).parent / "fixtures" / "judged"
+    key_path = judged / "filter-audit.key.json"
+    key = json.loads(key_path.read_text("utf-8"))
+    with (judged / "filter-audit.csv").open(encoding="utf-8", newline="") as handle:
+        first_rows = list(csv.DictReader(handle))
+    # A second reader: the first one's answers, every third turned round, one left blank.
+    turn = {"yes": "no", "no": "unsure", "unsure": "yes"}
+    second_rows = [
+        {
+            "id": row["id"],
+            "tech": "" if row["id"] == "5" else turn[row["tech"]] if i % 3 == 0 else row["tech"],
+            "note": "",
+        }
+        for i, row in enumerate(first_rows)
+    ]
+    paths = []
+    for name, rows in (("a.csv", first_rows), ("b.csv", second_rows)):
+        path = tmp_path / name
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=["id", "tech", "note"])
+            writer.writeheader()
+            writer.writerows(rows)
+        paths.append(str(path))
+    capsys.readouterr()
+    assert main(["score", *paths, "--key", str(key_path)]) == 0
+    printed = capsys.readouterr().out
+
+    held_out = held_out_scores(key)
+    first = {row["id"]: row["tech"] for row in first_rows if row["tech"]}
+    second = {row["id"]: row["tech"] for row in second_rows if row["tech"]}
+    both = [n for n in first if n in second]
+    same = [n for n in both if first[n] == second[n]]
+    disputed = {str(item["number"]) for item in key["items"] if item["desk"] != item["model"]}
+    same_disputed = sum(n in disputed for n in same)
+    both_disputed = sum(n in disputed for n in both)
+    assert f"same answer on {len(same)}/{len(both)} ({len(same) / len(both):.0%})" in printed
+    assert f"{same_disputed}/{both_disputed} ({same_disputed / both_disputed:.0%})" in printed
+    kappa_both = kappa([first[n] for n in both], [second[n] for n in both])
+    assert f"Cohen's kappa {kappa_both:.2f}" in printed
+    # Each reader's own lines, as a one-reader score prints them.
+    for name, rows in zip(paths, (first_rows, second_rows), strict=True):
+        alone = score_answers(rows, key)
+        assert f"== {name}\n{alone.report(held_out)}\n" in printed
+        f1 = f"{alone.projected(held_out).f1:.3f} / "
+        f1 += f"{alone.projected(held_out, unsure_to_desk=True).f1:.3f}"
+        assert f"  {name}: {f1}" in printed
+    joint = [{"id": n, "tech": first[n] if first[n] == second[n] else "unsure"} for n in both]
+    together = score_answers(joint, key)
+    f1 = f"{together.projected(held_out).f1:.3f} / "
+    f1 += f"{together.projected(held_out, unsure_to_desk=True).f1:.3f}"
+    assert f"  consensus: {f1}" in printed
+    # One reader still scores alone; three are refused.
+    assert main(["score", paths[0], "--key", str(key_path)]) == 0
+    assert "both readers" not in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["score", *paths, paths[0], "--key", str(key_path)])

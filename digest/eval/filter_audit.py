@@ -10,8 +10,11 @@ never used for any choice) on full text with the shipped model:
 * 20 where they agree (10 technology, 10 not), so that the reader cannot guess that every
   article is a disputed one and so that the reader's own consistency is visible.
 
-Each group is sampled in the order of ``sha1("newsdigest-filter-audit|" + id)``; the 60 are
-shuffled by ``sha1("newsdigest-filter-audit-order|" + id)``. The sheet shows only the title
+Each group is sampled in the order of ``sha1(SALT + "|" + id)``; the 60 are shuffled by
+``sha1(SALT + "-order|" + id)``, SALT being ``newsdigest-filter-audit`` for the first sheet.
+A further, independent sheet takes another ``--salt`` and ``--skip-key`` of every earlier
+key, so that none of its articles was on an earlier sheet (``skip`` only narrows the sample:
+the held-out confusion counts stay those of the whole held-out part). The sheet shows only the title
 and the first ~1,500 characters of the text: no label, no score, no outlet, no corpus id
 (ANT ids name the outlet and the desk). The key (item -> corpus id, desk label, model
 decision) and the held-out confusion counts are written to a separate key file that the
@@ -21,7 +24,8 @@ the lexicons do not change what the answers mean.
     python -m digest.eval.filter_audit build [--corpus ../shared/corpora/ant/pool.jsonl]
         [--out /work/sheets/filter-audit.md] [--answers /work/sheets/filter-audit.csv]
         [--key tests/fixtures/judged/filter-audit.key.json]
-    python -m digest.eval.filter_audit score FILLED.csv
+        [--salt newsdigest-filter-audit] [--skip-key EARLIER.key.json ...]
+    python -m digest.eval.filter_audit score FILLED.csv [SECOND_READER.csv]
         [--key tests/fixtures/judged/filter-audit.key.json]
 
 The key is written into the repository (tests/fixtures/judged/), not beside the sheet, so
@@ -30,7 +34,9 @@ that the reader's directory holds nothing but the sheet and the blank answers.
 ``score`` prints, on the disagreements, how often the reader sided with the model and how
 often with the desk (per direction), the reader's agreement on the 20 agreements, and the
 full-text F1 the model would get on the held-out part if the reader's shares held for all
-its disagreements.
+its disagreements. Given two filled CSVs of the same sheet (two readers), it prints each
+reader's lines, how often the two gave the same answer, and the projected F1 by each reader
+and by their consensus (an item on which they differ counts as unsure).
 """
 
 from __future__ import annotations
@@ -57,8 +63,7 @@ from ..relevance import (
 from ..topics import LexiconClassifier, TopicCatalog, default_topics_path
 from .topic_sheet import excerpt
 
-SAMPLE_SALT = "newsdigest-filter-audit|"
-ORDER_SALT = "newsdigest-filter-audit-order|"
+DEFAULT_SALT = "newsdigest-filter-audit"
 DISAGREEMENTS_PER_SIDE = 20
 AGREEMENTS_PER_SIDE = 10
 EXCERPT_CHARS = 1500
@@ -87,6 +92,27 @@ come from.
 
 def _hash(salt: str, record_id: str) -> int:
     return int(hashlib.sha1((salt + record_id).encode("utf-8")).hexdigest(), 16)
+
+
+def sample_salt(name: str) -> str:
+    """The prefix hashed with each id to sample a group (the first sheet's for the default)."""
+    return f"{name}|"
+
+
+def order_salt(name: str) -> str:
+    """The prefix hashed with each id to shuffle the chosen articles."""
+    return f"{name}-order|"
+
+
+def read_key_ids(paths: Sequence[Path]) -> frozenset[str]:
+    """Every corpus id in the given keys (earlier sheets, to leave out of a new one)."""
+    ids: set[str] = set()
+    for path in paths:
+        key = json.loads(path.read_text(encoding="utf-8"))
+        if key.get("format") != KEY_FORMAT:
+            raise ValueError(f"{path}: expected key format {KEY_FORMAT}")
+        ids.update(str(item["id"]) for item in key["items"])
+    return frozenset(ids)
 
 
 @dataclass(frozen=True)
@@ -126,13 +152,19 @@ def sample(
     decided: Sequence[tuple[CorpusRecord, bool]],
     disagreements_per_side: int = DISAGREEMENTS_PER_SIDE,
     agreements_per_side: int = AGREEMENTS_PER_SIDE,
+    *,
+    salt: str = DEFAULT_SALT,
+    skip: frozenset[str] = frozenset(),
 ) -> list[AuditItem]:
-    """The sheet's articles, numbered in the shuffled order (see the module docstring)."""
+    """The sheet's articles, numbered in the shuffled order (see the module docstring).
+    Records whose id is in `skip` are never chosen; `salt` names the two hash orders."""
     groups: dict[tuple[bool, bool], list[CorpusRecord]] = {}
     for record, predicted in decided:
-        groups.setdefault((record.is_tech, predicted), []).append(record)
+        if record.id not in skip:
+            groups.setdefault((record.is_tech, predicted), []).append(record)
+    by_sample = sample_salt(salt)
     for members in groups.values():
-        members.sort(key=lambda r: _hash(SAMPLE_SALT, r.id))
+        members.sort(key=lambda r: _hash(by_sample, r.id))
     missed = groups.get((True, False), [])
     alarms = groups.get((False, True), [])
     total = 2 * disagreements_per_side
@@ -146,7 +178,8 @@ def sample(
         *groups.get((False, False), [])[:agreements_per_side],
     ]
     decision = {record.id: predicted for record, predicted in decided}
-    chosen.sort(key=lambda r: _hash(ORDER_SALT, r.id))
+    by_order = order_salt(salt)
+    chosen.sort(key=lambda r: _hash(by_order, r.id))
     return [
         AuditItem(number, record, record.is_tech, decision[record.id])
         for number, record in enumerate(chosen, start=1)
@@ -174,11 +207,19 @@ def render_sheet(items: Sequence[AuditItem]) -> str:
     return "\n".join(lines)
 
 
-def key_data(items: Sequence[AuditItem], held_out: Scores, model_note: str) -> dict[str, Any]:
-    """What `score` needs, fixed at build time: the items and the held-out confusion counts."""
+def key_data(
+    items: Sequence[AuditItem],
+    held_out: Scores,
+    model_note: str,
+    drawn: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """What `score` needs, fixed at build time: the items and the held-out confusion counts.
+    `drawn` (salt and skipped keys of a further sheet) is recorded when given; the first
+    sheet's key has none, so that its default build stays byte-identical."""
     return {
         "format": KEY_FORMAT,
         "model": model_note,
+        **({"drawn": dict(drawn)} if drawn else {}),
         "held_out_full_text": {
             "tp": held_out.tp,
             "fp": held_out.fp,
@@ -271,25 +312,36 @@ class AuditScore:
         return "\n".join(lines)
 
 
-def score_answers(rows: Sequence[Mapping[str, str]], key: Mapping[str, Any]) -> AuditScore:
-    """Count filled rows (id = sheet number, tech = yes/no/unsure) against the key.
+def read_answers(rows: Sequence[Mapping[str, str]], key: Mapping[str, Any]) -> dict[str, str]:
+    """Sheet number -> normalised answer ("yes", "no" or "unsure") of the answered rows.
     Raises ValueError on an unknown id or answer, or a key of another format."""
     if key.get("format") != KEY_FORMAT:
         raise ValueError(f"key: expected format {KEY_FORMAT}")
-    items = {str(item["number"]): item for item in key["items"]}
-    counts = dict.fromkeys(AuditScore.__dataclass_fields__, 0)
-    seen: set[str] = set()
+    numbers = {str(item["number"]) for item in key["items"]}
+    answers: dict[str, str] = {}
     for row in rows:
         number = (row.get("id") or "").strip()
-        if number not in items:
+        if number not in numbers:
             raise ValueError(f"row {dict(row)}: id {number!r} is not on the sheet")
         raw = (row.get("tech") or "").strip().lower()
         if not raw:
             continue
         if raw not in ANSWERS:
             raise ValueError(f"row {dict(row)}: tech must be yes, no or unsure")
-        seen.add(number)
-        answer = ANSWERS[raw]
+        answers[number] = ANSWERS[raw]
+    return answers
+
+
+def score_answers(rows: Sequence[Mapping[str, str]], key: Mapping[str, Any]) -> AuditScore:
+    """Count filled rows (id = sheet number, tech = yes/no/unsure) against the key.
+    Raises ValueError on an unknown id or answer, or a key of another format."""
+    return _count(read_answers(rows, key), key)
+
+
+def _count(answers: Mapping[str, str], key: Mapping[str, Any]) -> AuditScore:
+    items = {str(item["number"]): item for item in key["items"]}
+    counts = dict.fromkeys(AuditScore.__dataclass_fields__, 0)
+    for number, answer in answers.items():
         item = items[number]
         desk, model = bool(item["desk"]), bool(item["model"])
         if desk == model:
@@ -299,8 +351,98 @@ def score_answers(rows: Sequence[Mapping[str, str]], key: Mapping[str, Any]) -> 
             sides = {model: "model", desk: "desk"}
         side = "unsure" if answer == "unsure" else sides[answer == "yes"]
         counts[f"{group}_{side}"] += 1
-    counts["unanswered"] = len(items) - len(seen)
+    counts["unanswered"] = len(items) - len(answers)
     return AuditScore(**counts)
+
+
+@dataclass(frozen=True)
+class ReaderAgreement:
+    """How two readers of the same sheet agree, on the items both answered: `same` of
+    `both` overall, split into the model-desk disagreements and agreements; `kappa` is
+    Cohen's kappa over the three answers (agreement beyond what the two readers' answer
+    shares give by chance; 1.0 when both always give one and the same answer)."""
+
+    both: int
+    same: int
+    disputed_both: int
+    disputed_same: int
+    agreed_both: int
+    agreed_same: int
+    kappa: float
+
+
+def reader_agreement(
+    first: Mapping[str, str], second: Mapping[str, str], key: Mapping[str, Any]
+) -> ReaderAgreement:
+    """Agreement of two readers' normalised answers (see `read_answers`) on one key."""
+    disputed = {str(item["number"]) for item in key["items"] if item["desk"] != item["model"]}
+    both = sorted(set(first) & set(second))
+    same = [n for n in both if first[n] == second[n]]
+    observed = len(same) / len(both) if both else 0.0
+    chance = (
+        sum(
+            sum(first[n] == answer for n in both) * sum(second[n] == answer for n in both)
+            for answer in ("yes", "no", "unsure")
+        )
+        / len(both) ** 2
+        if both
+        else 0.0
+    )
+    kappa = (observed - chance) / (1 - chance) if chance < 1 else 1.0
+    return ReaderAgreement(
+        both=len(both),
+        same=len(same),
+        disputed_both=sum(n in disputed for n in both),
+        disputed_same=sum(n in disputed for n in same),
+        agreed_both=sum(n not in disputed for n in both),
+        agreed_same=sum(n not in disputed for n in same),
+        kappa=kappa,
+    )
+
+
+def consensus(first: Mapping[str, str], second: Mapping[str, str]) -> dict[str, str]:
+    """The two readers' joint answers: an item both answered keeps the common answer, or
+    becomes "unsure" where they differ; an item only one answered stays unanswered."""
+    return {n: first[n] if first[n] == second[n] else "unsure" for n in first if n in second}
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part}/{whole} ({part / whole:.0%})" if whole else f"{part}/{whole}"
+
+
+def two_readers_report(
+    first_rows: Sequence[Mapping[str, str]],
+    second_rows: Sequence[Mapping[str, str]],
+    key: Mapping[str, Any],
+    names: tuple[str, str] = ("reader 1", "reader 2"),
+) -> str:
+    """Each reader's `AuditScore.report`, then how often they agree and the projected
+    held-out F1 by each reader and by their consensus. Raises ValueError as `read_answers`."""
+    held_out = held_out_scores(key)
+    first, second = read_answers(first_rows, key), read_answers(second_rows, key)
+    together = consensus(first, second)
+    lines: list[str] = []
+    for name, answers in zip(names, (first, second), strict=True):
+        lines += [f"== {name}", _count(answers, key).report(held_out), ""]
+    agreement = reader_agreement(first, second, key)
+    lines += [
+        "== both readers",
+        f"same answer on {_share(agreement.same, agreement.both)} items both answered: "
+        f"{_share(agreement.disputed_same, agreement.disputed_both)} of the model-desk "
+        f"disagreements, {_share(agreement.agreed_same, agreement.agreed_both)} of the "
+        f"agreements; Cohen's kappa {agreement.kappa:.2f}",
+        "projected held-out full-text F1 (unsure left out / unsure = desk):",
+    ]
+    for name, answers in (*zip(names, (first, second), strict=True), ("consensus", together)):
+        score = _count(answers, key)
+        left_out = score.projected(held_out)
+        to_desk = score.projected(held_out, unsure_to_desk=True)
+        lines.append(f"  {name}: {left_out.f1:.3f} / {to_desk.f1:.3f}")
+    lines.append(
+        f"  (consensus: the {len(together)} items both answered, differing answers as unsure;"
+        f" by the desk labels {held_out.f1:.3f})"
+    )
+    return "\n".join(lines)
 
 
 def held_out_scores(key: Mapping[str, Any]) -> Scores:
@@ -315,13 +457,17 @@ def build(
     key: Path,
     topics: Path | None = None,
     model_path: Path | None = None,
+    salt: str = DEFAULT_SALT,
+    skip_keys: Sequence[Path] = (),
 ) -> str:
-    """Write the sheet, the blank answers and the key; returns a one-line summary."""
+    """Write the sheet, the blank answers and the key; returns a one-line summary.
+    `salt` and `skip_keys` draw a further sheet independent of the earlier keys'."""
+    skip = read_key_ids(skip_keys)
     _, held_out = split(read_corpus(corpus))
     model = load_model(model_path) if model_path else load_default_model()
     classifier = LexiconClassifier(TopicCatalog.load(topics or default_topics_path()))
     decided = decide(held_out, classifier, model)
-    items = sample(decided)
+    items = sample(decided, salt=salt, skip=skip)
     counts = confusion(decided)
     model_note = (
         f"{model_path or 'shipped digest/data/tech_relevance.json'}: {len(model.weights)} "
@@ -335,15 +481,32 @@ def build(
         writer.writerow(["id", "tech", "note"])
         writer.writerows([item.number, "", ""] for item in items)
     key.write_text(
-        json.dumps(key_data(items, counts, model_note), ensure_ascii=False, indent=1) + "\n",
+        json.dumps(
+            key_data(items, counts, model_note, _drawn(salt, skip_keys, skip)),
+            ensure_ascii=False,
+            indent=1,
+        )
+        + "\n",
         encoding="utf-8",
     )
     disputed = sum(item.disagreement for item in items)
     return (
         f"wrote {sheet} ({len(items)} articles: {disputed} disagreements, "
-        f"{len(items) - disputed} agreements), {answers}, key {key}; held-out full text "
+        f"{len(items) - disputed} agreements; salt {salt!r}, {len(skip)} ids of earlier keys "
+        f"left out), {answers}, key {key}; held-out full text "
         f"tp={counts.tp} fp={counts.fp} fn={counts.fn} tn={counts.tn}"
     )
+
+
+def _drawn(salt: str, skip_keys: Sequence[Path], skip: frozenset[str]) -> dict[str, Any] | None:
+    """The key's record of how a further sheet was drawn; None for the first sheet's way."""
+    if salt == DEFAULT_SALT and not skip_keys:
+        return None
+    return {
+        "salt": salt,
+        "skipped_keys": [path.as_posix() for path in skip_keys],
+        "skipped_ids": len(skip),
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -358,24 +521,57 @@ def main(argv: Sequence[str] | None = None) -> int:
     cmd.add_argument(
         "--key", type=Path, default=Path("tests/fixtures/judged/filter-audit.key.json")
     )
-    cmd = sub.add_parser("score", help="score a filled answer CSV against the key")
-    cmd.add_argument("answers", type=Path)
+    cmd.add_argument(
+        "--salt",
+        default=DEFAULT_SALT,
+        help="names the sample and order hashes; the default draws the first sheet",
+    )
+    cmd.add_argument(
+        "--skip-key",
+        type=Path,
+        action="append",
+        default=[],
+        help="an earlier key whose articles are left out (repeatable)",
+    )
+    cmd = sub.add_parser(
+        "score", help="score one filled answer CSV, or two readers' CSVs of one sheet"
+    )
+    cmd.add_argument("answers", type=Path, nargs="+", help="one or two filled CSVs")
     cmd.add_argument(
         "--key", type=Path, default=Path("tests/fixtures/judged/filter-audit.key.json")
     )
     args = parser.parse_args(argv)
     if args.command == "build":
-        print(build(args.corpus, args.out, args.answers, args.key, args.topics, args.model))
+        print(
+            build(
+                args.corpus,
+                args.out,
+                args.answers,
+                args.key,
+                args.topics,
+                args.model,
+                salt=args.salt,
+                skip_keys=args.skip_key,
+            )
+        )
         return 0
+    if len(args.answers) > 2:
+        parser.error("score takes one or two filled CSVs")
     key = json.loads(args.key.read_text(encoding="utf-8"))
-    with args.answers.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    filled = []
+    for path in args.answers:
+        with path.open(encoding="utf-8", newline="") as handle:
+            filled.append(list(csv.DictReader(handle)))
     try:
-        result = score_answers(rows, key)
+        if len(filled) == 1:
+            printed = score_answers(filled[0], key).report(held_out_scores(key))
+        else:
+            names = (str(args.answers[0]), str(args.answers[1]))
+            printed = two_readers_report(filled[0], filled[1], key, names)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(result.report(held_out_scores(key)))
+    print(printed)
     return 0
 
 
