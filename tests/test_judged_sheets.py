@@ -116,8 +116,9 @@ def test_two_blind_readings_of_one_topic_sheet_judge_the_same_tags(sheet: str, t
     assert given[0] == given[1] and len(given[0]) == tags
 
 
-def test_filter_audit_answers_cover_the_sheet() -> None:
-    answers = rows("filter-audit.csv")
+@pytest.mark.parametrize("sheet", ["filter-audit", "filter-audit-2", "filter-audit-2-second"])
+def test_filter_audit_answers_cover_the_sheet(sheet: str) -> None:
+    answers = rows(f"{sheet}.csv")
     assert [r["id"] for r in answers] == [str(n) for n in range(1, 61)]
     assert all(r["tech"] in ("yes", "no", "unsure") for r in answers)
 
