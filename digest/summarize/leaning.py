@@ -25,7 +25,7 @@ from collections.abc import Sequence
 
 from ..arabic import normalize_word
 from .lexicon import conjunction_lexicon
-from .scoring import _STOPWORDS, _stem
+from .scoring import STOPWORDS, stem_token
 
 __all__ = [
     "back_period",
@@ -239,7 +239,7 @@ _PRONOUNS = frozenset(normalize_word(w) for w in ("هو", "هي", "هم", "وه�
 
 def _name_part(word: str) -> bool:
     """No function word, pronoun or «ال…» noun (references._name_like's test)."""
-    return not (word.startswith("ال") or word in _STOPWORDS or word in _PRONOUNS)
+    return not (word.startswith("ال") or word in STOPWORDS or word in _PRONOUNS)
 
 
 def surname_subject(tokens: Sequence[str]) -> list[str]:
@@ -267,4 +267,4 @@ def surname_subject(tokens: Sequence[str]) -> list[str]:
         or "و" + name in conjunction_lexicon().conjunction
     ):
         return []
-    return [_stem(name)]
+    return [stem_token(name)]
