@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from digest.arabic import tokenize
 from digest.summarize import references
 from digest.summarize.references import _key, _token_key
-from digest.summarize.scoring import _stem
+from digest.summarize.scoring import stem_token
 
 _ARABIC_WORDS = st.text(alphabet="اأإآبتثجحخدذرسشصضطظعغفقكلمنهويىةءؤئ", min_size=1, max_size=9)
 
@@ -22,7 +22,7 @@ _ARABIC_WORDS = st.text(alphabet="اأإآبتثجحخدذرسشصضطظعغفق
 @given(st.lists(st.one_of(_ARABIC_WORDS, st.text(min_size=1, max_size=6)), max_size=30))
 def test_a_cached_token_key_is_the_key_of_the_stem(tokens: list[str]) -> None:
     for token in tokens + tokens:  # the second time from the cache
-        assert _token_key(token) == _key(_stem(token))
+        assert _token_key(token) == _key(stem_token(token))
 
 
 def test_the_token_key_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -30,7 +30,7 @@ def test_the_token_key_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None
     cache = references._TOKEN_KEYS
     words = tokenize("والشركات التطبيقات الباحثون للهواتف بالمدينة كالمعتاد فالنوعية")
     for word in words:
-        assert _token_key(word) == _key(_stem(word))
+        assert _token_key(word) == _key(stem_token(word))
         assert len(cache) <= 4
     assert [_token_key(word) for word in words] == [
         "شرك",

@@ -14,7 +14,9 @@ from digest.arabic import tokenize
 from digest.summarize import ExtractiveSummarizer
 from digest.summarize.leaning import (
     back_period,
+    background_goes_on,
     but_what_happened,
+    candidate_before,
     continues_background,
     opens_against_before,
     surname_subject,
@@ -78,6 +80,28 @@ def test_a_sentence_going_on_with_a_dated_background_is_not_shown_as_the_news() 
 )
 def test_continues_background(sentence: str, before: str, leans: bool) -> None:
     assert continues_background(sentence, before) is leans
+
+
+def test_background_goes_on_reads_only_the_candidate_right_before() -> None:
+    # the dated background, the sentence that goes on with it, then a heading (no
+    # candidate: a heading, too short to score) before a sentence that would go on with it
+    text = (
+        "أعلن البنك المركزي اليوم عن خطة جديدة لحماية أنظمة الدفع من الهجمات الإلكترونية.\n"
+        "وكان القراصنة استخدموا في 28 مايو 2016 ثغرة في نظام التحويلات الدولية للبنوك.\n"
+        "واستمرت عملية السرقة من السبت إلى الاثنين دون أن يلاحظها أحد من الموظفين.\n"
+        "تفاصيل\n"
+        "واستمرت التحقيقات شهورا طويلة قبل أن تعلن الشرطة القبض على المتهمين الرئيسيين.\n"
+    )
+    ranked = ExtractiveSummarizer().rank("البنك المركزي يحمي أنظمة الدفع", text)
+    by_text = {c.sentence.text[:12]: c for c in ranked}
+    first, background, going_on = ranked[0], ranked[1], ranked[2]
+    assert candidate_before(first.sentence.index, ranked) is None
+    assert candidate_before(going_on.sentence.index, ranked) is background
+    assert background_goes_on(going_on, ranked)
+    assert not background_goes_on(background, ranked)
+    after_heading = by_text["واستمرت التح"]
+    assert candidate_before(after_heading.sentence.index, ranked) is None
+    assert not background_goes_on(after_heading, ranked)
 
 
 def test_the_matter_of_a_sentence_not_shown_is_no_bullet() -> None:

@@ -97,11 +97,15 @@ def _has_related_hint_plain(text: str) -> bool:
     return any(hint in text for hint in boilerplate._RELATED_HINTS)
 
 
-@given(st.text(alphabet="صلةيهمكمتعلقةمشابهة elatedore R", max_size=16))
+@given(st.text(alphabet="صلةيهمكمتعلقةمشابهة elatedore RELATDOM", max_size=16))
 @example("مواضيع ذات صلة")
 @example("قد يهمك")
 @example("related stories")
 @example("More news")
+@example("RELATED STORIES")
+@example("MORE NEWS")
+@example("ELATED")
+@example("MORE")
 @example("more")
 @example("elate")
 @example("")

@@ -4,6 +4,8 @@ bullet. Constructed Arabic articles through the real summarizer."""
 
 from __future__ import annotations
 
+import pytest
+
 from digest.sentences import segment
 from digest.summarize import ExtractiveSummarizer
 from digest.summarize.boilerplate import (
@@ -33,6 +35,19 @@ def _bullets(title: str, text: str, count: int | None = None) -> tuple[str, ...]
 def test_related_stories_after_a_heading_are_not_the_article() -> None:
     bullets = _bullets(_HUAWEI, _BODY + "مواضيع ذات صلة\n" + _OTHER_STORY)
     assert len(bullets) == 3
+    assert not any("العقيد" in bullet for bullet in bullets)
+    assert any("أسرع بمرتين" in bullet for bullet in bullets)
+
+
+@pytest.mark.parametrize(
+    "heading", ["RELATED STORIES", "MORE STORIES", "Related Stories", "More articles"]
+)
+def test_a_related_stories_heading_in_any_case_ends_the_body(heading: str) -> None:
+    # an all-caps English heading: the cheap pre-check of the whole article once looked
+    # for lowercase hints only («elated», «ore »), so the case-insensitive heading test
+    # behind it never ran and the other story became bullets
+    bullets = _bullets(_HUAWEI, _BODY + heading + "\n" + _OTHER_STORY)
+    assert 3 <= len(bullets) <= 5
     assert not any("العقيد" in bullet for bullet in bullets)
     assert any("أسرع بمرتين" in bullet for bullet in bullets)
 

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 
 from ..arabic import tokenize
-from .scoring import _STOPWORDS
+from .scoring import STOPWORDS
 
 __all__ = ["title_anchors"]
 
@@ -41,7 +41,7 @@ def title_names(title: str, article_words: Sequence[Sequence[str]]) -> list[str]
     names: list[str] = []
     everything: set[str] | None = None
     for token in dict.fromkeys(tokenize(title)):
-        if token in _STOPWORDS or len(token) < 3 or token.isdigit():
+        if token in STOPWORDS or len(token) < 3 or token.isdigit():
             continue
         latin = _is_latin(token)
         if not latin and (token.startswith(_DEFINITE) or token.endswith(_NOT_A_NAME_ENDING)):

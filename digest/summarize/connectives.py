@@ -10,14 +10,10 @@ import re
 from collections.abc import Collection, Sequence
 
 from ..arabic import normalize, normalize_word
-from .lexicon import conjunction_lexicon
+from .lexicon import conjunction_lexicon, wordset
 from .residue import _OWN_FIRST_LETTER, conjunction_removable
 
 __all__ = ["strip_connective"]
-
-
-def _wordset(words: str) -> frozenset[str]:
-    return frozenset(words.split())
 
 
 # Leading connectives that make a sentence lean on the one before it. Each entry is
@@ -68,13 +64,13 @@ _AR_LEADING_PHRASES = tuple(
     )
 )
 # After "و"/"ف" is removed the rest must still be a word; these are safe to expose.
-_AR_AFTER_CONJUNCTION = _wordset(
+_AR_AFTER_CONJUNCTION = wordset(
     """قد في من على عن إلى الى كان كانت يكون تكون تم هو هي هذا هذه ذلك تلك لم لا لن ما إن أن
     لكن قال قالت أكد أكدت أشار أشارت أضاف أضافت أوضح أوضحت أظهرت أظهر أعلن أعلنت يعد تعد يعتبر
     تعتبر يأتي تأتي بعد قبل مع بين عند منذ حتى لقد يقول تقول يرى ترى يمكن يجب بحسب حسب أصبح
     أصبحت بات باتت يشير تشير يضيف تضيف يؤكد تؤكد بدأ بدأت جاء جاءت شهد شهدت تمكن تمكنت يبلغ
     تبلغ بلغ بلغت"""
-) | _wordset(
+) | wordset(
     # The words most often found after a sentence's leading و in ANT's news items,
     # picked by hand: "وذكرت" -> "ذكرت", "ووصف" -> "وصف". A word whose own first letter
     # is و ("وصف" = و + "صف", "وردت", "واصل") stays whole, as its rest is not listed.
@@ -111,32 +107,32 @@ _FORM_III_FEMININE = re.compile("^[\u0628-\u064a]ا[\u0628-\u064a][\u0621-\u0626
 _FORM_VIII_X_FEMININE = re.compile(
     "^(?:ا[\u0628-\u064a]ت[\u0621-\u064a]{2}|است[\u0621-\u064a]{3})ت$"
 )
-_NOT_CONJUNCTION_BEFORE_VERB = _wordset(
+_NOT_CONJUNCTION_BEFORE_VERB = wordset(
     "سيلة سيله سيلتها سيلته سيلتين سيط سيطة سيطه سيطا سيم سيمة سيمه"
 )
-_AR_NOT_CONJUNCTION_AL = _wordset("والد والدة والده والدته والدها والي والتر فالنسيا")
+_AR_NOT_CONJUNCTION_AL = wordset("والد والدة والده والدته والدها والي والتر فالنسيا")
 _KAMA = frozenset(normalize(w) for w in ("كما", "وكما"))
 _KADHALIK = frozenset(normalize(w) for w in ("كذلك", "وكذلك"))
 # After these, "كما" means "as" ("كما هو الحال", "كما قال الوزير"), not "also"
-_AFTER_KAMA_AS = _wordset(
+_AFTER_KAMA_AS = wordset(
     normalize(
         """هو هي هم هن في لو يلي ذكر ذكرت ذكرنا قال قالت يقول تقول كان كانت نعلم يعلم
         تعلم أشرنا أشار أشارت سبق جاء جاءت"""
     )
 )
-_KAMA_PRONOUN = _wordset(normalize("أنه أنها أنهم أنهما أنهن"))
-_KAMA_SAYING = _wordset(normalize("قال قالت يقول تقول ذكر ذكرت أشار أشارت"))
-_KAMA_THAT = _wordset(normalize("إن أن إنه إنها أنه أنها"))
+_KAMA_PRONOUN = wordset(normalize("أنه أنها أنهم أنهما أنهن"))
+_KAMA_SAYING = wordset(normalize("قال قالت يقول تقول ذكر ذكرت أشار أشارت"))
+_KAMA_THAT = wordset(normalize("إن أن إنه إنها أنه أنها"))
 # «وكما بات معلوما للجميع فإن …»: "as …, X": the «فإن» completes the clause «كما» opened
 # (as written, hamza and all: «كما قال فان إن …» names Van, normalised «فان» too)
 _KAMA_ANSWER = frozenset(("فإن", "فإنه", "فإنها", "فإنهم", "فإنهما", "فإننا"))
 # «كما أكد أنه رغم …، فإنه …», «كما اعتبر أنه للعمل … فإن …»: a «فإن» after one of these
 # answers the clause they open inside the sentence, not «كما»
-_KAMA_INNER = _wordset(normalize("أن أنه أنها إن إنه إنها رغم ورغم برغم بالرغم إذا وإذا لو ولو"))
+_KAMA_INNER = wordset(normalize("أن أنه أنها إن إنه إنها رغم ورغم برغم بالرغم إذا وإذا لو ولو"))
 _KAMA_ANSWER_WINDOW = 14
 # demonstratives, particles and adverbs ending in ا («لكن بدلا من …», «لكن أيضا …»):
 # dropping «لكن» before them leaves a sentence
-_NOT_ACCUSATIVE = _wordset(
+_NOT_ACCUSATIVE = wordset(
     normalize(
         """هذا ماذا لماذا إذا كذا هكذا أيضا هنا هناك لذا حينذاك ربما وربما بدلا خلافا
         تماما طبعا غالبا أحيانا دائما فعلا حاليا لاحقا سابقا مثلا أولا ثانيا أخيرا
@@ -150,9 +146,9 @@ _MIN_WA_ISTAF = 6  # «واستدل»
 _IDH = frozenset(("إذ", "وإذ", "اذ", "إذ،"))
 _LAKIN = frozenset(normalize(w) for w in ("لكن", "ولكن", "إلا أن", "غير أن", "كما أن"))
 # «ولكن هناك غموضا …»: an adverb that stands before the particle's delayed noun
-_BEFORE_DELAYED_NOUN = _wordset(normalize("هناك هنا ثمة ثمه"))
+_BEFORE_DELAYED_NOUN = wordset(normalize("هناك هنا ثمة ثمه"))
 # «لكن لدى الشركة خططا …»: a preposition whose object stands before the delayed noun
-_PREPOSITIONS = _wordset(normalize("في من على عن إلى لدى عند مع بين"))
+_PREPOSITIONS = wordset(normalize("في من على عن إلى لدى عند مع بين"))
 _MIN_PARTICIPLE_PLURAL = 6  # «مسؤولين», «منتقدين»; «ماكين» (McCain) is shorter
 _MIN_CONSTRUCT_PLURAL = 5  # «منتقدي», «مستخدمي»
 _BUT_THAT = frozenset(("إلا", "الا", "غير"))
@@ -162,7 +158,7 @@ _IMPERSONAL = frozenset(
 )
 # Definite words ending in «ين» that are names or singulars, not a plural or dual in the
 # accusative: after «لكن» they read the same with it or without it.
-_NOT_PLURAL_IN = _wordset(normalize("البحرين"))
+_NOT_PLURAL_IN = wordset(normalize("البحرين"))
 _MIN_DEFINITE_PLURAL = 7  # «الصين», «الدين», «اليمين», «الحسين» are shorter
 _AR_PHRASE_WORDS = {normalize(p): len(p.split()) for p in _AR_LEADING_PHRASES}
 # longest phrase first, so that "كما أن" wins over "كما"

@@ -21,13 +21,9 @@ import re
 from collections.abc import Sequence
 
 from ..arabic import normalize, normalize_word
-from .lexicon import conjunction_lexicon
+from .lexicon import conjunction_lexicon, wordset
 
 __all__ = ["announces_next", "depends_on_previous", "fa_leans"]
-
-
-def _wordset(words: str) -> frozenset[str]:
-    return frozenset(words.split())
 
 
 _PARTITIVES = tuple(
@@ -225,10 +221,10 @@ def _circumstance_fragment(tokens: Sequence[str]) -> bool:
 # «بالإضافة إلى», «علاوة على», «فضلا عن» (normalised, «و» optional) before a noun
 _ADDITION_OPENING = re.compile("و?(?:بالاضافه الي|علاوه علي|فضلا عن) ")
 # after the phrase: «بالإضافة إلى ذلك، …» is an adverb before a sentence (and stripped)
-_ADDITION_DEMONSTRATIVE = _wordset(normalize("ذلك هذا هذه ما"))
+_ADDITION_DEMONSTRATIVE = wordset(normalize("ذلك هذا هذه ما"))
 # a verb right after these belongs to a subordinate clause, not the main one
-_SUBORDINATORS = _wordset(normalize("أن ان لكي كي مما الذي التي الذين"))
-_ADDITION_ANSWERS = _FRONTED_ANSWERS | _wordset(normalize("فهو فهي فهم"))
+_SUBORDINATORS = wordset(normalize("أن ان لكي كي مما الذي التي الذين"))
+_ADDITION_ANSWERS = _FRONTED_ANSWERS | wordset(normalize("فهو فهي فهم"))
 
 
 def _addition_fragment(tokens: Sequence[str]) -> bool:
@@ -365,9 +361,9 @@ def fa_leans(sentence: str) -> bool:
 # «لكن المهمة لم تنته عند هذا الحد.», «وليس هذا كل شيء.»: a sentence that announces the
 # next one (the outcome, the rest of the list) and says nothing itself
 _UP_TO_HERE = (("عند", "هذا", "الحد"), ("عند", "ذلك", "الحد"))
-_NOT_ENDED = _wordset("تنته ينته تنتهي ينتهي تتوقف يتوقف")
-_NOT_ALL = _wordset("ليس وليس")
-_ONLY = _wordset("فحسب فقط شيء")
+_NOT_ENDED = wordset("تنته ينته تنتهي ينتهي تتوقف يتوقف")
+_NOT_ALL = wordset("ليس وليس")
+_ONLY = wordset("فحسب فقط شيء")
 
 
 def announces_next(tokens: Sequence[str]) -> bool:

@@ -61,22 +61,13 @@ from .boilerplate import (
 )
 from .connectives import strip_connective
 from .cutting import clause_opener_parts, comma_parts, safe_leading_part
-from .dependent import announces_next, depends_on_previous, fa_leans
-from .leaning import (
-    back_period,
-    but_what_happened,
-    continues_background,
-    may_continue,
-    opens_against_before,
-    the_matter_leans,
-)
+from .dependent import announces_next, fa_leans
+from .leaning import background_goes_on, but_what_happened, candidate_before, leans_back
 from .references import first_dropped_name, first_ungrounded, refers_to_someone
 from .residue import (
     CALL_TO_ACTION_TOKENS,
     fact_keys,
     is_call_to_action,
-    leans_on_previous,
-    quote_leans_back,
     strip_agency_dateline,
     unhash,
 )
@@ -138,41 +129,6 @@ def _tokens_after_edit(sentence: str, words: list[str], edited: str) -> list[str
 _PLAIN_WORD = re.compile("[\u0621-\u063f\u0641-\u064a]+")
 
 
-def _candidate_before(index: int, ranked: Sequence[Candidate]) -> Candidate | None:
-    """The candidate of the article sentence right before sentence `index`; None when
-    `index` is the first candidate (it leans on nothing that could be shown) or that
-    sentence is no candidate (a heading, boilerplate)."""
-    position = next((k for k, c in enumerate(ranked) if c.sentence.index == index), 0)
-    if position == 0:
-        return None
-    before = ranked[position - 1]
-    return before if before.sentence.index == index - 1 else None
-
-
-def _continues_background(candidate: Candidate, ranked: Sequence[Candidate]) -> bool:
-    """`leaning.continues_background` of the candidate's sentence and the article
-    sentence right before it (a candidate); the test of the sentence alone first."""
-    text = candidate.sentence.text
-    if not may_continue(text):
-        return False  # most sentences: no lookup of the one before
-    before = _candidate_before(candidate.sentence.index, ranked)
-    return before is not None and continues_background(text, before.sentence.text)
-
-
-def _leans_back(text: str, tokens: list[str]) -> bool:
-    """The bullet's own words lean on the sentence before it (an opening that needs it, a
-    back reference, a quote going on, «الأمر», a period told before, a contrast with it):
-    the tests `_plain` and the search's `usable` share."""
-    return (
-        depends_on_previous(tokens)
-        or leans_on_previous(text, tokens[0] if tokens else "")
-        or quote_leans_back(text)
-        or the_matter_leans(tokens)
-        or back_period(tokens)
-        or opens_against_before(tokens)
-    )
-
-
 def _plain(text: str, tokens: list[str], terminated: bool) -> bool:
     """A bullet that stands on its own: a terminated statement, not a question, not a
     list introduction, not code, not leaning on the sentence before it."""
@@ -182,7 +138,7 @@ def _plain(text: str, tokens: list[str], terminated: bool) -> bool:
         and not text.endswith((":", "："))
         and not (tokens and tokens[-1] in LIST_INTRO_ENDINGS)
         and not looks_like_code(text)
-        and not _leans_back(text, tokens)
+        and not leans_back(text, tokens)
     )
 
 
@@ -501,7 +457,7 @@ class ExtractiveSummarizer:
         («لكنه …», «هذه الخطوة …», «وأضاف: …»), can be shown: that sentence is a bullet
         already, or it makes a plain bullet and there is room for both (it is then
         added). Otherwise the leaning sentence is not shown at all (issue #13 point 3)."""
-        before = _candidate_before(index, ranked)
+        before = candidate_before(index, ranked)
         if before is None:
             return False
         if any(shown == before.sentence.index for shown, _, _ in picked):
@@ -531,7 +487,7 @@ class ExtractiveSummarizer:
         `bad` refers to («… اللجنة الوطنية للصحة …» before «نقلا عن اللجنة أن …»,
         bullets-40i SK-technology-22). Whether the swap grounds `bad` is checked
         (`first_ungrounded` no longer names it); otherwise nothing changes and False is returned."""
-        before = _candidate_before(bad, ranked)
+        before = candidate_before(bad, ranked)
         if before is None or any(k == bad - 1 for k, _, _ in picked):
             return False
         if not refers_to_someone(shown_tokens[bad]):
@@ -658,11 +614,11 @@ class ExtractiveSummarizer:
             # (dropped from the bullet), a reply, an anecdote's turn, a dated background
             # passage going on from the sentence before
             leans = (
-                _leans_back(text, tokens)
+                leans_back(text, tokens)
                 or fa_leans(candidate.sentence.text)
                 or is_reply(text)
                 or but_what_happened(candidate.sentence.text)
-                or _continues_background(candidate, ranked)
+                or background_goes_on(candidate, ranked)
             )
             if leans or _is_question(text) or not candidate.sentence.terminated:
                 second_choice.append((candidate.sentence.index, text, tokens, leans))

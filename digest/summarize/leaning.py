@@ -1,8 +1,14 @@
 """Sentences that lean on a sentence not shown, found from the sentence itself and at
 most the one right before it (issue #13: self-contained bullets, no distortion). Kept
 apart from connectives.py (the openings dropped by rule) and dependent.py (the
-openings that lean on the sentence before, read from the bullet's own words).
+openings that lean on the sentence before, read from the bullet's own words), whose
+tests `leans_back` gathers with this module's own.
 
+- `leans_back`: the bullet's own words lean on the sentence before it, every test of
+  this module, dependent.py and residue.py that reads only the bullet (the one test the
+  bullet maker and the search share).
+- `background_goes_on`: `continues_background` for a candidate and the candidate right
+  before it (`candidate_before`).
 - `continues_background`: a sentence that goes on with a dated background passage
   («وكان القراصنة استخدموا في 28 مايو 2016 …» then «واستمرت عملية السرقة من السبت إلى
   الاثنين …») tells the old event; shown without the sentence that dates it, it reads
@@ -24,13 +30,18 @@ import re
 from collections.abc import Sequence
 
 from ..arabic import normalize_word
+from .dependent import depends_on_previous
 from .lexicon import conjunction_lexicon
-from .scoring import _STOPWORDS, _stem
+from .residue import leans_on_previous, quote_leans_back
+from .scoring import STOPWORDS, Candidate, stem_token
 
 __all__ = [
     "back_period",
+    "background_goes_on",
     "but_what_happened",
+    "candidate_before",
     "continues_background",
+    "leans_back",
     "may_continue",
     "opens_against_before",
     "surname_subject",
@@ -239,7 +250,7 @@ _PRONOUNS = frozenset(normalize_word(w) for w in ("هو", "هي", "هم", "وه�
 
 def _name_part(word: str) -> bool:
     """No function word, pronoun or «ال…» noun (references._name_like's test)."""
-    return not (word.startswith("ال") or word in _STOPWORDS or word in _PRONOUNS)
+    return not (word.startswith("ال") or word in STOPWORDS or word in _PRONOUNS)
 
 
 def surname_subject(tokens: Sequence[str]) -> list[str]:
@@ -267,4 +278,46 @@ def surname_subject(tokens: Sequence[str]) -> list[str]:
         or "و" + name in conjunction_lexicon().conjunction
     ):
         return []
-    return [_stem(name)]
+    return [stem_token(name)]
+
+
+def leans_back(text: str, tokens: list[str]) -> bool:
+    """Whether a bullet's own words lean on the sentence before it: an opening that needs
+    it (`dependent.depends_on_previous`), a back reference or a quote going on
+    (`residue.leans_on_previous`, `residue.quote_leans_back`), «الأمر»
+    (`the_matter_leans`), a period told before (`back_period`) or a contrast with it
+    (`opens_against_before`). `text` is the bullet as shown, `tokens` its tokens (may be
+    empty). Reads nothing beyond the bullet: the test the bullet maker (a plain bullet)
+    and the search's `usable` share; the search adds its checks of the article sentence."""
+    return (
+        depends_on_previous(tokens)
+        or leans_on_previous(text, tokens[0] if tokens else "")
+        or quote_leans_back(text)
+        or the_matter_leans(tokens)
+        or back_period(tokens)
+        or opens_against_before(tokens)
+    )
+
+
+def candidate_before(index: int, ranked: Sequence[Candidate]) -> Candidate | None:
+    """The candidate of the article sentence right before sentence `index` (`ranked`:
+    the article's candidates in article order); None when `index` is the first candidate
+    (it leans on nothing that could be shown) or that sentence is no candidate (a
+    heading, boilerplate)."""
+    position = next((k for k, c in enumerate(ranked) if c.sentence.index == index), 0)
+    if position == 0:
+        return None
+    before = ranked[position - 1]
+    return before if before.sentence.index == index - 1 else None
+
+
+def background_goes_on(candidate: Candidate, ranked: Sequence[Candidate]) -> bool:
+    """`continues_background` of the candidate's sentence and the article sentence right
+    before it, when that one is a candidate (`candidate_before`; otherwise False). The
+    test of the sentence alone (`may_continue`) runs first, so most sentences cost no
+    lookup of the one before."""
+    text = candidate.sentence.text
+    if not may_continue(text):
+        return False  # most sentences: no lookup of the one before
+    before = candidate_before(candidate.sentence.index, ranked)
+    return before is not None and continues_background(text, before.sentence.text)

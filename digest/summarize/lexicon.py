@@ -4,7 +4,10 @@ conjunction glued to a word in its own right («ويشمل» = و + «يشمل»
 word too («وجدت»، «وحدة»، «واحد»). Counted once on the ANT pool without its dev split
 by ``bench/build_conjunction_lexicon.py``; shipped as ``digest/data/conjunction_lexicon.txt.gz``
 (normalised words). Words it does not know are left to the article (see
-`digest.summarize.residue.conjunction_removable`)."""
+`digest.summarize.residue.conjunction_removable`).
+
+Also `wordset`, the small word lists the rule modules (connectives.py, dependent.py)
+write as one string; it lives here, below both, so that neither imports the other."""
 
 from __future__ import annotations
 
@@ -13,9 +16,15 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-__all__ = ["ConjunctionLexicon", "conjunction_lexicon"]
+__all__ = ["ConjunctionLexicon", "conjunction_lexicon", "wordset"]
 
 LEXICON_FILE = "conjunction_lexicon.txt.gz"
+
+
+def wordset(words: str) -> frozenset[str]:
+    """The words of `words`, split on white space, as a set (taken as written: callers
+    normalise first where they need normalised words)."""
+    return frozenset(words.split())
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 from ..arabic import tokenize
 from .leaning import surname_subject
-from .scoring import _STOPWORDS, Candidate, _stem
+from .scoring import STOPWORDS, Candidate, stem_token
 
 __all__ = [
     "demonstrative_nouns",
@@ -41,9 +41,9 @@ _PROXIMAL = frozenset(
     for prefix in ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل")
 )
 # «هذا العام», «هذه الأيام», «هذه المرة»: the time of the sentence itself, no back
-# reference (stems, as `_stem` leaves them); with «ذلك/تلك» («منذ ذلك الوقت») they are
+# reference (stems, as `stem_token` leaves them); with «ذلك/تلك» («منذ ذلك الوقت») they are
 _TIME_STEMS = frozenset(
-    _stem(word)
+    stem_token(word)
     for word in tokenize(
         """العام السنه الشهر الاسبوع اليوم الموسم الصيف الشتاء الربيع الخريف الوقت الفتره
         المره الايام الاثناء اللحظه الساعه الصباح المساء العقد القرن الليله الاعوام
@@ -57,7 +57,7 @@ _RELATIVES = frozenset(tokenize("الذي التي الذين اللذين ال�
 # Speakers that are no back reference: groups («قال الباحثون إن», «قال العلماء»), and
 # the company or platform the article is about (named in its lead, in other words)
 _GROUP_SPEAKERS = frozenset(
-    _stem(word) for word in tokenize("العلماء الخبراء الأطباء الباحثون الشركة المنصة")
+    stem_token(word) for word in tokenize("العلماء الخبراء الأطباء الباحثون الشركة المنصة")
 )
 # Definite nouns for one person or a couple, who is someone the story told of before
 _PERSONS = frozenset(
@@ -125,14 +125,14 @@ def _key(stem: str) -> str:
 
 
 class _TokenKeys(dict[str, str]):
-    """token -> `_key(_stem(token))`, filled on first use: a lookup is the dict's C
+    """token -> `_key(stem_token(token))`, filled on first use: a lookup is the dict's C
     `__getitem__` (several times cheaper per token than an lru_cache wrapper, and
     `first_ungrounded` maps every word of the sentences before a bullet). Bounded."""
 
     def __missing__(self, token: str) -> str:
         if len(self) >= _MAX_CACHED_KEYS:
             self.clear()
-        key = self[token] = _key(_stem(token))
+        key = self[token] = _key(stem_token(token))
         return key
 
 
@@ -171,7 +171,7 @@ def demonstrative_nouns(tokens: Sequence[str]) -> list[str]:
             continue
         if tokens[i - 1] == "في" and tokens[i] == "ذلك":
             continue  # «بما في ذلك الجينات»: "including", no back reference
-        stem = _stem(noun)
+        stem = stem_token(noun)
         if stem in _TIME_STEMS and tokens[i] in _PROXIMAL:
             continue  # «هذا العام» is now; «منذ ذلك الوقت» points back
         if grounded(stem, stems(tokens[:i])):
@@ -187,7 +187,7 @@ def _plural(stem: str) -> bool:
 def _name_like(word: str) -> bool:
     """A word that may be part of a name: no function word, pronoun or «ال…» noun."""
     return not (
-        word.startswith("ال") or word in _STOPWORDS or word in _AFTER_SPEAKER or word in _PRONOUNS
+        word.startswith("ال") or word in STOPWORDS or word in _AFTER_SPEAKER or word in _PRONOUNS
     )
 
 
@@ -211,7 +211,7 @@ def person_nouns(tokens: Sequence[str]) -> list[str]:
             continue
         if all(_name_like(word) for word in tokens[j : j + 2]) and j + 2 <= len(tokens):
             continue  # a name follows: «قالت الأم إيما شاردلو هدسون، …» introduces her
-        found.append(_stem(tokens[i]))
+        found.append(stem_token(tokens[i]))
     return found
 
 
@@ -230,13 +230,13 @@ def speaker_reference(tokens: Sequence[str]) -> str | None:
         if tokens[i] not in _SAYING_ALL:
             continue
         speaker = tokens[i + 1]
-        if speaker in _STOPWORDS or speaker in _AFTER_SPEAKER or len(speaker) < 3:
+        if speaker in STOPWORDS or speaker in _AFTER_SPEAKER or len(speaker) < 3:
             return None
         # «الرئيس التنفيذي», «أماندا، البالغة من العمر»: definite words after the
         # speaker describe him; the word after them tells whether a name follows
         j = i + 2
         if tokens[i] in _TELLING and j < len(tokens) and tokens[j].startswith("ال"):
-            return None if speaker.startswith("ال") else _stem(speaker)
+            return None if speaker.startswith("ال") else stem_token(speaker)
         while (
             j < len(tokens)
             and tokens[j].startswith("ال")
@@ -248,13 +248,13 @@ def speaker_reference(tokens: Sequence[str]) -> str | None:
         if (
             after
             and after not in _AFTER_SPEAKER
-            and after not in _STOPWORDS
+            and after not in STOPWORDS
             and after not in _TO_OUTLET
             and not after.startswith("لل")
             and tokens[i] not in _CONTINUING
         ):
             return None  # a name follows: «قال الباحث جون سميث», «قال كيث كولمان»
-        stem = _stem(speaker)
+        stem = stem_token(speaker)
         if stem in _GROUP_SPEAKERS or (speaker.startswith("ال") and _plural(stem)):
             return None
         return stem
@@ -275,10 +275,10 @@ def institution_nouns(tokens: Sequence[str]) -> list[str]:
             continue
         after = tokens[i + 1] if i + 1 < len(tokens) else ""
         if after.startswith("ال") or not (
-            not after or after in _STOPWORDS or after in _AFTER_SPEAKER or after in _PRONOUNS
+            not after or after in STOPWORDS or after in _AFTER_SPEAKER or after in _PRONOUNS
         ):
             continue  # an adjective or a name follows: the institution is named here
-        found.append(_stem(tokens[i]))
+        found.append(stem_token(tokens[i]))
     return found
 
 

@@ -19,6 +19,7 @@ from ..arabic import tokenize
 from ..sentences import Sentence
 
 __all__ = [
+    "STOPWORDS",
     "TIE",
     "Candidate",
     "Coverage",
@@ -27,6 +28,7 @@ __all__ = [
     "TermCache",
     "content_tokens",
     "shortlist",
+    "stem_token",
     "word_counts",
 ]
 
@@ -320,14 +322,19 @@ has have had will would can could should may might also than so such into about 
 before under more most other some any each which who whom whose what when where why how all
 there here said says just only very up out new one two
 """
-_STOPWORDS = frozenset(tokenize(_AR_STOPWORDS_RAW) + tokenize(_EN_STOPWORDS_RAW))
+# Function words (Arabic and English, normalised tokens): they have no scoring term, and
+# references.py, leaning.py and anchors.py pass them over as no name or anchor word
+STOPWORDS = frozenset(tokenize(_AR_STOPWORDS_RAW) + tokenize(_EN_STOPWORDS_RAW))
 
 _AR_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
 
 
 @lru_cache(maxsize=1 << 16)
-def _stem(token: str) -> str:
-    """Light prefix stripping so that "الشركة" and "والشركة" match (scoring only)."""
+def stem_token(token: str) -> str:
+    """Light prefix stripping so that "الشركة" and "والشركة" match: the token without a
+    leading «وال/بال/كال/فال/لل/ال» when at least three letters are left, otherwise the
+    token itself. The scoring term of a content token, and the key under which
+    references.py and leaning.py compare names."""
     for prefix in _AR_PREFIXES:
         if token.startswith(prefix) and len(token) - len(prefix) >= 3:
             return token[len(prefix) :]
@@ -342,9 +349,9 @@ def content_tokens(text: str) -> list[str]:
 @lru_cache(maxsize=1 << 16)
 def _content_term(token: str) -> str:
     """The scoring term of a token, or "" for stopwords and one-letter tokens."""
-    if token in _STOPWORDS or len(token) < 2:
+    if token in STOPWORDS or len(token) < 2:
         return ""
-    return _stem(token)
+    return stem_token(token)
 
 
 def _content(words: Sequence[str]) -> list[str]:
