@@ -29,3 +29,26 @@ def test_a_deepfake_is_an_ai_story(classifier: LexiconClassifier) -> None:
     )
     assert tags(classifier, title, text) == ["ai"]
     assert tags(classifier, "Deepfakes worry actresses", "") == ["ai"]
+
+
+def test_a_word_beginning_with_alef_lam_matches_after_the_article(
+    classifier: LexiconClassifier,
+) -> None:
+    # «إلكتروني» normalises to «الكتروني», whose «ال» a compiled term drops like an article:
+    # «الهجوم الإلكتروني» (with the article) never matched the term «هجوم إلكتروني»
+    title = "بنك عربي يتعرض للهجوم الإلكتروني الأكبر في تاريخه"
+    text = "قال البنك إن أنظمته تعطلت ساعات وإن بيانات العملاء لم تتأثر."
+    assert tags(classifier, title, text) == ["cybersecurity"]
+    evidence = classifier.evidence(title, text)
+    assert evidence.topics[0].terms == ("هجوم إلكتروني",)
+
+
+def test_an_alef_lam_root_keeps_its_letters_without_an_article() -> None:
+    # only letters after a real prefix are dropped again: «الم» (pain) is no «م», and «الأرق»
+    # keeps its alef (a five-letter word the compiled term keeps whole)
+    from digest.topics.lexicon import word_forms
+
+    assert "كتروني" in word_forms("الالكتروني")
+    assert "كتروني" in word_forms("والالكتروني")
+    assert "م" not in word_forms("الالم")
+    assert "رق" not in word_forms("الارق")
