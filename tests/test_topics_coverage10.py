@@ -52,3 +52,19 @@ def test_an_alef_lam_root_keeps_its_letters_without_an_article() -> None:
     assert "كتروني" in word_forms("والالكتروني")
     assert "م" not in word_forms("الالم")
     assert "رق" not in word_forms("الارق")
+
+
+def test_wildlife_told_by_the_animals_name_is_science(classifier: LexiconClassifier) -> None:
+    # pool blind-600: science listed on a fisherman's rare crab, untagged (the crab's
+    # «سرطان» rightly counts nothing for health-tech); tune half: a shark sighting and an
+    # odd fish had no topic
+    crab = (
+        'صياد يعيد سلطعونا "شفافا" إلى البحر',
+        "أمسك صياد بسرطان بحري نادر قرب الساحل، والتقط له صورا ثم أعاده إلى الماء لصغر حجمه.",
+    )
+    shark = (
+        "رصد قرش أبيض قرب شواطئ جزيرة سياحية",
+        "شاهد غواصون سمكة قرش ضخمة تسبح قرب الجزيرة، وقال خبراء الحياة البحرية إنها نادرة هناك.",
+    )
+    for title, text in (crab, shark):
+        assert tags(classifier, title, text) == ["science"]
