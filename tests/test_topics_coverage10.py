@@ -68,3 +68,22 @@ def test_wildlife_told_by_the_animals_name_is_science(classifier: LexiconClassif
     )
     for title, text in (crab, shark):
         assert tags(classifier, title, text) == ["science"]
+
+
+def test_named_diseases_and_medical_choices_are_health_tech(
+    classifier: LexiconClassifier,
+) -> None:
+    # topics-60: health-tech listed on constant hunger (the thyroid), untagged; tune half:
+    # hepatitis from frozen fruit and choosing a baby's sex had health-tech's everyday words
+    # only, so no topic
+    hunger = (
+        "لماذا نشعر بالجوع بعد الأكل مباشرة؟",
+        "يقول خبراء التغذية إن السبب قد يكون خللا في الغدة الدرقية أو قلة النوم أو التوتر.",
+    )
+    hepatitis = (
+        "فاكهة مجمدة ملوثة تتسبب في وفاة امرأة",
+        "توفيت امرأة بعد إصابتها بالتهاب الكبد الفيروسي، وقالت السلطات إن المرض انتقل "
+        "من عبوات فاكهة مجمدة.",
+    )
+    for title, text in (hunger, hepatitis):
+        assert tags(classifier, title, text) == ["health-tech"]
