@@ -87,3 +87,22 @@ def test_named_diseases_and_medical_choices_are_health_tech(
     )
     for title, text in (hunger, hepatitis):
         assert tags(classifier, title, text) == ["health-tech"]
+
+
+def test_an_app_launch_is_a_software_story(classifier: LexiconClassifier) -> None:
+    # judge-240, both judges: software listed on an audiobook app's launch, untagged («تطبيق»
+    # alone is generic; iOS and Android named once are passing)
+    title = "منصة عربية جديدة للقصص المسموعة للأطفال"
+    text = (
+        "أعلنت شركة في عمان إطلاق تطبيق للقصص المسموعة يضم خمسمئة قصة للأطفال، ويمكن "
+        "تنزيل التطبيق مجانا، وقالت الشركة إن آلاف العائلات جربت التطبيق قبل إطلاقه."
+    )
+    assert tags(classifier, title, text) == ["software"]
+
+
+def test_a_drone_without_the_preposition_is_a_gadget(classifier: LexiconClassifier) -> None:
+    # «طائرة دون طيار» (no «بـ» or «من») is as common as «طائرة بدون طيار»; the compiled term
+    # keeps «بدون» whole, so it never matched
+    title = "طائرة دون طيار تنقذ السباحين من الغرق"
+    text = "أطلقت البلدية طائرة دون طيار تحمل أطواق نجاة إلى السباحين في الشواطئ العامة."
+    assert tags(classifier, title, text) == ["gadgets"]
