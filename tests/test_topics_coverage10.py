@@ -106,3 +106,18 @@ def test_a_drone_without_the_preposition_is_a_gadget(classifier: LexiconClassifi
     title = "طائرة دون طيار تنقذ السباحين من الغرق"
     text = "أطلقت البلدية طائرة دون طيار تحمل أطواق نجاة إلى السباحين في الشواطئ العامة."
     assert tags(classifier, title, text) == ["gadgets"]
+
+
+def test_a_chip_under_the_skin_is_a_gadget_not_hardware(classifier: LexiconClassifier) -> None:
+    # judge-300, both judges: hardware no on employers' implanted tracking chips, gadgets
+    # listed; topics-60e: gadgets listed on a chip under the skin that replaces keys, untagged
+    title = "شركات تراقب موظفيها بأدوات جديدة"
+    text = (
+        "بدأت شركات تراقب موظفيها برقاقة تزرع تحت الجلد وبأساور في المعصم. وقالت شركة إن "
+        "عشرات الموظفين وافقوا على زراعة رقاقة في أيديهم، وإن الرقاقة تفتح الأبواب، وإن "
+        "الرقاقة لا تحدد مكان الموظف."
+    )
+    assert tags(classifier, title, text) == ["gadgets"]
+    # ... chips in a computer stay hardware
+    chips = "رقاقة جديدة تسرع الحواسيب", "كشفت الشركة عن رقاقة أسرع بمرتين للحواسيب المحمولة."
+    assert tags(classifier, *chips) == ["hardware"]
