@@ -60,12 +60,13 @@ def test_an_infiltrator_alone_is_no_hacker(
 @pytest.mark.parametrize(
     ("title", "text", "expected"),
     [
-        # «سرطان» is also the crab (pool blind-600: health-tech no on a fisherman's rare crab)
+        # «سرطان» is also the crab (pool blind-600: health-tech no on a fisherman's rare crab;
+        # science listed, which the crab's own words give since topics10)
         (
             'صياد يصطاد سرطان "الشبح" النادر',
             "نجح صياد في الإمساك بسرطان بحري نادر، وقال إن هذا السرطان شفاف اللون، وإن فرصة "
             "اصطياد السرطان الشفاف ضئيلة، وأعاد السرطان إلى البحر.",
-            [],
+            ["science"],
         ),
         # ... a cancer study that names the sea stays health-tech
         (

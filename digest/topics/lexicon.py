@@ -76,7 +76,17 @@ def _without_prefixes(token: str) -> set[str]:
     for prefix in _PREFIXES:
         if token.startswith(prefix) and len(token) - len(prefix) >= _MIN_STEM:
             forms.add(token[len(prefix) :])
+    # A word that itself begins with alef-lam («إلكتروني», «ألعاب», «ألياف» normalise to
+    # «الكتروني», «العاب», «الياف») loses those letters in a compiled term, as an article
+    # would (_compile_term); after a real article («الإلكتروني», «وبالألعاب») the text token
+    # must lose them too, or «الهجوم الإلكتروني» never matches «هجوم إلكتروني».
+    forms.update([form[2:] for form in forms if form != token and _strips_like_a_term(form)])
     return forms
+
+
+def _strips_like_a_term(word: str) -> bool:
+    """Whether `_compile_term` drops the leading «ال» of this (unstarred) term word."""
+    return word.startswith("ال") and len(word) - 2 >= 3 and not (len(word) == 5 and word[2] == "ا")
 
 
 def _without_suffixes(form: str) -> set[str]:
