@@ -263,6 +263,9 @@ BLIND_SHEETS: tuple[tuple[str, str], ...] = (
     ("pool", "topics-pool-judge-240-second"),
     ("pool", "topics-pool-judge-300"),
     ("pool", "topics-pool-judge-300-second"),
+    # Session 9: drawn on topics10's code, scored once (0.879, 55/60 for both readers).
+    ("pool", "topics-pool-judge-360"),
+    ("pool", "topics-pool-judge-360-second"),
 )
 
 
