@@ -50,3 +50,28 @@ def test_a_generic_word_of_one_topic_still_names_a_further_topic(
         "كلمات المرور، ونصحت فيسبوك مستخدميها بتحديث التطبيق."
     )
     assert sorted(tags(classifier, title, text)) == ["cybersecurity", "social-media"]
+
+
+MAPS_TEXT = (
+    "يعتمد ملايين المستخدمين على تطبيق خرائط غوغل في التنقل، لكن التطبيق يحتاج إلى اتصال "
+    "دائم. ويمكن تنزيل خريطة منطقة كاملة في خرائط غوغل مسبقا، ثم استخدام التطبيق في السفر. "
+    "وتبقى خرائط غوغل قادرة على رسم الطريق للسيارة، وتشبه في ذلك خرائط أبل."
+)
+
+
+def test_a_software_product_named_with_its_maker_is_the_product(
+    classifier: LexiconClassifier,
+) -> None:
+    # topics-pool-judge-360, both readers: big tech no on using Google Maps offline
+    # (software yes), as «غوغل كروم» and «غوغل بلاي» were already
+    assert tags(classifier, "طرق لاستخدام خرائط غوغل في السفر", MAPS_TEXT) == ["software"]
+    assert tags(classifier, "How to use Google Maps abroad", "Google Maps app guide.") == [
+        "software"
+    ]
+
+
+def test_the_maker_doing_something_in_the_title_stays_big_tech(
+    classifier: LexiconClassifier,
+) -> None:
+    # guard: the company itself in the title («غوغل تضيف») is still a company story
+    assert "big-tech" in tags(classifier, "غوغل تضيف ميزات جديدة إلى خرائط غوغل", MAPS_TEXT)
