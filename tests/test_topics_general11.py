@@ -75,3 +75,38 @@ def test_the_maker_doing_something_in_the_title_stays_big_tech(
 ) -> None:
     # guard: the company itself in the title («غوغل تضيف») is still a company story
     assert "big-tech" in tags(classifier, "غوغل تضيف ميزات جديدة إلى خرائط غوغل", MAPS_TEXT)
+
+
+def test_a_study_of_drinking_and_eating_is_a_health_study(
+    classifier: LexiconClassifier,
+) -> None:
+    # topics-pool-judge-360, both readers: science no, health-tech listed on studies of the
+    # body told in research words and everyday ones: losing fluids and thinking, not drinking
+    # water at the wheel, spices that get teenagers to eat vegetables
+    fluids = (
+        "كشفت دراسة جديدة أجراها باحثون في جامعة أمريكية أن فقدان السوائل يشوش التفكير، "
+        "وأن الرياضيين الذين خسروا السوائل بعد التمرين أخطأوا أكثر في مهام الانتباه. وقال "
+        "الباحثون إن نقص السوائل يبطئ الدماغ ويرهق الجسم."
+    )
+    assert tags(classifier, "نقص السوائل يبطئ التفكير", fluids) == ["health-tech"]
+    water = (
+        "وجدت دراسة أجرتها جامعة بريطانية أن عدم شرب الماء يضعف التركيز أثناء القيادة، "
+        "وأن السائقين الذين قللوا شرب المياه ارتكبوا أخطاء أكثر، ومن الآثار التعب والصداع."
+    )
+    assert tags(classifier, "قلة شرب المياه تضعف التركيز على الطريق", water) == ["health-tech"]
+    vegetables = (
+        "وجدت دراسة أن إضافة التوابل إلى الخضروات تقنع طلاب المدارس بتناولها. وقدم باحثون في "
+        "جامعة أمريكية الخضروات بتوابل ومن دونها لمئة طالب، ففضل أكثرهم الخضروات المتبلة، "
+        "وقالوا إن ذلك يفيد صحة المراهقين."
+    )
+    assert tags(classifier, "التوابل تحبب المراهقين في الخضروات", vegetables) == ["health-tech"]
+
+
+def test_a_climate_study_with_water_words_stays_science(classifier: LexiconClassifier) -> None:
+    # guard: drinking water in a climate story does not make it a health story
+    text = (
+        "وجدت دراسة أجراها باحثون في جامعة أوروبية أن تغير المناخ يقلص الأنهار، وأن ملايين "
+        "الناس سيجدون صعوبة في شرب المياه النظيفة مع الاحتباس الحراري وذوبان الجليد، وأن "
+        "المناخ الأكثر حرارة يهدد الزراعة."
+    )
+    assert tags(classifier, "تغير المناخ يقلص الأنهار", text) == ["science"]
