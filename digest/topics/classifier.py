@@ -131,6 +131,13 @@ class LexiconClassifier:
             topic.slug: frozenset(topic.lexicon_generic) - frozenset(topic.lexicon)
             for topic in catalog.topics
         }
+        # Generic words of two or more topics («الإنترنت»: telecom and internet-services; «ابتكار»:
+        # startups and inventions): in a title they name neither topic as a further tag.
+        counted: dict[str, int] = {}
+        for topic in catalog.topics:
+            for label in frozenset(topic.lexicon_generic):
+                counted[label] = counted.get(label, 0) + 1
+        self._shared = frozenset(label for label, count in counted.items() if count > 1)
         self._defers_to = {topic.slug: frozenset(topic.defers_to) for topic in catalog.topics}
         self._title_holds = frozenset(topic.slug for topic in catalog.topics if topic.title_holds)
         self._subject = _Lexicon({topic.slug: topic.subject for topic in catalog.topics})
@@ -175,6 +182,7 @@ class LexiconClassifier:
         weak: list[tuple[float, TopicMatch]] = []  # below min_score, for the fallback
         title_topics = []
         named = []  # topics with any term in the title, generic ones included
+        headed = []  # ... not counting generic words two topics share («الإنترنت»)
         titled: list[TopicMatch] = []  # named in the title by generic words only
         generic_only: dict[str, TopicMatch] = {}  # topics with generic evidence only
         passing: list[TopicMatch] = []  # topics met only in passing (LEAD_WORDS), for `why`
@@ -188,6 +196,8 @@ class LexiconClassifier:
                 title_topics.append(topic.slug)
             if title_counts:
                 named.append(topic.slug)
+            if _without(self._shared, title_counts):
+                headed.append(topic.slug)
             generic = self._generic[topic.slug]
             if not title_counts and _passing(
                 body_counts, _without(ignored, in_lead.get(topic.slug, {}))
@@ -222,6 +232,7 @@ class LexiconClassifier:
         matches = self._chosen(
             self._undeferred(candidates, subjects, frozenset(title_topics), frozenset(named)),
             frozenset(named),
+            frozenset(headed),
         )
         fallback = None
         if not matches and weak:
@@ -306,7 +317,10 @@ class LexiconClassifier:
         ]
 
     def _chosen(
-        self, candidates: Sequence[tuple[float, TopicMatch]], in_title: frozenset[str]
+        self,
+        candidates: Sequence[tuple[float, TopicMatch]],
+        in_title: frozenset[str],
+        headed: frozenset[str] | None = None,
     ) -> list[TopicMatch]:
         """The tags among (specific score, match) candidates, strongest first.
 
@@ -324,7 +338,11 @@ class LexiconClassifier:
           generic one too: «ثغرة» in «فيسبوك تصلح ثغرة») is in the title (`in_title`), else
           `body_secondary_share` (by default never): the title says what the story is about,
           a topic met only in the body is a side remark (phones in an Android how-to of a
-          Snapchat story, gadgets on an Apple event preview)."""
+          Snapchat story, gadgets on an Apple event preview). With `headed`, that title test
+          uses `headed` instead: the topics named in the title by other than a generic word
+          two topics share («الإنترنت» is telecom's and internet-services': «تويتر يشعل
+          الإنترنت» is an idiom, «خرائط غوغل دون إنترنت» no network story); the order still
+          follows `in_title`."""
         ranked = sorted(
             candidates,
             key=lambda pair: (
@@ -343,7 +361,11 @@ class LexiconClassifier:
             if specific >= self._min_score
             and match.score
             >= first.score
-            * (self._secondary_share if match.topic in in_title else self._body_secondary_share)
+            * (
+                self._secondary_share
+                if match.topic in (in_title if headed is None else headed)
+                else self._body_secondary_share
+            )
         ]
 
     def technology_probability(self, title: str, text: str) -> float | None:
