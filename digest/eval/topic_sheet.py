@@ -266,6 +266,9 @@ BLIND_SHEETS: tuple[tuple[str, str], ...] = (
     # Session 9: drawn on topics10's code, scored once (0.879, 55/60 for both readers).
     ("pool", "topics-pool-judge-360"),
     ("pool", "topics-pool-judge-360-second"),
+    # Drawn on topics11's code, scored once (0.825 and 0.810, 50/60 for both readers).
+    ("pool", "topics-pool-judge-420"),
+    ("pool", "topics-pool-judge-420-second"),
 )
 
 
