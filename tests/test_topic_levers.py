@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from digest.eval.topic_levers import (
     accepted,
+    auc,
     fit_logistic,
     fit_nb,
     group_of,
@@ -53,3 +54,20 @@ def test_tag_features_describe_each_tag_and_judged_untagged_topics() -> None:
     first = found[0][1]
     assert first["first"] == 1.0 and first["untagged"] == 0.0 and first["spec_title"] > 0
     assert found[-1][1]["untagged"] == 1.0 and found[-1][1]["log_score"] == 0.0
+
+
+def test_tags_of_an_older_code_are_rated_in_their_order() -> None:
+    classifier = LexiconClassifier(TopicCatalog.load(default_topics_path()))
+    title = "آبل تطلق هاتف آيفون جديد"
+    text = "أعلنت آبل عن هاتف آيفون جديد بشريحة أسرع."
+    found = tag_features(classifier, title, text, as_tags=("space", "phones"))
+    assert [topic for topic, _ in found] == ["space", "phones"]
+    assert found[0][1]["first"] == 1.0 and found[1][1]["rank"] == 1.0
+    assert all(f["untagged"] == 0.0 and f["n_tags"] == 2.0 for _, f in found)
+    assert found[1][1]["log_score"] > found[0][1]["log_score"] == 0.0
+
+
+def test_auc_counts_the_pairs_a_model_orders_right() -> None:
+    assert auc([(0.9, True), (0.1, False)]) == 1.0
+    assert auc([(0.1, True), (0.9, False)]) == 0.0
+    assert auc([(0.5, True), (0.5, False), (0.7, True)]) == 0.75

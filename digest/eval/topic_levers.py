@@ -72,14 +72,22 @@ def group_of(name: str) -> str:
 
 
 def tag_features(
-    classifier: LexiconClassifier, title: str, text: str, others: Sequence[str] = ()
+    classifier: LexiconClassifier,
+    title: str,
+    text: str,
+    others: Sequence[str] = (),
+    *,
+    as_tags: Sequence[str] | None = None,
 ) -> list[tuple[str, Features]]:
     """(topic, features) of each tag the classifier gives the article, in its order, then of
     each topic of `others` it does not tag (as if it were one more tag: for training on
-    verdicts given to tags of older code)."""
+    verdicts given to tags of older code). With `as_tags`, those topics in that order are
+    the tags instead (the tags an older code gave: scores from the current lexicons)."""
     evidence = classifier.evidence(title, text)
     tags = evidence.tags
     extra = [slug for slug in dict.fromkeys(others) if slug not in {m.topic for m in tags}]
+    if as_tags is not None:
+        tags, extra = (), list(dict.fromkeys(as_tags))
     if not tags and not extra:
         return []
     forms: dict[str, frozenset[str]] = {}
@@ -91,15 +99,16 @@ def tag_features(
     subjects = frozenset(
         (*classifier._subject.count(title_forms), *classifier._subject.count(body_forms))
     )
-    first = (tags[0].score if tags else 0.0) or 1.0
-    found: list[tuple[str, Features]] = []
     pairs = [(m.topic, m.score, len(m.terms), True) for m in tags]
     for slug in extra:
         ignored = classifier._not.get(slug, frozenset())
         score, terms = _rule_score(
             _without(ignored, in_title.get(slug, {})), _without(ignored, in_body.get(slug, {}))
         )
-        pairs.append((slug, score, len(terms), False))
+        pairs.append((slug, score, len(terms), as_tags is not None))
+    first = (pairs[0][1] if pairs[0][3] else 0.0) or 1.0
+    n_tags = sum(1 for pair in pairs if pair[3])
+    found: list[tuple[str, Features]] = []
     for rank, (slug, score, n_terms, tagged) in enumerate(pairs):
         ignored = classifier._not.get(slug, frozenset())
         title_counts = _without(ignored, in_title.get(slug, {}))
@@ -118,7 +127,7 @@ def tag_features(
             "share": score / first,
             "first": 1.0 if rank == 0 else 0.0,
             "rank": float(rank),
-            "n_tags": float(len(tags)),
+            "n_tags": float(n_tags),
             "spec_title": min(spec_title, 3) / 3,
             "gen_title": min(gen_title, 3) / 3,
             "spec_body": math.log1p(spec_body),
@@ -129,7 +138,7 @@ def tag_features(
             "only_generic_title": 1.0 if gen_title and not spec_title else 0.0,
             "subject": 1.0 if slug in subjects else 0.0,
             "other_subject": 1.0 if subjects - {slug} else 0.0,
-            "fallback": 1.0 if not evidence.topics else 0.0,
+            "fallback": 1.0 if not evidence.topics and as_tags is None else 0.0,
             "n_terms": math.log1p(n_terms),
             "untagged": 0.0 if tagged else 1.0,
             "tech": math.log1p(evidence.tech_score),
@@ -254,6 +263,9 @@ class Data:
     tags: Mapping[str, tuple[str, ...]]  # current rules
     features: Mapping[str, list[tuple[str, Features]]]
     tokens: Mapping[str, list[str]]
+    # the tags each sheet was read with (the code of its day), and their features
+    day_tags: Mapping[str, tuple[str, ...]]
+    day: Mapping[str, list[tuple[str, Features]]]
 
 
 def load(corpus: Path, judged: Path, topics: Path | None) -> Data:
@@ -274,7 +286,17 @@ def load(corpus: Path, judged: Path, topics: Path | None) -> Data:
         i: tag_features(classifier, r.title, r.text, listed.get(i, ())) for i, r in records.items()
     }
     tokens = {i: words(r.title, r.text) for i, r in records.items()}
-    return Data(sheets, records, tags, features, tokens)
+    given: dict[str, list[str]] = {}
+    for _, v in sheets:
+        for record_id, topic in v.judged:
+            if topic not in given.setdefault(record_id, []):
+                given[record_id].append(topic)
+    day_tags = {i: tuple(given.get(i, ())) for i in records}
+    day = {
+        i: tag_features(classifier, r.title, r.text, as_tags=day_tags[i])
+        for i, r in records.items()
+    }
+    return Data(sheets, records, tags, features, tokens, day_tags, day)
 
 
 def _score(data: Data, groups: set[str], tags: Tags) -> KnownScore:
@@ -305,13 +327,25 @@ def _strict(data: Data, groups: set[str], tags: Tags, added: Mapping[str, str]) 
     return total
 
 
+def _rated_features(data: Data, record_id: str, mode: str) -> list[tuple[str, Features]]:
+    """The (topic, features) a lever rates: the current tags ("current", "wide") or the
+    tags of the sheet's day ("day")."""
+    if mode == "day":
+        return data.day.get(record_id, [])
+    return [(t, f) for t, f in data.features.get(record_id, []) if not f.get("untagged")]
+
+
+def _base(data: Data, mode: str) -> Tags:
+    return data.day_tags if mode == "day" else data.tags
+
+
 def _tag_examples(
-    data: Data, groups: set[str], exclude: set[str], wide: bool = False
+    data: Data, groups: set[str], exclude: set[str], mode: str = "current"
 ) -> list[tuple[Features, bool]]:
     """(features, the reader's verdict) of the current tags of the `groups`' articles (a
-    MISSING topic counts yes); `wide`: of every topic a reader judged or listed, tagged now
+    MISSING topic counts yes); "wide": of every topic a reader judged or listed, tagged now
     or not (the tags of the code of the sheet's day, whose wrong ones the rules since
-    removed: more negatives)."""
+    removed: more negatives); "day": of the tags the sheet was read with."""
     examples = []
     for group, verdicts in data.sheets:
         if group not in groups:
@@ -319,9 +353,8 @@ def _tag_examples(
         for record_id in verdicts.ids:
             if record_id in exclude:
                 continue
-            for topic, f in data.features.get(record_id, []):
-                if f.get("untagged") and not wide:
-                    continue
+            rated = data.features.get(record_id, []) if mode == "wide" else None
+            for topic, f in rated if rated is not None else _rated_features(data, record_id, mode):
                 verdict = verdicts.judged.get((record_id, topic))
                 if verdict is None and topic in verdicts.missing.get(record_id, frozenset()):
                     verdict = True
@@ -362,15 +395,11 @@ THRESHOLDS_B = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
 
 
 def _apply_a(
-    data: Data, model: Logistic, ids: set[str], threshold: float
+    data: Data, model: Logistic, ids: set[str], threshold: float, mode: str = "current"
 ) -> dict[str, tuple[str, ...]]:
-    tags = dict(data.tags)
+    tags = {i: tuple(t) for i, t in _base(data, mode).items()}
     for record_id in ids:
-        rated = [
-            (t, model.probability(f))
-            for t, f in data.features.get(record_id, [])
-            if not f.get("untagged")
-        ]
+        rated = [(t, model.probability(f)) for t, f in _rated_features(data, record_id, mode)]
         if rated:
             tags[record_id] = tuple(accepted(rated, threshold))
     return tags
@@ -391,7 +420,7 @@ def _apply_b(
     return tags, added
 
 
-def choose_a(data: Data, groups: set[str], wide: bool = False) -> float:
+def choose_a(data: Data, groups: set[str], mode: str = "current") -> float:
     """The threshold of lever A from inner leave-one-group-out probabilities on `groups`:
     the highest precision whose coverage is not under the rules' (ties: lower threshold)."""
     inner: dict[float, KnownScore] = {t: KnownScore(0, 0, 0, 0, 0) for t in THRESHOLDS_A}
@@ -399,10 +428,10 @@ def choose_a(data: Data, groups: set[str], wide: bool = False) -> float:
     for held in sorted(groups):
         rest = groups - {held}
         held_ids = _ids(data, {held})
-        model = fit_logistic(_tag_examples(data, rest, held_ids, wide), epochs=80)
-        base = base + _score(data, {held}, data.tags)
+        model = fit_logistic(_tag_examples(data, rest, held_ids, mode), epochs=80)
+        base = base + _score(data, {held}, _base(data, mode))
         for t in THRESHOLDS_A:
-            inner[t] = inner[t] + _score(data, {held}, _apply_a(data, model, held_ids, t))
+            inner[t] = inner[t] + _score(data, {held}, _apply_a(data, model, held_ids, t, mode))
     ok = [t for t in THRESHOLDS_A if inner[t].covered >= base.covered]
     if not ok:
         return 0.0
@@ -426,16 +455,32 @@ def choose_b(data: Data, groups: set[str], base_tags: Tags) -> float:
     return max(ok, key=lambda t: (inner[t].covered, t))
 
 
-LEVERS = ("rules", "A", "A-wide", "B", "A+B")
+LEVERS = ("rules", "A", "A-wide", "B", "A+B", "day", "A-day")
+
+
+def auc(pairs: Sequence[tuple[float, bool]]) -> float:
+    """Area under the ROC curve of (probability, label) pairs (ties count half; pure)."""
+    positives = [p for p, label in pairs if label]
+    negatives = [p for p, label in pairs if not label]
+    if not positives or not negatives:
+        return 0.5
+    wins = sum((p > q) + 0.5 * (p == q) for p in positives for q in negatives)
+    return wins / (len(positives) * len(negatives))
 
 
 def evaluate(
-    data: Data, out: list[str], fresh: Counter[str] | None = None
+    data: Data,
+    out: list[str],
+    fresh: Counter[str] | None = None,
+    curve: dict[tuple[str, float], KnownScore] | None = None,
+    rated: dict[str, list[tuple[float, bool]]] | None = None,
 ) -> dict[str, KnownScore]:
     """The leave-one-group-out rows (appended to `out`) and the pooled score per lever.
     `fresh` counts, over the held-out untagged articles, how many there are ("untagged")
     and for how many naive Bayes' best topic, at any confidence, a reader approved ("nb
-    right"): what lever B could at best add."""
+    right"): what lever B could at best add. `curve` gets, per (mode, threshold), the pooled
+    held-out score of the acceptance model at that fixed threshold, and `rated` the held-out
+    (probability, verdict) pairs per mode, for the AUC."""
     groups = sorted({g for g, _ in data.sheets})
     pooled = {name: KnownScore(0, 0, 0, 0, 0) for name in LEVERS}
     out.append(f"{'held-out group':<26}{'lever':<6}{'thr':>6} " + KNOWN_HEADER.split(None, 1)[1])
@@ -446,9 +491,22 @@ def evaluate(
         model_a = fit_logistic(train_a, epochs=80)
         t_a = choose_a(data, rest)
         tags_a = _apply_a(data, model_a, held_ids, t_a)
-        model_w = fit_logistic(_tag_examples(data, rest, held_ids, wide=True), epochs=80)
-        t_w = choose_a(data, rest, wide=True)
+        model_w = fit_logistic(_tag_examples(data, rest, held_ids, "wide"), epochs=80)
+        t_w = choose_a(data, rest, "wide")
         tags_w = _apply_a(data, model_w, held_ids, t_w)
+        model_d = fit_logistic(_tag_examples(data, rest, held_ids, "day"), epochs=80)
+        t_d = choose_a(data, rest, "day")
+        tags_d = _apply_a(data, model_d, held_ids, t_d, "day")
+        for mode, model in (("current", model_a), ("wide", model_w), ("day", model_d)):
+            if rated is not None:
+                rated.setdefault(mode, []).extend(
+                    (model.probability(f), verdict)
+                    for f, verdict in _tag_examples(data, {held}, set(), mode)
+                )
+            if curve is not None:
+                for t in THRESHOLDS_A:
+                    fixed = _score(data, {held}, _apply_a(data, model, held_ids, t, mode))
+                    curve[(mode, t)] = curve.get((mode, t), KnownScore(0, 0, 0, 0, 0)) + fixed
         model_b = fit_nb(_topic_examples(data, rest, held_ids))
         t_b = choose_b(data, rest, data.tags)
         tags_b, added_b = _apply_b(data, model_b, held_ids, t_b, data.tags)
@@ -466,11 +524,13 @@ def evaluate(
             "A-wide": (t_w, _score(data, {held}, tags_w)),
             "B": (t_b, _strict(data, {held}, tags_b, added_b)),
             "A+B": (t_b, _strict(data, {held}, tags_ab, added_ab)),
+            "day": (0.0, _score(data, {held}, data.day_tags)),
+            "A-day": (t_d, _score(data, {held}, tags_d)),
         }
         for name, (threshold, score) in rows.items():
             pooled[name] = pooled[name] + score
             out.append(f"{held:<26}{name:<6}{threshold:6.2f} " + score.row("").strip())
-        print(out[-5:], file=sys.stderr, flush=True)
+        print(out[-len(rows) :], file=sys.stderr, flush=True)
     return pooled
 
 
@@ -485,7 +545,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     data = load(args.corpus, args.judged, args.topics)
     lines: list[str] = []
     fresh: Counter[str] = Counter()
-    pooled = evaluate(data, lines, fresh)
+    curve: dict[tuple[str, float], KnownScore] = {}
+    rated: dict[str, list[tuple[float, bool]]] = {}
+    pooled = evaluate(data, lines, fresh, curve, rated)
     print("\n".join(lines))
     print()
     print("pooled over all held-out readings (leave one sheet group out):")
@@ -497,6 +559,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"held-out untagged readings {fresh['untagged']}: naive Bayes' best topic approved"
         f" on {fresh['nb right']} (at any confidence)"
     )
+    print()
+    print("acceptance model at a fixed threshold (held out, pooled); AUC of its held-out yes")
+    for mode, pairs in rated.items():
+        print(f"{mode:<8} AUC {auc(pairs):.3f} over {len(pairs)} judged tags")
+        for t in THRESHOLDS_A:
+            score = curve[(mode, t)]
+            print(f"  {t:4.2f}  " + score.row("").strip())
     return 0
 
 
