@@ -80,7 +80,7 @@ def build_classifier(catalog: TopicCatalog) -> TopicClassifier:
 
 def build_clusterer() -> StoryClusterer:
     """The story clusterer: rewrite rules, the window's lead-word rule and the follow-up
-    guard (digest.story_followup). The event model stays off (README, stories)."""
+    guard (digest.story_followup). The event model stays off (docs/stories.md)."""
     from digest.story_followup import FollowUpGuard
 
     return StoryClusterer(window=timedelta(days=2), follow_up=FollowUpGuard.shipped())

@@ -307,8 +307,8 @@ class StoryClusterer:
         rewrite rules and the window's lead-word rule. Out of fold in the stream on the
         1,146 tune pairs (each fold's own model and guard) it adds 15 of 591 same-event
         joins to the rules' 248 but 3 different pairs to their 10 (apart 0.977, under the
-        0.98 floor) and costs ~0.5 ms more per add, so the bot does not use it (README,
-        stories). `follow_up`: the guard that keeps a report
+        0.98 floor) and costs ~0.5 ms more per add, so the bot does not use it
+        (docs/stories.md). `follow_up`: the guard that keeps a report
         and its sequel apart (`digest.story_followup`; the bot passes
         `FollowUpGuard.shipped()`), applied to every join, the model's included; None:
         no guard."""
