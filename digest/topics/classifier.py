@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ..models import TopicMatch
+from .acceptance import TagAcceptance, tag_features
 from .catalog import TopicCatalog
 from .lexicon import _CACHE_LIMIT, _Lexicon, _term_words, _token_forms
 from .rules import (
@@ -66,9 +67,20 @@ class LexiconEvidence:
         return (self.fallback,)
 
 
+@dataclass(frozen=True)
+class RatedTag:
+    """A tag of the lexicon rules with the tag acceptance model's probability that a reader
+    agrees, and whether it is kept (`newsdigest why`)."""
+
+    match: TopicMatch
+    probability: float
+    kept: bool
+
+
 class LexiconClassifier:
     """digest.ports.TopicClassifier from the catalogue lexicons, optionally combined with a
-    trained relevance model for `is_technology`."""
+    trained relevance model for `is_technology` and a tag acceptance model (`acceptance`,
+    digest.topics.acceptance) that drops the further tags a reader would likely reject."""
 
     def __init__(
         self,
@@ -83,9 +95,11 @@ class LexiconClassifier:
         title_fallback_score: float = TITLE_FALLBACK_SCORE,
         defer_generic_share: float = DEFER_GENERIC_SHARE,
         lead_words: int = LEAD_WORDS,
+        acceptance: TagAcceptance | None = None,
     ) -> None:
         self.catalog = catalog
         self.relevance = relevance
+        self.acceptance = acceptance
         self._min_score = min_score
         self._secondary_share = secondary_share
         self._body_secondary_share = body_secondary_share
@@ -156,8 +170,28 @@ class LexiconClassifier:
         A topic tags with at least `min_score`, and a topic after the first only with at least
         `secondary_share` of the first one's score; when none does, the strongest with a
         specific score of at least `fallback_score` tags alone, else the one named in the
-        title by generic words with at least `title_fallback_score`."""
-        return self.evidence(title, text).tags
+        title by generic words with at least `title_fallback_score`. With an `acceptance`
+        model, only the tags it keeps (`rated`); the relevance filter still sees them all."""
+        tags = self.evidence(title, text).tags
+        if self.acceptance is None or not tags:
+            return tags
+        kept = {rated.match.topic for rated in self.rated(title, text) if rated.kept}
+        return tuple(match for match in tags if match.topic in kept)
+
+    def rated(self, title: str, text: str) -> tuple[RatedTag, ...]:
+        """The lexicon rules' tags (`LexiconEvidence.tags`, in order) with the acceptance
+        model's probability and verdict; () without a model or a tag."""
+        acceptance = self.acceptance
+        tags = self.evidence(title, text).tags
+        if acceptance is None or not tags:
+            return ()
+        by_topic = {match.topic: match for match in tags}
+        rated = [
+            (slug, acceptance.probability(features))
+            for slug, features in tag_features(self, title, text, forms=self._forms)
+        ]
+        kept = set(acceptance.kept(rated))
+        return tuple(RatedTag(by_topic[slug], p, slug in kept) for slug, p in rated)
 
     def evidence(self, title: str, text: str) -> LexiconEvidence:
         """Topic matches and the generic technology score of one article."""
