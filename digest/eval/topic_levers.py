@@ -492,9 +492,16 @@ def choose_honest(data: Data, groups: set[str], fits: _Fits, left_out: frozenset
         held_ids = _ids(data, {held})
         for t in THRESHOLDS_HONEST:
             inner[t] = inner[t] + _score(data, {held}, _apply_a(data, model, held_ids, t, "day"))
+    return by_rule(inner)
+
+
+def by_rule(inner: Mapping[float, KnownScore]) -> float:
+    """The threshold the fixed rule picks from the inner scores per threshold (0.0 keeps
+    every tag and must be among them): the highest precision among those whose covered
+    articles are at most COVERAGE_LOSS of the readings under 0.0's; ties: the lower (pure)."""
     base = inner[0.0]
     allowed = base.covered - COVERAGE_LOSS * base.articles
-    ok = [t for t in THRESHOLDS_HONEST if inner[t].covered >= allowed]
+    ok = [t for t, score in inner.items() if score.covered >= allowed]
     return max(ok, key=lambda t: (inner[t].precision, -t))
 
 

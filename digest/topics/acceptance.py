@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError
-from .lexicon import _token_forms
 from .rules import _score, _without
 
 if TYPE_CHECKING:
@@ -38,13 +37,12 @@ def tag_features(
     others: Sequence[str] = (),
     *,
     as_tags: Sequence[str] | None = None,
-    forms: dict[str, frozenset[str]] | None = None,
 ) -> list[tuple[str, Features]]:
     """(topic, features) of each tag the classifier's lexicon rules give the article, in
     their order, then of each topic of `others` they do not tag (as if it were one more tag:
     for training on verdicts given to tags of older code). With `as_tags`, those topics in
     that order are the tags instead (the tags an older code gave: scores from the current
-    lexicons). `forms`: a token-form cache to reuse (pure otherwise)."""
+    lexicons). Reads the classifier's counts (`LexiconClassifier.counts`)."""
     evidence = classifier.evidence(title, text)
     tags = evidence.tags
     extra = [slug for slug in dict.fromkeys(others) if slug not in {m.topic for m in tags}]
@@ -52,15 +50,9 @@ def tag_features(
         tags, extra = (), list(dict.fromkeys(as_tags))
     if not tags and not extra:
         return []
-    cache: dict[str, frozenset[str]] = {} if forms is None else forms
-    title_forms = _token_forms(title, suffixes=True, cache=cache)
-    body_forms = _token_forms(text, suffixes=True, cache=cache)
-    in_title = classifier._lexicon.count(title_forms)
-    in_body = classifier._lexicon.count(body_forms)
-    in_lead = classifier._lexicon.count(body_forms[: classifier._lead_words])
-    subjects = frozenset(
-        (*classifier._subject.count(title_forms), *classifier._subject.count(body_forms))
-    )
+    counted = classifier.counts(title, text)
+    in_title, in_body, in_lead = counted.in_title, counted.in_body, counted.in_lead
+    subjects = counted.subjects
     pairs = [(m.topic, m.score, len(m.terms), True) for m in tags]
     for slug in extra:
         ignored = classifier._not.get(slug, frozenset())
