@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint fmt install clean bench eval train-relevance train-stories
+.PHONY: demo test lint fmt install clean bench eval train-relevance train-stories train-topics
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -42,6 +42,11 @@ bench: $(STAMP)
 # Retrain the technology filter after editing config/topics.yaml (writes digest/data/).
 train-relevance: $(STAMP)
 	$(BIN)/python -m digest.relevance train --corpus ../shared/corpora/ant/pool.jsonl
+
+# Refit the tag acceptance model (writes digest/data/topic_acceptance.json) on the blind
+# verdicts in tests/fixtures/judged and the texts of the ANT pool; deterministic, ~15 s.
+train-topics: $(STAMP)
+	$(BIN)/python -m digest.eval.topic_levers --train --corpus ../shared/corpora/ant/pool.jsonl
 
 # Rebuild the story clusterer's event signals from the ANT pool (issue #14; writes
 # digest/data/story_*): df tables of stems and skeletons, LSA stem vectors (numpy, a few

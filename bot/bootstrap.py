@@ -21,7 +21,7 @@ from digest.pipeline import ExtractedPage, PageLoader, Pipeline, PipelineSetting
 from digest.ports import Fetcher, Storage, Summarizer, TopicClassifier
 from digest.relevance import load_default_model
 from digest.storage import SqlStorage
-from digest.topics import LexiconClassifier, TopicCatalog
+from digest.topics import LexiconClassifier, TagAcceptance, TopicCatalog, load_default_acceptance
 
 from .feed_selection import run_feeds
 from .settings import Settings, user_data_folder
@@ -74,8 +74,17 @@ def build_summarizer(settings: Settings) -> Summarizer:
     return LlmSummarizer(config, fallback=extractive)
 
 
-def build_classifier(catalog: TopicCatalog) -> TopicClassifier:
-    return LexiconClassifier(catalog, load_default_model())
+def build_classifier(
+    catalog: TopicCatalog, acceptance: TagAcceptance | None = None
+) -> TopicClassifier:
+    """The lexicon classifier with the shipped relevance model and tag acceptance model
+    (`acceptance`, default digest/data/topic_acceptance.json: drops further tags a reader
+    would likely reject; docs/topics-and-filter.md, topics13)."""
+    return LexiconClassifier(
+        catalog,
+        load_default_model(),
+        acceptance=acceptance if acceptance is not None else load_default_acceptance(),
+    )
 
 
 def build_clusterer() -> StoryClusterer:

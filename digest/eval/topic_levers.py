@@ -32,6 +32,7 @@ judged is new; an article is covered by a tag judged yes or a topic listed as MI
   reader of an untagged story listed every fitting topic as MISSING).
 
     python -m digest.eval.topic_levers [--corpus ../shared/corpora/ant/pool.jsonl]
+        [--honest | --train [--out FILE] | --changes]
 
 Prints the per-group rows and one pooled row per lever (precision, right, wrong, new, covered
 over all held-out readings). Pure Python, about three minutes.
@@ -48,11 +49,22 @@ tag: any threshold loses a covered article there). The models do rank the held-o
 0.904 (1249/133), covered 1160; 0.25 -> 0.913, 1154; 0.35 -> 0.921, 1154; wide on the
 current tags 0.25 -> 0.957 (1235/56), covered 1234 (chosen here on the held-out curve, so not
 evidence).
+
+topics13 (``--honest``): the acceptance model trained on the "day" verdicts, its threshold
+chosen inside the training groups by the inner leave-one-group-out on the day tags with a
+rule fixed before any held-out result was looked at (`by_rule`: the highest precision whose
+covered articles fall by at most COVERAGE_LOSS = 0.5 % of the readings); outer
+leave-one-sheet-out, pooled (thresholds chosen 0.20-0.30): day tags 0.883 (1268/168), covered
+1161 -> 0.912 (1237/120), 1154; current tags 0.955 (1236/58), 1234 -> 0.958 (1226/54), 1228.
+Shipped (``--train``, `make train-topics`): trained on all groups, threshold 0.20 by the same
+rule, digest/data/topic_acceptance.json. ``--changes``: it changes 8 of the 2,175 pool
+technology articles (one further tag dropped each).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import sys
 from collections import Counter
@@ -62,10 +74,15 @@ from pathlib import Path
 
 from ..arabic import tokenize
 from ..relevance import CorpusRecord, light_stem, read_corpus
-from ..topics import LexiconClassifier, TopicCatalog, default_topics_path
-from ..topics.lexicon import _token_forms
-from ..topics.rules import _score as _rule_score
-from ..topics.rules import _without
+from ..topics import (
+    LexiconClassifier,
+    TagAcceptance,
+    TopicCatalog,
+    default_topics_path,
+    load_default_acceptance,
+)
+from ..topics.acceptance import DATA_FILE, accepted, tag_features
+from ..topics.acceptance import probability as _probability
 from .topic_sheet import BLIND_SHEETS, KNOWN_HEADER, KnownScore, Verdicts, rescore
 
 Tags = Mapping[str, Sequence[str]]
@@ -80,82 +97,6 @@ def group_of(name: str) -> str:
 # --- lever A: tag acceptance ---------------------------------------------------------
 
 
-def tag_features(
-    classifier: LexiconClassifier,
-    title: str,
-    text: str,
-    others: Sequence[str] = (),
-    *,
-    as_tags: Sequence[str] | None = None,
-) -> list[tuple[str, Features]]:
-    """(topic, features) of each tag the classifier gives the article, in its order, then of
-    each topic of `others` it does not tag (as if it were one more tag: for training on
-    verdicts given to tags of older code). With `as_tags`, those topics in that order are
-    the tags instead (the tags an older code gave: scores from the current lexicons)."""
-    evidence = classifier.evidence(title, text)
-    tags = evidence.tags
-    extra = [slug for slug in dict.fromkeys(others) if slug not in {m.topic for m in tags}]
-    if as_tags is not None:
-        tags, extra = (), list(dict.fromkeys(as_tags))
-    if not tags and not extra:
-        return []
-    forms: dict[str, frozenset[str]] = {}
-    title_forms = _token_forms(title, suffixes=True, cache=forms)
-    body_forms = _token_forms(text, suffixes=True, cache=forms)
-    in_title = classifier._lexicon.count(title_forms)
-    in_body = classifier._lexicon.count(body_forms)
-    in_lead = classifier._lexicon.count(body_forms[: classifier._lead_words])
-    subjects = frozenset(
-        (*classifier._subject.count(title_forms), *classifier._subject.count(body_forms))
-    )
-    pairs = [(m.topic, m.score, len(m.terms), True) for m in tags]
-    for slug in extra:
-        ignored = classifier._not.get(slug, frozenset())
-        score, terms = _rule_score(
-            _without(ignored, in_title.get(slug, {})), _without(ignored, in_body.get(slug, {}))
-        )
-        pairs.append((slug, score, len(terms), as_tags is not None))
-    first = (pairs[0][1] if pairs[0][3] else 0.0) or 1.0
-    n_tags = sum(1 for pair in pairs if pair[3])
-    found: list[tuple[str, Features]] = []
-    for rank, (slug, score, n_terms, tagged) in enumerate(pairs):
-        ignored = classifier._not.get(slug, frozenset())
-        title_counts = _without(ignored, in_title.get(slug, {}))
-        body_counts = _without(ignored, in_body.get(slug, {}))
-        lead_counts = _without(ignored, in_lead.get(slug, {}))
-        generic = classifier._generic.get(slug, frozenset())
-        spec_title = sum(1 for t in title_counts if t not in generic)
-        gen_title = sum(1 for t in title_counts if t in generic)
-        spec_body = sum(1 for t in body_counts if t not in generic)
-        gen_body = sum(1 for t in body_counts if t in generic)
-        repeats = sum(1 for c in body_counts.values() if c >= 2)
-        f: Features = {
-            "bias": 1.0,
-            "topic:" + slug: 1.0,
-            "log_score": math.log1p(score),
-            "share": score / first,
-            "first": 1.0 if rank == 0 else 0.0,
-            "rank": float(rank),
-            "n_tags": float(n_tags),
-            "spec_title": min(spec_title, 3) / 3,
-            "gen_title": min(gen_title, 3) / 3,
-            "spec_body": math.log1p(spec_body),
-            "gen_body": math.log1p(gen_body),
-            "lead": math.log1p(sum(lead_counts.values())),
-            "repeats": math.log1p(repeats),
-            "no_title": 1.0 if not title_counts else 0.0,
-            "only_generic_title": 1.0 if gen_title and not spec_title else 0.0,
-            "subject": 1.0 if slug in subjects else 0.0,
-            "other_subject": 1.0 if subjects - {slug} else 0.0,
-            "fallback": 1.0 if not evidence.topics and as_tags is None else 0.0,
-            "n_terms": math.log1p(n_terms),
-            "untagged": 0.0 if tagged else 1.0,
-            "tech": math.log1p(evidence.tech_score),
-        }
-        found.append((slug, f))
-    return found
-
-
 @dataclass(frozen=True)
 class Logistic:
     """A logistic model over named real features (pure; weights by name)."""
@@ -163,8 +104,7 @@ class Logistic:
     weights: Mapping[str, float]
 
     def probability(self, features: Mapping[str, float]) -> float:
-        z = sum(self.weights.get(name, 0.0) * value for name, value in features.items())
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return _probability(self.weights, features)
 
 
 def fit_logistic(
@@ -192,22 +132,6 @@ def fit_logistic(
             penalty = 0.0 if name == "bias" else l2 * weights.get(name, 0.0)
             weights[name] = weights.get(name, 0.0) - rate * (g / n + penalty / n)
     return Logistic(dict(weights))
-
-
-def accepted(
-    rated: Sequence[tuple[str, float]], threshold: float, empty_share: float = 1 / 3
-) -> list[str]:
-    """The tags kept: those rated at least `threshold`, and the best-rated one unless it is
-    rated under `empty_share` of the threshold (a story with tags keeps one unless the
-    model is very sure). Order kept (pure)."""
-    if not rated:
-        return []
-    best = max(rated, key=lambda pair: pair[1])
-    return [
-        topic
-        for topic, p in rated
-        if p >= threshold or (topic == best[0] and p >= threshold * empty_share)
-    ]
 
 
 # --- lever B: fallback topic ---------------------------------------------------------
@@ -543,6 +467,121 @@ def evaluate(
     return pooled
 
 
+# --- topics13: the acceptance model's threshold by a rule fixed in advance -------------------
+
+# The threshold grid of the honest procedure; 0.0 keeps every tag (the rules' tags).
+THRESHOLDS_HONEST = (0.0, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
+# The rule, fixed before any held-out result was seen (topics13): the highest inner precision
+# among the thresholds whose covered articles fall by at most COVERAGE_LOSS of the readings
+# against keeping every tag (ties: the lower threshold).
+COVERAGE_LOSS = 0.005
+
+
+@dataclass
+class _Fits:
+    """Acceptance models trained on the "day" verdicts of all groups but a set, cached by
+    the set left out (the inner fits of two outer groups are the same model)."""
+
+    data: Data
+    models: dict[frozenset[str], Logistic]
+
+    def without(self, left_out: frozenset[str]) -> Logistic:
+        if left_out not in self.models:
+            groups = {g for g, _ in self.data.sheets} - left_out
+            examples = _tag_examples(self.data, groups, _ids(self.data, set(left_out)), "day")
+            self.models[left_out] = fit_logistic(examples, epochs=80)
+        return self.models[left_out]
+
+
+def choose_honest(data: Data, groups: set[str], fits: _Fits, left_out: frozenset[str]) -> float:
+    """The threshold by the fixed rule (COVERAGE_LOSS), from the inner leave-one-group-out
+    over `groups` on the tags each sheet was read with (their error rate is a fresh
+    sheet's); each inner model is trained on `groups` less the inner held-out one."""
+    inner = {t: KnownScore(0, 0, 0, 0, 0) for t in THRESHOLDS_HONEST}
+    for held in sorted(groups):
+        model = fits.without(left_out | {held})
+        held_ids = _ids(data, {held})
+        for t in THRESHOLDS_HONEST:
+            inner[t] = inner[t] + _score(data, {held}, _apply_a(data, model, held_ids, t, "day"))
+    return by_rule(inner)
+
+
+def by_rule(inner: Mapping[float, KnownScore]) -> float:
+    """The threshold the fixed rule picks from the inner scores per threshold (0.0 keeps
+    every tag and must be among them): the highest precision among those whose covered
+    articles are at most COVERAGE_LOSS of the readings under 0.0's; ties: the lower (pure)."""
+    base = inner[0.0]
+    allowed = base.covered - COVERAGE_LOSS * base.articles
+    ok = [t for t, score in inner.items() if score.covered >= allowed]
+    return max(ok, key=lambda t: (inner[t].precision, -t))
+
+
+def honest(data: Data, out: list[str]) -> dict[str, KnownScore]:
+    """The outer leave-one-group-out of the whole procedure (fit on the training groups'
+    day verdicts, threshold by `choose_honest` inside them), scored on the held-out group's
+    day tags and on its current tags; rows appended to `out`."""
+    fits = _Fits(data, {})
+    groups = sorted({g for g, _ in data.sheets})
+    pooled = {name: KnownScore(0, 0, 0, 0, 0) for name in ("day", "A13-day", "rules", "A13")}
+    for held in groups:
+        rest = set(groups) - {held}
+        model = fits.without(frozenset({held}))
+        t = choose_honest(data, rest, fits, frozenset({held}))
+        held_ids = _ids(data, {held})
+        rows = {
+            "day": _score(data, {held}, data.day_tags),
+            "A13-day": _score(data, {held}, _apply_a(data, model, held_ids, t, "day")),
+            "rules": _score(data, {held}, data.tags),
+            "A13": _score(data, {held}, _apply_a(data, model, held_ids, t, "current")),
+        }
+        for name, score in rows.items():
+            pooled[name] = pooled[name] + score
+            out.append(f"{held:<26}{name:<8}{t:6.2f} " + score.row("").strip())
+        print(out[-len(rows) :], file=sys.stderr, flush=True)
+    return pooled
+
+
+def shipped(data: Data) -> tuple[Logistic, float]:
+    """The model to ship: trained on every group's day verdicts, its threshold by the same
+    rule over all groups (inner leave-one-group-out)."""
+    fits = _Fits(data, {})
+    groups = {g for g, _ in data.sheets}
+    return fits.without(frozenset()), choose_honest(data, groups, fits, frozenset())
+
+
+def changes(corpus: Path, topics: Path | None, shown: int = 15) -> int:
+    """How many technology articles of `corpus` the shipped acceptance model changes (tags
+    dropped), with the titles of a few TUNE-half ones (the judge half stays unread)."""
+    from .topic_sheet import is_judge
+
+    catalog = TopicCatalog.load(topics or default_topics_path())
+    rules = LexiconClassifier(catalog)
+    model = LexiconClassifier(catalog, acceptance=load_default_acceptance())
+    articles = changed = dropped = tagged = emptied = 0
+    titles: list[str] = []
+    for record in read_corpus(corpus):
+        if not record.is_tech:
+            continue
+        articles += 1
+        before = [m.topic for m in rules.classify(record.title, record.text)]
+        after = [m.topic for m in model.classify(record.title, record.text)]
+        tagged += bool(before)
+        if before != after:
+            changed += 1
+            dropped += len(before) - len(after)
+            emptied += not after
+            if not is_judge(record.id) and len(titles) < shown:
+                gone = ", ".join(t for t in before if t not in after)
+                titles.append(f"  {record.id} [{', '.join(after)}] dropped {gone}: {record.title}")
+    print(
+        f"{articles} technology articles, {tagged} tagged: the model changes {changed}"
+        f" ({dropped} tags dropped, {emptied} left untagged)"
+    )
+    print("tune-half examples:")
+    print("\n".join(titles))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m digest.eval.topic_levers")
     parser.add_argument("--corpus", type=Path, default=Path("../shared/corpora/ant/pool.jsonl"))
@@ -550,8 +589,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--judged", type=Path, default=Path(__file__).parents[2] / "tests/fixtures/judged"
     )
+    parser.add_argument(
+        "--honest",
+        action="store_true",
+        help="only topics13's procedure: threshold by the fixed rule, outer leave-one-out",
+    )
+    parser.add_argument(
+        "--train",
+        action="store_true",
+        help="fit the shipped tag acceptance model (all groups) and write --out",
+    )
+    parser.add_argument("--out", type=Path, default=Path(__file__).parents[1] / "data" / DATA_FILE)
+    parser.add_argument(
+        "--changes",
+        action="store_true",
+        help="count the tags the shipped model changes over the corpus' technology articles",
+    )
     args = parser.parse_args(argv)
+    if args.changes:
+        return changes(args.corpus, args.topics)
     data = load(args.corpus, args.judged, args.topics)
+    if args.train:
+        model, threshold = shipped(data)
+        acceptance = TagAcceptance(model.weights, threshold)
+        args.out.write_text(
+            json.dumps(acceptance.to_json(), indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
+        print(f"wrote {args.out}: threshold {threshold:.2f}, {len(model.weights)} weights")
+        return 0
+    if args.honest:
+        rows: list[str] = []
+        result = honest(data, rows)
+        print("\n".join(rows))
+        print()
+        print("pooled, held out (threshold by the fixed rule inside the training groups):")
+        for name, score in result.items():
+            share = score.covered / score.articles if score.articles else 0.0
+            print(f"{name:<8}" + score.row("").strip() + f"  {share:.1%}")
+        return 0
     lines: list[str] = []
     fresh: Counter[str] = Counter()
     curve: dict[tuple[str, float], KnownScore] = {}

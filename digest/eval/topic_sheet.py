@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..relevance import CorpusRecord, read_corpus
-from ..topics import LexiconClassifier, TopicCatalog, default_topics_path
+from ..topics import LexiconClassifier, TopicCatalog, default_topics_path, load_default_acceptance
 
 JUDGE_SALT = "newsdigest-topics-judge|"
 ORDER_SALT = "newsdigest-topics-sheet|"
@@ -449,11 +449,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--judged", type=Path, default=Path(__file__).parents[2] / "tests/fixtures/judged"
     )
     known.add_argument("--list", action="store_true", help="list wrong/new tags, uncovered")
+    for command in (known, build):
+        command.add_argument(
+            "--no-acceptance",
+            action="store_true",
+            help="the lexicon rules' tags without the shipped tag acceptance model",
+        )
     args = parser.parse_args(argv)
+    # the tags the bot posts: the rules' tags less those the acceptance model drops
+    acceptance = (
+        None if args.command == "score" or args.no_acceptance else load_default_acceptance()
+    )
     if args.command == "known":
         sheets = [(group, Verdicts.load(args.judged, name)) for group, name in BLIND_SHEETS]
         wanted = {record_id for _, verdicts in sheets for record_id in verdicts.ids}
-        classifier = LexiconClassifier(TopicCatalog.load(args.topics or default_topics_path()))
+        classifier = LexiconClassifier(
+            TopicCatalog.load(args.topics or default_topics_path()), acceptance=acceptance
+        )
         records = {r.id: r for r in read_corpus(args.corpus) if r.id in wanted}
         absent = sorted(wanted - set(records))
         if absent:
@@ -475,7 +487,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         sheet, rows = build_sheet(
             read_corpus(args.corpus),
-            LexiconClassifier(catalog),
+            LexiconClassifier(catalog, acceptance=acceptance),
             skip,
             half=args.half,
             start=max(0, args.start),

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ..models import TopicMatch
+from .acceptance import TagAcceptance, tag_features
 from .catalog import TopicCatalog
 from .lexicon import _CACHE_LIMIT, _Lexicon, _term_words, _token_forms
 from .rules import (
@@ -66,9 +67,35 @@ class LexiconEvidence:
         return (self.fallback,)
 
 
+@dataclass(frozen=True)
+class RatedTag:
+    """A tag of the lexicon rules with the tag acceptance model's probability that a reader
+    agrees, and whether it is kept (`newsdigest why`)."""
+
+    match: TopicMatch
+    probability: float
+    kept: bool
+    threshold: float  # the model's: a tag rated under it is dropped (a best tag only far under)
+
+
+@dataclass(frozen=True)
+class LexiconCounts:
+    """Term counts of one article per topic (label -> occurrences) in the title, the body
+    and its lead (LEAD_WORDS), the topics whose subject it names, and the generic
+    technology words in the title and the body."""
+
+    in_title: Mapping[str, Mapping[str, int]]
+    in_body: Mapping[str, Mapping[str, int]]
+    in_lead: Mapping[str, Mapping[str, int]]
+    subjects: frozenset[str]
+    tech_title: Mapping[str, int]
+    tech_body: Mapping[str, int]
+
+
 class LexiconClassifier:
     """digest.ports.TopicClassifier from the catalogue lexicons, optionally combined with a
-    trained relevance model for `is_technology`."""
+    trained relevance model for `is_technology` and a tag acceptance model (`acceptance`,
+    digest.topics.acceptance) that drops the further tags a reader would likely reject."""
 
     def __init__(
         self,
@@ -83,9 +110,11 @@ class LexiconClassifier:
         title_fallback_score: float = TITLE_FALLBACK_SCORE,
         defer_generic_share: float = DEFER_GENERIC_SHARE,
         lead_words: int = LEAD_WORDS,
+        acceptance: TagAcceptance | None = None,
     ) -> None:
         self.catalog = catalog
         self.relevance = relevance
+        self.acceptance = acceptance
         self._min_score = min_score
         self._secondary_share = secondary_share
         self._body_secondary_share = body_secondary_share
@@ -150,14 +179,37 @@ class LexiconClassifier:
         self._tech = _Lexicon({"": catalog.technology_terms})
         self._forms: dict[str, frozenset[str]] = {}
         self._last: tuple[str, str, LexiconEvidence] | None = None
+        self._counted: tuple[str, str, LexiconCounts] | None = None
 
     def classify(self, title: str, text: str) -> tuple[TopicMatch, ...]:
         """Topics strongest first; terms are the matched lexicon entries, title hits first.
         A topic tags with at least `min_score`, and a topic after the first only with at least
         `secondary_share` of the first one's score; when none does, the strongest with a
         specific score of at least `fallback_score` tags alone, else the one named in the
-        title by generic words with at least `title_fallback_score`."""
-        return self.evidence(title, text).tags
+        title by generic words with at least `title_fallback_score`. With an `acceptance`
+        model, only the tags it keeps (`rated`); the relevance filter still sees them all."""
+        tags = self.evidence(title, text).tags
+        if self.acceptance is None or not tags:
+            return tags
+        kept = {rated.match.topic for rated in self.rated(title, text) if rated.kept}
+        return tuple(match for match in tags if match.topic in kept)
+
+    def rated(self, title: str, text: str) -> tuple[RatedTag, ...]:
+        """The lexicon rules' tags (`LexiconEvidence.tags`, in order) with the acceptance
+        model's probability and verdict; () without a model or a tag."""
+        acceptance = self.acceptance
+        tags = self.evidence(title, text).tags
+        if acceptance is None or not tags:
+            return ()
+        by_topic = {match.topic: match for match in tags}
+        rated = [
+            (slug, acceptance.probability(features))
+            for slug, features in tag_features(self, title, text)
+        ]
+        kept = set(acceptance.kept(rated))
+        return tuple(
+            RatedTag(by_topic[slug], p, slug in kept, acceptance.threshold) for slug, p in rated
+        )
 
     def evidence(self, title: str, text: str) -> LexiconEvidence:
         """Topic matches and the generic technology score of one article."""
@@ -168,16 +220,32 @@ class LexiconClassifier:
         self._last = (title, text, found)
         return found
 
-    def _evidence(self, title: str, text: str) -> LexiconEvidence:
+    def counts(self, title: str, text: str) -> LexiconCounts:
+        """The lexicon term counts of one article (the last article's are kept: `rated`
+        reads them again after `evidence`)."""
+        last = self._counted
+        if last is not None and last[0] == title and last[1] == text:
+            return last[2]
         if len(self._forms) >= _CACHE_LIMIT:
             self._forms.clear()
         title_forms = _token_forms(title, suffixes=True, cache=self._forms)
         body_forms = _token_forms(text, suffixes=True, cache=self._forms)
-        in_title = self._lexicon.count(title_forms)
-        in_body = self._lexicon.count(body_forms)
-        in_lead = self._lexicon.count(body_forms[: self._lead_words])
+        found = LexiconCounts(
+            self._lexicon.count(title_forms),
+            self._lexicon.count(body_forms),
+            self._lexicon.count(body_forms[: self._lead_words]),
+            frozenset((*self._subject.count(title_forms), *self._subject.count(body_forms))),
+            self._tech.count(title_forms).get("", {}),
+            self._tech.count(body_forms).get("", {}),
+        )
+        self._counted = (title, text, found)
+        return found
+
+    def _evidence(self, title: str, text: str) -> LexiconEvidence:
+        counted = self.counts(title, text)
+        in_title, in_body, in_lead = counted.in_title, counted.in_body, counted.in_lead
         # the topics whose subject (Topic.subject) the article names
-        subjects = frozenset((*self._subject.count(title_forms), *self._subject.count(body_forms)))
+        subjects = counted.subjects
         candidates: list[tuple[float, TopicMatch]] = []
         weak: list[tuple[float, TopicMatch]] = []  # below min_score, for the fallback
         title_topics = []
@@ -242,9 +310,7 @@ class LexiconClassifier:
             fallback = self._chosen(self._undeferred(weak, subjects), frozenset())[0]
         if not matches and fallback is None:
             fallback = _title_fallback(titled)
-        tech_score, _ = _score(
-            self._tech.count(title_forms).get("", {}), self._tech.count(body_forms).get("", {})
-        )
+        tech_score, _ = _score(counted.tech_title, counted.tech_body)
         return LexiconEvidence(
             tuple(matches), tech_score, tuple(title_topics), fallback, tuple(passing)
         )
