@@ -269,6 +269,10 @@ BLIND_SHEETS: tuple[tuple[str, str], ...] = (
     # Drawn on topics11's code, scored once (0.825 and 0.810, 50/60 for both readers).
     ("pool", "topics-pool-judge-420"),
     ("pool", "topics-pool-judge-420-second"),
+    # Drawn on topics13's code (the acceptance model drops none of its tags), scored once
+    # (0.855, 50/60 for both readers).
+    ("pool", "topics-pool-judge-480"),
+    ("pool", "topics-pool-judge-480-second"),
 )
 
 
