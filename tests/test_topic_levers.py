@@ -71,3 +71,15 @@ def test_auc_counts_the_pairs_a_model_orders_right() -> None:
     assert auc([(0.9, True), (0.1, False)]) == 1.0
     assert auc([(0.1, True), (0.9, False)]) == 0.0
     assert auc([(0.5, True), (0.5, False), (0.7, True)]) == 0.75
+
+
+def test_the_shipped_model_is_fitted_on_the_sheets_before_its_fresh_tests() -> None:
+    from digest.eval.topic_levers import TRAINED_THROUGH, training_sheets
+    from digest.eval.topic_sheet import BLIND_SHEETS
+
+    names = [name for _, name in training_sheets()]
+    assert names[-1] == TRAINED_THROUGH
+    # every later sheet (read on the shipped model) is left out, every earlier one is in
+    later = [name for _, name in BLIND_SHEETS][len(names) :]
+    assert "topics-pool-judge-480" in later and not set(later) & set(names)
+    assert names == [name for _, name in BLIND_SHEETS][: len(names)]

@@ -56,9 +56,10 @@ rule fixed before any held-out result was looked at (`by_rule`: the highest prec
 covered articles fall by at most COVERAGE_LOSS = 0.5 % of the readings); outer
 leave-one-sheet-out, pooled (thresholds chosen 0.20-0.30): day tags 0.883 (1268/168), covered
 1161 -> 0.912 (1237/120), 1154; current tags 0.955 (1236/58), 1234 -> 0.958 (1226/54), 1228.
-Shipped (``--train``, `make train-topics`): trained on all groups, threshold 0.20 by the same
-rule, digest/data/topic_acceptance.json. ``--changes``: it changes 8 of the 2,175 pool
-technology articles (one further tag dropped each).
+Shipped (``--train``, `make train-topics`): trained on the 15 groups up to TRAINED_THROUGH
+(topics-pool-judge-420; 480 was read on it, fresh), threshold 0.20 by the same rule,
+digest/data/topic_acceptance.json. ``--changes``: it changes 8 of the 2,175 pool technology
+articles (one further tag dropped each).
 """
 
 from __future__ import annotations
@@ -201,8 +202,25 @@ class Data:
     day: Mapping[str, list[tuple[str, Features]]]
 
 
-def load(corpus: Path, judged: Path, topics: Path | None) -> Data:
-    sheets = tuple((group_of(name), Verdicts.load(judged, name)) for _, name in BLIND_SHEETS)
+# The shipped model (`--train`) is fitted on the blind sheets up to and including this one; the
+# sheets listed after it were read on the shipped model and are its fresh tests. Refitting on
+# them is a deliberate change: move this name, retrain, and measure on a new fresh sheet.
+TRAINED_THROUGH = "topics-pool-judge-420-second"
+
+
+def training_sheets() -> tuple[tuple[str, str], ...]:
+    """BLIND_SHEETS up to and including TRAINED_THROUGH: what `--train` fits on."""
+    names = [name for _, name in BLIND_SHEETS]
+    return BLIND_SHEETS[: names.index(TRAINED_THROUGH) + 1]
+
+
+def load(
+    corpus: Path,
+    judged: Path,
+    topics: Path | None,
+    blind_sheets: Sequence[tuple[str, str]] = BLIND_SHEETS,
+) -> Data:
+    sheets = tuple((group_of(name), Verdicts.load(judged, name)) for _, name in blind_sheets)
     wanted = {i for _, v in sheets for i in v.ids}
     records = {r.id: r for r in read_corpus(corpus) if r.id in wanted}
     classifier = LexiconClassifier(TopicCatalog.load(topics or default_topics_path()))
@@ -608,7 +626,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.changes:
         return changes(args.corpus, args.topics)
-    data = load(args.corpus, args.judged, args.topics)
+    data = load(
+        args.corpus,
+        args.judged,
+        args.topics,
+        training_sheets() if args.train else BLIND_SHEETS,
+    )
     if args.train:
         model, threshold = shipped(data)
         acceptance = TagAcceptance(model.weights, threshold)
