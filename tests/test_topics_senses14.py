@@ -1,0 +1,55 @@
+"""Word-sense rules (issue 15, topics14) for error classes that recur across fresh blind pool
+sheets (topics-pool-judge-420 and -480), checked first on every other blind verdict (`python -m
+digest.eval.topic_sheet known`). The stories are written here in their shape, never copied."""
+
+from __future__ import annotations
+
+import pytest
+
+from digest.topics import LexiconClassifier, TopicCatalog, default_topics_path
+
+
+@pytest.fixture(scope="module")
+def classifier() -> LexiconClassifier:
+    return LexiconClassifier(TopicCatalog.load(default_topics_path()))
+
+
+def tags(classifier: LexiconClassifier, title: str, text: str) -> list[str]:
+    return [match.topic for match in classifier.classify(title, text)]
+
+
+def test_a_scientific_breakthrough_is_no_hacking(classifier: LexiconClassifier) -> None:
+    # 480, both readers: cybersecurity no on «اختراق علمي» (a probe nearing the sun), space wanted
+    title = "علماء يسعون إلى اختراق علمي بالاقتراب من الشمس"
+    text = (
+        "يأمل العلماء في تحقيق اختراق علمي كبير عبر إرسال مسبار يقترب من الشمس أكثر من أي "
+        "مركبة سبقته، لدراسة الاقتراب من الشمس وأسرار حرارتها الهائلة."
+    )
+    assert tags(classifier, title, text) == ["space"]
+
+
+def test_piercing_a_hard_material_is_no_hacking(classifier: LexiconClassifier) -> None:
+    # 420, both readers: cybersecurity no on a water jet's «اختراق» of cement
+    title = "شاهد كيف يتم اختراق الجدار بمسدس مائي في ثوان"
+    text = (
+        "يظهر مقطع مصور مسدسا مائيا عالي الضغط يقطع الإسمنت في ثوان، ويقول صانعوه إن اختراق "
+        "الجدار لم يعد يحتاج إلى أدوات الحفر التقليدية."
+    )
+    assert "cybersecurity" not in tags(classifier, title, text)
+
+
+def test_breaching_an_account_stays_hacking(classifier: LexiconClassifier) -> None:
+    # the sense rule must leave the hacking sense alone
+    title = "اختراق حسابات آلاف المستخدمين وتسريب كلمات المرور"
+    text = "أعلنت الشركة عن اختراق خوادمها وتسريب كلمات المرور الخاصة بآلاف الحسابات."
+    assert tags(classifier, title, text)[0] == "cybersecurity"
+
+
+def test_the_first_stars_of_the_universe_are_space(classifier: LexiconClassifier) -> None:
+    # 480, both readers: space wanted on the universe's first stars, science given
+    title = "رصد أدلة على النجوم الأولى في الكون المبكر"
+    text = (
+        "قال باحثون إن دراسة جديدة رصدت إشارة من النجوم الأولى التي ظهرت بعد الانفجار العظيم، "
+        "وإن النتائج تساعد العلماء على فهم الكون المبكر."
+    )
+    assert tags(classifier, title, text)[0] == "space"
