@@ -53,3 +53,26 @@ def test_the_first_stars_of_the_universe_are_space(classifier: LexiconClassifier
         "وإن النتائج تساعد العلماء على فهم الكون المبكر."
     )
     assert tags(classifier, title, text)[0] == "space"
+
+
+def test_an_attack_carried_out_over_the_internet_is_security(
+    classifier: LexiconClassifier,
+) -> None:
+    # 480, both readers: internet-services no on hackers breaking into routers, cybersecurity
+    # wanted; «عبر الإنترنت» in the title named internet-services first
+    title = "تحذير رسمي: هجوم جديد على الأجهزة المنزلية عبر الإنترنت"
+    text = (
+        "حذرت السلطات من أن متسللين اخترقوا آلاف أجهزة التوجيه في المنازل والشركات، وإن بوسعهم "
+        "سرقة معلومات المستخدمين. وقالت إن الهجمات الإلكترونية استخدمت برمجيات خبيثة، وإن "
+        "المتسللين أعدوا موقع إلكتروني لإصدار الأوامر، وطلبت من المستخدمين تحديث أجهزتهم."
+    )
+    assert tags(classifier, title, text) == ["cybersecurity"]
+
+
+def test_streaming_over_the_internet_stays_internet_services(
+    classifier: LexiconClassifier,
+) -> None:
+    # the longer phrase wins over «عبر الإنترنت»
+    title = "نمو البث عبر الإنترنت في العالم العربي"
+    text = "قالت شركات إن البث عبر الإنترنت ينمو بسرعة، وإن خدمات البث تجذب ملايين المستخدمين."
+    assert tags(classifier, title, text)[0] == "internet-services"
