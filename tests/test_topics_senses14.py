@@ -76,3 +76,23 @@ def test_streaming_over_the_internet_stays_internet_services(
     title = "نمو البث عبر الإنترنت في العالم العربي"
     text = "قالت شركات إن البث عبر الإنترنت ينمو بسرعة، وإن خدمات البث تجذب ملايين المستخدمين."
     assert tags(classifier, title, text)[0] == "internet-services"
+
+
+def test_contaminated_food_is_a_health_story(classifier: LexiconClassifier) -> None:
+    # 420, both readers: health-tech wanted on contaminated food and on expiry dates, untagged
+    title = "أغذية ملوثة تثير قلق المستهلكين"
+    text = (
+        "غزت الأسواق أغذية ملوثة مستوردة، واشترى المواطنون أدوات لتحليل ما يشترونه، ودعت "
+        "السلطات إلى التأكد من سلامة الغذاء قبل الشراء."
+    )
+    assert tags(classifier, title, text) == ["health-tech"]
+
+
+def test_heading_the_ball_is_a_health_study(classifier: LexiconClassifier) -> None:
+    # 420, both readers: health-tech wanted on a study of heading the ball, science given
+    title = "ضربات الرأس خطر على لاعبي كرة القدم"
+    text = (
+        "قال باحثون في دراسة حديثة إن ضربات الرأس المتكررة تضعف التركيز والذاكرة لدى اللاعبين، "
+        "وإن الباحثين فحصوا مئات اللاعبين الهواة."
+    )
+    assert tags(classifier, title, text)[0] == "health-tech"
