@@ -273,6 +273,9 @@ BLIND_SHEETS: tuple[tuple[str, str], ...] = (
     # (0.855, 50/60 for both readers).
     ("pool", "topics-pool-judge-480"),
     ("pool", "topics-pool-judge-480-second"),
+    # Drawn on topics14's code, scored once (0.984, 58/60 for both readers).
+    ("pool", "topics-pool-judge-540"),
+    ("pool", "topics-pool-judge-540-second"),
 )
 
 
