@@ -82,8 +82,9 @@ from ..topics import (
     default_topics_path,
     load_default_acceptance,
 )
-from ..topics.acceptance import DATA_FILE, accepted, tag_features
+from ..topics.acceptance import DATA_FILE, accepted
 from ..topics.acceptance import probability as _probability
+from ..topics.classifier import tag_features
 from .topic_sheet import BLIND_SHEETS, KNOWN_HEADER, KnownScore, Verdicts, rescore
 
 Tags = Mapping[str, Sequence[str]]

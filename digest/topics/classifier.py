@@ -4,12 +4,13 @@ subject, title_holds) and what `newsdigest why` explains."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from ..models import TopicMatch
-from .acceptance import TagAcceptance, tag_features
+from .acceptance import Features, TagAcceptance
 from .catalog import TopicCatalog
 from .lexicon import _CACHE_LIMIT, _Lexicon, _term_words, _token_forms
 from .rules import (
@@ -449,3 +450,76 @@ class LexiconClassifier:
             probability = self.relevance.probability(title, text, evidence)
             return probability >= self.relevance.threshold
         return bool(evidence.topics)
+
+
+def tag_features(
+    classifier: LexiconClassifier,
+    title: str,
+    text: str,
+    others: Sequence[str] = (),
+    *,
+    as_tags: Sequence[str] | None = None,
+) -> list[tuple[str, Features]]:
+    """(topic, features) of each tag the classifier's lexicon rules give the article, in
+    their order, then of each topic of `others` they do not tag (as if it were one more tag:
+    for training on verdicts given to tags of older code). With `as_tags`, those topics in
+    that order are the tags instead (the tags an older code gave: scores from the current
+    lexicons). Reads the classifier's counts (`LexiconClassifier.counts`) and its lexicons'
+    `not` and generic sets; here beside the classifier so that the acceptance model
+    (acceptance.py) needs nothing of it."""
+    evidence = classifier.evidence(title, text)
+    tags = evidence.tags
+    extra = [slug for slug in dict.fromkeys(others) if slug not in {m.topic for m in tags}]
+    if as_tags is not None:
+        tags, extra = (), list(dict.fromkeys(as_tags))
+    if not tags and not extra:
+        return []
+    counted = classifier.counts(title, text)
+    in_title, in_body, in_lead = counted.in_title, counted.in_body, counted.in_lead
+    subjects = counted.subjects
+    pairs = [(m.topic, m.score, len(m.terms), True) for m in tags]
+    for slug in extra:
+        ignored = classifier._not.get(slug, frozenset())
+        score, terms = _score(
+            _without(ignored, in_title.get(slug, {})), _without(ignored, in_body.get(slug, {}))
+        )
+        pairs.append((slug, score, len(terms), as_tags is not None))
+    first = (pairs[0][1] if pairs[0][3] else 0.0) or 1.0
+    n_tags = sum(1 for pair in pairs if pair[3])
+    found: list[tuple[str, Features]] = []
+    for rank, (slug, score, n_terms, tagged) in enumerate(pairs):
+        ignored = classifier._not.get(slug, frozenset())
+        title_counts = _without(ignored, in_title.get(slug, {}))
+        body_counts = _without(ignored, in_body.get(slug, {}))
+        lead_counts = _without(ignored, in_lead.get(slug, {}))
+        generic = classifier._generic.get(slug, frozenset())
+        spec_title = sum(1 for t in title_counts if t not in generic)
+        gen_title = sum(1 for t in title_counts if t in generic)
+        spec_body = sum(1 for t in body_counts if t not in generic)
+        gen_body = sum(1 for t in body_counts if t in generic)
+        repeats = sum(1 for c in body_counts.values() if c >= 2)
+        f: Features = {
+            "bias": 1.0,
+            "topic:" + slug: 1.0,
+            "log_score": math.log1p(score),
+            "share": score / first,
+            "first": 1.0 if rank == 0 else 0.0,
+            "rank": float(rank),
+            "n_tags": float(n_tags),
+            "spec_title": min(spec_title, 3) / 3,
+            "gen_title": min(gen_title, 3) / 3,
+            "spec_body": math.log1p(spec_body),
+            "gen_body": math.log1p(gen_body),
+            "lead": math.log1p(sum(lead_counts.values())),
+            "repeats": math.log1p(repeats),
+            "no_title": 1.0 if not title_counts else 0.0,
+            "only_generic_title": 1.0 if gen_title and not spec_title else 0.0,
+            "subject": 1.0 if slug in subjects else 0.0,
+            "other_subject": 1.0 if subjects - {slug} else 0.0,
+            "fallback": 1.0 if not evidence.topics and as_tags is None else 0.0,
+            "n_terms": math.log1p(n_terms),
+            "untagged": 0.0 if tagged else 1.0,
+            "tech": math.log1p(evidence.tech_score),
+        }
+        found.append((slug, f))
+    return found
