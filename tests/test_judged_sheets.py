@@ -47,6 +47,8 @@ def rows(name: str) -> list[dict[str, str]]:
         "topics-pool-judge-480-second",
         "topics-pool-judge-540",
         "topics-pool-judge-540-second",
+        "topics-pool-judge-600",
+        "topics-pool-judge-600-second",
     ],
 )
 def test_topic_sheet_every_tag_judged_on_the_sheets_articles(sheet: str) -> None:
@@ -119,6 +121,7 @@ def test_bullet_sheet_answers_match_its_key(sheet: str) -> None:
         ("topics-pool-judge-420", 63),
         ("topics-pool-judge-480", 62),
         ("topics-pool-judge-540", 61),
+        ("topics-pool-judge-600", 63),
     ],
 )
 def test_two_blind_readings_of_one_topic_sheet_judge_the_same_tags(sheet: str, tags: int) -> None:

@@ -276,6 +276,9 @@ BLIND_SHEETS: tuple[tuple[str, str], ...] = (
     # Drawn on topics14's code, scored once (0.984, 58/60 for both readers).
     ("pool", "topics-pool-judge-540"),
     ("pool", "topics-pool-judge-540-second"),
+    # The same final code, a second fresh sheet, scored once (0.889, 54/60 for both readers).
+    ("pool", "topics-pool-judge-600"),
+    ("pool", "topics-pool-judge-600-second"),
 )
 
 
