@@ -84,9 +84,15 @@ def _without_prefixes(token: str) -> set[str]:
     return forms
 
 
-def _strips_like_a_term(word: str) -> bool:
-    """Whether `_compile_term` drops the leading «ال» of this (unstarred) term word."""
-    return word.startswith("ال") and len(word) - 2 >= 3 and not (len(word) == 5 and word[2] == "ا")
+def _strips_like_a_term(word: str, *, stem: bool = False) -> bool:
+    """Whether `_compile_term` drops the leading «ال» of this (non-Latin) term word: the
+    article is stripped from text tokens as well; but a three-letter word starting with
+    alef keeps it unless the term is starred: «الأرق» bare («ارق») is also «فارق» (ف + ارق)."""
+    return (
+        word.startswith("ال")
+        and len(word) - 2 >= 3
+        and not (len(word) == 5 and word[2] == "ا" and not stem)
+    )
 
 
 def _without_suffixes(form: str) -> set[str]:
@@ -156,14 +162,7 @@ def _compile_term(label: str, group: str = "") -> _Term | None:
         pieces = tokenize(raw.rstrip("*"))
         for index, piece in enumerate(pieces):
             key = piece
-            if (
-                not _is_latin(key)
-                and key.startswith("ال")
-                and len(key) - 2 >= 3
-                and not (len(key) == 5 and key[2] == "ا" and not stem)
-            ):
-                # The article is stripped from text tokens as well; but a three-letter word
-                # starting with alef keeps it: «الأرق» bare («ارق») is also «فارق» (ف + ارق)
+            if not _is_latin(key) and _strips_like_a_term(key, stem=stem):
                 key = key[2:]
             words.append(_Word(key, stem and index == len(pieces) - 1))
     return _Term(group, label, tuple(words)) if words else None
