@@ -414,22 +414,21 @@ def cmd_why(services: Services, url: str, *, chat: str | None = None) -> int:
     print(article.title)
     if not article.topics:
         print("  (no topic matched / لم يطابق أي موضوع)")
-    names = {t.slug: t for t in services.catalog.topics}
+    # a topic as the lines below show it: both names, or the slug of a topic not in the catalogue
+    names = {t.slug: f"{t.name_ar} / {t.name_en}" for t in services.catalog.topics}
     # the tag acceptance model's view (digest.topics.acceptance): each tag's probability that
     # a reader agrees, and the tags of the lexicon rules it dropped
     rate = getattr(services.classifier, "rated", None)
     rated = {r.match.topic: r for r in rate(article.title, article.text)} if rate else {}
     for match in article.topics:
-        topic = names.get(match.topic)
-        name = f"{topic.name_ar} / {topic.name_en}" if topic else match.topic
+        name = names.get(match.topic, match.topic)
         accepted = rated.get(match.topic)
         shown = f", acceptance {accepted.probability:.2f}" if accepted is not None else ""
         print(f"  {name}: score {match.score:.1f}{shown} — {', '.join(match.terms)}")
     for slug, r in rated.items():
         if r.kept or any(match.topic == slug for match in article.topics):
             continue
-        topic = names.get(slug)
-        name = f"{topic.name_ar} / {topic.name_en}" if topic else slug
+        name = names.get(slug, slug)
         print(
             f"  {name}: not tagged, dropped by the tag acceptance model (acceptance"
             f" {r.probability:.2f}, under {r.threshold:.2f} /"
@@ -439,8 +438,7 @@ def cmd_why(services: Services, url: str, *, chat: str | None = None) -> int:
     if evidence is not None:
         # A platform or device named once as a venue («على متجر غوغل بلاي») does not tag.
         for match in evidence(article.title, article.text).passing:
-            topic = names.get(match.topic)
-            name = f"{topic.name_ar} / {topic.name_en}" if topic else match.topic
+            name = names.get(match.topic, match.topic)
             print(
                 f"  {name}: not tagged, mentioned in passing (not in the title or lead,"
                 f" no term twice / ذكر عابر) — {', '.join(match.terms)}"
