@@ -165,18 +165,8 @@ def fit(
     """The shipped training loop (digest.relevance.train) with the lever's changes."""
     frequency = Counter(name for names, _ in examples for name in names)
     vocabulary = {name for name, count in frequency.items() if count >= options.min_df}
-    ratio = dict.fromkeys(vocabulary, 1.0)
-    if lever.nb:
-        positive: Counter[str] = Counter()
-        negative: Counter[str] = Counter()
-        for names, label in examples:
-            (positive if label else negative).update(n for n in names if n in vocabulary)
-        p_total = sum(positive[n] + 1.0 for n in vocabulary)
-        q_total = sum(negative[n] + 1.0 for n in vocabulary)
-        ratio = {
-            n: math.log(((positive[n] + 1.0) / p_total) / ((negative[n] + 1.0) / q_total))
-            for n in vocabulary
-        }
+    # NB-SVM: each feature scaled by its naive-Bayes log-count ratio (same vocabulary)
+    ratio = nb_ratio(examples, options.min_df) if lever.nb else dict.fromkeys(vocabulary, 1.0)
     data = [
         ([n for n in names if n in vocabulary], label, 1.0 / math.sqrt(max(1, len(names))))
         for names, label in examples
