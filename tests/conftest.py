@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from digest.topics import LexiconClassifier, TopicCatalog, default_topics_path
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -18,6 +20,19 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(scope="module")
+def classifier() -> LexiconClassifier:
+    """The catalogue's lexicon rules alone (no relevance or tag acceptance model), as the
+    topic rule tests (tests/test_topics_*.py) read them; a file that needs another classifier
+    defines its own `classifier` fixture, which takes precedence."""
+    return LexiconClassifier(TopicCatalog.load(default_topics_path()))
+
+
+def tags(classifier: LexiconClassifier, title: str, text: str) -> list[str]:
+    """The slugs of the topics `classifier` gives an article, in order."""
+    return [match.topic for match in classifier.classify(title, text)]
 
 
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})

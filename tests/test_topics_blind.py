@@ -9,15 +9,7 @@ import pytest
 
 from digest.errors import ConfigError
 from digest.topics import LexiconClassifier, TopicCatalog, default_topics_path
-
-
-@pytest.fixture(scope="module")
-def classifier() -> LexiconClassifier:
-    return LexiconClassifier(TopicCatalog.load(default_topics_path()))
-
-
-def tags(classifier: LexiconClassifier, title: str, text: str) -> list[str]:
-    return [match.topic for match in classifier.classify(title, text)]
+from tests.conftest import tags
 
 
 @pytest.mark.parametrize(

@@ -6,18 +6,8 @@ copied."""
 
 from __future__ import annotations
 
-import pytest
-
-from digest.topics import LexiconClassifier, TopicCatalog, default_topics_path
-
-
-@pytest.fixture(scope="module")
-def classifier() -> LexiconClassifier:
-    return LexiconClassifier(TopicCatalog.load(default_topics_path()))
-
-
-def tags(classifier: LexiconClassifier, title: str, text: str) -> list[str]:
-    return [match.topic for match in classifier.classify(title, text)]
+from digest.topics import LexiconClassifier
+from tests.conftest import tags
 
 
 def test_a_deepfake_is_an_ai_story(classifier: LexiconClassifier) -> None:

@@ -4,19 +4,8 @@ digest.eval.topic_sheet known`). The stories are written here in their shape, ne
 
 from __future__ import annotations
 
-import pytest
-
-from digest.topics import LexiconClassifier, TopicCatalog, default_topics_path
-
-
-@pytest.fixture(scope="module")
-def classifier() -> LexiconClassifier:
-    return LexiconClassifier(TopicCatalog.load(default_topics_path()))
-
-
-def tags(classifier: LexiconClassifier, title: str, text: str) -> list[str]:
-    return [match.topic for match in classifier.classify(title, text)]
-
+from digest.topics import LexiconClassifier
+from tests.conftest import tags
 
 # A platform's story whose body names carriers in passing: «الإنترنت» in the title is an
 # idiom («يشعل الإنترنت»), a word telecom and internet-services share.

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from digest.topics import LexiconClassifier, TopicCatalog, default_topics_path
+from digest.topics import LexiconClassifier, TopicCatalog
+from tests.conftest import tags
 
 FILLER = (
     "وقال المدير التنفيذي إن الفريق عمل عامين كاملين مع دور النشر والمؤلفين لإعداد المحتوى. "
@@ -16,15 +17,6 @@ FILLER = (
     "وتوقع أن يتضاعف عدد المشتركين خلال العام المقبل مع إضافة عناوين جديدة كل شهر، "
     "وأن تتوسع الخدمة إلى بلدان أخرى في المنطقة بعد نجاح المرحلة الأولى من المشروع. "
 )
-
-
-@pytest.fixture(scope="module")
-def classifier() -> LexiconClassifier:
-    return LexiconClassifier(TopicCatalog.load(default_topics_path()))
-
-
-def tags(classifier: LexiconClassifier, title: str, text: str) -> list[str]:
-    return [match.topic for match in classifier.classify(title, text)]
 
 
 APP_TITLE = "منصة عربية جديدة للكتب المسموعة تنطلق من دبي"
